@@ -1,0 +1,413 @@
+import { z } from 'zod';
+import { defineEvent } from './define.js';
+import {
+  accommodationId,
+  calendarDate,
+  candidateId,
+  ccpCode,
+  centreId,
+  departmentCode,
+  habilitationId,
+  jurorId,
+  plannedSessionId,
+  regionCode,
+  sessionId,
+  sha256,
+  text,
+  titreCode,
+} from './primitives.js';
+
+/*
+ * The event catalogue: the single source of truth for what can happen in tp-sessions.
+ * Streams: `programme` (a centre's yearly programme), `juror` (a juror's habilitations),
+ * `session` (one exam session from creation to the validated PV).
+ */
+
+// ---------------------------------------------------------------- programme stream
+
+export const SessionPlanned = defineEvent({
+  type: 'SessionPlanned',
+  schemaVersion: 1,
+  stream: 'programme',
+  label: 'Session prévue au programme',
+  description: "A session in a centre's yearly forecast programme (programmation prévisionnelle).",
+  data: z.strictObject({
+    plannedSessionId,
+    centreId,
+    year: z.number().int().min(2000).max(2100),
+    titreCode,
+    expectedStart: calendarDate,
+    expectedEnd: calendarDate,
+    expectedCandidates: z.number().int().min(1).max(500),
+  }),
+});
+
+export const ProgrammeSubmitted = defineEvent({
+  type: 'ProgrammeSubmitted',
+  schemaVersion: 1,
+  stream: 'programme',
+  label: 'Programmation prévisionnelle transmise',
+  description:
+    'The yearly programme, submitted or amended as a whole (revision 1 is the first submission). On time when before 31 January of the year, Europe/Paris. Sent to the UD of the centre and to the regional direction.',
+  data: z.strictObject({
+    centreId,
+    year: z.number().int().min(2000).max(2100),
+    revision: z.number().int().min(1),
+    plannedSessionIds: z.array(plannedSessionId).max(500),
+    withdrawnPlannedSessionIds: z.array(plannedSessionId).max(500),
+    submittedOn: calendarDate,
+    deadline: calendarDate,
+    onTime: z.boolean(),
+  }),
+});
+
+// ---------------------------------------------------------------- juror stream
+
+export const JurorHabilitated = defineEvent({
+  type: 'JurorHabilitated',
+  schemaVersion: 1,
+  stream: 'juror',
+  label: 'Membre de jury habilité',
+  description:
+    "A juror habilitated by the UD of the juror's department for one titre and a fixed period that cannot outlast the titre's validity; the professionalisation session precedes it.",
+  data: z.strictObject({
+    jurorId,
+    habilitationId,
+    titreCode,
+    department: departmentCode,
+    validFrom: calendarDate,
+    validUntil: calendarDate,
+    professionalisationDate: calendarDate,
+  }),
+});
+
+export const HabilitationWithdrawn = defineEvent({
+  type: 'HabilitationWithdrawn',
+  schemaVersion: 1,
+  stream: 'juror',
+  label: 'Habilitation retirée',
+  description: 'The UD withdraws a habilitation before its end.',
+  data: z.strictObject({
+    jurorId,
+    habilitationId,
+    withdrawnOn: calendarDate,
+    reason: text(500),
+  }),
+});
+
+// ---------------------------------------------------------------- session stream
+
+export const SessionCreated = defineEvent({
+  type: 'SessionCreated',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Session créée dans CERES',
+  description:
+    'The session was created in CERES (the system records the reference, it does not call CERES). Due three months before the start; a later creation is accepted and marked late.',
+  data: z.strictObject({
+    sessionId,
+    centreId,
+    department: departmentCode,
+    region: regionCode,
+    plannedSessionId: plannedSessionId.optional(),
+    ceresReference: text(40),
+    titreCode,
+    startDate: calendarDate,
+    endDate: calendarDate,
+    site: text(200),
+    candidateIds: z.array(candidateId).max(500),
+    createdOn: calendarDate,
+    creationDeadline: calendarDate,
+    late: z.boolean(),
+  }),
+});
+
+export const BreachRecorded = defineEvent({
+  type: 'BreachRecorded',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Manquement constaté',
+  description: 'A step done later than the rules require (e.g. session created less than three months ahead); the UD is told.',
+  data: z.strictObject({
+    rule: z.string().min(1).max(80),
+    dueOn: calendarDate,
+    doneOn: calendarDate,
+  }),
+});
+
+export const CandidateRegistered = defineEvent({
+  type: 'CandidateRegistered',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Candidat inscrit',
+  description: 'A candidate added to the session after its creation (pseudonymous id only).',
+  data: z.strictObject({ candidateId }),
+});
+
+export const CandidateWithdrawn = defineEvent({
+  type: 'CandidateWithdrawn',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Candidat retiré',
+  description: 'A candidate withdrawn from the session before it starts.',
+  data: z.strictObject({ candidateId, reason: text(500).optional() }),
+});
+
+export const AccommodationGranted = defineEvent({
+  type: 'AccommodationGranted',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Aménagement d’épreuve accordé',
+  description:
+    'A candidate with a recognised disability gets adapted tests. The event carries only a reference: the adaptation itself is health data and lives in the personal-data store; a diagnosis is never stored.',
+  data: z.strictObject({ candidateId, accommodationId }),
+});
+
+export const JuryInformedOfAccommodations = defineEvent({
+  type: 'JuryInformedOfAccommodations',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Jury informé des aménagements',
+  description: 'The session manager informed the jury of the adapted tests, as the leaflet requires.',
+  data: z.strictObject({ accommodationIds: z.array(accommodationId).min(1), informedOn: calendarDate }),
+});
+
+export const JuryAssigned = defineEvent({
+  type: 'JuryAssigned',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Membre de jury désigné',
+  description:
+    "A juror habilitated for the session's titre by the UD of its department, valid on every day of the session, joins the jury, with the ties they declared with candidates.",
+  data: z.strictObject({
+    jurorId,
+    habilitationId,
+    tiedCandidateIds: z.array(candidateId).max(500),
+  }),
+});
+
+export const TieDeclared = defineEvent({
+  type: 'TieDeclared',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Lien déclaré avec un candidat',
+  description: 'A juror declares a personal or professional tie with a candidate; they will not evaluate that candidate.',
+  data: z.strictObject({ jurorId, candidateId }),
+});
+
+export const JurorUnassigned = defineEvent({
+  type: 'JurorUnassigned',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Membre de jury retiré',
+  description: 'A juror leaves the jury before the session.',
+  data: z.strictObject({ jurorId, reason: text(500) }),
+});
+
+export const ConvocationsSent = defineEvent({
+  type: 'ConvocationsSent',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Convocations envoyées',
+  description: 'Convocations sent to the jurors (at least 15 days ahead by default) or to the candidates.',
+  data: z.strictObject({
+    audience: z.enum(['jurors', 'candidates']),
+    recipientIds: z.array(z.union([jurorId, candidateId])).min(1).max(500),
+    sentOn: calendarDate,
+    dueOn: calendarDate,
+    late: z.boolean(),
+  }),
+});
+
+export const PlateauTechniqueChecked = defineEvent({
+  type: 'PlateauTechniqueChecked',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Plateau technique vérifié',
+  description: 'The jury and the session manager checked the plateau technique against the référentiel, before the start (about one hour).',
+  data: z.strictObject({
+    checkedOn: calendarDate,
+    durationMinutes: z.number().int().min(1).max(600),
+    jurorIds: z.array(jurorId).min(1),
+    compliant: z.boolean(),
+    remarks: text(1000).optional(),
+  }),
+});
+
+export const SealsChecked = defineEvent({
+  type: 'SealsChecked',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Plis cachetés vérifiés',
+  description:
+    'Day one: candidates present (identity checked); one of them, drawn by lot with a recorded seed so the draw can be replayed, checks with the session manager that the envelopes are sealed.',
+  data: z.strictObject({
+    checkedOn: calendarDate,
+    presentCandidateIds: z.array(candidateId).min(1),
+    seed: z.string().regex(/^[0-9a-f]{32}$/),
+    drawnCandidateId: candidateId,
+    sealsIntact: z.boolean(),
+  }),
+});
+
+export const FraudReported = defineEvent({
+  type: 'FraudReported',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Fraude signalée',
+  description: 'A fraud report, by the jury or the session manager; it is mentioned in the PV.',
+  data: z.strictObject({
+    candidateId,
+    reportedBy: z.enum(['jury', 'session-manager']),
+    reportedOn: calendarDate,
+    facts: text(2000),
+  }),
+});
+
+export const SanctionNotified = defineEvent({
+  type: 'SanctionNotified',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Sanction notifiée',
+  description: 'The UD pronounced a sanction after a fraud report and notified it to the candidate.',
+  data: z.strictObject({
+    candidateId,
+    sanction: z.enum(['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction']),
+    banMonths: z.number().int().min(1).max(60).optional(),
+    pronouncedOn: calendarDate,
+    notifiedOn: calendarDate,
+  }),
+});
+
+export const decisions = ['titre-obtenu', 'reussite-partielle', 'echec', 'absent'] as const;
+
+export const PVSigned = defineEvent({
+  type: 'PVSigned',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Procès-verbal signé',
+  description:
+    'The jury deliberated alone and drew up the PV: one decision for every candidate, signed by every assigned juror, with the SHA-256 of the signed document. A rejected PV is signed again with a higher revision.',
+  data: z.strictObject({
+    revision: z.number().int().min(1),
+    signedOn: calendarDate,
+    decisions: z
+      .array(
+        z.strictObject({
+          candidateId,
+          decision: z.enum(decisions),
+          ccpObtained: z.array(ccpCode).max(20),
+          evaluatorIds: z.array(jurorId).min(1),
+        }),
+      )
+      .min(1),
+    signatoryIds: z.array(jurorId).min(2),
+    documentSha256: sha256,
+  }),
+});
+
+export const PVDocumentStored = defineEvent({
+  type: 'PVDocumentStored',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Procès-verbal signé déposé',
+  description: 'The signed PV file passed the intake checks and sits in the vault: object key, version id and SHA-256.',
+  data: z.strictObject({
+    revision: z.number().int().min(1),
+    objectKey: z.string().min(1).max(512),
+    versionId: z.string().min(1).max(1024),
+    sha256,
+    sizeBytes: z.number().int().min(1),
+  }),
+});
+
+export const PVDocumentQuarantined = defineEvent({
+  type: 'PVDocumentQuarantined',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Fichier de procès-verbal refusé',
+  description: 'An uploaded file failed the intake checks (not a PDF, wrong checksum, unexpected) and was quarantined; the centre is told why.',
+  data: z.strictObject({
+    objectKey: z.string().min(1).max(512),
+    reason: z.enum(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected']),
+  }),
+});
+
+export const ResultsRecordedInCeres = defineEvent({
+  type: 'ResultsRecordedInCeres',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Résultats enregistrés dans CERES',
+  description: 'The session manager recorded the results in CERES.',
+  data: z.strictObject({ recordedOn: calendarDate, pvRevision: z.number().int().min(1) }),
+});
+
+export const PVTransmitted = defineEvent({
+  type: 'PVTransmitted',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Procès-verbal transmis à l’unité départementale',
+  description: "The session manager sent the signed PV to the UD of the centre's department.",
+  data: z.strictObject({ transmittedOn: calendarDate, pvRevision: z.number().int().min(1), department: departmentCode }),
+});
+
+export const PVValidated = defineEvent({
+  type: 'PVValidated',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Procès-verbal validé',
+  description: 'An agent of the UD of the session’s department instructed and validated the PV: results become official.',
+  data: z.strictObject({ validatedOn: calendarDate, pvRevision: z.number().int().min(1) }),
+});
+
+export const PVRejected = defineEvent({
+  type: 'PVRejected',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Procès-verbal rejeté',
+  description: 'The UD rejected the PV with a reason; the centre corrects it and the jury signs again.',
+  data: z.strictObject({ rejectedOn: calendarDate, pvRevision: z.number().int().min(1), reason: text(1000) }),
+});
+
+export const SessionCancelled = defineEvent({
+  type: 'SessionCancelled',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Session annulée',
+  description: 'The session was cancelled before it started; its deadlines close.',
+  data: z.strictObject({ cancelledOn: calendarDate, reason: text(500) }),
+});
+
+/** Every event type, in lifecycle order. */
+export const eventDefinitions = [
+  SessionPlanned,
+  ProgrammeSubmitted,
+  JurorHabilitated,
+  HabilitationWithdrawn,
+  SessionCreated,
+  BreachRecorded,
+  CandidateRegistered,
+  CandidateWithdrawn,
+  AccommodationGranted,
+  JuryInformedOfAccommodations,
+  JuryAssigned,
+  TieDeclared,
+  JurorUnassigned,
+  ConvocationsSent,
+  PlateauTechniqueChecked,
+  SealsChecked,
+  FraudReported,
+  SanctionNotified,
+  PVSigned,
+  PVDocumentStored,
+  PVDocumentQuarantined,
+  ResultsRecordedInCeres,
+  PVTransmitted,
+  PVValidated,
+  PVRejected,
+  SessionCancelled,
+] as const;
+
+export type EventDefinitionUnion = (typeof eventDefinitions)[number];
+export type EventType = EventDefinitionUnion['type'];
+export const eventTypes = eventDefinitions.map((d) => d.type) as unknown as readonly [EventType, ...EventType[]];

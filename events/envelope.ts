@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { eventDefinitions, type EventDefinitionUnion, type EventType } from './catalogue.js';
+import { actor, eventScope, instant } from './primitives.js';
+
+/** The data of one event type, inferred from its schema. */
+export type EventData<T extends EventType> = z.infer<Extract<EventDefinitionUnion, { type: T }>['data']>;
+
+/** What a decider returns: a type and its data, before the store gives it an identity. */
+export type DomainEvent = { [K in EventType]: { type: K; data: EventData<K> } }[EventType];
+
+/** A domain event of one type. */
+export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+/** Time-ordered event id (ULID, Crockford base 32). */
+export const eventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' });
+
+/** A stream id: `<aggregate>-<id>`, e.g. `session-ses_01J…`, `programme-ctr_lyon-1-2027`. */
+export const streamId = z.string().regex(/^(session|juror|programme)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' });
+
+/**
+ * What every stored event carries besides its data: identity, position, schema version, both
+ * times, who did it, what it concerns (for tenancy and history) and the ids that tie a chain of
+ * reactions together.
+ */
+export const eventMetadata = z.strictObject({
+  id: eventId,
+  streamId,
+  /** Position of the event in its stream, from 1. */
+  version: z.number().int().min(1),
+  schemaVersion: z.number().int().min(1),
+  /** When it happened in the world (the command's time). */
+  occurredAt: instant,
+  /** When the store recorded it. */
+  recordedAt: instant,
+  actor,
+  scope: eventScope,
+  correlationId: z.string().min(1).max(128),
+  causationId: z.string().min(1).max(128),
+});
+export type EventMetadata = z.infer<typeof eventMetadata>;
+
+/** A stored event: metadata, type and data. */
+export type StoredEvent = DomainEvent & EventMetadata;
+export type StoredEventOf<T extends EventType> = DomainEventOf<T> & EventMetadata;
+
+type Variant = z.ZodObject<{ type: z.ZodLiteral<EventType>; data: z.ZodType }>;
+
+const domainVariants = eventDefinitions.map((definition) =>
+  z.strictObject({ type: z.literal(definition.type), data: definition.data }),
+) as unknown as [Variant, ...Variant[]];
+
+/** Runtime parser of a domain event: the type picks the schema, the data must match it. */
+export const domainEventSchema = z.discriminatedUnion('type', domainVariants) as unknown as z.ZodType<DomainEvent>;
+
+const storedVariants = eventDefinitions.map((definition) =>
+  eventMetadata.extend({ type: z.literal(definition.type), data: definition.data }),
+) as unknown as [Variant, ...Variant[]];
+
+/** Runtime parser of a stored event (metadata included). */
+export const storedEventSchema = z.discriminatedUnion('type', storedVariants) as unknown as z.ZodType<StoredEvent>;
+
+const byType = new Map<string, EventDefinitionUnion>(eventDefinitions.map((d) => [d.type, d]));
+
+/** The definition of an event type, or undefined for a name the catalogue does not know. */
+export const definitionOf = (type: string): EventDefinitionUnion | undefined => byType.get(type);
+
+/** Whether a string names an event type of the catalogue. */
+export const isEventType = (type: string): type is EventType => byType.has(type);
+
+/**
+ * Upcasters turn the data of an old schema version into the next one, so events written years ago
+ * are read with today's schema. Keyed by type, then by the version they upgrade from.
+ */
+export type Upcasters = Partial<Record<EventType, Record<number, (data: unknown) => unknown>>>;
+
+/** Today's catalogue has no old versions yet: every event is at schema version 1. */
+export const upcasters: Upcasters = {};
+
+/**
+ * Brings a raw stored event up to the catalogue's current schema version, one step at a time.
+ * Throws when a step is missing: reading an event with a schema the code cannot understand must
+ * fail loudly, not silently drop fields.
+ */
+export const upcast = (raw: { type: string; schemaVersion: number; data: unknown }, registry: Upcasters = upcasters) => {
+  const definition = definitionOf(raw.type);
+  if (!definition) throw new Error(`Unknown event type ${raw.type}`);
+  let { data, schemaVersion } = raw;
+  while (schemaVersion < definition.schemaVersion) {
+    const step = registry[definition.type]?.[schemaVersion];
+    if (!step) throw new Error(`No upcaster for ${raw.type} from schema version ${schemaVersion}`);
+    data = step(data);
+    schemaVersion += 1;
+  }
+  return { ...raw, data, schemaVersion };
+};

@@ -1,0 +1,4 @@
+export * from './catalogue.js';
+export * from './define.js';
+export * from './envelope.js';
+export * from './primitives.js';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by every event schema. Ids are pseudonymous: an event never carries a
+ * name, a birth date, a contact or a diagnosis, so that erasing personal data never means editing
+ * the immutable log.
+ */
+
+/** A calendar date, `YYYY-MM-DD`, that exists (no 31 February). Dates are in Europe/Paris. */
+export const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date attendue au format AAAA-MM-JJ.' })
+  .refine(
+    (value) => {
+      const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(y, m - 1, d));
+      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    },
+    { message: "Cette date n'existe pas." },
+  );
+
+/** An instant, ISO 8601 with offset (UTC `Z` as written by the system). */
+export const instant = z.iso.datetime({ offset: true, message: 'Horodatage ISO 8601 attendu.' });
+
+/** Identifier of a French department: `01`..`95`, `2A`, `2B`, `971`..`976`. */
+export const departmentCode = z
+  .string()
+  .regex(/^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/, { message: 'Code de département invalide.' });
+
+/** Identifier of a region, INSEE code (e.g. `84` for Auvergne-Rhône-Alpes). */
+export const regionCode = z.string().regex(/^\d{2}$/, { message: 'Code de région invalide.' });
+
+const idPattern = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$|^[a-z]+_[a-z0-9-]{1,64}$/;
+
+/** Pseudonymous id with a type prefix: `cand_01J…`, `jur_01J…`, `ses_01J…`, `ctr_lyon-1`. */
+export const entityId = (prefix: string) =>
+  z
+    .string()
+    .max(80)
+    .regex(idPattern, { message: 'Identifiant invalide.' })
+    .refine((value) => value.startsWith(`${prefix}_`), { message: `Identifiant « ${prefix}_… » attendu.` });
+
+export const centreId = entityId('ctr');
+export const candidateId = entityId('cand');
+export const jurorId = entityId('jur');
+export const sessionId = entityId('ses');
+export const plannedSessionId = entityId('pln');
+export const habilitationId = entityId('hab');
+export const accommodationId = entityId('acc');
+export const userId = z.string().min(1).max(128);
+
+/** RNCP code of a titre professionnel, e.g. `RNCP37274`. */
+export const titreCode = z.string().regex(/^RNCP\d{3,6}$/, { message: 'Code RNCP attendu (ex. RNCP37274).' });
+
+/** Code of a CCP (certificat de compétences professionnelles) within a titre. */
+export const ccpCode = z.string().regex(/^[A-Z0-9-]{2,40}$/, { message: 'Code de CCP invalide.' });
+
+/** Hex SHA-256 digest. */
+export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' });
+
+/** Free text written by a person: bounded, trimmed, never empty. Escaped wherever it is shown. */
+export const text = (max: number) => z.string().trim().min(1, { message: 'Ce champ est obligatoire.' }).max(max, { message: `${max} caractères au plus.` });
+
+/** What an event concerns, for tenancy and history queries: the centre, its department and region. */
+export const eventScope = z.strictObject({
+  centreId: centreId.optional(),
+  department: departmentCode.optional(),
+  region: regionCode,
+});
+export type EventScope = z.infer<typeof eventScope>;
+
+export const roles = ['centre', 'ud', 'region', 'juror', 'system'] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+
+/** Who did it: their role, their id and the scope their authority covers. */
+export const actor = z.strictObject({
+  role,
+  id: userId,
+  scope: z.strictObject({
+    centreId: centreId.optional(),
+    department: departmentCode.optional(),
+    region: regionCode.optional(),
+    jurorId: jurorId.optional(),
+  }),
+});
+export type Actor = z.infer<typeof actor>;

@@ -1,0 +1,54 @@
+import type { EventType } from '../../events/index.js';
+import type { TableName } from './tables.js';
+
+/**
+ * A function's declaration: what triggers it and what it may touch. The CDK app builds the Lambda,
+ * its trigger and its grants from it; the offline runtime binds the same handler to the emulators
+ * from it. Declared once, so a function cannot exist in one place and be missing from the other.
+ */
+export type Access = 'read' | 'readwrite';
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path, with `{param}` placeholders. */
+  readonly path: string;
+  /** Public routes (sign-in page, static assets) skip the JWT authorizer. */
+  readonly public?: boolean;
+}
+
+export type Trigger =
+  | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] }
+  | {
+      readonly kind: 'stream';
+      /** The event types it reacts to: becomes the stream's filter criteria. */
+      readonly eventTypes: readonly EventType[];
+      readonly batchSize?: number;
+    }
+  | {
+      readonly kind: 'schedule';
+      /** EventBridge Scheduler cron expression, e.g. `cron(0 7 * * ? *)`. */
+      readonly cron: string;
+      readonly timezone: 'Europe/Paris';
+    }
+  | { readonly kind: 's3'; readonly prefix: string }
+  | { readonly kind: 'queue'; readonly queue: 'mailRetry' };
+
+export interface Resources {
+  readonly tables?: Partial<Record<TableName, Access>>;
+  readonly pvBucket?: Access;
+  readonly sendMail?: boolean;
+}
+
+export interface FunctionDeclaration {
+  /** camelCase name, equal to the folder name under functions/. */
+  readonly name: string;
+  /** Path of the handler module, from the repository root. */
+  readonly entry: string;
+  readonly trigger: Trigger;
+  readonly resources: Resources;
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+  readonly description: string;
+}
+
+export const defineFunction = (declaration: FunctionDeclaration): FunctionDeclaration => declaration;

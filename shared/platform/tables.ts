@@ -1,0 +1,103 @@
+/**
+ * The DynamoDB tables, described once as plain data. The CDK stack builds them from here and the
+ * offline runtime creates them in dynalite from here, so both always agree on keys and indexes.
+ */
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Logical name, also the suffix of the physical name (`<stage>-tp-<logicalName>`). */
+  readonly logicalName: TableName;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+  readonly globalIndexes: readonly IndexDefinition[];
+  /** Whether changes feed the reacting functions (a DynamoDB stream of new images in AWS). */
+  readonly stream: boolean;
+  /** Attribute holding an expiry epoch (seconds) when the table uses TTL. */
+  readonly ttlAttribute?: string;
+  /** Why the table exists. */
+  readonly description: string;
+}
+
+export const tableNames = ['events', 'history', 'views', 'outbox', 'deadlines', 'personalData', 'idempotency'] as const;
+export type TableName = (typeof tableNames)[number];
+
+const s = (name: string): KeyDefinition => ({ name, type: 'S' });
+const n = (name: string): KeyDefinition => ({ name, type: 'N' });
+
+export const tables: Readonly<Record<TableName, TableDefinition>> = {
+  events: {
+    logicalName: 'events',
+    partitionKey: s('pk'),
+    sortKey: n('sk'),
+    globalIndexes: [],
+    stream: true,
+    description: 'The event store: one item per commit (pk = stream id, sk = commit version), hash-chained.',
+  },
+  history: {
+    logicalName: 'history',
+    partitionKey: s('pk'),
+    globalIndexes: [
+      { name: 'byCentre', partitionKey: s('centreKey'), sortKey: s('eventId') },
+      { name: 'byDepartment', partitionKey: s('departmentKey'), sortKey: s('eventId') },
+      { name: 'byRegion', partitionKey: s('regionKey'), sortKey: s('eventId') },
+      { name: 'byType', partitionKey: s('typeKey'), sortKey: s('eventId') },
+    ],
+    stream: false,
+    description: 'One item per event, keyed for history queries across streams (centre, department, region, type; time-ordered by ULID).',
+  },
+  views: {
+    logicalName: 'views',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    globalIndexes: [
+      { name: 'byOwner', partitionKey: s('ownerKey'), sortKey: s('ownerSort') },
+    ],
+    stream: false,
+    description: 'Read models kept by the projector; each remembers the last event version applied.',
+  },
+  outbox: {
+    logicalName: 'outbox',
+    partitionKey: s('pk'),
+    globalIndexes: [],
+    stream: false,
+    ttlAttribute: 'expiresAt',
+    description: 'Every mail with its deterministic id, recorded before sending: a redelivery never sends twice.',
+  },
+  deadlines: {
+    logicalName: 'deadlines',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    globalIndexes: [{ name: 'byDueDate', partitionKey: s('dueKey'), sortKey: s('dueSort') }],
+    stream: false,
+    description: 'Open deadlines indexed by the day a reminder or an alert is due, so the daily run reads only what is due.',
+  },
+  personalData: {
+    logicalName: 'personalData',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    globalIndexes: [],
+    stream: false,
+    ttlAttribute: 'purgeAt',
+    description: "Candidates' names, birth dates, contacts and accommodations: outside the event log, erasable, read by role.",
+  },
+  idempotency: {
+    logicalName: 'idempotency',
+    partitionKey: s('pk'),
+    globalIndexes: [],
+    stream: false,
+    ttlAttribute: 'expiresAt',
+    description: 'First answer of every write by idempotency key, so a retry returns it and writes nothing.',
+  },
+};
+
