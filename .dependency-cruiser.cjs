@@ -13,7 +13,7 @@ module.exports = {
       severity: 'error',
       comment: 'shared/domain holds the rules: no AWS SDK, no infrastructure, no I/O.',
       from: { path: '^shared/domain/' },
-      to: { path: ['@aws-sdk', 'aws-cdk-lib', 'node_modules/@aws-sdk', '^shared/(?!domain/)', '^functions/', '^infra/', '^node:(fs|http|https|net|child_process)'] },
+      to: { path: ['@aws-sdk', 'aws-cdk-lib', 'node_modules/@aws-sdk', '^shared/(?!domain/|errors\.ts$)', '^functions/', '^infra/', '^node:(fs|http|https|net|child_process)'] },
     },
     {
       name: 'events-are-pure',

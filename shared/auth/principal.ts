@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../../events/index.js';
+
+/**
+ * The claims every token carries, in AWS (Cognito custom attributes, checked by API Gateway's JWT
+ * authorizer) and offline (the local sign-in signs the same claims). Role and scope drive every
+ * authorization decision.
+ */
+export const tokenClaims = z.object({
+  sub: z.string().min(1),
+  email: z.string().optional(),
+  'custom:role': z.enum(['centre', 'ud', 'region', 'juror']),
+  'custom:centreId': centreId.optional(),
+  'custom:department': departmentCode.optional(),
+  'custom:region': regionCode.optional(),
+  'custom:jurorId': jurorId.optional(),
+  'custom:displayName': z.string().max(120).optional(),
+});
+export type TokenClaims = z.infer<typeof tokenClaims>;
+
+/** The authenticated user, as the handlers see it. */
+export interface Principal {
+  readonly actor: Actor;
+  readonly displayName: string;
+}
+
+export const principalFromClaims = (claims: TokenClaims): Principal => ({
+  actor: {
+    role: claims['custom:role'],
+    id: claims.sub,
+    scope: {
+      ...(claims['custom:centreId'] ? { centreId: claims['custom:centreId'] } : {}),
+      ...(claims['custom:department'] ? { department: claims['custom:department'] } : {}),
+      ...(claims['custom:region'] ? { region: claims['custom:region'] } : {}),
+      ...(claims['custom:jurorId'] ? { jurorId: claims['custom:jurorId'] } : {}),
+    },
+  },
+  displayName: claims['custom:displayName'] ?? claims.email ?? claims.sub,
+});

@@ -1,0 +1,46 @@
+import type { Actor, DomainEvent } from '../../events/index.js';
+
+/**
+ * The shape of every aggregate: `decide(command, state, context) -> events` and
+ * `evolve(state, event) -> state`. Pure: the clock, the actor, the id generator and the settings
+ * come in through the context, so a test gives them and a handler supplies the real ones.
+ */
+export interface Decider<TCommand, TState, TEvent extends DomainEvent = DomainEvent> {
+  readonly initialState: TState;
+  /** Refuses with a DomainError (shared/domain/errors.ts), or returns the events to record. */
+  decide(command: TCommand, state: TState, context: DecisionContext): TEvent[];
+  evolve(state: TState, event: TEvent): TState;
+}
+
+export interface DecisionContext {
+  /** The command's time. Calendar rules convert it to a Europe/Paris date. */
+  readonly now: Date;
+  readonly actor: Actor;
+  /** New pseudonymous ids: `newId('cand')` -> `cand_01J…`. */
+  readonly newId: (prefix: string) => string;
+  /** Randomness for draws by lot: a fresh 128-bit seed as 32 hex characters. */
+  readonly newSeed: () => string;
+  readonly settings: DomainSettings;
+}
+
+/** Delays the texts do not fix, kept as settings (DOMAIN.md). */
+export interface DomainSettings {
+  /** Jurors convoked at least this many days before the start (15 by the rules on leave). */
+  readonly jurorConvocationDays: number;
+  /** PV to send to the UD within this many days after the session's end. */
+  readonly pvTransmissionDays: number;
+  /** UD to validate the PV within this many days after it was sent. */
+  readonly pvValidationDays: number;
+  /** Days before a due date when the reminder goes out. */
+  readonly reminderLeadDays: number;
+  /** Professionalisation older than this (in years) must be redone after a titre's revision. */
+  readonly professionalisationValidityYears: number;
+}
+
+export const defaultSettings: DomainSettings = {
+  jurorConvocationDays: 15,
+  pvTransmissionDays: 8,
+  pvValidationDays: 30,
+  reminderLeadDays: 7,
+  professionalisationValidityYears: 2,
+};
