@@ -62,9 +62,12 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     sortKey: s('sk'),
     globalIndexes: [
       { name: 'byOwner', partitionKey: s('ownerKey'), sortKey: s('ownerSort') },
+      { name: 'byDepartment', partitionKey: s('deptKey'), sortKey: s('deptSort') },
+      { name: 'toInstruct', partitionKey: s('instructKey'), sortKey: s('instructSort') },
     ],
     stream: false,
-    description: 'Read models kept by the projector; each remembers the last event version applied.',
+    description:
+      'Read models kept by the projector, one item per aggregate (pk = stream id), each remembering the last event version applied; indexes: a centre\'s sessions, jurors and centres of a department (byOwner), a department\'s sessions (byDepartment), PVs waiting for the UD (toInstruct, sparse).',
   },
   outbox: {
     logicalName: 'outbox',

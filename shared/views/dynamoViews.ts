@@ -1,0 +1,229 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { AppError } from '../errors.js';
+import type { AggregateView, CentreBehind, JurorView, Page, ProgrammeView, SessionView } from './model.js';
+import type { ListOptions, ViewsReader } from './port.js';
+
+/**
+ * The views table in DynamoDB. One item per aggregate (`pk` = its stream id, `sk` = `view`) holding
+ * the view as JSON and, as plain attributes, the keys of the indexes the pages query:
+ * - `byOwner` (`ownerKey`, `ownerSort`): a centre's sessions (`centre#<id>`, `<start>#<id>`), a
+ *   department's jurors (`jurors#<dept>`, `<jurorId>`), a department's centres (`centres#<dept>`);
+ * - `byDepartment` (`deptKey`, `deptSort`): a department's sessions;
+ * - `toInstruct` (`instructKey`, `instructSort`): sparse, only sessions whose PV waits for the UD.
+ */
+export const viewKeys = (view: AggregateView): Record<string, string> => {
+  switch (view.kind) {
+    case 'session': {
+      const sort = `${view.startDate}#${view.sessionId}`;
+      return {
+        pk: `session-${view.sessionId}`,
+        ownerKey: `centre#${view.centreId}`,
+        ownerSort: sort,
+        deptKey: `dept#${view.department}`,
+        deptSort: sort,
+        ...(view.status === 'pv-transmitted' ? { instructKey: `instruct#${view.department}`, instructSort: `${view.pv?.transmittedOn ?? view.endDate}#${view.sessionId}` } : {}),
+      };
+    }
+    case 'juror':
+      return { pk: `juror-${view.jurorId}`, ownerKey: `jurors#${view.department}`, ownerSort: view.jurorId };
+    case 'programme':
+      return { pk: `programme-${view.centreId}-${view.year}`, ownerKey: `programmes#${view.centreId}`, ownerSort: String(view.year) };
+  }
+};
+
+const VIEW_SK = 'view';
+
+/** Another writer saved the view in between: read it again and retry. */
+export class ViewVersionConflict extends Error {
+  override readonly name = 'ViewVersionConflict';
+}
+
+const encodeCursor = (key: Record<string, AttributeValue> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+const decodeCursor = (cursor: string | undefined, partitionAttribute: string, partitionValue: string): Record<string, AttributeValue> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, AttributeValue>;
+    // A cursor only moves within the list it came from: a forged one cannot reach another centre's items.
+    if (key[partitionAttribute]?.S !== partitionValue) throw new Error('foreign cursor');
+    return key;
+  } catch (error) {
+    throw new AppError('cursor.invalid', 'validation', 'Le curseur de pagination est invalide.', [{ field: 'cursor', message: 'Curseur invalide.' }], { cause: error });
+  }
+};
+
+const parse = <T extends AggregateView>(item: Record<string, AttributeValue> | undefined): T | undefined =>
+  item?.view?.S ? (JSON.parse(item.view.S) as T) : undefined;
+
+export interface StoredView {
+  readonly view: AggregateView;
+  readonly version: number;
+}
+
+/** Reads and writes the views table; the reader half is the port the pages use. */
+export class DynamoViews implements ViewsReader {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The view of a stream, for the projector. */
+  async load(streamId: string, consistent = true): Promise<StoredView | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ConsistentRead: consistent }),
+    );
+    const view = parse<AggregateView>(Item);
+    return view ? { view, version: view.version } : undefined;
+  }
+
+  /**
+   * Saves a view if nobody saved another version in between (`expectedVersion` is the version read,
+   * undefined for a new view). Throws ViewVersionConflict otherwise.
+   */
+  async save(view: AggregateView, expectedVersion: number | undefined): Promise<void> {
+    const item: Record<string, AttributeValue> = { sk: { S: VIEW_SK }, version: { N: String(view.version) }, view: { S: JSON.stringify(view) } };
+    for (const [name, value] of Object.entries(viewKeys(view))) item[name] = { S: value };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ViewVersionConflict(`View ${item.pk?.S} changed`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Records that a centre works in a department (idempotent), for `listCentresBehind`. */
+  async markCentre(centreId: string, department: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { pk: { S: `centre-${centreId}` }, sk: { S: `dept#${department}` }, ownerKey: { S: `centres#${department}` }, ownerSort: { S: centreId } },
+      }),
+    );
+  }
+
+  /** Records that a planned session was created in CERES (idempotent): its creation deadline closes. */
+  async markPlannedSessionCreated(plannedSessionId: string, sessionId: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({ TableName: this.tableName, Item: { pk: { S: `planned-${plannedSessionId}` }, sk: { S: 'created' }, sessionId: { S: sessionId } } }),
+    );
+  }
+
+  /** Which of these planned sessions were created in CERES. */
+  async createdPlannedSessions(plannedSessionIds: readonly string[]): Promise<Set<string>> {
+    const created = new Set<string>();
+    for (const id of plannedSessionIds) {
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: `planned-${id}` }, sk: { S: 'created' } }, ProjectionExpression: 'pk' }),
+      );
+      if (Item) created.add(id);
+    }
+    return created;
+  }
+
+  private async queryIndex<T extends AggregateView>(
+    index: string,
+    partition: [string, string],
+    options: ListOptions & { readonly ascending?: boolean; readonly sortPrefix?: [string, string] } = {},
+  ): Promise<Page<T>> {
+    const [attribute, value] = partition;
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    const exclusiveStartKey = decodeCursor(options.cursor, attribute, value);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: options.sortPrefix ? '#p = :p AND begins_with(#s, :s)' : '#p = :p',
+        ExpressionAttributeNames: { '#p': attribute, ...(options.sortPrefix ? { '#s': options.sortPrefix[0] } : {}) },
+        ExpressionAttributeValues: { ':p': { S: value }, ...(options.sortPrefix ? { ':s': { S: options.sortPrefix[1] } } : {}) },
+        ScanIndexForward: options.ascending ?? false,
+        Limit: limit,
+        ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => parse<T>(item)).filter((view): view is T => view !== undefined);
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async getSessionView(sessionId: string): Promise<SessionView | undefined> {
+    const stored = await this.load(`session-${sessionId}`, false);
+    return stored?.view.kind === 'session' ? stored.view : undefined;
+  }
+
+  async listSessionsOfCentre(centreId: string, options: ListOptions & { readonly statuses?: readonly SessionView['status'][] } = {}): Promise<Page<SessionView>> {
+    const page = await this.queryIndex<SessionView>('byOwner', ['ownerKey', `centre#${centreId}`], options);
+    const { statuses } = options;
+    return statuses ? { ...page, items: page.items.filter((s) => statuses.includes(s.status)) } : page;
+  }
+
+  listSessionsOfDepartment(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
+    return this.queryIndex<SessionView>('byDepartment', ['deptKey', `dept#${department}`], options);
+  }
+
+  listPvToInstruct(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
+    return this.queryIndex<SessionView>('toInstruct', ['instructKey', `instruct#${department}`], { ...options, ascending: true });
+  }
+
+  async getJurorView(jurorId: string): Promise<JurorView | undefined> {
+    const stored = await this.load(`juror-${jurorId}`, false);
+    return stored?.view.kind === 'juror' ? stored.view : undefined;
+  }
+
+  async listJurors(department: string, titreCode?: string): Promise<readonly JurorView[]> {
+    const jurors: JurorView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryIndex<JurorView>('byOwner', ['ownerKey', `jurors#${department}`], { limit: 200, ascending: true, ...(cursor ? { cursor } : {}) });
+      jurors.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return titreCode ? jurors.filter((j) => j.habilitations.some((h) => h.titreCode === titreCode)) : jurors;
+  }
+
+  async getProgrammeView(centreId: string, year: number): Promise<ProgrammeView | undefined> {
+    const stored = await this.load(`programme-${centreId}-${year}`, false);
+    return stored?.view.kind === 'programme' ? stored.view : undefined;
+  }
+
+  async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {
+    const centres: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'ownerKey = :p',
+          ExpressionAttributeValues: { ':p': { S: `centres#${department}` } },
+          ProjectionExpression: 'ownerSort',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) if (item.ownerSort?.S) centres.push(item.ownerSort.S);
+      start = result.LastEvaluatedKey;
+    } while (start);
+    const behind: CentreBehind[] = [];
+    for (const centreId of centres) {
+      const programme = await this.getProgrammeView(centreId, year);
+      if (!programme?.submission) behind.push({ centreId, year, reason: 'no-programme' });
+      else if (!programme.submission.onTime) behind.push({ centreId, year, reason: 'programme-late' });
+    }
+    return behind;
+  }
+}

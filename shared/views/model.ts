@@ -1,0 +1,155 @@
+import type { decisions } from '../../events/index.js';
+
+/**
+ * The read models the pages show. Each is a plain JSON document kept by the projector from the
+ * events of one stream; `version` is the last event version of that stream folded into it, which
+ * is what makes redelivery harmless (an event at or below it is skipped).
+ */
+
+/** Where a session stands, from its creation in CERES to the validated PV. */
+export type SessionStatus =
+  | 'scheduled' // created in CERES, not started
+  | 'held' // day one happened (seals checked)
+  | 'pv-signed'
+  | 'pv-transmitted' // waiting for the UD to instruct it
+  | 'pv-rejected' // back with the centre
+  | 'pv-validated' // results official
+  | 'cancelled';
+
+export type Decision = (typeof decisions)[number];
+
+export interface JuryMemberView {
+  readonly jurorId: string;
+  readonly habilitationId: string;
+  readonly tiedCandidateIds: readonly string[];
+}
+
+export interface CandidateResultView {
+  readonly candidateId: string;
+  readonly decision: Decision;
+  readonly ccpObtained: readonly string[];
+}
+
+/** A deadline still open on a session or programme, as the pages list it. */
+export interface OpenDeadlineView {
+  /** Stable kind, e.g. `juror-convocations`, `pv-transmission`. */
+  readonly kind: string;
+  /** French label. */
+  readonly label: string;
+  readonly dueOn: string;
+}
+
+export interface PvView {
+  readonly revision: number;
+  readonly signedOn: string;
+  readonly documentSha256: string;
+  readonly signatoryIds: readonly string[];
+  /** The signed file in the vault, once the intake accepted it. */
+  readonly document?: { readonly objectKey: string; readonly versionId: string; readonly sha256: string; readonly sizeBytes: number };
+  readonly transmittedOn?: string;
+  readonly validatedOn?: string;
+  readonly rejection?: { readonly rejectedOn: string; readonly reason: string };
+  readonly resultsRecordedInCeresOn?: string;
+}
+
+export interface SessionView {
+  readonly kind: 'session';
+  readonly sessionId: string;
+  readonly centreId: string;
+  readonly department: string;
+  readonly region: string;
+  readonly titreCode: string;
+  readonly ceresReference: string;
+  readonly site: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly createdOn: string;
+  readonly creationDeadline: string;
+  /** Created less than three months ahead. */
+  readonly createdLate: boolean;
+  readonly plannedSessionId?: string;
+  readonly status: SessionStatus;
+  readonly candidateIds: readonly string[];
+  readonly candidateCount: number;
+  readonly jury: readonly JuryMemberView[];
+  readonly accommodationIds: readonly string[];
+  readonly juryInformedOfAccommodations: boolean;
+  readonly jurorConvocationsSentOn?: string;
+  readonly candidateConvocationsSentOn?: string;
+  readonly plateauTechnique?: { readonly checkedOn: string; readonly compliant: boolean };
+  readonly sealsCheckedOn?: string;
+  readonly fraudReportCount: number;
+  readonly sanctionCount: number;
+  readonly pv?: PvView;
+  /** Quarantined uploads, newest last, so the centre sees why a file was refused. */
+  readonly quarantinedUploads: readonly { readonly objectKey: string; readonly reason: string }[];
+  /**
+   * Results: none before a PV is signed; `provisional` while the UD has not validated the PV (they
+   * bind nobody); `official` after validation.
+   */
+  readonly results: { readonly status: 'none' | 'provisional' | 'official'; readonly decisions: readonly CandidateResultView[] };
+  readonly openDeadlines: readonly OpenDeadlineView[];
+  readonly cancelled?: { readonly cancelledOn: string; readonly reason: string };
+  readonly version: number;
+}
+
+export interface HabilitationView {
+  readonly habilitationId: string;
+  readonly titreCode: string;
+  readonly department: string;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly professionalisationDate: string;
+  readonly withdrawn?: { readonly withdrawnOn: string; readonly reason: string };
+}
+
+export interface JurorView {
+  readonly kind: 'juror';
+  readonly jurorId: string;
+  /** Department of the UD that habilitated the juror most recently (where the juror lives). */
+  readonly department: string;
+  readonly habilitations: readonly HabilitationView[];
+  readonly version: number;
+}
+
+export interface PlannedSessionView {
+  readonly plannedSessionId: string;
+  readonly titreCode: string;
+  readonly expectedStart: string;
+  readonly expectedEnd: string;
+  readonly expectedCandidates: number;
+  readonly withdrawn: boolean;
+}
+
+export interface ProgrammeView {
+  readonly kind: 'programme';
+  readonly centreId: string;
+  readonly year: number;
+  readonly department?: string;
+  readonly region: string;
+  readonly plannedSessions: readonly PlannedSessionView[];
+  /** Undefined until the first submission. */
+  readonly submission?: { readonly revision: number; readonly submittedOn: string; readonly deadline: string; readonly onTime: boolean };
+  readonly version: number;
+}
+
+export type AggregateView = SessionView | JurorView | ProgrammeView;
+
+/** A centre known in a department (it created a session or planned one there). */
+export interface CentreInDepartment {
+  readonly centreId: string;
+  readonly department: string;
+}
+
+/** A centre that has no programme for the year, or sent it after 31 January. */
+export interface CentreBehind {
+  readonly centreId: string;
+  readonly year: number;
+  readonly reason: 'no-programme' | 'programme-late';
+}
+
+/** One page of a list, with an opaque cursor for the next one. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}

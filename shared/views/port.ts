@@ -1,0 +1,31 @@
+import type { CentreBehind, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
+
+export interface ListOptions {
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/**
+ * The read port the pages use. Every query reads through a key or an index (no Scan), so it stays
+ * cheap whatever the size of the country. Views are eventually consistent with the events: a page
+ * shown right after a command may lag by the stream's delay.
+ */
+export interface ViewsReader {
+  /** One session, or undefined when it does not exist (or its first event is not projected yet). */
+  getSessionView(sessionId: string): Promise<SessionView | undefined>;
+  /** A centre's sessions, by start date (newest first), optionally only some statuses. */
+  listSessionsOfCentre(centreId: string, options?: ListOptions & { readonly statuses?: readonly SessionStatus[] }): Promise<Page<SessionView>>;
+  /** Sessions of a department (the UD's view), by start date, newest first. */
+  listSessionsOfDepartment(department: string, options?: ListOptions): Promise<Page<SessionView>>;
+  /** What the UD has to instruct: sessions whose PV was transmitted and not yet validated or rejected, oldest first. */
+  listPvToInstruct(department: string, options?: ListOptions): Promise<Page<SessionView>>;
+  /** A juror with every habilitation (withdrawn ones included, flagged). */
+  getJurorView(jurorId: string): Promise<JurorView | undefined>;
+  /** Jurors of a department; with a titre, only those holding a habilitation for it (withdrawn or not: check dates). */
+  listJurors(department: string, titreCode?: string): Promise<readonly JurorView[]>;
+  /** A centre's programme for a year, or undefined when nothing was planned. */
+  getProgrammeView(centreId: string, year: number): Promise<ProgrammeView | undefined>;
+  /** Centres known in the department that have no programme for the year or sent it late. */
+  listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]>;
+}
