@@ -1,0 +1,86 @@
+import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
+import type { DecisionContext, Decider } from '../domain/decider.js';
+import { isConcurrencyError } from '../eventStore/errors.js';
+import type { EventStore } from '../eventStore/port.js';
+
+export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEvent> {
+  readonly store: EventStore;
+  readonly streamId: string;
+  readonly decider: Decider<TCommand, TState, TEvent>;
+  readonly command: TCommand;
+  readonly context: DecisionContext;
+  /** What the events concern; a function when it depends on the stream's state (e.g. its centre). */
+  readonly scope: EventScope | ((state: TState) => EventScope);
+  readonly correlationId: string;
+  /** The id of what caused this command (the request id, or the event a reaction answers). */
+  readonly causationId: string;
+  /** With a key, a retried command returns the first answer without deciding again. */
+  readonly idempotencyKey?: string | undefined;
+  /** Attempts against a stream that keeps moving before the 409 goes out; 3 by default. */
+  readonly maxAttempts?: number;
+}
+
+export interface ExecuteCommandResult<TState> {
+  /** The events this command recorded (the first answer's, when replayed); empty when it decided nothing. */
+  readonly events: readonly StoredEvent[];
+  /** The state after them. */
+  readonly state: TState;
+  /** The stream's version after them. */
+  readonly version: number;
+  readonly replayed: boolean;
+}
+
+/**
+ * The use-case runner every command handler calls: read the stream, fold `evolve`, `decide`, append
+ * at the version read. When another command lands in between (ConcurrencyError), it reads and
+ * decides again against the new state, a bounded number of times, then lets the 409 go out. A
+ * command the domain refuses throws its error unchanged and records nothing.
+ */
+export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(
+  input: ExecuteCommandInput<TCommand, TState, TEvent>,
+): Promise<ExecuteCommandResult<TState>> => {
+  const { store, streamId, decider, idempotencyKey } = input;
+  const maxAttempts = input.maxAttempts ?? 3;
+
+  if (idempotencyKey !== undefined) {
+    const first = await store.replayed(streamId, idempotencyKey);
+    if (first) return replay(input, first.version, first.events);
+  }
+
+  for (let attempt = 1; ; attempt += 1) {
+    const { version, events: history } = await store.readStream(streamId);
+    const state = fold(decider, history);
+    const decided = decider.decide(input.command, state, input.context);
+    if (decided.length === 0) return { events: [], state, version, replayed: false };
+    try {
+      const result = await store.append(streamId, version, decided, {
+        idempotencyKey,
+        actor: input.context.actor,
+        scope: typeof input.scope === 'function' ? input.scope(state) : input.scope,
+        correlationId: input.correlationId,
+        causationId: input.causationId,
+        occurredAt: input.context.now,
+      });
+      // A concurrent twin with the same key may have landed first: its answer, and the state after it.
+      if (result.replayed) return replay(input, result.version, result.events);
+      return { events: result.events, state: fold(decider, result.events, state), version: result.version, replayed: false };
+    } catch (error) {
+      if (!isConcurrencyError(error) || attempt >= maxAttempts) throw error;
+    }
+  }
+};
+
+const fold = <TState, TEvent extends DomainEvent>(decider: Decider<unknown, TState, TEvent>, events: readonly StoredEvent[], from = decider.initialState) =>
+  // The stream holds the decider's own event types: a decider is given only its stream.
+  events.reduce((state, event) => decider.evolve(state, event as unknown as TEvent), from);
+
+/** The first answer, with the state as it was right after it. */
+const replay = async <TCommand, TState, TEvent extends DomainEvent>(
+  input: ExecuteCommandInput<TCommand, TState, TEvent>,
+  version: number,
+  events: readonly StoredEvent[],
+): Promise<ExecuteCommandResult<TState>> => {
+  const { events: history } = await input.store.readStream(input.streamId);
+  const state = fold(input.decider, history.filter((event) => event.version <= version));
+  return { events, state, version, replayed: true };
+};

@@ -1,0 +1,33 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { eventId } from '../../events/index.js';
+import { invalidCursor } from './errors.js';
+
+/**
+ * History cursors: the id of the last event returned, signed with HMAC-SHA256 over the query's
+ * fingerprint too. A client can neither forge a position nor reuse a cursor on another query
+ * (another centre's history, say); either way the cursor is refused as a validation error.
+ */
+const payloadSchema = z.strictObject({ v: z.literal(1), after: eventId });
+
+const mac = (secret: string, fingerprint: string, payload: string) =>
+  createHmac('sha256', secret).update(`${fingerprint}\n${payload}`).digest();
+
+export const encodeCursor = (secret: string, fingerprint: string, after: string): string => {
+  const payload = Buffer.from(JSON.stringify({ v: 1, after })).toString('base64url');
+  return `${payload}.${mac(secret, fingerprint, payload).toString('base64url')}`;
+};
+
+/** The event id the cursor points after, or a `history.cursor.invalid` AppError. */
+export const decodeCursor = (secret: string, fingerprint: string, cursor: string): string => {
+  const [payload, signature, ...rest] = cursor.split('.');
+  if (!payload || !signature || rest.length > 0 || cursor.length > 512) throw invalidCursor();
+  const expected = mac(secret, fingerprint, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
+  try {
+    return payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).after;
+  } catch (error) {
+    throw invalidCursor(error);
+  }
+};

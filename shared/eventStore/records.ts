@@ -1,0 +1,110 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import { upcast, type StoredEvent } from '../../events/index.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import type { Commit } from './port.js';
+
+/**
+ * The items the DynamoDB store writes, and the conversions shared by the store and the functions
+ * that react to the `events` table's stream.
+ */
+
+/** prevHash of the first commit of every stream. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * One commit in the `events` table. `events` is the JSON of the stored events; the scope
+ * attributes repeat the events' scope so a stream filter can route on them without parsing.
+ * `hash` covers every other attribute (see {@link commitHash}).
+ */
+export const commitItemSchema = z.object({
+  pk: z.string(),
+  sk: z.number().int().min(1),
+  firstVersion: z.number().int().min(1),
+  lastVersion: z.number().int().min(1),
+  events: z.string(),
+  idempotencyKey: z.string().optional(),
+  centreId: z.string().optional(),
+  department: z.string().optional(),
+  region: z.string(),
+  recordedAt: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type CommitItem = z.infer<typeof commitItemSchema>;
+
+/**
+ * SHA-256 of the canonical JSON of every attribute of the commit but `hash` itself: the stream id,
+ * the commit number, the previous hash and the events, and also the versions, the key and the
+ * scope, so that no attribute can be edited behind the store's back without `verify` noticing.
+ */
+export const commitHash = (item: Omit<CommitItem, 'hash'> & { hash?: string }): string => {
+  const { hash: _ignored, ...body } = item;
+  return sha256Hex(canonicalJson(body));
+};
+
+/**
+ * Parses the stored events JSON of a commit and brings each event to the catalogue's current
+ * schema version. The events were validated against their schema when written and the hash chain
+ * protects them since, so they are not re-validated here (reads stay cheap).
+ */
+export const parseCommitEvents = (eventsJson: string): StoredEvent[] => {
+  const raw = JSON.parse(eventsJson) as Array<StoredEvent>;
+  return raw.map((event) => upcast(event) as StoredEvent);
+};
+
+export const commitOf = (item: CommitItem): Commit => ({
+  streamId: item.pk,
+  commit: item.sk,
+  firstVersion: item.firstVersion,
+  lastVersion: item.lastVersion,
+  events: parseCommitEvents(item.events),
+  idempotencyKey: item.idempotencyKey,
+  prevHash: item.prevHash,
+  hash: item.hash,
+});
+
+/**
+ * A DynamoDB stream record's NewImage (from `aws-lambda`'s or the SDK's AttributeValue map) as a
+ * commit item. Throws on an image that is not a commit (the indexer reports it as a batch failure).
+ */
+export const commitItemFromStreamImage = (newImage: Readonly<Record<string, unknown>>): CommitItem =>
+  // The two AttributeValue types (aws-lambda's and the SDK's) describe the same wire shape; the
+  // result is validated right after.
+  commitItemSchema.parse(unmarshall(newImage as Record<string, AttributeValue>));
+
+/** The stored events of the commit in a stream record's NewImage, in stream order. */
+export const eventsFromStreamRecord = (newImage: Readonly<Record<string, unknown>>): StoredEvent[] =>
+  parseCommitEvents(commitItemFromStreamImage(newImage).events);
+
+/** One item of the `history` table per event; the GSI keys are set only when the scope has them. */
+export interface HistoryItem {
+  readonly pk: string;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly actorId: string;
+  readonly recordedAt: string;
+  readonly centreKey?: string;
+  readonly departmentKey?: string;
+  readonly regionKey: string;
+  readonly typeKey: string;
+  readonly event: string;
+}
+
+export const historyItemOf = (event: StoredEvent): HistoryItem => ({
+  pk: event.id,
+  eventId: event.id,
+  streamId: event.streamId,
+  version: event.version,
+  type: event.type,
+  actorId: event.actor.id,
+  recordedAt: event.recordedAt,
+  ...(event.scope.centreId ? { centreKey: event.scope.centreId } : {}),
+  ...(event.scope.department ? { departmentKey: event.scope.department } : {}),
+  regionKey: event.scope.region,
+  typeKey: event.type,
+  event: JSON.stringify(event),
+});
