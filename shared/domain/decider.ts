@@ -1,4 +1,5 @@
 import type { Actor, DomainEvent } from '../../events/index.js';
+import type { TitreCatalogue } from './titres.js';
 
 /**
  * The shape of every aggregate: `decide(command, state, context) -> events` and
@@ -21,12 +22,20 @@ export interface DecisionContext {
   /** Randomness for draws by lot: a fresh 128-bit seed as 32 hex characters. */
   readonly newSeed: () => string;
   readonly settings: DomainSettings;
+  /**
+   * Reference data: the titres professionnels by RNCP code. Optional so that existing callers keep
+   * compiling; when absent the deciders use `defaultTitres` (shared/domain/titres.ts). Handlers in
+   * production should pass the catalogue loaded from the reference data.
+   */
+  readonly titres?: TitreCatalogue;
 }
 
 /** Delays the texts do not fix, kept as settings (DOMAIN.md). */
 export interface DomainSettings {
   /** Jurors convoked at least this many days before the start (15 by the rules on leave). */
   readonly jurorConvocationDays: number;
+  /** Candidates convoked at least this many days before the start (no text fixes it). */
+  readonly candidateConvocationDays: number;
   /** PV to send to the UD within this many days after the session's end. */
   readonly pvTransmissionDays: number;
   /** UD to validate the PV within this many days after it was sent. */
@@ -39,6 +48,7 @@ export interface DomainSettings {
 
 export const defaultSettings: DomainSettings = {
   jurorConvocationDays: 15,
+  candidateConvocationDays: 15,
   pvTransmissionDays: 8,
   pvValidationDays: 30,
   reminderLeadDays: 7,

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The draw by lot of the seal check (day one): reproducible and fair. The seed is recorded in the
+ * SealsChecked event with the list of present candidates, so anyone can replay the draw.
+ *
+ * Index: SHA-256 of `<seed>:<round>` read as eight 32-bit big-endian words; the first word below
+ * the largest multiple of `count` that fits in 2^32 gives `word % count` (rejection sampling, so
+ * every index has exactly the same probability); when all eight are rejected, the next round.
+ */
+export const drawIndex = (seed: string, count: number): number => {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`Cannot draw among ${count} candidates`);
+  const limit = Math.floor(2 ** 32 / count) * count;
+  for (let round = 0; ; round += 1) {
+    const digest = createHash('sha256').update(`${seed}:${round}`).digest();
+    for (let offset = 0; offset < digest.length; offset += 4) {
+      const word = digest.readUInt32BE(offset);
+      if (word < limit) return word % count;
+    }
+  }
+};
+
+/**
+ * The candidate drawn among those present. The ids are sorted first, so the result depends on the
+ * set of present candidates and the seed, not on the order in which they were ticked.
+ */
+export const drawCandidate = (seed: string, presentCandidateIds: readonly string[]): string => {
+  const sorted = [...new Set(presentCandidateIds)].sort();
+  const drawn = sorted[drawIndex(seed, sorted.length)];
+  if (drawn === undefined) throw new RangeError('No candidate to draw');
+  return drawn;
+};

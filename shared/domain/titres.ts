@@ -1,0 +1,82 @@
+import type { CalendarDate } from './calendar.js';
+
+/**
+ * Titres professionnels are reference data, not rules: the deciders receive a catalogue through
+ * the DecisionContext (`context.titres`) and look titres up by RNCP code. The catalogue below is a
+ * small sample of real titres of the ministère du Travail for development, tests and the offline
+ * runtime; in production it is loaded from the reference table (France Compétences is the source
+ * of truth for codes, CCPs and registration end dates).
+ */
+export interface Titre {
+  /** RNCP code, `RNCP37674`. */
+  readonly code: string;
+  readonly label: string;
+  /** The blocs (certificats de compétences professionnelles) making up the titre. */
+  readonly ccps: readonly Ccp[];
+  /** End of the titre's registration: no habilitation, session or award after this date. */
+  readonly validUntil: CalendarDate;
+  /** Date of the last revision of the titre, when it was revised. */
+  readonly revisedOn?: CalendarDate;
+}
+
+export interface Ccp {
+  /** Bloc code, `RNCP37674BC01`. */
+  readonly code: string;
+  readonly label: string;
+}
+
+/** Titres by RNCP code. */
+export type TitreCatalogue = Readonly<Record<string, Titre>>;
+
+/** Builds a catalogue from a list of titres. */
+export const titreCatalogue = (titres: readonly Titre[]): TitreCatalogue =>
+  Object.fromEntries(titres.map((titre) => [titre.code, titre]));
+
+/** Sample titres (registration end dates as published by France Compétences at the time of writing). */
+export const sampleTitres: readonly Titre[] = [
+  {
+    code: 'RNCP37674',
+    label: 'Développeur web et web mobile',
+    ccps: [
+      { code: 'RNCP37674BC01', label: "Développer la partie front-end d'une application web ou web mobile sécurisée" },
+      { code: 'RNCP37674BC02', label: "Développer la partie back-end d'une application web ou web mobile sécurisée" },
+    ],
+    validUntil: '2028-07-19',
+    revisedOn: '2023-09-01',
+  },
+  {
+    code: 'RNCP37873',
+    label: "Concepteur développeur d'applications",
+    ccps: [
+      { code: 'RNCP37873BC01', label: 'Développer une application sécurisée' },
+      { code: 'RNCP37873BC02', label: 'Concevoir et développer une application sécurisée organisée en couches' },
+      { code: 'RNCP37873BC03', label: "Préparer le déploiement d'une application sécurisée" },
+    ],
+    validUntil: '2028-12-18',
+    revisedOn: '2023-12-18',
+  },
+  {
+    code: 'RNCP37274',
+    label: 'Conseiller en insertion professionnelle',
+    ccps: [
+      { code: 'RNCP37274BC01', label: "Accueillir pour analyser la demande des personnes et poser les bases d'un diagnostic partagé" },
+      { code: 'RNCP37274BC02', label: "Accompagner les personnes dans leur parcours d'insertion sociale et professionnelle" },
+      { code: 'RNCP37274BC03', label: "Mettre en œuvre une offre de services auprès des employeurs pour favoriser l'insertion professionnelle" },
+    ],
+    validUntil: '2028-03-01',
+    revisedOn: '2023-03-01',
+  },
+  {
+    code: 'RNCP37275',
+    label: "Formateur professionnel d'adultes",
+    ccps: [
+      { code: 'RNCP37275BC01', label: 'Préparer et animer des actions de formation collectives en intégrant des environnements numériques' },
+      { code: 'RNCP37275BC02', label: 'Construire des parcours individualisés et accompagner les apprenants' },
+    ],
+    validUntil: '2028-03-01',
+    revisedOn: '2023-03-01',
+  },
+];
+
+/** The sample catalogue, for the offline runtime and tests. */
+export const defaultTitres: TitreCatalogue = titreCatalogue(sampleTitres);
