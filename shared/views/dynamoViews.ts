@@ -9,6 +9,7 @@ import {
 import { AppError } from '../errors.js';
 import type { AggregateView, CentreBehind, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { ListOptions, ViewsReader } from './port.js';
+import type { Projected } from './projection.js';
 
 /**
  * The views table in DynamoDB. One item per aggregate (`pk` = its stream id, `sk` = `view`) holding
@@ -63,11 +64,6 @@ const decodeCursor = (cursor: string | undefined, partitionAttribute: string, pa
 const parse = <T extends AggregateView>(item: Record<string, AttributeValue> | undefined): T | undefined =>
   item?.view?.S ? (JSON.parse(item.view.S) as T) : undefined;
 
-export interface StoredView {
-  readonly view: AggregateView;
-  readonly version: number;
-}
-
 /** Reads and writes the views table; the reader half is the port the pages use. */
 export class DynamoViews implements ViewsReader {
   constructor(
@@ -75,21 +71,35 @@ export class DynamoViews implements ViewsReader {
     private readonly tableName: string,
   ) {}
 
-  /** The view of a stream, for the projector. */
-  async load(streamId: string, consistent = true): Promise<StoredView | undefined> {
+  /** The view of a stream and the domain state folded with it, for the projector. */
+  async load(streamId: string, consistent = true): Promise<Projected | undefined> {
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ConsistentRead: consistent }),
     );
     const view = parse<AggregateView>(Item);
-    return view ? { view, version: view.version } : undefined;
+    if (!view || !Item?.state?.S) return undefined;
+    return { kind: view.kind, view, state: JSON.parse(Item.state.S) } as Projected;
+  }
+
+  private async loadView(streamId: string): Promise<AggregateView | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'view' } }),
+    );
+    return parse<AggregateView>(Item);
   }
 
   /**
    * Saves a view if nobody saved another version in between (`expectedVersion` is the version read,
    * undefined for a new view). Throws ViewVersionConflict otherwise.
    */
-  async save(view: AggregateView, expectedVersion: number | undefined): Promise<void> {
-    const item: Record<string, AttributeValue> = { sk: { S: VIEW_SK }, version: { N: String(view.version) }, view: { S: JSON.stringify(view) } };
+  async save(projected: Projected, expectedVersion: number | undefined): Promise<void> {
+    const { view } = projected;
+    const item: Record<string, AttributeValue> = {
+      sk: { S: VIEW_SK },
+      version: { N: String(view.version) },
+      view: { S: JSON.stringify(view) },
+      state: { S: JSON.stringify(projected.state) },
+    };
     for (const [name, value] of Object.entries(viewKeys(view))) item[name] = { S: value };
     try {
       await this.client.send(
@@ -162,8 +172,8 @@ export class DynamoViews implements ViewsReader {
   }
 
   async getSessionView(sessionId: string): Promise<SessionView | undefined> {
-    const stored = await this.load(`session-${sessionId}`, false);
-    return stored?.view.kind === 'session' ? stored.view : undefined;
+    const view = await this.loadView(`session-${sessionId}`);
+    return view?.kind === 'session' ? view : undefined;
   }
 
   async listSessionsOfCentre(centreId: string, options: ListOptions & { readonly statuses?: readonly SessionView['status'][] } = {}): Promise<Page<SessionView>> {
@@ -181,8 +191,8 @@ export class DynamoViews implements ViewsReader {
   }
 
   async getJurorView(jurorId: string): Promise<JurorView | undefined> {
-    const stored = await this.load(`juror-${jurorId}`, false);
-    return stored?.view.kind === 'juror' ? stored.view : undefined;
+    const view = await this.loadView(`juror-${jurorId}`);
+    return view?.kind === 'juror' ? view : undefined;
   }
 
   async listJurors(department: string, titreCode?: string): Promise<readonly JurorView[]> {
@@ -197,8 +207,8 @@ export class DynamoViews implements ViewsReader {
   }
 
   async getProgrammeView(centreId: string, year: number): Promise<ProgrammeView | undefined> {
-    const stored = await this.load(`programme-${centreId}-${year}`, false);
-    return stored?.view.kind === 'programme' ? stored.view : undefined;
+    const view = await this.loadView(`programme-${centreId}-${year}`);
+    return view?.kind === 'programme' ? view : undefined;
   }
 
   async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {

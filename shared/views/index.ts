@@ -15,4 +15,4 @@
 export * from './model.js';
 export * from './port.js';
 export { DynamoViews, ViewVersionConflict, viewKeys } from './dynamoViews.js';
-export { project, projectAll, viewKindOf } from './projection.js';
+export { project, projectAll, viewKindOf, type Projected } from './projection.js';

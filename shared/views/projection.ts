@@ -1,6 +1,18 @@
 import type { StoredEvent } from '../../events/index.js';
-import { defaultSettings, type DomainSettings } from '../domain/decider.js';
-import { sessionDeadlines } from '../deadlineIndex/rules.js';
+import {
+  defaultSettings,
+  jurorDecider,
+  openSessionDeadlines,
+  programmeDecider,
+  sessionDecider,
+  type DomainSettings,
+  type JurorEvent,
+  type JurorState,
+  type ProgrammeEvent,
+  type ProgrammeState,
+  type SessionEvent,
+  type SessionState,
+} from '../domain/index.js';
 import type { AggregateView, JurorView, ProgrammeView, SessionView } from './model.js';
 
 /**
@@ -10,12 +22,13 @@ import type { AggregateView, JurorView, ProgrammeView, SessionView } from './mod
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, settings: DomainSettings): SessionView => ({
+/** The open deadlines come from the domain's rules, on the domain state folded alongside the view. */
+const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionState, settings: DomainSettings): SessionView => ({
   ...view,
-  openDeadlines: sessionDeadlines(view, settings).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
+  openDeadlines: openSessionDeadlines(state, settings).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
 });
 
-const projectSession = (view: SessionView | undefined, event: StoredEvent, settings: DomainSettings): SessionView | undefined => {
+const projectSessionView = (view: SessionView | undefined, event: StoredEvent, state: SessionState, settings: DomainSettings): SessionView | undefined => {
   if (event.type === 'SessionCreated') {
     const d = event.data;
     return withDeadlines(
@@ -46,6 +59,7 @@ const projectSession = (view: SessionView | undefined, event: StoredEvent, setti
         results: { status: 'none', decisions: [] },
         version: event.version,
       },
+      state,
       settings,
     );
   }
@@ -142,7 +156,7 @@ const projectSession = (view: SessionView | undefined, event: StoredEvent, setti
       break;
   }
   next.candidateCount = next.candidateIds.length;
-  return withDeadlines(next, settings);
+  return withDeadlines(next, state, settings);
 };
 
 const projectJuror = (view: JurorView | undefined, event: StoredEvent): JurorView | undefined => {
@@ -219,18 +233,44 @@ export const viewKindOf = (streamId: string): ViewKind => {
   throw new Error(`Unknown stream ${streamId}`);
 };
 
+/**
+ * A view and the domain state of the same aggregate, folded together: the state gives the open
+ * deadlines by the domain's own rules, so pages, mails and the daily run agree on them.
+ */
+export type Projected =
+  | { readonly kind: 'session'; readonly view: SessionView; readonly state: SessionState }
+  | { readonly kind: 'juror'; readonly view: JurorView; readonly state: JurorState }
+  | { readonly kind: 'programme'; readonly view: ProgrammeView; readonly state: ProgrammeState };
+
+// The stream id decides the aggregate; events of a stream belong to its decider by construction.
+const asSessionEvent = (event: StoredEvent) => event as unknown as SessionEvent;
+const asJurorEvent = (event: StoredEvent) => event as unknown as JurorEvent;
+const asProgrammeEvent = (event: StoredEvent) => event as unknown as ProgrammeEvent;
+
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */
-export const project = (view: AggregateView | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): AggregateView | undefined => {
+export const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
   switch (viewKindOf(event.streamId)) {
-    case 'session':
-      return projectSession(view?.kind === 'session' ? view : undefined, event, settings);
-    case 'juror':
-      return projectJuror(view?.kind === 'juror' ? view : undefined, event);
-    case 'programme':
-      return projectProgramme(view?.kind === 'programme' ? view : undefined, event);
+    case 'session': {
+      const previous = current?.kind === 'session' ? current : undefined;
+      const state = sessionDecider.evolve(previous?.state ?? sessionDecider.initialState, asSessionEvent(event));
+      const view = projectSessionView(previous?.view, event, state, settings);
+      return view ? { kind: 'session', view, state } : undefined;
+    }
+    case 'juror': {
+      const previous = current?.kind === 'juror' ? current : undefined;
+      const state = jurorDecider.evolve(previous?.state ?? jurorDecider.initialState, asJurorEvent(event));
+      const view = projectJuror(previous?.view, event);
+      return view ? { kind: 'juror', view, state } : undefined;
+    }
+    case 'programme': {
+      const previous = current?.kind === 'programme' ? current : undefined;
+      const state = programmeDecider.evolve(previous?.state ?? programmeDecider.initialState, asProgrammeEvent(event));
+      const view = projectProgramme(previous?.view, event);
+      return view ? { kind: 'programme', view, state } : undefined;
+    }
   }
 };
 
 /** Folds a whole stream, from nothing. */
-export const projectAll = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): AggregateView | undefined =>
-  events.reduce<AggregateView | undefined>((view, event) => project(view, event, settings), undefined);
+export const projectAll = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): Projected | undefined =>
+  events.reduce<Projected | undefined>((projected, event) => project(projected, event, settings), undefined);

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The directory of units: who the departmental units (UD, today DDETS or DDETS-PP) and the regional
+ * directions (DREETS, formerly DIRECCTE) are, and where mail reaches them. Kept as data, not as
+ * strings in the code: the customer writes "DIRECCTE", current texts say DREETS/DDETS, and each
+ * unit's mailbox is a setting that an operator can override (`UNIT_DIRECTORY_JSON`).
+ */
+export const unitSchema = z.strictObject({
+  /** Department code (`69`) for a UD, INSEE region code (`84`) for a regional direction. */
+  code: z.string().min(2).max(3),
+  kind: z.enum(['ud', 'region']),
+  /** Full French label, as written in mails: « Direction départementale de l’emploi, du travail et des solidarités du Rhône ». */
+  label: z.string().min(1),
+  /** Short French label: « DDETS du Rhône ». */
+  shortLabel: z.string().min(1),
+  email: z.email(),
+  /** Postal address, when known. */
+  postalAddress: z.string().optional(),
+  /** For a UD, the region it belongs to. */
+  region: z.string().regex(/^\d{2}$/).optional(),
+});
+export type Unit = z.infer<typeof unitSchema>;
+
+export const directorySchema = z.strictObject({ units: z.array(unitSchema) });
+export type DirectoryData = z.infer<typeof directorySchema>;
+
+const ud = (code: string, of: string, domain: string): Unit => ({
+  code,
+  kind: 'ud',
+  label: `Direction départementale de l’emploi, du travail et des solidarités ${of}`,
+  shortLabel: `DDETS ${of}`,
+  // Default mailbox on the prefecture's domain; the exact address is a setting to confirm per unit.
+  email: `ddets-titres-professionnels@${domain}.gouv.fr`,
+  region: '84',
+});
+
+/**
+ * Auvergne-Rhône-Alpes and its twelve departments. The regional mailbox is the leaflet's; the
+ * departmental mailboxes are defaults to confirm with each unit (override them, do not edit here).
+ */
+export const defaultDirectoryData: DirectoryData = {
+  units: [
+    {
+      code: '84',
+      kind: 'region',
+      label: 'Direction régionale de l’économie, de l’emploi, du travail et des solidarités Auvergne-Rhône-Alpes',
+      shortLabel: 'DREETS Auvergne-Rhône-Alpes',
+      email: 'ara.titres-professionnels@direccte.gouv.fr',
+      postalAddress: 'Tour Swiss Life, 1 boulevard Vivier-Merle, 69443 Lyon Cedex 03',
+    },
+    ud('01', 'de l’Ain', 'ain'),
+    ud('03', 'de l’Allier', 'allier'),
+    ud('07', 'de l’Ardèche', 'ardeche'),
+    ud('15', 'du Cantal', 'cantal'),
+    ud('26', 'de la Drôme', 'drome'),
+    ud('38', 'de l’Isère', 'isere'),
+    ud('42', 'de la Loire', 'loire'),
+    ud('43', 'de la Haute-Loire', 'haute-loire'),
+    ud('63', 'du Puy-de-Dôme', 'puy-de-dome'),
+    ud('69', 'du Rhône', 'rhone'),
+    ud('73', 'de la Savoie', 'savoie'),
+    ud('74', 'de la Haute-Savoie', 'haute-savoie'),
+  ],
+};
+
+/** Environment variable holding a JSON `{ "units": [...] }` whose entries replace or add units by kind and code. */
+export const DIRECTORY_ENV = 'UNIT_DIRECTORY_JSON';
+
+/** A unit the directory does not know: the mail cannot be addressed (it is dead-lettered, not dropped). */
+export class UnknownUnitError extends Error {
+  override readonly name = 'UnknownUnitError';
+}
+
+export class Directory {
+  private readonly units = new Map<string, Unit>();
+
+  constructor(data: DirectoryData = defaultDirectoryData, overrides?: DirectoryData) {
+    for (const unit of [...data.units, ...(overrides?.units ?? [])]) this.units.set(`${unit.kind}#${unit.code}`, unit);
+  }
+
+  /** The UD of a department. */
+  ud(department: string): Unit {
+    const unit = this.units.get(`ud#${department}`);
+    if (!unit) throw new UnknownUnitError(`No departmental unit for department ${department}`);
+    return unit;
+  }
+
+  /** The regional direction of a region. */
+  region(region: string): Unit {
+    const unit = this.units.get(`region#${region}`);
+    if (!unit) throw new UnknownUnitError(`No regional direction for region ${region}`);
+    return unit;
+  }
+
+  /** Every unit, for the admin page. */
+  all(): readonly Unit[] {
+    return [...this.units.values()];
+  }
+}
+
+/** The directory with the overrides of the environment, validated (a malformed override fails the cold start). */
+export const loadDirectory = (env: NodeJS.ProcessEnv = process.env): Directory => {
+  const raw = env[DIRECTORY_ENV];
+  if (!raw) return new Directory();
+  const overrides = directorySchema.parse(JSON.parse(raw));
+  return new Directory(defaultDirectoryData, overrides);
+};

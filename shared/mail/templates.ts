@@ -1,0 +1,156 @@
+import type { CandidateResultView, SessionView } from '../views/model.js';
+import { formatDate, renderHtml, renderText, type Block } from './render.js';
+
+/**
+ * The French wording of every mail. A template returns a subject and blocks; `render` turns them
+ * into text and HTML. Mails carry no health data and no name other than the recipient's: a
+ * candidate is named by the session's pseudonymous id list only on the centre's copy.
+ */
+export interface Rendered {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export const render = (subject: string, recipientName: string, blocks: readonly Block[]): Rendered => {
+  const greeting = `Bonjour ${recipientName},`;
+  return { subject, text: renderText(greeting, blocks), html: renderHtml(subject, greeting, blocks) };
+};
+
+export type SessionSummary = Pick<SessionView, 'sessionId' | 'centreId' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'department'>;
+
+const sessionFacts = (session: SessionSummary): Block => ({
+  facts: [
+    ['Titre professionnel', session.titreCode],
+    ['Référence CERES', session.ceresReference],
+    ['Centre', session.centreId],
+    ['Lieu', session.site],
+    ['Dates', session.startDate === session.endDate ? `le ${formatDate(session.startDate)}` : `du ${formatDate(session.startDate)} au ${formatDate(session.endDate)}`],
+  ],
+});
+
+const link = (appUrl: string, path: string, label: string): Block => ({ link: { href: `${appUrl.replace(/\/$/, '')}${path}`, label } });
+
+export const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> = {
+  'titre-obtenu': 'Titre obtenu',
+  'reussite-partielle': 'Réussite partielle',
+  echec: 'Échec',
+  absent: 'Absent',
+};
+
+const sanctionLabels = {
+  avertissement: 'un avertissement',
+  'annulation-epreuve': 'l’annulation de l’épreuve',
+  'exclusion-session': 'l’exclusion de la session',
+  interdiction: 'une interdiction de se présenter aux sessions d’examen',
+} as const;
+
+const quarantineReasons = {
+  'not-pdf': 'le fichier n’est pas un document PDF',
+  'checksum-mismatch': 'l’empreinte SHA-256 du fichier reçu ne correspond pas à celle déclarée',
+  'too-large': 'le fichier dépasse la taille autorisée',
+  unexpected: 'la session n’attend pas de procès-verbal dans son état actuel',
+} as const;
+
+export const templates = {
+  programmeReceived: (to: string, d: { centreId: string; year: number; revision: number; onTime: boolean; plannedCount: number; submittedOn: string }, appUrl: string) =>
+    render(`Programmation prévisionnelle ${d.year} reçue du centre ${d.centreId}`, to, [
+      { p: `Le centre agréé ${d.centreId} a transmis sa programmation prévisionnelle des sessions d’examen pour ${d.year}${d.revision > 1 ? ` (version ${d.revision})` : ''}.` },
+      { facts: [['Sessions prévues', String(d.plannedCount)], ['Transmise le', formatDate(d.submittedOn)], ['Délai du 31 janvier', d.onTime ? 'respecté' : 'dépassé']] },
+      link(appUrl, `/programmes/${encodeURIComponent(d.centreId)}/${d.year}`, 'Consulter la programmation'),
+    ]),
+
+  sessionCreatedLate: (to: string, session: SessionSummary, d: { createdOn: string; creationDeadline: string }, appUrl: string) =>
+    render(`Session créée hors délai : ${session.ceresReference}`, to, [
+      { p: `Le centre ${session.centreId} a créé dans CERES une session d’examen moins de trois mois avant son début. Ce manquement est porté à votre connaissance.` },
+      sessionFacts(session),
+      { facts: [['Créée le', formatDate(d.createdOn)], ['À créer au plus tard le', formatDate(d.creationDeadline)]] },
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+    ]),
+
+  jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
+    render(`Convocation au jury : ${session.titreCode}, ${formatDate(session.startDate)}`, to, [
+      { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
+      sessionFacts(session),
+      { p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).` },
+      { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
+      { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le au responsable de session.' },
+    ]),
+
+  candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
+    render(`Convocation à la session d’examen du ${formatDate(session.startDate)}`, to, [
+      { p: 'Vous êtes convoqué(e) à la session d’examen du titre professionnel ci-dessous.' },
+      sessionFacts(session),
+      { p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} muni(e) d’une pièce d’identité en cours de validité.` },
+      { p: 'Le règlement général des sessions, affiché par le centre, prévoit les aménagements d’épreuves pour les candidats en situation de handicap.' },
+    ]),
+
+  accommodations: (to: string, session: SessionSummary, d: { count: number }, appUrl: string) =>
+    render(`Aménagements d’épreuves : session ${session.ceresReference}`, to, [
+      { p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le détail est consultable dans l’application par les membres du jury ; il n’est pas repris dans ce message.` },
+      sessionFacts(session),
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+    ]),
+
+  pvTransmitted: (to: string, session: SessionSummary, d: { revision: number; transmittedOn: string }, appUrl: string) =>
+    render(`Procès-verbal à instruire : session ${session.ceresReference}`, to, [
+      { p: `Le centre ${session.centreId} vous a transmis le procès-verbal signé${d.revision > 1 ? ` (version ${d.revision})` : ''} de la session ci-dessous. Il est à instruire et à valider.` },
+      sessionFacts(session),
+      { facts: [['Transmis le', formatDate(d.transmittedOn)]] },
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),
+    ]),
+
+  pvRejected: (to: string, session: SessionSummary, d: { rejectedOn: string; reason: string }, appUrl: string) =>
+    render(`Procès-verbal rejeté : session ${session.ceresReference}`, to, [
+      { p: 'L’unité départementale a rejeté le procès-verbal de la session ci-dessous. Merci de le corriger, de le faire signer à nouveau par tous les membres du jury et de le transmettre.' },
+      sessionFacts(session),
+      { facts: [['Rejeté le', formatDate(d.rejectedOn)], ['Motif', d.reason]] },
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+    ]),
+
+  pvQuarantined: (to: string, session: SessionSummary, d: { objectKey: string; reason: keyof typeof quarantineReasons }, appUrl: string) =>
+    render(`Fichier de procès-verbal refusé : session ${session.ceresReference}`, to, [
+      { p: `Le fichier déposé pour le procès-verbal de la session ci-dessous a été refusé et mis de côté : ${quarantineReasons[d.reason]}.` },
+      sessionFacts(session),
+      { p: 'Merci de déposer à nouveau le procès-verbal signé, au format PDF.' },
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Déposer le procès-verbal'),
+    ]),
+
+  pvValidatedCentre: (to: string, session: SessionSummary, d: { validatedOn: string; results: readonly CandidateResultView[] }, appUrl: string) =>
+    render(`Procès-verbal validé, résultats officiels : session ${session.ceresReference}`, to, [
+      { p: `L’unité départementale a validé le procès-verbal le ${formatDate(d.validatedOn)}. Les résultats ci-dessous sont désormais officiels.` },
+      sessionFacts(session),
+      { list: d.results.map((r) => `${r.candidateId} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`) },
+      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+    ]),
+
+  pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView }) =>
+    render(`Votre résultat officiel : ${session.titreCode}`, to, [
+      { p: `Le procès-verbal de votre session d’examen a été validé le ${formatDate(d.validatedOn)} : votre résultat est officiel.` },
+      sessionFacts(session),
+      {
+        facts: [
+          ['Résultat', decisionLabels[d.result.decision]],
+          ...(d.result.ccpObtained.length > 0 ? ([['CCP obtenus (acquis définitivement)', d.result.ccpObtained.join(', ')]] as const) : []),
+        ],
+      },
+    ]),
+
+  sanction: (to: string, session: SessionSummary, d: { sanction: keyof typeof sanctionLabels; banMonths?: number | undefined; pronouncedOn: string }) =>
+    render('Notification d’une sanction', to, [
+      { p: `À la suite d’un signalement de fraude lors de la session d’examen ci-dessous, le directeur départemental a prononcé le ${formatDate(d.pronouncedOn)} ${sanctionLabels[d.sanction]}${d.banMonths ? ` d’une durée de ${d.banMonths} mois` : ''}.` },
+      sessionFacts(session),
+      { p: 'Vous pouvez former un recours auprès de l’unité départementale qui a prononcé la sanction.' },
+    ]),
+
+  deadline: (to: string, d: { alert: boolean; label: string; dueOn: string; what: string; path: string }, appUrl: string) =>
+    render(d.alert ? `Échéance dépassée : ${d.label}` : `Rappel d’échéance : ${d.label}`, to, [
+      {
+        p: d.alert
+          ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
+          : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`,
+      },
+      { facts: [['Échéance', d.label], ['Date', formatDate(d.dueOn)], ['Concerne', d.what]] },
+      link(appUrl, d.path, 'Ouvrir dans l’application'),
+    ]),
+};

@@ -1,0 +1,64 @@
+import type { StoredEvent } from '../../events/index.js';
+import { defaultSettings, type DomainSettings } from '../domain/index.js';
+import type { DynamoViews } from './dynamoViews.js';
+import { ViewVersionConflict } from './dynamoViews.js';
+import { project, type Projected } from './projection.js';
+
+/** What the projector needs from the event store: a stream, in order (EventStore.readStream). */
+export interface StreamSource {
+  readStream(streamId: string): Promise<{ readonly events: readonly StoredEvent[] }>;
+}
+
+/**
+ * Applies a commit's events to the view of their stream, exactly once, whatever the delivery:
+ * - events at or below the view's version were applied already (redelivery): skipped;
+ * - a gap (an earlier commit not seen yet: another batch, a shuffled retry) is filled by reading
+ *   the stream from the store, so the view never skips an event;
+ * - the save is conditioned on the version read; a concurrent save makes it read again and retry.
+ */
+export class Projector {
+  constructor(
+    private readonly views: DynamoViews,
+    private readonly store: StreamSource,
+    private readonly settings: DomainSettings = defaultSettings,
+  ) {}
+
+  async apply(events: readonly StoredEvent[]): Promise<'applied' | 'duplicate'> {
+    const first = events[0];
+    if (!first) return 'duplicate';
+    const streamId = first.streamId;
+    const lastVersion = Math.max(...events.map((e) => e.version));
+    for (let attempt = 0; ; attempt += 1) {
+      const current = await this.views.load(streamId);
+      const version = current?.view.version ?? 0;
+      if (lastVersion <= version) return 'duplicate';
+      let pending = events.filter((e) => e.version > version).sort((a, b) => a.version - b.version);
+      if (pending[0]?.version !== version + 1) {
+        const { events: all } = await this.store.readStream(streamId);
+        pending = all.filter((e) => e.version > version && e.version <= lastVersion);
+      }
+      const next = pending.reduce<Projected | undefined>((p, e) => project(p, e, this.settings), current);
+      if (!next || next.view.version !== lastVersion) throw new Error(`Stream ${streamId} cannot be projected up to version ${lastVersion}`);
+      try {
+        await this.views.save(next, current ? version : undefined);
+      } catch (error) {
+        if (error instanceof ViewVersionConflict && attempt < 5) continue;
+        throw error;
+      }
+      await this.markers(pending);
+      return 'applied';
+    }
+  }
+
+  /** Side entries that other queries need: the centres of a department, the created planned sessions. Idempotent puts. */
+  private async markers(events: readonly StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'SessionCreated') {
+        await this.views.markCentre(event.data.centreId, event.data.department);
+        if (event.data.plannedSessionId) await this.views.markPlannedSessionCreated(event.data.plannedSessionId, event.data.sessionId);
+      } else if ((event.type === 'SessionPlanned' || event.type === 'ProgrammeSubmitted') && event.scope.department) {
+        await this.views.markCentre(event.data.centreId, event.scope.department);
+      }
+    }
+  }
+}
