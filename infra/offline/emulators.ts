@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as sesModule from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+
+/**
+ * The three emulators, in this process: dynalite (DynamoDB, kept in a LevelDB folder), s3rver (S3,
+ * kept in a folder) and aws-ses-v2-local (SES v2, with its mailbox page). Each listens on 127.0.0.1.
+ */
+export interface Emulator {
+  readonly port: number;
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve, reject) => {
+    server.closeAllConnections?.();
+    server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
+  });
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+export const startDynamo = async (dataDir: string, port: number, host: string): Promise<Emulator> => {
+  const path = join(dataDir, 'dynamodb');
+  await mkdir(path, { recursive: true });
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const actual = await listen(server, port, host);
+  return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServer(server) };
+};
+
+/** CORS of the PV bucket: the browser PUTs the signed PV straight to S3 with a presigned URL. */
+const corsConfiguration = (origins: readonly string[]) => `<CORSConfiguration>
+${origins
+  .map(
+    (origin) => `  <CORSRule>
+    <AllowedOrigin>${origin}</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>`,
+  )
+  .join('\n')}
+</CORSConfiguration>`;
+
+export interface S3Emulator extends Emulator {
+  readonly server: S3rver;
+}
+
+export const startS3 = async (dataDir: string, port: number, host: string, bucket: string, origins: readonly string[]): Promise<S3Emulator> => {
+  const directory = join(dataDir, 's3');
+  await mkdir(directory, { recursive: true });
+  const server = new S3rver({
+    address: host,
+    port,
+    silent: true,
+    directory,
+    // The SDK signs with dummy credentials; presigned URLs are signed by the same ones.
+    allowMismatchedSignatures: true,
+    vhostBuckets: false,
+    configureBuckets: [{ name: bucket, configs: [corsConfiguration(origins)] }],
+  });
+  const address = await server.run();
+  return { server, port: address.port, endpoint: `http://${host}:${address.port}`, stop: () => server.close() };
+};
+
+type SesServer = (config: { host: string; port: number }) => Promise<Server>;
+
+/** The package is CommonJS with an `exports.default`: Node and vitest expose it at different depths. */
+const sesServer = (): SesServer => {
+  const candidates: unknown[] = [sesModule.default, (sesModule.default as unknown as { default?: unknown }).default];
+  const found = candidates.find((c): c is SesServer => typeof c === 'function');
+  if (!found) throw new Error('aws-ses-v2-local: no server factory found');
+  return found;
+};
+
+export const startSes = async (port: number, host: string): Promise<Emulator> => {
+  const server = await sesServer()({ host, port });
+  if (!server.listening) throw new Error(`SES emulator could not listen on ${host}:${port}`);
+  const actual = (server.address() as AddressInfo).port;
+  return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServer(server) };
+};

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
+
+/**
+ * What the Lambda service does for one function: load its handler module once (cold start), build
+ * a context, run the handler with the function's timeout. Offline, every function runs in this
+ * process; its clients come from the environment set before the first import.
+ */
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class FunctionTimeoutError extends Error {
+  override readonly name = 'FunctionTimeoutError';
+}
+
+export interface LoadedFunction {
+  readonly declaration: FunctionDeclaration;
+  invoke(event: unknown): Promise<unknown>;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+const contextFor = (declaration: FunctionDeclaration, deadline: number): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: declaration.name,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-west-3:000000000000:function:local-${declaration.name}`,
+  memoryLimitInMB: String(declaration.memoryMb ?? 512),
+  awsRequestId: randomUUID(),
+  logGroupName: `/aws/lambda/local-${declaration.name}`,
+  logStreamName: 'offline',
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/** Imports the handler module of a declaration (its `handler` export, as the CDK app wires it). */
+export const loadFunction = async (declaration: FunctionDeclaration, rootDir: string): Promise<LoadedFunction> => {
+  const url = pathToFileURL(resolve(rootDir, declaration.entry)).href;
+  const module = (await import(url)) as { handler?: unknown };
+  const handler = module.handler;
+  if (typeof handler !== 'function') throw new Error(`${declaration.entry} does not export a "handler" function (function ${declaration.name})`);
+  const timeoutMs = (declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  return {
+    declaration,
+    invoke: async (event) => {
+      const deadline = Date.now() + timeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new FunctionTimeoutError(`Function ${declaration.name} timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+        timer.unref();
+      });
+      try {
+        return await Promise.race([Promise.resolve((handler as Handler)(event, contextFor(declaration, deadline))), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+};

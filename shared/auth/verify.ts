@@ -1,0 +1,117 @@
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../errors.js';
+import { tokenClaims, type TokenClaims } from './principal.js';
+
+/**
+ * Verification of the sign-in tokens, the same way API Gateway's JWT authorizer checks Cognito's:
+ * RS256 signature against the issuer's JWKS, issuer, audience and expiry. The offline runtime's
+ * authorizer stand-in uses it for `Authorization: Bearer` on protected routes, and page handlers
+ * use it to read the `tp_session` cookie set by the sign-in page.
+ */
+
+/** Name of the HttpOnly cookie that holds the signed token for the pages. */
+export const SESSION_COOKIE = 'tp_session';
+
+/** Issuer of the offline identity provider (Cognito's is `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
+export const LOCAL_ISSUER = 'https://tp-sessions.local/idp';
+
+/** Audience of the offline tokens (Cognito's is the app client id). */
+export const LOCAL_AUDIENCE = 'tp-sessions-web';
+
+/** Path of the JWKS served by the offline identity provider (Cognito serves the same path). */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/**
+ * Environment variables that tell a function how to verify a token: set by the CDK stack from the
+ * user pool, and by the offline runtime from its local identity provider.
+ */
+export const AUTH_ENV = {
+  ISSUER: 'AUTH_ISSUER',
+  AUDIENCE: 'AUTH_AUDIENCE',
+  JWKS_URL: 'AUTH_JWKS_URL',
+} as const;
+
+export interface TokenVerifierOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The issuer's keys: a JWKS URL (fetched and cached), a key set, or a jose key resolver. */
+  readonly jwks: URL | string | JSONWebKeySet | JWTVerifyGetKey;
+  /** Tolerance on `exp`/`nbf`, in seconds (API Gateway allows none; tests may). */
+  readonly clockToleranceSeconds?: number;
+}
+
+/** Returns the token's claims when it is valid; throws an `unauthenticated` AppError otherwise. */
+export type TokenVerifier = (token: string) => Promise<TokenClaims>;
+
+const unauthenticated = (cause: unknown) =>
+  new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.', [], { cause });
+
+const keyResolver = (jwks: TokenVerifierOptions['jwks']): JWTVerifyGetKey => {
+  if (typeof jwks === 'function') return jwks;
+  if (typeof jwks === 'string' || jwks instanceof URL) return createRemoteJWKSet(new URL(jwks));
+  return createLocalJWKSet(jwks);
+};
+
+/**
+ * Builds a verifier once (at module scope): the remote key set is fetched on first use and cached,
+ * as API Gateway caches Cognito's.
+ */
+export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
+  const getKey = keyResolver(options.jwks);
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'sub'],
+        ...(options.clockToleranceSeconds !== undefined ? { clockTolerance: options.clockToleranceSeconds } : {}),
+      });
+      const claims = tokenClaims.safeParse(payload);
+      if (!claims.success) throw claims.error;
+      return claims.data;
+    } catch (error) {
+      throw unauthenticated(error);
+    }
+  };
+};
+
+/** A verifier configured from `AUTH_ISSUER`, `AUTH_AUDIENCE` and `AUTH_JWKS_URL`. */
+export const tokenVerifierFromEnv = (source: NodeJS.ProcessEnv = process.env): TokenVerifier => {
+  const issuer = source[AUTH_ENV.ISSUER];
+  const audience = source[AUTH_ENV.AUDIENCE];
+  const jwksUrl = source[AUTH_ENV.JWKS_URL];
+  const missing = [
+    [AUTH_ENV.ISSUER, issuer],
+    [AUTH_ENV.AUDIENCE, audience],
+    [AUTH_ENV.JWKS_URL, jwksUrl],
+  ].filter(([, value]) => !value);
+  if (!issuer || !audience || !jwksUrl) {
+    throw new Error(`Missing or invalid environment variables: ${missing.map(([name]) => name).join(', ')}`);
+  }
+  return createTokenVerifier({ issuer, audience, jwks: jwksUrl });
+};
+
+/** The token in an `Authorization: Bearer <jwt>` header, if any. */
+export const bearerToken = (authorization: string | undefined): string | undefined => {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
+  return match?.[1];
+};
+
+/**
+ * The session token among the request's cookies. Accepts API Gateway's `event.cookies` (one
+ * `name=value` per entry) or a raw `Cookie` header.
+ */
+export const sessionTokenFromCookies = (cookies: readonly string[] | string | undefined): string | undefined => {
+  if (cookies === undefined) return undefined;
+  const entries = typeof cookies === 'string' ? cookies.split(';') : cookies.flatMap((c) => c.split(';'));
+  for (const entry of entries) {
+    const index = entry.indexOf('=');
+    if (index < 0) continue;
+    if (entry.slice(0, index).trim() === SESSION_COOKIE) {
+      const value = entry.slice(index + 1).trim();
+      return value === '' ? undefined : decodeURIComponent(value);
+    }
+  }
+  return undefined;
+};
