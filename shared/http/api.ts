@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { authenticate } from '../auth/authenticate.js';
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/verify.js';
+import { forbidden } from '../auth/authorize.js';
+import { AppError } from '../errors.js';
+import { parseBody, type ParsedBody } from './body.js';
+import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
+import { fingerprintOf, IDEMPOTENCY_KEY, stillRunning, type IdempotencyStore } from './idempotency.js';
+import { checkAccess, operations, type AppDeps, type Operation } from './operations.js';
+import { createRouter, type Route } from './router.js';
+import { params as paramSchemas } from './schemas.js';
+import { coerceForm, fieldErrorsOf, parseInput } from './validation.js';
+
+/** The idempotency key field of a form post (the JSON API uses the `Idempotency-Key` header). */
+export const IDEMPOTENCY_FIELD = 'idempotencyKey';
+
+/** Path parameters checked like any input: a malformed id is a 400, never a lookup. */
+export const checkParams = (params: Readonly<Record<string, string>>): void => {
+  const errors = Object.entries(params).flatMap(([name, value]) => {
+    const schema = (paramSchemas as Record<string, z.ZodType | undefined>)[name];
+    if (!schema) return [];
+    const result = schema.safeParse(value);
+    return result.success ? [] : fieldErrorsOf(result.error).map((error) => ({ ...error, field: name }));
+  });
+  if (errors.length > 0) throw new AppError('input.invalid', 'validation', 'L’adresse demandée contient un identifiant invalide.', errors);
+};
+
+/** Splits the hidden fields (CSRF, idempotency key) from what the operation's schema reads. */
+export const splitFormControls = (value: unknown): { input: unknown; idempotencyKey?: string; csrf?: string } => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { input: value };
+  const { [IDEMPOTENCY_FIELD]: key, _csrf: csrf, ...input } = value as Record<string, unknown>;
+  return { input, ...(typeof key === 'string' ? { idempotencyKey: key } : {}), ...(typeof csrf === 'string' ? { csrf } : {}) };
+};
+
+export interface Invocation {
+  readonly operation: Operation;
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string>>;
+  /** The raw input: parsed JSON, or form values (coerced here by the schema). */
+  readonly raw: unknown;
+  readonly fromForm: boolean;
+  readonly idempotencyKey?: string | undefined;
+  readonly correlationId: string;
+}
+
+/**
+ * Runs one operation with every edge check, in order: role, path parameters, input validation,
+ * scope, then (writes) idempotency around the use case. Invalid input or a refused scope never
+ * reaches a store. Returns the response to send, the first one again for a repeated key.
+ */
+export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
+  const { operation, principal } = call;
+  if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
+  checkParams(call.params);
+  const input = parseInput(operation.input, call.fromForm ? coerceForm(operation.input, call.raw) : call.raw);
+  const session = await checkAccess(deps, operation, principal, input, call.params);
+  if (!operation.write) {
+    const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session });
+    return respond(result.status, result.body);
+  }
+  const key = call.idempotencyKey;
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+    const message = 'Une clé d’idempotence (en-tête Idempotency-Key ou champ idempotencyKey, 8 à 128 caractères) est obligatoire pour toute écriture.';
+    throw new AppError('idempotency.key-missing', 'validation', message, [{ field: IDEMPOTENCY_FIELD, message }]);
+  }
+  // Keys are per user and operation: two users cannot collide, nor one key serve two operations.
+  const scopedKey = createHash('sha256').update(`${principal.actor.id}\n${operation.id}\n${key}`).digest('hex');
+  const fingerprint = fingerprintOf(call.params, input);
+  const now = deps.clock.now();
+  const first = await idempotency.begin(scopedKey, fingerprint, now);
+  if (first.status === 'done') return { ...first.response, headers: { ...first.response.headers, 'idempotent-replayed': 'true' } };
+  if (first.status === 'pending') throw stillRunning();
+  try {
+    const result = await operation.run(deps, { principal, params: call.params, input, idempotencyKey: scopedKey, correlationId: call.correlationId, session });
+    const response = respond(result.status, result.body);
+    await idempotency.complete(scopedKey, fingerprint, response, now);
+    return response;
+  } catch (error) {
+    await idempotency.release(scopedKey);
+    throw error;
+  }
+};
+
+export interface ApiOptions {
+  readonly deps: AppDeps;
+  readonly idempotency: IdempotencyStore;
+  readonly verify: TokenVerifier;
+  /** Body size limit in bytes. */
+  readonly bodyLimit?: number;
+}
+
+const queryOf = (event: HttpEvent): Record<string, string> => ({ ...(event.queryStringParameters as Record<string, string> | undefined) });
+
+/** The routes of the JSON API (which also takes url-encoded and multipart form posts). */
+export const apiRoutes = (options: ApiOptions): Route[] =>
+  operations.map((operation) => ({
+    method: operation.method,
+    path: operation.path,
+    handle: async (event, params) => {
+      const principal = await authenticate(event, options.verify);
+      let body: ParsedBody = { kind: 'none', value: queryOf(event), files: [] };
+      if (operation.method === 'POST') body = await parseBody(event, options.bodyLimit);
+      const fromForm = operation.method === 'GET' || body.kind === 'form';
+      const controls = fromForm ? splitFormControls(body.value) : { input: body.kind === 'none' ? {} : body.value };
+      return invoke(
+        options.deps,
+        options.idempotency,
+        {
+          operation,
+          principal,
+          params,
+          raw: controls.input,
+          fromForm,
+          idempotencyKey: header(event, 'idempotency-key') ?? ('idempotencyKey' in controls ? controls.idempotencyKey : undefined),
+          correlationId: requestIdOf(event),
+        },
+        (status, responseBody) => json(status, responseBody),
+      );
+    },
+  }));
+
+export const createApiHandler = (options: ApiOptions) => createRouter(apiRoutes(options));

@@ -1,0 +1,593 @@
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import type { z } from 'zod';
+import type { EventScope, Role, StoredEvent } from '../../events/index.js';
+import { executeCommand } from '../application/executeCommand.js';
+import type { Principal } from '../auth/principal.js';
+import { authorize, forbidden, type Target } from '../auth/authorize.js';
+import type { DecisionContext, DomainSettings } from '../domain/decider.js';
+import { jurorDecider, jurorStreamId, habilitationsOf, type JurorCommand } from '../domain/juror.js';
+import { programmeDecider, programmeStreamId, type ProgrammeCommand } from '../domain/programme.js';
+import { sessionDecider, sessionStreamId, type SessionCommand, type SessionState } from '../domain/session.js';
+import type { TitreCatalogue } from '../domain/titres.js';
+import { AppError } from '../errors.js';
+import type { EventStore } from '../eventStore/port.js';
+import type { Clock } from '../platform/clock.js';
+import type { PersonalDataStore } from '../personalData/store.js';
+import type { SessionView, ViewsReader } from '../views/index.js';
+import { schemas } from './schemas.js';
+
+/**
+ * The use cases behind the HTTP edge, one per domain command and one per query the pages show.
+ * The JSON API and the HTML form posts both call these, so a rule is checked once. Each names the
+ * roles it is for and resolves the target its scope check needs; the edge authenticates,
+ * validates, authorizes and applies idempotency around `run`.
+ */
+
+/** Where the signed PV goes: a presigned PUT bound to the file's SHA-256, type and size. */
+export interface PvUploadPort {
+  presign(request: { sessionId: string; centreId: string; sha256Hex: string; sizeBytes: number }): Promise<{ url: string; headers: Record<string, string>; objectKey: string }>;
+}
+
+export interface AppDeps {
+  readonly store: EventStore;
+  readonly views: ViewsReader;
+  readonly personalData: PersonalDataStore;
+  readonly pvUploads: PvUploadPort;
+  readonly clock: Clock;
+  readonly settings: DomainSettings;
+  readonly titres: TitreCatalogue;
+}
+
+export interface Call<TInput> {
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string>>;
+  readonly input: TInput;
+  readonly idempotencyKey?: string | undefined;
+  readonly correlationId: string;
+  /** The session the path names, loaded once for the scope check. */
+  readonly session?: SessionView | undefined;
+}
+
+export interface Result {
+  readonly status: 200 | 201;
+  readonly body: Record<string, unknown>;
+}
+
+export interface Operation<S extends z.ZodType = z.ZodType> {
+  readonly id: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** French, for the OpenAPI document. */
+  readonly summary: string;
+  readonly roles: readonly Role[];
+  readonly write: boolean;
+  /** Body schema (POST) or query string schema (GET). */
+  readonly input: S;
+  /** Whether the path names a session whose scope must cover the principal. */
+  readonly sessionScoped?: boolean;
+  /** What the request touches, for the scope check (session-scoped ones use the session). */
+  target?(principal: Principal, input: z.output<S>, params: Readonly<Record<string, string>>, deps: AppDeps): Promise<Target> | Target;
+  run(deps: AppDeps, call: Call<z.output<S>>): Promise<Result>;
+}
+
+const define = <S extends z.ZodType>(operation: Operation<S>): Operation => operation as unknown as Operation;
+
+export const newId = (prefix: string): string => `${prefix}_${ulid()}`;
+
+const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
+  now: deps.clock.now(),
+  actor: principal.actor,
+  newId,
+  newSeed: () => randomBytes(16).toString('hex'),
+  settings: deps.settings,
+  titres: deps.titres,
+});
+
+const ownCentre = (principal: Principal): Target => ({ centreId: principal.actor.scope.centreId });
+
+const centreScope = (principal: Principal): EventScope => {
+  const { centreId, department, region } = principal.actor.scope;
+  if (!centreId || !region) throw forbidden('Votre compte n’est rattaché à aucun centre.');
+  return { centreId, ...(department ? { department } : {}), region };
+};
+
+const sessionScopeOf = (state: SessionState): EventScope =>
+  state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
+
+const summaryOf = (events: readonly StoredEvent[], version: number, replayed: boolean) => ({
+  version,
+  replayed,
+  events: events.map((event) => ({ id: event.id, type: event.type })),
+});
+
+/** Runs a session command through the use-case runner. */
+const runSession = async (deps: AppDeps, call: Call<unknown>, command: SessionCommand, status: 200 | 201 = 200): Promise<Result & { events: readonly StoredEvent[] }> => {
+  const sessionId = call.params.sessionId ?? (command.type === 'CreateSession' ? command.sessionId : '');
+  const result = await executeCommand({
+    store: deps.store,
+    streamId: sessionStreamId(sessionId),
+    decider: sessionDecider,
+    command,
+    context: contextOf(deps, call.principal),
+    scope: command.type === 'CreateSession' ? centreScope(call.principal) : sessionScopeOf,
+    correlationId: call.correlationId,
+    causationId: call.correlationId,
+    idempotencyKey: call.idempotencyKey,
+  });
+  return { status, body: { sessionId, ...summaryOf(result.events, result.version, result.replayed) }, events: result.events };
+};
+
+const sessionCommand = <S extends z.ZodType>(spec: {
+  id: string;
+  path: string;
+  summary: string;
+  roles?: readonly Role[];
+  input: S;
+  toCommand(input: z.output<S>, call: Call<z.output<S>>, deps: AppDeps): SessionCommand | Promise<SessionCommand>;
+}): Operation =>
+  define({
+    id: spec.id,
+    method: 'POST',
+    path: `/api/sessions/{sessionId}${spec.path}`,
+    summary: spec.summary,
+    roles: spec.roles ?? ['centre'],
+    write: true,
+    sessionScoped: true,
+    input: spec.input,
+    run: async (deps, call) => runSession(deps, call, await spec.toCommand(call.input, call, deps)),
+  });
+
+const sessionTarget = (view: SessionView): Target => ({ centreId: view.centreId, department: view.department, region: view.region });
+
+/** Loads the session a path names, or 404. */
+export const loadSession = async (deps: AppDeps, sessionId: string): Promise<SessionView> => {
+  const view = await deps.views.getSessionView(sessionId);
+  if (!view) throw new AppError('session.not-found', 'not-found', 'Cette session est introuvable.');
+  return view;
+};
+
+export const checkAccess = async (deps: AppDeps, operation: Operation, principal: Principal, input: unknown, params: Readonly<Record<string, string>>): Promise<SessionView | undefined> => {
+  if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
+  if (operation.sessionScoped) {
+    const view = await loadSession(deps, params.sessionId ?? '');
+    authorize(principal, { roles: operation.roles, target: sessionTarget(view) });
+    return view;
+  }
+  const target = operation.target ? await operation.target(principal, input, params, deps) : {};
+  authorize(principal, { roles: operation.roles, target });
+  return undefined;
+};
+
+// ------------------------------------------------------------------ commands
+
+const evaluatorsFor = (view: SessionView | undefined, candidateId: string): string[] =>
+  (view?.jury ?? []).filter((member) => !member.tiedCandidateIds.includes(candidateId)).map((member) => member.jurorId);
+
+export const commands: readonly Operation[] = [
+  define({
+    id: 'submitProgramme',
+    method: 'POST',
+    path: '/api/programmes/{year}',
+    summary: 'Transmettre (ou modifier) la programmation prévisionnelle annuelle du centre',
+    roles: ['centre'],
+    write: true,
+    input: schemas.submitProgramme,
+    target: (principal) => ownCentre(principal),
+    run: async (deps, call) => {
+      const year = Number(call.params.year);
+      const scope = centreScope(call.principal);
+      const command: ProgrammeCommand = { type: 'SubmitProgramme', centreId: scope.centreId ?? '', year, sessions: call.input.sessions };
+      const result = await executeCommand({
+        store: deps.store,
+        streamId: programmeStreamId(scope.centreId ?? '', year),
+        decider: programmeDecider,
+        command,
+        context: contextOf(deps, call.principal),
+        scope,
+        correlationId: call.correlationId,
+        causationId: call.correlationId,
+        idempotencyKey: call.idempotencyKey,
+      });
+      return { status: 200, body: { year, ...summaryOf(result.events, result.version, result.replayed) } };
+    },
+  }),
+  define({
+    id: 'createSession',
+    method: 'POST',
+    path: '/api/sessions',
+    summary: 'Enregistrer une session créée dans CERES, avec ses candidats',
+    roles: ['centre'],
+    write: true,
+    input: schemas.createSession,
+    target: (principal) => ownCentre(principal),
+    run: async (deps, call) => {
+      const scope = centreScope(call.principal);
+      const { candidates, ...session } = call.input;
+      const identities = candidates.map((candidate) => ({ candidateId: newId('cand'), ...candidate }));
+      // Names first, under fresh pseudonymous ids: the events will carry only the ids.
+      await deps.personalData.saveCandidates({ centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region }, identities);
+      const sessionId = newId('ses');
+      return runSession(
+        deps,
+        { ...call, params: { sessionId } },
+        {
+          type: 'CreateSession',
+          sessionId,
+          centreId: scope.centreId ?? '',
+          department: scope.department ?? '',
+          region: scope.region,
+          ...session,
+          candidateIds: identities.map((identity) => identity.candidateId),
+        },
+        201,
+      );
+    },
+  }),
+  sessionCommand({
+    id: 'registerCandidate',
+    path: '/candidates',
+    summary: 'Inscrire un candidat à la session',
+    input: schemas.registerCandidate,
+    toCommand: async (input, call, deps) => {
+      const candidateId = newId('cand');
+      const view = call.session;
+      await deps.personalData.saveCandidates({ centreId: view?.centreId ?? '', department: view?.department ?? '', region: view?.region ?? '' }, [{ candidateId, ...input }]);
+      return { type: 'RegisterCandidate', candidateId };
+    },
+  }),
+  sessionCommand({
+    id: 'withdrawCandidate',
+    path: '/candidates/{candidateId}/withdraw',
+    summary: 'Retirer un candidat de la session',
+    input: schemas.withdrawCandidate,
+    toCommand: (input, call) => ({ type: 'WithdrawCandidate', candidateId: call.params.candidateId ?? '', ...(input.reason ? { reason: input.reason } : {}) }),
+  }),
+  sessionCommand({
+    id: 'grantAccommodation',
+    path: '/accommodations',
+    summary: 'Accorder un aménagement d’épreuve à un candidat en situation de handicap',
+    input: schemas.grantAccommodation,
+    toCommand: async (input, call, deps) => {
+      const view = call.session;
+      if (!view?.candidateIds.includes(input.candidateId)) {
+        throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [{ field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' }]);
+      }
+      const accommodationId = newId('acc');
+      await deps.personalData.saveAccommodation({ centreId: view.centreId, department: view.department, region: view.region }, { accommodationId, candidateId: input.candidateId, adaptation: input.adaptation });
+      return { type: 'GrantAccommodation', candidateId: input.candidateId, accommodationId };
+    },
+  }),
+  sessionCommand({
+    id: 'informJuryOfAccommodations',
+    path: '/accommodations/inform-jury',
+    summary: 'Indiquer que le jury a été informé des aménagements',
+    input: schemas.empty,
+    toCommand: () => ({ type: 'InformJuryOfAccommodations' }),
+  }),
+  sessionCommand({
+    id: 'assignJuror',
+    path: '/jury',
+    summary: 'Désigner un membre du jury habilité, avec ses liens déclarés avec des candidats',
+    input: schemas.assignJuror,
+    toCommand: async (input, _call, deps) => {
+      const { events } = await deps.store.readStream(jurorStreamId(input.jurorId));
+      const state = events.reduce((current, event) => jurorDecider.evolve(current, event as Parameters<typeof jurorDecider.evolve>[1]), jurorDecider.initialState);
+      return { type: 'AssignJuror', jurorId: input.jurorId, habilitations: habilitationsOf(state), tiedCandidateIds: input.tiedCandidateIds };
+    },
+  }),
+  sessionCommand({
+    id: 'declareTie',
+    path: '/jury/{jurorId}/ties',
+    summary: 'Déclarer un lien entre un membre du jury et un candidat',
+    input: schemas.declareTie,
+    toCommand: (input, call) => ({ type: 'DeclareTie', jurorId: call.params.jurorId ?? '', candidateId: input.candidateId }),
+  }),
+  sessionCommand({
+    id: 'unassignJuror',
+    path: '/jury/{jurorId}/unassign',
+    summary: 'Retirer un membre du jury',
+    input: schemas.unassignJuror,
+    toCommand: (input, call) => ({ type: 'UnassignJuror', jurorId: call.params.jurorId ?? '', reason: input.reason }),
+  }),
+  sessionCommand({
+    id: 'sendConvocations',
+    path: '/convocations',
+    summary: 'Envoyer les convocations (jury ou candidats)',
+    input: schemas.sendConvocations,
+    toCommand: (input) => ({ type: 'SendConvocations', audience: input.audience }),
+  }),
+  sessionCommand({
+    id: 'checkPlateauTechnique',
+    path: '/plateau',
+    summary: 'Enregistrer la vérification du plateau technique avec le jury',
+    input: schemas.checkPlateau,
+    toCommand: (input) => ({ type: 'CheckPlateauTechnique', ...input, ...(input.remarks === undefined ? { remarks: undefined } : {}) }) as SessionCommand,
+  }),
+  sessionCommand({
+    id: 'checkSeals',
+    path: '/seals',
+    summary: 'Vérifier les plis cachetés avec un candidat tiré au sort',
+    input: schemas.checkSeals,
+    toCommand: (input) => ({ type: 'CheckSeals', ...input }),
+  }),
+  sessionCommand({
+    id: 'reportFraud',
+    path: '/frauds',
+    summary: 'Signaler une fraude',
+    input: schemas.reportFraud,
+    toCommand: (input) => ({ type: 'ReportFraud', ...input }),
+  }),
+  sessionCommand({
+    id: 'notifySanction',
+    path: '/sanctions',
+    summary: 'Notifier une sanction pour fraude (unité départementale)',
+    roles: ['ud'],
+    input: schemas.notifySanction,
+    toCommand: (input) => ({ type: 'NotifySanction', ...input }) as SessionCommand,
+  }),
+  define({
+    id: 'presignPvUpload',
+    method: 'POST',
+    path: '/api/sessions/{sessionId}/pv/upload-url',
+    summary: 'Obtenir une adresse de dépôt du PV signé, liée à son empreinte SHA-256',
+    roles: ['centre'],
+    write: false,
+    sessionScoped: true,
+    input: schemas.presignPv,
+    run: async (deps, call) => {
+      const view = call.session;
+      const upload = await deps.pvUploads.presign({ sessionId: call.params.sessionId ?? '', centreId: view?.centreId ?? '', sha256Hex: call.input.sha256, sizeBytes: call.input.sizeBytes });
+      return { status: 200, body: upload };
+    },
+  }),
+  sessionCommand({
+    id: 'signPv',
+    path: '/pv',
+    summary: 'Enregistrer le procès-verbal signé : une décision par candidat, signé par tout le jury',
+    input: schemas.signPv,
+    toCommand: (input, call) => ({
+      type: 'SignPV',
+      signatoryIds: input.signatoryIds,
+      documentSha256: input.documentSha256,
+      decisions: input.decisions.map((decision) => ({
+        candidateId: decision.candidateId,
+        decision: decision.decision,
+        ccpObtained: decision.ccpObtained,
+        evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(call.session, decision.candidateId),
+      })),
+    }),
+  }),
+  sessionCommand({
+    id: 'recordResultsInCeres',
+    path: '/ceres-results',
+    summary: 'Indiquer que les résultats ont été saisis dans CERES',
+    input: schemas.empty,
+    toCommand: () => ({ type: 'RecordResultsInCeres' }),
+  }),
+  sessionCommand({
+    id: 'transmitPv',
+    path: '/pv/transmit',
+    summary: 'Transmettre le PV signé à l’unité départementale',
+    input: schemas.empty,
+    toCommand: () => ({ type: 'TransmitPV' }),
+  }),
+  sessionCommand({
+    id: 'validatePv',
+    path: '/pv/validate',
+    summary: 'Valider le PV (unité départementale) : les résultats deviennent officiels',
+    roles: ['ud'],
+    input: schemas.empty,
+    toCommand: () => ({ type: 'ValidatePV' }),
+  }),
+  sessionCommand({
+    id: 'rejectPv',
+    path: '/pv/reject',
+    summary: 'Rejeter le PV avec un motif (unité départementale)',
+    roles: ['ud'],
+    input: schemas.rejectPv,
+    toCommand: (input) => ({ type: 'RejectPV', reason: input.reason }),
+  }),
+  sessionCommand({
+    id: 'cancelSession',
+    path: '/cancel',
+    summary: 'Annuler la session',
+    input: schemas.cancelSession,
+    toCommand: (input) => ({ type: 'CancelSession', reason: input.reason }),
+  }),
+  define({
+    id: 'habilitateJuror',
+    method: 'POST',
+    path: '/api/jurors',
+    summary: 'Habiliter un membre de jury pour un titre (unité départementale du département du juré)',
+    roles: ['ud'],
+    write: true,
+    input: schemas.habilitateJuror,
+    target: (_principal, input) => ({ department: input.department }),
+    run: async (deps, call) => {
+      const { jurorId: given, lastName, firstName, email, ...habilitation } = call.input;
+      if (!given && !(lastName && firstName && email)) {
+        const message = 'Pour un nouveau membre de jury, indiquez son nom, son prénom et son adresse électronique.';
+        throw new AppError('juror.identity-missing', 'validation', message, [
+          ...(lastName ? [] : [{ field: 'lastName', message: 'Ce champ est obligatoire.' }]),
+          ...(firstName ? [] : [{ field: 'firstName', message: 'Ce champ est obligatoire.' }]),
+          ...(email ? [] : [{ field: 'email', message: 'Ce champ est obligatoire.' }]),
+        ]);
+      }
+      const jurorId = given ?? newId('jur');
+      if (lastName && firstName && email) await deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email });
+      const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation };
+      const result = await executeCommand({
+        store: deps.store,
+        streamId: jurorStreamId(jurorId),
+        decider: jurorDecider,
+        command,
+        context: contextOf(deps, call.principal),
+        scope: { department: habilitation.department, region: call.principal.actor.scope.region ?? '00' },
+        correlationId: call.correlationId,
+        causationId: call.correlationId,
+        idempotencyKey: call.idempotencyKey,
+      });
+      return { status: 201, body: { jurorId, ...summaryOf(result.events, result.version, result.replayed) } };
+    },
+  }),
+  define({
+    id: 'withdrawHabilitation',
+    method: 'POST',
+    path: '/api/jurors/{jurorId}/habilitations/{habilitationId}/withdraw',
+    summary: 'Retirer une habilitation avant son terme',
+    roles: ['ud'],
+    write: true,
+    input: schemas.withdrawHabilitation,
+    target: async (_principal, _input, params, deps) => {
+      const juror = await deps.views.getJurorView(params.jurorId ?? '');
+      if (!juror) throw new AppError('juror.not-found', 'not-found', 'Ce membre de jury est introuvable.');
+      return { department: juror.habilitations.find((h) => h.habilitationId === params.habilitationId)?.department ?? juror.department };
+    },
+    run: async (deps, call) => {
+      const jurorId = call.params.jurorId ?? '';
+      const result = await executeCommand({
+        store: deps.store,
+        streamId: jurorStreamId(jurorId),
+        decider: jurorDecider,
+        command: { type: 'WithdrawHabilitation', jurorId, habilitationId: call.params.habilitationId ?? '', reason: call.input.reason },
+        context: contextOf(deps, call.principal),
+        scope: { ...(call.principal.actor.scope.department ? { department: call.principal.actor.scope.department } : {}), region: call.principal.actor.scope.region ?? '00' },
+        correlationId: call.correlationId,
+        causationId: call.correlationId,
+        idempotencyKey: call.idempotencyKey,
+      });
+      return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version, result.replayed) } };
+    },
+  }),
+];
+
+// ------------------------------------------------------------------ queries
+
+/** A session as the pages show it: the view, with names only for those who may read them. */
+export const sessionDetails = async (deps: AppDeps, principal: Principal, view: SessionView) => {
+  const candidates = await deps.personalData.readCandidates(principal, view.candidateIds);
+  const jurors = await deps.personalData.readJurors(view.jury.map((member) => member.jurorId));
+  const accommodations = await deps.personalData.readAccommodations(principal, view.candidateIds.filter(() => view.accommodationIds.length > 0));
+  return {
+    session: view,
+    candidates: view.candidateIds.map((candidateId) => {
+      const identity = candidates.get(candidateId);
+      return identity ? { candidateId, lastName: identity.lastName, firstName: identity.firstName, birthDate: identity.birthDate } : { candidateId };
+    }),
+    jurors: view.jury.map((member) => {
+      const identity = jurors.get(member.jurorId);
+      return { ...member, ...(identity ? { lastName: identity.lastName, firstName: identity.firstName } : {}) };
+    }),
+    accommodations,
+  };
+};
+
+export const queries: readonly Operation[] = [
+  define({
+    id: 'listSessions',
+    method: 'GET',
+    path: '/api/sessions',
+    summary: 'Les sessions du centre (centre) ou du département (unité départementale)',
+    roles: ['centre', 'ud'],
+    write: false,
+    input: schemas.listSessions,
+    target: (principal) => (principal.actor.role === 'centre' ? ownCentre(principal) : { department: principal.actor.scope.department }),
+    run: async (deps, call) => {
+      const options = call.input.cursor ? { cursor: call.input.cursor } : {};
+      const page =
+        call.principal.actor.role === 'centre'
+          ? await deps.views.listSessionsOfCentre(call.principal.actor.scope.centreId ?? '', options)
+          : await deps.views.listSessionsOfDepartment(call.principal.actor.scope.department ?? '', options);
+      return { status: 200, body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    },
+  }),
+  define({
+    id: 'getSession',
+    method: 'GET',
+    path: '/api/sessions/{sessionId}',
+    summary: 'Une session : jury, candidats, échéances et résultats (provisoires ou officiels)',
+    roles: ['centre', 'ud', 'region'],
+    write: false,
+    sessionScoped: true,
+    input: schemas.empty,
+    run: async (deps, call) => ({ status: 200, body: await sessionDetails(deps, call.principal, call.session ?? (await loadSession(deps, call.params.sessionId ?? ''))) }),
+  }),
+  define({
+    id: 'listPvToInstruct',
+    method: 'GET',
+    path: '/api/ud/pv',
+    summary: 'Les PV transmis en attente d’instruction dans le département',
+    roles: ['ud'],
+    write: false,
+    input: schemas.listSessions,
+    target: (principal) => ({ department: principal.actor.scope.department }),
+    run: async (deps, call) => {
+      const page = await deps.views.listPvToInstruct(call.principal.actor.scope.department ?? '', call.input.cursor ? { cursor: call.input.cursor } : {});
+      return { status: 200, body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    },
+  }),
+  define({
+    id: 'listJurors',
+    method: 'GET',
+    path: '/api/jurors',
+    summary: 'Les membres de jury du département et leurs habilitations',
+    roles: ['ud', 'centre'],
+    write: false,
+    input: schemas.listJurors,
+    target: (principal) => (principal.actor.role === 'centre' ? ownCentre(principal) : { department: principal.actor.scope.department }),
+    run: async (deps, call) => {
+      const department = call.principal.actor.scope.department ?? '';
+      const jurors = await deps.views.listJurors(department, call.input.titreCode);
+      const identities = await deps.personalData.readJurors(jurors.map((juror) => juror.jurorId));
+      return {
+        status: 200,
+        body: { items: jurors.map((juror) => ({ ...juror, lastName: identities.get(juror.jurorId)?.lastName, firstName: identities.get(juror.jurorId)?.firstName })) },
+      };
+    },
+  }),
+  define({
+    id: 'getJuror',
+    method: 'GET',
+    path: '/api/jurors/{jurorId}',
+    summary: 'Un membre de jury et ses habilitations',
+    roles: ['ud', 'juror'],
+    write: false,
+    input: schemas.empty,
+    target: async (_principal, _input, params, deps) => {
+      const juror = await deps.views.getJurorView(params.jurorId ?? '');
+      if (!juror) throw new AppError('juror.not-found', 'not-found', 'Ce membre de jury est introuvable.');
+      return { department: juror.department, jurorId: juror.jurorId };
+    },
+    run: async (deps, call) => ({ status: 200, body: { juror: await deps.views.getJurorView(call.params.jurorId ?? '') } }),
+  }),
+  define({
+    id: 'getProgramme',
+    method: 'GET',
+    path: '/api/centres/{centreId}/programmes/{year}',
+    summary: 'La programmation prévisionnelle d’un centre pour une année',
+    roles: ['centre', 'ud', 'region'],
+    write: false,
+    input: schemas.empty,
+    target: async (principal, _input, params, deps) => {
+      const programme = await deps.views.getProgrammeView(params.centreId ?? '', Number(params.year));
+      if (principal.actor.role === 'centre') return { centreId: params.centreId };
+      if (!programme) throw new AppError('programme.not-found', 'not-found', 'Aucune programmation pour ce centre et cette année.');
+      return { centreId: programme.centreId, department: programme.department, region: programme.region };
+    },
+    run: async (deps, call) => ({ status: 200, body: { programme: (await deps.views.getProgrammeView(call.params.centreId ?? '', Number(call.params.year))) ?? null } }),
+  }),
+  define({
+    id: 'listCentresBehind',
+    method: 'GET',
+    path: '/api/ud/centres-behind',
+    summary: 'Les centres du département sans programmation ou en retard',
+    roles: ['ud'],
+    write: false,
+    input: schemas.listCentresBehind,
+    target: (principal) => ({ department: principal.actor.scope.department }),
+    run: async (deps, call) => ({ status: 200, body: { items: await deps.views.listCentresBehind(call.principal.actor.scope.department ?? '', Number(call.input.year)) } }),
+  }),
+];
+
+export const operations: readonly Operation[] = [...commands, ...queries];

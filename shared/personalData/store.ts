@@ -1,0 +1,173 @@
+import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Principal } from '../auth/principal.js';
+
+/**
+ * Personal data, kept apart from the immutable event log: events carry only pseudonymous ids
+ * (`cand_…`, `jur_…`, `acc_…`); names, birth dates, contacts and the adaptations granted to a
+ * candidate with a disability live here, can be erased, and are read only by the roles that need
+ * them. The table is encrypted at rest (KMS) by the stack.
+ */
+
+/** A candidate's identity, as typed or imported by the centre. */
+export interface CandidateIdentity {
+  readonly candidateId: string;
+  readonly lastName: string;
+  readonly firstName: string;
+  readonly birthDate: string;
+  readonly email?: string | undefined;
+  readonly phone?: string | undefined;
+}
+
+/** An adaptation of the tests granted to a candidate: health data (GDPR art. 9), never a diagnosis. */
+export interface Accommodation {
+  readonly accommodationId: string;
+  readonly candidateId: string;
+  readonly adaptation: string;
+}
+
+export interface JurorIdentity {
+  readonly jurorId: string;
+  readonly lastName: string;
+  readonly firstName: string;
+  readonly email: string;
+}
+
+/** Who owns a candidate's data: the centre that registered them, its department and region. */
+export interface Owner {
+  readonly centreId: string;
+  readonly department: string;
+  readonly region: string;
+}
+
+export interface PersonalDataStore {
+  saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]): Promise<void>;
+  /** The identities the reader may see, by id; others are simply absent. */
+  readCandidates(reader: Principal, candidateIds: readonly string[]): Promise<ReadonlyMap<string, CandidateIdentity>>;
+  saveAccommodation(owner: Owner, accommodation: Accommodation): Promise<void>;
+  /** Adaptations: the owning centre only (the jury is informed by the centre, outside the system). */
+  readAccommodations(reader: Principal, candidateIds: readonly string[]): Promise<readonly Accommodation[]>;
+  saveJuror(department: string, juror: JurorIdentity): Promise<void>;
+  readJurors(jurorIds: readonly string[]): Promise<ReadonlyMap<string, JurorIdentity>>;
+  /** Erases everything about a candidate (right to erasure); the events keep only the bare id. */
+  eraseCandidate(candidateId: string): Promise<void>;
+}
+
+/** Whether a reader may see the identity of a candidate owned by `owner`. */
+export const mayReadIdentity = (reader: Principal, owner: Owner): boolean => {
+  const { role, scope } = reader.actor;
+  if (role === 'centre') return scope.centreId === owner.centreId;
+  // The UD instructs the PV and pronounces sanctions: it needs names in its department.
+  if (role === 'ud') return scope.department === owner.department;
+  return false;
+};
+
+/** Health data: only the centre that organises the adapted tests. */
+export const mayReadAccommodation = (reader: Principal, owner: Owner): boolean => reader.actor.role === 'centre' && reader.actor.scope.centreId === owner.centreId;
+
+const IDENTITY = 'identity';
+const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+};
+
+/** DynamoDB adapter over the `personalData` table (pk = pseudonymous id, sk = `identity` or `acc#<id>`). */
+export class DynamoPersonalDataStore implements PersonalDataStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async writeAll(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (const batch of chunks(items, 25)) {
+      let pending = batch.map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > 5) throw new Error('Personal data batch write kept being throttled');
+        const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : []));
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async readAll(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
+    const found: Record<string, unknown>[] = [];
+    for (const batch of chunks(unique, 100)) {
+      let pending = batch.map((key) => marshall(key));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > 5) throw new Error('Personal data batch read kept being throttled');
+        const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => unmarshall(item)));
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    return found;
+  }
+
+  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]): Promise<void> {
+    await this.writeAll(candidates.map((candidate) => ({ pk: candidate.candidateId, sk: IDENTITY, ...owner, ...candidate })));
+  }
+
+  async readCandidates(reader: Principal, candidateIds: readonly string[]): Promise<ReadonlyMap<string, CandidateIdentity>> {
+    const items = await this.readAll(candidateIds.map((pk) => ({ pk, sk: IDENTITY })));
+    const map = new Map<string, CandidateIdentity>();
+    for (const item of items) {
+      const owner = item as unknown as Owner;
+      if (!mayReadIdentity(reader, owner)) continue;
+      const { candidateId, lastName, firstName, birthDate, email, phone } = item as unknown as CandidateIdentity;
+      map.set(candidateId, { candidateId, lastName, firstName, birthDate, email, phone });
+    }
+    return map;
+  }
+
+  async saveAccommodation(owner: Owner, accommodation: Accommodation): Promise<void> {
+    await this.writeAll([{ pk: accommodation.candidateId, sk: `acc#${accommodation.accommodationId}`, ...owner, ...accommodation }]);
+  }
+
+  async readAccommodations(reader: Principal, candidateIds: readonly string[]): Promise<readonly Accommodation[]> {
+    const out: Accommodation[] = [];
+    for (const candidateId of new Set(candidateIds)) {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :acc)',
+          ExpressionAttributeValues: marshall({ ':pk': candidateId, ':acc': 'acc#' }),
+          ConsistentRead: true,
+        }),
+      );
+      for (const raw of result.Items ?? []) {
+        const item = unmarshall(raw);
+        if (!mayReadAccommodation(reader, item as unknown as Owner)) continue;
+        out.push({ accommodationId: String(item.accommodationId), candidateId, adaptation: String(item.adaptation) });
+      }
+    }
+    return out;
+  }
+
+  async saveJuror(department: string, juror: JurorIdentity): Promise<void> {
+    await this.writeAll([{ pk: juror.jurorId, sk: IDENTITY, department, ...juror }]);
+  }
+
+  async readJurors(jurorIds: readonly string[]): Promise<ReadonlyMap<string, JurorIdentity>> {
+    const items = await this.readAll(jurorIds.map((pk) => ({ pk, sk: IDENTITY })));
+    return new Map(
+      items.map((item) => {
+        const { jurorId, lastName, firstName, email } = item as unknown as JurorIdentity;
+        return [jurorId, { jurorId, lastName, firstName, email }] as const;
+      }),
+    );
+  }
+
+  async eraseCandidate(candidateId: string): Promise<void> {
+    const result = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': candidateId }), ConsistentRead: true }),
+    );
+    for (const item of result.Items ?? []) {
+      const { pk, sk } = unmarshall(item) as { pk: string; sk: string };
+      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk, sk }) }));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/** Formatting for the pages: French words, dates dd/mm/yyyy in Europe/Paris. */
+
+const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** `2027-03-04` -> `04/03/2027`; an instant is shown as its calendar day in Paris. */
+export const frenchDate = (value: string | Date | undefined): string => {
+  if (value === undefined) return '';
+  if (typeof value === 'string') {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (match) return `${match[3]}/${match[2]}/${match[1]}`;
+    const parsed = new Date(value);
+    return Number.isNaN(parsed.getTime()) ? value : PARIS_DAY.format(parsed);
+  }
+  return PARIS_DAY.format(value);
+};
+
+/** Today's calendar date in Paris, `YYYY-MM-DD`. */
+export const parisToday = (now: Date): string => {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return parts;
+};
+
+/** Whole days from `from` to `to` (calendar dates). */
+export const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+export type Urgency = 'late' | 'soon' | 'later';
+
+/** Colour of a deadline, always with a text label too: overdue, within 15 days, or later. */
+export const urgencyOf = (today: string, dueOn: string): { urgency: Urgency; label: string } => {
+  const days = daysUntil(today, dueOn);
+  if (days < 0) return { urgency: 'late', label: `En retard de ${-days} jour${days < -1 ? 's' : ''}` };
+  if (days <= 15) return { urgency: 'soon', label: days === 0 ? 'Aujourd’hui' : `Dans ${days} jour${days > 1 ? 's' : ''}` };
+  return { urgency: 'later', label: `Dans ${days} jours` };
+};
+
+export const sessionStatusLabels: Record<string, string> = {
+  scheduled: 'Programmée',
+  held: 'Session tenue',
+  'pv-signed': 'PV signé',
+  'pv-transmitted': 'PV transmis à l’UD',
+  'pv-rejected': 'PV rejeté, à corriger',
+  'pv-validated': 'PV validé',
+  cancelled: 'Annulée',
+};
+
+export const decisionLabels: Record<string, string> = {
+  'titre-obtenu': 'Titre obtenu',
+  'reussite-partielle': 'Réussite partielle',
+  echec: 'Échec',
+  absent: 'Absent',
+};
+
+export const sanctionLabels: Record<string, string> = {
+  avertissement: 'Avertissement',
+  'annulation-epreuve': 'Annulation de l’épreuve',
+  'exclusion-session': 'Exclusion de la session',
+  interdiction: 'Interdiction de se présenter',
+};
