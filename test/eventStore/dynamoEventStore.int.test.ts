@@ -1,0 +1,234 @@
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/platform/clock.js';
+import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { cursorSecret, options, registered } from './fixtures.js';
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite('store');
+});
+afterAll(async () => {
+  await local.stop();
+});
+
+/** A fresh store instance, as a separate Lambda container would hold (no shared head cache). */
+const newStore = (clock?: Clock, waitMs = 2_000) =>
+  new DynamoEventStore({
+    client: local.client,
+    tables: local.tables,
+    cursorSecret,
+    ...(clock ? { clock } : {}),
+    idempotency: { leaseMs: 5_000, waitMs, pollMs: 10 },
+  });
+
+let streamCounter = 0;
+const newStream = () => `session-ses_int-${(streamCounter += 1)}`;
+
+const settle = <T>(promises: Promise<T>[]) => Promise.allSettled(promises);
+
+describe('DynamoEventStore against dynalite: concurrency', () => {
+  it('lets exactly one of 20 concurrent appends at the same version land; the 19 others conflict', async () => {
+    // Given a stream with 2 events
+    const stream = newStream();
+    await newStore().append(stream, 0, [registered('a'), registered('b')], options());
+    // When 20 writers append 2 events each at version 2
+    const outcomes = await settle(
+      Array.from({ length: 20 }, (_, i) => newStore().append(stream, 2, [registered(`w${i}-1`), registered(`w${i}-2`)], options())),
+    );
+    // Then one lands, 19 get a conflict naming version 4
+    const landed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(landed).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    for (const error of refused) expect(error).toBeInstanceOf(ConcurrencyError);
+    for (const error of refused) expect(error).toMatchObject({ currentVersion: 4 });
+    // And the stream holds the first commit then exactly the winner's events, nothing lost or duplicated
+    const read = await newStore().readStream(stream);
+    expect(read.version).toBe(4);
+    expect(read.events.map((e) => e.id)).toEqual([...read.events.slice(0, 2).map((e) => e.id), ...(landed[0]?.events.map((e) => e.id) ?? [])]);
+    expect(read.events.map((e) => e.version)).toEqual([1, 2, 3, 4]);
+    expect(new Set(read.events.map((e) => e.id)).size).toBe(4);
+    await expect(newStore().verify(stream)).resolves.toEqual({ ok: true, commits: 2 });
+  });
+
+  it('gives each stored event its identity, position, schema version, times and metadata', async () => {
+    const stream = newStream();
+    const result = await newStore().append(stream, 0, [registered('x')], options({ correlationId: 'corr-9', causationId: 'cause-9' }));
+    const [event] = (await newStore().readStream(stream)).events;
+    expect(event).toEqual(result.events[0]);
+    expect(event).toMatchObject({
+      streamId: stream,
+      version: 1,
+      schemaVersion: 1,
+      occurredAt: '2027-03-01T09:00:00.000Z',
+      correlationId: 'corr-9',
+      causationId: 'cause-9',
+      scope: { centreId: 'ctr_lyon-1' },
+      type: 'CandidateRegistered',
+      data: { candidateId: 'cand_c-x' },
+    });
+    expect(event?.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
+  it('reads a stream of 1,500 events in 15 commits back in order', async () => {
+    const stream = newStream();
+    const store = newStore();
+    const big = Array.from({ length: 100 }, (_, i) => registered(`big-${i}-${'x'.repeat(40)}`));
+    for (let commit = 0; commit < 15; commit += 1) await store.append(stream, commit * 100, big, options());
+    const read = await newStore().readStream(stream);
+    expect(read.version).toBe(1_500);
+    expect(read.events.map((e) => e.version)).toEqual(Array.from({ length: 1_500 }, (_, i) => i + 1));
+  });
+
+  it('answers a conflict to a writer with a stale version, even when its head was cached', async () => {
+    const stream = newStream();
+    const mine = newStore();
+    await mine.append(stream, 0, [registered(1)], options());
+    await newStore().append(stream, 1, [registered(2)], options());
+    await expect(mine.append(stream, 1, [registered(3)], options())).rejects.toMatchObject({ currentVersion: 2 });
+    await expect(mine.append(stream, 2, [registered(3)], options())).resolves.toMatchObject({ version: 3, commit: 3 });
+  });
+});
+
+describe('DynamoEventStore against dynalite: idempotency', () => {
+  it('records one commit for a key sent twice in a row and returns the first answer, even at a newer version', async () => {
+    const stream = newStream();
+    const first = await newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-seq' }));
+    const again = await newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-seq' }));
+    // The caller re-read the stream in between: it now expects version 1
+    const afterReread = await newStore().append(stream, 1, [registered('other')], options({ idempotencyKey: 'key-seq' }));
+    expect(first.replayed).toBe(false);
+    for (const answer of [again, afterReread]) {
+      expect(answer).toEqual({ ...first, replayed: true });
+    }
+    expect((await newStore().readStream(stream)).version).toBe(1);
+    await expect(newStore().replayed(stream, 'key-seq')).resolves.toEqual({ ...first, replayed: true });
+    await expect(newStore().replayed(stream, 'never-used')).resolves.toBeUndefined();
+  });
+
+  it('records one commit for a key sent 10 times concurrently, and every caller gets the same answer', async () => {
+    const stream = newStream();
+    await newStore().append(stream, 0, [registered('seed')], options());
+    const outcomes = await settle(
+      Array.from({ length: 10 }, (_, i) => newStore().append(stream, 1, [registered(`twin-${i}`)], options({ idempotencyKey: 'key-conc' }))),
+    );
+    const answers = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+    expect(answers.every(Boolean)).toBe(true);
+    const ids = new Set(answers.map((a) => a?.events[0]?.id));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => a?.replayed === false)).toHaveLength(1);
+    const read = await newStore().readStream(stream);
+    expect(read.version).toBe(2);
+    expect(read.events[1]?.id).toBe([...ids][0]);
+  });
+
+  it('still lands the commit when the key is used concurrently with different keys competing for the slot', async () => {
+    const stream = newStream();
+    const outcomes = await settle([
+      newStore().append(stream, 0, [registered('k')], options({ idempotencyKey: 'key-a' })),
+      newStore().append(stream, 0, [registered('k')], options({ idempotencyKey: 'key-a' })),
+      newStore().append(stream, 0, [registered('l')], options({ idempotencyKey: 'key-b' })),
+      newStore().append(stream, 0, [registered('m')], options()),
+    ]);
+    const read = await newStore().readStream(stream);
+    expect(read.version).toBe(1);
+    const landedKeyA = outcomes.slice(0, 2).filter((o) => o.status === 'fulfilled');
+    // Either key-a won (both twins answer with that commit) or it lost (both twins got a conflict).
+    expect([0, 2]).toContain(landedKeyA.length);
+    // A key that lost its race can be used again at the new version, and lands once.
+    const retried = await newStore().append(stream, 1, [registered('n')], options({ idempotencyKey: 'key-b' }));
+    const retriedAgain = await newStore().append(stream, 1, [registered('n')], options({ idempotencyKey: 'key-b' }));
+    expect(retriedAgain.events).toEqual(retried.events);
+    expect((await newStore().readStream(stream)).version).toBe(retried.replayed ? 1 : 2);
+  });
+
+  const putReservation = (stream: string, key: string, commit: number, createdAt: number) =>
+    local.client.send(
+      new PutItemCommand({
+        TableName: local.tables.idempotency,
+        Item: marshall({ pk: `${stream}#${key}`, streamId: stream, commit, owner: 'crashed-owner', createdAt, expiresAt: 9_999_999_999 }),
+      }),
+    );
+
+  it('takes over a reservation left by a crash before its commit, and records once', async () => {
+    const stream = newStream();
+    await putReservation(stream, 'key-crash', 1, Date.now() - 60_000);
+    const result = await newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-crash' }));
+    expect(result).toMatchObject({ replayed: false, commit: 1 });
+    await expect(newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-crash' }))).resolves.toMatchObject({
+      replayed: true,
+      commit: 1,
+    });
+  });
+
+  it('answers 409 in-progress while a young reservation has no commit yet', async () => {
+    const stream = newStream();
+    await putReservation(stream, 'key-busy', 1, Date.now());
+    await expect(newStore(undefined, 100).append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-busy' }))).rejects.toMatchObject({
+      code: 'idempotency.in-progress',
+      category: 'conflict',
+    });
+    expect((await newStore().readStream(stream)).version).toBe(0);
+  });
+
+  it('takes over a reservation whose slot went to another commit, and lands at the next one', async () => {
+    const stream = newStream();
+    await newStore().append(stream, 0, [registered(1)], options());
+    await putReservation(stream, 'key-lost', 1, Date.now());
+    const result = await newStore().append(stream, 1, [registered(2)], options({ idempotencyKey: 'key-lost' }));
+    expect(result).toMatchObject({ replayed: false, commit: 2, version: 2 });
+  });
+});
+
+describe('DynamoEventStore against dynalite: tamper evidence', () => {
+  const fiveCommits = async () => {
+    const stream = newStream();
+    const store = newStore();
+    for (let i = 0; i < 5; i += 1) await store.append(stream, i * 2, [registered(`${i}a`), registered(`${i}b`)], options({ idempotencyKey: `t-${i}` }));
+    return stream;
+  };
+  const update = (stream: string, commit: number, expression: string, values: Record<string, unknown>, names?: Record<string, string>) =>
+    local.client.send(
+      new UpdateItemCommand({
+        TableName: local.tables.events,
+        Key: marshall({ pk: stream, sk: commit }),
+        UpdateExpression: expression,
+        ExpressionAttributeValues: marshall(values),
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+      }),
+    );
+
+  it('verifies an untouched stream', async () => {
+    await expect(newStore().verify(await fiveCommits())).resolves.toEqual({ ok: true, commits: 5 });
+  });
+
+  it.each([1, 2, 3, 4, 5])('names commit %i when its events were edited behind the store', async (commit) => {
+    const stream = await fiveCommits();
+    const { events } = await newStore().readStream(stream);
+    const edited = events.filter((e) => e.version > (commit - 1) * 2 && e.version <= commit * 2).map((e) => ({ ...e, data: { candidateId: 'cand_intrus' } }));
+    await update(stream, commit, 'SET events = :e', { ':e': JSON.stringify(edited) });
+    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: commit });
+  });
+
+  it.each([
+    ['its own hash', 'SET #hash = :v', { ':v': 'a'.repeat(64) }, { '#hash': 'hash' }],
+    ['the previous hash', 'SET prevHash = :v', { ':v': 'b'.repeat(64) }, undefined],
+    ['its idempotency key', 'SET idempotencyKey = :v', { ':v': 'forged' }, undefined],
+    ['its centre', 'SET centreId = :v', { ':v': 'ctr_autre' }, undefined],
+    ['an added attribute', 'SET note = :v', { ':v': 'hello' }, undefined],
+  ])('names the commit when %s was changed', async (_what, expression, values, names) => {
+    const stream = await fiveCommits();
+    await update(stream, 3, expression, values, names);
+    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 3 });
+  });
+
+  it('names the first missing commit when one was deleted', async () => {
+    const stream = await fiveCommits();
+    await local.client.send(new DeleteItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 2 }) }));
+    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 2 });
+  });
+});
