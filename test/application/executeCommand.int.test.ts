@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
+import { executeCommand } from '../../shared/application/executeCommand.js';
+import type { Decider } from '../../shared/domain/decider.js';
+import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import type { EventStore } from '../../shared/eventStore/port.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { cursorSecret, decisionContext, lyon, options, registered, rosterDecider, type RosterCommand, type RosterState } from '../eventStore/fixtures.js';
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite('runner');
+});
+afterAll(async () => {
+  await local.stop();
+});
+
+const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret });
+let counter = 0;
+const newStream = () => `session-ses_run-${(counter += 1)}`;
+
+/** A store where another writer slips a commit in right after each of the first `times` reads. */
+const interleaved = (store: EventStore, streamId: string, times: number): EventStore & { reads: number } => {
+  const rival = newStore();
+  const wrapper = {
+    reads: 0,
+    append: store.append.bind(store),
+    replayed: store.replayed.bind(store),
+    history: store.history.bind(store),
+    verify: store.verify.bind(store),
+    readStream: async (id: string) => {
+      const read = await store.readStream(id);
+      wrapper.reads += 1;
+      if (wrapper.reads <= times) await rival.append(streamId, read.version, [registered(`rival-${wrapper.reads}`)], options());
+      return read;
+    },
+  };
+  return wrapper;
+};
+
+/** The roster decider, counting its decisions. */
+const counting = () => {
+  const calls = { decide: 0 };
+  const decider: Decider<RosterCommand, RosterState> = {
+    ...rosterDecider,
+    decide: (command, state, context) => {
+      calls.decide += 1;
+      return rosterDecider.decide(command, state, context);
+    },
+  };
+  return { calls, decider };
+};
+
+const run = (store: EventStore, streamId: string, candidateId: string, extra: { idempotencyKey?: string; maxAttempts?: number; decider?: Decider<RosterCommand, RosterState, DomainEvent> } = {}) =>
+  executeCommand({
+    store,
+    streamId,
+    decider: extra.decider ?? rosterDecider,
+    command: { kind: 'register', candidateId },
+    context: decisionContext(),
+    scope: lyon,
+    correlationId: 'corr-run',
+    causationId: 'cause-run',
+    idempotencyKey: extra.idempotencyKey,
+    maxAttempts: extra.maxAttempts,
+  });
+
+describe('executeCommand', () => {
+  it('decides against the folded stream, appends at the version read and returns the new state', async () => {
+    const stream = newStream();
+    await run(newStore(), stream, 'cand_a');
+    const result = await run(newStore(), stream, 'cand_b');
+    expect(result).toMatchObject({ version: 2, replayed: false, state: { candidates: ['cand_a', 'cand_b'] } });
+    expect(result.events.map((e) => e.type)).toEqual(['CandidateRegistered']);
+    expect(result.events[0]).toMatchObject({ version: 2, actor: decisionContext().actor, correlationId: 'corr-run', scope: lyon });
+  });
+
+  it('lets a refusal of the domain through and records nothing', async () => {
+    const stream = newStream();
+    await run(newStore(), stream, 'cand_a');
+    await expect(run(newStore(), stream, 'cand_a')).rejects.toMatchObject({ code: 'roster.already-registered' });
+    expect((await newStore().readStream(stream)).version).toBe(1);
+  });
+
+  it('re-reads and decides again when another command lands in between', async () => {
+    // Given a rival commit slipping in after our first read
+    const stream = newStream();
+    const store = interleaved(newStore(), stream, 1);
+    const { calls, decider } = counting();
+    // When registering
+    const result = await run(store, stream, 'cand_mine', { decider });
+    // Then the second attempt, against the rival's commit, lands after it
+    expect(calls.decide).toBe(2);
+    expect(store.reads).toBe(2);
+    expect(result.version).toBe(2);
+    expect(result.state.candidates).toEqual(['cand_c-rival-1', 'cand_mine']);
+  });
+
+  it('gives up with the 409 once its attempts are spent', async () => {
+    const stream = newStream();
+    const store = interleaved(newStore(), stream, 10);
+    const error = await run(store, stream, 'cand_mine', { maxAttempts: 3 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConcurrencyError);
+    expect(store.reads).toBe(3);
+    expect((await newStore().readStream(stream)).events.map((e) => e.data)).not.toContainEqual({ candidateId: 'cand_mine' });
+  });
+
+  it('answers a retried command with its first answer without deciding again', async () => {
+    const stream = newStream();
+    const first = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1' });
+    await run(newStore(), stream, 'cand_later');
+    const { calls, decider } = counting();
+    // Deciding again would refuse (already registered): the replay must not decide.
+    const again = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1', decider });
+    expect(calls.decide).toBe(0);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect((await newStore().readStream(stream)).version).toBe(2);
+  });
+
+  it('records one commit when the same request runs twice at once', async () => {
+    const stream = newStream();
+    const [a, b] = await Promise.all([
+      run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' }),
+      run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' }),
+    ]);
+    expect(a.events).toEqual(b.events);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect((await newStore().readStream(stream)).version).toBe(1);
+  });
+});
