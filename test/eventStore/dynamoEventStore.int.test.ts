@@ -1,9 +1,10 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../shared/platform/clock.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { cursorSecret, options, registered } from './fixtures.js';
 
@@ -230,5 +231,34 @@ describe('DynamoEventStore against dynalite: tamper evidence', () => {
     const stream = await fiveCommits();
     await local.client.send(new DeleteItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 2 }) }));
     await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 2 });
+  });
+});
+
+describe('DynamoEventStore against dynalite: history index recovery', () => {
+  it('loses nothing when the write-through fails: the stream indexer re-asserts the commit', async () => {
+    // Given a commit whose history write-through fails (as if the function died right after the put)
+    const failures: number[] = [];
+    const broken = new DynamoEventStore({
+      client: local.client,
+      tables: { ...local.tables, history: 'no-such-table' },
+      cursorSecret,
+      retry: { maxAttempts: 1 },
+      onIndexFailure: (_error, _stream, commit) => void failures.push(commit),
+    });
+    const stream = newStream();
+    const centre = { centreId: 'ctr_recovery-1', department: '01', region: '84' };
+    const result = await broken.append(stream, 0, [registered('r1'), registered('r2')], options({ scope: centre }));
+    expect(failures).toEqual([1]);
+    const store = newStore();
+    await expect(store.history({ by: { centreId: 'ctr_recovery-1' } })).resolves.toEqual({ items: [] });
+    // When the indexer gets the stream record's NewImage (twice: delivery is at least once)
+    const { Item } = await local.client.send(new GetItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 1 }) }));
+    const newImage = Item ?? {};
+    expect(eventsFromStreamRecord(newImage)).toEqual(result.events);
+    await store.indexCommit(newImage);
+    await store.indexCommit(newImage);
+    // Then the history holds each event once, newest first
+    const page = await store.history({ by: { centreId: 'ctr_recovery-1' } });
+    expect(page.items).toEqual([...result.events].reverse());
   });
 });
