@@ -1,0 +1,558 @@
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { CfnPermission, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { FunctionDeclaration, HttpRoute } from '../shared/platform/declarations.js';
+import { ENV } from '../shared/platform/env.js';
+import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
+import { ProjectFunction } from './constructs/projectFunction.js';
+import { secureQueue } from './constructs/secureQueue.js';
+import { resourceName, type StageSettings } from './settings.js';
+
+export interface TpSessionsStackProps extends StackProps {
+  readonly settings: StageSettings;
+  /** The functions to build: `functionDeclarations` in the app, fixtures in tests. */
+  readonly declarations: readonly FunctionDeclaration[];
+  readonly projectRoot: string;
+}
+
+/**
+ * Name of the declared function that receives SES bounces and complaints (through EventBridge) and
+ * marks the address; wired when it is declared, whatever its own trigger.
+ */
+export const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
+
+/**
+ * Attribute of the event store's commit item holding the types of the events it carries, as a
+ * string set: stream filter criteria match on it, so a consumer is invoked only for commits that
+ * contain an event it declared.
+ */
+export const COMMIT_EVENT_TYPES_ATTRIBUTE = 'eventTypes';
+
+const attributeType = (key: KeyDefinition) => (key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER);
+const attribute = (key: KeyDefinition) => ({ name: key.name, type: attributeType(key) });
+
+/**
+ * The whole system for one stage, built from the project's declarations: the tables from
+ * `shared/platform/tables.ts`, one Lambda per entry of the function registry with its trigger and
+ * grants, and what they rely on (key, PV bucket, user pool, HTTP API, SES, queues, alarms).
+ */
+export class TpSessionsStack extends Stack {
+  readonly settings: StageSettings;
+  readonly dataKey: Key;
+  readonly tables: Readonly<Record<TableName, Table>>;
+  readonly pvBucket: Bucket;
+  readonly userPool: UserPool;
+  readonly webClient: UserPoolClient;
+  readonly api: HttpApi;
+  readonly alarmTopic: Topic;
+  readonly mailRetryQueue: Queue;
+  readonly functions: ReadonlyMap<string, ProjectFunction>;
+  /** Every dead-letter queue, each watched by an alarm. */
+  private readonly deadLetterQueues: { readonly id: string; readonly queue: Queue }[] = [];
+
+  constructor(scope: Construct, id: string, props: TpSessionsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.settings = settings;
+    this.tags.setTag('project', 'tp-sessions');
+    this.tags.setTag('stage', settings.stage);
+
+    this.dataKey = new Key(this, 'DataKey', {
+      alias: `alias/${resourceName(settings, 'data')}`,
+      description: 'Encrypts tables, PV bucket and queues of tp-sessions.',
+      enableKeyRotation: true,
+      removalPolicy: settings.removalPolicy,
+    });
+
+    this.alarmTopic = this.buildAlarmTopic();
+    this.tables = this.buildTables();
+    this.pvBucket = this.buildPvBucket();
+    const { userPool, webClient } = this.buildUserPool();
+    this.userPool = userPool;
+    this.webClient = webClient;
+    this.api = this.buildApi();
+    const mail = this.buildMail();
+    this.mailRetryQueue = mail.retryQueue;
+
+    const built = new Map<string, ProjectFunction>();
+    for (const declaration of props.declarations) {
+      if (built.has(declaration.name)) throw new Error(`Function "${declaration.name}" is declared twice`);
+      built.set(declaration.name, this.buildFunction(declaration, props.projectRoot, mail));
+    }
+    this.functions = built;
+    this.wireHttpRoutes();
+    this.wirePvUploads();
+    this.wireMailFeedback(mail.configurationSetName);
+
+    for (const { id: dlqId, queue } of this.deadLetterQueues) {
+      this.alarm(`${dlqId}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), `Messages waiting in ${queue.node.path}`);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
+    new CfnOutput(this, 'PvBucketName', { value: this.pvBucket.bucketName });
+  }
+
+  private name(suffix: string): string {
+    return resourceName(this.settings, suffix);
+  }
+
+  private deadLetterQueue(id: string, queueName: string): Queue {
+    const queue = secureQueue(this, id, { queueName: this.name(queueName), removalPolicy: this.settings.removalPolicy });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `${id}: ${queueName} is itself a dead-letter queue (the last stop of failed deliveries); a queue behind it would never be read.`,
+    });
+    this.deadLetterQueues.push({ id, queue });
+    return queue;
+  }
+
+  private alarm(id: string, metric: IMetric, description: string): Alarm {
+    const alarm = new Alarm(this, `${id}Alarm`, {
+      alarmName: this.name(id),
+      alarmDescription: description,
+      metric,
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
+  }
+
+  private buildAlarmTopic(): Topic {
+    // A key of its own: CloudWatch must be allowed to use it to publish, and that permission has no
+    // business on the key that protects the data.
+    const key = new Key(this, 'AlarmKey', {
+      alias: `alias/${this.name('alarms')}`,
+      description: 'Encrypts the operators alarm topic of tp-sessions.',
+      enableKeyRotation: true,
+      removalPolicy: this.settings.removalPolicy,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const topic = new Topic(this, 'AlarmTopic', {
+      topicName: this.name('alarms'),
+      displayName: 'tp-sessions : alertes exploitation',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (this.settings.operatorsEmail) topic.addSubscription(new EmailSubscription(this.settings.operatorsEmail));
+    return topic;
+  }
+
+  private buildTables(): Record<TableName, Table> {
+    const built = {} as Record<TableName, Table>;
+    for (const name of tableNames) {
+      const definition = tables[name];
+      const table = new Table(this, `${name[0]?.toUpperCase()}${name.slice(1)}Table`, {
+        tableName: this.name(name),
+        partitionKey: attribute(definition.partitionKey),
+        ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: this.dataKey,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: this.settings.deletionProtection,
+        removalPolicy: this.settings.removalPolicy,
+        ...(definition.stream ? { stream: StreamViewType.NEW_IMAGE } : {}),
+        ...(definition.ttlAttribute ? { timeToLiveAttribute: definition.ttlAttribute } : {}),
+      });
+      for (const index of definition.globalIndexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: attribute(index.partitionKey),
+          ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+        });
+      }
+      built[name] = table;
+    }
+    return built;
+  }
+
+  private buildPvBucket(): Bucket {
+    const accessLogs = new Bucket(this, 'PvAccessLogs', {
+      // S3 server access logging cannot write to an SSE-KMS bucket: this one uses S3-managed keys.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: this.settings.removalPolicy,
+      lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'PvAccessLogs is the access-log bucket of the PV bucket; logging it would need yet another log bucket, and so on.',
+    });
+    const retention =
+      this.settings.pvObjectLockMode === 'COMPLIANCE'
+        ? ObjectLockRetention.compliance(this.settings.pvRetention)
+        : ObjectLockRetention.governance(this.settings.pvRetention);
+    return new Bucket(this, 'PvBucket', {
+      bucketName: this.pvBucketName(),
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: retention,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'pv/',
+      removalPolicy: this.settings.removalPolicy,
+      lifecycleRules: [
+        {
+          transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: this.settings.pvColdStorageAfter }],
+          noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: this.settings.pvColdStorageAfter }],
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+  }
+
+  /**
+   * Fixed so that grants and the S3 notification permission can name the bucket without
+   * referencing it: the bucket depends on the permission, so the permission cannot depend on it.
+   */
+  private pvBucketName(): string {
+    return `${this.name('pv')}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+  }
+
+  private buildUserPool(): { userPool: UserPool; webClient: UserPoolClient } {
+    const scopeAttribute = (maxLen: number) => new StringAttribute({ minLen: 1, maxLen, mutable: true });
+    const userPool = new UserPool(this, 'UserPool', {
+      userPoolName: this.name('users'),
+      // Accounts are created by the administrators, with their role and scope.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // Names as in shared/auth/principal.ts `tokenClaims` (`custom:role`, ...).
+      customAttributes: {
+        role: scopeAttribute(16),
+        centreId: scopeAttribute(64),
+        department: scopeAttribute(3),
+        region: scopeAttribute(3),
+        jurorId: scopeAttribute(64),
+        displayName: scopeAttribute(120),
+      },
+      deletionProtection: this.settings.deletionProtection,
+      removalPolicy: this.settings.removalPolicy,
+    });
+    userPool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: this.settings.cognitoDomainPrefix } });
+    const customAttributes = ['role', 'centreId', 'department', 'region', 'jurorId', 'displayName'];
+    const webClient = userPool.addClient('WebClient', {
+      userPoolClientName: this.name('web'),
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${this.settings.appUrl}/auth/callback`],
+        logoutUrls: [this.settings.appUrl],
+      },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes(...customAttributes),
+      // Role and scope are set by administrators only: a user must not be able to widen their own.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+    });
+    return { userPool, webClient };
+  }
+
+  private buildApi(): HttpApi {
+    const api = new HttpApi(this, 'Api', { apiName: this.name('api'), createDefaultStage: false });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      logGroupName: `/aws/apigateway/${this.name('api')}`,
+      retention: this.settings.logRetention,
+      removalPolicy: this.settings.removalPolicy,
+    });
+    new HttpStage(this, 'ApiDefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: this.settings.apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No personal data: the caller is identified by its Cognito sub only.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+    return api;
+  }
+
+  private buildMail() {
+    const { settings } = this;
+    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      configurationSetName: this.name('mail'),
+      sendingEnabled: true,
+      reputationMetrics: true,
+    });
+    new EmailIdentity(this, 'MailIdentity', {
+      identity: Identity.domain(settings.mailDomain),
+      configurationSet,
+    });
+    // Bounces and complaints go to the default event bus, where a rule hands them to mailFeedback.
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    new ConfigurationSetEventDestination(this, 'MailFeedbackDestination', {
+      configurationSet,
+      configurationSetEventDestinationName: 'bounces-and-complaints',
+      destination: EventDestination.eventBus(defaultBus),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const retryDlq = this.deadLetterQueue('MailRetryDlq', 'mail-retry-dlq');
+    const retryQueue = secureQueue(this, 'MailRetryQueue', {
+      queueName: this.name('mail-retry'),
+      removalPolicy: settings.removalPolicy,
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
+    });
+    return {
+      retryQueue,
+      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.mailDomain }),
+      configurationSetArn: this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
+      configurationSetName: configurationSet.configurationSetName,
+      from: settings.mailFrom,
+    };
+  }
+
+  private buildFunction(declaration: FunctionDeclaration, projectRoot: string, mail: ReturnType<TpSessionsStack['buildMail']>): ProjectFunction {
+    const id = `${declaration.name[0]?.toUpperCase()}${declaration.name.slice(1)}`;
+    const fn = new ProjectFunction(this, id, {
+      declaration,
+      functionName: this.name(declaration.name),
+      projectRoot,
+      logRetention: this.settings.logRetention,
+      removalPolicy: this.settings.removalPolicy,
+      environment: { [ENV.STAGE]: this.settings.stage, [ENV.APP_URL]: this.settings.appUrl },
+    });
+    const { resources, trigger } = declaration;
+    for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
+      const built = this.tables[table];
+      fn.bindTable(table, { tableArn: built.tableArn, tableName: built.tableName, indexNames: tables[table].globalIndexes.map((i) => i.name), key: this.dataKey }, access);
+    }
+    if (resources.pvBucket) {
+      // Named, not referenced: see pvBucketName().
+      fn.bindPvBucket(
+        {
+          bucketArn: `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}`,
+          bucketName: this.pvBucketName(),
+          key: this.dataKey,
+          nagObjectsResource: `arn:<AWS::Partition>:s3:::${this.name('pv')}-<AWS::AccountId>-<AWS::Region>/*`,
+        },
+        resources.pvBucket,
+      );
+    }
+    if (resources.sendMail) fn.bindMail(mail);
+
+    switch (trigger.kind) {
+      case 'http':
+        break; // wired once all functions exist, to detect two functions claiming one route
+      case 'stream': {
+        const dlq = this.deadLetterQueue(`${id}StreamDlq`, `${declaration.name}-stream-dlq`);
+        fn.function.addEventSource(
+          new DynamoEventSource(this.tables.events, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: trigger.batchSize ?? 10,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            retryAttempts: this.settings.streamRetryAttempts,
+            maxRecordAge: Duration.days(1),
+            onFailure: new SqsDlq(dlq),
+            filters: [
+              FilterCriteria.filter({
+                eventName: FilterRule.isEqual('INSERT'),
+                dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: FilterRule.or(...trigger.eventTypes) } } },
+              }),
+            ],
+          }),
+        );
+        break;
+      }
+      case 'schedule': {
+        const dlq = this.deadLetterQueue(`${id}ScheduleDlq`, `${declaration.name}-schedule-dlq`);
+        this.asyncFailuresTo(fn, id, declaration.name);
+        // L1 rather than the Scheduler L2 target, whose role may invoke every version (`fn:*`).
+        const role = new Role(this, `${id}SchedulerRole`, {
+          assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+          description: `Lets EventBridge Scheduler run ${declaration.name} and park failed runs.`,
+        });
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }));
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
+        new CfnSchedule(this, `${id}Schedule`, {
+          name: this.name(declaration.name),
+          description: `Runs ${declaration.name}: ${trigger.cron} (${trigger.timezone}).`,
+          scheduleExpression: trigger.cron,
+          scheduleExpressionTimezone: trigger.timezone,
+          flexibleTimeWindow: { mode: 'OFF' },
+          state: 'ENABLED',
+          target: {
+            arn: fn.function.functionArn,
+            roleArn: role.roleArn,
+            retryPolicy: { maximumRetryAttempts: this.settings.scheduleRetryAttempts, maximumEventAgeInSeconds: 2 * 3600 },
+            deadLetterConfig: { arn: dlq.queueArn },
+          },
+        });
+        break;
+      }
+      case 's3':
+        this.asyncFailuresTo(fn, id, declaration.name);
+        break; // wired on the bucket once all functions exist
+      case 'queue':
+        fn.function.addEventSource(new SqsEventSource(mail.retryQueue, { batchSize: 10, reportBatchItemFailures: true }));
+        break;
+    }
+    this.alarm(`${id}Errors`, fn.function.metricErrors({ period: Duration.minutes(5) }), `Errors of ${declaration.name}`);
+    this.alarm(`${id}Throttles`, fn.function.metricThrottles({ period: Duration.minutes(5) }), `Throttles of ${declaration.name}`);
+    return fn;
+  }
+
+  /** Asynchronous invocations (S3, Scheduler, EventBridge) that still fail after retries land in a DLQ. */
+  private asyncFailuresTo(fn: ProjectFunction, id: string, name: string): void {
+    const dlq = this.deadLetterQueue(`${id}AsyncDlq`, `${name}-async-dlq`);
+    fn.function.configureAsyncInvoke({ onFailure: new SqsDestination(dlq), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+  }
+
+  private wireHttpRoutes(): void {
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
+      userPoolClients: [this.webClient],
+      identitySource: ['$request.header.Authorization'],
+    });
+    const claimed = new Map<string, string>();
+    for (const fn of this.functions.values()) {
+      const { trigger, name } = fn.declaration;
+      if (trigger.kind !== 'http') continue;
+      const integration = new HttpLambdaIntegration(`${name}Integration`, fn.function);
+      for (const route of trigger.routes) {
+        const key = `${route.method} ${route.path}`;
+        const owner = claimed.get(key);
+        if (owner) throw new Error(`Route "${key}" is declared by both ${owner} and ${name}`);
+        claimed.set(key, name);
+        const [created] = this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer: route.public ? new HttpNoneAuthorizer() : authorizer,
+        });
+        if (route.public && created) this.acknowledgePublicRoute(created, route, name);
+      }
+    }
+  }
+
+  private acknowledgePublicRoute(route: Construct, declared: HttpRoute, name: string): void {
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: `${declared.method} ${declared.path}: route of ${name} declared public (sign-in page or static asset): it is reached before any token exists.`,
+    });
+  }
+
+  private wirePvUploads(): void {
+    const configurations: CfnBucket.LambdaConfigurationProperty[] = [];
+    const bucketArn = `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}`;
+    for (const fn of this.functions.values()) {
+      const { trigger, name } = fn.declaration;
+      if (trigger.kind !== 's3') continue;
+      const permission = new CfnPermission(this, `${name}PvUploadPermission`, {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.function.functionArn,
+        principal: 's3.amazonaws.com',
+        sourceAccount: Aws.ACCOUNT_ID,
+        sourceArn: bucketArn,
+      });
+      this.pvBucket.node.addDependency(permission);
+      configurations.push({
+        event: 's3:ObjectCreated:*',
+        function: fn.function.functionArn,
+        filter: { s3Key: { rules: [{ name: 'prefix', value: trigger.prefix }] } },
+      });
+    }
+    if (configurations.length === 0) return;
+    // Set on the bucket itself rather than through CDK's notification custom resource, whose
+    // handler needs s3:PutBucketNotification on every bucket of the account.
+    (this.pvBucket.node.defaultChild as CfnBucket).notificationConfiguration = { lambdaConfigurations: configurations };
+  }
+
+  /** Bounces and complaints reach the declared mailFeedback function, which marks the address. */
+  private wireMailFeedback(configurationSetName: string): void {
+    const fn = this.functions.get(MAIL_FEEDBACK_FUNCTION);
+    if (!fn) return;
+    const rule = new Rule(this, 'MailFeedbackRule', {
+      ruleName: this.name('mail-feedback'),
+      description: 'SES bounces and complaints of the tp-sessions configuration set.',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+      },
+    });
+    const dlq = this.deadLetterQueue('MailFeedbackRuleDlq', 'mail-feedback-dlq');
+    rule.addTarget(new LambdaTarget(fn.function, { deadLetterQueue: dlq, retryAttempts: 8, maxEventAge: Duration.hours(24) }));
+  }
+}
