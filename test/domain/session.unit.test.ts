@@ -1,0 +1,657 @@
+import { describe, expect, it } from 'vitest';
+import { sessionResults } from '../../shared/domain/results.js';
+import {
+  creationDeadline,
+  juryGaps,
+  sessionDecider,
+  sessionEvents,
+  sessionStreamId,
+  type PvDecision,
+  type SessionCommand,
+  type SessionEvent,
+  type SessionState,
+} from '../../shared/domain/session.js';
+import { titreCatalogue } from '../../shared/domain/titres.js';
+import { drawCandidate } from '../../shared/domain/draw.js';
+import {
+  ALICE,
+  BRUNO,
+  CAND_A,
+  CAND_B,
+  CAND_C,
+  CCP1,
+  CCP2,
+  CENTRE,
+  CHLOE,
+  DEPT,
+  END,
+  OTHER_CENTRE,
+  REGION,
+  SESSION,
+  SHA,
+  START,
+  TITRE,
+  assigned,
+  centre,
+  created,
+  documentStored,
+  habilitation,
+  jurorActor,
+  plateauChecked,
+  ready,
+  resultsRecorded,
+  sealsChecked,
+  signed,
+  signedHistory,
+  started,
+  system,
+  transmitted,
+  transmittedHistory,
+  ud,
+} from './fixtures.js';
+import { contextOf, specFor } from './specification.js';
+
+const spec = specFor(sessionDecider);
+const asCentre = (at: string, centreId = CENTRE) => contextOf({ at, actor: centre(centreId) });
+const asUd = (at: string, department = DEPT) => contextOf({ at, actor: ud(department) });
+const fold = (events: readonly SessionEvent[]): SessionState => events.reduce(sessionDecider.evolve, sessionDecider.initialState);
+
+const create = (overrides: Partial<Extract<SessionCommand, { type: 'CreateSession' }>> = {}): SessionCommand => ({
+  type: 'CreateSession',
+  sessionId: SESSION,
+  centreId: CENTRE,
+  department: DEPT,
+  region: REGION,
+  ceresReference: 'CERES-2027-0042',
+  titreCode: TITRE,
+  startDate: START,
+  endDate: END,
+  site: 'Lyon 7e, plateau numérique',
+  candidateIds: [CAND_A, CAND_B],
+  ...overrides,
+});
+
+const decisions: PvDecision[] = [
+  { candidateId: CAND_A, decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: [ALICE, BRUNO] },
+  { candidateId: CAND_B, decision: 'reussite-partielle', ccpObtained: [CCP1], evaluatorIds: [ALICE, BRUNO] },
+];
+const sign = (overrides: Partial<Extract<SessionCommand, { type: 'SignPV' }>> = {}): SessionCommand => ({
+  type: 'SignPV',
+  decisions,
+  signatoryIds: [ALICE, BRUNO],
+  documentSha256: SHA,
+  ...overrides,
+});
+const withDecision = (index: number, change: Partial<PvDecision>): PvDecision[] => decisions.map((d, i) => (i === index ? { ...d, ...change } : d));
+
+describe('session: creation in CERES', () => {
+  it('names its stream after the session and computes the deadline three months before the start', () => {
+    expect(sessionStreamId(SESSION)).toBe('session-ses_s1');
+    expect(creationDeadline('2027-05-31')).toBe('2027-02-28');
+    expect(sessionEvents).toContain('PVValidated');
+  });
+
+  it('is created three months or more before the start, not late', () => {
+    spec.given().when(create(), asCentre('2027-01-15')).then([created()]);
+    spec.given().when(create({ plannedSessionId: 'pln_p1' }), asCentre('2027-03-07')).then([created({ plannedSessionId: 'pln_p1', createdOn: '2027-03-07' })]);
+  });
+
+  it('is accepted later, marked late, with a breach the UD is told about', () => {
+    spec
+      .given()
+      .when(create(), asCentre('2027-03-08'))
+      .then([
+        created({ createdOn: '2027-03-08', late: true }),
+        { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: '2027-03-07', doneOn: '2027-03-08' } },
+      ]);
+  });
+
+  it('is refused to another centre', () => {
+    spec.given().when(create(), asCentre('2027-01-15', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given().when(create(), asUd('2027-01-15')).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('is refused twice', () => {
+    spec.given([created()]).when(create(), asCentre('2027-01-16')).thenRefused('session.already-created', 'conflict');
+  });
+
+  it('refuses wrong dates, an unknown or expired titre, a duplicate candidate, a blank reference or site', () => {
+    spec.given().when(create({ titreCode: 'RNCP11111' }), asCentre('2027-01-15')).thenRefused('session.titre-unknown', 'not-found', /RNCP11111/);
+    spec.given().when(create({ startDate: '2027-06-31' }), asCentre('2027-01-15')).thenRefused('session.date-invalid');
+    spec.given().when(create({ endDate: '2027-06-31' }), asCentre('2027-01-15')).thenRefused('session.date-invalid');
+    spec.given().when(create({ endDate: '2027-06-06' }), asCentre('2027-01-15')).thenRefused('session.dates-inverted');
+    spec.given().when(create({ startDate: '2027-01-14', endDate: '2027-01-16' }), asCentre('2027-01-15')).thenRefused('session.start-in-past', 'rule', /14\/01\/2027/);
+    spec.given().when(create({ startDate: '2027-01-15', endDate: '2027-01-16' }), asCentre('2027-01-15')).events();
+    const expiring = titreCatalogue([{ code: TITRE, label: 'DWWM', ccps: [], validUntil: '2027-06-08' }]);
+    spec.given().when(create(), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring })).thenRefused('session.titre-expired', 'rule', /08\/06\/2027/);
+    spec.given().when(create({ endDate: '2027-06-08' }), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring })).events();
+    spec.given().when(create({ candidateIds: [CAND_A, CAND_B, CAND_A] }), asCentre('2027-01-15')).thenRefused('candidate.duplicate', 'rule', /cand_a/);
+    spec.given().when(create({ ceresReference: '  ' }), asCentre('2027-01-15')).thenRefused('input.required', 'rule', /référence CERES/);
+    spec.given().when(create({ site: '' }), asCentre('2027-01-15')).thenRefused('input.required', 'rule', /lieu/);
+  });
+});
+
+describe('session: candidates', () => {
+  it('registers and withdraws candidates before the start', () => {
+    spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).then([{ type: 'CandidateRegistered', data: { candidateId: CAND_C } }]);
+    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_B, reason: ' Désistement ' }, asCentre('2027-05-01')).then([
+      { type: 'CandidateWithdrawn', data: { candidateId: CAND_B, reason: 'Désistement' } },
+    ]);
+    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_B }, asCentre('2027-05-01')).then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }]);
+    const state = fold([created(), { type: 'CandidateRegistered', data: { candidateId: CAND_C } }, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]);
+    expect(state.status === 'created' && state.candidateIds).toEqual([CAND_B, CAND_C]);
+  });
+
+  it('refuses a candidate twice, an unknown one, on an unknown, started or cancelled session, or by another centre', () => {
+    spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_A }, asCentre('2027-05-01')).thenRefused('candidate.already-registered', 'conflict', /cand_a/);
+    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+    spec.given().when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).thenRefused('session.unknown', 'not-found');
+    spec.given(started).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre(START)).thenRefused('session.already-started', 'rule', /inscription/);
+    const cancelled: SessionEvent = { type: 'SessionCancelled', data: { cancelledOn: '2027-04-01', reason: 'Trop peu de candidats' } };
+    spec.given([created(), cancelled]).when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-01')).thenRefused('session.cancelled', 'rule', /annulée/);
+    spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+});
+
+describe('session: jury', () => {
+  const assign = (jurorId: string, habilitations = [habilitation(jurorId)], tiedCandidateIds: string[] = []): SessionCommand => ({
+    type: 'AssignJuror',
+    jurorId,
+    habilitations,
+    tiedCandidateIds,
+  });
+
+  it('assigns a juror habilitated for the titre by the UD of the session’s department, valid on every day', () => {
+    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE)], [CAND_B, CAND_B]), asCentre('2027-04-01')).then([assigned(ALICE, [CAND_B])]);
+    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE, { validFrom: START, validUntil: END })]), asCentre('2027-04-01')).then([assigned(ALICE)]);
+  });
+
+  it('picks the habilitation that fits among several', () => {
+    const habilitations = [
+      habilitation(ALICE, { habilitationId: 'hab_other-titre', titreCode: 'RNCP37873' }),
+      habilitation(ALICE, { habilitationId: 'hab_other-dept', department: '38' }),
+      habilitation(ALICE, { habilitationId: 'hab_withdrawn', withdrawnOn: '2027-01-01' }),
+      habilitation(ALICE, { habilitationId: 'hab_good' }),
+    ];
+    const [event] = spec.given([created()]).when(assign(ALICE, habilitations), asCentre('2027-04-01')).events();
+    expect(event?.type === 'JuryAssigned' && event.data.habilitationId).toBe('hab_good');
+  });
+
+  it('refuses a juror without a habilitation valid on every day of the session, saying why', () => {
+    const refused = (habilitations: ReturnType<typeof habilitation>[], message: RegExp) =>
+      spec.given([created()]).when(assign(ALICE, habilitations), asCentre('2027-04-01')).thenRefused('jury.not-habilitated', 'rule', message);
+    const error = refused([], /jur_alice n’est pas habilité pour le titre RNCP37674 par l’unité départementale du 69/);
+    expect(error.subject.jurorIds).toEqual([ALICE]);
+    refused([habilitation(ALICE, { department: '38' })], /n’est pas habilité/);
+    refused([habilitation(ALICE, { titreCode: 'RNCP37873' })], /n’est pas habilité/);
+    refused([habilitation(ALICE, { validUntil: '2027-06-08' })], /pas d’habilitation valide du 07\/06\/2027 au 09\/06\/2027/);
+    refused([habilitation(ALICE, { validFrom: '2027-06-08' })], /pas d’habilitation valide/);
+    refused([habilitation(ALICE, { withdrawnOn: '2027-06-09' })], /pas d’habilitation valide/);
+  });
+
+  it('refuses a juror twice, a tie with an unregistered candidate, after the start or for another centre', () => {
+    spec.given([created(), assigned(ALICE)]).when(assign(ALICE), asCentre('2027-04-01')).thenRefused('jury.already-assigned', 'conflict');
+    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE)], [CAND_C]), asCentre('2027-04-01')).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+    spec.given(started).when(assign(CHLOE), asCentre(START)).thenRefused('session.already-started');
+    spec.given([created()]).when(assign(ALICE), asCentre('2027-04-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('lets the juror or the centre declare a tie with a candidate', () => {
+    const tie: SessionEvent = { type: 'TieDeclared', data: { jurorId: ALICE, candidateId: CAND_A } };
+    spec.given(ready).when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) })).then([tie]);
+    spec.given(started).when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, asCentre(START)).then([tie]);
+    const state = fold([...ready, tie]);
+    expect(state.status === 'created' && state.jury[ALICE]?.tiedCandidateIds).toEqual([CAND_A]);
+  });
+
+  it('refuses a tie declared by another juror, for an unassigned juror or unregistered candidate, twice, or after the PV', () => {
+    const declare = (jurorId: string, candidateId: string): SessionCommand => ({ type: 'DeclareTie', jurorId, candidateId });
+    spec.given(ready).when(declare(ALICE, CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(BRUNO) })).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given(ready).when(declare(CHLOE, CAND_A), asCentre('2027-05-01')).thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
+    spec.given(ready).when(declare(ALICE, CAND_C), asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found');
+    spec.given([created(), assigned(ALICE, [CAND_A])]).when(declare(ALICE, CAND_A), asCentre('2027-05-01')).thenRefused('tie.already-declared', 'conflict');
+    spec.given(signedHistory).when(declare(ALICE, CAND_A), asCentre(END)).thenRefused('tie.too-late');
+  });
+
+  it('unassigns a juror before the start, with a reason', () => {
+    spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'Indisponible' }, asCentre('2027-05-01')).then([
+      { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'Indisponible' } },
+    ]);
+    const state = fold([...ready, { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } }, { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'x' } }]);
+    expect(state.status === 'created' && [Object.keys(state.jury), state.convokedJurorIds]).toEqual([[ALICE], [ALICE]]);
+  });
+
+  it('refuses to unassign a juror who is not in the jury, without a reason or after the start', () => {
+    spec.given(ready).when({ type: 'UnassignJuror', jurorId: CHLOE, reason: 'x' }, asCentre('2027-05-01')).thenRefused('jury.not-assigned', 'not-found');
+    spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: ' ' }, asCentre('2027-05-01')).thenRefused('input.required', 'rule', /motif/i);
+    spec.given(started).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'x' }, asCentre(START)).thenRefused('session.already-started');
+    spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'x' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('is complete with two jurors free of ties for every candidate', () => {
+    const data = (events: SessionEvent[]) => {
+      const state = fold(events);
+      if (state.status === 'none') throw new Error('no session');
+      return juryGaps(state);
+    };
+    expect(data([created(), assigned(ALICE), assigned(BRUNO)])).toEqual([]);
+    expect(data([created(), assigned(ALICE)])).toEqual(['le jury compte 1 membre(s), il en faut au moins deux']);
+    expect(data([created(), assigned(ALICE, [CAND_B]), assigned(BRUNO)])).toEqual(['le candidat cand_b n’a que 1 membre(s) du jury sans lien avec lui']);
+    expect(data([created(), assigned(ALICE, [CAND_B]), assigned(BRUNO), assigned(CHLOE)])).toEqual([]);
+  });
+});
+
+describe('session: accommodations', () => {
+  const granted: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_A, accommodationId: 'acc_1' } };
+
+  it('grants an accommodation (a reference only) and informs the jury of those pending', () => {
+    spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre('2027-05-01')).then([granted]);
+    const second: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_2' } };
+    const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } };
+    spec.given([...ready, granted]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-02')).then([informed]);
+    spec.given([...ready, granted, informed, second]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-03')).then([
+      { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_2'], informedOn: '2027-05-03' } },
+    ]);
+  });
+
+  it('refuses an accommodation for an unregistered candidate, twice, after the PV, or an empty information', () => {
+    spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_C, accommodationId: 'acc_1' }, asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found');
+    spec.given([...ready, granted]).when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_1' }, asCentre('2027-05-01')).thenRefused('accommodation.already-granted', 'conflict');
+    spec.given(signedHistory).when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_2' }, asCentre(END)).thenRefused('accommodation.too-late');
+    spec.given(ready).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01')).thenRefused('accommodation.none-pending');
+    spec.given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01')).thenRefused('accommodation.none-pending');
+    spec.given([...ready, granted]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+});
+
+describe('session: convocations and plateau technique', () => {
+  it('convokes the jurors 15 days or more before the start', () => {
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-23')).then([
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-23', dueOn: '2027-05-23', late: false } },
+    ]);
+  });
+
+  it('accepts late juror convocations, marked late, with a breach', () => {
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-24')).then([
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-24', dueOn: '2027-05-23', late: true } },
+      { type: 'BreachRecorded', data: { rule: 'convocation.jurors-late', dueOn: '2027-05-23', doneOn: '2027-05-24' } },
+    ]);
+  });
+
+  it('reads the delays from the settings, for jurors and candidates', () => {
+    const at = contextOf({ at: '2027-05-20', actor: centre(), settings: { jurorConvocationDays: 21, candidateConvocationDays: 10 } });
+    const [jurors] = spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, at).events();
+    expect(jurors?.data).toMatchObject({ dueOn: '2027-05-17', late: true });
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'candidates' }, at).then([
+      { type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_A, CAND_B], sentOn: '2027-05-20', dueOn: '2027-05-28', late: false } },
+    ]);
+    const late = spec.given(ready).when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-06-01')).events();
+    expect(late[1]).toEqual({ type: 'BreachRecorded', data: { rule: 'convocation.candidates-late', dueOn: '2027-05-23', doneOn: '2027-06-01' } });
+  });
+
+  it('refuses convocations with nobody to convoke, after the start date or by another centre', () => {
+    spec.given([created()]).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-01')).thenRefused('convocation.no-recipient', 'rule', /membre du jury/);
+    spec.given([created({ candidateIds: [] })]).when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-05-01')).thenRefused('convocation.no-recipient', 'rule', /candidat/);
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-06-08')).thenRefused('convocation.after-start');
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre(START)).events();
+    spec.given(started).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre(START)).thenRefused('session.already-started');
+    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  const plateau = (overrides: Partial<Extract<SessionCommand, { type: 'CheckPlateauTechnique' }>> = {}): SessionCommand => ({
+    type: 'CheckPlateauTechnique',
+    durationMinutes: 60,
+    jurorIds: [ALICE, BRUNO],
+    compliant: true,
+    ...overrides,
+  });
+
+  it('records the plateau technique check with the jury before the start, and the time it took', () => {
+    const jury = [created(), assigned(ALICE), assigned(BRUNO)];
+    spec.given(jury).when(plateau(), asCentre('2027-06-04')).then([plateauChecked]);
+    spec.given(jury).when(plateau({ jurorIds: [ALICE, ALICE], durationMinutes: 75, compliant: false, remarks: ' Poste 3 sans IDE ' }), asCentre(START)).then([
+      { type: 'PlateauTechniqueChecked', data: { checkedOn: START, durationMinutes: 75, jurorIds: [ALICE], compliant: false, remarks: 'Poste 3 sans IDE' } },
+    ]);
+    spec.given(jury).when(plateau({ durationMinutes: 1 }), asCentre(START)).events();
+    spec.given(jury).when(plateau({ durationMinutes: 600, remarks: '  ' }), asCentre(START)).events();
+  });
+
+  it('refuses a plateau check after the start, without a juror, with a stranger or a wrong duration', () => {
+    const jury = [created(), assigned(ALICE), assigned(BRUNO)];
+    spec.given(jury).when(plateau(), asCentre('2027-06-08')).thenRefused('plateau.after-start');
+    spec.given(jury).when(plateau({ jurorIds: [] }), asCentre('2027-06-04')).thenRefused('plateau.without-jury');
+    spec.given(jury).when(plateau({ jurorIds: [ALICE, CHLOE] }), asCentre('2027-06-04')).thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
+    for (const durationMinutes of [0, 601, 59.5]) {
+      spec.given(jury).when(plateau({ durationMinutes }), asCentre('2027-06-04')).thenRefused('plateau.duration-invalid');
+    }
+    spec.given(jury).when(plateau(), asCentre('2027-06-04', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+});
+
+describe('session: day one', () => {
+  const seals = (presentCandidateIds: string[] = [CAND_A, CAND_B], sealsIntact = true): SessionCommand => ({ type: 'CheckSeals', presentCandidateIds, sealsIntact });
+  const seed = 'feedfacefeedfacefeedfacefeedface';
+
+  it('checks the seals with a candidate drawn by lot among those present, from a recorded seed', () => {
+    const at = contextOf({ at: START, actor: centre(), seed });
+    const [event] = spec.given(ready).when(seals([CAND_B, CAND_A, CAND_B]), at).events();
+    expect(event).toEqual({
+      type: 'SealsChecked',
+      data: { checkedOn: START, presentCandidateIds: [CAND_B, CAND_A], seed, drawnCandidateId: drawCandidate(seed, [CAND_A, CAND_B]), sealsIntact: true },
+    });
+    const state = fold([...ready, event as SessionEvent]);
+    expect(state.status).toBe('started');
+  });
+
+  it('refuses the seal check on another day than the first', () => {
+    spec.given(ready).when(seals(), asCentre('2027-06-06')).thenRefused('seals.not-day-one', 'rule', /07\/06\/2027/);
+    spec.given(ready).when(seals(), asCentre('2027-06-08')).thenRefused('seals.not-day-one');
+  });
+
+  it('refuses to start without a complete jury, saying what is missing', () => {
+    spec.given([created(), assigned(ALICE), plateauChecked]).when(seals(), asCentre(START)).thenRefused('jury.incomplete', 'rule', /1 membre/);
+    spec.given([created(), assigned(ALICE, [CAND_A]), assigned(BRUNO), plateauChecked]).when(seals(), asCentre(START)).thenRefused('jury.incomplete', 'rule', /cand_a/);
+  });
+
+  it('refuses to start before the plateau technique was checked', () => {
+    spec.given([created(), assigned(ALICE), assigned(BRUNO)]).when(seals(), asCentre(START)).thenRefused('plateau.not-checked');
+  });
+
+  it('refuses to start while the jury is not informed of an accommodation', () => {
+    const granted: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_1' } };
+    const error = spec.given([...ready, granted]).when(seals(), asCentre(START)).thenRefused('accommodation.jury-not-informed', 'rule', /cand_b/);
+    expect(error.subject.candidateIds).toEqual([CAND_B]);
+    const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-06-01' } };
+    spec.given([...ready, granted, informed]).when(seals(), asCentre(START)).events();
+    spec.given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }]).when(seals([CAND_A]), asCentre(START)).events();
+  });
+
+  it('refuses a draw among nobody or among unregistered candidates', () => {
+    spec.given(ready).when(seals([]), asCentre(START)).thenRefused('seals.no-candidate-present');
+    spec.given(ready).when(seals([CAND_A, CAND_C]), asCentre(START)).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+  });
+
+  it('refuses a second seal check, on a cancelled session or by another centre', () => {
+    spec.given(started).when(seals(), asCentre(START)).thenRefused('seals.already-checked', 'conflict');
+    spec.given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-06-01', reason: 'x' } }]).when(seals(), asCentre(START)).thenRefused('session.cancelled');
+    spec.given(ready).when(seals(), asCentre(START, OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+});
+
+describe('session: fraud and sanction', () => {
+  const fraud = (candidateId: string = CAND_A): SessionCommand => ({ type: 'ReportFraud', candidateId, facts: ' Usage d’un téléphone ' });
+  const reported: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', facts: 'Usage d’un téléphone' } };
+
+  it('is reported by the session manager or by a juror of the session', () => {
+    spec.given(started).when(fraud(), asCentre('2027-06-08')).then([reported]);
+    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(ALICE) })).then([{ ...reported, data: { ...reported.data, reportedBy: 'jury' } }] as SessionEvent[]);
+    spec.given(signedHistory).when(fraud(), asCentre('2027-06-10')).events();
+  });
+
+  it('refuses a report before the session, after validation, by a stranger, about an unregistered candidate or without facts', () => {
+    spec.given(ready).when(fraud(), asCentre('2027-06-01')).thenRefused('fraud.outside-session');
+    spec.given([...transmittedHistory, { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]).when(fraud(), asCentre('2027-06-21')).thenRefused('fraud.outside-session');
+    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(CHLOE) })).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: { role: 'juror', id: 'x', scope: {} } })).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given(started).when(fraud(CAND_C), asCentre('2027-06-08')).thenRefused('candidate.not-registered', 'not-found');
+    spec.given(started).when({ type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre('2027-06-08')).thenRefused('input.required');
+  });
+
+  const sanction = (overrides: Partial<Extract<SessionCommand, { type: 'NotifySanction' }>> = {}): SessionCommand => ({
+    type: 'NotifySanction',
+    candidateId: CAND_A,
+    sanction: 'interdiction',
+    banMonths: 12,
+    pronouncedOn: '2027-06-15',
+    ...overrides,
+  });
+
+  it('is notified by the UD of the session’s department after a fraud report', () => {
+    spec.given([...started, reported]).when(sanction(), asUd('2027-06-16')).then([
+      { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'interdiction', banMonths: 12, pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } },
+    ]);
+    spec.given([...started, reported]).when(sanction({ sanction: 'avertissement', banMonths: undefined, pronouncedOn: '2027-06-08' }), asUd('2027-06-08')).then([
+      { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08', notifiedOn: '2027-06-08' } },
+    ]);
+    spec.given([...started, reported]).when(sanction({ banMonths: 60 }), asUd('2027-06-16')).events();
+    spec.given([...started, reported]).when(sanction({ banMonths: 1 }), asUd('2027-06-16')).events();
+  });
+
+  it('refuses a sanction outside the UD’s department, without a fraud, twice, misdated or with a wrong ban', () => {
+    const given = spec.given([...started, reported]);
+    given.when(sanction(), asUd('2027-06-16', '38')).thenRefused('sanction.not-own-department', 'forbidden');
+    given.when(sanction(), asCentre('2027-06-16')).thenRefused('sanction.not-own-department', 'forbidden');
+    given.when(sanction({ candidateId: CAND_B }), asUd('2027-06-16')).thenRefused('sanction.without-fraud', 'rule', /cand_b/);
+    given.when(sanction({ pronouncedOn: '2027-06-17' }), asUd('2027-06-16')).thenRefused('sanction.date-invalid');
+    given.when(sanction({ pronouncedOn: '2027-06-07' }), asUd('2027-06-16')).thenRefused('sanction.date-invalid');
+    given.when(sanction({ pronouncedOn: '2027-06-31' }), asUd('2027-06-16')).thenRefused('sanction.date-invalid');
+    given.when(sanction({ banMonths: undefined }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
+    given.when(sanction({ sanction: 'exclusion-session' }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
+    for (const banMonths of [0, 61, 1.5]) given.when(sanction({ banMonths }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
+    const notified: SessionEvent = { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } };
+    spec.given([...started, reported, notified]).when(sanction(), asUd('2027-06-17')).thenRefused('sanction.already-notified', 'conflict');
+    const state = fold([...started, reported, notified]);
+    expect(state.status === 'started' && state.frauds).toEqual([
+      { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', sanction: { sanction: 'avertissement', notifiedOn: '2027-06-16' } },
+    ]);
+  });
+});
+
+describe('session: PV signed', () => {
+  it('records one decision per candidate, signed by every juror, with the document’s SHA-256', () => {
+    spec.given(started).when(sign(), asCentre(END)).then([signed()]);
+    spec.given(started).when(sign({ signatoryIds: [BRUNO, ALICE, ALICE] }), asCentre('2027-06-10')).events();
+  });
+
+  it('refuses a PV before the session started or before its last day', () => {
+    spec.given(ready).when(sign(), asCentre(END)).thenRefused('pv.session-not-started');
+    spec.given(started).when(sign(), asCentre('2027-06-08')).thenRefused('pv.before-end', 'rule', /09\/06\/2027/);
+  });
+
+  it('refuses an incomplete PV, saying which candidate has no decision', () => {
+    const error = spec.given(started).when(sign({ decisions: [decisions[0] as PvDecision] }), asCentre(END)).thenRefused('pv.missing-decision', 'rule', /il manque la décision du jury pour le candidat cand_b/);
+    expect(error.subject.candidateIds).toEqual([CAND_B]);
+  });
+
+  it('refuses a decision for a candidate who is not registered, or two for the same', () => {
+    spec.given(started).when(sign({ decisions: [...decisions, { ...(decisions[0] as PvDecision), candidateId: CAND_C }] }), asCentre(END)).thenRefused('pv.unknown-candidate', 'rule', /cand_c/);
+    spec.given(started).when(sign({ decisions: [...decisions, decisions[0] as PvDecision] }), asCentre(END)).thenRefused('pv.duplicate-decision', 'rule', /cand_a/);
+  });
+
+  it('refuses a PV not signed by every juror, saying whose signature is missing', () => {
+    const error = spec.given(started).when(sign({ signatoryIds: [ALICE] }), asCentre(END)).thenRefused('pv.missing-signature', 'rule', /signature de jur_bruno/);
+    expect(error.subject.jurorIds).toEqual([BRUNO]);
+    spec.given(started).when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).thenRefused('pv.unknown-signatory', 'rule', /jur_chloe/);
+  });
+
+  it('refuses a juror evaluating a candidate they declared a tie with', () => {
+    const tied = [created(), assigned(ALICE, [CAND_B]), assigned(BRUNO), assigned(CHLOE), plateauChecked, sealsChecked];
+    const error = spec
+      .given(tied)
+      .when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice a déclaré un lien avec le candidat cand_b/);
+    expect(error.subject).toMatchObject({ jurorIds: [ALICE], candidateIds: [CAND_B], field: 'decisions.1.evaluatorIds' });
+    spec.given(tied).when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).events();
+    const tieAfterAssignment: SessionEvent = { type: 'TieDeclared', data: { jurorId: BRUNO, candidateId: CAND_A } };
+    spec.given([...tied, tieAfterAssignment]).when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).thenRefused('jury.tie-with-candidate', 'rule', /jur_bruno/);
+  });
+
+  it('refuses an evaluator outside the jury or a candidate without evaluator', () => {
+    spec.given(started).when(sign({ decisions: withDecision(0, { evaluatorIds: [CHLOE] }) }), asCentre(END)).thenRefused('pv.unknown-evaluator', 'rule', /jur_chloe/);
+    spec.given(started).when(sign({ decisions: withDecision(0, { evaluatorIds: [] }) }), asCentre(END)).thenRefused('pv.evaluator-missing', 'rule', /cand_a/);
+  });
+
+  it('lists CCP for a réussite partielle only, and only CCP of the titre, not all of them', () => {
+    spec.given(started).when(sign({ decisions: withDecision(0, { ccpObtained: [CCP1] }) }), asCentre(END)).thenRefused('pv.ccp-unexpected', 'rule', /cand_a/);
+    spec.given(started).when(sign({ decisions: withDecision(0, { decision: 'echec', ccpObtained: [CCP1] }) }), asCentre(END)).thenRefused('pv.ccp-unexpected');
+    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [] }) }), asCentre(END)).thenRefused('pv.ccp-missing', 'rule', /cand_b/);
+    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: ['RNCP37873BC01'] }) }), asCentre(END)).thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37873BC01/);
+    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [CCP1, CCP2] }) }), asCentre(END)).thenRefused('pv.partial-with-every-ccp', 'rule', /titre obtenu/);
+    const [event] = spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [CCP2, CCP2] }) }), asCentre(END)).events();
+    expect(event?.type === 'PVSigned' && event.data.decisions[1]?.ccpObtained).toEqual([CCP2]);
+    spec.given(started).when(sign({ decisions: withDecision(0, { decision: 'absent' }) }), asCentre(END)).events();
+  });
+
+  it('refuses a malformed SHA-256, a second PV while one is pending, a cancelled session or another centre', () => {
+    spec.given(started).when(sign({ documentSha256: 'A'.repeat(64) }), asCentre(END)).thenRefused('pv.sha256-invalid');
+    spec.given(started).when(sign({ documentSha256: 'a'.repeat(63) }), asCentre(END)).thenRefused('pv.sha256-invalid');
+    spec.given(started).when(sign({ documentSha256: `${'a'.repeat(64)}0` }), asCentre(END)).thenRefused('pv.sha256-invalid');
+    spec.given(signedHistory).when(sign(), asCentre(END)).thenRefused('pv.already-signed', 'conflict');
+    spec.given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when(sign(), asCentre(END)).thenRefused('session.cancelled');
+    spec.given(started).when(sign(), asCentre(END, OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given().when(sign(), asCentre(END)).thenRefused('session.unknown', 'not-found');
+  });
+});
+
+describe('session: after the PV', () => {
+  const storeDocument = (overrides: Partial<Extract<SessionCommand, { type: 'RecordPVDocument' }>> = {}): SessionCommand => ({
+    type: 'RecordPVDocument',
+    revision: 1,
+    objectKey: `pv/${SESSION}/r1.pdf`,
+    versionId: 'v1',
+    sha256: SHA,
+    sizeBytes: 1200,
+    ...overrides,
+  });
+  const bySystem = (at: string) => contextOf({ at, actor: system });
+
+  it('records the stored document of the signed PV, from the intake only', () => {
+    spec.given(signedHistory).when(storeDocument(), bySystem('2027-06-10')).then([documentStored()]);
+    spec.given(signedHistory).when(storeDocument(), asCentre('2027-06-10')).thenRefused('pv.document-intake-only', 'forbidden');
+  });
+
+  it('refuses a document for another revision, with another checksum, twice, or before any PV', () => {
+    spec.given(signedHistory).when(storeDocument({ revision: 2 }), bySystem('2027-06-10')).thenRefused('pv.document-revision');
+    spec.given(signedHistory).when(storeDocument({ sha256: 'b'.repeat(64) }), bySystem('2027-06-10')).thenRefused('pv.document-checksum-mismatch');
+    spec.given([...signedHistory, documentStored()]).when(storeDocument(), bySystem('2027-06-10')).thenRefused('pv.document-already-stored', 'conflict');
+    spec.given(started).when(storeDocument(), bySystem('2027-06-10')).thenRefused('pv.not-signed');
+  });
+
+  it('records a quarantined file, from the intake only', () => {
+    const command: SessionCommand = { type: 'QuarantinePVDocument', objectKey: 'pv/x.exe', reason: 'not-pdf' };
+    spec.given(signedHistory).when(command, bySystem('2027-06-10')).then([{ type: 'PVDocumentQuarantined', data: { objectKey: 'pv/x.exe', reason: 'not-pdf' } }]);
+    spec.given(signedHistory).when(command, asCentre('2027-06-10')).thenRefused('pv.document-intake-only', 'forbidden');
+    spec.given().when(command, bySystem('2027-06-10')).thenRefused('session.unknown', 'not-found');
+    const state = fold([...signedHistory, { type: 'PVDocumentQuarantined', data: { objectKey: 'pv/x.exe', reason: 'not-pdf' } }]);
+    expect(state.status === 'pv-signed' && state.quarantinedDocuments).toBe(1);
+  });
+
+  it('records the results in CERES once per PV revision', () => {
+    spec.given(signedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).then([resultsRecorded()]);
+    spec.given([...signedHistory, resultsRecorded()]).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).thenRefused('pv.results-already-recorded', 'conflict');
+    spec.given(transmittedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-12')).thenRefused('pv.not-awaiting-results', 'conflict');
+    spec.given(started).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).thenRefused('pv.not-signed');
+    spec.given(signedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('transmits the PV to the UD of the session’s department once the document is stored and the results recorded', () => {
+    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).then([transmitted()]);
+  });
+
+  it('refuses to transmit without the document, without the results, twice or for another centre', () => {
+    spec.given([...signedHistory, resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).thenRefused('pv.document-missing');
+    spec.given([...signedHistory, documentStored()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).thenRefused('pv.results-not-recorded', 'rule', /CERES/);
+    spec.given(transmittedHistory).when({ type: 'TransmitPV' }, asCentre('2027-06-12')).thenRefused('pv.already-transmitted', 'conflict');
+    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('is validated by an agent of the UD of the session’s department only', () => {
+    spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asUd('2027-06-20')).then([{ type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]);
+    spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asUd('2027-06-20', '38')).thenRefused('pv.not-own-department', 'forbidden', /69/);
+    spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asCentre('2027-06-20')).thenRefused('pv.not-own-department', 'forbidden');
+    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'ValidatePV' }, asUd('2027-06-20')).thenRefused('pv.not-transmitted');
+    spec.given(started).when({ type: 'ValidatePV' }, asUd('2027-06-20')).thenRefused('pv.not-signed');
+  });
+
+  it('is rejected with a reason, then corrected and signed again as a new revision', () => {
+    const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'Signature de jur_bruno illisible' } };
+    spec.given(transmittedHistory).when({ type: 'RejectPV', reason: ' Signature de jur_bruno illisible ' }, asUd('2027-06-20')).then([rejected]);
+    spec.given(transmittedHistory).when({ type: 'RejectPV', reason: '' }, asUd('2027-06-20')).thenRefused('input.required', 'rule', /motif du rejet/);
+    spec.given(transmittedHistory).when({ type: 'RejectPV', reason: 'x' }, asUd('2027-06-20', '01')).thenRefused('pv.not-own-department', 'forbidden');
+    const [resigned] = spec.given([...transmittedHistory, rejected]).when(sign({ documentSha256: 'c'.repeat(64) }), asCentre('2027-06-22')).events();
+    expect(resigned?.type === 'PVSigned' && [resigned.data.revision, resigned.data.documentSha256]).toEqual([2, 'c'.repeat(64)]);
+    const again = [...transmittedHistory, rejected, resigned as SessionEvent];
+    const state = fold(again);
+    expect(state.status === 'pv-signed' && [state.pv.revision, state.pv.document, state.pv.resultsRecordedOn]).toEqual([2, undefined, undefined]);
+    spec.given(again).when({ type: 'RecordPVDocument', revision: 2, objectKey: 'pv/r2.pdf', versionId: 'v2', sha256: 'c'.repeat(64), sizeBytes: 900 }, bySystem('2027-06-22')).events();
+    spec.given(again).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-22')).then([{ type: 'ResultsRecordedInCeres', data: { recordedOn: '2027-06-22', pvRevision: 2 } }]);
+    spec.given(again).when({ type: 'TransmitPV' }, asCentre('2027-06-22')).thenRefused('pv.document-missing');
+  });
+
+  it('ignores a stored document of an older revision when folding', () => {
+    const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'x' } };
+    const state = fold([...transmittedHistory, rejected, signed(2), documentStored(1)]);
+    expect(state.status === 'pv-signed' && state.pv.document).toBeUndefined();
+  });
+});
+
+describe('session: cancellation', () => {
+  it('is cancelled before it starts, with a reason', () => {
+    spec.given(ready).when({ type: 'CancelSession', reason: 'Plateau indisponible' }, asCentre('2027-05-01')).then([
+      { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Plateau indisponible' } },
+    ]);
+    expect(fold([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).status).toBe('cancelled');
+  });
+
+  it('is refused once started, without a reason, twice or by another centre', () => {
+    spec.given(started).when({ type: 'CancelSession', reason: 'x' }, asCentre(START)).thenRefused('session.already-started', 'rule', /annulation/);
+    spec.given(ready).when({ type: 'CancelSession', reason: '' }, asCentre('2027-05-01')).thenRefused('input.required');
+    spec.given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when({ type: 'CancelSession', reason: 'x' }, asCentre('2027-05-02')).thenRefused('session.cancelled');
+    spec.given(ready).when({ type: 'CancelSession', reason: 'x' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+  });
+});
+
+describe('session: results', () => {
+  it('has no results before a PV is signed', () => {
+    expect(sessionResults(fold(started))).toBeUndefined();
+    expect(sessionResults(sessionDecider.initialState)).toBeUndefined();
+  });
+
+  it('shows results as provisional until the PV is validated, official after', () => {
+    const provisional = sessionResults(fold(transmittedHistory));
+    expect(provisional).toEqual({
+      sessionId: SESSION,
+      status: 'provisoires',
+      pvRevision: 1,
+      results: [
+        { candidateId: CAND_A, decision: 'titre-obtenu', ccpObtained: [] },
+        { candidateId: CAND_B, decision: 'reussite-partielle', ccpObtained: [CCP1] },
+      ],
+    });
+    const official = sessionResults(fold([...transmittedHistory, { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]));
+    expect(official).toMatchObject({ status: 'officiels', officialOn: '2027-06-20' });
+    const rejected = sessionResults(fold([...transmittedHistory, { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'x' } }]));
+    expect(rejected?.status).toBe('provisoires');
+  });
+});
+
+describe('session: folding', () => {
+  it('ignores events before the creation and events that do not apply to the current status', () => {
+    expect(fold([{ type: 'CandidateRegistered', data: { candidateId: CAND_C } }])).toEqual(sessionDecider.initialState);
+    const beforeStart = fold([...ready]);
+    expect(fold([...ready, signed()])).toEqual(beforeStart);
+    expect(fold([...ready, transmitted()])).toEqual(beforeStart);
+    expect(fold([...ready, { type: 'TieDeclared', data: { jurorId: CHLOE, candidateId: CAND_A } }])).toEqual(beforeStart);
+    expect(fold([...ready, { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_9'], informedOn: '2027-05-01' } }])).toEqual(beforeStart);
+    expect(fold([...started, sealsChecked])).toEqual(fold(started));
+  });
+
+  it('keeps the breaches, the convocations and the plateau check without remarks', () => {
+    const state = fold([
+      created({ late: true }),
+      { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: '2027-03-07', doneOn: '2027-03-08' } },
+      assigned(ALICE),
+      { type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_A], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } },
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } },
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE], sentOn: '2027-05-02', dueOn: '2027-05-23', late: false } },
+      { type: 'PlateauTechniqueChecked', data: { checkedOn: '2027-06-01', durationMinutes: 50, jurorIds: [ALICE], compliant: true, remarks: 'RAS' } },
+    ]);
+    expect(state.status === 'created' && [state.breaches.length, state.convokedCandidateIds, state.convokedJurorIds, state.plateau]).toEqual([
+      1,
+      [CAND_A],
+      [ALICE],
+      { checkedOn: '2027-06-01', durationMinutes: 50, jurorIds: [ALICE], compliant: true },
+    ]);
+  });
+});
