@@ -72,10 +72,11 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
   outbox: {
     logicalName: 'outbox',
     partitionKey: s('pk'),
-    globalIndexes: [],
+    globalIndexes: [{ name: 'deadLetters', partitionKey: s('deadKey'), sortKey: s('pk') }],
     stream: false,
     ttlAttribute: 'expiresAt',
-    description: 'Every mail with its deterministic id, recorded before sending: a redelivery never sends twice.',
+    description:
+      'Every mail with its deterministic id (cause, kind, recipient), recorded before sending and marked sent after: a redelivery never sends twice. Mails SES kept refusing stay here, status dead, listed by the sparse deadLetters index.',
   },
   deadlines: {
     logicalName: 'deadlines',

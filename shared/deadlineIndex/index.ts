@@ -1,0 +1,3 @@
+export * from './dynamoDeadlines.js';
+export * from './planner.js';
+export * from './run.js';

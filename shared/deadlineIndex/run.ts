@@ -1,0 +1,119 @@
+import { addDays, parisDate, type Audience } from '../domain/index.js';
+import type { Clock } from '../platform/clock.js';
+import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mail/model.js';
+import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
+import type { MailDelivery } from '../mail/sender.js';
+import { templates } from '../mail/templates.js';
+import type { ViewsReader } from '../views/port.js';
+import type { DueItem, DynamoDeadlineIndex } from './dynamoDeadlines.js';
+
+export interface RunReport {
+  readonly days: readonly string[];
+  /** Deadline items read from the index (what the run costs). */
+  readonly itemsRead: number;
+  readonly capacityUnits: number;
+  /** Mails handed to the outbox this run, and how many of them went out now (not already sent). */
+  readonly mails: number;
+  readonly sent: number;
+  readonly failures: number;
+}
+
+/** The run catches up at most this many missed days (an outage); older ones were alerted already or are moot. */
+const MAX_CATCH_UP_DAYS = 14;
+
+/**
+ * The daily deadline run: reads only the mails due today (and on days a previous run missed), from
+ * the due-date index, sends reminders before a due date and alerts after it, and takes each item
+ * out of the index once its mails are in the outbox. Mail ids are deterministic (deadline, phase,
+ * planned day, recipient): a second run the same day sends nothing new.
+ */
+export class DeadlineRun {
+  constructor(
+    private readonly index: DynamoDeadlineIndex,
+    private readonly views: Pick<ViewsReader, 'getSessionView'>,
+    private readonly recipients: Recipients,
+    private readonly delivery: MailDelivery,
+    private readonly clock: Clock,
+    private readonly appUrl: string,
+  ) {}
+
+  async run(): Promise<RunReport> {
+    const today = parisDate(this.clock.now());
+    const last = await this.index.lastCompletedDay();
+    const from = last && last < today ? addDays(last, 1) : today;
+    const earliest = addDays(today, -MAX_CATCH_UP_DAYS);
+    const days: string[] = [];
+    for (let day = from < earliest ? earliest : from; day <= today; day = addDays(day, 1)) days.push(day);
+
+    let itemsRead = 0;
+    let capacityUnits = 0;
+    let mails = 0;
+    let sent = 0;
+    let failures = 0;
+    for (const day of days) {
+      const due = await this.index.due(day);
+      itemsRead += due.itemsRead;
+      capacityUnits += due.capacityUnits;
+      for (const item of due.items) {
+        try {
+          const outcomes = await this.mailsFor(item);
+          mails += outcomes.length;
+          sent += outcomes.filter((o) => o === 'sent').length;
+          await this.index.markSent(item, today);
+        } catch (error) {
+          failures += 1;
+          console.error(JSON.stringify({ message: 'deadline item failed', item: `${item.pk}#${item.sk}`, error: String(error) }));
+        }
+      }
+    }
+    // A failed item keeps its due key; the day is recorded only when everything went out.
+    if (failures === 0) await this.index.recordCompletedDay(today);
+    return { days, itemsRead, capacityUnits, mails, sent, failures };
+  }
+
+  private async recipientsFor(audience: Audience, item: DueItem): Promise<(Recipient | Unaddressed)[]> {
+    const { scope } = item.deadline;
+    switch (audience) {
+      case 'centre':
+        return scope.centreId ? [await this.recipients.person('centre', scope.centreId)] : [];
+      case 'ud':
+        return scope.department ? [this.recipients.ud(scope.department)] : [];
+      case 'region': {
+        const region = scope.department ? this.recipients.regionOfDepartment(scope.department) : undefined;
+        return region ? [this.recipients.region(region)] : [];
+      }
+      case 'juror':
+        return scope.jurorId ? [await this.recipients.person('juror', scope.jurorId)] : [];
+      case 'jurors': {
+        const session = scope.sessionId ? await this.views.getSessionView(scope.sessionId) : undefined;
+        return Promise.all((session?.jury ?? []).map((member) => this.recipients.person('juror', member.jurorId)));
+      }
+    }
+  }
+
+  private async mailsFor(item: DueItem) {
+    const { deadline } = item;
+    const alert = item.phase === 'alert';
+    const kind: MailKind = alert ? 'deadline-alert' : 'deadline-reminder';
+    const causeId = `deadline/${deadline.id}/${item.phase}/${item.plannedDay}`;
+    const audiences = alert ? deadline.alert : deadline.remind;
+    const what = deadline.scope.sessionId
+      ? `Session ${deadline.scope.sessionId} du centre ${deadline.scope.centreId ?? ''}`.trim()
+      : `Programmation du centre ${deadline.scope.centreId ?? ''}`.trim();
+    const path = deadline.scope.sessionId ? `/sessions/${encodeURIComponent(deadline.scope.sessionId)}` : '/programmes';
+    const outcomes = [];
+    for (const audience of audiences) {
+      for (const to of await this.recipientsFor(audience, item)) {
+        const id = mailId(causeId, kind, to.key);
+        if (isUnaddressed(to)) {
+          outcomes.push(await this.delivery.park({ id, kind, causeId, to: { key: to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, to.reason));
+          continue;
+        }
+        const rendered = templates.deadline(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
+        const mail: OutgoingMail = { id, kind, causeId, to, ...rendered, attachments: [] };
+        outcomes.push(await this.delivery.deliver(mail));
+      }
+    }
+    return outcomes;
+  }
+}

@@ -1,0 +1,174 @@
+import type { EventType, StoredEvent } from '../../events/index.js';
+import { buildInvitation } from './ics.js';
+import { mailId, type MailKind, type OutgoingMail, type Recipient } from './model.js';
+import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.js';
+import type { MailDelivery } from './sender.js';
+import { templates, type Rendered, type SessionSummary } from './templates.js';
+import type { StreamSource } from '../views/projector.js';
+import { projectAll } from '../views/projection.js';
+import type { SessionView } from '../views/model.js';
+
+/** The events that cause mails: the notifier's stream filter. */
+export const notifiedEventTypes = [
+  'ProgrammeSubmitted',
+  'SessionCreated',
+  'ConvocationsSent',
+  'JuryInformedOfAccommodations',
+  'PVTransmitted',
+  'PVRejected',
+  'PVDocumentQuarantined',
+  'PVValidated',
+  'SanctionNotified',
+] as const satisfies readonly EventType[];
+
+export interface NotifierSettings {
+  readonly appUrl: string;
+  readonly from: { readonly name: string; readonly email: string };
+  /** Local Paris times written in convocations and invitations. */
+  readonly sessionStartTime: string;
+  readonly sessionEndTime: string;
+}
+
+export const defaultNotifierSettings: Omit<NotifierSettings, 'appUrl' | 'from'> = { sessionStartTime: '08:30', sessionEndTime: '17:30' };
+
+type Draft = { readonly kind: MailKind; readonly to: Recipient | Unaddressed; readonly content: (to: Recipient) => Rendered; readonly ics?: (to: Recipient, id: string) => string };
+
+/**
+ * Turns events into mails, addressed through the directory and the contact book, and hands them to
+ * the outbox-backed delivery. A session's details come from folding its stream up to the event (not
+ * from the views table, which another consumer fills at its own pace), so a mail never shows a
+ * state older than the event that caused it.
+ */
+export class Notifier {
+  constructor(
+    private readonly store: StreamSource,
+    private readonly recipients: Recipients,
+    private readonly delivery: MailDelivery,
+    private readonly settings: NotifierSettings,
+    private readonly clockNow: () => Date,
+  ) {}
+
+  /** Mails for the events of one commit. Returns how many mails were handed over. */
+  async onCommit(events: readonly StoredEvent[]): Promise<number> {
+    const interesting = events.filter((e) => (notifiedEventTypes as readonly string[]).includes(e.type));
+    if (interesting.length === 0) return 0;
+    const first = interesting[0];
+    const session = first && first.streamId.startsWith('session-') ? await this.sessionAt(first.streamId, Math.max(...interesting.map((e) => e.version))) : undefined;
+    let count = 0;
+    for (const event of interesting) {
+      for (const draft of await this.drafts(event, session)) {
+        await this.send(event.id, draft);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private async sessionAt(streamId: string, version: number): Promise<SessionView | undefined> {
+    const { events } = await this.store.readStream(streamId);
+    const projected = projectAll(events.filter((e) => e.version <= version));
+    return projected?.kind === 'session' ? projected.view : undefined;
+  }
+
+  private async send(causeId: string, draft: Draft): Promise<void> {
+    const id = mailId(causeId, draft.kind, draft.to.key);
+    if (isUnaddressed(draft.to)) {
+      await this.delivery.park({ id, kind: draft.kind, causeId, to: { key: draft.to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, draft.to.reason);
+      return;
+    }
+    const to = draft.to;
+    const rendered = draft.content(to);
+    const mail: OutgoingMail = {
+      id,
+      kind: draft.kind,
+      causeId,
+      to,
+      ...rendered,
+      attachments: draft.ics ? [{ filename: 'convocation.ics', contentType: 'text/calendar; charset=UTF-8; method=REQUEST', content: draft.ics(to, id) }] : [],
+    };
+    await this.delivery.deliver(mail);
+  }
+
+  private async drafts(event: StoredEvent, session: SessionView | undefined): Promise<Draft[]> {
+    const { appUrl } = this.settings;
+    if (event.type === 'ProgrammeSubmitted') {
+      const d = event.data;
+      const data = { centreId: d.centreId, year: d.year, revision: d.revision, onTime: d.onTime, plannedCount: d.plannedSessionIds.length, submittedOn: d.submittedOn };
+      const drafts: Draft[] = [];
+      if (event.scope.department) drafts.push({ kind: 'programme-received', to: this.recipients.ud(event.scope.department), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
+      drafts.push({ kind: 'programme-received', to: this.recipients.region(event.scope.region), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
+      return drafts;
+    }
+    if (!session) return [];
+    const s: SessionSummary = session;
+    switch (event.type) {
+      case 'SessionCreated':
+        return event.data.late
+          ? [{ kind: 'session-created-late', to: this.recipients.ud(s.department), content: (to) => templates.sessionCreatedLate(to.name, s, event.data, appUrl) }]
+          : [];
+      case 'ConvocationsSent': {
+        const juror = event.data.audience === 'jurors';
+        const drafts: Draft[] = [];
+        for (const id of event.data.recipientIds) {
+          const to = await this.recipients.person(juror ? 'juror' : 'candidate', id);
+          drafts.push(
+            juror
+              ? {
+                  kind: 'juror-convocation',
+                  to,
+                  content: (r) => templates.jurorConvocation(r.name, s, { startTime: this.settings.sessionStartTime }),
+                  ics: (r, uid) => this.invitation(s, r, uid),
+                }
+              : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { startTime: this.settings.sessionStartTime }) },
+          );
+        }
+        return drafts;
+      }
+      case 'JuryInformedOfAccommodations': {
+        const drafts: Draft[] = [];
+        for (const member of session.jury) {
+          const to = await this.recipients.person('juror', member.jurorId);
+          drafts.push({ kind: 'accommodations', to, content: (r) => templates.accommodations(r.name, s, { count: event.data.accommodationIds.length }, appUrl) });
+        }
+        return drafts;
+      }
+      case 'PVTransmitted':
+        return [{ kind: 'pv-transmitted', to: this.recipients.ud(s.department), content: (to) => templates.pvTransmitted(to.name, s, { revision: event.data.pvRevision, transmittedOn: event.data.transmittedOn }, appUrl) }];
+      case 'PVRejected':
+        return [{ kind: 'pv-rejected', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvRejected(to.name, s, event.data, appUrl) }];
+      case 'PVDocumentQuarantined':
+        return [{ kind: 'pv-quarantined', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, appUrl) }];
+      case 'PVValidated': {
+        const results = session.results.decisions;
+        const drafts: Draft[] = [
+          { kind: 'pv-validated-centre', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results }, appUrl) },
+        ];
+        for (const result of results) {
+          const to = await this.recipients.person('candidate', result.candidateId);
+          drafts.push({ kind: 'pv-validated-candidate', to, content: (r) => templates.pvValidatedCandidate(r.name, s, { validatedOn: event.data.validatedOn, result }) });
+        }
+        return drafts;
+      }
+      case 'SanctionNotified':
+        return [{ kind: 'sanction', to: await this.recipients.person('candidate', event.data.candidateId), content: (to) => templates.sanction(to.name, s, event.data) }];
+      default:
+        return [];
+    }
+  }
+
+  private invitation(session: SessionSummary, attendee: Recipient, uid: string): string {
+    return buildInvitation({
+      uid: `${uid.replace(/[^A-Za-z0-9_-]/g, '-')}@tp-sessions`,
+      stamp: this.clockNow(),
+      startDate: session.startDate,
+      endDate: session.endDate,
+      startTime: this.settings.sessionStartTime,
+      endTime: this.settings.sessionEndTime,
+      summary: `Jury du titre professionnel ${session.titreCode}`,
+      location: session.site,
+      description: `Session ${session.ceresReference} du centre ${session.centreId}. Vérification du plateau technique avec le responsable de session avant le début (prévoir une heure).`,
+      organizer: this.settings.from,
+      attendee: { name: attendee.name, email: attendee.email },
+    });
+  }
+}

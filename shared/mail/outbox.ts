@@ -1,0 +1,166 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { OutgoingMail } from './model.js';
+
+/**
+ * The outbox: one item per mail id, recorded before the mail is sent and marked after.
+ *
+ * Statuses: `sending` (claimed by a sender, with the time of the claim), `sent` (SES accepted it:
+ * its message id is kept), `dead` (SES kept failing: the item holds the whole mail, and the
+ * dead-letter queue a copy, so it can be sent again). A redelivered event finds the id and does
+ * not send twice. A claim older than the lease means its sender died mid-way: the next delivery
+ * takes it over (at-least-once only in that crash window, since SES has no idempotency key).
+ */
+export type OutboxStatus = 'sending' | 'sent' | 'dead';
+
+export interface OutboxEntry {
+  readonly mail: OutgoingMail;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly claimedAt?: string;
+  readonly sentAt?: string;
+  readonly sesMessageId?: string;
+  readonly lastError?: string;
+}
+
+export type ClaimResult =
+  | { readonly outcome: 'claimed'; readonly attempts: number }
+  | { readonly outcome: 'already-sent' }
+  | { readonly outcome: 'dead' }
+  | { readonly outcome: 'in-flight' };
+
+export interface OutboxOptions {
+  /** A claim older than this is presumed abandoned. */
+  readonly leaseMs?: number;
+  /** Sent mails are forgotten after this many days (TTL); dead ones are kept. */
+  readonly retentionDays?: number;
+}
+
+export class DynamoOutbox {
+  private readonly leaseMs: number;
+  private readonly retentionDays: number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    options: OutboxOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.retentionDays = options.retentionDays ?? 400;
+  }
+
+  /**
+   * Records the mail and claims it for sending, unless it is known: `already-sent` or `dead` (leave
+   * it), `in-flight` (another sender holds a fresh claim: retry later). With `revive`, a dead mail
+   * is claimed again (the retry queue's resend).
+   */
+  async claim(mail: OutgoingMail, now: Date, options: { readonly revive?: boolean } = {}): Promise<ClaimResult> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: mail.id },
+            status: { S: 'sending' },
+            attempts: { N: '1' },
+            claimedAt: { S: now.toISOString() },
+            kind: { S: mail.kind },
+            mail: { S: JSON.stringify(mail) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { outcome: 'claimed', attempts: 1 };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const entry = await this.get(mail.id);
+    if (!entry) throw new Error(`Outbox entry ${mail.id} vanished`);
+    if (entry.status === 'sent') return { outcome: 'already-sent' };
+    if (entry.status === 'dead' && !options.revive) return { outcome: 'dead' };
+    const stale = entry.status === 'dead' || !entry.claimedAt || now.getTime() - Date.parse(entry.claimedAt) > this.leaseMs;
+    if (!stale) return { outcome: 'in-flight' };
+    try {
+      const result = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: mail.id } },
+          UpdateExpression: 'SET #s = :sending, claimedAt = :now, attempts = attempts + :one REMOVE deadKey',
+          ConditionExpression: '#s = :was AND (attribute_not_exists(claimedAt) OR claimedAt = :claimed)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': { S: 'sending' },
+            ':now': { S: now.toISOString() },
+            ':one': { N: '1' },
+            ':was': { S: entry.status },
+            ':claimed': { S: entry.claimedAt ?? '' },
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { outcome: 'claimed', attempts: Number(result.Attributes?.attempts?.N ?? entry.attempts + 1) };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { outcome: 'in-flight' };
+      throw error;
+    }
+  }
+
+  async markSent(mailId: string, sesMessageId: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: mailId } },
+        UpdateExpression: 'SET #s = :sent, sentAt = :now, sesMessageId = :mid, expiresAt = :ttl REMOVE deadKey, lastError',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':sent': { S: 'sent' },
+          ':now': { S: now.toISOString() },
+          ':mid': { S: sesMessageId },
+          ':ttl': { N: String(Math.floor(now.getTime() / 1000) + this.retentionDays * 86_400) },
+        },
+      }),
+    );
+  }
+
+  /** Marks a mail dead: indexed under `deadKey` (sparse index `deadLetters`) so an operator can list and resend them. */
+  async markDead(mailId: string, error: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: mailId } },
+        UpdateExpression: 'SET #s = :dead, lastError = :error, deadKey = :dead, deadAt = :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':dead': { S: 'dead' }, ':error': { S: error.slice(0, 1000) }, ':now': { S: now.toISOString() } },
+      }),
+    );
+  }
+
+  async get(mailId: string): Promise<OutboxEntry | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: mailId } }, ConsistentRead: true }));
+    if (!Item?.mail?.S) return undefined;
+    return {
+      mail: JSON.parse(Item.mail.S) as OutgoingMail,
+      status: (Item.status?.S ?? 'sending') as OutboxStatus,
+      attempts: Number(Item.attempts?.N ?? 0),
+      ...(Item.claimedAt?.S ? { claimedAt: Item.claimedAt.S } : {}),
+      ...(Item.sentAt?.S ? { sentAt: Item.sentAt.S } : {}),
+      ...(Item.sesMessageId?.S ? { sesMessageId: Item.sesMessageId.S } : {}),
+      ...(Item.lastError?.S ? { lastError: Item.lastError.S } : {}),
+    };
+  }
+
+  /** The dead mails, oldest id first (the `deadLetters` index). */
+  async listDead(limit = 100): Promise<OutboxEntry[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: 'deadLetters', KeyConditionExpression: 'deadKey = :dead', ExpressionAttributeValues: { ':dead': { S: 'dead' } }, Limit: limit }),
+    );
+    const entries = await Promise.all(Items.map((item) => (item.pk?.S ? this.get(item.pk.S) : Promise.resolve(undefined))));
+    return entries.filter((entry): entry is OutboxEntry => entry !== undefined);
+  }
+}

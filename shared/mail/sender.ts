@@ -1,0 +1,142 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Clock } from '../platform/clock.js';
+import { buildRawMime } from './mime.js';
+import type { OutgoingMail } from './model.js';
+import type { DynamoOutbox } from './outbox.js';
+
+/** Sends one mail through SES v2: simple content, or raw MIME when it has attachments (.ics). */
+export class SesMailer {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly from: { readonly name: string; readonly email: string },
+    private readonly configurationSet?: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<string> {
+    const common = {
+      FromEmailAddress: `${this.from.name} <${this.from.email}>`,
+      Destination: { ToAddresses: [mail.to.email] },
+      EmailTags: [{ Name: 'kind', Value: mail.kind }],
+      ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+    };
+    const content =
+      mail.attachments.length > 0
+        ? { Raw: { Data: Buffer.from(buildRawMime(mail, this.from), 'utf8') } }
+        : {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+              Headers: [{ Name: 'X-TP-Mail-Id', Value: mail.id }],
+            },
+          };
+    const result = await this.client.send(new SendEmailCommand({ ...common, Content: content }));
+    return result.MessageId ?? 'unknown';
+  }
+}
+
+/** Where a mail goes when SES keeps refusing it: somewhere it can be sent again from. */
+export interface DeadLetter {
+  put(mail: OutgoingMail, reason: string): Promise<void>;
+}
+
+/** In AWS: the SQS queue at `MAIL_DLQ_URL`; the message holds the whole mail (the `mailRetry` function resends it). */
+export class SqsDeadLetter implements DeadLetter {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async put(mail: OutgoingMail, reason: string): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ mail, reason }), MessageAttributes: { kind: { DataType: 'String', StringValue: mail.kind } } }),
+    );
+  }
+}
+
+/** Offline without a queue: the outbox's `dead` status (with the whole mail) is the dead letter. */
+export const outboxOnlyDeadLetter: DeadLetter = { put: () => Promise.resolve() };
+
+/** Whether an SES failure is worth retrying: throttling, quotas, 5xx and network errors. */
+export const isRetryable = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $metadata, $retryable } = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if ($retryable) return true;
+  if (name === 'TooManyRequestsException' || name === 'ThrottlingException' || name === 'LimitExceededException' || name === 'SendingPausedException') return true;
+  const status = $metadata?.httpStatusCode;
+  if (status === undefined) return !name?.endsWith('Exception') || name === 'TimeoutError';
+  return status >= 500 || status === 429;
+};
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const defaultMailRetry: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'dead-lettered' | 'already-dead';
+
+/** The claim is held by another sender right now: retry the record later (the batch reports it). */
+export class MailInFlightError extends Error {
+  override readonly name = 'MailInFlightError';
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Delivers a mail exactly once as far as the outbox can tell: claim it, send it with retries and
+ * backoff (full jitter), mark it sent; after the last retry, or on a refusal SES will repeat
+ * (a bad address), dead-letter it. Nothing is lost: a failure leaves it in the outbox and the
+ * dead-letter queue with everything needed to send it again.
+ */
+export class MailDelivery {
+  constructor(
+    private readonly outbox: DynamoOutbox,
+    private readonly mailer: Pick<SesMailer, 'send'>,
+    private readonly deadLetter: DeadLetter,
+    private readonly clock: Clock,
+    private readonly retry: RetryPolicy = defaultMailRetry,
+    private readonly sleep: (ms: number) => Promise<void> = sleepFor,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /**
+   * Parks a mail that cannot be sent at all (no address known for its recipient): recorded dead,
+   * with the reason, so an operator sees it and nothing is silently dropped.
+   */
+  async park(mail: OutgoingMail, reason: string): Promise<DeliveryOutcome> {
+    const claim = await this.outbox.claim(mail, this.clock.now());
+    if (claim.outcome === 'already-sent') return 'already-sent';
+    if (claim.outcome === 'dead') return 'already-dead';
+    await this.deadLetter.put(mail, reason);
+    await this.outbox.markDead(mail.id, reason, this.clock.now());
+    return 'dead-lettered';
+  }
+
+  async deliver(mail: OutgoingMail, options: { readonly revive?: boolean } = {}): Promise<DeliveryOutcome> {
+    const claim = await this.outbox.claim(mail, this.clock.now(), options);
+    if (claim.outcome === 'already-sent') return 'already-sent';
+    if (claim.outcome === 'dead') return 'already-dead';
+    if (claim.outcome === 'in-flight') throw new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
+      try {
+        const messageId = await this.mailer.send(mail);
+        await this.outbox.markSent(mail.id, messageId, this.clock.now());
+        return 'sent';
+      } catch (error) {
+        lastError = error;
+        if (!isRetryable(error) || attempt === this.retry.attempts) break;
+        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        await this.sleep(Math.round(this.random() * ceiling));
+      }
+    }
+    const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
+    // Dead-letter queue first: if it fails, the mail stays claimed, the record fails and is retried.
+    await this.deadLetter.put(mail, reason);
+    await this.outbox.markDead(mail.id, reason, this.clock.now());
+    return 'dead-lettered';
+  }
+}
