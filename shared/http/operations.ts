@@ -115,7 +115,10 @@ const runSession = async (deps: AppDeps, call: Call<unknown>, command: SessionCo
     causationId: call.correlationId,
     idempotencyKey: call.idempotencyKey,
   });
-  return { status, body: { sessionId, ...summaryOf(result.events, result.version, result.replayed) }, events: result.events };
+  // The draw by lot is shown to the session manager right away: the drawn candidate and the seed.
+  const seals = result.events.find((event) => event.type === 'SealsChecked');
+  const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
+  return { status, body: { sessionId, ...summaryOf(result.events, result.version, result.replayed), ...draw }, events: result.events };
 };
 
 const sessionCommand = <S extends z.ZodType>(spec: {
@@ -302,7 +305,7 @@ export const commands: readonly Operation[] = [
     path: '/plateau',
     summary: 'Enregistrer la vérification du plateau technique avec le jury',
     input: schemas.checkPlateau,
-    toCommand: (input) => ({ type: 'CheckPlateauTechnique', ...input, ...(input.remarks === undefined ? { remarks: undefined } : {}) }) as SessionCommand,
+    toCommand: (input) => ({ type: 'CheckPlateauTechnique', ...input }),
   }),
   sessionCommand({
     id: 'checkSeals',

@@ -130,8 +130,8 @@ ${items.map(
 };
 
 /** A whole form: summary, hidden fields, the given fields and a submit button. */
-export const form = (state: FormState, action: string, submitLabel: string, fields: Renderable, options: { multipart?: boolean; id?: string } = {}): Html =>
-  html`${errorSummary(state)}<form method="post" action="${action}"${options.multipart ? html` enctype="multipart/form-data"` : ''}${options.id ? html` id="${options.id}"` : ''} novalidate>
+export const form = (state: FormState, action: string, submitLabel: string, fields: Renderable, options: { multipart?: boolean; id?: string; presign?: string } = {}): Html =>
+  html`${errorSummary(state)}<form method="post" action="${action}"${options.multipart ? html` enctype="multipart/form-data"` : ''}${options.id ? html` id="${options.id}"` : ''}${options.presign ? html` data-presign="${options.presign}"` : ''} novalidate>
 ${hiddenFields(state)}
 ${fields}
 <p><button type="submit">${submitLabel}</button></p>

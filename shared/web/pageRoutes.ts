@@ -1,0 +1,354 @@
+import type { Role } from '../../events/index.js';
+import { authenticate, SESSION_COOKIE } from '../auth/authenticate.js';
+import { authorize, forbidden } from '../auth/authorize.js';
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/verify.js';
+import { AppError, httpStatusOf, isAppError, type FieldError } from '../errors.js';
+import { checkParams, invoke, splitFormControls } from '../http/api.js';
+import { parseBody, type UploadedFile } from '../http/body.js';
+import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
+import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
+import { IDEMPOTENCY_KEY, type IdempotencyStore } from '../http/idempotency.js';
+import { loadSession, newId, operations, type AppDeps, type Operation } from '../http/operations.js';
+import type { Route } from '../http/router.js';
+import { staticAssets } from './assets.js';
+import { candidatesFromCsv } from './csv.js';
+import type { FormState } from './forms.js';
+import { html, type Html } from './html.js';
+import { layout } from './layout.js';
+import {
+  accommodationsForm,
+  confirmForm,
+  convocationsForm,
+  createSessionForm,
+  dashboard,
+  juryForm,
+  plateauForm,
+  programmeForm,
+  pvForm,
+  sealsForm,
+  sessionPage,
+} from './pages/centre.js';
+import { notices, type PageContext } from './pages/kit.js';
+import { centresBehindPage, jurorsPage, pvToInstruct, udSessionPage } from './pages/ud.js';
+
+/**
+ * The server-rendered pages and their form posts. Pages are public routes at the gateway: they
+ * authenticate with the `tp_session` cookie, check every form post's CSRF token, and call the same
+ * operations as the JSON API. A refused form comes back with the user's input and each error next
+ * to its field; a successful one redirects (303) to the page that shows the result.
+ */
+export interface PagesOptions {
+  readonly deps: AppDeps;
+  readonly idempotency: IdempotencyStore;
+  readonly verify: TokenVerifier;
+}
+
+/** Multipart posts carry a CSV of candidates: a larger limit than the API's JSON. */
+const FORM_BODY_LIMIT = 1024 * 1024;
+
+const operationById = (id: string): Operation => {
+  const operation = operations.find((candidate) => candidate.id === id);
+  if (!operation) throw new Error(`Unknown operation ${id}`);
+  return operation;
+};
+
+export const errorPage = (status: number, message: string, correlationId: string): string =>
+  layout({
+    title: status === 404 ? 'Page introuvable' : status === 403 ? 'Accès refusé' : status >= 500 ? 'Erreur du service' : 'Demande refusée',
+    body: html`<p>${message}</p>${status >= 500 ? html`<p>Numéro de suivi : <code>${correlationId}</code></p>` : ''}<p><a href="/">Revenir à l’accueil</a></p>`,
+  }).value;
+
+interface PageSpec {
+  readonly path: string;
+  readonly roles: readonly Role[];
+  readonly title: (context: PageContext) => string;
+  /** Session pages check the session's scope. */
+  readonly sessionScoped?: boolean;
+  readonly render: (context: PageContext, state: FormState) => Promise<Html>;
+  readonly breadcrumb?: (context: PageContext) => { href: string; label: string }[];
+  readonly scripts?: readonly string[];
+}
+
+interface Prepared {
+  readonly raw: unknown;
+  readonly errors: FieldError[];
+  /** Where an error on the prepared input points in the form (a CSV line points at the file). */
+  readonly remap?: (error: FieldError) => FieldError;
+}
+
+interface PostSpec {
+  readonly path: string;
+  readonly operation: string;
+  /** The page re-rendered with the errors. */
+  readonly page: PageSpec;
+  readonly success: (context: PageContext, body: Record<string, unknown>) => string;
+  /** Turns the posted form into the operation's input (CSV import) and maps errors back to fields. */
+  readonly prepare?: (raw: Record<string, unknown>, files: readonly UploadedFile[]) => Prepared;
+}
+
+const sessionCrumb = (context: PageContext) =>
+  context.session
+    ? [
+        { href: context.principal.actor.role === 'ud' ? '/ud' : '/centre', label: context.principal.actor.role === 'ud' ? 'PV à instruire' : 'Tableau de bord' },
+        { href: `/${context.principal.actor.role === 'ud' ? 'ud' : 'centre'}/sessions/${context.session.sessionId}`, label: `Session ${context.session.ceresReference}` },
+      ]
+    : [];
+
+const centreStep = (step: string, title: string, render: PageSpec['render'], scripts?: readonly string[]): PageSpec => ({
+  path: `/centre/sessions/{sessionId}/${step}`,
+  roles: ['centre'],
+  sessionScoped: true,
+  title: () => title,
+  render,
+  breadcrumb: sessionCrumb,
+  ...(scripts ? { scripts } : {}),
+});
+
+const pages = {
+  dashboard: { path: '/centre', roles: ['centre'], title: () => 'Tableau de bord du centre', render: (c) => dashboard(c) },
+  programme: {
+    path: '/centre/programme/{year}',
+    roles: ['centre'],
+    title: (c) => `Programmation prévisionnelle ${c.params.year ?? ''}`,
+    render: programmeForm,
+    breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
+  },
+  newSession: {
+    path: '/centre/sessions/nouvelle',
+    roles: ['centre'],
+    title: () => 'Enregistrer une session',
+    render: createSessionForm,
+    breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
+  },
+  session: {
+    path: '/centre/sessions/{sessionId}',
+    roles: ['centre'],
+    sessionScoped: true,
+    title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
+    render: (c) => sessionPage(c),
+    breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
+  },
+  jury: centreStep('jury', 'Désigner le jury', juryForm),
+  accommodations: centreStep('amenagements', 'Aménagements d’épreuves', accommodationsForm),
+  convocations: centreStep('convocations', 'Convocations', convocationsForm),
+  plateau: centreStep('plateau', 'Vérification du plateau technique', plateauForm),
+  seals: centreStep('plis', 'Vérification des plis cachetés', sealsForm),
+  pv: centreStep('pv', 'Décisions et procès-verbal signé', pvForm, ['/static/pv-upload.js']),
+  ceres: centreStep('ceres', 'Résultats saisis dans CERES', confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES')),
+  transmission: centreStep(
+    'transmission',
+    'Transmission du PV à l’unité départementale',
+    confirmForm('transmission', 'Le procès-verbal signé et complet est transmis à l’unité départementale, qui l’instruit et le valide.', 'Transmettre le PV'),
+  ),
+  udHome: { path: '/ud', roles: ['ud'], title: () => 'PV à instruire', render: (c) => pvToInstruct(c) },
+  udSession: {
+    path: '/ud/sessions/{sessionId}',
+    roles: ['ud'],
+    sessionScoped: true,
+    title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
+    render: udSessionPage,
+    breadcrumb: () => [{ href: '/ud', label: 'PV à instruire' }],
+  },
+  jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: jurorsPage },
+  behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: (c) => centresBehindPage(c) },
+} satisfies Record<string, PageSpec>;
+
+const toSession = (segment: string) => (context: PageContext, body: Record<string, unknown>) =>
+  `/centre/sessions/${String(body.sessionId ?? context.params.sessionId ?? '')}?ok=${segment}`;
+
+const posts: readonly PostSpec[] = [
+  { path: '/centre/programme/{year}', operation: 'submitProgramme', page: pages.programme, success: () => '/centre?ok=programme', prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [] }) },
+  { path: '/centre/sessions', operation: 'createSession', page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
+  { path: '/centre/sessions/{sessionId}/jury', operation: 'assignJuror', page: pages.jury, success: toSession('jury') },
+  { path: '/centre/sessions/{sessionId}/amenagements', operation: 'grantAccommodation', page: pages.accommodations, success: (c) => `/centre/sessions/${c.params.sessionId}/amenagements?ok=amenagement` },
+  { path: '/centre/sessions/{sessionId}/amenagements/information', operation: 'informJuryOfAccommodations', page: pages.accommodations, success: toSession('jury-informe') },
+  { path: '/centre/sessions/{sessionId}/convocations', operation: 'sendConvocations', page: pages.convocations, success: (c) => `/centre/sessions/${c.params.sessionId}/convocations?ok=convocations` },
+  { path: '/centre/sessions/{sessionId}/plateau', operation: 'checkPlateauTechnique', page: pages.plateau, success: toSession('plateau') },
+  {
+    path: '/centre/sessions/{sessionId}/plis',
+    operation: 'checkSeals',
+    page: pages.seals,
+    success: (c, body) => `/centre/sessions/${c.params.sessionId}?ok=plis&tirage=${encodeURIComponent(String(body.drawnCandidateId ?? ''))}`,
+  },
+  { path: '/centre/sessions/{sessionId}/pv', operation: 'signPv', page: pages.pv, success: toSession('pv') },
+  { path: '/centre/sessions/{sessionId}/ceres', operation: 'recordResultsInCeres', page: pages.ceres, success: toSession('ceres') },
+  { path: '/centre/sessions/{sessionId}/transmission', operation: 'transmitPv', page: pages.transmission, success: toSession('transmission') },
+  { path: '/ud/sessions/{sessionId}/validation', operation: 'validatePv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=validation` },
+  { path: '/ud/sessions/{sessionId}/rejet', operation: 'rejectPv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=rejet` },
+  { path: '/ud/sessions/{sessionId}/sanction', operation: 'notifySanction', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=sanction` },
+  { path: '/ud/jures', operation: 'habilitateJuror', page: pages.jurors, success: () => '/ud/jures?ok=habilitation' },
+  { path: '/ud/jures/{jurorId}/habilitations/{habilitationId}/retrait', operation: 'withdrawHabilitation', page: pages.jurors, success: () => '/ud/jures?ok=retrait' },
+];
+
+/** Rows left entirely empty (the spare lines of a form) are not input. */
+export function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: readonly string[] = []): Record<string, unknown> {
+  const rows = raw[field];
+  if (!Array.isArray(rows)) return raw;
+  const kept = rows.filter((row) => typeof row !== 'object' || row === null || Object.entries(row as Record<string, unknown>).some(([key, value]) => !ignored.includes(key) && value !== ''));
+  return { ...raw, [field]: kept };
+}
+
+function prepareCandidates(raw: Record<string, unknown>, files: readonly UploadedFile[]): Prepared {
+  const typed = dropEmptyRows(raw, 'candidates');
+  const typedRows = Array.isArray(typed.candidates) ? (typed.candidates as unknown[]) : [];
+  // Typed rows keep their place in the form, so an error still points at the right line.
+  const positions = Array.isArray(raw.candidates) ? (raw.candidates as unknown[]).flatMap((row, index) => (typedRows.includes(row) ? [index] : [])) : [];
+  const csv = files.find((file) => file.field === 'candidatesCsv' && file.content.length > 0);
+  const imported = csv ? candidatesFromCsv(csv.content.toString('utf8')) : { rows: [], lines: [], errors: [] };
+  const remap = (error: FieldError): FieldError => {
+    const match = /^candidates\.(\d+)\.(.*)$/.exec(error.field);
+    if (!match) return error;
+    const index = Number(match[1]);
+    if (index < typedRows.length) return { ...error, field: `candidates.${positions[index] ?? index}.${match[2]}` };
+    return { field: 'candidatesCsv', message: `Ligne ${imported.lines[index - typedRows.length] ?? '?'} du fichier : ${error.message}` };
+  };
+  return { raw: { ...typed, candidates: [...typedRows, ...imported.rows] }, errors: imported.errors, remap };
+}
+
+const queryOf = (event: HttpEvent): Record<string, string> => ({ ...(event.queryStringParameters as Record<string, string> | undefined) });
+
+export const pageRoutes = (options: PagesOptions): Route[] => {
+  const deps = new Proxy({} as AppDeps, { get: (_target, key) => options.deps[key as keyof AppDeps] });
+
+  const contextFor = async (event: HttpEvent, params: Readonly<Record<string, string>>, spec: PageSpec): Promise<PageContext> => {
+    const principal = await authenticate(event, options.verify);
+    if (!spec.roles.includes(principal.actor.role)) throw forbidden('Cette page n’est pas destinée à votre rôle.');
+    checkParams(params);
+    let session;
+    if (spec.sessionScoped) {
+      session = await loadSession(deps, params.sessionId ?? '');
+      authorize(principal, { roles: spec.roles, target: { centreId: session.centreId, department: session.department, region: session.region } });
+    }
+    return { deps, principal, params, query: queryOf(event), session, csrf: csrfTokenFor(cookies(event).get(SESSION_COOKIE) ?? '') };
+  };
+
+  const renderPage = async (context: PageContext, spec: PageSpec, state: FormState, status = 200): Promise<HttpResponse> => {
+    const body = await spec.render(context, state);
+    const ok = context.query.ok;
+    return htmlResponse(
+      status,
+      layout({
+        title: spec.title(context),
+        principal: context.principal,
+        body,
+        notice: ok && state.errors.length === 0 ? notices[ok] : undefined,
+        ...(spec.breadcrumb ? { breadcrumb: spec.breadcrumb(context) } : {}),
+        ...(spec.scripts ? { scripts: spec.scripts } : {}),
+      }).value,
+    );
+  };
+
+  const emptyState = (context: PageContext): FormState => ({ values: {}, errors: [], csrf: context.csrf, idempotencyKey: newId('idem') });
+
+  const getRoutes: Route[] = Object.values(pages).map((spec: PageSpec) => ({
+    method: 'GET' as const,
+    path: spec.path,
+    public: true,
+    handle: async (event, params) => {
+      const context = await contextFor(event, params, spec);
+      return renderPage(context, spec, emptyState(context));
+    },
+  }));
+
+  const postRoutes: Route[] = posts.map((post) => ({
+    method: 'POST' as const,
+    path: post.path,
+    public: true,
+    handle: async (event, params) => {
+      const context = await contextFor(event, params, post.page);
+      const body = await parseBody(event, FORM_BODY_LIMIT);
+      if (body.kind !== 'form') throw new AppError('input.invalid', 'validation', 'Formulaire attendu.');
+      const controls = splitFormControls(body.value);
+      checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
+      const prepared = post.prepare ? post.prepare(controls.input as Record<string, unknown>, body.files) : { raw: controls.input, errors: [] };
+      const state = (errors: readonly FieldError[]): FormState => ({
+        values: controls.input as Record<string, unknown>,
+        errors,
+        csrf: context.csrf,
+        idempotencyKey: controls.idempotencyKey && IDEMPOTENCY_KEY.test(controls.idempotencyKey) ? controls.idempotencyKey : newId('idem'),
+      });
+      if (prepared.errors.length > 0) return renderPage(context, post.page, state(prepared.errors), 400);
+      try {
+        return await invoke(
+          deps,
+          options.idempotency,
+          { operation: operationById(post.operation), principal: context.principal, params, raw: prepared.raw, fromForm: true, idempotencyKey: controls.idempotencyKey, correlationId: requestIdOf(event) },
+          (_status, result) => seeOther(post.success(context, result)),
+        );
+      } catch (error) {
+        if (!isAppError(error) || !['validation', 'rule', 'conflict'].includes(error.category)) throw error;
+        const errors = error.fields.length > 0 ? error.fields.map(prepared.remap ?? ((e) => e)) : [{ field: '', message: error.message }];
+        // The page shows the state after whatever changed meanwhile (a conflict is a concurrent change).
+        const fresh = post.page.sessionScoped ? { ...context, session: await loadSession(deps, params.sessionId ?? '') } : context;
+        return renderPage(fresh, post.page, state(errors), httpStatusOf(error.category));
+      }
+    },
+  }));
+
+  const presign: Route = {
+    method: 'POST',
+    path: '/centre/sessions/{sessionId}/pv/depot',
+    public: true,
+    handle: async (event, params) => {
+      const principal: Principal = await authenticate(event, options.verify);
+      const body = await parseBody(event);
+      const controls = splitFormControls(body.value);
+      checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
+      return invoke(
+        deps,
+        options.idempotency,
+        { operation: operationById('presignPvUpload'), principal, params, raw: controls.input, fromForm: body.kind === 'form', correlationId: requestIdOf(event) },
+        (status, result) => json(status, result),
+      );
+    },
+  };
+
+  const home: Route = {
+    method: 'GET',
+    path: '/',
+    public: true,
+    handle: async (event) => {
+      const principal = await authenticate(event, options.verify);
+      const target = { centre: '/centre', ud: '/ud' }[principal.actor.role as 'centre' | 'ud'];
+      if (target) return seeOther(target);
+      return htmlResponse(
+        200,
+        layout({ title: 'Accueil', principal, body: html`<p>Les pages de ce service sont destinées aux centres agréés et aux unités départementales. Votre rôle y accède par l’API.</p>` }).value,
+      );
+    },
+  };
+
+  const programmeShortcut: Route = {
+    method: 'GET',
+    path: '/centre/programme',
+    public: true,
+    handle: async () => seeOther(`/centre/programme/${deps.clock.now().getUTCFullYear()}`),
+  };
+
+  const assets: Route = {
+    method: 'GET',
+    path: '/static/{file}',
+    public: true,
+    handle: async (_event, params) => {
+      const asset = staticAssets[params.file ?? ''];
+      if (!asset) throw new AppError('route.not-found', 'not-found', 'Fichier introuvable.');
+      return { statusCode: 200, headers: { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' }, body: asset.body };
+    },
+  };
+
+  return [home, assets, programmeShortcut, presign, ...getRoutes, ...postRoutes];
+};
+
+/**
+ * The page routes as the function declaration lists them (method, path, public). Built without
+ * adapters: a route only touches them when it answers a request.
+ */
+export const pageRouteKeys = (): { method: Route['method']; path: string; public: true }[] =>
+  pageRoutes({
+    get deps(): AppDeps {
+      throw new Error('page routes listed for their declaration only');
+    },
+    idempotency: undefined as unknown as IdempotencyStore,
+    verify: () => Promise.reject(new Error('page routes listed for their declaration only')),
+  }).map((route) => ({ method: route.method, path: route.path, public: true as const }));

@@ -1,0 +1,87 @@
+import type { Principal } from '../../auth/principal.js';
+import type { AppDeps } from '../../http/operations.js';
+import type { SessionView } from '../../views/index.js';
+import { frenchDate, parisToday, sessionStatusLabels, urgencyOf } from '../format.js';
+import { html, type Html } from '../html.js';
+
+/** What a page renders from: the deps, who is looking, the path's parameters and the query. */
+export interface PageContext {
+  readonly deps: AppDeps;
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** The session the path names, already checked against the principal's scope. */
+  readonly session?: SessionView | undefined;
+  readonly csrf: string;
+}
+
+export const today = (context: PageContext): string => parisToday(context.deps.clock.now());
+
+export const titreLabel = (context: PageContext, code: string): string => {
+  const titre = context.deps.titres[code];
+  return titre ? `${titre.label} (${code})` : code;
+};
+
+export const statusBadge = (status: string): Html => {
+  const tone = status === 'pv-validated' ? 'ok' : status === 'pv-rejected' || status === 'cancelled' ? 'late' : 'info';
+  return html`<span class="badge ${tone}">${sessionStatusLabels[status] ?? status}</span>`;
+};
+
+/** A deadline with its colour and, always, its words: colour is never the only signal. */
+export const deadlineBadge = (todayDate: string, dueOn: string): Html => {
+  const { urgency, label } = urgencyOf(todayDate, dueOn);
+  return html`<span class="badge ${urgency}">${label}</span>`;
+};
+
+export const nextDeadline = (view: SessionView) => [...view.openDeadlines].sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0];
+
+export const deadlinesTable = (todayDate: string, view: SessionView): Html =>
+  view.openDeadlines.length === 0
+    ? html`<p>Aucune échéance en cours.</p>`
+    : html`<table><caption>Échéances en cours</caption><thead><tr><th scope="col">Échéance</th><th scope="col">Date limite</th><th scope="col">Urgence</th></tr></thead><tbody>
+${[...view.openDeadlines]
+  .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
+  .map((deadline) => html`<tr><td>${deadline.label}</td><td>${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
+</tbody></table>`;
+
+/** Display names of candidates, falling back to the pseudonymous id when the reader may not see names. */
+export const candidateNames = async (context: PageContext, candidateIds: readonly string[]): Promise<Map<string, string>> => {
+  const identities = await context.deps.personalData.readCandidates(context.principal, candidateIds);
+  return new Map(candidateIds.map((id) => {
+    const identity = identities.get(id);
+    return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : id] as const;
+  }));
+};
+
+export const jurorNames = async (context: PageContext, jurorIds: readonly string[]): Promise<Map<string, string>> => {
+  const identities = await context.deps.personalData.readJurors(jurorIds);
+  return new Map(jurorIds.map((id) => {
+    const identity = identities.get(id);
+    return [id, identity ? `${identity.firstName} ${identity.lastName.toUpperCase()}` : id] as const;
+  }));
+};
+
+export const sessionLink = (context: PageContext, view: SessionView): string =>
+  context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
+
+/** Short French notices shown after a redirect (`?ok=<code>`): fixed texts, never echoed input. */
+export const notices: Readonly<Record<string, string>> = {
+  programme: 'La programmation prévisionnelle a été transmise.',
+  session: 'La session a été enregistrée.',
+  jury: 'Le membre du jury a été désigné.',
+  amenagement: 'L’aménagement a été enregistré.',
+  'jury-informe': 'L’information du jury sur les aménagements a été enregistrée.',
+  convocations: 'Les convocations ont été envoyées.',
+  plateau: 'La vérification du plateau technique a été enregistrée.',
+  plis: 'La vérification des plis cachetés a été enregistrée.',
+  pv: 'Le procès-verbal signé a été enregistré.',
+  ceres: 'La saisie des résultats dans CERES a été enregistrée.',
+  transmission: 'Le procès-verbal a été transmis à l’unité départementale.',
+  validation: 'Le procès-verbal a été validé : les résultats sont officiels.',
+  rejet: 'Le procès-verbal a été rejeté ; le centre est informé du motif.',
+  sanction: 'La sanction a été enregistrée.',
+  habilitation: 'L’habilitation a été enregistrée.',
+  retrait: 'L’habilitation a été retirée.',
+  fraude: 'Le signalement de fraude a été enregistré.',
+  annulation: 'La session a été annulée.',
+};
