@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  // A DynamoDB string set unmarshalls to a Set: its members count, in a fixed order.
+  if (value instanceof Set) return canonicalJson([...(value as Set<unknown>)].map(String).sort());
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)

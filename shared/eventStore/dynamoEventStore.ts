@@ -396,6 +396,7 @@ export class DynamoEventStore implements EventStore {
       firstVersion: head.version + 1,
       lastVersion: head.version + stored.length,
       events: JSON.stringify(stored),
+      eventTypes: new Set(stored.map((event) => event.type)),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       ...(options.scope.centreId ? { centreId: options.scope.centreId } : {}),
       ...(options.scope.department ? { department: options.scope.department } : {}),

@@ -13,10 +13,14 @@ import type { Commit } from './port.js';
 /** prevHash of the first commit of every stream. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** Attribute of a commit holding the set of its event types: the stream filters of the CDK stack
+ * (infra/stack.ts) and of the offline change feed match on it. */
+export const COMMIT_EVENT_TYPES_ATTRIBUTE = 'eventTypes';
+
 /**
- * One commit in the `events` table. `events` is the JSON of the stored events; the scope
- * attributes repeat the events' scope so a stream filter can route on them without parsing.
- * `hash` covers every other attribute (see {@link commitHash}).
+ * One commit in the `events` table. `events` is the JSON of the stored events; `eventTypes` (a
+ * string set) and the scope attributes repeat what the events hold so that a stream filter can
+ * route on them without parsing. `hash` covers every other attribute (see {@link commitHash}).
  */
 export const commitItemSchema = z.object({
   pk: z.string(),
@@ -24,6 +28,7 @@ export const commitItemSchema = z.object({
   firstVersion: z.number().int().min(1),
   lastVersion: z.number().int().min(1),
   events: z.string(),
+  eventTypes: z.set(z.string()).optional(),
   idempotencyKey: z.string().optional(),
   centreId: z.string().optional(),
   department: z.string().optional(),

@@ -221,6 +221,7 @@ describe('DynamoEventStore against dynalite: tamper evidence', () => {
     ['its idempotency key', 'SET idempotencyKey = :v', { ':v': 'forged' }, undefined],
     ['its centre', 'SET centreId = :v', { ':v': 'ctr_autre' }, undefined],
     ['an added attribute', 'SET note = :v', { ':v': 'hello' }, undefined],
+    ['its event types', 'ADD eventTypes :v', { ':v': new Set(['SessionCancelled']) }, undefined],
   ])('names the commit when %s was changed', async (_what, expression, values, names) => {
     const stream = await fiveCommits();
     await update(stream, 3, expression, values, names);
@@ -254,6 +255,8 @@ describe('DynamoEventStore against dynalite: history index recovery', () => {
     // When the indexer gets the stream record's NewImage (twice: delivery is at least once)
     const { Item } = await local.client.send(new GetItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 1 }) }));
     const newImage = Item ?? {};
+    // The commit lists its event types as a string set, for the stream filters
+    expect(newImage.eventTypes?.SS).toEqual(['CandidateRegistered']);
     expect(eventsFromStreamRecord(newImage)).toEqual(result.events);
     await store.indexCommit(newImage);
     await store.indexCommit(newImage);

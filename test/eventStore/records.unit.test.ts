@@ -59,6 +59,9 @@ describe('commit records', () => {
     expect(commitHash({ ...body, sk: 2 })).not.toBe(item.hash);
     expect(commitHash({ ...body, prevHash: 'f'.repeat(64) })).not.toBe(item.hash);
     expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+    // A string set is hashed by its members, whatever their order
+    expect(commitHash({ ...body, eventTypes: new Set(['B', 'A']) })).toBe(commitHash({ ...body, eventTypes: new Set(['A', 'B']) }));
+    expect(commitHash({ ...body, eventTypes: new Set(['A', 'B']) })).not.toBe(commitHash({ ...body, eventTypes: new Set(['A']) }));
   });
 
   it('reads a stream across DynamoDB query pages', async () => {

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:store [-- --events N --per-stream K --concurrency C --rounds R]`
+ *
+ * Appends and reads N events (10,000 by default) on dynalite started in this process, through our
+ * DynamoDB event store (with and without idempotency keys) and, in the same run, through
+ * @castore/core with @castore/event-storage-adapter-dynamodb; prints p50/p95 per operation, events
+ * per second and the ours/castore ratios. Each system gets its own dynalite instance.
+ *
+ * The work is one event per append (the common command), K events per stream, C streams written
+ * or read at once. The streams are split into R rounds and the systems take turns within each
+ * round, so that load from elsewhere on the machine falls on all of them alike; a warm-up runs
+ * first. Our append also validates the event against its schema, hash-chains the commit and writes
+ * the history index through (one BatchWriteItem on a table with four GSIs); castore's does none of
+ * that, so the ratio is the price of those guarantees. dynalite is far slower than DynamoDB: the
+ * figures compare the two stores on one machine, they do not plan capacity.
+ */
+import { parseArgs } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
+import type { AppendOptions } from '../shared/eventStore/port.js';
+import { startDynalite, type LocalDynamo } from '../test/support/dynalite.js';
+import { createCastoreStore, createCastoreTable } from './support/castore.js';
+import { Phase, formatPhase, formatRatio, type Timer } from './support/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000' },
+    'per-stream': { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const positive = (name: string, raw: string | undefined) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+const total = positive('events', values.events);
+const perStream = Math.min(total, positive('per-stream', values['per-stream']));
+const concurrency = positive('concurrency', values.concurrency);
+const streamCount = Math.ceil(total / perStream);
+const rounds = Math.min(streamCount, positive('rounds', values.rounds));
+/**
+ * Events of stream i: the last stream may be shorter so that exactly `total` events are measured;
+ * streams past the last one are the warm-up's, 50 events each.
+ */
+const eventsOf = (i: number) => (i >= streamCount ? Math.min(perStream, 50) : Math.min(perStream, total - i * perStream));
+
+const appendOptions = (idempotencyKey?: string): AppendOptions => ({
+  idempotencyKey,
+  actor: { role: 'centre', id: 'bench-user', scope: { centreId: 'ctr_bench-1' } },
+  scope: { centreId: 'ctr_bench-1', department: '69', region: '84' },
+  correlationId: 'bench',
+  causationId: 'bench',
+  occurredAt: new Date(),
+});
+
+interface System {
+  readonly append: Phase;
+  readonly read: Phase;
+  /** Writes then reads the streams given, timing each operation when `measured`. */
+  work(streams: readonly number[], measured: boolean): Promise<void>;
+}
+
+const untimed: Timer = (_events, operation) => operation();
+
+const ourSystem = (local: LocalDynamo, idempotent: boolean): System & { store: () => DynamoEventStore } => {
+  const label = idempotent ? 'ours, idempotency key' : 'ours';
+  const store = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret: 'bench-cursor-secret-0123456789abcdef' });
+  const append = new Phase(`${label}: append 1 event`);
+  const read = new Phase(`${label}: read stream`);
+  const streamId = (s: number) => `session-ses_b-${s}`;
+  return {
+    append,
+    read,
+    store,
+    async work(streams, measured) {
+      const writeLane = async (s: number, time: Timer) => {
+        const writer = store(); // one instance per stream, as separate requests would hold
+        for (let v = 0; v < eventsOf(s); v += 1) {
+          const event = { type: 'CandidateRegistered' as const, data: { candidateId: `cand_b-${s}-${v}` } };
+          await time(1, () => writer.append(streamId(s), v, [event], appendOptions(idempotent ? `k-${s}-${v}` : undefined)));
+        }
+      };
+      const readLane = async (s: number, time: Timer) => {
+        const got = await time(eventsOf(s), () => store().readStream(streamId(s)));
+        if (got.events.length !== eventsOf(s)) throw new Error(`stream ${s}: read ${got.events.length} events`);
+      };
+      if (measured) {
+        await append.run(streams, concurrency, writeLane);
+        await read.run(streams, concurrency, readLane);
+      } else {
+        for (const s of streams) await writeLane(s, untimed);
+        for (const s of streams) await readLane(s, untimed);
+      }
+    },
+  };
+};
+
+const castoreSystem = async (client: DynamoDBClient): Promise<System> => {
+  await createCastoreTable(client, 'castore-events');
+  const store = createCastoreStore(client, 'castore-events');
+  const append = new Phase('castore: push 1 event');
+  const read = new Phase('castore: get events');
+  const writeLane = async (s: number, time: Timer) => {
+    for (let v = 1; v <= eventsOf(s); v += 1) {
+      await time(1, () =>
+        store.pushEvent({
+          aggregateId: `ses_b-${s}`,
+          version: v,
+          type: 'CandidateRegistered',
+          payload: { candidateId: `cand_b-${s}-${v}` },
+          metadata: { actorId: 'bench-user', correlationId: 'bench' },
+        }),
+      );
+    }
+  };
+  const readLane = async (s: number, time: Timer) => {
+    const { events } = await time(eventsOf(s), () => store.getEvents(`ses_b-${s}`));
+    if (events.length !== eventsOf(s)) throw new Error(`aggregate ${s}: read ${events.length} events`);
+  };
+  return {
+    append,
+    read,
+    async work(streams, measured) {
+      if (measured) {
+        await append.run(streams, concurrency, writeLane);
+        await read.run(streams, concurrency, readLane);
+      } else {
+        for (const s of streams) await writeLane(s, untimed);
+        for (const s of streams) await readLane(s, untimed);
+      }
+    },
+  };
+};
+
+const main = async () => {
+  console.log(
+    `bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, Node ${process.version}`,
+  );
+  const instances = [await startDynalite('bench'), await startDynalite('bench-idem'), await startDynalite('bench-castore')] as const;
+  const [plainDynamo, idempotentDynamo, castoreDynamo] = instances;
+  const mine = ourSystem(plainDynamo, false);
+  const mineIdempotent = ourSystem(idempotentDynamo, true);
+  const castore = await castoreSystem(castoreDynamo.client);
+  const systems = [mine, mineIdempotent, castore];
+
+  // Warm-up (JIT, connections) on streams the measured work never touches.
+  const warmUp = [streamCount, streamCount + 1];
+  for (const system of systems) await system.work(warmUp, false);
+
+  for (let round = 0; round < rounds; round += 1) {
+    const streams = Array.from({ length: streamCount }, (_, i) => i).filter((i) => i % rounds === round);
+    // Rotate who goes first, so no system always runs on the coolest machine.
+    for (let k = 0; k < systems.length; k += 1) await systems[(round + k) % systems.length]?.work(streams, true);
+  }
+
+  const history = new Phase('ours: history page of 100 (centre)');
+  const reader = mine.store();
+  let cursor: string | undefined;
+  await history.run([0], 1, async (_lane, time) => {
+    do {
+      const page = await time(0, () => reader.history({ by: { centreId: 'ctr_bench-1' }, limit: 100, cursor }));
+      cursor = page.nextCursor;
+    } while (cursor);
+  });
+
+  for (const instance of instances) await instance.stop();
+
+  console.log('');
+  for (const system of systems) {
+    console.log(formatPhase(system.append.result()));
+    console.log(formatPhase(system.read.result()));
+  }
+  const pages = history.result();
+  console.log(`${pages.name.padEnd(38)} ${String(pages.operations).padStart(6)} ops  p50 ${pages.p50Ms.toFixed(2)} ms  p95 ${pages.p95Ms.toFixed(2)} ms`);
+  console.log('');
+  console.log('ours / castore (latency above 1: slower; events/s above 1: faster)');
+  console.log(formatRatio('append', mine.append.result(), castore.append.result()));
+  console.log(formatRatio('append with idempotency key', mineIdempotent.append.result(), castore.append.result()));
+  console.log(formatRatio('read stream', mine.read.result(), castore.read.result()));
+};
+
+await main();
