@@ -1,0 +1,24 @@
+import { defineFunction } from '../../shared/platform/declarations.js';
+import { HISTORY_PATHS } from '../../shared/history/http.js';
+
+/**
+ * The administrators' history: the CloudEvents API and its page-by-page export (behind the JWT
+ * authorizer), and each session's timeline page (public at the gateway, cookie-authenticated).
+ * Read-only: it never writes an event.
+ */
+export const history = defineFunction({
+  name: 'history',
+  entry: 'functions/history/handler.ts',
+  description: 'Historique des événements : API CloudEvents, export CSV/NDJSON page par page, frise d’une session avec l’état de sa chaîne d’intégrité.',
+  trigger: {
+    kind: 'http',
+    routes: [
+      { method: 'GET', path: HISTORY_PATHS.api },
+      { method: 'GET', path: HISTORY_PATHS.export },
+      { method: 'GET', path: HISTORY_PATHS.timeline, public: true },
+    ],
+  },
+  resources: { tables: { events: 'read', history: 'read', idempotency: 'read' }, pvBucket: 'read' },
+  timeoutSeconds: 15,
+  memoryMb: 512,
+});

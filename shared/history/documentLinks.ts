@@ -1,0 +1,25 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { DocumentLinks } from './service.js';
+
+/** How long a PV link shown on a timeline stays valid. */
+export const DOCUMENT_LINK_SECONDS = 300;
+
+/**
+ * Presigned GET of one version of a PV in the vault bucket: the link names the version recorded in
+ * the event, so it opens the very file the jury signed even if a later version exists.
+ */
+export class S3DocumentLinks implements DocumentLinks {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  linkFor(objectKey: string, versionId: string): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, VersionId: versionId, ResponseContentDisposition: 'inline' }),
+      { expiresIn: DOCUMENT_LINK_SECONDS },
+    );
+  }
+}

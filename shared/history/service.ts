@@ -1,0 +1,194 @@
+import type { EventScope, Role, StoredEvent } from '../../events/index.js';
+import { coversTarget, forbidden } from '../auth/authorize.js';
+import type { Principal } from '../auth/principal.js';
+import { sessionStreamId } from '../domain/session.js';
+import { AppError } from '../errors.js';
+import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
+import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';
+import type { EventStore, HistoryKey, VerifyResult } from '../eventStore/port.js';
+import { toCloudEvent, type HistoryCloudEvent } from './cloudEvents.js';
+import type { HistoryRequest } from './query.js';
+
+/** Where a PV document can be fetched: a short-lived presigned GET of one object version. */
+export interface DocumentLinks {
+  linkFor(objectKey: string, versionId: string): Promise<string>;
+}
+
+export interface HistoryServiceOptions {
+  readonly store: EventStore;
+  /** Signs the cursors of session histories (the store signs its own the same way). */
+  readonly cursorSecret: string;
+  readonly documents?: DocumentLinks | undefined;
+}
+
+export interface HistoryPage {
+  readonly events: readonly HistoryCloudEvent[];
+  /** Opaque; absent on the last page. */
+  readonly nextCursor?: string | undefined;
+}
+
+/** Everything the timeline page of a session shows. */
+export interface SessionTimeline {
+  readonly sessionId: string;
+  readonly streamId: string;
+  readonly scope: EventScope;
+  /** Oldest first. */
+  readonly events: readonly StoredEvent[];
+  readonly verification: VerifyResult;
+  /** Presigned links of the PV documents, by the id of the event that recorded them. */
+  readonly documents: ReadonlyMap<string, string>;
+}
+
+/** The roles that read history; anyone else (a juror) is refused. */
+export const HISTORY_READERS: readonly Role[] = ['centre', 'ud', 'region'];
+
+const notReader = () => forbidden('L’historique est réservé aux centres, aux unités départementales et à la direction régionale.');
+const outOfScope = () => forbidden('Cet historique est en dehors de votre périmètre.');
+const sessionNotFound = () => new AppError('session.not-found', 'not-found', 'Session introuvable.');
+
+const targetOf = (scope: EventScope) => ({ centreId: scope.centreId, department: scope.department, region: scope.region });
+
+/**
+ * The administrators' history: who may read what, and the history pages in CloudEvents form.
+ *
+ * Scopes: a regional admin reads its region (any department or centre in it), a UD agent its
+ * department (any centre in it), a centre its own sessions and programme; a juror nothing. A centre
+ * or department asked by a reader above it is placed by one indexed read of its newest event
+ * (a centre, a department never changes region), before anything is returned.
+ *
+ * A session's history is its stream (tens of events), read whole and paged here with a cursor
+ * signed like the store's; other histories page through the store's indexes.
+ */
+export class HistoryService {
+  private readonly store: EventStore;
+  private readonly cursorSecret: string;
+  private readonly documents: DocumentLinks | undefined;
+
+  constructor(options: HistoryServiceOptions) {
+    if (options.cursorSecret.length < 32) throw new Error('cursorSecret must hold at least 32 characters');
+    this.store = options.store;
+    this.cursorSecret = options.cursorSecret;
+    this.documents = options.documents;
+  }
+
+  /** One page of history for the principal, or 403 when the request leaves its scope. */
+  async page(principal: Principal, request: HistoryRequest): Promise<HistoryPage> {
+    if (!HISTORY_READERS.includes(principal.actor.role)) throw notReader();
+    const locations = [request.sessionId, request.centreId, request.department, request.region].filter((value) => value !== undefined);
+    if (locations.length > 1)
+      throw new AppError('history.query.invalid', 'validation', 'Certains critères de recherche sont à corriger.', [
+        { field: 'sessionId', message: 'Un seul critère de lieu à la fois : session, centre, département ou région.' },
+      ]);
+    const role = principal.actor.role;
+    if (request.sessionId !== undefined) return this.sessionPage(principal, request.sessionId, request);
+    const key = await this.keyFor(principal, request);
+    const page = await this.store.history({
+      by: key,
+      types: request.types,
+      actorId: request.actorId,
+      from: request.from,
+      to: request.to,
+      order: request.order,
+      limit: request.limit,
+      cursor: request.cursor,
+    });
+    // Belt and braces: an index key is only chosen inside the scope, so this never fires unless a
+    // history item carries a scope its key does not say.
+    if (page.items.some((event) => !coversTarget(principal, targetOf(event.scope)))) throw outOfScope();
+    return { events: page.items.map((event) => toCloudEvent(event, role)), nextCursor: page.nextCursor };
+  }
+
+  /** The session's stream, its hash chain's state and its PV links; 404 unknown, 403 outside the scope. */
+  async timeline(principal: Principal, sessionId: string): Promise<SessionTimeline> {
+    const { streamId, events, scope } = await this.readSession(principal, sessionId);
+    const verification = await this.store.verify(streamId);
+    const documents = new Map<string, string>();
+    if (this.documents) {
+      for (const event of events)
+        if (event.type === 'PVDocumentStored') documents.set(event.id, await this.documents.linkFor(event.data.objectKey, event.data.versionId));
+    }
+    return { sessionId, streamId, scope, events, verification, documents };
+  }
+
+  private async readSession(principal: Principal, sessionId: string) {
+    if (!HISTORY_READERS.includes(principal.actor.role)) throw notReader();
+    const streamId = sessionStreamId(sessionId);
+    const { events } = await this.store.readStream(streamId);
+    const first = events[0];
+    if (!first) throw sessionNotFound();
+    if (!coversTarget(principal, targetOf(first.scope))) throw outOfScope();
+    return { streamId, events, scope: first.scope };
+  }
+
+  /** The index key of a request, inside the principal's scope, or 403. */
+  private async keyFor(principal: Principal, request: HistoryRequest): Promise<HistoryKey> {
+    const { role, scope } = principal.actor;
+    const own = role === 'centre' ? scope.centreId : role === 'ud' ? scope.department : scope.region;
+    if (own === undefined) throw forbidden('Votre compte n’est rattaché à aucun périmètre.');
+    if (request.region !== undefined) {
+      if (role !== 'region' || request.region !== own) throw outOfScope();
+      return { region: own };
+    }
+    if (request.department !== undefined) {
+      if (role === 'centre') throw outOfScope();
+      if (role === 'ud') {
+        if (request.department !== own) throw outOfScope();
+        return { department: own };
+      }
+      await this.placeWithin(principal, { department: request.department });
+      return { department: request.department };
+    }
+    if (request.centreId !== undefined) {
+      if (role === 'centre') {
+        if (request.centreId !== own) throw outOfScope();
+        return { centreId: own };
+      }
+      await this.placeWithin(principal, { centreId: request.centreId });
+      return { centreId: request.centreId };
+    }
+    if (role === 'centre') return { centreId: own };
+    if (role === 'ud') return { department: own };
+    return { region: own };
+  }
+
+  /** Refuses a centre or department outside the reader's scope, judged by its newest event. */
+  private async placeWithin(principal: Principal, key: HistoryKey): Promise<void> {
+    const probe = await this.store.history({ by: key, limit: 1, order: 'desc' });
+    const newest = probe.items[0];
+    if (newest && !coversTarget(principal, targetOf(newest.scope))) throw outOfScope();
+  }
+
+  private async sessionPage(principal: Principal, sessionId: string, request: HistoryRequest): Promise<HistoryPage> {
+    const { events } = await this.readSession(principal, sessionId);
+    const fingerprint = sha256Hex(
+      canonicalJson({
+        sessionId,
+        types: request.types ? [...request.types].sort() : undefined,
+        actorId: request.actorId,
+        from: request.from?.toISOString(),
+        to: request.to?.toISOString(),
+        order: request.order,
+      }),
+    );
+    const after = request.cursor === undefined ? undefined : decodeCursor(this.cursorSecret, fingerprint, request.cursor);
+    const from = request.from?.getTime() ?? -Infinity;
+    const to = request.to?.getTime() ?? Infinity;
+    const matching = events
+      .filter((event) => {
+        const at = Date.parse(event.recordedAt);
+        return (
+          at >= from &&
+          at <= to &&
+          (request.types === undefined || request.types.includes(event.type)) &&
+          (request.actorId === undefined || event.actor.id === request.actorId) &&
+          (after === undefined || (request.order === 'asc' ? event.id > after : event.id < after))
+        );
+      })
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (request.order === 'desc') matching.reverse();
+    const items = matching.slice(0, request.limit);
+    const last = items.at(-1);
+    const nextCursor = matching.length > request.limit && last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined;
+    return { events: items.map((event) => toCloudEvent(event, principal.actor.role)), nextCursor };
+  }
+}
