@@ -1,2 +1,3 @@
 export * from './contacts.js';
 export * from './directory.js';
+export * from './dynamoContacts.js';

@@ -1,0 +1,11 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { processCommitBatch } from '../../shared/views/streamBatch.js';
+
+const store = reactionsFromEnv().store();
+
+/** Idempotent puts of the history items of each commit (the store's own indexer helper). */
+export const handler = (event: DynamoDBStreamEvent) =>
+  processCommitBatch(event, () => [], (_events, record) => store.indexCommit(record.dynamodb?.NewImage ?? {}), (error) =>
+    console.error(JSON.stringify({ level: 'ERROR', message: 'history indexing failed', error: String(error) })),
+  );

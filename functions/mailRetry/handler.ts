@@ -1,0 +1,22 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import type { OutgoingMail } from '../../shared/mail/model.js';
+
+const delivery = reactionsFromEnv().delivery(false);
+
+/** Each message holds a whole mail; a sent one is skipped (outbox), a failing one stays in the queue. */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records) {
+    try {
+      const { mail } = JSON.parse(record.body) as { mail: OutgoingMail };
+      const outcome = await delivery.deliver(mail, { revive: true });
+      // Still failing: the message stays in the queue (SQS retries it, then its own redrive DLQ keeps it).
+      if (outcome === 'dead-lettered') batchItemFailures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'mail retry failed', error: String(error) }));
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+};

@@ -1,0 +1,12 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
+import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { processCommitBatch } from '../../shared/views/streamBatch.js';
+
+const projector = reactionsFromEnv().projector();
+
+/** Applies each commit to its view; a failed record and the ones after it are reported for retry. */
+export const handler = (event: DynamoDBStreamEvent) =>
+  processCommitBatch(event, eventsFromStreamRecord, (events) => projector.apply(events), (error, record) =>
+    console.error(JSON.stringify({ level: 'ERROR', message: 'projection failed', sequence: record.dynamodb?.SequenceNumber, error: String(error) })),
+  );

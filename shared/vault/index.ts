@@ -1,0 +1,2 @@
+export * from './intake.js';
+export * from './vault.js';
