@@ -90,7 +90,7 @@ export const coerceForm = (schema: z.ZodType, value: unknown): unknown => {
     case 'nullable':
     case 'readonly':
     case 'catch':
-      if (value === '' && def.type !== 'nullable' && defOf(def.innerType as z.ZodType).type !== 'boolean') return undefined;
+      if (value === undefined || (value === '' && def.type !== 'nullable' && defOf(def.innerType as z.ZodType).type !== 'boolean')) return undefined;
       return coerceForm(def.innerType as z.ZodType, value);
     case 'pipe':
       return coerceForm(def.in as z.ZodType, value);

@@ -1,0 +1,142 @@
+import type { Context } from 'aws-lambda';
+import { demoUsers } from '../../../shared/auth/localIdp.js';
+import type { TokenClaims } from '../../../shared/auth/principal.js';
+import type { TokenVerifier } from '../../../shared/auth/verify.js';
+import { defaultSettings } from '../../../shared/domain/decider.js';
+import { defaultTitres } from '../../../shared/domain/titres.js';
+import { AppError } from '../../../shared/errors.js';
+import { createApiHandler } from '../../../shared/http/api.js';
+import { csrfTokenFor } from '../../../shared/http/csrf.js';
+import { httpEdge } from '../../../shared/http/edge.js';
+import type { HttpEvent, HttpResponse } from '../../../shared/http/event.js';
+import { MemoryIdempotencyStore } from '../../../shared/http/idempotency.js';
+import type { AppDeps } from '../../../shared/http/operations.js';
+import { createRouter } from '../../../shared/http/router.js';
+import { fixedClock, type Clock } from '../../../shared/platform/clock.js';
+import { errorPage, pageRoutes } from '../../../shared/web/pageRoutes.js';
+import { FakePvUploads, MemoryEventStore, MemoryPersonalData, ProjectedViews } from './memory.js';
+
+/** The demo users of the local sign-in, plus a foreign UD and a foreign juror for scope checks. */
+export const users: Record<string, TokenClaims> = {
+  ...Object.fromEntries(demoUsers.map((user) => [user.handle, user.claims])),
+  ud38: { sub: 'usr_ud-38', 'custom:role': 'ud', 'custom:department': '38', 'custom:region': '84' },
+  region93: { sub: 'usr_region-93', 'custom:role': 'region', 'custom:region': '93' },
+};
+export type UserHandle = keyof typeof users & string;
+
+/** Test tokens are the handle itself, verified by a lookup: the crypto is tested with the verifier. */
+export const testVerifier: TokenVerifier = async (token) => {
+  const claims = users[token];
+  if (!claims) throw new AppError('auth.token.invalid', 'unauthenticated', 'Jeton invalide.');
+  return claims;
+};
+
+export interface TestApp {
+  readonly deps: AppDeps;
+  readonly store: MemoryEventStore;
+  readonly personalData: MemoryPersonalData;
+  readonly idempotency: MemoryIdempotencyStore;
+  api(event: HttpEvent): Promise<HttpResponse>;
+  pages(event: HttpEvent): Promise<HttpResponse>;
+  /** Every write any port received: events appended, personal data saved, idempotency kept. */
+  writes(): number;
+}
+
+const lambdaContext = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 'test' } as unknown as Context;
+
+export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000Z')): TestApp => {
+  const store = new MemoryEventStore();
+  const personalData = new MemoryPersonalData();
+  const idempotency = new MemoryIdempotencyStore();
+  const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres };
+  const api = httpEdge(createApiHandler({ deps, idempotency, verify: testVerifier }));
+  const pages = httpEdge(createRouter(pageRoutes({ deps, idempotency, verify: testVerifier })), { errorPage });
+  return {
+    deps,
+    store,
+    personalData,
+    idempotency,
+    api: (event) => api(event, lambdaContext),
+    pages: (event) => pages(event, lambdaContext),
+    writes: () => store.appends + personalData.writes + [...idempotency.rows.values()].filter((row) => row.response).length,
+  };
+};
+
+let requestCounter = 0;
+
+export interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly base64?: boolean;
+  /** API: claims from the JWT authorizer. */
+  readonly as?: UserHandle;
+  /** Pages: the session cookie of this user. */
+  readonly cookieOf?: UserHandle;
+}
+
+/** An API Gateway payload 2.0 event, as the gateway (or the offline runtime) builds it. */
+export const httpEvent = (options: RequestOptions): HttpEvent => {
+  requestCounter += 1;
+  const method = options.method ?? 'GET';
+  const claims = options.as ? users[options.as] : undefined;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: options.path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: { ...(options.headers ?? {}) },
+    ...(options.cookieOf ? { cookies: [`tp_session=${options.cookieOf}`] } : {}),
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: options.base64 ?? false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: `req-${requestCounter}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Feb/2027:09:00:00 +0000',
+      timeEpoch: 0,
+      ...(claims ? { authorizer: { jwt: { claims: claims as unknown as Record<string, unknown>, scopes: null } } } : {}),
+    },
+  };
+};
+
+let keyCounter = 0;
+export const freshKey = () => `key-${Date.now().toString(36)}-${(keyCounter += 1)}`;
+
+/** A JSON call to the API as a user. */
+export const apiCall = (app: TestApp, as: UserHandle | undefined, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  app.api(
+    httpEvent({
+      method,
+      path,
+      ...(as ? { as } : {}),
+      headers: { 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': freshKey() } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    }),
+  );
+
+/** A form post to a page, as a browser sends it: the cookie, the CSRF token and a fresh key. */
+export const formPost = (app: TestApp, as: UserHandle, path: string, fields: [string, string][], options: { csrf?: string; key?: string } = {}) =>
+  app.pages(
+    httpEvent({
+      method: 'POST',
+      path,
+      cookieOf: as,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams([['_csrf', options.csrf ?? csrfTokenFor(as)], ['idempotencyKey', options.key ?? freshKey()], ...fields]).toString(),
+    }),
+  );
+
+export const pageGet = (app: TestApp, as: UserHandle | undefined, path: string, query?: Record<string, string>) =>
+  app.pages(httpEvent({ path, ...(as ? { cookieOf: as } : {}), headers: { accept: 'text/html' }, ...(query ? { query } : {}) }));
+
+export const bodyOf = (response: HttpResponse): { error?: { code: string; message: string; fields: { field: string; message: string }[] } } & Record<string, unknown> =>
+  JSON.parse(response.body) as never;

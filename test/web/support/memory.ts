@@ -1,0 +1,171 @@
+import { monotonicFactory } from 'ulid';
+import { domainEventSchema, type DomainEvent, type StoredEvent } from '../../../events/index.js';
+import type { Principal } from '../../../shared/auth/principal.js';
+import { AppError } from '../../../shared/errors.js';
+import { ConcurrencyError } from '../../../shared/eventStore/errors.js';
+import type { AppendOptions, AppendResult, EventStore, StreamRead } from '../../../shared/eventStore/port.js';
+import {
+  mayReadAccommodation,
+  mayReadIdentity,
+  type Accommodation,
+  type CandidateIdentity,
+  type JurorIdentity,
+  type Owner,
+  type PersonalDataStore,
+} from '../../../shared/personalData/store.js';
+import type { PvUploadPort } from '../../../shared/http/operations.js';
+import { projectAll, type JurorView, type ProgrammeView, type SessionView, type ViewsReader } from '../../../shared/views/index.js';
+
+/**
+ * In-memory ports for the HTTP tests: fast enough for thousands of fuzzed requests, and they count
+ * every write so a test can prove that a refused request wrote nothing.
+ */
+export class MemoryEventStore implements EventStore {
+  readonly streams = new Map<string, StoredEvent[]>();
+  private readonly answers = new Map<string, AppendResult>();
+  private readonly nextId = monotonicFactory();
+  appends = 0;
+
+  async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
+    const key = options.idempotencyKey === undefined ? undefined : `${streamId}|${options.idempotencyKey}`;
+    const first = key ? this.answers.get(key) : undefined;
+    if (first) return { ...first, replayed: true };
+    const stream = this.streams.get(streamId) ?? [];
+    if (stream.length !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, stream.length);
+    for (const event of events) {
+      const parsed = domainEventSchema.safeParse(event);
+      if (!parsed.success) throw new AppError('event.invalid', 'validation', `Invalid ${event.type}`);
+    }
+    const at = options.occurredAt.toISOString();
+    const stored = events.map(
+      (event, index) =>
+        ({
+          ...event,
+          id: this.nextId(),
+          streamId,
+          version: expectedVersion + index + 1,
+          schemaVersion: 1,
+          occurredAt: at,
+          recordedAt: at,
+          actor: options.actor,
+          scope: options.scope,
+          correlationId: options.correlationId,
+          causationId: options.causationId,
+        }) as StoredEvent,
+    );
+    this.streams.set(streamId, [...stream, ...stored]);
+    this.appends += 1;
+    const result: AppendResult = { streamId, version: expectedVersion + stored.length, commit: this.appends, events: stored, replayed: false };
+    if (key) this.answers.set(key, result);
+    return result;
+  }
+
+  async replayed(streamId: string, idempotencyKey: string): Promise<AppendResult | undefined> {
+    const first = this.answers.get(`${streamId}|${idempotencyKey}`);
+    return first ? { ...first, replayed: true } : undefined;
+  }
+
+  async readStream(streamId: string): Promise<StreamRead> {
+    const events = this.streams.get(streamId) ?? [];
+    return { version: events.length, events };
+  }
+
+  history(): never {
+    throw new Error('not used by the HTTP edge');
+  }
+
+  verify(): never {
+    throw new Error('not used by the HTTP edge');
+  }
+}
+
+/** Views folded on read from the memory store, with the projector's own code: always up to date. */
+export class ProjectedViews implements ViewsReader {
+  constructor(private readonly store: MemoryEventStore) {}
+
+  private views(prefix: string) {
+    return [...this.store.streams.entries()].filter(([id]) => id.startsWith(prefix)).flatMap(([, events]) => {
+        const projected = projectAll(events);
+        return projected ? [projected.view] : [];
+      });
+  }
+  private sessions = () => this.views('session-') as SessionView[];
+
+  async getSessionView(sessionId: string) {
+    return this.sessions().find((view) => view.sessionId === sessionId);
+  }
+  async listSessionsOfCentre(centreId: string) {
+    return { items: this.sessions().filter((view) => view.centreId === centreId) };
+  }
+  async listSessionsOfDepartment(department: string) {
+    return { items: this.sessions().filter((view) => view.department === department) };
+  }
+  async listPvToInstruct(department: string) {
+    return { items: this.sessions().filter((view) => view.department === department && view.status === 'pv-transmitted') };
+  }
+  async getJurorView(jurorId: string) {
+    return (this.views('juror-') as JurorView[]).find((view) => view.jurorId === jurorId);
+  }
+  async listJurors(department: string, titreCode?: string) {
+    return (this.views('juror-') as JurorView[]).filter(
+      (view) => view.department === department && (!titreCode || view.habilitations.some((h) => h.titreCode === titreCode)),
+    );
+  }
+  async getProgrammeView(centreId: string, year: number) {
+    return (this.views('programme-') as ProgrammeView[]).find((view) => view.centreId === centreId && view.year === year);
+  }
+  async listCentresBehind() {
+    return [];
+  }
+}
+
+interface Stored<T> {
+  readonly owner: Owner;
+  readonly value: T;
+}
+
+export class MemoryPersonalData implements PersonalDataStore {
+  readonly candidates = new Map<string, Stored<CandidateIdentity>>();
+  readonly accommodations = new Map<string, Stored<Accommodation>>();
+  readonly jurors = new Map<string, JurorIdentity>();
+  writes = 0;
+
+  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]) {
+    this.writes += 1;
+    for (const value of candidates) this.candidates.set(value.candidateId, { owner, value });
+  }
+  async readCandidates(reader: Principal, ids: readonly string[]) {
+    const map = new Map<string, CandidateIdentity>();
+    for (const id of ids) {
+      const entry = this.candidates.get(id);
+      if (entry && mayReadIdentity(reader, entry.owner)) map.set(id, entry.value);
+    }
+    return map;
+  }
+  async saveAccommodation(owner: Owner, value: Accommodation) {
+    this.writes += 1;
+    this.accommodations.set(value.accommodationId, { owner, value });
+  }
+  async readAccommodations(reader: Principal, ids: readonly string[]) {
+    return [...this.accommodations.values()].filter((entry) => ids.includes(entry.value.candidateId) && mayReadAccommodation(reader, entry.owner)).map((entry) => entry.value);
+  }
+  async saveJuror(_department: string, juror: JurorIdentity) {
+    this.writes += 1;
+    this.jurors.set(juror.jurorId, juror);
+  }
+  async readJurors(ids: readonly string[]) {
+    return new Map(ids.flatMap((id) => (this.jurors.has(id) ? [[id, this.jurors.get(id) as JurorIdentity] as const] : [])));
+  }
+  async eraseCandidate(candidateId: string) {
+    this.writes += 1;
+    this.candidates.delete(candidateId);
+    for (const [id, entry] of this.accommodations) if (entry.value.candidateId === candidateId) this.accommodations.delete(id);
+  }
+}
+
+export class FakePvUploads implements PvUploadPort {
+  async presign(request: { sessionId: string; sha256Hex: string }) {
+    const objectKey = `pv/${request.sessionId}/${request.sha256Hex}.pdf`;
+    return { url: `http://127.0.0.1:9/bucket/${objectKey}`, objectKey, headers: { 'content-type': 'application/pdf' } };
+  }
+}
