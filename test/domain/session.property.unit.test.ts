@@ -164,7 +164,9 @@ const factsBefore = (log: readonly SessionEvent[], end: number) => {
   return { candidates, jury, ties };
 };
 
-const settings = { numRuns: 300 };
+// Stryker lowers the runs per mutant and fixes the seed (stryker.config.mjs); a plain test run explores 300 random sessions per property.
+const seed = process.env.DOMAIN_PROPERTY_SEED;
+const settings = { numRuns: Number(process.env.DOMAIN_PROPERTY_RUNS ?? 300), ...(seed ? { seed: Number(seed) } : {}) };
 
 describe('session properties over random command sequences', () => {
   it('never validates a PV without a complete PV signed by every juror, stored, recorded in CERES and transmitted', () => {

@@ -1,0 +1,28 @@
+// Mutation testing of the pure domain: `npm run mutation` (not part of `npm test`: it takes many
+// minutes). Mutates shared/domain only and runs only the tests in test/domain.
+import process from 'node:process';
+
+// Fewer fast-check runs per mutant: the property tests still explore, the run stays affordable.
+process.env.DOMAIN_PROPERTY_RUNS ??= '60';
+// A fixed seed: every mutant faces the same random sessions, and the initial run is reproducible.
+process.env.DOMAIN_PROPERTY_SEED ??= '20270607';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: ['shared/domain/**/*.ts', '!shared/domain/index.ts'],
+  vitest: { configFile: 'test/domain/vitest.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  timeoutMS: 30_000,
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['cdk.out', '.data', 'reports', 'docs', 'bench', '.ci'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+};
