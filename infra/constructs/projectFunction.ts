@@ -103,7 +103,8 @@ export class ProjectFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: { ...props.environment },
+      // Stack traces in the logs point at the TypeScript sources.
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,

@@ -1,0 +1,66 @@
+import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../infra/app.js';
+import { ProjectFunction } from '../../infra/constructs/projectFunction.js';
+import { fixtureDeclarations } from './fixtures/declarations.js';
+
+/** One project function in a bare stack, bundled for real with the local esbuild (no Docker). */
+let outdir: string;
+let template: Template;
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'tp-fn-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'FunctionUnderTest');
+  const declaration = fixtureDeclarations.find((d) => d.name === 'httpEcho');
+  if (!declaration) throw new Error('fixture httpEcho missing');
+  const fn = new ProjectFunction(stack, 'HttpEcho', {
+    declaration,
+    functionName: 'test-tp-httpEcho',
+    projectRoot,
+    logRetention: RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+    environment: { STAGE: 'dev' },
+  });
+  const key = new Key(stack, 'Key');
+  fn.bindTable('views', { tableArn: 'arn:aws:dynamodb:eu-west-3:123456789012:table/t', tableName: 't', indexNames: ['byOwner'], key }, 'read');
+  template = Template.fromStack(stack);
+  app.synth();
+}, 90_000);
+
+describe('ProjectFunction', () => {
+  it('bundles the handler with the local esbuild into a minified ES module with a source map and the require banner', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } };
+    const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith('import { createRequire as __tpCreateRequire }')).toBe(true);
+    // The SDK is inside the bundle rather than taken from the runtime.
+    expect(code.includes('name:"@aws-sdk/client-dynamodb"')).toBe(true);
+    // Minified: long lines, not one statement per line.
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it('starts from an empty role: no managed policy, logs only to its own log group', () => {
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] } });
+    const role = Object.values(template.findResources('AWS::IAM::Role'))[0] as { Properties: Record<string, unknown> };
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/test-tp-httpEcho', RetentionInDays: 7 });
+  });
+
+  it('binding a table for reading grants read actions on the table and its indexes, decrypt on the key, and sets the name variable', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::Policy'))[0] as { Properties: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } } };
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const dynamo = statements.find((s) => s.Action.includes('dynamodb:GetItem'));
+    expect(dynamo?.Action).not.toContain('dynamodb:PutItem');
+    expect(dynamo?.Resource).toEqual(['arn:aws:dynamodb:eu-west-3:123456789012:table/t', 'arn:aws:dynamodb:eu-west-3:123456789012:table/t/index/byOwner']);
+    expect(statements.find((s) => s.Action.includes('kms:Decrypt'))?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { VIEWS_TABLE_NAME: 't', STAGE: 'dev' } } });
+  });
+});

@@ -1,0 +1,279 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../../infra/stack.js';
+import { tableNames, tables } from '../../shared/platform/tables.js';
+import { fixtureDeclarations } from './fixtures/declarations.js';
+import { synthesize, type Synthesized } from './synth.js';
+import { missingWiring, refersTo, resourcesOfType, type CfnTemplate } from './template.js';
+
+/**
+ * The stack built from fixture declarations (one function per trigger kind), for both stages,
+ * cdk-nag included. Bundling is skipped here (it changes only asset hashes) to keep the suite
+ * fast; projectFunction.unit.test.ts and app.int.test.ts bundle for real.
+ */
+let dev: Synthesized;
+let prod: Synthesized;
+const stages = () => [
+  ['dev', dev],
+  ['prod', prod],
+] as const;
+
+beforeAll(() => {
+  dev = synthesize({ stage: 'dev', declarations: fixtureDeclarations, bundle: false });
+  prod = synthesize({ stage: 'prod', declarations: fixtureDeclarations, bundle: false, context: { operatorsEmail: 'exploitation@example.org' } });
+}, 120_000);
+
+const json = (s: Synthesized) => s.template.toJSON() as CfnTemplate;
+
+describe('DynamoDB tables from shared/platform/tables.ts', () => {
+  it('creates every declared table, stage-prefixed, with its keys and indexes, on demand', () => {
+    for (const [stage, s] of stages()) {
+      for (const name of tableNames) {
+        const definition = tables[name];
+        s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+          TableName: `${stage}-tp-${name}`,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+            ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' }] : []),
+          ],
+          ...(definition.globalIndexes.length > 0
+            ? { GlobalSecondaryIndexes: definition.globalIndexes.map((index) => Match.objectLike({ IndexName: index.name })) }
+            : {}),
+        });
+      }
+    }
+  });
+
+  it('streams new images of the events table only, keeps point-in-time recovery on every table and encrypts them with the customer-managed key', () => {
+    for (const [, s] of stages()) {
+      const dynamoTables = resourcesOfType(json(s), 'AWS::DynamoDB::Table');
+      expect(dynamoTables).toHaveLength(tableNames.length);
+      const keyId = resourcesOfType(json(s), 'AWS::KMS::Key').find(([id]) => id.startsWith('DataKey'))?.[0] ?? 'missing';
+      for (const [, table] of dynamoTables) {
+        const name = String(table.Properties?.TableName).replace(/^(dev|prod)-tp-/, '') as keyof typeof tables;
+        expect(table.Properties?.StreamSpecification).toEqual(tables[name].stream ? { StreamViewType: 'NEW_IMAGE' } : undefined);
+        expect(table.Properties?.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(table.Properties?.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+        expect(refersTo(table.Properties?.SSESpecification, keyId)).toBe(true);
+        const ttl = tables[name].ttlAttribute;
+        expect(table.Properties?.TimeToLiveSpecification).toEqual(ttl ? { AttributeName: ttl, Enabled: true } : undefined);
+      }
+      s.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    }
+  });
+
+  it('retains and protects the tables in prod, and lets dev be destroyed', () => {
+    for (const [, table] of resourcesOfType(json(prod), 'AWS::DynamoDB::Table')) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties?.DeletionProtectionEnabled).toBe(true);
+    }
+    for (const [, table] of resourcesOfType(json(dev), 'AWS::DynamoDB::Table')) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties?.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+});
+
+describe('the PV bucket', () => {
+  const pvBucket = (s: Synthesized) => resourcesOfType(json(s), 'AWS::S3::Bucket').find(([id]) => id.startsWith('PvBucket'));
+
+  it('is versioned, object-locked (governance in dev, compliance in prod), private, KMS-encrypted, logged to its own bucket and moved to colder storage', () => {
+    for (const [stage, s] of stages()) {
+      const [id, bucket] = pvBucket(s) ?? ['', { Type: '' }];
+      expect(bucket.Properties).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE', Days: stage === 'prod' ? 3650 : 1 } },
+        },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })].map(() => expect.objectContaining({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })) },
+      });
+      const logBucketId = resourcesOfType(json(s), 'AWS::S3::Bucket').find(([other]) => other.startsWith('PvAccessLogs'))?.[0] ?? 'missing';
+      expect(refersTo((bucket.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown }).DestinationBucketName, logBucketId)).toBe(true);
+      s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      expect(bucket.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+    }
+  });
+});
+
+describe('the Cognito user pool', () => {
+  it('carries the role and scope attributes of the token claims, requires TOTP MFA and a strong password, on the Plus plan', () => {
+    for (const [, s] of stages()) {
+      const pool = resourcesOfType(json(s), 'AWS::Cognito::UserPool')[0]?.[1];
+      const schema = (pool?.Properties?.Schema ?? []) as { Name: string; Mutable: boolean }[];
+      expect(schema.map((attribute) => attribute.Name).sort()).toEqual(['centreId', 'department', 'displayName', 'jurorId', 'region', 'role']);
+      expect(pool?.Properties).toMatchObject({
+        MfaConfiguration: 'ON',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'PLUS',
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Policies: { PasswordPolicy: { MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      });
+    }
+    expect(resourcesOfType(json(prod), 'AWS::Cognito::UserPool')[0]?.[1].Properties?.DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('has a web client that reads the custom claims but cannot write them, so users cannot widen their own role', () => {
+    const client = resourcesOfType(json(dev), 'AWS::Cognito::UserPoolClient')[0]?.[1];
+    expect(client?.Properties?.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:centreId', 'custom:department', 'custom:region', 'custom:jurorId', 'custom:displayName']));
+    expect((client?.Properties?.WriteAttributes as string[]).filter((name) => name.startsWith('custom:'))).toEqual([]);
+    expect(client?.Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has a throttled default stage with JSON access logs', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+  });
+
+  it('checks tokens with a JWT authorizer on the Cognito user pool, except on public routes', () => {
+    const authorizers = resourcesOfType(json(dev), 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]?.[1].Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    expect(JSON.stringify(authorizers[0]?.[1].Properties?.JwtConfiguration)).toContain('cognito-idp.');
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /sessions/{sessionId}', AuthorizationType: 'JWT' });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /connexion', AuthorizationType: 'NONE' });
+  });
+});
+
+describe('functions built from their declarations by the project construct', () => {
+  it('wires every fixture function to its trigger, in both stages', () => {
+    for (const [stage, s] of stages()) {
+      for (const declaration of fixtureDeclarations) expect(missingWiring(json(s), declaration, stage), declaration.name).toEqual([]);
+    }
+  });
+
+  it('runs Node 24 on arm64 with active tracing, JSON logs in a log group with retention, and the stage in the environment', () => {
+    const functions = resourcesOfType(json(dev), 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(fixtureDeclarations.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+        Environment: { Variables: expect.objectContaining({ STAGE: 'dev', NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
+    const groups = resourcesOfType(json(dev), 'AWS::Logs::LogGroup').filter(([, g]) => String(g.Properties?.LogGroupName).startsWith('/aws/lambda/'));
+    expect(groups).toHaveLength(fixtureDeclarations.length);
+    for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
+    for (const [, group] of resourcesOfType(json(prod), 'AWS::Logs::LogGroup')) expect(group.Properties?.RetentionInDays).toBe(365);
+  });
+
+  it('sets a table variable exactly when the table is granted, and the mail variables with the SES grant', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'dev-tp-dailyRun',
+      Environment: {
+        Variables: Match.objectLike({ DEADLINES_TABLE_NAME: Match.anyValue(), OUTBOX_TABLE_NAME: Match.anyValue(), MAIL_FROM_ADDRESS: 'ne-pas-repondre@dev.tp-sessions.example.org', SES_CONFIGURATION_SET: Match.anyValue(), MAIL_DLQ_URL: Match.anyValue() }),
+      },
+    });
+    const httpEcho = resourcesOfType(json(dev), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === 'dev-tp-httpEcho')?.[1];
+    const variables = Object.keys((httpEcho?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
+    expect(variables.filter((name) => name.endsWith('_TABLE_NAME'))).toEqual(['VIEWS_TABLE_NAME']);
+    expect(variables).not.toContain('PV_BUCKET_NAME');
+    expect(variables).not.toContain('MAIL_FROM_ADDRESS');
+  });
+
+  it('feeds stream consumers only the commits carrying their event types, in bounded batches with bisection, partial failures, bounded retries and an encrypted DLQ', () => {
+    const [, mapping] = resourcesOfType(json(dev), 'AWS::Lambda::EventSourceMapping').find(([, m]) => JSON.stringify(m.Properties?.EventSourceArn).includes('StreamArn')) ?? [];
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 25,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 5,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    const filters = (mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: ['SessionCreated', 'PVSigned'] } } } },
+    ]);
+    const dlqArn = JSON.stringify((mapping?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
+    const dlqId = /"Fn::GetAtt":\["([^"]+)"/.exec(dlqArn)?.[1] ?? 'missing';
+    expect(json(dev).Resources[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+  });
+
+  it('runs the daily function with EventBridge Scheduler in Europe/Paris, with retries and a dead-letter queue', () => {
+    dev.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: { Arn: Match.anyValue() } },
+    });
+  });
+
+  it('invokes the PV intake on ObjectCreated under its prefix, with S3 allowed only from the PV bucket of this account', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':s3:::dev-tp-pv-')])] },
+    });
+    const bucket = resourcesOfType(json(dev), 'AWS::S3::Bucket').find(([id]) => id.startsWith('PvBucket'))?.[1];
+    expect(bucket?.Properties?.NotificationConfiguration).toMatchObject({
+      LambdaConfigurations: [{ Event: 's3:ObjectCreated:*', Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'pv/' }] } } }],
+    });
+  });
+
+  it('consumes the mail retry queue with partial batch responses; the queue has its own dead-letter queue', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailRetryQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'dev-tp-mail-retry',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailRetryDlq'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+  });
+});
+
+describe('SES v2 and mail feedback', () => {
+  it('declares the sending domain and a configuration set whose bounces and complaints reach mailFeedback through EventBridge', () => {
+    dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'dev.tp-sessions.example.org' });
+    dev.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], EventBridgeDestination: Match.anyValue() },
+    });
+    const feedbackId = resourcesOfType(json(dev), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === 'dev-tp-mailFeedback')?.[0] ?? 'missing';
+    const [, rule] = resourcesOfType(json(dev), 'AWS::Events::Rule')[0] ?? [];
+    expect(rule?.Properties?.EventPattern).toMatchObject({ source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] });
+    const [target] = rule?.Properties?.Targets as { Arn: unknown; DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
+    expect(refersTo(target?.Arn, feedbackId)).toBe(true);
+    expect(target?.DeadLetterConfig).toBeDefined();
+  });
+});
+
+describe('alarms', () => {
+  it('watches every dead-letter queue, every function error and throttle, and notifies an encrypted operators topic', () => {
+    for (const [, s] of stages()) {
+      const template = json(s);
+      const topicId = resourcesOfType(template, 'AWS::SNS::Topic')[0]?.[0] ?? 'missing';
+      expect(resourcesOfType(template, 'AWS::SNS::Topic')[0]?.[1].Properties?.KmsMasterKeyId).toBeDefined();
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+      for (const alarm of alarms) expect(refersTo(alarm.AlarmActions, topicId)).toBe(true);
+      const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties?.QueueName).endsWith('-dlq'));
+      expect(dlqs.length).toBeGreaterThanOrEqual(6);
+      for (const [dlqId] of dlqs) {
+        expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, dlqId)), dlqId).toBe(true);
+      }
+      for (const [fnId] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+        for (const metric of ['Errors', 'Throttles']) expect(alarms.some((a) => a.MetricName === metric && refersTo(a.Dimensions, fnId)), `${fnId} ${metric}`).toBe(true);
+      }
+    }
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'exploitation@example.org' });
+  });
+});
