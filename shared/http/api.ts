@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { parseBody, type ParsedBody } from './body.js';
 import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
 import { fingerprintOf, IDEMPOTENCY_KEY, stillRunning, type IdempotencyStore } from './idempotency.js';
-import { checkAccess, operations, type AppDeps, type Operation } from './operations.js';
+import { checkSessionAccess, checkTargetAccess, operations, type AppDeps, type Operation } from './operations.js';
 import { createRouter, type Route } from './router.js';
 import { params as paramSchemas } from './schemas.js';
 import { coerceForm, fieldErrorsOf, parseInput } from './validation.js';
@@ -54,8 +54,9 @@ export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call:
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);
+  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation, principal, call.params) : undefined;
   const input = parseInput(operation.input, call.fromForm ? coerceForm(operation.input, call.raw) : call.raw);
-  const session = await checkAccess(deps, operation, principal, input, call.params);
+  if (!operation.sessionScoped) await checkTargetAccess(deps, operation, principal, input, call.params);
   if (!operation.write) {
     const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session });
     return respond(result.status, result.body);

@@ -150,16 +150,20 @@ export const loadSession = async (deps: AppDeps, sessionId: string): Promise<Ses
   return view;
 };
 
-export const checkAccess = async (deps: AppDeps, operation: Operation, principal: Principal, input: unknown, params: Readonly<Record<string, string>>): Promise<SessionView | undefined> => {
-  if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
-  if (operation.sessionScoped) {
-    const view = await loadSession(deps, params.sessionId ?? '');
-    authorize(principal, { roles: operation.roles, target: sessionTarget(view) });
-    return view;
-  }
+/**
+ * The scope check of a session-scoped operation: the session the path names, before any input is
+ * read, so a foreign user learns nothing from validation messages.
+ */
+export const checkSessionAccess = async (deps: AppDeps, operation: Operation, principal: Principal, params: Readonly<Record<string, string>>): Promise<SessionView> => {
+  const view = await loadSession(deps, params.sessionId ?? '');
+  authorize(principal, { roles: operation.roles, target: sessionTarget(view) });
+  return view;
+};
+
+/** The scope check of the other operations, whose target may depend on the validated input. */
+export const checkTargetAccess = async (deps: AppDeps, operation: Operation, principal: Principal, input: unknown, params: Readonly<Record<string, string>>): Promise<void> => {
   const target = operation.target ? await operation.target(principal, input, params, deps) : {};
   authorize(principal, { roles: operation.roles, target });
-  return undefined;
 };
 
 // ------------------------------------------------------------------ commands

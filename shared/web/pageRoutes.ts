@@ -323,7 +323,10 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'GET',
     path: '/centre/programme',
     public: true,
-    handle: async () => seeOther(`/centre/programme/${deps.clock.now().getUTCFullYear()}`),
+    handle: async (event) => {
+      await authenticate(event, options.verify);
+      return seeOther(`/centre/programme/${deps.clock.now().getUTCFullYear()}`);
+    },
   };
 
   const assets: Route = {

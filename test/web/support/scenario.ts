@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import { apiCall, bodyOf, type TestApp } from './app.js';
+
+export interface Seeded {
+  readonly sessionId: string;
+  readonly candidateIds: readonly string[];
+  readonly jurorIds: readonly string[];
+  readonly habilitationIds: readonly string[];
+}
+
+/** Two habilitated jurors in the Rhône and a session of Lyon Formation with two candidates. */
+export const seedSession = async (app: TestApp): Promise<Seeded> => {
+  const jurorIds: string[] = [];
+  for (const name of ['Dupont', 'Moreau']) {
+    const response = await apiCall(app, 'ud', 'POST', '/api/jurors', {
+      lastName: name,
+      firstName: 'Camille',
+      email: `${name.toLowerCase()}@jury.example`,
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    jurorIds.push(String(bodyOf(response).jurorId));
+  }
+  const programme = await apiCall(app, 'centre', 'POST', '/api/programmes/2027', {
+    sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }],
+  });
+  expect(programme.statusCode, programme.body).toBe(200);
+  const created = await apiCall(app, 'centre', 'POST', '/api/sessions', {
+    ceresReference: 'CERES-2027-0042',
+    titreCode: 'RNCP37674',
+    startDate: '2027-06-07',
+    endDate: '2027-06-09',
+    site: 'Lyon 7e',
+    candidates: [
+      { lastName: 'Martin', firstName: 'Léa', birthDate: '1990-03-12' },
+      { lastName: 'Petit', firstName: 'Hugo', birthDate: '1988-07-21', email: 'hugo@example.org' },
+    ],
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const sessionId = String(bodyOf(created).sessionId);
+  const view = await app.deps.views.getSessionView(sessionId);
+  const habilitationIds = await Promise.all(jurorIds.map(async (id) => (await app.deps.views.getJurorView(id))?.habilitations[0]?.habilitationId ?? ''));
+  return { sessionId, candidateIds: view?.candidateIds ?? [], jurorIds, habilitationIds };
+};
