@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import * as sesModule from 'aws-ses-v2-local';
+import S3rver from 's3rver';
+import type { DomainEvent, EventScope } from '../../events/index.js';
+import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { fixedClock, type Clock } from '../../shared/platform/clock.js';
+import type { LocalDynamo } from '../support/dynalite.js';
+
+/** Emulators and fixtures shared by the reaction tests; everything on 127.0.0.1, ephemeral ports. */
+
+type SesServer = (config: { host: string; port: number }) => Promise<Server>;
+
+export interface LocalSes {
+  readonly endpoint: string;
+  /** The mails the emulator received (its `GET /store`). */
+  emails(): Promise<StoredMail[]>;
+  stop(): Promise<void>;
+}
+
+export interface StoredMail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly destination: { readonly to: readonly string[] };
+  readonly subject: string;
+  readonly body: { readonly text?: string; readonly html?: string };
+  readonly attachments: readonly { readonly content: string; readonly contentType: string; readonly filename?: string }[];
+}
+
+export const startSes = async (): Promise<LocalSes> => {
+  const candidates: unknown[] = [sesModule.default, (sesModule.default as unknown as { default?: unknown }).default];
+  const factory = candidates.find((c): c is SesServer => typeof c === 'function');
+  if (!factory) throw new Error('aws-ses-v2-local: no server factory');
+  const server = await factory({ host: '127.0.0.1', port: 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    emails: async () => ((await (await fetch(`${endpoint}/store`)).json()) as { emails: StoredMail[] }).emails,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+export interface LocalS3 {
+  readonly endpoint: string;
+  readonly bucket: string;
+  stop(): Promise<void>;
+}
+
+export const startS3 = async (bucket = 'pv-test'): Promise<LocalS3> => {
+  const directory = await mkdtemp(join(tmpdir(), 'tp-s3-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  const address = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    bucket,
+    stop: async () => {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+};
+
+export const eventStoreOn = (dynamo: LocalDynamo, clock: Clock = fixedClock('2027-01-10T08:00:00Z')) =>
+  new DynamoEventStore({
+    client: dynamo.client,
+    tables: { events: dynamo.tables.events, history: dynamo.tables.history, idempotency: dynamo.tables.idempotency },
+    cursorSecret: 'x'.repeat(40),
+    clock,
+  });
+
+export const scope = (centreId = 'ctr_lyon-1', department = '69'): EventScope => ({ centreId, department, region: '84' });
+
+export const systemActor = { role: 'system' as const, id: 'test', scope: {} };
+
+/** Appends events as one commit, the way a command handler would. */
+export const append = (store: DynamoEventStore, streamId: string, expectedVersion: number, events: DomainEvent[], eventScope: EventScope = scope()) =>
+  store.append(streamId, expectedVersion, events, {
+    actor: systemActor,
+    scope: eventScope,
+    correlationId: 'test',
+    causationId: 'test',
+    occurredAt: new Date('2027-01-10T08:00:00Z'),
+  });
+
+/** Every commit of the events table as the DynamoDB stream record Lambda would receive (INSERT, NewImage). */
+export const streamRecords = async (client: DynamoDBClient, tableName: string): Promise<DynamoDBRecord[]> => {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+  return Items.map((item, index) => ({
+    eventID: `r${index}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      SequenceNumber: `${item.pk?.S}#${item.sk?.N}`,
+      Keys: { pk: item.pk as never, sk: item.sk as never },
+      NewImage: item as DynamoDBRecord['dynamodb'] extends infer D ? (D extends { NewImage?: infer N } ? N : never) : never,
+    },
+  }));
+};
+
+export const batchOf = (records: readonly DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: [...records] });
+
+/** A seeded shuffle (deterministic, so a failure can be replayed). */
+export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
+  const out = [...items];
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+};
+
+export { marshall };
