@@ -3,6 +3,7 @@ import { authenticate, SESSION_COOKIE } from '../auth/authenticate.js';
 import { authorize, forbidden } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify.js';
+import { DomainError } from '../domain/errors.js';
 import { AppError, httpStatusOf, isAppError, type FieldError } from '../errors.js';
 import { checkParams, invoke, splitFormControls } from '../http/api.js';
 import { parseBody, type UploadedFile } from '../http/body.js';
@@ -29,7 +30,7 @@ import {
   sealsForm,
   sessionPage,
 } from './pages/centre.js';
-import { notices, type PageContext } from './pages/kit.js';
+import { candidateNames, jurorNames, notices, type PageContext } from './pages/kit.js';
 import { centresBehindPage, jurorsPage, pvToInstruct, udSessionPage } from './pages/ud.js';
 
 /**
@@ -206,6 +207,18 @@ function prepareCandidates(raw: Record<string, unknown>, files: readonly Uploade
   return { raw: { ...typed, candidates: [...typedRows, ...imported.rows] }, errors: imported.errors, remap };
 }
 
+/**
+ * The domain names candidates and jurors by their pseudonymous ids; a page shows their names
+ * instead, when the reader may see them.
+ */
+const withNames = async (context: PageContext, error: AppError): Promise<{ message: string; fields: readonly FieldError[] }> => {
+  if (!(error instanceof DomainError)) return error;
+  const candidates = await candidateNames(context, error.subject.candidateIds ?? []);
+  const jurors = await jurorNames(context, error.subject.jurorIds ?? []);
+  const rename = (text: string) => [...candidates, ...jurors].reduce((out, [id, name]) => out.split(id).join(name), text);
+  return { message: rename(error.message), fields: error.fields.map((field) => ({ ...field, message: rename(field.message) })) };
+};
+
 const queryOf = (event: HttpEvent): Record<string, string> => ({ ...(event.queryStringParameters as Record<string, string> | undefined) });
 
 export const pageRoutes = (options: PagesOptions): Route[] => {
@@ -278,7 +291,8 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         );
       } catch (error) {
         if (!isAppError(error) || !['validation', 'rule', 'conflict'].includes(error.category)) throw error;
-        const errors = error.fields.length > 0 ? error.fields.map(prepared.remap ?? ((e) => e)) : [{ field: '', message: error.message }];
+        const named = await withNames(context, error);
+        const errors = named.fields.length > 0 ? named.fields.map(prepared.remap ?? ((e) => e)) : [{ field: '', message: named.message }];
         // The page shows the state after whatever changed meanwhile (a conflict is a concurrent change).
         const fresh = post.page.sessionScoped ? { ...context, session: await loadSession(deps, params.sessionId ?? '') } : context;
         return renderPage(fresh, post.page, state(errors), httpStatusOf(error.category));

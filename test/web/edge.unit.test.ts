@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { parseBody, unflatten } from '../../shared/http/body.js';
+import { httpEdge } from '../../shared/http/edge.js';
+import { coerceForm } from '../../shared/http/validation.js';
+import { schemas } from '../../shared/http/schemas.js';
+import { escapeHtml, html, raw } from '../../shared/web/html.js';
+import { frenchDate } from '../../shared/web/format.js';
+import { httpEvent } from './support/app.js';
+import type { Context } from 'aws-lambda';
+
+const context = { getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+describe('body parsing', () => {
+  it('given a url-encoded form with dotted and repeated names, when parsed, then values nest and repeat as arrays', async () => {
+    const parsed = await parseBody(
+      httpEvent({ method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a.0.b=1&a.1.b=2&c=x&c=y&d=%3Cscript%3E' }),
+    );
+    expect(parsed).toEqual({ kind: 'form', value: { a: [{ b: '1' }, { b: '2' }], c: ['x', 'y'], d: '<script>' }, files: [] });
+  });
+
+  it('given a base64 body from API Gateway, when parsed, then it is decoded', async () => {
+    const parsed = await parseBody(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"é":1}').toString('base64'), base64: true }));
+    expect(parsed.value).toEqual({ é: 1 });
+  });
+
+  it('given a multipart form with a file, when parsed, then fields and the file come apart', async () => {
+    const boundary = 'XyZ';
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="site"', '', 'Lyon', `--${boundary}`, 'Content-Disposition: form-data; name="candidatesCsv"; filename="c.csv"', 'Content-Type: text/csv', '', 'nom;prénom', `--${boundary}--`, ''].join('\r\n');
+    const parsed = await parseBody(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body }));
+    expect(parsed.value).toEqual({ site: 'Lyon' });
+    expect(parsed.files[0]?.content.toString()).toBe('nom;prénom');
+  });
+
+  it.each([
+    ['malformed JSON', 'application/json', '{"a":', 400],
+    ['an unknown content type', 'text/plain', 'hello', 400],
+    ['a prototype-polluting field name', 'application/x-www-form-urlencoded', '__proto__.x=1', 400],
+    ['a body over the limit', 'application/json', JSON.stringify({ a: 'x'.repeat(300_000) }), 413],
+  ])('given %s, when parsed, then the edge answers %s in French', async (_name, contentType, body, status) => {
+    const handler = httpEdge(async (event) => {
+      await parseBody(event);
+      return { statusCode: 200, headers: {}, body: '' };
+    });
+    const response = await handler(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': contentType }, body }), context);
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body).error.message).toMatch(/[éèàû]|requête|champ|contenu/i);
+    expect({}.constructor.prototype).not.toHaveProperty('x');
+  });
+
+  it('never builds more than a flat object from hostile names', () => {
+    expect(() => unflatten([['constructor.prototype.x', '1']])).toThrow();
+  });
+});
+
+describe('the edge', () => {
+  it('given an unexpected failure, when answering, then a 500 with a generic French message and a correlation id, never the raw error', async () => {
+    const handler = httpEdge(async () => {
+      throw new Error('secret internals: table tp-events');
+    });
+    const response = await handler(httpEvent({ path: '/' }), context);
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret');
+    const error = JSON.parse(response.body).error;
+    expect(error.message).toMatch(/erreur inattendue/);
+    expect(error.correlationId).toMatch(/^req-/);
+  });
+
+  it('puts the security headers on every answer, errors included', async () => {
+    const handler = httpEdge(async () => {
+      throw new Error('boom');
+    });
+    const response = await handler(httpEvent({ path: '/' }), context);
+    const csp = response.headers['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('form coercion', () => {
+  it('turns form strings into what the JSON schema takes: numbers, checkboxes, arrays, French dates, empty optionals', () => {
+    expect(coerceForm(schemas.checkPlateau, { durationMinutes: '60', jurorIds: 'jur_a-1', compliant: 'true', remarks: '' })).toEqual({
+      durationMinutes: 60,
+      jurorIds: ['jur_a-1'],
+      compliant: true,
+    });
+    expect(coerceForm(schemas.checkSeals, { presentCandidateIds: ['cand_a-1', 'cand_b-2'] })).toEqual({ presentCandidateIds: ['cand_a-1', 'cand_b-2'], sealsIntact: false });
+    expect(coerceForm(schemas.notifySanction, { pronouncedOn: '29/02/2028' })).toMatchObject({ pronouncedOn: '2028-02-29' });
+  });
+});
+
+describe('html', () => {
+  it('escapes every interpolated value unless it was built by the tag', () => {
+    const name = '<script>alert("x")</script>';
+    expect(html`<p title="${name}">${name}</p>`.value).toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>');
+    expect(html`<div>${html`<b>${'&'}</b>`}${raw('<hr>')}${[1, 2]}${undefined}${false}</div>`.value).toBe('<div><b>&amp;</b><hr>12</div>');
+    expect(escapeHtml("`'")).toBe('&#96;&#39;');
+  });
+
+  it('shows dates dd/mm/yyyy, instants as their day in Paris', () => {
+    expect(frenchDate('2027-03-04')).toBe('04/03/2027');
+    expect(frenchDate(new Date('2027-03-04T23:30:00Z'))).toBe('05/03/2027');
+  });
+});
