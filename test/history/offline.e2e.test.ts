@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import AxeBuilder from '@axe-core/playwright';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent, StoredEvent } from '../../events/index.js';
+import { history } from '../../functions/history/function.js';
+import { createDynamoClient } from '../../shared/aws/clients.js';
+import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
+import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
+import { actorOf, centres, cursorSecret, seedHistory, udActor } from './fixtures.js';
+
+const run = promisify(execFile);
+const cliSource = join(process.cwd(), 'scripts/history.ts');
+/** The CLI bundled once (as a release would ship it): each run then starts in a blink, not a tsx compile. */
+let cli: string;
+
+let runtime: OfflineRuntime;
+let dataDir: string;
+let browser: Browser;
+let seeded: StoredEvent[];
+const sessionId = 'ses_timeline-lyon';
+const streamId = `session-${sessionId}`;
+
+/** A session's life, from creation to the validated PV, recorded by the centre and the UD. */
+const lifeOfASession: { actor: 'centre' | 'ud'; events: DomainEvent[] }[] = [
+  {
+    actor: 'centre',
+    events: [
+      {
+        type: 'SessionCreated',
+        data: {
+          sessionId,
+          centreId: centres.lyon.centreId,
+          department: '69',
+          region: '84',
+          ceresReference: 'CERES-2027-0042',
+          titreCode: 'RNCP37274',
+          startDate: '2027-06-14',
+          endDate: '2027-06-15',
+          site: 'Lyon 7e, 12 rue des Ateliers',
+          candidateIds: ['cand_a-1', 'cand_a-2'],
+          createdOn: '2027-03-01',
+          creationDeadline: '2027-03-14',
+          late: false,
+        },
+      },
+    ],
+  },
+  { actor: 'centre', events: [{ type: 'CandidateWithdrawn', data: { candidateId: 'cand_a-2', reason: 'Mme Durand a déménagé <script>alert(1)</script>' } }] },
+  {
+    actor: 'centre',
+    events: [
+      {
+        type: 'PVDocumentStored',
+        data: { revision: 1, objectKey: `pv/${sessionId}/${'a'.repeat(64)}.pdf`, versionId: 'v-1', sha256: 'a'.repeat(64), sizeBytes: 1234 },
+      },
+    ],
+  },
+  { actor: 'ud', events: [{ type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }] },
+];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tp-history-'));
+  runtime = await startOfflineRuntime({ dataDir, declarations: [history], ports: 0, fresh: true, now: new Date('2027-03-01T08:00:00Z'), log: () => undefined });
+  cli = join(dataDir, 'tp-history.mjs');
+  await build({ entryPoints: [cliSource], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile: cli, logLevel: 'error', packages: 'bundle' });
+  const client = createDynamoClient({ endpoint: runtime.urls.dynamodb, maxAttempts: 3 });
+  const store = new DynamoEventStore({ client, tables: runtime.tables, cursorSecret });
+  seeded = await seedHistory(store, 3);
+  let version = 0;
+  for (const [i, commit] of lifeOfASession.entries()) {
+    const result = await store.append(streamId, version, commit.events, {
+      actor: commit.actor === 'centre' ? actorOf('lyon') : udActor('69'),
+      scope: centres.lyon,
+      correlationId: `life-${i}`,
+      causationId: `life-${i}`,
+      occurredAt: new Date(Date.UTC(2027, 5, 20, 8, i)),
+    });
+    version = result.version;
+    seeded.push(...result.events);
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI as a child process; resolves with its exit code and outputs, whatever the code. */
+const history$ = async (args: string[], env: Record<string, string> = {}) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout: string; stderr: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+describe('tp-history, the command line, against a running offline system', () => {
+  it('prints a table of the newest events, signed in as the demo regional admin', async () => {
+    const result = await history$(['--url', runtime.urls.app, '--page-size', '5']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Date \(Paris\)\s+Événement/);
+    expect(lines).toHaveLength(6);
+    expect(result.stdout).toContain('Procès-verbal validé');
+    expect(result.stderr).toContain('--all');
+  });
+
+  it('exports every page as CSV to a file, semicolon-separated with a BOM, every event of the centre once', async () => {
+    const out = join(dataDir, 'lyon.csv');
+    const result = await history$(['--url', runtime.urls.app, '--user', 'ud', '--centre', centres.lyon.centreId, '--format', 'csv', '--page-size', '4', '--order', 'asc', '--out', out]);
+    expect(result.code).toBe(0);
+    const text = await readFile(out, 'utf8');
+    expect(text.startsWith(`${UTF8_BOM}${CSV_COLUMNS.join(';')}\r\n`)).toBe(true);
+    const ids = text.slice(1).trimEnd().split('\r\n').slice(1).map((line) => line.split(';')[0]);
+    expect(ids).toEqual(seeded.filter((e) => e.scope.centreId === centres.lyon.centreId).map((e) => e.id).sort());
+  });
+
+  it('writes JSON of every page with --all, and NDJSON one event per line', async () => {
+    const json = await history$(['--url', runtime.urls.app, '--session', sessionId, '--format', 'json', '--all', '--page-size', '1']);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { type: string }[]).map((e) => e.type)).toEqual(['PVValidated', 'PVDocumentStored', 'CandidateWithdrawn', 'SessionCreated']);
+    const ndjson = await history$(['--url', runtime.urls.app, '--session', sessionId, '--format', 'ndjson', '--type', 'SessionCreated,PVValidated']);
+    expect(ndjson.code).toBe(0);
+    expect(ndjson.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['PVValidated', 'SessionCreated']);
+  });
+
+  it('exits 1 on wrong usage or a refused filter, with the reason', async () => {
+    const unknownOption = await history$(['--url', runtime.urls.app, '--colour', 'blue']);
+    expect(unknownOption.code).toBe(1);
+    const inverted = await history$(['--url', runtime.urls.app, '--from', '2027-03-02', '--to', '2027-03-01']);
+    expect(inverted.code).toBe(1);
+    expect(inverted.stderr).toContain('La fin de la période précède son début');
+  });
+
+  it('exits 2 when not allowed (a juror, a bad token, another department)', async () => {
+    expect((await history$(['--url', runtime.urls.app, '--user', 'juror'])).code).toBe(2);
+    expect((await history$(['--url', runtime.urls.app, '--token', 'not-a-token'])).code).toBe(2);
+    const otherDepartment = await history$(['--url', runtime.urls.app, '--user', 'ud', '--department', '38']);
+    expect(otherDepartment.code).toBe(2);
+    expect(otherDepartment.stderr).toContain('périmètre');
+  });
+
+  it('exits 3 when nothing is found, and 4 when the system cannot be reached', async () => {
+    expect((await history$(['--url', runtime.urls.app, '--session', 'ses_nowhere'])).code).toBe(3);
+    expect((await history$(['--url', runtime.urls.app, '--from', '2030-01-01'])).code).toBe(3);
+    expect((await history$(['--url', 'http://127.0.0.1:9', '--token', 'x'])).code).toBe(4);
+  });
+
+  it('explains itself with --help, exit codes included', async () => {
+    const help = await history$(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes');
+    expect(help.stdout).toContain('4  the system failed');
+  });
+});
+
+describe('the timeline page of a session, in Chromium', () => {
+  const open = async (handle: string) => {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'tp_session', value: await runtime.signIn(handle), url: runtime.urls.app }]);
+    const page = await context.newPage();
+    const response = await page.goto(`${runtime.urls.app}/sessions/${sessionId}/historique`);
+    return { context, page, status: response?.status() };
+  };
+
+  it('shows every event with its French label, who and when in Paris time, the PV link and a verified chain, with no serious accessibility violation', async () => {
+    const { context, page, status } = await open('ud');
+    expect(status).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toContain(sessionId);
+    await expect(page.locator('#chaine').textContent()).resolves.toContain('Chaîne d’intégrité vérifiée');
+    const rows = page.locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(4);
+    await expect(rows.nth(0).textContent()).resolves.toContain('Session créée dans CERES');
+    await expect(rows.nth(3).textContent()).resolves.toContain('Procès-verbal validé');
+    await expect(rows.nth(3).textContent()).resolves.toContain('Unité départementale');
+    // Recorded 2027-03-01 around 08:xx UTC: 09:xx in Paris (winter time).
+    await expect(rows.nth(0).locator('time').textContent()).resolves.toMatch(/^01\/03\/2027 09:\d{2}$/);
+    // Escaped, never run.
+    await expect(rows.nth(1).textContent()).resolves.toContain('<script>alert(1)</script>');
+    const link = await page.getByRole('link', { name: /Télécharger le procès-verbal signé/ }).getAttribute('href');
+    expect(link).toContain(`pv/${sessionId}/`);
+    expect(link).toContain('versionId=v-1');
+    expect(link).toContain('X-Amz-Signature=');
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await context.close();
+  });
+
+  it('hides a candidate free text from the regional admin and refuses another centre', async () => {
+    const region = await open('region');
+    expect(region.status).toBe(200);
+    await expect(region.page.locator('tbody tr').nth(1).textContent()).resolves.not.toContain('Durand');
+    await region.context.close();
+    const grenoble = await open('centre2');
+    expect(grenoble.status).toBe(403);
+    await grenoble.context.close();
+  });
+
+  it('names the first commit that does not match once a stored commit is edited', async () => {
+    const client = createDynamoClient({ endpoint: runtime.urls.dynamodb, maxAttempts: 3 });
+    await client.send(
+      new UpdateItemCommand({
+        TableName: runtime.tables.events,
+        Key: { pk: { S: streamId }, sk: { N: '2' } },
+        UpdateExpression: 'SET recordedAt = :when',
+        ExpressionAttributeValues: { ':when': { S: '2020-01-01T00:00:00.000Z' } },
+      }),
+    );
+    const { context, page, status } = await open('ud');
+    expect(status).toBe(200);
+    const state = await page.locator('#chaine').textContent();
+    expect(state).toContain('Chaîne d’intégrité rompue à l’enregistrement n° 2');
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await context.close();
+  });
+});
