@@ -3,7 +3,7 @@
 import process from 'node:process';
 
 // Fewer fast-check runs per mutant: the property tests still explore, the run stays affordable.
-process.env.DOMAIN_PROPERTY_RUNS ??= '60';
+process.env.DOMAIN_PROPERTY_RUNS ??= '20';
 // A fixed seed: every mutant faces the same random sessions, and the initial run is reproducible.
 process.env.DOMAIN_PROPERTY_SEED ??= '20270607';
 

@@ -601,7 +601,7 @@ const checkDecisions = (session: SessionData, decisions: readonly PvDecision[], 
     for (const jurorId of line.evaluatorIds) {
       const member = session.jury[jurorId];
       if (!member) {
-        throw ruleBroken('pv.unknown-evaluator', `${jurorId}, qui a évalué le candidat ${line.candidateId}, n’est pas membre du jury de la session.`, {
+        throw ruleBroken('pv.unknown-evaluator', `La personne ${jurorId} a évalué le candidat ${line.candidateId} mais ne fait pas partie du jury de la session.`, {
           jurorIds: [jurorId],
           candidateIds: [line.candidateId],
           field: `decisions.${index}.evaluatorIds`,

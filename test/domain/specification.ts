@@ -64,6 +64,8 @@ export const specFor = <C, S, E extends DomainEvent>(decider: Decider<C, S, E>) 
           expect(caught, `expected the refusal ${code}`).toBeInstanceOf(DomainError);
           const error = caught as DomainError;
           expect({ code: error.code, category: error.category }).toEqual({ code, category });
+          // Every refusal explains itself in a sentence, not a bare code.
+          expect(error.message).toMatch(/^[A-ZÀ-Ý].{15,}[.]$/su);
           if (message) expect(error.message).toMatch(message);
           return error;
         },
