@@ -83,10 +83,17 @@ export class MemoryEventStore implements EventStore {
 export class ProjectedViews implements ViewsReader {
   constructor(private readonly store: MemoryEventStore) {}
 
+  private readonly cache = new Map<string, { length: number; view: unknown }>();
+
   private views(prefix: string) {
-    return [...this.store.streams.entries()].filter(([id]) => id.startsWith(prefix)).flatMap(([, events]) => {
-        const projected = projectAll(events);
-        return projected ? [projected.view] : [];
+    return [...this.store.streams.entries()]
+      .filter(([id]) => id.startsWith(prefix))
+      .flatMap(([id, events]) => {
+        const cached = this.cache.get(id);
+        if (cached?.length === events.length) return [cached.view];
+        const view = projectAll(events)?.view;
+        this.cache.set(id, { length: events.length, view });
+        return view ? [view] : [];
       });
   }
   private sessions = () => this.views('session-') as SessionView[];
