@@ -341,7 +341,7 @@ export class ChangeFeed {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.stopping = true;
-    await this.tail;
+    if (!this.crashed) await this.tail;
   }
 
   /** Stands for a crash: the batch in flight is never acknowledged, so a restart delivers it again. */

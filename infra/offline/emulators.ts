@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import s3rverAccounts from 's3rver/lib/models/account.js';
 
 /**
  * The three emulators, in this process: dynalite (DynamoDB, kept in a LevelDB folder), s3rver (S3,
@@ -60,7 +61,14 @@ export interface S3Emulator extends Emulator {
   readonly server: S3rver;
 }
 
+/**
+ * s3rver knows one key pair (S3RVER); the project's offline clients sign with `local`/`local`
+ * (shared/aws/clients.ts). Registering it keeps SDK calls and presigned URLs accepted.
+ */
+const registerLocalKey = () => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
+
 export const startS3 = async (dataDir: string, port: number, host: string, bucket: string, origins: readonly string[]): Promise<S3Emulator> => {
+  registerLocalKey();
   const directory = join(dataDir, 's3');
   await mkdir(directory, { recursive: true });
   const server = new S3rver({

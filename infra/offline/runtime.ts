@@ -252,9 +252,11 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
 
     await feed.start();
     stops.push(() => feed.stop());
-    stops.push(() => s3Notifier.stop());
+    let crashing = false;
+    // A crash waits for nothing: what is in flight is simply lost, and delivered again after a restart.
+    stops.push(() => (crashing ? Promise.resolve() : s3Notifier.stop()));
     await scheduler.start(options.now !== undefined);
-    stops.push(() => scheduler.stop());
+    stops.push(() => (crashing ? scheduler.abandon() : scheduler.stop()));
 
     let stopped = false;
     return {
@@ -280,6 +282,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       crash: async () => {
         if (stopped) return;
         stopped = true;
+        crashing = true;
         feed.crash();
         await stopAll();
       },
