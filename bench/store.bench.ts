@@ -6,6 +6,9 @@
  * @castore/core with @castore/event-storage-adapter-dynamodb; prints p50/p95 per operation, events
  * per second and the ours/castore ratios. Each system gets its own dynalite instance.
  *
+ * Our store runs three ways: plain, with an idempotency key per append, and without the history
+ * write-through (the stream indexer then writes the history), to show what each guarantee costs.
+ *
  * The work is one event per append (the common command), K events per stream, C streams written
  * or read at once. The streams are split into R rounds and the systems take turns within each
  * round, so that load from elsewhere on the machine falls on all of them alike; a warm-up runs
@@ -64,9 +67,18 @@ interface System {
 
 const untimed: Timer = (_events, operation) => operation();
 
-const ourSystem = (local: LocalDynamo, idempotent: boolean): System & { store: () => DynamoEventStore } => {
-  const label = idempotent ? 'ours, idempotency key' : 'ours';
-  const store = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret: 'bench-cursor-secret-0123456789abcdef' });
+type Variant = 'plain' | 'idempotent' | 'no write-through';
+
+const ourSystem = (local: LocalDynamo, variant: Variant): System & { store: () => DynamoEventStore } => {
+  const label = { plain: 'ours', idempotent: 'ours, idempotency key', 'no write-through': 'ours, no history write-through' }[variant];
+  const idempotent = variant === 'idempotent';
+  const store = () =>
+    new DynamoEventStore({
+      client: local.client,
+      tables: local.tables,
+      cursorSecret: 'bench-cursor-secret-0123456789abcdef',
+      historyWriteThrough: variant !== 'no write-through',
+    });
   const append = new Phase(`${label}: append 1 event`);
   const read = new Phase(`${label}: read stream`);
   const streamId = (s: number) => `session-ses_b-${s}`;
@@ -138,12 +150,18 @@ const main = async () => {
   console.log(
     `bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, Node ${process.version}`,
   );
-  const instances = [await startDynalite('bench'), await startDynalite('bench-idem'), await startDynalite('bench-castore')] as const;
-  const [plainDynamo, idempotentDynamo, castoreDynamo] = instances;
-  const mine = ourSystem(plainDynamo, false);
-  const mineIdempotent = ourSystem(idempotentDynamo, true);
+  const instances = [
+    await startDynalite('bench'),
+    await startDynalite('bench-idem'),
+    await startDynalite('bench-nowt'),
+    await startDynalite('bench-castore'),
+  ] as const;
+  const [plainDynamo, idempotentDynamo, noIndexDynamo, castoreDynamo] = instances;
+  const mine = ourSystem(plainDynamo, 'plain');
+  const mineIdempotent = ourSystem(idempotentDynamo, 'idempotent');
+  const mineNoIndex = ourSystem(noIndexDynamo, 'no write-through');
   const castore = await castoreSystem(castoreDynamo.client);
-  const systems = [mine, mineIdempotent, castore];
+  const systems = [mine, mineIdempotent, mineNoIndex, castore];
 
   // Warm-up (JIT, connections) on streams the measured work never touches.
   const warmUp = [streamCount, streamCount + 1];
@@ -153,6 +171,7 @@ const main = async () => {
     const streams = Array.from({ length: streamCount }, (_, i) => i).filter((i) => i % rounds === round);
     // Rotate who goes first, so no system always runs on the coolest machine.
     for (let k = 0; k < systems.length; k += 1) await systems[(round + k) % systems.length]?.work(streams, true);
+    process.stderr.write(`round ${round + 1}/${rounds} done\n`);
   }
 
   const history = new Phase('ours: history page of 100 (centre)');
@@ -173,11 +192,12 @@ const main = async () => {
     console.log(formatPhase(system.read.result()));
   }
   const pages = history.result();
-  console.log(`${pages.name.padEnd(38)} ${String(pages.operations).padStart(6)} ops  p50 ${pages.p50Ms.toFixed(2)} ms  p95 ${pages.p95Ms.toFixed(2)} ms`);
+  console.log(`${pages.name.padEnd(46)} ${String(pages.operations).padStart(6)} ops  p50 ${pages.p50Ms.toFixed(2)} ms  p95 ${pages.p95Ms.toFixed(2)} ms`);
   console.log('');
   console.log('ours / castore (latency above 1: slower; events/s above 1: faster)');
   console.log(formatRatio('append', mine.append.result(), castore.append.result()));
   console.log(formatRatio('append with idempotency key', mineIdempotent.append.result(), castore.append.result()));
+  console.log(formatRatio('append, no history write-through', mineNoIndex.append.result(), castore.append.result()));
   console.log(formatRatio('read stream', mine.read.result(), castore.read.result()));
 };
 

@@ -68,8 +68,8 @@ export class Phase {
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 export const formatPhase = (r: PhaseResult) =>
-  `${r.name.padEnd(38)} ${String(r.operations).padStart(6)} ops ${String(r.events).padStart(7)} ev  p50 ${fixed(r.p50Ms).padStart(7)} ms  p95 ${fixed(r.p95Ms).padStart(7)} ms  ${fixed(r.eventsPerSecond, 0).padStart(6)} ev/s`;
+  `${r.name.padEnd(46)} ${String(r.operations).padStart(6)} ops ${String(r.events).padStart(7)} ev  p50 ${fixed(r.p50Ms).padStart(7)} ms  p95 ${fixed(r.p95Ms).padStart(7)} ms  ${fixed(r.eventsPerSecond, 0).padStart(6)} ev/s`;
 
 /** ours / theirs: a latency ratio above 1 means we are slower; a throughput ratio above 1, faster. */
 export const formatRatio = (label: string, ours: PhaseResult, theirs: PhaseResult) =>
-  `${label.padEnd(38)} p50 ×${fixed(ours.p50Ms / theirs.p50Ms)}  p95 ×${fixed(ours.p95Ms / theirs.p95Ms)}  events/s ×${fixed(ours.eventsPerSecond / theirs.eventsPerSecond)}`;
+  `${label.padEnd(46)} p50 ×${fixed(ours.p50Ms / theirs.p50Ms)}  p95 ×${fixed(ours.p95Ms / theirs.p95Ms)}  events/s ×${fixed(ours.eventsPerSecond / theirs.eventsPerSecond)}`;

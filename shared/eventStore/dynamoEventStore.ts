@@ -56,6 +56,12 @@ export interface DynamoEventStoreOptions {
    * still succeeds: the stream-driven indexer writes the same items again.
    */
   readonly onIndexFailure?: (error: unknown, streamId: string, commit: number) => void;
+  /**
+   * Whether append writes the history items itself right after the commit (true by default), so
+   * history reads see a command's events as soon as it answered. False leaves them to the
+   * stream-driven indexer alone: one write fewer per append, history a stream delay behind.
+   */
+  readonly historyWriteThrough?: boolean;
 }
 
 /** Timings of the idempotency reservations (see {@link DynamoEventStore}). */
@@ -177,6 +183,7 @@ export class DynamoEventStore implements EventStore {
   private readonly retryPolicy: RetryPolicy;
   private readonly idempotency: IdempotencyPolicy;
   private readonly onIndexFailure: NonNullable<DynamoEventStoreOptions['onIndexFailure']>;
+  private readonly historyWriteThrough: boolean;
   private readonly nextUlid = monotonicFactory();
   private readonly heads = new Map<string, Head>();
 
@@ -188,6 +195,7 @@ export class DynamoEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
     this.idempotency = { ...defaultIdempotency, ...options.idempotency };
+    this.historyWriteThrough = options.historyWriteThrough ?? true;
     this.onIndexFailure =
       options.onIndexFailure ??
       ((error, streamId, commit) =>
@@ -420,10 +428,12 @@ export class DynamoEventStore implements EventStore {
       throw new ConcurrencyError(streamId, head.version, current.version, { cause: error });
     }
     this.remember(streamId, { commit: item.sk, version: item.lastVersion, hash: item.hash });
-    try {
-      await this.indexEvents(stored);
-    } catch (error) {
-      this.onIndexFailure(error, streamId, item.sk);
+    if (this.historyWriteThrough) {
+      try {
+        await this.indexEvents(stored);
+      } catch (error) {
+        this.onIndexFailure(error, streamId, item.sk);
+      }
     }
     return { streamId, version: item.lastVersion, commit: item.sk, events: stored, replayed: false };
   }

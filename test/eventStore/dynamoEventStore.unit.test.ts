@@ -86,6 +86,15 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     expect(batches[1]?.args[0].input.RequestItems?.history).toEqual([{ PutRequest: { Item: { pk: { S: 'x' } } } }]);
   });
 
+  it('leaves the history to the stream indexer when write-through is off', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutItemCommand).resolves({});
+    const store = new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables, cursorSecret, historyWriteThrough: false });
+    await store.append('session-ses_abc', 0, [registered(1)], options());
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+  });
+
   it('turns a refused conditional put into a ConcurrencyError carrying the current version', async () => {
     // Given a stream read as empty, where another writer lands three events before our put
     dynamo
