@@ -536,13 +536,15 @@ const reportFraud: Handler<'ReportFraud'> = (command, state, context) => {
 const notifySanction: Handler<'NotifySanction'> = (command, state, context) => {
   const session = requireCreated(state);
   requireUd(context.actor, session.department, 'sanction.not-own-department');
-  const fraud = session.frauds.find((f) => f.candidateId === command.candidateId);
-  if (!fraud) {
+  const reports = session.frauds.filter((f) => f.candidateId === command.candidateId);
+  if (reports.length === 0) {
     throw ruleBroken('sanction.without-fraud', `Aucune fraude n’a été signalée pour le candidat ${command.candidateId}.`, {
       candidateIds: [command.candidateId],
     });
   }
-  if (fraud.sanction) throw conflict('sanction.already-notified', `Une sanction a déjà été notifiée au candidat ${command.candidateId}.`);
+  // One sanction per fraud report: the oldest report without a sanction is the one decided.
+  const fraud = reports.find((f) => !f.sanction);
+  if (!fraud) throw conflict('sanction.already-notified', `Une sanction a déjà été notifiée au candidat ${command.candidateId}.`);
   const notifiedOn = today(context);
   if (!isCalendarDate(command.pronouncedOn) || compareDates(command.pronouncedOn, notifiedOn) > 0 || compareDates(command.pronouncedOn, fraud.reportedOn) < 0) {
     throw ruleBroken('sanction.date-invalid', 'La sanction est prononcée après le signalement de la fraude et au plus tard aujourd’hui.', {
@@ -878,10 +880,8 @@ const evolve = (state: SessionState, event: SessionEvent): SessionState => {
     }
     case 'SanctionNotified': {
       const { candidateId, pronouncedOn: _pronounced, ...sanction } = event.data;
-      return {
-        ...state,
-        frauds: state.frauds.map((fraud) => (fraud.candidateId === candidateId && !fraud.sanction ? { ...fraud, sanction } : fraud)),
-      };
+      const decided = state.frauds.findIndex((fraud) => fraud.candidateId === candidateId && !fraud.sanction);
+      return { ...state, frauds: state.frauds.map((fraud, index) => (index === decided ? { ...fraud, sanction } : fraud)) };
     }
     case 'PVSigned':
       return 'seals' in state ? { ...state, status: 'pv-signed', pv: { ...event.data } } : state;

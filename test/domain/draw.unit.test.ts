@@ -65,6 +65,27 @@ describe('draw by lot', () => {
     expect(drawIndex(seed, 10)).toBe(word % 10);
   });
 
+  it('skips a rejected word and lets the next one decide, into later rounds when needed', () => {
+    // With n = 2^31 + 1 only words below n are kept: about half are rejected.
+    const count = 2 ** 31 + 1;
+    const words = (seed: string, round: number) => {
+      const digest = createHash('sha256').update(`${seed}:${round}`).digest();
+      return Array.from({ length: 8 }, (_, i) => digest.readUInt32BE(i * 4));
+    };
+    let laterWord = 0;
+    let laterRound = 0;
+    for (let i = 0; i < 2000; i += 1) {
+      const seed = seedOf(i);
+      const kept = [0, 1, 2].flatMap((round) => words(seed, round)).find((word) => word < count);
+      expect(drawIndex(seed, count)).toBe(kept);
+      const first = words(seed, 0);
+      if ((first[0] ?? 0) >= count) laterWord += 1;
+      if (first.every((word) => word >= count)) laterRound += 1;
+    }
+    expect(laterWord).toBeGreaterThan(0);
+    expect(laterRound).toBeGreaterThan(0);
+  });
+
   it('refuses to draw among nobody', () => {
     expect(() => drawIndex('00', 0)).toThrow(RangeError);
     expect(() => drawIndex('00', 1.5)).toThrow(RangeError);

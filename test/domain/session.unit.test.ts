@@ -431,6 +431,12 @@ describe('session: fraud and sanction', () => {
     for (const banMonths of [0, 61, 1.5]) given.when(sanction({ banMonths }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
     const notified: SessionEvent = { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } };
     spec.given([...started, reported, notified]).when(sanction(), asUd('2027-06-17')).thenRefused('sanction.already-notified', 'conflict');
+    // A second report about the same candidate gets its own sanction.
+    const again: SessionEvent = { type: 'FraudReported', data: { ...reported.data, reportedOn: '2027-06-09', facts: 'Récidive' } } as SessionEvent;
+    spec.given([...started, reported, notified, again]).when(sanction({ pronouncedOn: '2027-06-17' }), asUd('2027-06-17')).events();
+    spec.given([...started, reported, notified, again]).when(sanction({ pronouncedOn: '2027-06-08' }), asUd('2027-06-17')).thenRefused('sanction.date-invalid');
+    const twice = fold([...started, reported, again, notified]);
+    expect(twice.status === 'started' && twice.frauds.map((f) => f.sanction?.sanction)).toEqual(['avertissement', undefined]);
     const state = fold([...started, reported, notified]);
     expect(state.status === 'started' && state.frauds).toEqual([
       { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', sanction: { sanction: 'avertissement', notifiedOn: '2027-06-16' } },
@@ -441,7 +447,11 @@ describe('session: fraud and sanction', () => {
 describe('session: PV signed', () => {
   it('records one decision per candidate, signed by every juror, with the document’s SHA-256', () => {
     spec.given(started).when(sign(), asCentre(END)).then([signed()]);
-    spec.given(started).when(sign({ signatoryIds: [BRUNO, ALICE, ALICE] }), asCentre('2027-06-10')).events();
+    const [event] = spec
+      .given(started)
+      .when(sign({ signatoryIds: [BRUNO, ALICE, ALICE], decisions: withDecision(0, { evaluatorIds: [ALICE, ALICE, BRUNO] }) }), asCentre('2027-06-10'))
+      .events();
+    expect(event?.type === 'PVSigned' && [event.data.signatoryIds, event.data.decisions[0]?.evaluatorIds, event.data.signedOn]).toEqual([[BRUNO, ALICE], [ALICE, BRUNO], '2027-06-10']);
   });
 
   it('refuses a PV before the session started or before its last day', () => {

@@ -43,7 +43,8 @@ export const specFor = <C, S, E extends DomainEvent>(decider: Decider<C, S, E>) 
         /** The events decided, each valid against the catalogue. */
         then: (expected: readonly E[]): E[] => {
           const actual = run();
-          expect(actual).toEqual(expected);
+          // Strict: an optional field present as `undefined` would not survive the store's schema.
+          expect(actual).toStrictEqual(expected);
           for (const event of actual) expect(domainEventSchema.safeParse(event).error).toBeUndefined();
           return actual;
         },
