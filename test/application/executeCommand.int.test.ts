@@ -16,7 +16,8 @@ afterAll(async () => {
   await local.stop();
 });
 
-const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret });
+// A generous wait for a twin in flight: the machine running the tests may be busy.
+const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret, idempotency: { waitMs: 10_000 } });
 let counter = 0;
 const newStream = () => `session-ses_run-${(counter += 1)}`;
 

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 /** A fresh store instance, as a separate Lambda container would hold (no shared head cache). */
-const newStore = (clock?: Clock, waitMs = 2_000) =>
+const newStore = (clock?: Clock, waitMs = 10_000) =>
   new DynamoEventStore({
     client: local.client,
     tables: local.tables,
