@@ -47,12 +47,16 @@ z.config({ customError: plainMessage });
 const pathOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
 /** The field errors of a failed parse; unknown keys are reported one field each. */
-export const fieldErrorsOf = (error: z.ZodError): FieldError[] =>
-  error.issues.flatMap((issue) =>
+export const fieldErrorsOf = (error: z.ZodError): FieldError[] => {
+  const all = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: pathOf([...issue.path, key]).slice(0, 200), message: 'Champ inconnu.' }))
       : [{ field: pathOf(issue.path).slice(0, 200), message: issue.message }],
   );
+  // One message per field, the first: a bad date need not say both "format" and "does not exist".
+  const seen = new Set<string>();
+  return all.filter((error) => !seen.has(error.field) && seen.add(error.field));
+};
 
 /** Parses input with a schema, or throws a 400 AppError listing each field's French message. */
 export const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
@@ -121,6 +125,8 @@ export const coerceForm = (schema: z.ZodType, value: unknown): unknown => {
     }
     case 'string': {
       if (typeof value !== 'string') return value;
+      // An empty field was not filled in: "obligatoire", not "bad format".
+      if (value.trim() === '') return undefined;
       const meta = z.globalRegistry.get(schema);
       const match = meta?.format === 'date' ? FRENCH_DATE.exec(value.trim()) : null;
       return match ? `${match[3]}-${match[2]}-${match[1]}` : value;

@@ -7,10 +7,10 @@ import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
 import { ENV, readEnv, tableEnv } from '../platform/env.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
+import { PvVault } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
 import { DynamoIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { AppDeps } from './operations.js';
-import { S3PvUploads } from './pvUploads.js';
 
 /**
  * The composition root of the HTTP functions: reads the environment once (a missing variable
@@ -54,13 +54,14 @@ export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring
   );
   const dynamo = createDynamoClient({ endpoint: env.dynamoEndpoint });
   const s3 = createS3Client({ endpoint: env.s3Endpoint });
+  const vault = new PvVault(s3, env.bucket);
   const uploadOrigin = env.s3Endpoint ? new URL(env.s3Endpoint).origin : `https://${env.bucket}.s3.${env.region ?? 'eu-west-3'}.amazonaws.com`;
   return {
     deps: {
       store: new DynamoEventStore({ client: dynamo, tables: { events: env.events, history: env.history, idempotency: env.idempotency }, cursorSecret: env.cursorSecret }),
       views: new DynamoViews(dynamo, env.views),
       personalData: new DynamoPersonalDataStore(dynamo, env.personalData),
-      pvUploads: new S3PvUploads(s3, env.bucket),
+      pvUploads: { presign: (request) => vault.presignUpload(request) },
       clock: systemClock,
       settings: defaultSettings,
       titres: defaultTitres,

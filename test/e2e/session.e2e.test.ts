@@ -1,0 +1,240 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionDeclarations } from '../../functions/index.js';
+import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
+
+/*
+ * The whole offline stack in headless Chromium: a session manager goes from the yearly programme to
+ * the transmitted PV using only the pages, a UD agent validates it, the results turn official and
+ * the mails are in the SES emulator's store. axe-core checks every page; screenshots of the main
+ * pages go to reports/screenshots/.
+ */
+
+let runtime: OfflineRuntime;
+let browser: Browser;
+let dataDir: string;
+const shots = join(process.cwd(), 'reports', 'screenshots');
+const axeFindings: string[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tp-web-e2e-'));
+  await mkdir(shots, { recursive: true });
+  runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-01-10T08:00:00Z'), log: () => undefined });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const url = (path: string) => `${runtime.urls.app}${path}`;
+
+/** axe-core on the page as it stands: no serious or critical violation. */
+const audit = async (page: Page, name: string, screenshot = false) => {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  axeFindings.push(...bad.map((violation) => `${name}: ${violation.id} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`));
+  if (screenshot) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+};
+
+const signIn = async (handle: string): Promise<{ context: BrowserContext; page: Page }> => {
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  await page.goto(url('/'));
+  await expect.poll(() => page.url()).toContain('/connexion');
+  await audit(page, `connexion-${handle}`);
+  await page.check(`input[name="utilisateur"][value="${handle}"]`);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/connexion')), page.click('button[type="submit"]')]);
+  return { context, page };
+};
+
+/** Views follow the events through the change feed: deliver, then reload until the page shows it. */
+const reloadUntil = async (page: Page, text: string | RegExp, path?: string) => {
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    await runtime.drain();
+    if (path) await page.goto(url(path));
+    else await page.reload();
+    const body = await page.content();
+    if (typeof text === 'string' ? body.includes(text) : text.test(body)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Page ${page.url()} never showed ${String(text)}:\n${(await page.textContent('main')) ?? ''}`);
+};
+
+const submit = async (page: Page, selector = 'main form button[type="submit"]') => {
+  await Promise.all([page.waitForLoadState('load'), page.locator(selector).first().click()]);
+  await page.waitForLoadState('load');
+};
+
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+
+describe('a session from the programme to the official results, in the browser', () => {
+  it('the centre and the UD do every step with the pages alone', async () => {
+    // --- The UD habilitates two jurors.
+    const ud = await signIn('ud');
+    await ud.page.goto(url('/ud/jures'));
+    await audit(ud.page, 'ud-jures', false);
+    for (const [lastName, firstName] of [
+      ['Dupont', 'Claire'],
+      ['Moreau', 'Louis'],
+    ]) {
+      await ud.page.goto(url('/ud/jures'));
+      await ud.page.fill('#f-lastName', lastName ?? '');
+      await ud.page.fill('#f-firstName', firstName ?? '');
+      await ud.page.fill('#f-email', `${firstName?.toLowerCase()}.${lastName?.toLowerCase()}@jury.example`);
+      await ud.page.selectOption('#f-titreCode', 'RNCP37674');
+      await ud.page.fill('#f-validFrom', '2026-01-01');
+      await ud.page.fill('#f-validUntil', '2028-06-30');
+      await ud.page.fill('#f-professionalisationDate', '2025-11-15');
+      await submit(ud.page, 'form[action="/ud/jures"] button[type="submit"]');
+      expect(ud.page.url()).toContain('ok=habilitation');
+    }
+    await reloadUntil(ud.page, 'Louis MOREAU', '/ud/jures');
+    await audit(ud.page, 'ud-habilitations', true);
+
+    // --- The centre: dashboard, programme.
+    const centre = await signIn('centre');
+    expect(centre.page.url()).toContain('/centre');
+    await audit(centre.page, 'centre-tableau-de-bord-vide');
+    await centre.page.click('text=Saisir ou modifier la programmation 2027');
+    await audit(centre.page, 'centre-programmation', true);
+    await centre.page.selectOption('#f-sessions-0-titreCode', 'RNCP37674');
+    await centre.page.fill('#f-sessions-0-expectedStart', '2027-06-07');
+    await centre.page.fill('#f-sessions-0-expectedEnd', '2027-06-09');
+    await centre.page.fill('#f-sessions-0-expectedCandidates', '2');
+    await submit(centre.page);
+    expect(centre.page.url()).toContain('ok=programme');
+
+    // --- Session creation: first with a mistake, kept and linked, then corrected.
+    await centre.page.goto(url('/centre/sessions/nouvelle'));
+    await centre.page.fill('#f-ceresReference', 'CERES-2027-0042');
+    await centre.page.selectOption('#f-titreCode', 'RNCP37674');
+    await centre.page.fill('#f-startDate', '2027-06-07');
+    await centre.page.fill('#f-endDate', '2027-06-09');
+    await centre.page.fill('#f-site', 'Lyon 7e <plateau numérique>');
+    await centre.page.fill('#f-candidates-0-lastName', 'Martin');
+    await centre.page.fill('#f-candidates-0-firstName', 'Léa');
+    await centre.page.fill('#f-candidates-1-lastName', 'Petit');
+    await centre.page.fill('#f-candidates-1-firstName', 'Hugo');
+    await centre.page.fill('#f-candidates-1-birthDate', '1988-07-21');
+    await submit(centre.page);
+    await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Ce champ est obligatoire.');
+    expect(await centre.page.inputValue('#f-candidates-0-lastName')).toBe('Martin');
+    await audit(centre.page, 'centre-creation-erreurs', true);
+    await centre.page.click('.error-summary a');
+    expect(await centre.page.evaluate(() => document.activeElement?.id)).toBe('f-candidates-0-birthDate');
+    await centre.page.fill('#f-candidates-0-birthDate', '1990-03-12');
+    await submit(centre.page);
+    expect(centre.page.url()).toMatch(/\/centre\/sessions\/ses_[0-9A-Z]+\?ok=session/);
+    const sessionPath = new URL(centre.page.url()).pathname;
+    const sessionId = sessionPath.split('/').pop() ?? '';
+    await reloadUntil(centre.page, 'CERES-2027-0042', sessionPath);
+    expect(await centre.page.textContent('main')).toContain('Lyon 7e <plateau numérique>');
+
+    // --- Jury: only the eligible jurors are offered; two are designated.
+    for (const _member of [1, 2]) {
+      await centre.page.goto(url(`${sessionPath}/jury`));
+      await centre.page.locator('input[name="jurorId"]').first().check();
+      await submit(centre.page);
+      await reloadUntil(centre.page, /Claire DUPONT|Louis MOREAU/, sessionPath);
+    }
+    await reloadUntil(centre.page, /Jury désigné \(2 membres/, sessionPath);
+    await centre.page.goto(url(`${sessionPath}/jury`));
+    await audit(centre.page, 'centre-jury', true);
+
+    // --- Accommodation, and the jury informed.
+    await centre.page.goto(url(`${sessionPath}/amenagements`));
+    await centre.page.selectOption('#f-candidateId', { index: 1 });
+    await centre.page.fill('#f-adaptation', 'Tiers-temps');
+    await submit(centre.page);
+    await reloadUntil(centre.page, 'J’ai informé le jury', `${sessionPath}/amenagements`);
+    await audit(centre.page, 'centre-amenagements');
+    await submit(centre.page, 'form[action$="/amenagements/information"] button');
+
+    // --- Convocations of the jury and of the candidates.
+    for (const audience of ['jurors', 'candidates']) {
+      await centre.page.goto(url(`${sessionPath}/convocations`));
+      await submit(centre.page, `form:has(input[name="audience"][value="${audience}"]) button`);
+    }
+    await reloadUntil(centre.page, /Envoyées[\s\S]*Envoyées/, `${sessionPath}/convocations`);
+    await audit(centre.page, 'centre-convocations');
+
+    // --- Day one: plateau technique, then the seal check with the draw.
+    await runtime.moveClockTo(new Date('2027-06-07T05:30:00Z'));
+    await centre.page.goto(url(`${sessionPath}/plateau`));
+    for (const box of await centre.page.locator('input[name="jurorIds"]').all()) await box.check();
+    await centre.page.check('input[name="compliant"]');
+    await audit(centre.page, 'centre-plateau');
+    await submit(centre.page);
+    await reloadUntil(centre.page, /badge ok">Fait<\/span>[\s\S]*Vérification du plateau/, sessionPath);
+    await centre.page.goto(url(`${sessionPath}/plis`));
+    await centre.page.check('input[name="sealsIntact"]');
+    await audit(centre.page, 'centre-plis');
+    await submit(centre.page);
+    await expect.poll(() => centre.page.textContent('.notice')).toMatch(/Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/);
+    await centre.page.screenshot({ path: join(shots, 'centre-tirage-au-sort.png'), fullPage: true });
+
+    // --- Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.
+    await runtime.moveClockTo(new Date('2027-06-09T15:00:00Z'));
+    await reloadUntil(centre.page, 'Session tenue', sessionPath);
+    await centre.page.goto(url(`${sessionPath}/pv`));
+    await centre.page.selectOption('#f-decisions-0-decision', 'titre-obtenu');
+    await centre.page.selectOption('#f-decisions-1-decision', 'reussite-partielle');
+    await centre.page.check('input[name="decisions.1.ccpObtained"][value="RNCP37674BC01"]');
+    await centre.page.setInputFiles('#pv-file', { name: 'pv-signe.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await audit(centre.page, 'centre-pv', true);
+    await Promise.all([centre.page.waitForURL(/ok=pv/, { timeout: 20_000 }), centre.page.click('#pv-form button[type="submit"]')]);
+    await reloadUntil(centre.page, 'Résultats provisoires', sessionPath);
+    // The intake (S3 notification) checks the file and records it.
+    await reloadUntil(centre.page, /Résultats saisis dans CERES/, sessionPath);
+
+    await centre.page.goto(url(`${sessionPath}/ceres`));
+    await submit(centre.page);
+    expect(centre.page.url()).toContain('ok=ceres');
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await runtime.drain();
+      await centre.page.goto(url(`${sessionPath}/transmission`));
+      await submit(centre.page);
+      if (centre.page.url().includes('ok=transmission')) break;
+    }
+    expect(centre.page.url()).toContain('ok=transmission');
+    await reloadUntil(centre.page, 'PV transmis à l’UD', sessionPath);
+    await audit(centre.page, 'centre-session-resultats-provisoires', true);
+
+    // --- The UD validates; the results turn official.
+    await runtime.moveClockTo(new Date('2027-06-14T08:00:00Z'));
+    await reloadUntil(ud.page, `/ud/sessions/${sessionId}`, '/ud');
+    await audit(ud.page, 'ud-pv-a-instruire', true);
+    await ud.page.click(`a[href="/ud/sessions/${sessionId}"]`);
+    await audit(ud.page, 'ud-instruction', true);
+    await submit(ud.page, `form[action="/ud/sessions/${sessionId}/validation"] button`);
+    expect(ud.page.url()).toContain('ok=validation');
+    await reloadUntil(centre.page, 'Résultats officiels', sessionPath);
+    expect(await centre.page.textContent('main')).toContain('Titre obtenu');
+    await audit(centre.page, 'centre-session-resultats-officiels', true);
+    await centre.page.goto(url('/centre'));
+    await audit(centre.page, 'centre-tableau-de-bord', true);
+    await ud.page.goto(url('/ud/retards'));
+    await audit(ud.page, 'ud-retards');
+
+    // --- The mails of each step are in the SES emulator's store.
+    await runtime.drain();
+    const store = (await (await fetch(`${runtime.urls.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
+    const subjects = store.emails.map((mail) => `${mail.subject} -> ${mail.destination.to.join(',')}`);
+    expect(subjects.length, subjects.join('\n')).toBeGreaterThan(0);
+    console.log(`mails in the SES store:\n${subjects.join('\n')}`);
+
+    expect(axeFindings).toEqual([]);
+    await ud.context.close();
+    await centre.context.close();
+  }, 240_000);
+});
