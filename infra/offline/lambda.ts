@@ -38,7 +38,11 @@ const contextFor = (declaration: FunctionDeclaration, deadline: number): Context
 });
 
 /** Imports the handler module of a declaration (its `handler` export, as the CDK app wires it). */
-export const loadFunction = async (declaration: FunctionDeclaration, rootDir: string): Promise<LoadedFunction> => {
+export const loadFunction = async (
+  declaration: FunctionDeclaration,
+  rootDir: string,
+  onInvoke?: (functionName: string, event: unknown) => void,
+): Promise<LoadedFunction> => {
   const url = pathToFileURL(resolve(rootDir, declaration.entry)).href;
   const module = (await import(url)) as { handler?: unknown };
   const handler = module.handler;
@@ -47,6 +51,7 @@ export const loadFunction = async (declaration: FunctionDeclaration, rootDir: st
   return {
     declaration,
     invoke: async (event) => {
+      onInvoke?.(declaration.name, event);
       const deadline = Date.now() + timeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

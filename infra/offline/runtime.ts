@@ -21,6 +21,7 @@ import { loadFunction, type LoadedFunction } from './lambda.js';
 import { createLocalPages } from './localPages.js';
 import { assertPortFree } from './ports.js';
 import { compileRoute, RouteTable } from './routes.js';
+import { LocalQueues } from './queue.js';
 import { S3Notifier } from './s3Events.js';
 import { Scheduler, type FiredSchedule } from './scheduler.js';
 
@@ -64,6 +65,8 @@ export interface OfflineRuntimeOptions {
   /** How often schedules are checked against the clock (ms). */
   readonly schedulerTickMs?: number;
   readonly log?: (line: string) => void;
+  /** Observes every invocation (tests: proves a declared function is reachable). */
+  readonly onInvoke?: (functionName: string, event: unknown) => void;
 }
 
 export interface OfflineRuntime {
@@ -190,6 +193,11 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.S3_ENDPOINT]: s3.endpoint,
       [ENV.SES_ENDPOINT]: ses.endpoint,
+      // SQS calls come to the app's port (recognised by their X-Amz-Target header).
+      [ENV.SQS_ENDPOINT]: `http://127.0.0.1:${appPort}`,
+      ...(options.declarations.some((d) => d.trigger.kind === 'queue' && d.trigger.queue === 'mailRetry')
+        ? { [ENV.MAIL_DLQ_URL]: `http://127.0.0.1:${appPort}/000000000000/local-mail-retry` }
+        : {}),
       [AUTH_ENV.ISSUER]: idp.issuer,
       [AUTH_ENV.AUDIENCE]: idp.audience,
       [AUTH_ENV.JWKS_URL]: `http://127.0.0.1:${appPort}${JWKS_PATH}`,
@@ -198,7 +206,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     Object.assign(process.env, environment);
 
     const loaded: LoadedFunction[] = [];
-    for (const declaration of options.declarations) loaded.push(await loadFunction(declaration, rootDir));
+    for (const declaration of options.declarations) loaded.push(await loadFunction(declaration, rootDir, options.onInvoke));
 
     // Commits are only written by functions: after each invocation the feed looks at once.
     const nudge = () => feed.nudge();
@@ -219,9 +227,22 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     });
     const s3Notifier = new S3Notifier({ functions: loaded.filter((fn) => fn.declaration.trigger.kind === 's3'), stateDir, retries: 2, log, afterInvoke: nudge });
     s3.server.on('event', (event: S3Event) => s3Notifier.receive(event));
-        const drain = async () => {
-      await s3Notifier.settle();
-      await feed.drain();
+        const queues = new LocalQueues({
+      functions: loaded,
+      stateDir,
+      appUrl: `http://127.0.0.1:${appPort}`,
+      pollMs: options.feedPollMs ?? 1_000,
+      visibilityMs: options.feedPollMs ?? 30_000,
+      maxReceiveCount: 5,
+      log,
+      afterInvoke: nudge,
+    });
+    const drain = async () => {
+      for (let round = 0; round < 20; round += 1) {
+        await s3Notifier.settle();
+        await feed.drain();
+        if ((await queues.deliver()) === 0) return;
+      }
     };
     const scheduler = new Scheduler({
       functions: loaded.filter((fn) => fn.declaration.trigger.kind === 'schedule'),
@@ -246,13 +267,16 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       clock: { now: () => systemClock.now(), moveTo: moveClockTo },
     });
     serve.ready = async (request, response) => {
+      if (LocalQueues.isSqsCall(request)) return queues.handle(request, response);
       if (await localPages(request, response)) return;
       await handleApiRequest(request, response, { routes, verify, afterInvoke: nudge, log });
     };
 
+    await queues.start();
     await feed.start();
     stops.push(() => feed.stop());
     let crashing = false;
+    stops.push(() => queues.stop(!crashing));
     // A crash waits for nothing: what is in flight is simply lost, and delivered again after a restart.
     stops.push(() => (crashing ? Promise.resolve() : s3Notifier.stop()));
     await scheduler.start(options.now !== undefined);
