@@ -49,8 +49,8 @@ export class DynamoDeadlineIndex {
   /**
    * Makes the index hold exactly the mails due for these open deadlines of one aggregate. A mail
    * already sent for the same deadline, phase and day stays sent; a moved due date replans it; a
-   * closed deadline's items are deleted. `today` moves a mail day already past to today, so a
-   * deadline planned late still reminds (or alerts) at the next run.
+   * closed deadline's items are deleted. A mail day already past (a deadline planned late) moves to
+   * the next run: today's, or tomorrow's when today's run has gone, so it still reminds or alerts.
    */
   async sync(streamId: string, open: readonly Deadline[], today: string): Promise<void> {
     const existing = new Map<string, { mailDay: string; sent: boolean }>();
@@ -79,13 +79,16 @@ export class DynamoDeadlineIndex {
       desired.set(`${deadline.id}#alert`, { phase: 'alert', plannedDay: nextDay(deadline.dueOn), deadline });
     }
 
+    // A mail day the run has already passed (planned late, or today after this morning's run) goes to the next run.
+    const last = await this.lastCompletedDay();
+    const earliest = last && last >= today ? nextDay(today) : today;
     const writes: WriteRequest[] = [];
     for (const sk of existing.keys()) if (!desired.has(sk)) writes.push({ DeleteRequest: { Key: { pk: { S: streamId }, sk: { S: sk } } } });
     for (const [sk, want] of desired) {
       const have = existing.get(sk);
       // Same plan: keep it as it is, sent or not (a sent mail is never planned again).
       if (have && have.mailDay === want.plannedDay) continue;
-      const mailDay = want.plannedDay < today ? today : want.plannedDay;
+      const mailDay = want.plannedDay < earliest ? earliest : want.plannedDay;
       writes.push({
         PutRequest: {
           Item: {

@@ -1,0 +1,130 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
+import { createSesClient } from '../../shared/aws/clients.js';
+import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
+import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import { Directory } from '../../shared/directory/directory.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { Recipients } from '../../shared/mail/recipients.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import type { Clock } from '../../shared/platform/clock.js';
+import { DynamoViews } from '../../shared/views/dynamoViews.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { contacts, sessionCreated } from './fixtures.js';
+import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let store: DynamoEventStore;
+let planner: DeadlinePlanner;
+let run: DeadlineRun;
+let index: DynamoDeadlineIndex;
+let now = new Date('2027-01-10T08:00:00Z');
+const clock: Clock = { now: () => new Date(now) };
+const versions = new Map<string, number>();
+
+/** Appends a commit and hands it to the planner, as the stream would. */
+const commit = async (streamId: string, events: DomainEvent[]) => {
+  const result = await append(store, streamId, versions.get(streamId) ?? 0, events);
+  versions.set(streamId, result.version);
+  await planner.onCommit(result.events);
+};
+
+/** The run at 08:00 in Paris on a day (07:00 UTC in winter). */
+const runOn = async (day: string) => {
+  now = new Date(`${day}T07:00:00Z`);
+  const before = (await ses.emails()).length;
+  const report = await run.run();
+  return { report, mails: (await ses.emails()).slice(before) };
+};
+
+const indexed = async (streamId: string) =>
+  (await dynamo.client.send(new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: streamId } } }))).Items ?? [];
+
+beforeAll(async () => {
+  dynamo = await startDynalite('deadlines');
+  ses = await startSes();
+  store = eventStoreOn(dynamo, clock);
+  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
+  index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
+  planner = new DeadlinePlanner(store, index, views, clock);
+  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+  const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+  run = new DeadlineRun(index, views, new Recipients(new Directory(), contacts()), delivery, clock, 'https://tp.example');
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await dynamo.stop();
+});
+
+describe('deadline planner and daily run', () => {
+  it('given a programme planned but not submitted, when 24 January comes, then the centre is reminded; on 1 February the UD and the region are alerted', async () => {
+    await commit('programme-ctr_lyon-1-2027', [
+      { type: 'SessionPlanned', data: { plannedSessionId: 'pln_x', centreId: 'ctr_lyon-1', year: 2027, titreCode: 'RNCP37274', expectedStart: '2027-03-15', expectedEnd: '2027-03-16', expectedCandidates: 8 } },
+    ]);
+
+    const reminder = await runOn('2027-01-24');
+    expect(reminder.mails.map((m) => [m.destination.to[0], m.subject])).toEqual([
+      ['responsable@afpa-lyon.example', 'Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier)'],
+    ]);
+
+    const alert = await runOn('2027-02-01');
+    expect(alert.report.days).toEqual(['2027-01-25', '2027-01-26', '2027-01-27', '2027-01-28', '2027-01-29', '2027-01-30', '2027-01-31', '2027-02-01']);
+    expect(alert.mails.map((m) => m.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'ddets-titres-professionnels@rhone.gouv.fr']);
+    expect(alert.mails.every((m) => m.subject.startsWith('Échéance dépassée'))).toBe(true);
+  });
+
+  it('given a session with jurors to convoke, when the reminder day comes, then the centre is reminded; once convoked, the alert never goes out', async () => {
+    now = new Date('2027-02-02T08:00:00Z');
+    await commit('programme-ctr_lyon-1-2027', [
+      { type: 'ProgrammeSubmitted', data: { centreId: 'ctr_lyon-1', year: 2027, revision: 1, plannedSessionIds: ['pln_x'], withdrawnPlannedSessionIds: [], submittedOn: '2027-02-02', deadline: '2027-01-31', onTime: false } },
+    ]);
+    const creation = (items: Awaited<ReturnType<typeof indexed>>) => items.map((i) => i.sk?.S ?? '').filter((sk) => sk.includes('session-creation'));
+    // Due 15 December 2026, already past: no reminder, only the alert.
+    expect(creation(await indexed('programme-ctr_lyon-1-2027'))).toEqual(['programme-ctr_lyon-1-2027/session-creation/pln_x#alert']);
+
+    await commit('session-ses_x', [sessionCreated('ses_x', { late: false, plannedSessionId: 'pln_x' })]);
+    // The creation of the planned session closes its creation deadline in the programme.
+    expect(creation(await indexed('programme-ctr_lyon-1-2027'))).toEqual([]);
+
+    const reminder = await runOn('2027-02-21');
+    expect(reminder.mails.map((m) => m.subject)).toContain('Rappel d’échéance : Convocation des membres du jury');
+
+    now = new Date('2027-02-22T10:00:00Z');
+    await commit('session-ses_x', [
+      { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } },
+      { type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', tiedCandidateIds: [] } },
+    ]);
+    await commit('session-ses_x', [{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-22', dueOn: '2027-02-28', late: false } }]);
+    expect((await indexed('session-ses_x')).map((i) => i.sk?.S).filter((sk) => sk?.includes('juror-convocations'))).toEqual([]);
+
+    const afterDue = await runOn('2027-03-01');
+    expect(afterDue.mails.map((m) => m.subject).filter((s) => s.includes('Convocation des membres du jury'))).toEqual([]);
+  });
+
+  it('given a cancelled session, when planned again, then none of its deadlines stays in the index', async () => {
+    now = new Date('2027-03-02T08:00:00Z');
+    expect((await indexed('session-ses_x')).length).toBeGreaterThan(0);
+
+    await commit('session-ses_x', [{ type: 'SessionCancelled', data: { cancelledOn: '2027-03-02', reason: 'Salle indisponible' } }]);
+
+    expect(await indexed('session-ses_x')).toEqual([]);
+    const later = await runOn('2027-03-25');
+    expect(later.mails).toEqual([]);
+  });
+
+  it('given a deadline already overdue when planned, when the next run goes, then it alerts that day (missed, not lost)', async () => {
+    now = new Date('2027-03-25T10:00:00Z');
+    await commit('session-ses_y', [sessionCreated('ses_y', { late: true, startDate: '2027-03-10' })]);
+
+    const next = await runOn('2027-03-26');
+    const subjects = next.mails.map((m) => m.subject);
+    expect(subjects).toContain('Échéance dépassée : Transmission du procès-verbal signé à l’unité départementale');
+    // Its reminder day had passed with the due date: only the alert.
+    expect(subjects.filter((s) => s.startsWith('Rappel'))).toEqual([]);
+  });
+});
