@@ -26,14 +26,71 @@ const roleLabels: Readonly<Record<Role, string>> = {
   system: 'Système',
 };
 
+/** French names of the data fields shown in the details; others keep their name. */
+const fieldLabels: Readonly<Record<string, string>> = {
+  sessionId: 'Session',
+  centreId: 'Centre',
+  department: 'Département',
+  region: 'Région',
+  candidateId: 'Candidat',
+  candidateIds: 'Candidats',
+  jurorId: 'Membre du jury',
+  jurorIds: 'Membres du jury',
+  habilitationId: 'Habilitation',
+  accommodationId: 'Aménagement',
+  accommodationIds: 'Aménagements',
+  tiedCandidateIds: 'Candidats liés',
+  ceresReference: 'Référence CERES',
+  titreCode: 'Titre',
+  startDate: 'Début',
+  endDate: 'Fin',
+  site: 'Lieu',
+  createdOn: 'Créée le',
+  creationDeadline: 'Date limite de création',
+  late: 'En retard',
+  reason: 'Motif',
+  facts: 'Faits',
+  revision: 'Révision',
+  pvRevision: 'Révision du PV',
+  objectKey: 'Fichier',
+  versionId: 'Version',
+  sha256: 'Empreinte SHA-256',
+  sizeBytes: 'Taille (octets)',
+  validatedOn: 'Validé le',
+  rejectedOn: 'Rejeté le',
+  transmittedOn: 'Transmis le',
+  recordedOn: 'Enregistré le',
+  signedOn: 'Signé le',
+  sentOn: 'Envoyé le',
+  dueOn: 'Échéance',
+  checkedOn: 'Vérifié le',
+  reportedOn: 'Signalé le',
+  reportedBy: 'Signalé par',
+  cancelledOn: 'Annulée le',
+  audience: 'Destinataires',
+  recipientIds: 'Destinataires',
+  compliant: 'Conforme',
+  sealsIntact: 'Plis intacts',
+  sanction: 'Sanction',
+  decisions: 'Décisions',
+  signatoryIds: 'Signataires',
+  documentSha256: 'Empreinte du document',
+};
+
+const shownValue = (value: string | number | boolean): string => {
+  if (typeof value === 'boolean') return value ? 'oui' : 'non';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}`;
+  return String(value);
+};
+
 /** Scalar details of an event (ids, dates, flags), lists shown by their size: a glance, not a dump. */
 const details = (event: StoredEvent, reader: Role): Html => {
   const data = visibleData(event, reader) as Record<string, unknown>;
   const rows = Object.entries(data).flatMap(([name, value]) => {
-    if (Array.isArray(value)) return [html`<li><span class="key">${name}</span> : ${value.length} élément${value.length > 1 ? 's' : ''}</li>`];
-    if (value === null || typeof value === 'object') return [];
-    const shown = typeof value === 'boolean' ? (value ? 'oui' : 'non') : String(value);
-    return [html`<li><span class="key">${name}</span> : ${shown}</li>`];
+    const label = fieldLabels[name] ?? name;
+    if (Array.isArray(value)) return [html`<li>${label} : ${value.length} élément${value.length > 1 ? 's' : ''}</li>`];
+    if (value === null || typeof value === 'object' || value === undefined) return [];
+    return [html`<li>${label} : ${shownValue(value as string | number | boolean)}</li>`];
   });
   return rows.length === 0 ? html`` : html`<ul class="details">${rows}</ul>`;
 };
