@@ -9,6 +9,8 @@ import { TpSessionsStack } from './stack.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+export const SKIP_BUNDLING_ENV = 'TP_SKIP_BUNDLING';
+
 export interface BuildAppOptions {
   /** Passed to `new App()`; the CLI fills it from `--context` and cdk.json. */
   readonly appProps?: ConstructorParameters<typeof App>[0];
@@ -21,7 +23,10 @@ export interface BuildAppOptions {
  * `cdk.out/policy-validation-report.json`).
  */
 export const buildApp = (options: BuildAppOptions = {}) => {
-  const app = new App(options.appProps);
+  // TP_SKIP_BUNDLING=1: template-only synth (assets are placeholders), for tests that check the
+  // template of every function without paying for esbuild on each; never for a deploy.
+  const skipBundling = process.env[SKIP_BUNDLING_ENV] === '1';
+  const app = new App({ ...options.appProps, ...(skipBundling ? { postCliContext: { 'aws:cdk:bundling-stacks': [] } } : {}) });
   const settings = settingsFromContext((key) => app.node.tryGetContext(key));
   const stack = new TpSessionsStack(app, `TpSessions-${settings.stage}`, {
     settings,

@@ -31,7 +31,7 @@ import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, Emai
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { FunctionDeclaration, HttpRoute } from '../shared/platform/declarations.js';
 import { ENV } from '../shared/platform/env.js';
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
@@ -78,8 +78,10 @@ export class TpSessionsStack extends Stack {
   readonly alarmTopic: Topic;
   readonly mailRetryQueue: Queue;
   readonly functions: ReadonlyMap<string, ProjectFunction>;
+  /** Parent of the functions, so a function's name never collides with another construct's id. */
+  private readonly functionsScope: Construct;
   /** Every dead-letter queue, each watched by an alarm. */
-  private readonly deadLetterQueues: { readonly id: string; readonly queue: Queue }[] = [];
+  private readonly deadLetterQueues: { readonly scope: Construct; readonly id: string; readonly queue: Queue }[] = [];
 
   constructor(scope: Construct, id: string, props: TpSessionsStackProps) {
     super(scope, id, props);
@@ -105,6 +107,7 @@ export class TpSessionsStack extends Stack {
     const mail = this.buildMail();
     this.mailRetryQueue = mail.retryQueue;
 
+    this.functionsScope = new Construct(this, 'Functions');
     const built = new Map<string, ProjectFunction>();
     for (const declaration of props.declarations) {
       if (built.has(declaration.name)) throw new Error(`Function "${declaration.name}" is declared twice`);
@@ -115,8 +118,8 @@ export class TpSessionsStack extends Stack {
     this.wirePvUploads();
     this.wireMailFeedback(mail.configurationSetName);
 
-    for (const { id: dlqId, queue } of this.deadLetterQueues) {
-      this.alarm(`${dlqId}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), `Messages waiting in ${queue.node.path}`);
+    for (const { scope, id: dlqId, queue } of this.deadLetterQueues) {
+      this.alarm(scope, `${dlqId}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), `Messages waiting in ${queue.node.path}`);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
@@ -129,19 +132,19 @@ export class TpSessionsStack extends Stack {
     return resourceName(this.settings, suffix);
   }
 
-  private deadLetterQueue(id: string, queueName: string): Queue {
-    const queue = secureQueue(this, id, { queueName: this.name(queueName), removalPolicy: this.settings.removalPolicy });
+  private deadLetterQueue(scope: Construct, id: string, queueName: string): Queue {
+    const queue = secureQueue(scope, id, { queueName: this.name(queueName), removalPolicy: this.settings.removalPolicy });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: `${id}: ${queueName} is itself a dead-letter queue (the last stop of failed deliveries); a queue behind it would never be read.`,
+      reason: `${scope === this ? id : `${scope.node.id}/${id}`}: ${queueName} is itself a dead-letter queue (the last stop of failed deliveries); a queue behind it would never be read.`,
     });
-    this.deadLetterQueues.push({ id, queue });
+    this.deadLetterQueues.push({ scope, id, queue });
     return queue;
   }
 
-  private alarm(id: string, metric: IMetric, description: string): Alarm {
-    const alarm = new Alarm(this, `${id}Alarm`, {
-      alarmName: this.name(id),
+  private alarm(scope: Construct, id: string, metric: IMetric, description: string): Alarm {
+    const alarm = new Alarm(scope, `${id}Alarm`, {
+      alarmName: this.name(scope === this ? id : `${scope.node.id}-${id}`),
       alarmDescription: description,
       metric,
       threshold: 0,
@@ -222,7 +225,7 @@ export class TpSessionsStack extends Stack {
     });
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'PvAccessLogs is the access-log bucket of the PV bucket; logging it would need yet another log bucket, and so on.',
+      reason: 'PvAccessLogs: the access-log bucket of the PV bucket; logging it would need yet another log bucket, and so on.',
     });
     const retention =
       this.settings.pvObjectLockMode === 'COMPLIANCE'
@@ -367,7 +370,7 @@ export class TpSessionsStack extends Stack {
       destination: EventDestination.eventBus(defaultBus),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
-    const retryDlq = this.deadLetterQueue('MailRetryDlq', 'mail-retry-dlq');
+    const retryDlq = this.deadLetterQueue(this, 'MailRetryDlq', 'mail-retry-dlq');
     const retryQueue = secureQueue(this, 'MailRetryQueue', {
       queueName: this.name('mail-retry'),
       removalPolicy: settings.removalPolicy,
@@ -384,8 +387,7 @@ export class TpSessionsStack extends Stack {
   }
 
   private buildFunction(declaration: FunctionDeclaration, projectRoot: string, mail: ReturnType<TpSessionsStack['buildMail']>): ProjectFunction {
-    const id = `${declaration.name[0]?.toUpperCase()}${declaration.name.slice(1)}`;
-    const fn = new ProjectFunction(this, id, {
+    const fn = new ProjectFunction(this.functionsScope, declaration.name, {
       declaration,
       functionName: this.name(declaration.name),
       projectRoot,
@@ -416,7 +418,7 @@ export class TpSessionsStack extends Stack {
       case 'http':
         break; // wired once all functions exist, to detect two functions claiming one route
       case 'stream': {
-        const dlq = this.deadLetterQueue(`${id}StreamDlq`, `${declaration.name}-stream-dlq`);
+        const dlq = this.deadLetterQueue(fn, 'StreamDlq', `${declaration.name}-stream-dlq`);
         fn.function.addEventSource(
           new DynamoEventSource(this.tables.events, {
             startingPosition: StartingPosition.TRIM_HORIZON,
@@ -437,16 +439,16 @@ export class TpSessionsStack extends Stack {
         break;
       }
       case 'schedule': {
-        const dlq = this.deadLetterQueue(`${id}ScheduleDlq`, `${declaration.name}-schedule-dlq`);
-        this.asyncFailuresTo(fn, id, declaration.name);
+        const dlq = this.deadLetterQueue(fn, 'ScheduleDlq', `${declaration.name}-schedule-dlq`);
+        this.asyncFailuresTo(fn, declaration.name);
         // L1 rather than the Scheduler L2 target, whose role may invoke every version (`fn:*`).
-        const role = new Role(this, `${id}SchedulerRole`, {
+        const role = new Role(fn, 'SchedulerRole', {
           assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
           description: `Lets EventBridge Scheduler run ${declaration.name} and park failed runs.`,
         });
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }));
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
-        new CfnSchedule(this, `${id}Schedule`, {
+        new CfnSchedule(fn, 'Schedule', {
           name: this.name(declaration.name),
           description: `Runs ${declaration.name}: ${trigger.cron} (${trigger.timezone}).`,
           scheduleExpression: trigger.cron,
@@ -463,20 +465,20 @@ export class TpSessionsStack extends Stack {
         break;
       }
       case 's3':
-        this.asyncFailuresTo(fn, id, declaration.name);
+        this.asyncFailuresTo(fn, declaration.name);
         break; // wired on the bucket once all functions exist
       case 'queue':
         fn.function.addEventSource(new SqsEventSource(mail.retryQueue, { batchSize: 10, reportBatchItemFailures: true }));
         break;
     }
-    this.alarm(`${id}Errors`, fn.function.metricErrors({ period: Duration.minutes(5) }), `Errors of ${declaration.name}`);
-    this.alarm(`${id}Throttles`, fn.function.metricThrottles({ period: Duration.minutes(5) }), `Throttles of ${declaration.name}`);
+    this.alarm(fn, 'Errors', fn.function.metricErrors({ period: Duration.minutes(5) }), `Errors of ${declaration.name}`);
+    this.alarm(fn, 'Throttles', fn.function.metricThrottles({ period: Duration.minutes(5) }), `Throttles of ${declaration.name}`);
     return fn;
   }
 
   /** Asynchronous invocations (S3, Scheduler, EventBridge) that still fail after retries land in a DLQ. */
-  private asyncFailuresTo(fn: ProjectFunction, id: string, name: string): void {
-    const dlq = this.deadLetterQueue(`${id}AsyncDlq`, `${name}-async-dlq`);
+  private asyncFailuresTo(fn: ProjectFunction, name: string): void {
+    const dlq = this.deadLetterQueue(fn, 'AsyncDlq', `${name}-async-dlq`);
     fn.function.configureAsyncInvoke({ onFailure: new SqsDestination(dlq), retryAttempts: 2, maxEventAge: Duration.hours(6) });
   }
 
@@ -517,9 +519,9 @@ export class TpSessionsStack extends Stack {
     const configurations: CfnBucket.LambdaConfigurationProperty[] = [];
     const bucketArn = `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}`;
     for (const fn of this.functions.values()) {
-      const { trigger, name } = fn.declaration;
+      const { trigger } = fn.declaration;
       if (trigger.kind !== 's3') continue;
-      const permission = new CfnPermission(this, `${name}PvUploadPermission`, {
+      const permission = new CfnPermission(fn, 'PvUploadPermission', {
         action: 'lambda:InvokeFunction',
         functionName: fn.function.functionArn,
         principal: 's3.amazonaws.com',
@@ -552,7 +554,7 @@ export class TpSessionsStack extends Stack {
         detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
       },
     });
-    const dlq = this.deadLetterQueue('MailFeedbackRuleDlq', 'mail-feedback-dlq');
+    const dlq = this.deadLetterQueue(this, 'MailFeedbackRuleDlq', 'mail-feedback-dlq');
     rule.addTarget(new LambdaTarget(fn.function, { deadLetterQueue: dlq, retryAttempts: 8, maxEventAge: Duration.hours(24) }));
   }
 }

@@ -277,3 +277,68 @@ describe('alarms', () => {
     prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'exploitation@example.org' });
   });
 });
+
+describe('cdk-nag AwsSolutions and least privilege', () => {
+  it('leaves no unacknowledged error or warning from any validation plugin (synth would throw on a cdk-nag error)', () => {
+    for (const [, s] of stages()) {
+      const findings = s.report.flatMap((plugin) => plugin.violations.map((v) => `${plugin.pluginName}: ${v.ruleName} (${v.severity})`));
+      expect(findings).toEqual([]);
+    }
+  });
+
+  it('acknowledges each cdk-nag rule on one named resource, with a specific reason that names it', () => {
+    const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const acknowledgments = dev.stack.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .filter(([id]) => id.includes('AwsSolutions'))
+        .map(([id, reason]) => ({ id, reason, path: construct.node.path, isStack: construct === dev.stack })),
+    );
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    for (const ack of acknowledgments) {
+      expect(ack.isStack, `${ack.id} must not be acknowledged for the whole stack`).toBe(false);
+      expect(ack.reason.length, ack.id).toBeGreaterThan(60);
+      const named = ack.reason.split(':')[0] ?? '';
+      expect(normalize(ack.path).includes(normalize(named)) && named.length > 2, `${ack.path}: "${ack.reason}"`).toBe(true);
+    }
+  });
+
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  const identityStatements = (template: CfnTemplate): { owner: string; statement: Statement }[] => [
+    ...resourcesOfType(template, 'AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({ owner: id, statement })),
+    ),
+    ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+      ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement.map((statement) => ({ owner: id, statement }))),
+    ),
+  ];
+  const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+  /** Actions that have no resource-level permissions: AWS itself requires `"Resource": "*"`. */
+  const forcedStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+
+  it('grants no identity policy statement a wildcard action', () => {
+    for (const [, s] of stages()) {
+      const statements = identityStatements(json(s));
+      expect(statements.length).toBeGreaterThan(10);
+      for (const { owner, statement } of statements) for (const action of list(statement.Action)) expect(action, owner).not.toContain('*');
+    }
+  });
+
+  it('uses a wildcard resource only where AWS forces it, or for the PV objects whose keys are chosen at run time', () => {
+    for (const [stage, s] of stages()) {
+      const managedPolicies = resourcesOfType(json(s), 'AWS::IAM::Role').flatMap(([, role]) => (role.Properties?.ManagedPolicyArns ?? []) as unknown[]);
+      expect(managedPolicies).toEqual([]);
+      for (const { owner, statement } of identityStatements(json(s))) {
+        for (const resource of list(statement.Resource)) {
+          const text = JSON.stringify(resource);
+          if (resource === '*') {
+            for (const action of list(statement.Action)) expect(forcedStar.has(action), `${owner}: ${action} on *`).toBe(true);
+          } else if (text.includes('*')) {
+            expect(text, owner).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/\\*"\\]\\]\\}$`));
+          }
+        }
+      }
+    }
+  });
+});

@@ -31,15 +31,21 @@ export const synthesize = (options: {
   readonly declarations?: readonly FunctionDeclaration[];
   readonly bundle?: boolean;
   readonly context?: Record<string, string>;
+  /** Lets a test add a construct to the stack before synthesis. */
+  readonly beforeSynth?: (stack: TpSessionsStack) => void;
 }): Synthesized => {
   const outdir = mkdtempSync(path.join(tmpdir(), `tp-synth-${options.stage}-`));
   const { app, stack } = buildApp({
     appProps: {
       outdir,
+      // CDK's own CloudFormation linter costs most of a synth; the spawned `cdk synth` of the real
+      // app (app.int.test.ts) keeps it. cdk-nag runs here as everywhere.
+      builtinCloudFormationValidation: false,
       context: { stage: options.stage, ...options.context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
     },
     ...(options.declarations ? { declarations: options.declarations } : {}),
   });
+  options.beforeSynth?.(stack);
   app.synth();
   const reportFile = path.join(outdir, 'validation-report.json');
   const report = (JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: PluginReport[] }).pluginReports;

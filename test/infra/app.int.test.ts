@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, projectRoot, SKIP_BUNDLING_ENV } from '../../infra/app.js';
+import { functionDeclarations } from '../../functions/index.js';
+import { synthesize, type PluginReport, type Synthesized } from './synth.js';
+import { missingWiring, resourcesOfType, type CfnTemplate } from './template.js';
+
+/**
+ * The real app, synthesized by the real CDK CLI (`cdk synth`, as `npm run synth` does), offline:
+ * no AWS account, no Docker, no network (version check and telemetry off, notices off in
+ * cdk.json). Bundling is skipped (TP_SKIP_BUNDLING=1): it changes only the asset hashes, costs
+ * seconds per function, and is proven by projectFunction.unit.test.ts and `npm run bench:bundles`.
+ * prod is synthesized in-process.
+ */
+let devTemplate: CfnTemplate;
+let devReport: readonly PluginReport[];
+let cliOutput: string;
+let prod: Synthesized;
+
+beforeAll(() => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'tp-cdk-out-'));
+  const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--context', 'stage=dev', '--output', outdir], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, [SKIP_BUNDLING_ENV]: '1', CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+    timeout: 150_000,
+  });
+  cliOutput = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0) throw new Error(`cdk synth failed (${String(result.status)}):\n${cliOutput}`);
+  devTemplate = JSON.parse(readFileSync(path.join(outdir, 'TpSessions-dev.template.json'), 'utf8')) as CfnTemplate;
+  devReport = (JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] }).pluginReports;
+  prod = synthesize({ stage: 'prod', bundle: false });
+}, 240_000);
+
+describe('the real app (infra/app.ts with functions/index.ts)', () => {
+  it('synthesizes with cdk synth, offline, and cdk-nag finds nothing unacknowledged', () => {
+    expect(resourcesOfType(devTemplate, 'AWS::DynamoDB::Table').length).toBeGreaterThan(0);
+    expect(devReport.flatMap((plugin) => plugin.violations.map((v) => `${plugin.pluginName}: ${v.ruleName}`))).toEqual([]);
+    expect(prod.report.flatMap((plugin) => plugin.violations)).toEqual([]);
+  });
+
+  it('builds every declared function with its trigger, in both stages', () => {
+    for (const declaration of functionDeclarations) {
+      expect(missingWiring(devTemplate, declaration, 'dev'), declaration.name).toEqual([]);
+      expect(missingWiring(prod.template.toJSON() as CfnTemplate, declaration, 'prod'), declaration.name).toEqual([]);
+    }
+    expect(resourcesOfType(devTemplate, 'AWS::Lambda::Function')).toHaveLength(functionDeclarations.length);
+  });
+
+  it('retains the data of prod', () => {
+    const stateful = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Cognito::UserPool'];
+    const prodTemplate = prod.template.toJSON() as CfnTemplate;
+    for (const type of stateful) for (const [id, resource] of resourcesOfType(prodTemplate, type)) expect(resource.DeletionPolicy, id).toBe('Retain');
+  });
+
+  it('runs cdk-nag on every synth: an unencrypted, TLS-optional queue added to the stack fails it', () => {
+    expect(() => synthesize({ stage: 'dev', bundle: false, beforeSynth: (stack) => new Queue(stack, 'CarelessQueue') })).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it('refuses a stage other than dev or prod with a message naming the context key', () => {
+    expect(() => buildApp({ appProps: { context: { stage: 'qa' } } })).toThrow(/--context stage must be one of dev, prod/);
+  });
+});
