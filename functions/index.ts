@@ -9,6 +9,7 @@ import { mailRetry } from './mailRetry/function.js';
 import { notifier } from './notifier/function.js';
 import { projector } from './projector/function.js';
 import { pvIntake } from './pvIntake/function.js';
+import { integrityDigest } from './integrityDigest/function.js';
 
 /**
  * Every function of the system. The CDK app and the offline runtime both read this list; a folder
@@ -25,4 +26,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   deadlineRun,
   pvIntake,
   mailRetry,
+  integrityDigest,
 ];

@@ -1,0 +1,15 @@
+import { defineFunction } from '../../shared/platform/declarations.js';
+
+/**
+ * Daily at 03:30 Paris (after midnight UTC in summer and winter alike): writes the digest of the
+ * previous UTC day to `digests/` in the Object-Locked PV bucket.
+ */
+export const integrityDigest = defineFunction({
+  name: 'integrityDigest',
+  entry: 'functions/integrityDigest/handler.ts',
+  description: 'Empreinte journalière du registre des événements : dernière empreinte de chaque flux modifié la veille, déposée sous verrou (Object Lock).',
+  trigger: { kind: 'schedule', cron: 'cron(30 3 * * ? *)', timezone: 'Europe/Paris' },
+  resources: { tables: { events: 'read', history: 'read' }, pvBucket: 'readwrite' },
+  timeoutSeconds: 900,
+  memoryMb: 512,
+});

@@ -1,0 +1,118 @@
+import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { encodeTime } from 'ulid';
+import { eventTypes } from '../../events/index.js';
+import { DIGEST_PREFIX, digestKey } from './digest.js';
+import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
+
+const ulidBound = (instant: Date, fill: '0' | 'Z') => encodeTime(Math.max(0, instant.getTime()), 10) + fill.repeat(16);
+
+/**
+ * Commits read from the `events` table by key, and the streams of a day from the `history`
+ * table's `byType` index: one key query per event type over the day's ULID range (ULIDs sort by
+ * time), projecting only the stream id. No Scan, except for {@link allStreams}, the full audit.
+ */
+export class DynamoCommitSource implements CommitSource {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tables: { readonly events: string; readonly history: string },
+  ) {}
+
+  async streamsChangedBetween(from: Date, to: Date): Promise<readonly string[]> {
+    const streams = new Set<string>();
+    for (const type of eventTypes) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const output = await this.client.send(
+          new QueryCommand({
+            TableName: this.tables.history,
+            IndexName: 'byType',
+            KeyConditionExpression: 'typeKey = :type AND eventId BETWEEN :low AND :high',
+            ExpressionAttributeValues: marshall({ ':type': type, ':low': ulidBound(from, '0'), ':high': ulidBound(to, 'Z') }),
+            ProjectionExpression: 'streamId',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of output.Items ?? []) streams.add(String(unmarshall(item).streamId));
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return [...streams];
+  }
+
+  async commits(streamId: string): Promise<readonly RawCommit[]> {
+    const items: RawCommit[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.events,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': streamId }),
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const raw of output.Items ?? []) items.push(unmarshall(raw));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async *allStreams(): AsyncIterable<string> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      // The full audit reads the table once (first commits only); it runs as a batch command, never on a request path.
+      const output = await this.client.send(
+        new ScanCommand({
+          TableName: this.tables.events,
+          ProjectionExpression: 'pk',
+          FilterExpression: 'sk = :first',
+          ExpressionAttributeValues: marshall({ ':first': 1 }),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of output.Items ?? []) yield String(unmarshall(item).pk);
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
+
+const isMissing = (error: unknown) => error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound');
+
+/** Digests as objects `digests/<day>.json` in the PV bucket (Object Lock by the bucket's default retention in AWS). */
+export class S3DigestArchive implements DigestArchive {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async read(day: string): Promise<string | undefined> {
+    try {
+      const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: digestKey(day) }));
+      return await output.Body?.transformToString('utf-8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async write(day: string, bytes: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: digestKey(day), Body: bytes, ContentType: 'application/json' }));
+  }
+
+  async days(): Promise<readonly string[]> {
+    const days: string[] = [];
+    let token: string | undefined;
+    do {
+      const output = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: DIGEST_PREFIX, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const object of output.Contents ?? []) {
+        const match = /^digests\/(\d{4}-\d{2}-\d{2})\.json$/.exec(object.Key ?? '');
+        if (match?.[1]) days.push(match[1]);
+      }
+      token = output.IsTruncated ? output.NextContinuationToken : undefined;
+    } while (token);
+    return days.sort();
+  }
+}
