@@ -48,6 +48,11 @@ export class PvIntake {
     const { events } = await this.store.readStream(streamId);
     const state = events.reduce((s, e) => sessionDecider.evolve(s, e as never), sessionDecider.initialState);
 
+    // Redelivered notification of a file already recorded: same answer, nothing moved or written.
+    if ('pv' in state && state.pv.document?.objectKey === object.key) {
+      return { outcome: 'stored', sessionId, versionId: state.pv.document.versionId, sha256: state.pv.documentSha256 };
+    }
+
     let reason: QuarantineReason | undefined;
     let stored: Awaited<ReturnType<PvVault['read']>> | undefined;
     let sha256 = '';

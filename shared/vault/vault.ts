@@ -79,6 +79,8 @@ export class PvVault {
     const url = await getSignedUrl(this.client, command, {
       expiresIn: this.uploadTtl,
       signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+      // Kept as a signed header (not hoisted to the query string): the PUT must carry this exact checksum.
+      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
     });
     return { url, objectKey, headers: { 'content-type': 'application/pdf', 'x-amz-checksum-sha256': checksum } };
   }

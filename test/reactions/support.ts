@@ -8,6 +8,7 @@ import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
+import s3rverAccounts from 's3rver/lib/models/account.js';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
@@ -58,6 +59,8 @@ export interface LocalS3 {
 }
 
 export const startS3 = async (bucket = 'pv-test'): Promise<LocalS3> => {
+  // s3rver knows only its S3RVER key; the offline clients sign with local/local (as infra/offline does).
+  s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
   const directory = await mkdtemp(join(tmpdir(), 'tp-s3-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
   const address = await server.run();

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../shared/auth/principal.js';
+import { createS3Client } from '../../shared/aws/clients.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { fixedClock } from '../../shared/platform/clock.js';
+import { PvIntake } from '../../shared/vault/intake.js';
+import { PvVault, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
+import { projectAll } from '../../shared/views/projection.js';
+import type { SessionView } from '../../shared/views/model.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { sessionCreated } from './fixtures.js';
+import { append, eventStoreOn, startS3, type LocalS3 } from './support.js';
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PDF_SHA = createHash('sha256').update(PDF).digest('hex');
+
+let dynamo: LocalDynamo;
+let s3: LocalS3;
+let store: DynamoEventStore;
+let vault: PvVault;
+let intake: PvIntake;
+
+const signPv = async (sessionId: string, documentSha256: string) => {
+  await append(store, `session-${sessionId}`, 0, [sessionCreated(sessionId)]);
+  await append(store, `session-${sessionId}`, 1, [
+    { type: 'SealsChecked', data: { checkedOn: '2027-03-15', presentCandidateIds: ['cand_alice', 'cand_bruno'], seed: '0123456789abcdef0123456789abcdef', drawnCandidateId: 'cand_alice', sealsIntact: true } },
+    {
+      type: 'PVSigned',
+      data: {
+        revision: 1,
+        signedOn: '2027-03-16',
+        decisions: [
+          { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+          { candidateId: 'cand_bruno', decision: 'echec', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+        ],
+        signatoryIds: ['jur_anne', 'jur_marc'],
+        documentSha256,
+      },
+    },
+  ]);
+};
+
+/** The browser's upload: a PUT to the presigned URL with the signed headers. */
+const upload = async (sessionId: string, declaredSha: string, body: Buffer) => {
+  const presigned = await vault.presignUpload({ sessionId, sha256Hex: declaredSha, sizeBytes: body.byteLength });
+  const response = await fetch(presigned.url, { method: 'PUT', headers: presigned.headers, body });
+  return { key: presigned.objectKey, status: response.status };
+};
+
+const events = async (sessionId: string) => (await store.readStream(`session-${sessionId}`)).events;
+const view = async (sessionId: string) => projectAll(await events(sessionId))?.view as SessionView;
+
+beforeAll(async () => {
+  dynamo = await startDynalite('vault');
+  s3 = await startS3();
+  store = eventStoreOn(dynamo);
+  vault = new PvVault(createS3Client({ endpoint: s3.endpoint }), s3.bucket, { maxBytes: 1024 });
+  intake = new PvIntake(vault, store, fixedClock('2027-03-17T09:00:00Z'));
+});
+
+afterAll(async () => {
+  await s3.stop();
+  await dynamo.stop();
+});
+
+describe('signed-PV vault', () => {
+  it('given a signed PV waiting for its file, when the right PDF is uploaded, then the intake records it with key, version and SHA-256, once', async () => {
+    await signPv('ses_ok', PDF_SHA);
+    const { key, status } = await upload('ses_ok', PDF_SHA, PDF);
+    expect(status).toBe(200);
+
+    const outcome = await intake.onObjectCreated({ key });
+    const again = await intake.onObjectCreated({ key });
+
+    expect(outcome).toMatchObject({ outcome: 'stored', sha256: PDF_SHA });
+    expect(again).toEqual(outcome);
+    const stored = (await events('ses_ok')).filter((e) => e.type === 'PVDocumentStored');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.data).toMatchObject({ objectKey: `pv/ses_ok/${PDF_SHA}.pdf`, sha256: PDF_SHA, sizeBytes: PDF.byteLength, versionId: expect.stringMatching(/^etag:[0-9a-f]{32}$/) });
+  });
+
+  it('given a declared SHA-256, when bytes that differ are uploaded, then the file is refused: not recorded, quarantined as checksum-mismatch', async () => {
+    await signPv('ses_bad', PDF_SHA);
+    const other = Buffer.concat([PDF, Buffer.from('% altered\n')]);
+    const { key, status } = await upload('ses_bad', PDF_SHA, other);
+    // AWS S3 refuses this PUT itself (signed x-amz-checksum-sha256); s3rver stores it, so the intake must catch it.
+    expect([200, 400]).toContain(status);
+
+    const outcome = await intake.onObjectCreated({ key });
+
+    expect(outcome).toMatchObject({ outcome: 'quarantined', reason: 'checksum-mismatch', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
+    expect(await vault.size(key)).toBeUndefined();
+    expect(await vault.size(`${QUARANTINE_PREFIX}${key}`)).toBe(other.byteLength);
+    expect((await events('ses_bad')).map((e) => e.type)).not.toContain('PVDocumentStored');
+    expect((await view('ses_bad')).quarantinedUploads).toEqual([{ objectKey: `${QUARANTINE_PREFIX}${key}`, reason: 'checksum-mismatch' }]);
+  });
+
+  it('given a session that expects no PV, when a PDF is uploaded for it, then it is quarantined as unexpected and the centre can see why', async () => {
+    await append(store, 'session-ses_early', 0, [sessionCreated('ses_early')]);
+    const { key } = await upload('ses_early', PDF_SHA, PDF);
+
+    const outcome = await intake.onObjectCreated({ key });
+
+    expect(outcome).toMatchObject({ outcome: 'quarantined', reason: 'unexpected' });
+    const quarantined = (await events('ses_early')).filter((e) => e.type === 'PVDocumentQuarantined');
+    expect(quarantined.map((e) => e.data)).toEqual([{ objectKey: `${QUARANTINE_PREFIX}${key}`, reason: 'unexpected' }]);
+    // Redelivered notification: the file is gone, nothing more is recorded.
+    expect(await intake.onObjectCreated({ key })).toEqual({ outcome: 'gone' });
+  });
+
+  it('given a file that is not a PDF, when uploaded, then it is quarantined as not-pdf', async () => {
+    const text = Buffer.from('just some text, not a PDF');
+    const sha = createHash('sha256').update(text).digest('hex');
+    await signPv('ses_txt', sha);
+    const { key } = await upload('ses_txt', sha, text);
+
+    expect(await intake.onObjectCreated({ key })).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf' });
+  });
+
+  it('given a file larger than the limit, when asking for an upload URL, then it is refused (413)', async () => {
+    await expect(vault.presignUpload({ sessionId: 'ses_ok', sha256Hex: PDF_SHA, sizeBytes: 4096 })).rejects.toMatchObject({ category: 'too-large' });
+  });
+
+  it('given a stored PV, when the centre, its UD or the region ask, then a short-lived link downloads it; anyone else is refused', async () => {
+    const session = await view('ses_ok');
+    const as = (claims: Record<string, string>) => principalFromClaims({ sub: 'u', 'custom:role': 'centre', ...claims } as Parameters<typeof principalFromClaims>[0]);
+
+    const { url, expiresInSeconds } = await vault.presignDownload(as({ 'custom:role': 'centre', 'custom:centreId': 'ctr_lyon-1' }), session);
+    expect(expiresInSeconds).toBeLessThanOrEqual(60);
+    expect(url).toContain('X-Amz-Expires=60');
+    expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(PDF);
+    await expect(vault.presignDownload(as({ 'custom:role': 'ud', 'custom:department': '69' }), session)).resolves.toHaveProperty('url');
+    await expect(vault.presignDownload(as({ 'custom:role': 'region', 'custom:region': '84' }), session)).resolves.toHaveProperty('url');
+
+    await expect(vault.presignDownload(as({ 'custom:role': 'centre', 'custom:centreId': 'ctr_grenoble' }), session)).rejects.toMatchObject({ category: 'forbidden' });
+    await expect(vault.presignDownload(as({ 'custom:role': 'ud', 'custom:department': '38' }), session)).rejects.toMatchObject({ category: 'forbidden' });
+    await expect(vault.presignDownload(as({ 'custom:role': 'juror', 'custom:jurorId': 'jur_anne' }), session)).rejects.toMatchObject({ category: 'forbidden' });
+  });
+});
