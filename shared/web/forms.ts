@@ -13,7 +13,21 @@ export interface FormState {
   readonly errors: readonly FieldError[];
   readonly csrf: string;
   readonly idempotencyKey: string;
+  /** Filled as fields render (before the summary, which reads it): the label of each field. */
+  readonly labels?: Map<string, string>;
 }
+
+const remember = (state: FormState, field: string, label: string): void => {
+  state.labels?.set(field, label);
+};
+
+/** What the summary calls a field: its label, and its line for repeated rows (`candidates.0.x`). */
+const summaryLabel = (state: FormState, field: string): string | undefined => {
+  const label = state.labels?.get(field);
+  if (!label) return undefined;
+  const row = /\.(\d+)\./.exec(field);
+  return row ? `${label}, ligne ${Number(row[1]) + 1}` : label;
+};
 
 export const idOf = (field: string): string => `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
@@ -46,7 +60,10 @@ export const errorSummary = (state: FormState): Html => {
   if (state.errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="erreurs">
 <h2>Le formulaire contient ${state.errors.length} erreur${state.errors.length > 1 ? 's' : ''}</h2>
-<ul>${state.errors.map((error) => html`<li>${error.field ? html`<a href="#${idOf(error.field)}">${error.message}</a>` : error.message}</li>`)}</ul>
+<ul>${state.errors.map((error) => {
+    const label = error.field ? summaryLabel(state, error.field) : undefined;
+    return html`<li>${error.field ? html`<a href="#${idOf(error.field)}">${label ? `${label} : ` : ''}${error.message}</a>` : error.message}</li>`;
+  })}</ul>
 </div>`;
 };
 
@@ -68,6 +85,7 @@ const described = (id: string, hint: string | undefined, error: string | undefin
   [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
 
 export const input = (state: FormState, field: string, label: string, options: InputOptions = {}): Html => {
+  remember(state, field, label);
   const id = idOf(field);
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
@@ -80,6 +98,7 @@ ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
 };
 
 export const textarea = (state: FormState, field: string, label: string, options: { hint?: string; required?: boolean } = {}): Html => {
+  remember(state, field, label);
   const id = idOf(field);
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
@@ -92,6 +111,7 @@ ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
 };
 
 export const select = (state: FormState, field: string, label: string, choices: readonly { value: string; label: string }[], options: { hint?: string; required?: boolean } = {}): Html => {
+  remember(state, field, label);
   const id = idOf(field);
   const error = errorFor(state, field);
   const current = valueAt(state.values, field);
@@ -115,6 +135,7 @@ export const choices = (
   items: readonly { value: string; label: string; hint?: string }[],
   options: { type?: 'checkbox' | 'radio'; hint?: string } = {},
 ): Html => {
+  remember(state, field, legend);
   const id = idOf(field);
   const error = errorFor(state, field);
   const selected = valuesAt(state.values, field);

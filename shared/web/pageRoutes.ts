@@ -252,7 +252,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     );
   };
 
-  const emptyState = (context: PageContext): FormState => ({ values: {}, errors: [], csrf: context.csrf, idempotencyKey: newId('idem') });
+  const emptyState = (context: PageContext): FormState => ({ values: {}, errors: [], csrf: context.csrf, idempotencyKey: newId('idem'), labels: new Map() });
 
   const getRoutes: Route[] = Object.values(pages).map((spec: PageSpec) => ({
     method: 'GET' as const,
@@ -280,6 +280,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         errors,
         csrf: context.csrf,
         idempotencyKey: controls.idempotencyKey && IDEMPOTENCY_KEY.test(controls.idempotencyKey) ? controls.idempotencyKey : newId('idem'),
+        labels: new Map(),
       });
       if (prepared.errors.length > 0) return renderPage(context, post.page, state(prepared.errors), 400);
       try {

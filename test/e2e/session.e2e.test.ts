@@ -23,7 +23,7 @@ const axeFindings: string[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tp-web-e2e-'));
   await mkdir(shots, { recursive: true });
-  runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-01-10T08:00:00Z'), log: () => undefined });
+  runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-05-18T07:00:00Z'), log: () => undefined });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -37,6 +37,9 @@ afterAll(async () => {
 });
 
 const url = (path: string) => `${runtime.urls.app}${path}`;
+const started = Date.now();
+/** Elapsed time per step, printed for the record (the whole run must stay within its budget). */
+const mark = (label: string) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)} s] ${label}`);
 
 /** axe-core on the page as it stands: no serious or critical violation. */
 const audit = async (page: Page, name: string, screenshot = false) => {
@@ -80,6 +83,7 @@ const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 
 describe('a session from the programme to the official results, in the browser', () => {
   it('the centre and the UD do every step with the pages alone', async () => {
     // --- The UD habilitates two jurors.
+    mark('The UD habilitates two jurors.');
     const ud = await signIn('ud');
     await ud.page.goto(url('/ud/jures'));
     await audit(ud.page, 'ud-jures', false);
@@ -102,6 +106,7 @@ describe('a session from the programme to the official results, in the browser',
     await audit(ud.page, 'ud-habilitations', true);
 
     // --- The centre: dashboard, programme.
+    mark('The centre: dashboard, programme.');
     const centre = await signIn('centre');
     expect(centre.page.url()).toContain('/centre');
     await audit(centre.page, 'centre-tableau-de-bord-vide');
@@ -115,6 +120,7 @@ describe('a session from the programme to the official results, in the browser',
     expect(centre.page.url()).toContain('ok=programme');
 
     // --- Session creation: first with a mistake, kept and linked, then corrected.
+    mark('Session creation: first with a mistake, kept and linked, then corrected.');
     await centre.page.goto(url('/centre/sessions/nouvelle'));
     await centre.page.fill('#f-ceresReference', 'CERES-2027-0042');
     await centre.page.selectOption('#f-titreCode', 'RNCP37674');
@@ -127,11 +133,11 @@ describe('a session from the programme to the official results, in the browser',
     await centre.page.fill('#f-candidates-1-firstName', 'Hugo');
     await centre.page.fill('#f-candidates-1-birthDate', '1988-07-21');
     await submit(centre.page);
-    await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Ce champ est obligatoire.');
+    await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Date de naissance, ligne 1 : Ce champ est obligatoire.');
     expect(await centre.page.inputValue('#f-candidates-0-lastName')).toBe('Martin');
     await audit(centre.page, 'centre-creation-erreurs', true);
     await centre.page.click('.error-summary a');
-    expect(await centre.page.evaluate(() => document.activeElement?.id)).toBe('f-candidates-0-birthDate');
+    expect(await centre.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('f-candidates-0-birthDate');
     await centre.page.fill('#f-candidates-0-birthDate', '1990-03-12');
     await submit(centre.page);
     expect(centre.page.url()).toMatch(/\/centre\/sessions\/ses_[0-9A-Z]+\?ok=session/);
@@ -141,6 +147,9 @@ describe('a session from the programme to the official results, in the browser',
     expect(await centre.page.textContent('main')).toContain('Lyon 7e <plateau numérique>');
 
     // --- Jury: only the eligible jurors are offered; two are designated.
+    mark('Jury: only the eligible jurors are offered; two are designated.');
+    await centre.page.goto(url(`${sessionPath}/jury`));
+    await audit(centre.page, 'centre-jury', true);
     for (const _member of [1, 2]) {
       await centre.page.goto(url(`${sessionPath}/jury`));
       await centre.page.locator('input[name="jurorId"]').first().check();
@@ -148,10 +157,9 @@ describe('a session from the programme to the official results, in the browser',
       await reloadUntil(centre.page, /Claire DUPONT|Louis MOREAU/, sessionPath);
     }
     await reloadUntil(centre.page, /Jury désigné \(2 membres/, sessionPath);
-    await centre.page.goto(url(`${sessionPath}/jury`));
-    await audit(centre.page, 'centre-jury', true);
 
     // --- Accommodation, and the jury informed.
+    mark('Accommodation, and the jury informed.');
     await centre.page.goto(url(`${sessionPath}/amenagements`));
     await centre.page.selectOption('#f-candidateId', { index: 1 });
     await centre.page.fill('#f-adaptation', 'Tiers-temps');
@@ -161,6 +169,7 @@ describe('a session from the programme to the official results, in the browser',
     await submit(centre.page, 'form[action$="/amenagements/information"] button');
 
     // --- Convocations of the jury and of the candidates.
+    mark('Convocations of the jury and of the candidates.');
     for (const audience of ['jurors', 'candidates']) {
       await centre.page.goto(url(`${sessionPath}/convocations`));
       await submit(centre.page, `form:has(input[name="audience"][value="${audience}"]) button`);
@@ -169,6 +178,7 @@ describe('a session from the programme to the official results, in the browser',
     await audit(centre.page, 'centre-convocations');
 
     // --- Day one: plateau technique, then the seal check with the draw.
+    mark('Day one: plateau technique, then the seal check with the draw.');
     await runtime.moveClockTo(new Date('2027-06-07T05:30:00Z'));
     await centre.page.goto(url(`${sessionPath}/plateau`));
     for (const box of await centre.page.locator('input[name="jurorIds"]').all()) await box.check();
@@ -180,10 +190,11 @@ describe('a session from the programme to the official results, in the browser',
     await centre.page.check('input[name="sealsIntact"]');
     await audit(centre.page, 'centre-plis');
     await submit(centre.page);
-    await expect.poll(() => centre.page.textContent('.notice')).toMatch(/Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/);
+    await expect.poll(() => centre.page.textContent('main')).toMatch(/Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/);
     await centre.page.screenshot({ path: join(shots, 'centre-tirage-au-sort.png'), fullPage: true });
 
     // --- Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.
+    mark('Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.');
     await runtime.moveClockTo(new Date('2027-06-09T15:00:00Z'));
     await reloadUntil(centre.page, 'Session tenue', sessionPath);
     await centre.page.goto(url(`${sessionPath}/pv`));
@@ -211,6 +222,7 @@ describe('a session from the programme to the official results, in the browser',
     await audit(centre.page, 'centre-session-resultats-provisoires', true);
 
     // --- The UD validates; the results turn official.
+    mark('The UD validates; the results turn official.');
     await runtime.moveClockTo(new Date('2027-06-14T08:00:00Z'));
     await reloadUntil(ud.page, `/ud/sessions/${sessionId}`, '/ud');
     await audit(ud.page, 'ud-pv-a-instruire', true);
@@ -227,6 +239,7 @@ describe('a session from the programme to the official results, in the browser',
     await audit(ud.page, 'ud-retards');
 
     // --- The mails of each step are in the SES emulator's store.
+    mark("The mails of each step are in the SES emulator's store.");
     await runtime.drain();
     const store = (await (await fetch(`${runtime.urls.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
     const subjects = store.emails.map((mail) => `${mail.subject} -> ${mail.destination.to.join(',')}`);
@@ -236,5 +249,5 @@ describe('a session from the programme to the official results, in the browser',
     expect(axeFindings).toEqual([]);
     await ud.context.close();
     await centre.context.close();
-  }, 240_000);
+  }, 420_000);
 });

@@ -97,7 +97,8 @@ describe('forms', () => {
       ['candidates.0.birthDate', 'hier'],
     ]);
     expect(response.statusCode).toBe(400);
-    expect(response.body).toContain('<a href="#f-startDate">Cette date n&#39;existe pas.</a>');
+    expect(response.body).toContain('<a href="#f-startDate">Date de début : Cette date n&#39;existe pas.</a>');
+    expect(response.body).toContain('<a href="#f-candidates-0-birthDate">Date de naissance, ligne 1 : ');
     expect(response.body).toContain('href="#f-candidates-0-birthDate"');
     expect(response.body).toMatch(/id="f-startDate" name="startDate" type="date" value="31\/02\/2027"[^>]*aria-describedby="f-startDate-aide f-startDate-erreur" aria-invalid="true"/);
     expect(response.body).toContain('value="Zoé"');

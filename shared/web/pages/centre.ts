@@ -176,7 +176,11 @@ export const juryForm = async (context: PageContext, state: FormState): Promise<
   if (!view) return html``;
   const eligible = await eligibleJurors(context);
   const names = await candidateNames(context, view.candidateIds);
-  return html`<p>Seuls sont proposés les membres habilités pour ce titre par l’unité départementale ${view.department}, pour toute la durée de la session. Un membre ne peut pas évaluer un candidat avec lequel il a ou a eu un lien personnel ou professionnel : déclarez ces liens ci-dessous.</p>
+  const current = await jurorNames(context, view.jury.map((member) => member.jurorId));
+  return html`<h2>Jury actuel (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)</h2>
+${view.jury.length === 0 ? html`<p>Aucun membre désigné.</p>` : html`<ul>${view.jury.map((member) => html`<li>${current.get(member.jurorId) ?? member.jurorId}</li>`)}</ul>`}
+<h2>Désigner un membre</h2>
+<p>Seuls sont proposés les membres habilités pour ce titre par l’unité départementale ${view.department}, pour toute la durée de la session. Un membre ne peut pas évaluer un candidat avec lequel il a ou a eu un lien personnel ou professionnel : déclarez ces liens ci-dessous.</p>
 ${
   eligible.length === 0
     ? html`<div class="warning"><p>Aucun membre de jury éligible : contactez l’unité départementale pour une habilitation.</p></div>`
