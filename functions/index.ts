@@ -10,6 +10,7 @@ import { notifier } from './notifier/function.js';
 import { projector } from './projector/function.js';
 import { pvIntake } from './pvIntake/function.js';
 import { integrityDigest } from './integrityDigest/function.js';
+import { retentionPurge } from './retentionPurge/function.js';
 
 /**
  * Every function of the system. The CDK app and the offline runtime both read this list; a folder
@@ -27,4 +28,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   pvIntake,
   mailRetry,
   integrityDigest,
+  retentionPurge,
 ];

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { EventType, StoredEvent } from '../../events/index.js';
+import type { Clock } from '../platform/clock.js';
+
+/**
+ * Retention of personal data and PV copies. No legal period was found for PVs (a FAQ suggests five
+ * years), so both periods are settings. Candidates' identities, contacts and accommodations are
+ * erased once the session that registered them is older than `personalDataDays`; the PV files,
+ * once their record is older than `pvDays`. The events stay: they carry only pseudonymous ids,
+ * and the hash chain never covered the erased data, so it still verifies.
+ */
+export const retentionSettingsSchema = z.object({
+  /** Days after a candidate's registration (session creation) before their personal data is erased. */
+  personalDataDays: z.coerce.number().int().min(1).max(36_500).default(730),
+  /** Days after a PV file was recorded before it is deleted. In AWS it must not be shorter than the bucket's Object Lock retention. */
+  pvDays: z.coerce.number().int().min(1).max(36_500).default(1_825),
+  /**
+   * How far back each run looks beyond the cutoff, in days: a run that was missed is caught up by
+   * the next ones without re-reading the whole history every day.
+   */
+  catchUpDays: z.coerce.number().int().min(1).max(3_650).default(31),
+});
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+
+/** Environment variables of the settings (each optional: the defaults above apply). */
+export const RETENTION_ENV = {
+  personalDataDays: 'RETENTION_PERSONAL_DATA_DAYS',
+  pvDays: 'RETENTION_PV_DAYS',
+  catchUpDays: 'RETENTION_CATCH_UP_DAYS',
+} as const;
+
+export interface RecordedEvents {
+  /** Events of these types recorded in [from, to], read by key from the history index. */
+  recordedBetween(types: readonly EventType[], from: Date, to: Date): AsyncIterable<StoredEvent>;
+}
+
+export interface PersonalDataEraser {
+  eraseCandidate(candidateId: string): Promise<void>;
+}
+
+export interface PvObjects {
+  /** Deletes one stored PV file (that version when known); true when something was deleted or nothing was left. */
+  delete(objectKey: string, versionId: string | undefined): Promise<void>;
+}
+
+export interface PurgeReport {
+  readonly personalDataBefore: string;
+  readonly pvBefore: string;
+  readonly candidatesErased: number;
+  readonly pvFilesDeleted: number;
+  readonly failures: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One purge run: idempotent (erasing what is already gone is a no-op), so a repeated or
+ * overlapping run is harmless. A failure is counted and logged by the caller; it is retried by the
+ * next runs while the item stays within the catch-up window.
+ */
+export const purgeExpired = async (
+  deps: { readonly events: RecordedEvents; readonly personalData: PersonalDataEraser; readonly pv: PvObjects; readonly clock: Clock },
+  settings: RetentionSettings,
+): Promise<PurgeReport> => {
+  const now = deps.clock.now().getTime();
+  const personalCutoff = new Date(now - settings.personalDataDays * DAY_MS);
+  const pvCutoff = new Date(now - settings.pvDays * DAY_MS);
+  const window = settings.catchUpDays * DAY_MS;
+  let failures = 0;
+
+  const candidates = new Set<string>();
+  for await (const event of deps.events.recordedBetween(['SessionCreated', 'CandidateRegistered'], new Date(personalCutoff.getTime() - window), personalCutoff)) {
+    if (event.type === 'SessionCreated') for (const id of event.data.candidateIds) candidates.add(id);
+    if (event.type === 'CandidateRegistered') candidates.add(event.data.candidateId);
+  }
+  let candidatesErased = 0;
+  for (const candidateId of candidates) {
+    try {
+      await deps.personalData.eraseCandidate(candidateId);
+      candidatesErased += 1;
+    } catch {
+      failures += 1;
+    }
+  }
+
+  let pvFilesDeleted = 0;
+  for await (const event of deps.events.recordedBetween(['PVDocumentStored'], new Date(pvCutoff.getTime() - window), pvCutoff)) {
+    if (event.type !== 'PVDocumentStored') continue;
+    try {
+      await deps.pv.delete(event.data.objectKey, event.data.versionId);
+      pvFilesDeleted += 1;
+    } catch {
+      failures += 1;
+    }
+  }
+  return { personalDataBefore: personalCutoff.toISOString(), pvBefore: pvCutoff.toISOString(), candidatesErased, pvFilesDeleted, failures };
+};
