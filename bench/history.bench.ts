@@ -229,11 +229,21 @@ const main = async () => {
   const work = await mkdtemp(join(tmpdir(), 'bench-history-'));
   const cli = join(work, 'tp-history.mjs');
   await build({ entryPoints: ['scripts/history.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile: cli, logLevel: 'error' });
-  // Runs the CLI's `run` in a child and reports its peak resident memory (maxRSS, KiB) at exit.
+  // Runs the CLI's `run` in a child that samples its own resident memory every 10 ms and reports the
+  // peak in KiB. Not getrusage's maxRSS: on Linux a child inherits the parent's high-water mark, and
+  // the parent holds dynalite's whole store.
   const wrapper = join(work, 'measure.mjs');
   await (await import('node:fs/promises')).writeFile(
     wrapper,
-    `const { run } = await import(${JSON.stringify(cli)});\nconst code = await run(process.argv.slice(2));\nprocess.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n');\nprocess.exitCode = code;\n`,
+    [
+      'let peak = process.memoryUsage().rss;',
+      'const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);',
+      `const { run } = await import(${JSON.stringify(cli)});`,
+      'const code = await run(process.argv.slice(2));',
+      'clearInterval(sampler);',
+      "process.stderr.write('\\nMAXRSS ' + Math.round(Math.max(peak, process.memoryUsage().rss) / 1024) + '\\n');",
+      'process.exitCode = code;',
+    ].join('\n'),
   );
   const lines: string[] = [];
   try {
