@@ -77,37 +77,43 @@ footer.site{border-top:2px solid var(--blue);padding:1rem 0;font-size:.875rem;co
  */
 const pvUpload = `
 (function(){
-  var form=document.getElementById('pv-form');
-  if(!form)return;
-  var file=document.getElementById('pv-file');
-  var out=document.getElementById('pv-status');
-  var hashField=form.querySelector('input[name="documentSha256"]');
-  document.querySelectorAll('.needs-js').forEach(function(n){n.hidden=true;});
   function hex(buf){return Array.prototype.map.call(new Uint8Array(buf),function(b){return b.toString(16).padStart(2,'0');}).join('');}
-  function b64(buf){var s='';new Uint8Array(buf).forEach(function(b){s+=String.fromCharCode(b);});return btoa(s);}
-  form.addEventListener('submit',function(ev){
-    if(form.dataset.uploaded==='1')return;
-    ev.preventDefault();
-    var f=file&&file.files&&file.files[0];
-    if(!f){out.textContent='Choisissez le fichier PDF du procès-verbal signé.';file.focus();return;}
-    out.textContent='Calcul de l’empreinte du fichier…';
-    f.arrayBuffer().then(function(bytes){
-      return crypto.subtle.digest('SHA-256',bytes).then(function(d){
-        hashField.value=hex(d);
-        out.textContent='Préparation du dépôt…';
-        var body=new URLSearchParams();
-        body.set('_csrf',form.querySelector('input[name="_csrf"]').value);
-        body.set('sha256',hex(d));body.set('sizeBytes',String(f.size));
-        return fetch(form.dataset.presign,{method:'POST',body:body,credentials:'same-origin',headers:{'accept':'application/json'}})
-          .then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error((j.error&&j.error.message)||'Dépôt refusé.');return j;});})
-          .then(function(p){out.textContent='Envoi du fichier…';return fetch(p.url,{method:'PUT',body:bytes,headers:p.headers});})
-          .then(function(r){if(!r.ok)throw new Error('Le dépôt du fichier a échoué ('+r.status+').');
-            out.textContent='Fichier déposé. Enregistrement du procès-verbal…';
-            if(file)file.disabled=true;
-            form.dataset.uploaded='1';form.submit();});
-      });
-    }).catch(function(e){out.textContent=e.message||'Le dépôt a échoué.';});
-  });
+  function setup(form){
+    var file=form.querySelector('input[type="file"]');
+    var out=form.querySelector('.pv-status');
+    var hashField=form.querySelector('input[name="documentSha256"]');
+    var csrf=form.querySelector('input[name="_csrf"]').value;
+    function upload(f,bytes,sha){
+      var body=new URLSearchParams();body.set('_csrf',csrf);body.set('sha256',sha);body.set('sizeBytes',String(f.size));
+      out.textContent='Préparation du dépôt…';
+      return fetch(form.dataset.presign,{method:'POST',body:body,credentials:'same-origin',headers:{'accept':'application/json'}})
+        .then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error((j.error&&j.error.message)||'Dépôt refusé.');return j;});})
+        .then(function(p){out.textContent='Envoi du fichier…';return fetch(p.url,{method:'PUT',body:bytes,headers:p.headers});})
+        .then(function(r){if(!r.ok)throw new Error('Le dépôt du fichier a échoué ('+r.status+'). Réessayez.');});
+    }
+    form.addEventListener('submit',function(ev){
+      if(form.dataset.fallback==='1')return;
+      ev.preventDefault();
+      var f=file&&file.files&&file.files[0];
+      if(!f){out.textContent='Choisissez le fichier PDF du procès-verbal signé.';file.focus();return;}
+      out.textContent='Calcul de l’empreinte du fichier…';
+      f.arrayBuffer().then(function(bytes){
+        return crypto.subtle.digest('SHA-256',bytes).then(function(d){
+          var sha=hex(d);
+          if(!hashField){return upload(f,bytes,sha).then(function(){out.textContent='Fichier déposé.';location.assign(form.dataset.done);});}
+          hashField.value=sha;
+          out.textContent='Enregistrement du procès-verbal…';
+          // The PV is signed first (the vault accepts only the file of a signed PV), then the file goes to S3.
+          return fetch(form.action,{method:'POST',body:new URLSearchParams(new FormData(form)),credentials:'same-origin',headers:{'accept':'text/html'}})
+            .then(function(r){
+              if(!r.ok||r.url.indexOf('ok=pv')<0){form.dataset.fallback='1';form.submit();return;}
+              return upload(f,bytes,sha).then(function(){out.textContent='Fichier déposé.';location.assign(r.url);});
+            });
+        });
+      }).catch(function(e){out.textContent=e.message||'Le dépôt a échoué.';});
+    });
+  }
+  document.querySelectorAll('form[data-presign]').forEach(setup);
 })();
 `;
 

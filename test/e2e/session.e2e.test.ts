@@ -206,7 +206,7 @@ describe('a session from the programme to the official results, in the browser',
     await Promise.all([centre.page.waitForURL(/ok=pv/, { timeout: 20_000 }), centre.page.click('#pv-form button[type="submit"]')]);
     await reloadUntil(centre.page, 'Résultats provisoires', sessionPath);
     // The intake (S3 notification) checks the file and records it.
-    await reloadUntil(centre.page, /Résultats saisis dans CERES/, sessionPath);
+    await reloadUntil(centre.page, 'PV signé déposé', sessionPath);
 
     await centre.page.goto(url(`${sessionPath}/ceres`));
     await submit(centre.page);

@@ -147,6 +147,7 @@ ${view.candidateIds.map((id) => {
 </tbody></table>
 <h2>Jury</h2>
 ${view.jury.length === 0 ? html`<p>Aucun membre désigné.</p>` : html`<ul>${view.jury.map((member) => html`<li>${jurors.get(member.jurorId) ?? member.jurorId}${member.tiedCandidateIds.length > 0 ? html` — lien déclaré avec : ${member.tiedCandidateIds.map((id) => names.get(id) ?? id).join(', ')}` : ''}</li>`)}</ul>`}
+${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
 ${view.quarantinedUploads.length > 0 ? html`<div class="warning"><p>Fichiers de PV refusés au dépôt :</p><ul>${view.quarantinedUploads.map((upload) => html`<li>${upload.objectKey} : ${upload.reason}</li>`)}</ul></div>` : ''}
 ${view.pv?.rejection ? html`<div class="warning"><p><strong>PV rejeté le ${frenchDate(view.pv.rejection.rejectedOn)}</strong> : ${view.pv.rejection.reason}</p></div>` : ''}`;
 };
@@ -269,12 +270,24 @@ export const pvForm = async (context: PageContext, state: FormState): Promise<Ht
   const titre = context.deps.titres[view.titreCode];
   const values = Object.keys(state.values).length > 0 ? state.values : { decisions: view.candidateIds.map((candidateId) => ({ candidateId })), signatoryIds: view.jury.map((m) => m.jurorId) };
   const filled = { ...state, values };
-  return html`<p>Le jury délibère seul et établit le procès-verbal, signé par tous ses membres, avec une décision pour chaque candidat. Déposez le PV signé au format PDF : son empreinte SHA-256 est calculée dans votre navigateur et le fichier est envoyé directement dans le coffre de documents.</p>
+  const presign = `/centre/sessions/${view.sessionId}/pv/depot`;
+  const fileField = html`<div class="field"><label for="pv-file">PV signé (PDF, 20 Mo au plus) <span class="req">(obligatoire)</span></label><input type="file" id="pv-file" accept="application/pdf" aria-describedby="pv-status"><p id="pv-status" class="hint pv-status" role="status" aria-live="polite"></p></div>`;
+  if (view.pv && !view.pv.document && view.status !== 'pv-rejected') {
+    // Signed, but the file did not reach the vault (or was refused): send it again.
+    return html`<p>Le procès-verbal est enregistré (signé le ${frenchDate(view.pv.signedOn)}) ; il reste à déposer le fichier PDF signé, dont l’empreinte doit être <code>${view.pv.documentSha256}</code>.</p>
+<noscript><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur).</p></div></noscript>
+<form method="post" action="${presign}" data-presign="${presign}" data-done="/centre/sessions/${view.sessionId}?ok=pv" id="pv-upload-form" novalidate>
+<input type="hidden" name="_csrf" value="${state.csrf}">
+${fileField}
+<p><button type="submit">Déposer le fichier</button></p>
+</form>`;
+  }
+  return html`<p>Le jury délibère seul et établit le procès-verbal, signé par tous ses membres, avec une décision pour chaque candidat. Joignez le PV signé au format PDF : son empreinte SHA-256 est calculée dans votre navigateur, le PV est enregistré avec cette empreinte, puis le fichier est envoyé directement dans le coffre de documents, qui refuse tout autre fichier.</p>
 <noscript><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur). Activez-le pour cette étape.</p></div></noscript>
 ${form(
   filled,
   `/centre/sessions/${view.sessionId}/pv`,
-  'Déposer le PV et enregistrer les décisions',
+  'Enregistrer le PV et déposer le fichier',
   html`${view.candidateIds.map((candidateId, index) => html`<fieldset class="field"><legend>${names.get(candidateId) ?? candidateId}</legend>
 <input type="hidden" name="decisions.${index}.candidateId" value="${candidateId}">
 ${select(filled, `decisions.${index}.decision`, 'Décision', Object.entries(decisionLabels).map(([value, label]) => ({ value, label })), { required: true })}
@@ -282,8 +295,8 @@ ${choices(filled, `decisions.${index}.ccpObtained`, 'CCP obtenus (réussite part
 </fieldset>`)}
 ${choices(filled, 'signatoryIds', 'Signataires du PV (tous les membres du jury)', view.jury.map((member) => ({ value: member.jurorId, label: jurors.get(member.jurorId) ?? member.jurorId })))}
 <input type="hidden" name="documentSha256" value="">
-<div class="field"><label for="pv-file">PV signé (PDF, 20 Mo au plus) <span class="req">(obligatoire)</span></label><input type="file" id="pv-file" accept="application/pdf" aria-describedby="pv-status"><p id="pv-status" class="hint" role="status" aria-live="polite"></p></div>`,
-  { id: 'pv-form', presign: `/centre/sessions/${view.sessionId}/pv/depot` },
+${fileField}`,
+  { id: 'pv-form', presign },
 )}`;
 };
 

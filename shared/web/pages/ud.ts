@@ -32,7 +32,6 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const names = await candidateNames(context, view.candidateIds);
   const waiting = view.status === 'pv-transmitted';
   return html`${await sessionPage(context)}
-${view.pv?.document ? html`<p>PV signé déposé : empreinte SHA-256 <code>${view.pv.document.sha256}</code>, ${Math.ceil(view.pv.document.sizeBytes / 1024)} Ko.</p>` : ''}
 ${
   waiting
     ? html`<h2>Instruction du procès-verbal</h2>
