@@ -18,6 +18,11 @@ export interface StageSettings {
   /** Object Lock default retention of signed PVs. COMPLIANCE in prod: nobody can shorten it. */
   readonly pvObjectLockMode: ObjectLockMode;
   readonly pvRetention: Duration;
+  /**
+   * When the retention purge deletes a PV (RETENTION_PV_DAYS of shared/retention): never before
+   * its Object Lock retention ends.
+   */
+  readonly pvPurgeAfter: Duration;
   /** Age after which PV objects move to Glacier Instant Retrieval (rarely read, kept for years). */
   readonly pvColdStorageAfter: Duration;
   readonly logRetention: RetentionDays;
@@ -71,8 +76,10 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     deletionProtection: prod,
     pvObjectLockMode: prod ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE,
-    // A PV is an official record: ten years in prod; one day in dev so test objects can be removed.
-    pvRetention: Duration.days(parsed.data.pvRetentionDays ?? (prod ? 3650 : 1)),
+    // No legal period was found; a FAQ suggests five years (DOMAIN.md). One day in dev so test
+    // objects can be removed.
+    pvRetention: Duration.days(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1)),
+    pvPurgeAfter: Duration.days(Math.max(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1), prod ? 1825 : 30)),
     pvColdStorageAfter: Duration.days(90),
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     mailDomain,

@@ -28,11 +28,14 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AUTH_ENV, JWKS_PATH } from '../shared/auth/verify.js';
 import type { FunctionDeclaration, HttpRoute } from '../shared/platform/declarations.js';
+import { RETENTION_ENV } from '../shared/retention/purge.js';
 import { ENV } from '../shared/platform/env.js';
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
 import { ProjectFunction } from './constructs/projectFunction.js';
@@ -80,6 +83,7 @@ export class TpSessionsStack extends Stack {
   readonly functions: ReadonlyMap<string, ProjectFunction>;
   /** Parent of the functions, so a function's name never collides with another construct's id. */
   private readonly functionsScope: Construct;
+  private readonly cursorSecret: Secret;
   /** Every dead-letter queue, each watched by an alarm. */
   private readonly deadLetterQueues: { readonly scope: Construct; readonly id: string; readonly queue: Queue }[] = [];
 
@@ -107,6 +111,18 @@ export class TpSessionsStack extends Stack {
     const mail = this.buildMail();
     this.mailRetryQueue = mail.retryQueue;
 
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      secretName: this.name('cursor-secret'),
+      description: 'HMAC key that signs the opaque pagination cursors of tp-sessions.',
+      encryptionKey: this.dataKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: settings.removalPolicy,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CursorSecret: signs pagination cursors that live for minutes; rotating it only invalidates the cursors in flight, so it is rotated by redeploying with a new secret rather than by a rotation Lambda.',
+    });
     this.functionsScope = new Construct(this, 'Functions');
     const built = new Map<string, ProjectFunction>();
     for (const declaration of props.declarations) {
@@ -393,7 +409,7 @@ export class TpSessionsStack extends Stack {
       projectRoot,
       logRetention: this.settings.logRetention,
       removalPolicy: this.settings.removalPolicy,
-      environment: { [ENV.STAGE]: this.settings.stage, [ENV.APP_URL]: this.settings.appUrl },
+      environment: this.commonEnvironment(declaration),
     });
     const { resources, trigger } = declaration;
     for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
@@ -474,6 +490,24 @@ export class TpSessionsStack extends Stack {
     this.alarm(fn, 'Errors', fn.function.metricErrors({ period: Duration.minutes(5) }), `Errors of ${declaration.name}`);
     this.alarm(fn, 'Throttles', fn.function.metricThrottles({ period: Duration.minutes(5) }), `Throttles of ${declaration.name}`);
     return fn;
+  }
+
+  /**
+   * Configuration every function reads besides its bound resources: the stage, the app URL, the
+   * cursor key (resolved by CloudFormation from Secrets Manager at deploy time, never in the
+   * template), the retention periods and, for HTTP functions, how to verify a Cognito token.
+   */
+  private commonEnvironment(declaration: FunctionDeclaration): Record<string, string> {
+    const issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
+    return {
+      [ENV.STAGE]: this.settings.stage,
+      [ENV.APP_URL]: this.settings.appUrl,
+      [ENV.CURSOR_SECRET]: this.cursorSecret.secretValue.unsafeUnwrap(),
+      [RETENTION_ENV.pvDays]: String(this.settings.pvPurgeAfter.toDays()),
+      ...(declaration.trigger.kind === 'http'
+        ? { [AUTH_ENV.ISSUER]: issuer, [AUTH_ENV.AUDIENCE]: this.webClient.userPoolClientId, [AUTH_ENV.JWKS_URL]: `${issuer}${JWKS_PATH}` }
+        : {}),
+    };
   }
 
   /** Asynchronous invocations (S3, Scheduler, EventBridge) that still fail after retries land in a DLQ. */

@@ -129,7 +129,7 @@ export class ProjectFunction extends Construct {
    * (CDK's `grantReadData` adds `kms:ReEncrypt*`-style wildcards), and sets its name variable.
    */
   bindTable(name: TableName, table: TableBinding, access: Access): this {
-    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
     // TransactWriteItems is authorized through Put/Update/Delete/ConditionCheckItem.
     const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
     this.role.addToPrincipalPolicy(
@@ -144,12 +144,15 @@ export class ProjectFunction extends Construct {
   }
 
   /**
-   * Grants the PV bucket's objects: read (get, versions, retention) or read-write (put too), and
+   * Grants the PV bucket's objects: read (get, versions, retention) or read-write (put, delete), and
    * sets its name variable. Object keys are chosen at run time, hence `bucket/*`.
    */
   bindPvBucket(bucket: BucketBinding, access: Access): this {
     const read = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectRetention'];
-    const write = ['s3:PutObject'];
+    // Delete too: the PV intake moves a rejected upload to quarantine (copy then delete) and the
+    // retention purge deletes PVs past their period. Object Lock still refuses any deletion of a
+    // locked version, whatever this role may do.
+    const write = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'];
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: access === 'readwrite' ? [...read, ...write] : read, resources: [`${bucket.bucketArn}/*`] }),
     );

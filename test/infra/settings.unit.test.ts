@@ -19,12 +19,13 @@ describe('stage settings from the CDK context', () => {
     expect(() => settingsFromContext(context({ stage: 'dev', appUrl: 'http://insecure.example.org' }))).toThrow(/appUrl/);
   });
 
-  it('given prod, when the settings are read, then data is retained, protected and PVs locked in compliance mode for ten years', () => {
+  it('given prod, when the settings are read, then data is retained, protected and PVs locked in compliance mode for five years, purged no earlier', () => {
     const prod = settingsFromContext(context({ stage: 'prod' }));
     expect(prod.removalPolicy).toBe(RemovalPolicy.RETAIN);
     expect(prod.deletionProtection).toBe(true);
     expect(prod.pvObjectLockMode).toBe('COMPLIANCE');
-    expect(prod.pvRetention.toDays()).toBe(3650);
+    expect(prod.pvRetention.toDays()).toBe(1825);
+    expect(prod.pvPurgeAfter.toDays()).toBeGreaterThanOrEqual(prod.pvRetention.toDays());
   });
 
   it('given dev, when the settings are read, then the stack can be destroyed and PVs are locked in governance mode', () => {
@@ -38,5 +39,6 @@ describe('stage settings from the CDK context', () => {
     const dev = settingsFromContext(context({ stage: 'dev', mailDomain: 'mail.example.fr', pvRetentionDays: '30' }));
     expect(dev.mailFrom).toBe('ne-pas-repondre@mail.example.fr');
     expect(dev.pvRetention.toDays()).toBe(30);
+    expect(dev.pvPurgeAfter.toDays()).toBe(30);
   });
 });

@@ -86,7 +86,7 @@ describe('the PV bucket', () => {
         ObjectLockEnabled: true,
         ObjectLockConfiguration: {
           ObjectLockEnabled: 'Enabled',
-          Rule: { DefaultRetention: { Mode: stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE', Days: stage === 'prod' ? 3650 : 1 } },
+          Rule: { DefaultRetention: { Mode: stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE', Days: stage === 'prod' ? 1825 : 1 } },
         },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
@@ -174,6 +174,17 @@ describe('functions built from their declarations by the project construct', () 
     expect(groups).toHaveLength(fixtureDeclarations.length);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
     for (const [, group] of resourcesOfType(json(prod), 'AWS::Logs::LogGroup')) expect(group.Properties?.RetentionInDays).toBe(365);
+  });
+
+  it('gives HTTP functions how to verify a Cognito token, and every function the cursor key from Secrets Manager, never in clear in the template', () => {
+    const fns = resourcesOfType(json(dev), 'AWS::Lambda::Function');
+    for (const [, fn] of fns) {
+      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(variables.CURSOR_SECRET)).toContain('{{resolve:secretsmanager:');
+      const http = ['dev-tp-httpEcho', 'dev-tp-mailFeedback'].includes(String(fn.Properties?.FunctionName));
+      expect(variables.AUTH_ISSUER !== undefined, String(fn.Properties?.FunctionName)).toBe(http);
+      if (http) expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    }
   });
 
   it('sets a table variable exactly when the table is granted, and the mail variables with the SES grant', () => {
