@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Directory, loadDirectory, UnknownUnitError } from '../../shared/directory/directory.js';
+import { buildInvitation, escapeIcsText, foldLine } from '../../shared/mail/ics.js';
+import { buildRawMime } from '../../shared/mail/mime.js';
+import { escapeHtml, formatDate } from '../../shared/mail/render.js';
+import { templates, type SessionSummary } from '../../shared/mail/templates.js';
+
+const session: SessionSummary = {
+  sessionId: 'ses_a',
+  centreId: 'ctr_lyon-1',
+  titreCode: 'RNCP37274',
+  ceresReference: 'CERES-1',
+  site: 'Atelier "B" <rez-de-chaussée>',
+  startDate: '2027-10-30',
+  endDate: '2027-11-02',
+  department: '69',
+};
+
+describe('mail rendering', () => {
+  it('given text typed by people, when rendered to HTML, then every special character is escaped and the plain text keeps it verbatim', () => {
+    const mail = templates.pvRejected('Centre <AFPA>', session, { rejectedOn: '2027-11-05', reason: `<img src=x onerror="alert('x')">` }, 'https://tp.example');
+
+    expect(mail.html).toContain('&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;');
+    expect(mail.html).not.toMatch(/<img/);
+    expect(mail.html).toContain('Bonjour Centre &lt;AFPA&gt;,');
+    expect(mail.text).toContain(`Motif : <img src=x onerror="alert('x')">`);
+    expect(mail.text).toContain('Dates : du 30 octobre 2027 au 2 novembre 2027');
+    expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
+  });
+
+  it('given calendar dates, when formatted, then they read in French', () => {
+    expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
+    expect(formatDate('2027-08-15')).toBe('15 août 2027');
+  });
+
+  it('given a session across the autumn clock change, when the invitation is built, then times are Paris wall-clock times with the VTIMEZONE that says so', () => {
+    const ics = buildInvitation({
+      uid: 'evt-1@tp-sessions',
+      stamp: new Date('2027-10-01T12:00:00Z'),
+      startDate: '2027-10-30',
+      endDate: '2027-11-02',
+      startTime: '08:30',
+      endTime: '17:30',
+      summary: 'Jury, session; titre RNCP37274',
+      location: session.site,
+      description: 'Ligne 1\nLigne 2',
+      organizer: { name: 'TP', email: 'tp@example.org' },
+      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
+    });
+    const lines = ics.split('\r\n');
+
+    expect(lines).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
+    expect(lines).toContain('DTEND;TZID=Europe/Paris:20271102T173000');
+    expect(lines).toContain('DTSTAMP:20271001T120000Z');
+    expect(ics).toMatch(/BEGIN:VTIMEZONE\r\nTZID:Europe\/Paris\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:\+0100\r\nTZOFFSETTO:\+0200/);
+    expect(lines).toContain('SUMMARY:Jury\\, session\\; titre RNCP37274');
+    expect(lines).toContain('DESCRIPTION:Ligne 1\\nLigne 2');
+    expect(lines.every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+  });
+
+  it('given a long line with accents, when folded, then no line exceeds 75 octets and unfolding gives it back', () => {
+    const long = `DESCRIPTION:${'Vérification du plateau technique '.repeat(8)}`;
+    const folded = foldLine(long);
+
+    expect(folded.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+    expect(folded.replace(/\r\n /g, '')).toBe(long);
+    expect(escapeIcsText('a\\b')).toBe('a\\\\b');
+  });
+
+  it('given a mail with an invitation, when built as raw MIME, then it holds text, HTML and the calendar part, with encoded French headers', () => {
+    const raw = buildRawMime(
+      {
+        id: 'evt:juror-convocation:juror#jur_a',
+        kind: 'juror-convocation',
+        causeId: 'evt',
+        to: { key: 'juror#jur_a', email: 'anne@example.org', name: 'Anne Müller' },
+        subject: 'Convocation au jury',
+        text: 'Bonjour',
+        html: '<p>Bonjour</p>',
+        attachments: [{ filename: 'convocation.ics', contentType: 'text/calendar; charset=UTF-8; method=REQUEST', content: 'BEGIN:VCALENDAR' }],
+      },
+      { name: 'Sessions du titre professionnel', email: 'tp@example.org' },
+      'seed',
+    );
+
+    expect(raw).toContain(`To: =?UTF-8?B?${Buffer.from('Anne Müller').toString('base64')}?= <anne@example.org>`);
+    expect(raw).toContain('Content-Type: multipart/mixed; boundary="mixed-seed"');
+    expect(raw).toContain('Content-Type: text/calendar; charset=UTF-8; method=REQUEST; name="convocation.ics"');
+    expect(raw).toContain(Buffer.from('BEGIN:VCALENDAR').toString('base64'));
+    expect(raw.endsWith('--mixed-seed--\r\n')).toBe(true);
+  });
+});
+
+describe('directory of units', () => {
+  it('given the defaults, when asked for Auvergne-Rhône-Alpes units, then the twelve departments have a DDETS and the region the leaflet mailbox', () => {
+    const directory = new Directory();
+    const departments = ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'];
+
+    expect(departments.map((d) => directory.ud(d).shortLabel.startsWith('DDETS'))).toEqual(departments.map(() => true));
+    expect(directory.ud('43').shortLabel).toBe('DDETS de la Haute-Loire');
+    expect(directory.region('84')).toMatchObject({ shortLabel: 'DREETS Auvergne-Rhône-Alpes', email: 'ara.titres-professionnels@direccte.gouv.fr' });
+    expect(() => directory.ud('75')).toThrow(UnknownUnitError);
+  });
+
+  it('given an override in the environment, when loaded, then it replaces that unit and adds new ones; a malformed one fails', () => {
+    const overrides = {
+      units: [
+        { code: '69', kind: 'ud', label: 'DDETS du Rhône', shortLabel: 'DDETS 69', email: 'titres@rhone.example', region: '84' },
+        { code: '75', kind: 'ud', label: 'DRIEETS Paris', shortLabel: 'DRIEETS 75', email: 'titres@paris.example', region: '11' },
+      ],
+    };
+    const directory = loadDirectory({ UNIT_DIRECTORY_JSON: JSON.stringify(overrides) });
+
+    expect(directory.ud('69').email).toBe('titres@rhone.example');
+    expect(directory.ud('75').shortLabel).toBe('DRIEETS 75');
+    expect(directory.ud('38').email).toBe('ddets-titres-professionnels@isere.gouv.fr');
+    expect(() => loadDirectory({ UNIT_DIRECTORY_JSON: '{"units":[{"code":"69","kind":"ud","email":"nope"}]}' })).toThrow();
+  });
+});
