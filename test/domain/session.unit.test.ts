@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventDefinitions } from '../../events/index.js';
 import { sessionResults } from '../../shared/domain/results.js';
 import {
   creationDeadline,
@@ -12,6 +13,7 @@ import {
   type SessionState,
 } from '../../shared/domain/session.js';
 import { titreCatalogue } from '../../shared/domain/titres.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { drawCandidate } from '../../shared/domain/draw.js';
 import {
   ALICE,
@@ -88,7 +90,10 @@ describe('session: creation in CERES', () => {
   it('names its stream after the session and computes the deadline three months before the start', () => {
     expect(sessionStreamId(SESSION)).toBe('session-ses_s1');
     expect(creationDeadline('2027-05-31')).toBe('2027-02-28');
-    expect(sessionEvents).toContain('PVValidated');
+  });
+
+  it('lists as session events exactly the catalogue’s event types of the session stream', () => {
+    expect([...sessionEvents]).toEqual(eventDefinitions.filter((d) => d.stream === 'session').map((d) => d.type));
   });
 
   it('is created three months or more before the start, not late', () => {
@@ -663,5 +668,64 @@ describe('session: folding', () => {
       [ALICE],
       { checkedOn: '2027-06-01', durationMinutes: 50, jurorIds: [ALICE], compliant: true },
     ]);
+  });
+});
+
+describe('session: refusals point at what to correct', () => {
+  it('names the field of the form to correct', () => {
+    const reported: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', facts: 'x' } };
+    const cases: [SessionEvent[], SessionCommand, ReturnType<typeof contextOf>, string][] = [
+      [[], create({ titreCode: 'RNCP11111' }), asCentre('2027-01-15'), 'titreCode'],
+      [[], create({ startDate: '2027-06-31' }), asCentre('2027-01-15'), 'startDate'],
+      [[], create({ endDate: '2027-06-31' }), asCentre('2027-01-15'), 'endDate'],
+      [[], create({ endDate: '2027-06-06' }), asCentre('2027-01-15'), 'endDate'],
+      [[], create({ startDate: '2027-01-14', endDate: '2027-01-16' }), asCentre('2027-01-15'), 'startDate'],
+      [[], create({ candidateIds: [CAND_A, CAND_A] }), asCentre('2027-01-15'), 'candidateIds'],
+      [[], create({ ceresReference: ' ' }), asCentre('2027-01-15'), 'ceresReference'],
+      [[], create({ site: ' ' }), asCentre('2027-01-15'), 'site'],
+      [[created()], { type: 'WithdrawCandidate', candidateId: CAND_C }, asCentre('2027-05-01'), 'candidateId'],
+      [[created()], { type: 'AssignJuror', jurorId: ALICE, habilitations: [habilitation(ALICE)], tiedCandidateIds: [CAND_A, CAND_C] }, asCentre('2027-05-01'), 'tiedCandidateIds.1'],
+      [ready, { type: 'DeclareTie', jurorId: CHLOE, candidateId: CAND_A }, asCentre('2027-05-01'), 'jurorId'],
+      [ready, { type: 'UnassignJuror', jurorId: ALICE, reason: ' ' }, asCentre('2027-05-01'), 'reason'],
+      [ready, { type: 'CheckPlateauTechnique', durationMinutes: 0, jurorIds: [ALICE], compliant: true }, asCentre('2027-05-01'), 'durationMinutes'],
+      [ready, { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [], compliant: true }, asCentre('2027-05-01'), 'jurorIds'],
+      [ready, { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [ALICE, CHLOE], compliant: true }, asCentre('2027-05-01'), 'jurorIds.1'],
+      [ready, { type: 'CheckSeals', presentCandidateIds: [], sealsIntact: true }, asCentre(START), 'presentCandidateIds'],
+      [ready, { type: 'CheckSeals', presentCandidateIds: [CAND_A, CAND_C], sealsIntact: true }, asCentre(START), 'presentCandidateIds.1'],
+      [started, { type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre(START), 'facts'],
+      [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-30' }, asUd('2027-06-10'), 'pronouncedOn'],
+      [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', pronouncedOn: '2027-06-09' }, asUd('2027-06-10'), 'banMonths'],
+      [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', banMonths: 0, pronouncedOn: '2027-06-09' }, asUd('2027-06-10'), 'banMonths'],
+      [started, sign({ decisions: withDecision(1, { evaluatorIds: [] }) }), asCentre(END), 'decisions.1.evaluatorIds'],
+      [started, sign({ decisions: withDecision(1, { evaluatorIds: [CHLOE] }) }), asCentre(END), 'decisions.1.evaluatorIds'],
+      [started, sign({ decisions: withDecision(1, { ccpObtained: [] }) }), asCentre(END), 'decisions.1.ccpObtained'],
+      [started, sign({ decisions: withDecision(0, { ccpObtained: [CCP1] }) }), asCentre(END), 'decisions.0.ccpObtained'],
+      [started, sign({ decisions: withDecision(1, { ccpObtained: ['RNCP37873BC01'] }) }), asCentre(END), 'decisions.1.ccpObtained'],
+      [started, sign({ decisions: withDecision(1, { ccpObtained: [CCP1, CCP2] }) }), asCentre(END), 'decisions.1.ccpObtained'],
+      [started, sign({ signatoryIds: [ALICE] }), asCentre(END), 'signatoryIds'],
+      [started, sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END), 'signatoryIds'],
+      [started, sign({ documentSha256: 'x' }), asCentre(END), 'documentSha256'],
+      [transmittedHistory, { type: 'RejectPV', reason: ' ' }, asUd('2027-06-20'), 'reason'],
+      [ready, { type: 'CancelSession', reason: ' ' }, asCentre('2027-05-01'), 'reason'],
+    ];
+    for (const [events, command, context, field] of cases) {
+      let caught: unknown;
+      try {
+        sessionDecider.decide(command, fold(events), context);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, `${command.type} → ${field}`).toBeInstanceOf(DomainError);
+      expect((caught as DomainError).subject.field, command.type).toBe(field);
+    }
+  });
+
+  it('trims what people typed before recording it', () => {
+    const [event] = spec.given().when(create({ ceresReference: ' CERES-1 ', site: ' Lyon ' }), asCentre('2027-01-15')).events();
+    expect(event?.type === 'SessionCreated' && [event.data.ceresReference, event.data.site]).toEqual(['CERES-1', 'Lyon']);
+    const [unassigned] = spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: ' Malade ' }, asCentre('2027-05-01')).events();
+    expect(unassigned?.data).toEqual({ jurorId: BRUNO, reason: 'Malade' });
+    const [cancelled] = spec.given(ready).when({ type: 'CancelSession', reason: ' Annulée ' }, asCentre('2027-05-01')).events();
+    expect(cancelled?.data).toEqual({ cancelledOn: '2027-05-01', reason: 'Annulée' });
   });
 });
