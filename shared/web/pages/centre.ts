@@ -102,7 +102,8 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
   const names = await candidateNames(context, view.candidateIds);
   const jurors = await jurorNames(context, view.jury.map((member) => member.jurorId));
   const base = context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
-  const drawn = context.query.tirage;
+  // Shown only for a candidate of this session: the query string cannot make the page say anything else.
+  const drawn = view.candidateIds.find((id) => id === context.query.tirage);
   const decisionOf = new Map(view.results.decisions.map((decision) => [decision.candidateId, decision]));
   const centre = context.principal.actor.role === 'centre';
   const steps: [string, boolean, string][] = [
