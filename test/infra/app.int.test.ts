@@ -14,7 +14,8 @@ import { missingWiring, resourcesOfType, type CfnTemplate } from './template.js'
  * no AWS account, no Docker, no network (version check and telemetry off, notices off in
  * cdk.json). Bundling is skipped (TP_SKIP_BUNDLING=1): it changes only the asset hashes, costs
  * seconds per function, and is proven by projectFunction.unit.test.ts and `npm run bench:bundles`.
- * prod is synthesized in-process.
+ * CDK's own CloudFormation linter is off here (it stays on in `npm run synth` and deploy). prod is
+ * synthesized in-process.
  */
 let devTemplate: CfnTemplate;
 let devReport: readonly PluginReport[];
@@ -26,7 +27,9 @@ beforeAll(() => {
   const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--context', 'stage=dev', '--output', outdir], {
     cwd: projectRoot,
     encoding: 'utf8',
-    env: { ...process.env, [SKIP_BUNDLING_ENV]: '1', CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+    // CDK_VALIDATION=false turns off CDK's own CloudFormation linter (most of a synth's time);
+    // cdk-nag is a plugin of the app and still runs.
+    env: { ...process.env, [SKIP_BUNDLING_ENV]: '1', CDK_VALIDATION: 'false', CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
     timeout: 150_000,
   });
   cliOutput = `${result.stdout}\n${result.stderr}`;
