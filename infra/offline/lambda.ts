@@ -22,6 +22,15 @@ export interface LoadedFunction {
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
+/**
+ * In AWS each concurrent invocation runs in its own instance with its own CPU; offline they all
+ * share this process. Without a cap, a burst (200 requests at once) makes every invocation slow
+ * together and all of them hit their timeout after their work was done. So each function runs at
+ * most this many invocations at once and the others wait, as if for an instance, and the timeout
+ * counts from the start of the invocation, as Lambda's does.
+ */
+const OFFLINE_CONCURRENCY = 4;
+
 const contextFor = (declaration: FunctionDeclaration, deadline: number): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: declaration.name,
@@ -48,10 +57,32 @@ export const loadFunction = async (
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${declaration.entry} does not export a "handler" function (function ${declaration.name})`);
   const timeoutMs = (declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  // A finishing invocation hands its slot straight to the next waiting one.
+  const acquire = async () => {
+    if (running < OFFLINE_CONCURRENCY) running += 1;
+    else await new Promise<void>((start) => waiting.push(start));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  };
   return {
     declaration,
     invoke: async (event) => {
       onInvoke?.(declaration.name, event);
+      await acquire();
+      try {
+        return await run(event);
+      } finally {
+        release();
+      }
+    },
+  };
+
+  async function run(event: unknown): Promise<unknown> {
       const deadline = Date.now() + timeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -63,6 +94,5 @@ export const loadFunction = async (
       } finally {
         clearTimeout(timer);
       }
-    },
-  };
+  }
 };

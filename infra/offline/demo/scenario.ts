@@ -48,6 +48,7 @@ export const datesFrom = (today: Date): ScenarioDates => {
 export interface ScenarioState {
   readonly dates: ScenarioDates;
   jurorIds: string[];
+  plannedSessionId?: string;
   sessionId?: string;
   candidateIds: string[];
   pdfSha256?: string;
@@ -148,12 +149,18 @@ export const steps: readonly Step[] = [
       await call(context, 'centre', 'POST', `/api/programmes/${year}`, {
         sessions: [{ titreCode: 'RNCP37674', expectedStart: start, expectedEnd: end, expectedCandidates: 2 }],
       });
+      // The session will be created from this planned one: the UD sees the programme honoured.
+      state.plannedSessionId = await waitFor(context, async () => {
+        const view = await call<{ programme: { plannedSessions?: { plannedSessionId: string; expectedStart: string }[] } | null }>(context, 'centre', 'GET', `/api/centres/ctr_lyon-formation/programmes/${year}`);
+        return view.programme?.plannedSessions?.find((planned) => planned.expectedStart === start)?.plannedSessionId;
+      }, 'the programme view');
     },
   },
   {
     label: 'Le centre enregistre la session créée dans CERES, avec deux candidats',
     run: async (context, state) => {
       const created = await call<{ sessionId: string }>(context, 'centre', 'POST', '/api/sessions', {
+        ...(state.plannedSessionId ? { plannedSessionId: state.plannedSessionId } : {}),
         ceresReference: `CERES-${state.dates.year}-0042`,
         titreCode: 'RNCP37674',
         startDate: state.dates.start,
