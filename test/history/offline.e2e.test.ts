@@ -140,25 +140,37 @@ describe('tp-history, the command line, against a running offline system', () =>
   });
 
   it('exits 1 on wrong usage or a refused filter, with the reason', async () => {
-    const unknownOption = await history$(['--url', runtime.urls.app, '--colour', 'blue']);
+    const [unknownOption, inverted] = await Promise.all([
+      history$(['--url', runtime.urls.app, '--colour', 'blue']),
+      history$(['--url', runtime.urls.app, '--from', '2027-03-02', '--to', '2027-03-01']),
+    ]);
     expect(unknownOption.code).toBe(1);
-    const inverted = await history$(['--url', runtime.urls.app, '--from', '2027-03-02', '--to', '2027-03-01']);
     expect(inverted.code).toBe(1);
     expect(inverted.stderr).toContain('La fin de la période précède son début');
   });
 
   it('exits 2 when not allowed (a juror, a bad token, another department)', async () => {
-    expect((await history$(['--url', runtime.urls.app, '--user', 'juror'])).code).toBe(2);
-    expect((await history$(['--url', runtime.urls.app, '--token', 'not-a-token'])).code).toBe(2);
-    const otherDepartment = await history$(['--url', runtime.urls.app, '--user', 'ud', '--department', '38']);
+    const [juror, badToken, otherDepartment] = await Promise.all([
+      history$(['--url', runtime.urls.app, '--user', 'juror']),
+      history$(['--url', runtime.urls.app, '--token', 'not-a-token']),
+      history$(['--url', runtime.urls.app, '--user', 'ud', '--department', '38']),
+    ]);
+    expect(juror.code).toBe(2);
+    expect(badToken.code).toBe(2);
     expect(otherDepartment.code).toBe(2);
     expect(otherDepartment.stderr).toContain('périmètre');
   });
 
   it('exits 3 when nothing is found, and 4 when the system cannot be reached', async () => {
-    expect((await history$(['--url', runtime.urls.app, '--session', 'ses_nowhere'])).code).toBe(3);
-    expect((await history$(['--url', runtime.urls.app, '--from', '2030-01-01'])).code).toBe(3);
-    expect((await history$(['--url', 'http://127.0.0.1:9', '--token', 'x'])).code).toBe(4);
+    const [unknownSession, nothingYet, unreachable] = await Promise.all([
+      history$(['--url', runtime.urls.app, '--session', 'ses_nowhere']),
+      history$(['--url', runtime.urls.app, '--from', '2030-01-01']),
+      history$(['--url', 'http://127.0.0.1:9', '--token', 'x']),
+    ]);
+    expect(unknownSession.code).toBe(3);
+    expect(nothingYet.code).toBe(3);
+    expect(nothingYet.stderr).toContain('No event matched.');
+    expect(unreachable.code).toBe(4);
   });
 
   it('explains itself with --help, exit codes included', async () => {
