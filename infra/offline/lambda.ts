@@ -83,16 +83,16 @@ export const loadFunction = async (
   };
 
   async function run(event: unknown): Promise<unknown> {
-      const deadline = Date.now() + timeoutMs;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new FunctionTimeoutError(`Function ${declaration.name} timed out after ${timeoutMs / 1000} s`)), timeoutMs);
-        timer.unref();
-      });
-      try {
-        return await Promise.race([Promise.resolve((handler as Handler)(event, contextFor(declaration, deadline))), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FunctionTimeoutError(`Function ${declaration.name} timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([Promise.resolve((handler as Handler)(event, contextFor(declaration, deadline))), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 };
