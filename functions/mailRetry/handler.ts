@@ -9,7 +9,9 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     try {
-      const { mail } = JSON.parse(record.body) as { mail: OutgoingMail };
+      const { mail } = JSON.parse(record.body) as { mail?: OutgoingMail };
+      // Not a mail of the outbox: leave it to the queue's own dead-letter queue, for a person to look at.
+      if (!mail?.id || !mail.to?.email) throw new Error('malformed message: no mail in it');
       const outcome = await delivery.deliver(mail, { revive: true });
       // Still failing: the message stays in the queue (SQS retries it, then its own redrive DLQ keeps it).
       if (outcome === 'dead-lettered') batchItemFailures.push({ itemIdentifier: record.messageId });
