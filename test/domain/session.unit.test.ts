@@ -251,6 +251,7 @@ describe('session: accommodations', () => {
 
   it('grants an accommodation (a reference only) and informs the jury of those pending', () => {
     spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre('2027-05-01')).then([granted]);
+    spec.given(started).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre(START)).then([granted]);
     const second: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_2' } };
     const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } };
     spec.given([...ready, granted]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-02')).then([informed]);
@@ -400,6 +401,7 @@ describe('session: fraud and sanction', () => {
     spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(CHLOE) })).thenRefused('session.not-own-centre', 'forbidden');
     spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: { role: 'juror', id: 'x', scope: {} } })).thenRefused('session.not-own-centre', 'forbidden');
     spec.given(started).when(fraud(CAND_C), asCentre('2027-06-08')).thenRefused('candidate.not-registered', 'not-found');
+    spec.given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when(fraud(), asCentre('2027-06-08')).thenRefused('fraud.outside-session');
     spec.given(started).when({ type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre('2027-06-08')).thenRefused('input.required');
   });
 
@@ -650,6 +652,12 @@ describe('session: folding', () => {
     expect(fold([...ready, { type: 'TieDeclared', data: { jurorId: CHLOE, candidateId: CAND_A } }])).toEqual(beforeStart);
     expect(fold([...ready, { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_9'], informedOn: '2027-05-01' } }])).toEqual(beforeStart);
     expect(fold([...started, sealsChecked])).toEqual(fold(started));
+  });
+
+  it('remembers the planned session it comes from, when it does', () => {
+    const fromPlan = fold([created({ plannedSessionId: 'pln_p1' })]);
+    expect(fromPlan.status === 'created' && fromPlan.plannedSessionId).toBe('pln_p1');
+    expect('plannedSessionId' in fold([created()])).toBe(false);
   });
 
   it('keeps the breaches, the convocations and the plateau check without remarks', () => {
