@@ -243,11 +243,19 @@ describe('a session from the programme to the official results, in the browser',
     await runtime.drain();
     const store = (await (await fetch(`${runtime.urls.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
     const subjects = store.emails.map((mail) => `${mail.subject} -> ${mail.destination.to.join(',')}`);
-    expect(subjects.length, subjects.join('\n')).toBeGreaterThan(0);
+    for (const expected of [
+      /^Programmation prévisionnelle 2027 reçue .* -> .*rhone/,
+      /^Convocation au jury .* -> .*claire\.dupont@jury\.example/,
+      /^Convocation au jury .* -> .*louis\.moreau@jury\.example/,
+      /^Aménagements d’épreuves .* -> claire\.dupont@jury\.example/,
+      /^Procès-verbal à instruire : session CERES-2027-0042 -> .*rhone/,
+    ]) {
+      expect(subjects.some((subject) => expected.test(subject)), `${expected} in\n${subjects.join('\n')}`).toBe(true);
+    }
     console.log(`mails in the SES store:\n${subjects.join('\n')}`);
 
     expect(axeFindings).toEqual([]);
     await ud.context.close();
     await centre.context.close();
-  }, 420_000);
+  }, 600_000);
 });
