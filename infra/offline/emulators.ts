@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
+import { getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
+import { readJson, writeJsonAtomic } from './files.js';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
@@ -95,9 +97,32 @@ const sesServer = (): SesServer => {
   return found;
 };
 
-export const startSes = async (port: number, host: string): Promise<Emulator> => {
+/**
+ * Starts the SES emulator. Its mailbox lives in memory; it is copied to `mailboxFile` every few
+ * seconds and on stop, and put back at start, so the mailbox page still shows yesterday's mails
+ * after a restart (they are not sent again: the outbox already knows them).
+ */
+export const startSes = async (port: number, host: string, mailboxFile: string): Promise<Emulator> => {
+  const store = getStoreReadonly();
+  if (store.emails.length === 0) store.emails.push(...((await readJson<Email[]>(mailboxFile)) ?? []));
   const server = await sesServer()({ host, port });
   if (!server.listening) throw new Error(`SES emulator could not listen on ${host}:${port}`);
   const actual = (server.address() as AddressInfo).port;
-  return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServer(server) };
+  let saved = store.emails.length;
+  const save = async () => {
+    if (store.emails.length === saved) return;
+    saved = store.emails.length;
+    await writeJsonAtomic(mailboxFile, store.emails);
+  };
+  const timer = setInterval(() => void save().catch(() => undefined), 2_000);
+  timer.unref();
+  return {
+    port: actual,
+    endpoint: `http://${host}:${actual}`,
+    stop: async () => {
+      clearInterval(timer);
+      await save();
+      await closeServer(server);
+    },
+  };
 };

@@ -162,7 +162,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
 
     const s3 = await startS3(dataDir, wanted.s3, host, PV_BUCKET_LOCAL, [appUrl, `http://127.0.0.1:${appPort}`]);
     stops.push(s3.stop);
-    const ses = await startSes(wanted.mailbox, host);
+    const ses = await startSes(wanted.mailbox, host, join(stateDir, 'mailbox.json'));
     stops.push(ses.stop);
     const mailboxUrl = `http://localhost:${ses.port}/`;
 
