@@ -108,7 +108,7 @@ export class TpSessionsStack extends Stack {
     this.userPool = userPool;
     this.webClient = webClient;
     this.api = this.buildApi();
-    const mail = this.buildMail();
+    const mail = this.buildMail(props.declarations);
     this.mailRetryQueue = mail.retryQueue;
 
     this.cursorSecret = new Secret(this, 'CursorSecret', {
@@ -367,14 +367,14 @@ export class TpSessionsStack extends Stack {
     return api;
   }
 
-  private buildMail() {
+  private buildMail(declarations: readonly FunctionDeclaration[]) {
     const { settings } = this;
     const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
       configurationSetName: this.name('mail'),
       sendingEnabled: true,
       reputationMetrics: true,
     });
-    new EmailIdentity(this, 'MailIdentity', {
+    const identity = new EmailIdentity(this, 'MailIdentity', {
       identity: Identity.domain(settings.mailDomain),
       configurationSet,
     });
@@ -386,11 +386,22 @@ export class TpSessionsStack extends Stack {
       destination: EventDestination.eventBus(defaultBus),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
+    // The identity is created by the stack: publish these CNAMEs in the domain's DNS (Easy DKIM).
+    for (const n of [1, 2, 3] as const) {
+      new CfnOutput(this, `MailDkim${n}`, {
+        description: `DKIM record ${n} of ${settings.mailDomain}`,
+        value: `${identity[`dkimDnsTokenName${n}`]} CNAME ${identity[`dkimDnsTokenValue${n}`]}`,
+      });
+    }
     const retryDlq = this.deadLetterQueue(this, 'MailRetryDlq', 'mail-retry-dlq');
     const retryQueue = secureQueue(this, 'MailRetryQueue', {
       queueName: this.name('mail-retry'),
       removalPolicy: settings.removalPolicy,
-      visibilityTimeout: Duration.minutes(6),
+      // At least six times the consumers' timeout (AWS's advice), so a message is not handed to a
+      // second invocation while the first still works on it.
+      visibilityTimeout: Duration.seconds(
+        Math.min(43_200, Math.max(360, 6 * Math.max(0, ...declarations.filter((d) => d.trigger.kind === 'queue').map((d) => d.timeoutSeconds ?? 10)))),
+      ),
       deadLetterQueue: { queue: retryDlq, maxReceiveCount: 5 },
     });
     return {

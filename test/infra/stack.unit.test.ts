@@ -250,12 +250,16 @@ describe('functions built from their declarations by the project construct', () 
       QueueName: 'dev-tp-mail-retry',
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailRetryDlq'), 'Arn'] }, maxReceiveCount: 5 },
     });
+    const queue = resourcesOfType(json(dev), 'AWS::SQS::Queue').find(([, q]) => q.Properties?.QueueName === 'dev-tp-mail-retry')?.[1];
+    const consumerTimeout = Math.max(...fixtureDeclarations.filter((d) => d.trigger.kind === 'queue').map((d) => d.timeoutSeconds ?? 10));
+    expect(Number(queue?.Properties?.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * consumerTimeout);
   });
 });
 
 describe('SES v2 and mail feedback', () => {
   it('declares the sending domain and a configuration set whose bounces and complaints reach mailFeedback through EventBridge', () => {
     dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'dev.tp-sessions.example.org' });
+    for (const n of [1, 2, 3]) dev.template.hasOutput(`MailDkim${n}`, { Value: Match.anyValue() });
     dev.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], EventBridgeDestination: Match.anyValue() },
     });
