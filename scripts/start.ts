@@ -59,7 +59,7 @@ const ports: RuntimePorts = {
 const nowText = values.now ?? process.env.TP_NOW;
 let now: Date | undefined;
 if (nowText) {
-  // A bare date means that morning, 9:00 in Paris (08:00 UTC in winter, 07:00 in summer, close enough offline).
+  // A bare date means that morning: 08:00 UTC, 9:00 in Paris in winter and 10:00 in summer.
   now = new Date(/^\d{4}-\d{2}-\d{2}$/.test(nowText) ? `${nowText}T08:00:00Z` : nowText);
   if (Number.isNaN(now.getTime())) fail(`Date invalide pour --now / invalid --now date: ${nowText} (ex. 2027-01-20)`);
 }

@@ -115,7 +115,7 @@ ${
 <p class="note">L’horloge n’avance que vers le futur. Les tâches planifiées (échéances, relances) dues entre-temps s’exécutent une fois par jour chacune, dans l’ordre.</p>`,
   );
 
-/** Parses `2027-01-20`, `2027-01-20T09:30` (Paris wall time is approximated as given in UTC+offset) or a full ISO instant. */
+/** Parses `2027-01-20` (that morning, 08:00 UTC), `2027-01-20T09:30` (Paris wall time, as the form sends it) or a full ISO instant. */
 export const parseClockTarget = (value: string): Date | undefined => {
   const trimmed = value.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return new Date(`${trimmed}T08:00:00Z`);

@@ -259,6 +259,11 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       return fired;
     };
 
+    // The runtime's own pages are served first: a declared route on the same path would never be reached.
+    for (const [method, path] of [['GET', '/connexion'], ['POST', '/connexion'], ['GET', '/deconnexion'], ['POST', '/local/token'], ['GET', '/local/clock'], ['POST', '/local/clock'], ['GET', '/local/horloge'], ['GET', JWKS_PATH]] as const) {
+      const shadowed = routes.match(method, path);
+      if (shadowed) log(`⚠ ${shadowed.route.routeKey} (${shadowed.route.target.fn.declaration.name}) is shadowed offline by the runtime's ${method} ${path}`);
+    }
     const localPages = createLocalPages({
       idp,
       verify,
