@@ -4,6 +4,7 @@ import { sessionResults } from '../../shared/domain/results.js';
 import {
   creationDeadline,
   juryGaps,
+  jurorConvocationDeadline,
   sessionDecider,
   sessionEvents,
   sessionStreamId,
@@ -735,5 +736,41 @@ describe('session: refusals point at what to correct', () => {
     expect(unassigned?.data).toEqual({ jurorId: BRUNO, reason: 'Malade' });
     const [cancelled] = spec.given(ready).when({ type: 'CancelSession', reason: ' Annulée ' }, asCentre('2027-05-01')).events();
     expect(cancelled?.data).toEqual({ cancelledOn: '2027-05-01', reason: 'Annulée' });
+  });
+});
+
+describe('session: what the mutation run asked for', () => {
+  it('accepts a one-day session and computes the juror convocation date from the settings', () => {
+    spec.given().when(create({ startDate: START, endDate: START }), asCentre('2027-01-15')).events();
+    expect(jurorConvocationDeadline(START, 15)).toBe('2027-05-23');
+    expect(jurorConvocationDeadline(START, 21)).toBe('2027-05-17');
+  });
+
+  it('refuses CCP when the titre is missing from the catalogue, rather than trusting them', () => {
+    const withoutTitre = contextOf({ at: END, actor: centre(), titres: titreCatalogue([]) });
+    spec.given(started).when(sign(), withoutTitre).thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37674BC01/);
+  });
+
+  it('folds accommodations, the seal check, sanctions, the stored PV file and the cancellation faithfully', () => {
+    const granted = (candidateId: string, accommodationId: string): SessionEvent => ({ type: 'AccommodationGranted', data: { candidateId, accommodationId } });
+    const informed = fold([...ready, granted(CAND_A, 'acc_1'), granted(CAND_B, 'acc_2'), { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } }]);
+    expect(informed.status === 'created' && informed.accommodations).toEqual({
+      acc_1: { candidateId: CAND_A, juryInformed: true },
+      acc_2: { candidateId: CAND_B, juryInformed: false },
+    });
+    const other: SessionEvent = { type: 'SealsChecked', data: { ...(sealsChecked.data as Extract<SessionEvent, { type: 'SealsChecked' }>['data']), drawnCandidateId: CAND_B } };
+    const once = fold([...started, other]);
+    expect(once.status === 'started' && once.seals).toEqual(sealsChecked.data);
+    const reportedB: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_B, reportedBy: 'jury', reportedOn: '2027-06-08', facts: 'x' } };
+    const reportedA: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'jury', reportedOn: '2027-06-08', facts: 'x' } };
+    const sanctioned = fold([...started, reportedB, reportedA, { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-09', notifiedOn: '2027-06-09' } }]);
+    expect(sanctioned.status === 'started' && sanctioned.frauds.map((f) => [f.candidateId, f.sanction?.sanction])).toEqual([
+      [CAND_B, undefined],
+      [CAND_A, 'avertissement'],
+    ]);
+    const stored = fold([...signedHistory, documentStored()]);
+    expect(stored.status === 'pv-signed' && stored.pv.document).toEqual({ objectKey: `pv/${SESSION}/r1.pdf`, versionId: 'v1' });
+    const cancelled = fold([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Plateau indisponible' } }]);
+    expect(cancelled.status === 'cancelled' && cancelled.cancellation).toEqual({ cancelledOn: '2027-05-01', reason: 'Plateau indisponible' });
   });
 });
