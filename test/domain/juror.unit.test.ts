@@ -139,3 +139,34 @@ describe('juror habilitation', () => {
     expect([habilitationValidOn(w, '2027-01-09'), habilitationValidOn(w, '2027-01-10')]).toEqual([true, false]);
   });
 });
+
+describe('juror refusals point at what to correct', () => {
+  it('names the field of the form to correct', () => {
+    const at = contextOf({ at: '2025-12-10', actor: ud(), titres: revised });
+    const cases: [JurorEvent[], JurorCommand, string][] = [
+      [[], habilitate({ titreCode: 'RNCP99999' }), 'titreCode'],
+      [[], habilitate({ validUntil: '2027-02-29' }), 'validUntil'],
+      [[], habilitate({ validFrom: '2026-07-01', validUntil: '2026-06-30' }), 'validUntil'],
+      [[], habilitate({ validUntil: '2028-07-20' }), 'validUntil'],
+      [[], habilitate({ professionalisationDate: '2025-12-11' }), 'professionalisationDate'],
+      [[], habilitate({ professionalisationDate: '2020-01-01' }), 'professionalisationDate'],
+      [[habilitated], { type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId: 'hab_alice', reason: ' ' }, 'reason'],
+    ];
+    for (const [events, command, field] of cases) {
+      const error = (() => {
+        try {
+          jurorDecider.decide(command, events.reduce(jurorDecider.evolve, jurorDecider.initialState), at);
+        } catch (caught) {
+          return caught as { subject: { field?: string } };
+        }
+        throw new Error(`${command.type} was accepted`);
+      })();
+      expect(error.subject.field).toBe(field);
+    }
+  });
+
+  it('does not ask for a new professionalisation when the titre was never revised', () => {
+    const neverRevised = titreCatalogue([{ code: TITRE, label: 'Titre jamais révisé', ccps: [], validUntil: '2028-07-19' }]);
+    spec.given().when(habilitate({ professionalisationDate: '2012-05-01' }), contextOf({ at: '2025-12-10', actor: ud(), titres: neverRevised })).events();
+  });
+});

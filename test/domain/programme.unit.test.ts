@@ -134,3 +134,27 @@ describe('yearly programme', () => {
     spec.given().when(submit([{ ...line, expectedEnd: '2027-06-08' }]), contextOf({ at: '2027-01-20', actor: centre(), titres })).events();
   });
 });
+
+describe('programme refusals point at what to correct', () => {
+  it('names the field of the form to correct', () => {
+    const cases: [ProgrammeCommand, string][] = [
+      [submit(undefined, { year: 2026 }), 'year'],
+      [submit([]), 'sessions'],
+      [submit([{ ...line, titreCode: 'RNCP99999' }]), 'sessions.0.titreCode'],
+      [submit([{ ...line, expectedStart: '2027-06-10' }]), 'sessions.0.expectedEnd'],
+      [submit([{ ...line, expectedStart: '2028-01-05', expectedEnd: '2028-01-06' }]), 'sessions.0.expectedStart'],
+      [submit([{ ...line, expectedCandidates: 0 }]), 'sessions.0.expectedCandidates'],
+    ];
+    for (const [command, field] of cases) {
+      const error = spec.given().when(command, on('2027-01-20')).thenRefused(command.sessions.length === 0 ? 'programme.empty' : expect.any(String) as unknown as string);
+      expect(error.subject.field).toBe(field);
+    }
+    const titres = titreCatalogue([{ code: TITRE, label: 'DWWM', ccps: [], validUntil: '2027-06-08' }]);
+    const expired = spec.given().when(submit(), contextOf({ at: '2027-01-20', actor: centre(), titres })).thenRefused('programme.titre-expired');
+    expect(expired.subject.field).toBe('sessions.0.expectedEnd');
+  });
+
+  it('accepts a one-day session', () => {
+    spec.given().when(submit([{ ...line, expectedEnd: line.expectedStart }]), on('2027-01-20')).events();
+  });
+});
