@@ -104,13 +104,14 @@ export class MailDelivery {
 
   /**
    * Parks a mail that cannot be sent at all (no address known for its recipient): recorded dead,
-   * with the reason, so an operator sees it and nothing is silently dropped.
+   * with the reason, so an operator sees it and nothing is silently dropped. It is not put on the
+   * retry queue: without an address every retry would fail the same way. Once the address is
+   * known, `npm run replay-dlq` sends it from the outbox.
    */
   async park(mail: OutgoingMail, reason: string): Promise<DeliveryOutcome> {
     const claim = await this.outbox.claim(mail, this.clock.now());
     if (claim.outcome === 'already-sent') return 'already-sent';
     if (claim.outcome === 'dead') return 'already-dead';
-    await this.deadLetter.put(mail, reason);
     await this.outbox.markDead(mail.id, reason, this.clock.now());
     return 'dead-lettered';
   }

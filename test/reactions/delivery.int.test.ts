@@ -56,6 +56,16 @@ beforeEach(() => {
 });
 
 describe('mail delivery', () => {
+  it('given a recipient with no known address, when parking the mail, then it is recorded dead in the outbox and not put on the retry queue (a retry could only fail again)', async () => {
+    const parked = { ...mail('evt-park:pv-rejected:centre#ctr_none'), to: { key: 'centre#ctr_none', email: '', name: '' } };
+    expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('dead-lettered');
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    const dead = await outbox.listDead(100);
+    expect(dead.map((entry) => entry.mail.id)).toContain(parked.id);
+    expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('already-dead');
+  });
+
   it('given SES throttles twice then accepts, when delivering, then it retries with growing backoff and sends once', async () => {
     ses.on(SendEmailCommand).rejectsOnce(throttled()).rejectsOnce(serverError()).resolves({ MessageId: 'ses-1' });
 
