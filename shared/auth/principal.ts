@@ -22,6 +22,8 @@ export type TokenClaims = z.infer<typeof tokenClaims>;
 export interface Principal {
   readonly actor: Actor;
   readonly displayName: string;
+  /** The user's mail address (Cognito `email`), when the token carries one. */
+  readonly email?: string | undefined;
 }
 
 export const principalFromClaims = (claims: TokenClaims): Principal => ({
@@ -36,4 +38,5 @@ export const principalFromClaims = (claims: TokenClaims): Principal => ({
     },
   },
   displayName: claims['custom:displayName'] ?? claims.email ?? claims.sub,
+  ...(claims.email ? { email: claims.email } : {}),
 });

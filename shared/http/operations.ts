@@ -101,6 +101,16 @@ const summaryOf = (events: readonly StoredEvent[], version: number, replayed: bo
   events: events.map((event) => ({ id: event.id, type: event.type })),
 });
 
+/**
+ * Keeps the centre's mailbox up to date from the signed-in session manager, after a write that
+ * landed (never for a refused or replayed command, so bad input still writes nothing).
+ */
+const rememberCentreContact = async (deps: AppDeps, principal: Principal, replayed: boolean): Promise<void> => {
+  const { centreId } = principal.actor.scope;
+  if (replayed || principal.actor.role !== 'centre' || !centreId || !principal.email) return;
+  await deps.personalData.saveCentreContact(centreId, { email: principal.email, displayName: principal.displayName });
+};
+
 /** Runs a session command through the use-case runner. */
 const runSession = async (deps: AppDeps, call: Call<unknown>, command: SessionCommand, status: 200 | 201 = 200): Promise<Result & { events: readonly StoredEvent[] }> => {
   const sessionId = call.params.sessionId ?? (command.type === 'CreateSession' ? command.sessionId : '');
@@ -115,6 +125,7 @@ const runSession = async (deps: AppDeps, call: Call<unknown>, command: SessionCo
     causationId: call.correlationId,
     idempotencyKey: call.idempotencyKey,
   });
+  if (command.type === 'CreateSession') await rememberCentreContact(deps, call.principal, result.replayed);
   // The draw by lot is shown to the session manager right away: the drawn candidate and the seed.
   const seals = result.events.find((event) => event.type === 'SealsChecked');
   const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
@@ -196,6 +207,7 @@ export const commands: readonly Operation[] = [
         causationId: call.correlationId,
         idempotencyKey: call.idempotencyKey,
       });
+      await rememberCentreContact(deps, call.principal, result.replayed);
       return { status: 200, body: { year, ...summaryOf(result.events, result.version, result.replayed) } };
     },
   }),

@@ -51,6 +51,11 @@ export interface PersonalDataStore {
   readJurors(jurorIds: readonly string[]): Promise<ReadonlyMap<string, JurorIdentity>>;
   /** Erases everything about a candidate (right to erasure); the events keep only the bare id. */
   eraseCandidate(candidateId: string): Promise<void>;
+  /**
+   * The mailbox where the centre's mails go (PV rejected or validated, deadline reminders): the
+   * session manager who last submitted its programme or created one of its sessions.
+   */
+  saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }): Promise<void>;
 }
 
 /** Whether a reader may see the identity of a candidate owned by `owner`. */
@@ -145,6 +150,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
       }
     }
     return out;
+  }
+
+  async saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }): Promise<void> {
+    // Same item shape as shared/directory/dynamoContacts.ts reads: pk = centre id, sk = `contact`.
+    await this.writeAll([{ pk: centreId, sk: 'contact', email: contact.email, displayName: contact.displayName }]);
   }
 
   async saveJuror(department: string, juror: JurorIdentity): Promise<void> {

@@ -156,6 +156,11 @@ export class MemoryPersonalData implements PersonalDataStore {
   async readAccommodations(reader: Principal, ids: readonly string[]) {
     return [...this.accommodations.values()].filter((entry) => ids.includes(entry.value.candidateId) && mayReadAccommodation(reader, entry.owner)).map((entry) => entry.value);
   }
+  readonly centreContacts = new Map<string, { email: string; displayName: string }>();
+  async saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }) {
+    this.writes += 1;
+    this.centreContacts.set(centreId, { ...contact });
+  }
   async saveJuror(_department: string, juror: JurorIdentity) {
     this.writes += 1;
     this.jurors.set(juror.jurorId, juror);
