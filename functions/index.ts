@@ -11,6 +11,7 @@ import { projector } from './projector/function.js';
 import { pvIntake } from './pvIntake/function.js';
 import { integrityDigest } from './integrityDigest/function.js';
 import { retentionPurge } from './retentionPurge/function.js';
+import { signIn } from './signIn/function.js';
 
 /**
  * Every function of the system. The CDK app and the offline runtime both read this list; a folder
@@ -29,4 +30,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   mailRetry,
   integrityDigest,
   retentionPurge,
+  signIn,
 ];

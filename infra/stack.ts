@@ -516,7 +516,12 @@ export class TpSessionsStack extends Stack {
       [ENV.CURSOR_SECRET]: this.cursorSecret.secretValue.unsafeUnwrap(),
       [RETENTION_ENV.pvDays]: String(this.settings.pvPurgeAfter.toDays()),
       ...(declaration.trigger.kind === 'http'
-        ? { [AUTH_ENV.ISSUER]: issuer, [AUTH_ENV.AUDIENCE]: this.webClient.userPoolClientId, [AUTH_ENV.JWKS_URL]: `${issuer}${JWKS_PATH}` }
+        ? {
+            [AUTH_ENV.ISSUER]: issuer,
+            [AUTH_ENV.AUDIENCE]: this.webClient.userPoolClientId,
+            [AUTH_ENV.JWKS_URL]: `${issuer}${JWKS_PATH}`,
+            [AUTH_ENV.HOSTED_UI_URL]: `https://${this.settings.cognitoDomainPrefix}.auth.${Aws.REGION}.amazoncognito.com`,
+          }
         : {}),
     };
   }

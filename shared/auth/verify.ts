@@ -29,6 +29,8 @@ export const AUTH_ENV = {
   ISSUER: 'AUTH_ISSUER',
   AUDIENCE: 'AUTH_AUDIENCE',
   JWKS_URL: 'AUTH_JWKS_URL',
+  /** In AWS only: base URL of the Cognito hosted UI, where the pages send people to sign in. */
+  HOSTED_UI_URL: 'AUTH_HOSTED_UI_URL',
 } as const;
 
 export interface TokenVerifierOptions {

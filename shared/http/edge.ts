@@ -4,6 +4,7 @@ import { httpStatusOf, isAppError, type AppError } from '../errors.js';
 import { header, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from './event.js';
 import { httpLogger } from './logger.js';
 import { securityHeaders } from './securityHeaders.js';
+import { signInPath } from '../auth/hostedUi.js';
 
 /** The JSON shape of every error answer. */
 export interface ErrorBody {
@@ -46,7 +47,7 @@ export const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOpt
   if (isAppError(error)) {
     const status = httpStatusOf(error.category);
     httpLogger.info('request refused', { status, code: error.code, correlationId, route: event.routeKey });
-    if (html && status === 401) return seeOther(`/connexion?retour=${encodeURIComponent(event.rawPath ?? '/')}`);
+    if (html && status === 401) return seeOther(`${signInPath()}?retour=${encodeURIComponent(event.rawPath ?? '/')}`);
     if (html && options.errorPage) return htmlResponse(status, options.errorPage(status, error.message, correlationId));
     return json(status, errorBody(error));
   }

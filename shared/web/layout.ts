@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { html, type Html, type Renderable } from './html.js';
+import { signOutPath } from '../auth/hostedUi.js';
 
 export interface PageOptions {
   readonly title: string;
@@ -48,7 +49,7 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
 <header class="site">
   <div class="wrap">
     <p class="brand"><a href="/">Sessions du titre professionnel</a><span>Ministère chargé de l’emploi</span></p>
-    ${options.principal ? html`<p class="user">${options.principal.displayName} · <a href="/deconnexion">Se déconnecter</a></p>` : ''}
+    ${options.principal ? html`<p class="user">${options.principal.displayName} · <a href="${signOutPath()}">Se déconnecter</a></p>` : ''}
   </div>
   ${nav.length > 0 ? html`<nav aria-label="Navigation principale"><ul class="wrap">${nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}</ul></nav>` : ''}
 </header>

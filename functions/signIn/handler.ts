@@ -1,0 +1,17 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createHostedUi, HOSTED_UI_PATHS } from '../../shared/auth/hostedUi.js';
+import { AUTH_ENV, tokenVerifierFromEnv } from '../../shared/auth/verify.js';
+import { ENV } from '../../shared/platform/env.js';
+
+const hostedUi = createHostedUi({
+  hostedUiUrl: process.env[AUTH_ENV.HOSTED_UI_URL],
+  clientId: process.env[AUTH_ENV.AUDIENCE] ?? '',
+  appUrl: process.env[ENV.APP_URL] ?? '',
+  verify: tokenVerifierFromEnv(),
+});
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (event.rawPath === HOSTED_UI_PATHS.signIn) return hostedUi.signIn(event);
+  if (event.rawPath === HOSTED_UI_PATHS.callback) return hostedUi.callback(event);
+  return hostedUi.signOut();
+};

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createHostedUi, signInPath } from '../../shared/auth/hostedUi.js';
+import type { TokenClaims } from '../../shared/auth/principal.js';
+
+const hostedUiUrl = 'https://tp-sessions-dev.auth.eu-west-3.amazoncognito.com';
+const appUrl = 'https://app.example.fr';
+const claims: TokenClaims = { sub: 'u1', 'custom:role': 'ud', 'custom:department': '69', 'custom:region': '84' };
+
+const event = (path: string, query: Record<string, string> = {}, cookies: string[] = []) =>
+  ({ rawPath: path, queryStringParameters: query, cookies, headers: {}, requestContext: {} }) as unknown as APIGatewayProxyEventV2;
+
+const setup = (token: { ok: boolean; body: unknown }, verifyOk = true) => {
+  const requests: { url: string; body: string }[] = [];
+  let counter = 0;
+  const hostedUi = createHostedUi({
+    hostedUiUrl,
+    clientId: 'client-123',
+    appUrl,
+    verify: async (jwt) => {
+      if (!verifyOk || jwt !== 'id.token.value') throw new Error('bad token');
+      return claims;
+    },
+    fetch: (async (url: string, init: { body: URLSearchParams }) => {
+      requests.push({ url, body: String(init.body) });
+      return { ok: token.ok, json: async () => token.body };
+    }) as unknown as typeof fetch,
+    randomToken: () => `random-${(counter += 1)}`,
+  });
+  return { hostedUi, requests };
+};
+
+const flowCookieOf = (cookies: string[] | undefined) => (cookies ?? []).find((c) => c.startsWith('tp_signin='))?.split(';')[0] ?? '';
+
+describe('sign-in of the pages through the Cognito hosted UI', () => {
+  it('given a person not signed in, when they start, then they go to the hosted UI with a state and an S256 PKCE challenge kept in a short-lived cookie', async () => {
+    const { hostedUi } = setup({ ok: true, body: {} });
+    const result = await hostedUi.signIn(event('/auth/connexion', { retour: '/ud/pv' }));
+    const location = new URL(String(result.headers?.location));
+    expect(location.origin + location.pathname).toBe(`${hostedUiUrl}/oauth2/authorize`);
+    expect(location.searchParams.get('redirect_uri')).toBe(`${appUrl}/auth/callback`);
+    expect(location.searchParams.get('state')).toBe('random-1');
+    expect(location.searchParams.get('code_challenge')).toBe(createHash('sha256').update('random-2').digest('base64url'));
+    expect(flowCookieOf(result.cookies)).toContain('random-2');
+    expect(result.cookies?.[0]).toMatch(/HttpOnly; Secure; SameSite=Lax; Max-Age=600/);
+  });
+
+  it('given the hosted UI sends the person back with the code and the same state, then the code is exchanged with the PKCE verifier and the verified ID token becomes the session cookie', async () => {
+    const { hostedUi, requests } = setup({ ok: true, body: { id_token: 'id.token.value', expires_in: 3600 } });
+    const started = await hostedUi.signIn(event('/auth/connexion', { retour: '/ud/pv' }));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'code-1', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.url).toBe(`${hostedUiUrl}/oauth2/token`);
+    expect(new URLSearchParams(requests[0]?.body).get('code_verifier')).toBe('random-2');
+    expect(result.statusCode).toBe(303);
+    expect(result.headers?.location).toBe('/ud/pv');
+    expect(result.cookies?.[0]).toMatch(/^tp_session=id\.token\.value; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600$/);
+  });
+
+  it('refuses a callback whose state does not match, with no exchange of the code', async () => {
+    const { hostedUi, requests } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const started = await hostedUi.signIn(event('/auth/connexion'));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'code-1', state: 'forged' }, [flowCookieOf(started.cookies)]));
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toMatch(/Connexion interrompue/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('sets no session cookie when the ID token does not verify', async () => {
+    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } }, false);
+    const started = await hostedUi.signIn(event('/auth/connexion'));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(result.statusCode).toBe(400);
+    expect(result.cookies ?? []).toEqual([]);
+  });
+
+  it('never redirects off the site after sign-in (open redirect)', async () => {
+    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const started = await hostedUi.signIn(event('/auth/connexion', { retour: '//evil.example/x' }));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(result.headers?.location).toBe('/');
+  });
+
+  it('signs out of the hosted UI and clears the session cookie', async () => {
+    const { hostedUi } = setup({ ok: true, body: {} });
+    const result = await hostedUi.signOut();
+    expect(String(result.headers?.location)).toBe(`${hostedUiUrl}/logout?client_id=client-123&logout_uri=${encodeURIComponent(appUrl)}`);
+    expect(result.cookies?.[0]).toMatch(/^tp_session=; .*Max-Age=0$/);
+  });
+
+  it('sends pages to the local sign-in offline and to the hosted UI route in AWS', () => {
+    expect(signInPath({})).toBe('/connexion');
+    expect(signInPath({ AUTH_HOSTED_UI_URL: hostedUiUrl })).toBe('/auth/connexion');
+  });
+});
