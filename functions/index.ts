@@ -12,6 +12,7 @@ import { pvIntake } from './pvIntake/function.js';
 import { integrityDigest } from './integrityDigest/function.js';
 import { retentionPurge } from './retentionPurge/function.js';
 import { signIn } from './signIn/function.js';
+import { mailFeedback } from './mailFeedback/function.js';
 
 /**
  * Every function of the system. The CDK app and the offline runtime both read this list; a folder
@@ -31,4 +32,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   integrityDigest,
   retentionPurge,
   signIn,
+  mailFeedback,
 ];

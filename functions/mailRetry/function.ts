@@ -6,6 +6,6 @@ export const mailRetry = defineFunction({
   entry: 'functions/mailRetry/handler.ts',
   description: 'Renvoie les courriels en échec (file de reprise) ; l’identifiant du courriel empêche tout doublon.',
   trigger: { kind: 'queue', queue: 'mailRetry' },
-  resources: { tables: { outbox: 'readwrite' }, sendMail: true },
+  resources: { tables: { outbox: 'readwrite', personalData: 'read' }, sendMail: true },
   timeoutSeconds: 120,
 });

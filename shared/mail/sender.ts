@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import { buildRawMime } from './mime.js';
 import type { OutgoingMail } from './model.js';
 import type { DynamoOutbox } from './outbox.js';
+import type { SuppressionList } from './suppression.js';
 
 /** Sends one mail through SES v2: simple content, or raw MIME when it has attachments (.ics). */
 export class SesMailer {
@@ -100,6 +101,8 @@ export class MailDelivery {
     private readonly retry: RetryPolicy = defaultMailRetry,
     private readonly sleep: (ms: number) => Promise<void> = sleepFor,
     private readonly random: () => number = Math.random,
+    /** Addresses SES reported as bouncing or complaining: their mails are parked, never sent. */
+    private readonly suppression?: Pick<SuppressionList, 'isSuppressed'>,
   ) {}
 
   /**
@@ -121,6 +124,10 @@ export class MailDelivery {
     if (claim.outcome === 'already-sent') return 'already-sent';
     if (claim.outcome === 'dead') return 'already-dead';
     if (claim.outcome === 'in-flight') throw new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`);
+    if (await this.suppression?.isSuppressed(mail.to.email)) {
+      await this.outbox.markDead(mail.id, `address suppressed after an SES bounce or complaint (${mail.to.key})`, this.clock.now());
+      return 'dead-lettered';
+    }
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
       try {

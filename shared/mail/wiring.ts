@@ -18,6 +18,7 @@ import { defaultNotifierSettings, Notifier } from './notifier.js';
 import { DynamoOutbox } from './outbox.js';
 import { Recipients } from './recipients.js';
 import { MailDelivery, outboxOnlyDeadLetter, SesMailer, SqsDeadLetter, type DeadLetter } from './sender.js';
+import { DynamoSuppressionList } from './suppression.js';
 
 /**
  * Composition root of the reacting functions (projector, planner, notifier, daily run, PV intake,
@@ -94,7 +95,8 @@ export const reactionsFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
     const deadLetter: DeadLetter = toQueue && env.dlqUrl ? new SqsDeadLetter(new SQSClient({ ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint } : {}) }), env.dlqUrl) : outboxOnlyDeadLetter;
     // One SDK attempt per call: the delivery owns retries and backoff, so it can count them and dead-letter.
     const mailer = new SesMailer(createSesClient({ endpoint: env.sesEndpoint, maxAttempts: 1 }), from(), env.configurationSet);
-    return new MailDelivery(new DynamoOutbox(dynamo, need(env.outbox, tableEnv.outbox)), mailer, deadLetter, clock);
+    const suppression = env.personalData ? new DynamoSuppressionList(dynamo, env.personalData) : undefined;
+    return new MailDelivery(new DynamoOutbox(dynamo, need(env.outbox, tableEnv.outbox)), mailer, deadLetter, clock, undefined, undefined, undefined, suppression);
   };
   return {
     store,
