@@ -1,6 +1,9 @@
 import type { StoredEvent } from '../../events/index.js';
 import {
   defaultSettings,
+  jurorDecider,
+  jurorStreamId,
+  openJurorDeadlines,
   openProgrammeDeadlines,
   openSessionDeadlines,
   parisDate,
@@ -8,6 +11,7 @@ import {
   programmeStreamId,
   sessionDecider,
   type DomainSettings,
+  type JurorEvent,
   type ProgrammeEvent,
   type SessionEvent,
 } from '../domain/index.js';
@@ -25,8 +29,10 @@ export interface PlannedSessionMarks {
  * Keeps the due-date index equal to the domain's open deadlines. On every commit it folds the whole
  * stream from the store (not just the delivered events), so a redelivered, late or shuffled record
  * always plans from the latest state: idempotent by construction.
- * Juror habilitation deadlines are not planned here (they need the juror's assignments across
- * sessions); the session's `jury-complete` deadline already alerts when a jury is short.
+ * A session's commit also plans the habilitation deadlines of its jurors (a habilitation that does
+ * not cover the session's days: the juror and the centre are reminded, the UD alerted), kept under
+ * their own key per session so an unassigned juror's deadline closes with the next commit. A
+ * withdrawal on the juror's stream is taken into account at the session's next commit.
  */
 export class DeadlinePlanner {
   constructor(
@@ -60,6 +66,24 @@ export class DeadlinePlanner {
     const { events } = await this.store.readStream(streamId);
     const state = events.reduce((s, e) => sessionDecider.evolve(s, e as unknown as SessionEvent), sessionDecider.initialState);
     await this.index.sync(streamId, openSessionDeadlines(state, this.settings), today);
+    await this.planJurorHabilitations(streamId, state, today);
+  }
+
+  /** Habilitation deadlines of the session's jurors, from each juror's own stream. */
+  private async planJurorHabilitations(streamId: string, state: Parameters<typeof openSessionDeadlines>[0], today: string): Promise<void> {
+    const key = `habilitations@${streamId}`;
+    if (state.status === 'none' || state.status === 'cancelled') {
+      await this.index.sync(key, [], today);
+      return;
+    }
+    const assignment = { sessionId: state.sessionId, centreId: state.centreId, titreCode: state.titreCode, department: state.department, startDate: state.startDate, endDate: state.endDate };
+    const open = [];
+    for (const jurorId of Object.keys(state.jury)) {
+      const { events } = await this.store.readStream(jurorStreamId(jurorId));
+      const juror = events.reduce((s, e) => jurorDecider.evolve(s, e as unknown as JurorEvent), jurorDecider.initialState);
+      open.push(...openJurorDeadlines(juror, this.settings, [assignment], today));
+    }
+    await this.index.sync(key, open, today);
   }
 
   private async planProgramme(streamId: string, today: string): Promise<void> {
