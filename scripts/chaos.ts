@@ -1,0 +1,181 @@
+/**
+ * `npm run chaos`: the larger fault run. The offline runtime runs as a child process (`npm start`
+ * on free ports, its own data folder); sessions are created and candidates registered by many
+ * centres at once while the child is killed with SIGKILL at random moments and started again on
+ * the same data. Clients retry with the same idempotency key, as the pages do. Afterwards: every
+ * accepted command is in the store exactly once, every hash chain verifies, every view agrees
+ * with the store, and every mail is sent once or dead (then replayed). Prints the figures.
+ *   --sessions 40  --registrations 120  --kills 3  --keep (keep the data folder)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createDynamoClient } from '../shared/aws/clients.js';
+import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
+import { tableNameMap } from '../shared/platform/provision.js';
+import { LOCAL_STAGE } from '../infra/offline/index.js';
+
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '40' },
+    registrations: { type: 'string', default: '120' },
+    kills: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const dataDir = await mkdtemp(join(tmpdir(), 'tp-chaos-'));
+const ports = { app: await freePort(), mailbox: await freePort(), dynamodb: await freePort(), s3: await freePort() };
+const base = `http://127.0.0.1:${ports.app}`;
+let child: ChildProcess | undefined;
+let starts = 0;
+
+const startChild = async (fresh: boolean) => {
+  const args = ['--import', 'tsx', 'scripts/start.ts', '--data', dataDir, '--port', String(ports.app), '--mailbox-port', String(ports.mailbox), '--dynamodb-port', String(ports.dynamodb), '--s3-port', String(ports.s3), ...(fresh ? ['--fresh', '--now', '2027-01-11'] : [])];
+  // Node itself with the tsx loader: one process, so SIGKILL hits the runtime, not a wrapper.
+  child = spawn(process.execPath, args, { stdio: 'ignore' });
+  starts += 1;
+  for (let i = 0; i < 600; i += 1) {
+    try {
+      const response = await fetch(`${base}/local/token`, { method: 'POST', body: JSON.stringify({ user: 'centre' }) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error('the runtime did not start');
+};
+
+const kill = async () => {
+  const victim = child;
+  if (!victim?.pid) return;
+  const exited = new Promise((resolve) => victim.once('exit', resolve));
+  victim.kill('SIGKILL');
+  await exited;
+  await sleep(300);
+};
+
+const token = async (user: string) => ((await (await fetch(`${base}/local/token`, { method: 'POST', body: JSON.stringify({ user }) })).json()) as { token: string }).token;
+
+interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+  attempts: number;
+}
+/**
+ * Retries with the same key until an answer that is not a 5xx or a dropped connection; a 409
+ * "already in progress" is retried for 30 s, then taken as the answer (and reported by the checks
+ * if the first attempt had in fact been recorded).
+ */
+const submit = async (user: string, path: string, body: unknown): Promise<Outcome> => {
+  const key = randomUUID();
+  const giveUpInProgressAt = Date.now() + 30_000;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      // "Already in progress" (a first attempt cut by the crash still holds its key): try again later, as the pages say.
+      const inProgress = response.status === 409 && JSON.stringify(body).includes('idempotency.in-progress') && Date.now() < giveUpInProgressAt;
+      if (response.status < 500 && !inProgress) return { status: response.status, body, attempts: attempt };
+    } catch {
+      // The runtime is down: wait for it to come back.
+    }
+    await sleep(200 * Math.min(attempt, 10));
+  }
+};
+
+const started = performance.now();
+await startChild(true);
+const sessions = Number(values.sessions);
+const registrations = Number(values.registrations);
+const kills = Number(values.kills);
+
+const work = (async () => {
+  const created = await Promise.all(
+    Array.from({ length: sessions }, (_, i) =>
+      submit(i % 2 === 0 ? 'centre' : 'centre2', '/api/sessions', {
+        ceresReference: `CERES-CHAOS-${i}`,
+        titreCode: 'RNCP37674',
+        startDate: '2027-06-07',
+        endDate: '2027-06-09',
+        site: `Site ${i}`,
+        candidates: [{ lastName: 'Chaos', firstName: `S${i}`, birthDate: '1990-01-01' }],
+      }),
+    ),
+  );
+  const ids = created.filter((o) => o.status === 201).map((o, i) => ({ id: String(o.body.sessionId), user: i % 2 === 0 ? 'centre' : 'centre2' }));
+  await sleep(2_000);
+  const registered = await Promise.all(
+    Array.from({ length: registrations }, (_, i) => {
+      const target = ids[i % ids.length];
+      return target ? submit(target.user, `/api/sessions/${target.id}/candidates`, { lastName: 'Inscrit', firstName: `R${i}`, birthDate: '1991-01-01' }).then((o) => ({ ...o, sessionId: target.id })) : Promise.resolve(undefined);
+    }),
+  );
+  return { created, ids, registered: registered.filter((r) => r !== undefined) };
+})();
+
+for (let k = 0; k < kills; k += 1) {
+  await sleep(1_500 + Math.random() * 3_000);
+  await kill();
+  await startChild(false);
+}
+const { created, ids, registered } = await work;
+const wallSeconds = (performance.now() - started) / 1000;
+
+// Let the change feed finish, then check.
+const client = createDynamoClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, maxAttempts: 3 });
+const tables = tableNameMap(LOCAL_STAGE);
+const store = new DynamoEventStore({ client, tables, cursorSecret: 'x'.repeat(40) });
+const problems: string[] = [];
+const accepted = new Map<string, number>();
+for (const r of registered) if (r.status < 300) accepted.set(r.sessionId, (accepted.get(r.sessionId) ?? 0) + 1);
+const centreToken = { centre: await token('centre'), centre2: await token('centre2') };
+let converged = false;
+for (let round = 0; round < 60 && !converged; round += 1) {
+  converged = true;
+  for (const { id, user } of ids) {
+    const response = await fetch(`${base}/api/sessions/${id}`, { headers: { authorization: `Bearer ${centreToken[user as 'centre' | 'centre2']}` } });
+    const text = await response.text();
+    if (new Set(text.match(/cand_[0-9A-Z]{26}/g) ?? []).size !== 1 + (accepted.get(id) ?? 0)) converged = false;
+  }
+  if (!converged) await sleep(1_000);
+}
+if (!converged) problems.push('views did not converge to the store within 60 s');
+for (const { id } of ids) {
+  const { events } = await store.readStream(`session-${id}`);
+  const got = events.filter((e) => e.type === 'CandidateRegistered').length;
+  if (got !== (accepted.get(id) ?? 0)) problems.push(`${id}: ${accepted.get(id) ?? 0} accepted, ${got} in the store`);
+  const verified = await store.verify(`session-${id}`);
+  if (!verified.ok) problems.push(`${id}: chain broken at ${verified.firstBrokenCommit}`);
+}
+const outbox = ((await client.send(new ScanCommand({ TableName: tables.outbox }))).Items ?? []).map((item) => unmarshall(item));
+const stuck = outbox.filter((item) => item.status !== 'sent' && item.status !== 'dead').length;
+if (stuck > 0) problems.push(`${stuck} mails neither sent nor dead`);
+client.destroy();
+await kill();
+if (!values.keep) await rm(dataDir, { recursive: true, force: true });
+
+const retries = [...created, ...registered].filter((o) => o.attempts > 1).length;
+console.log(`Runtime starts     ${starts} (${kills} SIGKILL)`);
+console.log(`Submissions        ${created.length + registered.length} (${created.filter((o) => o.status === 201).length} sessions, ${[...accepted.values()].reduce((a, b) => a + b, 0)} registrations accepted, ${retries} needed a retry)`);
+console.log(`Statuses           ${JSON.stringify([...created, ...registered].reduce<Record<number, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {}))}`);
+console.log(`Mails (outbox)     ${outbox.filter((i) => i.status === 'sent').length} sent, ${outbox.filter((i) => i.status === 'dead').length} dead`);
+console.log(`Wall time          ${wallSeconds.toFixed(1)} s`);
+console.log(problems.length === 0 ? 'Checks             ✓ every accepted command once in the store, chains verify, views converged' : `Checks             ✗\n  ${problems.join('\n  ')}`);
+process.exit(problems.length === 0 ? 0 : 1);
