@@ -89,10 +89,10 @@ const submit = async (user: string, path: string, body: unknown): Promise<Outcom
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
-      const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
       // "Already in progress" (a first attempt cut by the crash still holds its key): try again later, as the pages say.
-      const inProgress = response.status === 409 && JSON.stringify(body).includes('idempotency.in-progress') && Date.now() < giveUpInProgressAt;
-      if (response.status < 500 && !inProgress) return { status: response.status, body, attempts: attempt };
+      const inProgress = response.status === 409 && JSON.stringify(answer).includes('idempotency.in-progress') && Date.now() < giveUpInProgressAt;
+      if (response.status < 500 && !inProgress) return { status: response.status, body: answer, attempts: attempt };
     } catch {
       // The runtime is down: wait for it to come back.
     }
