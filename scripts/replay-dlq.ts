@@ -24,6 +24,8 @@ export interface ReplayReport {
   readonly sent: number;
   readonly alreadySent: number;
   readonly stillDead: number;
+  /** Being sent right now by another delivery (the retry queue): left to it. */
+  readonly inFlight: number;
 }
 
 /** Replays the dead mails page by page until none is left or a page brings nothing back to life. */
@@ -31,6 +33,7 @@ export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender)
   let replayed = 0;
   let sent = 0;
   let alreadySent = 0;
+  let inFlight = 0;
   const seen = new Set<string>();
   for (;;) {
     const dead = (await outbox.listDead(100)).filter((entry) => !seen.has(entry.mail.id));
@@ -38,13 +41,20 @@ export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender)
     for (const entry of dead) {
       seen.add(entry.mail.id);
       replayed += 1;
-      const outcome = await delivery.deliver(entry.mail, { revive: true });
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await delivery.deliver(entry.mail, { revive: true });
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'MailInFlightError')) throw error;
+        inFlight += 1;
+        continue;
+      }
       if (outcome === 'sent') sent += 1;
       if (outcome === 'already-sent') alreadySent += 1;
     }
   }
   const stillDead = (await outbox.listDead(100)).length;
-  return { replayed, sent, alreadySent, stillDead };
+  return { replayed, sent, alreadySent, stillDead, inFlight };
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
