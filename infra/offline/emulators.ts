@@ -39,8 +39,24 @@ export const startDynamo = async (dataDir: string, port: number, host: string): 
   await mkdir(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const actual = await listen(server, port, host);
-  return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServer(server) };
+  return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServerGracefully(server) };
 };
+
+/**
+ * DynamoDB outlives a crash of the application, and dynalite closes its LevelDB when its server
+ * closes: cutting a request mid-scan makes dynalite read a closed iterator and throw outside any
+ * handler. So requests under way finish (bounded), then the server closes.
+ */
+const closeServerGracefully = (server: Server, graceMs = 2_000) =>
+  new Promise<void>((resolve, reject) => {
+    const force = setTimeout(() => server.closeAllConnections?.(), graceMs);
+    server.close((error) => {
+      clearTimeout(force);
+      if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections?.();
+  });
 
 /** CORS of the PV bucket: the browser PUTs the signed PV straight to S3 with a presigned URL. */
 const corsConfiguration = (origins: readonly string[]) => `<CORSConfiguration>
