@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
+import { launchChromium } from '../support/browser.js';
 
 /*
  * The whole offline stack in headless Chromium: a session manager goes from the yearly programme to
@@ -24,10 +25,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tp-web-e2e-'));
   await mkdir(shots, { recursive: true });
   runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-05-18T07:00:00Z'), log: () => undefined });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

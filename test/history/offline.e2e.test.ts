@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AxeBuilder } from '@axe-core/playwright';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
@@ -15,6 +15,7 @@ import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
 import { actorOf, centres, cursorSecret, seedHistory, udActor } from './fixtures.js';
+import { launchChromium } from '../support/browser.js';
 
 const run = promisify(execFile);
 const cliSource = join(process.cwd(), 'scripts/history.ts');
@@ -86,10 +87,7 @@ beforeAll(async () => {
     version = result.version;
     seeded.push(...result.events);
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
