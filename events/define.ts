@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One event type: its past-tense name, the version of its data schema, the schema itself, the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventDefinitions, type EventDefinitionUnion, type EventType } from './catalogue.js';
 import { actor, eventScope, instant } from './primitives.js';
 

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ObjectLockMode } from 'aws-cdk-lib/aws-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Everything that differs between stages, decided in one place. The stack reads only this object,

@@ -9,7 +9,7 @@ import { json, type HttpEvent, type HttpResponse } from '../../shared/http/event
 import { addressesToSuppress, DynamoSuppressionList, type SesFeedbackDetail, type SuppressionList } from '../../shared/mail/suppression.js';
 import { systemClock } from '../../shared/platform/clock.js';
 import { ENV, readEnv, tableEnv } from '../../shared/platform/env.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const env = readEnv({ [tableEnv.personalData]: z.string().min(1), [ENV.DYNAMODB_ENDPOINT]: z.string().optional() });
 const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: env[ENV.DYNAMODB_ENDPOINT] }), env[tableEnv.personalData] as string);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../../events/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The directory of units: who the departmental units (UD, today DDETS or DDETS-PP) and the regional

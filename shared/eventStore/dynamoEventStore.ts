@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime, monotonicFactory } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   actor as actorSchema,
   definitionOf,

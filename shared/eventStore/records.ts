@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { upcast, type StoredEvent } from '../../events/index.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { Commit } from './port.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { centreId, departmentCode, eventTypes, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { operations, type Operation } from './operations.js';
 import { params as paramSchemas } from './schemas.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventScope, Role, StoredEvent } from '../../events/index.js';
 import { executeCommand } from '../application/executeCommand.js';
 import type { Principal } from '../auth/principal.js';

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
+// The French locale alone: `z.locales.fr()` would pull every locale (≈ 260 KB) into each Lambda bundle.
+import fr from 'zod/v4/locales/fr.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /*
@@ -40,7 +42,7 @@ const plainMessage = (issue: z.core.$ZodRawIssue): string | undefined => {
 };
 
 // French everywhere: our plain messages first, zod's French locale for anything else.
-z.config(z.locales.fr());
+z.config(fr());
 z.config({ customError: plainMessage });
 
 /** Dotted path of a zod issue: `candidates.2.birthDate`. */

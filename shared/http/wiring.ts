@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoClient, createS3Client } from '../aws/clients.js';
 import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/verify.js';
 import { defaultSettings } from '../domain/decider.js';

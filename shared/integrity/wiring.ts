@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoClient, createS3Client } from '../aws/clients.js';
 import { ENV, readEnv, tableEnv } from '../platform/env.js';
 import { DynamoCommitSource, S3DigestArchive } from './adapters.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoClient, createS3Client, createSesClient } from '../aws/clients.js';
 import { DynamoDeadlineIndex } from '../deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../deadlineIndex/planner.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../platform/clock.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoClient, createS3Client } from '../aws/clients.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
