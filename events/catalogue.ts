@@ -378,6 +378,16 @@ export const SessionCancelled = defineEvent({
   data: z.strictObject({ cancelledOn: calendarDate, reason: text(500) }),
 });
 
+export const CandidatePersonalDataErased = defineEvent({
+  type: 'CandidatePersonalDataErased',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Données personnelles effacées à la demande du candidat',
+  description:
+    "The session manager erased a candidate's personal data (identity, contacts, adaptations) at the candidate's request (GDPR art. 17). Carries only the pseudonymous ids and the ground: the immutable log never held the data, so the history and its hash chain stay whole. The retention purge (bulk, scheduled) does not record this event.",
+  data: z.strictObject({ sessionId, candidateId, ground: z.enum(['demande-du-candidat']) }),
+});
+
 /** Every event type, in lifecycle order. */
 export const eventDefinitions = [
   SessionPlanned,
@@ -406,6 +416,7 @@ export const eventDefinitions = [
   PVValidated,
   PVRejected,
   SessionCancelled,
+  CandidatePersonalDataErased,
 ] as const;
 
 export type EventDefinitionUnion = (typeof eventDefinitions)[number];

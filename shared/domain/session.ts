@@ -39,6 +39,7 @@ const sessionEventTypes = [
   'PVValidated',
   'PVRejected',
   'SessionCancelled',
+  'CandidatePersonalDataErased',
 ] as const satisfies readonly EventType[];
 
 export type SessionEventType = (typeof sessionEventTypes)[number];
@@ -132,7 +133,9 @@ export type SessionCommand =
   | { readonly type: 'TransmitPV' }
   | { readonly type: 'ValidatePV' }
   | { readonly type: 'RejectPV'; readonly reason: string }
-  | { readonly type: 'CancelSession'; readonly reason: string };
+  | { readonly type: 'CancelSession'; readonly reason: string }
+  /** The candidate asked the centre to erase their personal data (right to erasure). */
+  | { readonly type: 'EraseCandidatePersonalData'; readonly candidateId: string };
 
 export type SessionCommandType = SessionCommand['type'];
 
@@ -188,6 +191,10 @@ export interface SessionData {
   readonly late: boolean;
   /** Registered candidates, in registration order. */
   readonly candidateIds: readonly string[];
+  /** Candidates withdrawn since: no longer registered, still named by the session's history. */
+  readonly withdrawnCandidateIds: readonly string[];
+  /** Candidates whose personal data was erased at their request: their ids stay, their data is gone. */
+  readonly erasedCandidateIds: readonly string[];
   readonly jury: Readonly<Record<string, JuryMember>>;
   /** Accommodation id -> candidate and whether the jury was informed. */
   readonly accommodations: Readonly<Record<string, { readonly candidateId: string; readonly juryInformed: boolean }>>;
@@ -780,6 +787,25 @@ const cancelSession: Handler<'CancelSession'> = (command, state, context) => {
   return [{ type: 'SessionCancelled', data: { cancelledOn: today(context), reason: requireText(command.reason, 'reason', 'Le motif de l’annulation') } }];
 };
 
+/**
+ * The right to erasure (GDPR art. 17), asked by the candidate to the centre that registered them:
+ * accepted whatever the session's status (even cancelled or with a validated PV), for a candidate
+ * registered now or withdrawn before. The event records that it was done; the handler then erases
+ * the personal-data store. A second request for the same candidate records nothing.
+ */
+const eraseCandidatePersonalData: Handler<'EraseCandidatePersonalData'> = (command, state, context) => {
+  const session = requireCreated(state);
+  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
+  const { candidateId } = command;
+  if (!session.candidateIds.includes(candidateId) && !session.withdrawnCandidateIds.includes(candidateId)) {
+    throw notFound('erasure.candidate-unknown', `Le candidat ${candidateId} n’a jamais été inscrit à cette session : ses données ne peuvent pas y être effacées.`, {
+      candidateIds: [candidateId],
+    });
+  }
+  if (session.erasedCandidateIds.includes(candidateId)) return [];
+  return [{ type: 'CandidatePersonalDataErased', data: { sessionId: session.sessionId, candidateId, ground: 'demande-du-candidat' } }];
+};
+
 const handlers: { [T in SessionCommandType]: Handler<T> } = {
   CreateSession: createSession,
   RegisterCandidate: registerCandidate,
@@ -802,6 +828,7 @@ const handlers: { [T in SessionCommandType]: Handler<T> } = {
   ValidatePV: validatePv,
   RejectPV: rejectPv,
   CancelSession: cancelSession,
+  EraseCandidatePersonalData: eraseCandidatePersonalData,
 };
 
 const decide = (command: SessionCommand, state: SessionState, context: DecisionContext): SessionEvent[] =>
@@ -820,6 +847,8 @@ const evolve = (state: SessionState, event: SessionEvent): SessionState => {
       ...rest,
       ...(plannedSessionId ? { plannedSessionId } : {}),
       candidateIds,
+      withdrawnCandidateIds: [],
+      erasedCandidateIds: [],
       jury: {},
       accommodations: {},
       convokedJurorIds: [],
@@ -836,7 +865,11 @@ const evolve = (state: SessionState, event: SessionEvent): SessionState => {
     case 'CandidateRegistered':
       return { ...state, candidateIds: [...state.candidateIds, event.data.candidateId] };
     case 'CandidateWithdrawn':
-      return { ...state, candidateIds: state.candidateIds.filter((id) => id !== event.data.candidateId) };
+      return {
+        ...state,
+        candidateIds: state.candidateIds.filter((id) => id !== event.data.candidateId),
+        withdrawnCandidateIds: [...state.withdrawnCandidateIds.filter((id) => id !== event.data.candidateId), event.data.candidateId],
+      };
     case 'AccommodationGranted':
       return {
         ...state,
@@ -899,6 +932,8 @@ const evolve = (state: SessionState, event: SessionEvent): SessionState => {
       return withPv(state, (pv) => ({ ...pv, rejection: { rejectedOn: event.data.rejectedOn, reason: event.data.reason } }), 'pv-rejected');
     case 'SessionCancelled':
       return { ...state, status: 'cancelled', cancellation: { ...event.data } };
+    case 'CandidatePersonalDataErased':
+      return state.erasedCandidateIds.includes(event.data.candidateId) ? state : { ...state, erasedCandidateIds: [...state.erasedCandidateIds, event.data.candidateId] };
   }
 };
 

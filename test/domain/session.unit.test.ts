@@ -620,6 +620,50 @@ describe('session: cancellation', () => {
   });
 });
 
+describe('session: erasure of a candidate’s personal data on request', () => {
+  const erase = (candidateId: string): SessionCommand => ({ type: 'EraseCandidatePersonalData', candidateId });
+  const erased = (candidateId: string): SessionEvent => ({ type: 'CandidatePersonalDataErased', data: { sessionId: SESSION, candidateId, ground: 'demande-du-candidat' } });
+  const cancelled: SessionEvent = { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Trop peu de candidats' } };
+  const validated: SessionEvent = { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } };
+
+  it('is accepted for a registered candidate and records only pseudonymous ids and the ground', () => {
+    spec.given([created()]).when(erase(CAND_A), asCentre('2027-05-01')).then([erased(CAND_A)]);
+  });
+
+  it('is accepted in every status of the session: started, PV validated, cancelled', () => {
+    spec.given(started).when(erase(CAND_B), asCentre(START)).then([erased(CAND_B)]);
+    spec.given([...transmittedHistory, validated]).when(erase(CAND_A), asCentre('2027-12-01')).then([erased(CAND_A)]);
+    spec.given([created(), cancelled]).when(erase(CAND_A), asCentre('2027-05-02')).then([erased(CAND_A)]);
+  });
+
+  it('is accepted for a candidate withdrawn from the session, who was registered', () => {
+    const withdrawn: SessionEvent = { type: 'CandidateWithdrawn', data: { candidateId: CAND_B } };
+    spec.given([created(), withdrawn]).when(erase(CAND_B), asCentre('2027-05-02')).then([erased(CAND_B)]);
+  });
+
+  it('refuses a candidate never registered in this session, naming them, and an unknown session', () => {
+    spec.given([created()]).when(erase(CAND_C), asCentre('2027-05-01')).thenRefused('erasure.candidate-unknown', 'not-found', /cand_c.*jamais été inscrit/);
+    spec.given().when(erase(CAND_A), asCentre('2027-05-01')).thenRefused('session.unknown', 'not-found');
+  });
+
+  it('refuses another centre, the UD and a juror: only the centre that registered the candidate erases', () => {
+    spec.given([created()]).when(erase(CAND_A), asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given([created()]).when(erase(CAND_A), asUd('2027-05-01')).thenRefused('session.not-own-centre', 'forbidden');
+    spec.given([created()]).when(erase(CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) })).thenRefused('session.not-own-centre', 'forbidden');
+  });
+
+  it('records nothing the second time for the same candidate, and still erases another one', () => {
+    spec.given([created(), erased(CAND_A)]).when(erase(CAND_A), asCentre('2027-05-02')).then([]);
+    spec.given([created(), erased(CAND_A)]).when(erase(CAND_B), asCentre('2027-05-02')).then([erased(CAND_B)]);
+  });
+
+  it('keeps the candidate registered, with their id, after the erasure: the session goes on', () => {
+    const state = fold([created(), erased(CAND_A)]);
+    expect(state.status === 'created' && { candidateIds: state.candidateIds, erasedCandidateIds: state.erasedCandidateIds }).toEqual({ candidateIds: [CAND_A, CAND_B], erasedCandidateIds: [CAND_A] });
+    spec.given([created(), erased(CAND_A)]).when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-02')).then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]);
+  });
+});
+
 describe('session: results', () => {
   it('has no results before a PV is signed', () => {
     expect(sessionResults(fold(started))).toBeUndefined();
