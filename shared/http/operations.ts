@@ -262,6 +262,26 @@ export const commands: readonly Operation[] = [
     input: schemas.withdrawCandidate,
     toCommand: (input, call) => ({ type: 'WithdrawCandidate', candidateId: call.params.candidateId ?? '', ...(input.reason ? { reason: input.reason } : {}) }),
   }),
+  define({
+    id: 'eraseCandidatePersonalData',
+    method: 'POST',
+    path: '/api/sessions/{sessionId}/candidates/{candidateId}/erasure',
+    summary: 'Effacer, à la demande du candidat, ses données personnelles (identité, coordonnées, aménagements) ; l’historique garde son identifiant',
+    // The centre that registered the candidate holds their data and is their contact; the UD only reads names.
+    roles: ['centre'],
+    write: true,
+    sessionScoped: true,
+    input: schemas.eraseCandidatePersonalData,
+    run: async (deps, call) => {
+      const candidateId = call.params.candidateId ?? '';
+      // The event first, then the store. A failure in between answers 5xx and releases the key: the
+      // retry with the same key replays the event (no second one) and erases again, which is
+      // idempotent. A request for a candidate already erased records nothing and erases again too.
+      const { status, body } = await runSession(deps, call, { type: 'EraseCandidatePersonalData', candidateId });
+      await deps.personalData.eraseCandidate(candidateId);
+      return { status, body: { ...body, candidateId } };
+    },
+  }),
   sessionCommand({
     id: 'grantAccommodation',
     path: '/accommodations',

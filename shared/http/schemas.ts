@@ -57,6 +57,13 @@ export const schemas = {
   }),
   registerCandidate: candidateIdentityInput,
   withdrawCandidate: z.strictObject({ reason: text(500).optional() }),
+  // A ticked box (forms) or `true` (JSON): a stray click or an empty body never erases anything.
+  eraseCandidatePersonalData: z.strictObject({
+    confirmed: z
+      .boolean({ error: 'Cochez la case pour confirmer l’effacement : il est définitif.' })
+      .refine((value) => value, { message: 'Cochez la case pour confirmer l’effacement : il est définitif.' })
+      .meta({ description: 'Doit valoir true : confirme l’effacement, qui est définitif.' }),
+  }),
   grantAccommodation: z.strictObject({ candidateId, adaptation: text(1000) }),
   assignJuror: z.strictObject({ jurorId, tiedCandidateIds: z.array(candidateId).max(500) }),
   declareTie: z.strictObject({ candidateId }),
