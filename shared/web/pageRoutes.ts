@@ -23,6 +23,7 @@ import {
   convocationsForm,
   createSessionForm,
   dashboard,
+  erasureForm,
   juryForm,
   plateauForm,
   programmeForm,
@@ -137,6 +138,7 @@ const pages = {
   seals: centreStep('plis', 'Vérification des plis cachetés', sealsForm),
   pv: centreStep('pv', 'Décisions et procès-verbal signé', pvForm, ['/static/pv-upload.js']),
   ceres: centreStep('ceres', 'Résultats saisis dans CERES', confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES')),
+  erasure: centreStep('candidats/{candidateId}/effacement', 'Effacer les données personnelles d’un candidat', erasureForm),
   transmission: centreStep(
     'transmission',
     'Transmission du PV à l’unité départementale',
@@ -175,6 +177,7 @@ const posts: readonly PostSpec[] = [
   { path: '/centre/sessions/{sessionId}/pv', operation: 'signPv', page: pages.pv, success: toSession('pv') },
   { path: '/centre/sessions/{sessionId}/ceres', operation: 'recordResultsInCeres', page: pages.ceres, success: toSession('ceres') },
   { path: '/centre/sessions/{sessionId}/transmission', operation: 'transmitPv', page: pages.transmission, success: toSession('transmission') },
+  { path: '/centre/sessions/{sessionId}/candidats/{candidateId}/effacement', operation: 'eraseCandidatePersonalData', page: pages.erasure, success: toSession('effacement') },
   { path: '/ud/sessions/{sessionId}/validation', operation: 'validatePv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=validation` },
   { path: '/ud/sessions/{sessionId}/rejet', operation: 'rejectPv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=rejet` },
   { path: '/ud/sessions/{sessionId}/sanction', operation: 'notifySanction', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=sanction` },

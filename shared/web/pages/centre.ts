@@ -1,7 +1,7 @@
 import { decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
-import { candidateNames, deadlineBadge, deadlinesTable, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
+import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
 /*
  * The session manager's pages (centre agréé): dashboard, yearly programme, session creation, the
@@ -140,10 +140,12 @@ ${
       ? html`<p class="results-provisional"><strong>Résultats provisoires</strong> : ils n’engagent personne tant que l’unité départementale n’a pas validé le procès-verbal.</p>`
       : ''
 }
-<table><caption>${view.candidateCount} candidat${view.candidateCount > 1 ? 's' : ''}</caption><thead><tr><th scope="col">Candidat</th><th scope="col">Décision${view.results.status === 'provisional' ? ' (provisoire)' : view.results.status === 'official' ? ' (officielle)' : ''}</th></tr></thead><tbody>
+<table><caption>${view.candidateCount} candidat${view.candidateCount > 1 ? 's' : ''}</caption><thead><tr><th scope="col">Candidat</th><th scope="col">Décision${view.results.status === 'provisional' ? ' (provisoire)' : view.results.status === 'official' ? ' (officielle)' : ''}</th>${centre ? html`<th scope="col">Données personnelles</th>` : ''}</tr></thead><tbody>
 ${view.candidateIds.map((id) => {
   const decision = decisionOf.get(id);
-  return html`<tr><td>${names.get(id) ?? id}</td><td>${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}</td></tr>`;
+  const name = names.get(id) ?? id;
+  const erasure = name === erasedCandidateLabel(id) ? html`Effacées` : html`<a href="${base}/candidats/${id}/effacement" aria-label="Effacer ses données personnelles : ${name}">Effacer ses données personnelles</a>`;
+  return html`<tr><td>${name}</td><td>${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}</td>${centre ? html`<td>${erasure}</td>` : ''}</tr>`;
 })}
 </tbody></table>
 <h2>Jury</h2>
@@ -299,6 +301,32 @@ ${choices(filled, 'signatoryIds', 'Signataires du PV (tous les membres du jury)'
 ${fileField}`,
   { id: 'pv-form', presign },
 )}`;
+};
+
+/**
+ * The confirmation page of an erasure asked by the candidate: what goes, what stays, that it is
+ * final; a box to tick, so a stray click on the session page never erases anything.
+ */
+export const erasureForm = async (context: PageContext, state: FormState): Promise<Html> => {
+  const view = context.session;
+  if (!view) return html``;
+  const candidateId = context.params.candidateId ?? '';
+  const name = (await candidateNames(context, [candidateId])).get(candidateId) ?? candidateId;
+  const back = html`<p><a href="/centre/sessions/${view.sessionId}">Revenir à la session</a></p>`;
+  if (name === erasedCandidateLabel(candidateId)) return html`<p>Les données personnelles de ce candidat sont déjà effacées : ${name}.</p>${back}`;
+  return html`<p>Un candidat peut demander l’effacement de ses données personnelles. Assurez-vous que la demande vient bien de lui, puis confirmez ci-dessous pour <strong>${name}</strong>.</p>
+<h2>Ce qui est effacé</h2>
+<ul><li>son identité : nom, prénom, date de naissance ;</li><li>ses coordonnées : adresse électronique, téléphone ;</li><li>les aménagements d’épreuves qui lui ont été accordés.</li></ul>
+<h2>Ce qui reste</h2>
+<ul><li>son identifiant pseudonyme, <code>${candidateId}</code>, dans l’historique de la session (inscription, convocations, décisions du jury, procès-verbal) : cet historique ne contient aucune donnée personnelle ;</li><li>la trace de l’effacement, datée, dans ce même historique.</li></ul>
+<div class="warning"><p><strong>L’effacement est définitif</strong> : il ne peut pas être annulé. Le candidat ne recevra plus de courriel du service (convocation, résultats), faute d’adresse, et les pages l’afficheront comme « ${erasedCandidateLabel(candidateId)} ».</p></div>
+${form(
+  state,
+  `/centre/sessions/${view.sessionId}/candidats/${candidateId}/effacement`,
+  'Effacer ses données personnelles',
+  choices(state, 'confirmed', 'Confirmation', [{ value: 'true', label: `Je confirme l’effacement définitif des données personnelles de ${name}, à sa demande` }]),
+)}
+${back}`;
 };
 
 export const confirmForm =

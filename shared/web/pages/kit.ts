@@ -1,5 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import type { AppDeps } from '../../http/operations.js';
+import { mayReadIdentity } from '../../personalData/store.js';
 import type { SessionView } from '../../views/index.js';
 import { frenchDate, parisToday, sessionStatusLabels, urgencyOf } from '../format.js';
 import { html, type Html } from '../html.js';
@@ -44,12 +45,21 @@ ${[...view.openDeadlines]
   .map((deadline) => html`<tr><td>${deadline.label}</td><td>${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
 </tbody></table>`;
 
-/** Display names of candidates, falling back to the pseudonymous id when the reader may not see names. */
+/** How a candidate whose personal data was erased (at their request or by the retention purge) is shown. */
+export const erasedCandidateLabel = (candidateId: string): string => `Candidat·e ${candidateId} (données effacées)`;
+
+/**
+ * Display names of candidates, falling back to the pseudonymous id when the reader may not see names.
+ * A candidate of the page's session whose name the reader may see (its centre, the UD of its
+ * department) has no identity only once it was erased: the page says so, from that absence.
+ */
 export const candidateNames = async (context: PageContext, candidateIds: readonly string[]): Promise<Map<string, string>> => {
   const identities = await context.deps.personalData.readCandidates(context.principal, candidateIds);
+  const session = context.session;
+  const erasable = new Set(session && mayReadIdentity(context.principal, session) ? session.candidateIds : []);
   return new Map(candidateIds.map((id) => {
     const identity = identities.get(id);
-    return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : id] as const;
+    return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : erasable.has(id) ? erasedCandidateLabel(id) : id] as const;
   }));
 };
 
@@ -84,4 +94,5 @@ export const notices: Readonly<Record<string, string>> = {
   retrait: 'L’habilitation a été retirée.',
   fraude: 'Le signalement de fraude a été enregistré.',
   annulation: 'La session a été annulée.',
+  effacement: 'Les données personnelles du candidat ont été effacées ; son identifiant reste dans l’historique.',
 };
