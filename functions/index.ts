@@ -6,6 +6,7 @@ import { deadlinePlanner } from './deadlinePlanner/function.js';
 import { deadlineRun } from './deadlineRun/function.js';
 import { historyIndexer } from './historyIndexer/function.js';
 import { mailRetry } from './mailRetry/function.js';
+import { mailSweep } from './mailSweep/function.js';
 import { notifier } from './notifier/function.js';
 import { projector } from './projector/function.js';
 import { pvIntake } from './pvIntake/function.js';
@@ -29,6 +30,7 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   deadlineRun,
   pvIntake,
   mailRetry,
+  mailSweep,
   integrityDigest,
   retentionPurge,
   signIn,

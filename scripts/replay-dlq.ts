@@ -1,22 +1,29 @@
 /**
  * `npm run replay-dlq`: sends again every mail of the dead-letter (outbox items with status dead,
- * listed by the sparse `deadLetters` index). Each goes through the same delivery as the first time:
- * claimed in the outbox, so a mail already sent is never sent twice. Exit 0 when none is left dead.
+ * listed by the sparse `deadLetters` index), then the mails stuck `sending` (claimed by a sender
+ * that died more than a lease ago, listed by the same index: the `mailSweep` schedule does this
+ * every 15 minutes; the command does it now, without a bound). Each goes through the same delivery
+ * as the first time: claimed in the outbox, so a mail already sent is never sent twice. Exit 0 when
+ * none is left dead or stuck.
  *
  * In AWS run it with the mail functions' variables; without them it targets the offline runtime
- * (`--dynamodb http://127.0.0.1:4567 --ses http://127.0.0.1:8005`).
+ * (`--dynamodb http://127.0.0.1:4567 --ses http://127.0.0.1:8005`). Offline, where the runtime's
+ * clock may have been moved (`npm start -- --now …`), `--now <date>` gives the same present, so a
+ * claim is judged stale by the clock that wrote it.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { DeliveryOutcome } from '../shared/mail/sender.js';
 import type { OutboxEntry } from '../shared/mail/outbox.js';
 import type { OutgoingMail } from '../shared/mail/model.js';
+import { sweepStaleMails, type StaleClaims, type SweepReport } from '../shared/mail/sweeper.js';
+import { systemClock, type Clock } from '../shared/platform/clock.js';
 
-export interface DeadLetters {
+export interface DeadLetters extends StaleClaims {
   listDead(limit?: number): Promise<OutboxEntry[]>;
 }
 export interface Resender {
-  deliver(mail: OutgoingMail, options: { readonly revive?: boolean }): Promise<DeliveryOutcome>;
+  deliver(mail: OutgoingMail, options?: { readonly revive?: boolean }): Promise<DeliveryOutcome>;
 }
 
 export interface ReplayReport {
@@ -26,10 +33,19 @@ export interface ReplayReport {
   readonly stillDead: number;
   /** Being sent right now by another delivery (the retry queue): left to it. */
   readonly inFlight: number;
+  /** The mails stuck `sending` past the lease ("bloqués en cours d'envoi"), resent after the dead ones. */
+  readonly stuck: SweepReport;
 }
 
-/** Replays the dead mails page by page until none is left or a page brings nothing back to life. */
-export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender): Promise<ReplayReport> => {
+/** Far more than a run ever meets: the command is run by a person, who wants everything done. */
+const STUCK_MAX = 10_000;
+
+/**
+ * Replays the dead mails page by page until none is left or a page brings nothing back to life,
+ * then the stuck ones (a stuck mail SES refuses again becomes dead: counted in `stillDead`, not
+ * replayed twice in one run).
+ */
+export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender, clock: Clock = systemClock): Promise<ReplayReport> => {
   let replayed = 0;
   let sent = 0;
   let alreadySent = 0;
@@ -53,12 +69,25 @@ export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender)
       if (outcome === 'already-sent') alreadySent += 1;
     }
   }
+  // Without `revive`: a stuck mail found dead meanwhile was just handled above, or is a failure of this run.
+  const stuck = await sweepStaleMails(outbox, { deliver: (mail) => delivery.deliver(mail) }, clock, { pageSize: 100, maxItems: STUCK_MAX });
   const stillDead = (await outbox.listDead(100)).length;
-  return { replayed, sent, alreadySent, stillDead, inFlight };
+  return { replayed, sent, alreadySent, stillDead, inFlight, stuck };
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { dynamodb: { type: 'string', default: 'http://127.0.0.1:4567' }, ses: { type: 'string', default: 'http://127.0.0.1:8005' } } });
+  const { values } = parseArgs({
+    options: { dynamodb: { type: 'string', default: 'http://127.0.0.1:4567' }, ses: { type: 'string', default: 'http://127.0.0.1:8005' }, now: { type: 'string' } },
+  });
+  if (values.now !== undefined) {
+    const target = new Date(values.now);
+    if (Number.isNaN(target.getTime())) {
+      console.error(`--now ${values.now} : date invalide (attendu par exemple 2027-01-20 ou 2027-01-20T08:00:00Z).`);
+      process.exit(2);
+    }
+    const { setClockTo } = await import('../shared/platform/clock.js');
+    setClockTo(target);
+  }
   const { tableEnv, ENV } = await import('../shared/platform/env.js');
   if (process.env[tableEnv.outbox] === undefined) {
     const { tableNameMap } = await import('../shared/platform/provision.js');
@@ -74,10 +103,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     });
   }
   const { reactionsFromEnv } = await import('../shared/mail/wiring.js');
-  const { DynamoOutbox } = await import('../shared/mail/outbox.js');
-  const { createDynamoClient } = await import('../shared/aws/clients.js');
-  const outbox = new DynamoOutbox(createDynamoClient({ endpoint: process.env[ENV.DYNAMODB_ENDPOINT] }), process.env[tableEnv.outbox] ?? '');
-  const report = await replayDeadLetters(outbox, reactionsFromEnv().delivery(false));
+  const reactions = reactionsFromEnv();
+  const report = await replayDeadLetters(reactions.outbox(), reactions.delivery(false));
+  const { stuck } = report;
   console.log(`Courriels rejoués : ${report.replayed} (${report.sent} envoyés, ${report.alreadySent} déjà partis), encore en échec : ${report.stillDead}.`);
-  process.exit(report.stillDead === 0 ? 0 : 1);
+  console.log(
+    `Courriels bloqués en cours d’envoi : ${stuck.found} (${stuck.sent} envoyés, ${stuck.alreadySent} déjà partis, ${stuck.deadLettered} de nouveau en échec, ${stuck.inFlight} repris par un autre envoi), erreurs : ${stuck.failures}${stuck.errors.length > 0 ? ` (${stuck.errors.join(', ')})` : ''}.`,
+  );
+  process.exit(report.stillDead === 0 && stuck.failures === 0 && !stuck.truncated ? 0 : 1);
 }

@@ -1,6 +1,7 @@
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
+  type AttributeValue,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -16,8 +17,27 @@ import type { OutgoingMail } from './model.js';
  * dead-letter queue a copy, so it can be sent again). A redelivered event finds the id and does
  * not send twice. A claim older than the lease means its sender died mid-way: the next delivery
  * takes it over (at-least-once only in that crash window, since SES has no idempotency key).
+ *
+ * The sparse index `deadLetters` (partition `deadKey`, sort `pk`) lists what still needs someone:
+ * `deadKey` is `sending` while a mail is claimed (both claim paths set it), `dead` once dead-lettered,
+ * and absent once sent. So a claim whose sender died, and whose event the stream gave up on, is
+ * still found (`listStaleClaims`, used by the `mailSweep` schedule and `npm run replay-dlq`) instead
+ * of sitting `sending` for ever. The index keeps its name: renaming a GSI replaces it in AWS.
  */
 export type OutboxStatus = 'sending' | 'sent' | 'dead';
+
+/** Values of `deadKey`, the partition key of the `deadLetters` index. */
+export const OUTBOX_INDEX = 'deadLetters';
+export const CLAIMED_KEY = 'sending';
+export const DEAD_KEY = 'dead';
+
+/** Where the next page of stale claims starts (DynamoDB's LastEvaluatedKey, opaque to callers). */
+export type OutboxCursor = Record<string, AttributeValue>;
+
+export interface StaleClaimsPage {
+  readonly entries: readonly OutboxEntry[];
+  readonly next?: OutboxCursor;
+}
 
 export interface OutboxEntry {
   readonly mail: OutgoingMail;
@@ -70,6 +90,7 @@ export class DynamoOutbox {
             status: { S: 'sending' },
             attempts: { N: '1' },
             claimedAt: { S: now.toISOString() },
+            deadKey: { S: CLAIMED_KEY },
             kind: { S: mail.kind },
             mail: { S: JSON.stringify(mail) },
           },
@@ -91,7 +112,8 @@ export class DynamoOutbox {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: mail.id } },
-          UpdateExpression: 'SET #s = :sending, claimedAt = :now, attempts = attempts + :one REMOVE deadKey',
+          // Indexed as claimed again (a dead mail revived leaves the dead list, joins the claimed one).
+          UpdateExpression: 'SET #s = :sending, claimedAt = :now, attempts = attempts + :one, deadKey = :sending',
           ConditionExpression: '#s = :was AND (attribute_not_exists(claimedAt) OR claimedAt = :claimed)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
@@ -134,6 +156,7 @@ export class DynamoOutbox {
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { pk: { S: mailId } },
+        // Overwrites the claim's `deadKey = sending`: the mail moves from the claimed list to the dead one.
         UpdateExpression: 'SET #s = :dead, lastError = :error, deadKey = :dead, deadAt = :now',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':dead': { S: 'dead' }, ':error': { S: error.slice(0, 1000) }, ':now': { S: now.toISOString() } },
@@ -143,24 +166,53 @@ export class DynamoOutbox {
 
   async get(mailId: string): Promise<OutboxEntry | undefined> {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: mailId } }, ConsistentRead: true }));
-    if (!Item?.mail?.S) return undefined;
-    return {
-      mail: JSON.parse(Item.mail.S) as OutgoingMail,
-      status: (Item.status?.S ?? 'sending') as OutboxStatus,
-      attempts: Number(Item.attempts?.N ?? 0),
-      ...(Item.claimedAt?.S ? { claimedAt: Item.claimedAt.S } : {}),
-      ...(Item.sentAt?.S ? { sentAt: Item.sentAt.S } : {}),
-      ...(Item.sesMessageId?.S ? { sesMessageId: Item.sesMessageId.S } : {}),
-      ...(Item.lastError?.S ? { lastError: Item.lastError.S } : {}),
-    };
+    return toEntry(Item);
+  }
+
+  /**
+   * One page of the claims older than the lease (their sender presumably died), read from the
+   * `deadLetters` index under `deadKey = sending`: only mails claimed right now are there, a handful
+   * at a time, so the filter on the claim time reads little. The index is eventually consistent: an
+   * entry may already be sent; the claim (a consistent read) decides, never this list.
+   */
+  async listStaleClaims(now: Date, options: { readonly limit?: number; readonly cursor?: OutboxCursor } = {}): Promise<StaleClaimsPage> {
+    const cutoff = new Date(now.getTime() - this.leaseMs).toISOString();
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: 'deadKey = :claimed',
+        // A claim with no time (never written so, but harmless to include) counts as abandoned, as in claim().
+        FilterExpression: 'attribute_not_exists(claimedAt) OR claimedAt < :cutoff',
+        ExpressionAttributeValues: { ':claimed': { S: CLAIMED_KEY }, ':cutoff': { S: cutoff } },
+        Limit: options.limit ?? 100,
+        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
+      }),
+    );
+    const entries = Items.map(toEntry).filter((entry): entry is OutboxEntry => entry !== undefined && entry.status === 'sending');
+    return { entries, ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
   }
 
   /** The dead mails, oldest id first (the `deadLetters` index). */
   async listDead(limit = 100): Promise<OutboxEntry[]> {
     const { Items = [] } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'deadLetters', KeyConditionExpression: 'deadKey = :dead', ExpressionAttributeValues: { ':dead': { S: 'dead' } }, Limit: limit }),
+      new QueryCommand({ TableName: this.tableName, IndexName: OUTBOX_INDEX, KeyConditionExpression: 'deadKey = :dead', ExpressionAttributeValues: { ':dead': { S: DEAD_KEY } }, Limit: limit }),
     );
     const entries = await Promise.all(Items.map((item) => (item.pk?.S ? this.get(item.pk.S) : Promise.resolve(undefined))));
     return entries.filter((entry): entry is OutboxEntry => entry !== undefined);
   }
 }
+
+/** An outbox item as an entry; undefined when it holds no mail. */
+const toEntry = (Item: Record<string, AttributeValue> | undefined): OutboxEntry | undefined => {
+  if (!Item?.mail?.S) return undefined;
+  return {
+    mail: JSON.parse(Item.mail.S) as OutgoingMail,
+    status: (Item.status?.S ?? 'sending') as OutboxStatus,
+    attempts: Number(Item.attempts?.N ?? 0),
+    ...(Item.claimedAt?.S ? { claimedAt: Item.claimedAt.S } : {}),
+    ...(Item.sentAt?.S ? { sentAt: Item.sentAt.S } : {}),
+    ...(Item.sesMessageId?.S ? { sesMessageId: Item.sesMessageId.S } : {}),
+    ...(Item.lastError?.S ? { lastError: Item.lastError.S } : {}),
+  };
+};

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { createDynamoClient, createS3Client, createSesClient } from '../aws/clients.js';
+import { createDynamoClient } from '../aws/dynamo.js';
+import { createS3Client } from '../aws/s3.js';
+import { createSesClient } from '../aws/ses.js';
 import { DynamoDeadlineIndex } from '../deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../deadlineIndex/planner.js';
 import { DeadlineRun } from '../deadlineIndex/run.js';
@@ -22,8 +24,8 @@ import { DynamoSuppressionList } from './suppression.js';
 
 /**
  * Composition root of the reacting functions (projector, planner, notifier, daily run, PV intake,
- * mail retry): reads the environment once and builds adapters lazily, so a function only needs
- * the variables of what it uses (a missing one fails its cold start, naming it).
+ * mail retry, mail sweep): reads the environment once and builds adapters lazily, so a function
+ * only needs the variables of what it uses (a missing one fails its cold start, naming it).
  *
  * Variables: the table names (shared/platform/env.ts), `MAIL_FROM_ADDRESS`, `APP_URL`,
  * `SES_CONFIGURATION_SET` (optional), `MAIL_DLQ_URL` (optional: without it, offline, the outbox's
@@ -90,13 +92,14 @@ export const reactionsFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
   const deadlines = () => new DynamoDeadlineIndex(dynamo, need(env.deadlines, tableEnv.deadlines));
   const recipients = () => new Recipients(loadDirectory(source), new DynamoContactBook(dynamo, need(env.personalData, tableEnv.personalData)));
   const from = () => ({ name: 'Sessions du titre professionnel', email: need(env.mailFrom, ENV.MAIL_FROM) });
+  const outbox = () => new DynamoOutbox(dynamo, need(env.outbox, tableEnv.outbox));
   /** `toQueue: false` for the retry function itself: a mail failing again stays in its queue, not re-enqueued. */
   const delivery = (toQueue = true) => {
     const deadLetter: DeadLetter = toQueue && env.dlqUrl ? new SqsDeadLetter(new SQSClient({ ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint } : {}) }), env.dlqUrl) : outboxOnlyDeadLetter;
     // One SDK attempt per call: the delivery owns retries and backoff, so it can count them and dead-letter.
     const mailer = new SesMailer(createSesClient({ endpoint: env.sesEndpoint, maxAttempts: 1 }), from(), env.configurationSet);
     const suppression = env.personalData ? new DynamoSuppressionList(dynamo, env.personalData) : undefined;
-    return new MailDelivery(new DynamoOutbox(dynamo, need(env.outbox, tableEnv.outbox)), mailer, deadLetter, clock, undefined, undefined, undefined, suppression);
+    return new MailDelivery(outbox(), mailer, deadLetter, clock, undefined, undefined, undefined, suppression);
   };
   return {
     store,
@@ -105,6 +108,7 @@ export const reactionsFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
     notifier: () => new Notifier(store(), recipients(), delivery(), { ...defaultNotifierSettings, appUrl: need(env.appUrl, ENV.APP_URL), from: from() }, () => clock.now()),
     deadlineRun: () => new DeadlineRun(deadlines(), views(), recipients(), delivery(), clock, need(env.appUrl, ENV.APP_URL)),
     delivery,
+    outbox,
     intake: () => new PvIntake(new PvVault(createS3Client({ endpoint: env.s3Endpoint }), need(env.bucket, ENV.PV_BUCKET)), store(), clock),
   };
 };

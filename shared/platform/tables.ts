@@ -63,11 +63,12 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     globalIndexes: [
       { name: 'byOwner', partitionKey: s('ownerKey'), sortKey: s('ownerSort') },
       { name: 'byDepartment', partitionKey: s('deptKey'), sortKey: s('deptSort') },
+      { name: 'byRegion', partitionKey: s('regionKey'), sortKey: s('regionSort') },
       { name: 'toInstruct', partitionKey: s('instructKey'), sortKey: s('instructSort') },
     ],
     stream: false,
     description:
-      'Read models kept by the projector, one item per aggregate (pk = stream id), each remembering the last event version applied; indexes: a centre\'s sessions, jurors and centres of a department (byOwner), a department\'s sessions (byDepartment), PVs waiting for the UD (toInstruct, sparse).',
+      'Read models kept by the projector, one item per aggregate (pk = stream id), each remembering the last event version applied, and one item per juror of a session (pk = session stream id, sk = juror#id); indexes: a centre\'s sessions, jurors and centres of a department, a juror\'s sessions by end date (byOwner), a department\'s sessions (byDepartment), a region\'s sessions (byRegion), PVs waiting for the UD (toInstruct, sparse).',
   },
   outbox: {
     logicalName: 'outbox',
@@ -76,7 +77,7 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     stream: false,
     ttlAttribute: 'expiresAt',
     description:
-      'Every mail with its deterministic id (cause, kind, recipient), recorded before sending and marked sent after: a redelivery never sends twice. Mails SES kept refusing stay here, status dead, listed by the sparse deadLetters index.',
+      'Every mail with its deterministic id (cause, kind, recipient), recorded before sending and marked sent after: a redelivery never sends twice. The sparse deadLetters index lists by deadKey the mails claimed for sending (sending: the sweeper resends those whose sender died) and those SES kept refusing (dead); a sent mail leaves it.',
   },
   deadlines: {
     logicalName: 'deadlines',

@@ -1,0 +1,23 @@
+import type { Context } from 'aws-lambda';
+import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { defaultSweepOptions, sweepStaleMails } from '../../shared/mail/sweeper.js';
+import { systemClock } from '../../shared/platform/clock.js';
+
+const reactions = reactionsFromEnv();
+const outbox = reactions.outbox();
+// A mail SES refuses again goes to the retry queue, as on its first attempt.
+const delivery = reactions.delivery();
+
+/** Stops taking new mails this long before the timeout: one delivery with its retries fits in it. */
+const SAFETY_MS = 30_000;
+
+/** One sweep; the log holds counts only. A failure leaves the claim for the next run, and the run fails so the alarm shows it. */
+export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  const report = await sweepStaleMails(outbox, delivery, systemClock, {
+    ...defaultSweepOptions,
+    shouldStop: () => (context ? context.getRemainingTimeInMillis() < SAFETY_MS : false),
+  });
+  console.log(JSON.stringify({ level: report.failures > 0 ? 'ERROR' : 'INFO', message: 'mail sweep', ...report }));
+  if (report.failures > 0) throw new Error(`${report.failures} stale mail(s) could not be resent; the next sweep retries them`);
+  return report;
+};

@@ -1,0 +1,177 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayDeadLetters } from '../../scripts/replay-dlq.js';
+import { createSesClient } from '../../shared/aws/clients.js';
+import type { OutgoingMail } from '../../shared/mail/model.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { sweepStaleMails } from '../../shared/mail/sweeper.js';
+import type { Clock } from '../../shared/platform/clock.js';
+import { ENV, tableEnv } from '../../shared/platform/env.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { startSes, type LocalSes } from './support.js';
+
+/**
+ * A sender that dies between its claim and SES leaves the mail `sending`: the sweep (the
+ * `mailSweep` schedule, and `npm run replay-dlq`) finds it once the lease is over and sends it
+ * through the same delivery, exactly once. Real outbox (dynalite) and SES emulator: each mail has
+ * its own subject, counted in the emulator's store.
+ */
+const LEASE_MS = 5 * 60_000;
+const MINUTE = 60_000;
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let outbox: DynamoOutbox;
+let now = new Date('2027-03-01T06:00:00.000Z');
+const clock: Clock = { now: () => new Date(now) };
+const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+let delivery: MailDelivery;
+
+const mail = (name: string): OutgoingMail => ({
+  id: `evt-${name}:pv-rejected:centre#ctr_lyon-1`,
+  kind: 'pv-rejected',
+  causeId: `evt-${name}`,
+  to: { key: 'centre#ctr_lyon-1', email: 'centre@example.org', name: 'Centre' },
+  subject: `Balayage ${name}`,
+  text: 'Bonjour',
+  html: '<p>Bonjour</p>',
+  attachments: [],
+});
+const received = async (name: string) => (await ses.emails()).filter((stored) => stored.subject === `Balayage ${name}`).length;
+const sweep = () => sweepStaleMails(outbox, delivery, clock, { pageSize: 25, maxItems: 100 });
+
+beforeAll(async () => {
+  dynamo = await startDynalite('sweep');
+  ses = await startSes();
+  outbox = new DynamoOutbox(dynamo.client, dynamo.tables.outbox, { leaseMs: LEASE_MS });
+  delivery = new MailDelivery(outbox, new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+});
+afterAll(async () => {
+  await dynamo?.stop();
+  await ses?.stop();
+});
+
+describe('mails left sending by a sender that died', () => {
+  it('given a mail claimed and never marked, and a mail sent, when the sweep runs a minute past the lease, then the stuck mail is sent exactly once and the sent one is not resent; a second sweep sends nothing', async () => {
+    now = new Date('2027-03-01T06:00:00.000Z');
+    const t0 = now.getTime();
+    // The dying sender: it claims, then never reaches SES nor marks the mail.
+    expect(await outbox.claim(mail('crash'), now)).toEqual({ outcome: 'claimed', attempts: 1 });
+    expect(await delivery.deliver(mail('sent'))).toBe('sent');
+
+    now = new Date(t0 + LEASE_MS + MINUTE);
+    const first = await sweep();
+
+    expect(first).toMatchObject({ found: 1, sent: 1, failures: 0, truncated: false });
+    expect(await received('crash')).toBe(1);
+    expect(await received('sent')).toBe(1);
+    expect(await outbox.get(mail('crash').id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((await outbox.listStaleClaims(now)).entries).toEqual([]);
+
+    now = new Date(t0 + LEASE_MS + 2 * MINUTE);
+    const second = await sweep();
+
+    expect(second).toMatchObject({ found: 0, sent: 0 });
+    expect(await received('crash')).toBe(1);
+    expect(await received('sent')).toBe(1);
+  });
+
+  it('given a stale claim taken over by a second sender that died too, when the sweep runs past that second lease, then the mail is sent once', async () => {
+    now = new Date('2027-03-01T12:00:00.000Z');
+    const t0 = now.getTime();
+    await outbox.claim(mail('twice'), now);
+    // The takeover (stream redelivery after the lease) claims it again, then dies as well.
+    expect(await outbox.claim(mail('twice'), new Date(t0 + LEASE_MS + MINUTE))).toEqual({ outcome: 'claimed', attempts: 2 });
+
+    now = new Date(t0 + LEASE_MS + 2 * MINUTE);
+    expect(await sweep()).toMatchObject({ found: 0 });
+
+    now = new Date(t0 + 2 * LEASE_MS + 2 * MINUTE);
+    expect(await sweep()).toMatchObject({ found: 1, sent: 1 });
+    expect(await received('twice')).toBe(1);
+    expect(await outbox.get(mail('twice').id)).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
+  it('given a claim taken a minute ago (its sender still at work), when the sweep runs, then it is left alone', async () => {
+    now = new Date('2027-03-02T06:00:00.000Z');
+    await outbox.claim(mail('fresh'), now);
+
+    now = new Date(now.getTime() + MINUTE);
+    const report = await sweep();
+
+    expect(report).toMatchObject({ found: 0, sent: 0 });
+    expect(await received('fresh')).toBe(0);
+    expect(await outbox.get(mail('fresh').id)).toMatchObject({ status: 'sending', attempts: 1 });
+    // Its sender finishes (so the later tests' sweeps, hours on, do not find it stale).
+    await outbox.markSent(mail('fresh').id, 'ses-fresh', now);
+  });
+
+  it('given a sent mail whose index entry still says sending (index lag, or an item written before the index), when the sweep runs, then it is never resent', async () => {
+    now = new Date('2027-03-03T06:00:00.000Z');
+    expect(await delivery.deliver(mail('lagging'))).toBe('sent');
+    // The index copy the sweep could read while the table already says sent.
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: dynamo.tables.outbox,
+        Item: {
+          pk: { S: mail('lagging').id },
+          status: { S: 'sent' },
+          deadKey: { S: 'sending' },
+          attempts: { N: '1' },
+          claimedAt: { S: now.toISOString() },
+          sentAt: { S: now.toISOString() },
+          mail: { S: JSON.stringify(mail('lagging')) },
+        },
+      }),
+    );
+
+    now = new Date(now.getTime() + LEASE_MS + MINUTE);
+    expect((await outbox.listStaleClaims(now)).entries.map((entry) => entry.mail.id)).not.toContain(mail('lagging').id);
+    const report = await sweep();
+    expect(report).toMatchObject({ found: 0, sent: 0 });
+    expect(await delivery.deliver(mail('lagging'))).toBe('already-sent');
+    expect(await received('lagging')).toBe(1);
+  });
+
+  it('given a stuck mail and a dead one, when npm run replay-dlq replays, then both go out once, the stuck one reported apart; a second replay sends nothing', async () => {
+    now = new Date('2027-03-04T06:00:00.000Z');
+    await outbox.claim(mail('replay-stuck'), now);
+    await delivery.park(mail('replay-dead'), 'SES refused it');
+    now = new Date(now.getTime() + LEASE_MS + MINUTE);
+
+    const first = await replayDeadLetters(outbox, delivery, clock);
+
+    expect(first).toMatchObject({ replayed: 1, sent: 1, stillDead: 0, stuck: { found: 1, sent: 1, failures: 0, truncated: false } });
+    expect(await received('replay-stuck')).toBe(1);
+    expect(await received('replay-dead')).toBe(1);
+
+    const second = await replayDeadLetters(outbox, delivery, clock);
+    expect(second).toMatchObject({ replayed: 0, sent: 0, stillDead: 0, stuck: { found: 0, sent: 0 } });
+    expect(await received('replay-stuck')).toBe(1);
+  });
+
+  it('given the mailSweep function wired from its environment, when its schedule fires past the lease, then it sends the stuck mail and logs counts only', async () => {
+    const claimedAt = new Date(Date.now() - LEASE_MS - MINUTE);
+    await outbox.claim(mail('handler'), claimedAt);
+    Object.assign(process.env, {
+      [tableEnv.outbox]: dynamo.tables.outbox,
+      [tableEnv.personalData]: dynamo.tables.personalData,
+      [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
+      [ENV.SES_ENDPOINT]: ses.endpoint,
+      [ENV.MAIL_FROM]: from.email,
+    });
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => logged.push(line);
+    try {
+      const { handler } = await import('../../functions/mailSweep/handler.js');
+      const report = await handler({}, { getRemainingTimeInMillis: () => 300_000 });
+      expect(report).toMatchObject({ found: 1, sent: 1, failures: 0 });
+    } finally {
+      console.log = log;
+    }
+    expect(await received('handler')).toBe(1);
+    expect(logged.join('\n')).toContain('"message":"mail sweep"');
+    expect(logged.join('\n')).not.toMatch(/example\.org|ctr_lyon|Balayage/);
+  });
+});
