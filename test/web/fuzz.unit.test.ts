@@ -92,10 +92,11 @@ describe('fuzzing the form posts', () => {
   it.each(posts.map((route) => [route.path] as const))(
     'POST %s: never a 5xx, no write unless it redirected; from another centre or UD, never a write',
     async (template) => {
-      const path = fillPath(template, [template.startsWith('/ud/jures/') ? (seeded.jurorIds[0] ?? '') : seeded.sessionId, seeded.habilitationIds[0] ?? '']).replace('{year}', '2027');
+      const second = template.includes('{candidateId}') ? (seeded.candidateIds[0] ?? '') : (seeded.habilitationIds[0] ?? '');
+      const path = fillPath(template, [template.startsWith('/ud/jures/') ? (seeded.jurorIds[0] ?? '') : seeded.sessionId, second]).replace('{year}', '2027');
       const owner: UserHandle = template.startsWith('/ud') ? 'ud' : 'centre';
       const stranger: UserHandle = owner === 'ud' ? 'ud38' : 'centre2';
-      const fields = fc.array(fc.tuple(fc.oneof(fc.constantFrom('reason', 'candidateId', 'jurorId', 'decisions.0.decision', 'sessions.0.titreCode', 'audience', 'site'), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 30 }), ids())), {
+      const fields = fc.array(fc.tuple(fc.oneof(fc.constantFrom('reason', 'candidateId', 'jurorId', 'decisions.0.decision', 'sessions.0.titreCode', 'audience', 'site', 'confirmed'), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 30 }), ids())), {
         maxLength: 8,
       });
       await fc.assert(
