@@ -5,7 +5,7 @@
  * capacity units, from ReturnConsumedCapacity) and how long it takes. The figures should stay flat:
  * the run queries today's key, it never scans. Mails go to an in-process SES emulator.
  */
-import { createSesClient } from '../shared/aws/clients.js';
+import { createSesClient } from '../shared/aws/ses.js';
 import { DynamoDeadlineIndex } from '../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlineRun } from '../shared/deadlineIndex/run.js';
 import { InMemoryContactBook } from '../shared/directory/contacts.js';

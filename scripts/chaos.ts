@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoClient } from '../shared/aws/clients.js';
+import { createDynamoClient } from '../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
 import { tableNameMap } from '../shared/platform/provision.js';
 import { LOCAL_STAGE } from '../infra/offline/index.js';

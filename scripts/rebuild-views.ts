@@ -5,7 +5,7 @@
  * (EVENTS_TABLE_NAME, VIEWS_TABLE_NAME, HISTORY_TABLE_NAME, IDEMPOTENCY_TABLE_NAME) and leave the
  * endpoint unset. Stop the projector (or accept that it catches up afterwards) while it runs.
  */
-import { createDynamoClient } from '../shared/aws/clients.js';
+import { createDynamoClient } from '../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
 import { ENV, tableEnv } from '../shared/platform/env.js';
 import { tableNameMap } from '../shared/platform/provision.js';

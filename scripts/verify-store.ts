@@ -9,7 +9,8 @@
  * read of the whole table: run it off-peak).
  */
 import { parseArgs } from 'node:util';
-import { createDynamoClient, createS3Client } from '../shared/aws/clients.js';
+import { createDynamoClient } from '../shared/aws/dynamo.js';
+import { createS3Client } from '../shared/aws/s3.js';
 import { DynamoCommitSource, S3DigestArchive, verifyStore } from '../shared/integrity/index.js';
 import { integrityFromEnv } from '../shared/integrity/wiring.js';
 import { tableEnv } from '../shared/platform/env.js';

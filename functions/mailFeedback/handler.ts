@@ -2,7 +2,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { authenticate } from '../../shared/auth/authenticate.js';
 import { forbidden } from '../../shared/auth/authorize.js';
 import { tokenVerifierFromEnv } from '../../shared/auth/verify.js';
-import { createDynamoClient } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { AppError } from '../../shared/errors.js';
 import { httpEdge } from '../../shared/http/edge.js';
 import { json, type HttpEvent, type HttpResponse } from '../../shared/http/event.js';

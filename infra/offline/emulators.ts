@@ -81,7 +81,7 @@ export interface S3Emulator extends Emulator {
 
 /**
  * s3rver knows one key pair (S3RVER); the project's offline clients sign with `local`/`local`
- * (shared/aws/clients.ts). Registering it keeps SDK calls and presigned URLs accepted.
+ * (shared/aws/s3.ts). Registering it keeps SDK calls and presigned URLs accepted.
  */
 const registerLocalKey = () => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
 

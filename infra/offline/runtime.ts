@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
 import { findDemoUser, openLocalIdentityProvider } from '../../shared/auth/localIdp.js';
 import { AUTH_ENV, createTokenVerifier, JWKS_PATH } from '../../shared/auth/verify.js';
-import { createDynamoClient } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { clockOffsetMs, setClockTo, systemClock } from '../../shared/platform/clock.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';

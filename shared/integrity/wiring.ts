@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { createDynamoClient, createS3Client } from '../aws/clients.js';
+import { createDynamoClient } from '../aws/dynamo.js';
+import { createS3Client } from '../aws/s3.js';
 import { ENV, readEnv, tableEnv } from '../platform/env.js';
 import { DynamoCommitSource, S3DigestArchive } from './adapters.js';
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { demoUsers, openLocalIdentityProvider } from '../../shared/auth/localIdp.js';
 import type { TokenClaims } from '../../shared/auth/principal.js';
-import { createDynamoClient, createS3Client } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { parsePvObjectKey } from '../../shared/vault/vault.js';
 import { call, PERSONAL, runLifecycle, startHardeningRuntime, type Answer, type HardeningRuntime, type Lifecycle } from './support/runtime.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayDeadLetters } from '../../scripts/replay-dlq.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { startOfflineRuntime } from '../../infra/offline/index.js';
-import { createDynamoClient } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { reactionsFromEnv } from '../../shared/mail/wiring.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';

@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/auth/principal.js';
-import { createS3Client } from '../../shared/aws/clients.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import type { Clock } from '../../shared/platform/clock.js';

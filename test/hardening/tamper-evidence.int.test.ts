@@ -2,7 +2,7 @@ import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/c
 import { marshall } from '@aws-sdk/util-dynamodb';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../shared/aws/clients.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { commitHash, type CommitItem } from '../../shared/eventStore/records.js';
 import { DynamoCommitSource, S3DigestArchive, digestSchema, verifyStore, writeDailyDigest } from '../../shared/integrity/index.js';

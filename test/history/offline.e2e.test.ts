@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
-import { createDynamoClient } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';

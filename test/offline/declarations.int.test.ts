@@ -4,7 +4,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { RUNTIME_ANSWER_HEADER, type OfflineRuntime } from '../../infra/offline/index.js';
-import { createDynamoClient, createS3Client } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { ENV } from '../../shared/platform/env.js';
 import { boot, eventually, temporaryDataDir, tokenFor } from './support.js';
 

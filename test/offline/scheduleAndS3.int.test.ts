@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OfflineRuntime } from '../../infra/offline/index.js';
-import { createS3Client } from '../../shared/aws/clients.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { systemClock } from '../../shared/platform/clock.js';
 import { control, resetControl } from './fixtures/control.js';
 import { boot, eventually, temporaryDataDir, tokenFor } from './support.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSesClient } from '../../shared/aws/clients.js';
+import { createSesClient } from '../../shared/aws/ses.js';
 import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import { InMemoryContactBook } from '../../shared/directory/contacts.js';

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/clients.js';
+import { createSesClient } from '../../shared/aws/ses.js';
 import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayDeadLetters } from '../../scripts/replay-dlq.js';
-import { createSesClient } from '../../shared/aws/clients.js';
+import { createSesClient } from '../../shared/aws/ses.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';

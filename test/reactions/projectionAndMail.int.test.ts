@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSesClient } from '../../shared/aws/clients.js';
+import { createSesClient } from '../../shared/aws/ses.js';
 import { Directory } from '../../shared/directory/directory.js';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
 import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../shared/auth/principal.js';
-import { createS3Client } from '../../shared/aws/clients.js';
+import { createS3Client } from '../../shared/aws/s3.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { PvIntake } from '../../shared/vault/intake.js';

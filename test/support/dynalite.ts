@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { createDynamoClient } from '../../shared/aws/clients.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/platform/provision.js';
 
 export interface LocalDynamo {

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createDynamoClient } from '../../../shared/aws/clients.js';
+import { createDynamoClient } from '../../../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../../../shared/eventStore/dynamoEventStore.js';
 import { call, centreClaims, type Answer, type HardeningRuntime } from './runtime.js';
 
