@@ -31,6 +31,27 @@ describe('body parsing', () => {
     expect(parsed.files[0]?.content.toString()).toBe('nom;prénom');
   });
 
+  const multipart = (parts: readonly (readonly [string, string])[], extraFiles = 0) => {
+    const boundary = 'B0und';
+    const lines = parts.flatMap(([name, value]) => [`--${boundary}`, `Content-Disposition: form-data; name="${name}"`, '', value]);
+    for (let index = 0; index < extraFiles; index += 1) lines.push(`--${boundary}`, `Content-Disposition: form-data; name="f${index}"; filename="f${index}.csv"`, 'Content-Type: text/csv', '', 'a;b');
+    lines.push(`--${boundary}--`, '');
+    return httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: lines.join('\r\n') });
+  };
+
+  it.each([
+    ['a field value over 64 KB', multipart([['site', 'x'.repeat(64 * 1024 + 1)]]), 'site', 'Ce champ dépasse 64 Ko.'],
+    ['more than 2,000 fields', multipart(Array.from({ length: 2001 }, (_, index) => [`f${index}`, 'v'] as const)), '', 'Le formulaire compte plus de 2000 champs.'],
+    ['more than 5 files', multipart([], 6), '', 'Le formulaire joint plus de 5 fichiers.'],
+  ])('given a multipart form with %s, when parsed, then it is refused with a French message instead of being silently cut', async (_name, event, field, message) => {
+    await expect(parseBody(event)).rejects.toMatchObject({ category: "validation", fields: [{ field, message }] });
+  });
+
+  it('given a multipart field of exactly 64 KB, when parsed, then it is kept whole', async () => {
+    const parsed = await parseBody(multipart([['site', 'x'.repeat(64 * 1024)]]));
+    expect((parsed.value as { site: string }).site).toHaveLength(64 * 1024);
+  });
+
   it.each([
     ['malformed JSON', 'application/json', '{"a":', 400],
     ['an unknown content type', 'text/plain', 'hello', 400],
