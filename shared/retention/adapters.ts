@@ -1,7 +1,7 @@
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { EventStore } from '../eventStore/port.js';
-import { ETAG_VERSION_PREFIX } from '../vault/vault.js';
+import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX } from '../vault/vault.js';
 import type { PvObjects, RecordedEvents } from './purge.js';
 
 /** Events of a time range through the store's history (the `byType` index, by key and ULID range). */
@@ -34,5 +34,24 @@ export class S3PvObjects implements PvObjects {
   async delete(objectKey: string, versionId: string | undefined): Promise<void> {
     const version = versionId !== undefined && !versionId.startsWith(ETAG_VERSION_PREFIX) ? { VersionId: versionId } : {};
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey, ...version }));
+  }
+
+  /**
+   * The quarantine event names the key only, so the current object is deleted: offline it is gone;
+   * in AWS (versioned bucket) a delete marker hides it, which Object Lock allows, while the locked
+   * version itself stays until its lock expires. A HEAD first makes a rerun a no-op instead of a
+   * new delete marker each day of the catch-up window.
+   */
+  async deleteQuarantined(objectKey: string): Promise<boolean> {
+    // Never anything but a quarantined file: an event naming another key fails here (counted, alarmed) rather than delete a PV.
+    if (!objectKey.startsWith(QUARANTINE_PREFIX)) throw new Error(`not a quarantine key: ${objectKey.slice(0, 80)}`);
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      throw error;
+    }
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    return true;
   }
 }

@@ -8,12 +8,19 @@ import type { Clock } from '../platform/clock.js';
  * erased once the session that registered them is older than `personalDataDays`; the PV files,
  * once their record is older than `pvDays`. The events stay: they carry only pseudonymous ids,
  * and the hash chain never covered the erased data, so it still verifies.
+ *
+ * Quarantined files (`PVDocumentQuarantined`: not a PDF, wrong checksum, unexpected upload) are not
+ * PVs: nobody relies on them beyond telling the centre why its upload was refused and letting an
+ * administrator look at it, so they are kept a short period (`quarantineDays`, 30 days by default)
+ * from their quarantine, then deleted the same way.
  */
 export const retentionSettingsSchema = z.object({
   /** Days after a candidate's registration (session creation) before their personal data is erased. */
   personalDataDays: z.coerce.number().int().min(1).max(36_500).default(730),
   /** Days after a PV file was recorded before it is deleted. In AWS it must not be shorter than the bucket's Object Lock retention. */
   pvDays: z.coerce.number().int().min(1).max(36_500).default(1_825),
+  /** Days after a file was quarantined before it is deleted. */
+  quarantineDays: z.coerce.number().int().min(1).max(36_500).default(30),
   /**
    * How far back each run looks beyond the cutoff, in days: a run that was missed is caught up by
    * the next ones without re-reading the whole history every day.
@@ -26,6 +33,7 @@ export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 export const RETENTION_ENV = {
   personalDataDays: 'RETENTION_PERSONAL_DATA_DAYS',
   pvDays: 'RETENTION_PV_DAYS',
+  quarantineDays: 'RETENTION_QUARANTINE_DAYS',
   catchUpDays: 'RETENTION_CATCH_UP_DAYS',
 } as const;
 
@@ -41,6 +49,11 @@ export interface PersonalDataEraser {
 export interface PvObjects {
   /** Deletes one stored PV file (that version when known); true when something was deleted or nothing was left. */
   delete(objectKey: string, versionId: string | undefined): Promise<void>;
+  /**
+   * Deletes a quarantined file, whose event names its key only (no version): true when it was there
+   * and is deleted now, false when it was already gone (a rerun, or a missed run caught up).
+   */
+  deleteQuarantined(objectKey: string): Promise<boolean>;
 }
 
 export interface PurgeReport {
@@ -48,6 +61,8 @@ export interface PurgeReport {
   readonly pvBefore: string;
   readonly candidatesErased: number;
   readonly pvFilesDeleted: number;
+  readonly quarantineBefore: string;
+  readonly quarantinedFilesDeleted: number;
   readonly failures: number;
 }
 
@@ -93,5 +108,24 @@ export const purgeExpired = async (
       failures += 1;
     }
   }
-  return { personalDataBefore: personalCutoff.toISOString(), pvBefore: pvCutoff.toISOString(), candidatesErased, pvFilesDeleted, failures };
+
+  const quarantineCutoff = new Date(now - settings.quarantineDays * DAY_MS);
+  let quarantinedFilesDeleted = 0;
+  for await (const event of deps.events.recordedBetween(['PVDocumentQuarantined'], new Date(quarantineCutoff.getTime() - window), quarantineCutoff)) {
+    if (event.type !== 'PVDocumentQuarantined') continue;
+    try {
+      if (await deps.pv.deleteQuarantined(event.data.objectKey)) quarantinedFilesDeleted += 1;
+    } catch {
+      failures += 1;
+    }
+  }
+  return {
+    personalDataBefore: personalCutoff.toISOString(),
+    pvBefore: pvCutoff.toISOString(),
+    candidatesErased,
+    pvFilesDeleted,
+    quarantineBefore: quarantineCutoff.toISOString(),
+    quarantinedFilesDeleted,
+    failures,
+  };
 };

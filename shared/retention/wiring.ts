@@ -14,8 +14,8 @@ const optional = z.string().min(1).optional();
 /**
  * The purge's adapters and settings from the environment, read once: the `events`, `history`,
  * `idempotency` and `personalData` table names, `PV_BUCKET_NAME`, `CURSOR_SECRET`, the retention
- * settings (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_CATCH_UP_DAYS`,
- * optional) and offline the emulator endpoints.
+ * settings (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_QUARANTINE_DAYS`,
+ * `RETENTION_CATCH_UP_DAYS`, optional) and offline the emulator endpoints.
  */
 export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) => {
   const env = readEnv(
@@ -34,6 +34,7 @@ export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
   const settings: RetentionSettings = readEnv(retentionSettingsSchema.shape, {
     personalDataDays: source[RETENTION_ENV.personalDataDays],
     pvDays: source[RETENTION_ENV.pvDays],
+    quarantineDays: source[RETENTION_ENV.quarantineDays],
     catchUpDays: source[RETENTION_ENV.catchUpDays],
   } as NodeJS.ProcessEnv);
   const dynamo = createDynamoClient({ endpoint: env.dynamoEndpoint });

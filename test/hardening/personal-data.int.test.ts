@@ -70,7 +70,7 @@ describe('right to erasure: personal data lives outside the event log', () => {
 
 describe('retention: personal data and PV copies purged past their period', () => {
   it('reads its periods from settings, with defaults when unset', () => {
-    expect(retentionSettingsSchema.parse({})).toEqual({ personalDataDays: 730, pvDays: 1825, catchUpDays: 31 });
+    expect(retentionSettingsSchema.parse({})).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });
     expect(retentionSettingsSchema.parse({ personalDataDays: '30', pvDays: '90' })).toMatchObject({ personalDataDays: 30, pvDays: 90 });
     expect(retentionSettingsSchema.safeParse({ pvDays: '0' }).success).toBe(false);
   });
