@@ -231,6 +231,21 @@ describe('a session from the programme to the official results, in the browser',
     await reloadUntil(centre.page, 'Résultats officiels', sessionPath);
     expect(await centre.page.textContent('main')).toContain('Titre obtenu');
     await audit(centre.page, 'centre-session-resultats-officiels', true);
+
+    // --- Léa Martin asks for her data to be erased: a confirmation page, a box to tick.
+    mark('A candidate’s personal data erased at her request.');
+    await centre.page.click('a[aria-label="Effacer ses données personnelles : MARTIN Léa"]');
+    expect(await centre.page.textContent('main')).toContain('L’effacement est définitif');
+    await audit(centre.page, 'centre-effacement', true);
+    await submit(centre.page);
+    await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Cochez la case pour confirmer l’effacement');
+    await centre.page.check('input[name="confirmed"]');
+    await submit(centre.page);
+    expect(centre.page.url()).toContain('ok=effacement');
+    const main = (await centre.page.textContent('main')) ?? '';
+    expect(main).toMatch(/Candidat·e cand_[0-9A-Z]+ \(données effacées\)/);
+    expect(main).not.toContain('MARTIN');
+    expect(main).toContain('Titre obtenu');
     await centre.page.goto(url('/centre'));
     await audit(centre.page, 'centre-tableau-de-bord', true);
     await ud.page.goto(url('/ud/retards'));
