@@ -6,6 +6,8 @@ import { executeCommand } from '../application/executeCommand.js';
 import type { Principal } from '../auth/principal.js';
 import { authorize, forbidden, type Target } from '../auth/authorize.js';
 import type { DecisionContext, DomainSettings } from '../domain/decider.js';
+import { parisDate } from '../domain/calendar.js';
+import type { Directory } from '../directory/directory.js';
 import { jurorDecider, jurorStreamId, habilitationsOf, type JurorCommand } from '../domain/juror.js';
 import { programmeDecider, programmeStreamId, type ProgrammeCommand } from '../domain/programme.js';
 import { sessionDecider, sessionStreamId, type SessionCommand, type SessionState } from '../domain/session.js';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly settings: DomainSettings;
   readonly titres: TitreCatalogue;
+  /** The units: which departments make up a region (the regional admin's department filter). */
+  readonly directory: Directory;
 }
 
 export interface Call<TInput> {
@@ -522,6 +526,24 @@ export const sessionDetails = async (deps: AppDeps, principal: Principal, view: 
   };
 };
 
+/** The departments of a region, by the directory of units, in code order. */
+export const departmentsOfRegion = (deps: AppDeps, region: string): string[] =>
+  deps.directory
+    .all()
+    .filter((unit) => unit.kind === 'ud' && unit.region === region)
+    .map((unit) => unit.code)
+    .sort();
+
+/** Refuses a department outside the regional admin's region (403, in French, naming the field). */
+export const checkDepartmentOfRegion = (deps: AppDeps, region: string, department: string): void => {
+  if (departmentsOfRegion(deps, region).includes(department)) return;
+  throw new AppError('region.department-outside', 'forbidden', `Le département ${department} n’appartient pas à votre région : seules les sessions de la région ${region} vous sont ouvertes.`, [
+    { field: 'department', message: 'Choisissez un département de votre région.' },
+  ]);
+};
+
+const pageBody = <T>(page: { readonly items: readonly T[]; readonly nextCursor?: string | undefined }) => ({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+
 export const queries: readonly Operation[] = [
   define({
     id: 'listSessions',
@@ -626,6 +648,50 @@ export const queries: readonly Operation[] = [
     input: schemas.listCentresBehind,
     target: (principal) => ({ department: principal.actor.scope.department }),
     run: async (deps, call) => ({ status: 200, body: { items: await deps.views.listCentresBehind(call.principal.actor.scope.department ?? '', Number(call.input.year)) } }),
+  }),
+  // The two lists of people who are neither centre nor UD: the regional admin's sessions of the
+  // region and the juror's own convocations. Both take their scope from the token alone, so no
+  // parameter can name another region or another juror.
+  define({
+    id: 'listRegionSessions',
+    method: 'GET',
+    path: '/api/region/sessions',
+    summary: 'Les sessions de la région (direction régionale), du plus récent au plus ancien, par département et par état',
+    roles: ['region'],
+    write: false,
+    input: schemas.listRegionSessions,
+    target: (principal, input, _params, deps) => {
+      const region = principal.actor.scope.region;
+      if (input.department && region) checkDepartmentOfRegion(deps, region, input.department);
+      return { region };
+    },
+    run: async (deps, call) => {
+      const { department, status, cursor } = call.input;
+      const page = await deps.views.listSessionsOfRegion(call.principal.actor.scope.region ?? '', {
+        ...(department ? { department } : {}),
+        ...(status ? { statuses: [status] } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return { status: 200, body: pageBody(page) };
+    },
+  }),
+  define({
+    id: 'listJurorSessions',
+    method: 'GET',
+    path: '/api/juror/sessions',
+    summary: 'Mes convocations : les sessions du membre de jury connecté, à venir (par défaut) ou passées',
+    roles: ['juror'],
+    write: false,
+    input: schemas.listJurorSessions,
+    target: (principal) => ({ jurorId: principal.actor.scope.jurorId }),
+    run: async (deps, call) => {
+      const page = await deps.views.listSessionsOfJuror(call.principal.actor.scope.jurorId ?? '', {
+        when: call.input.when ?? 'upcoming',
+        today: parisDate(deps.clock.now()),
+        ...(call.input.cursor ? { cursor: call.input.cursor } : {}),
+      });
+      return { status: 200, body: pageBody(page) };
+    },
   }),
 ];
 

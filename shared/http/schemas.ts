@@ -14,6 +14,7 @@ import {
   text,
   titreCode,
 } from '../../events/index.js';
+import { sessionStatuses } from '../views/model.js';
 import { dateField } from './validation.js';
 
 /*
@@ -118,6 +119,12 @@ export const schemas = {
   listSessions: z.strictObject({ cursor: z.string().max(2000).optional() }),
   listJurors: z.strictObject({ titreCode: titreCode.optional() }),
   listCentresBehind: z.strictObject({ year: z.string().regex(/^20\d{2}$/, { message: 'Année invalide.' }) }),
+  listRegionSessions: z.strictObject({
+    department: departmentCode.optional(),
+    status: z.enum(sessionStatuses).optional(),
+    cursor: z.string().max(2000).optional(),
+  }),
+  listJurorSessions: z.strictObject({ when: z.enum(['upcoming', 'past']).optional(), cursor: z.string().max(2000).optional() }),
 } as const;
 
 /** Path parameters, validated like the rest. */

@@ -4,6 +4,7 @@ import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/verify.js';
 import { defaultSettings } from '../domain/decider.js';
 import { defaultTitres } from '../domain/titres.js';
+import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
 import { ENV, readEnv, tableEnv } from '../platform/env.js';
@@ -66,6 +67,7 @@ export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring
       clock: systemClock,
       settings: defaultSettings,
       titres: defaultTitres,
+      directory: loadDirectory(source),
     },
     idempotency: new DynamoIdempotencyStore(dynamo, env.idempotency),
     verify: tokenVerifierFromEnv(source),

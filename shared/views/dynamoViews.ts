@@ -7,8 +7,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../errors.js';
-import type { AggregateView, CentreBehind, JurorView, Page, ProgrammeView, SessionView } from './model.js';
-import type { ListOptions, ViewsReader } from './port.js';
+import type { AggregateView, CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
+import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
 import type { Projected } from './projection.js';
 
 /**
@@ -17,7 +17,18 @@ import type { Projected } from './projection.js';
  * - `byOwner` (`ownerKey`, `ownerSort`): a centre's sessions (`centre#<id>`, `<start>#<id>`), a
  *   department's jurors (`jurors#<dept>`, `<jurorId>`), a department's centres (`centres#<dept>`);
  * - `byDepartment` (`deptKey`, `deptSort`): a department's sessions;
+ * - `byRegion` (`regionKey`, `regionSort`): a region's sessions, for the regional admin;
  * - `toInstruct` (`instructKey`, `instructSort`): sparse, only sessions whose PV waits for the UD.
+ * A session's item also carries `sessionStatus`, which the region's status filter reads.
+ *
+ * Beside each session's view, one item per juror of its jury, present or former (`pk` = the
+ * session's stream id, `sk` = `juror#<jurorId>`), listed through `byOwner` (`ownerKey` =
+ * `jurorSessions#<jurorId>`, `ownerSort` = `<endDate>#<sessionId>`). In the session's partition
+ * rather than the juror's: the projector writes them with the session's view, and their order (the
+ * session's end date) is an index attribute that can change in place, where a table sort key could
+ * only be deleted and written again. `byOwner` rather than an index of their own: a juror owns
+ * their convocations as a centre owns its sessions, and CloudFormation adds one index per table
+ * update (`byRegion` is this release's).
  */
 export const viewKeys = (view: AggregateView): Record<string, string> => {
   switch (view.kind) {
@@ -29,6 +40,8 @@ export const viewKeys = (view: AggregateView): Record<string, string> => {
         ownerSort: sort,
         deptKey: `dept#${view.department}`,
         deptSort: sort,
+        regionKey: `region#${view.region}`,
+        regionSort: sort,
         ...(view.status === 'pv-transmitted' ? { instructKey: `instruct#${view.department}`, instructSort: `${view.pv?.transmittedOn ?? view.endDate}#${view.sessionId}` } : {}),
       };
     }
@@ -40,6 +53,28 @@ export const viewKeys = (view: AggregateView): Record<string, string> => {
 };
 
 const VIEW_SK = 'view';
+
+/** Keys of a juror's item beside the session's view. */
+export const jurorSessionKeys = (item: Pick<JurorSessionView, 'jurorId' | 'sessionId' | 'endDate'>): Record<string, string> => ({
+  pk: `session-${item.sessionId}`,
+  sk: `juror#${item.jurorId}`,
+  ownerKey: `jurorSessions#${item.jurorId}`,
+  ownerSort: `${item.endDate}#${item.sessionId}`,
+});
+
+/** Round trips a filtered list may make to fill one page, so a rare status cannot make a page slow. */
+const MAX_FILTERED_ROUNDS = 5;
+
+interface IndexQuery {
+  readonly index: string;
+  readonly partition: readonly [attribute: string, value: string];
+  readonly sortAttribute: string;
+  /** A condition on the index's sort key. */
+  readonly range?: { readonly operator: '>=' | '<'; readonly value: string };
+  readonly ascending: boolean;
+  /** A filter on plain attributes, applied by DynamoDB after the key condition. */
+  readonly filter?: { readonly expression: string; readonly names: Record<string, string>; readonly values: Record<string, AttributeValue> };
+}
 
 /** Another writer saved the view in between: read it again and retry. */
 export class ViewVersionConflict extends Error {
@@ -57,12 +92,14 @@ const decodeCursor = (cursor: string | undefined, partitionAttribute: string, pa
     if (key[partitionAttribute]?.S !== partitionValue) throw new Error('foreign cursor');
     return key;
   } catch (error) {
-    throw new AppError('cursor.invalid', 'validation', 'Le curseur de pagination est invalide.', [{ field: 'cursor', message: 'Curseur invalide.' }], { cause: error });
+    throw invalidCursor(error);
   }
 };
 
-const parse = <T extends AggregateView>(item: Record<string, AttributeValue> | undefined): T | undefined =>
-  item?.view?.S ? (JSON.parse(item.view.S) as T) : undefined;
+const parse = <T>(item: Record<string, AttributeValue> | undefined): T | undefined => (item?.view?.S ? (JSON.parse(item.view.S) as T) : undefined);
+
+const invalidCursor = (cause?: unknown) =>
+  new AppError('cursor.invalid', 'validation', 'Le curseur de pagination est invalide.', [{ field: 'cursor', message: 'Curseur invalide.' }], cause ? { cause } : undefined);
 
 /** Reads and writes the views table; the reader half is the port the pages use. */
 export class DynamoViews implements ViewsReader {
@@ -101,6 +138,7 @@ export class DynamoViews implements ViewsReader {
       state: { S: JSON.stringify(projected.state) },
     };
     for (const [name, value] of Object.entries(viewKeys(view))) item[name] = { S: value };
+    if (view.kind === 'session') item.sessionStatus = { S: view.status };
     try {
       await this.client.send(
         new PutItemCommand({
@@ -114,6 +152,29 @@ export class DynamoViews implements ViewsReader {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ViewVersionConflict(`View ${item.pk?.S} changed`, { cause: error });
       throw error;
+    }
+  }
+
+  /**
+   * Writes juror items unless a newer one is there: an item stamped with a later event wins, an
+   * equal one is written again (a retry after a crash), an older write is dropped silently.
+   */
+  async saveJurorSessions(items: readonly JurorSessionView[]): Promise<void> {
+    for (const view of items) {
+      const item: Record<string, AttributeValue> = { version: { N: String(view.version) }, view: { S: JSON.stringify(view) } };
+      for (const [name, value] of Object.entries(jurorSessionKeys(view))) item[name] = { S: value };
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR version <= :version',
+            ExpressionAttributeValues: { ':version': { N: String(view.version) } },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
   }
 
@@ -171,6 +232,51 @@ export class DynamoViews implements ViewsReader {
     return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
+  /**
+   * One page of an index, in order, optionally filtered. A filtered page is filled by reading on
+   * (bounded by MAX_FILTERED_ROUNDS) and its cursor is the key of its last item, so the next page
+   * starts right after it whatever DynamoDB read past it.
+   */
+  private async queryPage<T>(query: IndexQuery, options: ListOptions): Promise<Page<T>> {
+    const [attribute, value] = query.partition;
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    let start = decodeCursor(options.cursor, attribute, value);
+    // A cursor of the other half of a list (past for upcoming) is outside the key condition: DynamoDB would refuse it with a 500.
+    const resumeSort = start?.[query.sortAttribute]?.S;
+    if (start && query.range && (resumeSort === undefined || !(query.range.operator === '>=' ? resumeSort >= query.range.value : resumeSort < query.range.value))) {
+      throw invalidCursor();
+    }
+    const names: Record<string, string> = { '#p': attribute, ...(query.range ? { '#s': query.sortAttribute } : {}), ...(query.filter?.names ?? {}) };
+    const values: Record<string, AttributeValue> = { ':p': { S: value }, ...(query.range ? { ':s': { S: query.range.value } } : {}), ...(query.filter?.values ?? {}) };
+    const found: Record<string, AttributeValue>[] = [];
+    for (let round = 0; round < (query.filter ? MAX_FILTERED_ROUNDS : 1); round += 1) {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: query.index,
+          KeyConditionExpression: query.range ? `#p = :p AND #s ${query.range.operator} :s` : '#p = :p',
+          ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: query.ascending,
+          Limit: query.filter ? Math.max(limit, 25) : limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      found.push(...(result.Items ?? []));
+      start = result.LastEvaluatedKey;
+      if (found.length >= limit || !start) break;
+    }
+    const items = found.slice(0, limit);
+    const last = items.at(-1);
+    const resumeAt =
+      found.length >= limit && last
+        ? Object.fromEntries(['pk', 'sk', attribute, query.sortAttribute].flatMap((name) => (last[name] ? [[name, last[name]] as const] : [])))
+        : start;
+    const nextCursor = encodeCursor(resumeAt);
+    return { items: items.map((item) => parse<T>(item)).filter((view): view is T => view !== undefined), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
   async getSessionView(sessionId: string): Promise<SessionView | undefined> {
     const view = await this.loadView(`session-${sessionId}`);
     return view?.kind === 'session' ? view : undefined;
@@ -184,6 +290,40 @@ export class DynamoViews implements ViewsReader {
 
   listSessionsOfDepartment(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
     return this.queryIndex<SessionView>('byDepartment', ['deptKey', `dept#${department}`], options);
+  }
+
+  async listSessionsOfRegion(region: string, options: RegionListOptions = {}): Promise<Page<SessionView>> {
+    const statuses = options.statuses ?? [];
+    const filter =
+      statuses.length > 0
+        ? {
+            expression: `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
+            names: { '#status': 'sessionStatus' },
+            values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, { S: status }])),
+          }
+        : undefined;
+    // A department's sessions are its own index already; the region's index serves the rest.
+    const index: Pick<IndexQuery, 'index' | 'partition' | 'sortAttribute'> = options.department
+      ? { index: 'byDepartment', partition: ['deptKey', `dept#${options.department}`], sortAttribute: 'deptSort' }
+      : { index: 'byRegion', partition: ['regionKey', `region#${region}`], sortAttribute: 'regionSort' };
+    const page = await this.queryPage<SessionView>({ ...index, ascending: false, ...(filter ? { filter } : {}) }, options);
+    // The caller checked that the department is in the region; the views say so too, or nothing shows.
+    return { ...page, items: page.items.filter((view) => view.region === region) };
+  }
+
+  listSessionsOfJuror(jurorId: string, options: JurorListOptions): Promise<Page<JurorSessionView>> {
+    const upcoming = options.when === 'upcoming';
+    return this.queryPage<JurorSessionView>(
+      {
+        index: 'byOwner',
+        partition: ['ownerKey', `jurorSessions#${jurorId}`],
+        sortAttribute: 'ownerSort',
+        // Sorted by end date: a session that ends today is still to come; `<endDate>#…` >= `<today>`.
+        range: { operator: upcoming ? '>=' : '<', value: options.today },
+        ascending: upcoming,
+      },
+      options,
+    );
   }
 
   listPvToInstruct(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {

@@ -7,6 +7,9 @@
  *   (`provisional` until the UD validates the PV, then `official`), quarantined uploads;
  * - `listSessionsOfCentre(centreId, { statuses?, limit?, cursor? })`, newest start first;
  * - `listSessionsOfDepartment(department, { limit?, cursor? })`;
+ * - `listSessionsOfRegion(region, { department?, statuses?, limit?, cursor? })`, newest start first;
+ * - `listSessionsOfJuror(jurorId, { when: 'upcoming' | 'past', today, limit?, cursor? })`: the
+ *   juror's part in each session (convoked or not, unassigned, cancelled), by end date;
  * - `listPvToInstruct(department, { limit?, cursor? })`: PVs transmitted and waiting, oldest first;
  * - `getJurorView(jurorId)`, `listJurors(department, titreCode?)`: habilitations with dates;
  * - `getProgrammeView(centreId, year)`: planned sessions and the submission (on time or late);
@@ -14,5 +17,5 @@
  */
 export * from './model.js';
 export * from './port.js';
-export { DynamoViews, ViewVersionConflict, viewKeys } from './dynamoViews.js';
-export { project, projectAll, viewKindOf, type Projected } from './projection.js';
+export { DynamoViews, ViewVersionConflict, jurorSessionKeys, viewKeys } from './dynamoViews.js';
+export { jurorSessionsOf, project, projectAll, projectWithJurorSessions, viewKindOf, type Projected } from './projection.js';

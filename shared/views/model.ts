@@ -7,14 +7,16 @@ import type { decisions } from '../../events/index.js';
  */
 
 /** Where a session stands, from its creation in CERES to the validated PV. */
-export type SessionStatus =
-  | 'scheduled' // created in CERES, not started
-  | 'held' // day one happened (seals checked)
-  | 'pv-signed'
-  | 'pv-transmitted' // waiting for the UD to instruct it
-  | 'pv-rejected' // back with the centre
-  | 'pv-validated' // results official
-  | 'cancelled';
+export const sessionStatuses = [
+  'scheduled', // created in CERES, not started
+  'held', // day one happened (seals checked)
+  'pv-signed',
+  'pv-transmitted', // waiting for the UD to instruct it
+  'pv-rejected', // back with the centre
+  'pv-validated', // results official
+  'cancelled',
+] as const;
+export type SessionStatus = (typeof sessionStatuses)[number];
 
 export type Decision = (typeof decisions)[number];
 
@@ -22,6 +24,26 @@ export interface JuryMemberView {
   readonly jurorId: string;
   readonly habilitationId: string;
   readonly tiedCandidateIds: readonly string[];
+  /** The day the jury's convocations reached this member; absent when they joined after them. */
+  readonly convokedOn?: string;
+}
+
+/** A juror who left the jury: kept so that their « Mes convocations » page says so. */
+export interface FormerJurorView {
+  readonly jurorId: string;
+  readonly habilitationId: string;
+  /** Calendar day in Paris of the unassignment. */
+  readonly unassignedOn: string;
+  /** Whether the convocation had reached them before they left. */
+  readonly convokedOn?: string;
+}
+
+/** A step done later than the rules require (`BreachRecorded`): the UD and the region see it. */
+export interface BreachView {
+  /** Stable rule id, e.g. `session.creation-late`, `convocation.jurors-late`. */
+  readonly rule: string;
+  readonly dueOn: string;
+  readonly doneOn: string;
 }
 
 export interface CandidateResultView {
@@ -90,6 +112,40 @@ export interface SessionView {
   readonly results: { readonly status: 'none' | 'provisional' | 'official'; readonly decisions: readonly CandidateResultView[] };
   readonly openDeadlines: readonly OpenDeadlineView[];
   readonly cancelled?: { readonly cancelledOn: string; readonly reason: string };
+  /**
+   * Jurors unassigned and not designated again. Optional, like `breaches`: views saved before
+   * these fields existed lack them until `npm run rebuild-views`.
+   */
+  readonly formerJury?: readonly FormerJurorView[];
+  readonly breaches?: readonly BreachView[];
+  readonly version: number;
+}
+
+/**
+ * One juror's part in one session, for the juror's « Mes convocations » page: a small item kept
+ * beside the session's view, rewritten when what it shows changes. Carries no candidate and no
+ * other juror. `version` is the session event that last changed it, so a redelivery or an older
+ * writer never overwrites a newer item.
+ */
+export interface JurorSessionView {
+  readonly kind: 'juror-session';
+  readonly jurorId: string;
+  readonly sessionId: string;
+  readonly centreId: string;
+  readonly department: string;
+  readonly region: string;
+  readonly titreCode: string;
+  readonly ceresReference: string;
+  readonly site: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly status: SessionStatus;
+  readonly habilitationId: string;
+  /** Whether the juror is in the jury now; false once unassigned (then `unassignedOn`). */
+  readonly assigned: boolean;
+  readonly unassignedOn?: string;
+  readonly convokedOn?: string;
+  readonly cancelledOn?: string;
   readonly version: number;
 }
 

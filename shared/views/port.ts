@@ -1,9 +1,26 @@
-import type { CentreBehind, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
+import type { CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
 
 export interface ListOptions {
   readonly limit?: number;
   /** The `nextCursor` of the previous page. */
   readonly cursor?: string;
+}
+
+export interface RegionListOptions extends ListOptions {
+  /** Only this department's sessions (the caller checks it belongs to the region). */
+  readonly department?: string;
+  /** Only sessions in one of these statuses; pages stay full (the reader reads on until `limit`). */
+  readonly statuses?: readonly SessionStatus[];
+}
+
+export interface JurorListOptions extends ListOptions {
+  /**
+   * `upcoming`: sessions not over on `today` (ending today or later), soonest first; `past`: those
+   * that ended before `today`, most recent first.
+   */
+  readonly when: 'upcoming' | 'past';
+  /** Today in Paris (`YYYY-MM-DD`): the reader has no clock. */
+  readonly today: string;
 }
 
 /**
@@ -18,6 +35,10 @@ export interface ViewsReader {
   listSessionsOfCentre(centreId: string, options?: ListOptions & { readonly statuses?: readonly SessionStatus[] }): Promise<Page<SessionView>>;
   /** Sessions of a department (the UD's view), by start date, newest first. */
   listSessionsOfDepartment(department: string, options?: ListOptions): Promise<Page<SessionView>>;
+  /** Sessions of a region (the regional admin's list), newest start first; by department and status if asked. */
+  listSessionsOfRegion(region: string, options?: RegionListOptions): Promise<Page<SessionView>>;
+  /** A juror's sessions, assigned or since unassigned, upcoming or past: the juror's « Mes convocations ». */
+  listSessionsOfJuror(jurorId: string, options: JurorListOptions): Promise<Page<JurorSessionView>>;
   /** What the UD has to instruct: sessions whose PV was transmitted and not yet validated or rejected, oldest first. */
   listPvToInstruct(department: string, options?: ListOptions): Promise<Page<SessionView>>;
   /** A juror with every habilitation (withdrawn ones included, flagged). */

@@ -3,6 +3,7 @@ import {
   defaultSettings,
   jurorDecider,
   openSessionDeadlines,
+  parisDate,
   programmeDecider,
   sessionDecider,
   type DomainSettings,
@@ -13,7 +14,7 @@ import {
   type SessionEvent,
   type SessionState,
 } from '../domain/index.js';
-import type { AggregateView, JurorView, ProgrammeView, SessionView } from './model.js';
+import type { AggregateView, JurorSessionView, JurorView, ProgrammeView, SessionView } from './model.js';
 
 /**
  * Pure folds from events to views: `project(view, event) -> view`. The projector applies them in
@@ -57,6 +58,8 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
         sanctionCount: 0,
         quarantinedUploads: [],
         results: { status: 'none', decisions: [] },
+        formerJury: [],
+        breaches: [],
         version: event.version,
       },
       state,
@@ -84,6 +87,8 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
         ...next.jury.filter((m) => m.jurorId !== event.data.jurorId),
         { jurorId: event.data.jurorId, habilitationId: event.data.habilitationId, tiedCandidateIds: event.data.tiedCandidateIds },
       ];
+      // Designated again after leaving: a member once more, no longer a former one.
+      next.formerJury = (next.formerJury ?? []).filter((m) => m.jurorId !== event.data.jurorId);
       break;
     case 'TieDeclared':
       next.jury = next.jury.map((m) =>
@@ -92,12 +97,33 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
           : m,
       );
       break;
-    case 'JurorUnassigned':
+    case 'JurorUnassigned': {
+      const leaving = next.jury.find((m) => m.jurorId === event.data.jurorId);
       next.jury = next.jury.filter((m) => m.jurorId !== event.data.jurorId);
+      if (leaving) {
+        next.formerJury = [
+          ...(next.formerJury ?? []).filter((m) => m.jurorId !== leaving.jurorId),
+          {
+            jurorId: leaving.jurorId,
+            habilitationId: leaving.habilitationId,
+            unassignedOn: parisDate(new Date(event.occurredAt)),
+            ...(leaving.convokedOn ? { convokedOn: leaving.convokedOn } : {}),
+          },
+        ];
+      }
       break;
+    }
     case 'ConvocationsSent':
-      if (event.data.audience === 'jurors') next.jurorConvocationsSentOn = event.data.sentOn;
-      else next.candidateConvocationsSentOn = event.data.sentOn;
+      if (event.data.audience === 'jurors') {
+        next.jurorConvocationsSentOn = event.data.sentOn;
+        // Per member: one designated after the convocations went out has not been convoked. The
+        // first convocation is the one that counts for the leave request (15 days ahead).
+        const recipients = new Set<string>(event.data.recipientIds);
+        next.jury = next.jury.map((m) => (recipients.has(m.jurorId) && !m.convokedOn ? { ...m, convokedOn: event.data.sentOn } : m));
+      } else next.candidateConvocationsSentOn = event.data.sentOn;
+      break;
+    case 'BreachRecorded':
+      next.breaches = [...(next.breaches ?? []), { rule: event.data.rule, dueOn: event.data.dueOn, doneOn: event.data.doneOn }];
       break;
     case 'PlateauTechniqueChecked':
       next.plateauTechnique = { checkedOn: event.data.checkedOn, compliant: event.data.compliant };
@@ -269,6 +295,63 @@ export const project = (current: Projected | undefined, event: StoredEvent, sett
       return view ? { kind: 'programme', view, state } : undefined;
     }
   }
+};
+
+/**
+ * What a juror's « Mes convocations » shows of one session, for every juror in the jury or who
+ * left it: only the session's own facts and the juror's own part (no candidate, no other juror).
+ */
+export const jurorSessionsOf = (view: SessionView): Omit<JurorSessionView, 'version'>[] => {
+  const common = {
+    kind: 'juror-session' as const,
+    sessionId: view.sessionId,
+    centreId: view.centreId,
+    department: view.department,
+    region: view.region,
+    titreCode: view.titreCode,
+    ceresReference: view.ceresReference,
+    site: view.site,
+    startDate: view.startDate,
+    endDate: view.endDate,
+    status: view.status,
+    ...(view.cancelled ? { cancelledOn: view.cancelled.cancelledOn } : {}),
+  };
+  return [
+    ...view.jury.map((m) => ({ ...common, jurorId: m.jurorId, habilitationId: m.habilitationId, assigned: true, ...(m.convokedOn ? { convokedOn: m.convokedOn } : {}) })),
+    ...(view.formerJury ?? []).map((m) => ({
+      ...common,
+      jurorId: m.jurorId,
+      habilitationId: m.habilitationId,
+      assigned: false,
+      unassignedOn: m.unassignedOn,
+      ...(m.convokedOn ? { convokedOn: m.convokedOn } : {}),
+    })),
+  ];
+};
+
+const jurorSnapshot = (projected: Projected | undefined): Map<string, { readonly json: string; readonly item: Omit<JurorSessionView, 'version'> }> =>
+  new Map(projected?.kind === 'session' ? jurorSessionsOf(projected.view).map((item) => [item.jurorId, { json: JSON.stringify(item), item }] as const) : []);
+
+/**
+ * Folds events (in stream order, right after `current`) and tells which juror items changed, each
+ * stamped with the version of the last event that changed it. Event by event, so the stamps are
+ * the same however the events were batched: the live projector and a rebuild write equal items.
+ */
+export const projectWithJurorSessions = (
+  current: Projected | undefined,
+  events: readonly StoredEvent[],
+  settings: DomainSettings = defaultSettings,
+): { readonly projected: Projected | undefined; readonly jurorSessions: readonly JurorSessionView[] } => {
+  let projected = current;
+  let before = jurorSnapshot(current);
+  const changed = new Map<string, JurorSessionView>();
+  for (const event of events) {
+    projected = project(projected, event, settings);
+    const after = jurorSnapshot(projected);
+    for (const [jurorId, { json, item }] of after) if (before.get(jurorId)?.json !== json) changed.set(jurorId, { ...item, version: event.version });
+    before = after;
+  }
+  return { projected, jurorSessions: [...changed.values()] };
 };
 
 /** Folds a whole stream, from nothing. */

@@ -1,12 +1,23 @@
 import type { StoredEvent } from '../../events/index.js';
 import { defaultSettings, type DomainSettings } from '../domain/index.js';
-import type { DynamoViews } from './dynamoViews.js';
 import { ViewVersionConflict } from './dynamoViews.js';
-import { project, type Projected } from './projection.js';
+import type { JurorSessionView } from './model.js';
+import { projectWithJurorSessions, type Projected } from './projection.js';
 
 /** What the projector needs from the event store: a stream, in order (EventStore.readStream). */
 export interface StreamSource {
   readStream(streamId: string): Promise<{ readonly events: readonly StoredEvent[] }>;
+}
+
+/** What the projector writes (DynamoViews; an in-memory one in unit tests). */
+export interface ViewsStore {
+  load(streamId: string): Promise<Projected | undefined>;
+  /** Throws ViewVersionConflict when the view is no longer at `expectedVersion`. */
+  save(projected: Projected, expectedVersion: number | undefined): Promise<void>;
+  /** Keeps each item unless a newer one (higher version) is there. */
+  saveJurorSessions(items: readonly JurorSessionView[]): Promise<void>;
+  markCentre(centreId: string, department: string): Promise<void>;
+  markPlannedSessionCreated(plannedSessionId: string, sessionId: string): Promise<void>;
 }
 
 /**
@@ -14,11 +25,14 @@ export interface StreamSource {
  * - events at or below the view's version were applied already (redelivery): skipped;
  * - a gap (an earlier commit not seen yet: another batch, a shuffled retry) is filled by reading
  *   the stream from the store, so the view never skips an event;
- * - the save is conditioned on the version read; a concurrent save makes it read again and retry.
+ * - the save is conditioned on the version read; a concurrent save makes it read again and retry;
+ * - the side items (a juror's part in a session, the markers) are written before the view: once
+ *   the view says a version is applied, everything it implies is there, and a crash in between
+ *   is redone by the redelivery (those writes are idempotent and never go back in time).
  */
 export class Projector {
   constructor(
-    private readonly views: DynamoViews,
+    private readonly views: ViewsStore,
     private readonly store: StreamSource,
     private readonly settings: DomainSettings = defaultSettings,
   ) {}
@@ -37,15 +51,16 @@ export class Projector {
         const { events: all } = await this.store.readStream(streamId);
         pending = all.filter((e) => e.version > version && e.version <= lastVersion);
       }
-      const next = pending.reduce<Projected | undefined>((p, e) => project(p, e, this.settings), current);
+      const { projected: next, jurorSessions } = projectWithJurorSessions(current, pending, this.settings);
       if (!next || next.view.version !== lastVersion) throw new Error(`Stream ${streamId} cannot be projected up to version ${lastVersion}`);
+      await this.views.saveJurorSessions(jurorSessions);
+      await this.markers(pending);
       try {
         await this.views.save(next, current ? version : undefined);
       } catch (error) {
         if (error instanceof ViewVersionConflict && attempt < 5) continue;
         throw error;
       }
-      await this.markers(pending);
       return 'applied';
     }
   }

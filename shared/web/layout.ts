@@ -27,6 +27,10 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
         { href: '/ud/jures', label: 'Habilitations' },
         { href: '/ud/retards', label: 'Centres en retard' },
       ];
+    case 'region':
+      return [{ href: '/region/sessions', label: 'Sessions de la région' }];
+    case 'juror':
+      return [{ href: '/jure', label: 'Mes convocations' }];
     default:
       return [];
   }

@@ -33,6 +33,8 @@ import {
 } from './pages/centre.js';
 import { candidateNames, jurorNames, notices, type PageContext } from './pages/kit.js';
 import { centresBehindPage, jurorsPage, pvToInstruct, udSessionPage } from './pages/ud.js';
+import { jurorPage } from './pages/juror.js';
+import { regionSessionsPage } from './pages/region.js';
 
 /**
  * The server-rendered pages and their form posts. Pages are public routes at the gateway: they
@@ -155,6 +157,8 @@ const pages = {
   },
   jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: jurorsPage },
   behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: (c) => centresBehindPage(c) },
+  jurorHome: { path: '/jure', roles: ['juror'], title: () => 'Mes convocations', render: (c) => jurorPage(c) },
+  regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: (c) => regionSessionsPage(c) },
 } satisfies Record<string, PageSpec>;
 
 const toSession = (segment: string) => (context: PageContext, body: Record<string, unknown>) =>
@@ -328,12 +332,11 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     public: true,
     handle: async (event) => {
       const principal = await authenticate(event, options.verify);
-      const target = { centre: '/centre', ud: '/ud' }[principal.actor.role as 'centre' | 'ud'];
+      // Each role lands on its own page: the centre's dashboard, the UD's PVs, the juror's convocations, the region's sessions.
+      const homes: Partial<Record<Role, string>> = { centre: '/centre', ud: '/ud', juror: '/jure', region: '/region/sessions' };
+      const target = homes[principal.actor.role];
       if (target) return seeOther(target);
-      return htmlResponse(
-        200,
-        layout({ title: 'Accueil', principal, body: html`<p>Les pages de ce service sont destinées aux centres agréés et aux unités départementales. Votre rôle y accède par l’API.</p>` }).value,
-      );
+      return htmlResponse(200, layout({ title: 'Accueil', principal, body: html`<p>Aucune page de ce service n’est destinée à votre rôle : il y accède par l’API.</p>` }).value);
     },
   };
 

@@ -49,7 +49,7 @@ const fillPath = (template: string, params: string[]) => {
   return template.replace(/\{[A-Za-z]+\}/g, () => encodeURIComponent(params[index++] ?? ''));
 };
 
-const ownerOf = (roles: readonly string[]): UserHandle => (roles.includes('centre') ? 'centre' : roles.includes('ud') ? 'ud' : 'region');
+const ownerOf = (roles: readonly string[]): UserHandle => (roles.includes('centre') ? 'centre' : roles.includes('ud') ? 'ud' : roles.includes('region') ? 'region' : 'juror');
 
 describe('fuzzing the JSON API', () => {
   it.each(operations.map((operation) => [operation.id, operation] as const))(
@@ -64,8 +64,12 @@ describe('fuzzing the JSON API', () => {
           body: new URLSearchParams(pairs).toString(),
         })),
       );
+      // GET operations read their input from the query string: fuzz it with their own field names too.
+      const queries = fc
+        .array(fc.tuple(fc.constantFrom(...keysOf(operation.input), 'x', 'jurorId', 'region'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('69', '38', '75', '2A', 'scheduled', 'past', 'upcoming', 'e30', '%00'), ids())), { maxLength: 4 })
+        .map((pairs) => Object.fromEntries(pairs));
       await fc.assert(
-        fc.asyncProperty(bodies, fc.array(fc.oneof(ids(), fc.string({ maxLength: 12 })), { minLength: 3, maxLength: 3 }), fc.boolean(), async (request, params, keepPath) => {
+        fc.asyncProperty(bodies, fc.array(fc.oneof(ids(), fc.string({ maxLength: 12 })), { minLength: 3, maxLength: 3 }), fc.boolean(), queries, async (request, params, keepPath, query) => {
           const path = keepPath ? fillPath(operation.path, [seeded.sessionId, seeded.candidateIds[0] ?? '', '2027']) : fillPath(operation.path, params);
           const before = app.writes();
           const response = await app.api(
@@ -74,7 +78,7 @@ describe('fuzzing the JSON API', () => {
               path,
               as: ownerOf(operation.roles),
               headers: { 'content-type': request.contentType, 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` },
-              ...(operation.method === 'POST' ? { body: request.body } : {}),
+              ...(operation.method === 'POST' ? { body: request.body } : { query }),
             }),
           );
           expect(response.statusCode, response.body).toBeLessThan(500);

@@ -4,6 +4,7 @@ import type { TokenClaims } from '../../../shared/auth/principal.js';
 import type { TokenVerifier } from '../../../shared/auth/verify.js';
 import { defaultSettings } from '../../../shared/domain/decider.js';
 import { defaultTitres } from '../../../shared/domain/titres.js';
+import { Directory } from '../../../shared/directory/directory.js';
 import { AppError } from '../../../shared/errors.js';
 import { createApiHandler } from '../../../shared/http/api.js';
 import { csrfTokenFor } from '../../../shared/http/csrf.js';
@@ -48,7 +49,7 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
   const store = new MemoryEventStore();
   const personalData = new MemoryPersonalData();
   const idempotency = new MemoryIdempotencyStore();
-  const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres };
+  const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres, directory: new Directory() };
   const api = httpEdge(createApiHandler({ deps, idempotency, verify: testVerifier }));
   const pages = httpEdge(createRouter(pageRoutes({ deps, idempotency, verify: testVerifier })), { errorPage });
   return {

@@ -14,7 +14,7 @@ import {
   type PersonalDataStore,
 } from '../../../shared/personalData/store.js';
 import type { PvUploadPort } from '../../../shared/http/operations.js';
-import { projectAll, type JurorView, type ProgrammeView, type SessionView, type ViewsReader } from '../../../shared/views/index.js';
+import { jurorSessionsOf, projectAll, type JurorListOptions, type JurorSessionView, type JurorView, type ProgrammeView, type RegionListOptions, type SessionView, type ViewsReader } from '../../../shared/views/index.js';
 
 /**
  * In-memory ports for the HTTP tests: fast enough for thousands of fuzzed requests, and they count
@@ -106,6 +106,20 @@ export class ProjectedViews implements ViewsReader {
   }
   async listSessionsOfDepartment(department: string) {
     return { items: this.sessions().filter((view) => view.department === department) };
+  }
+  async listSessionsOfRegion(region: string, options: RegionListOptions = {}) {
+    const items = this.sessions()
+      .filter((view) => view.region === region && (!options.department || view.department === options.department) && (!options.statuses || options.statuses.includes(view.status)))
+      .sort((a, b) => `${b.startDate}#${b.sessionId}`.localeCompare(`${a.startDate}#${a.sessionId}`));
+    return { items };
+  }
+  async listSessionsOfJuror(jurorId: string, options: JurorListOptions) {
+    const upcoming = options.when === 'upcoming';
+    const items: JurorSessionView[] = this.sessions()
+      .flatMap((view) => jurorSessionsOf(view).map((item) => ({ ...item, version: view.version })))
+      .filter((item) => item.jurorId === jurorId && (upcoming ? item.endDate >= options.today : item.endDate < options.today))
+      .sort((a, b) => (upcoming ? 1 : -1) * `${a.endDate}#${a.sessionId}`.localeCompare(`${b.endDate}#${b.sessionId}`));
+    return { items };
   }
   async listPvToInstruct(department: string) {
     return { items: this.sessions().filter((view) => view.department === department && view.status === 'pv-transmitted') };

@@ -1,0 +1,119 @@
+import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
+import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
+import { frenchDate } from '../format.js';
+import { html, type Html } from '../html.js';
+import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
+
+/*
+ * The juror's page, « Mes convocations »: the sessions they are called to (upcoming first, then
+ * past ones), whether the convocation reached them, and their habilitations with a warning when
+ * one does not cover a session they sit on. Only the juror's own data: the list is read by the
+ * jurorId of the token, and its items hold no candidate and no other juror.
+ */
+
+const PAGE_SIZE = 20;
+
+const asHabilitation = (h: HabilitationView): Habilitation => ({
+  habilitationId: h.habilitationId,
+  titreCode: h.titreCode,
+  department: h.department,
+  validFrom: h.validFrom,
+  validUntil: h.validUntil,
+  professionalisationDate: h.professionalisationDate,
+  ...(h.withdrawn ? { withdrawnOn: h.withdrawn.withdrawnOn } : {}),
+});
+
+/**
+ * Whether some habilitation of the juror covers the whole session: same titre, same department,
+ * valid (and not withdrawn) on its first and last day. The domain's rule, as the reminders use it.
+ */
+const covered = (habilitations: readonly HabilitationView[], session: JurorSessionView): boolean =>
+  habilitations.some(
+    (h) =>
+      h.titreCode === session.titreCode &&
+      h.department === session.department &&
+      habilitationValidOn(asHabilitation(h), session.startDate) &&
+      habilitationValidOn(asHabilitation(h), session.endDate),
+  );
+
+/** Why a habilitation falls short of a session, in words (the badge's colour is never the only signal). */
+const shortfall = (h: HabilitationView, session: JurorSessionView): string => {
+  const when = `la session du ${frenchDate(session.startDate)}`;
+  if (h.withdrawn) return `Retirée avant ${when}`;
+  if (h.validUntil < session.endDate) return `Expire le ${frenchDate(h.validUntil)}, avant la fin de ${when}`;
+  return `Ne couvre pas ${when}`;
+};
+
+/** What the juror must still act on: assigned to it, not cancelled, not over. */
+const live = (session: JurorSessionView, todayDate: string) => session.assigned && !session.cancelledOn && session.endDate >= todayDate;
+
+const dates = (session: JurorSessionView) =>
+  session.startDate === session.endDate ? html`le ${frenchDate(session.startDate)}` : html`du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}`;
+
+/** The juror's part: convoked or not, left the jury, or the session cancelled; always in words. */
+const partBadge = (session: JurorSessionView): Html => {
+  if (session.cancelledOn) return html`<span class="badge late">Session annulée le ${frenchDate(session.cancelledOn)}</span>`;
+  if (!session.assigned) return html`<span class="badge info">Retiré·e du jury le ${frenchDate(session.unassignedOn)}</span>`;
+  return session.convokedOn
+    ? html`<span class="badge ok">Convocation envoyée le ${frenchDate(session.convokedOn)}</span>`
+    : html`<span class="badge soon">Convocation pas encore envoyée</span>`;
+};
+
+const sessionsTable = (context: PageContext, caption: string, sessions: readonly JurorSessionView[], warn: (session: JurorSessionView) => Html | ''): Html =>
+  html`<table><caption>${caption}</caption><thead><tr><th scope="col">Dates</th><th scope="col">Titre professionnel</th><th scope="col">Centre</th><th scope="col">Lieu</th><th scope="col">Convocation</th></tr></thead><tbody>
+${sessions.map(
+  (session) => html`<tr><th scope="row">${dates(session)}</th><td>${titreLabel(context, session.titreCode)}<br><span class="hint">Session CERES ${session.ceresReference}</span></td><td>${session.centreId}<br><span class="hint">Département ${session.department}</span></td><td>${session.site || 'Non précisé'}</td>
+<td>${partBadge(session)}${session.status !== 'scheduled' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td></tr>`,
+)}
+</tbody></table>`;
+
+const moreLink = (parameter: string, page: Page<unknown>, label: string): Html | '' =>
+  page.nextCursor ? html`<p><a href="/jure?${parameter}=${encodeURIComponent(page.nextCursor)}">${label}</a></p>` : '';
+
+export const jurorPage = async (context: PageContext): Promise<Html> => {
+  const jurorId = context.principal.actor.scope.jurorId ?? '';
+  const todayDate = today(context);
+  const [upcoming, past, juror] = await Promise.all([
+    context.deps.views.listSessionsOfJuror(jurorId, { when: 'upcoming', today: todayDate, limit: PAGE_SIZE, ...(context.query.suivantes ? { cursor: context.query.suivantes } : {}) }),
+    context.deps.views.listSessionsOfJuror(jurorId, { when: 'past', today: todayDate, limit: PAGE_SIZE, ...(context.query.anciennes ? { cursor: context.query.anciennes } : {}) }),
+    context.deps.views.getJurorView(jurorId),
+  ]);
+  const habilitations = juror?.habilitations ?? [];
+  const uncovered = upcoming.items.filter((session) => live(session, todayDate) && !covered(habilitations, session));
+  /** The habilitations a session relied on when the juror was designated, and which now fall short of it. */
+  const shortOf = (h: HabilitationView) => uncovered.filter((session) => session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department));
+
+  return html`<p>Les sessions d’examen pour lesquelles vous êtes désigné·e membre du jury. Un membre salarié demande son autorisation d’absence à son employeur au moins 15 jours avant la session.</p>
+${uncovered.length > 0 ? html`<div class="warning" role="note"><p><strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session' : `${uncovered.length} sessions`} à laquelle vous êtes convoqué·e. Demandez son renouvellement à l’unité départementale avant la session.</p></div>` : ''}
+<h2>Sessions à venir</h2>
+${
+  upcoming.items.length === 0
+    ? html`<p>Aucune session à venir.</p>`
+    : sessionsTable(context, 'Sessions à venir, de la plus proche à la plus lointaine', upcoming.items, (session) =>
+        uncovered.includes(session) ? html`<br><span class="badge late">Habilitation à renouveler avant le ${frenchDate(session.startDate)}</span>` : '',
+      )
+}
+${moreLink('suivantes', upcoming, 'Voir les sessions suivantes')}
+<h2>Sessions passées</h2>
+${past.items.length === 0 ? html`<p>Aucune session passée.</p>` : sessionsTable(context, 'Sessions passées, de la plus récente à la plus ancienne', past.items, () => '')}
+${moreLink('anciennes', past, 'Voir des sessions plus anciennes')}
+<h2>Mes habilitations</h2>
+${
+  habilitations.length === 0
+    ? html`<p>Aucune habilitation enregistrée.</p>`
+    : html`<table><caption>Habilitations et leur date de fin</caption><thead><tr><th scope="col">Titre professionnel</th><th scope="col">Département</th><th scope="col">Valable</th><th scope="col">État</th></tr></thead><tbody>
+${[...habilitations]
+  .sort((a, b) => a.validUntil.localeCompare(b.validUntil))
+  .map((h) => {
+    const short = shortOf(h);
+    const state = h.withdrawn
+      ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>`
+      : h.validUntil < todayDate
+        ? html`<span class="badge late">Expirée</span>`
+        : html`<span class="badge ok">En cours</span>`;
+    return html`<tr><th scope="row">${titreLabel(context, h.titreCode)}</th><td>${h.department}</td><td>du ${frenchDate(h.validFrom)} au ${frenchDate(h.validUntil)}</td>
+<td>${state}${short.map((session) => html`<br><span class="badge late">${shortfall(h, session)}</span>`)}</td></tr>`;
+  })}
+</tbody></table>`
+}`;
+};
