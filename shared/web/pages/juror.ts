@@ -40,6 +40,7 @@ const covered = (habilitations: readonly HabilitationView[], session: JurorSessi
 const shortfall = (h: HabilitationView, session: JurorSessionView): string => {
   const when = `la session du ${frenchDate(session.startDate)}`;
   if (h.withdrawn) return `Retirée avant ${when}`;
+  if (h.validUntil < session.startDate) return `Expire le ${frenchDate(h.validUntil)}, avant ${when}`;
   if (h.validUntil < session.endDate) return `Expire le ${frenchDate(h.validUntil)}, avant la fin de ${when}`;
   return `Ne couvre pas ${when}`;
 };
@@ -84,7 +85,7 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
   const shortOf = (h: HabilitationView) => uncovered.filter((session) => session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department));
 
   return html`<p>Les sessions d’examen pour lesquelles vous êtes désigné·e membre du jury. Un membre salarié demande son autorisation d’absence à son employeur au moins 15 jours avant la session.</p>
-${uncovered.length > 0 ? html`<div class="warning" role="note"><p><strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session' : `${uncovered.length} sessions`} à laquelle vous êtes convoqué·e. Demandez son renouvellement à l’unité départementale avant la session.</p></div>` : ''}
+${uncovered.length > 0 ? html`<div class="warning" role="note"><p><strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session à laquelle' : `${uncovered.length} sessions auxquelles`} vous êtes désigné·e. Demandez son renouvellement à l’unité départementale avant la session.</p></div>` : ''}
 <h2>Sessions à venir</h2>
 ${
   upcoming.items.length === 0
