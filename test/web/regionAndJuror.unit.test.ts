@@ -18,7 +18,7 @@ interface World {
   readonly lateSessionId: string;
 }
 
-const ok = (response: { statusCode: number; body: string }, status = 200) => {
+const ok = <R extends { statusCode: number; body: string }>(response: R, status = 200): R => {
   expect(response.statusCode, response.body).toBe(status);
   return response;
 };
