@@ -207,31 +207,6 @@ export class DynamoViews implements ViewsReader {
     return created;
   }
 
-  private async queryIndex<T extends AggregateView>(
-    index: string,
-    partition: [string, string],
-    options: ListOptions & { readonly ascending?: boolean; readonly sortPrefix?: [string, string] } = {},
-  ): Promise<Page<T>> {
-    const [attribute, value] = partition;
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    const exclusiveStartKey = decodeCursor(options.cursor, attribute, value);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: options.sortPrefix ? '#p = :p AND begins_with(#s, :s)' : '#p = :p',
-        ExpressionAttributeNames: { '#p': attribute, ...(options.sortPrefix ? { '#s': options.sortPrefix[0] } : {}) },
-        ExpressionAttributeValues: { ':p': { S: value }, ...(options.sortPrefix ? { ':s': { S: options.sortPrefix[1] } } : {}) },
-        ScanIndexForward: options.ascending ?? false,
-        Limit: limit,
-        ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => parse<T>(item)).filter((view): view is T => view !== undefined);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
-    return { items, ...(nextCursor ? { nextCursor } : {}) };
-  }
-
   /**
    * One page of an index, in order, optionally filtered. A filtered page is filled by reading on
    * (bounded by MAX_FILTERED_ROUNDS) and its cursor is the key of its last item, so the next page
@@ -241,9 +216,16 @@ export class DynamoViews implements ViewsReader {
     const [attribute, value] = query.partition;
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let start = decodeCursor(options.cursor, attribute, value);
-    // A cursor of the other half of a list (past for upcoming) is outside the key condition: DynamoDB would refuse it with a 500.
+    // DynamoDB answers a malformed start key with an error (a 500 here): a cursor must be exactly an
+    // index key, and one of the other half of a list (past for upcoming) is outside its condition.
+    const keyNames = ['pk', 'sk', attribute, query.sortAttribute];
     const resumeSort = start?.[query.sortAttribute]?.S;
-    if (start && query.range && (resumeSort === undefined || !(query.range.operator === '>=' ? resumeSort >= query.range.value : resumeSort < query.range.value))) {
+    if (
+      start &&
+      (Object.keys(start).length !== keyNames.length ||
+        !keyNames.every((name) => typeof start?.[name]?.S === 'string') ||
+        (query.range && !(query.range.operator === '>=' ? (resumeSort ?? '') >= query.range.value : (resumeSort ?? '') < query.range.value)))
+    ) {
       throw invalidCursor();
     }
     const names: Record<string, string> = { '#p': attribute, ...(query.range ? { '#s': query.sortAttribute } : {}), ...(query.filter?.names ?? {}) };
@@ -283,13 +265,13 @@ export class DynamoViews implements ViewsReader {
   }
 
   async listSessionsOfCentre(centreId: string, options: ListOptions & { readonly statuses?: readonly SessionView['status'][] } = {}): Promise<Page<SessionView>> {
-    const page = await this.queryIndex<SessionView>('byOwner', ['ownerKey', `centre#${centreId}`], options);
+    const page = await this.queryPage<SessionView>({ index: 'byOwner', partition: ['ownerKey', `centre#${centreId}`], sortAttribute: 'ownerSort', ascending: false }, options);
     const { statuses } = options;
     return statuses ? { ...page, items: page.items.filter((s) => statuses.includes(s.status)) } : page;
   }
 
   listSessionsOfDepartment(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
-    return this.queryIndex<SessionView>('byDepartment', ['deptKey', `dept#${department}`], options);
+    return this.queryPage<SessionView>({ index: 'byDepartment', partition: ['deptKey', `dept#${department}`], sortAttribute: 'deptSort', ascending: false }, options);
   }
 
   async listSessionsOfRegion(region: string, options: RegionListOptions = {}): Promise<Page<SessionView>> {
@@ -327,7 +309,7 @@ export class DynamoViews implements ViewsReader {
   }
 
   listPvToInstruct(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
-    return this.queryIndex<SessionView>('toInstruct', ['instructKey', `instruct#${department}`], { ...options, ascending: true });
+    return this.queryPage<SessionView>({ index: 'toInstruct', partition: ['instructKey', `instruct#${department}`], sortAttribute: 'instructSort', ascending: true }, options);
   }
 
   async getJurorView(jurorId: string): Promise<JurorView | undefined> {
@@ -339,7 +321,7 @@ export class DynamoViews implements ViewsReader {
     const jurors: JurorView[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.queryIndex<JurorView>('byOwner', ['ownerKey', `jurors#${department}`], { limit: 200, ascending: true, ...(cursor ? { cursor } : {}) });
+      const page = await this.queryPage<JurorView>({ index: 'byOwner', partition: ['ownerKey', `jurors#${department}`], sortAttribute: 'ownerSort', ascending: true }, { limit: 200, ...(cursor ? { cursor } : {}) });
       jurors.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

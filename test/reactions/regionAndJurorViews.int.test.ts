@@ -149,6 +149,21 @@ describe('sessions of a region', () => {
     await refusedCursor(views.listSessionsOfRegion('84', { cursor: marseillePage.nextCursor ?? 'missing' }));
     await refusedCursor(views.listSessionsOfRegion('84', { cursor: grenoblePage.nextCursor ?? 'missing' }));
     await refusedCursor(views.listSessionsOfRegion('84', { cursor: 'pas-un-curseur' }));
+    // The right list, but not a key DynamoDB accepts to start from.
+    const forged = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    await refusedCursor(views.listSessionsOfRegion('84', { cursor: forged({ regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }));
+    await refusedCursor(views.listSessionsOfRegion('84', { cursor: forged({ pk: { S: 'session-ses_s3' }, sk: { N: '1' }, regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }));
+  });
+});
+
+describe('the other lists, read the same way', () => {
+  it('page a centre’s and a department’s sessions, and refuse a forged cursor instead of failing', async () => {
+    const centre = await allPages((cursor) => views.listSessionsOfCentre('ctr_lyon-1', { limit: 3, ...(cursor ? { cursor } : {}) }));
+    const department = await allPages((cursor) => views.listSessionsOfDepartment('38', { limit: 1, ...(cursor ? { cursor } : {}) }));
+
+    expect(centre.items.map((s) => s.sessionId)).toEqual(['ses_s4', 'ses_s3', 'ses_s2', 'ses_s1']);
+    expect(department.items.map((s) => s.sessionId)).toEqual(['ses_g1', 'ses_g2']);
+    await refusedCursor(views.listSessionsOfCentre('ctr_lyon-1', { cursor: Buffer.from(JSON.stringify({ ownerKey: { S: 'centre#ctr_lyon-1' } })).toString('base64url') }));
   });
 });
 
