@@ -220,6 +220,23 @@ describe('page /region/sessions « Sessions de la région »', () => {
     for (const other of ['centre', 'ud', 'juror'] as const) expect((await pageGet(app, other, '/region/sessions')).statusCode).toBe(403);
   });
 
+  it('links to the next page with the filters kept, and passes the cursor back to the views', async () => {
+    const { app } = await world();
+    const seen: (string | undefined)[] = [];
+    const views = app.deps.views;
+    const list = views.listSessionsOfRegion.bind(views);
+    views.listSessionsOfRegion = async (region, options) => {
+      seen.push(options?.cursor);
+      return { ...(await list(region, options)), nextCursor: 'curseur-suivant' };
+    };
+
+    const first = ok(await pageGet(app, 'region', '/region/sessions', { departement: '69' }));
+    ok(await pageGet(app, 'region', '/region/sessions', { departement: '69', suite: 'curseur-suivant' }));
+
+    expect(first.body).toContain('<a href="/region/sessions?departement=69&amp;suite=curseur-suivant">Sessions suivantes</a>');
+    expect(seen).toEqual([undefined, 'curseur-suivant']);
+  });
+
   it('says the region has no session yet', async () => {
     const page = text(ok(await pageGet(createTestApp(), 'region', '/region/sessions')).body);
 
