@@ -24,6 +24,9 @@ export interface DemoUser {
  * One demo user per role, and a second centre in another department and region so that scope
  * checks can be seen failing.
  */
+/** The demo juror: the local sign-in's `juror` user, habilitated under this id by `npm run demo`. */
+export const DEMO_JUROR_ID = 'jur_claire-dupont';
+
 export const demoUsers: readonly DemoUser[] = [
   {
     handle: 'centre',
@@ -81,7 +84,7 @@ export const demoUsers: readonly DemoUser[] = [
       sub: 'usr_jury-dupont',
       email: 'claire.dupont@jury.example',
       'custom:role': 'juror',
-      'custom:jurorId': 'jur_claire-dupont',
+      'custom:jurorId': DEMO_JUROR_ID,
       'custom:department': '69',
       'custom:region': '84',
       'custom:displayName': 'Claire Dupont (jury)',

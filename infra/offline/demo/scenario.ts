@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { DEMO_JUROR_ID } from '../../../shared/auth/localIdp.js';
 
 /**
  * A whole session's life, driven only through the HTTP API of a running system (offline by
@@ -124,11 +125,15 @@ export const steps: readonly Step[] = [
     label: 'L’unité départementale du Rhône habilite deux membres de jury',
     run: async (context, state) => {
       const { year } = state.dates;
-      for (const [lastName, firstName] of [
-        ['Dupont', 'Claire'],
-        ['Moreau', 'Louis'],
-      ]) {
+      // Claire Dupont is the local sign-in's juror (`jur_claire-dupont`): after the demo, her page
+      // « Mes convocations » shows this session. A second demo on the same data finds her already
+      // habilitated for these dates (409) and assigns her again.
+      for (const [lastName, firstName, jurorId] of [
+        ['Dupont', 'Claire', DEMO_JUROR_ID],
+        ['Moreau', 'Louis', undefined],
+      ] as const) {
         const result = await call<{ jurorId: string }>(context, 'ud', 'POST', '/api/jurors', {
+          ...(jurorId ? { jurorId } : {}),
           lastName,
           firstName,
           email: `${firstName?.toLowerCase()}.${lastName?.toLowerCase()}@jury.example`,
@@ -137,6 +142,9 @@ export const steps: readonly Step[] = [
           validFrom: `${year - 1}-01-01`,
           validUntil: `${year + 1}-06-30`,
           professionalisationDate: `${year - 2}-11-15`,
+        }).catch((error: unknown) => {
+          if (jurorId && error instanceof ScenarioError && error.message.includes(': 409 ')) return { jurorId };
+          throw error;
         });
         state.jurorIds.push(result.jurorId);
       }
