@@ -23,6 +23,13 @@ import {
  * `session` (one exam session from creation to the validated PV).
  */
 
+/**
+ * The centre's name as its session manager's account gives it (Cognito `custom:centreName`), never
+ * as typed in a form: a centre cannot rename itself. An organisation's name, not personal data.
+ * Optional in the events that carry it, so events recorded before it existed still parse.
+ */
+export const centreName = text(120);
+
 // ---------------------------------------------------------------- programme stream
 
 export const SessionPlanned = defineEvent({
@@ -51,6 +58,7 @@ export const ProgrammeSubmitted = defineEvent({
     'The yearly programme, submitted or amended as a whole (revision 1 is the first submission). On time when before 31 January of the year, Europe/Paris. Sent to the UD of the centre and to the regional direction.',
   data: z.strictObject({
     centreId,
+    centreName: centreName.optional(),
     year: z.number().int().min(2000).max(2100),
     revision: z.number().int().min(1),
     plannedSessionIds: z.array(plannedSessionId).max(500),
@@ -107,6 +115,7 @@ export const SessionCreated = defineEvent({
   data: z.strictObject({
     sessionId,
     centreId,
+    centreName: centreName.optional(),
     department: departmentCode,
     region: regionCode,
     plannedSessionId: plannedSessionId.optional(),

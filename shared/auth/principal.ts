@@ -15,6 +15,8 @@ export const tokenClaims = z.object({
   'custom:region': regionCode.optional(),
   'custom:jurorId': jurorId.optional(),
   'custom:displayName': z.string().max(120).optional(),
+  /** The centre's name, for the session managers of a centre; shown instead of its id once recorded in the events. */
+  'custom:centreName': z.string().max(120).optional(),
 });
 export type TokenClaims = z.infer<typeof tokenClaims>;
 
@@ -24,19 +26,34 @@ export interface Principal {
   readonly displayName: string;
   /** The user's mail address (Cognito `email`), when the token carries one. */
   readonly email?: string | undefined;
+  /**
+   * The name of the user's centre (Cognito `custom:centreName`), for centre users whose account
+   * has one. The commands record it in their events: it comes from the token only, never a form.
+   */
+  readonly centreName?: string | undefined;
 }
 
-export const principalFromClaims = (claims: TokenClaims): Principal => ({
-  actor: {
-    role: claims['custom:role'],
-    id: claims.sub,
-    scope: {
-      ...(claims['custom:centreId'] ? { centreId: claims['custom:centreId'] } : {}),
-      ...(claims['custom:department'] ? { department: claims['custom:department'] } : {}),
-      ...(claims['custom:region'] ? { region: claims['custom:region'] } : {}),
-      ...(claims['custom:jurorId'] ? { jurorId: claims['custom:jurorId'] } : {}),
+/** The centre's name of a centre user's claims, trimmed; none for other roles or a blank claim. */
+const centreNameOf = (claims: TokenClaims): string | undefined => {
+  const name = claims['custom:centreName']?.trim();
+  return claims['custom:role'] === 'centre' && name ? name : undefined;
+};
+
+export const principalFromClaims = (claims: TokenClaims): Principal => {
+  const centreName = centreNameOf(claims);
+  return {
+    actor: {
+      role: claims['custom:role'],
+      id: claims.sub,
+      scope: {
+        ...(claims['custom:centreId'] ? { centreId: claims['custom:centreId'] } : {}),
+        ...(claims['custom:department'] ? { department: claims['custom:department'] } : {}),
+        ...(claims['custom:region'] ? { region: claims['custom:region'] } : {}),
+        ...(claims['custom:jurorId'] ? { jurorId: claims['custom:jurorId'] } : {}),
+      },
     },
-  },
-  displayName: claims['custom:displayName'] ?? claims.email ?? claims.sub,
-  ...(claims.email ? { email: claims.email } : {}),
-});
+    displayName: claims['custom:displayName'] ?? claims.email ?? claims.sub,
+    ...(claims.email ? { email: claims.email } : {}),
+    ...(centreName ? { centreName } : {}),
+  };
+};

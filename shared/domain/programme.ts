@@ -26,6 +26,8 @@ export interface PlannedSessionInput {
 export type ProgrammeCommand = {
   readonly type: 'SubmitProgramme';
   readonly centreId: string;
+  /** The centre's name from the session manager's account, recorded for the pages and mails. */
+  readonly centreName?: string;
   readonly year: number;
   readonly sessions: readonly PlannedSessionInput[];
 };
@@ -134,6 +136,7 @@ const decide = (command: ProgrammeCommand, state: ProgrammeState, context: Decis
       type: 'ProgrammeSubmitted',
       data: {
         centreId: command.centreId,
+        ...(command.centreName ? { centreName: command.centreName } : {}),
         year: command.year,
         revision: state.status === 'submitted' ? state.revision + 1 : 1,
         plannedSessionIds,

@@ -64,6 +64,8 @@ export type SessionCommand =
       readonly type: 'CreateSession';
       readonly sessionId: string;
       readonly centreId: string;
+      /** The centre's name from the session manager's account, recorded for the pages and mails. */
+      readonly centreName?: string;
       readonly department: string;
       readonly region: string;
       readonly plannedSessionId?: string;
@@ -178,6 +180,8 @@ export interface Fraud {
 export interface SessionData {
   readonly sessionId: string;
   readonly centreId: string;
+  /** Absent from sessions created before centres had names, or by an account without one. */
+  readonly centreName?: string | undefined;
   readonly department: string;
   readonly region: string;
   readonly plannedSessionId?: string;
@@ -319,6 +323,7 @@ const createSession: Handler<'CreateSession'> = (command, state, context) => {
     data: {
       sessionId: command.sessionId,
       centreId: command.centreId,
+      ...(command.centreName ? { centreName: command.centreName } : {}),
       department: command.department,
       region: command.region,
       ...(command.plannedSessionId ? { plannedSessionId: command.plannedSessionId } : {}),

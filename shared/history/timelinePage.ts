@@ -1,5 +1,6 @@
 import { definitionOf, type Role, type StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
+import { centreWithId, type CentreRef } from '../web/format.js';
 import { html, type Html } from '../web/html.js';
 import { layout } from '../web/layout.js';
 import { visibleData } from './cloudEvents.js';
@@ -30,6 +31,7 @@ const roleLabels: Readonly<Record<Role, string>> = {
 const fieldLabels: Readonly<Record<string, string>> = {
   sessionId: 'Session',
   centreId: 'Centre',
+  centreName: 'Nom du centre',
   department: 'Département',
   region: 'Région',
   candidateId: 'Candidat',
@@ -100,12 +102,20 @@ const chainState = (timeline: SessionTimeline): Html =>
     ? html`<div class="notice" role="status" id="chaine"><p><strong>Chaîne d’intégrité vérifiée</strong> : ${timeline.verification.commits} enregistrement${timeline.verification.commits > 1 ? 's' : ''}, chacun scellé par l’empreinte du précédent.</p></div>`
     : html`<div class="error-summary" role="alert" id="chaine"><p><strong>Chaîne d’intégrité rompue à l’enregistrement n° ${timeline.verification.firstBrokenCommit}</strong></p><p>${timeline.verification.reason}</p><p>Les événements affichés à partir de cet enregistrement ne sont pas garantis : signalez-le à la direction régionale.</p></div>`;
 
+/** The session's centre: named by its creation event when that carried a name, else by the scope's id. */
+const centreOf = (timeline: SessionTimeline): CentreRef | undefined => {
+  const created = timeline.events.find((event) => event.type === 'SessionCreated');
+  if (created?.type === 'SessionCreated') return created.data;
+  return timeline.scope.centreId ? { centreId: timeline.scope.centreId } : undefined;
+};
+
 /**
  * The timeline of one session: every event with its French label, who recorded it and when (Paris
  * time), the PV documents linked, and whether the hash chain of its stream holds.
  */
 export const timelinePage = (principal: Principal, timeline: SessionTimeline): Html => {
   const reader = principal.actor.role;
+  const centre = centreOf(timeline);
   const rows = timeline.events.map((event) => {
     const link = timeline.documents.get(event.id);
     return html`<tr>
@@ -118,7 +128,8 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
   return layout({
     title: `Historique de la session ${timeline.sessionId}`,
     principal,
-    body: html`${chainState(timeline)}
+    body: html`${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''}
+${chainState(timeline)}
 <p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
 <table>
 <caption>Événements de la session</caption>

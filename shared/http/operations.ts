@@ -96,6 +96,9 @@ const centreScope = (principal: Principal): EventScope => {
   return { centreId, ...(department ? { department } : {}), region };
 };
 
+/** The centre's name the signed-in session manager's token gives, to record in the command's events. */
+const centreNameOf = (principal: Principal): { centreName?: string } => (principal.centreName ? { centreName: principal.centreName } : {});
+
 const sessionScopeOf = (state: SessionState): EventScope =>
   state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
 
@@ -199,7 +202,7 @@ export const commands: readonly Operation[] = [
     run: async (deps, call) => {
       const year = Number(call.params.year);
       const scope = centreScope(call.principal);
-      const command: ProgrammeCommand = { type: 'SubmitProgramme', centreId: scope.centreId ?? '', year, sessions: call.input.sessions };
+      const command: ProgrammeCommand = { type: 'SubmitProgramme', centreId: scope.centreId ?? '', ...centreNameOf(call.principal), year, sessions: call.input.sessions };
       const result = await executeCommand({
         store: deps.store,
         streamId: programmeStreamId(scope.centreId ?? '', year),
@@ -241,6 +244,8 @@ export const commands: readonly Operation[] = [
           department: scope.department ?? '',
           region: scope.region,
           ...session,
+          // After the input: the name comes from the token, never from what the centre typed.
+          ...centreNameOf(call.principal),
           candidateIds: identities.map((identity) => identity.candidateId),
         },
         201,

@@ -4,6 +4,7 @@ import { mailId, type MailKind, type OutgoingMail, type Recipient } from './mode
 import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.js';
 import type { MailDelivery } from './sender.js';
 import { templates, type Rendered, type SessionSummary } from './templates.js';
+import { centreLabel } from '../web/format.js';
 import type { StreamSource } from '../views/projector.js';
 import { projectAll } from '../views/projection.js';
 import type { SessionView } from '../views/model.js';
@@ -93,7 +94,7 @@ export class Notifier {
     const { appUrl } = this.settings;
     if (event.type === 'ProgrammeSubmitted') {
       const d = event.data;
-      const data = { centreId: d.centreId, year: d.year, revision: d.revision, onTime: d.onTime, plannedCount: d.plannedSessionIds.length, submittedOn: d.submittedOn };
+      const data = { centreId: d.centreId, centreName: d.centreName, year: d.year, revision: d.revision, onTime: d.onTime, plannedCount: d.plannedSessionIds.length, submittedOn: d.submittedOn };
       const drafts: Draft[] = [];
       if (event.scope.department) drafts.push({ kind: 'programme-received', to: this.recipients.ud(event.scope.department), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
       drafts.push({ kind: 'programme-received', to: this.recipients.region(event.scope.region), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
@@ -166,7 +167,7 @@ export class Notifier {
       endTime: this.settings.sessionEndTime,
       summary: `Jury du titre professionnel ${session.titreCode}`,
       location: session.site,
-      description: `Session ${session.ceresReference} du centre ${session.centreId}. Vérification du plateau technique avec le responsable de session avant le début (prévoir une heure).`,
+      description: `Session ${session.ceresReference} du centre ${centreLabel(session)}. Vérification du plateau technique avec le responsable de session avant le début (prévoir une heure).`,
       organizer: this.settings.from,
       attendee: { name: attendee.name, email: attendee.email },
     });

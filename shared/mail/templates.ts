@@ -1,4 +1,5 @@
 import type { CandidateResultView, SessionView } from '../views/model.js';
+import { centreLabel } from '../web/format.js';
 import { formatDate, renderHtml, renderText, type Block } from './render.js';
 
 /**
@@ -17,13 +18,14 @@ export const render = (subject: string, recipientName: string, blocks: readonly 
   return { subject, text: renderText(greeting, blocks), html: renderHtml(subject, greeting, blocks) };
 };
 
-export type SessionSummary = Pick<SessionView, 'sessionId' | 'centreId' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'department'>;
+/** What a mail shows of a session; the centre by its name when the session's creation recorded one. */
+export type SessionSummary = Pick<SessionView, 'sessionId' | 'centreId' | 'centreName' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'department'>;
 
 const sessionFacts = (session: SessionSummary): Block => ({
   facts: [
     ['Titre professionnel', session.titreCode],
     ['Référence CERES', session.ceresReference],
-    ['Centre', session.centreId],
+    ['Centre', centreLabel(session)],
     ['Lieu', session.site],
     ['Dates', session.startDate === session.endDate ? `le ${formatDate(session.startDate)}` : `du ${formatDate(session.startDate)} au ${formatDate(session.endDate)}`],
   ],
@@ -53,16 +55,20 @@ const quarantineReasons = {
 } as const;
 
 export const templates = {
-  programmeReceived: (to: string, d: { centreId: string; year: number; revision: number; onTime: boolean; plannedCount: number; submittedOn: string }, appUrl: string) =>
-    render(`Programmation prévisionnelle ${d.year} reçue du centre ${d.centreId}`, to, [
-      { p: `Le centre agréé ${d.centreId} a transmis sa programmation prévisionnelle des sessions d’examen pour ${d.year}${d.revision > 1 ? ` (version ${d.revision})` : ''}.` },
+  programmeReceived: (
+    to: string,
+    d: { centreId: string; centreName?: string | undefined; year: number; revision: number; onTime: boolean; plannedCount: number; submittedOn: string },
+    appUrl: string,
+  ) =>
+    render(`Programmation prévisionnelle ${d.year} reçue du centre ${centreLabel(d)}`, to, [
+      { p: `Le centre agréé ${centreLabel(d)} a transmis sa programmation prévisionnelle des sessions d’examen pour ${d.year}${d.revision > 1 ? ` (version ${d.revision})` : ''}.` },
       { facts: [['Sessions prévues', String(d.plannedCount)], ['Transmise le', formatDate(d.submittedOn)], ['Délai du 31 janvier', d.onTime ? 'respecté' : 'dépassé']] },
       link(appUrl, `/programmes/${encodeURIComponent(d.centreId)}/${d.year}`, 'Consulter la programmation'),
     ]),
 
   sessionCreatedLate: (to: string, session: SessionSummary, d: { createdOn: string; creationDeadline: string }, appUrl: string) =>
     render(`Session créée hors délai : ${session.ceresReference}`, to, [
-      { p: `Le centre ${session.centreId} a créé dans CERES une session d’examen moins de trois mois avant son début. Ce manquement est porté à votre connaissance.` },
+      { p: `Le centre ${centreLabel(session)} a créé dans CERES une session d’examen moins de trois mois avant son début. Ce manquement est porté à votre connaissance.` },
       sessionFacts(session),
       { facts: [['Créée le', formatDate(d.createdOn)], ['À créer au plus tard le', formatDate(d.creationDeadline)]] },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
@@ -94,7 +100,7 @@ export const templates = {
 
   pvTransmitted: (to: string, session: SessionSummary, d: { revision: number; transmittedOn: string }, appUrl: string) =>
     render(`Procès-verbal à instruire : session ${session.ceresReference}`, to, [
-      { p: `Le centre ${session.centreId} vous a transmis le procès-verbal signé${d.revision > 1 ? ` (version ${d.revision})` : ''} de la session ci-dessous. Il est à instruire et à valider.` },
+      { p: `Le centre ${centreLabel(session)} vous a transmis le procès-verbal signé${d.revision > 1 ? ` (version ${d.revision})` : ''} de la session ci-dessous. Il est à instruire et à valider.` },
       sessionFacts(session),
       { facts: [['Transmis le', formatDate(d.transmittedOn)]] },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),

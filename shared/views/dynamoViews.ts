@@ -3,11 +3,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../errors.js';
-import type { AggregateView, CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
+import type { AggregateView, CentreBehind, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
 import type { Projected } from './projection.js';
 
@@ -178,14 +179,31 @@ export class DynamoViews implements ViewsReader {
     }
   }
 
-  /** Records that a centre works in a department (idempotent), for `listCentresBehind`. */
-  async markCentre(centreId: string, department: string): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: { pk: { S: `centre-${centreId}` }, sk: { S: `dept#${department}` }, ownerKey: { S: `centres#${department}` }, ownerSort: { S: centreId } },
-      }),
-    );
+  /**
+   * Records that a centre works in a department (idempotent), for `listCentresBehind`, with its
+   * name when the event gave one. An update, not a put, so that an event without a name keeps the
+   * name another gave; a name older (by event id) than the one there is dropped, so a redelivered
+   * or reordered event never brings back a former name.
+   */
+  async markCentre(centreId: string, department: string, name?: CentreNameMark): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: `centre-${centreId}` }, sk: { S: `dept#${department}` } },
+          UpdateExpression: name ? 'SET ownerKey = :o, ownerSort = :s, centreName = :n, centreNameEventId = :e' : 'SET ownerKey = :o, ownerSort = :s',
+          ExpressionAttributeValues: {
+            ':o': { S: `centres#${department}` },
+            ':s': { S: centreId },
+            ...(name ? { ':n': { S: name.centreName }, ':e': { S: name.eventId } } : {}),
+          },
+          ...(name ? { ConditionExpression: 'attribute_not_exists(centreNameEventId) OR centreNameEventId <= :e' } : {}),
+        }),
+      );
+    } catch (error) {
+      // A newer name is there: the item exists, keys included, and keeps it.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Records that a planned session was created in CERES (idempotent): its creation deadline closes. */
@@ -334,7 +352,7 @@ export class DynamoViews implements ViewsReader {
   }
 
   async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {
-    const centres: string[] = [];
+    const centres: { readonly centreId: string; readonly centreName?: string }[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
       const result = await this.client.send(
@@ -343,18 +361,18 @@ export class DynamoViews implements ViewsReader {
           IndexName: 'byOwner',
           KeyConditionExpression: 'ownerKey = :p',
           ExpressionAttributeValues: { ':p': { S: `centres#${department}` } },
-          ProjectionExpression: 'ownerSort',
+          ProjectionExpression: 'ownerSort, centreName',
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of result.Items ?? []) if (item.ownerSort?.S) centres.push(item.ownerSort.S);
+      for (const item of result.Items ?? []) if (item.ownerSort?.S) centres.push({ centreId: item.ownerSort.S, ...(item.centreName?.S ? { centreName: item.centreName.S } : {}) });
       start = result.LastEvaluatedKey;
     } while (start);
     const behind: CentreBehind[] = [];
-    for (const centreId of centres) {
-      const programme = await this.getProgrammeView(centreId, year);
-      if (!programme?.submission) behind.push({ centreId, year, reason: 'no-programme' });
-      else if (!programme.submission.onTime) behind.push({ centreId, year, reason: 'programme-late' });
+    for (const centre of centres) {
+      const programme = await this.getProgrammeView(centre.centreId, year);
+      if (!programme?.submission) behind.push({ ...centre, year, reason: 'no-programme' });
+      else if (!programme.submission.onTime) behind.push({ ...centre, year, reason: 'programme-late' });
     }
     return behind;
   }

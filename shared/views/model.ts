@@ -78,6 +78,8 @@ export interface SessionView {
   readonly kind: 'session';
   readonly sessionId: string;
   readonly centreId: string;
+  /** The centre's name at the session's creation (`SessionCreated`); absent when none was known then (pages show the id). */
+  readonly centreName?: string;
   readonly department: string;
   readonly region: string;
   readonly titreCode: string;
@@ -132,6 +134,8 @@ export interface JurorSessionView {
   readonly jurorId: string;
   readonly sessionId: string;
   readonly centreId: string;
+  /** As in the session's view. */
+  readonly centreName?: string;
   readonly department: string;
   readonly region: string;
   readonly titreCode: string;
@@ -180,6 +184,8 @@ export interface PlannedSessionView {
 export interface ProgrammeView {
   readonly kind: 'programme';
   readonly centreId: string;
+  /** The centre's name at its latest submission that carried one (`ProgrammeSubmitted`). */
+  readonly centreName?: string;
   readonly year: number;
   readonly department?: string;
   readonly region: string;
@@ -197,9 +203,17 @@ export interface CentreInDepartment {
   readonly department: string;
 }
 
+/** A centre's name as one event gave it: the event's id (a ULID, in recording order) orders names. */
+export interface CentreNameMark {
+  readonly centreName: string;
+  readonly eventId: string;
+}
+
 /** A centre that has no programme for the year, or sent it after 31 January. */
 export interface CentreBehind {
   readonly centreId: string;
+  /** The newest name the centre's events gave, when one did. */
+  readonly centreName?: string;
   readonly year: number;
   readonly reason: 'no-programme' | 'programme-late';
 }

@@ -37,6 +37,7 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
         kind: 'session',
         sessionId: d.sessionId,
         centreId: d.centreId,
+        ...(d.centreName ? { centreName: d.centreName } : {}),
         department: d.department,
         region: d.region,
         titreCode: d.titreCode,
@@ -239,8 +240,11 @@ const projectProgramme = (view: ProgrammeView | undefined, event: StoredEvent): 
   if (event.type === 'ProgrammeSubmitted') {
     const d = event.data;
     const withdrawn = new Set(d.withdrawnPlannedSessionIds);
+    // A submission by an account without a name keeps the name an earlier one gave.
+    const centreName = d.centreName ?? base.centreName;
     return {
       ...base,
+      ...(centreName ? { centreName } : {}),
       plannedSessions: base.plannedSessions.map((p) => (withdrawn.has(p.plannedSessionId) ? { ...p, withdrawn: true } : p)),
       // The first submission decides whether the programme was on time; an amendment keeps that.
       submission: { revision: d.revision, submittedOn: d.submittedOn, deadline: d.deadline, onTime: base.submission?.onTime ?? d.onTime },
@@ -306,6 +310,7 @@ export const jurorSessionsOf = (view: SessionView): Omit<JurorSessionView, 'vers
     kind: 'juror-session' as const,
     sessionId: view.sessionId,
     centreId: view.centreId,
+    ...(view.centreName ? { centreName: view.centreName } : {}),
     department: view.department,
     region: view.region,
     titreCode: view.titreCode,

@@ -1,13 +1,16 @@
 import type { StoredEvent } from '../../events/index.js';
 import { defaultSettings, type DomainSettings } from '../domain/index.js';
 import { ViewVersionConflict } from './dynamoViews.js';
-import type { JurorSessionView } from './model.js';
+import type { CentreNameMark, JurorSessionView } from './model.js';
 import { projectWithJurorSessions, type Projected } from './projection.js';
 
 /** What the projector needs from the event store: a stream, in order (EventStore.readStream). */
 export interface StreamSource {
   readStream(streamId: string): Promise<{ readonly events: readonly StoredEvent[] }>;
 }
+
+const nameMarkOf = (event: StoredEvent): CentreNameMark | undefined =>
+  (event.type === 'SessionCreated' || event.type === 'ProgrammeSubmitted') && event.data.centreName ? { centreName: event.data.centreName, eventId: event.id } : undefined;
 
 /** What the projector writes (DynamoViews; an in-memory one in unit tests). */
 export interface ViewsStore {
@@ -16,7 +19,11 @@ export interface ViewsStore {
   save(projected: Projected, expectedVersion: number | undefined): Promise<void>;
   /** Keeps each item unless a newer one (higher version) is there. */
   saveJurorSessions(items: readonly JurorSessionView[]): Promise<void>;
-  markCentre(centreId: string, department: string): Promise<void>;
+  /**
+   * Records that a centre works in a department, with its name when the event gives one: the name
+   * of the newest such event (by event id) wins, whatever the order of delivery.
+   */
+  markCentre(centreId: string, department: string, name?: CentreNameMark): Promise<void>;
   markPlannedSessionCreated(plannedSessionId: string, sessionId: string): Promise<void>;
 }
 
@@ -69,10 +76,10 @@ export class Projector {
   private async markers(events: readonly StoredEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type === 'SessionCreated') {
-        await this.views.markCentre(event.data.centreId, event.data.department);
+        await this.views.markCentre(event.data.centreId, event.data.department, nameMarkOf(event));
         if (event.data.plannedSessionId) await this.views.markPlannedSessionCreated(event.data.plannedSessionId, event.data.sessionId);
       } else if ((event.type === 'SessionPlanned' || event.type === 'ProgrammeSubmitted') && event.scope.department) {
-        await this.views.markCentre(event.data.centreId, event.scope.department);
+        await this.views.markCentre(event.data.centreId, event.scope.department, nameMarkOf(event));
       }
     }
   }

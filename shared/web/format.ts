@@ -1,4 +1,6 @@
-/** Formatting for the pages: French words, dates dd/mm/yyyy in Europe/Paris. */
+import { html, type Html } from './html.js';
+
+/** Formatting for the pages (and the mails' words): French words, dates dd/mm/yyyy in Europe/Paris. */
 
 const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
 
@@ -55,4 +57,24 @@ export const sanctionLabels: Record<string, string> = {
   'annulation-epreuve': 'Annulation de l’épreuve',
   'exclusion-session': 'Exclusion de la session',
   interdiction: 'Interdiction de se présenter',
+};
+
+/** A centre as a view or an event names it: its id, and its name once an event recorded one. */
+export interface CentreRef {
+  readonly centreId: string;
+  readonly centreName?: string | undefined;
+}
+
+/** What a centre is called on a page or in a mail: its name when known, else its id. */
+export const centreLabel = (centre: CentreRef): string => centre.centreName ?? centre.centreId;
+
+/**
+ * A centre for the agents (UD, region, history), who also search by id: its name with the id in
+ * small print, under it in a table cell or after it in a sentence; the id alone when no name is known.
+ */
+export const centreWithId = (centre: CentreRef, layout: 'cell' | 'inline' = 'cell'): Html => {
+  if (!centre.centreName) return html`${centre.centreId}`;
+  return layout === 'cell'
+    ? html`${centre.centreName}<br><span class="hint">${centre.centreId}</span>`
+    : html`${centre.centreName} <span class="hint">(${centre.centreId})</span>`;
 };

@@ -135,7 +135,9 @@ describe('page /jure « Mes convocations »', () => {
 
     expect(page).toContain('Mes convocations');
     expect(page).toMatch(/Sessions à venir.*du 12\/04\/2027 au 13\/04\/2027.*Villeurbanne, atelier 2.*Convocation pas encore envoyée.*du 07\/06\/2027 au 09\/06\/2027.*Lyon 7e.*Convocation envoyée le 01\/02\/2027/);
-    expect(page).toContain('ctr_lyon-formation');
+    // The centre by the name its account gave, no id: the juror does not search by id.
+    expect(page).toMatch(/CERES-2027-0077 Lyon Formation Département 69 Villeurbanne/);
+    expect(page).not.toContain('ctr_lyon-formation');
     expect(page).toContain('Aucune session passée.');
     expect(page).toMatch(/Mes habilitations.*du 01\/01\/2026 au 30\/06\/2028.*En cours/);
     expect(page).not.toContain('Attention');
@@ -188,7 +190,7 @@ describe('page /region/sessions « Sessions de la région »', () => {
     const response = ok(await pageGet(app, 'region', '/region/sessions'));
     const page = text(response.body);
 
-    expect(page).toMatch(/Sessions de la région.*69 ctr_lyon-formation .*CERES-2027-0042.*du 07\/06\/2027 au 09\/06\/2027 Programmée Aucun/);
+    expect(page).toMatch(/Sessions de la région.*69 Lyon Formation ctr_lyon-formation .*CERES-2027-0042.*du 07\/06\/2027 au 09\/06\/2027 Programmée Aucun/);
     expect(page).toMatch(/CERES-2027-0077.*du 12\/04\/2027 au 13\/04\/2027 Programmée Manquement : Créée dans CERES moins de trois mois avant le début \(le 01\/02\/2027 au lieu du 12\/01\/2027\)/);
     expect(response.body).toContain(`<a href="/sessions/${seeded.sessionId}/historique">`);
     expect(response.body).toContain(`<a href="/sessions/${lateSessionId}/historique">`);

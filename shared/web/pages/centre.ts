@@ -1,4 +1,4 @@
-import { decisionLabels, frenchDate, parisToday } from '../format.js';
+import { centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -14,7 +14,8 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
   const todayDate = today(context);
   const year = Number(todayDate.slice(0, 4));
   const programme = await context.deps.views.getProgrammeView(centreId, year);
-  return html`
+  // The name the signed-in account gives, so the header shows it before any session recorded it.
+  return html`<p class="centre">Centre agréé : <strong>${centreWithId({ centreId, centreName: context.principal.centreName }, 'inline')}</strong></p>
 <section aria-labelledby="programme-titre">
 <h2 id="programme-titre">Programmation ${year}</h2>
 ${
@@ -119,6 +120,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
   return html`
 ${drawn ? html`<div class="notice" role="status"><strong>Candidat tiré au sort pour vérifier les plis : ${names.get(drawn) ?? drawn}</strong></div>` : ''}
 <dl class="facts">
+<dt>Centre</dt><dd>${centreWithId(view, 'inline')}</dd>
 <dt>Titre</dt><dd>${titreLabel(context, view.titreCode)}</dd>
 <dt>Numéro CERES</dt><dd>${view.ceresReference}</dd>
 <dt>Dates</dt><dd>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</dd>

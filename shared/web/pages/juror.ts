@@ -1,6 +1,6 @@
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
 import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
-import { frenchDate } from '../format.js';
+import { centreLabel, frenchDate } from '../format.js';
 import { html, type Html } from '../html.js';
 import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
@@ -63,7 +63,7 @@ const partBadge = (session: JurorSessionView): Html => {
 const sessionsTable = (context: PageContext, caption: string, sessions: readonly JurorSessionView[], warn: (session: JurorSessionView) => Html | ''): Html =>
   html`<table><caption>${caption}</caption><thead><tr><th scope="col">Dates</th><th scope="col">Titre professionnel</th><th scope="col">Centre</th><th scope="col">Lieu</th><th scope="col">Convocation</th></tr></thead><tbody>
 ${sessions.map(
-  (session) => html`<tr><th scope="row">${dates(session)}</th><td>${titreLabel(context, session.titreCode)}<br><span class="hint">Session CERES ${session.ceresReference}</span></td><td>${session.centreId}<br><span class="hint">Département ${session.department}</span></td><td>${session.site || 'Non précisé'}</td>
+  (session) => html`<tr><th scope="row">${dates(session)}</th><td>${titreLabel(context, session.titreCode)}<br><span class="hint">Session CERES ${session.ceresReference}</span></td><td>${centreLabel(session)}<br><span class="hint">Département ${session.department}</span></td><td>${session.site || 'Non précisé'}</td>
 <td>${partBadge(session)}${session.status !== 'scheduled' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td></tr>`,
 )}
 </tbody></table>`;

@@ -3,7 +3,7 @@ import { schemas } from '../../http/schemas.js';
 import { parseInput } from '../../http/validation.js';
 import type { SessionView } from '../../views/index.js';
 import { sessionStatuses } from '../../views/index.js';
-import { frenchDate, sessionStatusLabels } from '../format.js';
+import { centreWithId, frenchDate, sessionStatusLabels } from '../format.js';
 import { idOf } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -81,7 +81,7 @@ ${
 <thead><tr><th scope="col">Département</th><th scope="col">Centre</th><th scope="col">Titre professionnel</th><th scope="col">Dates</th><th scope="col">État</th><th scope="col">Retards et manquements</th><th scope="col">Historique</th></tr></thead><tbody>
 ${page.items.map((view) => {
   const found = problems(view, todayDate);
-  return html`<tr><td>${view.department}</td><td>${view.centreId}</td><th scope="row">${titreLabel(context, view.titreCode)}<br><span class="hint">Session CERES ${view.ceresReference}</span></th>
+  return html`<tr><td>${view.department}</td><td>${centreWithId(view)}</td><th scope="row">${titreLabel(context, view.titreCode)}<br><span class="hint">Session CERES ${view.ceresReference}</span></th>
 <td>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</td><td>${statusBadge(view.status)}</td>
 <td>${found.length === 0 ? 'Aucun' : found.map((badge, index) => html`${index > 0 ? html`<br>` : ''}${badge}`)}</td>
 <td><a href="/sessions/${view.sessionId}/historique">Historique de la session ${view.ceresReference}</a></td></tr>`;

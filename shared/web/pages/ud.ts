@@ -1,4 +1,4 @@
-import { frenchDate, sanctionLabels } from '../format.js';
+import { centreWithId, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -20,7 +20,7 @@ ${
     : html`<table><caption>PV en attente d’instruction</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Transmis le</th><th scope="col">Échéance</th></tr></thead><tbody>
 ${page.items.map((view) => {
   const next = nextDeadline(view);
-  return html`<tr><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span></td><td>${view.centreId}</td><td>${frenchDate(view.pv?.transmittedOn)}</td><td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td></tr>`;
+  return html`<tr><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span></td><td>${centreWithId(view)}</td><td>${frenchDate(view.pv?.transmittedOn)}</td><td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td></tr>`;
 })}
 </tbody></table>`
 }`;
@@ -102,14 +102,14 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
 ${
   behind.length === 0
     ? html`<p>Tous les centres connus ont transmis leur programmation à temps.</p>`
-    : html`<ul>${behind.map((centre) => html`<li>${centre.centreId} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation</span>` : html`<span class="badge soon">Transmise en retard</span>`}</li>`)}</ul>`
+    : html`<ul>${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation</span>` : html`<span class="badge soon">Transmise en retard</span>`}</li>`)}</ul>`
 }
 <h2>Sessions avec une échéance dépassée</h2>
 ${
   overdue.length === 0
     ? html`<p>Aucune échéance dépassée.</p>`
     : html`<table><caption>Échéances dépassées</caption><thead><tr><th scope="col">Centre</th><th scope="col">Session</th><th scope="col">Échéance</th><th scope="col">Retard</th></tr></thead><tbody>
-${overdue.map(({ view, deadline }) => html`<tr><td>${view.centreId}</td><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)} (${frenchDate(view.startDate)})</a> ${statusBadge(view.status)}</td><td>${deadline.label} — ${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
+${overdue.map(({ view, deadline }) => html`<tr><td>${centreWithId(view)}</td><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)} (${frenchDate(view.startDate)})</a> ${statusBadge(view.status)}</td><td>${deadline.label} — ${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
 </tbody></table>`
 }`;
 };
