@@ -307,12 +307,14 @@ export class TpSessionsStack extends Stack {
         region: scopeAttribute(3),
         jurorId: scopeAttribute(64),
         displayName: scopeAttribute(120),
+        // Shown instead of the centre's id and recorded in its events; set by administrators only.
+        centreName: scopeAttribute(120),
       },
       deletionProtection: this.settings.deletionProtection,
       removalPolicy: this.settings.removalPolicy,
     });
     userPool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: this.settings.cognitoDomainPrefix } });
-    const customAttributes = ['role', 'centreId', 'department', 'region', 'jurorId', 'displayName'];
+    const customAttributes = ['role', 'centreId', 'department', 'region', 'jurorId', 'displayName', 'centreName'];
     const webClient = userPool.addClient('WebClient', {
       userPoolClientName: this.name('web'),
       generateSecret: false,

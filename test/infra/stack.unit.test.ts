@@ -108,7 +108,7 @@ describe('the Cognito user pool', () => {
     for (const [, s] of stages()) {
       const pool = resourcesOfType(json(s), 'AWS::Cognito::UserPool')[0]?.[1];
       const schema = (pool?.Properties?.Schema ?? []) as { Name: string; Mutable: boolean }[];
-      expect(schema.map((attribute) => attribute.Name).sort()).toEqual(['centreId', 'department', 'displayName', 'jurorId', 'region', 'role']);
+      expect(schema.map((attribute) => attribute.Name).sort()).toEqual(['centreId', 'centreName', 'department', 'displayName', 'jurorId', 'region', 'role']);
       expect(pool?.Properties).toMatchObject({
         MfaConfiguration: 'ON',
         EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
@@ -123,7 +123,7 @@ describe('the Cognito user pool', () => {
 
   it('has a web client that reads the custom claims but cannot write them, so users cannot widen their own role', () => {
     const client = resourcesOfType(json(dev), 'AWS::Cognito::UserPoolClient')[0]?.[1];
-    expect(client?.Properties?.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:centreId', 'custom:department', 'custom:region', 'custom:jurorId', 'custom:displayName']));
+    expect(client?.Properties?.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:centreId', 'custom:department', 'custom:region', 'custom:jurorId', 'custom:displayName', 'custom:centreName']));
     expect((client?.Properties?.WriteAttributes as string[]).filter((name) => name.startsWith('custom:'))).toEqual([]);
     expect(client?.Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
   });
