@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ObjectLockMode } from 'aws-cdk-lib/aws-s3';
 import * as z from 'zod';
+import { retentionSettingsSchema, type RetentionSettings } from '../shared/retention/purge.js';
 
 /**
  * Everything that differs between stages, decided in one place. The stack reads only this object,
@@ -23,6 +24,13 @@ export interface StageSettings {
    * its Object Lock retention ends.
    */
   readonly pvPurgeAfter: Duration;
+  /**
+   * The retention purge's periods (the `RETENTION_*` variables of shared/retention), set on the
+   * functions declared with `retentionSettings` (the purge); `quarantineDays` also on those declared
+   * with `pvQuarantine` (the PV intake), whose quarantine copies are locked that long and no longer.
+   * `pvDays` is `pvPurgeAfter`.
+   */
+  readonly retention: RetentionSettings;
   /** Age after which PV objects move to Glacier Instant Retrieval (rarely read, kept for years). */
   readonly pvColdStorageAfter: Duration;
   readonly logRetention: RetentionDays;
@@ -51,6 +59,7 @@ const contextSchema = z.object({
   appUrl: z.url({ protocol: /^https$/, error: 'appUrl must be an https URL' }).optional(),
   operatorsEmail: z.email('operatorsEmail must be an e-mail address').optional(),
   pvRetentionDays: z.coerce.number().int().min(1).max(36_500).optional(),
+  quarantineRetentionDays: z.coerce.number().int().min(1).max(36_500).optional(),
 });
 
 /** Reads a CDK context value the way the CLI passes it (strings) or a test passes it (any). */
@@ -58,11 +67,11 @@ export type ContextReader = (key: string) => unknown;
 
 /**
  * Validates the context (`--context stage=dev|prod`, optional `mailDomain`, `appUrl`,
- * `operatorsEmail`, `pvRetentionDays`) and derives the stage's settings. Fails with a message that
- * names the offending key instead of deploying a half-configured stack.
+ * `operatorsEmail`, `pvRetentionDays`, `quarantineRetentionDays`) and derives the stage's settings.
+ * Fails with a message that names the offending key instead of deploying a half-configured stack.
  */
 export const settingsFromContext = (read: ContextReader): StageSettings => {
-  const keys = ['stage', 'mailDomain', 'appUrl', 'operatorsEmail', 'pvRetentionDays'] as const;
+  const keys = ['stage', 'mailDomain', 'appUrl', 'operatorsEmail', 'pvRetentionDays', 'quarantineRetentionDays'] as const;
   const raw = Object.fromEntries(keys.map((key) => [key, read(key)]).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = contextSchema.safeParse(raw);
   if (!parsed.success) {
@@ -71,6 +80,18 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
   const { stage } = parsed.data;
   const prod = stage === 'prod';
   const mailDomain = parsed.data.mailDomain ?? (prod ? 'tp-sessions.example.org' : 'dev.tp-sessions.example.org');
+  const pvPurgeAfter = Duration.days(Math.max(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1), prod ? 1825 : 30));
+  // Checked by the functions' own schema here, so a value they would refuse at cold start fails the synth instead.
+  const retention = retentionSettingsSchema.safeParse({
+    personalDataDays: 730,
+    pvDays: pvPurgeAfter.toDays(),
+    // A rejected upload is kept long enough for the centre and the UD to look at it; dev's are test files.
+    quarantineDays: parsed.data.quarantineRetentionDays ?? (prod ? 30 : 7),
+    catchUpDays: 31,
+  });
+  if (!retention.success) {
+    throw new StageContextError(`Invalid retention settings: ${retention.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
   return {
     stage,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -79,7 +100,8 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
     // No legal period was found; a FAQ suggests five years (DOMAIN.md). One day in dev so test
     // objects can be removed.
     pvRetention: Duration.days(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1)),
-    pvPurgeAfter: Duration.days(Math.max(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1), prod ? 1825 : 30)),
+    pvPurgeAfter,
+    retention: retention.data,
     pvColdStorageAfter: Duration.days(90),
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     mailDomain,

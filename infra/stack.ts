@@ -37,6 +37,7 @@ import { AUTH_ENV, JWKS_PATH } from '../shared/auth/verify.js';
 import type { FunctionDeclaration, HttpRoute } from '../shared/platform/declarations.js';
 import { RETENTION_ENV } from '../shared/retention/purge.js';
 import { ENV } from '../shared/platform/env.js';
+import { PV_PREFIX, QUARANTINE_PREFIX, QUARANTINED_TAG } from '../shared/vault/vault.js';
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
 import { ProjectFunction } from './constructs/projectFunction.js';
 import { secureQueue } from './constructs/secureQueue.js';
@@ -266,6 +267,31 @@ export class TpSessionsStack extends Stack {
           noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: this.settings.pvColdStorageAfter }],
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
+        // Deletes in a versioned bucket only add delete markers: these rules remove the bytes.
+        // Lifecycle never removes a version before its Object Lock ends (S3 enforces it), so they
+        // act once the lock is over: RETENTION_QUARANTINE_DAYS for quarantine copies (the vault
+        // locks them that long, GOVERNANCE), the bucket's default retention for rejected uploads.
+        {
+          // The copy the retention purge deleted (its delete marker made it noncurrent), then that marker.
+          id: 'quarantine-deleted',
+          prefix: QUARANTINE_PREFIX,
+          noncurrentVersionExpiration: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
+        {
+          // A rejected upload's own version, tagged by the vault when it moved it to quarantine:
+          // never a recorded PV version, which may be noncurrent too and must stay.
+          id: 'rejected-upload',
+          prefix: PV_PREFIX,
+          tagFilters: { [QUARANTINED_TAG.Key]: QUARANTINED_TAG.Value },
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // Its delete marker once nothing is left behind it (a marker cannot share a rule with a tag filter).
+          id: 'rejected-upload-marker',
+          prefix: PV_PREFIX,
+          expiredObjectDeleteMarker: true,
+        },
       ],
     });
   }
@@ -422,7 +448,7 @@ export class TpSessionsStack extends Stack {
       projectRoot,
       logRetention: this.settings.logRetention,
       removalPolicy: this.settings.removalPolicy,
-      environment: this.commonEnvironment(declaration),
+      environment: { ...this.commonEnvironment(declaration), ...this.retentionEnvironment(declaration) },
     });
     const { resources, trigger } = declaration;
     for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
@@ -441,6 +467,7 @@ export class TpSessionsStack extends Stack {
         resources.pvBucket,
       );
     }
+    if (resources.pvQuarantine) this.allowQuarantine(fn);
     if (resources.sendMail) fn.bindMail(mail);
 
     switch (trigger.kind) {
@@ -508,7 +535,7 @@ export class TpSessionsStack extends Stack {
   /**
    * Configuration every function reads besides its bound resources: the stage, the app URL, the
    * cursor key (resolved by CloudFormation from Secrets Manager at deploy time, never in the
-   * template), the retention periods and, for HTTP functions, how to verify a Cognito token.
+   * template) and, for HTTP functions, how to verify a Cognito token.
    */
   private commonEnvironment(declaration: FunctionDeclaration): Record<string, string> {
     const issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
@@ -516,7 +543,6 @@ export class TpSessionsStack extends Stack {
       [ENV.STAGE]: this.settings.stage,
       [ENV.APP_URL]: this.settings.appUrl,
       [ENV.CURSOR_SECRET]: this.cursorSecret.secretValue.unsafeUnwrap(),
-      [RETENTION_ENV.pvDays]: String(this.settings.pvPurgeAfter.toDays()),
       ...(declaration.trigger.kind === 'http'
         ? {
             [AUTH_ENV.ISSUER]: issuer,
@@ -526,6 +552,45 @@ export class TpSessionsStack extends Stack {
           }
         : {}),
     };
+  }
+
+  /**
+   * The retention periods of the stage's settings: all of them for a function declared with
+   * `retentionSettings` (the purge), the quarantine period for one declared with `pvQuarantine`
+   * (the PV intake locks each quarantine copy that long), so both use the same number.
+   */
+  private retentionEnvironment({ resources }: FunctionDeclaration): Record<string, string> {
+    const { retention } = this.settings;
+    return {
+      ...(resources.retentionSettings
+        ? {
+            [RETENTION_ENV.personalDataDays]: String(retention.personalDataDays),
+            [RETENTION_ENV.pvDays]: String(retention.pvDays),
+            [RETENTION_ENV.catchUpDays]: String(retention.catchUpDays),
+          }
+        : {}),
+      ...(resources.retentionSettings || resources.pvQuarantine ? { [RETENTION_ENV.quarantineDays]: String(retention.quarantineDays) } : {}),
+    };
+  }
+
+  /**
+   * What moving a rejected upload to quarantine needs beyond `pvBucket: 'readwrite'`: setting the
+   * copy's own Object Lock retention (`s3:PutObjectRetention`, required by a CopyObject that carries
+   * one) on `quarantine/` keys only, and tagging the rejected version (`s3:PutObjectVersionTagging`)
+   * on `pv/` keys only. No `s3:BypassGovernanceRetention`: nothing here shortens a lock.
+   */
+  private allowQuarantine(fn: ProjectFunction): void {
+    const { name, resources } = fn.declaration;
+    if (resources.pvBucket !== 'readwrite') throw new Error(`Function "${name}" declares pvQuarantine without pvBucket: 'readwrite'`);
+    const objects = (prefix: string) => `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}/${prefix}*`;
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObjectRetention'], resources: [objects(QUARANTINE_PREFIX)] }));
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObjectVersionTagging'], resources: [objects(PV_PREFIX)] }));
+    for (const prefix of [QUARANTINE_PREFIX, PV_PREFIX]) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${this.name('pv')}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
+        reason: `${name}: moves each rejected upload (key chosen at run time) to quarantine: ${prefix === QUARANTINE_PREFIX ? 's3:PutObjectRetention on quarantine/ keys only, for the short lock of each copy' : 's3:PutObjectVersionTagging on pv/ keys only, to mark the rejected version for the lifecycle rule'}.`,
+      });
+    }
   }
 
   /** Asynchronous invocations (S3, Scheduler, EventBridge) that still fail after retries land in a DLQ. */

@@ -36,6 +36,13 @@ export type Trigger =
 export interface Resources {
   readonly tables?: Partial<Record<TableName, Access>>;
   readonly pvBucket?: Access;
+  /**
+   * Moves rejected uploads under `quarantine/` (with `pvBucket: 'readwrite'`): may give the copy its
+   * own short Object Lock retention and tag the rejected version; gets `RETENTION_QUARANTINE_DAYS`.
+   */
+  readonly pvQuarantine?: boolean;
+  /** Reads the retention periods (`RETENTION_*` variables), set by the stack from the stage's settings. */
+  readonly retentionSettings?: boolean;
   readonly sendMail?: boolean;
 }
 

@@ -42,7 +42,7 @@ export class PvIntake {
     const declared = parsePvObjectKey(object.key);
     const size = await this.vault.size(object.key);
     if (size === undefined) return { outcome: 'gone' };
-    if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.vault.quarantine(object.key) };
+    if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.vault.quarantine(object.key, versionOf(object), this.clock.now()) };
     const { sessionId } = declared;
     const streamId = `session-${sessionId}`;
     const { events } = await this.store.readStream(streamId);
@@ -69,7 +69,7 @@ export class PvIntake {
     const versionTag = object.versionId ?? stored?.versionId ?? (object.etag ?? stored?.etag ? `${ETAG_VERSION_PREFIX}${object.etag ?? stored?.etag}` : undefined);
     if (reason || !stored || !('pv' in state)) {
       const why = reason ?? 'unexpected';
-      const quarantineKey = await this.vault.quarantine(object.key);
+      const quarantineKey = await this.vault.quarantine(object.key, versionOf(object, stored), this.clock.now());
       if (state.status !== 'none') {
         await this.execute(streamId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, versionTag ?? String(size)));
       }
@@ -98,6 +98,12 @@ export class PvIntake {
     await executeCommand({ store: this.store, streamId, decider: sessionDecider, command, context, scope, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
   }
 }
+
+/** The rejected version: from the notification, else from the read (both absent offline). */
+const versionOf = (object: CreatedObject, stored?: { readonly versionId?: string }): { versionId?: string } => {
+  const versionId = object.versionId ?? stored?.versionId;
+  return versionId ? { versionId } : {};
+};
 
 /** Idempotency key of an intake decision: one per object version (bounded length, whatever the key). */
 const intakeKey = (what: string, key: string, version: string) => `pv-intake:${what}:${createHash('sha256').update(`${key}\n${version}`).digest('hex').slice(0, 40)}`;

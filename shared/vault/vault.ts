@@ -1,7 +1,9 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
+import { readEnv } from '../platform/env.js';
+import { RETENTION_ENV, retentionSettingsSchema } from '../retention/purge.js';
 import type { SessionView } from '../views/model.js';
 
 /**
@@ -32,8 +34,28 @@ export const parsePvObjectKey = (key: string): { sessionId: string; sha256Hex: s
  */
 export const ETAG_VERSION_PREFIX = 'etag:';
 
+/**
+ * Tag put on the rejected upload's own version (under `pv/`) when it is moved to quarantine. The
+ * bucket's lifecycle rule on this tag expires that version once it is noncurrent and its Object
+ * Lock has ended: the version itself cannot be deleted earlier, the bucket's default retention
+ * locked it on upload (infra/stack.ts).
+ */
+export const QUARANTINED_TAG = { Key: 'tp-quarantined', Value: 'true' } as const;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Days a quarantined file is kept (`RETENTION_QUARANTINE_DAYS`, 30 when unset): the same setting
+ * as the retention purge's, so the copy's lock ends when the purge deletes it. Validated like the
+ * purge reads it: a bad value fails the cold start naming the variable.
+ */
+export const quarantineDaysFromEnv = (source: NodeJS.ProcessEnv = process.env): number =>
+  readEnv({ [RETENTION_ENV.quarantineDays]: retentionSettingsSchema.shape.quarantineDays }, source)[RETENTION_ENV.quarantineDays];
+
 export interface VaultOptions {
   readonly maxBytes?: number;
+  /** Object Lock retention of a quarantined copy, days; by default `quarantineDaysFromEnv()`. */
+  readonly quarantineDays?: number;
   /** Lifetime of an upload URL, seconds. */
   readonly uploadTtlSeconds?: number;
   /** Lifetime of a download URL, seconds: short, the link is for one click. */
@@ -49,6 +71,7 @@ export interface StoredObject {
 
 export class PvVault {
   readonly maxBytes: number;
+  readonly quarantineDays: number;
   private readonly uploadTtl: number;
   private readonly downloadTtl: number;
 
@@ -60,6 +83,7 @@ export class PvVault {
     this.maxBytes = options.maxBytes ?? DEFAULT_PV_MAX_BYTES;
     this.uploadTtl = options.uploadTtlSeconds ?? 300;
     this.downloadTtl = options.downloadTtlSeconds ?? 60;
+    this.quarantineDays = options.quarantineDays ?? quarantineDaysFromEnv();
   }
 
   /**
@@ -131,10 +155,42 @@ export class PvVault {
     };
   }
 
-  /** Moves an object under the quarantine prefix (copy, then delete the original); returns the new key. */
-  async quarantine(key: string): Promise<string> {
+  /**
+   * Moves a rejected upload under the quarantine prefix and returns the new key.
+   *
+   * The copy carries its own Object Lock retention, GOVERNANCE until `now` + `quarantineDays`: an
+   * explicit retention in the request overrides the bucket's default one (COMPLIANCE for five years
+   * in prod), so the copy can really go once the retention purge deletes it (delete marker, then the
+   * bucket's `quarantine/` lifecycle rule removes the noncurrent version). It needs
+   * `s3:PutObjectRetention`, granted to functions declared with `pvQuarantine`. s3rver (offline)
+   * has no Object Lock and ignores these headers.
+   *
+   * The rejected version itself (known from the S3 event in AWS) was locked by the bucket default on
+   * upload, so it cannot be deleted now (COMPLIANCE: by nobody): it is tagged `QUARANTINED_TAG`, then
+   * hidden by a delete marker, and the bucket's lifecycle rule on that tag deletes it once its lock
+   * ends. Offline there are no versions, and the delete removes the file.
+   */
+  async quarantine(key: string, original: { readonly versionId?: string } = {}, now: Date = new Date()): Promise<string> {
     const target = `${QUARANTINE_PREFIX}${key}`;
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource: `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}` }));
+    const versionId = original.versionId !== undefined && !original.versionId.startsWith(ETAG_VERSION_PREFIX) ? original.versionId : undefined;
+    // The version the intake checked, not whatever was uploaded to the same key since.
+    const source = `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: target,
+        CopySource: source,
+        // No tags on the copy, whatever the source carries (a redelivery may find it tagged already).
+        TaggingDirective: 'REPLACE',
+        ObjectLockMode: 'GOVERNANCE',
+        ObjectLockRetainUntilDate: new Date(now.getTime() + this.quarantineDays * DAY_MS),
+      }),
+    );
+    // Tagged before the delete: a failure in between leaves the upload current, and the redelivered
+    // notification (S3 retries the invocation) moves it again.
+    if (versionId) {
+      await this.client.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, Tagging: { TagSet: [{ ...QUARANTINED_TAG }] } }));
+    }
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     return target;
   }

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { settingsFromContext, StageContextError } from '../../infra/settings.js';
+import { retentionSettingsSchema } from '../../shared/retention/purge.js';
 
 const context = (values: Record<string, string>) => (key: string) => values[key];
 
@@ -40,5 +41,21 @@ describe('stage settings from the CDK context', () => {
     expect(dev.mailFrom).toBe('ne-pas-repondre@mail.example.fr');
     expect(dev.pvRetention.toDays()).toBe(30);
     expect(dev.pvPurgeAfter.toDays()).toBe(30);
+  });
+
+  it('given no retention in the context, when the settings are read, then each stage carries the purge\'s periods (quarantine 30 days in prod, 7 in dev), valid for the purge\'s own schema', () => {
+    const prod = settingsFromContext(context({ stage: 'prod' }));
+    const dev = settingsFromContext(context({ stage: 'dev' }));
+    expect(prod.retention).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });
+    expect(dev.retention).toEqual({ personalDataDays: 730, pvDays: dev.pvPurgeAfter.toDays(), quarantineDays: 7, catchUpDays: 31 });
+    for (const settings of [prod, dev]) expect(retentionSettingsSchema.parse(settings.retention)).toEqual(settings.retention);
+  });
+
+  it('given quarantineRetentionDays in the context, when the settings are read, then the quarantine period follows it; zero, a fraction or a word is refused naming the key', () => {
+    expect(settingsFromContext(context({ stage: 'prod', quarantineRetentionDays: '45' })).retention.quarantineDays).toBe(45);
+    expect(settingsFromContext(context({ stage: 'prod', pvRetentionDays: '2000' })).retention.pvDays).toBe(2000);
+    for (const bad of ['0', '1.5', 'trente']) {
+      expect(() => settingsFromContext(context({ stage: 'dev', quarantineRetentionDays: bad })), bad).toThrow(/quarantineRetentionDays/);
+    }
   });
 });

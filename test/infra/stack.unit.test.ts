@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../../infra/stack.js';
+import { QUARANTINED_TAG } from '../../shared/vault/vault.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { fixtureDeclarations } from './fixtures/declarations.js';
 import { synthesize, type Synthesized } from './synth.js';
@@ -90,7 +91,7 @@ describe('the PV bucket', () => {
         },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })].map(() => expect.objectContaining({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })) },
+        LifecycleConfiguration: { Rules: expect.arrayContaining([expect.objectContaining({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] })]) },
       });
       const logBucketId = resourcesOfType(json(s), 'AWS::S3::Bucket').find(([other]) => other.startsWith('PvAccessLogs'))?.[0] ?? 'missing';
       expect(refersTo((bucket.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown }).DestinationBucketName, logBucketId)).toBe(true);
@@ -99,6 +100,44 @@ describe('the PV bucket', () => {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
       expect(bucket.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+    }
+  });
+});
+
+describe('what deletions leave in the PV bucket (versioned, Object Lock)', () => {
+  type Rule = { Id?: string; Prefix?: string; TagFilters?: unknown; NoncurrentVersionExpiration?: unknown; ExpiredObjectDeleteMarker?: boolean; Status: string };
+  const rules = (s: Synthesized): Rule[] => {
+    const bucket = resourcesOfType(json(s), 'AWS::S3::Bucket').find(([id]) => id.startsWith('PvBucket'))?.[1];
+    return (bucket?.Properties?.LifecycleConfiguration as { Rules: Rule[] }).Rules;
+  };
+
+  it('expires a quarantine copy a day after the purge hid it, and then its delete marker, in both stages', () => {
+    for (const [, s] of stages()) {
+      expect(rules(s)).toContainEqual({ Id: 'quarantine-deleted', Prefix: 'quarantine/', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' });
+    }
+  });
+
+  it('expires a rejected upload only through the tag the vault puts on its version, and removes the marker left alone under pv/', () => {
+    for (const [, s] of stages()) {
+      expect(rules(s)).toContainEqual({
+        Id: 'rejected-upload',
+        Prefix: 'pv/',
+        TagFilters: [{ Key: QUARANTINED_TAG.Key, Value: QUARANTINED_TAG.Value }],
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      });
+      expect(rules(s)).toContainEqual({ Id: 'rejected-upload-marker', Prefix: 'pv/', ExpiredObjectDeleteMarker: true, Status: 'Enabled' });
+    }
+  });
+
+  it('never expires another noncurrent version: a recorded PV may be noncurrent (same file uploaded twice) and is deleted only by the purge', () => {
+    for (const [, s] of stages()) {
+      const expiring = rules(s).filter((rule) => rule.NoncurrentVersionExpiration !== undefined);
+      expect(expiring.length).toBeGreaterThan(0);
+      for (const rule of expiring) {
+        expect(rule.Prefix === 'quarantine/' || JSON.stringify(rule.TagFilters) === JSON.stringify([QUARANTINED_TAG]), rule.Id).toBe(true);
+      }
+      expect(rules(s).filter((rule) => 'ExpirationInDays' in rule || 'ExpirationDate' in rule)).toEqual([]);
     }
   });
 });
@@ -199,6 +238,42 @@ describe('functions built from their declarations by the project construct', () 
     expect(variables.filter((name) => name.endsWith('_TABLE_NAME'))).toEqual(['VIEWS_TABLE_NAME']);
     expect(variables).not.toContain('PV_BUCKET_NAME');
     expect(variables).not.toContain('MAIL_FROM_ADDRESS');
+  });
+
+  it('gives the stage\'s retention periods to the functions that declare them (all to the purge\'s kind, the quarantine days to the intake), and to no other', () => {
+    const variables = (s: Synthesized, name: string) =>
+      (resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const retention = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('RETENTION_')));
+    expect(retention(variables(dev, 'dev-tp-dailyRun'))).toEqual({
+      RETENTION_PERSONAL_DATA_DAYS: '730',
+      RETENTION_PV_DAYS: String(dev.stack.settings.pvPurgeAfter.toDays()),
+      RETENTION_QUARANTINE_DAYS: '7',
+      RETENTION_CATCH_UP_DAYS: '31',
+    });
+    expect(retention(variables(prod, 'prod-tp-dailyRun'))).toMatchObject({ RETENTION_PV_DAYS: '1825', RETENTION_QUARANTINE_DAYS: '30' });
+    expect(retention(variables(dev, 'dev-tp-pvIntake'))).toEqual({ RETENTION_QUARANTINE_DAYS: '7' });
+    expect(retention(variables(prod, 'prod-tp-pvIntake'))).toEqual({ RETENTION_QUARANTINE_DAYS: '30' });
+    for (const name of ['httpEcho', 'streamReactor', 'mailRetry', 'mailFeedback']) expect(retention(variables(dev, `dev-tp-${name}`)), name).toEqual({});
+  });
+
+  it('lets only the intake lock its quarantine copies (quarantine/ keys) and tag rejected versions (pv/ keys); no role may bypass a governance lock', () => {
+    for (const [stage, s] of stages()) {
+      const intakeRole = resourcesOfType(json(s), 'AWS::IAM::Role').find(([id]) => id.startsWith('FunctionspvIntakeRole'))?.[0] ?? 'missing';
+      const statements = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({ roles: policy.Properties?.Roles, statement })),
+      );
+      const granting = (action: string) => statements.filter(({ statement }) => [statement.Action].flat().includes(action));
+      const retention = granting('s3:PutObjectRetention');
+      expect(retention).toHaveLength(1);
+      expect(refersTo(retention[0]?.roles, intakeRole)).toBe(true);
+      expect(JSON.stringify(retention[0]?.statement.Resource)).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/quarantine/\\*"\\]\\]\\}$`));
+      const tagging = granting('s3:PutObjectVersionTagging');
+      expect(tagging).toHaveLength(1);
+      expect(refersTo(tagging[0]?.roles, intakeRole)).toBe(true);
+      expect(JSON.stringify(tagging[0]?.statement.Resource)).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/pv/\\*"\\]\\]\\}$`));
+      expect(granting('s3:BypassGovernanceRetention')).toEqual([]);
+      expect(granting('s3:PutObjectTagging')).toEqual([]);
+    }
   });
 
   it('feeds stream consumers only the commits carrying their event types, in bounded batches with bisection, partial failures, bounded retries and an encrypted DLQ', () => {

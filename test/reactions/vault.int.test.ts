@@ -118,6 +118,31 @@ describe('signed-PV vault', () => {
     expect(await intake.onObjectCreated({ key })).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf' });
   });
 
+  it('given s3rver, which has no Object Lock, when a rejected upload is moved with its lock headers, then it accepts them: same bytes under quarantine/, the upload gone', async () => {
+    const sent: Record<string, string>[] = [];
+    const client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const { headers } = args.request as { headers: Record<string, string> };
+        if (headers['x-amz-copy-source']) sent.push({ ...headers });
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordCopyHeaders' },
+    );
+    const text = Buffer.from('no PDF header here');
+    const sha = createHash('sha256').update(text).digest('hex');
+    await signPv('ses_lock', sha);
+    const { key } = await upload('ses_lock', sha, text);
+
+    const outcome = await new PvIntake(new PvVault(client, s3.bucket, { quarantineDays: 30 }), store, fixedClock('2027-03-17T09:00:00Z')).onObjectCreated({ key });
+
+    expect(outcome).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2027-04-16T09:00:00Z' });
+    expect(Buffer.from((await vault.read(`${QUARANTINE_PREFIX}${key}`)).bytes)).toEqual(text);
+    expect(await vault.size(key)).toBeUndefined();
+  });
+
   it('given a file larger than the limit, when asking for an upload URL, then it is refused (413)', async () => {
     await expect(vault.presignUpload({ sessionId: 'ses_ok', sha256Hex: PDF_SHA, sizeBytes: 4096 })).rejects.toMatchObject({ category: 'too-large' });
   });
