@@ -808,6 +808,16 @@ const eraseCandidatePersonalData: Handler<'EraseCandidatePersonalData'> = (comma
     });
   }
   if (session.erasedCandidateIds.includes(candidateId)) return [];
+  // GDPR art. 17(3)(e): data needed for a legal claim is kept. While a fraud report on the candidate
+  // awaits the UD's decision, the UD needs their identity to notify the sanction.
+  const pending = session.frauds.find((fraud) => fraud.candidateId === candidateId && !fraud.sanction);
+  if (pending) {
+    throw ruleBroken(
+      'erasure.fraud-pending',
+      `Les données du candidat ${candidateId} sont conservées tant que la fraude signalée le ${frenchDate(pending.reportedOn)} attend la décision de l’unité départementale : l’effacement sera possible une fois la sanction notifiée.`,
+      { candidateIds: [candidateId] },
+    );
+  }
   return [{ type: 'CandidatePersonalDataErased', data: { sessionId: session.sessionId, candidateId, ground: 'demande-du-candidat' } }];
 };
 

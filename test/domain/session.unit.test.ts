@@ -657,6 +657,14 @@ describe('session: erasure of a candidate’s personal data on request', () => {
     spec.given([created(), erased(CAND_A)]).when(erase(CAND_B), asCentre('2027-05-02')).then([erased(CAND_B)]);
   });
 
+  it('is refused while a fraud report on the candidate awaits the UD’s sanction, and accepted once it is notified', () => {
+    const reported: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', facts: 'Usage d’un téléphone' } };
+    const sanctioned: SessionEvent = { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-10', notifiedOn: '2027-06-10' } };
+    spec.given([...started, reported]).when(erase(CAND_A), asCentre('2027-06-09')).thenRefused('erasure.fraud-pending', 'rule', /cand_a.*08\/06\/2027.*sanction notifiée/);
+    spec.given([...started, reported]).when(erase(CAND_B), asCentre('2027-06-09')).then([erased(CAND_B)]);
+    spec.given([...started, reported, sanctioned]).when(erase(CAND_A), asCentre('2027-06-11')).then([erased(CAND_A)]);
+  });
+
   it('keeps the candidate registered, with their id, after the erasure: the session goes on', () => {
     const state = fold([created(), erased(CAND_A)]);
     expect(state.status === 'created' && { candidateIds: state.candidateIds, erasedCandidateIds: state.erasedCandidateIds }).toEqual({ candidateIds: [CAND_A, CAND_B], erasedCandidateIds: [CAND_A] });
