@@ -30,8 +30,10 @@ describe('rebuild-views', () => {
     // A jury that changes (a member leaves and comes back, another leaves), then the session is cancelled: the juror items change at almost every step.
     const c = 'session-ses_lyon-c';
     let v = 0;
+    // Named by its centre's account: the name rides into the session's view, its juror items and the centre's marker.
+    const created = sessionCreated('ses_lyon-c', { startDate: '2027-10-04' });
     for (const events of [
-      [sessionCreated('ses_lyon-c', { startDate: '2027-10-04' })],
+      [{ ...created, data: { ...created.data, centreName: 'AFPA Lyon' } } as DomainEvent],
       [{ type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } }],
       [{ type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', tiedCandidateIds: [] } }],
       [{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-06-01', dueOn: '2027-09-19', late: false } }],
@@ -62,6 +64,8 @@ describe('rebuild-views', () => {
       'session-ses_lyon-c juror#jur_anne',
       'session-ses_lyon-c juror#jur_marc',
     ]);
+    expect(rebuilt.find((item) => item.pk?.S === 'centre-ctr_lyon-1')?.centreName?.S).toBe('AFPA Lyon');
+    expect(rebuilt.find((item) => item.pk?.S === 'session-ses_lyon-c' && item.sk?.S === 'juror#jur_anne')?.view?.S).toContain('"centreName":"AFPA Lyon"');
     expect(progress.at(0)).toBe('[----------]   0 %  0/6 flux');
     expect(progress.at(-1)).toBe('[##########] 100 %  6/6 flux');
   });

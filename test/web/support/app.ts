@@ -22,6 +22,8 @@ export const users: Record<string, TokenClaims> = {
   ...Object.fromEntries(demoUsers.map((user) => [user.handle, user.claims])),
   ud38: { sub: 'usr_ud-38', 'custom:role': 'ud', 'custom:department': '38', 'custom:region': '84' },
   region93: { sub: 'usr_region-93', 'custom:role': 'region', 'custom:region': '93' },
+  // Lyon's session manager under an account that has no centre name (before the attribute existed).
+  centreUnnamed: { sub: 'usr_centre-lyon-2', email: 'accueil@lyon-formation.example', 'custom:role': 'centre', 'custom:centreId': 'ctr_lyon-formation', 'custom:department': '69', 'custom:region': '84' },
 };
 export type UserHandle = keyof typeof users & string;
 
