@@ -54,6 +54,16 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
     expect(resourcesOfType(devTemplate, 'AWS::Lambda::Function')).toHaveLength(functionDeclarations.length);
   });
 
+  it('gives the purge every retention period and the PV intake the same quarantine days, from the stage settings', () => {
+    const variables = (template: CfnTemplate, name: string) =>
+      (resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const prodTemplate = prod.template.toJSON() as CfnTemplate;
+    expect(variables(prodTemplate, 'prod-tp-retentionPurge')).toMatchObject({ RETENTION_PERSONAL_DATA_DAYS: '730', RETENTION_PV_DAYS: '1825', RETENTION_QUARANTINE_DAYS: '30', RETENTION_CATCH_UP_DAYS: '31' });
+    expect(variables(prodTemplate, 'prod-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '30' });
+    expect(variables(devTemplate, 'dev-tp-retentionPurge')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
+    expect(variables(devTemplate, 'dev-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
+  });
+
   it('retains the data of prod', () => {
     const stateful = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Cognito::UserPool'];
     const prodTemplate = prod.template.toJSON() as CfnTemplate;
