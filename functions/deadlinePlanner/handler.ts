@@ -1,9 +1,9 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { plannerFromEnv } from '../../shared/deadlineIndex/wiring.js';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
 import { processCommitBatch } from '../../shared/views/streamBatch.js';
 
-const planner = reactionsFromEnv().planner();
+const planner = plannerFromEnv();
 
 /** Replans the deadlines of each commit's aggregate from its whole stream. */
 export const handler = (event: DynamoDBStreamEvent) =>

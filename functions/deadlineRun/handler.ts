@@ -1,6 +1,6 @@
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { deadlineRunFromEnv } from '../../shared/deadlineIndex/runWiring.js';
 
-const run = reactionsFromEnv().deadlineRun();
+const run = deadlineRunFromEnv();
 
 /** One run; a failed item keeps its due key and the day is caught up at the next run. */
 export const handler = async () => {

@@ -7,6 +7,7 @@ export const historyIndexer = defineFunction({
   entry: 'functions/historyIndexer/handler.ts',
   description: 'Indexe chaque événement dans l’historique (par centre, département, région et type), depuis le flux.',
   trigger: { kind: 'stream', eventTypes: [...eventTypes], batchSize: 100 },
-  resources: { tables: { events: 'read', history: 'readwrite', idempotency: 'read' } },
+  // The commit comes in the stream record: only the history table is written, nothing else read.
+  resources: { tables: { history: 'readwrite' } },
   timeoutSeconds: 60,
 });

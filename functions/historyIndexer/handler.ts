@@ -1,8 +1,10 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { historyIndexFromEnv } from '../../shared/eventStore/wiring.js';
+import { endpointsFromEnv } from '../../shared/platform/wiring.js';
 import { processCommitBatch } from '../../shared/views/streamBatch.js';
 
-const store = reactionsFromEnv().store();
+const store = historyIndexFromEnv(createDynamoClient({ endpoint: endpointsFromEnv().dynamodb }));
 
 /** Idempotent puts of the history items of each commit (the store's own indexer helper). */
 export const handler = (event: DynamoDBStreamEvent) =>

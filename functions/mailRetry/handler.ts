@@ -1,8 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
+import { mailFromEnv } from '../../shared/mail/wiring.js';
 
-const delivery = reactionsFromEnv().delivery(false);
+// A mail failing again stays in this queue: it is not enqueued a second time.
+const { delivery } = mailFromEnv(process.env, { retryQueue: false });
 
 /** Each message holds a whole mail; a sent one is skipped (outbox), a failing one stays in the queue. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

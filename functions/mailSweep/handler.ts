@@ -1,12 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
 import { defaultSweepOptions, sweepStaleMails } from '../../shared/mail/sweeper.js';
+import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { systemClock } from '../../shared/platform/clock.js';
 
-const reactions = reactionsFromEnv();
-const outbox = reactions.outbox();
 // A mail SES refuses again goes to the retry queue, as on its first attempt.
-const delivery = reactions.delivery();
+const { outbox, delivery } = mailFromEnv();
 
 /** Stops taking new mails this long before the timeout: one delivery with its retries fits in it. */
 const SAFETY_MS = 30_000;

@@ -7,6 +7,7 @@ export const notifier = defineFunction({
   entry: 'functions/notifier/handler.ts',
   description: 'Envoie les courriels déclenchés par les événements (via la boîte d’envoi, sans doublon).',
   trigger: { kind: 'stream', eventTypes: [...notifiedEventTypes], batchSize: 25 },
-  resources: { tables: { events: 'read', outbox: 'readwrite', personalData: 'read', views: 'read' }, sendMail: true },
+  // A session's details are folded from its stream (events), not read from the views.
+  resources: { tables: { events: 'read', outbox: 'readwrite', personalData: 'read' }, sendMail: true },
   timeoutSeconds: 120,
 });

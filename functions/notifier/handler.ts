@@ -1,9 +1,9 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { notifierFromEnv } from '../../shared/mail/notifierWiring.js';
 import { processCommitBatch } from '../../shared/views/streamBatch.js';
 
-const notifier = reactionsFromEnv().notifier();
+const notifier = notifierFromEnv();
 
 /** Mails of each commit; the outbox makes a redelivered record send nothing twice. */
 export const handler = (event: DynamoDBStreamEvent) =>

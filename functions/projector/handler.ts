@@ -1,9 +1,9 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
 import { processCommitBatch } from '../../shared/views/streamBatch.js';
+import { projectorFromEnv } from '../../shared/views/wiring.js';
 
-const projector = reactionsFromEnv().projector();
+const projector = projectorFromEnv();
 
 /** Applies each commit to its view; a failed record and the ones after it are reported for retry. */
 export const handler = (event: DynamoDBStreamEvent) =>

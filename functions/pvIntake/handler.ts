@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
-import { reactionsFromEnv } from '../../shared/mail/wiring.js';
+import { intakeFromEnv } from '../../shared/vault/wiring.js';
 
-const intake = reactionsFromEnv().intake();
+const intake = intakeFromEnv();
 
 /** S3 ObjectCreated: one intake per object; an error makes S3's asynchronous invocation retry. */
 export const handler = async (event: S3Event) => {
