@@ -14,13 +14,13 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { DeliveryOutcome } from '../shared/mail/sender.js';
-import type { OutboxEntry } from '../shared/mail/outbox.js';
+import type { DeadMailsPage, OutboxCursor } from '../shared/mail/outbox.js';
 import type { OutgoingMail } from '../shared/mail/model.js';
 import { sweepStaleMails, type StaleClaims, type SweepReport } from '../shared/mail/sweeper.js';
 import { systemClock, type Clock } from '../shared/platform/clock.js';
 
 export interface DeadLetters extends StaleClaims {
-  listDead(limit?: number): Promise<OutboxEntry[]>;
+  listDead(options?: { readonly limit?: number; readonly cursor?: OutboxCursor }): Promise<DeadMailsPage>;
 }
 export interface Resender {
   deliver(mail: OutgoingMail, options?: { readonly revive?: boolean }): Promise<DeliveryOutcome>;
@@ -39,11 +39,23 @@ export interface ReplayReport {
 
 /** Far more than a run ever meets: the command is run by a person, who wants everything done. */
 const STUCK_MAX = 10_000;
+/** Index items read per query. */
+const PAGE_SIZE = 100;
+
+/** The dead mails page after page of the `deadLetters` index (following its LastEvaluatedKey), however many. */
+async function* deadPages(outbox: DeadLetters): AsyncGenerator<DeadMailsPage> {
+  let cursor: OutboxCursor | undefined;
+  do {
+    const page = await outbox.listDead({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    yield page;
+    cursor = page.next;
+  } while (cursor !== undefined);
+}
 
 /**
- * Replays the dead mails page by page until none is left or a page brings nothing back to life,
- * then the stuck ones (a stuck mail SES refuses again becomes dead: counted in `stillDead`, not
- * replayed twice in one run).
+ * Replays every dead mail once, in one pass over the index (a mail SES refuses again stays dead at
+ * the same place in the index, behind the cursor: it is not met twice), then the stuck ones (a
+ * stuck mail SES refuses again becomes dead: counted in `stillDead`, not replayed twice in one run).
  */
 export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender, clock: Clock = systemClock): Promise<ReplayReport> => {
   let replayed = 0;
@@ -51,10 +63,9 @@ export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender,
   let alreadySent = 0;
   let inFlight = 0;
   const seen = new Set<string>();
-  for (;;) {
-    const dead = (await outbox.listDead(100)).filter((entry) => !seen.has(entry.mail.id));
-    if (dead.length === 0) break;
-    for (const entry of dead) {
+  for await (const page of deadPages(outbox)) {
+    for (const entry of page.entries) {
+      if (seen.has(entry.mail.id)) continue;
       seen.add(entry.mail.id);
       replayed += 1;
       let outcome: DeliveryOutcome;
@@ -71,7 +82,8 @@ export const replayDeadLetters = async (outbox: DeadLetters, delivery: Resender,
   }
   // Without `revive`: a stuck mail found dead meanwhile was just handled above, or is a failure of this run.
   const stuck = await sweepStaleMails(outbox, { deliver: (mail) => delivery.deliver(mail) }, clock, { pageSize: 100, maxItems: STUCK_MAX });
-  const stillDead = (await outbox.listDead(100)).length;
+  let stillDead = 0;
+  for await (const page of deadPages(outbox)) stillDead += page.entries.length;
   return { replayed, sent, alreadySent, stillDead, inFlight, stuck };
 };
 
@@ -102,9 +114,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     });
   }
-  const { reactionsFromEnv } = await import('../shared/mail/wiring.js');
-  const reactions = reactionsFromEnv();
-  const report = await replayDeadLetters(reactions.outbox(), reactions.delivery(false));
+  const { mailFromEnv } = await import('../shared/mail/wiring.js');
+  // No retry queue: a mail refused again stays dead in the outbox, for the next replay.
+  const mail = mailFromEnv(process.env, { retryQueue: false });
+  const report = await replayDeadLetters(mail.outbox, mail.delivery);
   const { stuck } = report;
   console.log(`Courriels rejoués : ${report.replayed} (${report.sent} envoyés, ${report.alreadySent} déjà partis), encore en échec : ${report.stillDead}.`);
   console.log(

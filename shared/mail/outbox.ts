@@ -39,6 +39,11 @@ export interface StaleClaimsPage {
   readonly next?: OutboxCursor;
 }
 
+export interface DeadMailsPage {
+  readonly entries: readonly OutboxEntry[];
+  readonly next?: OutboxCursor;
+}
+
 export interface OutboxEntry {
   readonly mail: OutgoingMail;
   readonly status: OutboxStatus;
@@ -193,13 +198,25 @@ export class DynamoOutbox {
     return { entries, ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
   }
 
-  /** The dead mails, oldest id first (the `deadLetters` index). */
-  async listDead(limit = 100): Promise<OutboxEntry[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: OUTBOX_INDEX, KeyConditionExpression: 'deadKey = :dead', ExpressionAttributeValues: { ':dead': { S: DEAD_KEY } }, Limit: limit }),
+  /**
+   * One page of the dead mails, oldest id first, read from the `deadLetters` index under
+   * `deadKey = dead`; `next` (the index's LastEvaluatedKey) is where the following page starts, so
+   * a caller reads them all however many there are. Each is read again from the table (consistent):
+   * the index lags, and a mail sent meanwhile is left out.
+   */
+  async listDead(options: { readonly limit?: number; readonly cursor?: OutboxCursor } = {}): Promise<DeadMailsPage> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: 'deadKey = :dead',
+        ExpressionAttributeValues: { ':dead': { S: DEAD_KEY } },
+        Limit: options.limit ?? 100,
+        ...(options.cursor ? { ExclusiveStartKey: options.cursor } : {}),
+      }),
     );
     const entries = await Promise.all(Items.map((item) => (item.pk?.S ? this.get(item.pk.S) : Promise.resolve(undefined))));
-    return entries.filter((entry): entry is OutboxEntry => entry !== undefined);
+    return { entries: entries.filter((entry): entry is OutboxEntry => entry !== undefined && entry.status === 'dead'), ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}) };
   }
 }
 

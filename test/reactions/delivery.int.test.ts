@@ -61,7 +61,7 @@ describe('mail delivery', () => {
     expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('dead-lettered');
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
-    const dead = await outbox.listDead(100);
+    const dead = (await outbox.listDead()).entries;
     expect(dead.map((entry) => entry.mail.id)).toContain(parked.id);
     expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('already-dead');
   });
@@ -88,7 +88,7 @@ describe('mail delivery', () => {
     const [dlq] = sqs.commandCalls(SendMessageCommand);
     expect(JSON.parse(dlq?.args[0].input.MessageBody ?? '{}')).toEqual({ mail: failing, reason: expect.stringContaining('TooManyRequestsException') });
     expect(await outbox.get(failing.id)).toMatchObject({ status: 'dead', mail: failing });
-    expect((await outbox.listDead()).map((e) => e.mail.id)).toContain(failing.id);
+    expect((await outbox.listDead()).entries.map((e) => e.mail.id)).toContain(failing.id);
   });
 
   it('given a dead mail, when redelivered by the same event, then nothing is sent; when resent from the queue after SES recovered, then it goes out once', async () => {
@@ -101,7 +101,7 @@ describe('mail delivery', () => {
     expect(await delivery().deliver(dead, { revive: true })).toBe('sent');
     expect(await delivery().deliver(dead, { revive: true })).toBe('already-sent');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect((await outbox.listDead()).map((e) => e.mail.id)).not.toContain(dead.id);
+    expect((await outbox.listDead()).entries.map((e) => e.mail.id)).not.toContain(dead.id);
   });
 
   it('given SES refuses the message itself (400), when delivering, then it is dead-lettered at once without retrying', async () => {
