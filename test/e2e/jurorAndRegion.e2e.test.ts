@@ -105,6 +105,9 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(jurorPage).toMatch(/du 13\/09\/2027 au 14\/09\/2027 .*Retiré·e du jury le 01\/02\/2027/);
     expect(jurorPage).toMatch(/Sessions passées .*du 15\/03\/2027 au 16\/03\/2027 .*Lyon 7e, plateau numérique Convocation envoyée le 01\/02\/2027/);
     expect(jurorPage).toContain('Retirée avant la session du 07/06/2027');
+    // The centre by the name its manager's signed token gave, not its id.
+    expect(jurorPage).toContain('Lyon Formation Département 69');
+    expect(jurorPage).not.toContain('ctr_lyon-formation');
     for (const foreign of ['Martin', 'Léa', 'Louis', 'MOREAU', louis, 'CERES-E2E-GRE']) expect(jurorPage).not.toContain(foreign);
     expect(await seriousAxeViolations(claire.page)).toEqual([]);
     await claire.page.screenshot({ path: join(shots, 'jure-mes-convocations.png'), fullPage: true });
@@ -118,6 +121,8 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(regionPage.indexOf('CERES-E2E-GRE')).toBeLessThan(regionPage.indexOf('CERES-E2E-JUIN'));
     expect(regionPage.indexOf('CERES-E2E-JUIN')).toBeLessThan(regionPage.indexOf('CERES-E2E-MARS'));
     expect(regionPage).toMatch(/CERES-E2E-MARS du 15\/03\/2027 au 16\/03\/2027 Programmée Manquement : Créée dans CERES moins de trois mois avant le début .*En retard : /);
+    expect(regionPage).toMatch(/38 Grenoble Compétences ctr_grenoble-competences .*CERES-E2E-GRE/);
+    expect(regionPage).toMatch(/69 Lyon Formation ctr_lyon-formation .*CERES-E2E-MARS/);
     expect(await seriousAxeViolations(region.page)).toEqual([]);
     await region.page.screenshot({ path: join(shots, 'region-sessions.png'), fullPage: true });
 
@@ -130,7 +135,9 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(await seriousAxeViolations(region.page)).toEqual([]);
     await region.page.screenshot({ path: join(shots, 'region-sessions-isere.png'), fullPage: true });
     await Promise.all([region.page.waitForURL(new RegExp(`/sessions/${grenoble}/historique`)), region.page.click(`a[href="/sessions/${grenoble}/historique"]`)]);
-    expect(await mainText(region.page)).toContain('Session créée dans CERES');
+    const history = await mainText(region.page);
+    expect(history).toContain('Session créée dans CERES');
+    expect(history).toContain('Centre agréé : Grenoble Compétences (ctr_grenoble-competences)');
 
     await claire.context.close();
     await region.context.close();
