@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionDeclarations } from '../../functions/index.js';
+import { projectRoot } from '../../infra/app.js';
+import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
+import { synthesize } from './synth.js';
+import { functionLogicalId, type CfnTemplate } from './template.js';
+
+/**
+ * A function's composition root reads the environment at module scope, so a variable its wiring
+ * asks for and its declaration does not grant (a table, the bucket, the mail settings) only shows
+ * in AWS, as a failed cold start. Here each handler module is imported in a fresh Node process
+ * given exactly the variables of its Lambda in the synthesized dev template, and nothing else
+ * (offline and in the other tests every function shares one environment holding all of them).
+ *
+ * CloudFormation references are rendered as plausible strings (a `Ref` becomes `ref-<id>`, the
+ * account and region become fixed values), so URLs stay URLs and the cursor secret keeps its length.
+ */
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-3';
+
+const render = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  if (intrinsic.Ref === 'AWS::Region') return REGION;
+  if (intrinsic.Ref === 'AWS::AccountId') return ACCOUNT;
+  if (intrinsic.Ref) return `ref-${intrinsic.Ref.toLowerCase()}`;
+  if (intrinsic['Fn::Join']) return intrinsic['Fn::Join'][1].map(render).join(intrinsic['Fn::Join'][0]);
+  throw new Error(`unexpected value in a Lambda environment: ${JSON.stringify(value)}`);
+};
+
+let template: CfnTemplate;
+
+beforeAll(() => {
+  template = synthesize({ stage: 'dev', bundle: false }).template.toJSON() as CfnTemplate;
+}, 60_000);
+
+const lambdaEnvironment = (declaration: FunctionDeclaration): Record<string, string> => {
+  const id = functionLogicalId(template, `dev-tp-${declaration.name}`);
+  const variables = (template.Resources[id ?? '']?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, render(value)]));
+};
+
+interface ColdStart {
+  readonly code: number | null;
+  readonly stderr: string;
+}
+
+/** Imports the handler module in a fresh process (TypeScript through tsx), as the Lambda runtime loads the bundle. */
+const coldStart = (declaration: FunctionDeclaration, environment: Record<string, string>): Promise<ColdStart> =>
+  new Promise((resolve, reject) => {
+    const url = pathToFileURL(path.join(projectRoot, declaration.entry)).href;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(url)});`], {
+      cwd: projectRoot,
+      // What the Lambda runtime adds to the function's own variables (the credentials are only read on a first call).
+      env: { ...environment, AWS_REGION: REGION, AWS_LAMBDA_FUNCTION_NAME: `dev-tp-${declaration.name}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+
+/** Runs at most `limit` at once: the machine may have two cores. */
+const inBatches = async <T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> => {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += limit) results.push(...(await Promise.all(items.slice(start, start + limit).map(run))));
+  return results;
+};
+
+describe('each function starts with exactly the environment its Lambda gets', () => {
+  it('loads every declared handler module with its synthesized variables only', async () => {
+    const outcomes = await inBatches(functionDeclarations, 3, async (declaration) => {
+      const { code, stderr } = await coldStart(declaration, lambdaEnvironment(declaration));
+      return { name: declaration.name, code, error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)) };
+    });
+    expect(outcomes.length).toBe(functionDeclarations.length);
+    expect(outcomes.filter((outcome) => outcome.code !== 0)).toEqual([]);
+  }, 180_000);
+
+  it('fails the cold start naming the variable when one its wiring needs is missing', async () => {
+    const projector = functionDeclarations.find((declaration) => declaration.name === 'projector');
+    expect(projector).toBeDefined();
+    if (!projector) return;
+    const { VIEWS_TABLE_NAME: _views, ...withoutViews } = lambdaEnvironment(projector);
+    expect(_views).toMatch(/^ref-viewstable/);
+    const { code, stderr } = await coldStart(projector, withoutViews);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/Missing or invalid environment variables: VIEWS_TABLE_NAME/);
+  }, 60_000);
+});
