@@ -8,11 +8,10 @@ import { httpEdge } from '../../shared/http/edge.js';
 import { json, type HttpEvent, type HttpResponse } from '../../shared/http/event.js';
 import { addressesToSuppress, DynamoSuppressionList, type SesFeedbackDetail, type SuppressionList } from '../../shared/mail/suppression.js';
 import { systemClock } from '../../shared/platform/clock.js';
-import { ENV, readEnv, tableEnv } from '../../shared/platform/env.js';
+import { endpointsFromEnv, tablesFromEnv } from '../../shared/platform/wiring.js';
 import * as z from 'zod';
 
-const env = readEnv({ [tableEnv.personalData]: z.string().min(1), [ENV.DYNAMODB_ENDPOINT]: z.string().optional() });
-const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: env[ENV.DYNAMODB_ENDPOINT] }), env[tableEnv.personalData] as string);
+const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: endpointsFromEnv().dynamodb }), tablesFromEnv(['personalData']).personalData);
 const verify = tokenVerifierFromEnv();
 
 type FeedbackEvent = EventBridgeEvent<'Email Bounced' | 'Email Complaint Received', SesFeedbackDetail>;

@@ -1,9 +1,8 @@
-import * as z from 'zod';
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierFromEnv } from '../auth/verify.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
-import { ENV, readEnv, tableEnv } from '../platform/env.js';
+import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { S3DocumentLinks } from './documentLinks.js';
 import type { HistoryHttpOptions } from './http.js';
 import { HistoryService } from './service.js';
@@ -13,35 +12,13 @@ import { HistoryService } from './service.js';
  * fails the cold start naming it) and builds the store, the PV links and the token check.
  */
 export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): HistoryHttpOptions => {
-  const env = readEnv(
-    {
-      events: z.string().min(1),
-      history: z.string().min(1),
-      idempotency: z.string().min(1),
-      bucket: z.string().min(1),
-      cursorSecret: z.string().min(32),
-      dynamoEndpoint: z.string().optional(),
-      s3Endpoint: z.string().optional(),
-    },
-    {
-      events: source[tableEnv.events],
-      history: source[tableEnv.history],
-      idempotency: source[tableEnv.idempotency],
-      bucket: source[ENV.PV_BUCKET],
-      cursorSecret: source[ENV.CURSOR_SECRET],
-      dynamoEndpoint: source[ENV.DYNAMODB_ENDPOINT],
-      s3Endpoint: source[ENV.S3_ENDPOINT],
-    },
-  );
-  const dynamo = createDynamoClient({ endpoint: env.dynamoEndpoint });
-  const s3 = createS3Client({ endpoint: env.s3Endpoint });
-  const store = new DynamoEventStore({
-    client: dynamo,
-    tables: { events: env.events, history: env.history, idempotency: env.idempotency },
-    cursorSecret: env.cursorSecret,
-  });
+  const tables = tablesFromEnv(['events', 'history', 'idempotency'], source);
+  const bucket = pvBucketFromEnv(source);
+  const cursorSecret = cursorSecretFromEnv(source);
+  const endpoints = endpointsFromEnv(source);
+  const store = new DynamoEventStore({ client: createDynamoClient({ endpoint: endpoints.dynamodb }), tables, cursorSecret });
   return {
-    service: new HistoryService({ store, cursorSecret: env.cursorSecret, documents: new S3DocumentLinks(s3, env.bucket) }),
+    service: new HistoryService({ store, cursorSecret, documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), bucket) }),
     verify: tokenVerifierFromEnv(source),
   };
 };

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/verify.js';
@@ -7,7 +6,7 @@ import { defaultTitres } from '../domain/titres.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
-import { ENV, readEnv, tableEnv } from '../platform/env.js';
+import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { PvVault } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
@@ -28,48 +27,26 @@ export interface HttpWiring {
 }
 
 export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring => {
-  const env = readEnv(
-    {
-      events: z.string().min(1),
-      history: z.string().min(1),
-      views: z.string().min(1),
-      personalData: z.string().min(1),
-      idempotency: z.string().min(1),
-      bucket: z.string().min(1),
-      cursorSecret: z.string().min(32),
-      dynamoEndpoint: z.string().optional(),
-      s3Endpoint: z.string().optional(),
-      region: z.string().optional(),
-    },
-    {
-      events: source[tableEnv.events],
-      history: source[tableEnv.history],
-      views: source[tableEnv.views],
-      personalData: source[tableEnv.personalData],
-      idempotency: source[tableEnv.idempotency],
-      bucket: source[ENV.PV_BUCKET],
-      cursorSecret: source[ENV.CURSOR_SECRET],
-      dynamoEndpoint: source[ENV.DYNAMODB_ENDPOINT],
-      s3Endpoint: source[ENV.S3_ENDPOINT],
-      region: source.AWS_REGION,
-    },
-  );
-  const dynamo = createDynamoClient({ endpoint: env.dynamoEndpoint });
-  const s3 = createS3Client({ endpoint: env.s3Endpoint });
-  const vault = new PvVault(s3, env.bucket);
-  const uploadOrigin = env.s3Endpoint ? new URL(env.s3Endpoint).origin : `https://${env.bucket}.s3.${env.region ?? 'eu-west-3'}.amazonaws.com`;
+  const tables = tablesFromEnv(['events', 'history', 'views', 'personalData', 'idempotency'], source);
+  const bucket = pvBucketFromEnv(source);
+  const cursorSecret = cursorSecretFromEnv(source);
+  const endpoints = endpointsFromEnv(source);
+  const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
+  const s3 = createS3Client({ endpoint: endpoints.s3 });
+  const vault = new PvVault(s3, bucket);
+  const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${bucket}.s3.${source.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   return {
     deps: {
-      store: new DynamoEventStore({ client: dynamo, tables: { events: env.events, history: env.history, idempotency: env.idempotency }, cursorSecret: env.cursorSecret }),
-      views: new DynamoViews(dynamo, env.views),
-      personalData: new DynamoPersonalDataStore(dynamo, env.personalData),
+      store: new DynamoEventStore({ client: dynamo, tables, cursorSecret }),
+      views: new DynamoViews(dynamo, tables.views),
+      personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
       pvUploads: { presign: (request) => vault.presignUpload(request) },
       clock: systemClock,
       settings: defaultSettings,
       titres: defaultTitres,
       directory: loadDirectory(source),
     },
-    idempotency: new DynamoIdempotencyStore(dynamo, env.idempotency),
+    idempotency: new DynamoIdempotencyStore(dynamo, tables.idempotency),
     verify: tokenVerifierFromEnv(source),
     uploadOrigin,
   };
