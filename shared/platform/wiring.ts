@@ -27,11 +27,11 @@ export const endpointsFromEnv = (source: NodeJS.ProcessEnv = process.env) => {
 };
 
 /** `PV_BUCKET_NAME`, required. */
-export const pvBucketFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.PV_BUCKET]: name }, source)[ENV.PV_BUCKET] as string;
+export const pvBucketFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.PV_BUCKET]: name }, source)[ENV.PV_BUCKET];
 
 /** `APP_URL`, required: the public address of the pages, for the links in mails. */
-export const appUrlFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.APP_URL]: name }, source)[ENV.APP_URL] as string;
+export const appUrlFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.APP_URL]: name }, source)[ENV.APP_URL];
 
 /** `CURSOR_SECRET`, required by the functions that issue history cursors (HMAC key, at least 32 characters). */
 export const cursorSecretFromEnv = (source: NodeJS.ProcessEnv = process.env): string =>
-  readEnv({ [ENV.CURSOR_SECRET]: z.string().min(32) }, source)[ENV.CURSOR_SECRET] as string;
+  readEnv({ [ENV.CURSOR_SECRET]: z.string().min(32) }, source)[ENV.CURSOR_SECRET];
