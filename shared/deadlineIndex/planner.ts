@@ -92,7 +92,14 @@ export class DeadlinePlanner {
     if (!first || (first.type !== 'SessionPlanned' && first.type !== 'ProgrammeSubmitted')) return;
     const state = events.reduce((s, e) => programmeDecider.evolve(s, e as unknown as ProgrammeEvent), programmeDecider.initialState);
     const created = await this.marks.createdPlannedSessions(Object.keys(state.planned));
-    const programme = { centreId: first.data.centreId, year: first.data.year, ...(first.scope.department ? { department: first.scope.department } : {}) };
+    // The centre's name as its latest programme recorded it, for the reminder mails.
+    const centreName = events.flatMap((event) => (event.type === 'ProgrammeSubmitted' && event.data.centreName ? [event.data.centreName] : [])).at(-1);
+    const programme = {
+      centreId: first.data.centreId,
+      year: first.data.year,
+      ...(centreName ? { centreName } : {}),
+      ...(first.scope.department ? { department: first.scope.department } : {}),
+    };
     await this.index.sync(streamId, openProgrammeDeadlines(state, this.settings, programme, [...created]), today);
   }
 }

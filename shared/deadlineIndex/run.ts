@@ -97,9 +97,8 @@ export class DeadlineRun {
     const kind: MailKind = alert ? 'deadline-alert' : 'deadline-reminder';
     const causeId = `deadline/${deadline.id}/${item.phase}/${item.plannedDay}`;
     const audiences = alert ? deadline.alert : deadline.remind;
-    const what = deadline.scope.sessionId
-      ? `Session ${deadline.scope.sessionId} du centre ${deadline.scope.centreId ?? ''}`.trim()
-      : `Programmation du centre ${deadline.scope.centreId ?? ''}`.trim();
+    const centre = deadline.scope.centreName ?? deadline.scope.centreId ?? '';
+    const what = deadline.scope.sessionId ? `Session ${deadline.scope.sessionId} du centre ${centre}`.trim() : `Programmation du centre ${centre}`.trim();
     const path = deadline.scope.sessionId ? `/sessions/${encodeURIComponent(deadline.scope.sessionId)}` : '/programmes';
     const outcomes = [];
     for (const audience of audiences) {

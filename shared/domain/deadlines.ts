@@ -41,7 +41,7 @@ export interface Deadline {
   /** Alerted once, the day after `dueOn`, if the step is still not done. */
   readonly alert: readonly Audience[];
   /** Scope for routing mails: the centre, the department, the juror. */
-  readonly scope: { readonly centreId?: string; readonly department?: string; readonly jurorId?: string; readonly sessionId?: string };
+  readonly scope: { readonly centreId?: string; readonly centreName?: string; readonly department?: string; readonly jurorId?: string; readonly sessionId?: string };
 }
 
 export const deadlineLabels: Readonly<Record<DeadlineKind, string>> = {
@@ -84,11 +84,11 @@ const deadline = (
 export const openProgrammeDeadlines = (
   state: ProgrammeState,
   settings: DomainSettings,
-  programme: { readonly centreId: string; readonly year: number; readonly department?: string },
+  programme: { readonly centreId: string; readonly centreName?: string | undefined; readonly year: number; readonly department?: string },
   createdPlannedSessionIds: readonly string[] = [],
 ): Deadline[] => {
   const streamId = programmeStreamId(programme.centreId, programme.year);
-  const scope = { centreId: programme.centreId, ...(programme.department ? { department: programme.department } : {}) };
+  const scope = { centreId: programme.centreId, ...(programme.centreName ? { centreName: programme.centreName } : {}), ...(programme.department ? { department: programme.department } : {}) };
   if (state.status === 'none') {
     return [deadline(settings, streamId, 'yearly-programme', programmeDeadline(programme.year), ['centre'], ['ud', 'region'], scope)];
   }
@@ -103,7 +103,7 @@ export const openProgrammeDeadlines = (
 export const openSessionDeadlines = (state: SessionState, settings: DomainSettings): Deadline[] => {
   if (state.status === 'none' || state.status === 'cancelled' || state.status === 'pv-validated') return [];
   const streamId = sessionStreamId(state.sessionId);
-  const scope = { centreId: state.centreId, department: state.department, sessionId: state.sessionId };
+  const scope = { centreId: state.centreId, ...(state.centreName ? { centreName: state.centreName } : {}), department: state.department, sessionId: state.sessionId };
   const open: Deadline[] = [];
   if (state.status === 'created') {
     const jurorIds = Object.keys(state.jury);

@@ -46,6 +46,12 @@ describe('deadlines of a session', () => {
     expect(transmission).toMatchObject({ id: 'session-ses_s1/pv-transmission', dueOn: '2027-06-17', remind: ['centre'], alert: ['ud'] });
   });
 
+  it('names the centre in every deadline’s scope when the session recorded its name', () => {
+    expect(session([created({ centreName: 'Lyon Formation' })]).map((d) => d.scope)).toEqual(
+      Array.from({ length: 3 }, () => ({ centreId: CENTRE, centreName: 'Lyon Formation', department: DEPT, sessionId: SESSION })),
+    );
+  });
+
   it('reads the delays from the settings', () => {
     const state = [created()].reduce(sessionDecider.evolve, sessionDecider.initialState);
     const custom = openSessionDeadlines(state, { ...settings, jurorConvocationDays: 20, pvTransmissionDays: 3, reminderLeadDays: 2 });
@@ -116,6 +122,10 @@ describe('deadlines of a programme', () => {
       },
     ]);
     expect(openProgrammeDeadlines(programmeDecider.initialState, settings, { centreId: CENTRE, year: 2027 })[0]?.scope).toEqual({ centreId: CENTRE });
+  });
+
+  it('carries the centre’s name in the scope when one is known, for the reminder mails', () => {
+    expect(openProgrammeDeadlines(programmeDecider.initialState, settings, { ...programme, centreName: 'Lyon Formation' })[0]?.scope).toEqual({ centreId: CENTRE, centreName: 'Lyon Formation', department: DEPT });
   });
 
   it('then asks for the creation in CERES of each planned session three months before it, until created', () => {

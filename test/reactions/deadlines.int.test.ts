@@ -127,4 +127,15 @@ describe('deadline planner and daily run', () => {
     // Its reminder day had passed with the due date: only the alert.
     expect(subjects.filter((s) => s.startsWith('Rappel'))).toEqual([]);
   });
+
+  it('given a session whose centre recorded its name, when its deadline mail goes out, then the mail names the centre, not its id', async () => {
+    now = new Date('2027-03-27T10:00:00Z');
+    const created = sessionCreated('ses_z', { late: true, startDate: '2027-03-12' });
+    await commit('session-ses_z', [{ ...created, data: { ...created.data, centreName: 'Lyon Formation' } } as DomainEvent]);
+
+    const next = await runOn('2027-03-28');
+    const texts = next.mails.map((m) => m.body.text ?? '');
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.every((text) => text.includes('Session ses_z du centre Lyon Formation') && !text.includes('du centre ctr_lyon-1'))).toBe(true);
+  });
 });
