@@ -469,6 +469,11 @@ export class TpSessionsStack extends Stack {
     }
     if (resources.pvQuarantine) this.allowQuarantine(fn);
     if (resources.sendMail) fn.bindMail(mail);
+    if (resources.mailRetryQueue === 'send') {
+      // A mail put on the queue is sent again by mailRetry through SES: enqueuing without sending makes no sense.
+      if (!resources.sendMail) throw new Error(`${declaration.name}: mailRetryQueue: 'send' needs sendMail: true`);
+      fn.bindMailRetryQueue(mail.retryQueue);
+    }
 
     switch (trigger.kind) {
       case 'http':

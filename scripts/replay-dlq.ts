@@ -115,8 +115,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     });
   }
   const { mailFromEnv } = await import('../shared/mail/wiring.js');
+  const { outboxOnlyDeadLetter } = await import('../shared/mail/sender.js');
   // No retry queue: a mail refused again stays dead in the outbox, for the next replay.
-  const mail = mailFromEnv(process.env, { retryQueue: false });
+  const mail = mailFromEnv(process.env, outboxOnlyDeadLetter);
   const report = await replayDeadLetters(mail.outbox, mail.delivery);
   const { stuck } = report;
   console.log(`Courriels rejoués : ${report.replayed} (${report.sent} envoyés, ${report.alreadySent} déjà partis), encore en échec : ${report.stillDead}.`);

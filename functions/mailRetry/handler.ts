@@ -1,9 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { OutgoingMail } from '../../shared/mail/model.js';
+import { outboxOnlyDeadLetter } from '../../shared/mail/sender.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 
-// A mail failing again stays in this queue: it is not enqueued a second time.
-const { delivery } = mailFromEnv(process.env, { retryQueue: false });
+// A mail failing again stays in this queue: it is not enqueued a second time (hence no SQS client here).
+const { delivery } = mailFromEnv(process.env, outboxOnlyDeadLetter);
 
 /** Each message holds a whole mail; a sent one is skipped (outbox), a failing one stays in the queue. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

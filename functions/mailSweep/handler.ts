@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
 import { defaultSweepOptions, sweepStaleMails } from '../../shared/mail/sweeper.js';
+import { retryQueueFromEnv } from '../../shared/mail/retryQueueWiring.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { systemClock } from '../../shared/platform/clock.js';
 
 // A mail SES refuses again goes to the retry queue, as on its first attempt.
-const { outbox, delivery } = mailFromEnv();
+const { outbox, delivery } = mailFromEnv(process.env, retryQueueFromEnv());
 
 /** Stops taking new mails this long before the timeout: one delivery with its retries fits in it. */
 const SAFETY_MS = 30_000;

@@ -41,7 +41,7 @@ export interface BucketBinding {
   readonly nagObjectsResource: string;
 }
 
-/** What a mail-sending function needs: the SES identity and configuration set, and the retry queue. */
+/** What a mail-sending function needs: the SES identity and configuration set, and the retry queue for those that put mails on it. */
 export interface MailBinding {
   readonly identityArn: string;
   readonly configurationSetArn: string;
@@ -166,8 +166,8 @@ export class ProjectFunction extends Construct {
   }
 
   /**
-   * Allows sending through the project's SES identity and configuration set only, and putting a
-   * failed mail on the retry queue; sets the sender, the configuration set and the queue URL.
+   * Allows sending through the project's SES identity and configuration set only; sets the sender
+   * and the configuration set. The retry queue is a separate grant (`bindMailRetryQueue`).
    */
   bindMail(mail: MailBinding): this {
     this.role.addToPrincipalPolicy(
@@ -176,10 +176,19 @@ export class ProjectFunction extends Construct {
         resources: [mail.identityArn, mail.configurationSetArn],
       }),
     );
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [mail.retryQueue.queueArn] }));
     this.function.addEnvironment(ENV.MAIL_FROM, mail.from);
     this.function.addEnvironment(ENV.SES_CONFIGURATION_SET, mail.configurationSetName);
-    this.function.addEnvironment(ENV.MAIL_DLQ_URL, mail.retryQueue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Allows putting a mail SES keeps refusing on the retry queue, and nothing else on it; sets its
+   * URL. Only for the functions that enqueue: the retry function consumes the queue (its event
+   * source grants that) and never writes to it.
+   */
+  bindMailRetryQueue(retryQueue: IQueue): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [retryQueue.queueArn] }));
+    this.function.addEnvironment(ENV.MAIL_DLQ_URL, retryQueue.queueUrl);
     return this;
   }
 

@@ -1,5 +1,4 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../platform/clock.js';
 import { buildRawMime } from './mime.js';
 import type { OutgoingMail } from './model.js';
@@ -36,26 +35,18 @@ export class SesMailer {
   }
 }
 
-/** Where a mail goes when SES keeps refusing it: somewhere it can be sent again from. */
+/**
+ * Where a mail goes when SES keeps refusing it: somewhere it can be sent again from. The SQS one is
+ * in ./sqsDeadLetter.ts, apart, so that a function that never enqueues carries no SQS client.
+ */
 export interface DeadLetter {
   put(mail: OutgoingMail, reason: string): Promise<void>;
 }
 
-/** In AWS: the SQS queue at `MAIL_DLQ_URL`; the message holds the whole mail (the `mailRetry` function resends it). */
-export class SqsDeadLetter implements DeadLetter {
-  constructor(
-    private readonly client: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async put(mail: OutgoingMail, reason: string): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ mail, reason }), MessageAttributes: { kind: { DataType: 'String', StringValue: mail.kind } } }),
-    );
-  }
-}
-
-/** Offline without a queue: the outbox's `dead` status (with the whole mail) is the dead letter. */
+/**
+ * The outbox's `dead` status (with the whole mail) is the dead letter: offline without a queue, and
+ * for the retry function and the replay command, where a mail failing again stays where it is.
+ */
 export const outboxOnlyDeadLetter: DeadLetter = { put: () => Promise.resolve() };
 
 /** Whether an SES failure is worth retrying: throttling, quotas, 5xx and network errors. */

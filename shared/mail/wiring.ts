@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { createDynamoClient } from '../aws/dynamo.js';
@@ -7,20 +6,21 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { ENV, readEnv } from '../platform/env.js';
 import { endpointsFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { DynamoOutbox } from './outbox.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer, SqsDeadLetter, type DeadLetter } from './sender.js';
+import { MailDelivery, SesMailer, type DeadLetter } from './sender.js';
 import { DynamoSuppressionList } from './suppression.js';
 
 /**
  * What every function that sends mail shares (notifier, deadline run, mail retry, mail sweep, and
  * `npm run replay-dlq`), read once at cold start: the outbox, the suppression list and SES, with
- * the retry queue. Nothing else: the notifier's and the daily run's own parts are wired in
- * ./notifierWiring.ts and shared/deadlineIndex/runWiring.ts, and the functions that send no mail
- * (projector, planner, PV intake, history indexer) never import this module, so their bundles
- * hold neither SES, SQS nor the templates.
+ * the dead letter its caller chose. Nothing else: the retry queue is wired in ./retryQueueWiring.ts,
+ * imported only by the functions that put mails on it (the retry function and the replay command
+ * pass `outboxOnlyDeadLetter`, so their bundles hold no SQS client); the notifier's and the daily
+ * run's own parts are wired in ./notifierWiring.ts and shared/deadlineIndex/runWiring.ts, and the
+ * functions that send no mail (projector, planner, PV intake, history indexer) never import this
+ * module, so their bundles hold neither SES, SQS nor the templates.
  *
  * Variables: `OUTBOX_TABLE_NAME`, `PERSONAL_DATA_TABLE_NAME` (the suppression list),
- * `MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET` (optional), `MAIL_DLQ_URL` (optional: without it,
- * offline, the outbox's dead status is the dead letter), and offline the emulator endpoints.
+ * `MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET` (optional), and offline the emulator endpoints.
  */
 const optional = z.string().min(1).optional();
 
@@ -33,28 +33,24 @@ export interface MailWiring {
 
 export interface MailOptions {
   readonly clock?: Clock;
-  /**
-   * Whether a mail SES keeps refusing goes to the retry queue (`MAIL_DLQ_URL`); false for the
-   * retry function itself and the replay command: a mail failing again stays where it is.
-   */
-  readonly retryQueue?: boolean;
 }
 
-/** The outbox and the delivery through SES (one SDK attempt per call: the delivery owns retries, counts them and dead-letters). */
-export const mailFromEnv = (source: NodeJS.ProcessEnv = process.env, options: MailOptions = {}): MailWiring => {
+/**
+ * The outbox and the delivery through SES (one SDK attempt per call: the delivery owns retries,
+ * counts them and dead-letters). `deadLetter` is where a mail SES keeps refusing goes: the retry
+ * queue (`retryQueueFromEnv`) or `outboxOnlyDeadLetter`, chosen by the caller's import.
+ */
+export const mailFromEnv = (source: NodeJS.ProcessEnv, deadLetter: DeadLetter, options: MailOptions = {}): MailWiring => {
   const clock = options.clock ?? systemClock;
   const tables = tablesFromEnv(['outbox', 'personalData'], source);
   const env = readEnv(
-    { [ENV.MAIL_FROM]: z.string().min(1), [ENV.SES_CONFIGURATION_SET]: optional, [ENV.MAIL_DLQ_URL]: optional },
+    { [ENV.MAIL_FROM]: z.string().min(1), [ENV.SES_CONFIGURATION_SET]: optional },
     source,
   );
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const from = { name: 'Sessions du titre professionnel', email: env[ENV.MAIL_FROM] };
   const outbox = new DynamoOutbox(dynamo, tables.outbox);
-  const dlqUrl = env[ENV.MAIL_DLQ_URL];
-  const deadLetter: DeadLetter =
-    (options.retryQueue ?? true) && dlqUrl ? new SqsDeadLetter(new SQSClient({ ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) }), dlqUrl) : outboxOnlyDeadLetter;
   const mailer = new SesMailer(createSesClient({ endpoint: endpoints.ses, maxAttempts: 1 }), from, env[ENV.SES_CONFIGURATION_SET]);
   const suppression = new DynamoSuppressionList(dynamo, tables.personalData);
   return { dynamo, outbox, from, delivery: new MailDelivery(outbox, mailer, deadLetter, clock, undefined, undefined, undefined, suppression) };

@@ -43,7 +43,13 @@ export interface Resources {
   readonly pvQuarantine?: boolean;
   /** Reads the retention periods (`RETENTION_*` variables), set by the stack from the stage's settings. */
   readonly retentionSettings?: boolean;
+  /** Sends mail through the project's SES identity and configuration set (`MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET`). */
   readonly sendMail?: boolean;
+  /**
+   * Puts a mail SES keeps refusing on the retry queue (with `sendMail`): gets `sqs:SendMessage` on it
+   * and `MAIL_DLQ_URL`. Not the retry function, which consumes the queue and never writes to it.
+   */
+  readonly mailRetryQueue?: 'send';
 }
 
 export interface FunctionDeclaration {

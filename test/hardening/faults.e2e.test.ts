@@ -7,6 +7,7 @@ import { functionDeclarations } from '../../functions/index.js';
 import { startOfflineRuntime } from '../../infra/offline/index.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { outboxOnlyDeadLetter } from '../../shared/mail/sender.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { injected, installFaults, setFaults } from './support/faults.js';
@@ -137,7 +138,7 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
     expect(before.length).toBeGreaterThan(0);
     expect(before.filter((item) => item.status !== 'sent' && item.status !== 'dead').map((item) => `${item.pk}: ${item.status}`)).toEqual([]);
     const outbox = new DynamoOutbox(client, tables.outbox);
-    const first = await replayDeadLetters(outbox, mailFromEnv(process.env, { retryQueue: false }).delivery);
+    const first = await replayDeadLetters(outbox, mailFromEnv(process.env, outboxOnlyDeadLetter).delivery);
     console.info(`dead-letter replay: ${JSON.stringify(first)}, outbox before: ${before.filter((i) => i.status === 'dead').length} dead of ${before.length}`);
     // Nothing transient is left: what stays dead was refused by SES itself. Known defect (reported, not
     // fixed here): the SES emulator refuses the "PV quarantined" mail with 400 Bad Request, faults or not.
@@ -146,7 +147,7 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
     expect(first.stillDead).toBe(left.length);
     // The runtime's retry queue may be resending some of them too: let it finish.
     if (restarted) await drain(restarted);
-    const second = await replayDeadLetters(outbox, mailFromEnv(process.env, { retryQueue: false }).delivery);
+    const second = await replayDeadLetters(outbox, mailFromEnv(process.env, outboxOnlyDeadLetter).delivery);
     expect(second).toMatchObject({ replayed: left.length, sent: 0 });
     const after = await outboxItems();
     expect(after.filter((item) => item.status !== 'sent')).toHaveLength(left.length);

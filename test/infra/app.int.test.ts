@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, projectRoot, SKIP_BUNDLING_ENV } from '../../infra/app.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { synthesize, type PluginReport, type Synthesized } from './synth.js';
-import { missingWiring, resourcesOfType, type CfnTemplate } from './template.js';
+import { missingWiring, refersTo, resourcesOfType, type CfnTemplate } from './template.js';
 
 /**
  * The real app, synthesized by the real CDK CLI (`cdk synth`, as `npm run synth` does), offline:
@@ -62,6 +62,25 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
     expect(variables(prodTemplate, 'prod-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '30' });
     expect(variables(devTemplate, 'dev-tp-retentionPurge')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
     expect(variables(devTemplate, 'dev-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
+  });
+
+  it('lets the notifier, the deadline run and the mail sweep put mails on the retry queue, and not the retry function that consumes it', () => {
+    for (const template of [devTemplate, prod.template.toJSON() as CfnTemplate]) {
+      const queueId = resourcesOfType(template, 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith('-tp-mail-retry'))?.[0] ?? 'missing';
+      const writers = resourcesOfType(template, 'AWS::IAM::Policy')
+        .filter(([, policy]) =>
+          (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.some(
+            (statement) => [statement.Action].flat().includes('sqs:SendMessage') && refersTo(statement.Resource, queueId),
+          ),
+        )
+        .flatMap(([, policy]) => (policy.Properties?.Roles as { Ref: string }[]).map((role) => /^Functions(\w+?)Role/.exec(role.Ref)?.[1] ?? role.Ref));
+      expect(writers.sort()).toEqual(['deadlineRun', 'mailSweep', 'notifier']);
+      const variables = (name: string) =>
+        (resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith(`-tp-${name}`))?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables('notifier'))).toContain('MAIL_DLQ_URL');
+      expect(Object.keys(variables('mailRetry'))).not.toContain('MAIL_DLQ_URL');
+      expect(Object.keys(variables('mailRetry'))).toContain('MAIL_FROM_ADDRESS');
+    }
   });
 
   it('retains the data of prod', () => {

@@ -233,11 +233,33 @@ describe('functions built from their declarations by the project construct', () 
         Variables: Match.objectLike({ DEADLINES_TABLE_NAME: Match.anyValue(), OUTBOX_TABLE_NAME: Match.anyValue(), MAIL_FROM_ADDRESS: 'ne-pas-repondre@dev.tp-sessions.example.org', SES_CONFIGURATION_SET: Match.anyValue(), MAIL_DLQ_URL: Match.anyValue() }),
       },
     });
+    const mailRetry = resourcesOfType(json(dev), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === 'dev-tp-mailRetry')?.[1];
+    const mailRetryVariables = Object.keys((mailRetry?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
+    expect(mailRetryVariables).toContain('MAIL_FROM_ADDRESS');
+    expect(mailRetryVariables).not.toContain('MAIL_DLQ_URL');
     const httpEcho = resourcesOfType(json(dev), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === 'dev-tp-httpEcho')?.[1];
     const variables = Object.keys((httpEcho?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
     expect(variables.filter((name) => name.endsWith('_TABLE_NAME'))).toEqual(['VIEWS_TABLE_NAME']);
     expect(variables).not.toContain('PV_BUCKET_NAME');
     expect(variables).not.toContain('MAIL_FROM_ADDRESS');
+  });
+
+  it('lets only the functions declaring mailRetryQueue put mails on the retry queue: the daily run may, the retry function (its consumer) may not; both may send through SES', () => {
+    for (const [, s] of stages()) {
+      const queueId = resourcesOfType(json(s), 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith('-tp-mail-retry'))?.[0] ?? 'missing';
+      const roleOf = (name: string) => resourcesOfType(json(s), 'AWS::IAM::Role').find(([id]) => id.startsWith(`Functions${name}Role`))?.[0] ?? `missing ${name}`;
+      const statements = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({ roles: policy.Properties?.Roles, statement })),
+      );
+      const granting = (action: string, roleId: string) => statements.filter(({ roles, statement }) => refersTo(roles, roleId) && [statement.Action].flat().includes(action));
+      const enqueues = (roleId: string) => granting('sqs:SendMessage', roleId).some(({ statement }) => refersTo(statement.Resource, queueId));
+      expect(enqueues(roleOf('dailyRun'))).toBe(true);
+      expect(enqueues(roleOf('mailRetry'))).toBe(false);
+      for (const name of ['dailyRun', 'mailRetry']) expect(granting('ses:SendEmail', roleOf(name)), name).toHaveLength(1);
+      // No other role of the stack may write to the queue either (its consumer's event source only reads and deletes).
+      const writers = statements.filter(({ statement }) => [statement.Action].flat().includes('sqs:SendMessage') && refersTo(statement.Resource, queueId));
+      expect(writers.map(({ roles }) => JSON.stringify(roles))).toEqual([JSON.stringify([{ Ref: roleOf('dailyRun') }])]);
+    }
   });
 
   it('gives the stage\'s retention periods to the functions that declare them (all to the purge\'s kind, the quarantine days to the intake), and to no other', () => {

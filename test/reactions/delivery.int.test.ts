@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
-import { MailDelivery, SesMailer, SqsDeadLetter } from '../../shared/mail/sender.js';
+import { MailDelivery, SesMailer } from '../../shared/mail/sender.js';
+import { SqsDeadLetter } from '../../shared/mail/sqsDeadLetter.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 
