@@ -18,7 +18,7 @@ export const history = defineFunction({
       { method: 'GET', path: HISTORY_PATHS.timeline, public: true },
     ],
   },
-  resources: { tables: { events: 'read', history: 'read', idempotency: 'read' }, pvBucket: 'read' },
+  resources: { tables: { events: 'read', history: 'read' }, pvBucket: 'read' },
   timeoutSeconds: 15,
   memoryMb: 512,
 });

@@ -6,7 +6,7 @@ export const retentionPurge = defineFunction({
   entry: 'functions/retentionPurge/handler.ts',
   description: 'Purge quotidienne : efface les données personnelles, les procès-verbaux et les fichiers en quarantaine dont la durée de conservation est écoulée.',
   trigger: { kind: 'schedule', cron: 'cron(0 4 * * ? *)', timezone: 'Europe/Paris' },
-  resources: { tables: { events: 'read', history: 'read', idempotency: 'read', personalData: 'readwrite' }, pvBucket: 'readwrite', retentionSettings: true },
+  resources: { tables: { history: 'read', personalData: 'readwrite' }, pvBucket: 'readwrite', retentionSettings: true },
   timeoutSeconds: 900,
   memoryMb: 512,
 });

@@ -29,7 +29,7 @@ import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { ConcurrencyError, idempotencyInProgress } from './errors.js';
+import { ConcurrencyError, TableNotGrantedError, idempotencyInProgress, type StoreTable } from './errors.js';
 import type { AppendOptions, AppendResult, EventStore, HistoryQuery, Page, StreamRead, VerifyResult } from './port.js';
 import {
   GENESIS_HASH,
@@ -44,8 +44,13 @@ import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 export interface DynamoEventStoreOptions {
   readonly client: DynamoDBClient;
-  /** Physical names of the `events`, `history` and `idempotency` tables (shared/platform/tables.ts). */
-  readonly tables: { readonly events: string; readonly history: string; readonly idempotency: string };
+  /**
+   * Physical names of the `events`, `history` and `idempotency` tables (shared/platform/tables.ts),
+   * only those the function is granted: a method that needs an absent one throws
+   * {@link TableNotGrantedError} before sending anything. A stream reader has `events` alone, the
+   * history indexer `history` alone; an idempotent append needs `idempotency`.
+   */
+  readonly tables: { readonly [T in StoreTable]?: string };
   /** Signs history cursors (HMAC-SHA256); at least 32 characters, from `CURSOR_SECRET`. */
   readonly cursorSecret: string;
   readonly clock?: Clock;
@@ -60,6 +65,7 @@ export interface DynamoEventStoreOptions {
    * Whether append writes the history items itself right after the commit (true by default), so
    * history reads see a command's events as soon as it answered. False leaves them to the
    * stream-driven indexer alone: one write fewer per append, history a stream delay behind.
+   * Off by default when the store has no `history` table; turning it on then throws.
    */
   readonly historyWriteThrough?: boolean;
 }
@@ -195,7 +201,8 @@ export class DynamoEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.retryPolicy = { ...defaultRetryPolicy, ...options.retry };
     this.idempotency = { ...defaultIdempotency, ...options.idempotency };
-    this.historyWriteThrough = options.historyWriteThrough ?? true;
+    this.historyWriteThrough = options.historyWriteThrough ?? Boolean(options.tables.history);
+    if (this.historyWriteThrough) this.table('history');
     this.onIndexFailure =
       options.onIndexFailure ??
       ((error, streamId, commit) =>
@@ -207,6 +214,9 @@ export class DynamoEventStore implements EventStore {
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
     const parsed = this.validate(streamId, expectedVersion, events, options);
     const key = parsed.options.idempotencyKey;
+    // Before the head is read: a store without the table must not half-start an idempotent append.
+    this.table('events');
+    if (key !== undefined) this.table('idempotency');
     if (key === undefined) {
       const head = await this.headFor(streamId, expectedVersion);
       if (head.version !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, head.version);
@@ -222,6 +232,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async replayed(streamId: string, idempotencyKey: string): Promise<AppendResult | undefined> {
+    this.table('idempotency');
     const resolution = await this.resolve(streamId, idempotencyKey, false);
     return resolution.kind === 'replay' ? resolution.result : undefined;
   }
@@ -255,7 +266,7 @@ export class DynamoEventStore implements EventStore {
       await this.call(() =>
         this.client.send(
           new PutItemCommand({
-            TableName: this.tables.idempotency,
+            TableName: this.table('idempotency'),
             Item: marshall({
               pk: reservationKey(streamId, key),
               streamId,
@@ -312,7 +323,7 @@ export class DynamoEventStore implements EventStore {
       await this.call(() =>
         this.client.send(
           new UpdateItemCommand({
-            TableName: this.tables.idempotency,
+            TableName: this.table('idempotency'),
             Key: marshall({ pk: reservation.pk }),
             UpdateExpression: 'SET #owner = :owner, #commit = :commit, createdAt = :now',
             ConditionExpression: '#owner = :previous',
@@ -358,7 +369,7 @@ export class DynamoEventStore implements EventStore {
       await this.call(() =>
         this.client.send(
           new DeleteItemCommand({
-            TableName: this.tables.idempotency,
+            TableName: this.table('idempotency'),
             Key: marshall({ pk: reservationKey(streamId, key) }),
             ConditionExpression: '#owner = :owner',
             ExpressionAttributeNames: { '#owner': 'owner' },
@@ -418,7 +429,7 @@ export class DynamoEventStore implements EventStore {
     try {
       await this.call(() =>
         this.client.send(
-          new PutItemCommand({ TableName: this.tables.events, Item: marshall(item), ConditionExpression: 'attribute_not_exists(pk)' }),
+          new PutItemCommand({ TableName: this.table('events'), Item: marshall(item), ConditionExpression: 'attribute_not_exists(pk)' }),
         ),
       );
     } catch (error) {
@@ -455,8 +466,8 @@ export class DynamoEventStore implements EventStore {
         .slice(start, start + 25)
         .map((event) => ({ PutRequest: { Item: marshall(historyItemOf(event), { removeUndefinedValues: true }) } }));
       for (let attempt = 1; requests.length > 0; attempt += 1) {
-        const output = await this.call(() => this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tables.history]: requests } })));
-        requests = output.UnprocessedItems?.[this.tables.history] ?? [];
+        const output = await this.call(() => this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table('history')]: requests } })));
+        requests = output.UnprocessedItems?.[this.table('history')] ?? [];
         if (requests.length === 0) break;
         if (attempt >= this.retryPolicy.maxAttempts) throw new Error(`history: ${requests.length} items left unprocessed`);
         await this.retryPolicy.sleep(Math.floor(this.retryPolicy.random() * Math.min(this.retryPolicy.maxDelayMs, this.retryPolicy.baseDelayMs * 2 ** attempt)));
@@ -508,7 +519,7 @@ export class DynamoEventStore implements EventStore {
     while (collected.length <= q.limit) {
       const needed = q.limit + 1 - collected.length;
       const input: QueryCommandInput = {
-        TableName: this.tables.history,
+        TableName: this.table('history'),
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
         ExpressionAttributeNames: names,
@@ -566,6 +577,13 @@ export class DynamoEventStore implements EventStore {
 
   // ------------------------------------------------------------------ DynamoDB access
 
+  /** The physical name of a table, or {@link TableNotGrantedError} when the store was built without it. */
+  private table(table: StoreTable): string {
+    const name = this.tables[table];
+    if (name === undefined || name === '') throw new TableNotGrantedError(table);
+    return name;
+  }
+
   private call<T>(operation: () => Promise<T>): Promise<T> {
     return withRetry(this.retryPolicy, operation);
   }
@@ -589,7 +607,7 @@ export class DynamoEventStore implements EventStore {
     const output = await this.call(() =>
       this.client.send(
         new QueryCommand({
-          TableName: this.tables.events,
+          TableName: this.table('events'),
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: marshall({ ':pk': streamId }),
           ProjectionExpression: 'sk, lastVersion, #hash',
@@ -610,7 +628,7 @@ export class DynamoEventStore implements EventStore {
 
   private async getCommit(streamId: string, commit: number): Promise<CommitItem | undefined> {
     const output = await this.call(() =>
-      this.client.send(new GetItemCommand({ TableName: this.tables.events, Key: marshall({ pk: streamId, sk: commit }), ConsistentRead: true })),
+      this.client.send(new GetItemCommand({ TableName: this.table('events'), Key: marshall({ pk: streamId, sk: commit }), ConsistentRead: true })),
     );
     return output.Item ? commitItemSchema.parse(unmarshall(output.Item)) : undefined;
   }
@@ -618,7 +636,7 @@ export class DynamoEventStore implements EventStore {
   private async getReservation(streamId: string, key: string): Promise<Reservation | undefined> {
     const output = await this.call(() =>
       this.client.send(
-        new GetItemCommand({ TableName: this.tables.idempotency, Key: marshall({ pk: reservationKey(streamId, key) }), ConsistentRead: true }),
+        new GetItemCommand({ TableName: this.table('idempotency'), Key: marshall({ pk: reservationKey(streamId, key) }), ConsistentRead: true }),
       ),
     );
     return output.Item ? (unmarshall(output.Item) as Reservation) : undefined;
@@ -631,7 +649,7 @@ export class DynamoEventStore implements EventStore {
       const output = await this.call(() =>
         this.client.send(
           new QueryCommand({
-            TableName: this.tables.events,
+            TableName: this.table('events'),
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: marshall({ ':pk': streamId }),
             ConsistentRead: true,

@@ -37,3 +37,18 @@ export const invalidCursor = (cause?: unknown) =>
   new AppError('history.cursor.invalid', 'validation', 'Le curseur de pagination est invalide ou ne correspond pas à cette recherche.', [
     { field: 'cursor', message: 'Curseur invalide.' },
   ], { cause });
+
+/** The tables a store may be given (shared/platform/tables.ts names them). */
+export type StoreTable = 'events' | 'history' | 'idempotency';
+
+/**
+ * A store was built without a table that one of its methods needs: a wiring bug (the function is
+ * not granted that table), never a user's doing, so not an {@link AppError} and a 500 at the edge.
+ * Raised before any call to DynamoDB, rather than the SDK's obscure refusal of a missing name.
+ */
+export class TableNotGrantedError extends Error {
+  override readonly name = 'TableNotGrantedError';
+  constructor(readonly table: StoreTable) {
+    super(`Cette fonction n'a pas accès à la table ${table} (event store built without the '${table}' table)`);
+  }
+}

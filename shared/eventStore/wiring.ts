@@ -10,16 +10,11 @@ import { DynamoEventStore } from './dynamoEventStore.js';
  * it touches: the whole store (append: PV intake), a stream reader (projector, planner, notifier:
  * the `events` table alone) and the history indexer (the `history` table alone).
  *
- * Reactions never issue history cursors: a per-process secret satisfies the store.
+ * The narrow shapes are built with their table alone: a method reaching another one throws
+ * `TableNotGrantedError` naming it, before any call to DynamoDB. Reactions never issue history
+ * cursors: a per-process secret satisfies the store.
  */
 const cursorSecret = () => randomBytes(32).toString('hex');
-
-/**
- * Name given to a table the function is not granted: DynamoDB refuses an empty table name, so a
- * call that reached it would fail loudly rather than touch another table. Only the methods that
- * never reach it are handed out (see the return types below).
- */
-const NOT_GRANTED = '';
 
 /** Append and read: `EVENTS_TABLE_NAME`, `HISTORY_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`. */
 export const eventStoreFromEnv = (dynamo: DynamoDBClient, source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) =>
@@ -28,7 +23,7 @@ export const eventStoreFromEnv = (dynamo: DynamoDBClient, source: NodeJS.Process
 /** `readStream` only, which reads the `events` table alone: `EVENTS_TABLE_NAME`. */
 export const streamReaderFromEnv = (dynamo: DynamoDBClient, source: NodeJS.ProcessEnv = process.env): Pick<DynamoEventStore, 'readStream'> => {
   const { events } = tablesFromEnv(['events'], source);
-  const store = new DynamoEventStore({ client: dynamo, tables: { events, history: NOT_GRANTED, idempotency: NOT_GRANTED }, cursorSecret: cursorSecret() });
+  const store = new DynamoEventStore({ client: dynamo, tables: { events }, cursorSecret: cursorSecret() });
   return { readStream: (streamId) => store.readStream(streamId) };
 };
 
@@ -38,6 +33,6 @@ export const streamReaderFromEnv = (dynamo: DynamoDBClient, source: NodeJS.Proce
  */
 export const historyIndexFromEnv = (dynamo: DynamoDBClient, source: NodeJS.ProcessEnv = process.env): Pick<DynamoEventStore, 'indexCommit'> => {
   const { history } = tablesFromEnv(['history'], source);
-  const store = new DynamoEventStore({ client: dynamo, tables: { events: NOT_GRANTED, history, idempotency: NOT_GRANTED }, cursorSecret: cursorSecret() });
+  const store = new DynamoEventStore({ client: dynamo, tables: { history }, cursorSecret: cursorSecret() });
   return { indexCommit: (newImage) => store.indexCommit(newImage) };
 };

@@ -9,10 +9,11 @@ import { HistoryService } from './service.js';
 
 /**
  * The composition root of the history function: reads the environment once (a missing variable
- * fails the cold start naming it) and builds the store, the PV links and the token check.
+ * fails the cold start naming it) and builds the store, the PV links and the token check. The
+ * store reads `events` (timelines, integrity check) and `history` (searches), never `idempotency`.
  */
 export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): HistoryHttpOptions => {
-  const tables = tablesFromEnv(['events', 'history', 'idempotency'], source);
+  const tables = tablesFromEnv(['events', 'history'], source);
   const bucket = pvBucketFromEnv(source);
   const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);

@@ -9,13 +9,14 @@ import { S3PvObjects, StoreRecordedEvents } from './adapters.js';
 import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from './purge.js';
 
 /**
- * The purge's adapters and settings from the environment, read once: the `events`, `history`,
- * `idempotency` and `personalData` table names, `PV_BUCKET_NAME`, `CURSOR_SECRET`, the retention
- * settings (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_QUARANTINE_DAYS`,
+ * The purge's adapters and settings from the environment, read once: the `history` and
+ * `personalData` table names (the store is read through its history alone, see
+ * `StoreRecordedEvents`), `PV_BUCKET_NAME`, `CURSOR_SECRET`, the retention settings
+ * (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_QUARANTINE_DAYS`,
  * `RETENTION_CATCH_UP_DAYS`, optional) and offline the emulator endpoints.
  */
 export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) => {
-  const tables = tablesFromEnv(['events', 'history', 'idempotency', 'personalData'], source);
+  const tables = tablesFromEnv(['history', 'personalData'], source);
   const bucket = pvBucketFromEnv(source);
   const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
@@ -26,7 +27,7 @@ export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
     catchUpDays: source[RETENTION_ENV.catchUpDays],
   } as NodeJS.ProcessEnv);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
-  const store = new DynamoEventStore({ client: dynamo, tables, cursorSecret, clock });
+  const store = new DynamoEventStore({ client: dynamo, tables: { history: tables.history }, cursorSecret, clock });
   return {
     settings,
     deps: {

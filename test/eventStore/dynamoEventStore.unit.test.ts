@@ -14,7 +14,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { AppError } from '../../shared/errors.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { ConcurrencyError, TableNotGrantedError } from '../../shared/eventStore/errors.js';
 import { historyItemOf } from '../../shared/eventStore/records.js';
 import { centreActor, cursorSecret, lyon, options, registered } from './fixtures.js';
 
@@ -201,6 +201,55 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     it('refuses a page size outside 1..500', async () => {
       await expect(storeWith().history({ by: { region: '84' }, limit: 501 })).rejects.toMatchObject({ category: 'validation' });
       await expect(storeWith().history({ by: { region: '84' }, limit: 0 })).rejects.toMatchObject({ category: 'validation' });
+    });
+  });
+
+  describe('a store built with only the tables its function is granted', () => {
+    const narrow = (granted: Partial<typeof tables>, extra: { historyWriteThrough?: boolean } = {}) =>
+      new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables: granted, cursorSecret, ...extra });
+    // Every call would succeed: a method that sent anything would not fail on its own.
+    const answerEverything = () => {
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      dynamo.on(GetItemCommand).resolves({});
+      dynamo.on(PutItemCommand).resolves({});
+      dynamo.on(BatchWriteItemCommand).resolves({});
+    };
+
+    it('refuses an idempotent append without the idempotency table, naming it, and sends nothing', async () => {
+      answerEverything();
+      const store = narrow({ events: 'events', history: 'history' });
+      const error = await store.append('session-ses_abc', 0, [registered(1)], options({ idempotencyKey: 'k-1' })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TableNotGrantedError);
+      expect(error).toMatchObject({ table: 'idempotency', message: expect.stringContaining("Cette fonction n'a pas accès à la table idempotency") });
+      await expect(store.replayed('session-ses_abc', 'k-1')).rejects.toMatchObject({ table: 'idempotency' });
+      expect(dynamo.calls()).toHaveLength(0);
+    });
+
+    it('reads a stream with the events table alone, and refuses the history there before any query', async () => {
+      answerEverything();
+      const reader = narrow({ events: 'events' });
+      await expect(reader.readStream('session-ses_abc')).resolves.toEqual({ version: 0, events: [] });
+      expect(dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input.TableName)).toEqual(['events']);
+      dynamo.resetHistory();
+      await expect(reader.history({ by: { region: '84' } })).rejects.toMatchObject({ name: 'TableNotGrantedError', table: 'history' });
+      expect(dynamo.calls()).toHaveLength(0);
+    });
+
+    it('refuses to read or append without the events table, naming it, and sends nothing', async () => {
+      answerEverything();
+      const indexer = narrow({ history: 'history' });
+      await expect(indexer.readStream('session-ses_abc')).rejects.toMatchObject({ table: 'events' });
+      await expect(indexer.verify('session-ses_abc')).rejects.toMatchObject({ table: 'events' });
+      await expect(indexer.append('session-ses_abc', 0, [registered(1)], options())).rejects.toMatchObject({ table: 'events' });
+      expect(dynamo.calls()).toHaveLength(0);
+    });
+
+    it('appends without writing the history through when it has no history table, and refuses to be asked to', async () => {
+      answerEverything();
+      await narrow({ events: 'events' }).append('session-ses_abc', 0, [registered(1)], options());
+      expect(dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['events']);
+      expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+      expect(() => narrow({ events: 'events' }, { historyWriteThrough: true })).toThrow(TableNotGrantedError);
     });
   });
 });
