@@ -129,21 +129,10 @@ export interface SessionView {
  * other juror. `version` is the session event that last changed it, so a redelivery or an older
  * writer never overwrites a newer item.
  */
-export interface JurorSessionView {
+export interface JurorSessionView
+  extends Pick<SessionView, 'sessionId' | 'centreId' | 'centreName' | 'department' | 'region' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'status'> {
   readonly kind: 'juror-session';
   readonly jurorId: string;
-  readonly sessionId: string;
-  readonly centreId: string;
-  /** As in the session's view. */
-  readonly centreName?: string;
-  readonly department: string;
-  readonly region: string;
-  readonly titreCode: string;
-  readonly ceresReference: string;
-  readonly site: string;
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly status: SessionStatus;
   readonly habilitationId: string;
   /** Whether the juror is in the jury now; false once unassigned (then `unassignedOn`). */
   readonly assigned: boolean;
