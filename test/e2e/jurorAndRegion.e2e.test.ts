@@ -1,11 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDeclarations } from '../../functions/index.js';
-import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
-import { launchChromium, seriousAxeViolations, signInAs } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { offlineStackInBrowser, seriousAxeViolations, signInAs } from '../support/browser.js';
 
 /*
  * The two pages of the people who are neither centre nor UD, on the whole offline stack in
@@ -16,31 +12,15 @@ import { launchChromium, seriousAxeViolations, signInAs } from '../support/brows
  */
 
 const CLAIRE = 'jur_claire-dupont';
-let runtime: OfflineRuntime;
-let browser: Browser;
-let dataDir: string;
-const shots = join(process.cwd(), 'reports', 'screenshots');
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tp-juror-region-e2e-'));
-  await mkdir(shots, { recursive: true });
-  runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-02-01T08:00:00Z'), log: () => undefined });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const stack = offlineStackInBrowser({ name: 'juror-region-e2e', now: new Date('2027-02-01T08:00:00Z') });
 
 let calls = 0;
 /** One API call as a demo user, as a client would make it (a write carries its idempotency key). */
 const api = async <T = Record<string, unknown>>(user: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
   calls += 1;
-  const response = await fetch(`${runtime.urls.app}${path}`, {
+  const response = await fetch(`${stack.runtime.urls.app}${path}`, {
     method,
-    headers: { authorization: `Bearer ${await runtime.signIn(user)}`, ...(method === 'POST' ? { 'content-type': 'application/json', 'idempotency-key': `e2e-${calls}-${Date.now()}` } : {}) },
+    headers: { authorization: `Bearer ${await stack.runtime.signIn(user)}`, ...(method === 'POST' ? { 'content-type': 'application/json', 'idempotency-key': `e2e-${calls}-${Date.now()}` } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -65,8 +45,8 @@ const mainText = async (page: Page) => (await page.innerText('main')).replace(/\
 /** Views follow the events through the change feed: deliver, then reload until the page shows it. */
 const reloadUntil = async (page: Page, path: string, text: string) => {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    await runtime.drain();
-    await page.goto(`${runtime.urls.app}${path}`);
+    await stack.runtime.drain();
+    await page.goto(`${stack.runtime.urls.app}${path}`);
     if ((await mainText(page)).includes(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -84,20 +64,20 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     const june = await createSession('centre', 'CERES-E2E-JUIN', '2027-06-07', '2027-06-09', 'Villeurbanne, atelier 2');
     const september = await createSession('centre', 'CERES-E2E-SEPT', '2027-09-13', '2027-09-14', 'Lyon 9e');
     const grenoble = await createSession('centre2', 'CERES-E2E-GRE', '2027-06-14', '2027-06-15', 'Grenoble, salle B');
-    await runtime.drain();
+    await stack.runtime.drain();
     for (const jurorId of [CLAIRE, louis]) await api('centre', 'POST', `/api/sessions/${march}/jury`, { jurorId, tiedCandidateIds: [] });
     await api('centre', 'POST', `/api/sessions/${march}/convocations`, { audience: 'jurors' });
     await api('centre', 'POST', `/api/sessions/${june}/jury`, { jurorId: CLAIRE, tiedCandidateIds: [] });
     await api('centre', 'POST', `/api/sessions/${september}/jury`, { jurorId: CLAIRE, tiedCandidateIds: [] });
     await api('centre', 'POST', `/api/sessions/${september}/jury/${CLAIRE}/unassign`, { reason: 'Indisponible en septembre' });
     // Two months later, March is over; Claire's habilitation is withdrawn before June.
-    await runtime.moveClockTo(new Date('2027-04-01T07:00:00Z'));
+    await stack.runtime.moveClockTo(new Date('2027-04-01T07:00:00Z'));
     const { juror } = await api<{ juror: { habilitations: { habilitationId: string }[] } }>('ud', 'GET', `/api/jurors/${CLAIRE}`);
     await api('ud', 'POST', `/api/jurors/${CLAIRE}/habilitations/${juror.habilitations[0]?.habilitationId ?? ''}/withdraw`, { reason: 'Changement de métier' });
     console.log(`[e2e] set-up through the API: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // --- The juror lands on « Mes convocations ».
-    const claire = await signInAs(browser, runtime.urls.app, 'juror');
+    const claire = await signInAs(stack.browser, stack.runtime.urls.app, 'juror');
     expect(new URL(claire.page.url()).pathname).toBe('/jure');
     await reloadUntil(claire.page, '/jure', 'Retirée le 01/04/2027');
     const jurorPage = await mainText(claire.page);
@@ -110,10 +90,10 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(jurorPage).not.toContain('ctr_lyon-formation');
     for (const foreign of ['Martin', 'Léa', 'Louis', 'MOREAU', louis, 'CERES-E2E-GRE']) expect(jurorPage).not.toContain(foreign);
     expect(await seriousAxeViolations(claire.page)).toEqual([]);
-    await claire.page.screenshot({ path: join(shots, 'jure-mes-convocations.png'), fullPage: true });
+    await claire.page.screenshot({ path: join(stack.shots, 'jure-mes-convocations.png'), fullPage: true });
 
     // --- The regional admin lands on the region's sessions.
-    const region = await signInAs(browser, runtime.urls.app, 'region');
+    const region = await signInAs(stack.browser, stack.runtime.urls.app, 'region');
     expect(new URL(region.page.url()).pathname).toBe('/region/sessions');
     await reloadUntil(region.page, '/region/sessions', 'CERES-E2E-GRE');
     const regionPage = await mainText(region.page);
@@ -124,7 +104,7 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(regionPage).toMatch(/38 Grenoble Compétences ctr_grenoble-competences .*CERES-E2E-GRE/);
     expect(regionPage).toMatch(/69 Lyon Formation ctr_lyon-formation .*CERES-E2E-MARS/);
     expect(await seriousAxeViolations(region.page)).toEqual([]);
-    await region.page.screenshot({ path: join(shots, 'region-sessions.png'), fullPage: true });
+    await region.page.screenshot({ path: join(stack.shots, 'region-sessions.png'), fullPage: true });
 
     // The department filter, then the history of a session.
     await region.page.selectOption('#f-departement', '38');
@@ -133,7 +113,7 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(isere).toContain('CERES-E2E-GRE');
     expect(isere).not.toContain('CERES-E2E-JUIN');
     expect(await seriousAxeViolations(region.page)).toEqual([]);
-    await region.page.screenshot({ path: join(shots, 'region-sessions-isere.png'), fullPage: true });
+    await region.page.screenshot({ path: join(stack.shots, 'region-sessions-isere.png'), fullPage: true });
     await Promise.all([region.page.waitForURL(new RegExp(`/sessions/${grenoble}/historique`)), region.page.click(`a[href="/sessions/${grenoble}/historique"]`)]);
     const history = await mainText(region.page);
     expect(history).toContain('Session créée dans CERES');

@@ -1,12 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDeclarations } from '../../functions/index.js';
-import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
-import { launchChromium } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { offlineStackInBrowser } from '../support/browser.js';
 
 /*
  * The whole offline stack in headless Chromium: a session manager goes from the yearly programme to
@@ -15,26 +11,10 @@ import { launchChromium } from '../support/browser.js';
  * pages go to reports/screenshots/.
  */
 
-let runtime: OfflineRuntime;
-let browser: Browser;
-let dataDir: string;
-const shots = join(process.cwd(), 'reports', 'screenshots');
 const axeFindings: string[] = [];
+const stack = offlineStackInBrowser({ name: 'web-e2e', now: new Date('2027-05-18T07:00:00Z') });
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tp-web-e2e-'));
-  await mkdir(shots, { recursive: true });
-  runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: new Date('2027-05-18T07:00:00Z'), log: () => undefined });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-const url = (path: string) => `${runtime.urls.app}${path}`;
+const url = (path: string) => `${stack.runtime.urls.app}${path}`;
 const started = Date.now();
 /** Elapsed time per step, printed for the record (the whole run must stay within its budget). */
 const mark = (label: string) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)} s] ${label}`);
@@ -44,11 +24,11 @@ const audit = async (page: Page, name: string, screenshot = false) => {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   axeFindings.push(...bad.map((violation) => `${name}: ${violation.id} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`));
-  if (screenshot) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  if (screenshot) await page.screenshot({ path: join(stack.shots, `${name}.png`), fullPage: true });
 };
 
 const signIn = async (handle: string): Promise<{ context: BrowserContext; page: Page }> => {
-  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  const context = await stack.browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
   const page = await context.newPage();
   await page.goto(url('/'));
   await expect.poll(() => page.url()).toContain('/connexion');
@@ -61,7 +41,7 @@ const signIn = async (handle: string): Promise<{ context: BrowserContext; page: 
 /** Views follow the events through the change feed: deliver, then reload until the page shows it. */
 const reloadUntil = async (page: Page, text: string | RegExp, path?: string) => {
   for (let attempt = 0; attempt < 30; attempt += 1) {
-    await runtime.drain();
+    await stack.runtime.drain();
     if (path) await page.goto(url(path));
     else await page.reload();
     const body = await page.content();
@@ -177,7 +157,7 @@ describe('a session from the programme to the official results, in the browser',
 
     // --- Day one: plateau technique, then the seal check with the draw.
     mark('Day one: plateau technique, then the seal check with the draw.');
-    await runtime.moveClockTo(new Date('2027-06-07T05:30:00Z'));
+    await stack.runtime.moveClockTo(new Date('2027-06-07T05:30:00Z'));
     await centre.page.goto(url(`${sessionPath}/plateau`));
     for (const box of await centre.page.locator('input[name="jurorIds"]').all()) await box.check();
     await centre.page.check('input[name="compliant"]');
@@ -189,11 +169,11 @@ describe('a session from the programme to the official results, in the browser',
     await audit(centre.page, 'centre-plis');
     await submit(centre.page);
     await expect.poll(() => centre.page.textContent('main')).toMatch(/Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/);
-    await centre.page.screenshot({ path: join(shots, 'centre-tirage-au-sort.png'), fullPage: true });
+    await centre.page.screenshot({ path: join(stack.shots, 'centre-tirage-au-sort.png'), fullPage: true });
 
     // --- Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.
     mark('Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.');
-    await runtime.moveClockTo(new Date('2027-06-09T15:00:00Z'));
+    await stack.runtime.moveClockTo(new Date('2027-06-09T15:00:00Z'));
     await reloadUntil(centre.page, 'Session tenue', sessionPath);
     await centre.page.goto(url(`${sessionPath}/pv`));
     await centre.page.selectOption('#f-decisions-0-decision', 'titre-obtenu');
@@ -210,7 +190,7 @@ describe('a session from the programme to the official results, in the browser',
     await submit(centre.page);
     expect(centre.page.url()).toContain('ok=ceres');
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      await runtime.drain();
+      await stack.runtime.drain();
       await centre.page.goto(url(`${sessionPath}/transmission`));
       await submit(centre.page);
       if (centre.page.url().includes('ok=transmission')) break;
@@ -221,7 +201,7 @@ describe('a session from the programme to the official results, in the browser',
 
     // --- The UD validates; the results turn official.
     mark('The UD validates; the results turn official.');
-    await runtime.moveClockTo(new Date('2027-06-14T08:00:00Z'));
+    await stack.runtime.moveClockTo(new Date('2027-06-14T08:00:00Z'));
     await reloadUntil(ud.page, `/ud/sessions/${sessionId}`, '/ud');
     await audit(ud.page, 'ud-pv-a-instruire', true);
     await ud.page.click(`a[href="/ud/sessions/${sessionId}"]`);
@@ -253,8 +233,8 @@ describe('a session from the programme to the official results, in the browser',
 
     // --- The mails of each step are in the SES emulator's store.
     mark("The mails of each step are in the SES emulator's store.");
-    await runtime.drain();
-    const store = (await (await fetch(`${runtime.urls.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
+    await stack.runtime.drain();
+    const store = (await (await fetch(`${stack.runtime.urls.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
     const subjects = store.emails.map((mail) => `${mail.subject} -> ${mail.destination.to.join(',')}`);
     for (const expected of [
       /^Programmation prévisionnelle 2027 reçue .* -> .*rhone/,

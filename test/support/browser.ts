@@ -1,5 +1,11 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { functionDeclarations } from '../../functions/index.js';
+import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
 
 /**
  * Debian's Chromium, headless, with the flags this machine needs: no sandbox as root, and no
@@ -31,4 +37,33 @@ export const signInAs = async (browser: Browser, appUrl: string, handle: string)
   await page.check(`input[name="utilisateur"][value="${handle}"]`);
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.click('button[type="submit"]')]);
   return { context, page };
+};
+
+export interface OfflineBrowserStack {
+  readonly runtime: OfflineRuntime;
+  readonly browser: Browser;
+  /** reports/screenshots/ (gitignored), created before the suite. */
+  readonly shots: string;
+}
+
+/**
+ * A browser suite's stack: the whole offline runtime on ephemeral ports in a fresh temporary
+ * folder, its clock set to `now`, and Chromium; both stopped and the folder removed after the
+ * suite. The fields are there once the suite's `beforeAll` has run.
+ */
+export const offlineStackInBrowser = (options: { readonly name: string; readonly now: Date }): OfflineBrowserStack => {
+  const stack = { shots: join(process.cwd(), 'reports', 'screenshots') } as { runtime: OfflineRuntime; browser: Browser; shots: string };
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), `tp-${options.name}-`));
+    await mkdir(stack.shots, { recursive: true });
+    stack.runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports: 0, fresh: true, now: options.now, log: () => undefined });
+    stack.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await stack.browser?.close();
+    await stack.runtime?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  return stack;
 };
