@@ -517,10 +517,14 @@ export const sessionDetails = async (deps: AppDeps, principal: Principal, view: 
   const candidates = await deps.personalData.readCandidates(principal, view.candidateIds);
   const jurors = await deps.personalData.readJurors(view.jury.map((member) => member.jurorId));
   const accommodations = await deps.personalData.readAccommodations(principal, view.candidateIds.filter(() => view.accommodationIds.length > 0));
+  // From the view (the session's events), not from a missing identity: a reader who may not see
+  // names gets none either, and must still tell an erased candidate from a hidden one.
+  const erased = new Set(view.erasedCandidateIds ?? []);
   return {
     session: view,
     candidates: view.candidateIds.map((candidateId) => {
       const identity = candidates.get(candidateId);
+      if (erased.has(candidateId)) return { candidateId, erased: true as const };
       return identity ? { candidateId, lastName: identity.lastName, firstName: identity.firstName, birthDate: identity.birthDate } : { candidateId };
     }),
     jurors: view.jury.map((member) => {

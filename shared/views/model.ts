@@ -120,6 +120,13 @@ export interface SessionView {
    */
   readonly formerJury?: readonly FormerJurorView[];
   readonly breaches?: readonly BreachView[];
+  /**
+   * Candidates withdrawn from the session (no longer in `candidateIds`): the centre may still erase
+   * their data. Copied from the domain state folded with the view; optional like `formerJury`.
+   */
+  readonly withdrawnCandidateIds?: readonly string[];
+  /** Candidates, registered or withdrawn, whose personal data was erased at their request. Same source, same caveat. */
+  readonly erasedCandidateIds?: readonly string[];
   readonly version: number;
 }
 

@@ -23,9 +23,19 @@ import type { AggregateView, JurorSessionView, JurorView, ProgrammeView, Session
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The open deadlines come from the domain's rules, on the domain state folded alongside the view. */
+/**
+ * What the domain state folded alongside the view already knows: the open deadlines by the domain's
+ * rules, and the withdrawn and erased candidates (the state's own lists, so the view never disagrees).
+ */
 const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionState, settings: DomainSettings): SessionView => ({
   ...view,
+  ...(state.status === 'none'
+    ? {}
+    : {
+        // The state keeps a withdrawal after a registration again under the same id; the view lists only those out.
+        withdrawnCandidateIds: state.withdrawnCandidateIds.filter((id) => !state.candidateIds.includes(id)),
+        erasedCandidateIds: state.erasedCandidateIds,
+      }),
   openDeadlines: openSessionDeadlines(state, settings).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
 });
 

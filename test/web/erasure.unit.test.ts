@@ -102,6 +102,23 @@ describe('erasure over the JSON API', () => {
     expect(erasedEvents()).toHaveLength(1);
   });
 
+  it('given Léa erased, GET /api/sessions/{id} flags her erased: true, and not Hugo, whose identity it still gives', async () => {
+    const before = bodyOf(await apiCall(app, 'centre', 'GET', `/api/sessions/${seeded.sessionId}`)).candidates;
+    expect(before).toEqual([expect.not.objectContaining({ erased: true }), expect.not.objectContaining({ erased: true })]);
+
+    expect((await erase(lea)).statusCode).toBe(200);
+
+    for (const as of ['centre', 'ud', 'region'] as const) {
+      const response = await apiCall(app, as, 'GET', `/api/sessions/${seeded.sessionId}`);
+      expect(response.statusCode, response.body).toBe(200);
+      const candidates = bodyOf(response).candidates as { candidateId: string; erased?: boolean }[];
+      expect(candidates.find((candidate) => candidate.candidateId === lea), as).toEqual({ candidateId: lea, erased: true });
+      expect(candidates.find((candidate) => candidate.candidateId === hugo)?.erased, as).toBeUndefined();
+    }
+    const centre = bodyOf(await apiCall(app, 'centre', 'GET', `/api/sessions/${seeded.sessionId}`)).candidates;
+    expect(centre).toContainEqual(expect.objectContaining({ candidateId: hugo, lastName: 'Petit' }));
+  });
+
   it('erases a candidate of a cancelled session', async () => {
     expect((await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/cancel`, { reason: 'Trop peu de candidats' })).statusCode).toBe(200);
     const response = await erase(hugo);
@@ -158,6 +175,42 @@ describe('erasure through the pages', () => {
     const again = await pageGet(app, 'centre', erasurePage(lea));
     expect(again.body).toContain('sont déjà effacées');
     expect(again.body).not.toMatch(/name="confirmed"/);
+  });
+
+  it('given Hugo withdrawn, lists him under « Candidats retirés de la session » with the erasure link, erases him through the page, then shows him erased without the link', async () => {
+    const withdrawn = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/candidates/${hugo}/withdraw`, { reason: 'Désistement' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+
+    const before = await pageGet(app, 'centre', sessionPath());
+    const section = (body: string) => body.slice(body.indexOf('Candidats retirés de la session'));
+    expect(before.body).toContain('Candidats retirés de la session');
+    expect(section(before.body)).toContain('PETIT Hugo');
+    expect(section(before.body)).toContain(`href="${erasurePage(hugo)}"`);
+    // Listed once, among the withdrawn only: the table of registered candidates has Léa alone.
+    expect(before.body.indexOf(`href="${erasurePage(hugo)}"`)).toBe(before.body.lastIndexOf(`href="${erasurePage(hugo)}"`));
+    expect(before.body).toContain('1 candidat</caption>');
+    expect((await pageGet(app, 'centre', erasurePage(hugo))).body).toMatch(/type="checkbox"[^>]*name="confirmed" value="true"/);
+
+    const response = await formPost(app, 'centre', erasurePage(hugo), [['confirmed', 'true']]);
+    expect(response.statusCode, response.body).toBe(303);
+    expect(erasedEvents().map((event) => event.data.candidateId)).toEqual([hugo]);
+    expect(app.personalData.candidates.has(hugo)).toBe(false);
+
+    const after = await pageGet(app, 'centre', sessionPath());
+    expect(section(after.body)).toContain(`Candidat·e ${hugo} (données effacées)`);
+    expect(after.body).not.toContain('PETIT');
+    expect(after.body).not.toContain(`href="${erasurePage(hugo)}"`);
+    expect(after.body).toContain(`href="${erasurePage(lea)}"`);
+
+    const again = await pageGet(app, 'centre', erasurePage(hugo));
+    expect(again.body).toContain('sont déjà effacées');
+    expect(again.body).not.toMatch(/name="confirmed"/);
+  });
+
+  it('shows no « Candidats retirés » section while nobody was withdrawn, nor to the UD', async () => {
+    expect((await pageGet(app, 'centre', sessionPath())).body).not.toContain('Candidats retirés de la session');
+    expect((await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/candidates/${hugo}/withdraw`, {})).statusCode).toBe(200);
+    expect((await pageGet(app, 'ud', `/ud/sessions/${seeded.sessionId}`)).body).not.toContain('Candidats retirés de la session');
   });
 
   it('refuses the confirmation page to another centre and to the UD', async () => {

@@ -1,5 +1,6 @@
 import { centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
+import type { SessionView } from '../../views/index.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
@@ -94,13 +95,24 @@ ${input(state, `candidates.${index}.lastName`, 'Nom', { autocomplete: 'off' })}$
 )}`;
 };
 
+const erasureLink = (base: string, candidateId: string, name: string): Html =>
+  html`<a href="${base}/candidats/${candidateId}/effacement" aria-label="Effacer ses données personnelles : ${name}">Effacer ses données personnelles</a>`;
+
+/**
+ * A withdrawn candidate is no longer in `candidateIds`, from which `candidateNames` tells an erased
+ * candidate by a missing identity: the view's erased ids say it for them (for any candidate, in fact).
+ */
+const withdrawnName = (view: SessionView, names: ReadonlyMap<string, string>, candidateId: string): string =>
+  (view.erasedCandidateIds ?? []).includes(candidateId) ? erasedCandidateLabel(candidateId) : (names.get(candidateId) ?? candidateId);
+
 const stepState = (done: boolean, label: string): Html => (done ? html`<span class="badge ok">Fait</span> ${label}` : html`<span class="badge info">À faire</span> ${label}`);
 
 export const sessionPage = async (context: PageContext): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
   const todayDate = parisToday(context.deps.clock.now());
-  const names = await candidateNames(context, view.candidateIds);
+  const withdrawn = view.withdrawnCandidateIds ?? [];
+  const names = await candidateNames(context, [...view.candidateIds, ...withdrawn]);
   const jurors = await jurorNames(context, view.jury.map((member) => member.jurorId));
   const base = context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
   // Shown only for a candidate of this session: the query string cannot make the page say anything else.
@@ -146,10 +158,20 @@ ${
 ${view.candidateIds.map((id) => {
   const decision = decisionOf.get(id);
   const name = names.get(id) ?? id;
-  const erasure = name === erasedCandidateLabel(id) ? html`Effacées` : html`<a href="${base}/candidats/${id}/effacement" aria-label="Effacer ses données personnelles : ${name}">Effacer ses données personnelles</a>`;
+  const erasure = name === erasedCandidateLabel(id) ? html`Effacées` : erasureLink(base, id, name);
   return html`<tr><td>${name}</td><td>${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}</td>${centre ? html`<td>${erasure}</td>` : ''}</tr>`;
 })}
 </tbody></table>
+${
+  centre && withdrawn.length > 0
+    ? html`<h2>Candidats retirés de la session</h2>
+<p class="hint">Un candidat retiré peut, lui aussi, demander l’effacement de ses données personnelles.</p>
+<ul class="withdrawn-candidates">${withdrawn.map((id) => {
+        const name = withdrawnName(view, names, id);
+        return html`<li>${name}${name === erasedCandidateLabel(id) ? '' : html` — ${erasureLink(base, id, name)}`}</li>`;
+      })}</ul>`
+    : ''
+}
 <h2>Jury</h2>
 ${view.jury.length === 0 ? html`<p>Aucun membre désigné.</p>` : html`<ul>${view.jury.map((member) => html`<li>${jurors.get(member.jurorId) ?? member.jurorId}${member.tiedCandidateIds.length > 0 ? html` — lien déclaré avec : ${member.tiedCandidateIds.map((id) => names.get(id) ?? id).join(', ')}` : ''}</li>`)}</ul>`}
 ${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
@@ -313,7 +335,7 @@ export const erasureForm = async (context: PageContext, state: FormState): Promi
   const view = context.session;
   if (!view) return html``;
   const candidateId = context.params.candidateId ?? '';
-  const name = (await candidateNames(context, [candidateId])).get(candidateId) ?? candidateId;
+  const name = withdrawnName(view, await candidateNames(context, [candidateId]), candidateId);
   const back = html`<p><a href="/centre/sessions/${view.sessionId}">Revenir à la session</a></p>`;
   if (name === erasedCandidateLabel(candidateId)) return html`<p>Les données personnelles de ce candidat sont déjà effacées : ${name}.</p>${back}`;
   return html`<p>Un candidat peut demander l’effacement de ses données personnelles. Assurez-vous que la demande vient bien de lui, puis confirmez ci-dessous pour <strong>${name}</strong>.</p>
