@@ -41,6 +41,7 @@ import {
   type CommitItem,
 } from './records.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { readRawCommits } from './rawCommits.js';
 
 export interface DynamoEventStoreOptions {
   readonly client: DynamoDBClient;
@@ -642,25 +643,8 @@ export class DynamoEventStore implements EventStore {
     return output.Item ? (unmarshall(output.Item) as Reservation) : undefined;
   }
 
-  private async readCommitsRaw(streamId: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.call(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table('events'),
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': streamId }),
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      for (const raw of output.Items ?? []) items.push(unmarshall(raw));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private readCommitsRaw(streamId: string): Promise<Record<string, unknown>[]> {
+    return readRawCommits(this.client, this.table('events'), streamId, (operation) => this.call(operation));
   }
 
   private async readCommits(streamId: string): Promise<CommitItem[]> {

@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime } from 'ulid';
 import { eventTypes } from '../../events/index.js';
+import { readRawCommits } from '../eventStore/rawCommits.js';
 import { DIGEST_PREFIX, digestKey } from './digest.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
 
@@ -41,23 +42,8 @@ export class DynamoCommitSource implements CommitSource {
     return [...streams];
   }
 
-  async commits(streamId: string): Promise<readonly RawCommit[]> {
-    const items: RawCommit[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.events,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': streamId }),
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const raw of output.Items ?? []) items.push(unmarshall(raw));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  commits(streamId: string): Promise<readonly RawCommit[]> {
+    return readRawCommits(this.client, this.tables.events, streamId);
   }
 
   async *allStreams(): AsyncIterable<string> {
