@@ -1,6 +1,5 @@
 import { centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
-import type { SessionView } from '../../views/index.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
@@ -98,13 +97,6 @@ ${input(state, `candidates.${index}.lastName`, 'Nom', { autocomplete: 'off' })}$
 const erasureLink = (base: string, candidateId: string, name: string): Html =>
   html`<a href="${base}/candidats/${candidateId}/effacement" aria-label="Effacer ses données personnelles : ${name}">Effacer ses données personnelles</a>`;
 
-/**
- * A withdrawn candidate is no longer in `candidateIds`, from which `candidateNames` tells an erased
- * candidate by a missing identity: the view's erased ids say it for them (for any candidate, in fact).
- */
-const withdrawnName = (view: SessionView, names: ReadonlyMap<string, string>, candidateId: string): string =>
-  (view.erasedCandidateIds ?? []).includes(candidateId) ? erasedCandidateLabel(candidateId) : (names.get(candidateId) ?? candidateId);
-
 const stepState = (done: boolean, label: string): Html => (done ? html`<span class="badge ok">Fait</span> ${label}` : html`<span class="badge info">À faire</span> ${label}`);
 
 export const sessionPage = async (context: PageContext): Promise<Html> => {
@@ -167,7 +159,7 @@ ${
     ? html`<h2>Candidats retirés de la session</h2>
 <p class="hint">Un candidat retiré peut, lui aussi, demander l’effacement de ses données personnelles.</p>
 <ul class="withdrawn-candidates">${withdrawn.map((id) => {
-        const name = withdrawnName(view, names, id);
+        const name = names.get(id) ?? id;
         return html`<li>${name}${name === erasedCandidateLabel(id) ? '' : html` — ${erasureLink(base, id, name)}`}</li>`;
       })}</ul>`
     : ''
@@ -335,7 +327,7 @@ export const erasureForm = async (context: PageContext, state: FormState): Promi
   const view = context.session;
   if (!view) return html``;
   const candidateId = context.params.candidateId ?? '';
-  const name = withdrawnName(view, await candidateNames(context, [candidateId]), candidateId);
+  const name = (await candidateNames(context, [candidateId])).get(candidateId) ?? candidateId;
   const back = html`<p><a href="/centre/sessions/${view.sessionId}">Revenir à la session</a></p>`;
   if (name === erasedCandidateLabel(candidateId)) return html`<p>Les données personnelles de ce candidat sont déjà effacées : ${name}.</p>${back}`;
   return html`<p>Un candidat peut demander l’effacement de ses données personnelles. Assurez-vous que la demande vient bien de lui, puis confirmez ci-dessous pour <strong>${name}</strong>.</p>

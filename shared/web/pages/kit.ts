@@ -50,15 +50,19 @@ export const erasedCandidateLabel = (candidateId: string): string => `Candidat·
 
 /**
  * Display names of candidates, falling back to the pseudonymous id when the reader may not see names.
- * A candidate of the page's session whose name the reader may see (its centre, the UD of its
- * department) has no identity only once it was erased: the page says so, from that absence.
+ * A candidate of the page's session (registered or withdrawn) whose name the reader may see (its
+ * centre, the UD of its department) shows as erased when the view records the erasure, or when its
+ * identity is missing (views saved before `erasedCandidateIds` existed).
  */
 export const candidateNames = async (context: PageContext, candidateIds: readonly string[]): Promise<Map<string, string>> => {
   const identities = await context.deps.personalData.readCandidates(context.principal, candidateIds);
   const session = context.session;
-  const erasable = new Set(session && mayReadIdentity(context.principal, session) ? session.candidateIds : []);
+  const readable = session !== undefined && mayReadIdentity(context.principal, session);
+  const erased = new Set(readable ? (session.erasedCandidateIds ?? []) : []);
+  const erasable = new Set(readable ? [...session.candidateIds, ...(session.withdrawnCandidateIds ?? [])] : []);
   return new Map(candidateIds.map((id) => {
     const identity = identities.get(id);
+    if (erased.has(id)) return [id, erasedCandidateLabel(id)] as const;
     return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : erasable.has(id) ? erasedCandidateLabel(id) : id] as const;
   }));
 };
