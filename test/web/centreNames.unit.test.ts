@@ -10,6 +10,7 @@ import { Recipients } from '../../shared/mail/recipients.js';
 import type { MailDelivery } from '../../shared/mail/sender.js';
 import { centreLabel, centreWithId } from '../../shared/web/format.js';
 import { apiCall, bodyOf, createTestApp, formPost, pageGet, users, type TestApp, type UserHandle } from './support/app.js';
+import { lateSessionInput } from './support/scenario.js';
 
 /*
  * Centres by their name. The name comes from the session manager's token (`custom:centreName`),
@@ -20,15 +21,7 @@ import { apiCall, bodyOf, createTestApp, formPost, pageGet, users, type TestApp,
 
 const LYON = 'ctr_lyon-formation';
 
-/** Created on 1 February 2027 for 12 April: less than three months ahead, so the UD gets a mail. */
-const lateSession = {
-  ceresReference: 'CERES-2027-0077',
-  titreCode: 'RNCP37674',
-  startDate: '2027-04-12',
-  endDate: '2027-04-13',
-  site: 'Villeurbanne, atelier 2',
-  candidates: [{ lastName: 'Roux', firstName: 'Inès', birthDate: '1995-01-30' }],
-};
+const lateSession = lateSessionInput;
 
 const ok = <R extends { statusCode: number; body: string }>(response: R, status = 200): R => {
   expect(response.statusCode, response.body).toBe(status);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { apiCall, bodyOf, createTestApp, httpEvent, pageGet, users, type TestApp, type UserHandle } from './support/app.js';
-import { seedSession, type Seeded } from './support/scenario.js';
+import { lateSessionInput, seedSession, type Seeded } from './support/scenario.js';
 
 /*
  * The juror's « Mes convocations » and the region's « Sessions de la région », through the API and
@@ -37,14 +37,7 @@ const world = async (): Promise<World> => {
   for (const jurorId of [CLAIRE, seeded.jurorIds[0]]) ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId, tiedCandidateIds: [] }));
   ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/convocations`, { audience: 'jurors' }));
   const late = ok(
-    await apiCall(app, 'centre', 'POST', '/api/sessions', {
-      ceresReference: 'CERES-2027-0077',
-      titreCode: 'RNCP37674',
-      startDate: '2027-04-12',
-      endDate: '2027-04-13',
-      site: 'Villeurbanne, atelier 2',
-      candidates: [{ lastName: 'Roux', firstName: 'Inès', birthDate: '1995-01-30' }],
-    }),
+    await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput),
     201,
   );
   const lateSessionId = String(bodyOf(late).sessionId);

@@ -46,3 +46,13 @@ export const seedSession = async (app: TestApp): Promise<Seeded> => {
   const habilitationIds = await Promise.all(jurorIds.map(async (id) => (await app.deps.views.getJurorView(id))?.habilitations[0]?.habilitationId ?? ''));
   return { sessionId, candidateIds: view?.candidateIds ?? [], jurorIds, habilitationIds };
 };
+
+/** A session created on 1 February 2027 for 12 April: less than three months ahead, so the UD gets a mail. */
+export const lateSessionInput = {
+  ceresReference: 'CERES-2027-0077',
+  titreCode: 'RNCP37674',
+  startDate: '2027-04-12',
+  endDate: '2027-04-13',
+  site: 'Villeurbanne, atelier 2',
+  candidates: [{ lastName: 'Roux', firstName: 'Inès', birthDate: '1995-01-30' }],
+};
