@@ -2,20 +2,36 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import sparticuzChromium from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
 
 /**
- * Debian's Chromium, headless, with the flags this machine needs: no sandbox as root, and no
- * background connections (the network is closed; Chromium would otherwise retry them at every start).
+ * The Chromium that `@sparticuz/chromium` ships compressed inside its npm package (unpacked to /tmp
+ * on first use: no download, no Debian package), headless, with this project's own flags. Its
+ * default `args` are never used: they carry `--single-process` (a second browser context dies) and
+ * `--disable-web-security` (CSP and CORS checks would pass for nothing). No background connections:
+ * the network is closed and Chromium would retry them at every start.
  */
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+export const launchChromium = async (): Promise<Browser> => {
+  const suite = expect.getState().testPath ?? 'this browser suite';
+  let executablePath: string;
+  try {
+    executablePath = await sparticuzChromium.executablePath();
+  } catch (error) {
+    throw new Error(`${suite} needs the Chromium of the npm package @sparticuz/chromium, which could not be unpacked (${String(error)}): run \`npm ci\` and make sure /tmp is writable.`, { cause: error });
+  }
+  try {
+    return await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-zygote', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  } catch (error) {
+    throw new Error(`${suite} could not start Chromium (${executablePath}, from @sparticuz/chromium): reinstall it with \`npm ci\`; on a machine other than Linux x64/arm64, that package has no binary.`, { cause: error });
+  }
+};
 
 /** axe-core on a page as it stands: its serious and critical violations, named by rule and element. */
 export const seriousAxeViolations = async (page: Page): Promise<string[]> => {
