@@ -35,6 +35,26 @@ export const coversTarget = (principal: Principal, target: Target): boolean => {
   }
 };
 
+/** The answer to a session id that names no session, and to one a centre must not learn exists. */
+export const sessionNotFound = () => new AppError('session.not-found', 'not-found', 'Cette session est introuvable.');
+
+/**
+ * The one decision for every request that names a session (API, pages, history, PV documents):
+ * `session` is where the named session lives, undefined when there is none. A role the route is
+ * not for is refused before anything is looked at. A centre (or a juror) outside the session's
+ * scope gets exactly the answer of an unknown id, so that no one can probe which ids exist
+ * elsewhere; a State agent (UD, region) outside its territory keeps a 403, since the sessions of a
+ * territory are no secret between State services and the refusal tells the agent why.
+ */
+export const authorizeSession = (principal: Principal, roles: readonly Role[], session: Target | undefined): void => {
+  if (!roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
+  if (session === undefined) throw sessionNotFound();
+  if (coversTarget(principal, session)) return;
+  const role = principal.actor.role;
+  if (role === 'ud' || role === 'region') throw forbidden();
+  throw sessionNotFound();
+};
+
 /** Throws 403 unless the principal has one of the roles and its scope covers the target. */
 export const authorize = (principal: Principal, rule: AccessRule): void => {
   if (!rule.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');

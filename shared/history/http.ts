@@ -1,4 +1,5 @@
 import { authenticate } from '../auth/authenticate.js';
+import { sessionNotFound } from '../auth/authorize.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import { AppError } from '../errors.js';
 import { htmlResponse, json, type HttpEvent } from '../http/event.js';
@@ -79,7 +80,7 @@ export const historyRoutes = (options: HistoryHttpOptions): Route[] => [
     handle: async (event, params) => {
       const principal = await authenticate(event, options.verify);
       const sessionId = sessionIdSchema.safeParse(params.sessionId);
-      if (!sessionId.success) throw new AppError('session.not-found', 'not-found', 'Session introuvable.');
+      if (!sessionId.success) throw sessionNotFound();
       const timeline = await options.service.timeline(principal, sessionId.data);
       return htmlResponse(200, timelinePage(principal, timeline).value);
     },

@@ -1,5 +1,5 @@
 import type { EventScope, Role, StoredEvent } from '../../events/index.js';
-import { coversTarget, forbidden } from '../auth/authorize.js';
+import { authorizeSession, coversTarget, forbidden } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import { sessionStreamId } from '../domain/session.js';
 import { AppError } from '../errors.js';
@@ -44,7 +44,6 @@ export const HISTORY_READERS: readonly Role[] = ['centre', 'ud', 'region'];
 
 const notReader = () => forbidden('L’historique est réservé aux centres, aux unités départementales et à la direction régionale.');
 const outOfScope = () => forbidden('Cet historique est en dehors de votre périmètre.');
-const sessionNotFound = () => new AppError('session.not-found', 'not-found', 'Session introuvable.');
 
 const targetOf = (scope: EventScope) => ({ centreId: scope.centreId, department: scope.department, region: scope.region });
 
@@ -115,9 +114,9 @@ export class HistoryService {
     const streamId = sessionStreamId(sessionId);
     const { events } = await this.store.readStream(streamId);
     const first = events[0];
-    if (!first) throw sessionNotFound();
-    if (!coversTarget(principal, targetOf(first.scope))) throw outOfScope();
-    return { streamId, events, scope: first.scope };
+    // The same decision as the API and the pages: a foreign centre reads « introuvable », like an unknown id.
+    authorizeSession(principal, HISTORY_READERS, first && targetOf(first.scope));
+    return { streamId, events, scope: (first as StoredEvent).scope };
   }
 
   /** The index key of a request, inside the principal's scope, or 403. */

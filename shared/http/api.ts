@@ -54,7 +54,7 @@ export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call:
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);
-  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation, principal, call.params) : undefined;
+  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation.roles, principal, call.params) : undefined;
   const input = parseInput(operation.input, call.fromForm ? coerceForm(operation.input, call.raw) : call.raw);
   if (!operation.sessionScoped) await checkTargetAccess(deps, operation, principal, input, call.params);
   if (!operation.write) {

@@ -4,7 +4,7 @@ import type * as z from 'zod';
 import type { EventScope, Role, StoredEvent } from '../../events/index.js';
 import { executeCommand } from '../application/executeCommand.js';
 import type { Principal } from '../auth/principal.js';
-import { authorize, forbidden, type Target } from '../auth/authorize.js';
+import { authorize, authorizeSession, forbidden, sessionNotFound, type Target } from '../auth/authorize.js';
 import type { DecisionContext, DomainSettings } from '../domain/decider.js';
 import { parisDate } from '../domain/calendar.js';
 import type { Directory } from '../directory/directory.js';
@@ -164,18 +164,19 @@ const sessionTarget = (view: SessionView): Target => ({ centreId: view.centreId,
 /** Loads the session a path names, or 404. */
 export const loadSession = async (deps: AppDeps, sessionId: string): Promise<SessionView> => {
   const view = await deps.views.getSessionView(sessionId);
-  if (!view) throw new AppError('session.not-found', 'not-found', 'Cette session est introuvable.');
+  if (!view) throw sessionNotFound();
   return view;
 };
 
 /**
- * The scope check of a session-scoped operation: the session the path names, before any input is
- * read, so a foreign user learns nothing from validation messages.
+ * The scope check of a session-scoped request (operations and pages alike): the session the path
+ * names, before any input is read, so a foreign user learns nothing from validation messages; a
+ * foreign centre gets the answer of an unknown id (shared/auth/authorize.ts `authorizeSession`).
  */
-export const checkSessionAccess = async (deps: AppDeps, operation: Operation, principal: Principal, params: Readonly<Record<string, string>>): Promise<SessionView> => {
-  const view = await loadSession(deps, params.sessionId ?? '');
-  authorize(principal, { roles: operation.roles, target: sessionTarget(view) });
-  return view;
+export const checkSessionAccess = async (deps: AppDeps, roles: readonly Role[], principal: Principal, params: Readonly<Record<string, string>>): Promise<SessionView> => {
+  const view = await deps.views.getSessionView(params.sessionId ?? '');
+  authorizeSession(principal, roles, view && sessionTarget(view));
+  return view as SessionView;
 };
 
 /** The scope check of the other operations, whose target may depend on the validated input. */

@@ -1,6 +1,6 @@
 import type { Role } from '../../events/index.js';
 import { authenticate, SESSION_COOKIE } from '../auth/authenticate.js';
-import { authorize, forbidden } from '../auth/authorize.js';
+import { forbidden } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import { DomainError } from '../domain/errors.js';
@@ -10,7 +10,7 @@ import { parseBody, type UploadedFile } from '../http/body.js';
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
 import { IDEMPOTENCY_KEY, type IdempotencyStore } from '../http/idempotency.js';
-import { loadSession, newId, operations, type AppDeps, type Operation } from '../http/operations.js';
+import { checkSessionAccess, loadSession, newId, operations, type AppDeps, type Operation } from '../http/operations.js';
 import type { Route } from '../http/router.js';
 import { staticAssets } from './assets.js';
 import { candidatesFromCsv } from './csv.js';
@@ -235,11 +235,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     const principal = await authenticate(event, options.verify);
     if (!spec.roles.includes(principal.actor.role)) throw forbidden('Cette page n’est pas destinée à votre rôle.');
     checkParams(params);
-    let session;
-    if (spec.sessionScoped) {
-      session = await loadSession(deps, params.sessionId ?? '');
-      authorize(principal, { roles: spec.roles, target: { centreId: session.centreId, department: session.department, region: session.region } });
-    }
+    const session = spec.sessionScoped ? await checkSessionAccess(deps, spec.roles, principal, params) : undefined;
     return { deps, principal, params, query: queryOf(event), session, csrf: csrfTokenFor(cookies(event).get(SESSION_COOKIE) ?? '') };
   };
 

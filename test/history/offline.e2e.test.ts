@@ -211,13 +211,13 @@ describe('the timeline page of a session, in Chromium', () => {
     await context.close();
   });
 
-  it('hides a candidate free text from the regional admin and refuses another centre', async () => {
+  it('hides a candidate free text from the regional admin and answers another centre as for an unknown session', async () => {
     const region = await open('region');
     expect(region.status).toBe(200);
     await expect(region.page.locator('tbody tr').nth(1).textContent()).resolves.not.toContain('Durand');
     await region.context.close();
     const grenoble = await open('centre2');
-    expect(grenoble.status).toBe(403);
+    expect(grenoble.status).toBe(404);
     await grenoble.context.close();
   });
 

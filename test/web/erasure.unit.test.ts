@@ -66,11 +66,11 @@ describe('erasure over the JSON API', () => {
     expect(app.writes()).toBe(before);
   });
 
-  it('refuses another centre, the UD and the region, before reading the body, and writes nothing', async () => {
+  it('refuses another centre (as an unknown session), the UD and the region, before reading the body, and writes nothing', async () => {
     const before = app.writes();
-    for (const as of ['centre2', 'ud', 'region'] as const) {
+    for (const [as, status] of [['centre2', 404], ['ud', 403], ['region', 403]] as const) {
       const response = await apiCall(app, as, 'POST', erasurePath(lea), { confirmed: true });
-      expect(response.statusCode, `${as}: ${response.body}`).toBe(403);
+      expect(response.statusCode, `${as}: ${response.body}`).toBe(status);
     }
     expect(app.writes()).toBe(before);
     expect(app.personalData.candidates.has(lea)).toBe(true);
@@ -213,8 +213,8 @@ describe('erasure through the pages', () => {
     expect((await pageGet(app, 'ud', `/ud/sessions/${seeded.sessionId}`)).body).not.toContain('Candidats retirés de la session');
   });
 
-  it('refuses the confirmation page to another centre and to the UD', async () => {
-    expect((await pageGet(app, 'centre2', erasurePage(lea))).statusCode).toBe(403);
+  it('refuses the confirmation page to another centre (as an unknown session) and to the UD', async () => {
+    expect((await pageGet(app, 'centre2', erasurePage(lea))).statusCode).toBe(404);
     expect((await pageGet(app, 'ud', erasurePage(lea))).statusCode).toBe(403);
   });
 });

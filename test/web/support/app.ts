@@ -15,6 +15,9 @@ import type { AppDeps } from '../../../shared/http/operations.js';
 import { createRouter } from '../../../shared/http/router.js';
 import { fixedClock, type Clock } from '../../../shared/platform/clock.js';
 import { errorPage, pageRoutes } from '../../../shared/web/pageRoutes.js';
+import { historyRoutes } from '../../../shared/history/http.js';
+import { HistoryService } from '../../../shared/history/service.js';
+import { historyErrorPage } from '../../../shared/history/timelinePage.js';
 import { FakePvUploads, MemoryEventStore, MemoryPersonalData, ProjectedViews } from './memory.js';
 
 /** The demo users of the local sign-in, plus a foreign UD and a foreign juror for scope checks. */
@@ -41,6 +44,8 @@ export interface TestApp {
   readonly idempotency: MemoryIdempotencyStore;
   api(event: HttpEvent): Promise<HttpResponse>;
   pages(event: HttpEvent): Promise<HttpResponse>;
+  /** The history function's routes (API, export, timeline page) over the same store. */
+  history(event: HttpEvent): Promise<HttpResponse>;
   /** Every write any port received: events appended, personal data saved, idempotency kept. */
   writes(): number;
 }
@@ -54,6 +59,8 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
   const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres, directory: new Directory() };
   const api = httpEdge(createApiHandler({ deps, idempotency, verify: testVerifier }));
   const pages = httpEdge(createRouter(pageRoutes({ deps, idempotency, verify: testVerifier })), { errorPage });
+  const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters' });
+  const history = httpEdge(createRouter(historyRoutes({ service: historyService, verify: testVerifier })), { errorPage: historyErrorPage });
   return {
     deps,
     store,
@@ -61,6 +68,7 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
     idempotency,
     api: (event) => api(event, lambdaContext),
     pages: (event) => pages(event, lambdaContext),
+    history: (event) => history(event, lambdaContext),
     writes: () => store.appends + personalData.writes + [...idempotency.rows.values()].filter((row) => row.response).length,
   };
 };
