@@ -4,7 +4,8 @@ import { HISTORY_PATHS } from '../../shared/history/http.js';
 /**
  * The administrators' history: the CloudEvents API and its page-by-page export (behind the JWT
  * authorizer), and each session's timeline page (public at the gateway, cookie-authenticated).
- * Read-only: it never writes an event.
+ * Read-only: it never writes an event. It reads names (with the reader's rights) so that the
+ * timeline shows people, not ids.
  */
 export const history = defineFunction({
   name: 'history',
@@ -18,7 +19,7 @@ export const history = defineFunction({
       { method: 'GET', path: HISTORY_PATHS.timeline, public: true },
     ],
   },
-  resources: { tables: { events: 'read', history: 'read' }, pvBucket: 'read' },
+  resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, pvBucket: 'read' },
   timeoutSeconds: 15,
   memoryMb: 512,
 });

@@ -8,14 +8,20 @@ import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';
 import type { EventStore, HistoryKey, VerifyResult } from '../eventStore/port.js';
 import { toCloudEvent, type HistoryCloudEvent } from './cloudEvents.js';
 import type { HistoryRequest } from './query.js';
+import type { PersonalDataStore } from '../personalData/store.js';
 
 /** Where a PV document can be fetched: a short-lived presigned GET of one object version. */
 export interface DocumentLinks {
   linkFor(objectKey: string, versionId: string): Promise<string>;
 }
 
+/** Where names come from: the personal-data store, which hides the candidates a reader may not see. */
+export type PeopleReader = Pick<PersonalDataStore, 'readCandidates' | 'readJurors'>;
+
 export interface HistoryServiceOptions {
   readonly store: EventStore;
+  /** Without it, the timeline names people by their pseudonymous ids. */
+  readonly people?: PeopleReader | undefined;
   /** Signs the cursors of session histories (the store signs its own the same way). */
   readonly cursorSecret: string;
   readonly documents?: DocumentLinks | undefined;
@@ -37,7 +43,18 @@ export interface SessionTimeline {
   readonly verification: VerifyResult;
   /** Presigned links of the PV documents, by the id of the event that recorded them. */
   readonly documents: ReadonlyMap<string, string>;
+  /** « Prénom Nom » of the candidates and jurors the events name, those the reader may see. */
+  readonly names: ReadonlyMap<string, string>;
 }
+
+/** Every candidate and juror id an event's data holds, at any depth (a PV's decisions). */
+const peopleIdsOf = (value: unknown, into: { candidates: Set<string>; jurors: Set<string> }): void => {
+  if (typeof value === 'string') {
+    if (value.startsWith('cand_')) into.candidates.add(value);
+    else if (value.startsWith('jur_')) into.jurors.add(value);
+  } else if (Array.isArray(value)) for (const item of value) peopleIdsOf(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) peopleIdsOf(item, into);
+};
 
 /** The roles that read history; anyone else (a juror) is refused. */
 export const HISTORY_READERS: readonly Role[] = ['centre', 'ud', 'region'];
@@ -62,12 +79,14 @@ export class HistoryService {
   private readonly store: EventStore;
   private readonly cursorSecret: string;
   private readonly documents: DocumentLinks | undefined;
+  private readonly people: PeopleReader | undefined;
 
   constructor(options: HistoryServiceOptions) {
     if (options.cursorSecret.length < 32) throw new Error('cursorSecret must hold at least 32 characters');
     this.store = options.store;
     this.cursorSecret = options.cursorSecret;
     this.documents = options.documents;
+    this.people = options.people;
   }
 
   /** One page of history for the principal, or 403 when the request leaves its scope. */
@@ -106,7 +125,18 @@ export class HistoryService {
       for (const event of events)
         if (event.type === 'PVDocumentStored') documents.set(event.id, await this.documents.linkFor(event.data.objectKey, event.data.versionId));
     }
-    return { sessionId, streamId, scope, events, verification, documents };
+    return { sessionId, streamId, scope, events, verification, documents, names: await this.namesIn(principal, events) };
+  }
+
+  /** The names of the people the events name, read with the reader's own rights (a region sees jurors, not candidates). */
+  private async namesIn(principal: Principal, events: readonly StoredEvent[]): Promise<ReadonlyMap<string, string>> {
+    const names = new Map<string, string>();
+    if (!this.people) return names;
+    const ids = { candidates: new Set<string>(), jurors: new Set<string>() };
+    for (const event of events) peopleIdsOf(event.data, ids);
+    const [candidates, jurors] = await Promise.all([this.people.readCandidates(principal, [...ids.candidates]), this.people.readJurors([...ids.jurors])]);
+    for (const [id, person] of [...candidates, ...jurors]) names.set(id, `${person.firstName} ${person.lastName}`);
+    return names;
   }
 
   private async readSession(principal: Principal, sessionId: string) {

@@ -1,6 +1,7 @@
 import { definitionOf, type Role, type StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
-import { centreWithId, type CentreRef } from '../web/format.js';
+import { centreWithId, decisionLabels, frenchDate, sanctionLabels, type CentreRef } from '../web/format.js';
+import { fieldLabels } from './fieldLabels.js';
 import { html, type Html } from '../web/html.js';
 import { layout } from '../web/layout.js';
 import { visibleData } from './cloudEvents.js';
@@ -27,72 +28,52 @@ const roleLabels: Readonly<Record<Role, string>> = {
   system: 'Système',
 };
 
-/** French names of the data fields shown in the details; others keep their name. */
-const fieldLabels: Readonly<Record<string, string>> = {
-  sessionId: 'Session',
-  centreId: 'Centre',
-  centreName: 'Nom du centre',
-  department: 'Département',
-  region: 'Région',
-  candidateId: 'Candidat',
-  candidateIds: 'Candidats',
-  jurorId: 'Membre du jury',
-  jurorIds: 'Membres du jury',
-  habilitationId: 'Habilitation',
-  accommodationId: 'Aménagement',
-  accommodationIds: 'Aménagements',
-  tiedCandidateIds: 'Candidats liés',
-  ceresReference: 'Référence CERES',
-  titreCode: 'Titre',
-  startDate: 'Début',
-  endDate: 'Fin',
-  site: 'Lieu',
-  createdOn: 'Créée le',
-  creationDeadline: 'Date limite de création',
-  late: 'En retard',
-  reason: 'Motif',
-  facts: 'Faits',
-  revision: 'Révision',
-  pvRevision: 'Révision du PV',
-  objectKey: 'Fichier',
-  versionId: 'Version',
-  sha256: 'Empreinte SHA-256',
-  sizeBytes: 'Taille (octets)',
-  validatedOn: 'Validé le',
-  rejectedOn: 'Rejeté le',
-  transmittedOn: 'Transmis le',
-  recordedOn: 'Enregistré le',
-  signedOn: 'Signé le',
-  sentOn: 'Envoyé le',
-  dueOn: 'Échéance',
-  checkedOn: 'Vérifié le',
-  reportedOn: 'Signalé le',
-  reportedBy: 'Signalé par',
-  cancelledOn: 'Annulée le',
-  audience: 'Destinataires',
-  recipientIds: 'Destinataires',
-  compliant: 'Conforme',
-  sealsIntact: 'Plis intacts',
-  sanction: 'Sanction',
-  decisions: 'Décisions',
-  signatoryIds: 'Signataires',
-  documentSha256: 'Empreinte du document',
-};
-
 const shownValue = (value: string | number | boolean): string => {
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}`;
   return String(value);
 };
 
-/** Scalar details of an event (ids, dates, flags), lists shown by their size: a glance, not a dump. */
-const details = (event: StoredEvent, reader: Role): Html => {
+/** Values the catalogue spells as codes, in the words of the pages. */
+const valueLabels: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  decision: decisionLabels,
+  sanction: sanctionLabels,
+  audience: { jurors: 'les membres du jury', candidates: 'les candidats' },
+  ground: { 'demande-du-candidat': 'à la demande du candidat' },
+};
+
+/** A person by name when the reader may see it, the pseudonymous id in small print either way. */
+const person = (id: string, names: ReadonlyMap<string, string>): Html => {
+  const name = names.get(id);
+  return name ? html`${name} <span class="hint id">${id}</span>` : html`<span class="id">${id}</span>`;
+};
+
+const isPersonId = (value: unknown): value is string => typeof value === 'string' && /^(cand|jur)_/.test(value);
+
+/** Lists of people are named up to this size; a longer one is shown by its size. */
+const NAMED_LIST_MAX = 30;
+
+/** Details of an event: every field with its French label, people by name where allowed, a PV's decisions one per candidate. */
+const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, string>): Html => {
   const data = visibleData(event, reader) as Record<string, unknown>;
   const rows = Object.entries(data).flatMap(([name, value]) => {
     const label = fieldLabels[name] ?? name;
-    if (Array.isArray(value)) return [html`<li>${label} : ${value.length} élément${value.length > 1 ? 's' : ''}</li>`];
+    if (name === 'decisions' && Array.isArray(value)) {
+      const items = (value as { candidateId: string; decision: string; ccpObtained?: readonly string[] }[]).map(
+        (decision) =>
+          html`<li>${person(decision.candidateId, names)} : ${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}</li>`,
+      );
+      return [html`<li>${label} :<ul>${items}</ul></li>`];
+    }
+    if (Array.isArray(value)) {
+      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every(isPersonId)) return [html`<li>${label} : ${value.map((id, index) => html`${index > 0 ? ', ' : ''}${person(id, names)}`)}</li>`];
+      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every((item) => typeof item === 'string')) return [html`<li>${label} : <span class="id">${value.join(', ')}</span></li>`];
+      return [html`<li>${label} : ${value.length} élément${value.length > 1 ? 's' : ''}</li>`];
+    }
     if (value === null || typeof value === 'object' || value === undefined) return [];
-    return [html`<li>${label} : ${shownValue(value as string | number | boolean)}</li>`];
+    if (isPersonId(value)) return [html`<li>${label} : ${person(value, names)}</li>`];
+    const words = typeof value === 'string' ? valueLabels[name]?.[value] : undefined;
+    return [html`<li>${label} : ${words ?? shownValue(value as string | number | boolean)}</li>`];
   });
   return rows.length === 0 ? html`` : html`<ul class="details">${rows}</ul>`;
 };
@@ -109,6 +90,12 @@ const centreOf = (timeline: SessionTimeline): CentreRef | undefined => {
   return timeline.scope.centreId ? { centreId: timeline.scope.centreId } : undefined;
 };
 
+/** What the session is, in the words of its creation: CERES reference, titre, dates and site. */
+const sessionOf = (timeline: SessionTimeline) => {
+  const created = timeline.events.find((event) => event.type === 'SessionCreated');
+  return created?.type === 'SessionCreated' ? created.data : undefined;
+};
+
 /**
  * The timeline of one session: every event with its French label, who recorded it and when (Paris
  * time), the PV documents linked, and whether the hash chain of its stream holds.
@@ -116,22 +103,24 @@ const centreOf = (timeline: SessionTimeline): CentreRef | undefined => {
 export const timelinePage = (principal: Principal, timeline: SessionTimeline): Html => {
   const reader = principal.actor.role;
   const centre = centreOf(timeline);
+  const session = sessionOf(timeline);
   const rows = timeline.events.map((event) => {
     const link = timeline.documents.get(event.id);
     return html`<tr>
 <td><time datetime="${event.recordedAt}">${parisDateTime(event.recordedAt)}</time></td>
 <td>${definitionOf(event.type)?.label ?? event.type}${link ? html`<br><a href="${link}" rel="noreferrer">Télécharger le procès-verbal signé (révision ${event.type === 'PVDocumentStored' ? event.data.revision : ''})</a>` : ''}</td>
-<td>${roleLabels[event.actor.role]}<br><span class="muted">${event.actor.id}</span></td>
-<td>${details(event, reader)}</td>
+<td>${roleLabels[event.actor.role]}<br><span class="hint id">${event.actor.id}</span></td>
+<td>${details(event, reader, timeline.names)}</td>
 </tr>`;
   });
   return layout({
-    title: `Historique de la session ${timeline.sessionId}`,
+    title: `Historique de la session ${session?.ceresReference ?? timeline.sessionId}`,
     principal,
-    body: html`${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''}
+    body: html`${session ? html`<p>Titre ${session.titreCode}, du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}, ${session.site}. <span class="hint id">${timeline.sessionId}</span></p>` : ''}
+${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''}
 ${chainState(timeline)}
 <p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
-<table>
+<table class="timeline">
 <caption>Événements de la session</caption>
 <thead><tr><th scope="col">Date et heure</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détails</th></tr></thead>
 <tbody>${rows}</tbody>

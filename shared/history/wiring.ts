@@ -2,6 +2,7 @@ import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierFromEnv } from '../auth/verify.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
+import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { S3DocumentLinks } from './documentLinks.js';
 import type { HistoryHttpOptions } from './http.js';
@@ -10,16 +11,23 @@ import { HistoryService } from './service.js';
 /**
  * The composition root of the history function: reads the environment once (a missing variable
  * fails the cold start naming it) and builds the store, the PV links and the token check. The
- * store reads `events` (timelines, integrity check) and `history` (searches), never `idempotency`.
+ * store reads `events` (timelines, integrity check) and `history` (searches), never `idempotency`;
+ * the timeline reads names from `personalData`, with the reader's rights.
  */
 export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): HistoryHttpOptions => {
-  const tables = tablesFromEnv(['events', 'history'], source);
+  const tables = tablesFromEnv(['events', 'history', 'personalData'], source);
   const bucket = pvBucketFromEnv(source);
   const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
-  const store = new DynamoEventStore({ client: createDynamoClient({ endpoint: endpoints.dynamodb }), tables, cursorSecret });
+  const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
+  const store = new DynamoEventStore({ client: dynamo, tables: { events: tables.events, history: tables.history }, cursorSecret });
   return {
-    service: new HistoryService({ store, cursorSecret, documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), bucket) }),
+    service: new HistoryService({
+      store,
+      cursorSecret,
+      documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), bucket),
+      people: new DynamoPersonalDataStore(dynamo, tables.personalData),
+    }),
     verify: tokenVerifierFromEnv(source),
   };
 };

@@ -43,6 +43,12 @@ label{display:block;font-weight:500;margin-bottom:.25rem}
 .choice label{font-weight:400;margin:0}
 .choice input{margin-top:.35rem}
 .hint{color:var(--grey);font-size:.875rem;margin:0 0 .25rem}
+.id{font-family:monospace;overflow-wrap:anywhere}
+table.timeline{table-layout:fixed}
+table.timeline td{overflow-wrap:anywhere}
+table.timeline th:nth-child(1){width:9rem}
+table.timeline th:nth-child(3){width:12rem}
+.details{margin:0;padding-left:1.25rem}
 .req{font-weight:400;color:var(--grey);font-size:.875rem}
 input[type=text],input[type=date],input[type=number],input[type=email],input[type=time],select,textarea{display:block;width:100%;max-width:32rem;padding:.5rem .75rem;border:0;border-bottom:2px solid #3a3a3a;background:#eee;font:inherit;color:#161616;border-radius:.25rem .25rem 0 0}
 textarea{max-width:48rem}

@@ -112,7 +112,7 @@ describe('a centre named by its token', () => {
     const events = eventsOf(app, `session-${sessionId}`);
     const region = principalFromClaims(users.region ?? { sub: 'x', 'custom:role': 'region' });
 
-    const page = timelinePage(region, { sessionId, streamId: `session-${sessionId}`, scope: { centreId: LYON, department: '69', region: '84' }, events, verification: { ok: true, commits: 1 }, documents: new Map() }).value;
+    const page = timelinePage(region, { sessionId, streamId: `session-${sessionId}`, scope: { centreId: LYON, department: '69', region: '84' }, events, verification: { ok: true, commits: 1 }, documents: new Map(), names: new Map() }).value;
 
     expect(page).toContain(`<p>Centre agréé : Lyon Formation <span class="hint">(${LYON})</span></p>`);
     expect(page).toContain('<li>Nom du centre : Lyon Formation</li>');

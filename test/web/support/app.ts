@@ -59,7 +59,7 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
   const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres, directory: new Directory() };
   const api = httpEdge(createApiHandler({ deps, idempotency, verify: testVerifier }));
   const pages = httpEdge(createRouter(pageRoutes({ deps, idempotency, verify: testVerifier })), { errorPage });
-  const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters' });
+  const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters', people: personalData });
   const history = httpEdge(createRouter(historyRoutes({ service: historyService, verify: testVerifier })), { errorPage: historyErrorPage });
   return {
     deps,

@@ -56,3 +56,19 @@ export const lateSessionInput = {
   site: 'Villeurbanne, atelier 2',
   candidates: [{ lastName: 'Roux', firstName: 'Inès', birthDate: '1995-01-30' }],
 };
+
+/**
+ * The seeded session up to its first morning: both jurors assigned and convoked, the clock moved to
+ * 7 June 2027, the plateau checked (60 minutes) and the seals checked with a candidate drawn by lot.
+ */
+export const runToSeals = async (app: TestApp, clock: { set(instant: string): void }, seeded: Seeded): Promise<{ drawnCandidateId: string; seed: string }> => {
+  const path = `/api/sessions/${seeded.sessionId}`;
+  for (const jurorId of seeded.jurorIds) expect((await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId, tiedCandidateIds: [] })).statusCode).toBe(200);
+  for (const audience of ['jurors', 'candidates']) expect((await apiCall(app, 'centre', 'POST', `${path}/convocations`, { audience })).statusCode).toBe(200);
+  clock.set('2027-06-07T06:00:00.000Z');
+  const plateau = await apiCall(app, 'centre', 'POST', `${path}/plateau`, { durationMinutes: 60, jurorIds: seeded.jurorIds, compliant: true });
+  expect(plateau.statusCode, plateau.body).toBe(200);
+  const seals = await apiCall(app, 'centre', 'POST', `${path}/seals`, { presentCandidateIds: seeded.candidateIds, sealsIntact: true });
+  expect(seals.statusCode, seals.body).toBe(200);
+  return { drawnCandidateId: String(bodyOf(seals).drawnCandidateId), seed: String(bodyOf(seals).seed) };
+};
