@@ -1,8 +1,8 @@
-import middy from '@middy/core';
 import { randomUUID } from 'node:crypto';
 import { httpStatusOf, isAppError, type AppError } from '../errors.js';
+import { edge } from '../platform/edge.js';
+import { logger } from '../platform/observability.js';
 import { header, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from './event.js';
-import { httpLogger } from './logger.js';
 import { securityHeaders } from './securityHeaders.js';
 import { signInPath } from '../auth/hostedUi.js';
 
@@ -46,12 +46,12 @@ export const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOpt
   const html = options.errorPage !== undefined && wantsHtml(event);
   if (isAppError(error)) {
     const status = httpStatusOf(error.category);
-    httpLogger.info('request refused', { status, code: error.code, correlationId, route: event.routeKey });
+    logger.info('request refused', { status, code: error.code, correlationId, route: event.routeKey });
     if (html && status === 401) return seeOther(`${signInPath()}?retour=${encodeURIComponent(event.rawPath ?? '/')}`);
     if (html && options.errorPage) return htmlResponse(status, options.errorPage(status, error.message, correlationId));
     return json(status, errorBody(error));
   }
-  httpLogger.error('unexpected error', {
+  logger.error('unexpected error', {
     correlationId,
     route: event.routeKey,
     errorName: error instanceof Error ? error.name : typeof error,
@@ -63,22 +63,19 @@ export const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOpt
 };
 
 /**
- * Wraps a bare handler for Lambda with middy: errors mapped at the edge, security headers on
- * every answer (errors included), one structured log line per request.
+ * Wraps a bare handler for Lambda in the platform edge (logger with the Lambda context, the request
+ * id as correlation id, metrics) and, on top: errors mapped to answers, security headers on every
+ * answer (errors included), one structured log line per request.
  */
 export const httpEdge = (handler: (event: HttpEvent) => Promise<HttpResponse>, options: EdgeOptions = {}) =>
-  middy<HttpEvent, HttpResponse>()
+  edge<HttpEvent, HttpResponse>((event) => handler(event), { correlationIdOf: (event) => event.requestContext?.requestId })
     .use({
-      before: (request) => {
-        httpLogger.appendKeys({ correlationId: request.event.requestContext?.requestId });
-      },
       after: (request) => {
         if (request.response) request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
-        httpLogger.info('request', { route: request.event.routeKey, status: request.response?.statusCode });
+        logger.info('request', { route: request.event.routeKey, status: request.response?.statusCode });
       },
       onError: (request) => {
         request.response = errorResponse(request.error, request.event, options);
         request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
       },
-    })
-    .handler(handler);
+    });

@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { ENV, readEnv } from '../platform/env.js';
+import { traced } from '../platform/tracer.js';
 import { endpointsFromEnv } from '../platform/wiring.js';
 import { outboxOnlyDeadLetter, type DeadLetter } from './sender.js';
 import { SqsDeadLetter } from './sqsDeadLetter.js';
@@ -18,5 +19,5 @@ export const retryQueueFromEnv = (source: NodeJS.ProcessEnv = process.env): Dead
   const queueUrl = readEnv({ [ENV.MAIL_DLQ_URL]: z.string().min(1).optional() }, source)[ENV.MAIL_DLQ_URL];
   if (!queueUrl) return outboxOnlyDeadLetter;
   const { sqs } = endpointsFromEnv(source);
-  return new SqsDeadLetter(new SQSClient({ ...(sqs ? { endpoint: sqs } : {}) }), queueUrl);
+  return new SqsDeadLetter(traced(new SQSClient({ ...(sqs ? { endpoint: sqs } : {}) })), queueUrl);
 };
