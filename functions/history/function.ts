@@ -14,9 +14,9 @@ export const history = defineFunction({
   trigger: {
     kind: 'http',
     routes: [
-      { method: 'GET', path: HISTORY_PATHS.api },
-      { method: 'GET', path: HISTORY_PATHS.export },
-      { method: 'GET', path: HISTORY_PATHS.timeline, public: true },
+      { method: 'GET', path: HISTORY_PATHS.api, summary: 'L’historique des événements (CloudEvents), filtré et paginé, dans le périmètre de l’utilisateur' },
+      { method: 'GET', path: HISTORY_PATHS.export, summary: 'Une page de l’historique en CSV ou NDJSON, le curseur de la suivante dans un en-tête' },
+      { method: 'GET', path: HISTORY_PATHS.timeline, public: true, summary: 'Page « Historique de la session » : ses événements et l’état de sa chaîne d’intégrité' },
     ],
   },
   resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, pvBucket: 'read' },

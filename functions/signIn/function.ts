@@ -8,7 +8,11 @@ export const signIn = defineFunction({
   description: 'Connexion aux pages par l’interface hébergée de Cognito (code + PKCE), cookie de session.',
   trigger: {
     kind: 'http',
-    routes: Object.values(HOSTED_UI_PATHS).map((path) => ({ method: 'GET' as const, path, public: true })),
+    routes: [
+      { method: 'GET', path: HOSTED_UI_PATHS.signIn, public: true, summary: 'Connexion : renvoie vers l’interface hébergée de Cognito (code + PKCE)' },
+      { method: 'GET', path: HOSTED_UI_PATHS.callback, public: true, summary: 'Retour de Cognito : échange le code, pose le cookie de session' },
+      { method: 'GET', path: HOSTED_UI_PATHS.signOut, public: true, summary: 'Déconnexion : efface le cookie et la session Cognito' },
+    ],
   },
   resources: {},
   timeoutSeconds: 10,

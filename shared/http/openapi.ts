@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { centreId, departmentCode, regionCode, sessionId } from '../../events/index.js';
+import type { FunctionDeclaration, HttpRoute } from '../platform/declarations.js';
 import { operations, type Operation } from './operations.js';
 import { params as paramSchemas } from './schemas.js';
 
@@ -62,10 +64,72 @@ const operationObject = (operation: Operation) => ({
   security: [{ cognito: [] }],
 });
 
-export const openApiDocument = () => {
+/** The query string of the history API and its export (shared/history/query.ts reads it). */
+const historyQuery = (exported: boolean) => [
+  { name: 'sessionId', in: 'query', required: false, description: 'Une session (un seul critère de lieu à la fois).', schema: jsonSchema(sessionId) },
+  { name: 'centreId', in: 'query', required: false, description: 'Un centre.', schema: jsonSchema(centreId) },
+  { name: 'department', in: 'query', required: false, description: 'Un département (code INSEE).', schema: jsonSchema(departmentCode) },
+  { name: 'region', in: 'query', required: false, description: 'Une région (code INSEE).', schema: jsonSchema(regionCode) },
+  { name: 'type', in: 'query', required: false, description: 'Types d’événements du catalogue, séparés par des virgules.', schema: { type: 'string' } },
+  { name: 'actor', in: 'query', required: false, description: 'L’identifiant de l’auteur.', schema: { type: 'string' } },
+  { name: 'from', in: 'query', required: false, description: 'Depuis (AAAA-MM-JJ ou horodatage ISO 8601).', schema: { type: 'string' } },
+  { name: 'to', in: 'query', required: false, description: 'Jusqu’à (AAAA-MM-JJ ou horodatage ISO 8601).', schema: { type: 'string' } },
+  { name: 'order', in: 'query', required: false, schema: { type: 'string', enum: ['asc', 'desc'] } },
+  { name: 'limit', in: 'query', required: false, description: 'Taille de la page (1 à 500, 50 par défaut).', schema: { type: 'string' } },
+  { name: 'cursor', in: 'query', required: false, description: 'Le curseur de la page suivante.', schema: { type: 'string' } },
+  ...(exported
+    ? [
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'ndjson'] } },
+        { name: 'separator', in: 'query', required: false, description: 'CSV : « ; » (par défaut) ou « , » (aussi « semicolon », « comma »).', schema: { type: 'string' } },
+      ]
+    : []),
+];
+
+const HTML = { 'text/html': { schema: { type: 'string' } } };
+
+/** A route of another HTTP function than the API: the history (JSON, export, timeline page), the pages, the sign-in. */
+const routeObject = (fn: string, route: HttpRoute) => {
+  const history = fn === 'history' && route.path.startsWith('/api/');
+  const exported = history && route.path.endsWith('/export');
+  const success = history
+    ? exported
+      ? { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } }
+      : { 'application/json': { schema: { type: 'object', description: '{ events: CloudEvent[], nextCursor? }' } } }
+    : HTML;
+  return {
+    operationId: `${fn}.${route.method.toLowerCase()}.${route.path}`,
+    summary: route.summary ?? `${fn} ${route.method} ${route.path}`,
+    description: route.public
+      ? 'Page ou formulaire en français, authentifié par le cookie de session (tp_session) ; tout formulaire porte un jeton CSRF.'
+      : 'Derrière l’autorisation JWT, dans le périmètre de l’utilisateur.',
+    tags: [fn],
+    parameters: [...pathParameters(route.path), ...(history ? historyQuery(exported) : [])],
+    ...(route.method === 'POST' ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'multipart/form-data': { schema: { type: 'object' } } } } } : {}),
+    responses: {
+      [route.method === 'POST' ? '303' : '200']: { description: route.method === 'POST' ? 'Enregistré : renvoie vers la page du résultat' : 'Succès', ...(route.method === 'POST' ? {} : { content: success }) },
+      ...(route.method === 'POST' ? { '400': { description: 'Saisie invalide : le formulaire revient avec un message par champ', content: HTML } } : { '400': errorResponse('Critère invalide') }),
+      '401': errorResponse('Non authentifié (les pages renvoient vers la connexion)'),
+      '403': errorResponse('Rôle ou périmètre insuffisant'),
+      '404': errorResponse('Introuvable (une session d’un autre centre l’est aussi)'),
+    },
+    ...(route.public ? {} : { security: [{ cognito: [] }] }),
+  };
+};
+
+/**
+ * Every route of every HTTP function: the API's from its operations, the others from their
+ * declarations (functions/index.ts), so a route cannot be served without being documented.
+ */
+export const openApiDocument = (declarations: readonly FunctionDeclaration[]) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     paths[operation.path] = { ...(paths[operation.path] ?? {}), [operation.method.toLowerCase()]: operationObject(operation) };
+  }
+  for (const declaration of declarations) {
+    if (declaration.trigger.kind !== 'http' || declaration.name === 'api') continue;
+    for (const route of declaration.trigger.routes) {
+      paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: routeObject(declaration.name, route) };
+    }
   }
   return {
     openapi: '3.1.0',
@@ -73,7 +137,7 @@ export const openApiDocument = () => {
       title: 'tp-sessions — API des sessions du titre professionnel',
       version: '1.0.0',
       description:
-        'Une route par commande du domaine et par requête des pages. Les écritures exigent une clé d’idempotence. Les erreurs sont en français, champ par champ. Les données personnelles (noms, dates de naissance, aménagements) ne sont lues que par les rôles qui en ont besoin.',
+        'Une route par commande du domaine et par requête des pages, puis l’historique, les pages HTML et la connexion. Les écritures exigent une clé d’idempotence. Les erreurs sont en français, champ par champ. Les données personnelles (noms, dates de naissance, aménagements) ne sont lues que par les rôles qui en ont besoin.',
     },
     servers: [{ url: '/' }],
     components: {
@@ -102,4 +166,4 @@ export const openApiDocument = () => {
 };
 
 /** The committed text: stable key order and a final newline. */
-export const openApiText = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+export const openApiText = (declarations: readonly FunctionDeclaration[]): string => `${JSON.stringify(openApiDocument(declarations), null, 2)}\n`;

@@ -8,6 +8,8 @@ export interface Route {
   readonly path: string;
   /** Skips the JWT authorizer at the gateway (pages authenticate with the cookie). */
   readonly public?: boolean;
+  /** What the route is for, in French, for docs/openapi.json. */
+  readonly summary?: string;
   handle(event: HttpEvent, params: Readonly<Record<string, string>>): Promise<HttpResponse>;
 }
 

@@ -14,6 +14,8 @@ export interface HttpRoute {
   readonly path: string;
   /** Public routes (sign-in page, static assets) skip the JWT authorizer. */
   readonly public?: boolean;
+  /** What the route is for, in French, for docs/openapi.json (the API's routes take their operation's). */
+  readonly summary?: string;
 }
 
 export type Trigger =

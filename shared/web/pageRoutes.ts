@@ -261,6 +261,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'GET' as const,
     path: spec.path,
     public: true,
+    summary: `Page « ${spec.title({ params: {}, query: {} } as unknown as PageContext).trim()} »`,
     handle: async (event, params) => {
       const context = await contextFor(event, params, spec);
       return renderPage(context, spec, emptyState(context));
@@ -271,6 +272,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'POST' as const,
     path: post.path,
     public: true,
+    summary: `Formulaire : ${operationById(post.operation).summary}`,
     handle: async (event, params) => {
       const context = await contextFor(event, params, post.page);
       const body = await parseBody(event, FORM_BODY_LIMIT);
@@ -308,6 +310,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'POST',
     path: '/centre/sessions/{sessionId}/pv/depot',
     public: true,
+    summary: `Formulaire : ${operationById('presignPvUpload').summary}`,
     handle: async (event, params) => {
       const principal: Principal = await authenticate(event, options.verify);
       const body = await parseBody(event);
@@ -326,6 +329,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'GET',
     path: '/',
     public: true,
+    summary: 'Accueil : renvoie chaque rôle vers sa page',
     handle: async (event) => {
       const principal = await authenticate(event, options.verify);
       // Each role lands on its own page: the centre's dashboard, the UD's PVs, the juror's convocations, the region's sessions.
@@ -340,6 +344,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'GET',
     path: '/centre/programme',
     public: true,
+    summary: 'Renvoie vers la programmation prévisionnelle de l’année en cours',
     handle: async (event) => {
       await authenticate(event, options.verify);
       return seeOther(`/centre/programme/${deps.clock.now().getUTCFullYear()}`);
@@ -350,6 +355,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'GET',
     path: '/static/{file}',
     public: true,
+    summary: 'Feuille de style et scripts des pages',
     handle: async (_event, params) => {
       const asset = staticAssets[params.file ?? ''];
       if (!asset) throw new AppError('route.not-found', 'not-found', 'Fichier introuvable.');
@@ -364,11 +370,11 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
  * The page routes as the function declaration lists them (method, path, public). Built without
  * adapters: a route only touches them when it answers a request.
  */
-export const pageRouteKeys = (): { method: Route['method']; path: string; public: true }[] =>
+export const pageRouteKeys = (): { method: Route['method']; path: string; public: true; summary?: string }[] =>
   pageRoutes({
     get deps(): AppDeps {
       throw new Error('page routes listed for their declaration only');
     },
     idempotency: undefined as unknown as IdempotencyStore,
     verify: () => Promise.reject(new Error('page routes listed for their declaration only')),
-  }).map((route) => ({ method: route.method, path: route.path, public: true as const }));
+  }).map((route) => ({ method: route.method, path: route.path, public: true as const, ...(route.summary ? { summary: route.summary } : {}) }));
