@@ -1,11 +1,19 @@
+import type { ScheduledEvent } from 'aws-lambda';
 import { deadlineRunFromEnv } from '../../shared/deadlineIndex/runWiring.js';
+import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
+import { count, logger, METRIC } from '../../shared/platform/observability.js';
 
 const run = deadlineRunFromEnv();
 
 /** One run; a failed item keeps its due key and the day is caught up at the next run. */
-export const handler = async () => {
-  const report = await run.run();
-  console.log(JSON.stringify({ level: 'INFO', message: 'deadline run', ...report }));
-  if (report.failures > 0) throw new Error(`${report.failures} deadline item(s) failed; they stay due`);
-  return report;
-};
+export const handler = edge(
+  async (_event: ScheduledEvent) => {
+    const report = await run.run();
+    // The items read are those due on the days run.
+    count(METRIC.deadlinesDue, report.itemsRead);
+    logger.info('deadline run', { ...report });
+    if (report.failures > 0) throw new Error(`${report.failures} deadline item(s) failed; they stay due`);
+    return report;
+  },
+  { correlationIdOf: eventBridgeCorrelationId },
+);

@@ -8,6 +8,8 @@ import { httpEdge } from '../../shared/http/edge.js';
 import { json, type HttpEvent, type HttpResponse } from '../../shared/http/event.js';
 import { addressesToSuppress, DynamoSuppressionList, type SesFeedbackDetail, type SuppressionList } from '../../shared/mail/suppression.js';
 import { systemClock } from '../../shared/platform/clock.js';
+import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
+import { logger } from '../../shared/platform/observability.js';
 import { endpointsFromEnv, tablesFromEnv } from '../../shared/platform/wiring.js';
 import * as z from 'zod';
 
@@ -20,7 +22,7 @@ type FeedbackEvent = EventBridgeEvent<'Email Bounced' | 'Email Complaint Receive
 export const onFeedback = async (event: FeedbackEvent, list: SuppressionList = suppression): Promise<number> => {
   const marks = addressesToSuppress(event.detail);
   for (const { email, reason } of marks) await list.suppress(email, reason, systemClock.now());
-  console.log(JSON.stringify({ level: 'INFO', message: 'ses feedback', eventType: event.detail.eventType, marked: marks.length }));
+  logger.info('ses feedback', { eventType: event.detail.eventType, marked: marks.length });
   return marks.length;
 };
 
@@ -37,6 +39,8 @@ export const clearMark = async (event: HttpEvent, list: SuppressionList = suppre
 };
 
 const http = httpEdge((event) => clearMark(event));
+const feedback = edge((event: FeedbackEvent) => onFeedback(event), { correlationIdOf: eventBridgeCorrelationId });
 
+/** Two triggers, each event through its own edge. */
 export const handler = (event: FeedbackEvent | HttpEvent, context: Parameters<typeof http>[1]) =>
-  'detail-type' in event ? onFeedback(event) : http(event, context);
+  'detail-type' in event ? feedback(event, context) : http(event, context);

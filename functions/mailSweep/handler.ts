@@ -1,8 +1,10 @@
-import type { Context } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { defaultSweepOptions, sweepStaleMails } from '../../shared/mail/sweeper.js';
 import { retryQueueFromEnv } from '../../shared/mail/retryQueueWiring.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { systemClock } from '../../shared/platform/clock.js';
+import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
+import { logger } from '../../shared/platform/observability.js';
 
 // A mail SES refuses again goes to the retry queue, as on its first attempt.
 const { outbox, delivery } = mailFromEnv(process.env, retryQueueFromEnv());
@@ -11,12 +13,17 @@ const { outbox, delivery } = mailFromEnv(process.env, retryQueueFromEnv());
 const SAFETY_MS = 30_000;
 
 /** One sweep; the log holds counts only. A failure leaves the claim for the next run, and the run fails so the alarm shows it. */
-export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+export const sweep = async (context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const report = await sweepStaleMails(outbox, delivery, systemClock, {
     ...defaultSweepOptions,
     shouldStop: () => (context ? context.getRemainingTimeInMillis() < SAFETY_MS : false),
   });
-  console.log(JSON.stringify({ level: report.failures > 0 ? 'ERROR' : 'INFO', message: 'mail sweep', ...report }));
-  if (report.failures > 0) throw new Error(`${report.failures} stale mail(s) could not be resent; the next sweep retries them`);
+  if (report.failures > 0) {
+    logger.error('mail sweep', { ...report });
+    throw new Error(`${report.failures} stale mail(s) could not be resent; the next sweep retries them`);
+  }
+  logger.info('mail sweep', { ...report });
   return report;
 };
+
+export const handler = edge((_event: ScheduledEvent, context: Context) => sweep(context), { correlationIdOf: eventBridgeCorrelationId });

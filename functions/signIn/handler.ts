@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHostedUi, HOSTED_UI_PATHS } from '../../shared/auth/hostedUi.js';
 import { AUTH_ENV, tokenVerifierFromEnv } from '../../shared/auth/verify.js';
+import { edge } from '../../shared/platform/edge.js';
 import { ENV } from '../../shared/platform/env.js';
 
 const hostedUi = createHostedUi({
@@ -10,8 +11,11 @@ const hostedUi = createHostedUi({
   verify: tokenVerifierFromEnv(),
 });
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (event.rawPath === HOSTED_UI_PATHS.signIn) return hostedUi.signIn(event);
-  if (event.rawPath === HOSTED_UI_PATHS.callback) return hostedUi.callback(event);
-  return hostedUi.signOut();
-};
+export const handler = edge(
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (event.rawPath === HOSTED_UI_PATHS.signIn) return hostedUi.signIn(event);
+    if (event.rawPath === HOSTED_UI_PATHS.callback) return hostedUi.callback(event);
+    return hostedUi.signOut();
+  },
+  { correlationIdOf: (event) => event.requestContext?.requestId },
+);

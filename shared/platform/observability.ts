@@ -9,14 +9,18 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * Log lines carry codes, ids, counts and routes, never a body, a name, an address or a token:
  * personal data stays out of the logs (test/hardening/logs.e2e.test.ts).
  *
- * Under vitest, handlers are called thousands of times: lines and metrics are silent unless a test
- * sets a level (`AWS_LAMBDA_LOG_LEVEL`, as Lambda's log controls do, or `POWERTOOLS_LOG_LEVEL`).
+ * Under vitest, handlers are called thousands of times: the level is SILENT unless the environment
+ * sets one (`AWS_LAMBDA_LOG_LEVEL`, as Lambda's log controls do, or `POWERTOOLS_LOG_LEVEL`), and a
+ * test that reads the lines lifts it with `logger.setLogLevel`. SILENT writes nothing at all, EMF
+ * lines included.
  */
 export const SERVICE_NAME = 'tp-sessions';
 
-const quiet = process.env.VITEST !== undefined && !process.env.AWS_LAMBDA_LOG_LEVEL && !process.env.POWERTOOLS_LOG_LEVEL;
+const silentUnderTest = process.env.VITEST !== undefined && !process.env.AWS_LAMBDA_LOG_LEVEL && !process.env.POWERTOOLS_LOG_LEVEL;
 
-export const logger = new Logger({ serviceName: SERVICE_NAME, ...(quiet ? { logLevel: 'SILENT' as const } : {}) });
+export const logger = new Logger({ serviceName: SERVICE_NAME, ...(silentUnderTest ? { logLevel: 'SILENT' as const } : {}) });
+
+const silent = () => logger.getLevelName() === 'SILENT';
 
 export const metrics = new Metrics({
   namespace: SERVICE_NAME,
@@ -41,7 +45,7 @@ export const METRIC = {
  * One EMF document per command, with its own `command` dimension, written at once.
  */
 export const countCommand = (commandType: string, outcome: 'accepted' | 'refused'): void => {
-  if (quiet) return;
+  if (silent()) return;
   metrics
     .singleMetric()
     .addDimension('command', commandType)
@@ -55,6 +59,6 @@ export const count = (name: (typeof METRIC)[keyof typeof METRIC], value = 1): vo
 
 /** Writes the counts of the invocation (nothing when there are none: no empty EMF line, no warning). */
 export const publishMetrics = (): void => {
-  if (quiet) metrics.clearMetrics();
+  if (silent()) metrics.clearMetrics();
   else if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 };

@@ -10,6 +10,7 @@ import type { Clock } from '../../shared/platform/clock.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { startSes, type LocalSes } from './support.js';
+import { captureFunctionOutput, lambdaContext, scheduledEvent } from '../support/functionLogs.js';
 
 /**
  * A sender that dies between its claim and SES leaves the mail `sending`: the sweep (the
@@ -160,18 +161,16 @@ describe('mails left sending by a sender that died', () => {
       [ENV.SES_ENDPOINT]: ses.endpoint,
       [ENV.MAIL_FROM]: from.email,
     });
-    const logged: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => logged.push(line);
+    const output = captureFunctionOutput();
     try {
       const { handler } = await import('../../functions/mailSweep/handler.js');
-      const report = await handler({}, { getRemainingTimeInMillis: () => 300_000 });
+      const report = await handler(scheduledEvent('sweep-1'), lambdaContext('mailSweep'));
       expect(report).toMatchObject({ found: 1, sent: 1, failures: 0 });
     } finally {
-      console.log = log;
+      output.restore();
     }
     expect(await received('handler')).toBe(1);
-    expect(logged.join('\n')).toContain('"message":"mail sweep"');
-    expect(logged.join('\n')).not.toMatch(/example\.org|ctr_lyon|Balayage/);
+    expect(output.json().find((line) => line.message === 'mail sweep')).toMatchObject({ function_name: 'mailSweep', correlation_id: 'sweep-1', sent: 1 });
+    expect(output.lines.join('\n')).not.toMatch(/example\.org|ctr_lyon|Balayage/);
   });
 });
