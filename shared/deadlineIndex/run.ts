@@ -4,6 +4,7 @@ import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mai
 import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
 import type { MailDelivery } from '../mail/sender.js';
 import { templates } from '../mail/templates.js';
+import { frenchDate } from '../web/format.js';
 import type { ViewsReader } from '../views/port.js';
 import type { DueItem, DynamoDeadlineIndex } from './dynamoDeadlines.js';
 
@@ -97,8 +98,14 @@ export class DeadlineRun {
     const kind: MailKind = alert ? 'deadline-alert' : 'deadline-reminder';
     const causeId = `deadline/${deadline.id}/${item.phase}/${item.plannedDay}`;
     const audiences = alert ? deadline.alert : deadline.remind;
-    const centre = deadline.scope.centreName ?? deadline.scope.centreId ?? '';
-    const what = deadline.scope.sessionId ? `Session ${deadline.scope.sessionId} du centre ${centre}`.trim() : `Programmation du centre ${centre}`.trim();
+    const session = deadline.scope.sessionId ? await this.views.getSessionView(deadline.scope.sessionId) : undefined;
+    const centre = session?.centreName ?? deadline.scope.centreName ?? deadline.scope.centreId ?? '';
+    // The session in the words of its reader: CERES reference, titre, dates and site; the id only when no view is known.
+    const what = session
+      ? `Session ${session.ceresReference} (titre ${session.titreCode}, ${session.startDate === session.endDate ? `le ${frenchDate(session.startDate)}` : `du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}`}, ${session.site}) du centre ${centre}`
+      : deadline.scope.sessionId
+        ? `Session ${deadline.scope.sessionId} du centre ${centre}`.trim()
+        : `Programmation du centre ${centre}`.trim();
     const path = deadline.scope.sessionId ? `/sessions/${encodeURIComponent(deadline.scope.sessionId)}` : '/programmes';
     const outcomes = [];
     for (const audience of audiences) {

@@ -13,6 +13,11 @@ export interface Contact {
 export interface ContactBook {
   /** The contact of a party, or undefined when none is known (the mail is then dead-lettered). */
   contactOf(kind: PartyKind, id: string): Promise<Contact | undefined>;
+  /**
+   * « Prénom Nom » of a juror or a candidate, mail address or not, for a mail to someone who may
+   * read it (the centre's copy of its results); undefined when unknown or erased.
+   */
+  nameOf(kind: Exclude<PartyKind, 'centre'>, id: string): Promise<string | undefined>;
 }
 
 /** A contact book held in memory: tests, and the offline runtime's seed. */
@@ -26,5 +31,9 @@ export class InMemoryContactBook implements ContactBook {
 
   contactOf(kind: PartyKind, id: string): Promise<Contact | undefined> {
     return Promise.resolve(this.contacts.get(`${kind}#${id}`));
+  }
+
+  nameOf(kind: Exclude<PartyKind, 'centre'>, id: string): Promise<string | undefined> {
+    return Promise.resolve(this.contacts.get(`${kind}#${id}`)?.displayName);
   }
 }

@@ -23,6 +23,12 @@ export class DynamoContactBook implements ContactBook {
     return { email, displayName: displayName || email };
   }
 
+  async nameOf(_kind: 'juror' | 'candidate', id: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: id }, sk: { S: 'identity' } }, ProjectionExpression: 'firstName, lastName' }));
+    const name = [Item?.firstName?.S, Item?.lastName?.S].filter(Boolean).join(' ');
+    return name || undefined;
+  }
+
   async saveCentreContact(centreId: string, contact: Contact): Promise<void> {
     await this.client.send(
       new PutItemCommand({ TableName: this.tableName, Item: { pk: { S: centreId }, sk: { S: 'contact' }, email: { S: contact.email }, displayName: { S: contact.displayName } } }),

@@ -4,7 +4,8 @@ import { authenticate } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import { forbidden } from '../auth/authorize.js';
-import { AppError } from '../errors.js';
+import { DomainError } from '../domain/errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { parseBody, type ParsedBody } from './body.js';
 import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
 import { fingerprintOf, IDEMPOTENCY_KEY, stillRunning, type IdempotencyStore } from './idempotency.js';
@@ -45,12 +46,49 @@ export interface Invocation {
   readonly correlationId: string;
 }
 
+const PERSON_ID = /\b(?:cand|jur)_(?:[0-9A-HJKMNP-TV-Z]{26}|[a-z0-9-]{1,64})\b/g;
+
+/**
+ * A refusal as its reader should read it: the domain names people by their pseudonymous ids, the
+ * answer by their names, read with the reader's own rights (a candidate's name only for the centre
+ * that registered them and its UD; an erased candidate keeps the bare id). Same wording as the pages.
+ */
+export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error: unknown): Promise<unknown> => {
+  if (!isAppError(error)) return error;
+  const texts = [error.message, ...error.fields.map((field) => field.message)];
+  const ids = [...new Set(texts.flatMap((text) => text.match(PERSON_ID) ?? []))];
+  if (ids.length === 0) return error;
+  const [candidates, jurors] = await Promise.all([
+    deps.personalData.readCandidates(principal, ids.filter((id) => id.startsWith('cand_'))),
+    deps.personalData.readJurors(ids.filter((id) => id.startsWith('jur_'))),
+  ]);
+  const names = new Map<string, string>([
+    ...[...candidates].map(([id, person]) => [id, `${person.lastName.toUpperCase()} ${person.firstName}`] as const),
+    ...[...jurors].map(([id, person]) => [id, `${person.firstName} ${person.lastName.toUpperCase()}`] as const),
+  ]);
+  if (names.size === 0) return error;
+  const rename = (text: string) => text.replace(PERSON_ID, (id) => names.get(id) ?? id);
+  const fields = error.fields.map((field) => ({ ...field, message: rename(field.message) }));
+  return error instanceof DomainError
+    ? new DomainError(error.code, rename(error.message), error.category as ConstructorParameters<typeof DomainError>[2], error.subject, fields)
+    : new AppError(error.code, error.category, rename(error.message), fields);
+};
+
 /**
  * Runs one operation with every edge check, in order: role, path parameters, input validation,
  * scope, then (writes) idempotency around the use case. Invalid input or a refused scope never
- * reaches a store. Returns the response to send, the first one again for a repeated key.
+ * reaches a store. Returns the response to send, the first one again for a repeated key. A
+ * refusal names people, not ids (`withPeopleNamed`).
  */
 export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
+  try {
+    return await invokeChecked(deps, idempotency, call, respond);
+  } catch (error) {
+    throw await withPeopleNamed(deps, call.principal, error);
+  }
+};
+
+const invokeChecked = async (deps: AppDeps, idempotency: IdempotencyStore, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);

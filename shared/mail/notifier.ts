@@ -141,8 +141,14 @@ export class Notifier {
         return [{ kind: 'pv-quarantined', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, appUrl) }];
       case 'PVValidated': {
         const results = session.results.decisions;
+        // The centre registered these candidates: its copy of the results names them.
+        const names = new Map<string, string>();
+        for (const result of results) {
+          const name = await this.recipients.name('candidate', result.candidateId);
+          if (name) names.set(result.candidateId, name);
+        }
         const drafts: Draft[] = [
-          { kind: 'pv-validated-centre', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results }, appUrl) },
+          { kind: 'pv-validated-centre', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, appUrl) },
         ];
         for (const result of results) {
           const to = await this.recipients.person('candidate', result.candidateId);

@@ -30,6 +30,11 @@ export class Recipients {
     return this.directory.ud(department).region;
   }
 
+  /** A juror's or candidate's name, for a mail whose recipient may read it; undefined when unknown or erased. */
+  name(kind: Exclude<PartyKind, 'centre'>, id: string): Promise<string | undefined> {
+    return this.contacts.nameOf(kind, id);
+  }
+
   async person(kind: PartyKind, id: string): Promise<Recipient | Unaddressed> {
     const key = `${kind}#${id}`;
     const contact = await this.contacts.contactOf(kind, id);

@@ -4,8 +4,9 @@ import { formatDate, renderHtml, renderText, type Block } from './render.js';
 
 /**
  * The French wording of every mail. A template returns a subject and blocks; `render` turns them
- * into text and HTML. Mails carry no health data and no name other than the recipient's: a
- * candidate is named by the session's pseudonymous id list only on the centre's copy.
+ * into text and HTML. Mails carry no health data; a candidate's name appears only where the
+ * recipient may read it: the candidate's own mails, and the results on the centre's copy (the
+ * centre registered them). An erased candidate keeps the bare id.
  */
 export interface Rendered {
   readonly subject: string;
@@ -122,11 +123,11 @@ export const templates = {
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Déposer le procès-verbal'),
     ]),
 
-  pvValidatedCentre: (to: string, session: SessionSummary, d: { validatedOn: string; results: readonly CandidateResultView[] }, appUrl: string) =>
+  pvValidatedCentre: (to: string, session: SessionSummary, d: { validatedOn: string; results: readonly CandidateResultView[]; names?: ReadonlyMap<string, string> }, appUrl: string) =>
     render(`Procès-verbal validé, résultats officiels : session ${session.ceresReference}`, to, [
       { p: `L’unité départementale a validé le procès-verbal le ${formatDate(d.validatedOn)}. Les résultats ci-dessous sont désormais officiels.` },
       sessionFacts(session),
-      { list: d.results.map((r) => `${r.candidateId} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`) },
+      { list: d.results.map((r) => `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`) },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
