@@ -1,7 +1,9 @@
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { DecisionContext, Decider } from '../domain/decider.js';
+import { isAppError } from '../errors.js';
 import { isConcurrencyError } from '../eventStore/errors.js';
 import type { EventStore } from '../eventStore/port.js';
+import { countCommand } from '../platform/observability.js';
 
 export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEvent> {
   readonly store: EventStore;
@@ -50,8 +52,11 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
   for (let attempt = 1; ; attempt += 1) {
     const { version, events: history } = await store.readStream(streamId);
     const state = fold(decider, history);
-    const decided = decider.decide(input.command, state, input.context);
-    if (decided.length === 0) return { events: [], state, version, replayed: false };
+    const decided = decide(input, state);
+    if (decided.length === 0) {
+      countCommand(commandTypeOf(input.command), 'accepted');
+      return { events: [], state, version, replayed: false };
+    }
     try {
       const result = await store.append(streamId, version, decided, {
         idempotencyKey,
@@ -63,10 +68,26 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
       });
       // A concurrent twin with the same key may have landed first: its answer, and the state after it.
       if (result.replayed) return replay(input, result.version, result.events);
+      countCommand(commandTypeOf(input.command), 'accepted');
       return { events: result.events, state: fold(decider, result.events, state), version: result.version, replayed: false };
     } catch (error) {
       if (!isConcurrencyError(error) || attempt >= maxAttempts) throw error;
     }
+  }
+};
+
+const commandTypeOf = (command: unknown): string => {
+  const type = (command as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : 'unknown';
+};
+
+/** The decider's answer; a refusal (a domain error) is counted by command type before it goes out. */
+const decide = <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>, state: TState): readonly TEvent[] => {
+  try {
+    return input.decider.decide(input.command, state, input.context);
+  } catch (error) {
+    if (isAppError(error)) countCommand(commandTypeOf(input.command), 'refused');
+    throw error;
   }
 };
 

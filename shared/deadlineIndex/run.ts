@@ -1,5 +1,6 @@
 import { addDays, parisDate, type Audience } from '../domain/index.js';
 import type { Clock } from '../platform/clock.js';
+import { logger } from '../platform/observability.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mail/model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
 import type { MailDelivery } from '../mail/sender.js';
@@ -63,7 +64,7 @@ export class DeadlineRun {
           await this.index.markSent(item, today);
         } catch (error) {
           failures += 1;
-          console.error(JSON.stringify({ message: 'deadline item failed', item: `${item.pk}#${item.sk}`, error: String(error) }));
+          logger.error('deadline item failed', { item: `${item.pk}#${item.sk}`, error: error instanceof Error ? error : String(error) });
         }
       }
     }

@@ -42,6 +42,7 @@ import {
 } from './records.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { readRawCommits } from './rawCommits.js';
+import { logger } from '../platform/observability.js';
 
 export interface DynamoEventStoreOptions {
   readonly client: DynamoDBClient;
@@ -206,8 +207,7 @@ export class DynamoEventStore implements EventStore {
     if (this.historyWriteThrough) this.table('history');
     this.onIndexFailure =
       options.onIndexFailure ??
-      ((error, streamId, commit) =>
-        console.error(JSON.stringify({ level: 'ERROR', message: 'history write-through failed', streamId, commit, error: String(error) })));
+      ((error, streamId, commit) => logger.error('history write-through failed', { streamId, commit, error: error instanceof Error ? error : String(error) }));
   }
 
   // ------------------------------------------------------------------ append

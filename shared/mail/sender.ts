@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Clock } from '../platform/clock.js';
+import { count, METRIC } from '../platform/observability.js';
 import { buildRawMime } from './mime.js';
 import type { OutgoingMail } from './model.js';
 import type { DynamoOutbox } from './outbox.js';
@@ -107,6 +108,7 @@ export class MailDelivery {
     if (claim.outcome === 'already-sent') return 'already-sent';
     if (claim.outcome === 'dead') return 'already-dead';
     await this.outbox.markDead(mail.id, reason, this.clock.now());
+    count(METRIC.mailFailed);
     return 'dead-lettered';
   }
 
@@ -117,6 +119,7 @@ export class MailDelivery {
     if (claim.outcome === 'in-flight') throw new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`);
     if (await this.suppression?.isSuppressed(mail.to.email)) {
       await this.outbox.markDead(mail.id, `address suppressed after an SES bounce or complaint (${mail.to.key})`, this.clock.now());
+      count(METRIC.mailFailed);
       return 'dead-lettered';
     }
     let lastError: unknown;
@@ -124,6 +127,7 @@ export class MailDelivery {
       try {
         const messageId = await this.mailer.send(mail);
         await this.outbox.markSent(mail.id, messageId, this.clock.now());
+        count(METRIC.mailSent);
         return 'sent';
       } catch (error) {
         lastError = error;
@@ -136,6 +140,7 @@ export class MailDelivery {
     // Dead-letter queue first: if it fails, the mail stays claimed, the record fails and is retried.
     await this.deadLetter.put(mail, reason);
     await this.outbox.markDead(mail.id, reason, this.clock.now());
+    count(METRIC.mailFailed);
     return 'dead-lettered';
   }
 }
