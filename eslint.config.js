@@ -28,6 +28,12 @@ export default tseslint.config(
     },
   },
   {
+    // Functions log through the Powertools logger of shared/platform/observability.ts, with their
+    // context and correlation id; a stray console line would carry neither.
+    files: ['functions/**/*.ts', 'shared/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     // An eslint-disable comment must carry a reason after `--`.
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
