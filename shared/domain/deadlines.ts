@@ -48,7 +48,7 @@ export const deadlineLabels: Readonly<Record<DeadlineKind, string>> = {
   'yearly-programme': 'Programmation prévisionnelle annuelle (avant le 31 janvier)',
   'session-creation': 'Création de la session dans CERES (trois mois avant son début)',
   'juror-convocations': 'Convocation des membres du jury',
-  'jury-complete': 'Jury complet (au moins deux membres habilités, sans lien avec les candidats)',
+  'jury-complete': 'Jury complet (au moins deux membres habilités, sans lien avec les candidats) la veille de la session',
   'habilitation-expiry': 'Habilitation du membre de jury valable pour la session',
   'pv-transmission': 'Transmission du procès-verbal signé à l’unité départementale',
   'pv-validation': 'Validation du procès-verbal par l’unité départementale',
@@ -112,7 +112,14 @@ export const openSessionDeadlines = (state: SessionState, settings: DomainSettin
         deadline(settings, streamId, 'juror-convocations', addDays(state.startDate, -settings.jurorConvocationDays), ['centre'], ['centre', 'jurors'], scope),
       );
     }
-    if (juryGaps(state).length > 0) open.push(deadline(settings, streamId, 'jury-complete', state.startDate, ['centre'], ['ud'], scope));
+    if (juryGaps(state).length > 0) {
+      // A jury short of members cannot be convoked in time: the centre hears of it with the
+      // convocations' reminder. The jury must be complete by the eve, so the UD's alert goes out on
+      // the morning of the first day, while something can still be done.
+      const convocationsReminder = addDays(addDays(state.startDate, -settings.jurorConvocationDays), -settings.reminderLeadDays);
+      const jury = deadline(settings, streamId, 'jury-complete', addDays(state.startDate, -1), ['centre'], ['ud'], scope);
+      open.push({ ...jury, remindOn: compareDates(convocationsReminder, jury.remindOn) < 0 ? convocationsReminder : jury.remindOn });
+    }
   }
   if (state.status === 'pv-transmitted') {
     open.push(deadline(settings, streamId, 'pv-validation', addDays(state.pv.transmittedOn ?? state.endDate, settings.pvValidationDays), ['ud'], ['ud', 'region'], scope));

@@ -42,7 +42,7 @@ describe('deadlines of a session', () => {
       alert: ['centre', 'jurors'],
       scope: { centreId: CENTRE, department: DEPT, sessionId: SESSION },
     });
-    expect(jury).toMatchObject({ id: 'session-ses_s1/jury-complete', dueOn: START, remindOn: '2027-05-31', remind: ['centre'], alert: ['ud'] });
+    expect(jury).toMatchObject({ id: 'session-ses_s1/jury-complete', dueOn: '2027-06-06', remindOn: '2027-05-16', remind: ['centre'], alert: ['ud'] });
     expect(transmission).toMatchObject({ id: 'session-ses_s1/pv-transmission', dueOn: '2027-06-17', remind: ['centre'], alert: ['ud'] });
   });
 
@@ -57,7 +57,7 @@ describe('deadlines of a session', () => {
     const custom = openSessionDeadlines(state, { ...settings, jurorConvocationDays: 20, pvTransmissionDays: 3, reminderLeadDays: 2 });
     expect(custom.map((d) => [d.kind, d.dueOn, d.remindOn])).toEqual([
       ['juror-convocations', '2027-05-18', '2027-05-16'],
-      ['jury-complete', START, '2027-06-05'],
+      ['jury-complete', '2027-06-06', '2027-05-16'],
       ['pv-transmission', '2027-06-12', '2027-06-10'],
     ]);
   });
@@ -71,8 +71,26 @@ describe('deadlines of a session', () => {
   });
 
   it('keeps the jury deadline open while a candidate lacks two jurors free of ties', () => {
-    expect(kinds([created(), assigned(ALICE, [CAND_B]), assigned(BRUNO)])).toContain(`jury-complete ${START}`);
-    expect(kinds([created(), assigned(ALICE), assigned(BRUNO)])).not.toContain(`jury-complete ${START}`);
+    expect(kinds([created(), assigned(ALICE, [CAND_B]), assigned(BRUNO)])).toContain('jury-complete 2027-06-06');
+    expect(kinds([created(), assigned(ALICE), assigned(BRUNO)])).not.toContain('jury-complete 2027-06-06');
+  });
+
+  it('given a jury of one member, warns the centre with the convocations’ reminder and alerts the UD on the morning of the first day', () => {
+    const open = session([created(), assigned(ALICE)]);
+    const convocations = open.find((d) => d.kind === 'juror-convocations');
+    const jury = open.find((d) => d.kind === 'jury-complete');
+    expect(jury?.remindOn).toBe(convocations?.remindOn);
+    expect(jury?.remind).toEqual(['centre']);
+    // The alert goes out the day after the due date (shared/deadlineIndex): the first day's morning, not the next.
+    expect(jury?.dueOn).toBe('2027-06-06');
+    expect(START).toBe('2027-06-07');
+    expect(jury?.alert).toEqual(['ud']);
+  });
+
+  it('given convocations due on the first day, still reminds about the jury the usual lead before its own due date', () => {
+    const state = [created(), assigned(ALICE)].reduce(sessionDecider.evolve, sessionDecider.initialState);
+    const jury = openSessionDeadlines(state, { ...settings, jurorConvocationDays: 0 }).find((d) => d.kind === 'jury-complete');
+    expect(jury).toMatchObject({ dueOn: '2027-06-06', remindOn: '2027-05-30' });
   });
 
   it('keeps only the PV transmission once started and signed, then the validation once transmitted', () => {
