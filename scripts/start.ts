@@ -9,6 +9,7 @@ import { systemClock } from '../shared/platform/clock.js';
  * `npm start`: the whole system offline, in one process, on fixed ports.
  *   --port 3000 (PORT)  --mailbox-port 8005 (MAILBOX_PORT)  --dynamodb-port 4567 (DYNAMODB_PORT)
  *   --s3-port 4569 (S3_PORT)  --data .data (TP_DATA_DIR)  --fresh  --now 2027-01-20 (TP_NOW)
+ *   --logs lines|json (TP_LOGS): one line per invocation, or also the functions' JSON lines and metrics
  */
 const startedAt = performance.now();
 
@@ -28,6 +29,7 @@ const { values } = (() => {
         data: { type: 'string' },
         fresh: { type: 'boolean', default: false },
         now: { type: 'string' },
+        logs: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -37,7 +39,7 @@ const { values } = (() => {
 })();
 
 if (values.help) {
-  console.log('npm start -- [--port 3000] [--mailbox-port 8005] [--dynamodb-port 4567] [--s3-port 4569] [--data .data] [--fresh] [--now 2027-01-20]');
+  console.log('npm start -- [--port 3000] [--mailbox-port 8005] [--dynamodb-port 4567] [--s3-port 4569] [--data .data] [--fresh] [--now 2027-01-20] [--logs lines|json]');
   process.exit(0);
 }
 
@@ -66,8 +68,18 @@ if (nowText) {
 
 const dataDir = resolve(values.data ?? process.env.TP_DATA_DIR ?? '.data');
 
+const functionLogs = values.logs ?? process.env.TP_LOGS ?? 'lines';
+if (functionLogs !== 'lines' && functionLogs !== 'json') fail(`--logs attend lines ou json / --logs expects lines or json: ${functionLogs}`);
+
 try {
-  const runtime = await startOfflineRuntime({ dataDir, declarations: functionDeclarations, ports, fresh: values.fresh, ...(now ? { now } : {}) });
+  const runtime = await startOfflineRuntime({
+    dataDir,
+    declarations: functionDeclarations,
+    ports,
+    fresh: values.fresh,
+    functionLogs: functionLogs === 'json' ? 'json' : 'lines',
+    ...(now ? { now } : {}),
+  });
   console.log(banner(runtime, systemClock.now(), performance.now() - startedAt));
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
+import type { InvocationObserver } from './invocations.js';
 
 /**
  * What the Lambda service does for one function: load its handler module once (cold start), build
@@ -51,9 +52,12 @@ export const loadFunction = async (
   declaration: FunctionDeclaration,
   rootDir: string,
   onInvoke?: (functionName: string, event: unknown) => void,
+  /** Gives each invocation its context and log stream, and writes its line (invocations.ts). */
+  observer?: InvocationObserver,
 ): Promise<LoadedFunction> => {
   const url = pathToFileURL(resolve(rootDir, declaration.entry)).href;
-  const module = (await import(url)) as { handler?: unknown };
+  const importModule = () => import(url) as Promise<{ handler?: unknown }>;
+  const module = await (observer ? observer.load(declaration, importModule) : importModule());
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${declaration.entry} does not export a "handler" function (function ${declaration.name})`);
   const timeoutMs = (declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -89,8 +93,10 @@ export const loadFunction = async (
       timer = setTimeout(() => reject(new FunctionTimeoutError(`Function ${declaration.name} timed out after ${timeoutMs / 1000} s`)), timeoutMs);
       timer.unref();
     });
+    const context = contextFor(declaration, deadline);
+    const invoke = () => Promise.race([Promise.resolve((handler as Handler)(event, context)), timeout]);
     try {
-      return await Promise.race([Promise.resolve((handler as Handler)(event, contextFor(declaration, deadline))), timeout]);
+      return await (observer ? observer.invoke(declaration, context, event, invoke) : invoke());
     } finally {
       clearTimeout(timer);
     }

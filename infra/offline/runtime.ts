@@ -17,6 +17,7 @@ import { ChangeFeed } from './changeFeed.js';
 import { startDynamo, startS3, startSes, type Emulator } from './emulators.js';
 import { readJson, writeJsonAtomic } from './files.js';
 import { handleApiRequest, RUNTIME_ANSWER_HEADER, sendJson, type HttpTarget } from './httpApi.js';
+import { createInvocationObserver, type FunctionLogs } from './invocations.js';
 import { loadFunction, type LoadedFunction } from './lambda.js';
 import { createLocalPages } from './localPages.js';
 import { assertPortFree } from './ports.js';
@@ -65,6 +66,11 @@ export interface OfflineRuntimeOptions {
   /** How often schedules are checked against the clock (ms). */
   readonly schedulerTickMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * What `log` shows of the functions: one line per invocation (`lines`, the default), or also the
+   * JSON lines and EMF metrics they write (`json`, `npm start -- --logs json`).
+   */
+  readonly functionLogs?: FunctionLogs;
   /** Observes every invocation (tests: proves a declared function is reachable). */
   readonly onInvoke?: (functionName: string, event: unknown) => void;
 }
@@ -201,12 +207,16 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [AUTH_ENV.ISSUER]: idp.issuer,
       [AUTH_ENV.AUDIENCE]: idp.audience,
       [AUTH_ENV.JWKS_URL]: `http://127.0.0.1:${appPort}${JWKS_PATH}`,
+      // Set by Lambda where one instance runs several invocations at once, as this process does:
+      // Powertools then keeps each invocation's log keys and metrics apart (invocations.ts).
+      AWS_LAMBDA_MAX_CONCURRENCY: '4',
       ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], tableMap[table]])),
     };
     Object.assign(process.env, environment);
 
     const loaded: LoadedFunction[] = [];
-    for (const declaration of options.declarations) loaded.push(await loadFunction(declaration, rootDir, options.onInvoke));
+    const observer = createInvocationObserver({ log, logs: options.functionLogs ?? 'lines' });
+    for (const declaration of options.declarations) loaded.push(await loadFunction(declaration, rootDir, options.onInvoke, observer));
 
     // Commits are only written by functions: after each invocation the feed looks at once.
     const nudge = () => feed.nudge();
