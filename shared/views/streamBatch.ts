@@ -47,5 +47,6 @@ export const processCommitBatch = async (
     throwOnFullBatchFailure: false,
   });
   count(METRIC.streamBatchFailures, response.batchItemFailures.length);
+  logger.info('stream batch', { records: event.Records.length, failed: response.batchItemFailures.length });
   return response;
 };
