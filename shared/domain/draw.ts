@@ -30,3 +30,13 @@ export const drawCandidate = (seed: string, presentCandidateIds: readonly string
   if (drawn === undefined) throw new RangeError('No candidate to draw');
   return drawn;
 };
+
+/** The method, in French, as the replay page and API show it next to the result. */
+export const DRAW_METHOD =
+  'Les identifiants des candidats présents sont triés. L’empreinte SHA-256 de « graine:0 » est lue comme huit entiers de 32 bits ; le premier inférieur au plus grand multiple du nombre de candidats qui tient dans 2^32 donne le rang du candidat tiré (reste de sa division par ce nombre). Si aucun ne convient, on recommence avec « graine:1 », et ainsi de suite.';
+
+/** A recorded draw replayed: the candidate the seed gives again, and whether it is the one recorded. */
+export const replayDraw = (recorded: { readonly seed: string; readonly presentCandidateIds: readonly string[]; readonly drawnCandidateId: string }) => {
+  const replayedCandidateId = drawCandidate(recorded.seed, recorded.presentCandidateIds);
+  return { replayedCandidateId, same: replayedCandidateId === recorded.drawnCandidateId };
+};

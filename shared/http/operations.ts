@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { authorize, authorizeSession, forbidden, sessionNotFound, type Target } from '../auth/authorize.js';
 import type { DecisionContext, DomainSettings } from '../domain/decider.js';
 import { parisDate } from '../domain/calendar.js';
+import { DRAW_METHOD, replayDraw } from '../domain/draw.js';
 import type { Directory } from '../directory/directory.js';
 import { jurorDecider, jurorStreamId, habilitationsOf, type JurorCommand } from '../domain/juror.js';
 import { programmeDecider, programmeStreamId, type ProgrammeCommand } from '../domain/programme.js';
@@ -536,6 +537,20 @@ export const sessionDetails = async (deps: AppDeps, principal: Principal, view: 
   };
 };
 
+/**
+ * The seal-check draw of a session replayed from what its SealsChecked event recorded (the seed and
+ * the present candidates): anyone who may read the session can see it gives the same candidate.
+ */
+export const replaySealsDraw = async (deps: AppDeps, sessionId: string) => {
+  const { events } = await deps.store.readStream(sessionStreamId(sessionId));
+  const seals = [...events].reverse().find((event) => event.type === 'SealsChecked');
+  if (seals?.type !== 'SealsChecked') {
+    throw new AppError('draw.not-yet', 'not-found', 'Aucun tirage au sort n’a encore eu lieu pour cette session : il se fait le premier jour, à la vérification des plis cachetés.');
+  }
+  const { checkedOn, seed, presentCandidateIds, drawnCandidateId } = seals.data;
+  return { checkedOn, seed, presentCandidateIds, recordedCandidateId: drawnCandidateId, ...replayDraw(seals.data), method: DRAW_METHOD };
+};
+
 /** The departments of a region, by the directory of units, in code order. */
 export const departmentsOfRegion = (deps: AppDeps, region: string): string[] =>
   deps.directory
@@ -583,6 +598,17 @@ export const queries: readonly Operation[] = [
     sessionScoped: true,
     input: schemas.empty,
     run: async (deps, call) => ({ status: 200, body: await sessionDetails(deps, call.principal, call.session ?? (await loadSession(deps, call.params.sessionId ?? ''))) }),
+  }),
+  define({
+    id: 'replaySealsDraw',
+    method: 'GET',
+    path: '/api/sessions/{sessionId}/seals/draw',
+    summary: 'Rejouer le tirage au sort de la vérification des plis à partir de sa graine enregistrée : le même candidat doit sortir',
+    roles: ['centre', 'ud', 'region'],
+    write: false,
+    sessionScoped: true,
+    input: schemas.empty,
+    run: async (deps, call) => ({ status: 200, body: await replaySealsDraw(deps, call.params.sessionId ?? '') }),
   }),
   define({
     id: 'listPvToInstruct',

@@ -288,8 +288,10 @@ export class DynamoViews implements ViewsReader {
     return statuses ? { ...page, items: page.items.filter((s) => statuses.includes(s.status)) } : page;
   }
 
-  listSessionsOfDepartment(department: string, options: ListOptions = {}): Promise<Page<SessionView>> {
-    return this.queryPage<SessionView>({ index: 'byDepartment', partition: ['deptKey', `dept#${department}`], sortAttribute: 'deptSort', ascending: false }, options);
+  listSessionsOfDepartment(department: string, options: ListOptions & { readonly startsBefore?: string } = {}): Promise<Page<SessionView>> {
+    // `deptSort` is `<start>#<id>`: every key of a session starting on `startsBefore` sorts after the bare date.
+    const range = options.startsBefore ? { range: { operator: '<' as const, value: options.startsBefore } } : {};
+    return this.queryPage<SessionView>({ index: 'byDepartment', partition: ['deptKey', `dept#${department}`], sortAttribute: 'deptSort', ascending: false, ...range }, options);
   }
 
   async listSessionsOfRegion(region: string, options: RegionListOptions = {}): Promise<Page<SessionView>> {

@@ -33,8 +33,8 @@ export interface ViewsReader {
   getSessionView(sessionId: string): Promise<SessionView | undefined>;
   /** A centre's sessions, by start date (newest first), optionally only some statuses. */
   listSessionsOfCentre(centreId: string, options?: ListOptions & { readonly statuses?: readonly SessionStatus[] }): Promise<Page<SessionView>>;
-  /** Sessions of a department (the UD's view), by start date, newest first. */
-  listSessionsOfDepartment(department: string, options?: ListOptions): Promise<Page<SessionView>>;
+  /** Sessions of a department (the UD's view), by start date, newest first; with `startsBefore`, only those starting before that day. */
+  listSessionsOfDepartment(department: string, options?: ListOptions & { readonly startsBefore?: string }): Promise<Page<SessionView>>;
   /** Sessions of a region (the regional admin's list), newest start first; by department and status if asked. */
   listSessionsOfRegion(region: string, options?: RegionListOptions): Promise<Page<SessionView>>;
   /** A juror's sessions, assigned or since unassigned, upcoming or past: the juror's « Mes convocations ». */

@@ -23,7 +23,7 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
       ];
     case 'ud':
       return [
-        { href: '/ud', label: 'PV à instruire' },
+        { href: '/ud', label: 'Tableau de bord' },
         { href: '/ud/jures', label: 'Habilitations' },
         { href: '/ud/retards', label: 'Centres en retard' },
       ];

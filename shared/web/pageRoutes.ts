@@ -32,7 +32,8 @@ import {
   sessionPage,
 } from './pages/centre.js';
 import { candidateNames, jurorNames, notices, type PageContext } from './pages/kit.js';
-import { centresBehindPage, jurorsPage, pvToInstruct, udSessionPage } from './pages/ud.js';
+import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pages/ud.js';
+import { drawReplayPage } from './pages/draw.js';
 import { jurorPage } from './pages/juror.js';
 import { regionSessionsPage } from './pages/region.js';
 
@@ -94,7 +95,7 @@ interface PostSpec {
 const sessionCrumb = (context: PageContext) =>
   context.session
     ? [
-        { href: context.principal.actor.role === 'ud' ? '/ud' : '/centre', label: context.principal.actor.role === 'ud' ? 'PV à instruire' : 'Tableau de bord' },
+        { href: context.principal.actor.role === 'ud' ? '/ud' : '/centre', label: 'Tableau de bord' },
         { href: `/${context.principal.actor.role === 'ud' ? 'ud' : 'centre'}/sessions/${context.session.sessionId}`, label: `Session ${context.session.ceresReference}` },
       ]
     : [];
@@ -146,14 +147,23 @@ const pages = {
     'Transmission du PV à l’unité départementale',
     confirmForm('transmission', 'Le procès-verbal signé et complet est transmis à l’unité départementale, qui l’instruit et le valide.', 'Transmettre le PV'),
   ),
-  udHome: { path: '/ud', roles: ['ud'], title: () => 'PV à instruire', render: (c) => pvToInstruct(c) },
+  drawReplay: centreStep('tirage', 'Tirage au sort rejoué', drawReplayPage),
+  udDrawReplay: {
+    path: '/ud/sessions/{sessionId}/tirage',
+    roles: ['ud'],
+    sessionScoped: true,
+    title: () => 'Tirage au sort rejoué',
+    render: (c) => drawReplayPage(c),
+    breadcrumb: sessionCrumb,
+  },
+  udHome: { path: '/ud', roles: ['ud'], title: () => 'Tableau de bord de l’unité départementale', render: (c) => udDashboard(c) },
   udSession: {
     path: '/ud/sessions/{sessionId}',
     roles: ['ud'],
     sessionScoped: true,
     title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
     render: udSessionPage,
-    breadcrumb: () => [{ href: '/ud', label: 'PV à instruire' }],
+    breadcrumb: () => [{ href: '/ud', label: 'Tableau de bord' }],
   },
   jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: jurorsPage },
   behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: (c) => centresBehindPage(c) },

@@ -132,6 +132,11 @@ ${drawn ? html`<div class="notice" role="status"><strong>Candidat tiré au sort 
 <dt>Statut</dt><dd>${statusBadge(view.status)}</dd>
 <dt>Création dans CERES</dt><dd>le ${frenchDate(view.createdOn)}${view.createdLate ? html` <span class="badge late">Moins de trois mois avant le début</span>` : ''}</dd>
 </dl>
+${
+  view.sealsCheckedOn
+    ? html`<form method="get" action="${base}/tirage" class="replay"><p>Tirage au sort des plis du ${frenchDate(view.sealsCheckedOn)} : sa graine est enregistrée, chacun peut le rejouer.</p><button type="submit" class="secondary">Rejouer le tirage au sort</button></form>`
+    : ''
+}
 ${deadlinesTable(todayDate, view)}
 ${
   centre

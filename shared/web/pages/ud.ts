@@ -1,3 +1,5 @@
+import { addDays } from '../../domain/calendar.js';
+import type { SessionView } from '../../views/index.js';
 import { centreWithId, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -9,21 +11,91 @@ import { sessionPage } from './centre.js';
  * fraud sanctions, centres behind on a deadline.
  */
 
-export const pvToInstruct = async (context: PageContext): Promise<Html> => {
+/** Monday of the Paris week holding `day`, and the Monday after (calendar dates). */
+const weekOf = (day: string): { monday: string; nextMonday: string } => {
+  const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
+  const monday = addDays(day, -weekday);
+  return { monday, nextMonday: addDays(monday, 7) };
+};
+
+/** How far ahead the dashboard looks for habilitations coming to an end. */
+const HABILITATION_HORIZON_DAYS = 90;
+
+const sessionCell = (context: PageContext, view: SessionView): Html =>
+  html`<a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span>`;
+
+/**
+ * The UD's landing page, a dashboard of its department: this week's sessions, the PVs to instruct,
+ * the centres and steps behind, the habilitations ending within 90 days. Every list is read through
+ * a key or an index of the views (no Scan): the department's sessions by start date, the PVs to
+ * instruct, the department's jurors, the centres' programme markers.
+ */
+export const udDashboard = async (context: PageContext): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
-  const page = await context.deps.views.listPvToInstruct(department, { limit: 100 });
   const todayDate = today(context);
-  return html`<p>Procès-verbaux transmis par les centres du département ${department}, du plus ancien au plus récent. Les résultats ne deviennent officiels qu’après votre validation.</p>
+  const { monday, nextMonday } = weekOf(todayDate);
+  const year = Number(todayDate.slice(0, 4));
+  const [toInstruct, recent, behind, jurors] = await Promise.all([
+    context.deps.views.listPvToInstruct(department, { limit: 100 }),
+    // Sessions last a few days: the 100 latest to start before next Monday hold every one of this week.
+    context.deps.views.listSessionsOfDepartment(department, { startsBefore: nextMonday, limit: 100 }),
+    context.deps.views.listCentresBehind(department, year),
+    context.deps.views.listJurors(department),
+  ]);
+  const thisWeek = recent.items.filter((view) => view.endDate >= monday && view.status !== 'cancelled').sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const overdue = recent.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
+  const horizon = addDays(todayDate, HABILITATION_HORIZON_DAYS);
+  const ending = jurors
+    .flatMap((juror) => juror.habilitations.filter((h) => !h.withdrawn && h.validUntil >= todayDate && h.validUntil <= horizon).map((h) => ({ juror, h })))
+    .sort((a, b) => a.h.validUntil.localeCompare(b.h.validUntil));
+  const names = await jurorNames(context, [...new Set(ending.map(({ juror }) => juror.jurorId))]);
+  return html`<p>Département ${department}, semaine du ${frenchDate(monday)} au ${frenchDate(addDays(nextMonday, -1))}.</p>
+<h2 id="semaine">Sessions de la semaine (${thisWeek.length})</h2>
 ${
-  page.items.length === 0
+  thisWeek.length === 0
+    ? html`<p>Aucune session cette semaine.</p>`
+    : html`<table><caption>Sessions de la semaine</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Jury</th><th scope="col">État</th></tr></thead><tbody>
+${thisWeek.map(
+  (view) =>
+    html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}${view.jury.length < 2 ? html` <span class="badge late">Jury incomplet</span>` : ''}</td><td>${statusBadge(view.status)}</td></tr>`,
+)}
+</tbody></table>`
+}
+<h2 id="pv">PV à instruire (${toInstruct.items.length})</h2>
+<p>Les résultats ne deviennent officiels qu’après votre validation. Du plus ancien au plus récent.</p>
+${
+  toInstruct.items.length === 0
     ? html`<p>Aucun procès-verbal en attente d’instruction.</p>`
     : html`<table><caption>PV en attente d’instruction</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Transmis le</th><th scope="col">Échéance</th></tr></thead><tbody>
-${page.items.map((view) => {
+${toInstruct.items.map((view) => {
   const next = nextDeadline(view);
-  return html`<tr><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span></td><td>${centreWithId(view)}</td><td>${frenchDate(view.pv?.transmittedOn)}</td><td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td></tr>`;
+  return html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${frenchDate(view.pv?.transmittedOn)}</td><td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td></tr>`;
 })}
 </tbody></table>`
-}`;
+}
+<h2 id="retards">Retards</h2>
+${
+  behind.length === 0
+    ? html`<p>Tous les centres connus ont transmis leur programmation ${year} à temps.</p>`
+    : html`<ul>${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation ${year}</span>` : html`<span class="badge soon">Programmation ${year} transmise en retard</span>`}</li>`)}</ul>`
+}
+${
+  overdue.length === 0
+    ? html`<p>Aucune étape en retard dans les sessions du département.</p>`
+    : html`<table><caption>Étapes en retard</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Étape</th><th scope="col">Retard</th></tr></thead><tbody>
+${overdue.map(({ view, deadline }) => html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${deadline.label}, au plus tard le ${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
+</tbody></table>`
+}
+<p><a href="/ud/retards">Tous les centres et les étapes en retard</a></p>
+<h2 id="habilitations">Habilitations prenant fin d’ici ${HABILITATION_HORIZON_DAYS} jours (${ending.length})</h2>
+${
+  ending.length === 0
+    ? html`<p>Aucune habilitation ne prend fin d’ici le ${frenchDate(horizon)}.</p>`
+    : html`<table><caption>Habilitations prenant fin</caption><thead><tr><th scope="col">Membre du jury</th><th scope="col">Titre</th><th scope="col">Fin</th></tr></thead><tbody>
+${ending.map(({ juror, h }) => html`<tr><td>${names.get(juror.jurorId) ?? juror.jurorId}</td><td>${titreLabel(context, h.titreCode)}</td><td>le ${frenchDate(h.validUntil)} ${deadlineBadge(todayDate, h.validUntil)}</td></tr>`)}
+</tbody></table>`
+}
+<p><a href="/ud/jures">Membres de jury et habilitations</a></p>`;
 };
 
 export const udSessionPage = async (context: PageContext, state: FormState): Promise<Html> => {

@@ -105,8 +105,11 @@ export class ProjectedViews implements ViewsReader {
   async listSessionsOfCentre(centreId: string) {
     return { items: this.sessions().filter((view) => view.centreId === centreId) };
   }
-  async listSessionsOfDepartment(department: string) {
-    return { items: this.sessions().filter((view) => view.department === department) };
+  async listSessionsOfDepartment(department: string, options: { startsBefore?: string } = {}) {
+    const items = this.sessions()
+      .filter((view) => view.department === department && (!options.startsBefore || view.startDate < options.startsBefore))
+      .sort((a, b) => `${b.startDate}#${b.sessionId}`.localeCompare(`${a.startDate}#${a.sessionId}`));
+    return { items };
   }
   async listSessionsOfRegion(region: string, options: RegionListOptions = {}) {
     const items = this.sessions()
