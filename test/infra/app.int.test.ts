@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, projectRoot, SKIP_BUNDLING_ENV } from '../../infra/app.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { synthesize, type PluginReport, type Synthesized } from './synth.js';
+import { eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
 import { missingWiring, refersTo, resourcesOfType, type CfnTemplate } from './template.js';
 
 /**
@@ -95,5 +96,40 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
 
   it('refuses a stage other than dev or prod with a message naming the context key', () => {
     expect(() => buildApp({ appProps: { context: { stage: 'qa' } } })).toThrow(/--context stage must be one of dev, prod/);
+  });
+});
+
+describe('AWS rules that no emulator enforces, on the templates of both stages', () => {
+  const templates = () => [
+    ['dev', devTemplate],
+    ['prod', prod.template.toJSON() as CfnTemplate],
+  ] as const;
+
+  it('lets at most two functions read a DynamoDB stream (DynamoDB Streams throttles a third reader per shard)', () => {
+    for (const [stage, template] of templates()) {
+      expect(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').length, stage).toBeGreaterThan(0);
+      expect(overcrowdedStreams(template), stage).toEqual([]);
+    }
+  });
+
+  it('puts no secret in any function environment, neither in clear nor as a dynamic reference', () => {
+    for (const [stage, template] of templates()) expect(secretsInEnvironments(template), stage).toEqual([]);
+  });
+
+  it('lets no role update, delete or batch-write a commit of the event store: PutItem only', () => {
+    for (const [stage, template] of templates()) expect(eventStoreRewrites(template), stage).toEqual([]);
+  });
+
+  it('keeps every function resource policy under 20 KB, with one statement per invoking service, however many routes', () => {
+    for (const [stage, template] of templates()) {
+      const policies = resourcePolicies(template);
+      expect(policies.length, stage).toBeGreaterThan(0);
+      expect(policies.filter((policy) => policy.bytes >= 20 * 1024).map((p) => `${p.function}: ${p.bytes} B`), stage).toEqual([]);
+      expect(policies.filter((policy) => policy.duplicatePrincipals.length > 0).map((p) => `${p.function}: ${p.statements} statements`), stage).toEqual([]);
+    }
+  });
+
+  it('watches the IteratorAge of every stream consumer with an alarm', () => {
+    for (const [stage, template] of templates()) expect(streamConsumersWithoutIteratorAgeAlarm(template), stage).toEqual([]);
   });
 });
