@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replayDeadLetters } from '../../scripts/replay-dlq.js';
 import { createSesClient } from '../../shared/aws/ses.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
@@ -11,6 +11,11 @@ import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { startSes, type LocalSes } from './support.js';
 import { captureFunctionOutput, lambdaContext, scheduledEvent } from '../support/functionLogs.js';
+
+// The handler's lines are read below: the logger, silent under vitest, is built at INFO.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+});
 
 /**
  * A sender that dies between its claim and SES leaves the mail `sending`: the sweep (the

@@ -1,10 +1,13 @@
 import type { Context } from 'aws-lambda';
-import { logger } from '../../shared/platform/observability.js';
 
 /**
  * What functions write, captured: Powertools writes its JSON lines and EMF documents to the process
- * streams itself (not through `console`), so the streams are tapped. The logger is silent under
- * vitest; the capture lifts it to INFO and puts it back when restored.
+ * streams itself (not through `console`), so the streams are tapped.
+ *
+ * The logger is silent under vitest, and each invocation puts it back to the level it was built
+ * with: a test file that reads the lines sets the level before anything is imported,
+ * `vi.hoisted(() => { process.env.POWERTOOLS_LOG_LEVEL = 'INFO'; })`, and captures around every
+ * invocation it makes, so that nothing reaches the terminal.
  */
 export interface CapturedOutput {
   readonly lines: string[];
@@ -27,8 +30,6 @@ export const captureFunctionOutput = (): CapturedOutput => {
     }) as typeof stream.write;
     undo.push(() => (stream.write = original));
   }
-  const level = logger.getLevelName();
-  logger.setLogLevel('INFO');
   return {
     lines,
     json: () =>
@@ -41,7 +42,6 @@ export const captureFunctionOutput = (): CapturedOutput => {
         }
       }),
     restore: () => {
-      logger.setLogLevel(level);
       for (const step of undo.reverse()) step();
     },
   };
