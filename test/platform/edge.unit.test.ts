@@ -11,14 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { StoredEvent } from '../../events/index.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { AUTH_ENV } from '../../shared/auth/verify.js';
-import { createApiHandler } from '../../shared/http/api.js';
-import { httpEdge } from '../../shared/http/edge.js';
 import { GENESIS_HASH, commitHash } from '../../shared/eventStore/records.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 import { isEdgeHandler } from '../../shared/platform/edge.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { captureFunctionOutput, lambdaContext, scheduledEvent, type CapturedOutput } from '../support/functionLogs.js';
-import { createTestApp, freshKey, httpEvent, testVerifier } from '../web/support/app.js';
+import { apiCall, createTestApp, httpEvent } from '../web/support/app.js';
 import { seedSession } from '../web/support/scenario.js';
 
 // The lines are read: the logger, silent under vitest, is built at INFO (every invocation is captured).
@@ -35,7 +33,11 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const importHandler = (declaration: FunctionDeclaration) =>
   import(pathToFileURL(path.join(projectRoot, declaration.entry)).href) as Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>;
 
-const sdk = [mockClient(DynamoDBClient), mockClient(S3Client), mockClient(SESv2Client), mockClient(SQSClient)];
+interface SdkMock {
+  onAnyCommand(): { resolves(output: object): unknown };
+  restore(): void;
+}
+const sdk: SdkMock[] = [mockClient(DynamoDBClient), mockClient(S3Client), mockClient(SESv2Client), mockClient(SQSClient)];
 
 // What the stack sets on the Lambdas (no endpoint: the mocked clients never reach the network).
 const environment: Record<string, string> = {
@@ -177,14 +179,10 @@ describe('commands in the metrics', () => {
     const app = createTestApp();
     const { sessionId } = await seedSession(app);
     output.restore();
-    const api = httpEdge(createApiHandler({ deps: app.deps, idempotency: app.idempotency, verify: testVerifier }));
-    const post = (as: 'ud' | 'centre', path: string, body: unknown) =>
-      api(httpEvent({ method: 'POST', path, as, headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() }, body: JSON.stringify(body) }), lambdaContext('api'));
-
     output = captureFunctionOutput();
-    const accepted = await post('ud', '/api/jurors', { jurorId: 'jur_edge-1', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
+    const accepted = await apiCall(app, 'ud', 'POST', '/api/jurors', { jurorId: 'jur_edge-1', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
     // The PV is not signed yet: the domain refuses its transmission.
-    const refused = await post('centre', `/api/sessions/${sessionId}/pv/transmit`, {});
+    const refused = await apiCall(app, 'centre', 'POST', `/api/sessions/${sessionId}/pv/transmit`, {});
     output.restore();
 
     expect([accepted.statusCode, refused.statusCode]).toEqual([201, 422]);
