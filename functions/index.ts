@@ -2,9 +2,7 @@ import type { FunctionDeclaration } from '../shared/platform/declarations.js';
 import { api } from './api/function.js';
 import { pages } from './pages/function.js';
 import { history } from './history/function.js';
-import { deadlinePlanner } from './deadlinePlanner/function.js';
 import { deadlineRun } from './deadlineRun/function.js';
-import { historyIndexer } from './historyIndexer/function.js';
 import { mailRetry } from './mailRetry/function.js';
 import { mailSweep } from './mailSweep/function.js';
 import { notifier } from './notifier/function.js';
@@ -24,9 +22,7 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   api,
   pages,
   projector,
-  historyIndexer,
   notifier,
-  deadlinePlanner,
   deadlineRun,
   pvIntake,
   mailRetry,

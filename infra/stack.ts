@@ -21,7 +21,7 @@ import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { CfnPermission, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { CfnPermission, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -41,6 +41,7 @@ import { PV_PREFIX, QUARANTINE_PREFIX, QUARANTINED_TAG } from '../shared/vault/v
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
 import { ProjectFunction } from './constructs/projectFunction.js';
 import { secureQueue } from './constructs/secureQueue.js';
+import { streamFilterPattern } from './streamFilter.js';
 import { resourceName, type StageSettings } from './settings.js';
 
 export interface TpSessionsStackProps extends StackProps {
@@ -56,12 +57,8 @@ export interface TpSessionsStackProps extends StackProps {
  */
 export const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
 
-/**
- * Attribute of the event store's commit item holding the types of the events it carries, as a
- * string set: stream filter criteria match on it, so a consumer is invoked only for commits that
- * contain an event it declared.
- */
-export const COMMIT_EVENT_TYPES_ATTRIBUTE = 'eventTypes';
+/** Attribute of the commit item listing its event types, on which stream filters match (see ./streamFilter.ts). */
+export { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../shared/eventStore/records.js';
 
 const attributeType = (key: KeyDefinition) => (key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER);
 const attribute = (key: KeyDefinition) => ({ name: key.name, type: attributeType(key) });
@@ -489,12 +486,7 @@ export class TpSessionsStack extends Stack {
             retryAttempts: this.settings.streamRetryAttempts,
             maxRecordAge: Duration.days(1),
             onFailure: new SqsDlq(dlq),
-            filters: [
-              FilterCriteria.filter({
-                eventName: FilterRule.isEqual('INSERT'),
-                dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: FilterRule.or(...trigger.eventTypes) } } },
-              }),
-            ],
+            filters: [FilterCriteria.filter(streamFilterPattern(trigger.eventTypes))],
           }),
         );
         break;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { matchesFilterPattern, streamFilterPattern, type FilterPattern } from '../streamFilter.js';
 import type { LoadedFunction } from './lambda.js';
 import { appendJsonLine, readJson, writeJsonAtomic } from './files.js';
 
@@ -10,8 +11,8 @@ import { appendJsonLine, readJson, writeJsonAtomic } from './files.js';
  * itself and hands every new commit to the stream-triggered functions as a `DynamoDBStreamEvent`,
  * keeping the contracts of a Lambda event source mapping on a DynamoDB stream:
  *
- * - filtered like the CDK filter criteria: INSERT of a commit whose `eventTypes` string set holds
- *   one of the declared types;
+ * - filtered by the pattern the CDK mapping carries (infra/streamFilter.ts), evaluated on each
+ *   record: a commit whose `eventTypes` string set holds one of the declared types;
  * - batched by the declared batch size, in order within a stream (`pk`), at least once;
  * - `batchItemFailures` honoured: the records of a stream from its first failed record on are
  *   delivered again; after `maxAttempts` they go to the dead-letter file
@@ -65,7 +66,7 @@ export const commitTypes = (item: Item, log?: (line: string) => void): string[] 
   if (!events) return [];
   if (!warnedMissingTypes && log) {
     warnedMissingTypes = true;
-    log(`⚠ commits have no "${COMMIT_TYPES_ATTRIBUTE}" string set: the AWS stream filter would drop them; offline reads the types from "events".`);
+    log(`⚠ commits have no "${COMMIT_TYPES_ATTRIBUTE}" string set: the AWS stream filter drops them, and so does this one.`);
   }
   try {
     return (JSON.parse(events) as { type?: unknown }[]).flatMap((e) => (typeof e.type === 'string' ? [e.type] : []));
@@ -125,7 +126,7 @@ const failedSequenceNumbers = (result: unknown, records: readonly DynamoDBRecord
 class Consumer {
   private checkpoint: Checkpoint = { streams: {} };
   private readonly attempts = new Map<string, number>();
-  private readonly accepts: ReadonlySet<string>;
+  private readonly filter: FilterPattern;
   private readonly batchSize: number;
 
   constructor(
@@ -134,7 +135,7 @@ class Consumer {
   ) {
     const trigger = fn.declaration.trigger;
     if (trigger.kind !== 'stream') throw new Error(`${fn.declaration.name} is not stream-triggered`);
-    this.accepts = new Set(trigger.eventTypes);
+    this.filter = streamFilterPattern(trigger.eventTypes);
     this.batchSize = trigger.batchSize ?? 10;
   }
 
@@ -155,7 +156,7 @@ class Consumer {
   }
 
   private matches(entry: Entry): boolean {
-    return entry.types.some((t) => this.accepts.has(t));
+    return matchesFilterPattern(this.filter, toStreamRecord(entry, this.options.tableName));
   }
 
   /**

@@ -310,7 +310,7 @@ describe('functions built from their declarations by the project construct', () 
     });
     const filters = (mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: ['SessionCreated', 'PVSigned'] } } } },
+      { dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: ['SessionCreated', 'PVSigned'] } } } },
     ]);
     const dlqArn = JSON.stringify((mapping?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
     const dlqId = /"Fn::GetAtt":\["([^"]+)"/.exec(dlqArn)?.[1] ?? 'missing';
