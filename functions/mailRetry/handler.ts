@@ -1,41 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseRetryMessage } from '../../shared/mail/retryMessage.js';
-import { outboxOnlyDeadLetter, type MailDelivery } from '../../shared/mail/sender.js';
+import { retryMailBatch } from '../../shared/mail/retryConsumer.js';
+import { outboxOnlyDeadLetter } from '../../shared/mail/sender.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { edge } from '../../shared/platform/edge.js';
-import { logger } from '../../shared/platform/observability.js';
-
-export class MailStillFailingError extends Error {
-  override readonly name = 'MailStillFailingError';
-}
-
-/**
- * One message: parsed (a malformed one fails alone, and after its receives SQS's own redrive queue
- * keeps it for a person to look at), then its mail delivered again; a mail already sent is skipped
- * by the outbox. A mail failing again fails its message, which stays in the queue for SQS to retry.
- */
-const retryOne = (deliver: MailDelivery['deliver']) => async (record: SQSRecord): Promise<void> => {
-  logger.setCorrelationId(record.messageId);
-  try {
-    const { mail } = parseRetryMessage(record.body);
-    // The event that caused the mail: its lines and the notifier's first attempt share it.
-    logger.setCorrelationId(mail.causeId);
-    const outcome = await deliver(mail, { revive: true });
-    if (outcome === 'dead-lettered') throw new MailStillFailingError(`mail ${mail.id} failed again`);
-  } catch (error) {
-    logger.error('mail retry failed', { messageId: record.messageId, error: error instanceof Error ? error : String(error) });
-    throw error;
-  }
-};
-
-/** The batch through Powertools' processor: each failed message is reported alone (`batchItemFailures`). */
-export const retryBatch =
-  (deliver: MailDelivery['deliver']) =>
-  (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, retryOne(deliver), new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 
 // A mail failing again stays in this queue: it is not enqueued a second time (hence no SQS client here).
 const { delivery } = mailFromEnv(process.env, outboxOnlyDeadLetter);
 
-export const handler = edge(retryBatch((mail, options) => delivery.deliver(mail, options)));
+/** Each message holds a whole mail (shared/mail/retryMessage.ts); each one failing is reported alone. */
+export const handler = edge(retryMailBatch((mail, options) => delivery.deliver(mail, options)));
