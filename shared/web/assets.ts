@@ -47,7 +47,8 @@ label{display:block;font-weight:500;margin-bottom:.25rem}
 table.timeline{table-layout:fixed}
 table.timeline td{overflow-wrap:anywhere}
 table.timeline th:nth-child(1){width:9rem}
-table.timeline th:nth-child(3){width:12rem}
+table.timeline th:nth-child(2){width:14rem}
+table.timeline th:nth-child(3){width:11rem}
 .details{margin:0;padding-left:1.25rem}
 .req{font-weight:400;color:var(--grey);font-size:.875rem}
 input[type=text],input[type=date],input[type=number],input[type=email],input[type=time],select,textarea{display:block;width:100%;max-width:32rem;padding:.5rem .75rem;border:0;border-bottom:2px solid #3a3a3a;background:#eee;font:inherit;color:#161616;border-radius:.25rem .25rem 0 0}

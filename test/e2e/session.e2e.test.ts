@@ -170,6 +170,15 @@ describe('a session from the programme to the official results, in the browser',
     await submit(centre.page);
     await expect.poll(() => centre.page.textContent('main')).toMatch(/Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/);
     await centre.page.screenshot({ path: join(stack.shots, 'centre-tirage-au-sort.png'), fullPage: true });
+    const drawn = /Candidat tiré au sort pour vérifier les plis : (MARTIN Léa|PETIT Hugo)/.exec((await centre.page.textContent('main')) ?? '')?.[1] ?? '';
+
+    // --- The draw replayed from its recorded seed, from the session page's button: the same candidate.
+    mark('The draw replayed from its recorded seed: the same candidate.');
+    await reloadUntil(centre.page, 'Rejouer le tirage au sort', sessionPath);
+    await submit(centre.page, 'form.replay button');
+    expect(new URL(centre.page.url()).pathname).toBe(`${sessionPath}/tirage`);
+    expect(await centre.page.textContent('main')).toContain(`Même candidat : le tirage rejoué désigne ${drawn}`);
+    await audit(centre.page, 'centre-tirage-rejoue', true);
 
     // --- Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.
     mark('Deliberation: decisions, the signed PV hashed in the browser and sent straight to S3.');
@@ -203,7 +212,10 @@ describe('a session from the programme to the official results, in the browser',
     mark('The UD validates; the results turn official.');
     await stack.runtime.moveClockTo(new Date('2027-06-14T08:00:00Z'));
     await reloadUntil(ud.page, `/ud/sessions/${sessionId}`, '/ud');
-    await audit(ud.page, 'ud-pv-a-instruire', true);
+    // The UD's dashboard: the PV to instruct among the department's week, delays and habilitations.
+    expect(await ud.page.textContent('h1')).toBe('Tableau de bord de l’unité départementale');
+    expect(await ud.page.textContent('#pv')).toBe('PV à instruire (1)');
+    await audit(ud.page, 'ud-tableau-de-bord', true);
     await ud.page.click(`a[href="/ud/sessions/${sessionId}"]`);
     await audit(ud.page, 'ud-instruction', true);
     await submit(ud.page, `form[action="/ud/sessions/${sessionId}/validation"] button`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
+import { pages } from '../../functions/pages/function.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
@@ -26,6 +27,7 @@ let runtime: OfflineRuntime;
 let dataDir: string;
 let browser: Browser;
 let seeded: StoredEvent[];
+let store: DynamoEventStore;
 const sessionId = 'ses_timeline-lyon';
 const streamId = `session-${sessionId}`;
 
@@ -69,11 +71,12 @@ const lifeOfASession: { actor: 'centre' | 'ud'; events: DomainEvent[] }[] = [
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tp-history-'));
-  runtime = await startOfflineRuntime({ dataDir, declarations: [history], ports: 0, fresh: true, now: new Date('2027-03-01T08:00:00Z'), log: () => undefined });
+  // The pages function serves the style sheet the timeline links to (/static/app.css).
+  runtime = await startOfflineRuntime({ dataDir, declarations: [history, pages], ports: 0, fresh: true, now: new Date('2027-03-01T08:00:00Z'), log: () => undefined });
   cli = join(dataDir, 'tp-history.mjs');
   await build({ entryPoints: [cliSource], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile: cli, logLevel: 'error', packages: 'bundle' });
   const client = createDynamoClient({ endpoint: runtime.urls.dynamodb, maxAttempts: 3 });
-  const store = new DynamoEventStore({ client, tables: runtime.tables, cursorSecret });
+  store = new DynamoEventStore({ client, tables: runtime.tables, cursorSecret });
   seeded = await seedHistory(store, 3);
   let version = 0;
   for (const [i, commit] of lifeOfASession.entries()) {
@@ -179,6 +182,35 @@ describe('tp-history, the command line, against a running offline system', () =>
   });
 });
 
+/** Ids as the system mints them: a prefix and a ULID, the longest words a timeline shows. */
+const ulidLike = (prefix: string, i: number) => `${prefix}_01JZ${String(i).padStart(22, '0')}`;
+
+/** A session of forty candidates and three jurors, from creation to the signed PV: long lists, long ids. */
+const longSession = (id: string): DomainEvent[][] => {
+  const candidates = Array.from({ length: 40 }, (_, i) => ulidLike('cand', i));
+  const jurors = [1, 2, 3].map((i) => ulidLike('jur', i));
+  return [
+    [{ type: 'SessionCreated', data: { sessionId: id, centreId: centres.lyon.centreId, department: '69', region: '84', ceresReference: 'CERES-2027-LONGUE-0001', titreCode: 'RNCP37274', startDate: '2027-06-14', endDate: '2027-06-18', site: 'Lyon 7e, plateau technique du bâtiment B, 12 rue des Ateliers', candidateIds: candidates, createdOn: '2027-03-01', creationDeadline: '2027-03-14', late: false } }],
+    ...jurors.map((jurorId, i): DomainEvent[] => [{ type: 'JuryAssigned', data: { jurorId, habilitationId: ulidLike('hab', i), tiedCandidateIds: candidates.slice(0, 5) } }]),
+    [{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: candidates, sentOn: '2027-05-20', dueOn: '2027-05-30', late: false } }],
+    [{ type: 'PlateauTechniqueChecked', data: { checkedOn: '2027-06-14', durationMinutes: 60, jurorIds: jurors, compliant: true, remarks: 'R'.repeat(300) } }],
+    [{ type: 'SealsChecked', data: { checkedOn: '2027-06-14', presentCandidateIds: candidates, seed: 'f'.repeat(32), drawnCandidateId: candidates[7] ?? '', sealsIntact: true } }],
+    [
+      {
+        type: 'PVSigned',
+        data: {
+          revision: 1,
+          signedOn: '2027-06-18',
+          decisions: candidates.map((candidateId) => ({ candidateId, decision: 'reussite-partielle' as const, ccpObtained: ['RNCP37274BC01', 'RNCP37274BC02'], evaluatorIds: jurors })),
+          signatoryIds: jurors,
+          documentSha256: 'b'.repeat(64),
+        },
+      },
+    ],
+    [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${id}/${'b'.repeat(64)}.pdf`, versionId: 'v'.repeat(60), sha256: 'b'.repeat(64), sizeBytes: 12_345_678 } }],
+  ];
+};
+
 describe('the timeline page of a session, in Chromium', () => {
   const open = async (handle: string) => {
     const context = await browser.newContext();
@@ -188,10 +220,39 @@ describe('the timeline page of a session, in Chromium', () => {
     return { context, page, status: response?.status() };
   };
 
+  it('fits a long session in 1280 pixels: no horizontal scrolling, every field labelled in French', async () => {
+    const longId = 'ses_timeline-longue';
+    let version = 0;
+    for (const [i, events] of longSession(longId).entries()) {
+      const result = await store.append(`session-${longId}`, version, events, { actor: actorOf('lyon'), scope: centres.lyon, correlationId: `long-${i}`, causationId: `long-${i}`, occurredAt: new Date(Date.UTC(2027, 5, 20, 9, i)) });
+      version = result.version;
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'tp_session', value: await runtime.signIn('ud'), url: runtime.urls.app }]);
+    const page = await context.newPage();
+    expect((await page.goto(`${runtime.urls.app}/sessions/${longId}/historique`))?.status()).toBe(200);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(9);
+    const widths = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return { scroll: root.scrollWidth, client: root.clientWidth };
+    });
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const raw of ['durationMinutes', 'presentCandidateIds', 'drawnCandidateId', 'seed :', 'signatoryIds', 'documentSha256']) expect(text).not.toContain(raw);
+    expect(text).toContain('Candidat tiré au sort');
+    await mkdir(join(process.cwd(), 'reports', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(process.cwd(), 'reports', 'screenshots', 'historique-session-longue-1280.png'), fullPage: false });
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await context.close();
+  });
+
   it('shows every event with its French label, who and when in Paris time, the PV link and a verified chain, with no serious accessibility violation', async () => {
     const { context, page, status } = await open('ud');
     expect(status).toBe(200);
-    await expect(page.locator('h1').textContent()).resolves.toContain(sessionId);
+    // The session in words: its CERES reference in the title, its id in small print.
+    await expect(page.locator('h1').textContent()).resolves.toContain('CERES-2027-0042');
+    await expect(page.locator('main').textContent()).resolves.toContain(sessionId);
     await expect(page.locator('#chaine').textContent()).resolves.toContain('Chaîne d’intégrité vérifiée');
     const rows = page.locator('tbody tr');
     await expect(rows.count()).resolves.toBe(4);
