@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionDeclarations } from '../../../functions/index.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../../infra/offline/index.js';
+import type { FunctionLogs } from '../../../infra/offline/invocations.js';
 import { openLocalIdentityProvider } from '../../../shared/auth/localIdp.js';
 import type { TokenClaims } from '../../../shared/auth/principal.js';
 import type { FunctionDeclaration } from '../../../shared/platform/declarations.js';
@@ -20,7 +21,7 @@ export interface HardeningRuntime {
 export const START = new Date('2027-01-11T08:00:00Z');
 
 export const startHardeningRuntime = async (
-  options: { declarations?: readonly FunctionDeclaration[]; dataDir?: string; fresh?: boolean; log?: (line: string) => void } = {},
+  options: { declarations?: readonly FunctionDeclaration[]; dataDir?: string; fresh?: boolean; log?: (line: string) => void; functionLogs?: FunctionLogs } = {},
 ): Promise<HardeningRuntime> => {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tp-hardening-')));
   const runtime = await startOfflineRuntime({
@@ -32,6 +33,7 @@ export const startHardeningRuntime = async (
     feedPollMs: 200,
     schedulerTickMs: 3_600_000,
     log: options.log ?? (() => undefined),
+    ...(options.functionLogs ? { functionLogs: options.functionLogs } : {}),
   });
   const idp = await openLocalIdentityProvider(join(dataDir, 'offline', 'idp-key.json'));
   return {
