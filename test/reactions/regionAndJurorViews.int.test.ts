@@ -215,3 +215,15 @@ describe('sessions of a juror', () => {
     expect(after).toEqual(current);
   });
 });
+
+describe('a department’s sessions that start before a day (the UD dashboard’s week)', () => {
+  it('reads them through the department index, newest first, page by page, never with a Scan', async () => {
+    const commands: string[] = [];
+    const spied = { send: (command: { constructor: { name: string } }) => (commands.push(command.constructor.name), dynamo.client.send(command as never)) };
+    const watched = new DynamoViews(spied as unknown as typeof dynamo.client, dynamo.tables.views);
+    const { items } = await allPages((cursor) => watched.listSessionsOfDepartment('69', { startsBefore: '2027-05-10', limit: 1, ...(cursor ? { cursor } : {}) }));
+    // ses_s3 starts on 10 May itself: not before it.
+    expect(items.map((s: SessionView) => s.sessionId)).toEqual(['ses_s2', 'ses_s1']);
+    expect(new Set(commands)).toEqual(new Set(['QueryCommand']));
+  });
+});
