@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { authenticate } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify.js';
-import { forbidden } from '../auth/authorize.js';
+import { coversTarget, forbidden } from '../auth/authorize.js';
 import { DomainError } from '../domain/errors.js';
 import { AppError, isAppError } from '../errors.js';
 import { parseBody, type ParsedBody } from './body.js';
@@ -49,18 +49,34 @@ export interface Invocation {
 const PERSON_ID = /\b(?:cand|jur)_(?:[0-9A-HJKMNP-TV-Z]{26}|[a-z0-9-]{1,64})\b/g;
 
 /**
+ * The jurors a reader may see named: those on the jury of the session the request names (within
+ * the reader's scope), and those of the reader's own department (a centre chooses its jury among
+ * them, a UD habilitates them). Any other id stays bare, so that a refusal about an id typed in a
+ * path never tells a name the reader could not read elsewhere.
+ */
+const nameableJurors = async (deps: AppDeps, principal: Principal, sessionId: string | undefined, ids: readonly string[]): Promise<string[]> => {
+  if (ids.length === 0) return [];
+  const session = sessionId ? await deps.views.getSessionView(sessionId) : undefined;
+  const onJury = new Set(session && coversTarget(principal, session) ? session.jury.map((member) => member.jurorId) : []);
+  const department = principal.actor.scope.department;
+  const visible = await Promise.all(ids.map(async (id) => onJury.has(id) || (department !== undefined && (await deps.views.getJurorView(id))?.department === department)));
+  return ids.filter((_, index) => visible[index]);
+};
+
+/**
  * A refusal as its reader should read it: the domain names people by their pseudonymous ids, the
  * answer by their names, read with the reader's own rights (a candidate's name only for the centre
- * that registered them and its UD; an erased candidate keeps the bare id). Same wording as the pages.
+ * that registered them and its UD, a juror's as `nameableJurors` says; an erased candidate keeps
+ * the bare id). Same wording as the pages.
  */
-export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error: unknown): Promise<unknown> => {
+export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error: unknown, sessionId?: string): Promise<unknown> => {
   if (!isAppError(error)) return error;
   const texts = [error.message, ...error.fields.map((field) => field.message)];
   const ids = [...new Set(texts.flatMap((text) => text.match(PERSON_ID) ?? []))];
   if (ids.length === 0) return error;
   const [candidates, jurors] = await Promise.all([
     deps.personalData.readCandidates(principal, ids.filter((id) => id.startsWith('cand_'))),
-    deps.personalData.readJurors(ids.filter((id) => id.startsWith('jur_'))),
+    nameableJurors(deps, principal, sessionId, ids.filter((id) => id.startsWith('jur_'))).then((visible) => deps.personalData.readJurors(visible)),
   ]);
   const names = new Map<string, string>([
     ...[...candidates].map(([id, person]) => [id, `${person.lastName.toUpperCase()} ${person.firstName}`] as const),
@@ -84,7 +100,7 @@ export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call:
   try {
     return await invokeChecked(deps, idempotency, call, respond);
   } catch (error) {
-    throw await withPeopleNamed(deps, call.principal, error);
+    throw await withPeopleNamed(deps, call.principal, error, call.operation.sessionScoped ? call.params.sessionId : undefined);
   }
 };
 

@@ -31,7 +31,7 @@ import {
   sealsForm,
   sessionPage,
 } from './pages/centre.js';
-import { candidateNames, jurorNames, notices, type PageContext } from './pages/kit.js';
+import { candidateNames, notices, type PageContext } from './pages/kit.js';
 import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pages/ud.js';
 import { drawReplayPage } from './pages/draw.js';
 import { jurorPage } from './pages/juror.js';
@@ -225,14 +225,13 @@ function prepareCandidates(raw: Record<string, unknown>, files: readonly Uploade
 }
 
 /**
- * The domain names candidates and jurors by their pseudonymous ids; a page shows their names
- * instead, when the reader may see them.
+ * The edge has named the people the reader may see (shared/http/api.ts `withPeopleNamed`); a page
+ * adds what only it knows: a candidate of this session whose data was erased shows as such.
  */
 const withNames = async (context: PageContext, error: AppError): Promise<{ message: string; fields: readonly FieldError[] }> => {
   if (!(error instanceof DomainError)) return error;
   const candidates = await candidateNames(context, error.subject.candidateIds ?? []);
-  const jurors = await jurorNames(context, error.subject.jurorIds ?? []);
-  const rename = (text: string) => [...candidates, ...jurors].reduce((out, [id, name]) => out.split(id).join(name), text);
+  const rename = (text: string) => [...candidates].reduce((out, [id, name]) => out.split(id).join(name), text);
   return { message: rename(error.message), fields: error.fields.map((field) => ({ ...field, message: rename(field.message) })) };
 };
 

@@ -102,3 +102,85 @@ describe('a State agent out of its department keeps a 403', () => {
     expect((await request(probe, 'ud38', UNKNOWN_SESSION)).statusCode).toBe(404);
   });
 });
+
+describe('a candidate or a juror of another centre, named under one’s own session, reads like an unknown id', () => {
+  const UNKNOWN_CANDIDATE = 'cand_01JZZZZZZZZZZZZZZZZZZZZZZZ';
+  const UNKNOWN_JUROR = 'jur_01JZZZZZZZZZZZZZZZZZZZZZZZ';
+  let grenoble: { candidateId: string; jurorId: string };
+
+  /** Bodies the operations accept, so the refusal comes from the rules, where the ids are read. */
+  const bodies: Record<string, Record<string, string>> = {
+    withdraw: {},
+    erasure: { confirmed: 'true' },
+    effacement: { confirmed: 'true' },
+    ties: { candidateId: '' },
+    unassign: { reason: 'Indisponible' },
+  };
+
+  const personProbes = () =>
+    probes.filter((probe) => probe.via !== 'history' && /\{(candidateId|jurorId)\}/.test(probe.path) && !probe.path.includes('{habilitationId}') && (probe.path.startsWith('/centre') || probe.path.startsWith('/api/sessions')));
+
+  const ask = (probe: Probe, person: string) => {
+    const path = probe.path.replace('{sessionId}', seeded.sessionId).replace(/\{(candidateId|jurorId)\}/, person);
+    const last = path.split('/').pop() ?? '';
+    const fields = Object.entries({ ...(bodies[last] ?? {}), ...(last === 'ties' ? { candidateId: seeded.candidateIds[0] ?? '' } : {}) });
+    const form = probe.via === 'pages';
+    return (form ? app.pages : app.api)(
+      httpEvent({
+        method: probe.method as 'GET' | 'POST',
+        path,
+        ...(form ? { cookieOf: 'centre' as const } : { as: 'centre' as const }),
+        headers: { accept: form ? 'text/html' : 'application/json', 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'idempotency-key': freshKey() },
+        ...(probe.method === 'POST'
+          ? {
+              body: form
+                ? new URLSearchParams([['_csrf', csrfTokenFor('centre')], ['idempotencyKey', freshKey()], ...fields]).toString()
+                : JSON.stringify(Object.fromEntries(fields.map(([name, value]) => [name, value === 'true' ? true : value]))),
+            }
+          : {}),
+      }),
+    );
+  };
+
+  beforeAll(async () => {
+    const habilitated = await app.api(
+      httpEvent({
+        method: 'POST',
+        path: '/api/jurors',
+        as: 'ud38',
+        headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
+        body: JSON.stringify({ lastName: 'Secret', firstName: 'Isère', email: 'isere@jury.example', titreCode: 'RNCP37674', department: '38', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' }),
+      }),
+    );
+    expect(habilitated.statusCode, habilitated.body).toBe(201);
+    const created = await app.api(
+      httpEvent({
+        method: 'POST',
+        path: '/api/sessions',
+        as: 'centre2',
+        headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
+        body: JSON.stringify({ ceresReference: 'CERES-GRE-1', titreCode: 'RNCP37674', startDate: '2027-06-07', endDate: '2027-06-08', site: 'Grenoble', candidates: [{ lastName: 'Cachée', firstName: 'Zoé', birthDate: '1991-01-01' }] }),
+      }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    const view = await app.deps.views.getSessionView(String((JSON.parse(created.body) as { sessionId: string }).sessionId));
+    grenoble = { candidateId: view?.candidateIds[0] ?? '', jurorId: String((JSON.parse(habilitated.body) as { jurorId: string }).jurorId) };
+  });
+
+  it('covers the candidate and juror routes of the centre', () => {
+    expect(personProbes().length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(personProbes().map((probe) => [`${probe.fn} ${probe.method} ${probe.path}`, probe] as const))('%s', async (_name, probe) => {
+    const writes = app.writes();
+    const foreignId = probe.path.includes('{candidateId}') ? grenoble.candidateId : grenoble.jurorId;
+    const unknownId = probe.path.includes('{candidateId}') ? UNKNOWN_CANDIDATE : UNKNOWN_JUROR;
+    const foreign = await ask(probe, foreignId);
+    const unknown = await ask(probe, unknownId);
+    // The id the centre typed is echoed back, and a form carries a fresh idempotency key: the answers are the same once both are set aside.
+    const plain = (response: HttpResponse, id: string) => ({ ...observed(response), body: response.body.split(id).join('<id>').replace(/idem_[0-9A-Z]{26}/g, 'idem_…') });
+    expect(plain(foreign, foreignId)).toEqual(plain(unknown, unknownId));
+    expect(foreign.body).not.toMatch(/Zoé|Cachée|Isère|SECRET|Secret/);
+    expect(app.writes()).toBe(writes);
+  });
+});
