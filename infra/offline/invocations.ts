@@ -92,8 +92,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
 
 /** What the invocation was given, without its data: the route template, never the path or body. */
 const inputOf = (trigger: string, event: unknown): string => {
-  const shape = event as { routeKey?: string; Records?: { s3?: { object?: { key?: string } } }[] };
+  const shape = event as { routeKey?: string; time?: string; Records?: { s3?: { object?: { key?: string } } }[] };
   if (trigger === 'http') return shape.routeKey ?? '';
+  // The schedules run in Paris time (functions' declarations): the firing, as the clock page shows it.
+  if (trigger === 'schedule') return shape.time ? new Date(shape.time).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : '';
   if (trigger === 's3') return shape.Records?.map((record) => record.s3?.object?.key ?? '').join(' ') ?? '';
   if (trigger === 'stream') return plural(shape.Records?.length ?? 0, 'record');
   if (trigger === 'queue') return plural(shape.Records?.length ?? 0, 'message');

@@ -148,8 +148,8 @@ export class Scheduler {
   private async fire(job: Job, at: Date): Promise<void> {
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt += 1) {
       try {
+        // The invocation's own line (invocations.ts) says when, in Paris time, and how it went.
         await job.fn.invoke(scheduledEvent(job, at));
-        this.options.log(`⏰ ${job.fn.declaration.name} (${at.toLocaleString('fr-FR', { timeZone: job.timeZone })})`);
         return;
       } catch (error) {
         this.options.log(`✗ ${job.fn.declaration.name} at ${at.toISOString()}, attempt ${attempt}: ${(error as Error).message}`);
