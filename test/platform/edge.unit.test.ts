@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent, S3Event, SQSEvent } from 'aws-lambda';
@@ -38,9 +39,13 @@ interface SdkMock {
   restore(): void;
 }
 const sdk: SdkMock[] = [mockClient(DynamoDBClient), mockClient(S3Client), mockClient(SESv2Client), mockClient(SQSClient)];
+// The secrets a function reads on its first request (the cursor key): a value of the right shape.
+const secrets: SdkMock = mockClient(SecretsManagerClient);
 
-// What the stack sets on the Lambdas (no endpoint: the mocked clients never reach the network).
+// What the stack sets on the Lambdas: every variable the code names, a plausible value each (no
+// endpoint: the mocked clients never reach the network).
 const environment: Record<string, string> = {
+  ...Object.fromEntries(Object.values(ENV).filter((name) => !name.endsWith('_ENDPOINT')).map((name) => [name, `test-${name.toLowerCase().replace(/_/g, '-')}`])),
   AWS_REGION: 'eu-west-3',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
@@ -51,6 +56,7 @@ const environment: Record<string, string> = {
   [ENV.SES_CONFIGURATION_SET]: 'test-mail',
   [ENV.MAIL_DLQ_URL]: 'https://sqs.eu-west-3.amazonaws.com/123456789012/test-mail-retry',
   [ENV.CURSOR_SECRET]: 'c'.repeat(64),
+  CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:test-cursor',
   [ENV.APP_URL]: 'https://app.tp-sessions.test',
   [AUTH_ENV.ISSUER]: 'https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_test',
   [AUTH_ENV.AUDIENCE]: 'test-client',
@@ -64,13 +70,14 @@ beforeAll(() => {
     process.env[name] = value;
   }
   for (const client of sdk) client.onAnyCommand().resolves({});
+  secrets.onAnyCommand().resolves({ SecretString: 's'.repeat(64) });
 });
 afterAll(() => {
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-  for (const client of sdk) client.restore();
+  for (const client of [...sdk, secrets]) client.restore();
 });
 
 let output: CapturedOutput | undefined;
