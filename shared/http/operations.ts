@@ -651,9 +651,11 @@ export const queries: readonly Operation[] = [
     roles: ['ud', 'juror'],
     write: false,
     input: schemas.empty,
-    target: async (_principal, _input, params, deps) => {
+    target: async (principal, _input, params, deps) => {
       const juror = await deps.views.getJurorView(params.jurorId ?? '');
-      if (!juror) throw new AppError('juror.not-found', 'not-found', 'Ce membre de jury est introuvable.');
+      // A juror learns nothing of the others, not even that an id names one: theirs read as unknown.
+      const foreignToJuror = principal.actor.role === 'juror' && juror !== undefined && juror.jurorId !== principal.actor.scope.jurorId;
+      if (!juror || foreignToJuror) throw new AppError('juror.not-found', 'not-found', 'Ce membre de jury est introuvable.');
       return { department: juror.department, jurorId: juror.jurorId };
     },
     run: async (deps, call) => ({ status: 200, body: { juror: await deps.views.getJurorView(call.params.jurorId ?? '') } }),

@@ -184,3 +184,13 @@ describe('a candidate or a juror of another centre, named under one’s own sess
     expect(app.writes()).toBe(writes);
   });
 });
+
+describe('a juror asking about another juror', () => {
+  it('gets the answer of an unknown id', async () => {
+    const get = (jurorId: string) => app.api(httpEvent({ method: 'GET', path: `/api/jurors/${jurorId}`, as: 'juror', headers: { accept: 'application/json' } }));
+    const other = await get(seeded.jurorIds[0] ?? '');
+    const unknown = await get('jur_01JZZZZZZZZZZZZZZZZZZZZZZZ');
+    expect(observed(other)).toEqual(observed(unknown));
+    expect(other.statusCode).toBe(404);
+  });
+});
