@@ -26,7 +26,8 @@ import { build } from 'esbuild';
 import { monotonicFactory } from 'ulid';
 import type { EventType, StoredEvent } from '../events/index.js';
 import { principalFromClaims, type TokenClaims } from '../shared/auth/principal.js';
-import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
+import type { HistoryReader } from '../shared/eventStore/port.js';
+import { indexedStore } from '../test/support/indexedStore.js';
 import { commitHash, GENESIS_HASH, historyItemOf, type CommitItem } from '../shared/eventStore/records.js';
 import { createHistoryHandler } from '../shared/history/http.js';
 import { parseHistoryRequest } from '../shared/history/query.js';
@@ -174,7 +175,7 @@ const measure = async (service: HistoryService, who: TokenClaims, query: Record<
 };
 
 /** Times pages on the store's type index directly (country-wide; no role reads it through the API). */
-const measureTypeIndex = async (store: DynamoEventStore) => {
+const measureTypeIndex = async (store: HistoryReader) => {
   const first: number[] = [];
   const tenth: number[] = [];
   for (let r = 0; r < reps; r += 1) {
@@ -252,7 +253,7 @@ const main = async () => {
       const t0 = performance.now();
       await seed(local.client, local.tables, total);
       const seedMs = performance.now() - t0;
-      const store = new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret });
+      const store = indexedStore({ client: local.client, tables: local.tables, cursorSecret });
       const service = new HistoryService({ store, cursorSecret });
       console.log(`\n${total.toLocaleString('en')} events seeded in ${(seedMs / 1000).toFixed(1)} s (${Math.round(total / (seedMs / 1000))} events/s)`);
       console.log(`query (page of ${pageSize})                  first p50  first p95  tenth p50  tenth p95   (ms, ${reps} runs)`);

@@ -18,11 +18,7 @@ const local = tableNameMap('local');
 const name = (table: keyof typeof local) => process.env[tableEnv[table]] ?? local[table];
 
 const client = createDynamoClient({ endpoint });
-const store = new DynamoEventStore({
-  client,
-  tables: { events: name('events'), history: name('history'), idempotency: name('idempotency') },
-  cursorSecret: 'rebuild-views-never-issues-cursors-0000',
-});
+const store = new DynamoEventStore({ client, tables: { events: name('events') } });
 const started = Date.now();
 const { streams } = await rebuildViews({
   client,

@@ -8,7 +8,7 @@ export const api = defineFunction({
   description: 'API HTTP : une route par commande du domaine et par requête des pages (JSON et formulaires).',
   trigger: { kind: 'http', routes: operations.map((operation) => ({ method: operation.method, path: operation.path })) },
   resources: {
-    tables: { events: 'readwrite', history: 'readwrite', views: 'read', personalData: 'readwrite', idempotency: 'readwrite' },
+    tables: { events: 'readwrite', views: 'read', personalData: 'readwrite' },
     pvBucket: 'readwrite',
   },
   timeoutSeconds: 10,

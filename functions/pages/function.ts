@@ -11,7 +11,7 @@ export const pages = defineFunction({
   description: 'Pages HTML des centres agréés et des unités départementales, et leurs formulaires.',
   trigger: { kind: 'http', routes: pageRouteKeys() },
   resources: {
-    tables: { events: 'readwrite', history: 'readwrite', views: 'read', personalData: 'readwrite', idempotency: 'readwrite' },
+    tables: { events: 'readwrite', views: 'read', personalData: 'readwrite' },
     pvBucket: 'readwrite',
   },
   timeoutSeconds: 10,

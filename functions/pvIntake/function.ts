@@ -7,7 +7,7 @@ export const pvIntake = defineFunction({
   entry: 'functions/pvIntake/handler.ts',
   description: 'Contrôle chaque procès-verbal déposé (PDF, taille, empreinte SHA-256, session en attente) puis l’enregistre ou le met en quarantaine.',
   trigger: { kind: 's3', prefix: PV_PREFIX },
-  resources: { tables: { events: 'readwrite', history: 'readwrite', idempotency: 'readwrite' }, pvBucket: 'readwrite', pvQuarantine: true },
+  resources: { tables: { events: 'readwrite' }, pvBucket: 'readwrite', pvQuarantine: true },
   timeoutSeconds: 60,
   memoryMb: 512,
 });

@@ -9,7 +9,12 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
   readonly store: EventStore;
   readonly streamId: string;
   readonly decider: Decider<TCommand, TState, TEvent>;
-  readonly command: TCommand;
+  /**
+   * The command, or how to build it when its building has effects that a retry must not repeat
+   * (the names saved before the events that carry their ids): built once, and only when the
+   * stream holds no first answer to the key.
+   */
+  readonly command: TCommand | (() => TCommand | Promise<TCommand>);
   readonly context: DecisionContext;
   /** What the events concern; a function when it depends on the stream's state (e.g. its centre). */
   readonly scope: EventScope | ((state: TState) => EventScope);
@@ -18,6 +23,8 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
   readonly causationId: string;
   /** With a key, a retried command returns the first answer without deciding again. */
   readonly idempotencyKey?: string | undefined;
+  /** A hash of what was asked under the key: the key reused for another request is refused (422). */
+  readonly requestHash?: string | undefined;
   /** Attempts against a stream that keeps moving before the 409 goes out; 3 by default. */
   readonly maxAttempts?: number;
 }
@@ -37,29 +44,32 @@ export interface ExecuteCommandResult<TState> {
  * at the version read. When another command lands in between (ConcurrencyError), it reads and
  * decides again against the new state, a bounded number of times, then lets the 409 go out. A
  * command the domain refuses throws its error unchanged and records nothing.
+ *
+ * With an idempotency key, the stream read tells whether a commit already holds the key (the store
+ * keeps it in the commit): then that first answer is returned, without building the command or
+ * deciding again. Two round trips for a new command: the read and the conditional put.
  */
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(
   input: ExecuteCommandInput<TCommand, TState, TEvent>,
 ): Promise<ExecuteCommandResult<TState>> => {
-  const { store, streamId, decider, idempotencyKey } = input;
+  const { store, streamId, decider, idempotencyKey, requestHash } = input;
   const maxAttempts = input.maxAttempts ?? 3;
-
-  if (idempotencyKey !== undefined) {
-    const first = await store.replayed(streamId, idempotencyKey);
-    if (first) return replay(input, first.version, first.events);
-  }
+  let command: TCommand | undefined;
 
   for (let attempt = 1; ; attempt += 1) {
-    const { version, events: history } = await store.readStream(streamId);
-    const state = fold(decider, history);
-    const decided = decide(input, state);
+    const read = await store.readStream(streamId, { idempotencyKey, requestHash });
+    if (read.replay) return replay(decider, read.events, read.replay.version, read.replay.events);
+    const state = fold(decider, read.events);
+    command ??= typeof input.command === 'function' ? await (input.command as () => TCommand | Promise<TCommand>)() : input.command;
+    const decided = decide(input, command, state);
     if (decided.length === 0) {
-      countCommand(commandTypeOf(input.command), 'accepted');
-      return { events: [], state, version, replayed: false };
+      countCommand(commandTypeOf(command), 'accepted');
+      return { events: [], state, version: read.version, replayed: false };
     }
     try {
-      const result = await store.append(streamId, version, decided, {
+      const result = await store.append(streamId, read.version, decided, {
         idempotencyKey,
+        requestHash,
         actor: input.context.actor,
         scope: typeof input.scope === 'function' ? input.scope(state) : input.scope,
         correlationId: input.correlationId,
@@ -67,8 +77,8 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
         occurredAt: input.context.now,
       });
       // A concurrent twin with the same key may have landed first: its answer, and the state after it.
-      if (result.replayed) return replay(input, result.version, result.events);
-      countCommand(commandTypeOf(input.command), 'accepted');
+      if (result.replayed) return replay(decider, (await store.readStream(streamId)).events, result.version, result.events);
+      countCommand(commandTypeOf(command), 'accepted');
       return { events: result.events, state: fold(decider, result.events, state), version: result.version, replayed: false };
     } catch (error) {
       if (!isConcurrencyError(error) || attempt >= maxAttempts) throw error;
@@ -82,11 +92,15 @@ const commandTypeOf = (command: unknown): string => {
 };
 
 /** The decider's answer; a refusal (a domain error) is counted by command type before it goes out. */
-const decide = <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>, state: TState): readonly TEvent[] => {
+const decide = <TCommand, TState, TEvent extends DomainEvent>(
+  input: ExecuteCommandInput<TCommand, TState, TEvent>,
+  command: TCommand,
+  state: TState,
+): readonly TEvent[] => {
   try {
-    return input.decider.decide(input.command, state, input.context);
+    return input.decider.decide(command, state, input.context);
   } catch (error) {
-    if (isAppError(error)) countCommand(commandTypeOf(input.command), 'refused');
+    if (isAppError(error)) countCommand(commandTypeOf(command), 'refused');
     throw error;
   }
 };
@@ -96,12 +110,14 @@ const fold = <TState, TEvent extends DomainEvent>(decider: Decider<unknown, TSta
   events.reduce((state, event) => decider.evolve(state, event as unknown as TEvent), from);
 
 /** The first answer, with the state as it was right after it. */
-const replay = async <TCommand, TState, TEvent extends DomainEvent>(
-  input: ExecuteCommandInput<TCommand, TState, TEvent>,
+const replay = <TState, TEvent extends DomainEvent>(
+  decider: Decider<unknown, TState, TEvent>,
+  history: readonly StoredEvent[],
   version: number,
   events: readonly StoredEvent[],
-): Promise<ExecuteCommandResult<TState>> => {
-  const { events: history } = await input.store.readStream(input.streamId);
-  const state = fold(input.decider, history.filter((event) => event.version <= version));
-  return { events, state, version, replayed: true };
-};
+): ExecuteCommandResult<TState> => ({
+  events,
+  state: fold(decider, history.filter((event) => event.version <= version)),
+  version,
+  replayed: true,
+});

@@ -14,8 +14,15 @@ export interface ClientOptions {
 
 const offlineCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * The one retry layer: the SDK's standard mode (exponential backoff with jitter, a longer base for
+ * throttling, a retry quota that stops a storm of retries against a failing service), 5 attempts.
+ * Adapters never wrap calls in a retry of their own; only a batch write's `UnprocessedItems`, which
+ * the SDK does not retry, is sent again by its adapter.
+ */
 export const commonClientConfig = (options: ClientOptions) => ({
   region: options.region ?? process.env.AWS_REGION ?? 'eu-west-3',
+  retryMode: 'standard',
   maxAttempts: options.maxAttempts ?? 5,
   ...(options.endpoint ? { endpoint: options.endpoint, credentials: offlineCredentials } : {}),
 });

@@ -25,30 +25,11 @@ export class ConcurrencyError extends AppError {
 
 export const isConcurrencyError = (error: unknown): error is ConcurrencyError => error instanceof ConcurrencyError;
 
-/** A first call with the same idempotency key is still being recorded. */
-export const idempotencyInProgress = () =>
-  new AppError(
-    'idempotency.in-progress',
-    'conflict',
-    'Une demande identique est en cours de traitement : réessayez dans quelques secondes.',
-  );
+/** The idempotency key's commit answers another request: the key was reused for other data. */
+export const keyReused = () =>
+  new AppError('idempotency.key-reused', 'rule', 'Cette clé d’idempotence a déjà servi pour une autre demande.');
 
 export const invalidCursor = (cause?: unknown) =>
   new AppError('history.cursor.invalid', 'validation', 'Le curseur de pagination est invalide ou ne correspond pas à cette recherche.', [
     { field: 'cursor', message: 'Curseur invalide.' },
   ], { cause });
-
-/** The tables a store may be given (shared/platform/tables.ts names them). */
-export type StoreTable = 'events' | 'history' | 'idempotency';
-
-/**
- * A store was built without a table that one of its methods needs: a wiring bug (the function is
- * not granted that table), never a user's doing, so not an {@link AppError} and a 500 at the edge.
- * Raised before any call to DynamoDB, rather than the SDK's obscure refusal of a missing name.
- */
-export class TableNotGrantedError extends Error {
-  override readonly name = 'TableNotGrantedError';
-  constructor(readonly table: StoreTable) {
-    super(`Cette fonction n'a pas accès à la table ${table} (event store built without the '${table}' table)`);
-  }
-}

@@ -2,8 +2,10 @@ import type { Actor, DomainEvent, EventScope, EventType, StoredEvent } from '../
 
 /**
  * The event store as the rest of the system sees it: append to a stream with optimistic
- * concurrency and idempotency, read a stream, read history across streams, verify a stream's
- * hash chain. Adapters: `DynamoEventStore` (shared/eventStore/dynamoEventStore.ts).
+ * concurrency and idempotency, read a stream. Castore-sized on purpose: the history index
+ * ({@link HistoryReader}, shared/eventStore/historyIndex.ts) and the chain check
+ * ({@link StreamVerifier}, shared/eventStore/chain.ts) are separate parts, given only to the
+ * functions that use them. Adapter: `DynamoEventStore` (shared/eventStore/dynamoEventStore.ts).
  */
 export interface EventStore {
   /**
@@ -11,34 +13,47 @@ export interface EventStore {
    * `expectedVersion` events (0 for a new stream). Events are validated against the catalogue
    * first; an invalid one is refused (`AppError` category `validation`) and nothing is written.
    *
-   * With an `idempotencyKey`, a second call with the same key (sequential or concurrent, even
-   * with another expected version) records nothing and returns the first answer with
-   * `replayed: true`.
+   * With an `idempotencyKey`, the key is recorded in the commit: a second call with the same key
+   * (sequential or concurrent, even with another expected version) records nothing and returns the
+   * first answer with `replayed: true`, as soon as the first commit exists.
    *
    * @throws ConcurrencyError (409) when the stream moved on; it carries the current version.
+   * @throws AppError `idempotency.key-reused` (422) when the key's commit was asked with another `requestHash`.
    */
   append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult>;
 
   /**
-   * The first answer given for `idempotencyKey` on `streamId`, or undefined when the key was
-   * never used (or its first use failed). Waits briefly for an append still in flight, then
-   * answers 409 `idempotency.in-progress`. Lets a use case skip deciding again on a retry.
+   * Every event of a stream, in order, and its version (0 when it does not exist). With an
+   * idempotency key, also the first answer given for it, when a commit of the stream holds it:
+   * a retried command finds its first answer in the read it makes anyway.
    */
-  replayed(streamId: string, idempotencyKey: string): Promise<AppendResult | undefined>;
+  readStream(streamId: string, options?: ReadOptions): Promise<StreamRead>;
+}
 
-  /** Every event of a stream, in order, and its version (0 when the stream does not exist). */
-  readStream(streamId: string): Promise<StreamRead>;
-
-  /** Events across streams for one centre, department, region or event type, one page at a time. */
+/** The history across streams, by centre, department, region or event type, one page at a time. */
+export interface HistoryReader {
   history(query: HistoryQuery): Promise<Page<StoredEvent>>;
+}
 
-  /** Recomputes the hash chain of a stream and names the first commit that does not match. */
+/** Recomputes the hash chain of a stream and names the first commit that does not match. */
+export interface StreamVerifier {
   verify(streamId: string): Promise<VerifyResult>;
+}
+
+export interface ReadOptions {
+  readonly idempotencyKey?: string | undefined;
+  /** See {@link AppendOptions.requestHash}. */
+  readonly requestHash?: string | undefined;
 }
 
 export interface AppendOptions {
   /** A key chosen by the caller per intended write (e.g. the `Idempotency-Key` header). */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * What was asked under the key (a hash of the request), kept in the commit: the same key found
+   * with another hash is a key reused for other data, refused rather than answered.
+   */
+  readonly requestHash?: string | undefined;
   readonly actor: Actor;
   /** What the events concern: the centre, its department and region (tenancy and history). */
   readonly scope: EventScope;
@@ -75,6 +90,8 @@ export interface StreamRead {
   /** Number of events in the stream (0 when it does not exist). */
   readonly version: number;
   readonly events: readonly StoredEvent[];
+  /** The first answer to the idempotency key asked for, when this stream recorded it. */
+  readonly replay?: AppendResult | undefined;
 }
 
 /** Which index a history query reads: exactly one of these. */

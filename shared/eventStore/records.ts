@@ -30,6 +30,7 @@ export const commitItemSchema = z.object({
   events: z.string(),
   eventTypes: z.set(z.string()).optional(),
   idempotencyKey: z.string().optional(),
+  requestHash: z.string().optional(),
   centreId: z.string().optional(),
   department: z.string().optional(),
   region: z.string(),

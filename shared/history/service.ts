@@ -5,7 +5,7 @@ import { sessionStreamId } from '../domain/session.js';
 import { AppError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';
-import type { EventStore, HistoryKey, VerifyResult } from '../eventStore/port.js';
+import type { EventStore, HistoryKey, HistoryReader, StreamVerifier, VerifyResult } from '../eventStore/port.js';
 import { toCloudEvent, type HistoryCloudEvent } from './cloudEvents.js';
 import type { HistoryRequest } from './query.js';
 import type { PersonalDataStore } from '../personalData/store.js';
@@ -18,8 +18,11 @@ export interface DocumentLinks {
 /** Where names come from: the personal-data store, which hides the candidates a reader may not see. */
 export type PeopleReader = Pick<PersonalDataStore, 'readCandidates' | 'readJurors'>;
 
+/** What the history reads: streams (timelines), the history index (searches), the chain check. */
+export type HistorySources = Pick<EventStore, 'readStream'> & HistoryReader & StreamVerifier;
+
 export interface HistoryServiceOptions {
-  readonly store: EventStore;
+  readonly store: HistorySources;
   /** Without it, the timeline names people by their pseudonymous ids. */
   readonly people?: PeopleReader | undefined;
   /** Signs the cursors of session histories (the store signs its own the same way). */
@@ -76,7 +79,7 @@ const targetOf = (scope: EventScope) => ({ centreId: scope.centreId, department:
  * signed like the store's; other histories page through the store's indexes.
  */
 export class HistoryService {
-  private readonly store: EventStore;
+  private readonly store: HistorySources;
   private readonly cursorSecret: string;
   private readonly documents: DocumentLinks | undefined;
   private readonly people: PeopleReader | undefined;

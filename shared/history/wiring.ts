@@ -1,7 +1,9 @@
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierFromEnv } from '../auth/verify.js';
+import { DynamoChainVerifier } from '../eventStore/chain.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
+import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { S3DocumentLinks } from './documentLinks.js';
@@ -10,8 +12,8 @@ import { HistoryService } from './service.js';
 
 /**
  * The composition root of the history function: reads the environment once (a missing variable
- * fails the cold start naming it) and builds the store, the PV links and the token check. The
- * store reads `events` (timelines, integrity check) and `history` (searches), never `idempotency`;
+ * fails the cold start naming it) and builds the store's parts it reads, the PV links and the
+ * token check: streams and their chain from `events` (timelines), the index from `history` (searches);
  * the timeline reads names from `personalData`, with the reader's rights.
  */
 export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): HistoryHttpOptions => {
@@ -20,7 +22,14 @@ export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): His
   const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
-  const store = new DynamoEventStore({ client: dynamo, tables: { events: tables.events, history: tables.history }, cursorSecret });
+  const streams = new DynamoEventStore({ client: dynamo, tables });
+  const index = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
+  const chain = new DynamoChainVerifier({ client: dynamo, tables });
+  const store = {
+    readStream: streams.readStream.bind(streams),
+    history: index.history.bind(index),
+    verify: chain.verify.bind(chain),
+  };
   return {
     service: new HistoryService({
       store,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { authenticate } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
@@ -8,7 +7,7 @@ import { DomainError } from '../domain/errors.js';
 import { AppError, isAppError } from '../errors.js';
 import { parseBody, type ParsedBody } from './body.js';
 import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
-import { fingerprintOf, IDEMPOTENCY_KEY, stillRunning, type IdempotencyStore } from './idempotency.js';
+import { fingerprintOf, IDEMPOTENCY_KEY, scopedKey } from './idempotency.js';
 import { checkSessionAccess, checkTargetAccess, operations, type AppDeps, type Operation } from './operations.js';
 import { createRouter, type Route } from './router.js';
 import { params as paramSchemas } from './schemas.js';
@@ -92,19 +91,21 @@ export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error
 
 /**
  * Runs one operation with every edge check, in order: role, path parameters, input validation,
- * scope, then (writes) idempotency around the use case. Invalid input or a refused scope never
- * reaches a store. Returns the response to send, the first one again for a repeated key. A
- * refusal names people, not ids (`withPeopleNamed`).
+ * scope, then (writes) the idempotency key. Invalid input or a refused scope never reaches a
+ * store. A write's key goes down to the event store with a hash of the request: a retry gets the
+ * first answer from the commit the key produced (shared/http/idempotency.ts), flagged by the
+ * `idempotent-replayed` header.
  */
-export const invoke = async (deps: AppDeps, idempotency: IdempotencyStore, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
+export const invoke = async (deps: AppDeps, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
   try {
-    return await invokeChecked(deps, idempotency, call, respond);
+    return await invokeChecked(deps, call, respond);
   } catch (error) {
+    // A refusal names people, not ids (`withPeopleNamed`).
     throw await withPeopleNamed(deps, call.principal, error, call.operation.sessionScoped ? call.params.sessionId : undefined);
   }
 };
 
-const invokeChecked = async (deps: AppDeps, idempotency: IdempotencyStore, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
+const invokeChecked = async (deps: AppDeps, call: Invocation, respond: (status: number, body: Record<string, unknown>) => HttpResponse): Promise<HttpResponse> => {
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);
@@ -120,27 +121,21 @@ const invokeChecked = async (deps: AppDeps, idempotency: IdempotencyStore, call:
     const message = 'Une clé d’idempotence (en-tête Idempotency-Key ou champ idempotencyKey, 8 à 128 caractères) est obligatoire pour toute écriture.';
     throw new AppError('idempotency.key-missing', 'validation', message, [{ field: IDEMPOTENCY_FIELD, message }]);
   }
-  // Keys are per user and operation: two users cannot collide, nor one key serve two operations.
-  const scopedKey = createHash('sha256').update(`${principal.actor.id}\n${operation.id}\n${key}`).digest('hex');
-  const fingerprint = fingerprintOf(call.params, input);
-  const now = deps.clock.now();
-  const first = await idempotency.begin(scopedKey, fingerprint, now);
-  if (first.status === 'done') return { ...first.response, headers: { ...first.response.headers, 'idempotent-replayed': 'true' } };
-  if (first.status === 'pending') throw stillRunning();
-  try {
-    const result = await operation.run(deps, { principal, params: call.params, input, idempotencyKey: scopedKey, correlationId: call.correlationId, session });
-    const response = respond(result.status, result.body);
-    await idempotency.complete(scopedKey, fingerprint, response, now);
-    return response;
-  } catch (error) {
-    await idempotency.release(scopedKey);
-    throw error;
-  }
+  const result = await operation.run(deps, {
+    principal,
+    params: call.params,
+    input,
+    idempotencyKey: scopedKey(principal.actor.id, operation.id, key),
+    requestHash: fingerprintOf(call.params, input),
+    correlationId: call.correlationId,
+    session,
+  });
+  const response = respond(result.status, result.body);
+  return result.replayed ? { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } } : response;
 };
 
 export interface ApiOptions {
   readonly deps: AppDeps;
-  readonly idempotency: IdempotencyStore;
   readonly verify: TokenVerifier;
   /** Body size limit in bytes. */
   readonly bodyLimit?: number;
@@ -161,7 +156,6 @@ export const apiRoutes = (options: ApiOptions): Route[] =>
       const controls = fromForm ? splitFormControls(body.value) : { input: body.kind === 'none' ? {} : body.value };
       return invoke(
         options.deps,
-        options.idempotency,
         {
           operation,
           principal,

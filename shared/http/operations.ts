@@ -15,6 +15,7 @@ import { sessionDecider, sessionStreamId, type SessionCommand, type SessionState
 import type { TitreCatalogue } from '../domain/titres.js';
 import { AppError } from '../errors.js';
 import type { EventStore } from '../eventStore/port.js';
+import { idFromKey } from './idempotency.js';
 import type { Clock } from '../platform/clock.js';
 import type { PersonalDataStore } from '../personalData/store.js';
 import type { SessionView, ViewsReader } from '../views/index.js';
@@ -48,7 +49,10 @@ export interface Call<TInput> {
   readonly principal: Principal;
   readonly params: Readonly<Record<string, string>>;
   readonly input: TInput;
+  /** Scoped to the user and the operation (shared/http/idempotency.ts). */
   readonly idempotencyKey?: string | undefined;
+  /** A hash of the request, recorded with the key: the key reused for other data is refused. */
+  readonly requestHash?: string | undefined;
   readonly correlationId: string;
   /** The session the path names, loaded once for the scope check. */
   readonly session?: SessionView | undefined;
@@ -57,6 +61,8 @@ export interface Call<TInput> {
 export interface Result {
   readonly status: 200 | 201;
   readonly body: Record<string, unknown>;
+  /** The first answer to this idempotency key, given again: nothing was written. */
+  readonly replayed?: boolean;
 }
 
 export interface Operation<S extends z.ZodType = z.ZodType> {
@@ -79,6 +85,10 @@ export interface Operation<S extends z.ZodType = z.ZodType> {
 const define = <S extends z.ZodType>(operation: Operation<S>): Operation => operation as unknown as Operation;
 
 export const newId = (prefix: string): string => `${prefix}_${ulid()}`;
+
+/** A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it creates nothing twice. */
+const newIdFor = (call: Call<unknown>, prefix: string, salt: string): string =>
+  call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt);
 
 const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
   now: deps.clock.now(),
@@ -103,9 +113,9 @@ const centreNameOf = (principal: Principal): { centreName?: string } => (princip
 const sessionScopeOf = (state: SessionState): EventScope =>
   state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
 
-const summaryOf = (events: readonly StoredEvent[], version: number, replayed: boolean) => ({
+/** The body of a command's answer; whether it was replayed goes in a header, so the retry's body equals the first. */
+const summaryOf = (events: readonly StoredEvent[], version: number) => ({
   version,
-  replayed,
   events: events.map((event) => ({ id: event.id, type: event.type })),
 });
 
@@ -119,25 +129,34 @@ const rememberCentreContact = async (deps: AppDeps, principal: Principal, replay
   await deps.personalData.saveCentreContact(centreId, { email: principal.email, displayName: principal.displayName });
 };
 
-/** Runs a session command through the use-case runner. */
-const runSession = async (deps: AppDeps, call: Call<unknown>, command: SessionCommand, status: 200 | 201 = 200): Promise<Result & { events: readonly StoredEvent[] }> => {
-  const sessionId = call.params.sessionId ?? (command.type === 'CreateSession' ? command.sessionId : '');
+/**
+ * Runs a session command through the use-case runner. The command may be given as how to build it
+ * when building it writes (names first): a retry whose first answer is recorded builds nothing.
+ */
+const runSession = async (
+  deps: AppDeps,
+  call: Call<unknown>,
+  command: SessionCommand | (() => Promise<SessionCommand>),
+  create = false,
+): Promise<Result & { events: readonly StoredEvent[] }> => {
+  const sessionId = call.params.sessionId ?? '';
   const result = await executeCommand({
     store: deps.store,
     streamId: sessionStreamId(sessionId),
     decider: sessionDecider,
     command,
     context: contextOf(deps, call.principal),
-    scope: command.type === 'CreateSession' ? centreScope(call.principal) : sessionScopeOf,
+    scope: create ? centreScope(call.principal) : sessionScopeOf,
     correlationId: call.correlationId,
     causationId: call.correlationId,
     idempotencyKey: call.idempotencyKey,
+    requestHash: call.requestHash,
   });
-  if (command.type === 'CreateSession') await rememberCentreContact(deps, call.principal, result.replayed);
+  if (create) await rememberCentreContact(deps, call.principal, result.replayed);
   // The draw by lot is shown to the session manager right away: the drawn candidate and the seed.
   const seals = result.events.find((event) => event.type === 'SealsChecked');
   const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
-  return { status, body: { sessionId, ...summaryOf(result.events, result.version, result.replayed), ...draw }, events: result.events };
+  return { status: create ? 201 : 200, body: { sessionId, ...summaryOf(result.events, result.version), ...draw }, events: result.events, replayed: result.replayed };
 };
 
 const sessionCommand = <S extends z.ZodType>(spec: {
@@ -157,7 +176,7 @@ const sessionCommand = <S extends z.ZodType>(spec: {
     write: true,
     sessionScoped: true,
     input: spec.input,
-    run: async (deps, call) => runSession(deps, call, await spec.toCommand(call.input, call, deps)),
+    run: async (deps, call) => runSession(deps, call, async () => spec.toCommand(call.input, call, deps)),
   });
 
 const sessionTarget = (view: SessionView): Target => ({ centreId: view.centreId, department: view.department, region: view.region });
@@ -215,9 +234,10 @@ export const commands: readonly Operation[] = [
         correlationId: call.correlationId,
         causationId: call.correlationId,
         idempotencyKey: call.idempotencyKey,
+        requestHash: call.requestHash,
       });
       await rememberCentreContact(deps, call.principal, result.replayed);
-      return { status: 200, body: { year, ...summaryOf(result.events, result.version, result.replayed) } };
+      return { status: 200, body: { year, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
     },
   }),
   define({
@@ -232,14 +252,16 @@ export const commands: readonly Operation[] = [
     run: async (deps, call) => {
       const scope = centreScope(call.principal);
       const { candidates, ...session } = call.input;
-      const identities = candidates.map((candidate) => ({ candidateId: newId('cand'), ...candidate }));
-      // Names first, under fresh pseudonymous ids: the events will carry only the ids.
-      await deps.personalData.saveCandidates({ centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region }, identities);
-      const sessionId = newId('ses');
+      // Derived from the key: a retry finds this session's stream, and the commit its first attempt left there.
+      const sessionId = newIdFor(call, 'ses', 'session');
       return runSession(
         deps,
         { ...call, params: { sessionId } },
-        {
+        async (): Promise<SessionCommand> => {
+          const identities = candidates.map((candidate, i) => ({ candidateId: newIdFor(call, 'cand', `candidate-${i}`), ...candidate }));
+          // Names first, under fresh pseudonymous ids: the events will carry only the ids.
+          await deps.personalData.saveCandidates({ centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region }, identities);
+          return {
           type: 'CreateSession',
           sessionId,
           centreId: scope.centreId ?? '',
@@ -249,8 +271,9 @@ export const commands: readonly Operation[] = [
           // After the input: the name comes from the token, never from what the centre typed.
           ...centreNameOf(call.principal),
           candidateIds: identities.map((identity) => identity.candidateId),
+          };
         },
-        201,
+        true,
       );
     },
   }),
@@ -260,7 +283,7 @@ export const commands: readonly Operation[] = [
     summary: 'Inscrire un candidat à la session',
     input: schemas.registerCandidate,
     toCommand: async (input, call, deps) => {
-      const candidateId = newId('cand');
+      const candidateId = newIdFor(call, 'cand', 'candidate');
       const view = call.session;
       await deps.personalData.saveCandidates({ centreId: view?.centreId ?? '', department: view?.department ?? '', region: view?.region ?? '' }, [{ candidateId, ...input }]);
       return { type: 'RegisterCandidate', candidateId };
@@ -288,9 +311,9 @@ export const commands: readonly Operation[] = [
       // The event first, then the store. A failure in between answers 5xx and releases the key: the
       // retry with the same key replays the event (no second one) and erases again, which is
       // idempotent. A request for a candidate already erased records nothing and erases again too.
-      const { status, body } = await runSession(deps, call, { type: 'EraseCandidatePersonalData', candidateId });
+      const { status, body, replayed } = await runSession(deps, call, { type: 'EraseCandidatePersonalData', candidateId });
       await deps.personalData.eraseCandidate(candidateId);
-      return { status, body: { ...body, candidateId } };
+      return { status, body: { ...body, candidateId }, replayed };
     },
   }),
   sessionCommand({
@@ -303,7 +326,7 @@ export const commands: readonly Operation[] = [
       if (!view?.candidateIds.includes(input.candidateId)) {
         throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [{ field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' }]);
       }
-      const accommodationId = newId('acc');
+      const accommodationId = newIdFor(call, 'acc', 'accommodation');
       await deps.personalData.saveAccommodation({ centreId: view.centreId, department: view.department, region: view.region }, { accommodationId, candidateId: input.candidateId, adaptation: input.adaptation });
       return { type: 'GrantAccommodation', candidateId: input.candidateId, accommodationId };
     },
@@ -464,7 +487,8 @@ export const commands: readonly Operation[] = [
           ...(email ? [] : [{ field: 'email', message: 'Ce champ est obligatoire.' }]),
         ]);
       }
-      const jurorId = given ?? newId('jur');
+      // A new juror's id derived from the key: the retry writes to the same stream.
+      const jurorId = given ?? newIdFor(call, 'jur', 'juror');
       if (lastName && firstName && email) await deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email });
       const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation };
       const result = await executeCommand({
@@ -477,8 +501,9 @@ export const commands: readonly Operation[] = [
         correlationId: call.correlationId,
         causationId: call.correlationId,
         idempotencyKey: call.idempotencyKey,
+        requestHash: call.requestHash,
       });
-      return { status: 201, body: { jurorId, ...summaryOf(result.events, result.version, result.replayed) } };
+      return { status: 201, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
     },
   }),
   define({
@@ -506,8 +531,9 @@ export const commands: readonly Operation[] = [
         correlationId: call.correlationId,
         causationId: call.correlationId,
         idempotencyKey: call.idempotencyKey,
+        requestHash: call.requestHash,
       });
-      return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version, result.replayed) } };
+      return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
     },
   }),
 ];

@@ -6,11 +6,10 @@ import { defaultTitres } from '../domain/titres.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
-import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import { endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { PvVault } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
-import { DynamoIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { AppDeps } from './operations.js';
 
 /**
@@ -20,16 +19,14 @@ import type { AppDeps } from './operations.js';
  */
 export interface HttpWiring {
   readonly deps: AppDeps;
-  readonly idempotency: IdempotencyStore;
   readonly verify: TokenVerifier;
   /** Origin of the PV bucket, for the CSP's connect-src. */
   readonly uploadOrigin: string;
 }
 
 export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring => {
-  const tables = tablesFromEnv(['events', 'history', 'views', 'personalData', 'idempotency'], source);
+  const tables = tablesFromEnv(['events', 'views', 'personalData'], source);
   const bucket = pvBucketFromEnv(source);
-  const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const s3 = createS3Client({ endpoint: endpoints.s3 });
@@ -37,7 +34,7 @@ export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring
   const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${bucket}.s3.${source.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   return {
     deps: {
-      store: new DynamoEventStore({ client: dynamo, tables, cursorSecret }),
+      store: new DynamoEventStore({ client: dynamo, tables }),
       views: new DynamoViews(dynamo, tables.views),
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
       pvUploads: { presign: (request) => vault.presignUpload(request) },
@@ -46,7 +43,6 @@ export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring
       titres: defaultTitres,
       directory: loadDirectory(source),
     },
-    idempotency: new DynamoIdempotencyStore(dynamo, tables.idempotency),
     verify: tokenVerifierFromEnv(source),
     uploadOrigin,
   };

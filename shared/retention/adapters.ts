@@ -1,12 +1,12 @@
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventType, StoredEvent } from '../../events/index.js';
-import type { EventStore } from '../eventStore/port.js';
+import type { HistoryReader } from '../eventStore/port.js';
 import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX } from '../vault/vault.js';
 import type { PvObjects, RecordedEvents } from './purge.js';
 
 /** Events of a time range through the store's history (the `byType` index, by key and ULID range). */
 export class StoreRecordedEvents implements RecordedEvents {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: HistoryReader) {}
 
   async *recordedBetween(types: readonly EventType[], from: Date, to: Date): AsyncIterable<StoredEvent> {
     for (const eventType of types) {

@@ -1,6 +1,6 @@
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
-import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
+import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { readEnv } from '../platform/env.js';
 import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
@@ -27,7 +27,7 @@ export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
     catchUpDays: source[RETENTION_ENV.catchUpDays],
   } as NodeJS.ProcessEnv);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
-  const store = new DynamoEventStore({ client: dynamo, tables: { history: tables.history }, cursorSecret, clock });
+  const store = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
   return {
     settings,
     deps: {

@@ -7,9 +7,8 @@ import { PvIntake } from './intake.js';
 import { PvVault } from './vault.js';
 
 /**
- * Composition root of the PV intake, read once at cold start: the event store's tables
- * (`EVENTS_TABLE_NAME`, `HISTORY_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`: it appends the PV's
- * events), `PV_BUCKET_NAME`, what the vault itself reads (./vault.ts), and offline the emulator
+ * Composition root of the PV intake, read once at cold start: the event store's table
+ * (`EVENTS_TABLE_NAME`: it appends the PV's events), `PV_BUCKET_NAME`, what the vault itself reads (./vault.ts), and offline the emulator
  * endpoints. No mail: its events reach the notifier through the stream.
  */
 export const intakeFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): PvIntake => {

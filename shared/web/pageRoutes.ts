@@ -9,7 +9,7 @@ import { checkParams, invoke, splitFormControls } from '../http/api.js';
 import { parseBody, type UploadedFile } from '../http/body.js';
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
-import { IDEMPOTENCY_KEY, type IdempotencyStore } from '../http/idempotency.js';
+import { IDEMPOTENCY_KEY } from '../http/idempotency.js';
 import { checkSessionAccess, loadSession, newId, operations, type AppDeps, type Operation } from '../http/operations.js';
 import type { Route } from '../http/router.js';
 import { staticAssets } from './assets.js';
@@ -45,7 +45,6 @@ import { regionSessionsPage } from './pages/region.js';
  */
 export interface PagesOptions {
   readonly deps: AppDeps;
-  readonly idempotency: IdempotencyStore;
   readonly verify: TokenVerifier;
 }
 
@@ -300,7 +299,6 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       try {
         return await invoke(
           deps,
-          options.idempotency,
           { operation: operationById(post.operation), principal: context.principal, params, raw: prepared.raw, fromForm: true, idempotencyKey: controls.idempotencyKey, correlationId: requestIdOf(event) },
           (_status, result) => seeOther(post.success(context, result)),
         );
@@ -327,7 +325,6 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
       return invoke(
         deps,
-        options.idempotency,
         { operation: operationById('presignPvUpload'), principal, params, raw: controls.input, fromForm: body.kind === 'form', correlationId: requestIdOf(event) },
         (status, result) => json(status, result),
       );
@@ -384,6 +381,5 @@ export const pageRouteKeys = (): { method: Route['method']; path: string; public
     get deps(): AppDeps {
       throw new Error('page routes listed for their declaration only');
     },
-    idempotency: undefined as unknown as IdempotencyStore,
     verify: () => Promise.reject(new Error('page routes listed for their declaration only')),
   }).map((route) => ({ method: route.method, path: route.path, public: true as const, ...(route.summary ? { summary: route.summary } : {}) }));

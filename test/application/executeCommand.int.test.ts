@@ -4,9 +4,9 @@ import { executeCommand } from '../../shared/application/executeCommand.js';
 import type { Decider } from '../../shared/domain/decider.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
-import type { EventStore } from '../../shared/eventStore/port.js';
+import type { EventStore, ReadOptions } from '../../shared/eventStore/port.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
-import { cursorSecret, decisionContext, lyon, options, registered, rosterDecider, type RosterCommand, type RosterState } from '../eventStore/fixtures.js';
+import { decisionContext, lyon, options, registered, rosterDecider, type RosterCommand, type RosterState } from '../eventStore/fixtures.js';
 
 let local: LocalDynamo;
 beforeAll(async () => {
@@ -16,8 +16,7 @@ afterAll(async () => {
   await local.stop();
 });
 
-// A generous wait for a twin in flight: the machine running the tests may be busy.
-const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret, idempotency: { waitMs: 10_000 } });
+const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables });
 let counter = 0;
 const newStream = () => `session-ses_run-${(counter += 1)}`;
 
@@ -27,11 +26,8 @@ const interleaved = (store: EventStore, streamId: string, times: number): EventS
   const wrapper = {
     reads: 0,
     append: store.append.bind(store),
-    replayed: store.replayed.bind(store),
-    history: store.history.bind(store),
-    verify: store.verify.bind(store),
-    readStream: async (id: string) => {
-      const read = await store.readStream(id);
+    readStream: async (id: string, readOptions?: ReadOptions) => {
+      const read = await store.readStream(id, readOptions);
       wrapper.reads += 1;
       if (wrapper.reads <= times) await rival.append(streamId, read.version, [registered(`rival-${wrapper.reads}`)], options());
       return read;
@@ -53,17 +49,26 @@ const counting = () => {
   return { calls, decider };
 };
 
-const run = (store: EventStore, streamId: string, candidateId: string, extra: { idempotencyKey?: string; maxAttempts?: number; decider?: Decider<RosterCommand, RosterState, DomainEvent> } = {}) =>
+const run = (
+  store: EventStore,
+  streamId: string,
+  candidateId: string,
+  extra: { idempotencyKey?: string; requestHash?: string; maxAttempts?: number; decider?: Decider<RosterCommand, RosterState, DomainEvent>; build?: () => void } = {},
+) =>
   executeCommand({
     store,
     streamId,
     decider: extra.decider ?? rosterDecider,
-    command: { kind: 'register', candidateId },
+    command: (): RosterCommand => {
+      extra.build?.();
+      return { kind: 'register', candidateId };
+    },
     context: decisionContext(),
     scope: lyon,
     correlationId: 'corr-run',
     causationId: 'cause-run',
     idempotencyKey: extra.idempotencyKey,
+    requestHash: extra.requestHash,
     maxAttempts: extra.maxAttempts,
   });
 
@@ -107,16 +112,37 @@ describe('executeCommand', () => {
     expect((await newStore().readStream(stream)).events.map((e) => e.data)).not.toContainEqual({ candidateId: 'cand_mine' });
   });
 
-  it('answers a retried command with its first answer without deciding again', async () => {
+  it('answers a retried command with its first answer without building the command or deciding again', async () => {
     const stream = newStream();
     const first = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1' });
     await run(newStore(), stream, 'cand_later');
     const { calls, decider } = counting();
+    let builds = 0;
     // Deciding again would refuse (already registered): the replay must not decide.
-    const again = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1', decider });
+    const again = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1', decider, build: () => (builds += 1) });
     expect(calls.decide).toBe(0);
+    expect(builds).toBe(0);
     expect(again).toEqual({ ...first, replayed: true });
     expect((await newStore().readStream(stream)).version).toBe(2);
+  });
+
+  it('builds the command once when it decides again after a conflict', async () => {
+    const stream = newStream();
+    let builds = 0;
+    const result = await run(interleaved(newStore(), stream, 1), stream, 'cand_built-once', { idempotencyKey: 'req-build', build: () => (builds += 1) });
+    expect(result.version).toBe(2);
+    expect(builds).toBe(1);
+  });
+
+  it('refuses the key reused for another request before building or deciding, and records nothing', async () => {
+    const stream = newStream();
+    await run(newStore(), stream, 'cand_first', { idempotencyKey: 'req-reused', requestHash: 'a' });
+    let builds = 0;
+    await expect(run(newStore(), stream, 'cand_other', { idempotencyKey: 'req-reused', requestHash: 'b', build: () => (builds += 1) })).rejects.toMatchObject({
+      code: 'idempotency.key-reused',
+    });
+    expect(builds).toBe(0);
+    expect((await newStore().readStream(stream)).version).toBe(1);
   });
 
   it('records one commit when the same request runs twice at once', async () => {

@@ -1,9 +1,11 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/platform/clock.js';
+import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { DynamoChainVerifier } from '../../shared/eventStore/chain.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { HistoryIndexReader, HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { cursorSecret, options, registered } from './fixtures.js';
@@ -17,14 +19,8 @@ afterAll(async () => {
 });
 
 /** A fresh store instance, as a separate Lambda container would hold (no shared head cache). */
-const newStore = (clock?: Clock, waitMs = 10_000) =>
-  new DynamoEventStore({
-    client: local.client,
-    tables: local.tables,
-    cursorSecret,
-    ...(clock ? { clock } : {}),
-    idempotency: { leaseMs: 5_000, waitMs, pollMs: 10 },
-  });
+const newStore = () => new DynamoEventStore({ client: local.client, tables: local.tables });
+const chain = () => new DynamoChainVerifier({ client: local.client, tables: local.tables });
 
 let streamCounter = 0;
 const newStream = () => `session-ses_int-${(streamCounter += 1)}`;
@@ -53,7 +49,7 @@ describe('DynamoEventStore against dynalite: concurrency', () => {
     expect(read.events.map((e) => e.id)).toEqual([...read.events.slice(0, 2).map((e) => e.id), ...(landed[0]?.events.map((e) => e.id) ?? [])]);
     expect(read.events.map((e) => e.version)).toEqual([1, 2, 3, 4]);
     expect(new Set(read.events.map((e) => e.id)).size).toBe(4);
-    await expect(newStore().verify(stream)).resolves.toEqual({ ok: true, commits: 2 });
+    await expect(chain().verify(stream)).resolves.toEqual({ ok: true, commits: 2 });
   });
 
   it('gives each stored event its identity, position, schema version, times and metadata', async () => {
@@ -107,8 +103,9 @@ describe('DynamoEventStore against dynalite: idempotency', () => {
       expect(answer).toEqual({ ...first, replayed: true });
     }
     expect((await newStore().readStream(stream)).version).toBe(1);
-    await expect(newStore().replayed(stream, 'key-seq')).resolves.toEqual({ ...first, replayed: true });
-    await expect(newStore().replayed(stream, 'never-used')).resolves.toBeUndefined();
+    // A reader asking for the key finds the first answer in the stream it reads; another key finds none.
+    await expect(newStore().readStream(stream, { idempotencyKey: 'key-seq' })).resolves.toMatchObject({ replay: { ...first, replayed: true } });
+    expect((await newStore().readStream(stream, { idempotencyKey: 'never-used' })).replay).toBeUndefined();
   });
 
   it('records one commit for a key sent 10 times concurrently, and every caller gets the same answer', async () => {
@@ -147,41 +144,31 @@ describe('DynamoEventStore against dynalite: idempotency', () => {
     expect((await newStore().readStream(stream)).version).toBe(retried.replayed ? 1 : 2);
   });
 
-  const putReservation = (stream: string, key: string, commit: number, createdAt: number) =>
-    local.client.send(
-      new PutItemCommand({
-        TableName: local.tables.idempotency,
-        Item: marshall({ pk: `${stream}#${key}`, streamId: stream, commit, owner: 'crashed-owner', createdAt, expiresAt: 9_999_999_999 }),
-      }),
-    );
-
-  it('takes over a reservation left by a crash before its commit, and records once', async () => {
+  it('lets the retry of a first attempt that died before committing land at once, and answers the late first attempt with it', async () => {
+    // Given a first attempt that read the stream with its key, then stalled (a crash, or a frozen container)
     const stream = newStream();
-    await putReservation(stream, 'key-crash', 1, Date.now() - 60_000);
-    const result = await newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-crash' }));
-    expect(result).toMatchObject({ replayed: false, commit: 1 });
-    await expect(newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-crash' }))).resolves.toMatchObject({
-      replayed: true,
-      commit: 1,
-    });
+    await newStore().append(stream, 0, [registered('seed')], options());
+    const first = newStore();
+    const firstRead = await first.readStream(stream, { idempotencyKey: 'key-crash' });
+    // When the client's retry runs with the same key: nothing waits for the first attempt
+    const retry = await newStore().append(stream, firstRead.version, [registered('mine')], options({ idempotencyKey: 'key-crash' }));
+    expect(retry).toMatchObject({ replayed: false, commit: 2, version: 2 });
+    // Then the first attempt, waking up, writes nothing and gets the retry's answer
+    const late = await first.append(stream, firstRead.version, [registered('mine')], options({ idempotencyKey: 'key-crash' }));
+    expect(late).toEqual({ ...retry, replayed: true });
+    expect((await newStore().readStream(stream)).version).toBe(2);
   });
 
-  it('answers 409 in-progress while a young reservation has no commit yet', async () => {
+  it('refuses the key reused for another request (422), and records nothing', async () => {
     const stream = newStream();
-    await putReservation(stream, 'key-busy', 1, Date.now());
-    await expect(newStore(undefined, 100).append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-busy' }))).rejects.toMatchObject({
-      code: 'idempotency.in-progress',
-      category: 'conflict',
+    await newStore().append(stream, 0, [registered(1)], options({ idempotencyKey: 'key-hash', requestHash: 'hash-a' }));
+    await expect(newStore().append(stream, 1, [registered(2)], options({ idempotencyKey: 'key-hash', requestHash: 'hash-b' }))).rejects.toMatchObject({
+      code: 'idempotency.key-reused',
+      category: 'rule',
     });
-    expect((await newStore().readStream(stream)).version).toBe(0);
-  });
-
-  it('takes over a reservation whose slot went to another commit, and lands at the next one', async () => {
-    const stream = newStream();
-    await newStore().append(stream, 0, [registered(1)], options());
-    await putReservation(stream, 'key-lost', 1, Date.now());
-    const result = await newStore().append(stream, 1, [registered(2)], options({ idempotencyKey: 'key-lost' }));
-    expect(result).toMatchObject({ replayed: false, commit: 2, version: 2 });
+    await expect(newStore().readStream(stream, { idempotencyKey: 'key-hash', requestHash: 'hash-b' })).rejects.toMatchObject({ code: 'idempotency.key-reused' });
+    await expect(newStore().append(stream, 1, [registered(2)], options({ idempotencyKey: 'key-hash', requestHash: 'hash-a' }))).resolves.toMatchObject({ replayed: true });
+    expect((await newStore().readStream(stream)).version).toBe(1);
   });
 });
 
@@ -204,7 +191,7 @@ describe('DynamoEventStore against dynalite: tamper evidence', () => {
     );
 
   it('verifies an untouched stream', async () => {
-    await expect(newStore().verify(await fiveCommits())).resolves.toEqual({ ok: true, commits: 5 });
+    await expect(chain().verify(await fiveCommits())).resolves.toEqual({ ok: true, commits: 5 });
   });
 
   it.each([1, 2, 3, 4, 5])('names commit %i when its events were edited behind the store', async (commit) => {
@@ -212,7 +199,7 @@ describe('DynamoEventStore against dynalite: tamper evidence', () => {
     const { events } = await newStore().readStream(stream);
     const edited = events.filter((e) => e.version > (commit - 1) * 2 && e.version <= commit * 2).map((e) => ({ ...e, data: { candidateId: 'cand_intrus' } }));
     await update(stream, commit, 'SET events = :e', { ':e': JSON.stringify(edited) });
-    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: commit });
+    await expect(chain().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: commit });
   });
 
   it.each([
@@ -225,43 +212,90 @@ describe('DynamoEventStore against dynalite: tamper evidence', () => {
   ])('names the commit when %s was changed', async (_what, expression, values, names) => {
     const stream = await fiveCommits();
     await update(stream, 3, expression, values, names);
-    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 3 });
+    await expect(chain().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 3 });
   });
 
   it('names the first missing commit when one was deleted', async () => {
     const stream = await fiveCommits();
     await local.client.send(new DeleteItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 2 }) }));
-    await expect(newStore().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 2 });
+    await expect(chain().verify(stream)).resolves.toMatchObject({ ok: false, firstBrokenCommit: 2 });
   });
 });
 
-describe('DynamoEventStore against dynalite: history index recovery', () => {
-  it('loses nothing when the write-through fails: the stream indexer re-asserts the commit', async () => {
-    // Given a commit whose history write-through fails (as if the function died right after the put)
-    const failures: number[] = [];
-    const broken = new DynamoEventStore({
-      client: local.client,
-      tables: { ...local.tables, history: 'no-such-table' },
-      cursorSecret,
-      retry: { maxAttempts: 1 },
-      onIndexFailure: (_error, _stream, commit) => void failures.push(commit),
-    });
+describe('the history index against dynalite: written by the stream consumer alone', () => {
+  it('an append writes the events table only; the consumer indexes the commit from its stream record, twice without a duplicate', async () => {
+    // Given a commit
     const stream = newStream();
     const centre = { centreId: 'ctr_recovery-1', department: '01', region: '84' };
-    const result = await broken.append(stream, 0, [registered('r1'), registered('r2')], options({ scope: centre }));
-    expect(failures).toEqual([1]);
-    const store = newStore();
-    await expect(store.history({ by: { centreId: 'ctr_recovery-1' } })).resolves.toEqual({ items: [] });
-    // When the indexer gets the stream record's NewImage (twice: delivery is at least once)
+    const result = await newStore().append(stream, 0, [registered('r1'), registered('r2')], options({ scope: centre }));
+    const reader = new HistoryIndexReader({ client: local.client, tables: local.tables, cursorSecret });
+    // The append wrote no history item
+    expect((await local.client.send(new ScanCommand({ TableName: local.tables.history }))).Count).toBe(0);
+    await expect(reader.history({ by: { centreId: 'ctr_recovery-1' } })).resolves.toEqual({ items: [] });
+    // When the consumer gets the stream record's NewImage (twice: delivery is at least once)
     const { Item } = await local.client.send(new GetItemCommand({ TableName: local.tables.events, Key: marshall({ pk: stream, sk: 1 }) }));
     const newImage = Item ?? {};
     // The commit lists its event types as a string set, for the stream filters
     expect(newImage.eventTypes?.SS).toEqual(['CandidateRegistered']);
     expect(eventsFromStreamRecord(newImage)).toEqual(result.events);
-    await store.indexCommit(newImage);
-    await store.indexCommit(newImage);
+    const writer = new HistoryIndexWriter({ client: local.client, tables: local.tables });
+    await writer.indexCommit(newImage);
+    await writer.indexCommit(newImage);
     // Then the history holds each event once, newest first
-    const page = await store.history({ by: { centreId: 'ctr_recovery-1' } });
+    const page = await reader.history({ by: { centreId: 'ctr_recovery-1' } });
     expect(page.items).toEqual([...result.events].reverse());
+  });
+});
+
+describe('one retry layer, the SDK’s: throttling injected inside its retry loop is survived', () => {
+  /** A client built as the functions build theirs, with a fault middleware where the faults suite puts it. */
+  const throttledClient = () => {
+    const client = createDynamoClient({ endpoint: local.endpoint });
+    const faults = { next: 0, injected: 0, attempts: new Map<string, number>() };
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        faults.attempts.set(String(context.commandName), (faults.attempts.get(String(context.commandName)) ?? 0) + 1);
+        if (faults.next > 0) {
+          faults.next -= 1;
+          faults.injected += 1;
+          throw Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded.'), {
+            name: 'ProvisionedThroughputExceededException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'throttleNext' },
+    );
+    return { client, faults };
+  };
+
+  it('records the commit once when its put is throttled twice, and reads it back through a throttled query', async () => {
+    const { client, faults } = throttledClient();
+    const store = new DynamoEventStore({ client, tables: local.tables });
+    const stream = newStream();
+    const read = await store.readStream(stream, { idempotencyKey: 'key-throttled' });
+    faults.next = 2;
+    faults.attempts.clear();
+    const result = await store.append(stream, read.version, [registered('t')], options({ idempotencyKey: 'key-throttled' }));
+    expect(result).toMatchObject({ replayed: false, commit: 1 });
+    expect(faults.attempts.get('PutItemCommand')).toBe(3);
+    faults.next = 1;
+    expect((await store.readStream(stream)).events.map((e) => e.id)).toEqual(result.events.map((e) => e.id));
+    expect(faults.injected).toBe(3);
+    client.destroy();
+  });
+
+  it('never retries a refused condition: one attempt, then the conflict', async () => {
+    const { client, faults } = throttledClient();
+    const stream = newStream();
+    const mine = new DynamoEventStore({ client, tables: local.tables });
+    await mine.readStream(stream);
+    await newStore().append(stream, 0, [registered('rival')], options());
+    faults.attempts.clear();
+    await expect(mine.append(stream, 0, [registered('late')], options())).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(faults.attempts.get('PutItemCommand')).toBe(1);
+    client.destroy();
   });
 });

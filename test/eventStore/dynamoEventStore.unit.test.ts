@@ -2,10 +2,7 @@ import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DynamoDBClient,
-  GetItemCommand,
-  InternalServerError,
   PutItemCommand,
-  ProvisionedThroughputExceededException,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -13,24 +10,18 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { AppError } from '../../shared/errors.js';
+import { DynamoChainVerifier } from '../../shared/eventStore/chain.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { ConcurrencyError, TableNotGrantedError } from '../../shared/eventStore/errors.js';
+import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { HistoryIndexReader, HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
 import { historyItemOf } from '../../shared/eventStore/records.js';
 import { centreActor, cursorSecret, lyon, options, registered } from './fixtures.js';
 
 const dynamo = mockClient(DynamoDBClient);
-const tables = { events: 'events', history: 'history', idempotency: 'idempotency' };
+const client = new DynamoDBClient({ region: 'eu-west-3' });
+const tables = { events: 'events', history: 'history' };
 
-const storeWith = (sleeps: number[] = [], maxAttempts = 4) =>
-  new DynamoEventStore({
-    client: new DynamoDBClient({ region: 'eu-west-3' }),
-    tables,
-    cursorSecret,
-    retry: { maxAttempts, baseDelayMs: 20, maxDelayMs: 1_000, random: () => 1, sleep: async (ms) => void sleeps.push(ms) },
-    onIndexFailure: () => undefined,
-  });
-
-const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+const storeWith = () => new DynamoEventStore({ client, tables });
 
 beforeEach(() => {
   dynamo.reset();
@@ -38,61 +29,46 @@ beforeEach(() => {
 afterAll(() => dynamo.restore());
 
 describe('DynamoEventStore with a mocked DynamoDB', () => {
-  it('retries a throttled commit with growing backoff, then records it once', async () => {
-    // Given an empty stream and a table that throttles twice
-    const sleeps: number[] = [];
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutItemCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
-    dynamo.on(BatchWriteItemCommand).resolves({});
-    // When appending
-    const result = await storeWith(sleeps).append('session-ses_abc', 0, [registered(1)], options());
-    // Then the put was sent three times, waiting longer each time, and the commit is the first
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(3);
-    expect(sleeps).toEqual([20, 40]);
-    expect(result).toMatchObject({ version: 1, commit: 1, replayed: false });
-  });
-
-  it('retries a 5xx too, but never a refused condition', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutItemCommand).rejectsOnce(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } })).resolves({});
-    dynamo.on(BatchWriteItemCommand).resolves({});
-    await storeWith().append('session-ses_abc', 0, [registered(1)], options());
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(2);
-  });
-
-  it('surfaces the throttling error once the attempts are exhausted', async () => {
-    const sleeps: number[] = [];
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutItemCommand).rejects(throttled());
-    await expect(storeWith(sleeps, 4).append('session-ses_abc', 0, [registered(1)], options())).rejects.toBeInstanceOf(
-      ProvisionedThroughputExceededException,
-    );
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(4);
-    expect(sleeps).toEqual([20, 40, 80]);
-  });
-
-  it('retries unprocessed history items until the batch is written', async () => {
-    const sleeps: number[] = [];
+  it('appends with one PutItem on the events table, and no other write', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(PutItemCommand).resolves({});
+    const result = await storeWith().append('session-ses_abc', 0, [registered(1)], options({ idempotencyKey: 'k-1' }));
+    expect(result).toMatchObject({ version: 1, commit: 1, replayed: false });
+    expect(dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['events']);
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.idempotencyKey).toEqual({ S: 'k-1' });
+    expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+  });
+
+  it('after reading the stream, appends with its key in a single call (the read gave the head and the keys)', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutItemCommand).resolves({});
+    const store = storeWith();
+    await store.readStream('session-ses_abc', { idempotencyKey: 'k-2' });
+    dynamo.resetHistory();
+    await store.append('session-ses_abc', 0, [registered(1)], options({ idempotencyKey: 'k-2' }));
+    expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['PutItemCommand']);
+  });
+
+  it('sends the items a batch left unprocessed again until the history batch is written', async () => {
     dynamo
       .on(BatchWriteItemCommand)
       .resolvesOnce({ UnprocessedItems: { history: [{ PutRequest: { Item: { pk: { S: 'x' } } } }] } })
       .resolves({});
-    await storeWith(sleeps).append('session-ses_abc', 0, [registered(1), registered(2)], options());
+    const sleeps: number[] = [];
+    const writer = new HistoryIndexWriter({ client, tables, sleep: async (ms) => void sleeps.push(ms) });
+    await writer.indexEvents([event(1), event(2)]);
     const batches = dynamo.commandCalls(BatchWriteItemCommand);
     expect(batches).toHaveLength(2);
     expect(batches[0]?.args[0].input.RequestItems?.history).toHaveLength(2);
     expect(batches[1]?.args[0].input.RequestItems?.history).toEqual([{ PutRequest: { Item: { pk: { S: 'x' } } } }]);
+    expect(sleeps).toHaveLength(1);
   });
 
-  it('leaves the history to the stream indexer when write-through is off', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutItemCommand).resolves({});
-    const store = new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables, cursorSecret, historyWriteThrough: false });
-    await store.append('session-ses_abc', 0, [registered(1)], options());
-    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
-    expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+  it('gives up on items still unprocessed after its rounds, so the stream delivers the record again', async () => {
+    dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: { history: [{ PutRequest: { Item: { pk: { S: 'x' } } } }] } });
+    const writer = new HistoryIndexWriter({ client, tables, maxRounds: 3, sleep: async () => undefined });
+    await expect(writer.indexEvents([event(1)])).rejects.toThrow(/1 items left unprocessed/);
+    expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(3);
   });
 
   it('turns a refused conditional put into a ConcurrencyError carrying the current version', async () => {
@@ -135,43 +111,28 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
   });
 
   it('refuses an idempotent append with a stale version without writing a commit', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [marshall({ sk: 2, lastVersion: 5, hash: 'a'.repeat(64) })] });
+    dynamo.on(QueryCommand).resolves({ Items: [marshall({ pk: 'session-ses_abc', sk: 2, lastVersion: 5, hash: 'a'.repeat(64), events: '[]' })] });
     dynamo.on(PutItemCommand).resolves({});
-    dynamo.on(GetItemCommand).resolves({});
     const error = await storeWith()
       .append('session-ses_abc', 4, [registered(1)], options({ idempotencyKey: 'k-1' }))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ currentVersion: 5 });
-    // Only the reservation was put, and it was released.
-    expect(dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['idempotency']);
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   describe('history cursors', () => {
-    const event = (n: number): StoredEvent => ({
-      id: `01JQ${String(n).padStart(22, '0')}`,
-      streamId: 'session-ses_abc',
-      version: n,
-      schemaVersion: 1,
-      occurredAt: '2027-03-01T09:00:00.000Z',
-      recordedAt: '2027-03-01T09:00:00.000Z',
-      actor: centreActor,
-      scope: lyon,
-      correlationId: 'c',
-      causationId: 'c',
-      type: 'CandidateRegistered',
-      data: { candidateId: `cand_c-${n}` },
-    });
-    const firstPage = async (store: DynamoEventStore) => {
+    const reader = () => new HistoryIndexReader({ client, tables, cursorSecret });
+    const firstPage = async (index: HistoryIndexReader) => {
       dynamo.on(QueryCommand).resolves({ Items: [event(3), event(2)].map((e) => marshall(historyItemOf(e))) });
-      return store.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1 });
+      return index.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1 });
     };
 
     it('gives a cursor that the same query accepts', async () => {
-      const store = storeWith();
-      const page = await firstPage(store);
+      const index = reader();
+      const page = await firstPage(index);
       expect(page.items.map((e) => e.version)).toEqual([3]);
       expect(page.nextCursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-      await expect(store.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1, cursor: page.nextCursor })).resolves.toBeDefined();
+      await expect(index.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1, cursor: page.nextCursor })).resolves.toBeDefined();
     });
 
     it.each([
@@ -179,7 +140,7 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
       ['garbage', () => 'not a cursor at all'],
       ['empty signature', () => 'eyJ2IjoxfQ.'],
     ])('refuses a %s cursor with a validation error', async (_name, cursor) => {
-      const error = await storeWith()
+      const error = await reader()
         .history({ by: { centreId: 'ctr_lyon-1' }, cursor: cursor() })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
@@ -188,68 +149,59 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     });
 
     it('refuses a genuine cursor whose payload was edited, or used on another query', async () => {
-      const store = storeWith();
-      const cursor = (await firstPage(store)).nextCursor ?? '';
+      const index = reader();
+      const cursor = (await firstPage(index)).nextCursor ?? '';
       const [payload, signature] = cursor.split('.');
       const edited = `${Buffer.from(JSON.stringify({ v: 1, after: '01JQ0000000000000000000009' })).toString('base64url')}.${signature}`;
       expect(payload).not.toBe(edited.split('.')[0]);
-      await expect(store.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1, cursor: edited })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
-      await expect(store.history({ by: { centreId: 'ctr_grenoble-2' }, limit: 1, cursor })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
-      await expect(store.history({ by: { centreId: 'ctr_lyon-1' }, order: 'asc', cursor })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
+      await expect(index.history({ by: { centreId: 'ctr_lyon-1' }, limit: 1, cursor: edited })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
+      await expect(index.history({ by: { centreId: 'ctr_grenoble-2' }, limit: 1, cursor })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
+      await expect(index.history({ by: { centreId: 'ctr_lyon-1' }, order: 'asc', cursor })).rejects.toMatchObject({ code: 'history.cursor.invalid' });
     });
 
     it('refuses a page size outside 1..500', async () => {
-      await expect(storeWith().history({ by: { region: '84' }, limit: 501 })).rejects.toMatchObject({ category: 'validation' });
-      await expect(storeWith().history({ by: { region: '84' }, limit: 0 })).rejects.toMatchObject({ category: 'validation' });
+      await expect(reader().history({ by: { region: '84' }, limit: 501 })).rejects.toMatchObject({ category: 'validation' });
+      await expect(reader().history({ by: { region: '84' }, limit: 0 })).rejects.toMatchObject({ category: 'validation' });
     });
   });
 
-  describe('a store built with only the tables its function is granted', () => {
-    const narrow = (granted: Partial<typeof tables>, extra: { historyWriteThrough?: boolean } = {}) =>
-      new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables: granted, cursorSecret, ...extra });
-    // Every call would succeed: a method that sent anything would not fail on its own.
-    const answerEverything = () => {
+  describe('each part is built with the table it touches, by type', () => {
+    it('reads a stream and verifies its chain on the events table alone; indexes and queries on the history table alone', async () => {
       dynamo.on(QueryCommand).resolves({ Items: [] });
-      dynamo.on(GetItemCommand).resolves({});
-      dynamo.on(PutItemCommand).resolves({});
       dynamo.on(BatchWriteItemCommand).resolves({});
-    };
-
-    it('refuses an idempotent append without the idempotency table, naming it, and sends nothing', async () => {
-      answerEverything();
-      const store = narrow({ events: 'events', history: 'history' });
-      const error = await store.append('session-ses_abc', 0, [registered(1)], options({ idempotencyKey: 'k-1' })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TableNotGrantedError);
-      expect(error).toMatchObject({ table: 'idempotency', message: expect.stringContaining("Cette fonction n'a pas accès à la table idempotency") });
-      await expect(store.replayed('session-ses_abc', 'k-1')).rejects.toMatchObject({ table: 'idempotency' });
-      expect(dynamo.calls()).toHaveLength(0);
+      await new DynamoEventStore({ client, tables: { events: 'events-only' } }).readStream('session-ses_abc');
+      await new DynamoChainVerifier({ client, tables: { events: 'events-only' } }).verify('session-ses_abc');
+      await new HistoryIndexWriter({ client, tables: { history: 'history-only' } }).indexEvents([event(1)]);
+      await new HistoryIndexReader({ client, tables: { history: 'history-only' }, cursorSecret }).history({ by: { region: '84' } });
+      expect(dynamo.calls().map((call) => (call.args[0].input as { TableName?: string; RequestItems?: object }).TableName ?? Object.keys((call.args[0].input as { RequestItems: object }).RequestItems)[0])).toEqual([
+        'events-only',
+        'events-only',
+        'history-only',
+        'history-only',
+      ]);
     });
 
-    it('reads a stream with the events table alone, and refuses the history there before any query', async () => {
-      answerEverything();
-      const reader = narrow({ events: 'events' });
-      await expect(reader.readStream('session-ses_abc')).resolves.toEqual({ version: 0, events: [] });
-      expect(dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input.TableName)).toEqual(['events']);
-      dynamo.resetHistory();
-      await expect(reader.history({ by: { region: '84' } })).rejects.toMatchObject({ name: 'TableNotGrantedError', table: 'history' });
-      expect(dynamo.calls()).toHaveLength(0);
-    });
-
-    it('refuses to read or append without the events table, naming it, and sends nothing', async () => {
-      answerEverything();
-      const indexer = narrow({ history: 'history' });
-      await expect(indexer.readStream('session-ses_abc')).rejects.toMatchObject({ table: 'events' });
-      await expect(indexer.verify('session-ses_abc')).rejects.toMatchObject({ table: 'events' });
-      await expect(indexer.append('session-ses_abc', 0, [registered(1)], options())).rejects.toMatchObject({ table: 'events' });
-      expect(dynamo.calls()).toHaveLength(0);
-    });
-
-    it('appends without writing the history through when it has no history table, and refuses to be asked to', async () => {
-      answerEverything();
-      await narrow({ events: 'events' }).append('session-ses_abc', 0, [registered(1)], options());
-      expect(dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName)).toEqual(['events']);
-      expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
-      expect(() => narrow({ events: 'events' }, { historyWriteThrough: true })).toThrow(TableNotGrantedError);
+    it('does not compile without its table: a function wired with a part is granted its table', () => {
+      // @ts-expect-error: the commit store cannot be built without the events table
+      const withoutTable = () => new DynamoEventStore({ client, tables: { history: 'history' } });
+      // @ts-expect-error: the history reader cannot be built without the history table
+      const readerWithoutTable = () => new HistoryIndexReader({ client, tables: { events: 'events' }, cursorSecret });
+      expect([withoutTable, readerWithoutTable]).toHaveLength(2);
     });
   });
+});
+
+const event = (n: number): StoredEvent => ({
+  id: `01JQ${String(n).padStart(22, '0')}`,
+  streamId: 'session-ses_abc',
+  version: n,
+  schemaVersion: 1,
+  occurredAt: '2027-03-01T09:00:00.000Z',
+  recordedAt: '2027-03-01T09:00:00.000Z',
+  actor: centreActor,
+  scope: lyon,
+  correlationId: 'c',
+  causationId: 'c',
+  type: 'CandidateRegistered',
+  data: { candidateId: `cand_c-${n}` },
 });

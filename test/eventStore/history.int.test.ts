@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import type { HistoryQuery } from '../../shared/eventStore/port.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { centreActor, cursorSecret, grenoble, lyon, options } from './fixtures.js';
 
 const paris: EventScope = { centreId: 'ctr_paris-3', department: '75', region: '11' };
@@ -17,12 +17,12 @@ const steppingClock = (start: string): Clock => {
 };
 
 let local: LocalDynamo;
-let store: DynamoEventStore;
+let store: IndexedStore;
 const all: StoredEvent[] = [];
 
 beforeAll(async () => {
   local = await startDynalite('history');
-  store = new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret, clock: steppingClock('2027-03-01T08:00:00.000Z') });
+  store = indexedStore({ client: local.client, tables: local.tables, cursorSecret, clock: steppingClock('2027-03-01T08:00:00.000Z') });
   // Given 1,000 events: 100 commits of 10 events on 20 streams of 3 centres, two actors, two types
   const versions = new Map<string, number>();
   for (let commit = 0; commit < 100; commit += 1) {

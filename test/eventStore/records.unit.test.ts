@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { canonicalJson } from '../../shared/eventStore/canonical.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { GENESIS_HASH, commitHash, eventsFromStreamRecord, type CommitItem } from '../../shared/eventStore/records.js';
-import { centreActor, cursorSecret, lyon } from './fixtures.js';
+import { centreActor, lyon } from './fixtures.js';
 
 const dynamo = mockClient(DynamoDBClient);
 beforeEach(() => dynamo.reset());
@@ -71,7 +71,7 @@ describe('commit records', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [marshall(first)], LastEvaluatedKey: marshall({ pk: 'session-ses_abc', sk: 1 }) })
       .resolvesOnce({ Items: [marshall(second)] });
-    const store = new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables: { events: 'e', history: 'h', idempotency: 'i' }, cursorSecret });
+    const store = new DynamoEventStore({ client: new DynamoDBClient({ region: 'eu-west-3' }), tables: { events: 'e' } });
     const read = await store.readStream('session-ses_abc');
     expect(read.version).toBe(3);
     expect(read.events.map((e) => e.version)).toEqual([1, 2, 3]);

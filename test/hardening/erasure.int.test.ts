@@ -4,7 +4,7 @@ import { DeleteItemCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@a
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore } from '../support/indexedStore.js';
 import { call, startHardeningRuntime, type HardeningRuntime } from './support/runtime.js';
 
 /**
@@ -120,7 +120,7 @@ describe('erasing a candidate’s personal data at their request, over HTTP', ()
 
     expect(await personalItemsOf(lea)).toEqual([]);
     expect(await personalItemsOf(hugo)).toHaveLength(1);
-    const store = new DynamoEventStore({ client: dynamo, tables: h.runtime.tables, cursorSecret: 'x'.repeat(40), clock: { now: () => new Date() } });
+    const store = indexedStore({ client: dynamo, tables: h.runtime.tables });
     const { events } = await store.readStream(`session-${sessionId}`);
     expect(events.filter((event) => event.type === 'CandidatePersonalDataErased').map((event) => event.data)).toEqual([{ sessionId, candidateId: lea, ground: 'demande-du-candidat' }]);
     expect(JSON.stringify(events)).not.toMatch(/Erasmé|lea\.erasme|Tiers temps/);

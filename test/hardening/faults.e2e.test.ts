@@ -6,7 +6,7 @@ import { replayDeadLetters } from '../../scripts/replay-dlq.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { startOfflineRuntime } from '../../infra/offline/index.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore } from '../support/indexedStore.js';
 import { outboxOnlyDeadLetter } from '../../shared/mail/sender.js';
 import { mailFromEnv } from '../../shared/mail/wiring.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
@@ -111,7 +111,7 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
 
   it('after the restart every event is in the store once, the chain verifies, and the session view agrees with the store', async () => {
     const client = createDynamoClient({ endpoint: restarted?.urls.dynamodb, maxAttempts: 3 });
-    const store = new DynamoEventStore({ client, tables: restarted?.tables ?? h.runtime.tables, cursorSecret: 'x'.repeat(40) });
+    const store = indexedStore({ client, tables: restarted?.tables ?? h.runtime.tables });
     const { events } = await store.readStream(`session-${sessionId}`);
     const count = (type: string) => events.filter((event) => event.type === type).length;
     expect([count('SessionCreated'), count('JuryAssigned'), count('ConvocationsSent'), count('CandidateRegistered')]).toEqual([1, 2, 1, 3]);

@@ -3,7 +3,7 @@ import s3rverAccounts from 's3rver/lib/models/account.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/auth/principal.js';
 import { createS3Client } from '../../shared/aws/s3.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { purgeExpired, retentionSettingsSchema, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
@@ -15,7 +15,7 @@ const clock: Clock = { now: () => new Date(now) };
 const DAY = 86_400_000;
 let dynamo: LocalDynamo;
 let s3: LocalS3;
-let store: DynamoEventStore;
+let store: IndexedStore;
 let people: DynamoPersonalDataStore;
 let s3Client: ReturnType<typeof createS3Client>;
 const owner = { centreId: 'ctr_lyon-1', department: '69', region: '84' };
@@ -36,7 +36,7 @@ beforeAll(async () => {
   s3 = await startS3('pv-pii');
   s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
   s3Client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
-  store = new DynamoEventStore({ client: dynamo.client, tables: dynamo.tables, cursorSecret: 'x'.repeat(40), clock });
+  store = indexedStore({ client: dynamo.client, tables: dynamo.tables, clock });
   people = new DynamoPersonalDataStore(dynamo.client, dynamo.tables.personalData);
 }, 60_000);
 

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../shared/aws/s3.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { purgeExpired, retentionSettingsSchema, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
 import { PvIntake } from '../../shared/vault/intake.js';
@@ -20,7 +20,7 @@ let now = new Date('2027-02-01T08:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
 let dynamo: LocalDynamo;
 let s3: LocalS3;
-let store: DynamoEventStore;
+let store: IndexedStore;
 let s3Client: ReturnType<typeof createS3Client>;
 let intake: PvIntake;
 const settings = retentionSettingsSchema.parse({ quarantineDays: 30, catchUpDays: 31 });
@@ -40,7 +40,7 @@ beforeAll(async () => {
   dynamo = await startDynalite('quarantine');
   s3 = await startS3('pv-quarantine');
   s3Client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
-  store = new DynamoEventStore({ client: dynamo.client, tables: dynamo.tables, cursorSecret: 'x'.repeat(40), clock });
+  store = indexedStore({ client: dynamo.client, tables: dynamo.tables, clock });
   intake = new PvIntake(new PvVault(s3Client, s3.bucket), store, clock);
 }, 60_000);
 

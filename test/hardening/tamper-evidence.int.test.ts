@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../shared/aws/s3.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore } from '../support/indexedStore.js';
 import { commitHash, type CommitItem } from '../../shared/eventStore/records.js';
 import { DynamoCommitSource, S3DigestArchive, digestSchema, verifyStore, writeDailyDigest } from '../../shared/integrity/index.js';
 import type { Clock } from '../../shared/platform/clock.js';
@@ -36,7 +36,8 @@ beforeAll(async () => {
     commands.push(String(context.commandName));
     return next(args);
   }, { step: 'initialize', name: 'recordCommands' });
-  const store = new DynamoEventStore({ client: dynamo.client, tables: dynamo.tables, cursorSecret: 'x'.repeat(40), clock: time.clock });
+  // Indexed at once: the digest finds the day's streams through the history index.
+  const store = indexedStore({ client: dynamo.client, tables: dynamo.tables, clock: time.clock });
   source = new DynamoCommitSource(dynamo.client, dynamo.tables);
   archive = new S3DigestArchive(createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 }), s3.bucket);
 

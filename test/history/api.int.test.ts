@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import type { TokenClaims } from '../../shared/auth/principal.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { MASKED, type HistoryCloudEvent } from '../../shared/history/cloudEvents.js';
 import { CSV_COLUMNS, NEXT_CURSOR_HEADER, UTF8_BOM } from '../../shared/history/export.js';
 import { createHistoryHandler } from '../../shared/history/http.js';
@@ -11,6 +10,7 @@ import { httpEdge } from '../../shared/http/edge.js';
 import type { HttpResponse } from '../../shared/http/event.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { indexedStore } from '../support/indexedStore.js';
 import { apiRequest, centres, cursorSecret, lambdaContext, readers, seedHistory, sessionIdOf, type ReaderName } from './fixtures.js';
 
 const steppingClock = (start: string): Clock => {
@@ -24,7 +24,7 @@ let handler: (path: string, query: Record<string, string>, claims?: TokenClaims)
 
 beforeAll(async () => {
   local = await startDynalite('histapi');
-  const store = new DynamoEventStore({ client: local.client, tables: local.tables, cursorSecret, clock: steppingClock('2027-03-01T08:00:00.000Z') });
+  const store = indexedStore({ client: local.client, tables: local.tables, cursorSecret, clock: steppingClock('2027-03-01T08:00:00.000Z') });
   all = await seedHistory(store);
   const edge = httpEdge(
     createHistoryHandler({

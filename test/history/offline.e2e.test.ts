@@ -12,7 +12,7 @@ import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
 import { pages } from '../../functions/pages/function.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
-import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
 import { actorOf, centres, cursorSecret, seedHistory, udActor } from './fixtures.js';
@@ -27,7 +27,7 @@ let runtime: OfflineRuntime;
 let dataDir: string;
 let browser: Browser;
 let seeded: StoredEvent[];
-let store: DynamoEventStore;
+let store: IndexedStore;
 const sessionId = 'ses_timeline-lyon';
 const streamId = `session-${sessionId}`;
 
@@ -76,7 +76,8 @@ beforeAll(async () => {
   cli = join(dataDir, 'tp-history.mjs');
   await build({ entryPoints: [cliSource], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile: cli, logLevel: 'error', packages: 'bundle' });
   const client = createDynamoClient({ endpoint: runtime.urls.dynamodb, maxAttempts: 3 });
-  store = new DynamoEventStore({ client, tables: runtime.tables, cursorSecret });
+  // The runtime runs the history and pages functions alone: the index is written here, as the stream consumer would.
+  store = indexedStore({ client, tables: runtime.tables, cursorSecret });
   seeded = await seedHistory(store, 3);
   let version = 0;
   for (const [i, commit] of lifeOfASession.entries()) {

@@ -11,6 +11,7 @@ import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
 import type { LocalDynamo } from '../support/dynalite.js';
 
@@ -77,8 +78,7 @@ export const startS3 = async (bucket = 'pv-test'): Promise<LocalS3> => {
 export const eventStoreOn = (dynamo: LocalDynamo, clock: Clock = fixedClock('2027-01-10T08:00:00Z')) =>
   new DynamoEventStore({
     client: dynamo.client,
-    tables: { events: dynamo.tables.events, history: dynamo.tables.history, idempotency: dynamo.tables.idempotency },
-    cursorSecret: 'x'.repeat(40),
+    tables: dynamo.tables,
     clock,
   });
 
@@ -87,7 +87,7 @@ export const scope = (centreId = 'ctr_lyon-1', department = '69'): EventScope =>
 export const systemActor = { role: 'system' as const, id: 'test', scope: {} };
 
 /** Appends events as one commit, the way a command handler would. */
-export const append = (store: DynamoEventStore, streamId: string, expectedVersion: number, events: DomainEvent[], eventScope: EventScope = scope()) =>
+export const append = (store: Pick<EventStore, 'append'>, streamId: string, expectedVersion: number, events: DomainEvent[], eventScope: EventScope = scope()) =>
   store.append(streamId, expectedVersion, events, {
     actor: systemActor,
     scope: eventScope,

@@ -39,7 +39,8 @@ describe('erasure over the JSON API', () => {
     const response = await erase(lea);
 
     expect(response.statusCode, response.body).toBe(200);
-    expect(bodyOf(response)).toMatchObject({ candidateId: lea, replayed: false, events: [{ type: 'CandidatePersonalDataErased' }] });
+    expect(bodyOf(response)).toMatchObject({ candidateId: lea, events: [{ type: 'CandidatePersonalDataErased' }] });
+    expect(response.headers['idempotent-replayed']).toBeUndefined();
     expect(erasedEvents().map((event) => event.data)).toEqual([{ sessionId: seeded.sessionId, candidateId: lea, ground: 'demande-du-candidat' }]);
     expect(app.personalData.candidates.has(lea)).toBe(false);
     expect([...app.personalData.accommodations.values()].filter((entry) => entry.value.candidateId === lea)).toEqual([]);
@@ -88,7 +89,7 @@ describe('erasure over the JSON API', () => {
 
     const retried = await erase(lea, key);
     expect(retried.statusCode, retried.body).toBe(200);
-    expect(bodyOf(retried)).toMatchObject({ replayed: true });
+    expect(retried.headers['idempotent-replayed']).toBe('true');
     expect(spy).toHaveBeenCalledTimes(2);
     expect(app.personalData.candidates.has(lea)).toBe(false);
     expect(erasedEvents()).toHaveLength(1);

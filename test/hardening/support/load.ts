@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoClient } from '../../../shared/aws/dynamo.js';
-import { DynamoEventStore } from '../../../shared/eventStore/dynamoEventStore.js';
+import { indexedStore } from '../../support/indexedStore.js';
 import { call, centreClaims, type Answer, type HardeningRuntime } from './runtime.js';
 
 /**
@@ -102,7 +102,7 @@ export const runLoad = async (h: HardeningRuntime, options: LoadOptions): Promis
   await h.runtime.drain();
 
   const client = createDynamoClient({ endpoint: h.runtime.urls.dynamodb, maxAttempts: 3 });
-  const store = new DynamoEventStore({ client, tables: h.runtime.tables, cursorSecret: 'x'.repeat(40) });
+  const store = indexedStore({ client, tables: h.runtime.tables });
   // Every accepted creation is in the store, and its view answers its centre.
   for (const { job, answer } of answers.filter((a) => a.job.kind === 'create' && a.answer.status === 201)) {
     const sessionId = String(answer.json.sessionId);

@@ -10,7 +10,6 @@ import { createApiHandler } from '../../../shared/http/api.js';
 import { csrfTokenFor } from '../../../shared/http/csrf.js';
 import { httpEdge } from '../../../shared/http/edge.js';
 import type { HttpEvent, HttpResponse } from '../../../shared/http/event.js';
-import { MemoryIdempotencyStore } from '../../../shared/http/idempotency.js';
 import type { AppDeps } from '../../../shared/http/operations.js';
 import { createRouter } from '../../../shared/http/router.js';
 import { fixedClock, type Clock } from '../../../shared/platform/clock.js';
@@ -41,12 +40,11 @@ export interface TestApp {
   readonly deps: AppDeps;
   readonly store: MemoryEventStore;
   readonly personalData: MemoryPersonalData;
-  readonly idempotency: MemoryIdempotencyStore;
   api(event: HttpEvent): Promise<HttpResponse>;
   pages(event: HttpEvent): Promise<HttpResponse>;
   /** The history function's routes (API, export, timeline page) over the same store. */
   history(event: HttpEvent): Promise<HttpResponse>;
-  /** Every write any port received: events appended, personal data saved, idempotency kept. */
+  /** Every write any port received: events appended, personal data saved. */
   writes(): number;
 }
 
@@ -55,21 +53,19 @@ const lambdaContext = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 't
 export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000Z')): TestApp => {
   const store = new MemoryEventStore();
   const personalData = new MemoryPersonalData();
-  const idempotency = new MemoryIdempotencyStore();
   const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres, directory: new Directory() };
-  const api = httpEdge(createApiHandler({ deps, idempotency, verify: testVerifier }));
-  const pages = httpEdge(createRouter(pageRoutes({ deps, idempotency, verify: testVerifier })), { errorPage });
+  const api = httpEdge(createApiHandler({ deps, verify: testVerifier }));
+  const pages = httpEdge(createRouter(pageRoutes({ deps, verify: testVerifier })), { errorPage });
   const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters', people: personalData });
   const history = httpEdge(createRouter(historyRoutes({ service: historyService, verify: testVerifier })), { errorPage: historyErrorPage });
   return {
     deps,
     store,
     personalData,
-    idempotency,
     api: (event) => api(event, lambdaContext),
     pages: (event) => pages(event, lambdaContext),
     history: (event) => history(event, lambdaContext),
-    writes: () => store.appends + personalData.writes + [...idempotency.rows.values()].filter((row) => row.response).length,
+    writes: () => store.appends + personalData.writes,
   };
 };
 

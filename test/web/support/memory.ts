@@ -2,8 +2,8 @@ import { monotonicFactory } from 'ulid';
 import { domainEventSchema, type DomainEvent, type StoredEvent } from '../../../events/index.js';
 import type { Principal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors.js';
-import { ConcurrencyError } from '../../../shared/eventStore/errors.js';
-import type { AppendOptions, AppendResult, EventStore, StreamRead, VerifyResult } from '../../../shared/eventStore/port.js';
+import { ConcurrencyError, keyReused } from '../../../shared/eventStore/errors.js';
+import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead, VerifyResult } from '../../../shared/eventStore/port.js';
 import {
   mayReadAccommodation,
   mayReadIdentity,
@@ -22,14 +22,22 @@ import { jurorSessionsOf, projectAll, type JurorListOptions, type JurorSessionVi
  */
 export class MemoryEventStore implements EventStore {
   readonly streams = new Map<string, StoredEvent[]>();
-  private readonly answers = new Map<string, AppendResult>();
+  /** The first answer of each key, with the request hash it was recorded with (the DynamoDB store keeps both in the commit). */
+  private readonly answers = new Map<string, { result: AppendResult; requestHash?: string | undefined }>();
   private readonly nextId = monotonicFactory();
   appends = 0;
 
+  private firstAnswer(streamId: string, options: ReadOptions): AppendResult | undefined {
+    const first = options.idempotencyKey === undefined ? undefined : this.answers.get(`${streamId}|${options.idempotencyKey}`);
+    if (!first) return undefined;
+    if (options.requestHash !== undefined && first.requestHash !== undefined && first.requestHash !== options.requestHash) throw keyReused();
+    return { ...first.result, replayed: true };
+  }
+
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
     const key = options.idempotencyKey === undefined ? undefined : `${streamId}|${options.idempotencyKey}`;
-    const first = key ? this.answers.get(key) : undefined;
-    if (first) return { ...first, replayed: true };
+    const first = this.firstAnswer(streamId, options);
+    if (first) return first;
     const stream = this.streams.get(streamId) ?? [];
     if (stream.length !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, stream.length);
     for (const event of events) {
@@ -56,18 +64,14 @@ export class MemoryEventStore implements EventStore {
     this.streams.set(streamId, [...stream, ...stored]);
     this.appends += 1;
     const result: AppendResult = { streamId, version: expectedVersion + stored.length, commit: this.appends, events: stored, replayed: false };
-    if (key) this.answers.set(key, result);
+    if (key) this.answers.set(key, { result, requestHash: options.requestHash });
     return result;
   }
 
-  async replayed(streamId: string, idempotencyKey: string): Promise<AppendResult | undefined> {
-    const first = this.answers.get(`${streamId}|${idempotencyKey}`);
-    return first ? { ...first, replayed: true } : undefined;
-  }
-
-  async readStream(streamId: string): Promise<StreamRead> {
+  async readStream(streamId: string, options: ReadOptions = {}): Promise<StreamRead> {
     const events = this.streams.get(streamId) ?? [];
-    return { version: events.length, events };
+    const replay = this.firstAnswer(streamId, options);
+    return { version: events.length, events, ...(replay ? { replay } : {}) };
   }
 
   history(): never {

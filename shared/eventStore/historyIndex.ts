@@ -1,0 +1,182 @@
+import { BatchWriteItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { encodeTime } from 'ulid';
+import * as z from 'zod';
+import { eventTypes, upcast, type StoredEvent } from '../../events/index.js';
+import { AppError, type FieldError } from '../errors.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { HistoryQuery, HistoryReader, Page } from './port.js';
+import { commitItemFromStreamImage, historyItemOf, parseCommitEvents } from './records.js';
+
+/**
+ * The history index: one item per event in `history` (pk = event id) indexed by centre,
+ * department, region and type, sorted by ULID (time-ordered: time ranges are key ranges). No Scan.
+ *
+ * Written only by the stream consumer, from each commit's stream record: the history trails the
+ * commits by the stream's delay (seconds). Nothing reads its own write through it: a session's
+ * timeline is its stream, read from `events` (shared/history/service.ts); the cross-stream
+ * searches, the digest and the purge read the index and can trail.
+ */
+
+/** Most items per BatchWriteItem. */
+const BATCH_SIZE = 25;
+
+export interface HistoryIndexWriterOptions {
+  readonly client: DynamoDBClient;
+  readonly tables: { readonly history: string };
+  /** Rounds of the `UnprocessedItems` loop before giving up (the record is then retried by the stream). */
+  readonly maxRounds?: number;
+  /** Injected so tests neither wait nor depend on chance. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export class HistoryIndexWriter {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly maxRounds: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: HistoryIndexWriterOptions) {
+    this.client = options.client;
+    this.table = options.tables.history;
+    this.maxRounds = options.maxRounds ?? 6;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Writes the history items of a commit from its stream record's NewImage. Idempotent (keyed by event id). */
+  async indexCommit(newImage: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.indexEvents(parseCommitEvents(commitItemFromStreamImage(newImage).events));
+  }
+
+  /**
+   * Puts one history item per event, 25 per batch. The SDK retries a throttled call, but not the
+   * items a successful BatchWriteItem left unprocessed: those are sent again here, with backoff.
+   */
+  async indexEvents(events: readonly StoredEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += BATCH_SIZE) {
+      let requests: WriteRequest[] = events
+        .slice(start, start + BATCH_SIZE)
+        .map((event) => ({ PutRequest: { Item: marshall(historyItemOf(event), { removeUndefinedValues: true }) } }));
+      for (let round = 1; requests.length > 0; round += 1) {
+        const output = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
+        requests = output.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length === 0) break;
+        if (round >= this.maxRounds) throw new Error(`history: ${requests.length} items left unprocessed`);
+        await this.sleep(Math.floor(Math.random() * Math.min(1_000, 25 * 2 ** round)));
+      }
+    }
+  }
+}
+
+const MIN_ULID = '0'.repeat(26);
+const MAX_ULID = 'Z'.repeat(26);
+
+const historyQuerySchema = z.object({
+  by: z.union([
+    z.strictObject({ centreId: z.string().min(1).max(80) }),
+    z.strictObject({ department: z.string().min(1).max(3) }),
+    z.strictObject({ region: z.string().min(1).max(3) }),
+    z.strictObject({ eventType: z.enum(eventTypes) }),
+  ]),
+  types: z.array(z.enum(eventTypes)).min(1).max(30).optional(),
+  actorId: z.string().min(1).max(128).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.number().int().min(1, { message: '1 au minimum.' }).max(500, { message: '500 au plus.' }).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+const fieldsOf = (error: z.ZodError): FieldError[] => error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+
+export interface HistoryIndexReaderOptions {
+  readonly client: DynamoDBClient;
+  readonly tables: { readonly history: string };
+  /** Signs history cursors (HMAC-SHA256); at least 32 characters. */
+  readonly cursorSecret: string;
+}
+
+/** Queries of the history index, one page at a time, with cursors signed over the query. */
+export class HistoryIndexReader implements HistoryReader {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly cursorSecret: string;
+
+  constructor(options: HistoryIndexReaderOptions) {
+    if (options.cursorSecret.length < 32) throw new Error('cursorSecret must hold at least 32 characters');
+    this.client = options.client;
+    this.table = options.tables.history;
+    this.cursorSecret = options.cursorSecret;
+  }
+
+  async history(query: HistoryQuery): Promise<Page<StoredEvent>> {
+    const parsed = historyQuerySchema.safeParse(query);
+    if (!parsed.success) throw new AppError('history.query.invalid', 'validation', 'Recherche invalide.', fieldsOf(parsed.error));
+    const q = parsed.data;
+    const index = indexOf(q.by);
+    const fingerprint = sha256Hex(
+      canonicalJson({ by: q.by, types: q.types ? [...q.types].sort() : undefined, actorId: q.actorId, from: q.from?.toISOString(), to: q.to?.toISOString(), order: q.order }),
+    );
+    const after = q.cursor === undefined ? undefined : decodeCursor(this.cursorSecret, fingerprint, q.cursor);
+    let low = q.from ? ulidBound(q.from, '0') : MIN_ULID;
+    let high = q.to ? ulidBound(q.to, 'Z') : MAX_ULID;
+    if (after !== undefined && q.order === 'asc' && after > low) low = after;
+    if (after !== undefined && q.order === 'desc' && after < high) high = after;
+    if (low > high) return { items: [] };
+
+    const names: Record<string, string> = { '#pk': index.attribute, '#sk': 'eventId' };
+    const values: Record<string, unknown> = { ':pk': index.value, ':low': low, ':high': high };
+    const filters: string[] = [];
+    if (q.types) {
+      names['#type'] = 'type';
+      q.types.forEach((type, i) => (values[`:t${i}`] = type));
+      filters.push(`#type IN (${q.types.map((_, i) => `:t${i}`).join(', ')})`);
+    }
+    if (q.actorId !== undefined) {
+      names['#actorId'] = 'actorId';
+      values[':actorId'] = q.actorId;
+      filters.push('#actorId = :actorId');
+    }
+    const collected: StoredEvent[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    // One item more than the page tells whether a next page exists without an extra empty page.
+    while (collected.length <= q.limit) {
+      const needed = q.limit + 1 - collected.length;
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: marshall(values),
+        ScanIndexForward: q.order === 'asc',
+        // Filters apply after the limit: read ahead when filtering, exactly what is needed otherwise.
+        Limit: filters.length > 0 ? Math.max(needed, 100) : needed + (after !== undefined && collected.length === 0 ? 1 : 0),
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      };
+      const output = await this.client.send(new QueryCommand(input));
+      for (const raw of output.Items ?? []) {
+        const item = unmarshall(raw) as { eventId: string; event: string };
+        if (item.eventId === after) continue;
+        collected.push(upcast(JSON.parse(item.event) as StoredEvent) as StoredEvent);
+      }
+      startKey = output.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    if (collected.length <= q.limit) return { items: collected };
+    const items = collected.slice(0, q.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined };
+  }
+}
+
+const indexOf = (by: HistoryQuery['by']): { name: string; attribute: string; value: string } => {
+  if ('centreId' in by) return { name: 'byCentre', attribute: 'centreKey', value: by.centreId };
+  if ('department' in by) return { name: 'byDepartment', attribute: 'departmentKey', value: by.department };
+  if ('region' in by) return { name: 'byRegion', attribute: 'regionKey', value: by.region };
+  return { name: 'byType', attribute: 'typeKey', value: by.eventType };
+};
+
+/** The smallest ('0') or largest ('Z') ULID of the millisecond of `instant`. */
+const ulidBound = (instant: Date, fill: '0' | 'Z') => encodeTime(Math.max(0, instant.getTime()), 10) + fill.repeat(16);

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../events/index.js';
+import { defaultSettings } from '../../shared/domain/decider.js';
+import { defaultTitres } from '../../shared/domain/titres.js';
+import { Directory } from '../../shared/directory/directory.js';
+import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { createApiHandler } from '../../shared/http/api.js';
+import type { HttpResponse } from '../../shared/http/event.js';
+import type { AppDeps } from '../../shared/http/operations.js';
+import { movableClock } from '../web/support/clock.js';
+import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
+import { DynamoViews } from '../../shared/views/index.js';
+import { Projector } from '../../shared/views/projector.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { FakePvUploads } from '../web/support/memory.js';
+import { freshKey, httpEvent, testVerifier, type UserHandle } from '../web/support/app.js';
+
+/**
+ * How many DynamoDB calls a typical command costs, through the API's operations on the adapters
+ * the HTTP wiring builds (shared/http/wiring.ts), against dynalite. A middleware on the client
+ * records every command sent with its table. The views are projected between commands, as the
+ * stream consumer does, outside the count.
+ */
+let local: LocalDynamo;
+let api: ReturnType<typeof createApiHandler>;
+let projector: Projector;
+let store: DynamoEventStore;
+const clock = movableClock('2027-01-10T09:00:00.000Z');
+let counting = false;
+const logicalName = new Map<string, string>();
+const sent: string[] = [];
+
+beforeAll(async () => {
+  local = await startDynalite('calls');
+  for (const [logical, physical] of Object.entries(local.tables)) logicalName.set(physical, logical);
+  local.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0] ?? '';
+      if (counting) sent.push(`${String(context.commandName).replace(/Command$/, '')} ${logicalName.get(table) ?? table}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  store = new DynamoEventStore({ client: local.client, tables: local.tables });
+  const views = new DynamoViews(local.client, local.tables.views);
+  const deps: AppDeps = {
+    store,
+    views,
+    personalData: new DynamoPersonalDataStore(local.client, local.tables.personalData),
+    pvUploads: new FakePvUploads(),
+    clock,
+    settings: defaultSettings,
+    titres: defaultTitres,
+    directory: new Directory(),
+  };
+  api = createApiHandler({ deps, verify: testVerifier });
+  projector = new Projector(views, new DynamoEventStore({ client: local.client, tables: local.tables }));
+}, 60_000);
+afterAll(async () => {
+  await local.stop();
+});
+
+/** One API write, counted, then projected (uncounted) so that the next command finds its view. */
+const command = async (as: UserHandle, path: string, body: unknown, key = freshKey()): Promise<{ response: HttpResponse; calls: string[] }> => {
+  sent.length = 0;
+  counting = true;
+  const response = await api(httpEvent({ method: 'POST', path, as, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) }));
+  counting = false;
+  const calls = [...sent];
+  if (response.statusCode < 300) {
+    const parsed = JSON.parse(response.body) as { sessionId?: string; jurorId?: string };
+    const streamId = parsed.sessionId ? `session-${parsed.sessionId}` : `juror-${parsed.jurorId}`;
+    const { events } = await store.readStream(streamId);
+    await projector.apply(events as StoredEvent[]);
+  }
+  return { response, calls };
+};
+
+const bodyOf = (response: HttpResponse) => JSON.parse(response.body) as Record<string, unknown>;
+
+describe('DynamoDB calls per command, through the API', () => {
+  let sessionId = '';
+  let candidateIds: string[] = [];
+  const jurorIds: string[] = [];
+
+  it('creating a session costs four calls: the stream read, the candidates’ names, the commit, the centre’s contact', async () => {
+    for (const name of ['Dupont', 'Moreau']) {
+      const { response } = await command('ud', '/api/jurors', {
+        lastName: name,
+        firstName: 'Camille',
+        email: `${name.toLowerCase()}@jury.example`,
+        titreCode: 'RNCP37674',
+        department: '69',
+        validFrom: '2026-01-01',
+        validUntil: '2028-06-30',
+        professionalisationDate: '2025-11-15',
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      jurorIds.push(String(bodyOf(response).jurorId));
+    }
+    const key = freshKey();
+    const input = {
+      ceresReference: 'CERES-2027-0042',
+      titreCode: 'RNCP37674',
+      startDate: '2027-06-07',
+      endDate: '2027-06-09',
+      site: 'Lyon 7e',
+      candidates: [
+        { lastName: 'Martin', firstName: 'Léa', birthDate: '1990-03-12' },
+        { lastName: 'Petit', firstName: 'Hugo', birthDate: '1988-07-21' },
+      ],
+    };
+    const { response, calls } = await command('centre', '/api/sessions', input, key);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(calls).toEqual(['Query events', 'BatchWriteItem personalData', 'PutItem events', 'BatchWriteItem personalData']);
+    sessionId = String(bodyOf(response).sessionId);
+    candidateIds = ((await store.readStream(`session-${sessionId}`)).events[0]?.data as { candidateIds: string[] }).candidateIds;
+
+    // Its retry: one read finds the commit, the first answer goes back; nothing is written.
+    const retry = await command('centre', '/api/sessions', input, key);
+    expect(retry.response.body).toBe(response.body);
+    expect(retry.calls).toEqual(['Query events']);
+  });
+
+  it('signing the PV costs three calls: the session view (scope check), the stream read, the commit', async () => {
+    for (const jurorId of jurorIds) expect((await command('centre', `/api/sessions/${sessionId}/jury`, { jurorId, tiedCandidateIds: [] })).response.statusCode).toBe(200);
+    for (const audience of ['jurors', 'candidates']) expect((await command('centre', `/api/sessions/${sessionId}/convocations`, { audience })).response.statusCode).toBe(200);
+    clock.set('2027-06-07T06:00:00.000Z');
+    expect((await command('centre', `/api/sessions/${sessionId}/plateau`, { durationMinutes: 60, jurorIds, compliant: true })).response.statusCode).toBe(200);
+    expect((await command('centre', `/api/sessions/${sessionId}/seals`, { presentCandidateIds: candidateIds, sealsIntact: true })).response.statusCode).toBe(200);
+    clock.set('2027-06-09T16:00:00.000Z');
+
+    const { response, calls } = await command('centre', `/api/sessions/${sessionId}/pv`, {
+      decisions: [
+        { candidateId: candidateIds[0], decision: 'titre-obtenu', ccpObtained: [] },
+        { candidateId: candidateIds[1], decision: 'reussite-partielle', ccpObtained: ['RNCP37674BC01'] },
+      ],
+      signatoryIds: jurorIds,
+      documentSha256: 'ab'.repeat(32),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(calls).toEqual(['GetItem views', 'Query events', 'PutItem events']);
+  });
+});
