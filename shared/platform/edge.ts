@@ -29,7 +29,8 @@ export type EdgeHandler<TEvent, TResult> = MiddyfiedHandler<TEvent, TResult, Err
 
 export const edge = <TEvent, TResult>(handler: BareHandler<TEvent, TResult>, options: EdgeOptions<TEvent> = {}): EdgeHandler<TEvent, TResult> => {
   const wrapped = middy<TEvent, TResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: bodies and records hold personal data.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use({
       before: ({ event, context }) => {
         logger.setCorrelationId(options.correlationIdOf?.(event) || context.awsRequestId);
