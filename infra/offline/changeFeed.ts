@@ -206,11 +206,25 @@ class Consumer {
       const attempts = (this.attempts.get(key) ?? 0) + 1;
       if (attempts >= this.options.maxAttempts) {
         const rest = entries.slice(firstFailed).filter((e) => this.matches(e));
+        const records = rest.map((e) => toStreamRecord(e, this.options.tableName));
+        const arrival = (entry: Entry | undefined) => entry?.item.recordedAt?.S ?? new Date().toISOString();
         await appendJsonLine(this.deadLetterFile, {
           function: this.fn.declaration.name,
           failedAt: new Date().toISOString(),
           attempts,
-          records: rest.map((e) => toStreamRecord(e, this.options.tableName)),
+          // What Lambda puts on the mapping's on-failure queue (no records there), so that
+          // `npm run replay-stream-dlq -- --offline` reads these lines as it reads the AWS messages.
+          requestContext: { functionArn: `arn:aws:lambda:eu-west-3:000000000000:function:local-tp-${this.fn.declaration.name}`, condition: 'RetryAttemptsExhausted' },
+          DDBStreamBatchInfo: {
+            shardId: 'shardId-offline',
+            startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
+            endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber ?? '',
+            approximateArrivalOfFirstRecord: arrival(rest[0]),
+            approximateArrivalOfLastRecord: arrival(rest.at(-1)),
+            batchSize: records.length,
+            streamArn: streamArn(this.options.tableName),
+          },
+          records,
         });
         this.options.log(`✗ ${this.fn.declaration.name}: ${rest.length} record(s) of ${pk} failed ${attempts} times, written to ${this.deadLetterFile}`);
         this.attempts.delete(key);
