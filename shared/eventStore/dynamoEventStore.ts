@@ -30,6 +30,8 @@ const MAX_EVENTS_PER_COMMIT = 100;
 /** Keeps a commit well under DynamoDB's 400 KB item limit. */
 const MAX_COMMIT_BYTES = 350_000;
 const HEAD_CACHE_SIZE = 1_000;
+/** What reading a stream needs of each commit: its events, its place, its hash and its key. */
+const FOLDED_ATTRIBUTES = ['pk', 'sk', 'lastVersion', 'hash', 'events', 'idempotencyKey', 'requestHash'] as const;
 
 /** Where a key landed: its commit, and the hash of the request that asked for it. */
 interface KeyedCommit {
@@ -245,11 +247,12 @@ export class DynamoEventStore implements EventStore {
   }
 
   /**
-   * Every commit of the stream, consistently read, and the head with the keys they hold. Items are
-   * not re-validated: the store validated them when writing, and the chain verifier checks them.
+   * Every commit of the stream, consistently read (only the attributes folding needs), and the head
+   * with the keys they hold. Items are not re-validated: the store validated them when writing, and
+   * the chain verifier checks them.
    */
   private async readCommits(streamId: string): Promise<{ head: Head; items: CommitItem[] }> {
-    const items = (await readRawCommits(this.client, this.table, streamId)) as CommitItem[];
+    const items = (await readRawCommits(this.client, this.table, streamId, FOLDED_ATTRIBUTES)) as CommitItem[];
     const last = items.at(-1);
     const keys = new Map<string, KeyedCommit>();
     for (const item of items) if (item.idempotencyKey !== undefined) keys.set(item.idempotencyKey, { commit: item.sk, requestHash: item.requestHash });

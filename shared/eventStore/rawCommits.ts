@@ -4,9 +4,19 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 /**
  * Every commit item of a stream, as stored (unmarshalled, not validated), page by page with a
  * consistent read: what the store folds, the chain verifier checks and the integrity check hashes.
- * Throttling is retried by the SDK client (shared/aws/options.ts), not here.
+ * `attributes` limits what is read (the store folding a stream needs neither the scope nor the
+ * previous hash); the chain needs every attribute. Throttling is retried by the SDK client
+ * (shared/aws/options.ts), not here.
  */
-export const readRawCommits = async (client: DynamoDBClient, tableName: string, streamId: string): Promise<Record<string, unknown>[]> => {
+export const readRawCommits = async (
+  client: DynamoDBClient,
+  tableName: string,
+  streamId: string,
+  attributes?: readonly string[],
+): Promise<Record<string, unknown>[]> => {
+  const projection = attributes
+    ? { ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])) }
+    : {};
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
@@ -16,6 +26,7 @@ export const readRawCommits = async (client: DynamoDBClient, tableName: string, 
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: marshall({ ':pk': streamId }),
         ConsistentRead: true,
+        ...projection,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
