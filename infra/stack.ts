@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -25,7 +25,7 @@ import { CfnPermission, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -34,10 +34,11 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUTH_ENV, JWKS_PATH } from '../shared/auth/verify.js';
-import type { FunctionDeclaration, HttpRoute } from '../shared/platform/declarations.js';
+import type { BucketName, FunctionDeclaration, HttpRoute, ObjectGrant } from '../shared/platform/declarations.js';
 import { RETENTION_ENV } from '../shared/retention/purge.js';
 import { ENV } from '../shared/platform/env.js';
-import { PV_PREFIX, QUARANTINE_PREFIX, QUARANTINED_TAG } from '../shared/vault/vault.js';
+import { PV_PREFIX, QUARANTINE_PREFIX } from '../shared/vault/vault.js';
+import { bucketSuffix, originOf, uploadCorsRule } from './buckets.js';
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
 import { ProjectFunction } from './constructs/projectFunction.js';
 import { secureQueue } from './constructs/secureQueue.js';
@@ -72,7 +73,10 @@ export class TpSessionsStack extends Stack {
   readonly settings: StageSettings;
   readonly dataKey: Key;
   readonly tables: Readonly<Record<TableName, Table>>;
+  /** The vault: versioned, Object Lock; accepted PVs and daily digests. */
   readonly pvBucket: Bucket;
+  /** The upload area: no Object Lock, short expiry; the browser PUTs there, rejected files wait in quarantine/. */
+  readonly uploadBucket: Bucket;
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
   readonly api: HttpApi;
@@ -101,11 +105,14 @@ export class TpSessionsStack extends Stack {
 
     this.alarmTopic = this.buildAlarmTopic();
     this.tables = this.buildTables();
-    this.pvBucket = this.buildPvBucket();
+    const accessLogs = this.buildAccessLogBucket();
+    this.pvBucket = this.buildPvBucket(accessLogs);
+    this.uploadBucket = this.buildUploadBucket(accessLogs);
     const { userPool, webClient } = this.buildUserPool();
     this.userPool = userPool;
     this.webClient = webClient;
     this.api = this.buildApi();
+    this.allowUploadsFrom(this.settings.appUrl);
     const mail = this.buildMail(props.declarations);
     this.mailRetryQueue = mail.retryQueue;
 
@@ -140,6 +147,7 @@ export class TpSessionsStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
     new CfnOutput(this, 'PvBucketName', { value: this.pvBucket.bucketName });
+    new CfnOutput(this, 'UploadBucketName', { value: this.uploadBucket.bucketName });
   }
 
   private name(suffix: string): string {
@@ -226,7 +234,7 @@ export class TpSessionsStack extends Stack {
     return built;
   }
 
-  private buildPvBucket(): Bucket {
+  private buildAccessLogBucket(): Bucket {
     const accessLogs = new Bucket(this, 'PvAccessLogs', {
       // S3 server access logging cannot write to an SSE-KMS bucket: this one uses S3-managed keys.
       encryption: BucketEncryption.S3_MANAGED,
@@ -239,14 +247,23 @@ export class TpSessionsStack extends Stack {
     });
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'PvAccessLogs: the access-log bucket of the PV bucket; logging it would need yet another log bucket, and so on.',
+      reason: 'PvAccessLogs: the access-log bucket of the PV vault and upload buckets; logging it would need yet another log bucket, and so on.',
     });
+    return accessLogs;
+  }
+
+  /**
+   * The vault: accepted PVs (copied there by the intake once checked) and the daily digests, each
+   * locked by the bucket's default retention. Nothing rejected ever lands here, so every version is
+   * meant to be kept: no rule expires one.
+   */
+  private buildPvBucket(accessLogs: Bucket): Bucket {
     const retention =
       this.settings.pvObjectLockMode === 'COMPLIANCE'
         ? ObjectLockRetention.compliance(this.settings.pvRetention)
         : ObjectLockRetention.governance(this.settings.pvRetention);
     return new Bucket(this, 'PvBucket', {
-      bucketName: this.pvBucketName(),
+      bucketName: this.bucketName('vault'),
       versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention: retention,
@@ -264,32 +281,45 @@ export class TpSessionsStack extends Stack {
           noncurrentVersionTransitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: this.settings.pvColdStorageAfter }],
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
-        // Deletes in a versioned bucket only add delete markers: these rules remove the bytes.
-        // Lifecycle never removes a version before its Object Lock ends (S3 enforces it), so they
-        // act once the lock is over: RETENTION_QUARANTINE_DAYS for quarantine copies (the vault
-        // locks them that long, GOVERNANCE), the bucket's default retention for rejected uploads.
-        {
-          // The copy the retention purge deleted (its delete marker made it noncurrent), then that marker.
-          id: 'quarantine-deleted',
-          prefix: QUARANTINE_PREFIX,
-          noncurrentVersionExpiration: Duration.days(1),
-          expiredObjectDeleteMarker: true,
-        },
-        {
-          // A rejected upload's own version, tagged by the vault when it moved it to quarantine:
-          // never a recorded PV version, which may be noncurrent too and must stay.
-          id: 'rejected-upload',
-          prefix: PV_PREFIX,
-          tagFilters: { [QUARANTINED_TAG.Key]: QUARANTINED_TAG.Value },
-          noncurrentVersionExpiration: Duration.days(1),
-        },
-        {
-          // Its delete marker once nothing is left behind it (a marker cannot share a rule with a tag filter).
-          id: 'rejected-upload-marker',
-          prefix: PV_PREFIX,
-          expiredObjectDeleteMarker: true,
-        },
       ],
+    });
+  }
+
+  /**
+   * The upload area, apart from the vault because Object Lock is bucket-wide: a wrong file full of
+   * personal data must be erasable. Not versioned, so a delete is a delete. The intake empties
+   * `pv/` within seconds (accepted files go to the vault, rejected ones to `quarantine/`); the
+   * lifecycle removes what it left (a failed intake) after a day, and each quarantined file once
+   * the retention purge's catch-up window is over, should the purge never have reached it.
+   */
+  private buildUploadBucket(accessLogs: Bucket): Bucket {
+    const { retention } = this.settings;
+    return new Bucket(this, 'UploadBucket', {
+      bucketName: this.bucketName('uploads'),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'uploads/',
+      removalPolicy: this.settings.removalPolicy,
+      lifecycleRules: [
+        { id: 'uploads', prefix: PV_PREFIX, expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(retention.quarantineDays + retention.catchUpDays + 1) },
+      ],
+    });
+  }
+
+  /** The page PUTs the signed PV straight to the upload area from the application's origin (a CORS preflight). */
+  private allowUploadsFrom(appUrl: string): void {
+    const rule = uploadCorsRule([Token.isUnresolved(appUrl) ? appUrl : originOf(appUrl)]);
+    this.uploadBucket.addCorsRule({
+      allowedOrigins: [...rule.allowedOrigins],
+      allowedMethods: rule.allowedMethods.map((method) => HttpMethods[method]),
+      allowedHeaders: [...rule.allowedHeaders],
+      exposedHeaders: [...rule.exposedHeaders],
+      maxAge: rule.maxAgeSeconds,
     });
   }
 
@@ -297,8 +327,8 @@ export class TpSessionsStack extends Stack {
    * Fixed so that grants and the S3 notification permission can name the bucket without
    * referencing it: the bucket depends on the permission, so the permission cannot depend on it.
    */
-  private pvBucketName(): string {
-    return `${this.name('pv')}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+  private bucketName(bucket: BucketName): string {
+    return `${this.name(bucketSuffix[bucket])}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
   }
 
   private buildUserPool(): { userPool: UserPool; webClient: UserPoolClient } {
@@ -452,19 +482,22 @@ export class TpSessionsStack extends Stack {
       const built = this.tables[table];
       fn.bindTable(table, { tableArn: built.tableArn, tableName: built.tableName, indexNames: tables[table].globalIndexes.map((i) => i.name), key: this.dataKey }, access);
     }
-    if (resources.pvBucket) {
-      // Named, not referenced: see pvBucketName().
-      fn.bindPvBucket(
+    for (const bucket of ['uploads', 'vault'] as const) {
+      const grants = (resources.objects ?? []).filter((grant: ObjectGrant) => grant.bucket === bucket);
+      if (grants.length === 0) continue;
+      // Named, not referenced: see bucketName().
+      fn.bindObjects(
+        bucket,
         {
-          bucketArn: `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}`,
-          bucketName: this.pvBucketName(),
+          bucketArn: `arn:${Aws.PARTITION}:s3:::${this.bucketName(bucket)}`,
+          bucketName: this.bucketName(bucket),
           key: this.dataKey,
-          nagObjectsResource: `arn:<AWS::Partition>:s3:::${this.name('pv')}-<AWS::AccountId>-<AWS::Region>/*`,
+          versioned: bucket === 'vault',
+          nagBucketArn: `arn:<AWS::Partition>:s3:::${this.name(bucketSuffix[bucket])}-<AWS::AccountId>-<AWS::Region>`,
         },
-        resources.pvBucket,
+        grants,
       );
     }
-    if (resources.pvQuarantine) this.allowQuarantine(fn);
     if (resources.sendMail) fn.bindMail(mail);
     if (resources.mailRetryQueue === 'send') {
       // A mail put on the queue is sent again by mailRetry through SES: enqueuing without sending makes no sense.
@@ -552,9 +585,9 @@ export class TpSessionsStack extends Stack {
   }
 
   /**
-   * The retention periods of the stage's settings: all of them for a function declared with
-   * `retentionSettings` (the purge), the quarantine period for one declared with `pvQuarantine`
-   * (the PV intake locks each quarantine copy that long), so both use the same number.
+   * The retention periods of the stage's settings, for a function declared with
+   * `retentionSettings` (the purge). The upload bucket's quarantine expiry derives from the same
+   * numbers (buildUploadBucket).
    */
   private retentionEnvironment({ resources }: FunctionDeclaration): Record<string, string> {
     const { retention } = this.settings;
@@ -563,31 +596,11 @@ export class TpSessionsStack extends Stack {
         ? {
             [RETENTION_ENV.personalDataDays]: String(retention.personalDataDays),
             [RETENTION_ENV.pvDays]: String(retention.pvDays),
+            [RETENTION_ENV.quarantineDays]: String(retention.quarantineDays),
             [RETENTION_ENV.catchUpDays]: String(retention.catchUpDays),
           }
         : {}),
-      ...(resources.retentionSettings || resources.pvQuarantine ? { [RETENTION_ENV.quarantineDays]: String(retention.quarantineDays) } : {}),
     };
-  }
-
-  /**
-   * What moving a rejected upload to quarantine needs beyond `pvBucket: 'readwrite'`: setting the
-   * copy's own Object Lock retention (`s3:PutObjectRetention`, required by a CopyObject that carries
-   * one) on `quarantine/` keys only, and tagging the rejected version (`s3:PutObjectVersionTagging`)
-   * on `pv/` keys only. No `s3:BypassGovernanceRetention`: nothing here shortens a lock.
-   */
-  private allowQuarantine(fn: ProjectFunction): void {
-    const { name, resources } = fn.declaration;
-    if (resources.pvBucket !== 'readwrite') throw new Error(`Function "${name}" declares pvQuarantine without pvBucket: 'readwrite'`);
-    const objects = (prefix: string) => `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}/${prefix}*`;
-    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObjectRetention'], resources: [objects(QUARANTINE_PREFIX)] }));
-    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObjectVersionTagging'], resources: [objects(PV_PREFIX)] }));
-    for (const prefix of [QUARANTINE_PREFIX, PV_PREFIX]) {
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${this.name('pv')}-<AWS::AccountId>-<AWS::Region>/${prefix}*]`,
-        reason: `${name}: moves each rejected upload (key chosen at run time) to quarantine: ${prefix === QUARANTINE_PREFIX ? 's3:PutObjectRetention on quarantine/ keys only, for the short lock of each copy' : 's3:PutObjectVersionTagging on pv/ keys only, to mark the rejected version for the lifecycle rule'}.`,
-      });
-    }
   }
 
   /** Asynchronous invocations (S3, Scheduler, EventBridge) that still fail after retries land in a DLQ. */
@@ -630,29 +643,31 @@ export class TpSessionsStack extends Stack {
   }
 
   private wirePvUploads(): void {
-    const configurations: CfnBucket.LambdaConfigurationProperty[] = [];
-    const bucketArn = `arn:${Aws.PARTITION}:s3:::${this.pvBucketName()}`;
-    for (const fn of this.functions.values()) {
-      const { trigger } = fn.declaration;
-      if (trigger.kind !== 's3') continue;
-      const permission = new CfnPermission(fn, 'PvUploadPermission', {
-        action: 'lambda:InvokeFunction',
-        functionName: fn.function.functionArn,
-        principal: 's3.amazonaws.com',
-        sourceAccount: Aws.ACCOUNT_ID,
-        sourceArn: bucketArn,
-      });
-      this.pvBucket.node.addDependency(permission);
-      configurations.push({
-        event: 's3:ObjectCreated:*',
-        function: fn.function.functionArn,
-        filter: { s3Key: { rules: [{ name: 'prefix', value: trigger.prefix }] } },
-      });
+    const buckets: Record<BucketName, Bucket> = { uploads: this.uploadBucket, vault: this.pvBucket };
+    for (const name of ['uploads', 'vault'] as const) {
+      const configurations: CfnBucket.LambdaConfigurationProperty[] = [];
+      for (const fn of this.functions.values()) {
+        const { trigger } = fn.declaration;
+        if (trigger.kind !== 's3' || trigger.bucket !== name) continue;
+        const permission = new CfnPermission(fn, 'PvUploadPermission', {
+          action: 'lambda:InvokeFunction',
+          functionName: fn.function.functionArn,
+          principal: 's3.amazonaws.com',
+          sourceAccount: Aws.ACCOUNT_ID,
+          sourceArn: `arn:${Aws.PARTITION}:s3:::${this.bucketName(name)}`,
+        });
+        buckets[name].node.addDependency(permission);
+        configurations.push({
+          event: 's3:ObjectCreated:*',
+          function: fn.function.functionArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: trigger.prefix }] } },
+        });
+      }
+      if (configurations.length === 0) continue;
+      // Set on the bucket itself rather than through CDK's notification custom resource, whose
+      // handler needs s3:PutBucketNotification on every bucket of the account.
+      (buckets[name].node.defaultChild as CfnBucket).notificationConfiguration = { lambdaConfigurations: configurations };
     }
-    if (configurations.length === 0) return;
-    // Set on the bucket itself rather than through CDK's notification custom resource, whose
-    // handler needs s3:PutBucketNotification on every bucket of the account.
-    (this.pvBucket.node.defaultChild as CfnBucket).notificationConfiguration = { lambdaConfigurations: configurations };
   }
 
   /** Bounces and complaints reach the declared mailFeedback function, which marks the address. */

@@ -1,5 +1,6 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
 import { HISTORY_PATHS } from '../../shared/history/http.js';
+import { PV_PREFIX } from '../../shared/vault/vault.js';
 
 /**
  * The administrators' history: the CloudEvents API and its page-by-page export (behind the JWT
@@ -19,7 +20,7 @@ export const history = defineFunction({
       { method: 'GET', path: HISTORY_PATHS.timeline, public: true, summary: 'Page « Historique de la session » : ses événements et l’état de sa chaîne d’intégrité' },
     ],
   },
-  resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, pvBucket: 'read' },
+  resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, objects: [{ bucket: 'vault', prefix: PV_PREFIX, actions: ['read'] }] },
   timeoutSeconds: 15,
   memoryMb: 512,
 });

@@ -1,4 +1,5 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
+import { PV_PREFIX } from '../../shared/vault/vault.js';
 import { pageRouteKeys } from '../../shared/web/pageRoutes.js';
 
 /**
@@ -12,7 +13,10 @@ export const pages = defineFunction({
   trigger: { kind: 'http', routes: pageRouteKeys() },
   resources: {
     tables: { events: 'readwrite', views: 'read', personalData: 'readwrite' },
-    pvBucket: 'readwrite',
+    // Presigns the browser's PUT of a signed PV: the upload area only, never the vault.
+    objects: [{ bucket: 'uploads', prefix: PV_PREFIX, actions: ['write'] }],
+    // Names the UD and the regional direction in pages and mails.
+    unitDirectory: true,
   },
   timeoutSeconds: 10,
   memoryMb: 512,

@@ -7,8 +7,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Access, FunctionDeclaration } from '../../shared/platform/declarations.js';
-import { ENV, tableEnv } from '../../shared/platform/env.js';
+import type { Access, BucketName, FunctionDeclaration, ObjectAction, ObjectGrant } from '../../shared/platform/declarations.js';
+import { bucketEnv, ENV, tableEnv } from '../../shared/platform/env.js';
 import type { TableName } from '../../shared/platform/tables.js';
 import { bundleTarget, esmRequireBanner, externalModules, mainFields } from '../bundling.js';
 
@@ -32,13 +32,15 @@ export interface TableBinding {
   readonly key: IKey;
 }
 
-/** The PV bucket, named without a reference to it (see the stack) and its key. */
+/** A bucket, named without a reference to it (see the stack), its key and whether it keeps versions. */
 export interface BucketBinding {
   readonly bucketArn: string;
   readonly bucketName: string;
   readonly key: IKey;
-  /** How cdk-nag prints `${bucketArn}/*`, to acknowledge exactly that finding. */
-  readonly nagObjectsResource: string;
+  /** Versioned (the vault): reading or deleting a given version needs the `*Version` actions too. */
+  readonly versioned: boolean;
+  /** How cdk-nag prints the bucket's ARN, to acknowledge exactly the `<arn>/<prefix>*` findings. */
+  readonly nagBucketArn: string;
 }
 
 /** What a mail-sending function needs: the SES identity and configuration set, and the retry queue for those that put mails on it. */
@@ -144,24 +146,39 @@ export class ProjectFunction extends Construct {
   }
 
   /**
-   * Grants the PV bucket's objects: read (get, versions, retention) or read-write (put, delete), and
-   * sets its name variable. Object keys are chosen at run time, hence `bucket/*`.
+   * Grants exactly the declared object actions under each declared prefix of one bucket, and sets
+   * its name variable. Object keys are chosen at run time (one per upload), hence `<prefix>*`.
+   * `list` is `s3:ListBucket` on the bucket, conditioned on `s3:prefix`: without it S3 answers 403,
+   * not 404, for a missing key, and a function that reads keys which may be missing (a digest not
+   * written yet, an upload already moved) cannot tell "absent" from "forbidden".
    */
-  bindPvBucket(bucket: BucketBinding, access: Access): this {
-    const read = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes', 's3:GetObjectRetention'];
-    // Delete too: the PV intake moves a rejected upload to quarantine (copy then delete) and the
-    // retention purge deletes PVs past their period. Object Lock still refuses any deletion of a
-    // locked version, whatever this role may do.
-    const write = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'];
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: access === 'readwrite' ? [...read, ...write] : read, resources: [`${bucket.bucketArn}/*`] }),
-    );
-    this.allowKey(bucket.key, access);
-    this.function.addEnvironment(ENV.PV_BUCKET, bucket.bucketName);
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucket.nagObjectsResource}]`,
-      reason: `${this.node.id}: ${this.declaration.name} handles PV objects whose keys are chosen at run time (one per upload): access is limited to the PV bucket's objects and to the listed actions.`,
-    });
+  bindObjects(bucket: BucketName, binding: BucketBinding, grants: readonly ObjectGrant[]): this {
+    const objectActions: Record<Exclude<ObjectAction, 'list'>, readonly string[]> = {
+      read: binding.versioned ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObject'],
+      write: ['s3:PutObject'],
+      // Object Lock still refuses deleting a locked version, whatever this role may do.
+      delete: binding.versioned ? ['s3:DeleteObject', 's3:DeleteObjectVersion'] : ['s3:DeleteObject'],
+    };
+    for (const grant of grants) {
+      if (!/^[a-z0-9-]+\/$/.test(grant.prefix)) throw new Error(`${this.declaration.name}: S3 prefix "${grant.prefix}" must be a folder such as "pv/"`);
+      const actions = grant.actions.flatMap((action) => (action === 'list' ? [] : objectActions[action]));
+      if (actions.length > 0) {
+        this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [`${binding.bucketArn}/${grant.prefix}*`] }));
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${binding.nagBucketArn}/${grant.prefix}*]`,
+          reason: `${this.node.id}: ${this.declaration.name} handles ${bucket} objects whose keys are chosen at run time (one per upload or day): limited to the ${grant.prefix} prefix and to ${grant.actions.join(', ')}.`,
+        });
+      }
+      if (grant.actions.includes('list')) {
+        this.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['s3:ListBucket'], resources: [binding.bucketArn], conditions: { StringLike: { 's3:prefix': [`${grant.prefix}*`] } } }),
+        );
+      }
+    }
+    const writes = grants.some((grant) => grant.actions.includes('write'));
+    const reads = grants.some((grant) => grant.actions.includes('read'));
+    if (writes || reads) this.allowKey(binding.key, writes ? 'readwrite' : 'read');
+    this.function.addEnvironment(bucketEnv[bucket], binding.bucketName);
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
@@ -8,6 +8,9 @@ import { readJson, writeJsonAtomic } from './files.js';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
+import type { BucketName } from '../../shared/platform/declarations.js';
+import { bucketSuffix, corsConfigurationXml, objectLocked, originOf, uploadCorsRule, type CorsRuleSpec } from '../buckets.js';
+import { withS3Rules } from './s3Rules.js';
 
 /**
  * The three emulators, in this process: dynalite (DynamoDB, kept in a LevelDB folder), s3rver (S3,
@@ -58,25 +61,35 @@ const closeServerGracefully = (server: Server, graceMs = 2_000) =>
     server.closeIdleConnections?.();
   });
 
-/** CORS of the PV bucket: the browser PUTs the signed PV straight to S3 with a presigned URL. */
-const corsConfiguration = (origins: readonly string[]) => `<CORSConfiguration>
-${origins
-  .map(
-    (origin) => `  <CORSRule>
-    <AllowedOrigin>${origin}</AllowedOrigin>
-    <AllowedMethod>PUT</AllowedMethod>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedHeader>*</AllowedHeader>
-    <ExposeHeader>ETag</ExposeHeader>
-    <MaxAgeSeconds>3000</MaxAgeSeconds>
-  </CORSRule>`,
-  )
-  .join('\n')}
-</CORSConfiguration>`;
+/** A bucket of the emulator: its name, whether it has Object Lock, and its CORS rule if any. */
+export interface LocalBucket {
+  readonly name: string;
+  readonly objectLock: boolean;
+  readonly cors?: CorsRuleSpec;
+}
+
+/** Offline name of each bucket, as the stack names them for a stage (without account and region). */
+export const localBucketName = (bucket: BucketName): string => `local-tp-${bucketSuffix[bucket]}`;
+
+/**
+ * The two buckets as the stack builds them (infra/buckets.ts): the vault with Object Lock, the
+ * upload area with the same CORS rule as in AWS, for the given origins of the application.
+ */
+export const localBuckets = (appOrigins: readonly string[]): Record<BucketName, LocalBucket> => ({
+  vault: { name: localBucketName('vault'), objectLock: objectLocked.vault },
+  uploads: { name: localBucketName('uploads'), objectLock: objectLocked.uploads, cors: uploadCorsRule(appOrigins.map(originOf)) },
+});
 
 export interface S3Emulator extends Emulator {
   readonly server: S3rver;
+}
+
+export interface S3EmulatorOptions {
+  /**
+   * Wraps the request handler, outside the S3 rules (./s3Rules.ts): the place of a gateway that
+   * checks signatures and IAM before S3 sees the request (gateway, then S3 rules, then s3rver).
+   */
+  readonly outer?: (handler: RequestListener) => RequestListener;
 }
 
 /**
@@ -85,7 +98,12 @@ export interface S3Emulator extends Emulator {
  */
 const registerLocalKey = () => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
 
-export const startS3 = async (dataDir: string, port: number, host: string, bucket: string, origins: readonly string[]): Promise<S3Emulator> => {
+/**
+ * s3rver with the given buckets, behind the S3 rules it lacks (a checksum on every write to a
+ * locked bucket, ./s3Rules.ts). Each bucket's CORS is exactly its declared rule: one kept in the
+ * data folder from an earlier run is removed when the bucket declares none.
+ */
+export const startS3 = async (dataDir: string, port: number, host: string, buckets: readonly LocalBucket[], options: S3EmulatorOptions = {}): Promise<S3Emulator> => {
   registerLocalKey();
   const directory = join(dataDir, 's3');
   await mkdir(directory, { recursive: true });
@@ -97,9 +115,17 @@ export const startS3 = async (dataDir: string, port: number, host: string, bucke
     // The SDK signs with dummy credentials; presigned URLs are signed by the same ones.
     allowMismatchedSignatures: true,
     vhostBuckets: false,
-    configureBuckets: [{ name: bucket, configs: [corsConfiguration(origins)] }],
+    configureBuckets: buckets.map((bucket) => ({ name: bucket.name, configs: bucket.cors ? [corsConfigurationXml(bucket.cors)] : [] })),
   });
+  const lockedBuckets = new Set(buckets.filter((bucket) => bucket.objectLock).map((bucket) => bucket.name));
+  // s3rver (Koa) builds its server's request handler from callback() when it starts listening.
+  const callback = server.callback.bind(server);
+  server.callback = () => {
+    const strict = withS3Rules(callback(), { lockedBuckets });
+    return options.outer ? options.outer(strict) : strict;
+  };
   const address = await server.run();
+  for (const bucket of buckets) if (!bucket.cors) await server.store.deleteSubresource(bucket.name, undefined, 'cors');
   return { server, port: address.port, endpoint: `http://${host}:${address.port}`, stop: () => server.close() };
 };
 

@@ -14,7 +14,7 @@ import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/platform/provision.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { ChangeFeed } from './changeFeed.js';
-import { startDynamo, startS3, startSes, type Emulator } from './emulators.js';
+import { localBucketName, localBuckets, startDynamo, startS3, startSes, type Emulator } from './emulators.js';
 import { readJson, writeJsonAtomic } from './files.js';
 import { handleApiRequest, RUNTIME_ANSWER_HEADER, sendJson, type HttpTarget } from './httpApi.js';
 import { createInvocationObserver, type FunctionLogs } from './invocations.js';
@@ -82,7 +82,10 @@ export interface OfflineRuntime {
   readonly tables: TableNameMap;
   readonly bucket: string;
   /** Dead-letter files of stream, schedule and S3 deliveries that kept failing. */
+  /** The vault (Object Lock offline too: a write without checksum is refused). */
   readonly deadLetterDir: string;
+  /** The upload area: browsers PUT there, the intake is notified from there, quarantine is there. */
+  readonly uploadBucket: string;
   readonly functions: readonly FunctionDeclaration[];
   /** A signed token for a demo user (`centre`, `centre2`, `ud`, `region`, `juror`). */
   signIn(handle: string): Promise<string>;
@@ -98,7 +101,8 @@ export interface OfflineRuntime {
 
 const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-export const PV_BUCKET_LOCAL = 'local-tp-pv';
+export const PV_BUCKET_LOCAL = localBucketName('vault');
+export const UPLOAD_BUCKET_LOCAL = localBucketName('uploads');
 export const LOCAL_STAGE = 'local';
 export const LOCAL_MAIL_FROM = 'ne-pas-repondre@tp-sessions.local';
 
@@ -166,7 +170,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     const tableMap = tableNameMap(LOCAL_STAGE);
     await ensureTables(dynamoClient, tableMap);
 
-    const s3 = await startS3(dataDir, wanted.s3, host, PV_BUCKET_LOCAL, [appUrl, `http://127.0.0.1:${appPort}`]);
+    const s3 = await startS3(dataDir, wanted.s3, host, Object.values(localBuckets([appUrl, `http://127.0.0.1:${appPort}`])));
     stops.push(s3.stop);
     const ses = await startSes(wanted.mailbox, host, join(stateDir, 'mailbox.json'));
     stops.push(ses.stop);
@@ -196,6 +200,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [ENV.SES_CONFIGURATION_SET]: 'local',
       [ENV.CURSOR_SECRET]: secrets.cursorSecret,
       [ENV.APP_URL]: appUrl,
+      [ENV.UPLOAD_BUCKET]: UPLOAD_BUCKET_LOCAL,
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.S3_ENDPOINT]: s3.endpoint,
       [ENV.SES_ENDPOINT]: ses.endpoint,
@@ -235,7 +240,14 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       log,
       afterInvoke: nudge,
     });
-    const s3Notifier = new S3Notifier({ functions: loaded.filter((fn) => fn.declaration.trigger.kind === 's3'), stateDir, retries: 2, log, afterInvoke: nudge });
+    const s3Notifier = new S3Notifier({
+      functions: loaded.filter((fn) => fn.declaration.trigger.kind === 's3'),
+      bucketNames: { vault: PV_BUCKET_LOCAL, uploads: UPLOAD_BUCKET_LOCAL },
+      stateDir,
+      retries: 2,
+      log,
+      afterInvoke: nudge,
+    });
     s3.server.on('event', (event: S3Event) => s3Notifier.receive(event));
         const queues = new LocalQueues({
       functions: loaded,
@@ -310,6 +322,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
         const user = findDemoUser(handle);
         if (!user) throw new Error(`Unknown demo user ${handle}`);
         return idp.sign(user.claims);
+      uploadBucket: UPLOAD_BUCKET_LOCAL,
       },
       moveClockTo,
       drain,

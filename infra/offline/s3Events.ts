@@ -1,16 +1,20 @@
 import { join } from 'node:path';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { appendJsonLine } from './files.js';
+import type { BucketName } from '../../shared/platform/declarations.js';
 import type { LoadedFunction } from './lambda.js';
 
 /**
- * S3 event notifications: s3rver emits an event for every object written; the runtime hands the
- * `ObjectCreated:*` ones to the functions whose declared prefix matches, as S3 does (asynchronous
+ * S3 event notifications: s3rver emits an event for every object written, in any bucket; the
+ * runtime hands the `ObjectCreated:*` ones of a function's declared bucket under its declared
+ * prefix to that function, as the bucket's notification configuration does in AWS (asynchronous
  * invocation, two retries, then the dead-letter file `<stateDir>/dead-letters/<function>.jsonl`).
  * Keys are URL-encoded in the record, as in AWS.
  */
 export interface S3NotifierOptions {
   readonly functions: readonly LoadedFunction[];
+  /** The emulator's name of each bucket a trigger may name. */
+  readonly bucketNames: Readonly<Record<BucketName, string>>;
   readonly stateDir: string;
   readonly retries: number;
   readonly log: (line: string) => void;
@@ -43,7 +47,7 @@ export class S3Notifier {
       if (!raw.eventName.startsWith('ObjectCreated:')) continue;
       for (const fn of this.options.functions) {
         const trigger = fn.declaration.trigger;
-        if (trigger.kind !== 's3' || !raw.s3.object.key.startsWith(trigger.prefix)) continue;
+        if (trigger.kind !== 's3' || raw.s3.bucket.name !== this.options.bucketNames[trigger.bucket] || !raw.s3.object.key.startsWith(trigger.prefix)) continue;
         const delivery = this.deliver(fn, { Records: [toS3Record(raw)] }).finally(() => this.inFlight.delete(delivery));
         this.inFlight.add(delivery);
       }

@@ -15,6 +15,9 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** Koa's request handler factory, called once by run(). */
+    callback(): import('node:http').RequestListener;
+    readonly store: { deleteSubresource(bucket: string, key: string | undefined, resourceType: 'cors' | 'website'): Promise<void> };
   }
 }
 

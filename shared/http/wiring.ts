@@ -6,9 +6,9 @@ import { defaultTitres } from '../domain/titres.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
-import { endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import { endpointsFromEnv, tablesFromEnv, uploadBucketFromEnv } from '../platform/wiring.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { PvVault } from '../vault/vault.js';
+import { PvUploads } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
 import type { AppDeps } from './operations.js';
 
@@ -20,24 +20,24 @@ import type { AppDeps } from './operations.js';
 export interface HttpWiring {
   readonly deps: AppDeps;
   readonly verify: TokenVerifier;
-  /** Origin of the PV bucket, for the CSP's connect-src. */
+  /** Origin of the upload bucket, for the CSP's connect-src. */
   readonly uploadOrigin: string;
 }
 
 export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring => {
   const tables = tablesFromEnv(['events', 'views', 'personalData'], source);
-  const bucket = pvBucketFromEnv(source);
+  const bucket = uploadBucketFromEnv(source);
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const s3 = createS3Client({ endpoint: endpoints.s3 });
-  const vault = new PvVault(s3, bucket);
+  const uploads = new PvUploads(s3, bucket);
   const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${bucket}.s3.${source.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   return {
     deps: {
       store: new DynamoEventStore({ client: dynamo, tables }),
       views: new DynamoViews(dynamo, tables.views),
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
-      pvUploads: { presign: (request) => vault.presignUpload(request) },
+      pvUploads: { presign: (request) => uploads.presignUpload(request) },
       clock: systemClock,
       settings: defaultSettings,
       titres: defaultTitres,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -67,7 +68,11 @@ export class DynamoCommitSource implements CommitSource {
 
 const isMissing = (error: unknown) => error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound');
 
-/** Digests as objects `digests/<day>.json` in the PV bucket (Object Lock by the bucket's default retention in AWS). */
+/**
+ * Digests as objects `digests/<day>.json` in the vault (Object Lock by the bucket's default
+ * retention in AWS). Reading a day that has no digest yet is a 404 only for a role allowed
+ * `s3:ListBucket` on `digests/` (otherwise S3 answers 403): the digest function's declaration asks for it.
+ */
 export class S3DigestArchive implements DigestArchive {
   constructor(
     private readonly client: S3Client,
@@ -84,8 +89,14 @@ export class S3DigestArchive implements DigestArchive {
     }
   }
 
+  /**
+   * With the digest's SHA-256 as `x-amz-checksum-sha256`: S3 refuses a write to a bucket with
+   * Object Lock that carries neither Content-MD5 nor a checksum header, and the S3 client
+   * (`requestChecksumCalculation: 'WHEN_REQUIRED'`) adds none by itself.
+   */
   async write(day: string, bytes: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: digestKey(day), Body: bytes, ContentType: 'application/json' }));
+    const checksum = createHash('sha256').update(bytes, 'utf8').digest('base64');
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: digestKey(day), Body: bytes, ContentType: 'application/json', ChecksumSHA256: checksum }));
   }
 
   async days(): Promise<readonly string[]> {

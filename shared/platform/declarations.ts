@@ -32,17 +32,43 @@ export type Trigger =
       readonly cron: string;
       readonly timezone: 'Europe/Paris';
     }
-  | { readonly kind: 's3'; readonly prefix: string }
+  | {
+      readonly kind: 's3';
+      /** The bucket whose `ObjectCreated` notifications invoke it: the upload area, never the locked vault. */
+      readonly bucket: BucketName;
+      readonly prefix: string;
+    }
   | { readonly kind: 'queue'; readonly queue: 'mailRetry' };
+
+/**
+ * The two S3 buckets. `uploads`: where the browser PUTs a signed PV and where rejected files wait in
+ * quarantine; no Object Lock, short lifecycle expiry. `vault`: versioned, Object Lock; only the PV
+ * intake writes accepted PVs there, and the digest function its daily digests.
+ */
+export type BucketName = 'uploads' | 'vault';
+
+/**
+ * What a function does with the objects under one prefix. Each maps to IAM actions (the stack
+ * lists them in infra/constructs/projectFunction.ts): `read` GetObject (and HEAD), `write`
+ * PutObject, `delete` DeleteObject, `list` ListBucket restricted to the prefix, which is also
+ * what makes S3 answer 404 rather than 403 for a missing key.
+ */
+export type ObjectAction = 'read' | 'write' | 'delete' | 'list';
+
+export interface ObjectGrant {
+  readonly bucket: BucketName;
+  /** Key prefix, ending with `/`: the grant covers `<prefix>*` only. */
+  readonly prefix: string;
+  readonly actions: readonly ObjectAction[];
+}
 
 export interface Resources {
   readonly tables?: Partial<Record<TableName, Access>>;
-  readonly pvBucket?: Access;
   /**
-   * Moves rejected uploads under `quarantine/` (with `pvBucket: 'readwrite'`): may give the copy its
-   * own short Object Lock retention and tag the rejected version; gets `RETENTION_QUARANTINE_DAYS`.
+   * S3 access, per bucket, prefix and action: the stack grants exactly these, and sets
+   * `UPLOAD_BUCKET_NAME` / `PV_BUCKET_NAME` for the buckets named.
    */
-  readonly pvQuarantine?: boolean;
+  readonly objects?: readonly ObjectGrant[];
   /** Reads the retention periods (`RETENTION_*` variables), set by the stack from the stage's settings. */
   readonly retentionSettings?: boolean;
   /** Sends mail through the project's SES identity and configuration set (`MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET`). */

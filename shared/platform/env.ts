@@ -18,6 +18,7 @@ export const tableEnv: Readonly<Record<TableName, string>> = {
 export const ENV = {
   STAGE: 'STAGE',
   PV_BUCKET: 'PV_BUCKET_NAME',
+  UPLOAD_BUCKET: 'UPLOAD_BUCKET_NAME',
   MAIL_FROM: 'MAIL_FROM_ADDRESS',
   SES_CONFIGURATION_SET: 'SES_CONFIGURATION_SET',
   MAIL_DLQ_URL: 'MAIL_DLQ_URL',
@@ -29,6 +30,9 @@ export const ENV = {
   SES_ENDPOINT: 'SES_ENDPOINT',
   SQS_ENDPOINT: 'SQS_ENDPOINT',
 } as const;
+
+/** The variable naming each bucket, set on the functions granted something in it. */
+export const bucketEnv = { vault: ENV.PV_BUCKET, uploads: ENV.UPLOAD_BUCKET } as const;
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';

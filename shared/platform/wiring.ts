@@ -26,8 +26,11 @@ export const endpointsFromEnv = (source: NodeJS.ProcessEnv = process.env) => {
   return { dynamodb: env[ENV.DYNAMODB_ENDPOINT], s3: env[ENV.S3_ENDPOINT], ses: env[ENV.SES_ENDPOINT], sqs: env[ENV.SQS_ENDPOINT] };
 };
 
-/** `PV_BUCKET_NAME`, required. */
+/** `PV_BUCKET_NAME`, required: the vault (versioned, Object Lock). */
 export const pvBucketFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.PV_BUCKET]: name }, source)[ENV.PV_BUCKET];
+
+/** `UPLOAD_BUCKET_NAME`, required: the upload area (no Object Lock), where browsers PUT and rejected files wait in quarantine. */
+export const uploadBucketFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.UPLOAD_BUCKET]: name }, source)[ENV.UPLOAD_BUCKET];
 
 /** `APP_URL`, required: the public address of the pages, for the links in mails. */
 export const appUrlFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.APP_URL]: name }, source)[ENV.APP_URL];

@@ -21,37 +21,38 @@ export class StoreRecordedEvents implements RecordedEvents {
 }
 
 /**
- * Deletes PV files from the vault. In AWS the recorded version is deleted for good (Object Lock
- * refuses it until the lock expires: the purge then counts a failure and retries on the next runs);
- * offline, s3rver keeps no versions and the object itself is deleted.
+ * Deletes PV files: recorded PVs from the vault, quarantined files from the upload area. In AWS a
+ * recorded PV's version is deleted for good (Object Lock refuses it until the lock expires: the
+ * purge then counts a failure and retries on the next runs); offline, s3rver keeps no versions and
+ * the object itself is deleted. Quarantined files are in the upload area, which has no lock and no
+ * versions: a delete is final.
  */
 export class S3PvObjects implements PvObjects {
   constructor(
     private readonly client: S3Client,
-    private readonly bucket: string,
+    private readonly buckets: { readonly vault: string; readonly uploads: string },
   ) {}
 
   async delete(objectKey: string, versionId: string | undefined): Promise<void> {
     const version = versionId !== undefined && !versionId.startsWith(ETAG_VERSION_PREFIX) ? { VersionId: versionId } : {};
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey, ...version }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.buckets.vault, Key: objectKey, ...version }));
   }
 
   /**
-   * The quarantine event names the key only, so the current object is deleted: offline it is gone;
-   * in AWS (versioned bucket) a delete marker hides it, which Object Lock allows, while the locked
-   * version itself stays until its lock expires. A HEAD first makes a rerun a no-op instead of a
-   * new delete marker each day of the catch-up window.
+   * The quarantine event names the key. A HEAD first tells a file already deleted (a rerun within
+   * the catch-up window) from one deleted now, so each is counted once; it is a 404 and not a 403
+   * because the purge may list `quarantine/`.
    */
   async deleteQuarantined(objectKey: string): Promise<boolean> {
     // Never anything but a quarantined file: an event naming another key fails here (counted, alarmed) rather than delete a PV.
     if (!objectKey.startsWith(QUARANTINE_PREFIX)) throw new Error(`not a quarantine key: ${objectKey.slice(0, 80)}`);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      await this.client.send(new HeadObjectCommand({ Bucket: this.buckets.uploads, Key: objectKey }));
     } catch (error) {
       if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
       throw error;
     }
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.buckets.uploads, Key: objectKey }));
     return true;
   }
 }

@@ -3,7 +3,7 @@ import { createS3Client } from '../aws/s3.js';
 import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { readEnv } from '../platform/env.js';
-import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv, uploadBucketFromEnv } from '../platform/wiring.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { S3PvObjects, StoreRecordedEvents } from './adapters.js';
 import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from './purge.js';
@@ -11,13 +11,13 @@ import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from '
 /**
  * The purge's adapters and settings from the environment, read once: the `history` and
  * `personalData` table names (the store is read through its history alone, see
- * `StoreRecordedEvents`), `PV_BUCKET_NAME`, `CURSOR_SECRET`, the retention settings
+ * `StoreRecordedEvents`), `PV_BUCKET_NAME` (recorded PVs), `UPLOAD_BUCKET_NAME` (quarantined files), `CURSOR_SECRET`, the retention settings
  * (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_QUARANTINE_DAYS`,
  * `RETENTION_CATCH_UP_DAYS`, optional) and offline the emulator endpoints.
  */
 export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) => {
   const tables = tablesFromEnv(['history', 'personalData'], source);
-  const bucket = pvBucketFromEnv(source);
+  const buckets = { vault: pvBucketFromEnv(source), uploads: uploadBucketFromEnv(source) };
   const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
   const settings: RetentionSettings = readEnv(retentionSettingsSchema.shape, {
@@ -33,7 +33,7 @@ export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock:
     deps: {
       events: new StoreRecordedEvents(store),
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
-      pv: new S3PvObjects(createS3Client({ endpoint: endpoints.s3 }), bucket),
+      pv: new S3PvObjects(createS3Client({ endpoint: endpoints.s3 }), buckets),
       clock,
     },
   };

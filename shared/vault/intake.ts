@@ -4,7 +4,7 @@ import { executeCommand } from '../application/executeCommand.js';
 import { defaultSettings, sessionDecider, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
 import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
-import { ETAG_VERSION_PREFIX, parsePvObjectKey, type PvVault } from './vault.js';
+import { ETAG_VERSION_PREFIX, parsePvObjectKey, type PvUploads, type PvVault, type StoredObject } from './vault.js';
 
 export type QuarantineReason = 'not-pdf' | 'checksum-mismatch' | 'too-large' | 'unexpected';
 
@@ -24,15 +24,18 @@ export interface CreatedObject {
 const PDF_HEADER = Buffer.from('%PDF-', 'ascii');
 
 /**
- * Checks every file that lands in the vault before the system trusts it: under `pv/<session>/<sha>.pdf`,
- * at most the size limit, a PDF (`%PDF-` header), bytes whose SHA-256 is the one declared in the key
- * and the one signed in the session's PV, for a session that waits for its PV file. It then records
- * `PVDocumentStored` (key, version id, SHA-256); otherwise it moves the file under `quarantine/`
- * and records `PVDocumentQuarantined` so the centre is told why. Redelivery is harmless: a moved
- * file is gone, and the command carries an idempotency key per object version.
+ * Checks every file that lands in the upload area before the system trusts it: under
+ * `pv/<session>/<sha>.pdf`, at most the size limit, a PDF (`%PDF-` header), bytes whose SHA-256 is
+ * the one declared in the key and the one signed in the session's PV, for a session that waits for
+ * its PV file. It then writes those bytes into the vault (Object Lock), records `PVDocumentStored`
+ * (key, vault version id, SHA-256) and removes the upload; otherwise it moves the file under
+ * `quarantine/` of the upload area and records `PVDocumentQuarantined` so the centre is told why.
+ * Nothing rejected ever reaches the vault. Redelivery is harmless: a moved file is gone, a recorded
+ * one is recognised, and the command carries an idempotency key per upload.
  */
 export class PvIntake {
   constructor(
+    private readonly uploads: PvUploads,
     private readonly vault: PvVault,
     private readonly store: EventStore,
     private readonly clock: Clock,
@@ -40,25 +43,26 @@ export class PvIntake {
 
   async onObjectCreated(object: CreatedObject): Promise<IntakeOutcome> {
     const declared = parsePvObjectKey(object.key);
-    const size = await this.vault.size(object.key);
+    const size = await this.uploads.size(object.key);
     if (size === undefined) return { outcome: 'gone' };
-    if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.vault.quarantine(object.key, versionOf(object), this.clock.now()) };
+    if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.uploads.quarantine(object.key) };
     const { sessionId } = declared;
     const streamId = `session-${sessionId}`;
     const { events } = await this.store.readStream(streamId);
     const state = events.reduce((s, e) => sessionDecider.evolve(s, e as never), sessionDecider.initialState);
 
-    // Redelivered notification of a file already recorded: same answer, nothing moved or written.
+    // Redelivered notification of a file already recorded (the upload's removal failed): same answer, nothing written.
     if ('pv' in state && state.pv.document?.objectKey === object.key) {
+      await this.uploads.discard(object.key);
       return { outcome: 'stored', sessionId, versionId: state.pv.document.versionId, sha256: state.pv.documentSha256 };
     }
 
     let reason: QuarantineReason | undefined;
-    let stored: Awaited<ReturnType<PvVault['read']>> | undefined;
+    let stored: StoredObject | undefined;
     let sha256 = '';
-    if (size > this.vault.maxBytes) reason = 'too-large';
+    if (size > this.uploads.maxBytes) reason = 'too-large';
     else {
-      stored = await this.vault.read(object.key, object.versionId);
+      stored = await this.uploads.read(object.key);
       sha256 = createHash('sha256').update(stored.bytes).digest('hex');
       if (!Buffer.from(stored.bytes.subarray(0, PDF_HEADER.length)).equals(PDF_HEADER)) reason = 'not-pdf';
       else if (sha256 !== declared.sha256Hex) reason = 'checksum-mismatch';
@@ -66,22 +70,25 @@ export class PvIntake {
       else if ('pv' in state && state.pv.documentSha256 !== sha256) reason = 'checksum-mismatch';
     }
 
-    const versionTag = object.versionId ?? stored?.versionId ?? (object.etag ?? stored?.etag ? `${ETAG_VERSION_PREFIX}${object.etag ?? stored?.etag}` : undefined);
+    // One idempotency key per upload: the notification's version or ETag, else the bytes' hash or size.
+    const uploadTag = object.versionId ?? object.etag ?? stored?.etag ?? (sha256 || String(size));
     if (reason || !stored || !('pv' in state)) {
       const why = reason ?? 'unexpected';
-      const quarantineKey = await this.vault.quarantine(object.key, versionOf(object, stored), this.clock.now());
+      const quarantineKey = await this.uploads.quarantine(object.key);
       if (state.status !== 'none') {
-        await this.execute(streamId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, versionTag ?? String(size)));
+        await this.execute(streamId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, uploadTag));
       }
       return { outcome: 'quarantined', sessionId, reason: why, quarantineKey };
     }
-    const versionId = versionTag ?? `${ETAG_VERSION_PREFIX}${sha256}`;
+    const kept = await this.vault.keep(object.key, stored.bytes, sha256);
+    const versionId = kept.versionId ?? `${ETAG_VERSION_PREFIX}${kept.etag ?? sha256}`;
     await this.execute(
       streamId,
       state,
       { type: 'RecordPVDocument', revision: state.pv.revision, objectKey: object.key, versionId, sha256, sizeBytes: stored.sizeBytes },
-      intakeKey('store', object.key, versionId),
+      intakeKey('store', object.key, uploadTag),
     );
+    await this.uploads.discard(object.key);
     return { outcome: 'stored', sessionId, versionId, sha256 };
   }
 
@@ -99,13 +106,7 @@ export class PvIntake {
   }
 }
 
-/** The rejected version: from the notification, else from the read (both absent offline). */
-const versionOf = (object: CreatedObject, stored?: { readonly versionId?: string }): { versionId?: string } => {
-  const versionId = object.versionId ?? stored?.versionId;
-  return versionId ? { versionId } : {};
-};
-
-/** Idempotency key of an intake decision: one per object version (bounded length, whatever the key). */
+/** Idempotency key of an intake decision: one per upload (bounded length, whatever the key). */
 const intakeKey = (what: string, key: string, version: string) => `pv-intake:${what}:${createHash('sha256').update(`${key}\n${version}`).digest('hex').slice(0, 40)}`;
 
 /** A session waits for its PV file when a PV is signed (or signed again after a rejection) and its file is not stored yet. */

@@ -1,16 +1,14 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
-import { readEnv } from '../platform/env.js';
-import { RETENTION_ENV, retentionSettingsSchema } from '../retention/purge.js';
 import type { SessionView } from '../views/model.js';
 
 /**
- * The signed-PV vault: an S3 bucket (versioned, Object Lock in AWS) that nobody reads or writes
- * directly. Uploads go through a presigned PUT bound to the file's SHA-256, type and size; the
- * intake checks what arrived; downloads go through short-lived presigned GETs for the centre, the
- * UD of its department and the regional admins.
+ * Signed PVs in two buckets. The browser PUTs the file to the upload area (`PvUploads`, no Object
+ * Lock) through a presigned URL bound to its SHA-256, type and size; the intake checks what arrived
+ * and writes an accepted file into the vault (`PvVault`, Object Lock), a rejected one under
+ * `quarantine/` of the upload area. Same key layout in both: `pv/<session>/<sha256>.pdf`.
  */
 export const PV_PREFIX = 'pv/';
 export const QUARANTINE_PREFIX = 'quarantine/';
@@ -34,56 +32,41 @@ export const parsePvObjectKey = (key: string): { sessionId: string; sha256Hex: s
  */
 export const ETAG_VERSION_PREFIX = 'etag:';
 
-/**
- * Tag put on the rejected upload's own version (under `pv/`) when it is moved to quarantine. The
- * bucket's lifecycle rule on this tag expires that version once it is noncurrent and its Object
- * Lock has ended: the version itself cannot be deleted earlier, the bucket's default retention
- * locked it on upload (infra/stack.ts).
- */
-export const QUARANTINED_TAG = { Key: 'tp-quarantined', Value: 'true' } as const;
+/** The `x-amz-checksum-sha256` value (base64) of a SHA-256 given in hex. */
+export const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');
 
-const DAY_MS = 86_400_000;
-
-/**
- * Days a quarantined file is kept (`RETENTION_QUARANTINE_DAYS`, 30 when unset): the same setting
- * as the retention purge's, so the copy's lock ends when the purge deletes it. Validated like the
- * purge reads it: a bad value fails the cold start naming the variable.
- */
-export const quarantineDaysFromEnv = (source: NodeJS.ProcessEnv = process.env): number =>
-  readEnv({ [RETENTION_ENV.quarantineDays]: retentionSettingsSchema.shape.quarantineDays }, source)[RETENTION_ENV.quarantineDays];
-
-export interface VaultOptions {
+export interface UploadOptions {
   readonly maxBytes?: number;
-  /** Object Lock retention of a quarantined copy, days; by default `quarantineDaysFromEnv()`. */
-  readonly quarantineDays?: number;
   /** Lifetime of an upload URL, seconds. */
   readonly uploadTtlSeconds?: number;
-  /** Lifetime of a download URL, seconds: short, the link is for one click. */
-  readonly downloadTtlSeconds?: number;
 }
 
 export interface StoredObject {
   readonly bytes: Uint8Array;
   readonly sizeBytes: number;
-  readonly versionId?: string;
   readonly etag?: string;
 }
 
-export class PvVault {
+const isNotFound = (error: unknown) =>
+  (error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+/**
+ * The upload area (a bucket without Object Lock, short lifecycle expiry): browsers PUT signed PVs
+ * under `pv/` with a presigned URL, the intake reads them there, and rejected ones wait under
+ * `quarantine/` until the retention purge deletes them. Nothing here is locked, so a wrong file
+ * full of personal data can always be erased.
+ */
+export class PvUploads {
   readonly maxBytes: number;
-  readonly quarantineDays: number;
   private readonly uploadTtl: number;
-  private readonly downloadTtl: number;
 
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
-    options: VaultOptions = {},
+    options: UploadOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_PV_MAX_BYTES;
     this.uploadTtl = options.uploadTtlSeconds ?? 300;
-    this.downloadTtl = options.downloadTtlSeconds ?? 60;
-    this.quarantineDays = options.quarantineDays ?? quarantineDaysFromEnv();
   }
 
   /**
@@ -97,7 +80,7 @@ export class PvVault {
     if (!Number.isInteger(request.sizeBytes) || request.sizeBytes < 1 || request.sizeBytes > this.maxBytes) {
       throw new AppError('pv.upload.too-large', 'too-large', `Le fichier doit peser au plus ${Math.floor(this.maxBytes / 1024 / 1024)} Mo.`, [{ field: 'sizeBytes', message: 'Taille non acceptée.' }]);
     }
-    const checksum = Buffer.from(request.sha256Hex, 'hex').toString('base64');
+    const checksum = sha256Base64(request.sha256Hex);
     const objectKey = pvObjectKey(request.sessionId, request.sha256Hex);
     const command = new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, ContentType: 'application/pdf', ContentLength: request.sizeBytes, ChecksumSHA256: checksum });
     const url = await getSignedUrl(this.client, command, {
@@ -107,6 +90,72 @@ export class PvVault {
       unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
     });
     return { url, objectKey, headers: { 'content-type': 'application/pdf', 'x-amz-checksum-sha256': checksum } };
+  }
+
+  /** Size of an upload without reading it; undefined when it is gone (already moved). */
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(key: string): Promise<StoredObject> {
+    const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+    return { bytes, sizeBytes: bytes.byteLength, ...(object.ETag ? { etag: object.ETag.replace(/"/g, '') } : {}) };
+  }
+
+  /**
+   * Moves a rejected upload under `quarantine/` in the same bucket and returns the new key. Neither
+   * copy is locked: the retention purge deletes the quarantined file on schedule, and the bucket's
+   * lifecycle expires it should the purge never reach it.
+   */
+  async quarantine(key: string): Promise<string> {
+    const target = `${QUARANTINE_PREFIX}${key}`;
+    const source = `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource: source }));
+    await this.discard(key);
+    return target;
+  }
+
+  /** Removes an upload once it is in the vault or in quarantine (a delete of a missing key succeeds). */
+  async discard(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
+
+/**
+ * The signed-PV vault: a bucket, versioned with Object Lock in AWS, that only the intake writes
+ * (accepted PVs, once checked) and nobody reads directly: downloads go through short-lived
+ * presigned GETs for the centre, the UD of its department and the regional admins.
+ */
+export class PvVault {
+  private readonly downloadTtl: number;
+
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    options: { readonly downloadTtlSeconds?: number } = {},
+  ) {
+    this.downloadTtl = options.downloadTtlSeconds ?? 60;
+  }
+
+  /**
+   * Writes the checked bytes of an accepted PV, with their SHA-256 as `x-amz-checksum-sha256`: S3
+   * requires a checksum (or Content-MD5) on every write to a bucket with Object Lock, and it stores
+   * the object only if the bytes match, so the vault holds exactly what the intake checked. The
+   * bytes are written rather than copied from the upload area so that nothing uploaded to the same
+   * key since the check can slip in.
+   */
+  async keep(key: string, bytes: Uint8Array, sha256Hex: string): Promise<{ versionId?: string; etag?: string }> {
+    const output = await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/pdf', ContentLength: bytes.byteLength, ChecksumSHA256: sha256Base64(sha256Hex) }),
+    );
+    return { ...(output.VersionId ? { versionId: output.VersionId } : {}), ...(output.ETag ? { etag: output.ETag.replace(/"/g, '') } : {}) };
   }
 
   /**
@@ -133,65 +182,4 @@ export class PvVault {
     return { url: await getSignedUrl(this.client, command, { expiresIn: this.downloadTtl }), expiresInSeconds: this.downloadTtl };
   }
 
-  /** Size of an object without reading it; undefined when it is gone (already quarantined). */
-  async size(key: string): Promise<number | undefined> {
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return head.ContentLength ?? 0;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
-      throw error;
-    }
-  }
-
-  async read(key: string, versionId?: string): Promise<StoredObject> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
-    const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-    return {
-      bytes,
-      sizeBytes: bytes.byteLength,
-      ...(object.VersionId ? { versionId: object.VersionId } : {}),
-      ...(object.ETag ? { etag: object.ETag.replace(/"/g, '') } : {}),
-    };
-  }
-
-  /**
-   * Moves a rejected upload under the quarantine prefix and returns the new key.
-   *
-   * The copy carries its own Object Lock retention, GOVERNANCE until `now` + `quarantineDays`: an
-   * explicit retention in the request overrides the bucket's default one (COMPLIANCE for five years
-   * in prod), so the copy can really go once the retention purge deletes it (delete marker, then the
-   * bucket's `quarantine/` lifecycle rule removes the noncurrent version). It needs
-   * `s3:PutObjectRetention`, granted to functions declared with `pvQuarantine`. s3rver (offline)
-   * has no Object Lock and ignores these headers.
-   *
-   * The rejected version itself (known from the S3 event in AWS) was locked by the bucket default on
-   * upload, so it cannot be deleted now (COMPLIANCE: by nobody): it is tagged `QUARANTINED_TAG`, then
-   * hidden by a delete marker, and the bucket's lifecycle rule on that tag deletes it once its lock
-   * ends. Offline there are no versions, and the delete removes the file.
-   */
-  async quarantine(key: string, original: { readonly versionId?: string } = {}, now: Date = new Date()): Promise<string> {
-    const target = `${QUARANTINE_PREFIX}${key}`;
-    const versionId = original.versionId !== undefined && !original.versionId.startsWith(ETAG_VERSION_PREFIX) ? original.versionId : undefined;
-    // The version the intake checked, not whatever was uploaded to the same key since.
-    const source = `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
-    await this.client.send(
-      new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: target,
-        CopySource: source,
-        // No tags on the copy, whatever the source carries (a redelivery may find it tagged already).
-        TaggingDirective: 'REPLACE',
-        ObjectLockMode: 'GOVERNANCE',
-        ObjectLockRetainUntilDate: new Date(now.getTime() + this.quarantineDays * DAY_MS),
-      }),
-    );
-    // Tagged before the delete: a failure in between leaves the upload current, and the redelivered
-    // notification (S3 retries the invocation) moves it again.
-    if (versionId) {
-      await this.client.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, Tagging: { TagSet: [{ ...QUARANTINED_TAG }] } }));
-    }
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-    return target;
-  }
 }

@@ -86,7 +86,7 @@ describe('retention: personal data and PV copies purged past their period', () =
     now = new Date('2027-02-20T08:00:00Z');
     await createSession('ses_new', ['cand_n-1']);
     await people.saveCandidates(owner, [{ candidateId: 'cand_n-1', lastName: 'Récent', firstName: 'Anne', birthDate: '1999-01-01' }]);
-    const deps = { events: new StoreRecordedEvents(store), personalData: people, pv: new S3PvObjects(s3Client, s3.bucket), clock };
+    const deps = { events: new StoreRecordedEvents(store), personalData: people, pv: new S3PvObjects(s3Client, { vault: s3.bucket, uploads: s3.bucket }), clock };
     const pvExists = () => s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: objectKey })).then(() => true, () => false);
 
     now = new Date(new Date('2027-02-01T08:00:00Z').getTime() + 31 * DAY);

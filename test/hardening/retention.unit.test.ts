@@ -60,6 +60,7 @@ describe('retention of quarantined PV files', () => {
       [tableEnv.idempotency]: 'i',
       [tableEnv.personalData]: 'p',
       [ENV.PV_BUCKET]: 'b',
+      [ENV.UPLOAD_BUCKET]: 'u',
       [ENV.CURSOR_SECRET]: 'x'.repeat(40),
     };
     expect(retentionFromEnv({ ...env, [RETENTION_ENV.quarantineDays]: '45' }).settings.quarantineDays).toBe(45);
@@ -111,9 +112,9 @@ describe('retention of quarantined PV files', () => {
   });
 });
 
-describe('S3 deletion of a quarantined file', () => {
+describe('S3 deletion of a quarantined file (in the upload bucket, which has no Object Lock)', () => {
   const s3 = mockClient(S3Client);
-  const objects = () => new S3PvObjects(new S3Client({ region: 'eu-west-3' }), 'pv-bucket');
+  const objects = () => new S3PvObjects(new S3Client({ region: 'eu-west-3' }), { vault: 'pv-bucket', uploads: 'uploads-bucket' });
   beforeEach(() => s3.reset());
 
   it('given the file is there, when deleted, then its current object is deleted (no version: the event names none) and it says so', async () => {
@@ -121,7 +122,7 @@ describe('S3 deletion of a quarantined file', () => {
     s3.on(DeleteObjectCommand).resolves({});
 
     expect(await objects().deleteQuarantined(key(1))).toBe(true);
-    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: 'pv-bucket', Key: key(1) }]);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: 'uploads-bucket', Key: key(1) }]);
   });
 
   it('given the file is gone (404), when deleted again, then nothing is sent to delete: no new delete marker each day', async () => {

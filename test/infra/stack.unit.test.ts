@@ -1,11 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../../infra/stack.js';
-import { QUARANTINED_TAG } from '../../shared/vault/vault.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { fixtureDeclarations } from './fixtures/declarations.js';
 import { synthesize, type Synthesized } from './synth.js';
-import { missingWiring, refersTo, resourcesOfType, type CfnTemplate } from './template.js';
+import { missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate } from './template.js';
 
 /**
  * The stack built from fixture declarations (one function per trigger kind), for both stages,
@@ -104,40 +103,63 @@ describe('the PV bucket', () => {
   });
 });
 
-describe('what deletions leave in the PV bucket (versioned, Object Lock)', () => {
-  type Rule = { Id?: string; Prefix?: string; TagFilters?: unknown; NoncurrentVersionExpiration?: unknown; ExpiredObjectDeleteMarker?: boolean; Status: string };
-  const rules = (s: Synthesized): Rule[] => {
-    const bucket = resourcesOfType(json(s), 'AWS::S3::Bucket').find(([id]) => id.startsWith('PvBucket'))?.[1];
-    return (bucket?.Properties?.LifecycleConfiguration as { Rules: Rule[] }).Rules;
-  };
+describe('the upload bucket (browser uploads, quarantine)', () => {
+  type Rule = { Id?: string; Prefix?: string; ExpirationInDays?: number; NoncurrentVersionExpiration?: unknown; TagFilters?: unknown; Status: string };
+  const bucketOf = (s: Synthesized, prefix: string) => resourcesOfType(json(s), 'AWS::S3::Bucket').find(([id]) => id.startsWith(prefix));
+  const rules = (s: Synthesized, prefix: string): Rule[] => (bucketOf(s, prefix)?.[1].Properties?.LifecycleConfiguration as { Rules: Rule[] }).Rules;
 
-  it('expires a quarantine copy a day after the purge hid it, and then its delete marker, in both stages', () => {
-    for (const [, s] of stages()) {
-      expect(rules(s)).toContainEqual({ Id: 'quarantine-deleted', Prefix: 'quarantine/', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' });
-    }
-  });
-
-  it('expires a rejected upload only through the tag the vault puts on its version, and removes the marker left alone under pv/', () => {
-    for (const [, s] of stages()) {
-      expect(rules(s)).toContainEqual({
-        Id: 'rejected-upload',
-        Prefix: 'pv/',
-        TagFilters: [{ Key: QUARANTINED_TAG.Key, Value: QUARANTINED_TAG.Value }],
-        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-        Status: 'Enabled',
+  it('is a bucket of its own without Object Lock nor versions (a rejected file can be erased), private, KMS-encrypted, logged, TLS only', () => {
+    for (const [stage, s] of stages()) {
+      const [id, bucket] = bucketOf(s, 'UploadBucket') ?? ['', { Type: '' }];
+      expect(bucket.Properties).toMatchObject({
+        BucketName: { 'Fn::Join': ['', [`${stage}-tp-uploads-`, { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
       });
-      expect(rules(s)).toContainEqual({ Id: 'rejected-upload-marker', Prefix: 'pv/', ExpiredObjectDeleteMarker: true, Status: 'Enabled' });
+      expect(bucket.Properties?.ObjectLockEnabled).toBeUndefined();
+      expect(bucket.Properties?.ObjectLockConfiguration).toBeUndefined();
+      expect(bucket.Properties?.VersioningConfiguration).toBeUndefined();
+      expect(bucket.Properties?.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'uploads/' });
+      s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
     }
   });
 
-  it('never expires another noncurrent version: a recorded PV may be noncurrent (same file uploaded twice) and is deleted only by the purge', () => {
+  it('expires what the intake left under pv/ after a day, and a quarantined file once the purge\'s catch-up window is over', () => {
     for (const [, s] of stages()) {
-      const expiring = rules(s).filter((rule) => rule.NoncurrentVersionExpiration !== undefined);
-      expect(expiring.length).toBeGreaterThan(0);
-      for (const rule of expiring) {
-        expect(rule.Prefix === 'quarantine/' || JSON.stringify(rule.TagFilters) === JSON.stringify([QUARANTINED_TAG]), rule.Id).toBe(true);
+      const { quarantineDays, catchUpDays } = s.stack.settings.retention;
+      expect(rules(s, 'UploadBucket')).toEqual([
+        expect.objectContaining({ Id: 'uploads', Prefix: 'pv/', ExpirationInDays: 1, Status: 'Enabled' }),
+        expect.objectContaining({ Id: 'quarantine', Prefix: 'quarantine/', ExpirationInDays: quarantineDays + catchUpDays + 1, Status: 'Enabled' }),
+      ]);
+    }
+  });
+
+  it('lets the application\'s origin PUT with the headers the page signs (a CORS preflight), and read the ETag', () => {
+    for (const [, s] of stages()) {
+      const cors = bucketOf(s, 'UploadBucket')?.[1].Properties?.CorsConfiguration as { CorsRules: Record<string, unknown>[] };
+      expect(cors.CorsRules).toEqual([
+        {
+          AllowedOrigins: [s.stack.resolve(s.stack.appUrl)],
+          AllowedMethods: ['PUT', 'GET', 'HEAD'],
+          AllowedHeaders: ['content-type', 'x-amz-checksum-sha256'],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 3000,
+        },
+      ]);
+    }
+  });
+
+  it('leaves the vault without CORS and without any rule that expires a version: nothing rejected lands there', () => {
+    for (const [, s] of stages()) {
+      expect(bucketOf(s, 'PvBucket')?.[1].Properties?.CorsConfiguration).toBeUndefined();
+      for (const rule of rules(s, 'PvBucket')) {
+        expect(rule, rule.Id).not.toHaveProperty('ExpirationInDays');
+        expect(rule, rule.Id).not.toHaveProperty('NoncurrentVersionExpiration');
+        expect(rule, rule.Id).not.toHaveProperty('TagFilters');
       }
-      expect(rules(s).filter((rule) => 'ExpirationInDays' in rule || 'ExpirationDate' in rule)).toEqual([]);
     }
   });
 });
@@ -262,7 +284,7 @@ describe('functions built from their declarations by the project construct', () 
     }
   });
 
-  it('gives the stage\'s retention periods to the functions that declare them (all to the purge\'s kind, the quarantine days to the intake), and to no other', () => {
+  it('gives the stage\'s retention periods to the functions that declare them (the purge\'s kind), and to no other', () => {
     const variables = (s: Synthesized, name: string) =>
       (resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     const retention = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('RETENTION_')));
@@ -273,28 +295,25 @@ describe('functions built from their declarations by the project construct', () 
       RETENTION_CATCH_UP_DAYS: '31',
     });
     expect(retention(variables(prod, 'prod-tp-dailyRun'))).toMatchObject({ RETENTION_PV_DAYS: '1825', RETENTION_QUARANTINE_DAYS: '30' });
-    expect(retention(variables(dev, 'dev-tp-pvIntake'))).toEqual({ RETENTION_QUARANTINE_DAYS: '7' });
-    expect(retention(variables(prod, 'prod-tp-pvIntake'))).toEqual({ RETENTION_QUARANTINE_DAYS: '30' });
-    for (const name of ['httpEcho', 'streamReactor', 'mailRetry', 'mailFeedback']) expect(retention(variables(dev, `dev-tp-${name}`)), name).toEqual({});
+    // The intake no longer locks quarantine copies: it needs no retention period.
+    for (const name of ['httpEcho', 'streamReactor', 'pvIntake', 'mailRetry', 'mailFeedback']) expect(retention(variables(dev, `dev-tp-${name}`)), name).toEqual({});
   });
 
-  it('lets only the intake lock its quarantine copies (quarantine/ keys) and tag rejected versions (pv/ keys); no role may bypass a governance lock', () => {
-    for (const [stage, s] of stages()) {
-      const intakeRole = resourcesOfType(json(s), 'AWS::IAM::Role').find(([id]) => id.startsWith('FunctionspvIntakeRole'))?.[0] ?? 'missing';
-      const statements = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
-        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({ roles: policy.Properties?.Roles, statement })),
+  it('grants the intake exactly its declared objects: read, list and delete uploads, write quarantine/ and the vault\'s pv/; no role may lock, tag or bypass a lock', () => {
+    for (const [, s] of stages()) {
+      expect(s3GrantsOf(json(s), 'pvIntake')).toEqual([
+        's3:DeleteObject uploads/pv/*',
+        's3:GetObject uploads/pv/*',
+        's3:ListBucket uploads if s3:prefix pv/*',
+        's3:PutObject uploads/quarantine/*',
+        's3:PutObject vault/pv/*',
+      ]);
+      const actions = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => [statement.Action].flat()),
       );
-      const granting = (action: string) => statements.filter(({ statement }) => [statement.Action].flat().includes(action));
-      const retention = granting('s3:PutObjectRetention');
-      expect(retention).toHaveLength(1);
-      expect(refersTo(retention[0]?.roles, intakeRole)).toBe(true);
-      expect(JSON.stringify(retention[0]?.statement.Resource)).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/quarantine/\\*"\\]\\]\\}$`));
-      const tagging = granting('s3:PutObjectVersionTagging');
-      expect(tagging).toHaveLength(1);
-      expect(refersTo(tagging[0]?.roles, intakeRole)).toBe(true);
-      expect(JSON.stringify(tagging[0]?.statement.Resource)).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/pv/\\*"\\]\\]\\}$`));
-      expect(granting('s3:BypassGovernanceRetention')).toEqual([]);
-      expect(granting('s3:PutObjectTagging')).toEqual([]);
+      for (const action of ['s3:PutObjectRetention', 's3:PutObjectVersionTagging', 's3:PutObjectTagging', 's3:BypassGovernanceRetention']) expect(actions).not.toContain(action);
+      const intake = resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith('-tp-pvIntake'))?.[1];
+      expect(Object.keys((intake?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables)).toEqual(expect.arrayContaining(['UPLOAD_BUCKET_NAME', 'PV_BUCKET_NAME']));
     }
   });
 
@@ -326,14 +345,15 @@ describe('functions built from their declarations by the project construct', () 
     });
   });
 
-  it('invokes the PV intake on ObjectCreated under its prefix, with S3 allowed only from the PV bucket of this account', () => {
-    dev.template.hasResourceProperties('AWS::Lambda::Permission', {
-      Principal: 's3.amazonaws.com',
+  it('invokes the PV intake on ObjectCreated under its prefix of the upload bucket, with S3 allowed only from that bucket of this account; the vault notifies nobody', () => {
+    const permissions = resourcesOfType(json(dev), 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 's3.amazonaws.com');
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.[1].Properties).toMatchObject({
       SourceAccount: { Ref: 'AWS::AccountId' },
-      SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':s3:::dev-tp-pv-')])] },
+      SourceArn: { 'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(/:s3:::dev-tp-uploads-$/)])] },
     });
-    const bucket = resourcesOfType(json(dev), 'AWS::S3::Bucket').find(([id]) => id.startsWith('PvBucket'))?.[1];
-    expect(bucket?.Properties?.NotificationConfiguration).toMatchObject({
+    const bucket = (prefix: string) => resourcesOfType(json(dev), 'AWS::S3::Bucket').find(([id]) => id.startsWith(prefix))?.[1];
+    expect(bucket('UploadBucket')?.Properties?.NotificationConfiguration).toMatchObject({
       LambdaConfigurations: [{ Event: 's3:ObjectCreated:*', Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'pv/' }] } } }],
     });
   });
@@ -356,6 +376,7 @@ describe('functions built from their declarations by the project construct', () 
 describe('SES v2 and mail feedback', () => {
   it('declares the sending domain and a configuration set whose bounces and complaints reach mailFeedback through EventBridge', () => {
     dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'dev.tp-sessions.example.org' });
+    expect(bucket('PvBucket')?.Properties?.NotificationConfiguration).toBeUndefined();
     for (const n of [1, 2, 3]) dev.template.hasOutput(`MailDkim${n}`, { Value: Match.anyValue() });
     dev.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], EventBridgeDestination: Match.anyValue() },
@@ -437,7 +458,7 @@ describe('cdk-nag AwsSolutions and least privilege', () => {
     }
   });
 
-  it('uses a wildcard resource only where AWS forces it, or for the PV objects whose keys are chosen at run time', () => {
+  it('uses a wildcard resource only where AWS forces it, or for objects under one declared prefix, whose keys are chosen at run time', () => {
     for (const [stage, s] of stages()) {
       const managedPolicies = resourcesOfType(json(s), 'AWS::IAM::Role').flatMap(([, role]) => (role.Properties?.ManagedPolicyArns ?? []) as unknown[]);
       expect(managedPolicies).toEqual([]);
@@ -447,7 +468,7 @@ describe('cdk-nag AwsSolutions and least privilege', () => {
           if (resource === '*') {
             for (const action of list(statement.Action)) expect(forcedStar.has(action), `${owner}: ${action} on *`).toBe(true);
           } else if (text.includes('*')) {
-            expect(text, owner).toMatch(new RegExp(`:s3:::${stage}-tp-pv-.*/\\*"\\]\\]\\}$`));
+            expect(text, owner).toMatch(new RegExp(`:s3:::${stage}-tp-(pv|uploads)-.*/[a-z-]+/\\*"\\]\\]\\}$`));
           }
         }
       }

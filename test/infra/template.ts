@@ -81,3 +81,41 @@ export const missingWiring = (template: CfnTemplate, declaration: FunctionDeclar
   }
   return missing;
 };
+
+/** A CloudFormation string value as text: `Fn::Join` flattened, `{ Ref: X }` as `<X>`. */
+const render = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const object = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  if (object.Ref) return `<${object.Ref}>`;
+  if (object['Fn::Join']) return object['Fn::Join'][1].map(render).join(object['Fn::Join'][0]);
+  return json(value);
+};
+
+const bucketOfSuffix: Record<string, string> = { pv: 'vault', uploads: 'uploads' };
+
+/**
+ * The S3 grants of a function's role, one line per action and place, sorted: `s3:PutObject
+ * uploads/pv/*`, `s3:ListBucket vault if s3:prefix digests/*`. Buckets are named by their
+ * declaration name (`vault`, `uploads`), whatever the stage, account and region.
+ */
+export const s3GrantsOf = (template: CfnTemplate, functionName: string): string[] => {
+  const roleIds = resourcesOfType(template, 'AWS::IAM::Role')
+    .filter(([id]) => id.startsWith(`Functions${functionName}Role`))
+    .map(([id]) => id);
+  if (roleIds.length !== 1) throw new Error(`no single role for ${functionName}: ${roleIds.join(', ')}`);
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: { StringLike?: Record<string, string | string[]> } };
+  const lines = resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => refersTo(policy.Properties?.Roles, roleIds[0] ?? ''))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+    .flatMap((statement) =>
+      [statement.Action].flat().filter((action) => action.startsWith('s3:')).flatMap((action) =>
+        [statement.Resource].flat().map((resource) => {
+          const match = /:s3:::(?:dev|prod)-tp-([a-z]+)-<AWS::AccountId>-<AWS::Region>(?:\/(.*))?$/.exec(render(resource));
+          const place = match ? `${bucketOfSuffix[match[1] ?? ''] ?? match[1]}${match[2] === undefined ? '' : `/${match[2]}`}` : render(resource);
+          const prefix = statement.Condition?.StringLike?.['s3:prefix'];
+          return `${action} ${place}${prefix ? ` if s3:prefix ${[prefix].flat().join(',')}` : ''}`;
+        }),
+      ),
+    );
+  return lines.sort();
+};

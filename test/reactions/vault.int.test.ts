@@ -1,25 +1,33 @@
 import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../shared/auth/principal.js';
 import { createS3Client } from '../../shared/aws/s3.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { PvIntake } from '../../shared/vault/intake.js';
-import { PvVault, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
+import { PvUploads, PvVault, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
 import { projectAll } from '../../shared/views/projection.js';
 import type { SessionView } from '../../shared/views/model.js';
+import { startBuckets, type LocalBuckets } from '../support/buckets.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { sessionCreated } from './fixtures.js';
-import { append, eventStoreOn, startS3, type LocalS3 } from './support.js';
+import { append, eventStoreOn } from './support.js';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 const PDF_SHA = createHash('sha256').update(PDF).digest('hex');
 
 let dynamo: LocalDynamo;
-let s3: LocalS3;
+let s3: LocalBuckets;
+let client: ReturnType<typeof createS3Client>;
 let store: DynamoEventStore;
+let uploads: PvUploads;
 let vault: PvVault;
 let intake: PvIntake;
+
+/** Whether a key exists in a bucket (the test's client may list: a missing key is a 404). */
+const exists = (bucket: string, key: string) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
+const bytesOf = async (bucket: string, key: string) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
 
 const signPv = async (sessionId: string, documentSha256: string) => {
   await append(store, `session-${sessionId}`, 0, [sessionCreated(sessionId)]);
@@ -43,7 +51,7 @@ const signPv = async (sessionId: string, documentSha256: string) => {
 
 /** The browser's upload: a PUT to the presigned URL with the signed headers. */
 const upload = async (sessionId: string, declaredSha: string, body: Buffer) => {
-  const presigned = await vault.presignUpload({ sessionId, sha256Hex: declaredSha, sizeBytes: body.byteLength });
+  const presigned = await uploads.presignUpload({ sessionId, sha256Hex: declaredSha, sizeBytes: body.byteLength });
   const response = await fetch(presigned.url, { method: 'PUT', headers: presigned.headers, body });
   return { key: presigned.objectKey, status: response.status };
 };
@@ -53,10 +61,12 @@ const view = async (sessionId: string) => projectAll(await events(sessionId))?.v
 
 beforeAll(async () => {
   dynamo = await startDynalite('vault');
-  s3 = await startS3();
+  s3 = await startBuckets('vault-int');
+  client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
   store = eventStoreOn(dynamo);
-  vault = new PvVault(createS3Client({ endpoint: s3.endpoint }), s3.bucket, { maxBytes: 1024 });
-  intake = new PvIntake(vault, store, fixedClock('2027-03-17T09:00:00Z'));
+  uploads = new PvUploads(client, s3.uploads, { maxBytes: 1024 });
+  vault = new PvVault(client, s3.vault);
+  intake = new PvIntake(uploads, vault, store, fixedClock('2027-03-17T09:00:00Z'));
 });
 
 afterAll(async () => {
@@ -65,19 +75,40 @@ afterAll(async () => {
 });
 
 describe('signed-PV vault', () => {
-  it('given a signed PV waiting for its file, when the right PDF is uploaded, then the intake records it with key, version and SHA-256, once', async () => {
+  it('given a signed PV waiting for its file, when the right PDF is uploaded, then the intake writes it into the locked vault, records it with key, version and SHA-256, once, and empties the upload area', async () => {
     await signPv('ses_ok', PDF_SHA);
     const { key, status } = await upload('ses_ok', PDF_SHA, PDF);
     expect(status).toBe(200);
 
     const outcome = await intake.onObjectCreated({ key });
+    const redelivered = await intake.onObjectCreated({ key });
+    // The same file sent again (the page retried its PUT): recognised, not recorded twice, removed.
+    expect((await upload('ses_ok', PDF_SHA, PDF)).status).toBe(200);
     const again = await intake.onObjectCreated({ key });
 
     expect(outcome).toMatchObject({ outcome: 'stored', sha256: PDF_SHA });
+    expect(redelivered).toEqual({ outcome: 'gone' });
     expect(again).toEqual(outcome);
     const stored = (await events('ses_ok')).filter((e) => e.type === 'PVDocumentStored');
     expect(stored).toHaveLength(1);
     expect(stored[0]?.data).toMatchObject({ objectKey: `pv/ses_ok/${PDF_SHA}.pdf`, sha256: PDF_SHA, sizeBytes: PDF.byteLength, versionId: expect.stringMatching(/^etag:[0-9a-f]{32}$/) });
+    // The vault refuses any write without a checksum (Object Lock): the intake's carried one.
+    expect(await bytesOf(s3.vault, key)).toEqual(PDF);
+    expect(await exists(s3.uploads, key)).toBe(false);
+  });
+
+  it('given the vault with Object Lock, when a PDF is written there without a checksum, then S3 refuses it (400 InvalidRequest), and the same write with the SHA-256 goes through', async () => {
+    const key = `pv/ses_raw/${PDF_SHA}.pdf`;
+    const refused = await client.send(new PutObjectCommand({ Bucket: s3.vault, Key: key, Body: PDF, ContentType: 'application/pdf' })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(refused).toBeInstanceOf(S3ServiceException);
+    expect(refused).toMatchObject({ name: 'InvalidRequest', $metadata: { httpStatusCode: 400 }, message: expect.stringContaining('Content-MD5 OR x-amz-checksum- HTTP header is required') });
+    expect(await exists(s3.vault, key)).toBe(false);
+    await vault.keep(key, PDF, PDF_SHA);
+    expect(await bytesOf(s3.vault, key)).toEqual(PDF);
   });
 
   it('given a declared SHA-256, when bytes that differ are uploaded, then the file is refused: not recorded, quarantined as checksum-mismatch', async () => {
@@ -90,8 +121,11 @@ describe('signed-PV vault', () => {
     const outcome = await intake.onObjectCreated({ key });
 
     expect(outcome).toMatchObject({ outcome: 'quarantined', reason: 'checksum-mismatch', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
-    expect(await vault.size(key)).toBeUndefined();
-    expect(await vault.size(`${QUARANTINE_PREFIX}${key}`)).toBe(other.byteLength);
+    expect(await uploads.size(key)).toBeUndefined();
+    expect(await uploads.size(`${QUARANTINE_PREFIX}${key}`)).toBe(other.byteLength);
+    // Nothing rejected reaches the vault: its Object Lock would keep it for years.
+    expect(await exists(s3.vault, key)).toBe(false);
+    expect(await exists(s3.vault, `${QUARANTINE_PREFIX}${key}`)).toBe(false);
     expect((await events('ses_bad')).map((e) => e.type)).not.toContain('PVDocumentStored');
     expect((await view('ses_bad')).quarantinedUploads).toEqual([{ objectKey: `${QUARANTINE_PREFIX}${key}`, reason: 'checksum-mismatch' }]);
   });
@@ -118,33 +152,23 @@ describe('signed-PV vault', () => {
     expect(await intake.onObjectCreated({ key })).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf' });
   });
 
-  it('given s3rver, which has no Object Lock, when a rejected upload is moved with its lock headers, then it accepts them: same bytes under quarantine/, the upload gone', async () => {
-    const sent: Record<string, string>[] = [];
-    const client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const { headers } = args.request as { headers: Record<string, string> };
-        if (headers['x-amz-copy-source']) sent.push({ ...headers });
-        return next(args);
-      },
-      { step: 'finalizeRequest', name: 'recordCopyHeaders' },
-    );
+  it('given a rejected upload redelivered after it was moved, when the intake runs again, then nothing more happens; the quarantined file can be deleted (no lock on it)', async () => {
     const text = Buffer.from('no PDF header here');
     const sha = createHash('sha256').update(text).digest('hex');
     await signPv('ses_lock', sha);
     const { key } = await upload('ses_lock', sha, text);
 
-    const outcome = await new PvIntake(new PvVault(client, s3.bucket, { quarantineDays: 30 }), store, fixedClock('2027-03-17T09:00:00Z')).onObjectCreated({ key });
+    expect(await intake.onObjectCreated({ key })).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
+    expect(await intake.onObjectCreated({ key })).toEqual({ outcome: 'gone' });
 
-    expect(outcome).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ 'x-amz-object-lock-mode': 'GOVERNANCE', 'x-amz-object-lock-retain-until-date': '2027-04-16T09:00:00Z' });
-    expect(Buffer.from((await vault.read(`${QUARANTINE_PREFIX}${key}`)).bytes)).toEqual(text);
-    expect(await vault.size(key)).toBeUndefined();
+    expect(await bytesOf(s3.uploads, `${QUARANTINE_PREFIX}${key}`)).toEqual(text);
+    expect((await events('ses_lock')).filter((e) => e.type === 'PVDocumentQuarantined')).toHaveLength(1);
+    await uploads.discard(`${QUARANTINE_PREFIX}${key}`);
+    expect(await exists(s3.uploads, `${QUARANTINE_PREFIX}${key}`)).toBe(false);
   });
 
   it('given a file larger than the limit, when asking for an upload URL, then it is refused (413)', async () => {
-    await expect(vault.presignUpload({ sessionId: 'ses_ok', sha256Hex: PDF_SHA, sizeBytes: 4096 })).rejects.toMatchObject({ category: 'too-large' });
+    await expect(uploads.presignUpload({ sessionId: 'ses_ok', sha256Hex: PDF_SHA, sizeBytes: 4096 })).rejects.toMatchObject({ category: 'too-large' });
   });
 
   it('given a stored PV, when the centre, its UD or the region ask, then a short-lived link downloads it; anyone else is refused', async () => {
