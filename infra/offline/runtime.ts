@@ -80,12 +80,12 @@ export interface OfflineRuntime {
   readonly ports: RuntimePorts;
   readonly dataDir: string;
   readonly tables: TableNameMap;
-  readonly bucket: string;
-  /** Dead-letter files of stream, schedule and S3 deliveries that kept failing. */
   /** The vault (Object Lock offline too: a write without checksum is refused). */
-  readonly deadLetterDir: string;
+  readonly bucket: string;
   /** The upload area: browsers PUT there, the intake is notified from there, quarantine is there. */
   readonly uploadBucket: string;
+  /** Dead-letter files of stream, schedule and S3 deliveries that kept failing. */
+  readonly deadLetterDir: string;
   readonly functions: readonly FunctionDeclaration[];
   /** A signed token for a demo user (`centre`, `centre2`, `ud`, `region`, `juror`). */
   signIn(handle: string): Promise<string>;
@@ -196,11 +196,11 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       AWS_SECRET_ACCESS_KEY: 'local',
       [ENV.STAGE]: LOCAL_STAGE,
       [ENV.PV_BUCKET]: PV_BUCKET_LOCAL,
+      [ENV.UPLOAD_BUCKET]: UPLOAD_BUCKET_LOCAL,
       [ENV.MAIL_FROM]: LOCAL_MAIL_FROM,
       [ENV.SES_CONFIGURATION_SET]: 'local',
       [ENV.CURSOR_SECRET]: secrets.cursorSecret,
       [ENV.APP_URL]: appUrl,
-      [ENV.UPLOAD_BUCKET]: UPLOAD_BUCKET_LOCAL,
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.S3_ENDPOINT]: s3.endpoint,
       [ENV.SES_ENDPOINT]: ses.endpoint,
@@ -316,13 +316,13 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       dataDir,
       tables: tableMap,
       bucket: PV_BUCKET_LOCAL,
+      uploadBucket: UPLOAD_BUCKET_LOCAL,
       deadLetterDir: join(stateDir, 'dead-letters'),
       functions: options.declarations,
       signIn: async (handle) => {
         const user = findDemoUser(handle);
         if (!user) throw new Error(`Unknown demo user ${handle}`);
         return idp.sign(user.claims);
-      uploadBucket: UPLOAD_BUCKET_LOCAL,
       },
       moveClockTo,
       drain,
