@@ -81,8 +81,8 @@ interface Outcome {
   attempts: number;
 }
 /**
- * Retries with the same key until an answer that is not a 5xx or a dropped connection. Any other
- * answer is final: a 409 is a failure the checks hold the store to (nothing of it recorded).
+ * Retries with the same key until an answer that is not a 5xx, a 401 or a dropped connection. Any
+ * other answer is final: a 409 is a failure the checks hold the store to (nothing of it recorded).
  */
 const submit = async (user: string, path: string, body: unknown): Promise<Outcome> => {
   const key = randomUUID();
@@ -90,7 +90,9 @@ const submit = async (user: string, path: string, body: unknown): Promise<Outcom
     try {
       const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
       const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-      if (response.status < 500) return { status: response.status, body: answer, attempts: attempt };
+      // A 401 answers a token the runtime issued before a restart (the local sign-in's doing, not
+      // the command's, seen in runs with many kills): a client signs in again and retries.
+      if (response.status < 500 && response.status !== 401) return { status: response.status, body: answer, attempts: attempt };
     } catch {
       // The runtime is down: wait for it to come back.
     }
