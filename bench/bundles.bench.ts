@@ -26,6 +26,7 @@ import { functionDeclarations } from '../functions/index.js';
 import { projectRoot } from '../infra/app.js';
 import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.js';
 import { AUTH_ENV } from '../shared/auth/verify.js';
+import { secretEnv } from '../shared/platform/secrets.js';
 import { ENV, tableEnv } from '../shared/platform/env.js';
 import type { FunctionDeclaration } from '../shared/platform/declarations.js';
 import { fixtureDeclarations } from '../test/infra/fixtures/declarations.js';
@@ -93,7 +94,8 @@ const fakeEnv: NodeJS.ProcessEnv = {
   [ENV.MAIL_FROM]: 'ne-pas-repondre@example.org',
   [ENV.SES_CONFIGURATION_SET]: 'bench-mail',
   [ENV.MAIL_DLQ_URL]: 'https://sqs.eu-west-3.amazonaws.com/123456789012/bench-mail-retry',
-  [ENV.CURSOR_SECRET]: 'b'.repeat(64),
+  // The history function reads its cursor key from Secrets Manager on its first request, not at load.
+  [secretEnv.cursor]: 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:bench-cursor-secret-AbCdEf',
   [ENV.APP_URL]: 'https://app.example.org',
   [AUTH_ENV.ISSUER]: 'https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_bench',
   [AUTH_ENV.AUDIENCE]: 'bench-client',

@@ -2,6 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ObjectLockMode } from 'aws-cdk-lib/aws-s3';
 import * as z from 'zod';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { directorySchema, type DirectoryData } from '../shared/directory/directory.js';
 import { retentionSettingsSchema, type RetentionSettings } from '../shared/retention/purge.js';
 
 /**
@@ -37,10 +40,23 @@ export interface StageSettings {
   /** SES sender identity: a domain verified in SES (DKIM records published) before the first deploy. */
   readonly mailDomain: string;
   readonly mailFrom: string;
-  /** Public URL of the web pages, put in mails and in the Cognito callback URLs. */
-  readonly appUrl: string;
-  /** Prefix of the Cognito hosted domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  /**
+   * The API's custom domain (`--context domainName=… --context certificateArn=…`, both or neither):
+   * the pages, the Cognito callback and the links in mails use it. Without it they use the API's
+   * own `execute-api` URL, so sign-in always lands on something that answers.
+   */
+  readonly customDomain: { readonly domainName: string; readonly certificateArn: string } | undefined;
+  /**
+   * Prefix of the Cognito hosted domain (`<prefix>.auth.<region>.amazoncognito.com`,
+   * `--context cognitoDomainPrefix=…`): it must be free among all AWS customers of the region.
+   */
   readonly cognitoDomainPrefix: string;
+  /**
+   * The directory of units of this deployment (`--context directoryFile=…`, a JSON
+   * `{ "units": [...] }`), validated at synth and shipped with the functions that address units;
+   * without it they use the directory compiled in (shared/directory).
+   */
+  readonly directory: { readonly file: string; readonly data: DirectoryData } | undefined;
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Retries of a failed stream batch before it goes to the dead-letter queue. */
   readonly streamRetryAttempts: number;
@@ -56,7 +72,21 @@ export class StageContextError extends Error {
 const contextSchema = z.object({
   stage: z.enum(stages, { error: () => `--context stage must be one of ${stages.join(', ')}` }),
   mailDomain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'mailDomain must be a domain name').optional(),
-  appUrl: z.url({ protocol: /^https$/, error: 'appUrl must be an https URL' }).optional(),
+  domainName: z
+    .string()
+    .regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/, 'domainName must be a lower-case host name, such as sessions.example.fr')
+    .optional(),
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'certificateArn must be the ARN of an ACM certificate, in the region of the stack')
+    .optional(),
+  // Cognito refuses prefixes holding "aws", "amazon" or "cognito".
+  cognitoDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'cognitoDomainPrefix must be lower-case letters, digits and hyphens (63 at most)')
+    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'cognitoDomainPrefix must not contain aws, amazon or cognito')
+    .optional(),
+  directoryFile: z.string().min(1).optional(),
   operatorsEmail: z.email('operatorsEmail must be an e-mail address').optional(),
   pvRetentionDays: z.coerce.number().int().min(1).max(36_500).optional(),
   quarantineRetentionDays: z.coerce.number().int().min(1).max(36_500).optional(),
@@ -66,18 +96,32 @@ const contextSchema = z.object({
 export type ContextReader = (key: string) => unknown;
 
 /**
- * Validates the context (`--context stage=dev|prod`, optional `mailDomain`, `appUrl`,
- * `operatorsEmail`, `pvRetentionDays`, `quarantineRetentionDays`) and derives the stage's settings.
- * Fails with a message that names the offending key instead of deploying a half-configured stack.
+ * Validates the context (`--context stage=dev|prod`, optional `mailDomain`, `domainName` with
+ * `certificateArn`, `cognitoDomainPrefix`, `directoryFile`, `operatorsEmail`, `pvRetentionDays`,
+ * `quarantineRetentionDays`) and derives the stage's settings. Fails with a message that names the
+ * offending key instead of deploying a half-configured stack.
  */
 export const settingsFromContext = (read: ContextReader): StageSettings => {
-  const keys = ['stage', 'mailDomain', 'appUrl', 'operatorsEmail', 'pvRetentionDays', 'quarantineRetentionDays'] as const;
+  const keys = [
+    'stage',
+    'mailDomain',
+    'domainName',
+    'certificateArn',
+    'cognitoDomainPrefix',
+    'directoryFile',
+    'operatorsEmail',
+    'pvRetentionDays',
+    'quarantineRetentionDays',
+  ] as const;
   const raw = Object.fromEntries(keys.map((key) => [key, read(key)]).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = contextSchema.safeParse(raw);
   if (!parsed.success) {
     throw new StageContextError(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const { stage } = parsed.data;
+  const { stage, domainName, certificateArn } = parsed.data;
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new StageContextError('Invalid CDK context: domainName and certificateArn go together (the certificate must cover the domain)');
+  }
   const prod = stage === 'prod';
   const mailDomain = parsed.data.mailDomain ?? (prod ? 'tp-sessions.example.org' : 'dev.tp-sessions.example.org');
   const pvPurgeAfter = Duration.days(Math.max(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1), prod ? 1825 : 30));
@@ -106,13 +150,33 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     mailDomain,
     mailFrom: `ne-pas-repondre@${mailDomain}`,
-    appUrl: parsed.data.appUrl ?? `https://${prod ? 'app' : 'dev-app'}.${mailDomain.replace(/^dev\./, '')}`,
-    cognitoDomainPrefix: `tp-sessions-${stage}`,
+    customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+    cognitoDomainPrefix: parsed.data.cognitoDomainPrefix ?? `tp-sessions-${stage}`,
+    directory: parsed.data.directoryFile === undefined ? undefined : readDirectoryFile(parsed.data.directoryFile),
     apiThrottle: prod ? { rateLimit: 200, burstLimit: 400 } : { rateLimit: 20, burstLimit: 40 },
     streamRetryAttempts: 5,
     scheduleRetryAttempts: 3,
     operatorsEmail: parsed.data.operatorsEmail,
   };
+};
+
+/** Reads and validates the directory file named by the context, naming the file and the faulty path. */
+const readDirectoryFile = (file: string): { file: string; data: DirectoryData } => {
+  const absolute = path.resolve(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute} cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = directorySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const keys = parsed.data.units.map((unit) => `${unit.kind}#${unit.code}`);
+  const twice = keys.filter((key, i) => keys.indexOf(key) !== i);
+  if (twice.length > 0) throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute}: units listed twice: ${twice.join(', ')}`);
+  return { file: absolute, data: parsed.data };
 };
 
 /** Physical name of a stage's resource: `<stage>-tp-<name>`, as provision.ts names tables. */

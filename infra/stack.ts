@@ -1,9 +1,10 @@
 import { Aws, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, LegendPosition, Metric, TextWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
@@ -37,6 +38,7 @@ import { AUTH_ENV, JWKS_PATH } from '../shared/auth/verify.js';
 import type { BucketName, FunctionDeclaration, HttpRoute, ObjectGrant } from '../shared/platform/declarations.js';
 import { RETENTION_ENV } from '../shared/retention/purge.js';
 import { ENV } from '../shared/platform/env.js';
+import type { SecretName } from '../shared/platform/secrets.js';
 import { PV_PREFIX, QUARANTINE_PREFIX } from '../shared/vault/vault.js';
 import { bucketSuffix, originOf, uploadCorsRule } from './buckets.js';
 import { tableNames, tables, type KeyDefinition, type TableName } from '../shared/platform/tables.js';
@@ -80,12 +82,18 @@ export class TpSessionsStack extends Stack {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
   readonly api: HttpApi;
+  /**
+   * Where the pages answer, put in the Cognito callback and in mails: the custom domain when the
+   * context gives one, else the API's own URL (a token, resolved at deploy).
+   */
+  readonly appUrl: string;
   readonly alarmTopic: Topic;
   readonly mailRetryQueue: Queue;
   readonly functions: ReadonlyMap<string, ProjectFunction>;
   /** Parent of the functions, so a function's name never collides with another construct's id. */
   private readonly functionsScope: Construct;
   private readonly cursorSecret: Secret;
+  private apiStage: HttpStage | undefined;
   /** Every dead-letter queue, each watched by an alarm. */
   private readonly deadLetterQueues: { readonly scope: Construct; readonly id: string; readonly queue: Queue }[] = [];
 
@@ -108,16 +116,18 @@ export class TpSessionsStack extends Stack {
     const accessLogs = this.buildAccessLogBucket();
     this.pvBucket = this.buildPvBucket(accessLogs);
     this.uploadBucket = this.buildUploadBucket(accessLogs);
+    this.api = this.buildApi();
+    this.appUrl = this.buildAppUrl();
     const { userPool, webClient } = this.buildUserPool();
     this.userPool = userPool;
     this.webClient = webClient;
-    this.api = this.buildApi();
-    this.allowUploadsFrom(this.settings.appUrl);
+    this.allowUploadsFrom(this.appUrl);
     const mail = this.buildMail(props.declarations);
     this.mailRetryQueue = mail.retryQueue;
 
+    // No fixed name: a deleted secret's name stays reserved for up to 30 days, and a re-created stage
+    // would collide with it. Functions get its ARN.
     this.cursorSecret = new Secret(this, 'CursorSecret', {
-      secretName: this.name('cursor-secret'),
       description: 'HMAC key that signs the opaque pagination cursors of tp-sessions.',
       encryptionKey: this.dataKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -142,12 +152,19 @@ export class TpSessionsStack extends Stack {
     for (const { scope, id: dlqId, queue } of this.deadLetterQueues) {
       this.alarm(scope, `${dlqId}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), `Messages waiting in ${queue.node.path}`);
     }
+    this.watchOperations();
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'AppUrl', { description: 'Pages, Cognito callback and links in mails', value: this.appUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
     new CfnOutput(this, 'PvBucketName', { value: this.pvBucket.bucketName });
     new CfnOutput(this, 'UploadBucketName', { value: this.uploadBucket.bucketName });
+  }
+
+  /** The project's secrets by the name functions declare them with. */
+  private get secrets(): Readonly<Record<SecretName, Secret>> {
+    return { cursor: this.cursorSecret };
   }
 
   private name(suffix: string): string {
@@ -164,18 +181,73 @@ export class TpSessionsStack extends Stack {
     return queue;
   }
 
-  private alarm(scope: Construct, id: string, metric: IMetric, description: string): Alarm {
+  private alarm(scope: Construct, id: string, metric: IMetric, description: string, threshold = 0): Alarm {
     const alarm = new Alarm(scope, `${id}Alarm`, {
       alarmName: this.name(scope === this ? id : `${scope.node.id}-${id}`),
       alarmDescription: description,
       metric,
-      threshold: 0,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     return alarm;
+  }
+
+  /**
+   * What the operators watch beyond each function: the API's 5xx and latency, SES's bounce and
+   * complaint rates (SES reviews an account from 5 % bounces or 0.1 % complaints, and may pause its
+   * sending at 10 % and 0.5 %), and one dashboard for the stage with those and every function.
+   */
+  private watchOperations(): void {
+    const fiveMinutes = Duration.minutes(5);
+    const api5xx = this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
+    const apiLatency = this.api.metricLatency({ period: fiveMinutes, statistic: 'p95' });
+    const reputation = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    const bounceRate = reputation('Reputation.BounceRate');
+    const complaintRate = reputation('Reputation.ComplaintRate');
+    this.alarm(this, 'Api5xx', api5xx, 'The API answered 5xx (a function failed or timed out)');
+    this.alarm(this, 'ApiLatency', apiLatency, 'p95 latency of the API above 3 s over 5 minutes', 3000);
+    this.alarm(this, 'MailBounceRate', bounceRate, 'SES bounce rate of the account above 4 % (SES reviews it from 5 %)', 0.04);
+    this.alarm(this, 'MailComplaintRate', complaintRate, 'SES complaint rate of the account above 0.08 % (SES reviews it from 0.1 %)', 0.0008);
+
+    const functions = [...this.functions.values()];
+    const perFunction = (title: string, metric: (fn: ProjectFunction) => IMetric, among = functions) =>
+      new GraphWidget({ title, width: 12, left: among.map(metric), legendPosition: LegendPosition.RIGHT });
+    const streamConsumers = functions.filter((fn) => fn.declaration.trigger.kind === 'stream');
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      // Named in prod only, where operators look it up; dev gets a generated name.
+      ...(this.settings.stage === 'prod' ? { dashboardName: this.name('operations') } : {}),
+      defaultInterval: Duration.days(1),
+    });
+    dashboard.addWidgets(
+      new TextWidget({ markdown: `# tp-sessions ${this.settings.stage}\nAPI, mails, stream consumers and every function. Alarms go to the operators topic.`, width: 24, height: 2 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'API : 5xx et 4xx', width: 12, left: [api5xx, this.api.metricClientError({ period: fiveMinutes, statistic: 'Sum' })] }),
+      new GraphWidget({ title: 'API : latence p95 (ms)', width: 12, left: [apiLatency] }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'SES : taux de rebonds et de plaintes', width: 12, left: [bounceRate, complaintRate] }),
+      perFunction(
+        'Flux : retard de lecture (IteratorAge, ms)',
+        (fn) => fn.function.metric('IteratorAge', { statistic: 'Maximum', period: fiveMinutes, label: fn.declaration.name }),
+        streamConsumers,
+      ),
+    );
+    dashboard.addWidgets(
+      perFunction('Erreurs par fonction', (fn) => fn.function.metricErrors({ period: fiveMinutes, label: fn.declaration.name })),
+      perFunction('Durée p95 par fonction (ms)', (fn) => fn.function.metricDuration({ period: fiveMinutes, statistic: 'p95', label: fn.declaration.name })),
+    );
+    dashboard.addWidgets(
+      perFunction('Limitations (throttles)', (fn) => fn.function.metricThrottles({ period: fiveMinutes, label: fn.declaration.name })),
+      new GraphWidget({
+        title: 'Files de lettres mortes',
+        width: 12,
+        left: this.deadLetterQueues.map(({ queue, id }) => queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, label: id })),
+      }),
+    );
   }
 
   private buildAlarmTopic(): Topic {
@@ -375,8 +447,8 @@ export class TpSessionsStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${this.settings.appUrl}/auth/callback`],
-        logoutUrls: [this.settings.appUrl],
+        callbackUrls: [`${this.appUrl}/auth/callback`],
+        logoutUrls: [this.appUrl],
       },
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
@@ -392,11 +464,12 @@ export class TpSessionsStack extends Stack {
   private buildApi(): HttpApi {
     const api = new HttpApi(this, 'Api', { apiName: this.name('api'), createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      logGroupName: `/aws/apigateway/${this.name('api')}`,
+      // Named in prod only (see ProjectFunctionProps.namedLogGroup).
+      ...(this.settings.stage === 'prod' ? { logGroupName: `/aws/apigateway/${this.name('api')}` } : {}),
       retention: this.settings.logRetention,
       removalPolicy: this.settings.removalPolicy,
     });
-    new HttpStage(this, 'ApiDefaultStage', {
+    this.apiStage = new HttpStage(this, 'ApiDefaultStage', {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
@@ -420,6 +493,28 @@ export class TpSessionsStack extends Stack {
       },
     });
     return api;
+  }
+
+  /**
+   * With `domainName` and `certificateArn` in the context: the API's custom domain (regional, TLS
+   * 1.2) mapped to its default stage, and its DNS target as an output. Without them, the API's own
+   * URL, so that the Cognito callback and the links in mails always reach the pages.
+   */
+  private buildAppUrl(): string {
+    const custom = this.settings.customDomain;
+    if (!custom) return this.api.apiEndpoint;
+    const domain = new DomainName(this, 'ApiDomain', {
+      domainName: custom.domainName,
+      certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', custom.certificateArn),
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    if (!this.apiStage) throw new Error('the API stage is built before its domain');
+    new ApiMapping(this, 'ApiMapping', { api: this.api, domainName: domain, stage: this.apiStage });
+    new CfnOutput(this, 'AppDomainTarget', {
+      description: `DNS: ${custom.domainName} CNAME (or alias) to this name`,
+      value: domain.regionalDomainName,
+    });
+    return `https://${custom.domainName}`;
   }
 
   private buildMail(declarations: readonly FunctionDeclaration[]) {
@@ -461,7 +556,11 @@ export class TpSessionsStack extends Stack {
     });
     return {
       retryQueue,
-      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.mailDomain }),
+      identityArns: [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.mailDomain }),
+        ...(settings.stage === 'dev' ? [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })] : []),
+      ],
+      ...(settings.stage === 'dev' ? { nagSandboxIdentities: 'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*' } : {}),
       configurationSetArn: this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
       configurationSetName: configurationSet.configurationSetName,
       from: settings.mailFrom,
@@ -474,6 +573,8 @@ export class TpSessionsStack extends Stack {
       functionName: this.name(declaration.name),
       projectRoot,
       logRetention: this.settings.logRetention,
+      namedLogGroup: this.settings.stage === 'prod',
+      ...(declaration.resources.unitDirectory && this.settings.directory ? { directoryFile: this.settings.directory.file } : {}),
       removalPolicy: this.settings.removalPolicy,
       environment: { ...this.commonEnvironment(declaration), ...this.retentionEnvironment(declaration) },
     });
@@ -499,6 +600,7 @@ export class TpSessionsStack extends Stack {
       );
     }
     if (resources.sendMail) fn.bindMail(mail);
+    for (const secret of resources.secrets ?? []) fn.bindSecret(secret, { secretArn: this.secrets[secret].secretArn, key: this.dataKey });
     if (resources.mailRetryQueue === 'send') {
       // A mail put on the queue is sent again by mailRetry through SES: enqueuing without sending makes no sense.
       if (!resources.sendMail) throw new Error(`${declaration.name}: mailRetryQueue: 'send' needs sendMail: true`);
@@ -521,6 +623,15 @@ export class TpSessionsStack extends Stack {
             onFailure: new SqsDlq(dlq),
             filters: [FilterCriteria.filter(streamFilterPattern(trigger.eventTypes))],
           }),
+        );
+        // Records leave the stream after 24 h: a consumer a quarter of an hour behind is stuck or
+        // too slow, well before anything is lost.
+        this.alarm(
+          fn,
+          'IteratorAge',
+          fn.function.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+          `${declaration.name} reads the events stream more than 15 minutes behind`,
+          Duration.minutes(15).toMilliseconds(),
         );
         break;
       }
@@ -563,16 +674,14 @@ export class TpSessionsStack extends Stack {
   }
 
   /**
-   * Configuration every function reads besides its bound resources: the stage, the app URL, the
-   * cursor key (resolved by CloudFormation from Secrets Manager at deploy time, never in the
-   * template) and, for HTTP functions, how to verify a Cognito token.
+   * Configuration every function reads besides its bound resources: the stage, the app URL and,
+   * for HTTP functions, how to verify a Cognito token. No secret: see bindSecret.
    */
   private commonEnvironment(declaration: FunctionDeclaration): Record<string, string> {
     const issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
     return {
       [ENV.STAGE]: this.settings.stage,
-      [ENV.APP_URL]: this.settings.appUrl,
-      [ENV.CURSOR_SECRET]: this.cursorSecret.secretValue.unsafeUnwrap(),
+      [ENV.APP_URL]: this.appUrl,
       ...(declaration.trigger.kind === 'http'
         ? {
             [AUTH_ENV.ISSUER]: issuer,
@@ -618,7 +727,9 @@ export class TpSessionsStack extends Stack {
     for (const fn of this.functions.values()) {
       const { trigger, name } = fn.declaration;
       if (trigger.kind !== 'http') continue;
-      const integration = new HttpLambdaIntegration(`${name}Integration`, fn.function);
+      // One permission per function for the whole API (`<api>/*/*/*`), not one per route: Lambda
+      // refuses a resource policy over 20 KB, which forty routes' statements nearly reach.
+      const integration = new HttpLambdaIntegration(`${name}Integration`, fn.function, { scopePermissionToRoute: false });
       for (const route of trigger.routes) {
         const key = `${route.method} ${route.path}`;
         const owner = claimed.get(key);

@@ -6,7 +6,7 @@ export const deadlineRun = defineFunction({
   entry: 'functions/deadlineRun/handler.ts',
   description: 'Chaque matin (heure de Paris), envoie les rappels et les alertes d’échéance du jour.',
   trigger: { kind: 'schedule', cron: 'cron(0 7 * * ? *)', timezone: 'Europe/Paris' },
-  resources: { tables: { deadlines: 'readwrite', views: 'read', outbox: 'readwrite', personalData: 'read' }, sendMail: true, mailRetryQueue: 'send' },
+  resources: { tables: { deadlines: 'readwrite', views: 'read', outbox: 'readwrite', personalData: 'read' }, sendMail: true, mailRetryQueue: 'send', unitDirectory: true },
   timeoutSeconds: 900,
   memoryMb: 512,
 });

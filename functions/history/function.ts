@@ -20,7 +20,7 @@ export const history = defineFunction({
       { method: 'GET', path: HISTORY_PATHS.timeline, public: true, summary: 'Page « Historique de la session » : ses événements et l’état de sa chaîne d’intégrité' },
     ],
   },
-  resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, objects: [{ bucket: 'vault', prefix: PV_PREFIX, actions: ['read'] }] },
+  resources: { tables: { events: 'read', history: 'read', personalData: 'read' }, objects: [{ bucket: 'vault', prefix: PV_PREFIX, actions: ['read'] }], secrets: ['cursor'] },
   timeoutSeconds: 15,
   memoryMb: 512,
 });

@@ -8,6 +8,6 @@ export const notifier = defineFunction({
   description: 'Envoie les courriels déclenchés par les événements (via la boîte d’envoi, sans doublon).',
   trigger: { kind: 'stream', eventTypes: [...notifiedEventTypes], batchSize: 25 },
   // A session's details are folded from its stream (events), not read from the views.
-  resources: { tables: { events: 'read', outbox: 'readwrite', personalData: 'read' }, sendMail: true, mailRetryQueue: 'send' },
+  resources: { tables: { events: 'read', outbox: 'readwrite', personalData: 'read' }, sendMail: true, mailRetryQueue: 'send', unitDirectory: true },
   timeoutSeconds: 120,
 });

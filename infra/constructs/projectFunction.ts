@@ -9,6 +9,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, BucketName, FunctionDeclaration, ObjectAction, ObjectGrant } from '../../shared/platform/declarations.js';
 import { bucketEnv, ENV, tableEnv } from '../../shared/platform/env.js';
+import { DIRECTORY_FILE_ENV, DIRECTORY_FILE_NAME } from '../../shared/directory/directory.js';
+import { secretEnv, type SecretName } from '../../shared/platform/secrets.js';
 import type { TableName } from '../../shared/platform/tables.js';
 import { bundleTarget, esmRequireBanner, externalModules, mainFields } from '../bundling.js';
 
@@ -19,7 +21,19 @@ export interface ProjectFunctionProps {
   /** Repository root: entries are resolved from it and the lock file is found there. */
   readonly projectRoot: string;
   readonly logRetention: RetentionDays;
+  /**
+   * Whether the log group gets the conventional fixed name `/aws/lambda/<function>` (prod). A
+   * stage that is destroyed and deployed again (dev) leaves CloudFormation to name it: a group with
+   * the fixed name may outlive the stack (Lambda creates it again on a late write) and make the
+   * next deploy fail on "already exists".
+   */
+  readonly namedLogGroup: boolean;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * The deployment's directory of units, validated at synth: copied into the function's package
+   * and named by `UNIT_DIRECTORY_FILE` (shared/directory). Only for functions declaring `unitDirectory`.
+   */
+  readonly directoryFile?: string;
   /** Variables every function gets (stage, app URL). */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -45,12 +59,26 @@ export interface BucketBinding {
 
 /** What a mail-sending function needs: the SES identity and configuration set, and the retry queue for those that put mails on it. */
 export interface MailBinding {
-  readonly identityArn: string;
+  /**
+   * The identities it may send as and to: the project's domain; in the dev sandbox also every
+   * verified identity of the account (`identity/*`), since there SES checks the permission against
+   * each recipient's identity too.
+   */
+  readonly identityArns: readonly string[];
+  /** How cdk-nag prints the sandbox's `identity/*`, to acknowledge exactly that finding (dev only). */
+  readonly nagSandboxIdentities?: string;
   readonly configurationSetArn: string;
   readonly configurationSetName: string;
   readonly from: string;
   readonly retryQueue: IQueue;
 }
+
+/** Bundling hooks that copy one file next to the bundle (run locally, as the bundling is). */
+const shipFile = (source: string, name: string) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir: string, outputDir: string) => [`cp ${JSON.stringify(source)} ${JSON.stringify(path.join(outputDir, name))}`],
+});
 
 /**
  * One Lambda function of the project, with the defaults every function shares: Node 24 on arm64,
@@ -73,7 +101,7 @@ export class ProjectFunction extends Construct {
     this.declaration = declaration;
 
     this.logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      ...(props.namedLogGroup ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
@@ -106,7 +134,11 @@ export class ProjectFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       // Stack traces in the logs point at the TypeScript sources.
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.directoryFile ? { [DIRECTORY_FILE_ENV]: DIRECTORY_FILE_NAME } : {}),
+      },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -117,6 +149,7 @@ export class ProjectFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        ...(props.directoryFile ? { commandHooks: shipFile(props.directoryFile, DIRECTORY_FILE_NAME) } : {}),
       },
     });
     this.function.node.addDependency(this.logGroup);
@@ -190,11 +223,29 @@ export class ProjectFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [mail.identityArn, mail.configurationSetArn],
+        resources: [...mail.identityArns, mail.configurationSetArn],
       }),
     );
+    if (mail.nagSandboxIdentities) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${mail.nagSandboxIdentities}]`,
+        reason: `${this.node.id}: dev runs in the SES sandbox, where SES checks ses:SendEmail against each recipient's verified identity as well as the sender's: sending to the identities verified for testing needs identity/* of this account. Not granted in prod.`,
+      });
+    }
     this.function.addEnvironment(ENV.MAIL_FROM, mail.from);
     this.function.addEnvironment(ENV.SES_CONFIGURATION_SET, mail.configurationSetName);
+    return this;
+  }
+
+  /**
+   * Allows reading one secret (and decrypting it with its key), and sets the variable holding its
+   * ARN. The value never enters the configuration: the function reads it from Secrets Manager
+   * (shared/platform/secrets.ts).
+   */
+  bindSecret(name: SecretName, secret: { readonly secretArn: string; readonly key: IKey }): this {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    this.allowKey(secret.key, 'read');
+    this.function.addEnvironment(secretEnv[name], secret.secretArn);
     return this;
   }
 

@@ -11,6 +11,7 @@ import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { clockOffsetMs, setClockTo, systemClock } from '../../shared/platform/clock.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
+import { secretEnv, SECRETS_ENDPOINT_ENV } from '../../shared/platform/secrets.js';
 import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/platform/provision.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { ChangeFeed } from './changeFeed.js';
@@ -23,6 +24,7 @@ import { createLocalPages } from './localPages.js';
 import { assertPortFree } from './ports.js';
 import { compileRoute, RouteTable } from './routes.js';
 import { LocalQueues } from './queue.js';
+import { LocalSecretsManager } from './secrets.js';
 import { S3Notifier } from './s3Events.js';
 import { Scheduler, type FiredSchedule } from './scheduler.js';
 
@@ -187,6 +189,8 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     const verify = createTokenVerifier({ issuer: idp.issuer, audience: idp.audience, jwks: idp.jwks });
     const secrets = (await readJson<LocalSecrets>(join(stateDir, 'secrets.json'))) ?? { cursorSecret: randomBytes(32).toString('hex') };
     await writeJsonAtomic(join(stateDir, 'secrets.json'), secrets);
+    // Functions get the secret's ARN, as in AWS, and read its value from the stand-in.
+    const secretsManager = new LocalSecretsManager([{ name: `${LOCAL_STAGE}-tp-cursor-secret`, value: secrets.cursorSecret }]);
 
     // What the CDK stack sets on each Lambda, set once here before any handler module is imported
     // (functions create their clients at module scope from it).
@@ -199,7 +203,8 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [ENV.UPLOAD_BUCKET]: UPLOAD_BUCKET_LOCAL,
       [ENV.MAIL_FROM]: LOCAL_MAIL_FROM,
       [ENV.SES_CONFIGURATION_SET]: 'local',
-      [ENV.CURSOR_SECRET]: secrets.cursorSecret,
+      [secretEnv.cursor]: secretsManager.arnOf(`${LOCAL_STAGE}-tp-cursor-secret`),
+      [SECRETS_ENDPOINT_ENV]: `http://127.0.0.1:${appPort}`,
       [ENV.APP_URL]: appUrl,
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.S3_ENDPOINT]: s3.endpoint,
@@ -295,6 +300,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     });
     serve.ready = async (request, response) => {
       if (LocalQueues.isSqsCall(request)) return queues.handle(request, response);
+      if (LocalSecretsManager.isSecretsManagerCall(request)) return secretsManager.handle(request, response);
       if (await localPages(request, response)) return;
       await handleApiRequest(request, response, { routes, verify, afterInvoke: nudge, log });
     };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as z from 'zod';
 
 /**
@@ -99,10 +101,32 @@ export class Directory {
   }
 }
 
-/** The directory with the overrides of the environment, validated (a malformed override fails the cold start). */
+/**
+ * Variable naming the deployment's directory file (a JSON `{ "units": [...] }`), relative to the
+ * function's code (`LAMBDA_TASK_ROOT`): the stack ships the file given by `--context directoryFile`
+ * with the functions that address units, and sets this. It replaces the directory compiled in.
+ */
+export const DIRECTORY_FILE_ENV = 'UNIT_DIRECTORY_FILE';
+
+/** Name of the directory file inside a function's package. */
+export const DIRECTORY_FILE_NAME = 'unit-directory.json';
+
+/**
+ * The directory of this deployment, read once at cold start: the file named by
+ * `UNIT_DIRECTORY_FILE` if set (else the one compiled in), then the overrides of
+ * `UNIT_DIRECTORY_JSON`. A missing or malformed file fails the cold start, naming it.
+ */
 export const loadDirectory = (env: NodeJS.ProcessEnv = process.env): Directory => {
+  const file = env[DIRECTORY_FILE_ENV];
+  let data = defaultDirectoryData;
+  if (file) {
+    const location = resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
+    try {
+      data = directorySchema.parse(JSON.parse(readFileSync(location, 'utf8')));
+    } catch (error) {
+      throw new Error(`Directory of units ${location} (${DIRECTORY_FILE_ENV}) cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+  }
   const raw = env[DIRECTORY_ENV];
-  if (!raw) return new Directory();
-  const overrides = directorySchema.parse(JSON.parse(raw));
-  return new Directory(defaultDirectoryData, overrides);
+  return new Directory(data, raw ? directorySchema.parse(JSON.parse(raw)) : undefined);
 };

@@ -5,7 +5,7 @@ import { DynamoChainVerifier } from '../eventStore/chain.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { cursorSecretFromEnv, endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import { endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
 import { S3DocumentLinks } from './documentLinks.js';
 import type { HistoryHttpOptions } from './http.js';
 import { HistoryService } from './service.js';
@@ -14,12 +14,12 @@ import { HistoryService } from './service.js';
  * The composition root of the history function: reads the environment once (a missing variable
  * fails the cold start naming it) and builds the store's parts it reads, the PV links and the
  * token check: streams and their chain from `events` (timelines), the index from `history` (searches);
- * the timeline reads names from `personalData`, with the reader's rights.
+ * the timeline reads names from `personalData`, with the reader's rights. The cursor key comes from
+ * Secrets Manager (functions/history/handler.ts), never from the environment.
  */
-export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv = process.env): HistoryHttpOptions => {
+export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv, cursorSecret: string): HistoryHttpOptions => {
   const tables = tablesFromEnv(['events', 'history', 'personalData'], source);
   const bucket = pvBucketFromEnv(source);
-  const cursorSecret = cursorSecretFromEnv(source);
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const streams = new DynamoEventStore({ client: dynamo, tables });

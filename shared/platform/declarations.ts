@@ -1,4 +1,5 @@
 import type { EventType } from '../../events/index.js';
+import type { SecretName } from './secrets.js';
 import type { TableName } from './tables.js';
 
 /**
@@ -69,6 +70,13 @@ export interface Resources {
    * `UPLOAD_BUCKET_NAME` / `PV_BUCKET_NAME` for the buckets named.
    */
   readonly objects?: readonly ObjectGrant[];
+  /**
+   * Secrets it reads (shared/platform/secrets.ts): the stack sets each one's ARN, never its value,
+   * and allows reading that secret alone.
+   */
+  readonly secrets?: readonly SecretName[];
+  /** Addresses mail to units: gets the deployment's directory of units (`--context directoryFile`), when one is given. */
+  readonly unitDirectory?: boolean;
   /** Reads the retention periods (`RETENTION_*` variables), set by the stack from the stage's settings. */
   readonly retentionSettings?: boolean;
   /** Sends mail through the project's SES identity and configuration set (`MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET`). */

@@ -23,7 +23,9 @@ const REGION = 'eu-west-3';
 
 const render = (value: unknown): string => {
   if (typeof value === 'string') return value;
-  const intrinsic = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  const intrinsic = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [string, string] };
+  // The API's own URL, which APP_URL is when no custom domain is given.
+  if (intrinsic['Fn::GetAtt']?.[1] === 'ApiEndpoint') return `https://abcdef1234.execute-api.${REGION}.amazonaws.com`;
   if (intrinsic.Ref === 'AWS::Region') return REGION;
   if (intrinsic.Ref === 'AWS::AccountId') return ACCOUNT;
   if (intrinsic.Ref) return `ref-${intrinsic.Ref.toLowerCase()}`;

@@ -7,6 +7,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/app.js';
+import { DIRECTORY_FILE_ENV, loadDirectory, UnknownUnitError } from '../../shared/directory/directory.js';
 import { ProjectFunction } from '../../infra/constructs/projectFunction.js';
 import { fixtureDeclarations } from './fixtures/declarations.js';
 
@@ -25,6 +26,8 @@ beforeAll(() => {
     functionName: 'test-tp-httpEcho',
     projectRoot,
     logRetention: RetentionDays.ONE_WEEK,
+    namedLogGroup: true,
+    directoryFile: path.join(projectRoot, 'test/infra/fixtures/unit-directory.json'),
     removalPolicy: RemovalPolicy.DESTROY,
     environment: { STAGE: 'dev' },
   });
@@ -45,6 +48,18 @@ describe('ProjectFunction', () => {
     expect(code.includes('name:"@aws-sdk/client-dynamodb"')).toBe(true);
     // Minified: long lines, not one statement per line.
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it('ships the deployment\'s directory of units next to the bundle and names it, so the function reads it at cold start', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } };
+    const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const shipped = fn.Properties.Environment.Variables[DIRECTORY_FILE_ENV] ?? 'missing';
+    expect(readFileSync(path.join(dir, shipped), 'utf8')).toBe(readFileSync(path.join(projectRoot, 'test/infra/fixtures/unit-directory.json'), 'utf8'));
+    const directory = loadDirectory({ [DIRECTORY_FILE_ENV]: shipped, LAMBDA_TASK_ROOT: dir });
+    expect(directory.ud('75').shortLabel).toBe('UD de Paris');
+    // The file replaces the directory compiled in.
+    expect(() => directory.ud('69')).toThrow(UnknownUnitError);
+    expect(() => loadDirectory({ [DIRECTORY_FILE_ENV]: 'absent.json', LAMBDA_TASK_ROOT: dir })).toThrow(/UNIT_DIRECTORY_FILE/);
   });
 
   it('starts from an empty role: no managed policy, logs only to its own log group', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { settingsFromContext, StageContextError } from '../../infra/settings.js';
@@ -15,9 +18,35 @@ describe('stage settings from the CDK context', () => {
     expect(() => settingsFromContext(context({ stage: 'staging' }))).toThrow(/--context stage must be one of dev, prod/);
   });
 
-  it('given a malformed mail domain or app URL, when the settings are read, then the offending key is named', () => {
+  it('given a malformed mail domain, custom domain, certificate or hosted-UI prefix, when the settings are read, then the offending key is named', () => {
     expect(() => settingsFromContext(context({ stage: 'dev', mailDomain: 'not a domain' }))).toThrow(/mailDomain/);
-    expect(() => settingsFromContext(context({ stage: 'dev', appUrl: 'http://insecure.example.org' }))).toThrow(/appUrl/);
+    const certificateArn = 'arn:aws:acm:eu-west-3:123456789012:certificate/0b0c0d0e-1111-2222-3333-444455556666';
+    expect(() => settingsFromContext(context({ stage: 'dev', domainName: 'https://app.example.fr', certificateArn }))).toThrow(/domainName/);
+    expect(() => settingsFromContext(context({ stage: 'dev', domainName: 'app.example.fr', certificateArn: 'arn:aws:iam::123456789012:role/x' }))).toThrow(/certificateArn/);
+    expect(() => settingsFromContext(context({ stage: 'dev', cognitoDomainPrefix: 'Mon_Prefixe' }))).toThrow(/cognitoDomainPrefix/);
+    expect(() => settingsFromContext(context({ stage: 'dev', cognitoDomainPrefix: 'tp-cognito-dev' }))).toThrow(/cognitoDomainPrefix must not contain/);
+  });
+
+  it('given a domain without its certificate, or the reverse, when the settings are read, then it is refused: sign-in would go to a name nothing serves', () => {
+    expect(() => settingsFromContext(context({ stage: 'prod', domainName: 'app.example.fr' }))).toThrow(/domainName and certificateArn go together/);
+    expect(() => settingsFromContext(context({ stage: 'prod', certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/0b0c' }))).toThrow(/go together/);
+    expect(settingsFromContext(context({ stage: 'prod' })).customDomain).toBeUndefined();
+  });
+
+  it('given a directory file, when the settings are read, then it is validated at synth: a unit without a valid mailbox, or listed twice, is refused naming the file and the unit', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tp-directory-'));
+    const write = (name: string, value: unknown) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+      return file;
+    };
+    const unit = { code: '75', kind: 'ud', label: 'Unité départementale de Paris', shortLabel: 'UD de Paris', email: 'ud75@example.gouv.fr', region: '11' };
+    const good = settingsFromContext(context({ stage: 'prod', directoryFile: write('good.json', { units: [unit] }) }));
+    expect(good.directory?.data.units).toEqual([unit]);
+    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('bad.json', { units: [{ ...unit, email: 'pas une adresse' }] }) }))).toThrow(/directoryFile: .*bad\.json: units\.0\.email/);
+    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('twice.json', { units: [unit, unit] }) }))).toThrow(/listed twice: ud#75/);
+    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('broken.json', '{ units: ') }))).toThrow(/directoryFile: .*cannot be read as JSON/);
+    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: path.join(dir, 'missing.json') }))).toThrow(/directoryFile/);
   });
 
   it('given prod, when the settings are read, then data is retained, protected and PVs locked in compliance mode for five years, purged no earlier', () => {

@@ -20,10 +20,17 @@ const stages = () => [
 
 beforeAll(() => {
   dev = synthesize({ stage: 'dev', declarations: fixtureDeclarations, bundle: false });
-  prod = synthesize({ stage: 'prod', declarations: fixtureDeclarations, bundle: false, context: { operatorsEmail: 'exploitation@example.org' } });
+  // prod with a custom domain and a directory of units; dev without either.
+  prod = synthesize({ stage: 'prod', declarations: fixtureDeclarations, bundle: false, context: { operatorsEmail: 'exploitation@example.org', ...prodContext } });
 }, 120_000);
 
 const json = (s: Synthesized) => s.template.toJSON() as CfnTemplate;
+const prodContext = {
+  domainName: 'sessions.example.fr',
+  certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/0b0c0d0e-1111-2222-3333-444455556666',
+  cognitoDomainPrefix: 'tp-sessions-ministere',
+  directoryFile: 'test/infra/fixtures/unit-directory.json',
+};
 
 describe('DynamoDB tables from shared/platform/tables.ts', () => {
   it('creates every declared table, stage-prefixed, with its keys and indexes, on demand', () => {
@@ -231,17 +238,30 @@ describe('functions built from their declarations by the project construct', () 
         Environment: { Variables: expect.objectContaining({ STAGE: 'dev', NODE_OPTIONS: '--enable-source-maps' }) },
       });
     }
-    const groups = resourcesOfType(json(dev), 'AWS::Logs::LogGroup').filter(([, g]) => String(g.Properties?.LogGroupName).startsWith('/aws/lambda/'));
+    const groupIds = functions.map(([, fn]) => /"Ref":"([^"]+)"/.exec(JSON.stringify((fn.Properties?.LoggingConfig as { LogGroup?: unknown }).LogGroup))?.[1]);
+    const groups = resourcesOfType(json(dev), 'AWS::Logs::LogGroup').filter(([id]) => groupIds.includes(id));
     expect(groups).toHaveLength(fixtureDeclarations.length);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
     for (const [, group] of resourcesOfType(json(prod), 'AWS::Logs::LogGroup')) expect(group.Properties?.RetentionInDays).toBe(365);
   });
 
-  it('gives HTTP functions how to verify a Cognito token, and every function the cursor key from Secrets Manager, never in clear in the template', () => {
+  it('gives HTTP functions how to verify a Cognito token, and only the function declaring the cursor key its ARN and the right to read that secret alone', () => {
     const fns = resourcesOfType(json(dev), 'AWS::Lambda::Function');
+    const [secretId, secret] = resourcesOfType(json(dev), 'AWS::SecretsManager::Secret')[0] ?? [];
+    expect(secret?.Properties?.Name).toBeUndefined();
+    const readers = resourcesOfType(json(dev), 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy.Properties?.PolicyDocument).includes('secretsmanager:GetSecretValue'))
+      .map(([id, policy]) => {
+        const statement = (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.find((st) => JSON.stringify(st.Action).includes('secretsmanager:'));
+        expect(statement?.Resource, id).toEqual({ Ref: secretId });
+        return id;
+      });
+    expect(readers).toHaveLength(1);
+    expect(readers[0]).toMatch(/^FunctionshttpEcho/);
     for (const [, fn] of fns) {
       const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(JSON.stringify(variables.CURSOR_SECRET)).toContain('{{resolve:secretsmanager:');
+      expect(variables.CURSOR_SECRET).toBeUndefined();
+      expect(variables.CURSOR_SECRET_ARN, String(fn.Properties?.FunctionName)).toEqual(fn.Properties?.FunctionName === 'dev-tp-httpEcho' ? { Ref: secretId } : undefined);
       const http = ['dev-tp-httpEcho', 'dev-tp-mailFeedback'].includes(String(fn.Properties?.FunctionName));
       expect(variables.AUTH_ISSUER !== undefined, String(fn.Properties?.FunctionName)).toBe(http);
       if (http) expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
@@ -468,10 +488,79 @@ describe('cdk-nag AwsSolutions and least privilege', () => {
           if (resource === '*') {
             for (const action of list(statement.Action)) expect(forcedStar.has(action), `${owner}: ${action} on *`).toBe(true);
           } else if (text.includes('*')) {
+            // dev alone may send to every verified identity: the SES sandbox checks each recipient's too.
+            if (stage === 'dev' && text.endsWith(':identity/*"]]}')) continue;
             expect(text, owner).toMatch(new RegExp(`:s3:::${stage}-tp-(pv|uploads)-.*/[a-z-]+/\\*"\\]\\]\\}$`));
           }
         }
       }
+    }
+  });
+});
+
+describe('deployment settings: app URL, sign-in, directory, SES sandbox, operations', () => {
+  const variablesOf = (s: Synthesized, name: string) =>
+    (resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+  const client = (s: Synthesized) => resourcesOfType(json(s), 'AWS::Cognito::UserPoolClient')[0]?.[1].Properties ?? {};
+
+  it('without a domain, sends the Cognito callback and the links in mails to the API\'s own URL, which answers', () => {
+    const apiId = resourcesOfType(json(dev), 'AWS::ApiGatewayV2::Api')[0]?.[0] ?? 'missing';
+    expect(resourcesOfType(json(dev), 'AWS::ApiGatewayV2::DomainName')).toEqual([]);
+    expect(refersTo(variablesOf(dev, 'dev-tp-httpEcho').APP_URL, apiId)).toBe(true);
+    expect(variablesOf(dev, 'dev-tp-httpEcho').APP_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    expect(refersTo(client(dev).CallbackURLs, apiId)).toBe(true);
+    expect(JSON.stringify(client(dev).CallbackURLs)).toContain('/auth/callback');
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tp-sessions-dev' });
+  });
+
+  it('with domainName and certificateArn, maps the API to that domain and sends sign-in and mails there; the hosted-UI prefix comes from the context', () => {
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: prodContext.domainName,
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: prodContext.certificateArn, SecurityPolicy: 'TLS_1_2' })],
+    });
+    const stageId = resourcesOfType(json(prod), 'AWS::ApiGatewayV2::Stage')[0]?.[0] ?? 'missing';
+    const [, mapping] = resourcesOfType(json(prod), 'AWS::ApiGatewayV2::ApiMapping')[0] ?? [];
+    expect(mapping?.Properties?.Stage).toBe('$default');
+    // Created once the stage exists, which a mapping to "$default" needs.
+    expect([mapping?.DependsOn].flat()).toContain(stageId);
+    expect(variablesOf(prod, 'prod-tp-httpEcho').APP_URL).toBe('https://sessions.example.fr');
+    expect(client(prod).CallbackURLs).toEqual(['https://sessions.example.fr/auth/callback']);
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'tp-sessions-ministere' });
+    expect(JSON.stringify(variablesOf(prod, 'prod-tp-httpEcho').AUTH_HOSTED_UI_URL)).toContain('tp-sessions-ministere.auth.');
+  });
+
+  it('gives the directory file of the context to the functions declaring unitDirectory, and to no other', () => {
+    expect(variablesOf(prod, 'prod-tp-httpEcho').UNIT_DIRECTORY_FILE).toBe('unit-directory.json');
+    expect(variablesOf(prod, 'prod-tp-dailyRun').UNIT_DIRECTORY_FILE).toBeUndefined();
+    expect(variablesOf(dev, 'dev-tp-httpEcho').UNIT_DIRECTORY_FILE).toBeUndefined();
+  });
+
+  it('lets dev send to the verified identities of the account (the SES sandbox checks each recipient), and prod only as its domain', () => {
+    const sesResources = (s: Synthesized) =>
+      resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail')).map((st) => JSON.stringify(st.Resource)),
+      );
+    expect(sesResources(dev).length).toBeGreaterThan(0);
+    for (const resources of sesResources(dev)) expect(resources).toContain(':identity/*');
+    for (const resources of sesResources(prod)) expect(resources).not.toContain('identity/*');
+  });
+
+  it('names no log group and no secret in dev, so a destroyed dev stage can be deployed again at once', () => {
+    for (const [id, group] of resourcesOfType(json(dev), 'AWS::Logs::LogGroup')) expect(group.Properties?.LogGroupName, id).toBeUndefined();
+    for (const [id, secret] of resourcesOfType(json(dev), 'AWS::SecretsManager::Secret')) expect(secret.Properties?.Name, id).toBeUndefined();
+    expect(resourcesOfType(json(prod), 'AWS::Logs::LogGroup').some(([, group]) => String(group.Properties?.LogGroupName).startsWith('/aws/lambda/prod-tp-'))).toBe(true);
+  });
+
+  it('alarms on the API 5xx and p95 latency and on the SES bounce and complaint rates below the levels where SES reviews the account, and draws one dashboard', () => {
+    for (const [, s] of stages()) {
+      const alarms = resourcesOfType(json(s), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+      const apiId = resourcesOfType(json(s), 'AWS::ApiGatewayV2::Api')[0]?.[0] ?? 'missing';
+      expect(alarms.some((a) => a.MetricName === '5xx' && refersTo(a.Dimensions, apiId))).toBe(true);
+      expect(alarms.some((a) => a.MetricName === 'Latency' && a.ExtendedStatistic === 'p95' && refersTo(a.Dimensions, apiId))).toBe(true);
+      expect(alarms.find((a) => a.MetricName === 'Reputation.BounceRate')?.Threshold).toBeLessThan(0.05);
+      expect(alarms.find((a) => a.MetricName === 'Reputation.ComplaintRate')?.Threshold).toBeLessThan(0.001);
+      expect(resourcesOfType(json(s), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
     }
   });
 });
