@@ -41,7 +41,7 @@ const fill = (path: string) =>
 /** What the system holds: commits, personal data items, PV objects. Nothing refused may change it. */
 const footprint = async () => {
   const count = async (table: string) => (await dynamo.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
-  const objects = (await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket }))).Contents?.length ?? 0;
+  const objects = ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket }))).Contents?.length ?? 0) + ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.uploadBucket }))).Contents?.length ?? 0);
   return { commits: await count(h.runtime.tables.events), personalData: await count(h.runtime.tables.personalData), objects };
 };
 
@@ -218,11 +218,14 @@ describe('the PV vault', () => {
     await h.runtime.drain();
     const view = await call(url, tokens.centre, 'GET', `/api/sessions/${life.sessionId}`);
     expect(view.text).not.toContain('PVDocumentStored');
-    const objects = (await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket, Prefix: 'pv/' }))).Contents ?? [];
-    expect(objects.map((o) => o.Key)).toEqual([]);
+    // Nothing in the vault, nothing left in the upload area: both rejected files are in quarantine.
+    for (const bucket of [h.runtime.bucket, h.runtime.uploadBucket]) {
+      const objects = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'pv/' }))).Contents ?? [];
+      expect(objects.map((o) => o.Key)).toEqual([]);
+    }
     const history = await call(url, tokens.centre, 'GET', `/api/history?sessionId=${life.sessionId}`);
     expect(history.text).not.toContain('PVDocumentStored');
-    const quarantined = (await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket, Prefix: 'quarantine/' }))).Contents ?? [];
+    const quarantined = (await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.uploadBucket, Prefix: 'quarantine/' }))).Contents ?? [];
     expect(quarantined).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -103,7 +104,8 @@ describe('every declared function is reachable offline', () => {
     const s3 = createS3Client({ endpoint: runtime.urls.s3 });
     for (const declaration of withTrigger('s3')) {
       if (declaration.trigger.kind !== 's3') continue;
-      await s3.send(new PutObjectCommand({ Bucket: runtime.bucket, Key: `${declaration.trigger.prefix}reachability/test.pdf`, Body: '%PDF-1.7' }));
+      const bucket = declaration.trigger.bucket === 'uploads' ? runtime.uploadBucket : runtime.bucket;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${declaration.trigger.prefix}reachability/test.pdf`, Body: '%PDF-1.7', ChecksumSHA256: createHash('sha256').update('%PDF-1.7').digest('base64') }));
       await eventually(() => (invoked.get(declaration.name)?.length ?? 0) > 0);
     }
     await runtime.drain();

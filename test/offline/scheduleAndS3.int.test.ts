@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -61,10 +62,10 @@ describe('schedules and the movable clock', () => {
 });
 
 describe('S3 event notifications', () => {
-  it('when the browser PUTs a file with a presigned URL under the declared prefix, then the function gets an ObjectCreated record; other prefixes trigger nothing', async () => {
+  it('when the browser PUTs a file with a presigned URL under the declared prefix of the upload bucket, then the function gets an ObjectCreated record; other prefixes and the vault trigger nothing', async () => {
     const s3 = createS3Client({ endpoint: runtime.urls.s3 });
     const key = 'pv/ses_01/procès verbal.pdf';
-    const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: runtime.bucket, Key: key, ContentType: 'application/pdf' }), { expiresIn: 300 });
+    const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: runtime.uploadBucket, Key: key, ContentType: 'application/pdf' }), { expiresIn: 300 });
     const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: runtime.urls.app, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
     expect(preflight.status).toBe(200);
     expect([runtime.urls.app, '*']).toContain(preflight.headers.get('access-control-allow-origin'));
@@ -72,13 +73,15 @@ describe('S3 event notifications', () => {
     expect(foreign.status).toBe(403);
     const put = await fetch(url, { method: 'PUT', body: Buffer.from('%PDF-1.7 signé'), headers: { 'content-type': 'application/pdf', origin: runtime.urls.app } });
     expect(put.status).toBe(200);
-    await s3.send(new PutObjectCommand({ Bucket: runtime.bucket, Key: 'ailleurs/x.txt', Body: 'x' }));
+    await s3.send(new PutObjectCommand({ Bucket: runtime.uploadBucket, Key: 'ailleurs/x.txt', Body: 'x' }));
+    // Same prefix in the vault (written with the checksum its Object Lock requires): not the intake's bucket.
+    await s3.send(new PutObjectCommand({ Bucket: runtime.bucket, Key: 'pv/ses_01/gardé.pdf', Body: 'x', ChecksumSHA256: createHash('sha256').update('x').digest('base64') }));
     await runtime.drain();
     const records = await eventually(() => control.s3.length > 0 && control.s3);
     expect(records).toHaveLength(1);
     expect(records[0]?.eventName).toBe('ObjectCreated:Put');
-    expect(records[0]?.s3.bucket.name).toBe(runtime.bucket);
-    expect(records[0]?.s3.bucket.arn).toBe(`arn:aws:s3:::${runtime.bucket}`);
+    expect(records[0]?.s3.bucket.name).toBe(runtime.uploadBucket);
+    expect(records[0]?.s3.bucket.arn).toBe(`arn:aws:s3:::${runtime.uploadBucket}`);
     expect(decodeURIComponent((records[0]?.s3.object.key ?? '').replace(/\+/g, ' '))).toBe(key);
     expect(records[0]?.s3.object.size).toBe(Buffer.byteLength('%PDF-1.7 signé'));
     s3.destroy();
