@@ -34,7 +34,3 @@ export const uploadBucketFromEnv = (source: NodeJS.ProcessEnv = process.env): st
 
 /** `APP_URL`, required: the public address of the pages, for the links in mails. */
 export const appUrlFromEnv = (source: NodeJS.ProcessEnv = process.env): string => readEnv({ [ENV.APP_URL]: name }, source)[ENV.APP_URL];
-
-/** `CURSOR_SECRET`, required by the functions that issue history cursors (HMAC key, at least 32 characters). */
-export const cursorSecretFromEnv = (source: NodeJS.ProcessEnv = process.env): string =>
-  readEnv({ [ENV.CURSOR_SECRET]: z.string().min(32) }, source)[ENV.CURSOR_SECRET];

@@ -61,7 +61,6 @@ describe('retention of quarantined PV files', () => {
       [tableEnv.personalData]: 'p',
       [ENV.PV_BUCKET]: 'b',
       [ENV.UPLOAD_BUCKET]: 'u',
-      [ENV.CURSOR_SECRET]: 'x'.repeat(40),
     };
     expect(retentionFromEnv({ ...env, [RETENTION_ENV.quarantineDays]: '45' }).settings.quarantineDays).toBe(45);
     expect(() => retentionFromEnv({ ...env, [RETENTION_ENV.quarantineDays]: '0' })).toThrow(/quarantineDays/);

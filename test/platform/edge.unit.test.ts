@@ -55,7 +55,6 @@ const environment: Record<string, string> = {
   [ENV.MAIL_FROM]: 'ne-pas-repondre@tp-sessions.test',
   [ENV.SES_CONFIGURATION_SET]: 'test-mail',
   [ENV.MAIL_DLQ_URL]: 'https://sqs.eu-west-3.amazonaws.com/123456789012/test-mail-retry',
-  [ENV.CURSOR_SECRET]: 'c'.repeat(64),
   CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:test-cursor',
   [ENV.APP_URL]: 'https://app.tp-sessions.test',
   [AUTH_ENV.ISSUER]: 'https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_test',
