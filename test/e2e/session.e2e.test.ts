@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createS3Client } from '../../shared/aws/s3.js';
 import { offlineStackInBrowser } from '../support/browser.js';
 
 /*
@@ -194,6 +196,13 @@ describe('a session from the programme to the official results, in the browser',
     await reloadUntil(centre.page, 'Résultats provisoires', sessionPath);
     // The intake (S3 notification) checks the file and records it.
     await reloadUntil(centre.page, 'PV signé déposé', sessionPath);
+    // The browser PUT it to the upload bucket (CORS preflight against the stack's rule); the intake
+    // wrote it into the locked vault and emptied the upload area.
+    const s3 = createS3Client({ endpoint: stack.runtime.urls.s3 });
+    const keysIn = async (bucket: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'pv/' }))).Contents ?? []).map((o) => o.Key);
+    expect(await keysIn(stack.runtime.uploadBucket)).toEqual([]);
+    expect(await keysIn(stack.runtime.bucket)).toEqual([expect.stringMatching(new RegExp(`^pv/${sessionId}/[0-9a-f]{64}\\.pdf$`))]);
+    s3.destroy();
 
     await centre.page.goto(url(`${sessionPath}/ceres`));
     await submit(centre.page);
