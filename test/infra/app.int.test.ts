@@ -8,7 +8,7 @@ import { buildApp, projectRoot, SKIP_BUNDLING_ENV } from '../../infra/app.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { synthesize, type PluginReport, type Synthesized } from './synth.js';
 import { eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
-import { missingWiring, refersTo, resourcesOfType, type CfnTemplate } from './template.js';
+import { missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate } from './template.js';
 
 /**
  * The real app, synthesized by the real CDK CLI (`cdk synth`, as `npm run synth` does), offline:
@@ -55,14 +55,18 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
     expect(resourcesOfType(devTemplate, 'AWS::Lambda::Function')).toHaveLength(functionDeclarations.length);
   });
 
-  it('gives the purge every retention period and the PV intake the same quarantine days, from the stage settings', () => {
+  it('gives the purge every retention period from the stage settings, and the PV intake none (it locks nothing)', () => {
     const variables = (template: CfnTemplate, name: string) =>
       (resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
     const prodTemplate = prod.template.toJSON() as CfnTemplate;
     expect(variables(prodTemplate, 'prod-tp-retentionPurge')).toMatchObject({ RETENTION_PERSONAL_DATA_DAYS: '730', RETENTION_PV_DAYS: '1825', RETENTION_QUARANTINE_DAYS: '30', RETENTION_CATCH_UP_DAYS: '31' });
-    expect(variables(prodTemplate, 'prod-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '30' });
     expect(variables(devTemplate, 'dev-tp-retentionPurge')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
-    expect(variables(devTemplate, 'dev-tp-pvIntake')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
+    for (const template of [devTemplate, prodTemplate]) {
+      const intake = resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith('-tp-pvIntake'))?.[1];
+      const names = Object.keys((intake?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
+      expect(names).toEqual(expect.arrayContaining(['UPLOAD_BUCKET_NAME', 'PV_BUCKET_NAME']));
+      expect(names.filter((name) => name.startsWith('RETENTION_'))).toEqual([]);
+    }
   });
 
   it('lets the notifier, the deadline run and the mail sweep put mails on the retry queue, and not the retry function that consumes it', () => {
@@ -126,6 +130,26 @@ describe('AWS rules that no emulator enforces, on the templates of both stages',
       expect(policies.length, stage).toBeGreaterThan(0);
       expect(policies.filter((policy) => policy.bytes >= 20 * 1024).map((p) => `${p.function}: ${p.bytes} B`), stage).toEqual([]);
       expect(policies.filter((policy) => policy.duplicatePrincipals.length > 0).map((p) => `${p.function}: ${p.statements} statements`), stage).toEqual([]);
+    }
+  });
+
+  it('grants S3 per bucket, prefix and function, exactly: pages and API write uploads only, the digest only digests/, deletes only for the purge and the intake, ListBucket (with its prefix) where a missing key is read', () => {
+    const expected: Record<string, string[]> = {
+      api: ['s3:PutObject uploads/pv/*'],
+      pages: ['s3:PutObject uploads/pv/*'],
+      history: ['s3:GetObject vault/pv/*', 's3:GetObjectVersion vault/pv/*'],
+      integrityDigest: ['s3:GetObject vault/digests/*', 's3:GetObjectVersion vault/digests/*', 's3:ListBucket vault if s3:prefix digests/*', 's3:PutObject vault/digests/*'],
+      pvIntake: ['s3:DeleteObject uploads/pv/*', 's3:GetObject uploads/pv/*', 's3:ListBucket uploads if s3:prefix pv/*', 's3:PutObject uploads/quarantine/*', 's3:PutObject vault/pv/*'],
+      retentionPurge: [
+        's3:DeleteObject uploads/quarantine/*',
+        's3:DeleteObject vault/pv/*',
+        's3:DeleteObjectVersion vault/pv/*',
+        's3:GetObject uploads/quarantine/*',
+        's3:ListBucket uploads if s3:prefix quarantine/*',
+      ],
+    };
+    for (const [stage, template] of templates()) {
+      for (const { name } of functionDeclarations) expect(s3GrantsOf(template, name), `${stage} ${name}`).toEqual(expected[name] ?? []);
     }
   });
 
