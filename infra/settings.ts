@@ -29,8 +29,8 @@ export interface StageSettings {
   readonly pvPurgeAfter: Duration;
   /**
    * The retention purge's periods (the `RETENTION_*` variables of shared/retention), set on the
-   * functions declared with `retentionSettings` (the purge); `quarantineDays` also on those declared
-   * with `pvQuarantine` (the PV intake), whose quarantine copies are locked that long and no longer.
+   * functions declared with `retentionSettings` (the purge); `quarantineDays` and `catchUpDays` also
+   * set the upload bucket's expiry of quarantined files (a backstop behind the purge).
    * `pvDays` is `pvPurgeAfter`.
    */
   readonly retention: RetentionSettings;
