@@ -91,6 +91,7 @@ const fakeEnv: NodeJS.ProcessEnv = {
   ...Object.fromEntries(Object.values(tableEnv).map((name) => [name, `bench-${name.toLowerCase()}`])),
   [ENV.STAGE]: 'dev',
   [ENV.PV_BUCKET]: 'bench-pv',
+  [ENV.UPLOAD_BUCKET]: 'bench-uploads',
   [ENV.MAIL_FROM]: 'ne-pas-repondre@example.org',
   [ENV.SES_CONFIGURATION_SET]: 'bench-mail',
   [ENV.MAIL_DLQ_URL]: 'https://sqs.eu-west-3.amazonaws.com/123456789012/bench-mail-retry',
