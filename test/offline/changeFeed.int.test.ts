@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OfflineRuntime } from '../../infra/offline/index.js';
+import { consumerNameOf, streamDeadLetterSchema } from '../../scripts/replay-stream-dlq.js';
 import { control, resetControl } from './fixtures/control.js';
 import { boot, eventually, temporaryDataDir } from './support.js';
 
@@ -85,6 +86,10 @@ describe('the change feed (DynamoDB stream stand-in)', () => {
     const lines = (await readFile(join(runtime.deadLetterDir, 'streamRecorder.jsonl'), 'utf8')).trim().split('\n');
     const dead = lines.map((line) => JSON.parse(line) as { records: DynamoDBRecord[] }).flatMap((entry) => entry.records.map(keyOf));
     expect(dead).toContain('session-d#1');
+    // Each line also says what Lambda's on-failure message says, so `npm run replay-stream-dlq -- --offline` reads it.
+    const message = streamDeadLetterSchema.parse(JSON.parse(lines.at(-1) ?? '{}'));
+    expect(consumerNameOf(message.requestContext.functionArn)).toBe('streamRecorder');
+    expect(message.DDBStreamBatchInfo.startSequenceNumber).not.toBe('');
     resetControl();
     await append([{ pk: 'session-d', sk: 3, types: ['SessionCreated'] }]);
     await runtime.drain();
