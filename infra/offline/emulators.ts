@@ -37,10 +37,24 @@ const listen = (server: Server, port: number, host: string) =>
     });
   });
 
-export const startDynamo = async (dataDir: string, port: number, host: string): Promise<Emulator> => {
+/** Wraps an emulator's request handler: the place of the gateway that checks signatures and IAM (./iam/gateway.ts). */
+export interface GuardOptions {
+  readonly outer?: (handler: RequestListener) => RequestListener;
+}
+
+/** Puts `outer` in front of every request listener of a server that already has them. */
+const guard = (server: Server, outer: GuardOptions['outer']) => {
+  if (!outer) return;
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  for (const listener of listeners) server.on('request', outer(listener));
+};
+
+export const startDynamo = async (dataDir: string, port: number, host: string, options: GuardOptions = {}): Promise<Emulator> => {
   const path = join(dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  guard(server, options.outer);
   const actual = await listen(server, port, host);
   return { port: actual, endpoint: `http://${host}:${actual}`, stop: () => closeServerGracefully(server) };
 };
@@ -90,6 +104,8 @@ export interface S3EmulatorOptions {
    * checks signatures and IAM before S3 sees the request (gateway, then S3 rules, then s3rver).
    */
   readonly outer?: (handler: RequestListener) => RequestListener;
+  /** Key pairs s3rver must know besides `local` (each function's, given by the gateway). */
+  readonly keyPairs?: readonly { readonly accessKeyId: string; readonly secretAccessKey: string }[];
 }
 
 /**
@@ -105,6 +121,7 @@ const registerLocalKey = () => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local
  */
 export const startS3 = async (dataDir: string, port: number, host: string, buckets: readonly LocalBucket[], options: S3EmulatorOptions = {}): Promise<S3Emulator> => {
   registerLocalKey();
+  for (const pair of options.keyPairs ?? []) s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(pair.accessKeyId, pair.secretAccessKey);
   const directory = join(dataDir, 's3');
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
@@ -144,11 +161,12 @@ const sesServer = (): SesServer => {
  * seconds and on stop, and put back at start, so the mailbox page still shows yesterday's mails
  * after a restart (they are not sent again: the outbox already knows them).
  */
-export const startSes = async (port: number, host: string, mailboxFile: string): Promise<Emulator> => {
+export const startSes = async (port: number, host: string, mailboxFile: string, options: GuardOptions = {}): Promise<Emulator> => {
   const store = getStoreReadonly();
   if (store.emails.length === 0) store.emails.push(...((await readJson<Email[]>(mailboxFile)) ?? []));
   const server = await sesServer()({ host, port });
   if (!server.listening) throw new Error(`SES emulator could not listen on ${host}:${port}`);
+  guard(server, options.outer);
   const actual = (server.address() as AddressInfo).port;
   let saved = store.emails.length;
   const save = async () => {

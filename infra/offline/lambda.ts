@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
+import { withEnvironment } from './iam/environment.js';
 import type { InvocationObserver } from './invocations.js';
 
 /**
  * What the Lambda service does for one function: load its handler module once (cold start), build
  * a context, run the handler with the function's timeout. Offline, every function runs in this
- * process; its clients come from the environment set before the first import.
+ * process; given an `environment`, its cold start and each invocation see that as `process.env`
+ * (./iam/environment.ts), so its clients are built from its own variables and credentials.
  */
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -54,9 +56,12 @@ export const loadFunction = async (
   onInvoke?: (functionName: string, event: unknown) => void,
   /** Gives each invocation its context and log stream, and writes its line (invocations.ts). */
   observer?: InvocationObserver,
+  /** The function's own environment (its Lambda's variables); the process's when absent. */
+  environment?: NodeJS.ProcessEnv,
 ): Promise<LoadedFunction> => {
   const url = pathToFileURL(resolve(rootDir, declaration.entry)).href;
-  const importModule = () => import(url) as Promise<{ handler?: unknown }>;
+  const inEnvironment = <T>(fn: () => T): T => (environment ? withEnvironment(environment, fn) : fn());
+  const importModule = () => inEnvironment(() => import(url) as Promise<{ handler?: unknown }>);
   const module = await (observer ? observer.load(declaration, importModule) : importModule());
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${declaration.entry} does not export a "handler" function (function ${declaration.name})`);
@@ -94,7 +99,7 @@ export const loadFunction = async (
       timer.unref();
     });
     const context = contextFor(declaration, deadline);
-    const invoke = () => Promise.race([Promise.resolve((handler as Handler)(event, context)), timeout]);
+    const invoke = () => inEnvironment(() => Promise.race([Promise.resolve((handler as Handler)(event, context)), timeout]));
     try {
       return await (observer ? observer.invoke(declaration, context, event, invoke) : invoke());
     } finally {

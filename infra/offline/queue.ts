@@ -35,8 +35,8 @@ export interface QueueOptions {
   readonly afterInvoke: () => void;
 }
 
-/** `mailRetry` -> `local-mail-retry`, as the stack names it (`<stage>-mail-retry`). */
-const queueName = (queue: string) => `local-${queue.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** `mailRetry` -> `local-tp-mail-retry`, as the stack names it (`<stage>-tp-mail-retry`). */
+const queueName = (queue: string) => `local-tp-${queue.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export class LocalQueues {
   private readonly queues = new Map<string, { messages: StoredMessage[]; consumer: LoadedFunction | undefined }>();

@@ -25,6 +25,11 @@ import { assertPortFree } from './ports.js';
 import { compileRoute, RouteTable } from './routes.js';
 import { LocalQueues } from './queue.js';
 import { LocalSecretsManager } from './secrets.js';
+import { hostEnv, withEnvironment } from './iam/environment.js';
+import { functionEnvironment, operatorEnvironment } from './iam/functionEnvironment.js';
+import { IamGateway } from './iam/gateway.js';
+import { LOCAL_ACCOUNT, TemplateResolver } from './iam/resolve.js';
+import { offlineTemplate } from './iam/template.js';
 import { S3Notifier } from './s3Events.js';
 import { Scheduler, type FiredSchedule } from './scheduler.js';
 
@@ -89,6 +94,8 @@ export interface OfflineRuntime {
   /** Dead-letter files of stream, schedule and S3 deliveries that kept failing. */
   readonly deadLetterDir: string;
   readonly functions: readonly FunctionDeclaration[];
+  /** The environment a function runs in: its Lambda's variables, resolved to local values, and what Lambda sets. */
+  environmentOf(functionName: string): Readonly<Record<string, string | undefined>> | undefined;
   /** A signed token for a demo user (`centre`, `centre2`, `ud`, `region`, `juror`). */
   signIn(handle: string): Promise<string>;
   /** Moves the clock forward and fires the schedules that fell due, once per day each. */
@@ -165,19 +172,6 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     const appPort = (app.address() as AddressInfo).port;
     const appUrl = `http://localhost:${appPort}`;
 
-    const dynamo: Emulator = await startDynamo(dataDir, wanted.dynamodb, host);
-    stops.push(dynamo.stop);
-    const dynamoClient = createDynamoClient({ endpoint: dynamo.endpoint, maxAttempts: 3 });
-    stops.push(async () => dynamoClient.destroy());
-    const tableMap = tableNameMap(LOCAL_STAGE);
-    await ensureTables(dynamoClient, tableMap);
-
-    const s3 = await startS3(dataDir, wanted.s3, host, Object.values(localBuckets([appUrl, `http://127.0.0.1:${appPort}`])));
-    stops.push(s3.stop);
-    const ses = await startSes(wanted.mailbox, host, join(stateDir, 'mailbox.json'));
-    stops.push(ses.stop);
-    const mailboxUrl = `http://localhost:${ses.port}/`;
-
     // The clock: set by --now, or resumed where a person left it (the offset is kept on disk).
     const clockFile = join(stateDir, 'clock.json');
     if (options.now) setClockTo(options.now);
@@ -192,12 +186,44 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     // Functions get the secret's ARN, as in AWS, and read its value from the stand-in.
     const secretsManager = new LocalSecretsManager([{ name: `${LOCAL_STAGE}-tp-cursor-secret`, value: secrets.cursorSecret }]);
 
-    // What the CDK stack sets on each Lambda, set once here before any handler module is imported
-    // (functions create their clients at module scope from it).
+    // IAM offline: each function's variables and role come from the synthesized template (cached),
+    // and every call to an emulator goes through the gateway that checks them (./iam/gateway.ts).
+    const region = hostEnv().AWS_REGION ?? 'eu-west-3';
+    const { template } = await offlineTemplate(options.declarations, rootDir);
+    const resolver = new TemplateResolver(template, {
+      partition: { account: LOCAL_ACCOUNT, region },
+      stage: LOCAL_STAGE,
+      appUrl,
+      queueBaseUrl: `http://127.0.0.1:${appPort}`,
+      auth: { issuer: idp.issuer, audience: idp.audience, jwksUrl: `http://127.0.0.1:${appPort}${JWKS_PATH}` },
+      secretArn: (name) => secretsManager.arnOf(name),
+    });
+    const offlineFunctions = options.declarations.map((declaration) => resolver.offlineFunction(declaration));
+    const gateway = new IamGateway({ partition: { account: LOCAL_ACCOUNT, region }, functions: offlineFunctions, secretArnOf: (id) => secretsManager.arnOf(id), log });
+    // The runtime's own clients sign as the operator, whatever credentials the shell holds.
+    const asOperator = <T>(fn: () => T): T => withEnvironment({ ...hostEnv(), ...operatorEnvironment }, fn);
+
+    const dynamo: Emulator = await startDynamo(dataDir, wanted.dynamodb, host, { outer: (handler) => gateway.dynamo(handler) });
+    stops.push(dynamo.stop);
+    const dynamoClient = asOperator(() => createDynamoClient({ endpoint: dynamo.endpoint, maxAttempts: 3 }));
+    stops.push(async () => dynamoClient.destroy());
+    const tableMap = tableNameMap(LOCAL_STAGE);
+    await ensureTables(dynamoClient, tableMap);
+
+    const s3 = await startS3(dataDir, wanted.s3, host, Object.values(localBuckets([appUrl, `http://127.0.0.1:${appPort}`])), {
+      outer: (handler) => gateway.s3(handler),
+      keyPairs: gateway.keyPairs(),
+    });
+    stops.push(s3.stop);
+    const ses = await startSes(wanted.mailbox, host, join(stateDir, 'mailbox.json'), { outer: (handler) => gateway.ses(handler) });
+    stops.push(ses.stop);
+    const mailboxUrl = `http://localhost:${ses.port}/`;
+
+    // The runtime's own environment (outside any function): every local name and endpoint, and the
+    // operator's key. Functions never see it: each runs in its own (functionEnvironment below).
     const environment: Record<string, string> = {
-      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-3',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: region,
+      ...operatorEnvironment,
       [ENV.STAGE]: LOCAL_STAGE,
       [ENV.PV_BUCKET]: PV_BUCKET_LOCAL,
       [ENV.UPLOAD_BUCKET]: UPLOAD_BUCKET_LOCAL,
@@ -212,7 +238,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       // SQS calls come to the app's port (recognised by their X-Amz-Target header).
       [ENV.SQS_ENDPOINT]: `http://127.0.0.1:${appPort}`,
       ...(options.declarations.some((d) => d.trigger.kind === 'queue' && d.trigger.queue === 'mailRetry')
-        ? { [ENV.MAIL_DLQ_URL]: `http://127.0.0.1:${appPort}/000000000000/local-mail-retry` }
+        ? { [ENV.MAIL_DLQ_URL]: `http://127.0.0.1:${appPort}/${LOCAL_ACCOUNT}/${LOCAL_STAGE}-tp-mail-retry` }
         : {}),
       [AUTH_ENV.ISSUER]: idp.issuer,
       [AUTH_ENV.AUDIENCE]: idp.audience,
@@ -225,8 +251,22 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     Object.assign(process.env, environment);
 
     const loaded: LoadedFunction[] = [];
+    const functionEnvironments = new Map<string, NodeJS.ProcessEnv>();
     const observer = createInvocationObserver({ log, logs: options.functionLogs ?? 'lines' });
-    for (const declaration of options.declarations) loaded.push(await loadFunction(declaration, rootDir, options.onInvoke, observer));
+    const endpoints = {
+      [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
+      [ENV.S3_ENDPOINT]: s3.endpoint,
+      [ENV.SES_ENDPOINT]: ses.endpoint,
+      [ENV.SQS_ENDPOINT]: `http://127.0.0.1:${appPort}`,
+      [SECRETS_ENDPOINT_ENV]: `http://127.0.0.1:${appPort}`,
+    };
+    for (const [index, declaration] of options.declarations.entries()) {
+      const fn = offlineFunctions[index];
+      if (!fn) continue;
+      const own = functionEnvironment(fn, { region, credentials: gateway.credentialsOf(fn.name), memoryMb: declaration.memoryMb ?? 512, endpoints, host: hostEnv() });
+      functionEnvironments.set(declaration.name, own);
+      loaded.push(await loadFunction(declaration, rootDir, options.onInvoke, observer, own));
+    }
 
     // Commits are only written by functions: after each invocation the feed looks at once.
     const nudge = () => feed.nudge();
@@ -298,9 +338,15 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       mailboxUrl,
       clock: { now: () => systemClock.now(), moveTo: moveClockTo },
     });
+    const failed = (response: ServerResponse) => (error: unknown) => {
+      log(`✗ ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' }, { [RUNTIME_ANSWER_HEADER]: 'runtime-error' });
+    };
+    const guardedQueues = gateway.sqs((request, response) => void queues.handle(request, response).catch(failed(response)));
+    const guardedSecrets = gateway.secretsManager((request, response) => void secretsManager.handle(request, response).catch(failed(response)));
     serve.ready = async (request, response) => {
-      if (LocalQueues.isSqsCall(request)) return queues.handle(request, response);
-      if (LocalSecretsManager.isSecretsManagerCall(request)) return secretsManager.handle(request, response);
+      if (LocalQueues.isSqsCall(request)) return guardedQueues(request, response);
+      if (LocalSecretsManager.isSecretsManagerCall(request)) return guardedSecrets(request, response);
       if (await localPages(request, response)) return;
       await handleApiRequest(request, response, { routes, verify, afterInvoke: nudge, log });
     };
@@ -325,6 +371,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       uploadBucket: UPLOAD_BUCKET_LOCAL,
       deadLetterDir: join(stateDir, 'dead-letters'),
       functions: options.declarations,
+      environmentOf: (functionName) => functionEnvironments.get(functionName),
       signIn: async (handle) => {
         const user = findDemoUser(handle);
         if (!user) throw new Error(`Unknown demo user ${handle}`);

@@ -1,7 +1,10 @@
 /**
  * What every SDK client factory shares. In AWS no endpoint is given and the SDK uses the Lambda's
  * role and region; offline and in integration tests the endpoint of an emulator is passed, with
- * dummy credentials. Functions call the factories once, at module scope.
+ * the credentials of the environment, as Lambda gives a role's: offline each function gets a key
+ * of its own, which the gateway in front of the emulators checks against that function's policy
+ * (infra/offline/iam/gateway.ts); a test or a script without any signs as the local operator.
+ * Functions call the factories once, at module scope.
  *
  * One module per client (dynamo.ts, s3.ts, ses.ts): the SDK packages are not marked free of side
  * effects, so a module importing all three would put all three in every Lambda bundle.
@@ -12,7 +15,12 @@ export interface ClientOptions {
   readonly maxAttempts?: number;
 }
 
-const offlineCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Read when the client is built: inside a function's cold start, that function's own key. */
+const offlineCredentials = (env: NodeJS.ProcessEnv = process.env) => ({
+  accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local',
+  secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+});
 
 /**
  * The one retry layer: the SDK's standard mode (exponential backoff with jitter, a longer base for
@@ -24,5 +32,5 @@ export const commonClientConfig = (options: ClientOptions) => ({
   region: options.region ?? process.env.AWS_REGION ?? 'eu-west-3',
   retryMode: 'standard',
   maxAttempts: options.maxAttempts ?? 5,
-  ...(options.endpoint ? { endpoint: options.endpoint, credentials: offlineCredentials } : {}),
+  ...(options.endpoint ? { endpoint: options.endpoint, credentials: offlineCredentials() } : {}),
 });
