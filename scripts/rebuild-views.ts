@@ -2,7 +2,7 @@
  * `npm run rebuild-views`: replays the whole event store into fresh views, with a progress bar.
  * Offline (default) it targets the `npm start` emulator (DYNAMODB_ENDPOINT, default
  * http://127.0.0.1:4567, tables of the `local` stage); in AWS, set the table names
- * (EVENTS_TABLE_NAME, VIEWS_TABLE_NAME, HISTORY_TABLE_NAME, IDEMPOTENCY_TABLE_NAME) and leave the
+ * (EVENTS_TABLE_NAME, VIEWS_TABLE_NAME) and leave the
  * endpoint unset. Stop the projector (or accept that it catches up afterwards) while it runs.
  */
 import { createDynamoClient } from '../shared/aws/dynamo.js';

@@ -12,7 +12,6 @@ export const tableEnv: Readonly<Record<TableName, string>> = {
   outbox: 'OUTBOX_TABLE_NAME',
   deadlines: 'DEADLINES_TABLE_NAME',
   personalData: 'PERSONAL_DATA_TABLE_NAME',
-  idempotency: 'IDEMPOTENCY_TABLE_NAME',
 };
 
 export const ENV = {

@@ -29,7 +29,7 @@ export interface TableDefinition {
   readonly description: string;
 }
 
-export const tableNames = ['events', 'history', 'views', 'outbox', 'deadlines', 'personalData', 'idempotency'] as const;
+export const tableNames = ['events', 'history', 'views', 'outbox', 'deadlines', 'personalData'] as const;
 export type TableName = (typeof tableNames)[number];
 
 const s = (name: string): KeyDefinition => ({ name, type: 'S' });
@@ -95,14 +95,6 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     stream: false,
     ttlAttribute: 'purgeAt',
     description: "Candidates' names, birth dates, contacts and accommodations: outside the event log, erasable, read by role.",
-  },
-  idempotency: {
-    logicalName: 'idempotency',
-    partitionKey: s('pk'),
-    globalIndexes: [],
-    stream: false,
-    ttlAttribute: 'expiresAt',
-    description: 'First answer of every write by idempotency key, so a retry returns it and writes nothing.',
   },
 };
 

@@ -57,7 +57,6 @@ describe('retention of quarantined PV files', () => {
     const env: NodeJS.ProcessEnv = {
       [tableEnv.events]: 'e',
       [tableEnv.history]: 'h',
-      [tableEnv.idempotency]: 'i',
       [tableEnv.personalData]: 'p',
       [ENV.PV_BUCKET]: 'b',
       [ENV.UPLOAD_BUCKET]: 'u',

@@ -61,6 +61,7 @@ export interface Answer {
   readonly status: number;
   readonly text: string;
   readonly json: Record<string, unknown>;
+  readonly headers: Headers;
   readonly ms: number;
 }
 
@@ -86,7 +87,7 @@ export const call = async (baseUrl: string, token: string | undefined, method: s
   } catch {
     // Not JSON: kept as text.
   }
-  return { status: response.status, text, json, ms: performance.now() - started };
+  return { status: response.status, text, json, headers: response.headers, ms: performance.now() - started };
 };
 
 /** Personal data typed in the lifecycle: none of it may appear in a log line. */
