@@ -35,7 +35,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUTH_ENV, JWKS_PATH } from '../shared/auth/verify.js';
-import type { BucketName, FunctionDeclaration, HttpRoute, ObjectGrant } from '../shared/platform/declarations.js';
+import type { Access, BucketName, FunctionDeclaration, HttpRoute, ObjectGrant } from '../shared/platform/declarations.js';
 import { RETENTION_ENV } from '../shared/retention/purge.js';
 import { ENV } from '../shared/platform/env.js';
 import type { SecretName } from '../shared/platform/secrets.js';
@@ -59,6 +59,9 @@ export interface TpSessionsStackProps extends StackProps {
  * marks the address; wired when it is declared, whatever its own trigger.
  */
 export const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
+
+/** The event store's table: append-only (reads and PutItem), whatever a declaration asks. */
+export const EVENT_STORE_TABLE: TableName = 'events';
 
 /** Attribute of the commit item listing its event types, on which stream filters match (see ./streamFilter.ts). */
 export { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../shared/eventStore/records.js';
@@ -579,7 +582,9 @@ export class TpSessionsStack extends Stack {
       environment: { ...this.commonEnvironment(declaration), ...this.retentionEnvironment(declaration) },
     });
     const { resources, trigger } = declaration;
-    for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
+    for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, Access][]) {
+      // The event store is append-only: a commit is put once, never updated nor deleted.
+      if (table === EVENT_STORE_TABLE && access === 'readwrite') throw new Error(`${declaration.name}: the ${table} table is append-only: declare 'append' (reads and PutItem), not 'readwrite'`);
       const built = this.tables[table];
       fn.bindTable(table, { tableArn: built.tableArn, tableName: built.tableName, indexNames: tables[table].globalIndexes.map((i) => i.name), key: this.dataKey }, access);
     }

@@ -9,7 +9,7 @@ export const api = defineFunction({
   description: 'API HTTP : une route par commande du domaine et par requête des pages (JSON et formulaires).',
   trigger: { kind: 'http', routes: operations.map((operation) => ({ method: operation.method, path: operation.path })) },
   resources: {
-    tables: { events: 'readwrite', views: 'read', personalData: 'readwrite' },
+    tables: { events: 'append', views: 'read', personalData: 'readwrite' },
     // Presigns the browser's PUT of a signed PV: the upload area only, never the vault.
     objects: [{ bucket: 'uploads', prefix: PV_PREFIX, actions: ['write'] }],
     // Names the UD and the regional direction in pages and mails.

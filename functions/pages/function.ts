@@ -12,7 +12,7 @@ export const pages = defineFunction({
   description: 'Pages HTML des centres agréés et des unités départementales, et leurs formulaires.',
   trigger: { kind: 'http', routes: pageRouteKeys() },
   resources: {
-    tables: { events: 'readwrite', views: 'read', personalData: 'readwrite' },
+    tables: { events: 'append', views: 'read', personalData: 'readwrite' },
     // Presigns the browser's PUT of a signed PV: the upload area only, never the vault.
     objects: [{ bucket: 'uploads', prefix: PV_PREFIX, actions: ['write'] }],
     // Names the UD and the regional direction in pages and mails.

@@ -12,7 +12,7 @@ export const pvIntake = defineFunction({
   description: 'Contrôle chaque procès-verbal déposé (PDF, taille, empreinte SHA-256, session en attente) puis l’enregistre ou le met en quarantaine.',
   trigger: { kind: 's3', bucket: 'uploads', prefix: PV_PREFIX },
   resources: {
-    tables: { events: 'readwrite' },
+    tables: { events: 'append' },
     objects: [
       { bucket: 'uploads', prefix: PV_PREFIX, actions: ['read', 'delete', 'list'] },
       { bucket: 'uploads', prefix: QUARANTINE_PREFIX, actions: ['write'] },

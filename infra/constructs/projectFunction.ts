@@ -169,7 +169,7 @@ export class ProjectFunction extends Construct {
     const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: access === 'readwrite' ? [...read, ...write] : read,
+        actions: access === 'readwrite' ? [...read, ...write] : access === 'append' ? [...read, 'dynamodb:PutItem'] : read,
         resources: [table.tableArn, ...table.indexNames.map((index) => `${table.tableArn}/index/${index}`)],
       }),
     );
@@ -261,7 +261,7 @@ export class ProjectFunction extends Construct {
   }
 
   private allowKey(key: IKey, access: Access): void {
-    const actions = access === 'readwrite' ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'];
+    const actions = access !== 'read' ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'];
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [key.keyArn] }));
   }
 }

@@ -7,7 +7,12 @@ import type { TableName } from './tables.js';
  * its trigger and its grants from it; the offline runtime binds the same handler to the emulators
  * from it. Declared once, so a function cannot exist in one place and be missing from the other.
  */
-export type Access = 'read' | 'readwrite';
+/**
+ * How a function may use a table: `read`; `append`, reads and `PutItem` only (the event store:
+ * a commit is put once and never updated nor deleted, so no role may UpdateItem, DeleteItem or
+ * BatchWriteItem one); `readwrite`, any item write (not allowed on the event store).
+ */
+export type Access = 'read' | 'append' | 'readwrite';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
