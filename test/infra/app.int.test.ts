@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, projectRoot, SKIP_BUNDLING_ENV } from '../../infra/app.js';
 import { functionDeclarations } from '../../functions/index.js';
 import { synthesize, type PluginReport, type Synthesized } from './synth.js';
-import { eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
+import { dependencyCycles, eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
 import { missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate } from './template.js';
 
 /**
@@ -151,6 +151,10 @@ describe('AWS rules that no emulator enforces, on the templates of both stages',
     for (const [stage, template] of templates()) {
       for (const { name } of functionDeclarations) expect(s3GrantsOf(template, name), `${stage} ${name}`).toEqual(expected[name] ?? []);
     }
+  });
+
+  it('has no dependency cycle between resources (CloudFormation refuses one at deploy; synth does not look)', () => {
+    for (const [stage, template] of templates()) expect(dependencyCycles(template), stage).toEqual([]);
   });
 
   it('watches the IteratorAge of every stream consumer with an alarm', () => {

@@ -173,3 +173,67 @@ export const streamConsumersWithoutIteratorAgeAlarm = (template: CfnTemplate): s
     });
   return [...new Set(streamMappings(template).map((m) => m.fn))].filter((fn) => !watched(fn)).map((fn) => names.get(fn) ?? fn);
 };
+
+/** Logical ids a value refers to through `Ref`, `Fn::GetAtt` and `Fn::Sub` (pseudo parameters aside). */
+const references = (value: unknown, into: Set<string>): Set<string> => {
+  if (Array.isArray(value)) for (const item of value) references(item, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'Ref' && typeof inner === 'string' && !inner.startsWith('AWS::')) into.add(inner);
+      else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') into.add(inner[0]);
+      else if (key === 'Fn::GetAtt' && typeof inner === 'string') into.add(inner.split('.')[0] ?? inner);
+      else if (key === 'Fn::Sub') {
+        for (const match of JSON.stringify(inner).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) if (match[1] && !match[1].startsWith('AWS')) into.add(match[1]);
+      } else references(inner, into);
+    }
+  }
+  return into;
+};
+
+/**
+ * CloudFormation refuses a template whose resources depend on each other in a circle, but only at
+ * deploy time: `cdk synth` does not look. Returns one cycle (logical ids) per strongly connected
+ * group found, through references and `DependsOn`.
+ */
+export const dependencyCycles = (template: CfnTemplate): string[][] => {
+  const ids = new Set(Object.keys(template.Resources));
+  const edges = new Map<string, string[]>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const targets = references(resource.Properties ?? {}, new Set());
+    for (const dependency of list(resource.DependsOn)) targets.add(dependency);
+    edges.set(id, [...targets].filter((target) => ids.has(target) && target !== id));
+  }
+  // Tarjan's strongly connected components, iteratively enough for a few hundred resources.
+  let index = 0;
+  const indexes = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (id: string): void => {
+    indexes.set(id, index);
+    low.set(id, index);
+    index += 1;
+    stack.push(id);
+    onStack.add(id);
+    for (const next of edges.get(id) ?? []) {
+      if (!indexes.has(next)) {
+        visit(next);
+        low.set(id, Math.min(low.get(id) ?? 0, low.get(next) ?? 0));
+      } else if (onStack.has(next)) low.set(id, Math.min(low.get(id) ?? 0, indexes.get(next) ?? 0));
+    }
+    if (low.get(id) === indexes.get(id)) {
+      const component: string[] = [];
+      for (;;) {
+        const member = stack.pop();
+        if (member === undefined) break;
+        onStack.delete(member);
+        component.push(member);
+        if (member === id) break;
+      }
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const id of ids) if (!indexes.has(id)) visit(id);
+  return cycles;
+};

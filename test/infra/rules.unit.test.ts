@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
+import { dependencyCycles, eventStoreRewrites, overcrowdedStreams, resourcePolicies, secretsInEnvironments, streamConsumersWithoutIteratorAgeAlarm } from './rules.js';
 import type { CfnResource, CfnTemplate } from './template.js';
 
 /** The rules of rules.ts on hand-written templates: each catches what it is for, and only that. */
@@ -97,5 +97,18 @@ describe('IteratorAge alarm per stream consumer', () => {
     expect(streamConsumersWithoutIteratorAgeAlarm(template({ ...base, AlarmA: alarm }))).toEqual(['b']);
     const errors: CfnResource = { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'B' } }] } };
     expect(streamConsumersWithoutIteratorAgeAlarm(template({ ...base, AlarmA: alarm, ErrorsB: errors }))).toEqual(['b']);
+  });
+});
+
+describe('no dependency cycle between resources', () => {
+  it('finds a circle through a reference and a DependsOn, and accepts a chain', () => {
+    const chain = template({
+      Api: { Type: 'AWS::ApiGatewayV2::Api' },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { APP_URL: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] } } } } },
+      Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { ApiId: { Ref: 'Api' }, IntegrationUri: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+    });
+    expect(dependencyCycles(chain)).toEqual([]);
+    const circle = template({ ...chain.Resources, Api: { Type: 'AWS::ApiGatewayV2::Api', DependsOn: 'Integration' } });
+    expect(dependencyCycles(circle)).toEqual([['Api', 'Fn', 'Integration']]);
   });
 });
