@@ -113,6 +113,10 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
     'pvRetentionDays',
     'quarantineRetentionDays',
   ] as const;
+  // An address given this way was served by nothing the stack built: say what replaced it.
+  if (read('appUrl') !== undefined) {
+    throw new StageContextError('Invalid CDK context: appUrl is no longer read: give domainName and certificateArn (or nothing, for the API\'s own URL)');
+  }
   const raw = Object.fromEntries(keys.map((key) => [key, read(key)]).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = contextSchema.safeParse(raw);
   if (!parsed.success) {

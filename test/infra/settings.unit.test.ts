@@ -31,6 +31,7 @@ describe('stage settings from the CDK context', () => {
     expect(() => settingsFromContext(context({ stage: 'prod', domainName: 'app.example.fr' }))).toThrow(/domainName and certificateArn go together/);
     expect(() => settingsFromContext(context({ stage: 'prod', certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/0b0c' }))).toThrow(/go together/);
     expect(settingsFromContext(context({ stage: 'prod' })).customDomain).toBeUndefined();
+    expect(() => settingsFromContext(context({ stage: 'prod', appUrl: 'https://app.example.fr' }))).toThrow(/appUrl is no longer read: give domainName and certificateArn/);
   });
 
   it('given a directory file, when the settings are read, then it is validated at synth: a unit without a valid mailbox, or listed twice, is refused naming the file and the unit', () => {
