@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCall, bodyOf, createTestApp, formPost, freshKey, httpEvent, pageGet, type TestApp } from './support/app.js';
 import { seedSession, type Seeded } from './support/scenario.js';
 
@@ -62,6 +62,24 @@ describe('idempotency', () => {
     expect(second.body).toBe(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect([app.store.appends, app.personalData.writes]).toEqual([events + 1, personal + 1]);
+  });
+
+  it('given a session creation that died after saving the names and before its commit, when retried with the same key, then the session is created once, under the id and candidate ids the first attempt used', async () => {
+    const key = freshKey();
+    const send = () => apiCall(app, 'centre', 'POST', '/api/sessions', { ...validSession, ceresReference: 'CERES-CRASH' }, { 'idempotency-key': key });
+    const namesBefore = app.personalData.candidates.size;
+    vi.spyOn(app.store, 'append').mockRejectedValueOnce(new Error('the function died'));
+    const first = await send();
+    expect(first.statusCode).toBe(500);
+    expect(app.personalData.candidates.size).toBe(namesBefore + 1);
+    const retried = await send();
+    expect(retried.statusCode, retried.body).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    // The names the first attempt saved are those the session names: nothing orphaned, nothing twice.
+    expect(app.personalData.candidates.size).toBe(namesBefore + 1);
+    const created = [...app.store.streams.values()].flat().filter((event) => event.type === 'SessionCreated' && event.data.ceresReference === 'CERES-CRASH');
+    expect(created.map((event) => event.streamId)).toEqual([`session-${String(bodyOf(retried).sessionId)}`]);
+    expect((await send()).body).toBe(retried.body);
   });
 
   it('given a key reused for other data, then 422 and no write', async () => {
