@@ -8,9 +8,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  * payload hash), signed with the secret of the access key it names, and compared.
  *
  * S3 signs the path as sent and takes the payload hash from `x-amz-content-sha256` (or
- * `UNSIGNED-PAYLOAD` in a presigned URL); the other services sign the path encoded once more and
- * hash the body. The body of an S3 request is not read here: its hash is the client's word, as the
- * header it signed says (S3 itself compares them; offline that comparison is not made).
+ * `UNSIGNED-PAYLOAD` in a presigned URL); the other services sign the path encoded once more, and
+ * the hash of the body, which is compared with the body read. The body of an S3 request is not
+ * read here: its hash is the client's word (S3 itself compares them; offline that is not done).
  */
 export interface WireRequest {
   readonly method: string;
@@ -131,9 +131,12 @@ export const verifySignature = (request: WireRequest, secretOf: (accessKeyId: st
 
   const headerNames = signedHeaders.split(';');
   if (headerNames.some((name) => headerValue(request.headers, name) === undefined)) return { ok: false, failure: 'mismatch', accessKeyId: credential.accessKeyId, presigned };
-  const payloadHash = presigned
-    ? (query.get('x-amz-content-sha256') ?? headerValue(request.headers, 'x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD')
-    : (headerValue(request.headers, 'x-amz-content-sha256') ?? sha256Hex(request.body ?? Buffer.alloc(0)));
+  const declaredHash = headerValue(request.headers, 'x-amz-content-sha256');
+  // A body read here must be the one whose hash was signed (the SDK sends the hash as a header).
+  if (request.body && declaredHash && declaredHash !== 'UNSIGNED-PAYLOAD' && declaredHash !== sha256Hex(request.body)) {
+    return { ok: false, failure: 'mismatch', accessKeyId: credential.accessKeyId, presigned };
+  }
+  const payloadHash = presigned ? (query.get('x-amz-content-sha256') ?? declaredHash ?? 'UNSIGNED-PAYLOAD') : (declaredHash ?? sha256Hex(request.body ?? Buffer.alloc(0)));
   const canonicalRequest = [
     request.method,
     canonicalPath(path, options.s3),
