@@ -81,18 +81,23 @@ interface Outcome {
   attempts: number;
 }
 /**
- * Retries with the same key until an answer that is not a 5xx, a 401 or a dropped connection. Any
- * other answer is final: a 409 is a failure the checks hold the store to (nothing of it recorded).
+ * Retries with the same key until an answer that is not a 5xx, a 401, an early 404 or a dropped
+ * connection. Any other answer is final: a 409 is a failure the checks hold the store to (nothing
+ * of it recorded).
  */
 const submit = async (user: string, path: string, body: unknown): Promise<Outcome> => {
   const key = randomUUID();
+  const giveUpNotFoundAt = Date.now() + 30_000;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
       const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
       // A 401 answers a token the runtime issued before a restart (the local sign-in's doing, not
       // the command's, seen in runs with many kills): a client signs in again and retries.
-      if (response.status < 500 && response.status !== 401) return { status: response.status, body: answer, attempts: attempt };
+      // A 404 on a session just created: its view, which the scope check reads, trails the commit
+      // by the change feed's delay, longer while the runtime restarts. Retried for 30 s, then final.
+      const notYetVisible = response.status === 404 && Date.now() < giveUpNotFoundAt;
+      if (response.status < 500 && response.status !== 401 && !notYetVisible) return { status: response.status, body: answer, attempts: attempt };
     } catch {
       // The runtime is down: wait for it to come back.
     }
