@@ -3,7 +3,8 @@ import { Queue, QueueEncryption, type DeadLetterQueue } from 'aws-cdk-lib/aws-sq
 import type { Construct } from 'constructs';
 
 export interface SecureQueueProps {
-  readonly queueName: string;
+  /** Physical name; left to CloudFormation when absent. */
+  readonly queueName?: string | undefined;
   readonly removalPolicy: RemovalPolicy;
   readonly visibilityTimeout?: Duration;
   readonly deadLetterQueue?: DeadLetterQueue;
@@ -19,7 +20,7 @@ export interface SecureQueueProps {
  */
 export const secureQueue = (scope: Construct, id: string, props: SecureQueueProps): Queue =>
   new Queue(scope, id, {
-    queueName: props.queueName,
+    ...(props.queueName ? { queueName: props.queueName } : {}),
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
