@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -98,5 +98,15 @@ export const offlineTemplate = async (declarations: readonly FunctionDeclaration
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, JSON.stringify(template));
   await rename(temporary, file);
+  await pruneCache(directory);
   return { template, cached: false };
+};
+
+/** Keeps the newest templates only: each change of the stack's code leaves one behind. */
+const KEPT_TEMPLATES = 20;
+const pruneCache = async (directory: string) => {
+  const files = await Promise.all(
+    (await readdir(directory)).filter((name) => name.endsWith('.json')).map(async (name) => ({ path: join(directory, name), at: (await stat(join(directory, name))).mtimeMs })),
+  );
+  for (const old of files.sort((a, b) => b.at - a.at).slice(KEPT_TEMPLATES)) await rm(old.path, { force: true });
 };
