@@ -66,6 +66,23 @@ describe('a function may do offline what its role allows, and nothing else', () 
   });
 });
 
+describe('SES, Secrets Manager and SQS calls are checked too', () => {
+  it('given no secret declared, GetSecretValue is refused; declared, it is served', async () => {
+    expect(await probe('reader', 'getSecret', { secretId: 'local-tp-cursor-secret' })).toMatchObject({ ok: false, name: 'AccessDeniedException' });
+    expect(await probe('lister', 'getSecret', { secretId: 'local-tp-cursor-secret' })).toMatchObject({ ok: true });
+  });
+
+  it('given no mail grant, SendEmail is refused with SES’s AccessDeniedException; granted, the mail is sent', async () => {
+    expect(await probe('reader', 'sendEmail')).toMatchObject({ ok: false, name: 'AccessDeniedException', status: 403 });
+    expect(await probe('lister', 'sendEmail')).toMatchObject({ ok: true });
+  });
+
+  it('given no queue grant, SendMessage to the retry queue is refused', async () => {
+    const queueUrl = `${runtime.urls.app.replace('localhost', '127.0.0.1')}/000000000000/local-tp-mail-retry`;
+    expect(await probe('lister', 'sendMessage', { queueUrl })).toMatchObject({ ok: false, name: 'AccessDeniedException' });
+  });
+});
+
 describe('S3 answers a missing key as AWS does', () => {
   it('given read but no s3:ListBucket on pv/, a missing key is 403 AccessDenied, not 404', async () => {
     expect(await probe('reader', 'getObject', { key: 'pv/missing.pdf' })).toMatchObject({ ok: false, name: 'AccessDenied', status: 403 });
