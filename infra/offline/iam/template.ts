@@ -93,7 +93,9 @@ export const offlineTemplate = async (declarations: readonly FunctionDeclaration
     () => undefined,
   );
   if (cached) return { template: cached, cached: true };
-  const template = await synthesizeTemplate(declarations, rootDir);
+  const template = await synthesizeTemplate(declarations, rootDir).catch((error: unknown) => {
+    throw new Error(`offline: the CDK stack does not synthesize, so no function's environment and policy can be read from it: ${(error as Error).message}`, { cause: error });
+  });
   await mkdir(directory, { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, JSON.stringify(template));
