@@ -117,13 +117,6 @@ export class IamGateway {
     return [...this.byKey.entries()].map(([accessKeyId, { secret }]) => ({ accessKeyId, secretAccessKey: secret }));
   }
 
-  /** Whether the function's policy allows every one of these requests (the first refused, if not). */
-  authorize(functionName: string, requests: readonly AuthorizationRequest[]): AuthorizationRequest | undefined {
-    const fn = this.options.functions.find((candidate) => candidate.name === functionName);
-    if (!fn) return requests[0];
-    return requests.find((request) => evaluate(fn.statements, request) !== 'allowed');
-  }
-
   private check(service: Service, request: IncomingMessage, body?: Buffer): { principal: Principal } | { refusal: Refusal } {
     const signature = verifySignature({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, ...(body ? { body } : {}) }, (id) => this.byKey.get(id)?.secret, {
       s3: service === 's3',
@@ -207,16 +200,18 @@ export class IamGateway {
   /** Guards a JSON-protocol emulator (DynamoDB, SQS, Secrets Manager) or SES v2 REST. */
   private guardBuffered(service: Exclude<Service, 's3'>, handler: RequestListener, mapping: (request: IncomingMessage, body: unknown) => AuthorizationRequest[]): RequestListener {
     return (request, response) => {
-      void readBody(request).then((body) => {
-        const checked = this.check(service, request, body);
-        if ('refusal' in checked) return this.send(service, response, checked.refusal);
-        if (checked.principal.kind === 'function') {
-          const { fn } = checked.principal;
-          const refusal = this.decide(service, fn, () => mapping(request, parseJson(body)));
-          if (refusal) return this.send(service, response, refusal);
-        }
-        handler(replayRequest(request, body), response);
-      }, () => response.destroy());
+      readBody(request)
+        .then((body) => {
+          const checked = this.check(service, request, body);
+          if ('refusal' in checked) return this.send(service, response, checked.refusal);
+          if (checked.principal.kind === 'function') {
+            const { fn } = checked.principal;
+            const refusal = this.decide(service, fn, () => mapping(request, parseJson(body)));
+            if (refusal) return this.send(service, response, refusal);
+          }
+          handler(replayRequest(request, body), response);
+        })
+        .catch((error: unknown) => this.fail(service, response, error));
     };
   }
 
@@ -242,7 +237,26 @@ export class IamGateway {
     };
   }
 
+  /** A fault of the gateway itself (a policy it cannot read): the service's 500, and a line saying why. */
+  private fail(service: Service, response: ServerResponse, error: unknown): void {
+    this.options.log?.(`✗ IAM gateway: ${(error as Error).stack ?? String(error)}`);
+    if (response.headersSent) return void response.destroy();
+    this.send(service, response, { status: 500, code: service === 's3' ? 'InternalError' : 'InternalFailure', message: (error as Error).message });
+  }
+
   s3(handler: RequestListener): RequestListener {
+    const guarded = this.guardS3(handler);
+    return (request, response) => {
+      try {
+        guarded(request, response);
+      } catch (error) {
+        request.resume();
+        this.fail('s3', response, error);
+      }
+    };
+  }
+
+  private guardS3(handler: RequestListener): RequestListener {
     return (request, response) => {
       // A CORS preflight carries no credentials: S3 answers it from the bucket's CORS alone.
       if (request.method === 'OPTIONS') return handler(request, response);
@@ -276,7 +290,9 @@ export class IamGateway {
       };
       if (authorization.deletesFromBody) {
         const bucket = authorization.deletesFromBody;
-        void readBody(request).then((body) => proceed(replayRequest(request, body), deleteObjectsRequests(bucket, body.toString('utf8'))), () => response.destroy());
+        readBody(request)
+          .then((body) => proceed(replayRequest(request, body), deleteObjectsRequests(bucket, body.toString('utf8'))))
+          .catch((error: unknown) => this.fail('s3', response, error));
         return;
       }
       proceed(request, authorization.requests);
