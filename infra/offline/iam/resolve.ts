@@ -79,6 +79,16 @@ export class TemplateResolver {
     return value === undefined ? `unresolved:${id}` : this.raw(value);
   }
 
+  /**
+   * A queue's local name: its fixed name when the stack gives one, else (a stage where CloudFormation
+   * names it) from its logical id, as the SQS stand-in names it: `MailRetryQueue…` → `local-tp-mail-retry`.
+   */
+  private queueName(id: string): string {
+    const named = this.resources[id]?.Properties?.QueueName;
+    if (named !== undefined) return this.localName(this.raw(named));
+    return `${this.substitutes.stage}-tp-${kebab(id.replace(/[0-9A-F]{8}$/, '').replace(/Queue$/, ''))}`;
+  }
+
   private ref(id: string): string {
     const { account, region } = this.substitutes.partition;
     switch (id) {
@@ -100,7 +110,7 @@ export class TemplateResolver {
       case 'AWS::S3::Bucket':
         return this.physical(id, 'BucketName');
       case 'AWS::SQS::Queue':
-        return `${this.substitutes.queueBaseUrl}/${account}/${this.localName(this.physical(id, 'QueueName'))}`;
+        return `${this.substitutes.queueBaseUrl}/${account}/${this.queueName(id)}`;
       case 'AWS::SecretsManager::Secret':
         return this.substitutes.secretArn(`${this.substitutes.stage}-tp-${kebab(id.replace(/[0-9A-F]{8}$/, ''))}`);
       case 'AWS::Cognito::UserPoolClient':
@@ -126,9 +136,9 @@ export class TemplateResolver {
       case 'AWS::S3::Bucket.Arn':
         return `arn:aws:s3:::${name()}`;
       case 'AWS::SQS::Queue.Arn':
-        return `arn:aws:sqs:${region}:${account}:${this.localName(this.physical(id, 'QueueName'))}`;
+        return `arn:aws:sqs:${region}:${account}:${this.queueName(id)}`;
       case 'AWS::SQS::Queue.QueueName':
-        return this.localName(this.physical(id, 'QueueName'));
+        return this.queueName(id);
       case 'AWS::KMS::Key.Arn':
         return `arn:aws:kms:${region}:${account}:key/${id}`;
       case 'AWS::Logs::LogGroup.Arn':
