@@ -34,7 +34,12 @@ for (const sessions of sizes) {
   const contacts = new InMemoryContactBook();
   for (let i = 0; i < 500; i += 1) contacts.set('centre', `ctr_c${i}`, { email: `centre${i}@example.org`, displayName: `Centre ${i}` });
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
   const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
   const run = new DeadlineRun(index, new DynamoViews(dynamo.client, dynamo.tables.views), new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example');
 

@@ -234,7 +234,9 @@ const main = async () => {
   // peak in KiB. Not getrusage's maxRSS: on Linux a child inherits the parent's high-water mark, and
   // the parent holds dynalite's whole store.
   const wrapper = join(work, 'measure.mjs');
-  await (await import('node:fs/promises')).writeFile(
+  await (
+    await import('node:fs/promises')
+  ).writeFile(
     wrapper,
     [
       'let peak = process.memoryUsage().rss;',
@@ -272,7 +274,9 @@ const main = async () => {
       const server = await serve(createHistoryHandler({ service, verify: () => Promise.reject(new Error('unused')) }));
       const out = join(work, `export-${total}.csv`);
       const e0 = performance.now();
-      const { stderr } = await run(process.execPath, [wrapper, '--url', server.url, '--token', 'bench', '--format', 'csv', '--page-size', '500', '--out', out], { maxBuffer: 16 * 1024 * 1024 });
+      const { stderr } = await run(process.execPath, [wrapper, '--url', server.url, '--token', 'bench', '--format', 'csv', '--page-size', '500', '--out', out], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
       const exportMs = performance.now() - e0;
       const maxRss = Number(/MAXRSS (\d+)/.exec(stderr)?.[1] ?? Number.NaN);
       const bytes = (await stat(out)).size;

@@ -19,7 +19,12 @@ const { values } = parseArgs({
 
 const h = await startHardeningRuntime();
 try {
-  const result = await runLoad(h, { centres: Number(values.centres), creations: Number(values.creations), programmes: !values['no-programmes'], sameSession: Number(values['same-session']) });
+  const result = await runLoad(h, {
+    centres: Number(values.centres),
+    creations: Number(values.creations),
+    programmes: !values['no-programmes'],
+    sameSession: Number(values['same-session']),
+  });
   console.log(`Submissions      ${result.submissions}`);
   console.log(`Wall time        ${(result.wallMs / 1000).toFixed(1)} s`);
   console.log(`Throughput       ${result.throughputPerSecond.toFixed(1)} submissions/s`);

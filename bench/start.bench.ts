@@ -64,13 +64,29 @@ interface Started {
 
 const start = async (dataDir: string, fresh: boolean): Promise<Started> => {
   const ports = { app: await freePort(), mailbox: await freePort(), dynamodb: await freePort(), s3: await freePort() };
-  const args = ['scripts/start.ts', '--data', dataDir, '--port', `${ports.app}`, '--mailbox-port', `${ports.mailbox}`, '--dynamodb-port', `${ports.dynamodb}`, '--s3-port', `${ports.s3}`, ...(fresh ? ['--fresh'] : [])];
+  const args = [
+    'scripts/start.ts',
+    '--data',
+    dataDir,
+    '--port',
+    `${ports.app}`,
+    '--mailbox-port',
+    `${ports.mailbox}`,
+    '--dynamodb-port',
+    `${ports.dynamodb}`,
+    '--s3-port',
+    `${ports.s3}`,
+    ...(fresh ? ['--fresh'] : []),
+  ];
   const t0 = performance.now();
   const child = spawn(tsx, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const appUrl = `http://127.0.0.1:${ports.app}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-    const ok = await fetch(`${appUrl}/connexion`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${appUrl}/connexion`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return { child, ms: performance.now() - t0, appUrl, ports };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -102,7 +118,11 @@ const main = async () => {
   let atRest = { total: 0, largest: 0 };
   let afterDemo: { total: number; largest: number } | undefined;
   let demoMs = 0;
-  console.log(`npm start → first answered request, ${runs} run(s); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await readFile('/proc/cpuinfo', 'utf8')).match(/^processor/gm)?.length ?? '?'} CPU(s)`);
+  console.log(
+    `npm start → first answered request, ${runs} run(s); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${(await readFile('/proc/cpuinfo', 'utf8')).match(/^processor/gm)?.length ?? '?'} CPU(s)`,
+  );
   for (let i = 0; i < runs; i += 1) {
     const cold = await start(dataDir, true);
     first.push(cold.ms);
@@ -124,8 +144,13 @@ const main = async () => {
   console.log(`  restart (data kept)        median ${fmt(median(again))}   runs ${again.map(fmt).join(', ')}`);
   console.log(`  clean stop on SIGINT       median ${fmt(median(stops))}`);
   console.log(`  RSS at rest                ${atRest.total.toFixed(0)} MB (process tree), ${atRest.largest.toFixed(0)} MB the runtime process`);
-  if (afterDemo) console.log(`  RSS after the demo         ${afterDemo.total.toFixed(0)} MB (process tree), ${afterDemo.largest.toFixed(0)} MB the runtime process; demo took ${fmt(demoMs)}`);
-  console.log(`  load average at the end    ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (afterDemo)
+    console.log(`  RSS after the demo         ${afterDemo.total.toFixed(0)} MB (process tree), ${afterDemo.largest.toFixed(0)} MB the runtime process; demo took ${fmt(demoMs)}`);
+  console.log(
+    `  load average at the end    ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 };
 
 main().catch((error: unknown) => {

@@ -144,14 +144,8 @@ const castoreSystem = async (client: DynamoDBClient): Promise<System> => {
 };
 
 const main = async () => {
-  console.log(
-    `bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, Node ${process.version}`,
-  );
-  const instances = [
-    await startDynalite('bench'),
-    await startDynalite('bench-idem'),
-    await startDynalite('bench-castore'),
-  ] as const;
+  console.log(`bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, Node ${process.version}`);
+  const instances = [await startDynalite('bench'), await startDynalite('bench-idem'), await startDynalite('bench-castore')] as const;
   const [plainDynamo, idempotentDynamo, castoreDynamo] = instances;
   const mine = ourSystem(plainDynamo, 'plain');
   const mineIdempotent = ourSystem(idempotentDynamo, 'idempotent');

@@ -221,7 +221,10 @@ export const ConvocationsSent = defineEvent({
   description: 'Convocations sent to the jurors (at least 15 days ahead by default) or to the candidates.',
   data: z.strictObject({
     audience: z.enum(['jurors', 'candidates']),
-    recipientIds: z.array(z.union([jurorId, candidateId])).min(1).max(500),
+    recipientIds: z
+      .array(z.union([jurorId, candidateId]))
+      .min(1)
+      .max(500),
     sentOn: calendarDate,
     dueOn: calendarDate,
     late: z.boolean(),

@@ -17,6 +17,4 @@ export interface EventDefinition<TType extends string, TData extends z.ZodType> 
   readonly description: string;
 }
 
-export const defineEvent = <TType extends string, TData extends z.ZodType>(
-  definition: EventDefinition<TType, TData>,
-): EventDefinition<TType, TData> => definition;
+export const defineEvent = <TType extends string, TData extends z.ZodType>(definition: EventDefinition<TType, TData>): EventDefinition<TType, TData> => definition;

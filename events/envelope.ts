@@ -45,16 +45,15 @@ export type StoredEventOf<T extends EventType> = DomainEventOf<T> & EventMetadat
 
 type Variant = z.ZodObject<{ type: z.ZodLiteral<EventType>; data: z.ZodType }>;
 
-const domainVariants = eventDefinitions.map((definition) =>
-  z.strictObject({ type: z.literal(definition.type), data: definition.data }),
-) as unknown as [Variant, ...Variant[]];
+const domainVariants = eventDefinitions.map((definition) => z.strictObject({ type: z.literal(definition.type), data: definition.data })) as unknown as [Variant, ...Variant[]];
 
 /** Runtime parser of a domain event: the type picks the schema, the data must match it. */
 export const domainEventSchema = z.discriminatedUnion('type', domainVariants) as unknown as z.ZodType<DomainEvent>;
 
-const storedVariants = eventDefinitions.map((definition) =>
-  eventMetadata.extend({ type: z.literal(definition.type), data: definition.data }),
-) as unknown as [Variant, ...Variant[]];
+const storedVariants = eventDefinitions.map((definition) => eventMetadata.extend({ type: z.literal(definition.type), data: definition.data })) as unknown as [
+  Variant,
+  ...Variant[],
+];
 
 /** Runtime parser of a stored event (metadata included). */
 export const storedEventSchema = z.discriminatedUnion('type', storedVariants) as unknown as z.ZodType<StoredEvent>;

@@ -23,9 +23,7 @@ export const calendarDate = z
 export const instant = z.iso.datetime({ offset: true, message: 'Horodatage ISO 8601 attendu.' });
 
 /** Identifier of a French department: `01`..`95`, `2A`, `2B`, `971`..`976`. */
-export const departmentCode = z
-  .string()
-  .regex(/^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/, { message: 'Code de département invalide.' });
+export const departmentCode = z.string().regex(/^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/, { message: 'Code de département invalide.' });
 
 /** Identifier of a region, INSEE code (e.g. `84` for Auvergne-Rhône-Alpes). */
 export const regionCode = z.string().regex(/^\d{2}$/, { message: 'Code de région invalide.' });
@@ -59,7 +57,12 @@ export const ccpCode = z.string().regex(/^[A-Z0-9-]{2,40}$/, { message: 'Code de
 export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' });
 
 /** Free text written by a person: bounded, trimmed, never empty. Escaped wherever it is shown. */
-export const text = (max: number) => z.string().trim().min(1, { message: 'Ce champ est obligatoire.' }).max(max, { message: `${max} caractères au plus.` });
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'Ce champ est obligatoire.' })
+    .max(max, { message: `${max} caractères au plus.` });
 
 /** What an event concerns, for tenancy and history queries: the centre, its department and region. */
 export const eventScope = z.strictObject({

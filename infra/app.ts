@@ -33,9 +33,7 @@ export const buildApp = (options: BuildAppOptions = {}) => {
     declarations: options.declarations ?? functionDeclarations,
     projectRoot,
     description: `tp-sessions (${settings.stage}): sessions d'examen du titre professionnel.`,
-    ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
-      ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
-      : {}),
+    ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } } : {}),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

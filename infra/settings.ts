@@ -71,7 +71,10 @@ export class StageContextError extends Error {
 
 const contextSchema = z.object({
   stage: z.enum(stages, { error: () => `--context stage must be one of ${stages.join(', ')}` }),
-  mailDomain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'mailDomain must be a domain name').optional(),
+  mailDomain: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'mailDomain must be a domain name')
+    .optional(),
   domainName: z
     .string()
     .regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/, 'domainName must be a lower-case host name, such as sessions.example.fr')
@@ -115,7 +118,7 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
   ] as const;
   // An address given this way was served by nothing the stack built: say what replaced it.
   if (read('appUrl') !== undefined) {
-    throw new StageContextError('Invalid CDK context: appUrl is no longer read: give domainName and certificateArn (or nothing, for the API\'s own URL)');
+    throw new StageContextError("Invalid CDK context: appUrl is no longer read: give domainName and certificateArn (or nothing, for the API's own URL)");
   }
   const raw = Object.fromEntries(keys.map((key) => [key, read(key)]).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = contextSchema.safeParse(raw);

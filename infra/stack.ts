@@ -225,7 +225,11 @@ export class TpSessionsStack extends Stack {
       defaultInterval: Duration.days(1),
     });
     dashboard.addWidgets(
-      new TextWidget({ markdown: `# tp-sessions ${this.settings.stage}\nAPI, mails, stream consumers and every function. Alarms go to the operators topic.`, width: 24, height: 2 }),
+      new TextWidget({
+        markdown: `# tp-sessions ${this.settings.stage}\nAPI, mails, stream consumers and every function. Alarms go to the operators topic.`,
+        width: 24,
+        height: 2,
+      }),
     );
     dashboard.addWidgets(
       new GraphWidget({ title: 'API : 5xx et 4xx', width: 12, left: [api5xx, this.api.metricClientError({ period: fiveMinutes, statistic: 'Sum' })] }),
@@ -334,9 +338,7 @@ export class TpSessionsStack extends Stack {
    */
   private buildPvBucket(accessLogs: Bucket): Bucket {
     const retention =
-      this.settings.pvObjectLockMode === 'COMPLIANCE'
-        ? ObjectLockRetention.compliance(this.settings.pvRetention)
-        : ObjectLockRetention.governance(this.settings.pvRetention);
+      this.settings.pvObjectLockMode === 'COMPLIANCE' ? ObjectLockRetention.compliance(this.settings.pvRetention) : ObjectLockRetention.governance(this.settings.pvRetention);
     return new Bucket(this, 'PvBucket', {
       bucketName: this.bucketName('vault'),
       versioned: true,
@@ -584,7 +586,8 @@ export class TpSessionsStack extends Stack {
     const { resources, trigger } = declaration;
     for (const [table, access] of Object.entries(resources.tables ?? {}) as [TableName, Access][]) {
       // The event store is append-only: a commit is put once, never updated nor deleted.
-      if (table === EVENT_STORE_TABLE && access === 'readwrite') throw new Error(`${declaration.name}: the ${table} table is append-only: declare 'append' (reads and PutItem), not 'readwrite'`);
+      if (table === EVENT_STORE_TABLE && access === 'readwrite')
+        throw new Error(`${declaration.name}: the ${table} table is append-only: declare 'append' (reads and PutItem), not 'readwrite'`);
       const built = this.tables[table];
       fn.bindTable(table, { tableArn: built.tableArn, tableName: built.tableName, indexNames: tables[table].globalIndexes.map((i) => i.name), key: this.dataKey }, access);
     }

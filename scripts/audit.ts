@@ -40,12 +40,25 @@ export const evaluateAudit = (json: string, explained: Readonly<Record<string, s
   }
   if (report === null || typeof report !== 'object') return { reachable: false, findings: [], unexplained: [], reason: 'npm audit printed no JSON report' };
   if (report.vulnerabilities === undefined) {
-    return { reachable: false, findings: [], unexplained: [], reason: typeof report.message === 'string' && report.message !== '' ? report.message : 'npm audit printed no vulnerability report' };
+    return {
+      reachable: false,
+      findings: [],
+      unexplained: [],
+      reason: typeof report.message === 'string' && report.message !== '' ? report.message : 'npm audit printed no vulnerability report',
+    };
   }
   const findings = Object.entries(report.vulnerabilities).map(([name, entry]) => ({
     name,
     severity: entry.severity ?? 'unknown',
-    advisories: (entry.via ?? []).flatMap((via) => (via && typeof via === 'object' && 'url' in via ? [String((via as { url: unknown }).url).split('/').at(-1) ?? ''] : [])),
+    advisories: (entry.via ?? []).flatMap((via) =>
+      via && typeof via === 'object' && 'url' in via
+        ? [
+            String((via as { url: unknown }).url)
+              .split('/')
+              .at(-1) ?? '',
+          ]
+        : [],
+    ),
   }));
   const unexplained = findings
     .filter((finding) => explained[finding.name] === undefined && !finding.advisories.some((id) => explained[id] !== undefined))
@@ -54,7 +67,10 @@ export const evaluateAudit = (json: string, explained: Readonly<Record<string, s
 };
 
 /** The subset of `fetch` used here, so tests hand in a fake registry instead of the network. */
-export type RegistryFetch = (url: string, init: { readonly signal: AbortSignal; readonly headers: Record<string, string> }) => Promise<{ readonly ok: boolean; readonly status: number; text(): Promise<string> }>;
+export type RegistryFetch = (
+  url: string,
+  init: { readonly signal: AbortSignal; readonly headers: Record<string, string> },
+) => Promise<{ readonly ok: boolean; readonly status: number; text(): Promise<string> }>;
 
 export interface PackageVersion {
   readonly name: string;
@@ -144,7 +160,9 @@ export const runAudit = async (env: AuditEnvironment): Promise<number> => {
   if (verdict.reason !== undefined) env.error(`  ${verdict.reason}`);
   const packages = await env.runtimePackages();
   const report = await deprecationNotices(packages, env.fetch, env.registry);
-  env.error(`Registry deprecation notices (GET ${env.registry}), ${report.checked} runtime package versions: ${report.deprecated.length} deprecated, ${report.unchecked.length} not answered.`);
+  env.error(
+    `Registry deprecation notices (GET ${env.registry}), ${report.checked} runtime package versions: ${report.deprecated.length} deprecated, ${report.unchecked.length} not answered.`,
+  );
   for (const entry of report.deprecated) env.error(`  deprecated: ${entry.name}@${entry.version}: ${entry.message}`);
   for (const entry of report.unchecked) env.error(`  not checked: ${entry.name}@${entry.version} (${entry.reason})`);
   env.error('Advisories looked up by hand, with their date and sources: docs/supply-chain.md. Run `npm run audit` where the advisory endpoint answers to make it authoritative.');

@@ -48,7 +48,22 @@ let child: ChildProcess | undefined;
 let starts = 0;
 
 const startChild = async (fresh: boolean) => {
-  const args = ['--import', 'tsx', 'scripts/start.ts', '--data', dataDir, '--port', String(ports.app), '--mailbox-port', String(ports.mailbox), '--dynamodb-port', String(ports.dynamodb), '--s3-port', String(ports.s3), ...(fresh ? ['--fresh', '--now', '2027-01-11'] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    'scripts/start.ts',
+    '--data',
+    dataDir,
+    '--port',
+    String(ports.app),
+    '--mailbox-port',
+    String(ports.mailbox),
+    '--dynamodb-port',
+    String(ports.dynamodb),
+    '--s3-port',
+    String(ports.s3),
+    ...(fresh ? ['--fresh', '--now', '2027-01-11'] : []),
+  ];
   // Node itself with the tsx loader: one process, so SIGKILL hits the runtime, not a wrapper.
   child = spawn(process.execPath, args, { stdio: 'ignore' });
   starts += 1;
@@ -90,7 +105,11 @@ const submit = async (user: string, path: string, body: unknown): Promise<Outcom
   const giveUpNotFoundAt = Date.now() + 30_000;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
       const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
       // A 401 answers a token the runtime issued before a restart (the local sign-in's doing, not
       // the command's, seen in runs with many kills): a client signs in again and retries.
@@ -124,12 +143,20 @@ const work = (async () => {
       }),
     ),
   );
-  const ids = created.map((o, i) => ({ o, user: i % 2 === 0 ? 'centre' : 'centre2' })).filter(({ o }) => o.status === 201).map(({ o, user }) => ({ id: String(o.body.sessionId), user }));
+  const ids = created
+    .map((o, i) => ({ o, user: i % 2 === 0 ? 'centre' : 'centre2' }))
+    .filter(({ o }) => o.status === 201)
+    .map(({ o, user }) => ({ id: String(o.body.sessionId), user }));
   await sleep(2_000);
   const registered = await Promise.all(
     Array.from({ length: registrations }, (_, i) => {
       const target = ids[i % ids.length];
-      return target ? submit(target.user, `/api/sessions/${target.id}/candidates`, { lastName: 'Inscrit', firstName: `R${i}`, birthDate: '1991-01-01' }).then((o) => ({ ...o, sessionId: target.id })) : Promise.resolve(undefined);
+      return target
+        ? submit(target.user, `/api/sessions/${target.id}/candidates`, { lastName: 'Inscrit', firstName: `R${i}`, birthDate: '1991-01-01' }).then((o) => ({
+            ...o,
+            sessionId: target.id,
+          }))
+        : Promise.resolve(undefined);
     }),
   );
   return { created, ids, registered: registered.filter((r) => r !== undefined) };
@@ -200,7 +227,9 @@ if (!values.keep) await rm(dataDir, { recursive: true, force: true });
 
 const retries = [...created, ...registered].filter((o) => o.attempts > 1).length;
 console.log(`Runtime starts     ${starts} (${kills} SIGKILL)`);
-console.log(`Submissions        ${created.length + registered.length} (${created.filter((o) => o.status === 201).length} sessions, ${[...accepted.values()].reduce((a, b) => a + b, 0)} registrations accepted, ${retries} needed a retry)`);
+console.log(
+  `Submissions        ${created.length + registered.length} (${created.filter((o) => o.status === 201).length} sessions, ${[...accepted.values()].reduce((a, b) => a + b, 0)} registrations accepted, ${retries} needed a retry)`,
+);
 console.log(`Statuses           ${JSON.stringify([...created, ...registered].reduce<Record<number, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {}))}`);
 console.log(`Mails (outbox)     ${outbox.filter((i) => i.status === 'sent').length} sent, ${outbox.filter((i) => i.status === 'dead').length} dead`);
 console.log(`Wall time          ${wallSeconds.toFixed(1)} s`);

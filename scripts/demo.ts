@@ -26,10 +26,7 @@ const main = async () => {
   console.log(`\nDémonstration : une session d’examen de bout en bout sur ${appUrl}`);
   console.log(`Date du système : ${paris(today.toISOString())} — session du ${dates.start} au ${dates.end}, validation le ${dates.validation}\n`);
   const t0 = performance.now();
-  const state = await runScenario(
-    { ...context, onStep: (label) => console.log(`  • ${label}`) },
-    newState(dates),
-  );
+  const state = await runScenario({ ...context, onStep: (label) => console.log(`  • ${label}`) }, newState(dates));
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
 
   const subjects = new Set([`session-${state.sessionId}`, `programme-ctr_lyon-formation-${dates.year}`, ...state.jurorIds.map((id) => `juror-${id}`)]);

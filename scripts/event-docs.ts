@@ -48,9 +48,7 @@ const asyncApi = () => {
           address: `${stream}-{id}`,
           description: `Events of the \`${stream}\` streams (DynamoDB stream of the events table, one commit per record).`,
           parameters: { id: { description: 'Aggregate id.' } },
-          messages: Object.fromEntries(
-            eventDefinitions.filter((d) => d.stream === stream).map((d) => [d.type, { $ref: `#/components/messages/${d.type}` }]),
-          ),
+          messages: Object.fromEntries(eventDefinitions.filter((d) => d.stream === stream).map((d) => [d.type, { $ref: `#/components/messages/${d.type}` }])),
         },
       ]),
     ),

@@ -114,7 +114,10 @@ const parseOptions = (argv: readonly string[], env: NodeJS.ProcessEnv): Options 
   const format = v.format;
   if (format !== 'table' && format !== 'json' && format !== 'csv' && format !== 'ndjson') throw new CliError(EXIT.usage, `Unknown --format ${format}: table, json, csv or ndjson.`);
   if (v.separator !== ';' && v.separator !== ',') throw new CliError(EXIT.usage, 'The --separator is ";" or ",".');
-  const types = (v.type ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  const types = (v.type ?? [])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const unknown = types.filter((t) => definitionOf(t) === undefined);
   if (unknown.length > 0) throw new CliError(EXIT.usage, `Unknown event type: ${unknown.join(', ')}. See --help for the list.`);
   const query: Record<string, string> = {};
@@ -148,7 +151,10 @@ const request = async (url: string, init?: RequestInit): Promise<Response> => {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
   } catch (error) {
-    throw new CliError(EXIT.server, `Cannot reach ${new URL(url).origin}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    throw new CliError(
+      EXIT.server,
+      `Cannot reach ${new URL(url).origin}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+    );
   }
 };
 
@@ -174,8 +180,7 @@ const refusal = async (response: Response): Promise<CliError> => {
   } catch {
     // Not JSON (a proxy's page): the start of the text says enough.
   }
-  const code =
-    response.status === 400 ? EXIT.usage : response.status === 401 || response.status === 403 ? EXIT.auth : response.status === 404 ? EXIT.notFound : EXIT.server;
+  const code = response.status === 400 ? EXIT.usage : response.status === 401 || response.status === 403 ? EXIT.auth : response.status === 404 ? EXIT.notFound : EXIT.server;
   return new CliError(code, `${response.status}: ${message}`);
 };
 

@@ -149,7 +149,12 @@ export const replayStreamDeadLetters = async (
 export const parseDeadLetterFile = (text: string): StreamDeadLetter[] => {
   const trimmed = text.trim();
   if (trimmed === '') return [];
-  const values: unknown[] = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+  const values: unknown[] = trimmed.startsWith('[')
+    ? (JSON.parse(trimmed) as unknown[])
+    : trimmed
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as unknown);
   return values.map((value) => streamDeadLetterSchema.parse(value));
 };
 
@@ -206,7 +211,8 @@ const main = async () => {
     for (;;) {
       const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: values['queue-url'], MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 900 }));
       if (!received.Messages?.length) break;
-      for (const m of received.Messages) messages.push({ message: streamDeadLetterSchema.parse(JSON.parse(m.Body ?? '{}')), ...(m.ReceiptHandle ? { receipt: m.ReceiptHandle } : {}) });
+      for (const m of received.Messages)
+        messages.push({ message: streamDeadLetterSchema.parse(JSON.parse(m.Body ?? '{}')), ...(m.ReceiptHandle ? { receipt: m.ReceiptHandle } : {}) });
     }
   }
   if (messages.length === 0) {
@@ -227,8 +233,15 @@ const main = async () => {
     }
     const module = (await import(pathToFileURL(resolve(declaration.entry)).href)) as { handler: (event: DynamoDBStreamEvent, context: unknown) => Promise<DynamoDBBatchResponse> };
     const context = { awsRequestId: `replay-${Date.now()}`, functionName: name, getRemainingTimeInMillis: () => 60_000 };
-    const report = await replayStreamDeadLetters(name, { eventTypes: declaration.trigger.eventTypes, handle: (event) => module.handler(event, context) }, entries.map((e) => e.message), { client, eventsTable });
-    console.log(`${name} : ${report.messages} message(s), ${report.commits} commit(s), ${report.handled} traité(s), ${report.failed.length} en échec${report.failed.length ? ` (${report.failed.join(', ')})` : ''}`);
+    const report = await replayStreamDeadLetters(
+      name,
+      { eventTypes: declaration.trigger.eventTypes, handle: (event) => module.handler(event, context) },
+      entries.map((e) => e.message),
+      { client, eventsTable },
+    );
+    console.log(
+      `${name} : ${report.messages} message(s), ${report.commits} commit(s), ${report.handled} traité(s), ${report.failed.length} en échec${report.failed.length ? ` (${report.failed.join(', ')})` : ''}`,
+    );
     failures += report.failed.length;
     if (sqs && report.failed.length === 0) {
       const { DeleteMessageCommand } = await import('@aws-sdk/client-sqs');

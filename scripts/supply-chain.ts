@@ -94,7 +94,10 @@ export const renderLicences = (dependencies: readonly RuntimeDependency[]): stri
     'Every package of the production dependency tree (`npm ls --omit=dev`), that is what the Lambda bundles may contain.',
     'Development tools (CDK, emulators, test runners) are not shipped and not listed.',
     '',
-    `Packages: ${rows.size}. Licences: ${[...counts].sort(([a], [b]) => a.localeCompare(b)).map(([licence, count]) => `${licence} (${count})`).join(', ')}.`,
+    `Packages: ${rows.size}. Licences: ${[...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([licence, count]) => `${licence} (${count})`)
+      .join(', ')}.`,
     `Allowed without review: ${[...ALLOWED_LICENCES].join(', ')}.`,
     '',
     '| Package | Version | Licence |',

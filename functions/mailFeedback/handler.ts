@@ -42,5 +42,4 @@ const http = httpEdge((event) => clearMark(event));
 const feedback = edge((event: FeedbackEvent) => onFeedback(event), { correlationIdOf: eventBridgeCorrelationId });
 
 /** Two triggers, each event through its own edge. */
-export const handler = (event: FeedbackEvent | HttpEvent, context: Parameters<typeof http>[1]) =>
-  'detail-type' in event ? feedback(event, context) : http(event, context);
+export const handler = (event: FeedbackEvent | HttpEvent, context: Parameters<typeof http>[1]) => ('detail-type' in event ? feedback(event, context) : http(event, context));

@@ -9,7 +9,8 @@ import { defineFunction } from '../../shared/platform/declarations.js';
 export const mailSweep = defineFunction({
   name: 'mailSweep',
   entry: 'functions/mailSweep/handler.ts',
-  description: 'Toutes les 15 minutes : renvoie les courriels restés « en cours d’envoi » après l’arrêt de leur expéditeur ; la réservation dans la boîte d’envoi empêche tout doublon.',
+  description:
+    'Toutes les 15 minutes : renvoie les courriels restés « en cours d’envoi » après l’arrêt de leur expéditeur ; la réservation dans la boîte d’envoi empêche tout doublon.',
   trigger: { kind: 'schedule', cron: 'cron(0/15 * * * ? *)', timezone: 'Europe/Paris' },
   resources: { tables: { outbox: 'readwrite', personalData: 'read' }, sendMail: true, mailRetryQueue: 'send' },
   timeoutSeconds: 300,

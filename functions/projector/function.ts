@@ -9,8 +9,7 @@ import { defineFunction } from '../../shared/platform/declarations.js';
 export const projector = defineFunction({
   name: 'projector',
   entry: 'functions/projector/handler.ts',
-  description:
-    'Projette chaque événement dans les vues lues par les pages, l’index de l’historique (centre, département, région, type) et l’index des échéances.',
+  description: 'Projette chaque événement dans les vues lues par les pages, l’index de l’historique (centre, département, région, type) et l’index des échéances.',
   trigger: { kind: 'stream', eventTypes: [...eventTypes], batchSize: 100 },
   // The history index is written from the stream record's image; views and due dates fold the
   // aggregate's stream, read from events.

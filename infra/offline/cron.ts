@@ -103,7 +103,11 @@ const formatter = (timeZone: string) => {
 
 /** The wall-clock date and time of an instant in a time zone. */
 export const localParts = (instant: Date, timeZone: string): LocalParts => {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
 };
 

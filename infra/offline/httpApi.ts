@@ -75,9 +75,7 @@ const apiGatewayTime = (date: Date): string => {
 
 /** Claims as API Gateway passes them: every value a string, arrays as `[a b]`. */
 const stringClaims = (payload: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
-  );
+  Object.fromEntries(Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
 
 const decodeJwtPayload = (token: string): Record<string, unknown> => {
   const part = token.split('.')[1] ?? '';
@@ -103,7 +101,13 @@ export const requestParts = (request: IncomingMessage, body: Buffer): RequestPar
     const name = (request.rawHeaders[i] ?? '').toLowerCase();
     const value = request.rawHeaders[i + 1] ?? '';
     if (name === 'cookie') {
-      cookies = [...cookies, ...value.split(';').map((c) => c.trim()).filter((c) => c !== '')];
+      cookies = [
+        ...cookies,
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      ];
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
@@ -175,8 +179,7 @@ export const buildEvent = (
 
 /** Writes a handler's result the way API Gateway maps payload format 2.0 results. */
 export const writeResult = (response: ServerResponse, result: unknown): void => {
-  const structured =
-    typeof result === 'object' && result !== null && 'statusCode' in result ? (result as APIGatewayProxyStructuredResultV2) : undefined;
+  const structured = typeof result === 'object' && result !== null && 'statusCode' in result ? (result as APIGatewayProxyStructuredResultV2) : undefined;
   if (!structured) {
     // No statusCode: API Gateway answers 200 with the result as JSON (a string is sent as it is).
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
@@ -184,7 +187,8 @@ export const writeResult = (response: ServerResponse, result: unknown): void => 
     response.end(body);
     return;
   }
-  if (typeof structured.statusCode !== 'number' || structured.statusCode < 100 || structured.statusCode > 599) throw new Error(`Invalid statusCode ${String(structured.statusCode)}`);
+  if (typeof structured.statusCode !== 'number' || structured.statusCode < 100 || structured.statusCode > 599)
+    throw new Error(`Invalid statusCode ${String(structured.statusCode)}`);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
   const multi = (result as { multiValueHeaders?: Record<string, readonly (string | number | boolean)[]> }).multiValueHeaders ?? {};

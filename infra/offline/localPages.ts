@@ -232,7 +232,14 @@ export const createLocalPages = (options: LocalPagesOptions) => {
           return true;
         }
         if (claims['custom:role'] !== 'region') {
-          sendHtml(response, 403, page('Accès refusé', '<h1>Accès refusé</h1><p>Seul un administrateur régional peut déplacer l’horloge. <a href="/connexion?retour=/local/horloge">Changer d’utilisateur</a></p>'));
+          sendHtml(
+            response,
+            403,
+            page(
+              'Accès refusé',
+              '<h1>Accès refusé</h1><p>Seul un administrateur régional peut déplacer l’horloge. <a href="/connexion?retour=/local/horloge">Changer d’utilisateur</a></p>',
+            ),
+          );
           return true;
         }
         if (method === 'GET') {

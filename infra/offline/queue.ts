@@ -172,7 +172,10 @@ export class LocalQueues {
         ApproximateFirstReceiveTimestamp: String(Date.now()),
       },
       messageAttributes: Object.fromEntries(
-        Object.entries(message.attributes).map(([key, value]) => [key, { dataType: value.DataType, ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}) }]),
+        Object.entries(message.attributes).map(([key, value]) => [
+          key,
+          { dataType: value.DataType, ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}) },
+        ]),
       ),
       md5OfBody: createHash('md5').update(message.body).digest('hex'),
       eventSource: 'aws:sqs',

@@ -115,8 +115,7 @@ export const UPLOAD_BUCKET_LOCAL = localBucketName('uploads');
 export const LOCAL_STAGE = 'local';
 export const LOCAL_MAIL_FROM = 'ne-pas-repondre@tp-sessions.local';
 
-const resolvePorts = (ports: OfflineRuntimeOptions['ports']): RuntimePorts =>
-  ports === 0 ? { app: 0, mailbox: 0, dynamodb: 0, s3: 0 } : { ...DEFAULT_PORTS, ...(ports ?? {}) };
+const resolvePorts = (ports: OfflineRuntimeOptions['ports']): RuntimePorts => (ports === 0 ? { app: 0, mailbox: 0, dynamodb: 0, s3: 0 } : { ...DEFAULT_PORTS, ...(ports ?? {}) });
 
 const closeServer = (server: Server) =>
   new Promise<void>((done) => {
@@ -294,7 +293,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       afterInvoke: nudge,
     });
     s3.server.on('event', (event: S3Event) => s3Notifier.receive(event));
-        const queues = new LocalQueues({
+    const queues = new LocalQueues({
       functions: loaded,
       stateDir,
       appUrl: `http://127.0.0.1:${appPort}`,
@@ -327,7 +326,16 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     };
 
     // The runtime's own pages are served first: a declared route on the same path would never be reached.
-    for (const [method, path] of [['GET', '/connexion'], ['POST', '/connexion'], ['GET', '/deconnexion'], ['POST', '/local/token'], ['GET', '/local/clock'], ['POST', '/local/clock'], ['GET', '/local/horloge'], ['GET', JWKS_PATH]] as const) {
+    for (const [method, path] of [
+      ['GET', '/connexion'],
+      ['POST', '/connexion'],
+      ['GET', '/deconnexion'],
+      ['POST', '/local/token'],
+      ['GET', '/local/clock'],
+      ['POST', '/local/clock'],
+      ['GET', '/local/horloge'],
+      ['GET', JWKS_PATH],
+    ] as const) {
       const shadowed = routes.match(method, path);
       if (shadowed) log(`⚠ ${shadowed.route.routeKey} (${shadowed.route.target.fn.declaration.name}) is shadowed offline by the runtime's ${method} ${path}`);
     }

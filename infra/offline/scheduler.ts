@@ -155,7 +155,11 @@ export class Scheduler {
         this.options.log(`✗ ${job.fn.declaration.name} at ${at.toISOString()}, attempt ${attempt}: ${(error as Error).message}`);
       }
     }
-    await appendJsonLine(join(this.options.stateDir, 'dead-letters', `${job.fn.declaration.name}.jsonl`), { function: job.fn.declaration.name, at: at.toISOString(), event: 'schedule' });
+    await appendJsonLine(join(this.options.stateDir, 'dead-letters', `${job.fn.declaration.name}.jsonl`), {
+      function: job.fn.declaration.name,
+      at: at.toISOString(),
+      event: 'schedule',
+    });
   }
 
   async stop(): Promise<void> {

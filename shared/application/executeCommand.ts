@@ -49,9 +49,7 @@ export interface ExecuteCommandResult<TState> {
  * keeps it in the commit): then that first answer is returned, without building the command or
  * deciding again. Two round trips for a new command: the read and the conditional put.
  */
-export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(
-  input: ExecuteCommandInput<TCommand, TState, TEvent>,
-): Promise<ExecuteCommandResult<TState>> => {
+export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;
   const maxAttempts = input.maxAttempts ?? 3;
   let command: TCommand | undefined;
@@ -92,11 +90,7 @@ const commandTypeOf = (command: unknown): string => {
 };
 
 /** The decider's answer; a refusal (a domain error) is counted by command type before it goes out. */
-const decide = <TCommand, TState, TEvent extends DomainEvent>(
-  input: ExecuteCommandInput<TCommand, TState, TEvent>,
-  command: TCommand,
-  state: TState,
-): readonly TEvent[] => {
+const decide = <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>, command: TCommand, state: TState): readonly TEvent[] => {
   try {
     return input.decider.decide(command, state, input.context);
   } catch (error) {
@@ -117,7 +111,10 @@ const replay = <TState, TEvent extends DomainEvent>(
   events: readonly StoredEvent[],
 ): ExecuteCommandResult<TState> => ({
   events,
-  state: fold(decider, history.filter((event) => event.version <= version)),
+  state: fold(
+    decider,
+    history.filter((event) => event.version <= version),
+  ),
   version,
   replayed: true,
 });

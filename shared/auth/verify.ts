@@ -45,8 +45,7 @@ export interface TokenVerifierOptions {
 /** Returns the token's claims when it is valid; throws an `unauthenticated` AppError otherwise. */
 export type TokenVerifier = (token: string) => Promise<TokenClaims>;
 
-const unauthenticated = (cause: unknown) =>
-  new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.', [], { cause });
+const unauthenticated = (cause: unknown) => new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.', [], { cause });
 
 const keyResolver = (jwks: TokenVerifierOptions['jwks']): JWTVerifyGetKey => {
   if (typeof jwks === 'function') return jwks;

@@ -136,7 +136,14 @@ export class DynamoDeadlineIndex {
       capacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       for (const item of page.Items ?? []) {
         if (!item.pk?.S || !item.sk?.S || !item.deadline?.S) continue;
-        items.push({ pk: item.pk.S, sk: item.sk.S, phase: item.phase?.S === 'alert' ? 'alert' : 'remind', plannedDay: item.plannedDay?.S ?? day, mailDay: item.mailDay?.S ?? day, deadline: JSON.parse(item.deadline.S) as Deadline });
+        items.push({
+          pk: item.pk.S,
+          sk: item.sk.S,
+          phase: item.phase?.S === 'alert' ? 'alert' : 'remind',
+          plannedDay: item.plannedDay?.S ?? day,
+          mailDay: item.mailDay?.S ?? day,
+          deadline: JSON.parse(item.deadline.S) as Deadline,
+        });
       }
       start = page.LastEvaluatedKey;
     } while (start);
@@ -167,17 +174,19 @@ export class DynamoDeadlineIndex {
   }
 
   async recordCompletedDay(day: string): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: { pk: { S: CONTROL_PK }, sk: { S: 'last' }, day: { S: day } },
-        ConditionExpression: 'attribute_not_exists(#d) OR #d < :day',
-        ExpressionAttributeNames: { '#d': 'day' },
-        ExpressionAttributeValues: { ':day': { S: day } },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.client
+      .send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: { S: CONTROL_PK }, sk: { S: 'last' }, day: { S: day } },
+          ConditionExpression: 'attribute_not_exists(#d) OR #d < :day',
+          ExpressionAttributeNames: { '#d': 'day' },
+          ExpressionAttributeValues: { ':day': { S: day } },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 }
 

@@ -76,7 +76,14 @@ export class DeadlinePlanner {
       await this.index.sync(key, [], today);
       return;
     }
-    const assignment = { sessionId: state.sessionId, centreId: state.centreId, titreCode: state.titreCode, department: state.department, startDate: state.startDate, endDate: state.endDate };
+    const assignment = {
+      sessionId: state.sessionId,
+      centreId: state.centreId,
+      titreCode: state.titreCode,
+      department: state.department,
+      startDate: state.startDate,
+      endDate: state.endDate,
+    };
     const open = [];
     for (const jurorId of Object.keys(state.jury)) {
       const { events } = await this.store.readStream(jurorStreamId(jurorId));

@@ -20,7 +20,10 @@ export const unitSchema = z.strictObject({
   /** Postal address, when known. */
   postalAddress: z.string().optional(),
   /** For a UD, the region it belongs to. */
-  region: z.string().regex(/^\d{2}$/).optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional(),
 });
 export type Unit = z.infer<typeof unitSchema>;
 

@@ -14,9 +14,7 @@ export class DynamoContactBook implements ContactBook {
   ) {}
 
   async contactOf(kind: PartyKind, id: string): Promise<Contact | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: id }, sk: { S: kind === 'centre' ? 'contact' : 'identity' } } }),
-    );
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: id }, sk: { S: kind === 'centre' ? 'contact' : 'identity' } } }));
     const email = Item?.email?.S;
     if (!email) return undefined;
     const displayName = Item.displayName?.S ?? [Item.firstName?.S, Item.lastName?.S].filter(Boolean).join(' ');
@@ -24,7 +22,9 @@ export class DynamoContactBook implements ContactBook {
   }
 
   async nameOf(_kind: 'juror' | 'candidate', id: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: id }, sk: { S: 'identity' } }, ProjectionExpression: 'firstName, lastName' }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: id }, sk: { S: 'identity' } }, ProjectionExpression: 'firstName, lastName' }),
+    );
     const name = [Item?.firstName?.S, Item?.lastName?.S].filter(Boolean).join(' ');
     return name || undefined;
   }

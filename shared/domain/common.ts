@@ -25,9 +25,7 @@ export const requireUd = (actor: Actor, department: string, code: string): void 
 export const listIds = (ids: readonly string[]): string => ids.join(', ');
 
 /** The duplicates in a list, once each. */
-export const duplicatesOf = (values: readonly string[]): string[] => [
-  ...new Set(values.filter((value, index) => values.indexOf(value) !== index)),
-];
+export const duplicatesOf = (values: readonly string[]): string[] => [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
 
 /** The titre of that RNCP code in the context's catalogue (the sample catalogue when none is given). */
 export const titreOf = (context: DecisionContext, code: string): Titre | undefined => (context.titres ?? defaultTitres)[code];

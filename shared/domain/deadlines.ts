@@ -13,14 +13,7 @@ import { creationDeadline, juryGaps, sessionStreamId, type SessionState } from '
 /** Who is told: the centre, the UD of the department, the regional direction, the jurors of the session, one juror. */
 export type Audience = 'centre' | 'ud' | 'region' | 'jurors' | 'juror';
 
-export type DeadlineKind =
-  | 'yearly-programme'
-  | 'session-creation'
-  | 'juror-convocations'
-  | 'jury-complete'
-  | 'habilitation-expiry'
-  | 'pv-transmission'
-  | 'pv-validation';
+export type DeadlineKind = 'yearly-programme' | 'session-creation' | 'juror-convocations' | 'jury-complete' | 'habilitation-expiry' | 'pv-transmission' | 'pv-validation';
 
 export interface Deadline {
   /** Stable: `<streamId>/<kind>[/<subject>]`. The same step keeps its id when its due date moves. */
@@ -88,15 +81,17 @@ export const openProgrammeDeadlines = (
   createdPlannedSessionIds: readonly string[] = [],
 ): Deadline[] => {
   const streamId = programmeStreamId(programme.centreId, programme.year);
-  const scope = { centreId: programme.centreId, ...(programme.centreName ? { centreName: programme.centreName } : {}), ...(programme.department ? { department: programme.department } : {}) };
+  const scope = {
+    centreId: programme.centreId,
+    ...(programme.centreName ? { centreName: programme.centreName } : {}),
+    ...(programme.department ? { department: programme.department } : {}),
+  };
   if (state.status === 'none') {
     return [deadline(settings, streamId, 'yearly-programme', programmeDeadline(programme.year), ['centre'], ['ud', 'region'], scope)];
   }
   return Object.values(state.planned)
     .filter((planned) => !createdPlannedSessionIds.includes(planned.plannedSessionId))
-    .map((planned) =>
-      deadline(settings, streamId, 'session-creation', creationDeadline(planned.expectedStart), ['centre'], ['ud'], scope, planned.plannedSessionId),
-    );
+    .map((planned) => deadline(settings, streamId, 'session-creation', creationDeadline(planned.expectedStart), ['centre'], ['ud'], scope, planned.plannedSessionId));
 };
 
 /** Open deadlines of a session: convocations, jury, PV transmission, PV validation. */
@@ -108,9 +103,7 @@ export const openSessionDeadlines = (state: SessionState, settings: DomainSettin
   if (state.status === 'created') {
     const jurorIds = Object.keys(state.jury);
     if (jurorIds.length === 0 || jurorIds.some((id) => !state.convokedJurorIds.includes(id))) {
-      open.push(
-        deadline(settings, streamId, 'juror-convocations', addDays(state.startDate, -settings.jurorConvocationDays), ['centre'], ['centre', 'jurors'], scope),
-      );
+      open.push(deadline(settings, streamId, 'juror-convocations', addDays(state.startDate, -settings.jurorConvocationDays), ['centre'], ['centre', 'jurors'], scope));
     }
     if (juryGaps(state).length > 0) {
       // A jury short of members cannot be convoked in time: the centre hears of it with the
@@ -146,12 +139,7 @@ export interface JurorAssignment {
  * not all covered by a valid habilitation (expired, withdrawn, or ending before the session ends),
  * renewal is due before the session starts. The juror and the centre are reminded; the UD alerted.
  */
-export const openJurorDeadlines = (
-  state: JurorState,
-  settings: DomainSettings,
-  assignments: readonly JurorAssignment[],
-  todayDate: CalendarDate,
-): Deadline[] => {
+export const openJurorDeadlines = (state: JurorState, settings: DomainSettings, assignments: readonly JurorAssignment[], todayDate: CalendarDate): Deadline[] => {
   if (state.status === 'unknown') return [];
   const habilitations = Object.values(state.habilitations);
   return assignments
@@ -159,19 +147,24 @@ export const openJurorDeadlines = (
     .filter(
       (session) =>
         !habilitations.some(
-          (h) =>
-            h.titreCode === session.titreCode &&
-            h.department === session.department &&
-            habilitationValidOn(h, session.startDate) &&
-            habilitationValidOn(h, session.endDate),
+          (h) => h.titreCode === session.titreCode && h.department === session.department && habilitationValidOn(h, session.startDate) && habilitationValidOn(h, session.endDate),
         ),
     )
     .map((session) =>
-      deadline(settings, jurorStreamId(state.jurorId), 'habilitation-expiry', session.startDate, ['juror', 'centre'], ['ud'], {
-        jurorId: state.jurorId,
-        centreId: session.centreId,
-        department: session.department,
-        sessionId: session.sessionId,
-      }, session.sessionId),
+      deadline(
+        settings,
+        jurorStreamId(state.jurorId),
+        'habilitation-expiry',
+        session.startDate,
+        ['juror', 'centre'],
+        ['ud'],
+        {
+          jurorId: state.jurorId,
+          centreId: session.centreId,
+          department: session.department,
+          sessionId: session.sessionId,
+        },
+        session.sessionId,
+      ),
     );
 };

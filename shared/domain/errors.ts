@@ -35,8 +35,7 @@ export const ruleBroken = (code: string, message: string, subject: DomainErrorSu
 export const forbidden = (code: string, message: string): DomainError => new DomainError(code, message, 'forbidden');
 
 /** Something the command names does not exist (404). */
-export const notFound = (code: string, message: string, subject: DomainErrorSubject = {}): DomainError =>
-  new DomainError(code, message, 'not-found', subject);
+export const notFound = (code: string, message: string, subject: DomainErrorSubject = {}): DomainError => new DomainError(code, message, 'not-found', subject);
 
 /** The command repeats or contradicts what already happened (409). */
 export const conflict = (code: string, message: string): DomainError => new DomainError(code, message, 'conflict');

@@ -39,15 +39,12 @@ export interface Habilitation {
   readonly withdrawnOn?: CalendarDate;
 }
 
-export type JurorState =
-  | { readonly status: 'unknown' }
-  | { readonly status: 'known'; readonly jurorId: string; readonly habilitations: Readonly<Record<string, Habilitation>> };
+export type JurorState = { readonly status: 'unknown' } | { readonly status: 'known'; readonly jurorId: string; readonly habilitations: Readonly<Record<string, Habilitation>> };
 
 export const jurorStreamId = (jurorId: string): string => `juror-${jurorId}`;
 
 /** The juror's habilitations, for a JuryAssigned command (withdrawn ones included, flagged). */
-export const habilitationsOf = (state: JurorState): Habilitation[] =>
-  state.status === 'known' ? Object.values(state.habilitations) : [];
+export const habilitationsOf = (state: JurorState): Habilitation[] => (state.status === 'known' ? Object.values(state.habilitations) : []);
 
 /** Whether a habilitation counts on a given day. */
 export const habilitationValidOn = (habilitation: Habilitation, date: CalendarDate): boolean =>
@@ -55,11 +52,7 @@ export const habilitationValidOn = (habilitation: Habilitation, date: CalendarDa
   compareDates(date, habilitation.validUntil) <= 0 &&
   (habilitation.withdrawnOn === undefined || compareDates(date, habilitation.withdrawnOn) < 0);
 
-const habilitate = (
-  command: Extract<JurorCommand, { type: 'HabilitateJuror' }>,
-  state: JurorState,
-  context: DecisionContext,
-): JurorEvent[] => {
+const habilitate = (command: Extract<JurorCommand, { type: 'HabilitateJuror' }>, state: JurorState, context: DecisionContext): JurorEvent[] => {
   requireUd(context.actor, command.department, 'habilitation.not-own-department');
   const titre = titreOf(context, command.titreCode);
   if (!titre) throw notFound('habilitation.titre-unknown', `Le titre ${command.titreCode} est inconnu.`, { field: 'titreCode' });
@@ -72,19 +65,15 @@ const habilitate = (
     throw ruleBroken('habilitation.dates-inverted', 'La fin de l’habilitation précède son début.', { field: 'validUntil' });
   }
   if (compareDates(command.validUntil, titre.validUntil) > 0) {
-    throw ruleBroken(
-      'habilitation.outlasts-titre',
-      `L’habilitation ne peut pas dépasser la fin de validité du titre ${titre.label}, le ${frenchDate(titre.validUntil)}.`,
-      { field: 'validUntil' },
-    );
+    throw ruleBroken('habilitation.outlasts-titre', `L’habilitation ne peut pas dépasser la fin de validité du titre ${titre.label}, le ${frenchDate(titre.validUntil)}.`, {
+      field: 'validUntil',
+    });
   }
   const now = today(context);
   if (compareDates(command.professionalisationDate, now) > 0 || compareDates(command.professionalisationDate, command.validFrom) > 0) {
-    throw ruleBroken(
-      'habilitation.professionalisation-missing',
-      'La session de professionnalisation doit avoir été suivie avant l’habilitation.',
-      { field: 'professionalisationDate' },
-    );
+    throw ruleBroken('habilitation.professionalisation-missing', 'La session de professionnalisation doit avoir été suivie avant l’habilitation.', {
+      field: 'professionalisationDate',
+    });
   }
   if (
     titre.revisedOn !== undefined &&
@@ -127,11 +116,7 @@ const habilitate = (
   ];
 };
 
-const withdraw = (
-  command: Extract<JurorCommand, { type: 'WithdrawHabilitation' }>,
-  state: JurorState,
-  context: DecisionContext,
-): JurorEvent[] => {
+const withdraw = (command: Extract<JurorCommand, { type: 'WithdrawHabilitation' }>, state: JurorState, context: DecisionContext): JurorEvent[] => {
   const habilitation = state.status === 'known' ? state.habilitations[command.habilitationId] : undefined;
   if (!habilitation) {
     throw notFound('habilitation.unknown', `Le membre de jury ${command.jurorId} n’a pas d’habilitation ${command.habilitationId}.`);

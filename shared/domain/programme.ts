@@ -80,11 +80,7 @@ const checkLine = (line: PlannedSessionInput, index: number, year: number, conte
     throw ruleBroken('programme.date-outside-year', `${where} : elle doit commencer en ${year}.`, { field: field('expectedStart') });
   }
   if (compareDates(line.expectedEnd, titre.validUntil) > 0) {
-    throw ruleBroken(
-      'programme.titre-expired',
-      `${where} : le titre ${titre.label} n’est plus valide après le ${frenchDate(titre.validUntil)}.`,
-      { field: field('expectedEnd') },
-    );
+    throw ruleBroken('programme.titre-expired', `${where} : le titre ${titre.label} n’est plus valide après le ${frenchDate(titre.validUntil)}.`, { field: field('expectedEnd') });
   }
   if (!Number.isInteger(line.expectedCandidates) || line.expectedCandidates < 1 || line.expectedCandidates > 500) {
     throw ruleBroken('programme.candidates-count', `${where} : le nombre de candidats attendus doit être compris entre 1 et 500.`, {
@@ -156,9 +152,7 @@ const evolve = (state: ProgrammeState, event: ProgrammeEvent): ProgrammeState =>
       return { ...state, planned: { ...state.planned, [session.plannedSessionId]: session } };
     }
     case 'ProgrammeSubmitted': {
-      const planned = Object.fromEntries(
-        Object.entries(state.planned).filter(([id]) => !event.data.withdrawnPlannedSessionIds.includes(id)),
-      );
+      const planned = Object.fromEntries(Object.entries(state.planned).filter(([id]) => !event.data.withdrawnPlannedSessionIds.includes(id)));
       return {
         status: 'submitted',
         centreId: event.data.centreId,

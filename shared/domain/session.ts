@@ -284,11 +284,7 @@ const requireText = (value: string, field: string, label: string): string => {
 
 // ---------------------------------------------------------------- decisions
 
-type Handler<T extends SessionCommandType> = (
-  command: Extract<SessionCommand, { type: T }>,
-  state: SessionState,
-  context: DecisionContext,
-) => SessionEvent[];
+type Handler<T extends SessionCommandType> = (command: Extract<SessionCommand, { type: T }>, state: SessionState, context: DecisionContext) => SessionEvent[];
 
 const createSession: Handler<'CreateSession'> = (command, state, context) => {
   requireCentre(context.actor, command.centreId, 'session.not-own-centre');
@@ -448,9 +444,7 @@ const sendConvocations: Handler<'SendConvocations'> = (command, state, context) 
   const dueOn = addDays(session.startDate, -days);
   const late = compareDates(sentOn, dueOn) > 0;
   const sent: SessionEvent = { type: 'ConvocationsSent', data: { audience: command.audience, recipientIds, sentOn, dueOn, late } };
-  return late
-    ? [sent, { type: 'BreachRecorded', data: { rule: jurors ? 'convocation.jurors-late' : 'convocation.candidates-late', dueOn, doneOn: sentOn } }]
-    : [sent];
+  return late ? [sent, { type: 'BreachRecorded', data: { rule: jurors ? 'convocation.jurors-late' : 'convocation.candidates-late', dueOn, doneOn: sentOn } }] : [sent];
 };
 
 const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context) => {

@@ -29,8 +29,7 @@ export interface Ccp {
 export type TitreCatalogue = Readonly<Record<string, Titre>>;
 
 /** Builds a catalogue from a list of titres. */
-export const titreCatalogue = (titres: readonly Titre[]): TitreCatalogue =>
-  Object.fromEntries(titres.map((titre) => [titre.code, titre]));
+export const titreCatalogue = (titres: readonly Titre[]): TitreCatalogue => Object.fromEntries(titres.map((titre) => [titre.code, titre]));
 
 /** Sample titres (registration end dates as published by France Compétences at the time of writing). */
 export const sampleTitres: readonly Titre[] = [

@@ -33,8 +33,7 @@ export class DynamoChainVerifier implements StreamVerifier {
         return broken('Événements illisibles.');
       }
       const consecutive = events.every((event, i) => event.version === version + i + 1 && event.streamId === streamId);
-      if (!consecutive || item.firstVersion !== version + 1 || item.lastVersion !== version + events.length)
-        return broken('Numéros de version incohérents.');
+      if (!consecutive || item.firstVersion !== version + 1 || item.lastVersion !== version + events.length) return broken('Numéros de version incohérents.');
       version = item.lastVersion;
       prevHash = item.hash;
     }

@@ -10,8 +10,7 @@ import { invalidCursor } from './errors.js';
  */
 const payloadSchema = z.strictObject({ v: z.literal(1), after: eventId });
 
-const mac = (secret: string, fingerprint: string, payload: string) =>
-  createHmac('sha256', secret).update(`${fingerprint}\n${payload}`).digest();
+const mac = (secret: string, fingerprint: string, payload: string) => createHmac('sha256', secret).update(`${fingerprint}\n${payload}`).digest();
 
 export const encodeCursor = (secret: string, fingerprint: string, after: string): string => {
   const payload = Buffer.from(JSON.stringify({ v: 1, after })).toString('base64url');

@@ -2,15 +2,7 @@ import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/clie
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
 import * as z from 'zod';
-import {
-  actor as actorSchema,
-  definitionOf,
-  domainEventSchema,
-  eventScope,
-  streamId as streamIdSchema,
-  type DomainEvent,
-  type StoredEvent,
-} from '../../events/index.js';
+import { actor as actorSchema, definitionOf, domainEventSchema, eventScope, streamId as streamIdSchema, type DomainEvent, type StoredEvent } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
@@ -138,8 +130,7 @@ export class DynamoEventStore implements EventStore {
   private validate(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
     const fields: FieldError[] = [];
     if (!streamIdSchema.safeParse(streamId).success) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 0)
-      fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
     if (events.length === 0 || events.length > MAX_EVENTS_PER_COMMIT)
       fields.push({ field: 'events', message: `Entre 1 et ${MAX_EVENTS_PER_COMMIT} événements par enregistrement.` });
     const parsedEvents: DomainEvent[] = [];
@@ -150,8 +141,7 @@ export class DynamoEventStore implements EventStore {
     });
     const parsedOptions = appendOptionsSchema.safeParse(options);
     if (!parsedOptions.success) fields.push(...fieldsOf(parsedOptions.error, 'options'));
-    if (fields.length > 0 || !parsedOptions.success)
-      throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
+    if (fields.length > 0 || !parsedOptions.success) throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
     return { events: parsedEvents, options: parsedOptions.data };
   }
 
@@ -193,8 +183,7 @@ export class DynamoEventStore implements EventStore {
       prevHash: head.hash,
     };
     const item: CommitItem = { ...body, hash: commitHash(body) };
-    if (Buffer.byteLength(item.events) > MAX_COMMIT_BYTES)
-      throw new AppError('event.too-large', 'too-large', 'Enregistrement trop volumineux.');
+    if (Buffer.byteLength(item.events) > MAX_COMMIT_BYTES) throw new AppError('event.too-large', 'too-large', 'Enregistrement trop volumineux.');
     try {
       await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall(item), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {

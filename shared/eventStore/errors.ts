@@ -26,10 +26,13 @@ export class ConcurrencyError extends AppError {
 export const isConcurrencyError = (error: unknown): error is ConcurrencyError => error instanceof ConcurrencyError;
 
 /** The idempotency key's commit answers another request: the key was reused for other data. */
-export const keyReused = () =>
-  new AppError('idempotency.key-reused', 'rule', 'Cette clé d’idempotence a déjà servi pour une autre demande.');
+export const keyReused = () => new AppError('idempotency.key-reused', 'rule', 'Cette clé d’idempotence a déjà servi pour une autre demande.');
 
 export const invalidCursor = (cause?: unknown) =>
-  new AppError('history.cursor.invalid', 'validation', 'Le curseur de pagination est invalide ou ne correspond pas à cette recherche.', [
-    { field: 'cursor', message: 'Curseur invalide.' },
-  ], { cause });
+  new AppError(
+    'history.cursor.invalid',
+    'validation',
+    'Le curseur de pagination est invalide ou ne correspond pas à cette recherche.',
+    [{ field: 'cursor', message: 'Curseur invalide.' }],
+    { cause },
+  );

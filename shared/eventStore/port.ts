@@ -95,11 +95,7 @@ export interface StreamRead {
 }
 
 /** Which index a history query reads: exactly one of these. */
-export type HistoryKey =
-  | { readonly centreId: string }
-  | { readonly department: string }
-  | { readonly region: string }
-  | { readonly eventType: EventType };
+export type HistoryKey = { readonly centreId: string } | { readonly department: string } | { readonly region: string } | { readonly eventType: EventType };
 
 export interface HistoryQuery {
   readonly by: HistoryKey;
@@ -125,6 +121,4 @@ export interface Page<T> {
   readonly nextCursor?: string | undefined;
 }
 
-export type VerifyResult =
-  | { readonly ok: true; readonly commits: number }
-  | { readonly ok: false; readonly firstBrokenCommit: number; readonly reason: string };
+export type VerifyResult = { readonly ok: true; readonly commits: number } | { readonly ok: false; readonly firstBrokenCommit: number; readonly reason: string };

@@ -8,12 +8,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
  * previous hash); the chain needs every attribute. Throttling is retried by the SDK client
  * (shared/aws/options.ts), not here.
  */
-export const readRawCommits = async (
-  client: DynamoDBClient,
-  tableName: string,
-  streamId: string,
-  attributes?: readonly string[],
-): Promise<Record<string, unknown>[]> => {
+export const readRawCommits = async (client: DynamoDBClient, tableName: string, streamId: string, attributes?: readonly string[]): Promise<Record<string, unknown>[]> => {
   const projection = attributes
     ? { ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])) }
     : {};

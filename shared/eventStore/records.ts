@@ -81,8 +81,7 @@ export const commitItemFromStreamImage = (newImage: Readonly<Record<string, unkn
   commitItemSchema.parse(unmarshall(newImage as Record<string, AttributeValue>));
 
 /** The stored events of the commit in a stream record's NewImage, in stream order. */
-export const eventsFromStreamRecord = (newImage: Readonly<Record<string, unknown>>): StoredEvent[] =>
-  parseCommitEvents(commitItemFromStreamImage(newImage).events);
+export const eventsFromStreamRecord = (newImage: Readonly<Record<string, unknown>>): StoredEvent[] => parseCommitEvents(commitItemFromStreamImage(newImage).events);
 
 /** One item of the `history` table per event; the GSI keys are set only when the scope has them. */
 export interface HistoryItem {

@@ -16,10 +16,8 @@ export class S3DocumentLinks implements DocumentLinks {
   ) {}
 
   linkFor(objectKey: string, versionId: string): Promise<string> {
-    return getSignedUrl(
-      this.client,
-      new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, VersionId: versionId, ResponseContentDisposition: 'inline' }),
-      { expiresIn: DOCUMENT_LINK_SECONDS },
-    );
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: objectKey, VersionId: versionId, ResponseContentDisposition: 'inline' }), {
+      expiresIn: DOCUMENT_LINK_SECONDS,
+    });
   }
 }

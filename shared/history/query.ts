@@ -90,9 +90,13 @@ export const parseHistoryRequest = (query: Readonly<Record<string, string | unde
 
   let types: EventType[] | undefined;
   if (raw?.type !== undefined) {
-    const names = raw.type.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const names = raw.type
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     const unknown = names.filter((name) => !isEventType(name));
-    if (unknown.length > 0) fields.push({ field: 'type', message: `Type d’événement inconnu : ${unknown.slice(0, 5).join(', ')}. Types possibles : voir la documentation des événements.` });
+    if (unknown.length > 0)
+      fields.push({ field: 'type', message: `Type d’événement inconnu : ${unknown.slice(0, 5).join(', ')}. Types possibles : voir la documentation des événements.` });
     else if (names.length > 30) fields.push({ field: 'type', message: '30 types au plus.' });
     else if (names.length > 0) types = [...new Set(names)] as EventType[];
   }

@@ -125,8 +125,7 @@ export class HistoryService {
     const verification = await this.store.verify(streamId);
     const documents = new Map<string, string>();
     if (this.documents) {
-      for (const event of events)
-        if (event.type === 'PVDocumentStored') documents.set(event.id, await this.documents.linkFor(event.data.objectKey, event.data.versionId));
+      for (const event of events) if (event.type === 'PVDocumentStored') documents.set(event.id, await this.documents.linkFor(event.data.objectKey, event.data.versionId));
     }
     return { sessionId, streamId, scope, events, verification, documents, names: await this.namesIn(principal, events) };
   }

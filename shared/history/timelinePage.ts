@@ -61,13 +61,25 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
     if (name === 'decisions' && Array.isArray(value)) {
       const items = (value as { candidateId: string; decision: string; ccpObtained?: readonly string[] }[]).map(
         (decision) =>
-          html`<li>${person(decision.candidateId, names)} : ${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}</li>`,
+          html`<li>
+            ${person(decision.candidateId, names)} :
+            ${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}
+          </li>`,
       );
-      return [html`<li>${label} :<ul>${items}</ul></li>`];
+      return [
+        html`<li>
+          ${label} :
+          <ul>
+            ${items}
+          </ul>
+        </li>`,
+      ];
     }
     if (Array.isArray(value)) {
-      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every(isPersonId)) return [html`<li>${label} : ${value.map((id, index) => html`${index > 0 ? ', ' : ''}${person(id, names)}`)}</li>`];
-      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every((item) => typeof item === 'string')) return [html`<li>${label} : <span class="id">${value.join(', ')}</span></li>`];
+      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every(isPersonId))
+        return [html`<li>${label} : ${value.map((id, index) => html`${index > 0 ? ', ' : ''}${person(id, names)}`)}</li>`];
+      if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every((item) => typeof item === 'string'))
+        return [html`<li>${label} : <span class="id">${value.join(', ')}</span></li>`];
       return [html`<li>${label} : ${value.length} élément${value.length > 1 ? 's' : ''}</li>`];
     }
     if (value === null || typeof value === 'object' || value === undefined) return [];
@@ -75,13 +87,26 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
     const words = typeof value === 'string' ? valueLabels[name]?.[value] : undefined;
     return [html`<li>${label} : ${words ?? shownValue(value as string | number | boolean)}</li>`];
   });
-  return rows.length === 0 ? html`` : html`<ul class="details">${rows}</ul>`;
+  return rows.length === 0
+    ? html``
+    : html`<ul class="details">
+        ${rows}
+      </ul>`;
 };
 
 const chainState = (timeline: SessionTimeline): Html =>
   timeline.verification.ok
-    ? html`<div class="notice" role="status" id="chaine"><p><strong>Chaîne d’intégrité vérifiée</strong> : ${timeline.verification.commits} enregistrement${timeline.verification.commits > 1 ? 's' : ''}, chacun scellé par l’empreinte du précédent.</p></div>`
-    : html`<div class="error-summary" role="alert" id="chaine"><p><strong>Chaîne d’intégrité rompue à l’enregistrement n° ${timeline.verification.firstBrokenCommit}</strong></p><p>${timeline.verification.reason}</p><p>Les événements affichés à partir de cet enregistrement ne sont pas garantis : signalez-le à la direction régionale.</p></div>`;
+    ? html`<div class="notice" role="status" id="chaine">
+        <p>
+          <strong>Chaîne d’intégrité vérifiée</strong> : ${timeline.verification.commits} enregistrement${timeline.verification.commits > 1 ? 's' : ''}, chacun scellé par
+          l’empreinte du précédent.
+        </p>
+      </div>`
+    : html`<div class="error-summary" role="alert" id="chaine">
+        <p><strong>Chaîne d’intégrité rompue à l’enregistrement n° ${timeline.verification.firstBrokenCommit}</strong></p>
+        <p>${timeline.verification.reason}</p>
+        <p>Les événements affichés à partir de cet enregistrement ne sont pas garantis : signalez-le à la direction régionale.</p>
+      </div>`;
 
 /** The session's centre: named by its creation event when that carried a name, else by the scope's id. */
 const centreOf = (timeline: SessionTimeline): CentreRef | undefined => {
@@ -107,24 +132,36 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
   const rows = timeline.events.map((event) => {
     const link = timeline.documents.get(event.id);
     return html`<tr>
-<td><time datetime="${event.recordedAt}">${parisDateTime(event.recordedAt)}</time></td>
-<td>${definitionOf(event.type)?.label ?? event.type}${link ? html`<br><a href="${link}" rel="noreferrer">Télécharger le procès-verbal signé (révision ${event.type === 'PVDocumentStored' ? event.data.revision : ''})</a>` : ''}</td>
-<td>${roleLabels[event.actor.role]}<br><span class="hint id">${event.actor.id}</span></td>
-<td>${details(event, reader, timeline.names)}</td>
-</tr>`;
+      <td><time datetime="${event.recordedAt}">${parisDateTime(event.recordedAt)}</time></td>
+      <td>
+        ${definitionOf(event.type)?.label ?? event.type}${link ? html`<br /><a href="${link}" rel="noreferrer">Télécharger le procès-verbal signé (révision ${event.type === 'PVDocumentStored' ? event.data.revision : ''})</a>` : ''}
+      </td>
+      <td>${roleLabels[event.actor.role]}<br /><span class="hint id">${event.actor.id}</span></td>
+      <td>${details(event, reader, timeline.names)}</td>
+    </tr>`;
   });
   return layout({
     title: `Historique de la session ${session?.ceresReference ?? timeline.sessionId}`,
     principal,
     body: html`${session ? html`<p>Titre ${session.titreCode}, du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}, ${session.site}. <span class="hint id">${timeline.sessionId}</span></p>` : ''}
-${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''}
-${chainState(timeline)}
-<p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
-<table class="timeline">
-<caption>Événements de la session</caption>
-<thead><tr><th scope="col">Date et heure</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détails</th></tr></thead>
-<tbody>${rows}</tbody>
-</table>`,
+      ${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''} ${chainState(timeline)}
+      <p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
+      <table class="timeline">
+        <caption>
+          Événements de la session
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Date et heure</th>
+            <th scope="col">Événement</th>
+            <th scope="col">Par</th>
+            <th scope="col">Détails</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>`,
   });
 };
 
@@ -132,5 +169,7 @@ ${chainState(timeline)}
 export const historyErrorPage = (status: number, message: string, correlationId: string): string =>
   layout({
     title: status === 404 ? 'Page introuvable' : status === 403 ? 'Accès refusé' : status >= 500 ? 'Erreur du service' : 'Demande refusée',
-    body: html`<p>${message}</p>${status >= 500 ? html`<p>Numéro de suivi : <code>${correlationId}</code></p>` : ''}<p><a href="/">Revenir à l’accueil</a></p>`,
+    body: html`<p>${message}</p>
+      ${status >= 500 ? html`<p>Numéro de suivi : <code>${correlationId}</code></p>` : ''}
+      <p><a href="/">Revenir à l’accueil</a></p>`,
   }).value;

@@ -74,8 +74,16 @@ export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error
   const ids = [...new Set(texts.flatMap((text) => text.match(PERSON_ID) ?? []))];
   if (ids.length === 0) return error;
   const [candidates, jurors] = await Promise.all([
-    deps.personalData.readCandidates(principal, ids.filter((id) => id.startsWith('cand_'))),
-    nameableJurors(deps, principal, sessionId, ids.filter((id) => id.startsWith('jur_'))).then((visible) => deps.personalData.readJurors(visible)),
+    deps.personalData.readCandidates(
+      principal,
+      ids.filter((id) => id.startsWith('cand_')),
+    ),
+    nameableJurors(
+      deps,
+      principal,
+      sessionId,
+      ids.filter((id) => id.startsWith('jur_')),
+    ).then((visible) => deps.personalData.readJurors(visible)),
   ]);
   const names = new Map<string, string>([
     ...[...candidates].map(([id, person]) => [id, `${person.lastName.toUpperCase()} ${person.firstName}`] as const),

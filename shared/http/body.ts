@@ -20,8 +20,7 @@ export interface ParsedBody {
 /** Bodies above this size are refused with 413 before any parsing. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-const tooLarge = (limit: number) =>
-  new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
+const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
 
 const invalid = (message: string, field = '') => new AppError('input.invalid', 'validation', message, [{ field, message }]);
 

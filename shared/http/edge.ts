@@ -68,14 +68,13 @@ export const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOpt
  * answer (errors included), one structured log line per request.
  */
 export const httpEdge = (handler: (event: HttpEvent) => Promise<HttpResponse>, options: EdgeOptions = {}) =>
-  edge<HttpEvent, HttpResponse>((event) => handler(event), { correlationIdOf: (event) => event.requestContext?.requestId })
-    .use({
-      after: (request) => {
-        if (request.response) request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
-        logger.info('request', { route: request.event.routeKey, status: request.response?.statusCode });
-      },
-      onError: (request) => {
-        request.response = errorResponse(request.error, request.event, options);
-        request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
-      },
-    });
+  edge<HttpEvent, HttpResponse>((event) => handler(event), { correlationIdOf: (event) => event.requestContext?.requestId }).use({
+    after: (request) => {
+      if (request.response) request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
+      logger.info('request', { route: request.event.routeKey, status: request.response?.statusCode });
+    },
+    onError: (request) => {
+      request.response = errorResponse(request.error, request.event, options);
+      request.response.headers = { ...request.response.headers, ...securityHeaders(options) };
+    },
+  });

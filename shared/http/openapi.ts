@@ -37,7 +37,15 @@ const operationObject = (operation: Operation) => ({
     ...pathParameters(operation.path),
     ...(operation.method === 'GET' ? queryParameters(operation) : []),
     ...(operation.write
-      ? [{ name: 'Idempotency-Key', in: 'header', required: true, description: 'Une clé par écriture voulue : la même clé renvoie la première réponse sans rien écrire.', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' } }]
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: true,
+            description: 'Une clé par écriture voulue : la même clé renvoie la première réponse sans rien écrire.',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' },
+          },
+        ]
       : []),
   ],
   ...(operation.method === 'POST'
@@ -52,7 +60,10 @@ const operationObject = (operation: Operation) => ({
       }
     : {}),
   responses: {
-    [operation.id === 'createSession' || operation.id === 'habilitateJuror' ? '201' : '200']: { description: 'Succès', content: { 'application/json': { schema: { type: 'object' } } } },
+    [operation.id === 'createSession' || operation.id === 'habilitateJuror' ? '201' : '200']: {
+      description: 'Succès',
+      content: { 'application/json': { schema: { type: 'object' } } },
+    },
     '400': errorResponse('Saisie invalide : un message en français par champ'),
     '401': errorResponse('Non authentifié'),
     '403': errorResponse('Rôle ou périmètre insuffisant'),
@@ -104,10 +115,17 @@ const routeObject = (fn: string, route: HttpRoute) => {
       : 'Derrière l’autorisation JWT, dans le périmètre de l’utilisateur.',
     tags: [fn],
     parameters: [...pathParameters(route.path), ...(history ? historyQuery(exported) : [])],
-    ...(route.method === 'POST' ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'multipart/form-data': { schema: { type: 'object' } } } } } : {}),
+    ...(route.method === 'POST'
+      ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'multipart/form-data': { schema: { type: 'object' } } } } }
+      : {}),
     responses: {
-      [route.method === 'POST' ? '303' : '200']: { description: route.method === 'POST' ? 'Enregistré : renvoie vers la page du résultat' : 'Succès', ...(route.method === 'POST' ? {} : { content: success }) },
-      ...(route.method === 'POST' ? { '400': { description: 'Saisie invalide : le formulaire revient avec un message par champ', content: HTML } } : { '400': errorResponse('Critère invalide') }),
+      [route.method === 'POST' ? '303' : '200']: {
+        description: route.method === 'POST' ? 'Enregistré : renvoie vers la page du résultat' : 'Succès',
+        ...(route.method === 'POST' ? {} : { content: success }),
+      },
+      ...(route.method === 'POST'
+        ? { '400': { description: 'Saisie invalide : le formulaire revient avec un message par champ', content: HTML } }
+        : { '400': errorResponse('Critère invalide') }),
       '401': errorResponse('Non authentifié (les pages renvoient vers la connexion)'),
       '403': errorResponse('Rôle ou périmètre insuffisant'),
       '404': errorResponse('Introuvable (une session d’un autre centre l’est aussi)'),

@@ -87,8 +87,7 @@ const define = <S extends z.ZodType>(operation: Operation<S>): Operation => oper
 export const newId = (prefix: string): string => `${prefix}_${ulid()}`;
 
 /** A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it creates nothing twice. */
-const newIdFor = (call: Call<unknown>, prefix: string, salt: string): string =>
-  call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt);
+const newIdFor = (call: Call<unknown>, prefix: string, salt: string): string => (call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt));
 
 const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
   now: deps.clock.now(),
@@ -262,15 +261,15 @@ export const commands: readonly Operation[] = [
           // Names first, under fresh pseudonymous ids: the events will carry only the ids.
           await deps.personalData.saveCandidates({ centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region }, identities);
           return {
-          type: 'CreateSession',
-          sessionId,
-          centreId: scope.centreId ?? '',
-          department: scope.department ?? '',
-          region: scope.region,
-          ...session,
-          // After the input: the name comes from the token, never from what the centre typed.
-          ...centreNameOf(call.principal),
-          candidateIds: identities.map((identity) => identity.candidateId),
+            type: 'CreateSession',
+            sessionId,
+            centreId: scope.centreId ?? '',
+            department: scope.department ?? '',
+            region: scope.region,
+            ...session,
+            // After the input: the name comes from the token, never from what the centre typed.
+            ...centreNameOf(call.principal),
+            candidateIds: identities.map((identity) => identity.candidateId),
           };
         },
         true,
@@ -324,10 +323,15 @@ export const commands: readonly Operation[] = [
     toCommand: async (input, call, deps) => {
       const view = call.session;
       if (!view?.candidateIds.includes(input.candidateId)) {
-        throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [{ field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' }]);
+        throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
+          { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
+        ]);
       }
       const accommodationId = newIdFor(call, 'acc', 'accommodation');
-      await deps.personalData.saveAccommodation({ centreId: view.centreId, department: view.department, region: view.region }, { accommodationId, candidateId: input.candidateId, adaptation: input.adaptation });
+      await deps.personalData.saveAccommodation(
+        { centreId: view.centreId, department: view.department, region: view.region },
+        { accommodationId, candidateId: input.candidateId, adaptation: input.adaptation },
+      );
       return { type: 'GrantAccommodation', candidateId: input.candidateId, accommodationId };
     },
   }),
@@ -410,7 +414,12 @@ export const commands: readonly Operation[] = [
     input: schemas.presignPv,
     run: async (deps, call) => {
       const view = call.session;
-      const upload = await deps.pvUploads.presign({ sessionId: call.params.sessionId ?? '', centreId: view?.centreId ?? '', sha256Hex: call.input.sha256, sizeBytes: call.input.sizeBytes });
+      const upload = await deps.pvUploads.presign({
+        sessionId: call.params.sessionId ?? '',
+        centreId: view?.centreId ?? '',
+        sha256Hex: call.input.sha256,
+        sizeBytes: call.input.sizeBytes,
+      });
       return { status: 200, body: upload };
     },
   }),
@@ -544,7 +553,10 @@ export const commands: readonly Operation[] = [
 export const sessionDetails = async (deps: AppDeps, principal: Principal, view: SessionView) => {
   const candidates = await deps.personalData.readCandidates(principal, view.candidateIds);
   const jurors = await deps.personalData.readJurors(view.jury.map((member) => member.jurorId));
-  const accommodations = await deps.personalData.readAccommodations(principal, view.candidateIds.filter(() => view.accommodationIds.length > 0));
+  const accommodations = await deps.personalData.readAccommodations(
+    principal,
+    view.candidateIds.filter(() => view.accommodationIds.length > 0),
+  );
   // From the view (the session's events), not from a missing identity: a reader who may not see
   // names gets none either, and must still tell an erased candidate from a hidden one.
   const erased = new Set(view.erasedCandidateIds ?? []);
@@ -571,7 +583,11 @@ export const replaySealsDraw = async (deps: AppDeps, sessionId: string) => {
   const { events } = await deps.store.readStream(sessionStreamId(sessionId));
   const seals = [...events].reverse().find((event) => event.type === 'SealsChecked');
   if (seals?.type !== 'SealsChecked') {
-    throw new AppError('draw.not-yet', 'not-found', 'Aucun tirage au sort n’a encore eu lieu pour cette session : il se fait le premier jour, à la vérification des plis cachetés.');
+    throw new AppError(
+      'draw.not-yet',
+      'not-found',
+      'Aucun tirage au sort n’a encore eu lieu pour cette session : il se fait le premier jour, à la vérification des plis cachetés.',
+    );
   }
   const { checkedOn, seed, presentCandidateIds, drawnCandidateId } = seals.data;
   return { checkedOn, seed, presentCandidateIds, recordedCandidateId: drawnCandidateId, ...replayDraw(seals.data), method: DRAW_METHOD };
@@ -588,12 +604,18 @@ export const departmentsOfRegion = (deps: AppDeps, region: string): string[] =>
 /** Refuses a department outside the regional admin's region (403, in French, naming the field). */
 export const checkDepartmentOfRegion = (deps: AppDeps, region: string, department: string): void => {
   if (departmentsOfRegion(deps, region).includes(department)) return;
-  throw new AppError('region.department-outside', 'forbidden', `Le département ${department} n’appartient pas à votre région : seules les sessions de la région ${region} vous sont ouvertes.`, [
-    { field: 'department', message: 'Choisissez un département de votre région.' },
-  ]);
+  throw new AppError(
+    'region.department-outside',
+    'forbidden',
+    `Le département ${department} n’appartient pas à votre région : seules les sessions de la région ${region} vous sont ouvertes.`,
+    [{ field: 'department', message: 'Choisissez un département de votre région.' }],
+  );
 };
 
-const pageBody = <T>(page: { readonly items: readonly T[]; readonly nextCursor?: string | undefined }) => ({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+const pageBody = <T>(page: { readonly items: readonly T[]; readonly nextCursor?: string | undefined }) => ({
+  items: page.items,
+  ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+});
 
 export const queries: readonly Operation[] = [
   define({

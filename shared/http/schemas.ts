@@ -26,7 +26,10 @@ import { dateField } from './validation.js';
 const date = dateField(calendarDate);
 const name = text(100);
 const email = z.email({ message: 'Adresse électronique invalide.' }).max(254);
-const phone = z.string().trim().regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' });
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' });
 
 export const candidateIdentityInput = z.strictObject({
   lastName: name,
@@ -84,7 +87,14 @@ export const schemas = {
     banMonths: z.number().int().min(1).max(60).optional(),
     pronouncedOn: date,
   }),
-  presignPv: z.strictObject({ sha256, sizeBytes: z.number().int().min(1).max(20 * 1024 * 1024) }),
+  presignPv: z.strictObject({
+    sha256,
+    sizeBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(20 * 1024 * 1024),
+  }),
   signPv: z.strictObject({
     decisions: z
       .array(

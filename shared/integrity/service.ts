@@ -1,15 +1,6 @@
 import { GENESIS_HASH, commitHash, commitItemSchema, type CommitItem } from '../eventStore/records.js';
 import type { Clock } from '../platform/clock.js';
-import {
-  dayBounds,
-  digestSchema,
-  digestSha256,
-  previousDay,
-  serializeDigest,
-  utcDay,
-  type Digest,
-  type DigestStream,
-} from './digest.js';
+import { dayBounds, digestSchema, digestSha256, previousDay, serializeDigest, utcDay, type Digest, type DigestStream } from './digest.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
 
 export interface DigestOutcome {
@@ -136,8 +127,7 @@ export const checkChain = (streamId: string, raws: readonly RawCommit[], digeste
     if (item.sk !== number) findings.push({ streamId, commit: number, reason: `Enregistrement ${number} manquant (trouvé ${item.sk}).` });
     if (commitHash(raw as CommitItem) !== item.hash)
       findings.push({ streamId, commit: item.sk, reason: "L'empreinte recalculée ne correspond pas : l'enregistrement a été modifié." });
-    else if (item.prevHash !== previousHash)
-      findings.push({ streamId, commit: item.sk, reason: "L'empreinte de l'enregistrement précédent ne correspond pas." });
+    else if (item.prevHash !== previousHash) findings.push({ streamId, commit: item.sk, reason: "L'empreinte de l'enregistrement précédent ne correspond pas." });
     previousHash = item.hash;
   });
   for (const [commit, hash] of [...digested].sort(([a], [b]) => a - b)) {

@@ -40,8 +40,7 @@ const PARIS_TIMEZONE = [
 ];
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
-export const escapeIcsText = (value: string): string =>
-  value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+export const escapeIcsText = (value: string): string => value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 
 /** A parameter value (CN) cannot hold quotes; it is quoted because names hold commas and colons. */
 const param = (value: string) => `"${value.replace(/"/g, "'")}"`;

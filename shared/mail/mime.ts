@@ -9,7 +9,12 @@ const encodedWord = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : `
 
 const address = (name: string, email: string) => `${encodedWord(name.replace(/[\r\n"]/g, ' '))} <${email}>`;
 
-const base64Lines = (content: string) => (Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+const base64Lines = (content: string) =>
+  (
+    Buffer.from(content, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 
 export const buildRawMime = (mail: OutgoingMail, from: { readonly name: string; readonly email: string }, boundarySeed = randomBytes(12).toString('hex')): string => {
   const mixed = `mixed-${boundarySeed}`;

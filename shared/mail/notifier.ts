@@ -74,7 +74,10 @@ export class Notifier {
   private async send(causeId: string, draft: Draft): Promise<void> {
     const id = mailId(causeId, draft.kind, draft.to.key);
     if (isUnaddressed(draft.to)) {
-      await this.delivery.park({ id, kind: draft.kind, causeId, to: { key: draft.to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, draft.to.reason);
+      await this.delivery.park(
+        { id, kind: draft.kind, causeId, to: { key: draft.to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] },
+        draft.to.reason,
+      );
       return;
     }
     const to = draft.to;
@@ -94,9 +97,18 @@ export class Notifier {
     const { appUrl } = this.settings;
     if (event.type === 'ProgrammeSubmitted') {
       const d = event.data;
-      const data = { centreId: d.centreId, centreName: d.centreName, year: d.year, revision: d.revision, onTime: d.onTime, plannedCount: d.plannedSessionIds.length, submittedOn: d.submittedOn };
+      const data = {
+        centreId: d.centreId,
+        centreName: d.centreName,
+        year: d.year,
+        revision: d.revision,
+        onTime: d.onTime,
+        plannedCount: d.plannedSessionIds.length,
+        submittedOn: d.submittedOn,
+      };
       const drafts: Draft[] = [];
-      if (event.scope.department) drafts.push({ kind: 'programme-received', to: this.recipients.ud(event.scope.department), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
+      if (event.scope.department)
+        drafts.push({ kind: 'programme-received', to: this.recipients.ud(event.scope.department), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
       drafts.push({ kind: 'programme-received', to: this.recipients.region(event.scope.region), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
       return drafts;
     }
@@ -134,7 +146,13 @@ export class Notifier {
         return drafts;
       }
       case 'PVTransmitted':
-        return [{ kind: 'pv-transmitted', to: this.recipients.ud(s.department), content: (to) => templates.pvTransmitted(to.name, s, { revision: event.data.pvRevision, transmittedOn: event.data.transmittedOn }, appUrl) }];
+        return [
+          {
+            kind: 'pv-transmitted',
+            to: this.recipients.ud(s.department),
+            content: (to) => templates.pvTransmitted(to.name, s, { revision: event.data.pvRevision, transmittedOn: event.data.transmittedOn }, appUrl),
+          },
+        ];
       case 'PVRejected':
         return [{ kind: 'pv-rejected', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvRejected(to.name, s, event.data, appUrl) }];
       case 'PVDocumentQuarantined':
@@ -148,7 +166,11 @@ export class Notifier {
           if (name) names.set(result.candidateId, name);
         }
         const drafts: Draft[] = [
-          { kind: 'pv-validated-centre', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, appUrl) },
+          {
+            kind: 'pv-validated-centre',
+            to: await this.recipients.person('centre', s.centreId),
+            content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, appUrl),
+          },
         ];
         for (const result of results) {
           const to = await this.recipients.person('candidate', result.candidateId);

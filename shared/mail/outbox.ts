@@ -55,10 +55,7 @@ export interface OutboxEntry {
 }
 
 export type ClaimResult =
-  | { readonly outcome: 'claimed'; readonly attempts: number }
-  | { readonly outcome: 'already-sent' }
-  | { readonly outcome: 'dead' }
-  | { readonly outcome: 'in-flight' };
+  { readonly outcome: 'claimed'; readonly attempts: number } | { readonly outcome: 'already-sent' } | { readonly outcome: 'dead' } | { readonly outcome: 'in-flight' };
 
 export interface OutboxOptions {
   /** A claim older than this is presumed abandoned. */

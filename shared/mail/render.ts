@@ -8,8 +8,7 @@ export type Block =
   | { readonly facts: readonly (readonly [label: string, value: string])[] }
   | { readonly link: { readonly href: string; readonly label: string } };
 
-export const escapeHtml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeHtml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const FOOTER = 'Message envoyé automatiquement par tp-sessions, le service des sessions d’examen du titre professionnel. Merci de ne pas répondre à ce message.';
 

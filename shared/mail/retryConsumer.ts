@@ -13,19 +13,21 @@ export class MailStillFailingError extends Error {
  * keeps it for a person to look at), then its mail delivered again; a mail already sent is skipped
  * by the outbox. A mail failing again fails its message, which stays in the queue for SQS to retry.
  */
-const retryOne = (deliver: MailDelivery['deliver']) => async (record: SQSRecord): Promise<void> => {
-  logger.setCorrelationId(record.messageId);
-  try {
-    const { mail } = parseRetryMessage(record.body);
-    // The event that caused the mail: its lines and the notifier's first attempt share it.
-    logger.setCorrelationId(mail.causeId);
-    const outcome = await deliver(mail, { revive: true });
-    if (outcome === 'dead-lettered') throw new MailStillFailingError(`mail ${mail.id} failed again`);
-  } catch (error) {
-    logger.error('mail retry failed', { messageId: record.messageId, error: error instanceof Error ? error : String(error) });
-    throw error;
-  }
-};
+const retryOne =
+  (deliver: MailDelivery['deliver']) =>
+  async (record: SQSRecord): Promise<void> => {
+    logger.setCorrelationId(record.messageId);
+    try {
+      const { mail } = parseRetryMessage(record.body);
+      // The event that caused the mail: its lines and the notifier's first attempt share it.
+      logger.setCorrelationId(mail.causeId);
+      const outcome = await deliver(mail, { revive: true });
+      if (outcome === 'dead-lettered') throw new MailStillFailingError(`mail ${mail.id} failed again`);
+    } catch (error) {
+      logger.error('mail retry failed', { messageId: record.messageId, error: error instanceof Error ? error : String(error) });
+      throw error;
+    }
+  };
 
 /**
  * The mail retry queue's consumer: the batch through Powertools' processor, each failed message

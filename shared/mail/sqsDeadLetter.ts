@@ -15,7 +15,11 @@ export class SqsDeadLetter implements DeadLetter {
 
   async put(mail: OutgoingMail, reason: string): Promise<void> {
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ mail, reason }), MessageAttributes: { kind: { DataType: 'String', StringValue: mail.kind } } }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify({ mail, reason }),
+        MessageAttributes: { kind: { DataType: 'String', StringValue: mail.kind } },
+      }),
     );
   }
 }

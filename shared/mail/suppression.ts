@@ -29,9 +29,7 @@ export class DynamoSuppressionList implements SuppressionList {
   }
 
   async suppress(email: string, reason: SuppressionReason, at: Date): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: { ...keyOf(email), reason: { S: reason }, markedAt: { S: at.toISOString() } } }),
-    );
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...keyOf(email), reason: { S: reason }, markedAt: { S: at.toISOString() } } }));
   }
 
   async clear(email: string): Promise<boolean> {

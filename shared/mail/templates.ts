@@ -62,8 +62,16 @@ export const templates = {
     appUrl: string,
   ) =>
     render(`Programmation prévisionnelle ${d.year} reçue du centre ${centreLabel(d)}`, to, [
-      { p: `Le centre agréé ${centreLabel(d)} a transmis sa programmation prévisionnelle des sessions d’examen pour ${d.year}${d.revision > 1 ? ` (version ${d.revision})` : ''}.` },
-      { facts: [['Sessions prévues', String(d.plannedCount)], ['Transmise le', formatDate(d.submittedOn)], ['Délai du 31 janvier', d.onTime ? 'respecté' : 'dépassé']] },
+      {
+        p: `Le centre agréé ${centreLabel(d)} a transmis sa programmation prévisionnelle des sessions d’examen pour ${d.year}${d.revision > 1 ? ` (version ${d.revision})` : ''}.`,
+      },
+      {
+        facts: [
+          ['Sessions prévues', String(d.plannedCount)],
+          ['Transmise le', formatDate(d.submittedOn)],
+          ['Délai du 31 janvier', d.onTime ? 'respecté' : 'dépassé'],
+        ],
+      },
       link(appUrl, `/programmes/${encodeURIComponent(d.centreId)}/${d.year}`, 'Consulter la programmation'),
     ]),
 
@@ -71,7 +79,12 @@ export const templates = {
     render(`Session créée hors délai : ${session.ceresReference}`, to, [
       { p: `Le centre ${centreLabel(session)} a créé dans CERES une session d’examen moins de trois mois avant son début. Ce manquement est porté à votre connaissance.` },
       sessionFacts(session),
-      { facts: [['Créée le', formatDate(d.createdOn)], ['À créer au plus tard le', formatDate(d.creationDeadline)]] },
+      {
+        facts: [
+          ['Créée le', formatDate(d.createdOn)],
+          ['À créer au plus tard le', formatDate(d.creationDeadline)],
+        ],
+      },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
@@ -79,7 +92,9 @@ export const templates = {
     render(`Convocation au jury : ${session.titreCode}, ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
-      { p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).` },
+      {
+        p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).`,
+      },
       { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
       { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le au responsable de session.' },
     ]),
@@ -94,14 +109,18 @@ export const templates = {
 
   accommodations: (to: string, session: SessionSummary, d: { count: number }, appUrl: string) =>
     render(`Aménagements d’épreuves : session ${session.ceresReference}`, to, [
-      { p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le détail est consultable dans l’application par les membres du jury ; il n’est pas repris dans ce message.` },
+      {
+        p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le détail est consultable dans l’application par les membres du jury ; il n’est pas repris dans ce message.`,
+      },
       sessionFacts(session),
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
   pvTransmitted: (to: string, session: SessionSummary, d: { revision: number; transmittedOn: string }, appUrl: string) =>
     render(`Procès-verbal à instruire : session ${session.ceresReference}`, to, [
-      { p: `Le centre ${centreLabel(session)} vous a transmis le procès-verbal signé${d.revision > 1 ? ` (version ${d.revision})` : ''} de la session ci-dessous. Il est à instruire et à valider.` },
+      {
+        p: `Le centre ${centreLabel(session)} vous a transmis le procès-verbal signé${d.revision > 1 ? ` (version ${d.revision})` : ''} de la session ci-dessous. Il est à instruire et à valider.`,
+      },
       sessionFacts(session),
       { facts: [['Transmis le', formatDate(d.transmittedOn)]] },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),
@@ -109,9 +128,16 @@ export const templates = {
 
   pvRejected: (to: string, session: SessionSummary, d: { rejectedOn: string; reason: string }, appUrl: string) =>
     render(`Procès-verbal rejeté : session ${session.ceresReference}`, to, [
-      { p: 'L’unité départementale a rejeté le procès-verbal de la session ci-dessous. Merci de le corriger, de le faire signer à nouveau par tous les membres du jury et de le transmettre.' },
+      {
+        p: 'L’unité départementale a rejeté le procès-verbal de la session ci-dessous. Merci de le corriger, de le faire signer à nouveau par tous les membres du jury et de le transmettre.',
+      },
       sessionFacts(session),
-      { facts: [['Rejeté le', formatDate(d.rejectedOn)], ['Motif', d.reason]] },
+      {
+        facts: [
+          ['Rejeté le', formatDate(d.rejectedOn)],
+          ['Motif', d.reason],
+        ],
+      },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
@@ -123,11 +149,21 @@ export const templates = {
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Déposer le procès-verbal'),
     ]),
 
-  pvValidatedCentre: (to: string, session: SessionSummary, d: { validatedOn: string; results: readonly CandidateResultView[]; names?: ReadonlyMap<string, string> }, appUrl: string) =>
+  pvValidatedCentre: (
+    to: string,
+    session: SessionSummary,
+    d: { validatedOn: string; results: readonly CandidateResultView[]; names?: ReadonlyMap<string, string> },
+    appUrl: string,
+  ) =>
     render(`Procès-verbal validé, résultats officiels : session ${session.ceresReference}`, to, [
       { p: `L’unité départementale a validé le procès-verbal le ${formatDate(d.validatedOn)}. Les résultats ci-dessous sont désormais officiels.` },
       sessionFacts(session),
-      { list: d.results.map((r) => `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`) },
+      {
+        list: d.results.map(
+          (r) =>
+            `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`,
+        ),
+      },
       link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
@@ -145,7 +181,9 @@ export const templates = {
 
   sanction: (to: string, session: SessionSummary, d: { sanction: keyof typeof sanctionLabels; banMonths?: number | undefined; pronouncedOn: string }) =>
     render('Notification d’une sanction', to, [
-      { p: `À la suite d’un signalement de fraude lors de la session d’examen ci-dessous, le directeur départemental a prononcé le ${formatDate(d.pronouncedOn)} ${sanctionLabels[d.sanction]}${d.banMonths ? ` d’une durée de ${d.banMonths} mois` : ''}.` },
+      {
+        p: `À la suite d’un signalement de fraude lors de la session d’examen ci-dessous, le directeur départemental a prononcé le ${formatDate(d.pronouncedOn)} ${sanctionLabels[d.sanction]}${d.banMonths ? ` d’une durée de ${d.banMonths} mois` : ''}.`,
+      },
       sessionFacts(session),
       { p: 'Vous pouvez former un recours auprès de l’unité départementale qui a prononcé la sanction.' },
     ]),
@@ -157,7 +195,13 @@ export const templates = {
           ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
           : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`,
       },
-      { facts: [['Échéance', d.label], ['Date', formatDate(d.dueOn)], ['Concerne', d.what]] },
+      {
+        facts: [
+          ['Échéance', d.label],
+          ['Date', formatDate(d.dueOn)],
+          ['Concerne', d.what],
+        ],
+      },
       link(appUrl, d.path, 'Ouvrir dans l’application'),
     ]),
 };

@@ -43,10 +43,7 @@ export interface MailOptions {
 export const mailFromEnv = (source: NodeJS.ProcessEnv, deadLetter: DeadLetter, options: MailOptions = {}): MailWiring => {
   const clock = options.clock ?? systemClock;
   const tables = tablesFromEnv(['outbox', 'personalData'], source);
-  const env = readEnv(
-    { [ENV.MAIL_FROM]: z.string().min(1), [ENV.SES_CONFIGURATION_SET]: optional },
-    source,
-  );
+  const env = readEnv({ [ENV.MAIL_FROM]: z.string().min(1), [ENV.SES_CONFIGURATION_SET]: optional }, source);
   const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const from = { name: 'Sessions du titre professionnel', email: env[ENV.MAIL_FROM] };

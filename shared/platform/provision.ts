@@ -1,10 +1,4 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceNotFoundException,
-  type AttributeDefinition,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type AttributeDefinition, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableNames, tables, type TableDefinition, type TableName } from './tables.js';
 
 /** Physical table name for a stage or a test run: `<prefix>-tp-<logicalName>`. */
@@ -12,8 +6,7 @@ export const physicalTableName = (prefix: string, table: TableName) => `${prefix
 
 export type TableNameMap = Readonly<Record<TableName, string>>;
 
-export const tableNameMap = (prefix: string): TableNameMap =>
-  Object.fromEntries(tableNames.map((name) => [name, physicalTableName(prefix, name)])) as Record<TableName, string>;
+export const tableNameMap = (prefix: string): TableNameMap => Object.fromEntries(tableNames.map((name) => [name, physicalTableName(prefix, name)])) as Record<TableName, string>;
 
 const attributeDefinitions = (definition: TableDefinition): AttributeDefinition[] => {
   const keys = [definition.partitionKey, definition.sortKey, ...definition.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];

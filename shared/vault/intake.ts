@@ -93,8 +93,7 @@ export class PvIntake {
   }
 
   private async execute(streamId: string, state: SessionState, command: SessionCommand, idempotencyKey: string) {
-    const scope: EventScope =
-      state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
+    const scope: EventScope = state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
     const context: DecisionContext = {
       now: this.clock.now(),
       actor: { role: 'system', id: 'pv-intake', scope: { ...(scope.region ? { region: scope.region } : {}) } },
@@ -102,7 +101,17 @@ export class PvIntake {
       newSeed: () => '0'.repeat(32),
       settings: defaultSettings,
     };
-    await executeCommand({ store: this.store, streamId, decider: sessionDecider, command, context, scope, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
+    await executeCommand({
+      store: this.store,
+      streamId,
+      decider: sessionDecider,
+      command,
+      context,
+      scope,
+      correlationId: idempotencyKey,
+      causationId: idempotencyKey,
+      idempotencyKey,
+    });
   }
 }
 
@@ -110,5 +119,4 @@ export class PvIntake {
 const intakeKey = (what: string, key: string, version: string) => `pv-intake:${what}:${createHash('sha256').update(`${key}\n${version}`).digest('hex').slice(0, 40)}`;
 
 /** A session waits for its PV file when a PV is signed (or signed again after a rejection) and its file is not stored yet. */
-const expectsPv = (state: SessionState): boolean =>
-  (state.status === 'pv-signed' || state.status === 'pv-rejected') && !state.pv.document;
+const expectsPv = (state: SessionState): boolean => (state.status === 'pv-signed' || state.status === 'pv-rejected') && !state.pv.document;

@@ -47,8 +47,7 @@ export interface StoredObject {
   readonly etag?: string;
 }
 
-const isNotFound = (error: unknown) =>
-  (error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+const isNotFound = (error: unknown) => (error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
 /**
  * The upload area (a bucket without Object Lock, short lifecycle expiry): browsers PUT signed PVs
@@ -75,10 +74,14 @@ export class PvUploads {
    */
   async presignUpload(request: { readonly sessionId: string; readonly sha256Hex: string; readonly sizeBytes: number }) {
     if (!/^[0-9a-f]{64}$/.test(request.sha256Hex)) {
-      throw new AppError('pv.upload.sha256', 'validation', 'Empreinte SHA-256 invalide.', [{ field: 'sha256', message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' }]);
+      throw new AppError('pv.upload.sha256', 'validation', 'Empreinte SHA-256 invalide.', [
+        { field: 'sha256', message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' },
+      ]);
     }
     if (!Number.isInteger(request.sizeBytes) || request.sizeBytes < 1 || request.sizeBytes > this.maxBytes) {
-      throw new AppError('pv.upload.too-large', 'too-large', `Le fichier doit peser au plus ${Math.floor(this.maxBytes / 1024 / 1024)} Mo.`, [{ field: 'sizeBytes', message: 'Taille non acceptée.' }]);
+      throw new AppError('pv.upload.too-large', 'too-large', `Le fichier doit peser au plus ${Math.floor(this.maxBytes / 1024 / 1024)} Mo.`, [
+        { field: 'sizeBytes', message: 'Taille non acceptée.' },
+      ]);
     }
     const checksum = sha256Base64(request.sha256Hex);
     const objectKey = pvObjectKey(request.sessionId, request.sha256Hex);
@@ -153,7 +156,14 @@ export class PvVault {
    */
   async keep(key: string, bytes: Uint8Array, sha256Hex: string): Promise<{ versionId?: string; etag?: string }> {
     const output = await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/pdf', ContentLength: bytes.byteLength, ChecksumSHA256: sha256Base64(sha256Hex) }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: 'application/pdf',
+        ContentLength: bytes.byteLength,
+        ChecksumSHA256: sha256Base64(sha256Hex),
+      }),
     );
     return { ...(output.VersionId ? { versionId: output.VersionId } : {}), ...(output.ETag ? { etag: output.ETag.replace(/"/g, '') } : {}) };
   }
@@ -181,5 +191,4 @@ export class PvVault {
     });
     return { url: await getSignedUrl(this.client, command, { expiresIn: this.downloadTtl }), expiresInSeconds: this.downloadTtl };
   }
-
 }

@@ -82,8 +82,7 @@ export class ViewVersionConflict extends Error {
   override readonly name = 'ViewVersionConflict';
 }
 
-const encodeCursor = (key: Record<string, AttributeValue> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const encodeCursor = (key: Record<string, AttributeValue> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
 
 const decodeCursor = (cursor: string | undefined, partitionAttribute: string, partitionValue: string): Record<string, AttributeValue> | undefined => {
   if (!cursor) return undefined;
@@ -111,9 +110,7 @@ export class DynamoViews implements ViewsReader {
 
   /** The view of a stream and the domain state folded with it, for the projector. */
   async load(streamId: string, consistent = true): Promise<Projected | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ConsistentRead: consistent }),
-    );
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ConsistentRead: consistent }));
     const view = parse<AggregateView>(Item);
     if (!view || !Item?.state?.S) return undefined;
     return { kind: view.kind, view, state: JSON.parse(Item.state.S) } as Projected;
@@ -270,9 +267,7 @@ export class DynamoViews implements ViewsReader {
     const items = found.slice(0, limit);
     const last = items.at(-1);
     const resumeAt =
-      found.length >= limit && last
-        ? Object.fromEntries(['pk', 'sk', attribute, query.sortAttribute].flatMap((name) => (last[name] ? [[name, last[name]] as const] : [])))
-        : start;
+      found.length >= limit && last ? Object.fromEntries(['pk', 'sk', attribute, query.sortAttribute].flatMap((name) => (last[name] ? [[name, last[name]] as const] : []))) : start;
     const nextCursor = encodeCursor(resumeAt);
     return { items: items.map((item) => parse<T>(item)).filter((view): view is T => view !== undefined), ...(nextCursor ? { nextCursor } : {}) };
   }
@@ -341,7 +336,10 @@ export class DynamoViews implements ViewsReader {
     const jurors: JurorView[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.queryPage<JurorView>({ index: 'byOwner', partition: ['ownerKey', `jurors#${department}`], sortAttribute: 'ownerSort', ascending: true }, { limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await this.queryPage<JurorView>(
+        { index: 'byOwner', partition: ['ownerKey', `jurors#${department}`], sortAttribute: 'ownerSort', ascending: true },
+        { limit: 200, ...(cursor ? { cursor } : {}) },
+      );
       jurors.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

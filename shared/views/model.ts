@@ -136,8 +136,10 @@ export interface SessionView {
  * other juror. `version` is the session event that last changed it, so a redelivery or an older
  * writer never overwrites a newer item.
  */
-export interface JurorSessionView
-  extends Pick<SessionView, 'sessionId' | 'centreId' | 'centreName' | 'department' | 'region' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'status'> {
+export interface JurorSessionView extends Pick<
+  SessionView,
+  'sessionId' | 'centreId' | 'centreName' | 'department' | 'region' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'status'
+> {
   readonly kind: 'juror-session';
   readonly jurorId: string;
   readonly habilitationId: string;

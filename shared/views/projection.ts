@@ -103,9 +103,7 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
       break;
     case 'TieDeclared':
       next.jury = next.jury.map((m) =>
-        m.jurorId === event.data.jurorId && !m.tiedCandidateIds.includes(event.data.candidateId)
-          ? { ...m, tiedCandidateIds: [...m.tiedCandidateIds, event.data.candidateId] }
-          : m,
+        m.jurorId === event.data.jurorId && !m.tiedCandidateIds.includes(event.data.candidateId) ? { ...m, tiedCandidateIds: [...m.tiedCandidateIds, event.data.candidateId] } : m,
       );
       break;
     case 'JurorUnassigned': {
@@ -242,7 +240,14 @@ const projectProgramme = (view: ProgrammeView | undefined, event: StoredEvent): 
       ...base,
       plannedSessions: [
         ...base.plannedSessions.filter((p) => p.plannedSessionId !== d.plannedSessionId),
-        { plannedSessionId: d.plannedSessionId, titreCode: d.titreCode, expectedStart: d.expectedStart, expectedEnd: d.expectedEnd, expectedCandidates: d.expectedCandidates, withdrawn: false },
+        {
+          plannedSessionId: d.plannedSessionId,
+          titreCode: d.titreCode,
+          expectedStart: d.expectedStart,
+          expectedEnd: d.expectedEnd,
+          expectedCandidates: d.expectedCandidates,
+          withdrawn: false,
+        },
       ],
       version: event.version,
     };

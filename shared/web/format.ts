@@ -75,6 +75,6 @@ export const centreLabel = (centre: CentreRef): string => centre.centreName ?? c
 export const centreWithId = (centre: CentreRef, layout: 'cell' | 'inline' = 'cell'): Html => {
   if (!centre.centreName) return html`${centre.centreId}`;
   return layout === 'cell'
-    ? html`${centre.centreName}<br><span class="hint">${centre.centreId}</span>`
+    ? html`${centre.centreName}<br /><span class="hint">${centre.centreId}</span>`
     : html`${centre.centreName} <span class="hint">(${centre.centreId})</span>`;
 };

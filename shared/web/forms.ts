@@ -59,17 +59,19 @@ const errorFor = (state: FormState, field: string): string | undefined => state.
 export const errorSummary = (state: FormState): Html => {
   if (state.errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="erreurs">
-<h2>Le formulaire contient ${state.errors.length} erreur${state.errors.length > 1 ? 's' : ''}</h2>
-<ul>${state.errors.map((error) => {
-    const label = error.field ? summaryLabel(state, error.field) : undefined;
-    return html`<li>${error.field ? html`<a href="#${idOf(error.field)}">${label ? `${label} : ` : ''}${error.message}</a>` : error.message}</li>`;
-  })}</ul>
-</div>`;
+    <h2>Le formulaire contient ${state.errors.length} erreur${state.errors.length > 1 ? 's' : ''}</h2>
+    <ul>
+      ${state.errors.map((error) => {
+        const label = error.field ? summaryLabel(state, error.field) : undefined;
+        return html`<li>${error.field ? html`<a href="#${idOf(error.field)}">${label ? `${label} : ` : ''}${error.message}</a>` : error.message}</li>`;
+      })}
+    </ul>
+  </div>`;
 };
 
 /** Hidden fields every form post carries: the CSRF token and a fresh idempotency key. */
 export const hiddenFields = (state: FormState): Html =>
-  html`<input type="hidden" name="${CSRF_FIELD}" value="${state.csrf}"><input type="hidden" name="idempotencyKey" value="${state.idempotencyKey}">`;
+  html`<input type="hidden" name="${CSRF_FIELD}" value="${state.csrf}" /><input type="hidden" name="idempotencyKey" value="${state.idempotencyKey}" />`;
 
 export interface InputOptions {
   readonly type?: 'text' | 'date' | 'number' | 'email' | 'file' | 'time';
@@ -81,8 +83,7 @@ export interface InputOptions {
   readonly autocomplete?: string;
 }
 
-const described = (id: string, hint: string | undefined, error: string | undefined): string =>
-  [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
+const described = (id: string, hint: string | undefined, error: string | undefined): string => [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
 
 export const input = (state: FormState, field: string, label: string, options: InputOptions = {}): Html => {
   remember(state, field, label);
@@ -90,11 +91,15 @@ export const input = (state: FormState, field: string, label: string, options: I
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
   return html`<div class="field${error ? ' has-error' : ''}">
-<label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
-${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''}
-${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
-<input id="${id}" name="${field}" type="${options.type ?? 'text'}"${options.type === 'file' ? '' : html` value="${valueAt(state.values, field)}"`}${options.required ? html` required` : ''}${options.min !== undefined ? html` min="${options.min}"` : ''}${options.max !== undefined ? html` max="${options.max}"` : ''}${options.accept ? html` accept="${options.accept}"` : ''}${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}>
-</div>`;
+    <label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
+    ${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''} ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
+    <input
+      id="${id}"
+      name="${field}"
+      type="${options.type ?? 'text'}"
+      ${options.type === 'file' ? '' : html` value="${valueAt(state.values, field)}"`}${options.required ? html` required` : ''}${options.min !== undefined ? html` min="${options.min}"` : ''}${options.max !== undefined ? html` max="${options.max}"` : ''}${options.accept ? html` accept="${options.accept}"` : ''}${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}
+    />
+  </div>`;
 };
 
 export const textarea = (state: FormState, field: string, label: string, options: { hint?: string; required?: boolean } = {}): Html => {
@@ -103,28 +108,42 @@ export const textarea = (state: FormState, field: string, label: string, options
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
   return html`<div class="field${error ? ' has-error' : ''}">
-<label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
-${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''}
-${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
-<textarea id="${id}" name="${field}" rows="4"${options.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}>${valueAt(state.values, field)}</textarea>
-</div>`;
+    <label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
+    ${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''} ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
+    <textarea
+      id="${id}"
+      name="${field}"
+      rows="4"
+      ${options.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}
+    >
+${valueAt(state.values, field)}</textarea>
+  </div>`;
 };
 
-export const select = (state: FormState, field: string, label: string, choices: readonly { value: string; label: string }[], options: { hint?: string; required?: boolean } = {}): Html => {
+export const select = (
+  state: FormState,
+  field: string,
+  label: string,
+  choices: readonly { value: string; label: string }[],
+  options: { hint?: string; required?: boolean } = {},
+): Html => {
   remember(state, field, label);
   const id = idOf(field);
   const error = errorFor(state, field);
   const current = valueAt(state.values, field);
   const describedBy = described(id, options.hint, error);
   return html`<div class="field${error ? ' has-error' : ''}">
-<label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
-${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''}
-${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
-<select id="${id}" name="${field}"${options.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}>
-<option value="">— Choisir —</option>
-${choices.map((choice) => html`<option value="${choice.value}"${choice.value === current ? html` selected` : ''}>${choice.label}</option>`)}
-</select>
-</div>`;
+    <label for="${id}">${label}${options.required ? html` <span class="req">(obligatoire)</span>` : ''}</label>
+    ${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''} ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
+    <select
+      id="${id}"
+      name="${field}"
+      ${options.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}
+    >
+      <option value="">— Choisir —</option>
+      ${choices.map((choice) => html`<option value="${choice.value}" ${choice.value === current ? html` selected` : ''}>${choice.label}</option>`)}
+    </select>
+  </div>`;
 };
 
 /** A group of checkboxes (or radios) in a fieldset with a legend. */
@@ -140,20 +159,30 @@ export const choices = (
   const error = errorFor(state, field);
   const selected = valuesAt(state.values, field);
   const describedBy = described(id, options.hint, error);
-  return html`<fieldset class="field${error ? ' has-error' : ''}" id="${id}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
-<legend>${legend}</legend>
-${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''}
-${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
-${items.map(
-  (item, index) => html`<div class="choice"><input type="${options.type ?? 'checkbox'}" id="${id}-${index}" name="${field}" value="${item.value}"${selected.includes(item.value) ? html` checked` : ''}><label for="${id}-${index}">${item.label}${item.hint ? html` <span class="hint">${item.hint}</span>` : ''}</label></div>`,
-)}
-</fieldset>`;
+  return html`<fieldset class="field${error ? ' has-error' : ''}" id="${id}" ${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
+    <legend>${legend}</legend>
+    ${options.hint ? html`<p class="hint" id="${id}-aide">${options.hint}</p>` : ''} ${error ? html`<p class="error" id="${id}-erreur">${error}</p>` : ''}
+    ${items.map(
+      (item, index) =>
+        html`<div class="choice">
+          <input type="${options.type ?? 'checkbox'}" id="${id}-${index}" name="${field}" value="${item.value}" ${selected.includes(item.value) ? html` checked` : ''} /><label
+            for="${id}-${index}"
+            >${item.label}${item.hint ? html` <span class="hint">${item.hint}</span>` : ''}</label
+          >
+        </div>`,
+    )}
+  </fieldset>`;
 };
 
 /** A whole form: summary, hidden fields, the given fields and a submit button. */
 export const form = (state: FormState, action: string, submitLabel: string, fields: Renderable, options: { multipart?: boolean; id?: string; presign?: string } = {}): Html =>
-  html`${errorSummary(state)}<form method="post" action="${action}"${options.multipart ? html` enctype="multipart/form-data"` : ''}${options.id ? html` id="${options.id}"` : ''}${options.presign ? html` data-presign="${options.presign}"` : ''} novalidate>
-${hiddenFields(state)}
-${fields}
-<p><button type="submit">${submitLabel}</button></p>
-</form>`;
+  html`${errorSummary(state)}
+    <form
+      method="post"
+      action="${action}"
+      ${options.multipart ? html` enctype="multipart/form-data"` : ''}${options.id ? html` id="${options.id}"` : ''}${options.presign ? html` data-presign="${options.presign}"` : ''}
+      novalidate
+    >
+      ${hiddenFields(state)} ${fields}
+      <p><button type="submit">${submitLabel}</button></p>
+    </form>`;

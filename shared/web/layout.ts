@@ -40,30 +40,48 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
 export const layout = (options: PageOptions): Html => {
   const nav = navigationFor(options.principal);
   return html`<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} — Sessions du titre professionnel</title>
-<link rel="stylesheet" href="/static/app.css">
-${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
-</head>
-<body>
-<a class="skip" href="#contenu">Aller au contenu</a>
-<header class="site">
-  <div class="wrap">
-    <p class="brand"><a href="/">Sessions du titre professionnel</a><span>Ministère chargé de l’emploi</span></p>
-    ${options.principal ? html`<p class="user">${options.principal.displayName} · <a href="${signOutPath()}">Se déconnecter</a></p>` : ''}
-  </div>
-  ${nav.length > 0 ? html`<nav aria-label="Navigation principale"><ul class="wrap">${nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}</ul></nav>` : ''}
-</header>
-<main id="contenu" class="wrap" tabindex="-1">
-${options.breadcrumb ? html`<nav aria-label="Fil d’Ariane" class="breadcrumb"><ol>${options.breadcrumb.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}<li aria-current="page">${options.title}</li></ol></nav>` : ''}
-<h1>${options.title}</h1>
-${options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : ''}
-${options.body}
-</main>
-<footer class="site"><div class="wrap"><p>Les résultats ne sont officiels qu’après validation du procès-verbal par l’unité départementale.</p></div></footer>
-</body>
-</html>`;
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${options.title} — Sessions du titre professionnel</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+      </head>
+      <body>
+        <a class="skip" href="#contenu">Aller au contenu</a>
+        <header class="site">
+          <div class="wrap">
+            <p class="brand"><a href="/">Sessions du titre professionnel</a><span>Ministère chargé de l’emploi</span></p>
+            ${options.principal ? html`<p class="user">${options.principal.displayName} · <a href="${signOutPath()}">Se déconnecter</a></p>` : ''}
+          </div>
+          ${
+            nav.length > 0
+              ? html`<nav aria-label="Navigation principale">
+                  <ul class="wrap">
+                    ${nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}
+                  </ul>
+                </nav>`
+              : ''
+          }
+        </header>
+        <main id="contenu" class="wrap" tabindex="-1">
+          ${
+            options.breadcrumb
+              ? html`<nav aria-label="Fil d’Ariane" class="breadcrumb">
+                  <ol>
+                    ${options.breadcrumb.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}
+                    <li aria-current="page">${options.title}</li>
+                  </ol>
+                </nav>`
+              : ''
+          }
+          <h1>${options.title}</h1>
+          ${options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : ''} ${options.body}
+        </main>
+        <footer class="site">
+          <div class="wrap"><p>Les résultats ne sont officiels qu’après validation du procès-verbal par l’unité départementale.</p></div>
+        </footer>
+      </body>
+    </html>`;
 };

@@ -60,7 +60,9 @@ const operationById = (id: string): Operation => {
 export const errorPage = (status: number, message: string, correlationId: string): string =>
   layout({
     title: status === 404 ? 'Page introuvable' : status === 403 ? 'Accès refusé' : status >= 500 ? 'Erreur du service' : 'Demande refusée',
-    body: html`<p>${message}</p>${status >= 500 ? html`<p>Numéro de suivi : <code>${correlationId}</code></p>` : ''}<p><a href="/">Revenir à l’accueil</a></p>`,
+    body: html`<p>${message}</p>
+      ${status >= 500 ? html`<p>Numéro de suivi : <code>${correlationId}</code></p>` : ''}
+      <p><a href="/">Revenir à l’accueil</a></p>`,
   }).value;
 
 interface PageSpec {
@@ -139,7 +141,11 @@ const pages = {
   plateau: centreStep('plateau', 'Vérification du plateau technique', plateauForm),
   seals: centreStep('plis', 'Vérification des plis cachetés', sealsForm),
   pv: centreStep('pv', 'Décisions et procès-verbal signé', pvForm, ['/static/pv-upload.js']),
-  ceres: centreStep('ceres', 'Résultats saisis dans CERES', confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES')),
+  ceres: centreStep(
+    'ceres',
+    'Résultats saisis dans CERES',
+    confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES'),
+  ),
   erasure: centreStep('candidats/{candidateId}/effacement', 'Effacer les données personnelles d’un candidat', erasureForm),
   transmission: centreStep(
     'transmission',
@@ -174,12 +180,28 @@ const toSession = (segment: string) => (context: PageContext, body: Record<strin
   `/centre/sessions/${String(body.sessionId ?? context.params.sessionId ?? '')}?ok=${segment}`;
 
 const posts: readonly PostSpec[] = [
-  { path: '/centre/programme/{year}', operation: 'submitProgramme', page: pages.programme, success: () => '/centre?ok=programme', prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [] }) },
+  {
+    path: '/centre/programme/{year}',
+    operation: 'submitProgramme',
+    page: pages.programme,
+    success: () => '/centre?ok=programme',
+    prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [] }),
+  },
   { path: '/centre/sessions', operation: 'createSession', page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
   { path: '/centre/sessions/{sessionId}/jury', operation: 'assignJuror', page: pages.jury, success: toSession('jury') },
-  { path: '/centre/sessions/{sessionId}/amenagements', operation: 'grantAccommodation', page: pages.accommodations, success: (c) => `/centre/sessions/${c.params.sessionId}/amenagements?ok=amenagement` },
+  {
+    path: '/centre/sessions/{sessionId}/amenagements',
+    operation: 'grantAccommodation',
+    page: pages.accommodations,
+    success: (c) => `/centre/sessions/${c.params.sessionId}/amenagements?ok=amenagement`,
+  },
   { path: '/centre/sessions/{sessionId}/amenagements/information', operation: 'informJuryOfAccommodations', page: pages.accommodations, success: toSession('jury-informe') },
-  { path: '/centre/sessions/{sessionId}/convocations', operation: 'sendConvocations', page: pages.convocations, success: (c) => `/centre/sessions/${c.params.sessionId}/convocations?ok=convocations` },
+  {
+    path: '/centre/sessions/{sessionId}/convocations',
+    operation: 'sendConvocations',
+    page: pages.convocations,
+    success: (c) => `/centre/sessions/${c.params.sessionId}/convocations?ok=convocations`,
+  },
   { path: '/centre/sessions/{sessionId}/plateau', operation: 'checkPlateauTechnique', page: pages.plateau, success: toSession('plateau') },
   {
     path: '/centre/sessions/{sessionId}/plis',
@@ -202,7 +224,9 @@ const posts: readonly PostSpec[] = [
 export function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: readonly string[] = []): Record<string, unknown> {
   const rows = raw[field];
   if (!Array.isArray(rows)) return raw;
-  const kept = rows.filter((row) => typeof row !== 'object' || row === null || Object.entries(row as Record<string, unknown>).some(([key, value]) => !ignored.includes(key) && value !== ''));
+  const kept = rows.filter(
+    (row) => typeof row !== 'object' || row === null || Object.entries(row as Record<string, unknown>).some(([key, value]) => !ignored.includes(key) && value !== ''),
+  );
   return { ...raw, [field]: kept };
 }
 
@@ -299,7 +323,15 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       try {
         return await invoke(
           deps,
-          { operation: operationById(post.operation), principal: context.principal, params, raw: prepared.raw, fromForm: true, idempotencyKey: controls.idempotencyKey, correlationId: requestIdOf(event) },
+          {
+            operation: operationById(post.operation),
+            principal: context.principal,
+            params,
+            raw: prepared.raw,
+            fromForm: true,
+            idempotencyKey: controls.idempotencyKey,
+            correlationId: requestIdOf(event),
+          },
           (_status, result) => seeOther(post.success(context, result)),
         );
       } catch (error) {

@@ -147,10 +147,7 @@ describe('executeCommand', () => {
 
   it('records one commit when the same request runs twice at once', async () => {
     const stream = newStream();
-    const [a, b] = await Promise.all([
-      run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' }),
-      run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' }),
-    ]);
+    const [a, b] = await Promise.all([run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' }), run(newStore(), stream, 'cand_twin', { idempotencyKey: 'req-twin' })]);
     expect(a.events).toEqual(b.events);
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
     expect((await newStore().readStream(stream)).version).toBe(1);

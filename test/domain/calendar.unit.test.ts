@@ -1,16 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  addMonths,
-  addYears,
-  compareDates,
-  datesBetween,
-  daysBetween,
-  frenchDate,
-  isCalendarDate,
-  parisDate,
-} from '../../shared/domain/calendar.js';
+import { addDays, addMonths, addYears, compareDates, datesBetween, daysBetween, frenchDate, isCalendarDate, parisDate } from '../../shared/domain/calendar.js';
 
 describe('Paris calendar', () => {
   it('gives the Paris date of an instant, not the UTC one', () => {

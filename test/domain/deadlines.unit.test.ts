@@ -4,24 +4,7 @@ import { defaultSettings } from '../../shared/domain/decider.js';
 import { jurorDecider, type JurorEvent } from '../../shared/domain/juror.js';
 import { programmeDecider, type ProgrammeEvent } from '../../shared/domain/programme.js';
 import { sessionDecider, type SessionEvent } from '../../shared/domain/session.js';
-import {
-  ALICE,
-  BRUNO,
-  CAND_B,
-  CENTRE,
-  CHLOE,
-  DEPT,
-  END,
-  SESSION,
-  START,
-  TITRE,
-  assigned,
-  created,
-  ready,
-  signedHistory,
-  started,
-  transmittedHistory,
-} from './fixtures.js';
+import { ALICE, BRUNO, CAND_B, CENTRE, CHLOE, DEPT, END, SESSION, START, TITRE, assigned, created, ready, signedHistory, started, transmittedHistory } from './fixtures.js';
 
 const settings = defaultSettings;
 const session = (events: SessionEvent[]) => openSessionDeadlines(events.reduce(sessionDecider.evolve, sessionDecider.initialState), settings);
@@ -116,11 +99,26 @@ describe('deadlines of a session', () => {
 describe('deadlines of a programme', () => {
   const programme = { centreId: CENTRE, year: 2027, department: DEPT };
   const submitted: ProgrammeEvent[] = [
-    { type: 'SessionPlanned', data: { plannedSessionId: 'pln_a', centreId: CENTRE, year: 2027, titreCode: TITRE, expectedStart: '2027-05-31', expectedEnd: '2027-06-02', expectedCandidates: 8 } },
-    { type: 'SessionPlanned', data: { plannedSessionId: 'pln_b', centreId: CENTRE, year: 2027, titreCode: TITRE, expectedStart: '2027-10-04', expectedEnd: '2027-10-05', expectedCandidates: 8 } },
+    {
+      type: 'SessionPlanned',
+      data: { plannedSessionId: 'pln_a', centreId: CENTRE, year: 2027, titreCode: TITRE, expectedStart: '2027-05-31', expectedEnd: '2027-06-02', expectedCandidates: 8 },
+    },
+    {
+      type: 'SessionPlanned',
+      data: { plannedSessionId: 'pln_b', centreId: CENTRE, year: 2027, titreCode: TITRE, expectedStart: '2027-10-04', expectedEnd: '2027-10-05', expectedCandidates: 8 },
+    },
     {
       type: 'ProgrammeSubmitted',
-      data: { centreId: CENTRE, year: 2027, revision: 1, plannedSessionIds: ['pln_a', 'pln_b'], withdrawnPlannedSessionIds: [], submittedOn: '2027-01-10', deadline: '2027-01-31', onTime: true },
+      data: {
+        centreId: CENTRE,
+        year: 2027,
+        revision: 1,
+        plannedSessionIds: ['pln_a', 'pln_b'],
+        withdrawnPlannedSessionIds: [],
+        submittedOn: '2027-01-10',
+        deadline: '2027-01-31',
+        onTime: true,
+      },
     },
   ];
 
@@ -143,7 +141,11 @@ describe('deadlines of a programme', () => {
   });
 
   it('carries the centre’s name in the scope when one is known, for the reminder mails', () => {
-    expect(openProgrammeDeadlines(programmeDecider.initialState, settings, { ...programme, centreName: 'Lyon Formation' })[0]?.scope).toEqual({ centreId: CENTRE, centreName: 'Lyon Formation', department: DEPT });
+    expect(openProgrammeDeadlines(programmeDecider.initialState, settings, { ...programme, centreName: 'Lyon Formation' })[0]?.scope).toEqual({
+      centreId: CENTRE,
+      centreName: 'Lyon Formation',
+      department: DEPT,
+    });
   });
 
   it('then asks for the creation in CERES of each planned session three months before it, until created', () => {

@@ -37,68 +37,149 @@ describe('juror habilitation', () => {
   });
 
   it('is granted by a UD agent of the juror’s department for a titre and a period', () => {
-    spec.given().when(habilitate(), byUd()).then([{ ...habilitated, data: { ...habilitated.data, habilitationId: 'hab_t1' } }]);
+    spec
+      .given()
+      .when(habilitate(), byUd())
+      .then([{ ...habilitated, data: { ...habilitated.data, habilitationId: 'hab_t1' } }]);
   });
 
   it('is refused to a UD agent of another department and to a centre', () => {
     spec.given().when(habilitate(), byUd('2025-12-10', '38')).thenRefused('habilitation.not-own-department', 'forbidden', /69/);
-    spec.given().when(habilitate(), contextOf({ at: '2025-12-10', actor: centre() })).thenRefused('habilitation.not-own-department', 'forbidden');
+    spec
+      .given()
+      .when(habilitate(), contextOf({ at: '2025-12-10', actor: centre() }))
+      .thenRefused('habilitation.not-own-department', 'forbidden');
   });
 
   it('refuses an unknown titre', () => {
-    spec.given().when(habilitate({ titreCode: 'RNCP99999' }), byUd()).thenRefused('habilitation.titre-unknown', 'not-found', /RNCP99999/);
+    spec
+      .given()
+      .when(habilitate({ titreCode: 'RNCP99999' }), byUd())
+      .thenRefused('habilitation.titre-unknown', 'not-found', /RNCP99999/);
   });
 
   it('refuses dates that do not exist or a period that ends before it begins', () => {
-    spec.given().when(habilitate({ validUntil: '2027-02-29' }), byUd()).thenRefused('habilitation.date-invalid');
-    spec.given().when(habilitate({ validFrom: '2026-13-01' }), byUd()).thenRefused('habilitation.date-invalid');
-    spec.given().when(habilitate({ professionalisationDate: '2025-11-31' }), byUd()).thenRefused('habilitation.date-invalid');
-    spec.given().when(habilitate({ validFrom: '2026-07-01', validUntil: '2026-06-30' }), byUd()).thenRefused('habilitation.dates-inverted');
-    spec.given().when(habilitate({ validFrom: '2026-06-30', validUntil: '2026-06-30' }), byUd()).events();
+    spec
+      .given()
+      .when(habilitate({ validUntil: '2027-02-29' }), byUd())
+      .thenRefused('habilitation.date-invalid');
+    spec
+      .given()
+      .when(habilitate({ validFrom: '2026-13-01' }), byUd())
+      .thenRefused('habilitation.date-invalid');
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2025-11-31' }), byUd())
+      .thenRefused('habilitation.date-invalid');
+    spec
+      .given()
+      .when(habilitate({ validFrom: '2026-07-01', validUntil: '2026-06-30' }), byUd())
+      .thenRefused('habilitation.dates-inverted');
+    spec
+      .given()
+      .when(habilitate({ validFrom: '2026-06-30', validUntil: '2026-06-30' }), byUd())
+      .events();
   });
 
   it('cannot outlast the titre’s validity', () => {
-    spec.given().when(habilitate({ validUntil: '2028-07-20' }), byUd()).thenRefused('habilitation.outlasts-titre', 'rule', /19\/07\/2028/);
-    spec.given().when(habilitate({ validUntil: '2028-07-19' }), byUd()).events();
+    spec
+      .given()
+      .when(habilitate({ validUntil: '2028-07-20' }), byUd())
+      .thenRefused('habilitation.outlasts-titre', 'rule', /19\/07\/2028/);
+    spec
+      .given()
+      .when(habilitate({ validUntil: '2028-07-19' }), byUd())
+      .events();
   });
 
   it('requires the professionalisation session before the habilitation', () => {
-    spec.given().when(habilitate({ professionalisationDate: '2026-01-02' }), byUd('2026-01-05')).thenRefused('habilitation.professionalisation-missing', 'rule', /professionnalisation/);
-    spec.given().when(habilitate({ professionalisationDate: '2025-12-11' }), byUd('2025-12-10')).thenRefused('habilitation.professionalisation-missing');
-    spec.given().when(habilitate({ professionalisationDate: '2025-12-10' }), byUd('2025-12-10')).events();
-    spec.given().when(habilitate({ professionalisationDate: '2026-01-01', validFrom: '2026-01-01' }), byUd('2026-01-01')).events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2026-01-02' }), byUd('2026-01-05'))
+      .thenRefused('habilitation.professionalisation-missing', 'rule', /professionnalisation/);
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2025-12-11' }), byUd('2025-12-10'))
+      .thenRefused('habilitation.professionalisation-missing');
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2025-12-10' }), byUd('2025-12-10'))
+      .events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2026-01-01', validFrom: '2026-01-01' }), byUd('2026-01-01'))
+      .events();
   });
 
   it('keeps a professionalisation followed less than two years before the titre’s revision', () => {
     const at = contextOf({ at: '2025-12-10', actor: ud(), titres: revised });
-    spec.given().when(habilitate({ professionalisationDate: '2021-09-02' }), at).events();
-    spec.given().when(habilitate({ professionalisationDate: '2023-10-01' }), at).events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2021-09-02' }), at)
+      .events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2023-10-01' }), at)
+      .events();
   });
 
   it('requires a new professionalisation when the last one is two years or more older than the revision', () => {
     const at = contextOf({ at: '2025-12-10', actor: ud(), titres: revised });
-    spec.given().when(habilitate({ professionalisationDate: '2021-09-01' }), at).thenRefused('habilitation.professionalisation-outdated', 'rule', /01\/09\/2021/);
-    spec.given().when(habilitate({ professionalisationDate: '2020-01-01' }), at).thenRefused('habilitation.professionalisation-outdated');
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2021-09-01' }), at)
+      .thenRefused('habilitation.professionalisation-outdated', 'rule', /01\/09\/2021/);
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2020-01-01' }), at)
+      .thenRefused('habilitation.professionalisation-outdated');
   });
 
   it('reads the two years from the settings', () => {
     const at = contextOf({ at: '2025-12-10', actor: ud(), titres: revised, settings: { professionalisationValidityYears: 3 } });
-    spec.given().when(habilitate({ professionalisationDate: '2021-09-01' }), at).events();
-    spec.given().when(habilitate({ professionalisationDate: '2020-09-01' }), at).thenRefused('habilitation.professionalisation-outdated', 'rule', /3 ans/);
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2021-09-01' }), at)
+      .events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2020-09-01' }), at)
+      .thenRefused('habilitation.professionalisation-outdated', 'rule', /3 ans/);
   });
 
   it('refuses a second habilitation overlapping an active one for the same titre and department', () => {
-    spec.given([habilitated]).when(habilitate({ validFrom: '2028-06-30', validUntil: '2028-07-01' }), byUd()).thenRefused('habilitation.overlap', 'conflict', /30\/06\/2028/);
-    spec.given([habilitated]).when(habilitate({ validFrom: '2025-12-20', validUntil: '2026-01-01' }), byUd()).thenRefused('habilitation.overlap', 'conflict');
-    spec.given([habilitated]).when(habilitate({ validFrom: '2028-07-01', validUntil: '2028-07-19' }), byUd()).events();
-    spec.given([habilitated]).when(habilitate({ validFrom: '2025-12-20', validUntil: '2025-12-31' }), byUd()).events();
-    spec.given([habilitated]).when(habilitate({ department: '38' }), byUd('2025-12-10', '38')).events();
-    spec.given([habilitated]).when(habilitate({ titreCode: 'RNCP37873' }), byUd()).events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ validFrom: '2028-06-30', validUntil: '2028-07-01' }), byUd())
+      .thenRefused('habilitation.overlap', 'conflict', /30\/06\/2028/);
+    spec
+      .given([habilitated])
+      .when(habilitate({ validFrom: '2025-12-20', validUntil: '2026-01-01' }), byUd())
+      .thenRefused('habilitation.overlap', 'conflict');
+    spec
+      .given([habilitated])
+      .when(habilitate({ validFrom: '2028-07-01', validUntil: '2028-07-19' }), byUd())
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ validFrom: '2025-12-20', validUntil: '2025-12-31' }), byUd())
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ department: '38' }), byUd('2025-12-10', '38'))
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ titreCode: 'RNCP37873' }), byUd())
+      .events();
   });
 
   it('allows a new habilitation once the overlapping one was withdrawn', () => {
     const withdrawn: JurorEvent = { type: 'HabilitationWithdrawn', data: { jurorId: ALICE, habilitationId: 'hab_alice', withdrawnOn: '2026-03-01', reason: 'Déménagement' } };
-    spec.given([habilitated, withdrawn]).when(habilitate({ validFrom: '2026-04-01' }), byUd('2026-03-10')).events();
+    spec
+      .given([habilitated, withdrawn])
+      .when(habilitate({ validFrom: '2026-04-01' }), byUd('2026-03-10'))
+      .events();
   });
 
   it('is withdrawn by a UD agent of its department, with a reason', () => {
@@ -111,11 +192,17 @@ describe('juror habilitation', () => {
   it('refuses a withdrawal of an unknown habilitation, by another department, twice, or without a reason', () => {
     const withdraw = (reason = 'Motif') => ({ type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId: 'hab_alice', reason }) as const;
     spec.given().when(withdraw(), byUd()).thenRefused('habilitation.unknown', 'not-found');
-    spec.given([habilitated]).when({ ...withdraw(), habilitationId: 'hab_other' }, byUd()).thenRefused('habilitation.unknown', 'not-found', /hab_other/);
+    spec
+      .given([habilitated])
+      .when({ ...withdraw(), habilitationId: 'hab_other' }, byUd())
+      .thenRefused('habilitation.unknown', 'not-found', /hab_other/);
     spec.given([habilitated]).when(withdraw(), byUd('2026-03-01', '38')).thenRefused('habilitation.not-own-department', 'forbidden');
     spec.given([habilitated]).when(withdraw('   '), byUd('2026-03-01')).thenRefused('habilitation.reason-missing');
     const withdrawn: JurorEvent = { type: 'HabilitationWithdrawn', data: { jurorId: ALICE, habilitationId: 'hab_alice', withdrawnOn: '2026-03-01', reason: 'x' } };
-    spec.given([habilitated, withdrawn]).when(withdraw(), byUd('2026-03-02')).thenRefused('habilitation.already-withdrawn', 'conflict', /01\/03\/2026/);
+    spec
+      .given([habilitated, withdrawn])
+      .when(withdraw(), byUd('2026-03-02'))
+      .thenRefused('habilitation.already-withdrawn', 'conflict', /01\/03\/2026/);
   });
 
   it('folds habilitations and withdrawals into the snapshot a jury assignment carries', () => {
@@ -167,6 +254,9 @@ describe('juror refusals point at what to correct', () => {
 
   it('does not ask for a new professionalisation when the titre was never revised', () => {
     const neverRevised = titreCatalogue([{ code: TITRE, label: 'Titre jamais révisé', ccps: [], validUntil: '2028-07-19' }]);
-    spec.given().when(habilitate({ professionalisationDate: '2012-05-01' }), contextOf({ at: '2025-12-10', actor: ud(), titres: neverRevised })).events();
+    spec
+      .given()
+      .when(habilitate({ professionalisationDate: '2012-05-01' }), contextOf({ at: '2025-12-10', actor: ud(), titres: neverRevised }))
+      .events();
   });
 });

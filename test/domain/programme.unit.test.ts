@@ -79,26 +79,36 @@ describe('yearly programme', () => {
           },
         },
       ]);
-    const withdrawn = spec.given(firstSubmission).when(submit([second]), contextOf({ at: '2027-03-02', actor: centre(), firstId: 10 })).events();
+    const withdrawn = spec
+      .given(firstSubmission)
+      .when(submit([second]), contextOf({ at: '2027-03-02', actor: centre(), firstId: 10 }))
+      .events();
     expect(withdrawn[1]?.data).toMatchObject({ revision: 2, plannedSessionIds: ['pln_t10'], withdrawnPlannedSessionIds: ['pln_t1'] });
     const state = [...firstSubmission, ...withdrawn].reduce(programmeDecider.evolve, programmeDecider.initialState);
     expect(state.status === 'submitted' && Object.keys(state.planned)).toEqual(['pln_t10']);
-    expect(state.status === 'submitted' && [state.firstSubmittedOn, state.lastSubmittedOn, state.onTime, state.revision]).toEqual([
-      '2027-01-20',
-      '2027-03-02',
-      true,
-      2,
-    ]);
+    expect(state.status === 'submitted' && [state.firstSubmittedOn, state.lastSubmittedOn, state.onTime, state.revision]).toEqual(['2027-01-20', '2027-03-02', true, 2]);
   });
 
   it('refuses a submission by another centre or by a UD', () => {
-    spec.given().when(submit(), contextOf({ at: '2027-01-20', actor: centre(OTHER_CENTRE) })).thenRefused('programme.not-own-centre', 'forbidden');
-    spec.given().when(submit(), contextOf({ at: '2027-01-20', actor: ud() })).thenRefused('programme.not-own-centre', 'forbidden');
+    spec
+      .given()
+      .when(submit(), contextOf({ at: '2027-01-20', actor: centre(OTHER_CENTRE) }))
+      .thenRefused('programme.not-own-centre', 'forbidden');
+    spec
+      .given()
+      .when(submit(), contextOf({ at: '2027-01-20', actor: ud() }))
+      .thenRefused('programme.not-own-centre', 'forbidden');
   });
 
   it('refuses a programme for a past year or two years ahead', () => {
-    spec.given().when(submit(undefined, { year: 2026 }), on('2027-01-20')).thenRefused('programme.year-out-of-range', 'rule', /2027 ou 2028/);
-    spec.given().when(submit(undefined, { year: 2029 }), on('2027-01-20')).thenRefused('programme.year-out-of-range');
+    spec
+      .given()
+      .when(submit(undefined, { year: 2026 }), on('2027-01-20'))
+      .thenRefused('programme.year-out-of-range', 'rule', /2027 ou 2028/);
+    spec
+      .given()
+      .when(submit(undefined, { year: 2029 }), on('2027-01-20'))
+      .thenRefused('programme.year-out-of-range');
   });
 
   it('refuses an empty programme', () => {
@@ -106,8 +116,20 @@ describe('yearly programme', () => {
   });
 
   it('refuses a line naming a planned session twice or one it never planned', () => {
-    spec.given(firstSubmission).when(submit([{ ...line, plannedSessionId: 'pln_t1' }, { ...line, plannedSessionId: 'pln_t1' }]), on('2027-01-25')).thenRefused('programme.duplicate-planned-session', 'rule', /pln_t1/);
-    spec.given(firstSubmission).when(submit([{ ...line, plannedSessionId: 'pln_zz' }]), on('2027-01-25')).thenRefused('programme.planned-session-unknown', 'not-found', /pln_zz/);
+    spec
+      .given(firstSubmission)
+      .when(
+        submit([
+          { ...line, plannedSessionId: 'pln_t1' },
+          { ...line, plannedSessionId: 'pln_t1' },
+        ]),
+        on('2027-01-25'),
+      )
+      .thenRefused('programme.duplicate-planned-session', 'rule', /pln_t1/);
+    spec
+      .given(firstSubmission)
+      .when(submit([{ ...line, plannedSessionId: 'pln_zz' }]), on('2027-01-25'))
+      .thenRefused('programme.planned-session-unknown', 'not-found', /pln_zz/);
   });
 
   it('refuses lines that break a rule, naming the line and the field', () => {
@@ -122,16 +144,34 @@ describe('yearly programme', () => {
       [{ expectedCandidates: 2.5 }, 'programme.candidates-count'],
     ];
     for (const [change, code] of cases) {
-      const error = spec.given().when(submit([line, { ...line, ...change }]), on('2027-01-20')).thenRefused(code, 'rule', /Session n° 2/);
+      const error = spec
+        .given()
+        .when(submit([line, { ...line, ...change }]), on('2027-01-20'))
+        .thenRefused(code, 'rule', /Session n° 2/);
       expect(error.fields[0]?.field).toMatch(/^sessions\.1\./);
     }
-    spec.given().when(submit([{ ...line, expectedCandidates: 1 }, { ...line, expectedCandidates: 500 }]), on('2027-01-20')).events();
+    spec
+      .given()
+      .when(
+        submit([
+          { ...line, expectedCandidates: 1 },
+          { ...line, expectedCandidates: 500 },
+        ]),
+        on('2027-01-20'),
+      )
+      .events();
   });
 
   it('refuses a session ending after the titre’s validity', () => {
     const titres = titreCatalogue([{ code: TITRE, label: 'Développeur web et web mobile', ccps: [], validUntil: '2027-06-08' }]);
-    spec.given().when(submit(), contextOf({ at: '2027-01-20', actor: centre(), titres })).thenRefused('programme.titre-expired', 'rule', /08\/06\/2027/);
-    spec.given().when(submit([{ ...line, expectedEnd: '2027-06-08' }]), contextOf({ at: '2027-01-20', actor: centre(), titres })).events();
+    spec
+      .given()
+      .when(submit(), contextOf({ at: '2027-01-20', actor: centre(), titres }))
+      .thenRefused('programme.titre-expired', 'rule', /08\/06\/2027/);
+    spec
+      .given()
+      .when(submit([{ ...line, expectedEnd: '2027-06-08' }]), contextOf({ at: '2027-01-20', actor: centre(), titres }))
+      .events();
   });
 });
 
@@ -146,15 +186,24 @@ describe('programme refusals point at what to correct', () => {
       [submit([{ ...line, expectedCandidates: 0 }]), 'sessions.0.expectedCandidates'],
     ];
     for (const [command, field] of cases) {
-      const error = spec.given().when(command, on('2027-01-20')).thenRefused(command.sessions.length === 0 ? 'programme.empty' : expect.any(String) as unknown as string);
+      const error = spec
+        .given()
+        .when(command, on('2027-01-20'))
+        .thenRefused(command.sessions.length === 0 ? 'programme.empty' : (expect.any(String) as unknown as string));
       expect(error.subject.field).toBe(field);
     }
     const titres = titreCatalogue([{ code: TITRE, label: 'DWWM', ccps: [], validUntil: '2027-06-08' }]);
-    const expired = spec.given().when(submit(), contextOf({ at: '2027-01-20', actor: centre(), titres })).thenRefused('programme.titre-expired');
+    const expired = spec
+      .given()
+      .when(submit(), contextOf({ at: '2027-01-20', actor: centre(), titres }))
+      .thenRefused('programme.titre-expired');
     expect(expired.subject.field).toBe('sessions.0.expectedEnd');
   });
 
   it('accepts a one-day session', () => {
-    spec.given().when(submit([{ ...line, expectedEnd: line.expectedStart }]), on('2027-01-20')).events();
+    spec
+      .given()
+      .when(submit([{ ...line, expectedEnd: line.expectedStart }]), on('2027-01-20'))
+      .events();
   });
 });

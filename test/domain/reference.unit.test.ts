@@ -24,7 +24,16 @@ describe('titres as reference data', () => {
         expect(ccp.code.startsWith(`${titre.code}BC`)).toBe(true);
         expect(ccp.label.length).toBeGreaterThan(10);
         // A CCP code must fit the event catalogue, where PVSigned lists the CCP obtained.
-        const event = { type: 'PVSigned', data: { revision: 1, signedOn: '2027-01-01', decisions: [{ candidateId: 'cand_a', decision: 'reussite-partielle', ccpObtained: [ccp.code], evaluatorIds: ['jur_a'] }], signatoryIds: ['jur_a', 'jur_b'], documentSha256: 'a'.repeat(64) } };
+        const event = {
+          type: 'PVSigned',
+          data: {
+            revision: 1,
+            signedOn: '2027-01-01',
+            decisions: [{ candidateId: 'cand_a', decision: 'reussite-partielle', ccpObtained: [ccp.code], evaluatorIds: ['jur_a'] }],
+            signatoryIds: ['jur_a', 'jur_b'],
+            documentSha256: 'a'.repeat(64),
+          },
+        };
         expect(domainEventSchema.safeParse(event).success).toBe(true);
       }
       expect(new Set(titre.ccps.map((c) => c.code)).size).toBe(titre.ccps.length);

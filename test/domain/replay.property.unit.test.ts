@@ -43,14 +43,17 @@ describe('replaying accepted events rebuilds the state', () => {
       expectedEnd: mostly(fc.constant('2027-03-03'), fc.constant('2027-09-14')),
       expectedCandidates: mostly(fc.integer({ min: 1, max: 20 }), fc.constant(0)),
     });
-    const submit = fc.tuple(fc.array(line, { minLength: 1, maxLength: 3 }), day, mostly(fc.constant(CENTRE), fc.constant('ctr_other'))).map(
-      ([sessions, at, centreId]): [ProgrammeCommand, ContextOptions] => [
+    const submit = fc
+      .tuple(fc.array(line, { minLength: 1, maxLength: 3 }), day, mostly(fc.constant(CENTRE), fc.constant('ctr_other')))
+      .map(([sessions, at, centreId]): [ProgrammeCommand, ContextOptions] => [
         { type: 'SubmitProgramme', centreId: CENTRE, year: 2027, sessions: sessions.map((s) => (s.plannedSessionId ? s : { ...s, plannedSessionId: undefined })) },
         { at, actor: centre(centreId) },
-      ],
-    );
+      ]);
     let accepted = 0;
-    fc.assert(fc.property(fc.array(submit, { maxLength: 8 }), (steps) => void (accepted += replayHolds(programmeDecider, steps))), settings);
+    fc.assert(
+      fc.property(fc.array(submit, { maxLength: 8 }), (steps) => void (accepted += replayHolds(programmeDecider, steps))),
+      settings,
+    );
     expect(accepted).toBeGreaterThan(0);
   });
 
@@ -60,13 +63,20 @@ describe('replaying accepted events rebuilds the state', () => {
       .map(([at, department, titreCode, from, length]): [JurorCommand, ContextOptions] => {
         const validFrom = from;
         const validUntil = new Date(Date.parse(`${from}T00:00:00Z`) + length * 86_400_000).toISOString().slice(0, 10);
-        return [{ type: 'HabilitateJuror', jurorId: ALICE, titreCode, department, validFrom, validUntil, professionalisationDate: '2025-06-01' }, { at, actor: ud(department) }];
+        return [
+          { type: 'HabilitateJuror', jurorId: ALICE, titreCode, department, validFrom, validUntil, professionalisationDate: '2025-06-01' },
+          { at, actor: ud(department) },
+        ];
       });
-    const withdraw = fc
-      .tuple(day, fc.constantFrom('hab_t1', 'hab_t11', 'hab_t21', 'hab_t31'))
-      .map(([at, habilitationId]): [JurorCommand, ContextOptions] => [{ type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId, reason: 'Retrait' }, { at, actor: ud(DEPT) }]);
+    const withdraw = fc.tuple(day, fc.constantFrom('hab_t1', 'hab_t11', 'hab_t21', 'hab_t31')).map(([at, habilitationId]): [JurorCommand, ContextOptions] => [
+      { type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId, reason: 'Retrait' },
+      { at, actor: ud(DEPT) },
+    ]);
     let accepted = 0;
-    fc.assert(fc.property(fc.array(fc.oneof(habilitate, withdraw), { maxLength: 8 }), (steps) => void (accepted += replayHolds(jurorDecider, steps))), settings);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(habilitate, withdraw), { maxLength: 8 }), (steps) => void (accepted += replayHolds(jurorDecider, steps))),
+      settings,
+    );
     expect(accepted).toBeGreaterThan(0);
   });
 });

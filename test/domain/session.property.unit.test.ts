@@ -25,12 +25,12 @@ interface Step {
   readonly command: (today: string) => SessionCommand;
 }
 
-const actorOf = (who: Who, jurorId: string): Actor =>
-  ({ centre: centre(), ud: ud(DEPT), system, juror: jurorActor(jurorId), stranger: centre('ctr_other') })[who];
+const actorOf = (who: Who, jurorId: string): Actor => ({ centre: centre(), ud: ud(DEPT), system, juror: jurorActor(jurorId), stranger: centre('ctr_other') })[who];
 
 const candidate = fc.constantFrom(...CANDIDATES);
 const juror = fc.constantFrom(...JURORS);
-const mostlyRight = (right: Who): fc.Arbitrary<Who> => fc.oneof({ weight: 6, arbitrary: fc.constant(right) }, { weight: 1, arbitrary: fc.constantFrom<Who>('stranger', 'ud', 'centre', 'juror') });
+const mostlyRight = (right: Who): fc.Arbitrary<Who> =>
+  fc.oneof({ weight: 6, arbitrary: fc.constant(right) }, { weight: 1, arbitrary: fc.constantFrom<Who>('stranger', 'ud', 'centre', 'juror') });
 
 const decisionFor = (candidateId: string): fc.Arbitrary<PvDecision> =>
   fc
@@ -60,20 +60,70 @@ const anyDay = fc.integer({ min: 0, max: DATES.length - 1 });
 
 /** Commands anyone may try at any time. */
 const noise: fc.Arbitrary<Step> = fc.oneof(
-  step(anyDay, mostlyRight('centre'), candidate.map((candidateId) => () => ({ type: 'RegisterCandidate', candidateId }))),
-  step(anyDay, mostlyRight('centre'), candidate.map((candidateId) => () => ({ type: 'WithdrawCandidate', candidateId }))),
-  step(anyDay, mostlyRight('centre'), fc.tuple(juror, fc.subarray(CANDIDATES)).map(([jurorId, ties]) => () => ({ type: 'AssignJuror', jurorId, habilitations: [habilitation(jurorId)], tiedCandidateIds: ties }))),
-  step(anyDay, mostlyRight('centre'), juror.map((jurorId) => () => ({ type: 'AssignJuror', jurorId, habilitations: [habilitation(jurorId, { validUntil: '2027-06-08' })], tiedCandidateIds: [] }))),
-  step(anyDay, mostlyRight('juror'), fc.tuple(juror, candidate).map(([jurorId, candidateId]) => () => ({ type: 'DeclareTie', jurorId, candidateId }))),
-  step(anyDay, mostlyRight('centre'), juror.map((jurorId) => () => ({ type: 'UnassignJuror', jurorId, reason: 'Indisponible' }))),
-  step(anyDay, mostlyRight('centre'), fc.tuple(candidate, fc.constantFrom('acc_1', 'acc_2')).map(([candidateId, accommodationId]) => () => ({ type: 'GrantAccommodation', candidateId, accommodationId }))),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    candidate.map((candidateId) => () => ({ type: 'RegisterCandidate', candidateId })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    candidate.map((candidateId) => () => ({ type: 'WithdrawCandidate', candidateId })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    fc.tuple(juror, fc.subarray(CANDIDATES)).map(([jurorId, ties]) => () => ({ type: 'AssignJuror', jurorId, habilitations: [habilitation(jurorId)], tiedCandidateIds: ties })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    juror.map((jurorId) => () => ({ type: 'AssignJuror', jurorId, habilitations: [habilitation(jurorId, { validUntil: '2027-06-08' })], tiedCandidateIds: [] })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('juror'),
+    fc.tuple(juror, candidate).map(([jurorId, candidateId]) => () => ({ type: 'DeclareTie', jurorId, candidateId })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    juror.map((jurorId) => () => ({ type: 'UnassignJuror', jurorId, reason: 'Indisponible' })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    fc.tuple(candidate, fc.constantFrom('acc_1', 'acc_2')).map(([candidateId, accommodationId]) => () => ({ type: 'GrantAccommodation', candidateId, accommodationId })),
+  ),
   step(anyDay, mostlyRight('centre'), fixed({ type: 'InformJuryOfAccommodations' })),
-  step(anyDay, mostlyRight('centre'), fc.constantFrom<'jurors' | 'candidates'>('jurors', 'candidates').map((audience) => () => ({ type: 'SendConvocations', audience }))),
-  step(anyDay, mostlyRight('centre'), fc.subarray(CANDIDATES).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true }))),
-  step(anyDay, mostlyRight('juror'), candidate.map((candidateId) => () => ({ type: 'ReportFraud', candidateId, facts: 'Documents non autorisés' }))),
-  step(anyDay, mostlyRight('ud'), candidate.map((candidateId) => (today: string) => ({ type: 'NotifySanction', candidateId, sanction: 'avertissement', pronouncedOn: today }))),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    fc.constantFrom<'jurors' | 'candidates'>('jurors', 'candidates').map((audience) => () => ({ type: 'SendConvocations', audience })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('centre'),
+    fc.subarray(CANDIDATES).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('juror'),
+    candidate.map((candidateId) => () => ({ type: 'ReportFraud', candidateId, facts: 'Documents non autorisés' })),
+  ),
+  step(
+    anyDay,
+    mostlyRight('ud'),
+    candidate.map((candidateId) => (today: string) => ({ type: 'NotifySanction', candidateId, sanction: 'avertissement', pronouncedOn: today })),
+  ),
   step(anyDay, mostlyRight('centre'), signPv),
-  step(anyDay, mostlyRight('system'), fc.tuple(fc.constantFrom(1, 2), fc.constantFrom('a', 'b')).map(([revision, c]) => () => ({ type: 'RecordPVDocument', revision, objectKey: `pv/${revision}.pdf`, versionId: 'v', sha256: c.repeat(64), sizeBytes: 10 }))),
+  step(
+    anyDay,
+    mostlyRight('system'),
+    fc
+      .tuple(fc.constantFrom(1, 2), fc.constantFrom('a', 'b'))
+      .map(([revision, c]) => () => ({ type: 'RecordPVDocument', revision, objectKey: `pv/${revision}.pdf`, versionId: 'v', sha256: c.repeat(64), sizeBytes: 10 })),
+  ),
   step(anyDay, mostlyRight('system'), fixed({ type: 'QuarantinePVDocument', objectKey: 'pv/x.exe', reason: 'not-pdf' })),
   step(anyDay, mostlyRight('centre'), fixed({ type: 'RecordResultsInCeres' })),
   step(anyDay, mostlyRight('centre'), fixed({ type: 'TransmitPV' })),
@@ -85,18 +135,46 @@ const noise: fc.Arbitrary<Step> = fc.oneof(
 /** The steps of a session that goes well, with random parameters. */
 const happyPath: fc.Arbitrary<Step[]> = fc
   .tuple(
-    step(0, fc.constant('centre'), fixed({ type: 'CreateSession', sessionId: SESSION, centreId: CENTRE, department: DEPT, region: REGION, ceresReference: 'C-1', titreCode: TITRE, startDate: DATES[4], endDate: DATES[6], site: 'Lyon', candidateIds: CANDIDATES })),
+    step(
+      0,
+      fc.constant('centre'),
+      fixed({
+        type: 'CreateSession',
+        sessionId: SESSION,
+        centreId: CENTRE,
+        department: DEPT,
+        region: REGION,
+        ceresReference: 'C-1',
+        titreCode: TITRE,
+        startDate: DATES[4],
+        endDate: DATES[6],
+        site: 'Lyon',
+        candidateIds: CANDIDATES,
+      }),
+    ),
     step(1, fc.constant('centre'), fixed({ type: 'AssignJuror', jurorId: ALICE, habilitations: [habilitation(ALICE)], tiedCandidateIds: [] })),
     step(1, fc.constant('centre'), fixed({ type: 'AssignJuror', jurorId: BRUNO, habilitations: [habilitation(BRUNO)], tiedCandidateIds: [] })),
-    step(1, fc.constant('centre'), fc.subarray(CANDIDATES).map((ties) => () => ({ type: 'AssignJuror', jurorId: CHLOE, habilitations: [habilitation(CHLOE)], tiedCandidateIds: ties }))),
+    step(
+      1,
+      fc.constant('centre'),
+      fc.subarray(CANDIDATES).map((ties) => () => ({ type: 'AssignJuror', jurorId: CHLOE, habilitations: [habilitation(CHLOE)], tiedCandidateIds: ties })),
+    ),
     step(2, fc.constant('centre'), fixed({ type: 'SendConvocations', audience: 'jurors' })),
     step(3, fc.constant('centre'), fixed({ type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [ALICE, BRUNO], compliant: true })),
-    step(4, fc.constant('centre'), fc.subarray(CANDIDATES, { minLength: 1 }).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true }))),
+    step(
+      4,
+      fc.constant('centre'),
+      fc.subarray(CANDIDATES, { minLength: 1 }).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true })),
+    ),
     step(6, fc.constant('centre'), signPv),
     step(7, fc.constant('system'), fixed({ type: 'RecordPVDocument', revision: 1, objectKey: 'pv/1.pdf', versionId: 'v', sha256: 'a'.repeat(64), sizeBytes: 10 })),
     step(7, fc.constant('centre'), fixed({ type: 'RecordResultsInCeres' })),
     step(7, fc.constant('centre'), fixed({ type: 'TransmitPV' })),
-    step(8, fc.constant('ud'), fc.constantFrom<SessionCommand>({ type: 'ValidatePV' }, { type: 'ValidatePV' }, { type: 'RejectPV', reason: 'À corriger' }).map((c) => () => c)),
+    step(
+      8,
+      fc.constant('ud'),
+      fc.constantFrom<SessionCommand>({ type: 'ValidatePV' }, { type: 'ValidatePV' }, { type: 'RejectPV', reason: 'À corriger' }).map((c) => () => c),
+    ),
     step(9, fc.constant('centre'), signPv),
     step(9, fc.constant('system'), fixed({ type: 'RecordPVDocument', revision: 2, objectKey: 'pv/2.pdf', versionId: 'v', sha256: 'a'.repeat(64), sizeBytes: 10 })),
     step(9, fc.constant('centre'), fixed({ type: 'RecordResultsInCeres' })),
@@ -105,14 +183,15 @@ const happyPath: fc.Arbitrary<Step[]> = fc
   )
   .map((steps) => [...steps]);
 
-const scenario: fc.Arbitrary<Step[]> = fc
-  .tuple(happyPath, fc.array(fc.tuple(fc.nat(20), noise), { maxLength: 12 }))
-  .map(([happy, extra]) => {
-    const merged = [...happy];
-    for (const [position, s] of extra) merged.splice(position % (merged.length + 1), 0, s);
-    // Stable sort: the happy path keeps its order within a day.
-    return merged.map((s, index) => ({ s, index })).sort((a, b) => a.s.day - b.s.day || a.index - b.index).map(({ s }) => s);
-  });
+const scenario: fc.Arbitrary<Step[]> = fc.tuple(happyPath, fc.array(fc.tuple(fc.nat(20), noise), { maxLength: 12 })).map(([happy, extra]) => {
+  const merged = [...happy];
+  for (const [position, s] of extra) merged.splice(position % (merged.length + 1), 0, s);
+  // Stable sort: the happy path keeps its order within a day.
+  return merged
+    .map((s, index) => ({ s, index }))
+    .sort((a, b) => a.s.day - b.s.day || a.index - b.index)
+    .map(({ s }) => s);
+});
 
 interface Run {
   readonly log: SessionEvent[];

@@ -99,17 +99,17 @@ describe('session: creation in CERES', () => {
 
   it('is created three months or more before the start, not late', () => {
     spec.given().when(create(), asCentre('2027-01-15')).then([created()]);
-    spec.given().when(create({ plannedSessionId: 'pln_p1' }), asCentre('2027-03-07')).then([created({ plannedSessionId: 'pln_p1', createdOn: '2027-03-07' })]);
+    spec
+      .given()
+      .when(create({ plannedSessionId: 'pln_p1' }), asCentre('2027-03-07'))
+      .then([created({ plannedSessionId: 'pln_p1', createdOn: '2027-03-07' })]);
   });
 
   it('is accepted later, marked late, with a breach the UD is told about', () => {
     spec
       .given()
       .when(create(), asCentre('2027-03-08'))
-      .then([
-        created({ createdOn: '2027-03-08', late: true }),
-        { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: '2027-03-07', doneOn: '2027-03-08' } },
-      ]);
+      .then([created({ createdOn: '2027-03-08', late: true }), { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: '2027-03-07', doneOn: '2027-03-08' } }]);
   });
 
   it('is refused to another centre', () => {
@@ -122,39 +122,91 @@ describe('session: creation in CERES', () => {
   });
 
   it('refuses wrong dates, an unknown or expired titre, a duplicate candidate, a blank reference or site', () => {
-    spec.given().when(create({ titreCode: 'RNCP11111' }), asCentre('2027-01-15')).thenRefused('session.titre-unknown', 'not-found', /RNCP11111/);
-    spec.given().when(create({ startDate: '2027-06-31' }), asCentre('2027-01-15')).thenRefused('session.date-invalid');
-    spec.given().when(create({ endDate: '2027-06-31' }), asCentre('2027-01-15')).thenRefused('session.date-invalid');
-    spec.given().when(create({ endDate: '2027-06-06' }), asCentre('2027-01-15')).thenRefused('session.dates-inverted');
-    spec.given().when(create({ startDate: '2027-01-14', endDate: '2027-01-16' }), asCentre('2027-01-15')).thenRefused('session.start-in-past', 'rule', /14\/01\/2027/);
-    spec.given().when(create({ startDate: '2027-01-15', endDate: '2027-01-16' }), asCentre('2027-01-15')).events();
+    spec
+      .given()
+      .when(create({ titreCode: 'RNCP11111' }), asCentre('2027-01-15'))
+      .thenRefused('session.titre-unknown', 'not-found', /RNCP11111/);
+    spec
+      .given()
+      .when(create({ startDate: '2027-06-31' }), asCentre('2027-01-15'))
+      .thenRefused('session.date-invalid');
+    spec
+      .given()
+      .when(create({ endDate: '2027-06-31' }), asCentre('2027-01-15'))
+      .thenRefused('session.date-invalid');
+    spec
+      .given()
+      .when(create({ endDate: '2027-06-06' }), asCentre('2027-01-15'))
+      .thenRefused('session.dates-inverted');
+    spec
+      .given()
+      .when(create({ startDate: '2027-01-14', endDate: '2027-01-16' }), asCentre('2027-01-15'))
+      .thenRefused('session.start-in-past', 'rule', /14\/01\/2027/);
+    spec
+      .given()
+      .when(create({ startDate: '2027-01-15', endDate: '2027-01-16' }), asCentre('2027-01-15'))
+      .events();
     const expiring = titreCatalogue([{ code: TITRE, label: 'DWWM', ccps: [], validUntil: '2027-06-08' }]);
-    spec.given().when(create(), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring })).thenRefused('session.titre-expired', 'rule', /08\/06\/2027/);
-    spec.given().when(create({ endDate: '2027-06-08' }), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring })).events();
-    spec.given().when(create({ candidateIds: [CAND_A, CAND_B, CAND_A] }), asCentre('2027-01-15')).thenRefused('candidate.duplicate', 'rule', /cand_a/);
-    spec.given().when(create({ ceresReference: '  ' }), asCentre('2027-01-15')).thenRefused('input.required', 'rule', /référence CERES/);
-    spec.given().when(create({ site: '' }), asCentre('2027-01-15')).thenRefused('input.required', 'rule', /lieu/);
+    spec
+      .given()
+      .when(create(), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring }))
+      .thenRefused('session.titre-expired', 'rule', /08\/06\/2027/);
+    spec
+      .given()
+      .when(create({ endDate: '2027-06-08' }), contextOf({ at: '2027-01-15', actor: centre(), titres: expiring }))
+      .events();
+    spec
+      .given()
+      .when(create({ candidateIds: [CAND_A, CAND_B, CAND_A] }), asCentre('2027-01-15'))
+      .thenRefused('candidate.duplicate', 'rule', /cand_a/);
+    spec
+      .given()
+      .when(create({ ceresReference: '  ' }), asCentre('2027-01-15'))
+      .thenRefused('input.required', 'rule', /référence CERES/);
+    spec
+      .given()
+      .when(create({ site: '' }), asCentre('2027-01-15'))
+      .thenRefused('input.required', 'rule', /lieu/);
   });
 });
 
 describe('session: candidates', () => {
   it('registers and withdraws candidates before the start', () => {
-    spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).then([{ type: 'CandidateRegistered', data: { candidateId: CAND_C } }]);
-    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_B, reason: ' Désistement ' }, asCentre('2027-05-01')).then([
-      { type: 'CandidateWithdrawn', data: { candidateId: CAND_B, reason: 'Désistement' } },
-    ]);
-    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_B }, asCentre('2027-05-01')).then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }]);
+    spec
+      .given([created()])
+      .when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01'))
+      .then([{ type: 'CandidateRegistered', data: { candidateId: CAND_C } }]);
+    spec
+      .given([created()])
+      .when({ type: 'WithdrawCandidate', candidateId: CAND_B, reason: ' Désistement ' }, asCentre('2027-05-01'))
+      .then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_B, reason: 'Désistement' } }]);
+    spec
+      .given([created()])
+      .when({ type: 'WithdrawCandidate', candidateId: CAND_B }, asCentre('2027-05-01'))
+      .then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }]);
     const state = fold([created(), { type: 'CandidateRegistered', data: { candidateId: CAND_C } }, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]);
     expect(state.status === 'created' && state.candidateIds).toEqual([CAND_B, CAND_C]);
   });
 
   it('refuses a candidate twice, an unknown one, on an unknown, started or cancelled session, or by another centre', () => {
-    spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_A }, asCentre('2027-05-01')).thenRefused('candidate.already-registered', 'conflict', /cand_a/);
-    spec.given([created()]).when({ type: 'WithdrawCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+    spec
+      .given([created()])
+      .when({ type: 'RegisterCandidate', candidateId: CAND_A }, asCentre('2027-05-01'))
+      .thenRefused('candidate.already-registered', 'conflict', /cand_a/);
+    spec
+      .given([created()])
+      .when({ type: 'WithdrawCandidate', candidateId: CAND_C }, asCentre('2027-05-01'))
+      .thenRefused('candidate.not-registered', 'not-found', /cand_c/);
     spec.given().when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01')).thenRefused('session.unknown', 'not-found');
-    spec.given(started).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre(START)).thenRefused('session.already-started', 'rule', /inscription/);
+    spec
+      .given(started)
+      .when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre(START))
+      .thenRefused('session.already-started', 'rule', /inscription/);
     const cancelled: SessionEvent = { type: 'SessionCancelled', data: { cancelledOn: '2027-04-01', reason: 'Trop peu de candidats' } };
-    spec.given([created(), cancelled]).when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-01')).thenRefused('session.cancelled', 'rule', /annulée/);
+    spec
+      .given([created(), cancelled])
+      .when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-01'))
+      .thenRefused('session.cancelled', 'rule', /annulée/);
     spec.given([created()]).when({ type: 'RegisterCandidate', candidateId: CAND_C }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 });
@@ -168,8 +220,14 @@ describe('session: jury', () => {
   });
 
   it('assigns a juror habilitated for the titre by the UD of the session’s department, valid on every day', () => {
-    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE)], [CAND_B, CAND_B]), asCentre('2027-04-01')).then([assigned(ALICE, [CAND_B])]);
-    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE, { validFrom: START, validUntil: END })]), asCentre('2027-04-01')).then([assigned(ALICE)]);
+    spec
+      .given([created()])
+      .when(assign(ALICE, [habilitation(ALICE)], [CAND_B, CAND_B]), asCentre('2027-04-01'))
+      .then([assigned(ALICE, [CAND_B])]);
+    spec
+      .given([created()])
+      .when(assign(ALICE, [habilitation(ALICE, { validFrom: START, validUntil: END })]), asCentre('2027-04-01'))
+      .then([assigned(ALICE)]);
   });
 
   it('picks the habilitation that fits among several', () => {
@@ -196,15 +254,24 @@ describe('session: jury', () => {
   });
 
   it('refuses a juror twice, a tie with an unregistered candidate, after the start or for another centre', () => {
-    spec.given([created(), assigned(ALICE)]).when(assign(ALICE), asCentre('2027-04-01')).thenRefused('jury.already-assigned', 'conflict');
-    spec.given([created()]).when(assign(ALICE, [habilitation(ALICE)], [CAND_C]), asCentre('2027-04-01')).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+    spec
+      .given([created(), assigned(ALICE)])
+      .when(assign(ALICE), asCentre('2027-04-01'))
+      .thenRefused('jury.already-assigned', 'conflict');
+    spec
+      .given([created()])
+      .when(assign(ALICE, [habilitation(ALICE)], [CAND_C]), asCentre('2027-04-01'))
+      .thenRefused('candidate.not-registered', 'not-found', /cand_c/);
     spec.given(started).when(assign(CHLOE), asCentre(START)).thenRefused('session.already-started');
     spec.given([created()]).when(assign(ALICE), asCentre('2027-04-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 
   it('lets the juror or the centre declare a tie with a candidate', () => {
     const tie: SessionEvent = { type: 'TieDeclared', data: { jurorId: ALICE, candidateId: CAND_A } };
-    spec.given(ready).when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) })).then([tie]);
+    spec
+      .given(ready)
+      .when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) }))
+      .then([tie]);
     spec.given(started).when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, asCentre(START)).then([tie]);
     const state = fold([...ready, tie]);
     expect(state.status === 'created' && state.jury[ALICE]?.tiedCandidateIds).toEqual([CAND_A]);
@@ -212,18 +279,32 @@ describe('session: jury', () => {
 
   it('refuses a tie declared by another juror, for an unassigned juror or unregistered candidate, twice, or after the PV', () => {
     const declare = (jurorId: string, candidateId: string): SessionCommand => ({ type: 'DeclareTie', jurorId, candidateId });
-    spec.given(ready).when(declare(ALICE, CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(BRUNO) })).thenRefused('session.not-own-centre', 'forbidden');
-    spec.given(ready).when(declare(CHLOE, CAND_A), asCentre('2027-05-01')).thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
+    spec
+      .given(ready)
+      .when(declare(ALICE, CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(BRUNO) }))
+      .thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given(ready)
+      .when(declare(CHLOE, CAND_A), asCentre('2027-05-01'))
+      .thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
     spec.given(ready).when(declare(ALICE, CAND_C), asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found');
-    spec.given([created(), assigned(ALICE, [CAND_A])]).when(declare(ALICE, CAND_A), asCentre('2027-05-01')).thenRefused('tie.already-declared', 'conflict');
+    spec
+      .given([created(), assigned(ALICE, [CAND_A])])
+      .when(declare(ALICE, CAND_A), asCentre('2027-05-01'))
+      .thenRefused('tie.already-declared', 'conflict');
     spec.given(signedHistory).when(declare(ALICE, CAND_A), asCentre(END)).thenRefused('tie.too-late');
   });
 
   it('unassigns a juror before the start, with a reason', () => {
-    spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'Indisponible' }, asCentre('2027-05-01')).then([
-      { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'Indisponible' } },
+    spec
+      .given(ready)
+      .when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'Indisponible' }, asCentre('2027-05-01'))
+      .then([{ type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'Indisponible' } }]);
+    const state = fold([
+      ...ready,
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } },
+      { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'x' } },
     ]);
-    const state = fold([...ready, { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } }, { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'x' } }]);
     expect(state.status === 'created' && [Object.keys(state.jury), state.convokedJurorIds]).toEqual([[ALICE], [ALICE]]);
   });
 
@@ -255,51 +336,81 @@ describe('session: accommodations', () => {
     spec.given(started).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre(START)).then([granted]);
     const second: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_2' } };
     const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } };
-    spec.given([...ready, granted]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-02')).then([informed]);
-    spec.given([...ready, granted, informed, second]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-03')).then([
-      { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_2'], informedOn: '2027-05-03' } },
-    ]);
+    spec
+      .given([...ready, granted])
+      .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-02'))
+      .then([informed]);
+    spec
+      .given([...ready, granted, informed, second])
+      .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-03'))
+      .then([{ type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_2'], informedOn: '2027-05-03' } }]);
   });
 
   it('refuses an accommodation for an unregistered candidate, twice, after the PV, or an empty information', () => {
-    spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_C, accommodationId: 'acc_1' }, asCentre('2027-05-01')).thenRefused('candidate.not-registered', 'not-found');
-    spec.given([...ready, granted]).when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_1' }, asCentre('2027-05-01')).thenRefused('accommodation.already-granted', 'conflict');
+    spec
+      .given(ready)
+      .when({ type: 'GrantAccommodation', candidateId: CAND_C, accommodationId: 'acc_1' }, asCentre('2027-05-01'))
+      .thenRefused('candidate.not-registered', 'not-found');
+    spec
+      .given([...ready, granted])
+      .when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_1' }, asCentre('2027-05-01'))
+      .thenRefused('accommodation.already-granted', 'conflict');
     spec.given(signedHistory).when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_2' }, asCentre(END)).thenRefused('accommodation.too-late');
     spec.given(ready).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01')).thenRefused('accommodation.none-pending');
-    spec.given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01')).thenRefused('accommodation.none-pending');
-    spec.given([...ready, granted]).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
-    spec.given(ready).when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }])
+      .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01'))
+      .thenRefused('accommodation.none-pending');
+    spec
+      .given([...ready, granted])
+      .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01', OTHER_CENTRE))
+      .thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given(ready)
+      .when({ type: 'GrantAccommodation', candidateId: CAND_A, accommodationId: 'acc_1' }, asCentre('2027-05-01', OTHER_CENTRE))
+      .thenRefused('session.not-own-centre', 'forbidden');
   });
 });
 
 describe('session: convocations and plateau technique', () => {
   it('convokes the jurors 15 days or more before the start', () => {
-    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-23')).then([
-      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-23', dueOn: '2027-05-23', late: false } },
-    ]);
+    spec
+      .given(ready)
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-23'))
+      .then([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-23', dueOn: '2027-05-23', late: false } }]);
   });
 
   it('accepts late juror convocations, marked late, with a breach', () => {
-    spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-24')).then([
-      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-24', dueOn: '2027-05-23', late: true } },
-      { type: 'BreachRecorded', data: { rule: 'convocation.jurors-late', dueOn: '2027-05-23', doneOn: '2027-05-24' } },
-    ]);
+    spec
+      .given(ready)
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-24'))
+      .then([
+        { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-24', dueOn: '2027-05-23', late: true } },
+        { type: 'BreachRecorded', data: { rule: 'convocation.jurors-late', dueOn: '2027-05-23', doneOn: '2027-05-24' } },
+      ]);
   });
 
   it('reads the delays from the settings, for jurors and candidates', () => {
     const at = contextOf({ at: '2027-05-20', actor: centre(), settings: { jurorConvocationDays: 21, candidateConvocationDays: 10 } });
     const [jurors] = spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, at).events();
     expect(jurors?.data).toMatchObject({ dueOn: '2027-05-17', late: true });
-    spec.given(ready).when({ type: 'SendConvocations', audience: 'candidates' }, at).then([
-      { type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_A, CAND_B], sentOn: '2027-05-20', dueOn: '2027-05-28', late: false } },
-    ]);
+    spec
+      .given(ready)
+      .when({ type: 'SendConvocations', audience: 'candidates' }, at)
+      .then([{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_A, CAND_B], sentOn: '2027-05-20', dueOn: '2027-05-28', late: false } }]);
     const late = spec.given(ready).when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-06-01')).events();
     expect(late[1]).toEqual({ type: 'BreachRecorded', data: { rule: 'convocation.candidates-late', dueOn: '2027-05-23', doneOn: '2027-06-01' } });
   });
 
   it('refuses convocations with nobody to convoke, after the start date or by another centre', () => {
-    spec.given([created()]).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-01')).thenRefused('convocation.no-recipient', 'rule', /membre du jury/);
-    spec.given([created({ candidateIds: [] })]).when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-05-01')).thenRefused('convocation.no-recipient', 'rule', /candidat/);
+    spec
+      .given([created()])
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-01'))
+      .thenRefused('convocation.no-recipient', 'rule', /membre du jury/);
+    spec
+      .given([created({ candidateIds: [] })])
+      .when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-05-01'))
+      .thenRefused('convocation.no-recipient', 'rule', /candidat/);
     spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-06-08')).thenRefused('convocation.after-start');
     spec.given(ready).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre(START)).events();
     spec.given(started).when({ type: 'SendConvocations', audience: 'jurors' }, asCentre(START)).thenRefused('session.already-started');
@@ -317,18 +428,31 @@ describe('session: convocations and plateau technique', () => {
   it('records the plateau technique check with the jury before the start, and the time it took', () => {
     const jury = [created(), assigned(ALICE), assigned(BRUNO)];
     spec.given(jury).when(plateau(), asCentre('2027-06-04')).then([plateauChecked]);
-    spec.given(jury).when(plateau({ jurorIds: [ALICE, ALICE], durationMinutes: 75, compliant: false, remarks: ' Poste 3 sans IDE ' }), asCentre(START)).then([
-      { type: 'PlateauTechniqueChecked', data: { checkedOn: START, durationMinutes: 75, jurorIds: [ALICE], compliant: false, remarks: 'Poste 3 sans IDE' } },
-    ]);
-    spec.given(jury).when(plateau({ durationMinutes: 1 }), asCentre(START)).events();
-    spec.given(jury).when(plateau({ durationMinutes: 600, remarks: '  ' }), asCentre(START)).events();
+    spec
+      .given(jury)
+      .when(plateau({ jurorIds: [ALICE, ALICE], durationMinutes: 75, compliant: false, remarks: ' Poste 3 sans IDE ' }), asCentre(START))
+      .then([{ type: 'PlateauTechniqueChecked', data: { checkedOn: START, durationMinutes: 75, jurorIds: [ALICE], compliant: false, remarks: 'Poste 3 sans IDE' } }]);
+    spec
+      .given(jury)
+      .when(plateau({ durationMinutes: 1 }), asCentre(START))
+      .events();
+    spec
+      .given(jury)
+      .when(plateau({ durationMinutes: 600, remarks: '  ' }), asCentre(START))
+      .events();
   });
 
   it('refuses a plateau check after the start, without a juror, with a stranger or a wrong duration', () => {
     const jury = [created(), assigned(ALICE), assigned(BRUNO)];
     spec.given(jury).when(plateau(), asCentre('2027-06-08')).thenRefused('plateau.after-start');
-    spec.given(jury).when(plateau({ jurorIds: [] }), asCentre('2027-06-04')).thenRefused('plateau.without-jury');
-    spec.given(jury).when(plateau({ jurorIds: [ALICE, CHLOE] }), asCentre('2027-06-04')).thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
+    spec
+      .given(jury)
+      .when(plateau({ jurorIds: [] }), asCentre('2027-06-04'))
+      .thenRefused('plateau.without-jury');
+    spec
+      .given(jury)
+      .when(plateau({ jurorIds: [ALICE, CHLOE] }), asCentre('2027-06-04'))
+      .thenRefused('jury.not-assigned', 'not-found', /jur_chloe/);
     for (const durationMinutes of [0, 601, 59.5]) {
       spec.given(jury).when(plateau({ durationMinutes }), asCentre('2027-06-04')).thenRefused('plateau.duration-invalid');
     }
@@ -342,7 +466,10 @@ describe('session: day one', () => {
 
   it('checks the seals with a candidate drawn by lot among those present, from a recorded seed', () => {
     const at = contextOf({ at: START, actor: centre(), seed });
-    const [event] = spec.given(ready).when(seals([CAND_B, CAND_A, CAND_B]), at).events();
+    const [event] = spec
+      .given(ready)
+      .when(seals([CAND_B, CAND_A, CAND_B]), at)
+      .events();
     expect(event).toEqual({
       type: 'SealsChecked',
       data: { checkedOn: START, presentCandidateIds: [CAND_B, CAND_A], seed, drawnCandidateId: drawCandidate(seed, [CAND_A, CAND_B]), sealsIntact: true },
@@ -352,36 +479,63 @@ describe('session: day one', () => {
   });
 
   it('refuses the seal check on another day than the first', () => {
-    spec.given(ready).when(seals(), asCentre('2027-06-06')).thenRefused('seals.not-day-one', 'rule', /07\/06\/2027/);
+    spec
+      .given(ready)
+      .when(seals(), asCentre('2027-06-06'))
+      .thenRefused('seals.not-day-one', 'rule', /07\/06\/2027/);
     spec.given(ready).when(seals(), asCentre('2027-06-08')).thenRefused('seals.not-day-one');
   });
 
   it('refuses to start without a complete jury, saying what is missing', () => {
-    spec.given([created(), assigned(ALICE), plateauChecked]).when(seals(), asCentre(START)).thenRefused('jury.incomplete', 'rule', /1 membre/);
-    spec.given([created(), assigned(ALICE, [CAND_A]), assigned(BRUNO), plateauChecked]).when(seals(), asCentre(START)).thenRefused('jury.incomplete', 'rule', /cand_a/);
+    spec
+      .given([created(), assigned(ALICE), plateauChecked])
+      .when(seals(), asCentre(START))
+      .thenRefused('jury.incomplete', 'rule', /1 membre/);
+    spec
+      .given([created(), assigned(ALICE, [CAND_A]), assigned(BRUNO), plateauChecked])
+      .when(seals(), asCentre(START))
+      .thenRefused('jury.incomplete', 'rule', /cand_a/);
   });
 
   it('refuses to start before the plateau technique was checked', () => {
-    spec.given([created(), assigned(ALICE), assigned(BRUNO)]).when(seals(), asCentre(START)).thenRefused('plateau.not-checked');
+    spec
+      .given([created(), assigned(ALICE), assigned(BRUNO)])
+      .when(seals(), asCentre(START))
+      .thenRefused('plateau.not-checked');
   });
 
   it('refuses to start while the jury is not informed of an accommodation', () => {
     const granted: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_1' } };
-    const error = spec.given([...ready, granted]).when(seals(), asCentre(START)).thenRefused('accommodation.jury-not-informed', 'rule', /cand_b/);
+    const error = spec
+      .given([...ready, granted])
+      .when(seals(), asCentre(START))
+      .thenRefused('accommodation.jury-not-informed', 'rule', /cand_b/);
     expect(error.subject.candidateIds).toEqual([CAND_B]);
     const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-06-01' } };
-    spec.given([...ready, granted, informed]).when(seals(), asCentre(START)).events();
-    spec.given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }]).when(seals([CAND_A]), asCentre(START)).events();
+    spec
+      .given([...ready, granted, informed])
+      .when(seals(), asCentre(START))
+      .events();
+    spec
+      .given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_B } }])
+      .when(seals([CAND_A]), asCentre(START))
+      .events();
   });
 
   it('refuses a draw among nobody or among unregistered candidates', () => {
     spec.given(ready).when(seals([]), asCentre(START)).thenRefused('seals.no-candidate-present');
-    spec.given(ready).when(seals([CAND_A, CAND_C]), asCentre(START)).thenRefused('candidate.not-registered', 'not-found', /cand_c/);
+    spec
+      .given(ready)
+      .when(seals([CAND_A, CAND_C]), asCentre(START))
+      .thenRefused('candidate.not-registered', 'not-found', /cand_c/);
   });
 
   it('refuses a second seal check, on a cancelled session or by another centre', () => {
     spec.given(started).when(seals(), asCentre(START)).thenRefused('seals.already-checked', 'conflict');
-    spec.given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-06-01', reason: 'x' } }]).when(seals(), asCentre(START)).thenRefused('session.cancelled');
+    spec
+      .given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-06-01', reason: 'x' } }])
+      .when(seals(), asCentre(START))
+      .thenRefused('session.cancelled');
     spec.given(ready).when(seals(), asCentre(START, OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 });
@@ -392,17 +546,32 @@ describe('session: fraud and sanction', () => {
 
   it('is reported by the session manager or by a juror of the session', () => {
     spec.given(started).when(fraud(), asCentre('2027-06-08')).then([reported]);
-    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(ALICE) })).then([{ ...reported, data: { ...reported.data, reportedBy: 'jury' } }] as SessionEvent[]);
+    spec
+      .given(started)
+      .when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(ALICE) }))
+      .then([{ ...reported, data: { ...reported.data, reportedBy: 'jury' } }] as SessionEvent[]);
     spec.given(signedHistory).when(fraud(), asCentre('2027-06-10')).events();
   });
 
   it('refuses a report before the session, after validation, by a stranger, about an unregistered candidate or without facts', () => {
     spec.given(ready).when(fraud(), asCentre('2027-06-01')).thenRefused('fraud.outside-session');
-    spec.given([...transmittedHistory, { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]).when(fraud(), asCentre('2027-06-21')).thenRefused('fraud.outside-session');
-    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(CHLOE) })).thenRefused('session.not-own-centre', 'forbidden');
-    spec.given(started).when(fraud(), contextOf({ at: '2027-06-08', actor: { role: 'juror', id: 'x', scope: {} } })).thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given([...transmittedHistory, { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }])
+      .when(fraud(), asCentre('2027-06-21'))
+      .thenRefused('fraud.outside-session');
+    spec
+      .given(started)
+      .when(fraud(), contextOf({ at: '2027-06-08', actor: jurorActor(CHLOE) }))
+      .thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given(started)
+      .when(fraud(), contextOf({ at: '2027-06-08', actor: { role: 'juror', id: 'x', scope: {} } }))
+      .thenRefused('session.not-own-centre', 'forbidden');
     spec.given(started).when(fraud(CAND_C), asCentre('2027-06-08')).thenRefused('candidate.not-registered', 'not-found');
-    spec.given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when(fraud(), asCentre('2027-06-08')).thenRefused('fraud.outside-session');
+    spec
+      .given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }])
+      .when(fraud(), asCentre('2027-06-08'))
+      .thenRefused('fraud.outside-session');
     spec.given(started).when({ type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre('2027-06-08')).thenRefused('input.required');
   });
 
@@ -416,14 +585,22 @@ describe('session: fraud and sanction', () => {
   });
 
   it('is notified by the UD of the session’s department after a fraud report', () => {
-    spec.given([...started, reported]).when(sanction(), asUd('2027-06-16')).then([
-      { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'interdiction', banMonths: 12, pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } },
-    ]);
-    spec.given([...started, reported]).when(sanction({ sanction: 'avertissement', banMonths: undefined, pronouncedOn: '2027-06-08' }), asUd('2027-06-08')).then([
-      { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08', notifiedOn: '2027-06-08' } },
-    ]);
-    spec.given([...started, reported]).when(sanction({ banMonths: 60 }), asUd('2027-06-16')).events();
-    spec.given([...started, reported]).when(sanction({ banMonths: 1 }), asUd('2027-06-16')).events();
+    spec
+      .given([...started, reported])
+      .when(sanction(), asUd('2027-06-16'))
+      .then([{ type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'interdiction', banMonths: 12, pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } }]);
+    spec
+      .given([...started, reported])
+      .when(sanction({ sanction: 'avertissement', banMonths: undefined, pronouncedOn: '2027-06-08' }), asUd('2027-06-08'))
+      .then([{ type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08', notifiedOn: '2027-06-08' } }]);
+    spec
+      .given([...started, reported])
+      .when(sanction({ banMonths: 60 }), asUd('2027-06-16'))
+      .events();
+    spec
+      .given([...started, reported])
+      .when(sanction({ banMonths: 1 }), asUd('2027-06-16'))
+      .events();
   });
 
   it('refuses a sanction outside the UD’s department, without a fraud, twice, misdated or with a wrong ban', () => {
@@ -438,11 +615,20 @@ describe('session: fraud and sanction', () => {
     given.when(sanction({ sanction: 'exclusion-session' }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
     for (const banMonths of [0, 61, 1.5]) given.when(sanction({ banMonths }), asUd('2027-06-16')).thenRefused('sanction.ban-duration');
     const notified: SessionEvent = { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-15', notifiedOn: '2027-06-16' } };
-    spec.given([...started, reported, notified]).when(sanction(), asUd('2027-06-17')).thenRefused('sanction.already-notified', 'conflict');
+    spec
+      .given([...started, reported, notified])
+      .when(sanction(), asUd('2027-06-17'))
+      .thenRefused('sanction.already-notified', 'conflict');
     // A second report about the same candidate gets its own sanction.
     const again: SessionEvent = { type: 'FraudReported', data: { ...reported.data, reportedOn: '2027-06-09', facts: 'Récidive' } } as SessionEvent;
-    spec.given([...started, reported, notified, again]).when(sanction({ pronouncedOn: '2027-06-17' }), asUd('2027-06-17')).events();
-    spec.given([...started, reported, notified, again]).when(sanction({ pronouncedOn: '2027-06-08' }), asUd('2027-06-17')).thenRefused('sanction.date-invalid');
+    spec
+      .given([...started, reported, notified, again])
+      .when(sanction({ pronouncedOn: '2027-06-17' }), asUd('2027-06-17'))
+      .events();
+    spec
+      .given([...started, reported, notified, again])
+      .when(sanction({ pronouncedOn: '2027-06-08' }), asUd('2027-06-17'))
+      .thenRefused('sanction.date-invalid');
     const twice = fold([...started, reported, again, notified]);
     expect(twice.status === 'started' && twice.frauds.map((f) => f.sanction?.sanction)).toEqual(['avertissement', undefined]);
     const state = fold([...started, reported, notified]);
@@ -459,28 +645,50 @@ describe('session: PV signed', () => {
       .given(started)
       .when(sign({ signatoryIds: [BRUNO, ALICE, ALICE], decisions: withDecision(0, { evaluatorIds: [ALICE, ALICE, BRUNO] }) }), asCentre('2027-06-10'))
       .events();
-    expect(event?.type === 'PVSigned' && [event.data.signatoryIds, event.data.decisions[0]?.evaluatorIds, event.data.signedOn]).toEqual([[BRUNO, ALICE], [ALICE, BRUNO], '2027-06-10']);
+    expect(event?.type === 'PVSigned' && [event.data.signatoryIds, event.data.decisions[0]?.evaluatorIds, event.data.signedOn]).toEqual([
+      [BRUNO, ALICE],
+      [ALICE, BRUNO],
+      '2027-06-10',
+    ]);
   });
 
   it('refuses a PV before the session started or before its last day', () => {
     spec.given(ready).when(sign(), asCentre(END)).thenRefused('pv.session-not-started');
-    spec.given(started).when(sign(), asCentre('2027-06-08')).thenRefused('pv.before-end', 'rule', /09\/06\/2027/);
+    spec
+      .given(started)
+      .when(sign(), asCentre('2027-06-08'))
+      .thenRefused('pv.before-end', 'rule', /09\/06\/2027/);
   });
 
   it('refuses an incomplete PV, saying which candidate has no decision', () => {
-    const error = spec.given(started).when(sign({ decisions: [decisions[0] as PvDecision] }), asCentre(END)).thenRefused('pv.missing-decision', 'rule', /il manque la décision du jury pour le candidat cand_b/);
+    const error = spec
+      .given(started)
+      .when(sign({ decisions: [decisions[0] as PvDecision] }), asCentre(END))
+      .thenRefused('pv.missing-decision', 'rule', /il manque la décision du jury pour le candidat cand_b/);
     expect(error.subject.candidateIds).toEqual([CAND_B]);
   });
 
   it('refuses a decision for a candidate who is not registered, or two for the same', () => {
-    spec.given(started).when(sign({ decisions: [...decisions, { ...(decisions[0] as PvDecision), candidateId: CAND_C }] }), asCentre(END)).thenRefused('pv.unknown-candidate', 'rule', /cand_c/);
-    spec.given(started).when(sign({ decisions: [...decisions, decisions[0] as PvDecision] }), asCentre(END)).thenRefused('pv.duplicate-decision', 'rule', /cand_a/);
+    spec
+      .given(started)
+      .when(sign({ decisions: [...decisions, { ...(decisions[0] as PvDecision), candidateId: CAND_C }] }), asCentre(END))
+      .thenRefused('pv.unknown-candidate', 'rule', /cand_c/);
+    spec
+      .given(started)
+      .when(sign({ decisions: [...decisions, decisions[0] as PvDecision] }), asCentre(END))
+      .thenRefused('pv.duplicate-decision', 'rule', /cand_a/);
   });
 
   it('refuses a PV not signed by every juror, saying whose signature is missing', () => {
-    const error = spec.given(started).when(sign({ signatoryIds: [ALICE] }), asCentre(END)).thenRefused('pv.missing-signature', 'rule', /signature de jur_bruno/);
+    const error = spec
+      .given(started)
+      .when(sign({ signatoryIds: [ALICE] }), asCentre(END))
+      .thenRefused('pv.missing-signature', 'rule', /signature de jur_bruno/);
     expect(error.subject.jurorIds).toEqual([BRUNO]);
-    spec.given(started).when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).thenRefused('pv.unknown-signatory', 'rule', /jur_chloe/);
+    spec
+      .given(started)
+      .when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .thenRefused('pv.unknown-signatory', 'rule', /jur_chloe/);
   });
 
   it('refuses a juror evaluating a candidate they declared a tie with', () => {
@@ -490,33 +698,78 @@ describe('session: PV signed', () => {
       .when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
       .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice a déclaré un lien avec le candidat cand_b/);
     expect(error.subject).toMatchObject({ jurorIds: [ALICE], candidateIds: [CAND_B], field: 'decisions.1.evaluatorIds' });
-    spec.given(tied).when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).events();
+    spec
+      .given(tied)
+      .when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .events();
     const tieAfterAssignment: SessionEvent = { type: 'TieDeclared', data: { jurorId: BRUNO, candidateId: CAND_A } };
-    spec.given([...tied, tieAfterAssignment]).when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END)).thenRefused('jury.tie-with-candidate', 'rule', /jur_bruno/);
+    spec
+      .given([...tied, tieAfterAssignment])
+      .when(sign({ decisions: withDecision(1, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .thenRefused('jury.tie-with-candidate', 'rule', /jur_bruno/);
   });
 
   it('refuses an evaluator outside the jury or a candidate without evaluator', () => {
-    spec.given(started).when(sign({ decisions: withDecision(0, { evaluatorIds: [CHLOE] }) }), asCentre(END)).thenRefused('pv.unknown-evaluator', 'rule', /jur_chloe/);
-    spec.given(started).when(sign({ decisions: withDecision(0, { evaluatorIds: [] }) }), asCentre(END)).thenRefused('pv.evaluator-missing', 'rule', /cand_a/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [CHLOE] }) }), asCentre(END))
+      .thenRefused('pv.unknown-evaluator', 'rule', /jur_chloe/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [] }) }), asCentre(END))
+      .thenRefused('pv.evaluator-missing', 'rule', /cand_a/);
   });
 
   it('lists CCP for a réussite partielle only, and only CCP of the titre, not all of them', () => {
-    spec.given(started).when(sign({ decisions: withDecision(0, { ccpObtained: [CCP1] }) }), asCentre(END)).thenRefused('pv.ccp-unexpected', 'rule', /cand_a/);
-    spec.given(started).when(sign({ decisions: withDecision(0, { decision: 'echec', ccpObtained: [CCP1] }) }), asCentre(END)).thenRefused('pv.ccp-unexpected');
-    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [] }) }), asCentre(END)).thenRefused('pv.ccp-missing', 'rule', /cand_b/);
-    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: ['RNCP37873BC01'] }) }), asCentre(END)).thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37873BC01/);
-    spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [CCP1, CCP2] }) }), asCentre(END)).thenRefused('pv.partial-with-every-ccp', 'rule', /titre obtenu/);
-    const [event] = spec.given(started).when(sign({ decisions: withDecision(1, { ccpObtained: [CCP2, CCP2] }) }), asCentre(END)).events();
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { ccpObtained: [CCP1] }) }), asCentre(END))
+      .thenRefused('pv.ccp-unexpected', 'rule', /cand_a/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { decision: 'echec', ccpObtained: [CCP1] }) }), asCentre(END))
+      .thenRefused('pv.ccp-unexpected');
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(1, { ccpObtained: [] }) }), asCentre(END))
+      .thenRefused('pv.ccp-missing', 'rule', /cand_b/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(1, { ccpObtained: ['RNCP37873BC01'] }) }), asCentre(END))
+      .thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37873BC01/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(1, { ccpObtained: [CCP1, CCP2] }) }), asCentre(END))
+      .thenRefused('pv.partial-with-every-ccp', 'rule', /titre obtenu/);
+    const [event] = spec
+      .given(started)
+      .when(sign({ decisions: withDecision(1, { ccpObtained: [CCP2, CCP2] }) }), asCentre(END))
+      .events();
     expect(event?.type === 'PVSigned' && event.data.decisions[1]?.ccpObtained).toEqual([CCP2]);
-    spec.given(started).when(sign({ decisions: withDecision(0, { decision: 'absent' }) }), asCentre(END)).events();
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { decision: 'absent' }) }), asCentre(END))
+      .events();
   });
 
   it('refuses a malformed SHA-256, a second PV while one is pending, a cancelled session or another centre', () => {
-    spec.given(started).when(sign({ documentSha256: 'A'.repeat(64) }), asCentre(END)).thenRefused('pv.sha256-invalid');
-    spec.given(started).when(sign({ documentSha256: 'a'.repeat(63) }), asCentre(END)).thenRefused('pv.sha256-invalid');
-    spec.given(started).when(sign({ documentSha256: `${'a'.repeat(64)}0` }), asCentre(END)).thenRefused('pv.sha256-invalid');
+    spec
+      .given(started)
+      .when(sign({ documentSha256: 'A'.repeat(64) }), asCentre(END))
+      .thenRefused('pv.sha256-invalid');
+    spec
+      .given(started)
+      .when(sign({ documentSha256: 'a'.repeat(63) }), asCentre(END))
+      .thenRefused('pv.sha256-invalid');
+    spec
+      .given(started)
+      .when(sign({ documentSha256: `${'a'.repeat(64)}0` }), asCentre(END))
+      .thenRefused('pv.sha256-invalid');
     spec.given(signedHistory).when(sign(), asCentre(END)).thenRefused('pv.already-signed', 'conflict');
-    spec.given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when(sign(), asCentre(END)).thenRefused('session.cancelled');
+    spec
+      .given([created(), { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }])
+      .when(sign(), asCentre(END))
+      .thenRefused('session.cancelled');
     spec.given(started).when(sign(), asCentre(END, OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
     spec.given().when(sign(), asCentre(END)).thenRefused('session.unknown', 'not-found');
   });
@@ -540,15 +793,27 @@ describe('session: after the PV', () => {
   });
 
   it('refuses a document for another revision, with another checksum, twice, or before any PV', () => {
-    spec.given(signedHistory).when(storeDocument({ revision: 2 }), bySystem('2027-06-10')).thenRefused('pv.document-revision');
-    spec.given(signedHistory).when(storeDocument({ sha256: 'b'.repeat(64) }), bySystem('2027-06-10')).thenRefused('pv.document-checksum-mismatch');
-    spec.given([...signedHistory, documentStored()]).when(storeDocument(), bySystem('2027-06-10')).thenRefused('pv.document-already-stored', 'conflict');
+    spec
+      .given(signedHistory)
+      .when(storeDocument({ revision: 2 }), bySystem('2027-06-10'))
+      .thenRefused('pv.document-revision');
+    spec
+      .given(signedHistory)
+      .when(storeDocument({ sha256: 'b'.repeat(64) }), bySystem('2027-06-10'))
+      .thenRefused('pv.document-checksum-mismatch');
+    spec
+      .given([...signedHistory, documentStored()])
+      .when(storeDocument(), bySystem('2027-06-10'))
+      .thenRefused('pv.document-already-stored', 'conflict');
     spec.given(started).when(storeDocument(), bySystem('2027-06-10')).thenRefused('pv.not-signed');
   });
 
   it('records a quarantined file, from the intake only', () => {
     const command: SessionCommand = { type: 'QuarantinePVDocument', objectKey: 'pv/x.exe', reason: 'not-pdf' };
-    spec.given(signedHistory).when(command, bySystem('2027-06-10')).then([{ type: 'PVDocumentQuarantined', data: { objectKey: 'pv/x.exe', reason: 'not-pdf' } }]);
+    spec
+      .given(signedHistory)
+      .when(command, bySystem('2027-06-10'))
+      .then([{ type: 'PVDocumentQuarantined', data: { objectKey: 'pv/x.exe', reason: 'not-pdf' } }]);
     spec.given(signedHistory).when(command, asCentre('2027-06-10')).thenRefused('pv.document-intake-only', 'forbidden');
     spec.given().when(command, bySystem('2027-06-10')).thenRefused('session.unknown', 'not-found');
     const state = fold([...signedHistory, { type: 'PVDocumentQuarantined', data: { objectKey: 'pv/x.exe', reason: 'not-pdf' } }]);
@@ -557,43 +822,76 @@ describe('session: after the PV', () => {
 
   it('records the results in CERES once per PV revision', () => {
     spec.given(signedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).then([resultsRecorded()]);
-    spec.given([...signedHistory, resultsRecorded()]).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).thenRefused('pv.results-already-recorded', 'conflict');
+    spec
+      .given([...signedHistory, resultsRecorded()])
+      .when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10'))
+      .thenRefused('pv.results-already-recorded', 'conflict');
     spec.given(transmittedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-12')).thenRefused('pv.not-awaiting-results', 'conflict');
     spec.given(started).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10')).thenRefused('pv.not-signed');
     spec.given(signedHistory).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-10', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 
   it('transmits the PV to the UD of the session’s department once the document is stored and the results recorded', () => {
-    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).then([transmitted()]);
+    spec
+      .given([...signedHistory, documentStored(), resultsRecorded()])
+      .when({ type: 'TransmitPV' }, asCentre('2027-06-11'))
+      .then([transmitted()]);
   });
 
   it('refuses to transmit without the document, without the results, twice or for another centre', () => {
-    spec.given([...signedHistory, resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).thenRefused('pv.document-missing');
-    spec.given([...signedHistory, documentStored()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11')).thenRefused('pv.results-not-recorded', 'rule', /CERES/);
+    spec
+      .given([...signedHistory, resultsRecorded()])
+      .when({ type: 'TransmitPV' }, asCentre('2027-06-11'))
+      .thenRefused('pv.document-missing');
+    spec
+      .given([...signedHistory, documentStored()])
+      .when({ type: 'TransmitPV' }, asCentre('2027-06-11'))
+      .thenRefused('pv.results-not-recorded', 'rule', /CERES/);
     spec.given(transmittedHistory).when({ type: 'TransmitPV' }, asCentre('2027-06-12')).thenRefused('pv.already-transmitted', 'conflict');
-    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'TransmitPV' }, asCentre('2027-06-11', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given([...signedHistory, documentStored(), resultsRecorded()])
+      .when({ type: 'TransmitPV' }, asCentre('2027-06-11', OTHER_CENTRE))
+      .thenRefused('session.not-own-centre', 'forbidden');
   });
 
   it('is validated by an agent of the UD of the session’s department only', () => {
-    spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asUd('2027-06-20')).then([{ type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]);
+    spec
+      .given(transmittedHistory)
+      .when({ type: 'ValidatePV' }, asUd('2027-06-20'))
+      .then([{ type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]);
     spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asUd('2027-06-20', '38')).thenRefused('pv.not-own-department', 'forbidden', /69/);
     spec.given(transmittedHistory).when({ type: 'ValidatePV' }, asCentre('2027-06-20')).thenRefused('pv.not-own-department', 'forbidden');
-    spec.given([...signedHistory, documentStored(), resultsRecorded()]).when({ type: 'ValidatePV' }, asUd('2027-06-20')).thenRefused('pv.not-transmitted');
+    spec
+      .given([...signedHistory, documentStored(), resultsRecorded()])
+      .when({ type: 'ValidatePV' }, asUd('2027-06-20'))
+      .thenRefused('pv.not-transmitted');
     spec.given(started).when({ type: 'ValidatePV' }, asUd('2027-06-20')).thenRefused('pv.not-signed');
   });
 
   it('is rejected with a reason, then corrected and signed again as a new revision', () => {
     const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'Signature de jur_bruno illisible' } };
     spec.given(transmittedHistory).when({ type: 'RejectPV', reason: ' Signature de jur_bruno illisible ' }, asUd('2027-06-20')).then([rejected]);
-    spec.given(transmittedHistory).when({ type: 'RejectPV', reason: '' }, asUd('2027-06-20')).thenRefused('input.required', 'rule', /motif du rejet/);
+    spec
+      .given(transmittedHistory)
+      .when({ type: 'RejectPV', reason: '' }, asUd('2027-06-20'))
+      .thenRefused('input.required', 'rule', /motif du rejet/);
     spec.given(transmittedHistory).when({ type: 'RejectPV', reason: 'x' }, asUd('2027-06-20', '01')).thenRefused('pv.not-own-department', 'forbidden');
-    const [resigned] = spec.given([...transmittedHistory, rejected]).when(sign({ documentSha256: 'c'.repeat(64) }), asCentre('2027-06-22')).events();
+    const [resigned] = spec
+      .given([...transmittedHistory, rejected])
+      .when(sign({ documentSha256: 'c'.repeat(64) }), asCentre('2027-06-22'))
+      .events();
     expect(resigned?.type === 'PVSigned' && [resigned.data.revision, resigned.data.documentSha256]).toEqual([2, 'c'.repeat(64)]);
     const again = [...transmittedHistory, rejected, resigned as SessionEvent];
     const state = fold(again);
     expect(state.status === 'pv-signed' && [state.pv.revision, state.pv.document, state.pv.resultsRecordedOn]).toEqual([2, undefined, undefined]);
-    spec.given(again).when({ type: 'RecordPVDocument', revision: 2, objectKey: 'pv/r2.pdf', versionId: 'v2', sha256: 'c'.repeat(64), sizeBytes: 900 }, bySystem('2027-06-22')).events();
-    spec.given(again).when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-22')).then([{ type: 'ResultsRecordedInCeres', data: { recordedOn: '2027-06-22', pvRevision: 2 } }]);
+    spec
+      .given(again)
+      .when({ type: 'RecordPVDocument', revision: 2, objectKey: 'pv/r2.pdf', versionId: 'v2', sha256: 'c'.repeat(64), sizeBytes: 900 }, bySystem('2027-06-22'))
+      .events();
+    spec
+      .given(again)
+      .when({ type: 'RecordResultsInCeres' }, asCentre('2027-06-22'))
+      .then([{ type: 'ResultsRecordedInCeres', data: { recordedOn: '2027-06-22', pvRevision: 2 } }]);
     spec.given(again).when({ type: 'TransmitPV' }, asCentre('2027-06-22')).thenRefused('pv.document-missing');
   });
 
@@ -606,16 +904,23 @@ describe('session: after the PV', () => {
 
 describe('session: cancellation', () => {
   it('is cancelled before it starts, with a reason', () => {
-    spec.given(ready).when({ type: 'CancelSession', reason: 'Plateau indisponible' }, asCentre('2027-05-01')).then([
-      { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Plateau indisponible' } },
-    ]);
+    spec
+      .given(ready)
+      .when({ type: 'CancelSession', reason: 'Plateau indisponible' }, asCentre('2027-05-01'))
+      .then([{ type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Plateau indisponible' } }]);
     expect(fold([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).status).toBe('cancelled');
   });
 
   it('is refused once started, without a reason, twice or by another centre', () => {
-    spec.given(started).when({ type: 'CancelSession', reason: 'x' }, asCentre(START)).thenRefused('session.already-started', 'rule', /annulation/);
+    spec
+      .given(started)
+      .when({ type: 'CancelSession', reason: 'x' }, asCentre(START))
+      .thenRefused('session.already-started', 'rule', /annulation/);
     spec.given(ready).when({ type: 'CancelSession', reason: '' }, asCentre('2027-05-01')).thenRefused('input.required');
-    spec.given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }]).when({ type: 'CancelSession', reason: 'x' }, asCentre('2027-05-02')).thenRefused('session.cancelled');
+    spec
+      .given([...ready, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'x' } }])
+      .when({ type: 'CancelSession', reason: 'x' }, asCentre('2027-05-02'))
+      .thenRefused('session.cancelled');
     spec.given(ready).when({ type: 'CancelSession', reason: 'x' }, asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 });
@@ -627,48 +932,90 @@ describe('session: erasure of a candidate’s personal data on request', () => {
   const validated: SessionEvent = { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } };
 
   it('is accepted for a registered candidate and records only pseudonymous ids and the ground', () => {
-    spec.given([created()]).when(erase(CAND_A), asCentre('2027-05-01')).then([erased(CAND_A)]);
+    spec
+      .given([created()])
+      .when(erase(CAND_A), asCentre('2027-05-01'))
+      .then([erased(CAND_A)]);
   });
 
   it('is accepted in every status of the session: started, PV validated, cancelled', () => {
-    spec.given(started).when(erase(CAND_B), asCentre(START)).then([erased(CAND_B)]);
-    spec.given([...transmittedHistory, validated]).when(erase(CAND_A), asCentre('2027-12-01')).then([erased(CAND_A)]);
-    spec.given([created(), cancelled]).when(erase(CAND_A), asCentre('2027-05-02')).then([erased(CAND_A)]);
+    spec
+      .given(started)
+      .when(erase(CAND_B), asCentre(START))
+      .then([erased(CAND_B)]);
+    spec
+      .given([...transmittedHistory, validated])
+      .when(erase(CAND_A), asCentre('2027-12-01'))
+      .then([erased(CAND_A)]);
+    spec
+      .given([created(), cancelled])
+      .when(erase(CAND_A), asCentre('2027-05-02'))
+      .then([erased(CAND_A)]);
   });
 
   it('is accepted for a candidate withdrawn from the session, who was registered', () => {
     const withdrawn: SessionEvent = { type: 'CandidateWithdrawn', data: { candidateId: CAND_B } };
-    spec.given([created(), withdrawn]).when(erase(CAND_B), asCentre('2027-05-02')).then([erased(CAND_B)]);
+    spec
+      .given([created(), withdrawn])
+      .when(erase(CAND_B), asCentre('2027-05-02'))
+      .then([erased(CAND_B)]);
   });
 
   it('refuses a candidate never registered in this session, naming them, and an unknown session', () => {
-    spec.given([created()]).when(erase(CAND_C), asCentre('2027-05-01')).thenRefused('erasure.candidate-unknown', 'not-found', /cand_c.*jamais été inscrit/);
+    spec
+      .given([created()])
+      .when(erase(CAND_C), asCentre('2027-05-01'))
+      .thenRefused('erasure.candidate-unknown', 'not-found', /cand_c.*jamais été inscrit/);
     spec.given().when(erase(CAND_A), asCentre('2027-05-01')).thenRefused('session.unknown', 'not-found');
   });
 
   it('refuses another centre, the UD and a juror: only the centre that registered the candidate erases', () => {
     spec.given([created()]).when(erase(CAND_A), asCentre('2027-05-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
     spec.given([created()]).when(erase(CAND_A), asUd('2027-05-01')).thenRefused('session.not-own-centre', 'forbidden');
-    spec.given([created()]).when(erase(CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) })).thenRefused('session.not-own-centre', 'forbidden');
+    spec
+      .given([created()])
+      .when(erase(CAND_A), contextOf({ at: '2027-05-01', actor: jurorActor(ALICE) }))
+      .thenRefused('session.not-own-centre', 'forbidden');
   });
 
   it('records nothing the second time for the same candidate, and still erases another one', () => {
-    spec.given([created(), erased(CAND_A)]).when(erase(CAND_A), asCentre('2027-05-02')).then([]);
-    spec.given([created(), erased(CAND_A)]).when(erase(CAND_B), asCentre('2027-05-02')).then([erased(CAND_B)]);
+    spec
+      .given([created(), erased(CAND_A)])
+      .when(erase(CAND_A), asCentre('2027-05-02'))
+      .then([]);
+    spec
+      .given([created(), erased(CAND_A)])
+      .when(erase(CAND_B), asCentre('2027-05-02'))
+      .then([erased(CAND_B)]);
   });
 
   it('is refused while a fraud report on the candidate awaits the UD’s sanction, and accepted once it is notified', () => {
     const reported: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'session-manager', reportedOn: '2027-06-08', facts: 'Usage d’un téléphone' } };
     const sanctioned: SessionEvent = { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-10', notifiedOn: '2027-06-10' } };
-    spec.given([...started, reported]).when(erase(CAND_A), asCentre('2027-06-09')).thenRefused('erasure.fraud-pending', 'rule', /cand_a.*08\/06\/2027.*sanction notifiée/);
-    spec.given([...started, reported]).when(erase(CAND_B), asCentre('2027-06-09')).then([erased(CAND_B)]);
-    spec.given([...started, reported, sanctioned]).when(erase(CAND_A), asCentre('2027-06-11')).then([erased(CAND_A)]);
+    spec
+      .given([...started, reported])
+      .when(erase(CAND_A), asCentre('2027-06-09'))
+      .thenRefused('erasure.fraud-pending', 'rule', /cand_a.*08\/06\/2027.*sanction notifiée/);
+    spec
+      .given([...started, reported])
+      .when(erase(CAND_B), asCentre('2027-06-09'))
+      .then([erased(CAND_B)]);
+    spec
+      .given([...started, reported, sanctioned])
+      .when(erase(CAND_A), asCentre('2027-06-11'))
+      .then([erased(CAND_A)]);
   });
 
   it('keeps the candidate registered, with their id, after the erasure: the session goes on', () => {
     const state = fold([created(), erased(CAND_A)]);
-    expect(state.status === 'created' && { candidateIds: state.candidateIds, erasedCandidateIds: state.erasedCandidateIds }).toEqual({ candidateIds: [CAND_A, CAND_B], erasedCandidateIds: [CAND_A] });
-    spec.given([created(), erased(CAND_A)]).when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-02')).then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]);
+    expect(state.status === 'created' && { candidateIds: state.candidateIds, erasedCandidateIds: state.erasedCandidateIds }).toEqual({
+      candidateIds: [CAND_A, CAND_B],
+      erasedCandidateIds: [CAND_A],
+    });
+    spec
+      .given([created(), erased(CAND_A)])
+      .when({ type: 'WithdrawCandidate', candidateId: CAND_A }, asCentre('2027-05-02'))
+      .then([{ type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }]);
   });
 });
 
@@ -745,7 +1092,12 @@ describe('session: refusals point at what to correct', () => {
       [[], create({ ceresReference: ' ' }), asCentre('2027-01-15'), 'ceresReference'],
       [[], create({ site: ' ' }), asCentre('2027-01-15'), 'site'],
       [[created()], { type: 'WithdrawCandidate', candidateId: CAND_C }, asCentre('2027-05-01'), 'candidateId'],
-      [[created()], { type: 'AssignJuror', jurorId: ALICE, habilitations: [habilitation(ALICE)], tiedCandidateIds: [CAND_A, CAND_C] }, asCentre('2027-05-01'), 'tiedCandidateIds.1'],
+      [
+        [created()],
+        { type: 'AssignJuror', jurorId: ALICE, habilitations: [habilitation(ALICE)], tiedCandidateIds: [CAND_A, CAND_C] },
+        asCentre('2027-05-01'),
+        'tiedCandidateIds.1',
+      ],
       [ready, { type: 'DeclareTie', jurorId: CHLOE, candidateId: CAND_A }, asCentre('2027-05-01'), 'jurorId'],
       [ready, { type: 'UnassignJuror', jurorId: ALICE, reason: ' ' }, asCentre('2027-05-01'), 'reason'],
       [ready, { type: 'CheckPlateauTechnique', durationMinutes: 0, jurorIds: [ALICE], compliant: true }, asCentre('2027-05-01'), 'durationMinutes'],
@@ -756,7 +1108,12 @@ describe('session: refusals point at what to correct', () => {
       [started, { type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre(START), 'facts'],
       [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-30' }, asUd('2027-06-10'), 'pronouncedOn'],
       [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', pronouncedOn: '2027-06-09' }, asUd('2027-06-10'), 'banMonths'],
-      [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', banMonths: 0, pronouncedOn: '2027-06-09' }, asUd('2027-06-10'), 'banMonths'],
+      [
+        [...started, reported],
+        { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', banMonths: 0, pronouncedOn: '2027-06-09' },
+        asUd('2027-06-10'),
+        'banMonths',
+      ],
       [started, sign({ decisions: withDecision(1, { evaluatorIds: [] }) }), asCentre(END), 'decisions.1.evaluatorIds'],
       [started, sign({ decisions: withDecision(1, { evaluatorIds: [CHLOE] }) }), asCentre(END), 'decisions.1.evaluatorIds'],
       [started, sign({ decisions: withDecision(1, { ccpObtained: [] }) }), asCentre(END), 'decisions.1.ccpObtained'],
@@ -782,7 +1139,10 @@ describe('session: refusals point at what to correct', () => {
   });
 
   it('trims what people typed before recording it', () => {
-    const [event] = spec.given().when(create({ ceresReference: ' CERES-1 ', site: ' Lyon ' }), asCentre('2027-01-15')).events();
+    const [event] = spec
+      .given()
+      .when(create({ ceresReference: ' CERES-1 ', site: ' Lyon ' }), asCentre('2027-01-15'))
+      .events();
     expect(event?.type === 'SessionCreated' && [event.data.ceresReference, event.data.site]).toEqual(['CERES-1', 'Lyon']);
     const [unassigned] = spec.given(ready).when({ type: 'UnassignJuror', jurorId: BRUNO, reason: ' Malade ' }, asCentre('2027-05-01')).events();
     expect(unassigned?.data).toEqual({ jurorId: BRUNO, reason: 'Malade' });
@@ -793,19 +1153,30 @@ describe('session: refusals point at what to correct', () => {
 
 describe('session: what the mutation run asked for', () => {
   it('accepts a one-day session and computes the juror convocation date from the settings', () => {
-    spec.given().when(create({ startDate: START, endDate: START }), asCentre('2027-01-15')).events();
+    spec
+      .given()
+      .when(create({ startDate: START, endDate: START }), asCentre('2027-01-15'))
+      .events();
     expect(jurorConvocationDeadline(START, 15)).toBe('2027-05-23');
     expect(jurorConvocationDeadline(START, 21)).toBe('2027-05-17');
   });
 
   it('refuses CCP when the titre is missing from the catalogue, rather than trusting them', () => {
     const withoutTitre = contextOf({ at: END, actor: centre(), titres: titreCatalogue([]) });
-    spec.given(started).when(sign(), withoutTitre).thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37674BC01/);
+    spec
+      .given(started)
+      .when(sign(), withoutTitre)
+      .thenRefused('pv.ccp-not-in-titre', 'rule', /RNCP37674BC01/);
   });
 
   it('folds accommodations, the seal check, sanctions, the stored PV file and the cancellation faithfully', () => {
     const granted = (candidateId: string, accommodationId: string): SessionEvent => ({ type: 'AccommodationGranted', data: { candidateId, accommodationId } });
-    const informed = fold([...ready, granted(CAND_A, 'acc_1'), granted(CAND_B, 'acc_2'), { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } }]);
+    const informed = fold([
+      ...ready,
+      granted(CAND_A, 'acc_1'),
+      granted(CAND_B, 'acc_2'),
+      { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_1'], informedOn: '2027-05-02' } },
+    ]);
     expect(informed.status === 'created' && informed.accommodations).toEqual({
       acc_1: { candidateId: CAND_A, juryInformed: true },
       acc_2: { candidateId: CAND_B, juryInformed: false },
@@ -815,7 +1186,12 @@ describe('session: what the mutation run asked for', () => {
     expect(once.status === 'started' && once.seals).toEqual(sealsChecked.data);
     const reportedB: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_B, reportedBy: 'jury', reportedOn: '2027-06-08', facts: 'x' } };
     const reportedA: SessionEvent = { type: 'FraudReported', data: { candidateId: CAND_A, reportedBy: 'jury', reportedOn: '2027-06-08', facts: 'x' } };
-    const sanctioned = fold([...started, reportedB, reportedA, { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-09', notifiedOn: '2027-06-09' } }]);
+    const sanctioned = fold([
+      ...started,
+      reportedB,
+      reportedA,
+      { type: 'SanctionNotified', data: { candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-09', notifiedOn: '2027-06-09' } },
+    ]);
     expect(sanctioned.status === 'started' && sanctioned.frauds.map((f) => [f.candidateId, f.sanction?.sanction])).toEqual([
       [CAND_B, undefined],
       [CAND_A, 'avertissement'],

@@ -20,7 +20,10 @@ const api = async <T = Record<string, unknown>>(user: string, method: 'GET' | 'P
   calls += 1;
   const response = await fetch(`${stack.runtime.urls.app}${path}`, {
     method,
-    headers: { authorization: `Bearer ${await stack.runtime.signIn(user)}`, ...(method === 'POST' ? { 'content-type': 'application/json', 'idempotency-key': `e2e-${calls}-${Date.now()}` } : {}) },
+    headers: {
+      authorization: `Bearer ${await stack.runtime.signIn(user)}`,
+      ...(method === 'POST' ? { 'content-type': 'application/json', 'idempotency-key': `e2e-${calls}-${Date.now()}` } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -57,8 +60,27 @@ describe('the juror’s convocations and the region’s sessions, in the browser
   it('a juror sees their sessions and habilitations; the regional admin lists, filters and follows the region’s sessions', async () => {
     const started = Date.now();
     // --- Set-up through the API: Claire (the demo juror) and Louis habilitated in the Rhône.
-    await api('ud', 'POST', '/api/jurors', { jurorId: CLAIRE, lastName: 'Dupont', firstName: 'Claire', email: 'claire.dupont@jury.example', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
-    const { jurorId: louis } = await api<{ jurorId: string }>('ud', 'POST', '/api/jurors', { lastName: 'Moreau', firstName: 'Louis', email: 'louis.moreau@jury.example', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
+    await api('ud', 'POST', '/api/jurors', {
+      jurorId: CLAIRE,
+      lastName: 'Dupont',
+      firstName: 'Claire',
+      email: 'claire.dupont@jury.example',
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    });
+    const { jurorId: louis } = await api<{ jurorId: string }>('ud', 'POST', '/api/jurors', {
+      lastName: 'Moreau',
+      firstName: 'Louis',
+      email: 'louis.moreau@jury.example',
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    });
     // March (created late), convoked; June, not convoked yet; September, left the jury; and Grenoble in the Isère.
     const march = await createSession('centre', 'CERES-E2E-MARS', '2027-03-15', '2027-03-16', 'Lyon 7e, plateau numérique');
     const june = await createSession('centre', 'CERES-E2E-JUIN', '2027-06-07', '2027-06-09', 'Villeurbanne, atelier 2');
@@ -81,7 +103,9 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(new URL(claire.page.url()).pathname).toBe('/jure');
     await reloadUntil(claire.page, '/jure', 'Retirée le 01/04/2027');
     const jurorPage = await mainText(claire.page);
-    expect(jurorPage).toMatch(/Sessions à venir .*du 07\/06\/2027 au 09\/06\/2027 .*Villeurbanne, atelier 2 Convocation pas encore envoyée Habilitation à renouveler avant le 07\/06\/2027/);
+    expect(jurorPage).toMatch(
+      /Sessions à venir .*du 07\/06\/2027 au 09\/06\/2027 .*Villeurbanne, atelier 2 Convocation pas encore envoyée Habilitation à renouveler avant le 07\/06\/2027/,
+    );
     expect(jurorPage).toMatch(/du 13\/09\/2027 au 14\/09\/2027 .*Retiré·e du jury le 01\/02\/2027/);
     expect(jurorPage).toMatch(/Sessions passées .*du 15\/03\/2027 au 16\/03\/2027 .*Lyon 7e, plateau numérique Convocation envoyée le 01\/02\/2027/);
     expect(jurorPage).toContain('Retirée avant la session du 07/06/2027');

@@ -117,7 +117,9 @@ describe('a session from the programme to the official results, in the browser',
     expect(await centre.page.inputValue('#f-candidates-0-lastName')).toBe('Martin');
     await audit(centre.page, 'centre-creation-erreurs', true);
     await centre.page.click('.error-summary a');
-    expect(await centre.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('f-candidates-0-birthDate');
+    expect(await centre.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe(
+      'f-candidates-0-birthDate',
+    );
     await centre.page.fill('#f-candidates-0-birthDate', '1990-03-12');
     await submit(centre.page);
     expect(centre.page.url()).toMatch(/\/centre\/sessions\/ses_[0-9A-Z]+\?ok=session/);
@@ -264,7 +266,10 @@ describe('a session from the programme to the official results, in the browser',
       /^Aménagements d’épreuves .* -> claire\.dupont@jury\.example/,
       /^Procès-verbal à instruire : session CERES-2027-0042 -> .*rhone/,
     ]) {
-      expect(subjects.some((subject) => expected.test(subject)), `${expected} in\n${subjects.join('\n')}`).toBe(true);
+      expect(
+        subjects.some((subject) => expected.test(subject)),
+        `${expected} in\n${subjects.join('\n')}`,
+      ).toBe(true);
     }
     console.log(`mails in the SES store:\n${subjects.join('\n')}`);
 

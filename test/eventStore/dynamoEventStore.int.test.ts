@@ -33,9 +33,7 @@ describe('DynamoEventStore against dynalite: concurrency', () => {
     const stream = newStream();
     await newStore().append(stream, 0, [registered('a'), registered('b')], options());
     // When 20 writers append 2 events each at version 2
-    const outcomes = await settle(
-      Array.from({ length: 20 }, (_, i) => newStore().append(stream, 2, [registered(`w${i}-1`), registered(`w${i}-2`)], options())),
-    );
+    const outcomes = await settle(Array.from({ length: 20 }, (_, i) => newStore().append(stream, 2, [registered(`w${i}-1`), registered(`w${i}-2`)], options())));
     // Then one lands, 19 get a conflict naming version 4
     const landed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
@@ -111,9 +109,7 @@ describe('DynamoEventStore against dynalite: idempotency', () => {
   it('records one commit for a key sent 10 times concurrently, and every caller gets the same answer', async () => {
     const stream = newStream();
     await newStore().append(stream, 0, [registered('seed')], options());
-    const outcomes = await settle(
-      Array.from({ length: 10 }, (_, i) => newStore().append(stream, 1, [registered(`twin-${i}`)], options({ idempotencyKey: 'key-conc' }))),
-    );
+    const outcomes = await settle(Array.from({ length: 10 }, (_, i) => newStore().append(stream, 1, [registered(`twin-${i}`)], options({ idempotencyKey: 'key-conc' }))));
     const answers = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
     expect(answers.every(Boolean)).toBe(true);
     const ids = new Set(answers.map((a) => a?.events[0]?.id));

@@ -1,10 +1,4 @@
-import {
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -173,12 +167,14 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
       await new DynamoChainVerifier({ client, tables: { events: 'events-only' } }).verify('session-ses_abc');
       await new HistoryIndexWriter({ client, tables: { history: 'history-only' } }).indexEvents([event(1)]);
       await new HistoryIndexReader({ client, tables: { history: 'history-only' }, cursorSecret }).history({ by: { region: '84' } });
-      expect(dynamo.calls().map((call) => (call.args[0].input as { TableName?: string; RequestItems?: object }).TableName ?? Object.keys((call.args[0].input as { RequestItems: object }).RequestItems)[0])).toEqual([
-        'events-only',
-        'events-only',
-        'history-only',
-        'history-only',
-      ]);
+      expect(
+        dynamo
+          .calls()
+          .map(
+            (call) =>
+              (call.args[0].input as { TableName?: string; RequestItems?: object }).TableName ?? Object.keys((call.args[0].input as { RequestItems: object }).RequestItems)[0],
+          ),
+      ).toEqual(['events-only', 'events-only', 'history-only', 'history-only']);
     });
 
     it('does not compile without its table: a function wired with a part is granted its table', () => {

@@ -32,8 +32,7 @@ export interface RosterState {
 export const rosterDecider: Decider<RosterCommand, RosterState> = {
   initialState: { candidates: [] },
   decide: (command, state) => {
-    if (state.candidates.includes(command.candidateId))
-      throw new AppError('roster.already-registered', 'rule', 'Ce candidat est déjà inscrit.');
+    if (state.candidates.includes(command.candidateId)) throw new AppError('roster.already-registered', 'rule', 'Ce candidat est déjà inscrit.');
     return [{ type: 'CandidateRegistered', data: { candidateId: command.candidateId } }];
   },
   evolve: (state, event) => (event.type === 'CandidateRegistered' ? { candidates: [...state.candidates, event.data.candidateId] } : state),

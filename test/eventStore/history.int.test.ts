@@ -34,12 +34,7 @@ beforeAll(async () => {
         : { type: 'CandidateRegistered', data: { candidateId: `cand_h-${commit}-${i}` } },
     );
     const version = versions.get(stream) ?? 0;
-    const result = await store.append(
-      stream,
-      version,
-      events,
-      options({ scope: centres[streamIndex % 3] ?? lyon, actor: commit % 4 === 0 ? secondActor : centreActor }),
-    );
+    const result = await store.append(stream, version, events, options({ scope: centres[streamIndex % 3] ?? lyon, actor: commit % 4 === 0 ? secondActor : centreActor }));
     versions.set(stream, result.version);
     all.push(...result.events);
   }
@@ -89,9 +84,7 @@ describe('history over 1,000 events in dynalite', () => {
     it('reads a department, a region and a type completely', async () => {
       expect((await readAll({ by: { department: '38' }, order }, 60)).ids).toEqual(expected((e) => e.scope.department === '38', order));
       expect((await readAll({ by: { region: '84' }, order }, 200)).ids).toEqual(expected((e) => e.scope.region === '84', order));
-      expect((await readAll({ by: { eventType: 'CandidateWithdrawn' }, order }, 33)).ids).toEqual(
-        expected((e) => e.type === 'CandidateWithdrawn', order),
-      );
+      expect((await readAll({ by: { eventType: 'CandidateWithdrawn' }, order }, 33)).ids).toEqual(expected((e) => e.type === 'CandidateWithdrawn', order));
     });
 
     it('reads a time range of a centre one event at a time', async () => {

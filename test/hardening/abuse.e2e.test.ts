@@ -26,8 +26,7 @@ const claimsOf = (handle: string): TokenClaims => {
 };
 
 /** Every protected HTTP route of every function, with the lifecycle's real ids in its path. */
-const routes = () =>
-  functionDeclarations.flatMap((d) => (d.trigger.kind === 'http' ? d.trigger.routes.filter((r) => !r.public).map((r) => ({ fn: d.name, ...r })) : []));
+const routes = () => functionDeclarations.flatMap((d) => (d.trigger.kind === 'http' ? d.trigger.routes.filter((r) => !r.public).map((r) => ({ fn: d.name, ...r })) : []));
 const fill = (path: string) =>
   path
     .replace('{sessionId}', life.sessionId)
@@ -41,13 +40,23 @@ const fill = (path: string) =>
 /** What the system holds: commits, personal data items, PV objects. Nothing refused may change it. */
 const footprint = async () => {
   const count = async (table: string) => (await dynamo.send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
-  const objects = ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket }))).Contents?.length ?? 0) + ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.uploadBucket }))).Contents?.length ?? 0);
+  const objects =
+    ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket }))).Contents?.length ?? 0) +
+    ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.uploadBucket }))).Contents?.length ?? 0);
   return { commits: await count(h.runtime.tables.events), personalData: await count(h.runtime.tables.personalData), objects };
 };
 
 /** A refusal says nothing about the inside: no stack, no file, no table, bucket or SDK name, no personal data. */
 const expectNoLeak = (answer: Answer, what: string) => {
-  const leaks = [/\bat .+\(.+:\d+:\d+\)/, /\.ts:\d+/, /node_modules/, /local-tp-/, /Dynamo|ConditionalCheck|ValidationException|S3Client|SESv2/, /TypeError|ReferenceError|SyntaxError: /, ...[...PERSONAL.lastNames, ...PERSONAL.emails, PERSONAL.adaptation].map((s) => new RegExp(s))];
+  const leaks = [
+    /\bat .+\(.+:\d+:\d+\)/,
+    /\.ts:\d+/,
+    /node_modules/,
+    /local-tp-/,
+    /Dynamo|ConditionalCheck|ValidationException|S3Client|SESv2/,
+    /TypeError|ReferenceError|SyntaxError: /,
+    ...[...PERSONAL.lastNames, ...PERSONAL.emails, PERSONAL.adaptation].map((s) => new RegExp(s)),
+  ];
   const found = leaks.filter((pattern) => pattern.test(answer.text)).map(String);
   expect(found, `${what} leaked: ${answer.text.slice(0, 200)}`).toEqual([]);
 };
@@ -101,12 +110,22 @@ describe('every protected route refuses a caller without a valid token, and writ
   it('the pages refuse a visitor without a session cookie (sign-in redirect or 401) and every form post without a CSRF token', async () => {
     const before = await footprint();
     for (const route of routes().filter((r) => r.fn === 'pages')) {
-      const response = await fetch(`${url}${fill(route.path)}`, { method: route.method, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...(route.method === 'POST' ? { body: 'reason=x' } : {}) });
+      const response = await fetch(`${url}${fill(route.path)}`, {
+        method: route.method,
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        ...(route.method === 'POST' ? { body: 'reason=x' } : {}),
+      });
       expect([302, 303, 401, 403], `${route.method} ${route.path}`).toContain(response.status);
     }
     const cookie = `tp_session=${tokens.centre}`;
     for (const route of routes().filter((r) => r.fn === 'pages' && r.method === 'POST')) {
-      const response = await fetch(`${url}${fill(route.path)}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'reason=x' });
+      const response = await fetch(`${url}${fill(route.path)}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'reason=x',
+      });
       expect([400, 403, 404], `no CSRF ${route.path}`).toContain(response.status);
     }
     expect(await footprint()).toEqual(before);
@@ -164,7 +183,11 @@ describe('hostile and oversized payloads are refused before anything is written'
     ['501 candidates', () => JSON.stringify(create({ candidates: Array.from({ length: 501 }, () => ({ lastName: 'A', firstName: 'B', birthDate: '1990-01-01' })) })), [400, 413]],
     ['a non-date date', () => JSON.stringify(create({ startDate: '2027-02-30' })), [400]],
     ['a number where text is expected', () => JSON.stringify(create({ site: 12 })), [400]],
-    ['a string of 100,000 characters in a name', () => JSON.stringify(create({ candidates: [{ lastName: 'A'.repeat(100_000), firstName: 'B', birthDate: '1990-01-01' }] })), [400, 413]],
+    [
+      'a string of 100,000 characters in a name',
+      () => JSON.stringify(create({ candidates: [{ lastName: 'A'.repeat(100_000), firstName: 'B', birthDate: '1990-01-01' }] })),
+      [400, 413],
+    ],
   ])('POST /api/sessions with %s: refused, nothing written, no internals in the answer', async (_what, body, expected) => {
     const before = await footprint();
     const answer = await call(url, tokens.centre, 'POST', '/api/sessions', body());
@@ -188,13 +211,25 @@ describe('hostile and oversized payloads are refused before anything is written'
 
 describe('the PV vault', () => {
   it('refuses object keys it never signed: traversal, other prefixes, other extensions', () => {
-    for (const key of [`pv/${life.sessionId}/../../digests/2027-01-01.json`, `pv/../${'a'.repeat(64)}.pdf`, `pv/ses_x/${'a'.repeat(64)}.pdf.exe`, `digests/${'a'.repeat(64)}.pdf`, `pv/ses_x/${'A'.repeat(64)}.pdf`, `pv/ses_x/${'a'.repeat(63)}.pdf`, `pv/ses_x%2F..%2F/${'a'.repeat(64)}.pdf`])
+    for (const key of [
+      `pv/${life.sessionId}/../../digests/2027-01-01.json`,
+      `pv/../${'a'.repeat(64)}.pdf`,
+      `pv/ses_x/${'a'.repeat(64)}.pdf.exe`,
+      `digests/${'a'.repeat(64)}.pdf`,
+      `pv/ses_x/${'A'.repeat(64)}.pdf`,
+      `pv/ses_x/${'a'.repeat(63)}.pdf`,
+      `pv/ses_x%2F..%2F/${'a'.repeat(64)}.pdf`,
+    ])
       expect(parsePvObjectKey(key), key).toBeUndefined();
   });
 
   it('a presigned upload refuses a bad SHA-256 or size; an uploaded file whose bytes do not match the declared SHA-256, or that is not a PDF, is quarantined and never recorded as the PV', async () => {
     const base = `/api/sessions/${life.sessionId}/pv/upload-url`;
-    for (const bad of [{ sha256: '../../x', sizeBytes: 10 }, { sha256: 'a'.repeat(64), sizeBytes: 0 }, { sha256: 'a'.repeat(64), sizeBytes: 30 * 1024 * 1024 }]) {
+    for (const bad of [
+      { sha256: '../../x', sizeBytes: 10 },
+      { sha256: 'a'.repeat(64), sizeBytes: 0 },
+      { sha256: 'a'.repeat(64), sizeBytes: 30 * 1024 * 1024 },
+    ]) {
       const answer = await call(url, tokens.centre, 'POST', base, bad);
       expect([400, 413], JSON.stringify(bad)).toContain(answer.status);
     }
@@ -219,7 +254,11 @@ describe('the PV vault', () => {
       const sha256 = createHash('sha256').update(attempt.declared).digest('hex');
       const presigned = await call(url, tokens.centre, 'POST', base, { sha256, sizeBytes: attempt.declared.length });
       expect(presigned.status, presigned.text).toBe(200);
-      const upload = await fetch(String(presigned.json.url), { method: 'PUT', headers: { ...(presigned.json.headers as Record<string, string>), 'content-type': attempt.type }, body: attempt.sent });
+      const upload = await fetch(String(presigned.json.url), {
+        method: 'PUT',
+        headers: { ...(presigned.json.headers as Record<string, string>), 'content-type': attempt.type },
+        body: attempt.sent,
+      });
       expect(upload.status, attempt.type).toBe(attempt.status);
     }
     await h.runtime.drain();

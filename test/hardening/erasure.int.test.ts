@@ -47,7 +47,16 @@ const snapshot = async () => ({
   personalData: await scanAll(h.runtime.tables.personalData),
 });
 const personalItemsOf = async (candidateId: string) =>
-  (await dynamo.send(new QueryCommand({ TableName: h.runtime.tables.personalData, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': candidateId }), ConsistentRead: true }))).Items ?? [];
+  (
+    await dynamo.send(
+      new QueryCommand({
+        TableName: h.runtime.tables.personalData,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': candidateId }),
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
 
 const erasure = (candidateId: string) => `/api/sessions/${sessionId}/candidates/${candidateId}/erasure`;
 
@@ -56,7 +65,9 @@ beforeAll(async () => {
     const [command] = args;
     if (failPersonalDataDeletes > 0 && command instanceof DeleteItemCommand && command.input.TableName === h.runtime.tables.personalData) {
       failPersonalDataDeletes -= 1;
-      return Promise.reject(Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded.'), { name: 'ProvisionedThroughputExceededException' }));
+      return Promise.reject(
+        Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded.'), { name: 'ProvisionedThroughputExceededException' }),
+      );
     }
     return (originalSend as (...a: unknown[]) => Promise<unknown>).apply(this, args);
   } as DynamoDBClient['send'];
@@ -122,7 +133,9 @@ describe('erasing a candidate’s personal data at their request, over HTTP', ()
     expect(await personalItemsOf(hugo)).toHaveLength(1);
     const store = indexedStore({ client: dynamo, tables: h.runtime.tables });
     const { events } = await store.readStream(`session-${sessionId}`);
-    expect(events.filter((event) => event.type === 'CandidatePersonalDataErased').map((event) => event.data)).toEqual([{ sessionId, candidateId: lea, ground: 'demande-du-candidat' }]);
+    expect(events.filter((event) => event.type === 'CandidatePersonalDataErased').map((event) => event.data)).toEqual([
+      { sessionId, candidateId: lea, ground: 'demande-du-candidat' },
+    ]);
     expect(JSON.stringify(events)).not.toMatch(/Erasmé|lea\.erasme|Tiers temps/);
     expect(await store.verify(`session-${sessionId}`)).toMatchObject({ ok: true });
 
@@ -141,7 +154,9 @@ describe('erasing a candidate’s personal data at their request, over HTTP', ()
     const mailbox = JSON.stringify(await fetch(`${h.runtime.urls.ses}/store`).then((response) => response.json()));
     expect(mailbox).toContain(HUGO.email);
     expect(mailbox).not.toContain(LEA.email);
-    const parked = (await scanAll(h.runtime.tables.outbox)).map((item) => JSON.parse(item) as { status: string; mail: string; lastError?: string }).filter((item) => item.mail.includes(`candidate#${lea}`));
+    const parked = (await scanAll(h.runtime.tables.outbox))
+      .map((item) => JSON.parse(item) as { status: string; mail: string; lastError?: string })
+      .filter((item) => item.mail.includes(`candidate#${lea}`));
     expect(parked.map((item) => item.status)).toEqual(['dead']);
     expect(await readdir(h.runtime.deadLetterDir).catch(() => [])).toEqual([]);
   });

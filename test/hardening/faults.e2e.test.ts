@@ -59,11 +59,26 @@ beforeAll(async () => {
   setFaults({ dynamodb: 0.15, s3: 0.3, ses: 1 });
   const jurorIds: string[] = [];
   for (const [i, lastName] of PERSONAL.jurorNames.entries()) {
-    const answer = await submit(url, ud, 'POST', '/api/jurors', { lastName, firstName: 'Camille', email: PERSONAL.jurorEmails[i], titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
+    const answer = await submit(url, ud, 'POST', '/api/jurors', {
+      lastName,
+      firstName: 'Camille',
+      email: PERSONAL.jurorEmails[i],
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    });
     statuses.push(answer.status);
     jurorIds.push(String(answer.json.jurorId));
   }
-  statuses.push((await submit(url, centre, 'POST', '/api/programmes/2027', { sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }] })).status);
+  statuses.push(
+    (
+      await submit(url, centre, 'POST', '/api/programmes/2027', {
+        sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }],
+      })
+    ).status,
+  );
   const created = await submit(url, centre, 'POST', '/api/sessions', {
     ceresReference: 'CERES-FAULTS',
     titreCode: 'RNCP37674',
@@ -91,7 +106,15 @@ beforeAll(async () => {
   const ports = h.runtime.ports;
   await h.runtime.crash();
   setFaults({});
-  restarted = await startOfflineRuntime({ dataDir: h.dataDir, declarations: functionDeclarations, ports, fresh: false, feedPollMs: 200, schedulerTickMs: 3_600_000, log: () => undefined });
+  restarted = await startOfflineRuntime({
+    dataDir: h.dataDir,
+    declarations: functionDeclarations,
+    ports,
+    fresh: false,
+    feedPollMs: 200,
+    schedulerTickMs: 3_600_000,
+    log: () => undefined,
+  });
   await restarted.drain();
 }, 170_000);
 

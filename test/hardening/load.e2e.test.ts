@@ -9,7 +9,9 @@ beforeAll(async () => {
   h = await startHardeningRuntime();
   // 200 submissions at once from 20 centres: 130 session creations, 20 programmes, 50 registrations on one session.
   result = await runLoad(h, { centres: 20, creations: 130, programmes: true, sameSession: 50 });
-  console.info(`load: ${result.submissions} submissions in ${(result.wallMs / 1000).toFixed(1)} s, ${result.throughputPerSecond.toFixed(1)}/s, p50 ${result.p50Ms.toFixed(0)} ms, p95 ${result.p95Ms.toFixed(0)} ms, statuses ${JSON.stringify(result.statuses)}, mails ${JSON.stringify(result.mails)}`);
+  console.info(
+    `load: ${result.submissions} submissions in ${(result.wallMs / 1000).toFixed(1)} s, ${result.throughputPerSecond.toFixed(1)}/s, p50 ${result.p50Ms.toFixed(0)} ms, p95 ${result.p95Ms.toFixed(0)} ms, statuses ${JSON.stringify(result.statuses)}, mails ${JSON.stringify(result.mails)}`,
+  );
 }, 170_000);
 
 afterAll(async () => {

@@ -24,12 +24,31 @@ const systemActor = { role: 'system' as const, id: 'test', scope: {} };
 const sha = 'b'.repeat(64);
 
 const createSession = async (sessionId: string, candidateIds: string[]) =>
-  store.append(`session-${sessionId}`, 0, [
-    {
-      type: 'SessionCreated',
-      data: { sessionId, centreId: owner.centreId, department: '69', region: '84', ceresReference: 'CERES-1', titreCode: 'RNCP37274', startDate: '2027-06-14', endDate: '2027-06-15', site: 'Lyon', candidateIds, createdOn: '2027-01-10', creationDeadline: '2027-03-14', late: false },
-    },
-  ], { actor: systemActor, scope: scope(), correlationId: 'c', causationId: 'c', occurredAt: clock.now() });
+  store.append(
+    `session-${sessionId}`,
+    0,
+    [
+      {
+        type: 'SessionCreated',
+        data: {
+          sessionId,
+          centreId: owner.centreId,
+          department: '69',
+          region: '84',
+          ceresReference: 'CERES-1',
+          titreCode: 'RNCP37274',
+          startDate: '2027-06-14',
+          endDate: '2027-06-15',
+          site: 'Lyon',
+          candidateIds,
+          createdOn: '2027-01-10',
+          creationDeadline: '2027-03-14',
+          late: false,
+        },
+      },
+    ],
+    { actor: systemActor, scope: scope(), correlationId: 'c', causationId: 'c', occurredAt: clock.now() },
+  );
 
 beforeAll(async () => {
   dynamo = await startDynalite('pii');
@@ -53,7 +72,13 @@ describe('right to erasure: personal data lives outside the event log', () => {
       { candidateId: 'cand_e-2', lastName: 'Petit', firstName: 'Hugo', birthDate: '1988-07-21' },
     ]);
     await people.saveAccommodation(owner, { accommodationId: 'acc_e-1', candidateId: 'cand_e-1', adaptation: 'Tiers temps' });
-    await store.append('session-ses_erase', 1, [{ type: 'AccommodationGranted', data: { candidateId: 'cand_e-1', accommodationId: 'acc_e-1' } }], { actor: systemActor, scope: scope(), correlationId: 'c', causationId: 'c', occurredAt: clock.now() });
+    await store.append('session-ses_erase', 1, [{ type: 'AccommodationGranted', data: { candidateId: 'cand_e-1', accommodationId: 'acc_e-1' } }], {
+      actor: systemActor,
+      scope: scope(),
+      correlationId: 'c',
+      causationId: 'c',
+      occurredAt: clock.now(),
+    });
     const before = await store.readStream('session-ses_erase');
 
     await people.eraseCandidate('cand_e-1');
@@ -82,12 +107,22 @@ describe('retention: personal data and PV copies purged past their period', () =
     await people.saveCandidates(owner, [{ candidateId: 'cand_o-1', lastName: 'Ancien', firstName: 'Paul', birthDate: '1970-01-01' }]);
     const objectKey = `pv/ses_old/${sha}.pdf`;
     await s3Client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: objectKey, Body: '%PDF-1.7 old', ContentType: 'application/pdf' }));
-    await store.append('session-ses_old', 1, [{ type: 'PVDocumentStored', data: { revision: 1, objectKey, versionId: 'etag:"abc"', sha256: sha, sizeBytes: 12 } }], { actor: systemActor, scope: scope(), correlationId: 'c', causationId: 'c', occurredAt: clock.now() });
+    await store.append('session-ses_old', 1, [{ type: 'PVDocumentStored', data: { revision: 1, objectKey, versionId: 'etag:"abc"', sha256: sha, sizeBytes: 12 } }], {
+      actor: systemActor,
+      scope: scope(),
+      correlationId: 'c',
+      causationId: 'c',
+      occurredAt: clock.now(),
+    });
     now = new Date('2027-02-20T08:00:00Z');
     await createSession('ses_new', ['cand_n-1']);
     await people.saveCandidates(owner, [{ candidateId: 'cand_n-1', lastName: 'Récent', firstName: 'Anne', birthDate: '1999-01-01' }]);
     const deps = { events: new StoreRecordedEvents(store), personalData: people, pv: new S3PvObjects(s3Client, { vault: s3.bucket, uploads: s3.bucket }), clock };
-    const pvExists = () => s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: objectKey })).then(() => true, () => false);
+    const pvExists = () =>
+      s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: objectKey })).then(
+        () => true,
+        () => false,
+      );
 
     now = new Date(new Date('2027-02-01T08:00:00Z').getTime() + 31 * DAY);
     const first = await purgeExpired(deps, settings);

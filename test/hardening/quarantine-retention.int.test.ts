@@ -29,7 +29,11 @@ let s3Client: ReturnType<typeof createS3Client>;
 let intake: PvIntake;
 const settings = retentionSettingsSchema.parse({ quarantineDays: 30, catchUpDays: 31 });
 
-const exists = (key: string, bucket = s3.uploads) => s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
+const exists = (key: string, bucket = s3.uploads) =>
+  s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
 
 /** An upload for the session that is not a PDF: the intake moves it under quarantine/ and records why. */
 const quarantineUpload = async (sessionId: string, sha: string) => {
@@ -62,17 +66,29 @@ describe('retention of quarantined PV files', () => {
 
     now = new Date('2027-02-01T08:00:00Z');
     const first = await quarantineUpload('ses_q1', 'a'.repeat(64));
-    await store.append('session-ses_q1', (await store.readStream('session-ses_q1')).version, [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: pvKey, versionId: 'etag:"kept"', sha256: 'c'.repeat(64), sizeBytes: 13 } }], {
-      actor: { role: 'system', id: 'test', scope: {} },
-      scope: { centreId: 'ctr_lyon-1', department: '69', region: '84' },
-      correlationId: 'c',
-      causationId: 'c',
-      occurredAt: clock.now(),
-    });
+    await store.append(
+      'session-ses_q1',
+      (await store.readStream('session-ses_q1')).version,
+      [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: pvKey, versionId: 'etag:"kept"', sha256: 'c'.repeat(64), sizeBytes: 13 } }],
+      {
+        actor: { role: 'system', id: 'test', scope: {} },
+        scope: { centreId: 'ctr_lyon-1', department: '69', region: '84' },
+        correlationId: 'c',
+        causationId: 'c',
+        occurredAt: clock.now(),
+      },
+    );
     now = new Date('2027-02-20T08:00:00Z');
     const second = await quarantineUpload('ses_q2', 'b'.repeat(64));
-    expect((await store.readStream('session-ses_q1')).events.filter((e) => e.type === 'PVDocumentQuarantined').map((e) => e.data)).toEqual([{ objectKey: first, reason: 'not-pdf' }]);
-    const deps = { events: new StoreRecordedEvents(store), personalData: { eraseCandidate: () => Promise.resolve() }, pv: new S3PvObjects(s3Client, { vault: s3.vault, uploads: s3.uploads }), clock };
+    expect((await store.readStream('session-ses_q1')).events.filter((e) => e.type === 'PVDocumentQuarantined').map((e) => e.data)).toEqual([
+      { objectKey: first, reason: 'not-pdf' },
+    ]);
+    const deps = {
+      events: new StoreRecordedEvents(store),
+      personalData: { eraseCandidate: () => Promise.resolve() },
+      pv: new S3PvObjects(s3Client, { vault: s3.vault, uploads: s3.uploads }),
+      clock,
+    };
     const runOn = async (day: number, from = new Date('2027-02-01T08:00:00Z')) => {
       now = new Date(from.getTime() + day * DAY);
       return purgeExpired(deps, settings);

@@ -100,7 +100,10 @@ describe('retention of quarantined PV files', () => {
 
   it('given a stored PV recorded as long ago as a quarantined file, when the purge runs, then the PV is kept (its own period applies)', async () => {
     const pvKey = `pv/ses_q9/${'9'.repeat(64)}.pdf`;
-    const { events } = eventsOf([recorded('PVDocumentStored', { revision: 1, objectKey: pvKey, versionId: 'v1', sha256: '9'.repeat(64), sizeBytes: 10 }, '2027-01-01T00:00:00.000Z'), quarantined(1, '2027-01-01T00:00:00.000Z')]);
+    const { events } = eventsOf([
+      recorded('PVDocumentStored', { revision: 1, objectKey: pvKey, versionId: 'v1', sha256: '9'.repeat(64), sizeBytes: 10 }, '2027-01-01T00:00:00.000Z'),
+      quarantined(1, '2027-01-01T00:00:00.000Z'),
+    ]);
     const { pv, present } = bucketOf([pvKey, key(1)]);
 
     const report = await purgeExpired({ events, personalData: noPersonalData, pv, clock: at('2027-02-05T04:00:00.000Z') }, settings);

@@ -61,7 +61,7 @@ describe('supply chain of the runtime dependencies', () => {
     expect(evaluateAudit('not json', {}).reachable).toBe(false);
   });
 
-  it('npm audit: an unreachable service keeps npm\'s own reason, and output that is not a report object is unreachable, not a crash', () => {
+  it("npm audit: an unreachable service keeps npm's own reason, and output that is not a report object is unreachable, not a crash", () => {
     const refused = JSON.stringify({ message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk', statusCode: 405 });
     expect(evaluateAudit(refused, {})).toMatchObject({ reachable: false, reason: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk' });
     expect(evaluateAudit('null', {}).reachable).toBe(false);
@@ -168,7 +168,10 @@ describe('supply chain of the runtime dependencies', () => {
     const clean = environment(JSON.stringify({ vulnerabilities: {} }), fetchDocument);
     expect(await runAudit(clean.env)).toBe(0);
     expect(clean.out).toEqual(['npm audit --omit=dev: 0 finding(s), 0 unexplained.']);
-    const finding = environment(JSON.stringify({ vulnerabilities: { busboy: { name: 'busboy', severity: 'high', via: [{ url: 'https://github.com/advisories/GHSA-aaaa-bbbb-cccc' }] } } }), fetchDocument);
+    const finding = environment(
+      JSON.stringify({ vulnerabilities: { busboy: { name: 'busboy', severity: 'high', via: [{ url: 'https://github.com/advisories/GHSA-aaaa-bbbb-cccc' }] } } }),
+      fetchDocument,
+    );
     expect(await runAudit(finding.env)).toBe(1);
     expect(finding.err).toEqual(['  unexplained: busboy (high)']);
     expect(asked).toEqual([]);

@@ -32,10 +32,13 @@ beforeAll(async () => {
   // s3rver knows one key pair; the project's offline clients sign with local/local (as infra/offline/emulators.ts registers).
   s3rverAccounts.DUMMY_ACCOUNT.createKeyPair('local', 'local');
   // Every command the digest sends is recorded, to prove the daily path never scans.
-  dynamo.client.middlewareStack.add((next, context) => (args) => {
-    commands.push(String(context.commandName));
-    return next(args);
-  }, { step: 'initialize', name: 'recordCommands' });
+  dynamo.client.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
   // Indexed at once: the digest finds the day's streams through the history index.
   const store = indexedStore({ client: dynamo.client, tables: dynamo.tables, clock: time.clock });
   source = new DynamoCommitSource(dynamo.client, dynamo.tables);
@@ -132,6 +135,8 @@ describe('a commit changed behind the store’s back is named', () => {
   it('when a digested commit is deleted, it is named as gone', async () => {
     await dynamo.client.send(new DeleteItemCommand({ TableName: dynamo.tables.events, Key: marshall({ pk: 'session-ses_d', sk: 1 }) }));
     const result = await verifyStore(source, archive);
-    expect(result.findings.filter((f) => f.streamId === 'session-ses_d')).toEqual([{ streamId: 'session-ses_d', commit: 1, reason: expect.stringContaining('disparu') as unknown as string }]);
+    expect(result.findings.filter((f) => f.streamId === 'session-ses_d')).toEqual([
+      { streamId: 'session-ses_d', commit: 1, reason: expect.stringContaining('disparu') as unknown as string },
+    ]);
   });
 });

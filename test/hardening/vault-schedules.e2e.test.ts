@@ -31,7 +31,9 @@ describe('the daily digest and purge under their own IAM policies', () => {
     const s3 = createS3Client({ endpoint: h.runtime.urls.s3 });
     const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: h.runtime.bucket, Prefix: 'digests/' }))).Contents ?? []).map((o) => o.Key);
     expect(keys).toEqual(['digests/2027-01-11.json', 'digests/2027-01-12.json']);
-    const second = digestSchema.parse(JSON.parse((await (await s3.send(new GetObjectCommand({ Bucket: h.runtime.bucket, Key: 'digests/2027-01-12.json' }))).Body?.transformToString()) ?? '{}'));
+    const second = digestSchema.parse(
+      JSON.parse((await (await s3.send(new GetObjectCommand({ Bucket: h.runtime.bucket, Key: 'digests/2027-01-12.json' }))).Body?.transformToString()) ?? '{}'),
+    );
     expect(second.previousDigestSha256).toMatch(/^[0-9a-f]{64}$/);
     s3.destroy();
   });

@@ -60,7 +60,10 @@ const readAll = async (query: Record<string, string>, claims: TokenClaims, limit
 };
 
 const expected = (predicate: (event: StoredEvent) => boolean, order: 'asc' | 'desc') => {
-  const ids = all.filter(predicate).map((event) => event.id).sort();
+  const ids = all
+    .filter(predicate)
+    .map((event) => event.id)
+    .sort();
   return order === 'asc' ? ids : ids.reverse();
 };
 
@@ -254,7 +257,11 @@ describe('GET /api/history/export: one page per request', () => {
 
   it('exports NDJSON, one CloudEvent per line', async () => {
     const pages = await exportAll({ format: 'ndjson', limit: '5', centreId: centres.lyon.centreId }, readers.centreLyon);
-    const lines = pages.map((page) => page.body).join('').trimEnd().split('\n');
+    const lines = pages
+      .map((page) => page.body)
+      .join('')
+      .trimEnd()
+      .split('\n');
     expect(lines.map((line) => (JSON.parse(line) as HistoryCloudEvent).id)).toEqual(expected((e) => e.scope.centreId === centres.lyon.centreId, 'desc'));
   });
 

@@ -124,12 +124,37 @@ describe('tp-history, the command line, against a running offline system', () =>
 
   it('exports every page as CSV to a file, semicolon-separated with a BOM, every event of the centre once', async () => {
     const out = join(dataDir, 'lyon.csv');
-    const result = await history$(['--url', runtime.urls.app, '--user', 'ud', '--centre', centres.lyon.centreId, '--format', 'csv', '--page-size', '4', '--order', 'asc', '--out', out]);
+    const result = await history$([
+      '--url',
+      runtime.urls.app,
+      '--user',
+      'ud',
+      '--centre',
+      centres.lyon.centreId,
+      '--format',
+      'csv',
+      '--page-size',
+      '4',
+      '--order',
+      'asc',
+      '--out',
+      out,
+    ]);
     expect(result.code).toBe(0);
     const text = await readFile(out, 'utf8');
     expect(text.startsWith(`${UTF8_BOM}${CSV_COLUMNS.join(';')}\r\n`)).toBe(true);
-    const ids = text.slice(1).trimEnd().split('\r\n').slice(1).map((line) => line.split(';')[0]);
-    expect(ids).toEqual(seeded.filter((e) => e.scope.centreId === centres.lyon.centreId).map((e) => e.id).sort());
+    const ids = text
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(';')[0]);
+    expect(ids).toEqual(
+      seeded
+        .filter((e) => e.scope.centreId === centres.lyon.centreId)
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it('writes JSON of every page with --all, and NDJSON one event per line', async () => {
@@ -138,7 +163,12 @@ describe('tp-history, the command line, against a running offline system', () =>
     expect((JSON.parse(json.stdout) as { type: string }[]).map((e) => e.type)).toEqual(['PVValidated', 'PVDocumentStored', 'CandidateWithdrawn', 'SessionCreated']);
     const ndjson = await history$(['--url', runtime.urls.app, '--session', sessionId, '--format', 'ndjson', '--type', 'SessionCreated,PVValidated']);
     expect(ndjson.code).toBe(0);
-    expect(ndjson.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['PVValidated', 'SessionCreated']);
+    expect(
+      ndjson.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { type: string }).type),
+    ).toEqual(['PVValidated', 'SessionCreated']);
   });
 
   it('exits 1 on wrong usage or a refused filter, with the reason', async () => {
@@ -191,7 +221,26 @@ const longSession = (id: string): DomainEvent[][] => {
   const candidates = Array.from({ length: 40 }, (_, i) => ulidLike('cand', i));
   const jurors = [1, 2, 3].map((i) => ulidLike('jur', i));
   return [
-    [{ type: 'SessionCreated', data: { sessionId: id, centreId: centres.lyon.centreId, department: '69', region: '84', ceresReference: 'CERES-2027-LONGUE-0001', titreCode: 'RNCP37274', startDate: '2027-06-14', endDate: '2027-06-18', site: 'Lyon 7e, plateau technique du bâtiment B, 12 rue des Ateliers', candidateIds: candidates, createdOn: '2027-03-01', creationDeadline: '2027-03-14', late: false } }],
+    [
+      {
+        type: 'SessionCreated',
+        data: {
+          sessionId: id,
+          centreId: centres.lyon.centreId,
+          department: '69',
+          region: '84',
+          ceresReference: 'CERES-2027-LONGUE-0001',
+          titreCode: 'RNCP37274',
+          startDate: '2027-06-14',
+          endDate: '2027-06-18',
+          site: 'Lyon 7e, plateau technique du bâtiment B, 12 rue des Ateliers',
+          candidateIds: candidates,
+          createdOn: '2027-03-01',
+          creationDeadline: '2027-03-14',
+          late: false,
+        },
+      },
+    ],
     ...jurors.map((jurorId, i): DomainEvent[] => [{ type: 'JuryAssigned', data: { jurorId, habilitationId: ulidLike('hab', i), tiedCandidateIds: candidates.slice(0, 5) } }]),
     [{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: candidates, sentOn: '2027-05-20', dueOn: '2027-05-30', late: false } }],
     [{ type: 'PlateauTechniqueChecked', data: { checkedOn: '2027-06-14', durationMinutes: 60, jurorIds: jurors, compliant: true, remarks: 'R'.repeat(300) } }],
@@ -202,7 +251,12 @@ const longSession = (id: string): DomainEvent[][] => {
         data: {
           revision: 1,
           signedOn: '2027-06-18',
-          decisions: candidates.map((candidateId) => ({ candidateId, decision: 'reussite-partielle' as const, ccpObtained: ['RNCP37274BC01', 'RNCP37274BC02'], evaluatorIds: jurors })),
+          decisions: candidates.map((candidateId) => ({
+            candidateId,
+            decision: 'reussite-partielle' as const,
+            ccpObtained: ['RNCP37274BC01', 'RNCP37274BC02'],
+            evaluatorIds: jurors,
+          })),
           signatoryIds: jurors,
           documentSha256: 'b'.repeat(64),
         },
@@ -225,7 +279,13 @@ describe('the timeline page of a session, in Chromium', () => {
     const longId = 'ses_timeline-longue';
     let version = 0;
     for (const [i, events] of longSession(longId).entries()) {
-      const result = await store.append(`session-${longId}`, version, events, { actor: actorOf('lyon'), scope: centres.lyon, correlationId: `long-${i}`, causationId: `long-${i}`, occurredAt: new Date(Date.UTC(2027, 5, 20, 9, i)) });
+      const result = await store.append(`session-${longId}`, version, events, {
+        actor: actorOf('lyon'),
+        scope: centres.lyon,
+        correlationId: `long-${i}`,
+        causationId: `long-${i}`,
+        occurredAt: new Date(Date.UTC(2027, 5, 20, 9, i)),
+      });
       version = result.version;
     }
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

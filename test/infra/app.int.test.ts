@@ -30,7 +30,14 @@ beforeAll(() => {
     encoding: 'utf8',
     // CDK_VALIDATION=false turns off CDK's own CloudFormation linter (most of a synth's time);
     // cdk-nag is a plugin of the app and still runs.
-    env: { ...process.env, [SKIP_BUNDLING_ENV]: '1', CDK_VALIDATION: 'false', CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      [SKIP_BUNDLING_ENV]: '1',
+      CDK_VALIDATION: 'false',
+      CDK_DISABLE_VERSION_CHECK: 'true',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
     timeout: 150_000,
   });
   cliOutput = `${result.stdout}\n${result.stderr}`;
@@ -57,9 +64,18 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
 
   it('gives the purge every retention period from the stage settings, and the PV intake none (it locks nothing)', () => {
     const variables = (template: CfnTemplate, name: string) =>
-      (resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      (
+        resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
     const prodTemplate = prod.template.toJSON() as CfnTemplate;
-    expect(variables(prodTemplate, 'prod-tp-retentionPurge')).toMatchObject({ RETENTION_PERSONAL_DATA_DAYS: '730', RETENTION_PV_DAYS: '1825', RETENTION_QUARANTINE_DAYS: '30', RETENTION_CATCH_UP_DAYS: '31' });
+    expect(variables(prodTemplate, 'prod-tp-retentionPurge')).toMatchObject({
+      RETENTION_PERSONAL_DATA_DAYS: '730',
+      RETENTION_PV_DAYS: '1825',
+      RETENTION_QUARANTINE_DAYS: '30',
+      RETENTION_CATCH_UP_DAYS: '31',
+    });
     expect(variables(devTemplate, 'dev-tp-retentionPurge')).toMatchObject({ RETENTION_QUARANTINE_DAYS: '7' });
     for (const template of [devTemplate, prodTemplate]) {
       const intake = resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith('-tp-pvIntake'))?.[1];
@@ -81,7 +97,11 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
         .flatMap(([, policy]) => (policy.Properties?.Roles as { Ref: string }[]).map((role) => /^Functions(\w+?)Role/.exec(role.Ref)?.[1] ?? role.Ref));
       expect(writers.sort()).toEqual(['deadlineRun', 'mailSweep', 'notifier']);
       const variables = (name: string) =>
-        (resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith(`-tp-${name}`))?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        (
+          resourcesOfType(template, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith(`-tp-${name}`))?.[1].Properties?.Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables;
       expect(Object.keys(variables('notifier'))).toContain('MAIL_DLQ_URL');
       expect(Object.keys(variables('mailRetry'))).not.toContain('MAIL_DLQ_URL');
       expect(Object.keys(variables('mailRetry'))).toContain('MAIL_FROM_ADDRESS');
@@ -104,10 +124,11 @@ describe('the real app (infra/app.ts with functions/index.ts)', () => {
 });
 
 describe('AWS rules that no emulator enforces, on the templates of both stages', () => {
-  const templates = () => [
-    ['dev', devTemplate],
-    ['prod', prod.template.toJSON() as CfnTemplate],
-  ] as const;
+  const templates = () =>
+    [
+      ['dev', devTemplate],
+      ['prod', prod.template.toJSON() as CfnTemplate],
+    ] as const;
 
   it('lets at most two functions read a DynamoDB stream (DynamoDB Streams throttles a third reader per shard)', () => {
     for (const [stage, template] of templates()) {
@@ -128,8 +149,14 @@ describe('AWS rules that no emulator enforces, on the templates of both stages',
     for (const [stage, template] of templates()) {
       const policies = resourcePolicies(template);
       expect(policies.length, stage).toBeGreaterThan(0);
-      expect(policies.filter((policy) => policy.bytes >= 20 * 1024).map((p) => `${p.function}: ${p.bytes} B`), stage).toEqual([]);
-      expect(policies.filter((policy) => policy.duplicatePrincipals.length > 0).map((p) => `${p.function}: ${p.statements} statements`), stage).toEqual([]);
+      expect(
+        policies.filter((policy) => policy.bytes >= 20 * 1024).map((p) => `${p.function}: ${p.bytes} B`),
+        stage,
+      ).toEqual([]);
+      expect(
+        policies.filter((policy) => policy.duplicatePrincipals.length > 0).map((p) => `${p.function}: ${p.statements} statements`),
+        stage,
+      ).toEqual([]);
     }
   });
 
@@ -139,7 +166,13 @@ describe('AWS rules that no emulator enforces, on the templates of both stages',
       pages: ['s3:PutObject uploads/pv/*'],
       history: ['s3:GetObject vault/pv/*', 's3:GetObjectVersion vault/pv/*'],
       integrityDigest: ['s3:GetObject vault/digests/*', 's3:GetObjectVersion vault/digests/*', 's3:ListBucket vault if s3:prefix digests/*', 's3:PutObject vault/digests/*'],
-      pvIntake: ['s3:DeleteObject uploads/pv/*', 's3:GetObject uploads/pv/*', 's3:ListBucket uploads if s3:prefix pv/*', 's3:PutObject uploads/quarantine/*', 's3:PutObject vault/pv/*'],
+      pvIntake: [
+        's3:DeleteObject uploads/pv/*',
+        's3:GetObject uploads/pv/*',
+        's3:ListBucket uploads if s3:prefix pv/*',
+        's3:PutObject uploads/quarantine/*',
+        's3:PutObject vault/pv/*',
+      ],
       retentionPurge: [
         's3:DeleteObject uploads/quarantine/*',
         's3:DeleteObject vault/pv/*',

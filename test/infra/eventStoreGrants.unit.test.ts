@@ -45,9 +45,14 @@ describe('grants on the event store', () => {
       const statements = (policy.Properties?.PolicyDocument as { Statement: { Effect: string; Action: unknown; Resource: unknown }[] }).Statement;
       for (const statement of statements) {
         if (statement.Effect !== 'Allow' || !list(statement.Resource).some(namesEventsTable)) continue;
-        const actions = list(statement.Action).map(String).filter((action) => action.startsWith('dynamodb:') || action === '*');
+        const actions = list(statement.Action)
+          .map(String)
+          .filter((action) => action.startsWith('dynamodb:') || action === '*');
         onEvents.push(...actions.map((action) => `${id}: ${action}`));
-        expect(actions.filter((action) => !allowedOnEvents.has(action)), id).toEqual([]);
+        expect(
+          actions.filter((action) => !allowedOnEvents.has(action)),
+          id,
+        ).toEqual([]);
       }
     }
     // The API, the pages and the intake append commits; the check is not vacuous.

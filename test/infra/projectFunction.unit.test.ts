@@ -50,7 +50,7 @@ describe('ProjectFunction', () => {
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
   });
 
-  it('ships the deployment\'s directory of units next to the bundle and names it, so the function reads it at cold start', () => {
+  it("ships the deployment's directory of units next to the bundle and names it, so the function reads it at cold start", () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } };
     const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
     const shipped = fn.Properties.Environment.Variables[DIRECTORY_FILE_ENV] ?? 'missing';

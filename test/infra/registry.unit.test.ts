@@ -18,7 +18,10 @@ describe('the function registry (functions/index.ts)', () => {
   it.each(functionFolders)('lists the declaration of functions/%s/function.ts, so the stack and the offline runtime build it', async (folder) => {
     const module = (await import(pathToFileURL(path.join(functionsDir, folder, 'function.ts')).href)) as Record<string, unknown>;
     const declared = Object.values(module).filter(isDeclaration);
-    expect(declared.map((d) => d.name), `functions/${folder}/function.ts exports no declaration named ${folder}`).toContain(folder);
+    expect(
+      declared.map((d) => d.name),
+      `functions/${folder}/function.ts exports no declaration named ${folder}`,
+    ).toContain(folder);
     for (const declaration of declared) {
       expect(functionDeclarations, `functions/${folder}: add ${declaration.name} to functionDeclarations in functions/index.ts`).toContain(declaration);
     }

@@ -77,7 +77,9 @@ export const eventStoreRewrites = (template: CfnTemplate, tableSuffix = '-tp-eve
       (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({ owner: id, statement })),
     ),
     ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
-      ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement.map((statement) => ({ owner: id, statement }))),
+      ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.map((statement) => ({ owner: id, statement })),
+      ),
     ),
   ];
   return statements.flatMap(({ owner, statement }) => {
@@ -201,7 +203,10 @@ export const dependencyCycles = (template: CfnTemplate): string[][] => {
   for (const [id, resource] of Object.entries(template.Resources)) {
     const targets = references(resource.Properties ?? {}, new Set());
     for (const dependency of list(resource.DependsOn)) targets.add(dependency);
-    edges.set(id, [...targets].filter((target) => ids.has(target) && target !== id));
+    edges.set(
+      id,
+      [...targets].filter((target) => ids.has(target) && target !== id),
+    );
   }
   // Tarjan's strongly connected components, iteratively enough for a few hundred resources.
   let index = 0;

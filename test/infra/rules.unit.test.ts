@@ -40,7 +40,11 @@ describe('no secret in a function environment', () => {
         D: fn('d', { CURSOR_SECRET_ARN: { Ref: 'S' }, STAGE: 'dev' }),
       }),
     );
-    expect(found).toEqual(['a: CURSOR_SECRET resolves a secret into the environment', 'b: DB_PASSWORD holds a secret by its name', 'c: KEY resolves a secret into the environment']);
+    expect(found).toEqual([
+      'a: CURSOR_SECRET resolves a secret into the environment',
+      'b: DB_PASSWORD holds a secret by its name',
+      'c: KEY resolves a secret into the environment',
+    ]);
   });
 });
 
@@ -53,11 +57,9 @@ describe('the event store written by PutItem only', () => {
     });
 
   it('names UpdateItem, DeleteItem and BatchWriteItem on the events table, or on every table', () => {
-    expect(eventStoreRewrites(withStatement(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], { 'Fn::GetAtt': ['EventsTable', 'Arn'] }))).toEqual([
-      'Policy: dynamodb:UpdateItem',
-      'Policy: dynamodb:DeleteItem',
-      'Policy: dynamodb:BatchWriteItem',
-    ]);
+    expect(
+      eventStoreRewrites(withStatement(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], { 'Fn::GetAtt': ['EventsTable', 'Arn'] })),
+    ).toEqual(['Policy: dynamodb:UpdateItem', 'Policy: dynamodb:DeleteItem', 'Policy: dynamodb:BatchWriteItem']);
     expect(eventStoreRewrites(withStatement(['dynamodb:*'], '*'))).toEqual(['Policy: dynamodb:*']);
   });
 
@@ -74,12 +76,15 @@ describe('Lambda resource policy size', () => {
       Action: 'lambda:InvokeFunction',
       FunctionName: { 'Fn::GetAtt': ['Pages', 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
-      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: 'Api' }, `/*/*${route}`]] },
+      SourceArn: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: 'Api' }, `/*/*${route}`]],
+      },
     },
   });
 
   it('grows with one statement per route, and flags the same principal allowed more than once', () => {
-    const perRoute = (n: number) => template({ Pages: fn('pages'), ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`Permission${i}`, permission(`/sessions/{id}/page${i}`)])) });
+    const perRoute = (n: number) =>
+      template({ Pages: fn('pages'), ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`Permission${i}`, permission(`/sessions/{id}/page${i}`)])) });
     const [forty] = resourcePolicies(perRoute(40));
     const [one] = resourcePolicies(perRoute(1));
     expect(forty?.statements).toBe(40);

@@ -44,7 +44,9 @@ describe('stage settings from the CDK context', () => {
     const unit = { code: '75', kind: 'ud', label: 'Unité départementale de Paris', shortLabel: 'UD de Paris', email: 'ud75@example.gouv.fr', region: '11' };
     const good = settingsFromContext(context({ stage: 'prod', directoryFile: write('good.json', { units: [unit] }) }));
     expect(good.directory?.data.units).toEqual([unit]);
-    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('bad.json', { units: [{ ...unit, email: 'pas une adresse' }] }) }))).toThrow(/directoryFile: .*bad\.json: units\.0\.email/);
+    expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('bad.json', { units: [{ ...unit, email: 'pas une adresse' }] }) }))).toThrow(
+      /directoryFile: .*bad\.json: units\.0\.email/,
+    );
     expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('twice.json', { units: [unit, unit] }) }))).toThrow(/listed twice: ud#75/);
     expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: write('broken.json', '{ units: ') }))).toThrow(/directoryFile: .*cannot be read as JSON/);
     expect(() => settingsFromContext(context({ stage: 'prod', directoryFile: path.join(dir, 'missing.json') }))).toThrow(/directoryFile/);
@@ -73,7 +75,7 @@ describe('stage settings from the CDK context', () => {
     expect(dev.pvPurgeAfter.toDays()).toBe(30);
   });
 
-  it('given no retention in the context, when the settings are read, then each stage carries the purge\'s periods (quarantine 30 days in prod, 7 in dev), valid for the purge\'s own schema', () => {
+  it("given no retention in the context, when the settings are read, then each stage carries the purge's periods (quarantine 30 days in prod, 7 in dev), valid for the purge's own schema", () => {
     const prod = settingsFromContext(context({ stage: 'prod' }));
     const dev = settingsFromContext(context({ stage: 'dev' }));
     expect(prod.retention).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });

@@ -13,10 +13,11 @@ import { missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate 
  */
 let dev: Synthesized;
 let prod: Synthesized;
-const stages = () => [
-  ['dev', dev],
-  ['prod', prod],
-] as const;
+const stages = () =>
+  [
+    ['dev', dev],
+    ['prod', prod],
+  ] as const;
 
 beforeAll(() => {
   dev = synthesize({ stage: 'dev', declarations: fixtureDeclarations, bundle: false });
@@ -44,9 +45,7 @@ describe('DynamoDB tables from shared/platform/tables.ts', () => {
             { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
             ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' }] : []),
           ],
-          ...(definition.globalIndexes.length > 0
-            ? { GlobalSecondaryIndexes: definition.globalIndexes.map((index) => Match.objectLike({ IndexName: index.name })) }
-            : {}),
+          ...(definition.globalIndexes.length > 0 ? { GlobalSecondaryIndexes: definition.globalIndexes.map((index) => Match.objectLike({ IndexName: index.name })) } : {}),
         });
       }
     }
@@ -134,7 +133,7 @@ describe('the upload bucket (browser uploads, quarantine)', () => {
     }
   });
 
-  it('expires what the intake left under pv/ after a day, and a quarantined file once the purge\'s catch-up window is over', () => {
+  it("expires what the intake left under pv/ after a day, and a quarantined file once the purge's catch-up window is over", () => {
     for (const [, s] of stages()) {
       const { quarantineDays, catchUpDays } = s.stack.settings.retention;
       expect(rules(s, 'UploadBucket')).toEqual([
@@ -144,7 +143,7 @@ describe('the upload bucket (browser uploads, quarantine)', () => {
     }
   });
 
-  it('lets the application\'s origin PUT with the headers the page signs (a CORS preflight), and read the ETag', () => {
+  it("lets the application's origin PUT with the headers the page signs (a CORS preflight), and read the ETag", () => {
     for (const [, s] of stages()) {
       const cors = bucketOf(s, 'UploadBucket')?.[1].Properties?.CorsConfiguration as { CorsRules: Record<string, unknown>[] };
       expect(cors.CorsRules).toEqual([
@@ -191,7 +190,9 @@ describe('the Cognito user pool', () => {
 
   it('has a web client that reads the custom claims but cannot write them, so users cannot widen their own role', () => {
     const client = resourcesOfType(json(dev), 'AWS::Cognito::UserPoolClient')[0]?.[1];
-    expect(client?.Properties?.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:centreId', 'custom:department', 'custom:region', 'custom:jurorId', 'custom:displayName', 'custom:centreName']));
+    expect(client?.Properties?.ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:role', 'custom:centreId', 'custom:department', 'custom:region', 'custom:jurorId', 'custom:displayName', 'custom:centreName']),
+    );
     expect((client?.Properties?.WriteAttributes as string[]).filter((name) => name.startsWith('custom:'))).toEqual([]);
     expect(client?.Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
   });
@@ -252,7 +253,9 @@ describe('functions built from their declarations by the project construct', () 
     const readers = resourcesOfType(json(dev), 'AWS::IAM::Policy')
       .filter(([, policy]) => JSON.stringify(policy.Properties?.PolicyDocument).includes('secretsmanager:GetSecretValue'))
       .map(([id, policy]) => {
-        const statement = (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.find((st) => JSON.stringify(st.Action).includes('secretsmanager:'));
+        const statement = (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.find((st) =>
+          JSON.stringify(st.Action).includes('secretsmanager:'),
+        );
         expect(statement?.Resource, id).toEqual({ Ref: secretId });
         return id;
       });
@@ -272,7 +275,13 @@ describe('functions built from their declarations by the project construct', () 
     dev.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'dev-tp-dailyRun',
       Environment: {
-        Variables: Match.objectLike({ DEADLINES_TABLE_NAME: Match.anyValue(), OUTBOX_TABLE_NAME: Match.anyValue(), MAIL_FROM_ADDRESS: 'ne-pas-repondre@dev.tp-sessions.example.org', SES_CONFIGURATION_SET: Match.anyValue(), MAIL_DLQ_URL: Match.anyValue() }),
+        Variables: Match.objectLike({
+          DEADLINES_TABLE_NAME: Match.anyValue(),
+          OUTBOX_TABLE_NAME: Match.anyValue(),
+          MAIL_FROM_ADDRESS: 'ne-pas-repondre@dev.tp-sessions.example.org',
+          SES_CONFIGURATION_SET: Match.anyValue(),
+          MAIL_DLQ_URL: Match.anyValue(),
+        }),
       },
     });
     const mailRetry = resourcesOfType(json(dev), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === 'dev-tp-mailRetry')?.[1];
@@ -291,7 +300,10 @@ describe('functions built from their declarations by the project construct', () 
       const queueId = resourcesOfType(json(s), 'AWS::SQS::Queue').find(([, q]) => String(q.Properties?.QueueName).endsWith('-tp-mail-retry'))?.[0] ?? 'missing';
       const roleOf = (name: string) => resourcesOfType(json(s), 'AWS::IAM::Role').find(([id]) => id.startsWith(`Functions${name}Role`))?.[0] ?? `missing ${name}`;
       const statements = resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
-        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({ roles: policy.Properties?.Roles, statement })),
+        (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((statement) => ({
+          roles: policy.Properties?.Roles,
+          statement,
+        })),
       );
       const granting = (action: string, roleId: string) => statements.filter(({ roles, statement }) => refersTo(roles, roleId) && [statement.Action].flat().includes(action));
       const enqueues = (roleId: string) => granting('sqs:SendMessage', roleId).some(({ statement }) => refersTo(statement.Resource, queueId));
@@ -304,9 +316,13 @@ describe('functions built from their declarations by the project construct', () 
     }
   });
 
-  it('gives the stage\'s retention periods to the functions that declare them (the purge\'s kind), and to no other', () => {
+  it("gives the stage's retention periods to the functions that declare them (the purge's kind), and to no other", () => {
     const variables = (s: Synthesized, name: string) =>
-      (resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      (
+        resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
     const retention = (vars: Record<string, unknown>) => Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('RETENTION_')));
     expect(retention(variables(dev, 'dev-tp-dailyRun'))).toEqual({
       RETENTION_PERSONAL_DATA_DAYS: '730',
@@ -319,7 +335,7 @@ describe('functions built from their declarations by the project construct', () 
     for (const name of ['httpEcho', 'streamReactor', 'pvIntake', 'mailRetry', 'mailFeedback']) expect(retention(variables(dev, `dev-tp-${name}`)), name).toEqual({});
   });
 
-  it('grants the intake exactly its declared objects: read, list and delete uploads, write quarantine/ and the vault\'s pv/; no role may lock, tag or bypass a lock', () => {
+  it("grants the intake exactly its declared objects: read, list and delete uploads, write quarantine/ and the vault's pv/; no role may lock, tag or bypass a lock", () => {
     for (const [, s] of stages()) {
       expect(s3GrantsOf(json(s), 'pvIntake')).toEqual([
         's3:DeleteObject uploads/pv/*',
@@ -333,7 +349,9 @@ describe('functions built from their declarations by the project construct', () 
       );
       for (const action of ['s3:PutObjectRetention', 's3:PutObjectVersionTagging', 's3:PutObjectTagging', 's3:BypassGovernanceRetention']) expect(actions).not.toContain(action);
       const intake = resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => String(fn.Properties?.FunctionName).endsWith('-tp-pvIntake'))?.[1];
-      expect(Object.keys((intake?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables)).toEqual(expect.arrayContaining(['UPLOAD_BUCKET_NAME', 'PV_BUCKET_NAME']));
+      expect(Object.keys((intake?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables)).toEqual(
+        expect.arrayContaining(['UPLOAD_BUCKET_NAME', 'PV_BUCKET_NAME']),
+      );
     }
   });
 
@@ -348,9 +366,7 @@ describe('functions built from their declarations by the project construct', () 
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });
     const filters = (mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
-    expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
-      { dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: ['SessionCreated', 'PVSigned'] } } } },
-    ]);
+    expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([{ dynamodb: { NewImage: { [COMMIT_EVENT_TYPES_ATTRIBUTE]: { SS: ['SessionCreated', 'PVSigned'] } } } }]);
     const dlqArn = JSON.stringify((mapping?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
     const dlqId = /"Fn::GetAtt":\["([^"]+)"/.exec(dlqArn)?.[1] ?? 'missing';
     expect(json(dev).Resources[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
@@ -421,10 +437,17 @@ describe('alarms', () => {
       const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties?.QueueName).endsWith('-dlq'));
       expect(dlqs.length).toBeGreaterThanOrEqual(6);
       for (const [dlqId] of dlqs) {
-        expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, dlqId)), dlqId).toBe(true);
+        expect(
+          alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, dlqId)),
+          dlqId,
+        ).toBe(true);
       }
       for (const [fnId] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-        for (const metric of ['Errors', 'Throttles']) expect(alarms.some((a) => a.MetricName === metric && refersTo(a.Dimensions, fnId)), `${fnId} ${metric}`).toBe(true);
+        for (const metric of ['Errors', 'Throttles'])
+          expect(
+            alarms.some((a) => a.MetricName === metric && refersTo(a.Dimensions, fnId)),
+            `${fnId} ${metric}`,
+          ).toBe(true);
       }
     }
     prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'exploitation@example.org' });
@@ -463,7 +486,9 @@ describe('cdk-nag AwsSolutions and least privilege', () => {
       (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({ owner: id, statement })),
     ),
     ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
-      ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement.map((statement) => ({ owner: id, statement }))),
+      ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.map((statement) => ({ owner: id, statement })),
+      ),
     ),
   ];
   const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -500,11 +525,14 @@ describe('cdk-nag AwsSolutions and least privilege', () => {
 
 describe('deployment settings: app URL, sign-in, directory, SES sandbox, operations', () => {
   const variablesOf = (s: Synthesized, name: string) =>
-    (resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    (
+      resourcesOfType(json(s), 'AWS::Lambda::Function').find(([, fn]) => fn.Properties?.FunctionName === name)?.[1].Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
   const client = (s: Synthesized) => resourcesOfType(json(s), 'AWS::Cognito::UserPoolClient')[0]?.[1].Properties ?? {};
 
-  it('without a domain, sends the Cognito callback and the links in mails to the API\'s own URL, which answers', () => {
+  it("without a domain, sends the Cognito callback and the links in mails to the API's own URL, which answers", () => {
     const apiId = resourcesOfType(json(dev), 'AWS::ApiGatewayV2::Api')[0]?.[0] ?? 'missing';
     expect(resourcesOfType(json(dev), 'AWS::ApiGatewayV2::DomainName')).toEqual([]);
     expect(refersTo(variablesOf(dev, 'dev-tp-httpEcho').APP_URL, apiId)).toBe(true);
@@ -539,7 +567,9 @@ describe('deployment settings: app URL, sign-in, directory, SES sandbox, operati
   it('lets dev send to the verified identities of the account (the SES sandbox checks each recipient), and prod only as its domain', () => {
     const sesResources = (s: Synthesized) =>
       resourcesOfType(json(s), 'AWS::IAM::Policy').flatMap(([, policy]) =>
-        (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail')).map((st) => JSON.stringify(st.Resource)),
+        (policy.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.filter((st) =>
+          JSON.stringify(st.Action).includes('ses:SendEmail'),
+        ).map((st) => JSON.stringify(st.Resource)),
       );
     expect(sesResources(dev).length).toBeGreaterThan(0);
     for (const resources of sesResources(dev)) expect(resources).toContain(':identity/*');

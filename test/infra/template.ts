@@ -18,8 +18,7 @@ export const resourcesOfType = (template: CfnTemplate, type: string): [string, C
 const json = (value: unknown): string => JSON.stringify(value) ?? '';
 
 /** Whether a CloudFormation value refers (Ref or GetAtt) to the resource with this logical id. */
-export const refersTo = (value: unknown, logicalId: string): boolean =>
-  json(value).includes(`{"Ref":"${logicalId}"}`) || json(value).includes(`{"Fn::GetAtt":["${logicalId}",`);
+export const refersTo = (value: unknown, logicalId: string): boolean => json(value).includes(`{"Ref":"${logicalId}"}`) || json(value).includes(`{"Fn::GetAtt":["${logicalId}",`);
 
 /** Logical id of the Lambda whose physical name is `name`, or undefined. */
 export const functionLogicalId = (template: CfnTemplate, name: string): string | undefined =>
@@ -64,9 +63,7 @@ export const missingWiring = (template: CfnTemplate, declaration: FunctionDeclar
       break;
     }
     case 's3': {
-      const bucket = resourcesOfType(template, 'AWS::S3::Bucket').find(([, b]) =>
-        json(b.Properties?.NotificationConfiguration).includes(`"Fn::GetAtt":["${fnId}","Arn"]`),
-      );
+      const bucket = resourcesOfType(template, 'AWS::S3::Bucket').find(([, b]) => json(b.Properties?.NotificationConfiguration).includes(`"Fn::GetAtt":["${fnId}","Arn"]`));
       if (!bucket) missing.push('S3 notification');
       else if (!json(bucket[1].Properties?.NotificationConfiguration).includes(`{"Name":"prefix","Value":"${trigger.prefix}"}`)) missing.push('S3 prefix filter');
       break;
@@ -108,14 +105,17 @@ export const s3GrantsOf = (template: CfnTemplate, functionName: string): string[
     .filter(([, policy]) => refersTo(policy.Properties?.Roles, roleIds[0] ?? ''))
     .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
     .flatMap((statement) =>
-      [statement.Action].flat().filter((action) => action.startsWith('s3:')).flatMap((action) =>
-        [statement.Resource].flat().map((resource) => {
-          const match = /:s3:::(?:dev|prod)-tp-([a-z]+)-<AWS::AccountId>-<AWS::Region>(?:\/(.*))?$/.exec(render(resource));
-          const place = match ? `${bucketOfSuffix[match[1] ?? ''] ?? match[1]}${match[2] === undefined ? '' : `/${match[2]}`}` : render(resource);
-          const prefix = statement.Condition?.StringLike?.['s3:prefix'];
-          return `${action} ${place}${prefix ? ` if s3:prefix ${[prefix].flat().join(',')}` : ''}`;
-        }),
-      ),
+      [statement.Action]
+        .flat()
+        .filter((action) => action.startsWith('s3:'))
+        .flatMap((action) =>
+          [statement.Resource].flat().map((resource) => {
+            const match = /:s3:::(?:dev|prod)-tp-([a-z]+)-<AWS::AccountId>-<AWS::Region>(?:\/(.*))?$/.exec(render(resource));
+            const place = match ? `${bucketOfSuffix[match[1] ?? ''] ?? match[1]}${match[2] === undefined ? '' : `/${match[2]}`}` : render(resource);
+            const prefix = statement.Condition?.StringLike?.['s3:prefix'];
+            return `${action} ${place}${prefix ? ` if s3:prefix ${[prefix].flat().join(',')}` : ''}`;
+          }),
+        ),
     );
   return lines.sort();
 };

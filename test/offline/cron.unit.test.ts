@@ -16,7 +16,11 @@ describe('EventBridge cron in Europe/Paris', () => {
   });
 
   it('reads weekdays 1 = Sunday as EventBridge does, names, ranges, lists, steps and L', () => {
-    expect(between('cron(0 9 ? * MON-FRI *)', '2027-01-01T00:00:00Z', '2027-01-06T00:00:00Z')).toEqual(['2027-01-01T08:00:00.000Z', '2027-01-04T08:00:00.000Z', '2027-01-05T08:00:00.000Z']);
+    expect(between('cron(0 9 ? * MON-FRI *)', '2027-01-01T00:00:00Z', '2027-01-06T00:00:00Z')).toEqual([
+      '2027-01-01T08:00:00.000Z',
+      '2027-01-04T08:00:00.000Z',
+      '2027-01-05T08:00:00.000Z',
+    ]);
     expect(between('cron(0 9 ? * 1 *)', '2027-01-01T00:00:00Z', '2027-01-10T00:00:00Z')).toEqual(['2027-01-03T08:00:00.000Z']);
     expect(between('cron(0/30 8,10 1 JAN ? 2027)', '2026-12-31T00:00:00Z', '2027-01-02T00:00:00Z')).toEqual([
       '2027-01-01T07:00:00.000Z',

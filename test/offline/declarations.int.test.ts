@@ -97,7 +97,11 @@ describe('every declared function is reachable offline', () => {
 
   it('fires every declared schedule', async () => {
     const fired = await runtime.moveClockTo(new Date('2027-02-03T08:00:00Z'));
-    for (const declaration of withTrigger('schedule')) expect(fired.map((f) => f.functionName), declaration.name).toContain(declaration.name);
+    for (const declaration of withTrigger('schedule'))
+      expect(
+        fired.map((f) => f.functionName),
+        declaration.name,
+      ).toContain(declaration.name);
   });
 
   it('hands an object written under every declared S3 prefix to its function', async () => {
@@ -105,7 +109,14 @@ describe('every declared function is reachable offline', () => {
     for (const declaration of withTrigger('s3')) {
       if (declaration.trigger.kind !== 's3') continue;
       const bucket = declaration.trigger.bucket === 'uploads' ? runtime.uploadBucket : runtime.bucket;
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${declaration.trigger.prefix}reachability/test.pdf`, Body: '%PDF-1.7', ChecksumSHA256: createHash('sha256').update('%PDF-1.7').digest('base64') }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `${declaration.trigger.prefix}reachability/test.pdf`,
+          Body: '%PDF-1.7',
+          ChecksumSHA256: createHash('sha256').update('%PDF-1.7').digest('base64'),
+        }),
+      );
       await eventually(() => (invoked.get(declaration.name)?.length ?? 0) > 0);
     }
     await runtime.drain();

@@ -72,18 +72,42 @@ describe('the API Gateway stand-in', () => {
 
   it('given a protected route, when the token is missing, malformed, signed by another key, expired or for another audience, then 401 Unauthorized', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const foreign = await new SignJWT({ 'custom:role': 'region' }).setProtectedHeader({ alg: 'RS256' }).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setSubject('x').setExpirationTime('1h').sign(privateKey);
+    const foreign = await new SignJWT({ 'custom:role': 'region' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setSubject('x')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     const stored = JSON.parse(await readFile(join(runtime.dataDir, 'offline', 'idp-key.json'), 'utf8')) as { kid: string; privateJwk: JWK };
     const localKey = await importJWK(stored.privateJwk, 'RS256');
     const localToken = (audience: string, expiresAt: number) =>
-      new SignJWT({ 'custom:role': 'region', 'custom:region': '84' }).setProtectedHeader({ alg: 'RS256', kid: stored.kid }).setIssuer(LOCAL_ISSUER).setAudience(audience).setSubject('x').setExpirationTime(expiresAt).sign(localKey);
+      new SignJWT({ 'custom:role': 'region', 'custom:region': '84' })
+        .setProtectedHeader({ alg: 'RS256', kid: stored.kid })
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(audience)
+        .setSubject('x')
+        .setExpirationTime(expiresAt)
+        .sign(localKey);
     const expired = await localToken(LOCAL_AUDIENCE, Math.floor(Date.now() / 1000) - 60);
     const otherAudience = await localToken('une-autre-application', Math.floor(Date.now() / 1000) + 600);
     const valid = await localToken(LOCAL_AUDIENCE, Math.floor(Date.now() / 1000) + 600);
     expect((await get('/echo/1', { authorization: `Bearer ${valid}` })).status).toBe(200);
     const parts = centreToken.split('.');
-    const tampered = [parts[0], Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString()), 'custom:role': 'region' })).toString('base64url'), parts[2]].join('.');
-    for (const authorization of [undefined, 'Bearer pas-un-jeton', `Bearer ${foreign}`, `Bearer ${tampered}`, `Bearer ${expired}`, `Bearer ${otherAudience}`, `Basic ${centreToken}`]) {
+    const tampered = [
+      parts[0],
+      Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString()), 'custom:role': 'region' })).toString('base64url'),
+      parts[2],
+    ].join('.');
+    for (const authorization of [
+      undefined,
+      'Bearer pas-un-jeton',
+      `Bearer ${foreign}`,
+      `Bearer ${tampered}`,
+      `Bearer ${expired}`,
+      `Bearer ${otherAudience}`,
+      `Basic ${centreToken}`,
+    ]) {
       const response = await get('/echo/1', authorization ? { authorization } : {});
       expect(response.status, authorization).toBe(401);
       expect(await response.json()).toEqual({ message: 'Unauthorized' });
@@ -102,7 +126,9 @@ describe('the API Gateway stand-in', () => {
     const multipart = await echo(await fetch(`${runtime.urls.app}/public/upload`, { method: 'POST', body: form }));
     expect(multipart.isBase64Encoded).toBe(true);
     expect(Buffer.from(multipart.body ?? '', 'base64').includes(Buffer.from([0, 1, 2, 255]))).toBe(true);
-    const json = await echo(await fetch(`${runtime.urls.app}/echo`, { method: 'POST', body: '{"a":"é"}', headers: { 'content-type': 'application/json', authorization: `Bearer ${centreToken}` } }));
+    const json = await echo(
+      await fetch(`${runtime.urls.app}/echo`, { method: 'POST', body: '{"a":"é"}', headers: { 'content-type': 'application/json', authorization: `Bearer ${centreToken}` } }),
+    );
     expect(json.isBase64Encoded).toBe(false);
     expect(json.body).toBe('{"a":"é"}');
   });
@@ -156,7 +182,11 @@ describe('the local sign-in', () => {
   });
 
   it('when a sign-in asks to return to another site, then it goes to / instead (no open redirect)', async () => {
-    const response = await fetch(`${runtime.urls.app}/connexion`, { method: 'POST', body: new URLSearchParams({ utilisateur: 'ud', retour: '//evil.example/' }), redirect: 'manual' });
+    const response = await fetch(`${runtime.urls.app}/connexion`, {
+      method: 'POST',
+      body: new URLSearchParams({ utilisateur: 'ud', retour: '//evil.example/' }),
+      redirect: 'manual',
+    });
     expect(response.headers.get('location')).toBe('/');
   });
 

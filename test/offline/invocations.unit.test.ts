@@ -4,7 +4,13 @@ import { createInvocationObserver } from '../../infra/offline/invocations.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 
 const declaration = (name: string, kind: 'stream' | 'http' = 'stream'): FunctionDeclaration =>
-  ({ name, entry: `functions/${name}/handler.ts`, description: name, resources: {}, trigger: kind === 'http' ? { kind, routes: [] } : { kind, eventTypes: [] } }) as FunctionDeclaration;
+  ({
+    name,
+    entry: `functions/${name}/handler.ts`,
+    description: name,
+    resources: {},
+    trigger: kind === 'http' ? { kind, routes: [] } : { kind, eventTypes: [] },
+  }) as FunctionDeclaration;
 
 const context = (awsRequestId: string) => ({ awsRequestId }) as Context;
 
@@ -28,7 +34,7 @@ describe('offline invocations', () => {
     expect(log[0]).toMatch(/^λ projector +stream +2 records → 1 failed \(\d+ ms\)$/);
   });
 
-  it('given json mode and two invocations at once, then each one\'s lines come out whole, before its own line, and writes outside any invocation pass through', async () => {
+  it("given json mode and two invocations at once, then each one's lines come out whole, before its own line, and writes outside any invocation pass through", async () => {
     const outside: string[] = [];
     const original = process.stdout.write;
     process.stdout.write = ((chunk: string) => outside.push(chunk) > 0) as typeof process.stdout.write;

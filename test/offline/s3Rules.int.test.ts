@@ -16,7 +16,11 @@ const APP = 'http://localhost:3000';
 let s3: LocalBuckets;
 let client: ReturnType<typeof createS3Client>;
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } });
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } },
+  );
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
 const md5 = (text: string) => createHash('md5').update(text).digest('base64');
 
@@ -30,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('writes to the bucket with Object Lock', () => {
-  it('given no Content-MD5 nor checksum, when an object is put into the vault, then S3 answers 400 InvalidRequest with AWS\'s message, and nothing is stored', async () => {
+  it("given no Content-MD5 nor checksum, when an object is put into the vault, then S3 answers 400 InvalidRequest with AWS's message, and nothing is stored", async () => {
     const refused = await failure(client.send(new PutObjectCommand({ Bucket: s3.vault, Key: 'digests/2027-01-01.json', Body: '{}' })));
 
     expect(refused).toMatchObject({ name: 'InvalidRequest', $metadata: { httpStatusCode: 400 } });
@@ -43,7 +47,11 @@ describe('writes to the bucket with Object Lock', () => {
     await client.send(new PutObjectCommand({ Bucket: s3.vault, Key: 'pv/b.pdf', Body: 'b', ContentMD5: md5('b') }));
     await client.send(new PutObjectCommand({ Bucket: s3.uploads, Key: 'pv/c.pdf', Body: 'c' }));
 
-    for (const [bucket, key, body] of [[s3.vault, 'pv/a.pdf', 'a'], [s3.vault, 'pv/b.pdf', 'b'], [s3.uploads, 'pv/c.pdf', 'c']] as const) {
+    for (const [bucket, key, body] of [
+      [s3.vault, 'pv/a.pdf', 'a'],
+      [s3.vault, 'pv/b.pdf', 'b'],
+      [s3.uploads, 'pv/c.pdf', 'c'],
+    ] as const) {
       expect(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString()).toBe(body);
     }
   });
@@ -69,13 +77,13 @@ describe('writes to the bucket with Object Lock', () => {
   });
 });
 
-describe('CORS of the upload bucket, from the stack\'s rule', () => {
+describe("CORS of the upload bucket, from the stack's rule", () => {
   const preflight = async (bucket: string, origin: string, headers: string) => {
     const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'pv/ses_1/x.pdf', ContentType: 'application/pdf' }), { expiresIn: 60 });
     return fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': headers } });
   };
 
-  it('given the application\'s origin and the headers the page signs, when the browser sends its preflight, then S3 allows the PUT with those headers', async () => {
+  it("given the application's origin and the headers the page signs, when the browser sends its preflight, then S3 allows the PUT with those headers", async () => {
     const response = await preflight(s3.uploads, APP, 'content-type,x-amz-checksum-sha256');
 
     expect(response.status).toBe(200);

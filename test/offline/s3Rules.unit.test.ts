@@ -19,7 +19,13 @@ describe('S3 rules: a checksum on every write to a bucket with Object Lock', () 
   });
 
   it('lets through a write carrying Content-MD5, an x-amz-checksum-* header or query parameter, or a trailing checksum', () => {
-    const carrying: Record<string, string>[] = [{ 'content-md5': 'x' }, { 'x-amz-checksum-sha256': 'x' }, { 'x-amz-checksum-crc32': 'x' }, { 'x-amz-checksum-algorithm': 'SHA256' }, { 'x-amz-trailer': 'x-amz-checksum-crc32' }];
+    const carrying: Record<string, string>[] = [
+      { 'content-md5': 'x' },
+      { 'x-amz-checksum-sha256': 'x' },
+      { 'x-amz-checksum-crc32': 'x' },
+      { 'x-amz-checksum-algorithm': 'SHA256' },
+      { 'x-amz-trailer': 'x-amz-checksum-crc32' },
+    ];
     for (const headers of carrying) {
       expect(refusalOf(request('PUT', '/vault/pv/a.pdf', headers), options), JSON.stringify(headers)).toBeUndefined();
     }

@@ -36,7 +36,11 @@ describe('schedules and the movable clock', () => {
 
   it('when a regional admin moves the clock through POST /local/clock, then the schedules due in between fire', async () => {
     const token = await tokenFor(runtime, 'region');
-    const response = await fetch(`${runtime.urls.app}/local/clock`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ to: '2027-03-31T06:00:00Z' }) });
+    const response = await fetch(`${runtime.urls.app}/local/clock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ to: '2027-03-31T06:00:00Z' }),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { now: string; fired: { at: string }[] };
     expect(body.fired.map((f) => f.at)).toEqual(['2027-03-30T05:00:00.000Z', '2027-03-31T05:00:00.000Z']);
@@ -66,7 +70,10 @@ describe('S3 event notifications', () => {
     const s3 = createS3Client({ endpoint: runtime.urls.s3 });
     const key = 'pv/ses_01/procès verbal.pdf';
     const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: runtime.uploadBucket, Key: key, ContentType: 'application/pdf' }), { expiresIn: 300 });
-    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: runtime.urls.app, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: runtime.urls.app, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
     expect(preflight.status).toBe(200);
     expect([runtime.urls.app, '*']).toContain(preflight.headers.get('access-control-allow-origin'));
     const foreign = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://ailleurs.example', 'access-control-request-method': 'PUT' } });

@@ -45,7 +45,11 @@ const secrets: SdkMock = mockClient(SecretsManagerClient);
 // What the stack sets on the Lambdas: every variable the code names, a plausible value each (no
 // endpoint: the mocked clients never reach the network).
 const environment: Record<string, string> = {
-  ...Object.fromEntries(Object.values(ENV).filter((name) => !name.endsWith('_ENDPOINT')).map((name) => [name, `test-${name.toLowerCase().replace(/_/g, '-')}`])),
+  ...Object.fromEntries(
+    Object.values(ENV)
+      .filter((name) => !name.endsWith('_ENDPOINT'))
+      .map((name) => [name, `test-${name.toLowerCase().replace(/_/g, '-')}`]),
+  ),
   AWS_REGION: 'eu-west-3',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
@@ -102,7 +106,16 @@ const storedEvent = (correlationId: string): StoredEvent => ({
 
 const streamEvent = (correlationId: string): DynamoDBStreamEvent => {
   const events = [storedEvent(correlationId)];
-  const body = { pk: 'session-ses_edge', sk: 1, firstVersion: 1, lastVersion: 1, events: JSON.stringify(events), region: '84', recordedAt: '2027-03-01T09:00:00.000Z', prevHash: GENESIS_HASH };
+  const body = {
+    pk: 'session-ses_edge',
+    sk: 1,
+    firstVersion: 1,
+    lastVersion: 1,
+    events: JSON.stringify(events),
+    region: '84',
+    recordedAt: '2027-03-01T09:00:00.000Z',
+    prevHash: GENESIS_HASH,
+  };
   const item = { ...body, eventTypes: new Set(['CandidateRegistered']), hash: commitHash(body) };
   return {
     Records: [
@@ -129,7 +142,21 @@ const s3Event = (requestId: string): S3Event =>
   }) as unknown as S3Event;
 
 const sqsEvent = (messageId: string): SQSEvent =>
-  ({ Records: [{ messageId, receiptHandle: 'r', body: '{"not":"a mail"}', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'eu-west-3' }] }) as SQSEvent;
+  ({
+    Records: [
+      {
+        messageId,
+        receiptHandle: 'r',
+        body: '{"not":"a mail"}',
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn',
+        awsRegion: 'eu-west-3',
+      },
+    ],
+  }) as SQSEvent;
 
 /** An event of the function's trigger, and the correlation id its lines must carry. */
 const invocationOf = (declaration: FunctionDeclaration): { event: unknown; correlationId: string } => {
@@ -164,7 +191,8 @@ describe('one edge for every handler', () => {
 
       const lines = output.json().filter((line) => line.message !== undefined);
       expect(lines.length, output.lines.join('\n')).toBeGreaterThan(0);
-      for (const line of lines) expect(line).toMatchObject({ service: 'tp-sessions', function_name: name, function_request_id: context.awsRequestId, correlation_id: correlationId });
+      for (const line of lines)
+        expect(line).toMatchObject({ service: 'tp-sessions', function_name: name, function_request_id: context.awsRequestId, correlation_id: correlationId });
     },
   );
 
@@ -186,7 +214,14 @@ describe('commands in the metrics', () => {
     const { sessionId } = await seedSession(app);
     output.restore();
     output = captureFunctionOutput();
-    const accepted = await apiCall(app, 'ud', 'POST', '/api/jurors', { jurorId: 'jur_edge-1', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' });
+    const accepted = await apiCall(app, 'ud', 'POST', '/api/jurors', {
+      jurorId: 'jur_edge-1',
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    });
     // The PV is not signed yet: the domain refuses its transmission.
     const refused = await apiCall(app, 'centre', 'POST', `/api/sessions/${sessionId}/pv/transmit`, {});
     output.restore();
@@ -195,7 +230,13 @@ describe('commands in the metrics', () => {
     const metrics = output.json().filter((line) => line._aws !== undefined);
     const counted = metrics.map((line) => {
       const directive = (line._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0];
-      return { namespace: directive?.Namespace, dimensions: directive?.Dimensions[0], metric: directive?.Metrics[0]?.Name, command: line.command, value: line[directive?.Metrics[0]?.Name ?? ''] };
+      return {
+        namespace: directive?.Namespace,
+        dimensions: directive?.Dimensions[0],
+        metric: directive?.Metrics[0]?.Name,
+        command: line.command,
+        value: line[directive?.Metrics[0]?.Name ?? ''],
+      };
     });
     expect(counted).toEqual(
       expect.arrayContaining([

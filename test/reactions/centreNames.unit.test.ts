@@ -68,7 +68,10 @@ describe('the event schemas', () => {
 
 describe('session views', () => {
   it('given a SessionCreated with a name, then the view and every juror item carry it', () => {
-    const events = stored('session-ses_a', [named(sessionCreated('ses_a'), 'AFPA Lyon'), { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } }]);
+    const events = stored('session-ses_a', [
+      named(sessionCreated('ses_a'), 'AFPA Lyon'),
+      { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } },
+    ]);
 
     const projected = projectAll(events);
 

@@ -30,8 +30,20 @@ beforeAll(async () => {
   const contacts = new InMemoryContactBook();
   for (let i = 0; i < 500; i += 1) contacts.set('centre', `ctr_c${i}`, { email: `centre${i}@example.org`, displayName: `Centre ${i}` });
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
-  run = new DeadlineRun(new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines), new DynamoViews(dynamo.client, dynamo.tables.views), new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example');
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
+  run = new DeadlineRun(
+    new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines),
+    new DynamoViews(dynamo.client, dynamo.tables.views),
+    new Recipients(new Directory(), contacts),
+    delivery,
+    clock,
+    'https://tp.example',
+  );
 }, 300_000);
 
 afterAll(async () => {

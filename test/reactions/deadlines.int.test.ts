@@ -42,7 +42,8 @@ const runOn = async (day: string) => {
 };
 
 const indexed = async (streamId: string) =>
-  (await dynamo.client.send(new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: streamId } } }))).Items ?? [];
+  (await dynamo.client.send(new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: streamId } } })))
+    .Items ?? [];
 
 beforeAll(async () => {
   dynamo = await startDynalite('deadlines');
@@ -52,7 +53,12 @@ beforeAll(async () => {
   index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
   planner = new DeadlinePlanner(store, index, views, clock);
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
   run = new DeadlineRun(index, views, new Recipients(new Directory(), contacts()), delivery, clock, 'https://tp.example');
 });
 
@@ -64,7 +70,18 @@ afterAll(async () => {
 describe('deadline planner and daily run', () => {
   it('given a programme planned but not submitted, when 24 January comes, then the centre is reminded; on 1 February the UD and the region are alerted', async () => {
     await commit('programme-ctr_lyon-1-2027', [
-      { type: 'SessionPlanned', data: { plannedSessionId: 'pln_x', centreId: 'ctr_lyon-1', year: 2027, titreCode: 'RNCP37274', expectedStart: '2027-03-15', expectedEnd: '2027-03-16', expectedCandidates: 8 } },
+      {
+        type: 'SessionPlanned',
+        data: {
+          plannedSessionId: 'pln_x',
+          centreId: 'ctr_lyon-1',
+          year: 2027,
+          titreCode: 'RNCP37274',
+          expectedStart: '2027-03-15',
+          expectedEnd: '2027-03-16',
+          expectedCandidates: 8,
+        },
+      },
     ]);
 
     const reminder = await runOn('2027-01-24');
@@ -81,7 +98,19 @@ describe('deadline planner and daily run', () => {
   it('given a session with jurors to convoke, when the reminder day comes, then the centre is reminded; once convoked, the alert never goes out', async () => {
     now = new Date('2027-02-02T08:00:00Z');
     await commit('programme-ctr_lyon-1-2027', [
-      { type: 'ProgrammeSubmitted', data: { centreId: 'ctr_lyon-1', year: 2027, revision: 1, plannedSessionIds: ['pln_x'], withdrawnPlannedSessionIds: [], submittedOn: '2027-02-02', deadline: '2027-01-31', onTime: false } },
+      {
+        type: 'ProgrammeSubmitted',
+        data: {
+          centreId: 'ctr_lyon-1',
+          year: 2027,
+          revision: 1,
+          plannedSessionIds: ['pln_x'],
+          withdrawnPlannedSessionIds: [],
+          submittedOn: '2027-02-02',
+          deadline: '2027-01-31',
+          onTime: false,
+        },
+      },
     ]);
     const creation = (items: Awaited<ReturnType<typeof indexed>>) => items.map((i) => i.sk?.S ?? '').filter((sk) => sk.includes('session-creation'));
     // Due 15 December 2026, already past: no reminder, only the alert.
@@ -99,7 +128,9 @@ describe('deadline planner and daily run', () => {
       { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } },
       { type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', tiedCandidateIds: [] } },
     ]);
-    await commit('session-ses_x', [{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-22', dueOn: '2027-02-28', late: false } }]);
+    await commit('session-ses_x', [
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-22', dueOn: '2027-02-28', late: false } },
+    ]);
     expect((await indexed('session-ses_x')).map((i) => i.sk?.S).filter((sk) => sk?.includes('juror-convocations'))).toEqual([]);
 
     const afterDue = await runOn('2027-03-01');

@@ -49,15 +49,51 @@ const signed = (revision: number): DomainEvent => ({
 export const seedYear = async (store: DynamoEventStore): Promise<string[]> => {
   await append(store, 'juror-jur_anne', 0, [habilitation('jur_anne', 'hab_anne-1')]);
   await append(store, 'juror-jur_marc', 0, [habilitation('jur_marc', 'hab_marc-1')]);
-  await append(store, 'juror-jur_marc', 1, [{ type: 'HabilitationWithdrawn', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', withdrawnOn: '2027-06-01', reason: 'Départ à la retraite' } }]);
+  await append(store, 'juror-jur_marc', 1, [
+    { type: 'HabilitationWithdrawn', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', withdrawnOn: '2027-06-01', reason: 'Départ à la retraite' } },
+  ]);
 
   const programme = 'programme-ctr_lyon-1-2027';
   await append(store, programme, 0, [
-    { type: 'SessionPlanned', data: { plannedSessionId: 'pln_a', centreId: 'ctr_lyon-1', year: 2027, titreCode: 'RNCP37274', expectedStart: '2027-03-15', expectedEnd: '2027-03-16', expectedCandidates: 8 } },
-    { type: 'SessionPlanned', data: { plannedSessionId: 'pln_b', centreId: 'ctr_lyon-1', year: 2027, titreCode: 'RNCP37274', expectedStart: '2027-09-13', expectedEnd: '2027-09-14', expectedCandidates: 8 } },
+    {
+      type: 'SessionPlanned',
+      data: {
+        plannedSessionId: 'pln_a',
+        centreId: 'ctr_lyon-1',
+        year: 2027,
+        titreCode: 'RNCP37274',
+        expectedStart: '2027-03-15',
+        expectedEnd: '2027-03-16',
+        expectedCandidates: 8,
+      },
+    },
+    {
+      type: 'SessionPlanned',
+      data: {
+        plannedSessionId: 'pln_b',
+        centreId: 'ctr_lyon-1',
+        year: 2027,
+        titreCode: 'RNCP37274',
+        expectedStart: '2027-09-13',
+        expectedEnd: '2027-09-14',
+        expectedCandidates: 8,
+      },
+    },
   ]);
   await append(store, programme, 2, [
-    { type: 'ProgrammeSubmitted', data: { centreId: 'ctr_lyon-1', year: 2027, revision: 1, plannedSessionIds: ['pln_a', 'pln_b'], withdrawnPlannedSessionIds: [], submittedOn: '2027-01-20', deadline: '2027-01-31', onTime: true } },
+    {
+      type: 'ProgrammeSubmitted',
+      data: {
+        centreId: 'ctr_lyon-1',
+        year: 2027,
+        revision: 1,
+        plannedSessionIds: ['pln_a', 'pln_b'],
+        withdrawnPlannedSessionIds: [],
+        submittedOn: '2027-01-20',
+        deadline: '2027-01-31',
+        onTime: true,
+      },
+    },
   ]);
 
   const a = 'session-ses_lyon-a';
@@ -73,7 +109,18 @@ export const seedYear = async (store: DynamoEventStore): Promise<string[]> => {
   await next([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }]);
   await next([{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: ['cand_alice', 'cand_bruno'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }]);
   await next([{ type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_alice-1'], informedOn: '2027-03-01' } }]);
-  await next([{ type: 'SealsChecked', data: { checkedOn: '2027-03-15', presentCandidateIds: ['cand_alice', 'cand_bruno'], seed: '0123456789abcdef0123456789abcdef', drawnCandidateId: 'cand_bruno', sealsIntact: true } }]);
+  await next([
+    {
+      type: 'SealsChecked',
+      data: {
+        checkedOn: '2027-03-15',
+        presentCandidateIds: ['cand_alice', 'cand_bruno'],
+        seed: '0123456789abcdef0123456789abcdef',
+        drawnCandidateId: 'cand_bruno',
+        sealsIntact: true,
+      },
+    },
+  ]);
   await next([signed(1)]);
   await next([{ type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } }]);
   await next([{ type: 'PVRejected', data: { rejectedOn: '2027-03-20', pvRevision: 1, reason: 'Signature manquante <b>page 2</b>' } }]);

@@ -24,14 +24,24 @@ const commit = async (streamId: string, events: DomainEvent[], plan = true) => {
 
 const habilitated = (jurorId: string, validUntil: string): DomainEvent => ({
   type: 'JurorHabilitated',
-  data: { jurorId, habilitationId: `hab_${jurorId.slice(4)}`, titreCode: 'RNCP37274', department: '69', validFrom: '2026-01-01', validUntil, professionalisationDate: '2025-11-01' },
+  data: {
+    jurorId,
+    habilitationId: `hab_${jurorId.slice(4)}`,
+    titreCode: 'RNCP37274',
+    department: '69',
+    validFrom: '2026-01-01',
+    validUntil,
+    professionalisationDate: '2025-11-01',
+  },
 });
 
 const habilitationItems = async (sessionStream: string) =>
   (
-    (await dynamo.client.send(
-      new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `habilitations@${sessionStream}` } } }),
-    )).Items ?? []
+    (
+      await dynamo.client.send(
+        new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `habilitations@${sessionStream}` } } }),
+      )
+    ).Items ?? []
   ).map((item) => item.sk?.S ?? '');
 
 beforeAll(async () => {

@@ -32,9 +32,15 @@ const stored = (events: readonly DomainEvent[], occurredAt = '2027-01-10T08:00:0
       }) as StoredEvent,
   );
 
-const assigned = (jurorId: string, tiedCandidateIds: string[] = []): DomainEvent => ({ type: 'JuryAssigned', data: { jurorId, habilitationId: `hab_${jurorId.slice(4)}`, tiedCandidateIds } });
+const assigned = (jurorId: string, tiedCandidateIds: string[] = []): DomainEvent => ({
+  type: 'JuryAssigned',
+  data: { jurorId, habilitationId: `hab_${jurorId.slice(4)}`, tiedCandidateIds },
+});
 const unassigned = (jurorId: string): DomainEvent => ({ type: 'JurorUnassigned', data: { jurorId, reason: 'Indisponible' } });
-const convoked = (recipientIds: string[], sentOn = '2027-02-01'): DomainEvent => ({ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds, sentOn, dueOn: '2027-02-28', late: false } });
+const convoked = (recipientIds: string[], sentOn = '2027-02-01'): DomainEvent => ({
+  type: 'ConvocationsSent',
+  data: { audience: 'jurors', recipientIds, sentOn, dueOn: '2027-02-28', late: false },
+});
 const cancelled: DomainEvent = { type: 'SessionCancelled', data: { cancelledOn: '2027-02-10', reason: 'Plateau indisponible' } };
 
 /** Sets a stored event's time (the unassignment day is its Paris calendar day). */

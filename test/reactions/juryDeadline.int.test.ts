@@ -60,7 +60,12 @@ beforeAll(async () => {
   const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
   planner = new DeadlinePlanner(store, index, views, clock);
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
   run = new DeadlineRun(index, views, new Recipients(new Directory(), contacts()), delivery, clock, 'https://tp.example');
   await commit([sessionCreated('ses_short', { late: false, startDate: '2027-03-15' })]);
   await commit([{ type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } }]);

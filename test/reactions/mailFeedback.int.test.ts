@@ -36,14 +36,24 @@ const apiEvent = (role: string, address: string) =>
     routeKey: 'DELETE /api/adresses-bloquees/{address}',
     pathParameters: { address: encodeURIComponent(address) },
     headers: { accept: 'application/json' },
-    requestContext: { requestId: 'r1', http: { method: 'DELETE', path: '/' }, authorizer: { jwt: { claims: { sub: 'u', 'custom:role': role, 'custom:region': '84', 'custom:department': '69' } } } },
+    requestContext: {
+      requestId: 'r1',
+      http: { method: 'DELETE', path: '/' },
+      authorizer: { jwt: { claims: { sub: 'u', 'custom:role': role, 'custom:region': '84', 'custom:department': '69' } } },
+    },
     isBase64Encoded: false,
   }) as never;
 
 beforeAll(async () => {
   dynamo = await startDynalite('feedback');
   list = new DynamoSuppressionList(dynamo.client, dynamo.tables.personalData);
-  Object.assign(process.env, { [tableEnv.personalData]: dynamo.tables.personalData, DYNAMODB_ENDPOINT: dynamo.endpoint, AUTH_ISSUER: 'https://issuer.test', AUTH_AUDIENCE: 'aud', AUTH_JWKS_URL: 'https://issuer.test/jwks' });
+  Object.assign(process.env, {
+    [tableEnv.personalData]: dynamo.tables.personalData,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AUTH_ISSUER: 'https://issuer.test',
+    AUTH_AUDIENCE: 'aud',
+    AUTH_JWKS_URL: 'https://issuer.test/jwks',
+  });
   handlerModule = await import('../../functions/mailFeedback/handler.js');
 });
 afterAll(() => dynamo.stop());
@@ -51,7 +61,9 @@ afterAll(() => dynamo.stop());
 describe('SES bounces and complaints mark the address', () => {
   it('marks complainers and permanent bounces, never a transient bounce', () => {
     expect(addressesToSuppress({ eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@x.fr' }] } })).toEqual([]);
-    expect(addressesToSuppress({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'a@x.fr' }] } })).toEqual([{ email: 'a@x.fr', reason: 'bounce' }]);
+    expect(addressesToSuppress({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'a@x.fr' }] } })).toEqual([
+      { email: 'a@x.fr', reason: 'bounce' },
+    ]);
     expect(addressesToSuppress({ eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'b@x.fr' }] } })).toEqual([{ email: 'b@x.fr', reason: 'complaint' }]);
   });
 
@@ -67,7 +79,16 @@ describe('SES bounces and complaints mark the address', () => {
     ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
     const outbox = new DynamoOutbox(dynamo.client, dynamo.tables.outbox);
-    const delivery = new MailDelivery(outbox, new SesMailer(new SESv2Client({ region: 'eu-west-3' }), { name: 'TP', email: 'tp@example.org' }), outboxOnlyDeadLetter, fixedClock('2027-01-02T07:00:00Z'), undefined, undefined, undefined, list);
+    const delivery = new MailDelivery(
+      outbox,
+      new SesMailer(new SESv2Client({ region: 'eu-west-3' }), { name: 'TP', email: 'tp@example.org' }),
+      outboxOnlyDeadLetter,
+      fixedClock('2027-01-02T07:00:00Z'),
+      undefined,
+      undefined,
+      undefined,
+      list,
+    );
     expect(await delivery.deliver(mail('m-suppressed', 'bounced@example.fr'))).toBe('dead-lettered');
     expect(await delivery.deliver(mail('m-ok', 'fine@example.fr'))).toBe('sent');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);

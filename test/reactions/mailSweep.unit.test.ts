@@ -10,7 +10,16 @@ const now = new Date('2027-03-01T06:20:00.000Z');
 const clock = fixedClock(now);
 
 const entry = (n: number): OutboxEntry => ({
-  mail: { id: `evt-${n}:pv-rejected:centre#ctr_lyon-1`, kind: 'pv-rejected', causeId: `evt-${n}`, to: { key: 'centre#ctr_lyon-1', email: 'centre@example.org', name: 'Centre' }, subject: 's', text: 't', html: 'h', attachments: [] },
+  mail: {
+    id: `evt-${n}:pv-rejected:centre#ctr_lyon-1`,
+    kind: 'pv-rejected',
+    causeId: `evt-${n}`,
+    to: { key: 'centre#ctr_lyon-1', email: 'centre@example.org', name: 'Centre' },
+    subject: 's',
+    text: 't',
+    html: 'h',
+    attachments: [],
+  },
   status: 'sending',
   attempts: 1,
   claimedAt: '2027-03-01T06:00:00.000Z',
@@ -43,7 +52,10 @@ const deliveryAnswering = (answer: (mail: OutgoingMail) => DeliveryOutcome | Err
 
 describe('sweep of mails left sending', () => {
   it('given stale claims over two pages, when swept, then each mail is delivered once through the delivery and the outcomes are counted', async () => {
-    const { outbox, asked } = pagesOf([[entry(1), entry(2)], [entry(3), entry(4), entry(5)]]);
+    const { outbox, asked } = pagesOf([
+      [entry(1), entry(2)],
+      [entry(3), entry(4), entry(5)],
+    ]);
     const outcomes: Record<string, DeliveryOutcome | Error> = {
       [entry(1).mail.id]: 'sent',
       [entry(2).mail.id]: 'already-sent',

@@ -119,7 +119,9 @@ describe('notifier', () => {
     const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
     const outbox = new DynamoOutbox(dynamo.client, dynamo.tables.outbox);
     const delivery = new MailDelivery(outbox, new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
-    const notifier = new Notifier(store, new Recipients(new Directory(), contacts()), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () => clock.now());
+    const notifier = new Notifier(store, new Recipients(new Directory(), contacts()), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () =>
+      clock.now(),
+    );
 
     await deliverChaotically((events) => notifier.onCommit(events), 11);
 

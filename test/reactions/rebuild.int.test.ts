@@ -43,7 +43,8 @@ describe('rebuild-views', () => {
       [{ type: 'SessionCancelled', data: { cancelledOn: '2027-07-01', reason: 'Plateau indisponible' } }],
       // Last, a change the jurors do not see: their items keep the cancellation's version, live or rebuilt.
       [{ type: 'CandidateWithdrawn', data: { candidateId: 'cand_alice' } }],
-    ] satisfies DomainEvent[][]) v = (await append(store, c, v, events)).version;
+    ] satisfies DomainEvent[][])
+      v = (await append(store, c, v, events)).version;
     const live = new Projector(new DynamoViews(dynamo.client, dynamo.tables.views), store);
     for (const record of shuffle(await streamRecords(dynamo.client, dynamo.tables.events), 3)) await live.apply(eventsFromStreamRecord(record.dynamodb?.NewImage ?? {}));
     const rebuiltTable = tableNameMap('rebuilt').views;
@@ -52,7 +53,14 @@ describe('rebuild-views', () => {
     await target.markCentre('ctr_ghost', '01');
     const progress: string[] = [];
 
-    const { streams } = await rebuildViews({ client: dynamo.client, eventsTable: dynamo.tables.events, viewsTable: rebuiltTable, views: target, store, onProgress: (p) => progress.push(progressBar(p, 10)) });
+    const { streams } = await rebuildViews({
+      client: dynamo.client,
+      eventsTable: dynamo.tables.events,
+      viewsTable: rebuiltTable,
+      views: target,
+      store,
+      onProgress: (p) => progress.push(progressBar(p, 10)),
+    });
 
     expect(streams).toBe(6);
     const rebuilt = await allItems(rebuiltTable);

@@ -53,7 +53,16 @@ const marseille = { centreId: 'ctr_marseille-3', department: '13', region: '93' 
 const dijon = { centreId: 'ctr_dijon-4', department: '21', region: '27' };
 
 const seeds: Seed[] = [
-  { id: 'ses_s1', ...lyon, start: '2027-03-15', then: [[jury('jur_anne')], [jury('jur_marc')], [{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }]] },
+  {
+    id: 'ses_s1',
+    ...lyon,
+    start: '2027-03-15',
+    then: [
+      [jury('jur_anne')],
+      [jury('jur_marc')],
+      [{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }],
+    ],
+  },
   { id: 'ses_s2', ...lyon, start: '2027-04-12', then: [[cancel]] },
   { id: 'ses_s3', ...lyon, start: '2027-05-10', then: [[jury('jur_anne')]] },
   { id: 'ses_s4', ...lyon, start: '2027-09-13', then: [[jury('jur_anne')], [{ type: 'JurorUnassigned', data: { jurorId: 'jur_anne', reason: 'Indisponible' } }]] },
@@ -104,7 +113,10 @@ const jurorIds = async (jurorId: string, options: JurorListOptions) =>
   (await allPages((cursor) => views.listSessionsOfJuror(jurorId, { ...options, ...(cursor ? { cursor } : {}) }))).items.map((s: JurorSessionView) => s.sessionId);
 
 const refusedCursor = async (read: Promise<unknown>) => {
-  const error = await read.then(() => undefined, (caught: unknown) => caught);
+  const error = await read.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect(error).toMatchObject({ code: 'cursor.invalid', category: 'validation', fields: [{ field: 'cursor', message: 'Curseur invalide.' }] });
 };
@@ -152,7 +164,9 @@ describe('sessions of a region', () => {
     // The right list, but not a key DynamoDB accepts to start from.
     const forged = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
     await refusedCursor(views.listSessionsOfRegion('84', { cursor: forged({ regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }));
-    await refusedCursor(views.listSessionsOfRegion('84', { cursor: forged({ pk: { S: 'session-ses_s3' }, sk: { N: '1' }, regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }));
+    await refusedCursor(
+      views.listSessionsOfRegion('84', { cursor: forged({ pk: { S: 'session-ses_s3' }, sk: { N: '1' }, regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }),
+    );
   });
 });
 

@@ -43,7 +43,15 @@ beforeAll(async () => {
   await append(eventStoreOn(dynamo, fixedClock('2027-02-10T08:00:00.000Z')), 'juror-jur_late', 0, [
     {
       type: 'JurorHabilitated',
-      data: { jurorId: 'jur_late', habilitationId: 'hab_late-1', titreCode: 'RNCP37274', department: '69', validFrom: '2026-01-01', validUntil: '2029-12-31', professionalisationDate: '2025-11-15' },
+      data: {
+        jurorId: 'jur_late',
+        habilitationId: 'hab_late-1',
+        titreCode: 'RNCP37274',
+        department: '69',
+        validFrom: '2026-01-01',
+        validUntil: '2029-12-31',
+        professionalisationDate: '2025-11-15',
+      },
     },
   ]);
   // The projector's environment, as its Lambda gets it, then its module (it reads the environment when loaded).
@@ -104,12 +112,17 @@ describe('replaying a stream consumer dead letter', () => {
     const scan = async () =>
       Object.fromEntries(
         await Promise.all(
-          (['views', 'history', 'deadlines'] as const).map(async (table) => [table, (await dynamo.client.send(new ScanCommand({ TableName: dynamo.tables[table], ConsistentRead: true }))).Items] as const),
+          (['views', 'history', 'deadlines'] as const).map(
+            async (table) => [table, (await dynamo.client.send(new ScanCommand({ TableName: dynamo.tables[table], ConsistentRead: true }))).Items] as const,
+          ),
         ),
       );
     const before = await scan();
     const { consumer } = recording();
-    const report = await replayStreamDeadLetters('projector', consumer, [deadLetter('2027-01-10T08:00:00Z', '2027-01-10T08:00:00Z')], { client: dynamo.client, eventsTable: dynamo.tables.events });
+    const report = await replayStreamDeadLetters('projector', consumer, [deadLetter('2027-01-10T08:00:00Z', '2027-01-10T08:00:00Z')], {
+      client: dynamo.client,
+      eventsTable: dynamo.tables.events,
+    });
     expect(report.failed).toEqual([]);
     expect(report.handled).toBeGreaterThan(0);
     const after = await scan();
@@ -126,11 +139,15 @@ describe('replaying a stream consumer dead letter', () => {
       ...consumer,
       handle: async (event) => {
         const record = event.Records[0];
-        if (record?.dynamodb?.Keys?.pk?.S === target && record.dynamodb.Keys.sk?.N === '1') return { batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber ?? '' }] };
+        if (record?.dynamodb?.Keys?.pk?.S === target && record.dynamodb.Keys.sk?.N === '1')
+          return { batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber ?? '' }] };
         return consumer.handle(event);
       },
     };
-    const report = await replayStreamDeadLetters('projector', failing, [deadLetter('2027-01-10T08:00:00Z', '2027-01-10T08:00:00Z')], { client: dynamo.client, eventsTable: dynamo.tables.events });
+    const report = await replayStreamDeadLetters('projector', failing, [deadLetter('2027-01-10T08:00:00Z', '2027-01-10T08:00:00Z')], {
+      client: dynamo.client,
+      eventsTable: dynamo.tables.events,
+    });
     expect(report.failed[0]).toBe(`${target}#1`);
     expect(report.failed.every((key) => key.startsWith(`${target}#`))).toBe(true);
     expect(report.handled + report.failed.length).toBe(report.commits);

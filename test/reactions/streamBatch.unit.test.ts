@@ -27,9 +27,13 @@ describe('stream batch', () => {
   });
 
   it('given removals and records without image, when processed, then they are skipped without failing', async () => {
-    const result = await processCommitBatch({ Records: [record('1', 'REMOVE')] }, () => {
-      throw new Error('should not decode');
-    }, async () => undefined);
+    const result = await processCommitBatch(
+      { Records: [record('1', 'REMOVE')] },
+      () => {
+        throw new Error('should not decode');
+      },
+      async () => undefined,
+    );
 
     expect(result.batchItemFailures).toEqual([]);
   });

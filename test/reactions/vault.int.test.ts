@@ -26,13 +26,26 @@ let vault: PvVault;
 let intake: PvIntake;
 
 /** Whether a key exists in a bucket (the test's client may list: a missing key is a 404). */
-const exists = (bucket: string, key: string) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
+const exists = (bucket: string, key: string) =>
+  client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
 const bytesOf = async (bucket: string, key: string) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
 
 const signPv = async (sessionId: string, documentSha256: string) => {
   await append(store, `session-${sessionId}`, 0, [sessionCreated(sessionId)]);
   await append(store, `session-${sessionId}`, 1, [
-    { type: 'SealsChecked', data: { checkedOn: '2027-03-15', presentCandidateIds: ['cand_alice', 'cand_bruno'], seed: '0123456789abcdef0123456789abcdef', drawnCandidateId: 'cand_alice', sealsIntact: true } },
+    {
+      type: 'SealsChecked',
+      data: {
+        checkedOn: '2027-03-15',
+        presentCandidateIds: ['cand_alice', 'cand_bruno'],
+        seed: '0123456789abcdef0123456789abcdef',
+        drawnCandidateId: 'cand_alice',
+        sealsIntact: true,
+      },
+    },
     {
       type: 'PVSigned',
       data: {
@@ -91,7 +104,12 @@ describe('signed-PV vault', () => {
     expect(again).toEqual(outcome);
     const stored = (await events('ses_ok')).filter((e) => e.type === 'PVDocumentStored');
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.data).toMatchObject({ objectKey: `pv/ses_ok/${PDF_SHA}.pdf`, sha256: PDF_SHA, sizeBytes: PDF.byteLength, versionId: expect.stringMatching(/^etag:[0-9a-f]{32}$/) });
+    expect(stored[0]?.data).toMatchObject({
+      objectKey: `pv/ses_ok/${PDF_SHA}.pdf`,
+      sha256: PDF_SHA,
+      sizeBytes: PDF.byteLength,
+      versionId: expect.stringMatching(/^etag:[0-9a-f]{32}$/),
+    });
     // The vault refuses any write without a checksum (Object Lock): the intake's carried one.
     expect(await bytesOf(s3.vault, key)).toEqual(PDF);
     expect(await exists(s3.uploads, key)).toBe(false);
@@ -105,7 +123,11 @@ describe('signed-PV vault', () => {
     );
 
     expect(refused).toBeInstanceOf(S3ServiceException);
-    expect(refused).toMatchObject({ name: 'InvalidRequest', $metadata: { httpStatusCode: 400 }, message: expect.stringContaining('Content-MD5 OR x-amz-checksum- HTTP header is required') });
+    expect(refused).toMatchObject({
+      name: 'InvalidRequest',
+      $metadata: { httpStatusCode: 400 },
+      message: expect.stringContaining('Content-MD5 OR x-amz-checksum- HTTP header is required'),
+    });
     expect(await exists(s3.vault, key)).toBe(false);
     await vault.keep(key, PDF, PDF_SHA);
     expect(await bytesOf(s3.vault, key)).toEqual(PDF);

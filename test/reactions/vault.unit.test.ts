@@ -19,7 +19,14 @@ const now = new Date('2027-02-01T08:00:00.000Z');
 const client = new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
 const intakeWith = (store: EventStore) => new PvIntake(new PvUploads(client, UPLOADS), new PvVault(client, VAULT), store, { now: () => now });
 const names = () => s3.calls().map((call) => `${(call.args[0] as { constructor: { name: string } }).constructor.name} ${(call.args[0].input as { Bucket?: string }).Bucket}`);
-const noStore = new Proxy({}, { get: () => { throw new Error('no event for a key outside any session'); } }) as EventStore;
+const noStore = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('no event for a key outside any session');
+    },
+  },
+) as EventStore;
 
 beforeEach(() => s3.reset());
 afterAll(() => s3.restore());

@@ -21,15 +21,31 @@ export const launchChromium = async (): Promise<Browser> => {
   try {
     executablePath = await sparticuzChromium.executablePath();
   } catch (error) {
-    throw new Error(`${suite} needs the Chromium of the npm package @sparticuz/chromium, which could not be unpacked (${String(error)}): run \`npm ci\` and make sure /tmp is writable.`, { cause: error });
+    throw new Error(
+      `${suite} needs the Chromium of the npm package @sparticuz/chromium, which could not be unpacked (${String(error)}): run \`npm ci\` and make sure /tmp is writable.`,
+      { cause: error },
+    );
   }
   try {
     return await chromium.launch({
       executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-zygote', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-zygote',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   } catch (error) {
-    throw new Error(`${suite} could not start Chromium (${executablePath}, from @sparticuz/chromium): reinstall it with \`npm ci\`; on a machine other than Linux x64/arm64, that package has no binary.`, { cause: error });
+    throw new Error(
+      `${suite} could not start Chromium (${executablePath}, from @sparticuz/chromium): reinstall it with \`npm ci\`; on a machine other than Linux x64/arm64, that package has no binary.`,
+      { cause: error },
+    );
   }
 };
 

@@ -11,12 +11,7 @@ import type { Clock } from '../../shared/platform/clock.js';
  * each append is indexed at once, as the stream consumer does seconds later in the system
  * (tests that prove the consumer itself give it the stream record instead).
  */
-export const indexedStore = (options: {
-  client: DynamoDBClient;
-  tables: { readonly events: string; readonly history: string };
-  cursorSecret?: string;
-  clock?: Clock;
-}) => {
+export const indexedStore = (options: { client: DynamoDBClient; tables: { readonly events: string; readonly history: string }; cursorSecret?: string; clock?: Clock }) => {
   const commits = new DynamoEventStore({ client: options.client, tables: options.tables, ...(options.clock ? { clock: options.clock } : {}) });
   const writer = new HistoryIndexWriter({ client: options.client, tables: options.tables });
   const reader = new HistoryIndexReader({ client: options.client, tables: options.tables, cursorSecret: options.cursorSecret ?? 'x'.repeat(40) });

@@ -79,7 +79,12 @@ describe('API routes', () => {
       expect([401, 403], `${role} own scope: ${owner.body}`).not.toContain(owner.statusCode);
       // A centre, a UD, a region or a juror acting for itself has no foreign target on these routes
       // (their scope comes from the token; test/web/regionAndJuror.unit.test.ts checks the filters).
-      if (['submitProgramme', 'createSession', 'listSessions', 'listPvToInstruct', 'listJurors', 'listCentresBehind', 'listRegionSessions', 'listJurorSessions'].includes(operation.id)) continue;
+      if (
+        ['submitProgramme', 'createSession', 'listSessions', 'listPvToInstruct', 'listJurors', 'listCentresBehind', 'listRegionSessions', 'listJurorSessions'].includes(
+          operation.id,
+        )
+      )
+        continue;
       const stranger = role === 'juror' ? await call(operation, 'juror') : await call(operation, foreign[role]);
       // Another centre's session, another juror, read as an unknown id (test/web/tenancy.unit.test.ts compares the answers).
       const expected = (role === 'centre' && operation.sessionScoped) || (role === 'juror' && operation.id === 'getJuror') ? 404 : 403;

@@ -52,7 +52,9 @@ const notifierOf = (app: TestApp) => {
   } as unknown as MailDelivery;
   const contacts = new InMemoryContactBook().set('centre', LYON, { email: 'sessions@lyon-formation.example', displayName: 'Camille Martin' });
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' };
-  const notifier = new Notifier(app.store, new Recipients(new Directory(), contacts), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () => app.deps.clock.now());
+  const notifier = new Notifier(app.store, new Recipients(new Directory(), contacts), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () =>
+    app.deps.clock.now(),
+  );
   return { mails, notifier };
 };
 
@@ -63,7 +65,9 @@ describe('the principal', () => {
 
     expect(principalFromClaims({ ...centre, 'custom:centreName': '  Lyon Formation ' }).centreName).toBe('Lyon Formation');
     expect(principalFromClaims({ ...centre, 'custom:centreName': '   ' }).centreName).toBeUndefined();
-    expect(principalFromClaims({ sub: 'usr_ud', 'custom:role': 'ud', 'custom:department': '69', 'custom:region': '84', 'custom:centreName': 'Lyon Formation' }).centreName).toBeUndefined();
+    expect(
+      principalFromClaims({ sub: 'usr_ud', 'custom:role': 'ud', 'custom:department': '69', 'custom:region': '84', 'custom:centreName': 'Lyon Formation' }).centreName,
+    ).toBeUndefined();
   });
 });
 
@@ -81,7 +85,11 @@ describe('a centre named by its token', () => {
   it('records the name in ProgrammeSubmitted and the programme view', async () => {
     const app = createTestApp();
 
-    ok(await apiCall(app, 'centre', 'POST', '/api/programmes/2027', { sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }] }));
+    ok(
+      await apiCall(app, 'centre', 'POST', '/api/programmes/2027', {
+        sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }],
+      }),
+    );
 
     const submitted = eventsOf(app, `programme-${LYON}-2027`).find((event) => event.type === 'ProgrammeSubmitted');
     expect(submitted?.type === 'ProgrammeSubmitted' ? submitted.data.centreName : undefined).toBe('Lyon Formation');
@@ -91,7 +99,17 @@ describe('a centre named by its token', () => {
   it('shows the name, with the id in small print, on the region’s list, the UD’s session page and the centre’s dashboard; the juror reads the name alone', async () => {
     const app = createTestApp();
     const sessionId = await createSession(app, 'centre');
-    ok(await apiCall(app, 'ud', 'POST', '/api/jurors', { jurorId: String(users.juror?.['custom:jurorId']), titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' }), 201);
+    ok(
+      await apiCall(app, 'ud', 'POST', '/api/jurors', {
+        jurorId: String(users.juror?.['custom:jurorId']),
+        titreCode: 'RNCP37674',
+        department: '69',
+        validFrom: '2026-01-01',
+        validUntil: '2028-06-30',
+        professionalisationDate: '2025-11-15',
+      }),
+      201,
+    );
     ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${sessionId}/jury`, { jurorId: String(users.juror?.['custom:jurorId']), tiedCandidateIds: [] }));
 
     const region = ok(await pageGet(app, 'region', '/region/sessions')).body;
@@ -112,7 +130,15 @@ describe('a centre named by its token', () => {
     const events = eventsOf(app, `session-${sessionId}`);
     const region = principalFromClaims(users.region ?? { sub: 'x', 'custom:role': 'region' });
 
-    const page = timelinePage(region, { sessionId, streamId: `session-${sessionId}`, scope: { centreId: LYON, department: '69', region: '84' }, events, verification: { ok: true, commits: 1 }, documents: new Map(), names: new Map() }).value;
+    const page = timelinePage(region, {
+      sessionId,
+      streamId: `session-${sessionId}`,
+      scope: { centreId: LYON, department: '69', region: '84' },
+      events,
+      verification: { ok: true, commits: 1 },
+      documents: new Map(),
+      names: new Map(),
+    }).value;
 
     expect(page).toContain(`<p>Centre agréé : Lyon Formation <span class="hint">(${LYON})</span></p>`);
     expect(page).toContain('<li>Nom du centre : Lyon Formation</li>');
@@ -122,7 +148,11 @@ describe('a centre named by its token', () => {
     const app = createTestApp();
     const { mails, notifier } = notifierOf(app);
     const sessionId = await createSession(app, 'centre');
-    ok(await apiCall(app, 'centre', 'POST', '/api/programmes/2027', { sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }] }));
+    ok(
+      await apiCall(app, 'centre', 'POST', '/api/programmes/2027', {
+        sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }],
+      }),
+    );
 
     await notifier.onCommit(eventsOf(app, `session-${sessionId}`));
     await notifier.onCommit(eventsOf(app, `programme-${LYON}-2027`));
@@ -132,7 +162,10 @@ describe('a centre named by its token', () => {
     expect(late?.text).toContain('Centre : Lyon Formation');
     expect(late?.text).not.toContain(LYON);
     const programme = mails.filter((mail) => mail.kind === 'programme-received');
-    expect(programme.map((mail) => mail.subject)).toEqual(['Programmation prévisionnelle 2027 reçue du centre Lyon Formation', 'Programmation prévisionnelle 2027 reçue du centre Lyon Formation']);
+    expect(programme.map((mail) => mail.subject)).toEqual([
+      'Programmation prévisionnelle 2027 reçue du centre Lyon Formation',
+      'Programmation prévisionnelle 2027 reçue du centre Lyon Formation',
+    ]);
     expect(programme[0]?.text).toContain('Le centre agréé Lyon Formation a transmis');
   });
 });

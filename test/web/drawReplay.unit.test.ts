@@ -55,7 +55,10 @@ describe('the replay button', () => {
   });
 
   it('shows the same candidate, by name, with the seed', async () => {
-    for (const [as, path] of [['centre', `/centre/sessions/${seeded.sessionId}/tirage`], ['ud', `/ud/sessions/${seeded.sessionId}/tirage`]] as const) {
+    for (const [as, path] of [
+      ['centre', `/centre/sessions/${seeded.sessionId}/tirage`],
+      ['ud', `/ud/sessions/${seeded.sessionId}/tirage`],
+    ] as const) {
       const response = await pageGet(app, as, path);
       expect(response.statusCode, response.body).toBe(200);
       expect(response.body).toContain(`Même candidat : le tirage rejoué désigne ${nameOf(draw.drawnCandidateId)}`);

@@ -19,13 +19,27 @@ describe('body parsing', () => {
   });
 
   it('given a base64 body from API Gateway, when parsed, then it is decoded', async () => {
-    const parsed = await parseBody(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"é":1}').toString('base64'), base64: true }));
+    const parsed = await parseBody(
+      httpEvent({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"é":1}').toString('base64'), base64: true }),
+    );
     expect(parsed.value).toEqual({ é: 1 });
   });
 
   it('given a multipart form with a file, when parsed, then fields and the file come apart', async () => {
     const boundary = 'XyZ';
-    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="site"', '', 'Lyon', `--${boundary}`, 'Content-Disposition: form-data; name="candidatesCsv"; filename="c.csv"', 'Content-Type: text/csv', '', 'nom;prénom', `--${boundary}--`, ''].join('\r\n');
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="site"',
+      '',
+      'Lyon',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="candidatesCsv"; filename="c.csv"',
+      'Content-Type: text/csv',
+      '',
+      'nom;prénom',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
     const parsed = await parseBody(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body }));
     expect(parsed.value).toEqual({ site: 'Lyon' });
     expect(parsed.files[0]?.content.toString()).toBe('nom;prénom');
@@ -34,7 +48,8 @@ describe('body parsing', () => {
   const multipart = (parts: readonly (readonly [string, string])[], extraFiles = 0) => {
     const boundary = 'B0und';
     const lines = parts.flatMap(([name, value]) => [`--${boundary}`, `Content-Disposition: form-data; name="${name}"`, '', value]);
-    for (let index = 0; index < extraFiles; index += 1) lines.push(`--${boundary}`, `Content-Disposition: form-data; name="f${index}"; filename="f${index}.csv"`, 'Content-Type: text/csv', '', 'a;b');
+    for (let index = 0; index < extraFiles; index += 1)
+      lines.push(`--${boundary}`, `Content-Disposition: form-data; name="f${index}"; filename="f${index}.csv"`, 'Content-Type: text/csv', '', 'a;b');
     lines.push(`--${boundary}--`, '');
     return httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: lines.join('\r\n') });
   };
@@ -44,7 +59,7 @@ describe('body parsing', () => {
     ['more than 2,000 fields', multipart(Array.from({ length: 2001 }, (_, index) => [`f${index}`, 'v'] as const)), '', 'Le formulaire compte plus de 2000 champs.'],
     ['more than 5 files', multipart([], 6), '', 'Le formulaire joint plus de 5 fichiers.'],
   ])('given a multipart form with %s, when parsed, then it is refused with a French message instead of being silently cut', async (_name, event, field, message) => {
-    await expect(parseBody(event)).rejects.toMatchObject({ category: "validation", fields: [{ field, message }] });
+    await expect(parseBody(event)).rejects.toMatchObject({ category: 'validation', fields: [{ field, message }] });
   });
 
   it('given a multipart field of exactly 64 KB, when parsed, then it is kept whole', async () => {

@@ -69,7 +69,11 @@ describe('erasure over the JSON API', () => {
 
   it('refuses another centre (as an unknown session), the UD and the region, before reading the body, and writes nothing', async () => {
     const before = app.writes();
-    for (const [as, status] of [['centre2', 404], ['ud', 403], ['region', 403]] as const) {
+    for (const [as, status] of [
+      ['centre2', 404],
+      ['ud', 403],
+      ['region', 403],
+    ] as const) {
       const response = await apiCall(app, as, 'POST', erasurePath(lea), { confirmed: true });
       expect(response.statusCode, `${as}: ${response.body}`).toBe(status);
     }
@@ -113,7 +117,10 @@ describe('erasure over the JSON API', () => {
       const response = await apiCall(app, as, 'GET', `/api/sessions/${seeded.sessionId}`);
       expect(response.statusCode, response.body).toBe(200);
       const candidates = bodyOf(response).candidates as { candidateId: string; erased?: boolean }[];
-      expect(candidates.find((candidate) => candidate.candidateId === lea), as).toEqual({ candidateId: lea, erased: true });
+      expect(
+        candidates.find((candidate) => candidate.candidateId === lea),
+        as,
+      ).toEqual({ candidateId: lea, erased: true });
       expect(candidates.find((candidate) => candidate.candidateId === hugo)?.erased, as).toBeUndefined();
     }
     const centre = bodyOf(await apiCall(app, 'centre', 'GET', `/api/sessions/${seeded.sessionId}`)).candidates;

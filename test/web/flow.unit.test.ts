@@ -81,9 +81,17 @@ describe('a session from the programme to the validated PV, through the form pos
     }
 
     clock.set('2027-06-07T06:00:00.000Z');
-    const plateau = await formPost(app, 'centre', `${sessionPath}/plateau`, [['durationMinutes', '60'], ...jurorIds.map((id) => ['jurorIds', id] as [string, string]), ['compliant', 'true']]);
+    const plateau = await formPost(app, 'centre', `${sessionPath}/plateau`, [
+      ['durationMinutes', '60'],
+      ...jurorIds.map((id) => ['jurorIds', id] as [string, string]),
+      ['compliant', 'true'],
+    ]);
     expect(plateau.statusCode, plateau.body).toBe(303);
-    const seals = await formPost(app, 'centre', `${sessionPath}/plis`, [['presentCandidateIds', candA ?? ''], ['presentCandidateIds', candB ?? ''], ['sealsIntact', 'true']]);
+    const seals = await formPost(app, 'centre', `${sessionPath}/plis`, [
+      ['presentCandidateIds', candA ?? ''],
+      ['presentCandidateIds', candB ?? ''],
+      ['sealsIntact', 'true'],
+    ]);
     expect(seals.statusCode, seals.body).toBe(303);
     expect(location(seals)).toMatch(/tirage=cand_/);
     const afterDraw = await pageGet(app, 'centre', sessionPath, Object.fromEntries(new URLSearchParams(location(seals).split('?')[1])));
@@ -109,7 +117,13 @@ describe('a session from the programme to the validated PV, through the form pos
       `session-${sessionId}`,
       stream.version,
       [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${sessionId}/${'ab'.repeat(32)}.pdf`, versionId: 'v1', sha256: 'ab'.repeat(32), sizeBytes: 1024 } }],
-      { actor: { role: 'system', id: 'pv-intake', scope: {} }, scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' }, correlationId: 'c', causationId: 'c', occurredAt: clock.now() },
+      {
+        actor: { role: 'system', id: 'pv-intake', scope: {} },
+        scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' },
+        correlationId: 'c',
+        causationId: 'c',
+        occurredAt: clock.now(),
+      },
     );
     expect((await formPost(app, 'centre', `${sessionPath}/ceres`, [])).statusCode).toBe(303);
     const transmitted = await formPost(app, 'centre', `${sessionPath}/transmission`, []);

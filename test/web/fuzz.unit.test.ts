@@ -33,14 +33,14 @@ const scalar = () =>
   );
 const valueArb = () =>
   fc.letrec((tie) => ({
-  any: fc.oneof({ depthSize: 'small' }, scalar(), fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('any'), { maxKeys: 3 })),
+    any: fc.oneof({ depthSize: 'small' }, scalar(), fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('any'), { maxKeys: 3 })),
   })).any;
 
 /** Objects with the operation's own field names (so validation goes deep), plus stray fields. */
 const shapedBody = (keys: readonly string[]) =>
-  fc.record(Object.fromEntries(keys.map((key) => [key, valueArb()])), { requiredKeys: [] }).chain((base) =>
-    fc.dictionary(fc.string({ maxLength: 10 }), valueArb(), { maxKeys: 2 }).map((extra) => ({ ...extra, ...base })),
-  );
+  fc
+    .record(Object.fromEntries(keys.map((key) => [key, valueArb()])), { requiredKeys: [] })
+    .chain((base) => fc.dictionary(fc.string({ maxLength: 10 }), valueArb(), { maxKeys: 2 }).map((extra) => ({ ...extra, ...base })));
 
 const keysOf = (schema: unknown): string[] => Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
 
@@ -66,24 +66,36 @@ describe('fuzzing the JSON API', () => {
       );
       // GET operations read their input from the query string: fuzz it with their own field names too.
       const queries = fc
-        .array(fc.tuple(fc.constantFrom(...keysOf(operation.input), 'x', 'jurorId', 'region'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('69', '38', '75', '2A', 'scheduled', 'past', 'upcoming', 'e30', '%00'), ids())), { maxLength: 4 })
+        .array(
+          fc.tuple(
+            fc.constantFrom(...keysOf(operation.input), 'x', 'jurorId', 'region'),
+            fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('69', '38', '75', '2A', 'scheduled', 'past', 'upcoming', 'e30', '%00'), ids()),
+          ),
+          { maxLength: 4 },
+        )
         .map((pairs) => Object.fromEntries(pairs));
       await fc.assert(
-        fc.asyncProperty(bodies, fc.array(fc.oneof(ids(), fc.string({ maxLength: 12 })), { minLength: 3, maxLength: 3 }), fc.boolean(), queries, async (request, params, keepPath, query) => {
-          const path = keepPath ? fillPath(operation.path, [seeded.sessionId, seeded.candidateIds[0] ?? '', '2027']) : fillPath(operation.path, params);
-          const before = app.writes();
-          const response = await app.api(
-            httpEvent({
-              method: operation.method,
-              path,
-              as: ownerOf(operation.roles),
-              headers: { 'content-type': request.contentType, 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` },
-              ...(operation.method === 'POST' ? { body: request.body } : { query }),
-            }),
-          );
-          expect(response.statusCode, response.body).toBeLessThan(500);
-          if (response.statusCode >= 400) expect(app.writes()).toBe(before);
-        }),
+        fc.asyncProperty(
+          bodies,
+          fc.array(fc.oneof(ids(), fc.string({ maxLength: 12 })), { minLength: 3, maxLength: 3 }),
+          fc.boolean(),
+          queries,
+          async (request, params, keepPath, query) => {
+            const path = keepPath ? fillPath(operation.path, [seeded.sessionId, seeded.candidateIds[0] ?? '', '2027']) : fillPath(operation.path, params);
+            const before = app.writes();
+            const response = await app.api(
+              httpEvent({
+                method: operation.method,
+                path,
+                as: ownerOf(operation.roles),
+                headers: { 'content-type': request.contentType, 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` },
+                ...(operation.method === 'POST' ? { body: request.body } : { query }),
+              }),
+            );
+            expect(response.statusCode, response.body).toBeLessThan(500);
+            if (response.statusCode >= 400) expect(app.writes()).toBe(before);
+          },
+        ),
         { numRuns: runs },
       );
     },
@@ -100,9 +112,18 @@ describe('fuzzing the form posts', () => {
       const path = fillPath(template, [template.startsWith('/ud/jures/') ? (seeded.jurorIds[0] ?? '') : seeded.sessionId, second]).replace('{year}', '2027');
       const owner: UserHandle = template.startsWith('/ud') ? 'ud' : 'centre';
       const stranger: UserHandle = owner === 'ud' ? 'ud38' : 'centre2';
-      const fields = fc.array(fc.tuple(fc.oneof(fc.constantFrom('reason', 'candidateId', 'jurorId', 'decisions.0.decision', 'sessions.0.titreCode', 'audience', 'site', 'confirmed'), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 30 }), ids())), {
-        maxLength: 8,
-      });
+      const fields = fc.array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom('reason', 'candidateId', 'jurorId', 'decisions.0.decision', 'sessions.0.titreCode', 'audience', 'site', 'confirmed'),
+            fc.string({ maxLength: 12 }),
+          ),
+          fc.oneof(fc.string({ maxLength: 30 }), ids()),
+        ),
+        {
+          maxLength: 8,
+        },
+      );
       await fc.assert(
         fc.asyncProperty(fields, fc.boolean(), async (pairs, foreign) => {
           const as = foreign ? stranger : owner;

@@ -39,7 +39,8 @@ describe('the timeline of a session', () => {
 
   it('shows no raw field name of the catalogue, and labels the plateau and the draw in French', async () => {
     const page = text(await timeline('centre'));
-    for (const field of ['durationMinutes', 'presentCandidateIds', 'seed', 'drawnCandidateId', 'plannedSessionId', 'sealsIntact']) expect(page).not.toMatch(new RegExp(`\\b${field} :`));
+    for (const field of ['durationMinutes', 'presentCandidateIds', 'seed', 'drawnCandidateId', 'plannedSessionId', 'sealsIntact'])
+      expect(page).not.toMatch(new RegExp(`\\b${field} :`));
     expect(page).toContain(`${fieldLabels.durationMinutes} : 60`);
     expect(page).toContain(`${fieldLabels.seed} :`);
   });

@@ -38,7 +38,9 @@ describe('bad input costs a 4xx with French field messages and writes nothing', 
 
   it('a write without an idempotency key is refused', async () => {
     const before = app.writes();
-    const response = await app.api(httpEvent({ method: 'POST', path: '/api/sessions', as: 'centre', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validSession) }));
+    const response = await app.api(
+      httpEvent({ method: 'POST', path: '/api/sessions', as: 'centre', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validSession) }),
+    );
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error?.code).toBe('idempotency.key-missing');
     expect(app.writes()).toBe(before);
@@ -54,7 +56,8 @@ describe('bad input costs a 4xx with French field messages and writes nothing', 
 describe('idempotency', () => {
   it('given the same key twice, then one write and the same answer', async () => {
     const key = freshKey();
-    const send = () => apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/candidates`, { lastName: 'Roux', firstName: 'Inès', birthDate: '1995-05-05' }, { 'idempotency-key': key });
+    const send = () =>
+      apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/candidates`, { lastName: 'Roux', firstName: 'Inès', birthDate: '1995-05-05' }, { 'idempotency-key': key });
     const [events, personal] = [app.store.appends, app.personalData.writes];
     const first = await send();
     const second = await send();
@@ -86,14 +89,31 @@ describe('idempotency', () => {
     const key = freshKey();
     await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/accommodations`, { candidateId: seeded.candidateIds[0], adaptation: 'A' }, { 'idempotency-key': key });
     const before = app.writes();
-    const reused = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/accommodations`, { candidateId: seeded.candidateIds[0], adaptation: 'B' }, { 'idempotency-key': key });
+    const reused = await apiCall(
+      app,
+      'centre',
+      'POST',
+      `/api/sessions/${seeded.sessionId}/accommodations`,
+      { candidateId: seeded.candidateIds[0], adaptation: 'B' },
+      { 'idempotency-key': key },
+    );
     expect(reused.statusCode).toBe(422);
     expect(app.writes()).toBe(before);
   });
 
   it('given a double click on a form, then one write and the same redirect', async () => {
     const key = freshKey();
-    const post = () => formPost(app, 'centre', `/centre/sessions/${seeded.sessionId}/amenagements`, [['candidateId', seeded.candidateIds[1] ?? ''], ['adaptation', 'Tiers-temps']], { key });
+    const post = () =>
+      formPost(
+        app,
+        'centre',
+        `/centre/sessions/${seeded.sessionId}/amenagements`,
+        [
+          ['candidateId', seeded.candidateIds[1] ?? ''],
+          ['adaptation', 'Tiers-temps'],
+        ],
+        { key },
+      );
     const before = app.store.appends;
     const [first, second] = [await post(), await post()];
     expect(first.statusCode).toBe(303);
@@ -118,7 +138,9 @@ describe('forms', () => {
     expect(response.body).toContain('<a href="#f-startDate">Date de début : Cette date n&#39;existe pas.</a>');
     expect(response.body).toContain('<a href="#f-candidates-0-birthDate">Date de naissance, ligne 1 : ');
     expect(response.body).toContain('href="#f-candidates-0-birthDate"');
-    expect(response.body).toMatch(/id="f-startDate" name="startDate" type="date" value="31\/02\/2027"[^>]*aria-describedby="f-startDate-aide f-startDate-erreur" aria-invalid="true"/);
+    expect(response.body).toMatch(
+      /id="f-startDate" name="startDate" type="date" value="31\/02\/2027"[^>]*aria-describedby="f-startDate-aide f-startDate-erreur" aria-invalid="true"/,
+    );
     expect(response.body).toContain('value="Zoé"');
     expect(response.body).toContain('value="&lt;img src=x onerror=alert(1)&gt;"');
     expect(response.body).not.toContain('<img src=x');
@@ -156,7 +178,10 @@ describe('forms', () => {
   });
 
   it('text typed by a user is escaped wherever it is shown', async () => {
-    await formPost(app, 'centre', `/centre/sessions/${seeded.sessionId}/amenagements`, [['candidateId', seeded.candidateIds[0] ?? ''], ['adaptation', '<script>alert(1)</script>']]);
+    await formPost(app, 'centre', `/centre/sessions/${seeded.sessionId}/amenagements`, [
+      ['candidateId', seeded.candidateIds[0] ?? ''],
+      ['adaptation', '<script>alert(1)</script>'],
+    ]);
     const page = await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/amenagements`);
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.body).not.toContain('<script>alert');

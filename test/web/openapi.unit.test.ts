@@ -19,7 +19,10 @@ describe('the OpenAPI document', () => {
     const document = openApiDocument(functionDeclarations);
     expect(document.openapi).toBe('3.1.0');
     for (const operation of operations) {
-      const described = document.paths[operation.path]?.[operation.method.toLowerCase()] as { operationId: string; requestBody?: { content: Record<string, { schema: { additionalProperties?: boolean } }> } };
+      const described = document.paths[operation.path]?.[operation.method.toLowerCase()] as {
+        operationId: string;
+        requestBody?: { content: Record<string, { schema: { additionalProperties?: boolean } }> };
+      };
       expect(described.operationId).toBe(operation.id);
       if (operation.method === 'POST') expect(described.requestBody?.content['application/json']?.schema.additionalProperties).toBe(false);
     }
@@ -29,7 +32,9 @@ describe('the OpenAPI document', () => {
     const document = openApiDocument(functionDeclarations);
     const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
     expect(documented.sort()).toEqual([...routeKeys].sort());
-    expect(documented).toEqual(expect.arrayContaining([`get ${HISTORY_PATHS.api}`, `get ${HISTORY_PATHS.export}`, `get ${HISTORY_PATHS.timeline}`, 'get /ud', 'post /centre/sessions']));
+    expect(documented).toEqual(
+      expect.arrayContaining([`get ${HISTORY_PATHS.api}`, `get ${HISTORY_PATHS.export}`, `get ${HISTORY_PATHS.timeline}`, 'get /ud', 'post /centre/sessions']),
+    );
   });
 
   it('gives each route a French summary, and the history API its query string', () => {
@@ -37,6 +42,8 @@ describe('the OpenAPI document', () => {
     for (const item of Object.values(document.paths))
       for (const described of Object.values(item) as { summary: string }[]) expect(described.summary, JSON.stringify(described).slice(0, 120)).not.toMatch(/^\w+ (GET|POST) \//);
     const history = document.paths[HISTORY_PATHS.api]?.get as { parameters: { name: string }[] };
-    expect(history.parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['sessionId', 'centreId', 'department', 'region', 'type', 'from', 'to', 'cursor']));
+    expect(history.parameters.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['sessionId', 'centreId', 'department', 'region', 'type', 'from', 'to', 'cursor']),
+    );
   });
 });

@@ -31,15 +31,19 @@ const world = async (): Promise<World> => {
   const app = createTestApp();
   const seeded = await seedSession(app);
   ok(
-    await apiCall(app, 'ud', 'POST', '/api/jurors', { jurorId: CLAIRE, titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' }),
+    await apiCall(app, 'ud', 'POST', '/api/jurors', {
+      jurorId: CLAIRE,
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      professionalisationDate: '2025-11-15',
+    }),
     201,
   );
   for (const jurorId of [CLAIRE, seeded.jurorIds[0]]) ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId, tiedCandidateIds: [] }));
   ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/convocations`, { audience: 'jurors' }));
-  const late = ok(
-    await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput),
-    201,
-  );
+  const late = ok(await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput), 201);
   const lateSessionId = String(bodyOf(late).sessionId);
   ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${lateSessionId}/jury`, { jurorId: CLAIRE, tiedCandidateIds: [] }));
   return { app, seeded, lateSessionId };
@@ -78,7 +82,6 @@ describe('GET /api/juror/sessions', () => {
     expect(bodyOf(period).error?.fields).toEqual([{ field: 'when', message: 'Choisissez une des valeurs proposées.' }]);
   });
 });
-
 
 describe('GET /api/region/sessions', () => {
   it('lists the region’s sessions newest first; another region sees none of them', async () => {
@@ -127,14 +130,17 @@ describe('page /jure « Mes convocations »', () => {
     const page = text(response.body);
 
     expect(page).toContain('Mes convocations');
-    expect(page).toMatch(/Sessions à venir.*du 12\/04\/2027 au 13\/04\/2027.*Villeurbanne, atelier 2.*Convocation pas encore envoyée.*du 07\/06\/2027 au 09\/06\/2027.*Lyon 7e.*Convocation envoyée le 01\/02\/2027/);
+    expect(page).toMatch(
+      /Sessions à venir.*du 12\/04\/2027 au 13\/04\/2027.*Villeurbanne, atelier 2.*Convocation pas encore envoyée.*du 07\/06\/2027 au 09\/06\/2027.*Lyon 7e.*Convocation envoyée le 01\/02\/2027/,
+    );
     // The centre by the name its account gave, no id: the juror does not search by id.
     expect(page).toMatch(/CERES-2027-0077 Lyon Formation Département 69 Villeurbanne/);
     expect(page).not.toContain('ctr_lyon-formation');
     expect(page).toContain('Aucune session passée.');
     expect(page).toMatch(/Mes habilitations.*du 01\/01\/2026 au 30\/06\/2028.*En cours/);
     expect(page).not.toContain('Attention');
-    for (const foreign of ['Martin', 'Léa', 'Petit', 'Hugo', 'Roux', 'Inès', 'Camille', 'MOREAU', ...seeded.candidateIds, ...seeded.jurorIds]) expect(response.body).not.toContain(foreign);
+    for (const foreign of ['Martin', 'Léa', 'Petit', 'Hugo', 'Roux', 'Inès', 'Camille', 'MOREAU', ...seeded.candidateIds, ...seeded.jurorIds])
+      expect(response.body).not.toContain(foreign);
     expect(response.body).toContain('<caption>');
     expect(response.body).toContain('<th scope="col">Dates</th>');
   });
@@ -156,7 +162,10 @@ describe('page /jure « Mes convocations »', () => {
     const juror = (await app.store.readStream(`juror-${CLAIRE}`)).events;
     const first = juror[0] as Extract<StoredEvent, { type: 'JurorHabilitated' }>;
     // The UD's record now says the habilitation ends on the first day of the April session.
-    app.store.streams.set(`juror-${CLAIRE}`, [...juror, { ...first, id: '01JZZZZZZZZZZZZZZZZZZZZZZZ', version: juror.length + 1, data: { ...first.data, validUntil: '2027-04-12' } }]);
+    app.store.streams.set(`juror-${CLAIRE}`, [
+      ...juror,
+      { ...first, id: '01JZZZZZZZZZZZZZZZZZZZZZZZ', version: juror.length + 1, data: { ...first.data, validUntil: '2027-04-12' } },
+    ]);
 
     const page = text(ok(await pageGet(app, 'juror', '/jure')).body);
 
@@ -184,7 +193,9 @@ describe('page /region/sessions « Sessions de la région »', () => {
     const page = text(response.body);
 
     expect(page).toMatch(/Sessions de la région.*69 Lyon Formation ctr_lyon-formation .*CERES-2027-0042.*du 07\/06\/2027 au 09\/06\/2027 Programmée Aucun/);
-    expect(page).toMatch(/CERES-2027-0077.*du 12\/04\/2027 au 13\/04\/2027 Programmée Manquement : Créée dans CERES moins de trois mois avant le début \(le 01\/02\/2027 au lieu du 12\/01\/2027\)/);
+    expect(page).toMatch(
+      /CERES-2027-0077.*du 12\/04\/2027 au 13\/04\/2027 Programmée Manquement : Créée dans CERES moins de trois mois avant le début \(le 01\/02\/2027 au lieu du 12\/01\/2027\)/,
+    );
     expect(response.body).toContain(`<a href="/sessions/${seeded.sessionId}/historique">`);
     expect(response.body).toContain(`<a href="/sessions/${lateSessionId}/historique">`);
     expect(response.body.match(/<option value="\d\d">/g)?.length).toBe(12);

@@ -27,7 +27,9 @@ interface Probe {
 }
 
 const declaredRoutes = functionDeclarations.flatMap((declaration) =>
-  declaration.trigger.kind === 'http' ? declaration.trigger.routes.map((route) => ({ fn: declaration.name, method: route.method, path: route.path, public: route.public === true })) : [],
+  declaration.trigger.kind === 'http'
+    ? declaration.trigger.routes.map((route) => ({ fn: declaration.name, method: route.method, path: route.path, public: route.public === true }))
+    : [],
 );
 
 const probes: Probe[] = [
@@ -59,7 +61,9 @@ const request = (probe: Probe, as: UserHandle, sessionId: string): Promise<HttpR
       'idempotency-key': freshKey(),
     },
     // A body the operation would refuse: whatever answers first, no write can happen.
-    ...(probe.method === 'POST' ? { body: probe.via === 'pages' ? new URLSearchParams({ _csrf: csrfTokenFor(as), idempotencyKey: freshKey(), probe: 'x' }).toString() : '{"probe":"x"}' } : {}),
+    ...(probe.method === 'POST'
+      ? { body: probe.via === 'pages' ? new URLSearchParams({ _csrf: csrfTokenFor(as), idempotencyKey: freshKey(), probe: 'x' }).toString() : '{"probe":"x"}' }
+      : {}),
   });
   return probe.via === 'api' ? app.api(event) : probe.via === 'pages' ? app.pages(event) : app.history(event);
 };
@@ -118,7 +122,13 @@ describe('a candidate or a juror of another centre, named under one’s own sess
   };
 
   const personProbes = () =>
-    probes.filter((probe) => probe.via !== 'history' && /\{(candidateId|jurorId)\}/.test(probe.path) && !probe.path.includes('{habilitationId}') && (probe.path.startsWith('/centre') || probe.path.startsWith('/api/sessions')));
+    probes.filter(
+      (probe) =>
+        probe.via !== 'history' &&
+        /\{(candidateId|jurorId)\}/.test(probe.path) &&
+        !probe.path.includes('{habilitationId}') &&
+        (probe.path.startsWith('/centre') || probe.path.startsWith('/api/sessions')),
+    );
 
   const ask = (probe: Probe, person: string) => {
     const path = probe.path.replace('{sessionId}', seeded.sessionId).replace(/\{(candidateId|jurorId)\}/, person);
@@ -130,7 +140,11 @@ describe('a candidate or a juror of another centre, named under one’s own sess
         method: probe.method as 'GET' | 'POST',
         path,
         ...(form ? { cookieOf: 'centre' as const } : { as: 'centre' as const }),
-        headers: { accept: form ? 'text/html' : 'application/json', 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', 'idempotency-key': freshKey() },
+        headers: {
+          accept: form ? 'text/html' : 'application/json',
+          'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+          'idempotency-key': freshKey(),
+        },
         ...(probe.method === 'POST'
           ? {
               body: form
@@ -149,7 +163,16 @@ describe('a candidate or a juror of another centre, named under one’s own sess
         path: '/api/jurors',
         as: 'ud38',
         headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
-        body: JSON.stringify({ lastName: 'Secret', firstName: 'Isère', email: 'isere@jury.example', titreCode: 'RNCP37674', department: '38', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' }),
+        body: JSON.stringify({
+          lastName: 'Secret',
+          firstName: 'Isère',
+          email: 'isere@jury.example',
+          titreCode: 'RNCP37674',
+          department: '38',
+          validFrom: '2026-01-01',
+          validUntil: '2028-06-30',
+          professionalisationDate: '2025-11-15',
+        }),
       }),
     );
     expect(habilitated.statusCode, habilitated.body).toBe(201);
@@ -159,7 +182,14 @@ describe('a candidate or a juror of another centre, named under one’s own sess
         path: '/api/sessions',
         as: 'centre2',
         headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
-        body: JSON.stringify({ ceresReference: 'CERES-GRE-1', titreCode: 'RNCP37674', startDate: '2027-06-07', endDate: '2027-06-08', site: 'Grenoble', candidates: [{ lastName: 'Cachée', firstName: 'Zoé', birthDate: '1991-01-01' }] }),
+        body: JSON.stringify({
+          ceresReference: 'CERES-GRE-1',
+          titreCode: 'RNCP37674',
+          startDate: '2027-06-07',
+          endDate: '2027-06-08',
+          site: 'Grenoble',
+          candidates: [{ lastName: 'Cachée', firstName: 'Zoé', birthDate: '1991-01-01' }],
+        }),
       }),
     );
     expect(created.statusCode, created.body).toBe(201);
@@ -178,7 +208,13 @@ describe('a candidate or a juror of another centre, named under one’s own sess
     const foreign = await ask(probe, foreignId);
     const unknown = await ask(probe, unknownId);
     // The id the centre typed is echoed back, and a form carries a fresh idempotency key: the answers are the same once both are set aside.
-    const plain = (response: HttpResponse, id: string) => ({ ...observed(response), body: response.body.split(id).join('<id>').replace(/idem_[0-9A-Z]{26}/g, 'idem_…') });
+    const plain = (response: HttpResponse, id: string) => ({
+      ...observed(response),
+      body: response.body
+        .split(id)
+        .join('<id>')
+        .replace(/idem_[0-9A-Z]{26}/g, 'idem_…'),
+    });
     expect(plain(foreign, foreignId)).toEqual(plain(unknown, unknownId));
     expect(foreign.body).not.toMatch(/Zoé|Cachée|Isère|SECRET|Secret/);
     expect(app.writes()).toBe(writes);

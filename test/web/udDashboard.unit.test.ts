@@ -30,8 +30,20 @@ beforeAll(async () => {
   const next = await apiCall(app, 'centre', 'POST', '/api/sessions', { ...lateSessionInput, ceresReference: 'CERES-2027-0099', startDate: '2027-06-14', endDate: '2027-06-15' });
   expect(next.statusCode, next.body).toBe(201);
   // A juror whose habilitation ends in August, and one whose ends next year.
-  for (const [lastName, validUntil] of [['Garnier', '2027-08-31'], ['Faure', '2027-12-31']] as const) {
-    const response = await apiCall(app, 'ud', 'POST', '/api/jurors', { lastName, firstName: 'Alex', email: `${lastName.toLowerCase()}@jury.example`, titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil, professionalisationDate: '2025-11-15' });
+  for (const [lastName, validUntil] of [
+    ['Garnier', '2027-08-31'],
+    ['Faure', '2027-12-31'],
+  ] as const) {
+    const response = await apiCall(app, 'ud', 'POST', '/api/jurors', {
+      lastName,
+      firstName: 'Alex',
+      email: `${lastName.toLowerCase()}@jury.example`,
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2026-01-01',
+      validUntil,
+      professionalisationDate: '2025-11-15',
+    });
     expect(response.statusCode, response.body).toBe(201);
   }
   await runToSeals(app, clock, seeded);

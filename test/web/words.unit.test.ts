@@ -62,7 +62,12 @@ describe('the centre’s copy of the official results', () => {
       { candidateId: 'cand_lea', decision: 'titre-obtenu', ccpObtained: [] },
       { candidateId: 'cand_erased', decision: 'echec', ccpObtained: [] },
     ] as const;
-    const mail = templates.pvValidatedCentre('Camille', session, { validatedOn: '2027-06-20', results: [...results], names: new Map([['cand_lea', 'Léa Martin']]) }, 'https://tp.example');
+    const mail = templates.pvValidatedCentre(
+      'Camille',
+      session,
+      { validatedOn: '2027-06-20', results: [...results], names: new Map([['cand_lea', 'Léa Martin']]) },
+      'https://tp.example',
+    );
     expect(mail.text).toContain('Léa Martin : Titre obtenu');
     expect(mail.text).toContain('Candidat cand_erased : Échec');
     expect(mail.text).not.toContain('cand_lea');

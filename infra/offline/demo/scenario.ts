@@ -158,10 +158,19 @@ export const steps: readonly Step[] = [
         sessions: [{ titreCode: 'RNCP37674', expectedStart: start, expectedEnd: end, expectedCandidates: 2 }],
       });
       // The session will be created from this planned one: the UD sees the programme honoured.
-      state.plannedSessionId = await waitFor(context, async () => {
-        const view = await call<{ programme: { plannedSessions?: { plannedSessionId: string; expectedStart: string }[] } | null }>(context, 'centre', 'GET', `/api/centres/ctr_lyon-formation/programmes/${year}`);
-        return view.programme?.plannedSessions?.find((planned) => planned.expectedStart === start)?.plannedSessionId;
-      }, 'the programme view');
+      state.plannedSessionId = await waitFor(
+        context,
+        async () => {
+          const view = await call<{ programme: { plannedSessions?: { plannedSessionId: string; expectedStart: string }[] } | null }>(
+            context,
+            'centre',
+            'GET',
+            `/api/centres/ctr_lyon-formation/programmes/${year}`,
+          );
+          return view.programme?.plannedSessions?.find((planned) => planned.expectedStart === start)?.plannedSessionId;
+        },
+        'the programme view',
+      );
     },
   },
   {
@@ -180,20 +189,28 @@ export const steps: readonly Step[] = [
         ],
       });
       state.sessionId = created.sessionId;
-      const details = await waitFor(context, async () => {
-        const found = await sessionOf(context, state);
-        return (found.session.candidateIds?.length ?? 0) === 2 ? found : undefined;
-      }, 'the session view');
+      const details = await waitFor(
+        context,
+        async () => {
+          const found = await sessionOf(context, state);
+          return (found.session.candidateIds?.length ?? 0) === 2 ? found : undefined;
+        },
+        'the session view',
+      );
       state.candidateIds = details.session.candidateIds ?? [];
     },
   },
   {
     label: 'Le centre désigne le jury et envoie les convocations',
     run: async (context, state) => {
-      await waitFor(context, async () => {
-        const jurors = await call<{ items: { jurorId: string }[] }>(context, 'ud', 'GET', '/api/jurors');
-        return state.jurorIds.every((id) => jurors.items.some((j) => j.jurorId === id)) ? true : undefined;
-      }, 'the juror views');
+      await waitFor(
+        context,
+        async () => {
+          const jurors = await call<{ items: { jurorId: string }[] }>(context, 'ud', 'GET', '/api/jurors');
+          return state.jurorIds.every((id) => jurors.items.some((j) => j.jurorId === id)) ? true : undefined;
+        },
+        'the juror views',
+      );
       for (const jurorId of state.jurorIds) await call(context, 'centre', 'POST', `/api/sessions/${state.sessionId}/jury`, { jurorId, tiedCandidateIds: [] });
       await waitFor(context, async () => ((await sessionOf(context, state)).session.jury?.length === state.jurorIds.length ? true : undefined), 'the jury in the view');
       for (const audience of ['jurors', 'candidates']) await call(context, 'centre', 'POST', `/api/sessions/${state.sessionId}/convocations`, { audience });
@@ -230,7 +247,10 @@ export const steps: readonly Step[] = [
         signatoryIds: state.jurorIds,
         documentSha256: sha256,
       });
-      const upload = await call<{ url: string; headers: Record<string, string> }>(context, 'centre', 'POST', `/api/sessions/${sessionId}/pv/upload-url`, { sha256, sizeBytes: pdf.length });
+      const upload = await call<{ url: string; headers: Record<string, string> }>(context, 'centre', 'POST', `/api/sessions/${sessionId}/pv/upload-url`, {
+        sha256,
+        sizeBytes: pdf.length,
+      });
       const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: pdf });
       if (!put.ok) throw new ScenarioError(`PV upload to S3: ${put.status} ${await put.text()}`);
       await waitFor(context, async () => ((await sessionOf(context, state)).session.pv?.document ? true : undefined), 'the stored PV (S3 intake)');
@@ -247,10 +267,14 @@ export const steps: readonly Step[] = [
     label: 'Une semaine plus tard, l’unité départementale valide le PV : les résultats deviennent officiels',
     run: async (context, state) => {
       await moveClock(context, `${state.dates.validation}T08:00:00Z`);
-      await waitFor(context, async () => {
-        const pending = await call<{ items: { sessionId: string }[] }>(context, 'ud', 'GET', '/api/ud/pv');
-        return pending.items.some((item) => item.sessionId === state.sessionId) ? true : undefined;
-      }, 'the PV in the UD queue');
+      await waitFor(
+        context,
+        async () => {
+          const pending = await call<{ items: { sessionId: string }[] }>(context, 'ud', 'GET', '/api/ud/pv');
+          return pending.items.some((item) => item.sessionId === state.sessionId) ? true : undefined;
+        },
+        'the PV in the UD queue',
+      );
       await call(context, 'ud', 'POST', `/api/sessions/${state.sessionId}/pv/validate`, {});
       await waitFor(context, async () => ((await sessionOf(context, state)).session.results?.status === 'official' ? true : undefined), 'official results');
     },

@@ -42,7 +42,12 @@ export const dynamoRequests = (target: string, body: unknown, partition: Partiti
     case 'TransactWriteItems':
       return (Array.isArray(input.TransactItems) ? input.TransactItems : []).flatMap((item: unknown) => {
         const entry = asObject(item);
-        const kinds: [string, string][] = [['Put', 'PutItem'], ['Update', 'UpdateItem'], ['Delete', 'DeleteItem'], ['ConditionCheck', 'ConditionCheckItem']];
+        const kinds: [string, string][] = [
+          ['Put', 'PutItem'],
+          ['Update', 'UpdateItem'],
+          ['Delete', 'DeleteItem'],
+          ['ConditionCheck', 'ConditionCheckItem'],
+        ];
         return kinds.filter(([key]) => entry[key]).map(([key, action]) => on(action, asObject(entry[key]).TableName));
       });
     case 'TransactGetItems':
@@ -158,7 +163,12 @@ export const s3Requests = (method: string, url: string, headers: Readonly<Record
 export const deleteObjectsRequests = (bucket: string, xml: string): AuthorizationRequest[] =>
   [...xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map(([, inner = '']) => {
     const key = /<Key>([\s\S]*?)<\/Key>/.exec(inner)?.[1] ?? '';
-    const unescaped = key.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    const unescaped = key
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
     return { action: /<VersionId>/.test(inner) ? 's3:DeleteObjectVersion' : 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${unescaped}` };
   });
 

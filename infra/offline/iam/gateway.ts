@@ -118,9 +118,13 @@ export class IamGateway {
   }
 
   private check(service: Service, request: IncomingMessage, body?: Buffer): { principal: Principal } | { refusal: Refusal } {
-    const signature = verifySignature({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, ...(body ? { body } : {}) }, (id) => this.byKey.get(id)?.secret, {
-      s3: service === 's3',
-    });
+    const signature = verifySignature(
+      { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, ...(body ? { body } : {}) },
+      (id) => this.byKey.get(id)?.secret,
+      {
+        s3: service === 's3',
+      },
+    );
     if (!signature.ok) return { refusal: this.signatureRefusal(service, signature) };
     const principal = this.byKey.get(signature.accessKeyId)?.principal;
     return principal ? { principal } : { refusal: this.signatureRefusal(service, { ok: false, failure: 'unknownKey', presigned: signature.presigned }) };
@@ -138,7 +142,11 @@ export class IamGateway {
         case 'malformed':
           return { status: 400, code: 'AuthorizationQueryParametersError', message: 'Error parsing the X-Amz-Credential parameter' };
         case 'mismatch':
-          return { status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
+          return {
+            status: 403,
+            code: 'SignatureDoesNotMatch',
+            message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+          };
       }
     }
     const status = service === 'ses' ? 403 : 400;
@@ -167,7 +175,9 @@ export class IamGateway {
 
   private unmapped(service: Service, fn: OfflineFunction, error: Error): Refusal {
     this.options.log?.(`⛔ IAM: ${fn.name}: ${error.message} is not mapped to an IAM action offline (infra/offline/iam/actions.ts): refused`);
-    return service === 's3' ? { status: 403, code: 'AccessDenied', message: 'Access Denied' } : { status: service === 'ses' ? 403 : 400, code: 'AccessDeniedException', message: error.message };
+    return service === 's3'
+      ? { status: 403, code: 'AccessDenied', message: 'Access Denied' }
+      : { status: service === 'ses' ? 403 : 400, code: 'AccessDeniedException', message: error.message };
   }
 
   private send(service: Service, response: ServerResponse, refusal: Refusal): void {
@@ -230,7 +240,9 @@ export class IamGateway {
 
   /** SES's API paths are guarded; the mailbox page the emulator also serves is not AWS's and passes. */
   ses(handler: RequestListener): RequestListener {
-    const guarded = this.guardBuffered('ses', handler, (request, body) => sesRequests(request.method ?? 'GET', (request.url ?? '/').split('?')[0] ?? '/', body, this.options.partition));
+    const guarded = this.guardBuffered('ses', handler, (request, body) =>
+      sesRequests(request.method ?? 'GET', (request.url ?? '/').split('?')[0] ?? '/', body, this.options.partition),
+    );
     return (request, response) => {
       const isApi = (request.url ?? '').startsWith('/v2/') || request.headers.authorization !== undefined;
       (isApi ? guarded : handler)(request, response);

@@ -38,7 +38,10 @@ export const wildcardMatch = (pattern: string, value: string, ignoreCase = false
   const cacheKey = `${ignoreCase ? 'i' : 's'}:${pattern}`;
   let regex = patternCache.get(cacheKey);
   if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     regex = new RegExp(`^${source}$`, ignoreCase ? 'si' : 's');
     patternCache.set(cacheKey, regex);
   }

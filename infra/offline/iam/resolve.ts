@@ -66,7 +66,9 @@ export class TemplateResolver {
   localName(name: string): string {
     const { account, region } = this.substitutes.partition;
     // Buckets are `<stage>-tp-<suffix>-<account>-<region>` in AWS, `local-tp-<suffix>` offline.
-    return name.replace(new RegExp(`\\b${TEMPLATE_STAGE}-tp-([a-z0-9-]+?)-${account}-${region}`, 'g'), `${this.substitutes.stage}-tp-$1`).replace(this.prefix, `${this.substitutes.stage}-tp-`);
+    return name
+      .replace(new RegExp(`\\b${TEMPLATE_STAGE}-tp-([a-z0-9-]+?)-${account}-${region}`, 'g'), `${this.substitutes.stage}-tp-$1`)
+      .replace(this.prefix, `${this.substitutes.stage}-tp-`);
   }
 
   /** A CloudFormation value, resolved to the local one. */
@@ -208,7 +210,8 @@ export class TemplateResolver {
     const statements: PolicyStatement[] = [];
     for (const resource of Object.values(this.resources)) {
       const attached = resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties?.Roles ?? []).includes(`{"Ref":"${roleId}"}`);
-      if (attached) statements.push(...((resource.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ?? []).map((s) => this.statement(s)));
+      if (attached)
+        statements.push(...((resource.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement ?? []).map((s) => this.statement(s)));
     }
     const role = roleId ? this.resources[roleId] : undefined;
     for (const inline of (role?.Properties?.Policies as { PolicyDocument?: { Statement?: Record<string, unknown>[] } }[] | undefined) ?? []) {

@@ -76,7 +76,11 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(',') : value;
 };
 
-const canonicalHeader = (value: string) => value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+const canonicalHeader = (value: string) =>
+  value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 
 interface Credential {
   readonly accessKeyId: string;
@@ -98,7 +102,11 @@ const signingKey = (secret: string, credential: Credential) => hmac(hmac(hmac(hm
  * Checks the request's signature. `secretOf` gives the secret of an access key, or undefined for
  * a key nobody issued; `now` decides whether a presigned URL has expired.
  */
-export const verifySignature = (request: WireRequest, secretOf: (accessKeyId: string) => string | undefined, options: { readonly s3: boolean; readonly now?: Date }): SignatureCheck => {
+export const verifySignature = (
+  request: WireRequest,
+  secretOf: (accessKeyId: string) => string | undefined,
+  options: { readonly s3: boolean; readonly now?: Date },
+): SignatureCheck => {
   const at = request.url.indexOf('?');
   const path = at < 0 ? request.url : request.url.slice(0, at);
   const pairs = queryPairs(at < 0 ? '' : request.url.slice(at + 1));

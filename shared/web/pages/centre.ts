@@ -16,32 +16,55 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
   const programme = await context.deps.views.getProgrammeView(centreId, year);
   // The name the signed-in account gives, so the header shows it before any session recorded it.
   return html`<p class="centre">Centre agréé : <strong>${centreWithId({ centreId, centreName: context.principal.centreName }, 'inline')}</strong></p>
-<section aria-labelledby="programme-titre">
-<h2 id="programme-titre">Programmation ${year}</h2>
-${
-  programme?.submission
-    ? html`<p>Transmise le ${frenchDate(programme.submission.submittedOn)} ${programme.submission.onTime ? html`<span class="badge ok">Dans les délais</span>` : html`<span class="badge late">Transmise en retard</span>`} — ${programme.plannedSessions.filter((s) => !s.withdrawn).length} session(s) prévue(s).</p>`
-    : html`<p>Pas encore transmise (date limite : ${frenchDate(`${year}-01-31`)}) ${deadlineBadge(todayDate, `${year}-01-31`)}</p>`
-}
-<p><a href="/centre/programme/${year}">Saisir ou modifier la programmation ${year}</a> · <a href="/centre/programme/${year + 1}">Programmation ${year + 1}</a></p>
-</section>
-<section aria-labelledby="sessions-titre">
-<h2 id="sessions-titre">Sessions</h2>
-<p><a class="button" href="/centre/sessions/nouvelle">Enregistrer une session créée dans CERES</a></p>
-${
-  page.items.length === 0
-    ? html`<p>Aucune session enregistrée pour le moment.</p>`
-    : html`<table><caption>Sessions du centre, de la plus récente à la plus ancienne</caption>
-<thead><tr><th scope="col">Session</th><th scope="col">Dates</th><th scope="col">Statut</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
-${page.items.map((view) => {
-  const next = nextDeadline(view);
-  return html`<tr><td><a href="/centre/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference} · ${view.site}</span></td>
-<td>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</td><td>${statusBadge(view.status)}</td>
-<td>${next ? html`${next.label} — ${frenchDate(next.dueOn)}<br>${deadlineBadge(todayDate, next.dueOn)}` : html`Aucune`}</td></tr>`;
-})}
-</tbody></table>`
-}
-</section>`;
+    <section aria-labelledby="programme-titre">
+      <h2 id="programme-titre">Programmation ${year}</h2>
+      ${
+        programme?.submission
+          ? html`<p>
+              Transmise le ${frenchDate(programme.submission.submittedOn)}
+              ${programme.submission.onTime ? html`<span class="badge ok">Dans les délais</span>` : html`<span class="badge late">Transmise en retard</span>`} —
+              ${programme.plannedSessions.filter((s) => !s.withdrawn).length} session(s) prévue(s).
+            </p>`
+          : html`<p>Pas encore transmise (date limite : ${frenchDate(`${year}-01-31`)}) ${deadlineBadge(todayDate, `${year}-01-31`)}</p>`
+      }
+      <p><a href="/centre/programme/${year}">Saisir ou modifier la programmation ${year}</a> · <a href="/centre/programme/${year + 1}">Programmation ${year + 1}</a></p>
+    </section>
+    <section aria-labelledby="sessions-titre">
+      <h2 id="sessions-titre">Sessions</h2>
+      <p><a class="button" href="/centre/sessions/nouvelle">Enregistrer une session créée dans CERES</a></p>
+      ${
+        page.items.length === 0
+          ? html`<p>Aucune session enregistrée pour le moment.</p>`
+          : html`<table>
+              <caption>
+                Sessions du centre, de la plus récente à la plus ancienne
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Session</th>
+                  <th scope="col">Dates</th>
+                  <th scope="col">Statut</th>
+                  <th scope="col">Prochaine échéance</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${page.items.map((view) => {
+                  const next = nextDeadline(view);
+                  return html`<tr>
+                    <td>
+                      <a href="/centre/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br /><span class="hint"
+                        >CERES ${view.ceresReference} · ${view.site}</span
+                      >
+                    </td>
+                    <td>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</td>
+                    <td>${statusBadge(view.status)}</td>
+                    <td>${next ? html`${next.label} — ${frenchDate(next.dueOn)}<br />${deadlineBadge(todayDate, next.dueOn)}` : html`Aucune`}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>`
+      }
+    </section>`;
 };
 
 const titreChoices = (context: PageContext) => Object.values(context.deps.titres).map((titre) => ({ value: titre.code, label: `${titre.label} (${titre.code})` }));
@@ -55,43 +78,77 @@ export const programmeForm = async (context: PageContext, state: FormState): Pro
   const values =
     Object.keys(state.values).length > 0
       ? state.values
-      : { sessions: live.map((planned) => ({ plannedSessionId: planned.plannedSessionId, titreCode: planned.titreCode, expectedStart: planned.expectedStart, expectedEnd: planned.expectedEnd, expectedCandidates: String(planned.expectedCandidates) })) };
+      : {
+          sessions: live.map((planned) => ({
+            plannedSessionId: planned.plannedSessionId,
+            titreCode: planned.titreCode,
+            expectedStart: planned.expectedStart,
+            expectedEnd: planned.expectedEnd,
+            expectedCandidates: String(planned.expectedCandidates),
+          })),
+        };
   const filled = { ...state, values };
   const rows = Math.max(PROGRAMME_ROWS, live.length + 2);
-  return html`<p>La programmation prévisionnelle est transmise à l’unité départementale et à la direction régionale avant le 31 janvier. Chaque envoi remplace le précédent : une session retirée de la liste est retirée du programme. Laissez vides les lignes inutiles.</p>
-${form(
-  filled,
-  `/centre/programme/${year}`,
-  'Transmettre la programmation',
-  Array.from({ length: rows }, (_, index) => html`<fieldset class="field"><legend>Session prévue n° ${index + 1}</legend>
-<input type="hidden" name="sessions.${index}.plannedSessionId" value="${(values as { sessions?: { plannedSessionId?: string }[] }).sessions?.[index]?.plannedSessionId ?? ''}">
-${select(filled, `sessions.${index}.titreCode`, 'Titre professionnel', titreChoices(context))}
-<div class="row">${input(filled, `sessions.${index}.expectedStart`, 'Début prévu', { type: 'date', hint: 'jj/mm/aaaa' })}${input(filled, `sessions.${index}.expectedEnd`, 'Fin prévue', { type: 'date', hint: 'jj/mm/aaaa' })}${input(filled, `sessions.${index}.expectedCandidates`, 'Candidats attendus', { type: 'number', min: 1, max: 500 })}</div>
-</fieldset>`),
-)}`;
+  return html`<p>
+      La programmation prévisionnelle est transmise à l’unité départementale et à la direction régionale avant le 31 janvier. Chaque envoi remplace le précédent : une session
+      retirée de la liste est retirée du programme. Laissez vides les lignes inutiles.
+    </p>
+    ${form(
+      filled,
+      `/centre/programme/${year}`,
+      'Transmettre la programmation',
+      Array.from(
+        { length: rows },
+        (_, index) =>
+          html`<fieldset class="field">
+            <legend>Session prévue n° ${index + 1}</legend>
+            <input
+              type="hidden"
+              name="sessions.${index}.plannedSessionId"
+              value="${(values as { sessions?: { plannedSessionId?: string }[] }).sessions?.[index]?.plannedSessionId ?? ''}"
+            />
+            ${select(filled, `sessions.${index}.titreCode`, 'Titre professionnel', titreChoices(context))}
+            <div class="row">
+              ${input(filled, `sessions.${index}.expectedStart`, 'Début prévu', { type: 'date', hint: 'jj/mm/aaaa' })}${input(filled, `sessions.${index}.expectedEnd`, 'Fin prévue', { type: 'date', hint: 'jj/mm/aaaa' })}${input(filled, `sessions.${index}.expectedCandidates`, 'Candidats attendus', { type: 'number', min: 1, max: 500 })}
+            </div>
+          </fieldset>`,
+      ),
+    )}`;
 };
 
 export const CANDIDATE_ROWS = 6;
 
 export const createSessionForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const rows = Math.min(100, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
-  return html`<p>Enregistrez ici une session que vous avez créée dans CERES, au moins trois mois avant son début. Les noms des candidats sont conservés à part, dans un espace protégé ; les événements de la session ne contiennent que des identifiants.</p>
-${form(
-  state,
-  '/centre/sessions',
-  'Enregistrer la session',
-  html`${input(state, 'ceresReference', 'Numéro de session CERES', { required: true })}
-${select(state, 'titreCode', 'Titre professionnel', titreChoices(context), { required: true })}
-<div class="row">${input(state, 'startDate', 'Date de début', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(state, 'endDate', 'Date de fin', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}</div>
-${input(state, 'site', 'Lieu de la session', { required: true })}
-<h2>Candidats</h2>
-${input(state, 'candidatesCsv', 'Importer un fichier CSV (facultatif)', { type: 'file', accept: '.csv,text/csv', hint: 'Une ligne par candidat : nom ; prénom ; date de naissance (jj/mm/aaaa) ; courriel (facultatif). Une première ligne d’en-tête est ignorée.' })}
-<p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). <a href="/centre/sessions/nouvelle?lignes=${rows + 10}">Afficher plus de lignes</a></p>
-${Array.from({ length: rows }, (_, index) => html`<fieldset class="field"><legend>Candidat n° ${index + 1}</legend><div class="row">
-${input(state, `candidates.${index}.lastName`, 'Nom', { autocomplete: 'off' })}${input(state, `candidates.${index}.firstName`, 'Prénom', { autocomplete: 'off' })}${input(state, `candidates.${index}.birthDate`, 'Date de naissance', { type: 'date', hint: 'jj/mm/aaaa' })}${input(state, `candidates.${index}.email`, 'Courriel', { type: 'email' })}
-</div></fieldset>`)}`,
-  { multipart: true },
-)}`;
+  return html`<p>
+      Enregistrez ici une session que vous avez créée dans CERES, au moins trois mois avant son début. Les noms des candidats sont conservés à part, dans un espace protégé ; les
+      événements de la session ne contiennent que des identifiants.
+    </p>
+    ${form(
+      state,
+      '/centre/sessions',
+      'Enregistrer la session',
+      html`${input(state, 'ceresReference', 'Numéro de session CERES', { required: true })}
+        ${select(state, 'titreCode', 'Titre professionnel', titreChoices(context), { required: true })}
+        <div class="row">
+          ${input(state, 'startDate', 'Date de début', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(state, 'endDate', 'Date de fin', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}
+        </div>
+        ${input(state, 'site', 'Lieu de la session', { required: true })}
+        <h2>Candidats</h2>
+        ${input(state, 'candidatesCsv', 'Importer un fichier CSV (facultatif)', { type: 'file', accept: '.csv,text/csv', hint: 'Une ligne par candidat : nom ; prénom ; date de naissance (jj/mm/aaaa) ; courriel (facultatif). Une première ligne d’en-tête est ignorée.' })}
+        <p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). <a href="/centre/sessions/nouvelle?lignes=${rows + 10}">Afficher plus de lignes</a></p>
+        ${Array.from(
+          { length: rows },
+          (_, index) =>
+            html`<fieldset class="field">
+              <legend>Candidat n° ${index + 1}</legend>
+              <div class="row">
+                ${input(state, `candidates.${index}.lastName`, 'Nom', { autocomplete: 'off' })}${input(state, `candidates.${index}.firstName`, 'Prénom', { autocomplete: 'off' })}${input(state, `candidates.${index}.birthDate`, 'Date de naissance', { type: 'date', hint: 'jj/mm/aaaa' })}${input(state, `candidates.${index}.email`, 'Courriel', { type: 'email' })}
+              </div>
+            </fieldset>`,
+        )}`,
+      { multipart: true },
+    )}`;
 };
 
 const erasureLink = (base: string, candidateId: string, name: string): Html =>
@@ -105,7 +162,10 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
   const todayDate = parisToday(context.deps.clock.now());
   const withdrawn = view.withdrawnCandidateIds ?? [];
   const names = await candidateNames(context, [...view.candidateIds, ...withdrawn]);
-  const jurors = await jurorNames(context, view.jury.map((member) => member.jurorId));
+  const jurors = await jurorNames(
+    context,
+    view.jury.map((member) => member.jurorId),
+  );
   const base = context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
   // Shown only for a candidate of this session: the query string cannot make the page say anything else.
   const drawn = view.candidateIds.find((id) => id === context.query.tirage);
@@ -121,59 +181,122 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
     ['ceres', Boolean(view.pv?.resultsRecordedInCeresOn), 'Résultats saisis dans CERES'],
     ['transmission', Boolean(view.pv?.transmittedOn), 'PV transmis à l’unité départementale'],
   ];
-  return html`
-${drawn ? html`<div class="notice" role="status"><strong>Candidat tiré au sort pour vérifier les plis : ${names.get(drawn) ?? drawn}</strong></div>` : ''}
-<dl class="facts">
-<dt>Centre</dt><dd>${centreWithId(view, 'inline')}</dd>
-<dt>Titre</dt><dd>${titreLabel(context, view.titreCode)}</dd>
-<dt>Numéro CERES</dt><dd>${view.ceresReference}</dd>
-<dt>Dates</dt><dd>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</dd>
-<dt>Lieu</dt><dd>${view.site}</dd>
-<dt>Statut</dt><dd>${statusBadge(view.status)}</dd>
-<dt>Création dans CERES</dt><dd>le ${frenchDate(view.createdOn)}${view.createdLate ? html` <span class="badge late">Moins de trois mois avant le début</span>` : ''}</dd>
-</dl>
-${
-  view.sealsCheckedOn
-    ? html`<form method="get" action="${base}/tirage" class="replay"><p>Tirage au sort des plis du ${frenchDate(view.sealsCheckedOn)} : sa graine est enregistrée, chacun peut le rejouer.</p><button type="submit" class="secondary">Rejouer le tirage au sort</button></form>`
-    : ''
-}
-${deadlinesTable(todayDate, view)}
-${
-  centre
-    ? html`<h2>Étapes</h2><ul class="steps">${steps.map(([step, done, label]) => html`<li><h3><a href="${base}/${step}">${label}</a></h3>${stepState(done, '')}</li>`)}</ul>`
-    : ''
-}
-<h2>Candidats et résultats</h2>
-${
-  view.results.status === 'official'
-    ? html`<p class="results-official"><strong>Résultats officiels</strong> : le procès-verbal a été validé par l’unité départementale le ${frenchDate(view.pv?.validatedOn)}.</p>`
-    : view.results.status === 'provisional'
-      ? html`<p class="results-provisional"><strong>Résultats provisoires</strong> : ils n’engagent personne tant que l’unité départementale n’a pas validé le procès-verbal.</p>`
-      : ''
-}
-<table><caption>${view.candidateCount} candidat${view.candidateCount > 1 ? 's' : ''}</caption><thead><tr><th scope="col">Candidat</th><th scope="col">Décision${view.results.status === 'provisional' ? ' (provisoire)' : view.results.status === 'official' ? ' (officielle)' : ''}</th>${centre ? html`<th scope="col">Données personnelles</th>` : ''}</tr></thead><tbody>
-${view.candidateIds.map((id) => {
-  const decision = decisionOf.get(id);
-  const name = names.get(id) ?? id;
-  const erasure = name === erasedCandidateLabel(id) ? html`Effacées` : erasureLink(base, id, name);
-  return html`<tr><td>${name}</td><td>${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}</td>${centre ? html`<td>${erasure}</td>` : ''}</tr>`;
-})}
-</tbody></table>
-${
-  centre && withdrawn.length > 0
-    ? html`<h2>Candidats retirés de la session</h2>
-<p class="hint">Un candidat retiré peut, lui aussi, demander l’effacement de ses données personnelles.</p>
-<ul class="withdrawn-candidates">${withdrawn.map((id) => {
-        const name = names.get(id) ?? id;
-        return html`<li>${name}${name === erasedCandidateLabel(id) ? '' : html` — ${erasureLink(base, id, name)}`}</li>`;
-      })}</ul>`
-    : ''
-}
-<h2>Jury</h2>
-${view.jury.length === 0 ? html`<p>Aucun membre désigné.</p>` : html`<ul>${view.jury.map((member) => html`<li>${jurors.get(member.jurorId) ?? member.jurorId}${member.tiedCandidateIds.length > 0 ? html` — lien déclaré avec : ${member.tiedCandidateIds.map((id) => names.get(id) ?? id).join(', ')}` : ''}</li>`)}</ul>`}
-${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
-${view.quarantinedUploads.length > 0 ? html`<div class="warning"><p>Fichiers de PV refusés au dépôt :</p><ul>${view.quarantinedUploads.map((upload) => html`<li>${upload.objectKey} : ${upload.reason}</li>`)}</ul></div>` : ''}
-${view.pv?.rejection ? html`<div class="warning"><p><strong>PV rejeté le ${frenchDate(view.pv.rejection.rejectedOn)}</strong> : ${view.pv.rejection.reason}</p></div>` : ''}`;
+  return html` ${drawn ? html`<div class="notice" role="status"><strong>Candidat tiré au sort pour vérifier les plis : ${names.get(drawn) ?? drawn}</strong></div>` : ''}
+    <dl class="facts">
+      <dt>Centre</dt>
+      <dd>${centreWithId(view, 'inline')}</dd>
+      <dt>Titre</dt>
+      <dd>${titreLabel(context, view.titreCode)}</dd>
+      <dt>Numéro CERES</dt>
+      <dd>${view.ceresReference}</dd>
+      <dt>Dates</dt>
+      <dd>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</dd>
+      <dt>Lieu</dt>
+      <dd>${view.site}</dd>
+      <dt>Statut</dt>
+      <dd>${statusBadge(view.status)}</dd>
+      <dt>Création dans CERES</dt>
+      <dd>le ${frenchDate(view.createdOn)}${view.createdLate ? html` <span class="badge late">Moins de trois mois avant le début</span>` : ''}</dd>
+    </dl>
+    ${
+      view.sealsCheckedOn
+        ? html`<form method="get" action="${base}/tirage" class="replay">
+            <p>Tirage au sort des plis du ${frenchDate(view.sealsCheckedOn)} : sa graine est enregistrée, chacun peut le rejouer.</p>
+            <button type="submit" class="secondary">Rejouer le tirage au sort</button>
+          </form>`
+        : ''
+    }
+    ${deadlinesTable(todayDate, view)}
+    ${
+      centre
+        ? html`<h2>Étapes</h2>
+            <ul class="steps">
+              ${steps.map(
+                ([step, done, label]) =>
+                  html`<li>
+                    <h3><a href="${base}/${step}">${label}</a></h3>
+                    ${stepState(done, '')}
+                  </li>`,
+              )}
+            </ul>`
+        : ''
+    }
+    <h2>Candidats et résultats</h2>
+    ${
+      view.results.status === 'official'
+        ? html`<p class="results-official">
+            <strong>Résultats officiels</strong> : le procès-verbal a été validé par l’unité départementale le ${frenchDate(view.pv?.validatedOn)}.
+          </p>`
+        : view.results.status === 'provisional'
+          ? html`<p class="results-provisional">
+              <strong>Résultats provisoires</strong> : ils n’engagent personne tant que l’unité départementale n’a pas validé le procès-verbal.
+            </p>`
+          : ''
+    }
+    <table>
+      <caption>
+        ${view.candidateCount} candidat${view.candidateCount > 1 ? 's' : ''}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Candidat</th>
+          <th scope="col">Décision${view.results.status === 'provisional' ? ' (provisoire)' : view.results.status === 'official' ? ' (officielle)' : ''}</th>
+          ${centre ? html`<th scope="col">Données personnelles</th>` : ''}
+        </tr>
+      </thead>
+      <tbody>
+        ${view.candidateIds.map((id) => {
+          const decision = decisionOf.get(id);
+          const name = names.get(id) ?? id;
+          const erasure = name === erasedCandidateLabel(id) ? html`Effacées` : erasureLink(base, id, name);
+          return html`<tr>
+            <td>${name}</td>
+            <td>
+              ${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}
+            </td>
+            ${centre ? html`<td>${erasure}</td>` : ''}
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+    ${
+      centre && withdrawn.length > 0
+        ? html`<h2>Candidats retirés de la session</h2>
+            <p class="hint">Un candidat retiré peut, lui aussi, demander l’effacement de ses données personnelles.</p>
+            <ul class="withdrawn-candidates">
+              ${withdrawn.map((id) => {
+                const name = names.get(id) ?? id;
+                return html`<li>${name}${name === erasedCandidateLabel(id) ? '' : html` — ${erasureLink(base, id, name)}`}</li>`;
+              })}
+            </ul>`
+        : ''
+    }
+    <h2>Jury</h2>
+    ${
+      view.jury.length === 0
+        ? html`<p>Aucun membre désigné.</p>`
+        : html`<ul>
+            ${view.jury.map((member) => html`<li>${jurors.get(member.jurorId) ?? member.jurorId}${member.tiedCandidateIds.length > 0 ? html` — lien déclaré avec : ${member.tiedCandidateIds.map((id) => names.get(id) ?? id).join(', ')}` : ''}</li>`)}
+          </ul>`
+    }
+    ${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
+    ${
+      view.quarantinedUploads.length > 0
+        ? html`<div class="warning">
+            <p>Fichiers de PV refusés au dépôt :</p>
+            <ul>
+              ${view.quarantinedUploads.map((upload) => html`<li>${upload.objectKey} : ${upload.reason}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    ${
+      view.pv?.rejection
+        ? html`<div class="warning">
+            <p><strong>PV rejeté le ${frenchDate(view.pv.rejection.rejectedOn)}</strong> : ${view.pv.rejection.reason}</p>
+          </div>`
+        : ''
+    }`;
 };
 
 /** Jurors of the session's department habilitated for its titre on every day of the session, not already on the jury. */
@@ -189,7 +312,10 @@ export const eligibleJurors = async (context: PageContext) => {
         (h) => h.titreCode === view.titreCode && h.validFrom <= view.startDate && view.endDate <= h.validUntil && (!h.withdrawn || h.withdrawn.withdrawnOn > view.endDate),
       ),
   );
-  const names = await jurorNames(context, eligible.map((juror) => juror.jurorId));
+  const names = await jurorNames(
+    context,
+    eligible.map((juror) => juror.jurorId),
+  );
   return eligible.map((juror) => {
     const habilitation = juror.habilitations.find((h) => h.titreCode === view.titreCode);
     return { value: juror.jurorId, label: `${names.get(juror.jurorId) ?? juror.jurorId} — habilité jusqu’au ${frenchDate(habilitation?.validUntil)}` };
@@ -201,22 +327,40 @@ export const juryForm = async (context: PageContext, state: FormState): Promise<
   if (!view) return html``;
   const eligible = await eligibleJurors(context);
   const names = await candidateNames(context, view.candidateIds);
-  const current = await jurorNames(context, view.jury.map((member) => member.jurorId));
+  const current = await jurorNames(
+    context,
+    view.jury.map((member) => member.jurorId),
+  );
   return html`<h2>Jury actuel (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)</h2>
-${view.jury.length === 0 ? html`<p>Aucun membre désigné.</p>` : html`<ul>${view.jury.map((member) => html`<li>${current.get(member.jurorId) ?? member.jurorId}</li>`)}</ul>`}
-<h2>Désigner un membre</h2>
-<p>Seuls sont proposés les membres habilités pour ce titre par l’unité départementale ${view.department}, pour toute la durée de la session. Un membre ne peut pas évaluer un candidat avec lequel il a ou a eu un lien personnel ou professionnel : déclarez ces liens ci-dessous.</p>
-${
-  eligible.length === 0
-    ? html`<div class="warning"><p>Aucun membre de jury éligible : contactez l’unité départementale pour une habilitation.</p></div>`
-    : form(
-        state,
-        `/centre/sessions/${view.sessionId}/jury`,
-        'Désigner ce membre du jury',
-        html`${choices(state, 'jurorId', 'Membre du jury', eligible, { type: 'radio' })}
-${choices(state, 'tiedCandidateIds', 'Liens déclarés avec des candidats', view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })), { hint: 'Cochez les candidats avec lesquels ce membre a un lien ; ne cochez rien s’il n’en a aucun.' })}`,
-      )
-}`;
+    ${
+      view.jury.length === 0
+        ? html`<p>Aucun membre désigné.</p>`
+        : html`<ul>
+            ${view.jury.map((member) => html`<li>${current.get(member.jurorId) ?? member.jurorId}</li>`)}
+          </ul>`
+    }
+    <h2>Désigner un membre</h2>
+    <p>
+      Seuls sont proposés les membres habilités pour ce titre par l’unité départementale ${view.department}, pour toute la durée de la session. Un membre ne peut pas évaluer un
+      candidat avec lequel il a ou a eu un lien personnel ou professionnel : déclarez ces liens ci-dessous.
+    </p>
+    ${
+      eligible.length === 0
+        ? html`<div class="warning"><p>Aucun membre de jury éligible : contactez l’unité départementale pour une habilitation.</p></div>`
+        : form(
+            state,
+            `/centre/sessions/${view.sessionId}/jury`,
+            'Désigner ce membre du jury',
+            html`${choices(state, 'jurorId', 'Membre du jury', eligible, { type: 'radio' })}
+            ${choices(
+              state,
+              'tiedCandidateIds',
+              'Liens déclarés avec des candidats',
+              view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
+              { hint: 'Cochez les candidats avec lesquels ce membre a un lien ; ne cochez rien s’il n’en a aucun.' },
+            )}`,
+          )
+    }`;
 };
 
 export const accommodationsForm = async (context: PageContext, state: FormState): Promise<Html> => {
@@ -225,49 +369,71 @@ export const accommodationsForm = async (context: PageContext, state: FormState)
   const names = await candidateNames(context, view.candidateIds);
   const granted = await context.deps.personalData.readAccommodations(context.principal, view.candidateIds);
   return html`<p>Un candidat dont le handicap est reconnu peut bénéficier d’épreuves adaptées. N’indiquez que l’adaptation accordée, jamais un diagnostic.</p>
-${granted.length > 0 ? html`<h2>Aménagements accordés</h2><ul>${granted.map((a) => html`<li>${names.get(a.candidateId) ?? a.candidateId} : ${a.adaptation}</li>`)}</ul>` : ''}
-${form(
-  state,
-  `/centre/sessions/${view.sessionId}/amenagements`,
-  'Enregistrer l’aménagement',
-  html`${select(state, 'candidateId', 'Candidat', view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })), { required: true })}
-${textarea(state, 'adaptation', 'Adaptation accordée', { required: true, hint: 'Par exemple : tiers-temps, poste de travail adapté.' })}`,
-)}
-${
-  view.accommodationIds.length > 0 && !view.juryInformedOfAccommodations
-    ? html`<h2>Information du jury</h2>${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/amenagements/information`, 'J’ai informé le jury des aménagements', html``)}`
-    : ''
-}`;
+    ${
+      granted.length > 0
+        ? html`<h2>Aménagements accordés</h2>
+            <ul>
+              ${granted.map((a) => html`<li>${names.get(a.candidateId) ?? a.candidateId} : ${a.adaptation}</li>`)}
+            </ul>`
+        : ''
+    }
+    ${form(
+      state,
+      `/centre/sessions/${view.sessionId}/amenagements`,
+      'Enregistrer l’aménagement',
+      html`${select(
+        state,
+        'candidateId',
+        'Candidat',
+        view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
+        { required: true },
+      )}
+      ${textarea(state, 'adaptation', 'Adaptation accordée', { required: true, hint: 'Par exemple : tiers-temps, poste de travail adapté.' })}`,
+    )}
+    ${
+      view.accommodationIds.length > 0 && !view.juryInformedOfAccommodations
+        ? html`<h2>Information du jury</h2>
+            ${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/amenagements/information`, 'J’ai informé le jury des aménagements', html``)}`
+        : ''
+    }`;
 };
 
 export const convocationsForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
   return html`<p>Les membres du jury salariés doivent demander une autorisation d’absence au moins 15 jours avant la session : convoquez-les tôt.</p>
-<h2>Jury</h2>
-${view.jurorConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.jurorConvocationsSentOn)}</p>` : ''}
-${form(state, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations au jury', html`<input type="hidden" name="audience" value="jurors">`)}
-<h2>Candidats</h2>
-${view.candidateConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.candidateConvocationsSentOn)}</p>` : ''}
-${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations aux candidats', html`<input type="hidden" name="audience" value="candidates">`)}`;
+    <h2>Jury</h2>
+    ${view.jurorConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.jurorConvocationsSentOn)}</p>` : ''}
+    ${form(state, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations au jury', html`<input type="hidden" name="audience" value="jurors" />`)}
+    <h2>Candidats</h2>
+    ${view.candidateConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.candidateConvocationsSentOn)}</p>` : ''}
+    ${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations aux candidats', html`<input type="hidden" name="audience" value="candidates" />`)}`;
 };
 
 export const plateauForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
-  const jurors = await jurorNames(context, view.jury.map((member) => member.jurorId));
+  const jurors = await jurorNames(
+    context,
+    view.jury.map((member) => member.jurorId),
+  );
   const values = Object.keys(state.values).length > 0 ? state.values : { durationMinutes: '60' };
   const filled = { ...state, values };
   return html`<p>Avant le début de la session, le jury et le responsable de session vérifient ensemble le plateau technique au regard du référentiel (environ une heure).</p>
-${form(
-  filled,
-  `/centre/sessions/${view.sessionId}/plateau`,
-  'Enregistrer la vérification',
-  html`${input(filled, 'durationMinutes', 'Durée de la vérification (minutes)', { type: 'number', min: 1, max: 600, required: true })}
-${choices(filled, 'jurorIds', 'Membres du jury présents', view.jury.map((member) => ({ value: member.jurorId, label: jurors.get(member.jurorId) ?? member.jurorId })))}
-${choices(filled, 'compliant', 'Conformité', [{ value: 'true', label: 'Le plateau technique est conforme au référentiel' }])}
-${textarea(filled, 'remarks', 'Remarques (facultatif)')}`,
-)}`;
+    ${form(
+      filled,
+      `/centre/sessions/${view.sessionId}/plateau`,
+      'Enregistrer la vérification',
+      html`${input(filled, 'durationMinutes', 'Durée de la vérification (minutes)', { type: 'number', min: 1, max: 600, required: true })}
+      ${choices(
+        filled,
+        'jurorIds',
+        'Membres du jury présents',
+        view.jury.map((member) => ({ value: member.jurorId, label: jurors.get(member.jurorId) ?? member.jurorId })),
+      )}
+      ${choices(filled, 'compliant', 'Conformité', [{ value: 'true', label: 'Le plateau technique est conforme au référentiel' }])}
+      ${textarea(filled, 'remarks', 'Remarques (facultatif)')}`,
+    )}`;
 };
 
 export const sealsForm = async (context: PageContext, state: FormState): Promise<Html> => {
@@ -276,52 +442,99 @@ export const sealsForm = async (context: PageContext, state: FormState): Promise
   const names = await candidateNames(context, view.candidateIds);
   const values = Object.keys(state.values).length > 0 ? state.values : { presentCandidateIds: [...view.candidateIds] };
   const filled = { ...state, values };
-  return html`<p>Le premier jour, les candidats justifient de leur identité. Un candidat présent, tiré au sort par le système (tirage rejouable : la graine est conservée), vérifie avec vous que les plis sont cachetés.</p>
-${form(
-  filled,
-  `/centre/sessions/${view.sessionId}/plis`,
-  'Tirer au sort et enregistrer la vérification',
-  html`${choices(filled, 'presentCandidateIds', 'Candidats présents (identité vérifiée)', view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })))}
-${choices(filled, 'sealsIntact', 'État des plis', [{ value: 'true', label: 'Les plis sont intacts et cachetés' }])}`,
-)}`;
+  return html`<p>
+      Le premier jour, les candidats justifient de leur identité. Un candidat présent, tiré au sort par le système (tirage rejouable : la graine est conservée), vérifie avec vous
+      que les plis sont cachetés.
+    </p>
+    ${form(
+      filled,
+      `/centre/sessions/${view.sessionId}/plis`,
+      'Tirer au sort et enregistrer la vérification',
+      html`${choices(
+        filled,
+        'presentCandidateIds',
+        'Candidats présents (identité vérifiée)',
+        view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
+      )}
+      ${choices(filled, 'sealsIntact', 'État des plis', [{ value: 'true', label: 'Les plis sont intacts et cachetés' }])}`,
+    )}`;
 };
 
 export const pvForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
   const names = await candidateNames(context, view.candidateIds);
-  const jurors = await jurorNames(context, view.jury.map((member) => member.jurorId));
+  const jurors = await jurorNames(
+    context,
+    view.jury.map((member) => member.jurorId),
+  );
   const titre = context.deps.titres[view.titreCode];
-  const values = Object.keys(state.values).length > 0 ? state.values : { decisions: view.candidateIds.map((candidateId) => ({ candidateId })), signatoryIds: view.jury.map((m) => m.jurorId) };
+  const values =
+    Object.keys(state.values).length > 0 ? state.values : { decisions: view.candidateIds.map((candidateId) => ({ candidateId })), signatoryIds: view.jury.map((m) => m.jurorId) };
   const filled = { ...state, values };
   const presign = `/centre/sessions/${view.sessionId}/pv/depot`;
-  const fileField = html`<div class="field"><label for="pv-file">PV signé (PDF, 20 Mo au plus) <span class="req">(obligatoire)</span></label><input type="file" id="pv-file" accept="application/pdf" aria-describedby="pv-status"><p id="pv-status" class="hint pv-status" role="status" aria-live="polite"></p></div>`;
+  const fileField = html`<div class="field">
+    <label for="pv-file">PV signé (PDF, 20 Mo au plus) <span class="req">(obligatoire)</span></label
+    ><input type="file" id="pv-file" accept="application/pdf" aria-describedby="pv-status" />
+    <p id="pv-status" class="hint pv-status" role="status" aria-live="polite"></p>
+  </div>`;
   if (view.pv && !view.pv.document && view.status !== 'pv-rejected') {
     // Signed, but the file did not reach the vault (or was refused): send it again.
-    return html`<p>Le procès-verbal est enregistré (signé le ${frenchDate(view.pv.signedOn)}) ; il reste à déposer le fichier PDF signé, dont l’empreinte doit être <code>${view.pv.documentSha256}</code>.</p>
-<noscript><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur).</p></div></noscript>
-<form method="post" action="${presign}" data-presign="${presign}" data-done="/centre/sessions/${view.sessionId}?ok=pv" id="pv-upload-form" novalidate>
-<input type="hidden" name="_csrf" value="${state.csrf}">
-${fileField}
-<p><button type="submit">Déposer le fichier</button></p>
-</form>`;
+    return html`<p>
+        Le procès-verbal est enregistré (signé le ${frenchDate(view.pv.signedOn)}) ; il reste à déposer le fichier PDF signé, dont l’empreinte doit être
+        <code>${view.pv.documentSha256}</code>.
+      </p>
+      <noscript
+        ><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur).</p></div></noscript
+      >
+      <form method="post" action="${presign}" data-presign="${presign}" data-done="/centre/sessions/${view.sessionId}?ok=pv" id="pv-upload-form" novalidate>
+        <input type="hidden" name="_csrf" value="${state.csrf}" />
+        ${fileField}
+        <p><button type="submit">Déposer le fichier</button></p>
+      </form>`;
   }
-  return html`<p>Le jury délibère seul et établit le procès-verbal, signé par tous ses membres, avec une décision pour chaque candidat. Joignez le PV signé au format PDF : son empreinte SHA-256 est calculée dans votre navigateur, le PV est enregistré avec cette empreinte, puis le fichier est envoyé directement dans le coffre de documents, qui refuse tout autre fichier.</p>
-<noscript><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur). Activez-le pour cette étape.</p></div></noscript>
-${form(
-  filled,
-  `/centre/sessions/${view.sessionId}/pv`,
-  'Enregistrer le PV et déposer le fichier',
-  html`${view.candidateIds.map((candidateId, index) => html`<fieldset class="field"><legend>${names.get(candidateId) ?? candidateId}</legend>
-<input type="hidden" name="decisions.${index}.candidateId" value="${candidateId}">
-${select(filled, `decisions.${index}.decision`, 'Décision', Object.entries(decisionLabels).map(([value, label]) => ({ value, label })), { required: true })}
-${choices(filled, `decisions.${index}.ccpObtained`, 'CCP obtenus (réussite partielle)', (titre?.ccps ?? []).map((ccp) => ({ value: ccp.code, label: `${ccp.code} — ${ccp.label}` })))}
-</fieldset>`)}
-${choices(filled, 'signatoryIds', 'Signataires du PV (tous les membres du jury)', view.jury.map((member) => ({ value: member.jurorId, label: jurors.get(member.jurorId) ?? member.jurorId })))}
-<input type="hidden" name="documentSha256" value="">
-${fileField}`,
-  { id: 'pv-form', presign },
-)}`;
+  return html`<p>
+      Le jury délibère seul et établit le procès-verbal, signé par tous ses membres, avec une décision pour chaque candidat. Joignez le PV signé au format PDF : son empreinte
+      SHA-256 est calculée dans votre navigateur, le PV est enregistré avec cette empreinte, puis le fichier est envoyé directement dans le coffre de documents, qui refuse tout
+      autre fichier.
+    </p>
+    <noscript
+      ><div class="warning"><p>Le dépôt du fichier nécessite JavaScript (calcul de l’empreinte du fichier dans le navigateur). Activez-le pour cette étape.</p></div></noscript
+    >
+    ${form(
+      filled,
+      `/centre/sessions/${view.sessionId}/pv`,
+      'Enregistrer le PV et déposer le fichier',
+      html`${view.candidateIds.map(
+          (candidateId, index) =>
+            html`<fieldset class="field">
+              <legend>${names.get(candidateId) ?? candidateId}</legend>
+              <input type="hidden" name="decisions.${index}.candidateId" value="${candidateId}" />
+              ${select(
+                filled,
+                `decisions.${index}.decision`,
+                'Décision',
+                Object.entries(decisionLabels).map(([value, label]) => ({ value, label })),
+                { required: true },
+              )}
+              ${choices(
+                filled,
+                `decisions.${index}.ccpObtained`,
+                'CCP obtenus (réussite partielle)',
+                (titre?.ccps ?? []).map((ccp) => ({ value: ccp.code, label: `${ccp.code} — ${ccp.label}` })),
+              )}
+            </fieldset>`,
+        )}
+        ${choices(
+          filled,
+          'signatoryIds',
+          'Signataires du PV (tous les membres du jury)',
+          view.jury.map((member) => ({ value: member.jurorId, label: jurors.get(member.jurorId) ?? member.jurorId })),
+        )}
+        <input type="hidden" name="documentSha256" value="" />
+        ${fileField}`,
+      { id: 'pv-form', presign },
+    )}`;
 };
 
 /**
@@ -334,20 +547,39 @@ export const erasureForm = async (context: PageContext, state: FormState): Promi
   const candidateId = context.params.candidateId ?? '';
   const name = (await candidateNames(context, [candidateId])).get(candidateId) ?? candidateId;
   const back = html`<p><a href="/centre/sessions/${view.sessionId}">Revenir à la session</a></p>`;
-  if (name === erasedCandidateLabel(candidateId)) return html`<p>Les données personnelles de ce candidat sont déjà effacées : ${name}.</p>${back}`;
-  return html`<p>Un candidat peut demander l’effacement de ses données personnelles. Assurez-vous que la demande vient bien de lui, puis confirmez ci-dessous pour <strong>${name}</strong>.</p>
-<h2>Ce qui est effacé</h2>
-<ul><li>son identité : nom, prénom, date de naissance ;</li><li>ses coordonnées : adresse électronique, téléphone ;</li><li>les aménagements d’épreuves qui lui ont été accordés.</li></ul>
-<h2>Ce qui reste</h2>
-<ul><li>son identifiant pseudonyme, <code>${candidateId}</code>, dans l’historique de la session (inscription, convocations, décisions du jury, procès-verbal) : cet historique ne contient aucune donnée personnelle ;</li><li>la trace de l’effacement, datée, dans ce même historique.</li></ul>
-<div class="warning"><p><strong>L’effacement est définitif</strong> : il ne peut pas être annulé. Le candidat ne recevra plus de courriel du service (convocation, résultats), faute d’adresse, et les pages l’afficheront comme « ${erasedCandidateLabel(candidateId)} ».</p></div>
-${form(
-  state,
-  `/centre/sessions/${view.sessionId}/candidats/${candidateId}/effacement`,
-  'Effacer ses données personnelles',
-  choices(state, 'confirmed', 'Confirmation', [{ value: 'true', label: `Je confirme l’effacement définitif des données personnelles de ${name}, à sa demande` }]),
-)}
-${back}`;
+  if (name === erasedCandidateLabel(candidateId))
+    return html`<p>Les données personnelles de ce candidat sont déjà effacées : ${name}.</p>
+      ${back}`;
+  return html`<p>
+      Un candidat peut demander l’effacement de ses données personnelles. Assurez-vous que la demande vient bien de lui, puis confirmez ci-dessous pour <strong>${name}</strong>.
+    </p>
+    <h2>Ce qui est effacé</h2>
+    <ul>
+      <li>son identité : nom, prénom, date de naissance ;</li>
+      <li>ses coordonnées : adresse électronique, téléphone ;</li>
+      <li>les aménagements d’épreuves qui lui ont été accordés.</li>
+    </ul>
+    <h2>Ce qui reste</h2>
+    <ul>
+      <li>
+        son identifiant pseudonyme, <code>${candidateId}</code>, dans l’historique de la session (inscription, convocations, décisions du jury, procès-verbal) : cet historique ne
+        contient aucune donnée personnelle ;
+      </li>
+      <li>la trace de l’effacement, datée, dans ce même historique.</li>
+    </ul>
+    <div class="warning">
+      <p>
+        <strong>L’effacement est définitif</strong> : il ne peut pas être annulé. Le candidat ne recevra plus de courriel du service (convocation, résultats), faute d’adresse, et
+        les pages l’afficheront comme « ${erasedCandidateLabel(candidateId)} ».
+      </p>
+    </div>
+    ${form(
+      state,
+      `/centre/sessions/${view.sessionId}/candidats/${candidateId}/effacement`,
+      'Effacer ses données personnelles',
+      choices(state, 'confirmed', 'Confirmation', [{ value: 'true', label: `Je confirme l’effacement définitif des données personnelles de ${name}, à sa demande` }]),
+    )}
+    ${back}`;
 };
 
 export const confirmForm =
@@ -355,5 +587,6 @@ export const confirmForm =
   async (context: PageContext, state: FormState): Promise<Html> => {
     const view = context.session;
     if (!view) return html``;
-    return html`<p>${intro}</p>${form(state, `/centre/sessions/${view.sessionId}/${step}`, submit, html``)}`;
+    return html`<p>${intro}</p>
+      ${form(state, `/centre/sessions/${view.sessionId}/${step}`, submit, html``)}`;
   };

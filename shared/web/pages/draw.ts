@@ -21,18 +21,36 @@ export const drawReplayPage = async (context: PageContext): Promise<Html> => {
   }
   const names = await candidateNames(context, replay.presentCandidateIds);
   const person = (id: string) => html`${names.get(id) ?? id}${names.get(id) && names.get(id) !== id ? html` <span class="hint id">${id}</span>` : ''}`;
-  return html`<p>Tirage au sort du ${frenchDate(replay.checkedOn)}, parmi les ${replay.presentCandidateIds.length} candidats présents, rejoué à l’instant à partir de ce que l’historique a enregistré.</p>
-${
-  replay.same
-    ? html`<div class="notice" role="status" id="rejeu"><p><strong>Même candidat : le tirage rejoué désigne ${person(replay.replayedCandidateId)}, comme le tirage enregistré.</strong></p></div>`
-    : html`<div class="error-summary" role="alert" id="rejeu"><p><strong>Le tirage rejoué ne donne pas le candidat enregistré</strong> : ${person(replay.replayedCandidateId)} au lieu de ${person(replay.recordedCandidateId)}. Signalez-le à la direction régionale.</p></div>`
-}
-<dl>
-<dt>Graine enregistrée</dt><dd><code class="id">${replay.seed}</code></dd>
-<dt>Candidat tiré (enregistré)</dt><dd>${person(replay.recordedCandidateId)}</dd>
-<dt>Candidat tiré (rejoué)</dt><dd>${person(replay.replayedCandidateId)}</dd>
-<dt>Candidats présents</dt><dd><ul>${replay.presentCandidateIds.map((id) => html`<li>${person(id)}</li>`)}</ul></dd>
-</dl>
-<h2>Méthode</h2>
-<p>${replay.method}</p>`;
+  return html`<p>
+      Tirage au sort du ${frenchDate(replay.checkedOn)}, parmi les ${replay.presentCandidateIds.length} candidats présents, rejoué à l’instant à partir de ce que l’historique a
+      enregistré.
+    </p>
+    ${
+      replay.same
+        ? html`<div class="notice" role="status" id="rejeu">
+            <p><strong>Même candidat : le tirage rejoué désigne ${person(replay.replayedCandidateId)}, comme le tirage enregistré.</strong></p>
+          </div>`
+        : html`<div class="error-summary" role="alert" id="rejeu">
+            <p>
+              <strong>Le tirage rejoué ne donne pas le candidat enregistré</strong> : ${person(replay.replayedCandidateId)} au lieu de ${person(replay.recordedCandidateId)}.
+              Signalez-le à la direction régionale.
+            </p>
+          </div>`
+    }
+    <dl>
+      <dt>Graine enregistrée</dt>
+      <dd><code class="id">${replay.seed}</code></dd>
+      <dt>Candidat tiré (enregistré)</dt>
+      <dd>${person(replay.recordedCandidateId)}</dd>
+      <dt>Candidat tiré (rejoué)</dt>
+      <dd>${person(replay.replayedCandidateId)}</dd>
+      <dt>Candidats présents</dt>
+      <dd>
+        <ul>
+          ${replay.presentCandidateIds.map((id) => html`<li>${person(id)}</li>`)}
+        </ul>
+      </dd>
+    </dl>
+    <h2>Méthode</h2>
+    <p>${replay.method}</p>`;
 };

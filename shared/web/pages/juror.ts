@@ -61,12 +61,32 @@ const partBadge = (session: JurorSessionView): Html => {
 };
 
 const sessionsTable = (context: PageContext, caption: string, sessions: readonly JurorSessionView[], warn: (session: JurorSessionView) => Html | ''): Html =>
-  html`<table><caption>${caption}</caption><thead><tr><th scope="col">Dates</th><th scope="col">Titre professionnel</th><th scope="col">Centre</th><th scope="col">Lieu</th><th scope="col">Convocation</th></tr></thead><tbody>
-${sessions.map(
-  (session) => html`<tr><th scope="row">${dates(session)}</th><td>${titreLabel(context, session.titreCode)}<br><span class="hint">Session CERES ${session.ceresReference}</span></td><td>${centreLabel(session)}<br><span class="hint">Département ${session.department}</span></td><td>${session.site || 'Non précisé'}</td>
-<td>${partBadge(session)}${session.status !== 'scheduled' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td></tr>`,
-)}
-</tbody></table>`;
+  html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Dates</th>
+        <th scope="col">Titre professionnel</th>
+        <th scope="col">Centre</th>
+        <th scope="col">Lieu</th>
+        <th scope="col">Convocation</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${sessions.map(
+        (session) =>
+          html`<tr>
+            <th scope="row">${dates(session)}</th>
+            <td>${titreLabel(context, session.titreCode)}<br /><span class="hint">Session CERES ${session.ceresReference}</span></td>
+            <td>${centreLabel(session)}<br /><span class="hint">Département ${session.department}</span></td>
+            <td>${session.site || 'Non précisé'}</td>
+            <td>${partBadge(session)}${session.status !== 'scheduled' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 
 const moreLink = (parameter: string, page: Page<unknown>, label: string): Html | '' =>
   page.nextCursor ? html`<p><a href="/jure?${parameter}=${encodeURIComponent(page.nextCursor)}">${label}</a></p>` : '';
@@ -75,46 +95,81 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
   const jurorId = context.principal.actor.scope.jurorId ?? '';
   const todayDate = today(context);
   const [upcoming, past, juror] = await Promise.all([
-    context.deps.views.listSessionsOfJuror(jurorId, { when: 'upcoming', today: todayDate, limit: PAGE_SIZE, ...(context.query.suivantes ? { cursor: context.query.suivantes } : {}) }),
+    context.deps.views.listSessionsOfJuror(jurorId, {
+      when: 'upcoming',
+      today: todayDate,
+      limit: PAGE_SIZE,
+      ...(context.query.suivantes ? { cursor: context.query.suivantes } : {}),
+    }),
     context.deps.views.listSessionsOfJuror(jurorId, { when: 'past', today: todayDate, limit: PAGE_SIZE, ...(context.query.anciennes ? { cursor: context.query.anciennes } : {}) }),
     context.deps.views.getJurorView(jurorId),
   ]);
   const habilitations = juror?.habilitations ?? [];
   const uncovered = upcoming.items.filter((session) => live(session, todayDate) && !covered(habilitations, session));
   /** The habilitations a session relied on when the juror was designated, and which now fall short of it. */
-  const shortOf = (h: HabilitationView) => uncovered.filter((session) => session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department));
+  const shortOf = (h: HabilitationView) =>
+    uncovered.filter((session) => session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department));
 
-  return html`<p>Les sessions d’examen pour lesquelles vous êtes désigné·e membre du jury. Un membre salarié demande son autorisation d’absence à son employeur au moins 15 jours avant la session.</p>
-${uncovered.length > 0 ? html`<div class="warning" role="note"><p><strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session à laquelle' : `${uncovered.length} sessions auxquelles`} vous êtes désigné·e. Demandez son renouvellement à l’unité départementale avant la session.</p></div>` : ''}
-<h2>Sessions à venir</h2>
-${
-  upcoming.items.length === 0
-    ? html`<p>Aucune session à venir.</p>`
-    : sessionsTable(context, 'Sessions à venir, de la plus proche à la plus lointaine', upcoming.items, (session) =>
-        uncovered.includes(session) ? html`<br><span class="badge late">Habilitation à renouveler avant le ${frenchDate(session.startDate)}</span>` : '',
-      )
-}
-${moreLink('suivantes', upcoming, 'Voir les sessions suivantes')}
-<h2>Sessions passées</h2>
-${past.items.length === 0 ? html`<p>Aucune session passée.</p>` : sessionsTable(context, 'Sessions passées, de la plus récente à la plus ancienne', past.items, () => '')}
-${moreLink('anciennes', past, 'Voir des sessions plus anciennes')}
-<h2>Mes habilitations</h2>
-${
-  habilitations.length === 0
-    ? html`<p>Aucune habilitation enregistrée.</p>`
-    : html`<table><caption>Habilitations et leur date de fin</caption><thead><tr><th scope="col">Titre professionnel</th><th scope="col">Département</th><th scope="col">Valable</th><th scope="col">État</th></tr></thead><tbody>
-${[...habilitations]
-  .sort((a, b) => a.validUntil.localeCompare(b.validUntil))
-  .map((h) => {
-    const short = shortOf(h);
-    const state = h.withdrawn
-      ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>`
-      : h.validUntil < todayDate
-        ? html`<span class="badge late">Expirée</span>`
-        : html`<span class="badge ok">En cours</span>`;
-    return html`<tr><th scope="row">${titreLabel(context, h.titreCode)}</th><td>${h.department}</td><td>du ${frenchDate(h.validFrom)} au ${frenchDate(h.validUntil)}</td>
-<td>${state}${short.map((session) => html`<br><span class="badge late">${shortfall(h, session)}</span>`)}</td></tr>`;
-  })}
-</tbody></table>`
-}`;
+  return html`<p>
+      Les sessions d’examen pour lesquelles vous êtes désigné·e membre du jury. Un membre salarié demande son autorisation d’absence à son employeur au moins 15 jours avant la
+      session.
+    </p>
+    ${
+      uncovered.length > 0
+        ? html`<div class="warning" role="note">
+            <p>
+              <strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session à laquelle' : `${uncovered.length} sessions auxquelles`} vous
+              êtes désigné·e. Demandez son renouvellement à l’unité départementale avant la session.
+            </p>
+          </div>`
+        : ''
+    }
+    <h2>Sessions à venir</h2>
+    ${
+      upcoming.items.length === 0
+        ? html`<p>Aucune session à venir.</p>`
+        : sessionsTable(context, 'Sessions à venir, de la plus proche à la plus lointaine', upcoming.items, (session) =>
+            uncovered.includes(session) ? html`<br /><span class="badge late">Habilitation à renouveler avant le ${frenchDate(session.startDate)}</span>` : '',
+          )
+    }
+    ${moreLink('suivantes', upcoming, 'Voir les sessions suivantes')}
+    <h2>Sessions passées</h2>
+    ${past.items.length === 0 ? html`<p>Aucune session passée.</p>` : sessionsTable(context, 'Sessions passées, de la plus récente à la plus ancienne', past.items, () => '')}
+    ${moreLink('anciennes', past, 'Voir des sessions plus anciennes')}
+    <h2>Mes habilitations</h2>
+    ${
+      habilitations.length === 0
+        ? html`<p>Aucune habilitation enregistrée.</p>`
+        : html`<table>
+            <caption>
+              Habilitations et leur date de fin
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Titre professionnel</th>
+                <th scope="col">Département</th>
+                <th scope="col">Valable</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${[...habilitations]
+                .sort((a, b) => a.validUntil.localeCompare(b.validUntil))
+                .map((h) => {
+                  const short = shortOf(h);
+                  const state = h.withdrawn
+                    ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>`
+                    : h.validUntil < todayDate
+                      ? html`<span class="badge late">Expirée</span>`
+                      : html`<span class="badge ok">En cours</span>`;
+                  return html`<tr>
+                    <th scope="row">${titreLabel(context, h.titreCode)}</th>
+                    <td>${h.department}</td>
+                    <td>du ${frenchDate(h.validFrom)} au ${frenchDate(h.validUntil)}</td>
+                    <td>${state}${short.map((session) => html`<br /><span class="badge late">${shortfall(h, session)}</span>`)}</td>
+                  </tr>`;
+                })}
+            </tbody>
+          </table>`
+    }`;
 };

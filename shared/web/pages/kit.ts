@@ -39,11 +39,30 @@ export const nextDeadline = (view: SessionView) => [...view.openDeadlines].sort(
 export const deadlinesTable = (todayDate: string, view: SessionView): Html =>
   view.openDeadlines.length === 0
     ? html`<p>Aucune échéance en cours.</p>`
-    : html`<table><caption>Échéances en cours</caption><thead><tr><th scope="col">Échéance</th><th scope="col">Date limite</th><th scope="col">Urgence</th></tr></thead><tbody>
-${[...view.openDeadlines]
-  .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
-  .map((deadline) => html`<tr><td>${deadline.label}</td><td>${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
-</tbody></table>`;
+    : html`<table>
+        <caption>
+          Échéances en cours
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Échéance</th>
+            <th scope="col">Date limite</th>
+            <th scope="col">Urgence</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${[...view.openDeadlines]
+            .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
+            .map(
+              (deadline) =>
+                html`<tr>
+                  <td>${deadline.label}</td>
+                  <td>${frenchDate(deadline.dueOn)}</td>
+                  <td>${deadlineBadge(todayDate, deadline.dueOn)}</td>
+                </tr>`,
+            )}
+        </tbody>
+      </table>`;
 
 /** How a candidate whose personal data was erased (at their request or by the retention purge) is shown. */
 export const erasedCandidateLabel = (candidateId: string): string => `Candidat·e ${candidateId} (données effacées)`;
@@ -60,19 +79,23 @@ export const candidateNames = async (context: PageContext, candidateIds: readonl
   const readable = session !== undefined && mayReadIdentity(context.principal, session);
   const erased = new Set(readable ? (session.erasedCandidateIds ?? []) : []);
   const erasable = new Set(readable ? [...session.candidateIds, ...(session.withdrawnCandidateIds ?? [])] : []);
-  return new Map(candidateIds.map((id) => {
-    const identity = identities.get(id);
-    if (erased.has(id)) return [id, erasedCandidateLabel(id)] as const;
-    return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : erasable.has(id) ? erasedCandidateLabel(id) : id] as const;
-  }));
+  return new Map(
+    candidateIds.map((id) => {
+      const identity = identities.get(id);
+      if (erased.has(id)) return [id, erasedCandidateLabel(id)] as const;
+      return [id, identity ? `${identity.lastName.toUpperCase()} ${identity.firstName}` : erasable.has(id) ? erasedCandidateLabel(id) : id] as const;
+    }),
+  );
 };
 
 export const jurorNames = async (context: PageContext, jurorIds: readonly string[]): Promise<Map<string, string>> => {
   const identities = await context.deps.personalData.readJurors(jurorIds);
-  return new Map(jurorIds.map((id) => {
-    const identity = identities.get(id);
-    return [id, identity ? `${identity.firstName} ${identity.lastName.toUpperCase()}` : id] as const;
-  }));
+  return new Map(
+    jurorIds.map((id) => {
+      const identity = identities.get(id);
+      return [id, identity ? `${identity.firstName} ${identity.lastName.toUpperCase()}` : id] as const;
+    }),
+  );
 };
 
 export const sessionLink = (context: PageContext, view: SessionView): string =>

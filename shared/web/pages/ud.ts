@@ -22,7 +22,9 @@ const weekOf = (day: string): { monday: string; nextMonday: string } => {
 const HABILITATION_HORIZON_DAYS = 90;
 
 const sessionCell = (context: PageContext, view: SessionView): Html =>
-  html`<a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br><span class="hint">CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span>`;
+  html`<a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br /><span class="hint"
+      >CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span
+    >`;
 
 /**
  * The UD's landing page, a dashboard of its department: this week's sessions, the PVs to instruct,
@@ -50,52 +52,130 @@ export const udDashboard = async (context: PageContext): Promise<Html> => {
     .sort((a, b) => a.h.validUntil.localeCompare(b.h.validUntil));
   const names = await jurorNames(context, [...new Set(ending.map(({ juror }) => juror.jurorId))]);
   return html`<p>Département ${department}, semaine du ${frenchDate(monday)} au ${frenchDate(addDays(nextMonday, -1))}.</p>
-<h2 id="semaine">Sessions de la semaine (${thisWeek.length})</h2>
-${
-  thisWeek.length === 0
-    ? html`<p>Aucune session cette semaine.</p>`
-    : html`<table><caption>Sessions de la semaine</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Jury</th><th scope="col">État</th></tr></thead><tbody>
-${thisWeek.map(
-  (view) =>
-    html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}${view.jury.length < 2 ? html` <span class="badge late">Jury incomplet</span>` : ''}</td><td>${statusBadge(view.status)}</td></tr>`,
-)}
-</tbody></table>`
-}
-<h2 id="pv">PV à instruire (${toInstruct.items.length})</h2>
-<p>Les résultats ne deviennent officiels qu’après votre validation. Du plus ancien au plus récent.</p>
-${
-  toInstruct.items.length === 0
-    ? html`<p>Aucun procès-verbal en attente d’instruction.</p>`
-    : html`<table><caption>PV en attente d’instruction</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Transmis le</th><th scope="col">Échéance</th></tr></thead><tbody>
-${toInstruct.items.map((view) => {
-  const next = nextDeadline(view);
-  return html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${frenchDate(view.pv?.transmittedOn)}</td><td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td></tr>`;
-})}
-</tbody></table>`
-}
-<h2 id="retards">Retards</h2>
-${
-  behind.length === 0
-    ? html`<p>Tous les centres connus ont transmis leur programmation ${year} à temps.</p>`
-    : html`<ul>${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation ${year}</span>` : html`<span class="badge soon">Programmation ${year} transmise en retard</span>`}</li>`)}</ul>`
-}
-${
-  overdue.length === 0
-    ? html`<p>Aucune étape en retard dans les sessions du département.</p>`
-    : html`<table><caption>Étapes en retard</caption><thead><tr><th scope="col">Session</th><th scope="col">Centre</th><th scope="col">Étape</th><th scope="col">Retard</th></tr></thead><tbody>
-${overdue.map(({ view, deadline }) => html`<tr><td>${sessionCell(context, view)}</td><td>${centreWithId(view)}</td><td>${deadline.label}, au plus tard le ${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
-</tbody></table>`
-}
-<p><a href="/ud/retards">Tous les centres et les étapes en retard</a></p>
-<h2 id="habilitations">Habilitations prenant fin d’ici ${HABILITATION_HORIZON_DAYS} jours (${ending.length})</h2>
-${
-  ending.length === 0
-    ? html`<p>Aucune habilitation ne prend fin d’ici le ${frenchDate(horizon)}.</p>`
-    : html`<table><caption>Habilitations prenant fin</caption><thead><tr><th scope="col">Membre du jury</th><th scope="col">Titre</th><th scope="col">Fin</th></tr></thead><tbody>
-${ending.map(({ juror, h }) => html`<tr><td>${names.get(juror.jurorId) ?? juror.jurorId}</td><td>${titreLabel(context, h.titreCode)}</td><td>le ${frenchDate(h.validUntil)} ${deadlineBadge(todayDate, h.validUntil)}</td></tr>`)}
-</tbody></table>`
-}
-<p><a href="/ud/jures">Membres de jury et habilitations</a></p>`;
+    <h2 id="semaine">Sessions de la semaine (${thisWeek.length})</h2>
+    ${
+      thisWeek.length === 0
+        ? html`<p>Aucune session cette semaine.</p>`
+        : html`<table>
+            <caption>
+              Sessions de la semaine
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Centre</th>
+                <th scope="col">Jury</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${thisWeek.map(
+                (view) =>
+                  html`<tr>
+                    <td>${sessionCell(context, view)}</td>
+                    <td>${centreWithId(view)}</td>
+                    <td>${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}${view.jury.length < 2 ? html` <span class="badge late">Jury incomplet</span>` : ''}</td>
+                    <td>${statusBadge(view.status)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    <h2 id="pv">PV à instruire (${toInstruct.items.length})</h2>
+    <p>Les résultats ne deviennent officiels qu’après votre validation. Du plus ancien au plus récent.</p>
+    ${
+      toInstruct.items.length === 0
+        ? html`<p>Aucun procès-verbal en attente d’instruction.</p>`
+        : html`<table>
+            <caption>
+              PV en attente d’instruction
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Centre</th>
+                <th scope="col">Transmis le</th>
+                <th scope="col">Échéance</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${toInstruct.items.map((view) => {
+                const next = nextDeadline(view);
+                return html`<tr>
+                  <td>${sessionCell(context, view)}</td>
+                  <td>${centreWithId(view)}</td>
+                  <td>${frenchDate(view.pv?.transmittedOn)}</td>
+                  <td>${next ? html`${next.label} ${deadlineBadge(todayDate, next.dueOn)}` : '—'}</td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+    }
+    <h2 id="retards">Retards</h2>
+    ${
+      behind.length === 0
+        ? html`<p>Tous les centres connus ont transmis leur programmation ${year} à temps.</p>`
+        : html`<ul>
+            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation ${year}</span>` : html`<span class="badge soon">Programmation ${year} transmise en retard</span>`}</li>`)}
+          </ul>`
+    }
+    ${
+      overdue.length === 0
+        ? html`<p>Aucune étape en retard dans les sessions du département.</p>`
+        : html`<table>
+            <caption>
+              Étapes en retard
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Centre</th>
+                <th scope="col">Étape</th>
+                <th scope="col">Retard</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${overdue.map(
+                ({ view, deadline }) =>
+                  html`<tr>
+                    <td>${sessionCell(context, view)}</td>
+                    <td>${centreWithId(view)}</td>
+                    <td>${deadline.label}, au plus tard le ${frenchDate(deadline.dueOn)}</td>
+                    <td>${deadlineBadge(todayDate, deadline.dueOn)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    <p><a href="/ud/retards">Tous les centres et les étapes en retard</a></p>
+    <h2 id="habilitations">Habilitations prenant fin d’ici ${HABILITATION_HORIZON_DAYS} jours (${ending.length})</h2>
+    ${
+      ending.length === 0
+        ? html`<p>Aucune habilitation ne prend fin d’ici le ${frenchDate(horizon)}.</p>`
+        : html`<table>
+            <caption>
+              Habilitations prenant fin
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Membre du jury</th>
+                <th scope="col">Titre</th>
+                <th scope="col">Fin</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${ending.map(
+                ({ juror, h }) =>
+                  html`<tr>
+                    <td>${names.get(juror.jurorId) ?? juror.jurorId}</td>
+                    <td>${titreLabel(context, h.titreCode)}</td>
+                    <td>le ${frenchDate(h.validUntil)} ${deadlineBadge(todayDate, h.validUntil)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    <p><a href="/ud/jures">Membres de jury et habilitations</a></p>`;
 };
 
 export const udSessionPage = async (context: PageContext, state: FormState): Promise<Html> => {
@@ -104,63 +184,114 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const names = await candidateNames(context, view.candidateIds);
   const waiting = view.status === 'pv-transmitted';
   return html`${await sessionPage(context)}
-${
-  waiting
-    ? html`<h2>Instruction du procès-verbal</h2>
-${form({ ...state, errors: state.errors.filter((e) => e.field !== 'reason') }, `/ud/sessions/${view.sessionId}/validation`, 'Valider le procès-verbal', html`<p>En validant, vous rendez officiels les résultats de la session.</p>`)}
-<h3>Rejeter le procès-verbal</h3>
-${form(state, `/ud/sessions/${view.sessionId}/rejet`, 'Rejeter le procès-verbal', textarea(state, 'reason', 'Motif du rejet', { required: true, hint: 'Le centre reçoit ce motif et fait signer un PV corrigé.' }))}`
-    : ''
-}
-${
-  view.fraudReportCount > 0
-    ? html`<h2>Sanction pour fraude</h2><p>${view.fraudReportCount} signalement(s) de fraude, ${view.sanctionCount} sanction(s) notifiée(s).</p>
-${form(
-  state,
-  `/ud/sessions/${view.sessionId}/sanction`,
-  'Notifier la sanction',
-  html`${select(state, 'candidateId', 'Candidat', view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })), { required: true })}
-${select(state, 'sanction', 'Sanction', Object.entries(sanctionLabels).map(([value, label]) => ({ value, label })), { required: true })}
-${input(state, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
-${input(state, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
-)}`
-    : ''
-}`;
+  ${
+    waiting
+      ? html`<h2>Instruction du procès-verbal</h2>
+          ${form({ ...state, errors: state.errors.filter((e) => e.field !== 'reason') }, `/ud/sessions/${view.sessionId}/validation`, 'Valider le procès-verbal', html`<p>En validant, vous rendez officiels les résultats de la session.</p>`)}
+          <h3>Rejeter le procès-verbal</h3>
+          ${form(state, `/ud/sessions/${view.sessionId}/rejet`, 'Rejeter le procès-verbal', textarea(state, 'reason', 'Motif du rejet', { required: true, hint: 'Le centre reçoit ce motif et fait signer un PV corrigé.' }))}`
+      : ''
+  }
+  ${
+    view.fraudReportCount > 0
+      ? html`<h2>Sanction pour fraude</h2>
+          <p>${view.fraudReportCount} signalement(s) de fraude, ${view.sanctionCount} sanction(s) notifiée(s).</p>
+          ${form(
+            state,
+            `/ud/sessions/${view.sessionId}/sanction`,
+            'Notifier la sanction',
+            html`${select(
+              state,
+              'candidateId',
+              'Candidat',
+              view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
+              { required: true },
+            )}
+            ${select(
+              state,
+              'sanction',
+              'Sanction',
+              Object.entries(sanctionLabels).map(([value, label]) => ({ value, label })),
+              { required: true },
+            )}
+            ${input(state, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
+            ${input(state, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
+          )}`
+      : ''
+  }`;
 };
 
 export const jurorsPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
   const jurors = await context.deps.views.listJurors(department);
-  const names = await jurorNames(context, jurors.map((juror) => juror.jurorId));
+  const names = await jurorNames(
+    context,
+    jurors.map((juror) => juror.jurorId),
+  );
   const titres = Object.values(context.deps.titres).map((titre) => ({ value: titre.code, label: `${titre.label} (${titre.code})` }));
   const values = Object.keys(state.values).length > 0 ? state.values : { department };
   const filled = { ...state, values };
   return html`<h2>Membres de jury du département ${department}</h2>
-${
-  jurors.length === 0
-    ? html`<p>Aucun membre de jury habilité.</p>`
-    : html`<table><caption>Habilitations</caption><thead><tr><th scope="col">Membre</th><th scope="col">Titre</th><th scope="col">Validité</th><th scope="col">État</th></tr></thead><tbody>
-${jurors.flatMap((juror) =>
-  juror.habilitations.map(
-    (h) => html`<tr><td>${names.get(juror.jurorId) ?? juror.jurorId}</td><td>${titreLabel(context, h.titreCode)}</td><td>du ${frenchDate(h.validFrom)} au ${frenchDate(h.validUntil)}</td>
-<td>${h.withdrawn ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>` : html`<span class="badge ok">En cours</span>
-<details><summary>Retirer</summary>${form({ ...state, errors: [] }, `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea({ ...state, errors: [], values: {} }, 'reason', 'Motif du retrait', { required: true }))}</details>`}</td></tr>`,
-  ),
-)}
-</tbody></table>`
-}
-<h2>Habiliter un membre de jury</h2>
-<p>Le membre doit avoir suivi une session de professionnalisation ; l’habilitation vaut pour un titre et ne peut dépasser la validité du titre.</p>
-${form(
-  filled,
-  '/ud/jures',
-  'Habiliter',
-  html`${select(filled, 'jurorId', 'Membre déjà connu (ou laissez vide pour un nouveau membre)', jurors.map((juror) => ({ value: juror.jurorId, label: names.get(juror.jurorId) ?? juror.jurorId })))}
-<div class="row">${input(filled, 'lastName', 'Nom (nouveau membre)')}${input(filled, 'firstName', 'Prénom (nouveau membre)')}${input(filled, 'email', 'Courriel (nouveau membre)', { type: 'email' })}</div>
-${select(filled, 'titreCode', 'Titre professionnel', titres, { required: true })}
-${input(filled, 'department', 'Département du membre', { required: true })}
-<div class="row">${input(filled, 'validFrom', 'Habilité du', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'validUntil', 'au', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'professionalisationDate', 'Session de professionnalisation suivie le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}</div>`,
-)}`;
+    ${
+      jurors.length === 0
+        ? html`<p>Aucun membre de jury habilité.</p>`
+        : html`<table>
+            <caption>
+              Habilitations
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Membre</th>
+                <th scope="col">Titre</th>
+                <th scope="col">Validité</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${jurors.flatMap((juror) =>
+                juror.habilitations.map(
+                  (h) =>
+                    html`<tr>
+                      <td>${names.get(juror.jurorId) ?? juror.jurorId}</td>
+                      <td>${titreLabel(context, h.titreCode)}</td>
+                      <td>du ${frenchDate(h.validFrom)} au ${frenchDate(h.validUntil)}</td>
+                      <td>
+                        ${
+                          h.withdrawn
+                            ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>`
+                            : html`<span class="badge ok">En cours</span>
+                                <details>
+                                  <summary>Retirer</summary>
+                                  ${form({ ...state, errors: [] }, `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea({ ...state, errors: [], values: {} }, 'reason', 'Motif du retrait', { required: true }))}
+                                </details>`
+                        }
+                      </td>
+                    </tr>`,
+                ),
+              )}
+            </tbody>
+          </table>`
+    }
+    <h2>Habiliter un membre de jury</h2>
+    <p>Le membre doit avoir suivi une session de professionnalisation ; l’habilitation vaut pour un titre et ne peut dépasser la validité du titre.</p>
+    ${form(
+      filled,
+      '/ud/jures',
+      'Habiliter',
+      html`${select(
+          filled,
+          'jurorId',
+          'Membre déjà connu (ou laissez vide pour un nouveau membre)',
+          jurors.map((juror) => ({ value: juror.jurorId, label: names.get(juror.jurorId) ?? juror.jurorId })),
+        )}
+        <div class="row">
+          ${input(filled, 'lastName', 'Nom (nouveau membre)')}${input(filled, 'firstName', 'Prénom (nouveau membre)')}${input(filled, 'email', 'Courriel (nouveau membre)', { type: 'email' })}
+        </div>
+        ${select(filled, 'titreCode', 'Titre professionnel', titres, { required: true })} ${input(filled, 'department', 'Département du membre', { required: true })}
+        <div class="row">
+          ${input(filled, 'validFrom', 'Habilité du', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'validUntil', 'au', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'professionalisationDate', 'Session de professionnalisation suivie le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}
+        </div>`,
+    )}`;
 };
 
 export const centresBehindPage = async (context: PageContext): Promise<Html> => {
@@ -171,17 +302,40 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
   const sessions = await context.deps.views.listSessionsOfDepartment(department, { limit: 100 });
   const overdue = sessions.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
   return html`<h2>Programmation ${year}</h2>
-${
-  behind.length === 0
-    ? html`<p>Tous les centres connus ont transmis leur programmation à temps.</p>`
-    : html`<ul>${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation</span>` : html`<span class="badge soon">Transmise en retard</span>`}</li>`)}</ul>`
-}
-<h2>Sessions avec une échéance dépassée</h2>
-${
-  overdue.length === 0
-    ? html`<p>Aucune échéance dépassée.</p>`
-    : html`<table><caption>Échéances dépassées</caption><thead><tr><th scope="col">Centre</th><th scope="col">Session</th><th scope="col">Échéance</th><th scope="col">Retard</th></tr></thead><tbody>
-${overdue.map(({ view, deadline }) => html`<tr><td>${centreWithId(view)}</td><td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)} (${frenchDate(view.startDate)})</a> ${statusBadge(view.status)}</td><td>${deadline.label} — ${frenchDate(deadline.dueOn)}</td><td>${deadlineBadge(todayDate, deadline.dueOn)}</td></tr>`)}
-</tbody></table>`
-}`;
+    ${
+      behind.length === 0
+        ? html`<p>Tous les centres connus ont transmis leur programmation à temps.</p>`
+        : html`<ul>
+            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation</span>` : html`<span class="badge soon">Transmise en retard</span>`}</li>`)}
+          </ul>`
+    }
+    <h2>Sessions avec une échéance dépassée</h2>
+    ${
+      overdue.length === 0
+        ? html`<p>Aucune échéance dépassée.</p>`
+        : html`<table>
+            <caption>
+              Échéances dépassées
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Centre</th>
+                <th scope="col">Session</th>
+                <th scope="col">Échéance</th>
+                <th scope="col">Retard</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${overdue.map(
+                ({ view, deadline }) =>
+                  html`<tr>
+                    <td>${centreWithId(view)}</td>
+                    <td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)} (${frenchDate(view.startDate)})</a> ${statusBadge(view.status)}</td>
+                    <td>${deadline.label} — ${frenchDate(deadline.dueOn)}</td>
+                    <td>${deadlineBadge(todayDate, deadline.dueOn)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }`;
 };

@@ -74,10 +74,17 @@ export const runLoad = async (h: HardeningRuntime, options: LoadOptions): Promis
       jobs.push({
         kind: 'programme',
         centre,
-        run: () => call(url, tokens[centre], 'POST', '/api/programmes/2027', { sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }] }),
+        run: () =>
+          call(url, tokens[centre], 'POST', '/api/programmes/2027', {
+            sessions: [{ titreCode: 'RNCP37674', expectedStart: '2027-06-07', expectedEnd: '2027-06-09', expectedCandidates: 2 }],
+          }),
       });
   for (let i = 0; i < options.sameSession; i += 1)
-    jobs.push({ kind: 'register', centre: 0, run: () => call(url, tokens[0], 'POST', `/api/sessions/${hotId}/candidates`, { lastName: 'Inscrit', firstName: `M${i}`, birthDate: '1991-01-01' }) });
+    jobs.push({
+      kind: 'register',
+      centre: 0,
+      run: () => call(url, tokens[0], 'POST', `/api/sessions/${hotId}/candidates`, { lastName: 'Inscrit', firstName: `M${i}`, birthDate: '1991-01-01' }),
+    });
   // The same-session submissions are spread through the burst, so they land while the others run.
   // Interleaved: every fourth submission goes to the hot session while the others run.
   const hotJobs = jobs.filter((job) => job.kind === 'register');

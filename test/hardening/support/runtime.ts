@@ -150,7 +150,7 @@ export const runLifecycle = async (h: HardeningRuntime, suffix = ''): Promise<Li
   await h.runtime.drain();
   const view = await call(url, centre, 'GET', `/api/sessions/${sessionId}`);
   expectStatus(view, [200], 'read session');
-  const candidateIds = ((view.json.session as { candidateIds?: string[] } | undefined)?.candidateIds ?? (view.json.candidateIds as string[] | undefined)) ?? [];
+  const candidateIds = (view.json.session as { candidateIds?: string[] } | undefined)?.candidateIds ?? (view.json.candidateIds as string[] | undefined) ?? [];
   const base = `/api/sessions/${sessionId}`;
   expectStatus(await call(url, centre, 'POST', `${base}/accommodations`, { candidateId: candidateIds[0], adaptation: PERSONAL.adaptation }), [200, 201], 'accommodation');
   expectStatus(await call(url, centre, 'POST', `${base}/accommodations/inform-jury`, {}), [200, 201], 'inform jury');

@@ -11,7 +11,9 @@ describe('DynamoDB requests as IAM sees them', () => {
   });
 
   it('given a Query on an index, the resource is the index', () => {
-    expect(dynamoRequests('DynamoDB_20120810.Query', { TableName: 'v', IndexName: 'byOwner' }, partition)).toEqual([{ action: 'dynamodb:Query', resource: `${table('v')}/index/byOwner` }]);
+    expect(dynamoRequests('DynamoDB_20120810.Query', { TableName: 'v', IndexName: 'byOwner' }, partition)).toEqual([
+      { action: 'dynamodb:Query', resource: `${table('v')}/index/byOwner` },
+    ]);
   });
 
   it('given a transaction, each item is authorized as its own Put, Update, Delete or ConditionCheck', () => {
@@ -81,7 +83,9 @@ describe('S3 requests as IAM sees them', () => {
 
 describe('SES, SQS and Secrets Manager requests as IAM sees them', () => {
   it('given SendEmail, it needs the sending domain’s identity and the configuration set', () => {
-    expect(sesRequests('POST', '/v2/email/outbound-emails', { FromEmailAddress: 'TP <ne-pas-repondre@tp-sessions.local>', ConfigurationSetName: 'local-tp-mail' }, partition)).toEqual([
+    expect(
+      sesRequests('POST', '/v2/email/outbound-emails', { FromEmailAddress: 'TP <ne-pas-repondre@tp-sessions.local>', ConfigurationSetName: 'local-tp-mail' }, partition),
+    ).toEqual([
       { action: 'ses:SendEmail', resource: 'arn:aws:ses:eu-west-3:000000000000:identity/tp-sessions.local' },
       { action: 'ses:SendEmail', resource: 'arn:aws:ses:eu-west-3:000000000000:configuration-set/local-tp-mail' },
     ]);
@@ -95,6 +99,8 @@ describe('SES, SQS and Secrets Manager requests as IAM sees them', () => {
 
   it('given GetSecretValue by name, the resource is the secret’s ARN', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:local-tp-cursor-secret-AbCdEf';
-    expect(secretsRequests('secretsmanager.GetSecretValue', { SecretId: 'local-tp-cursor-secret' }, () => arn)).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: arn }]);
+    expect(secretsRequests('secretsmanager.GetSecretValue', { SecretId: 'local-tp-cursor-secret' }, () => arn)).toEqual([
+      { action: 'secretsmanager:GetSecretValue', resource: arn },
+    ]);
   });
 });

@@ -56,7 +56,9 @@ describe('the evaluator', () => {
     expect(evaluate([equals], { action: 'sqs:SendMessage', resource: '*', context: { 'aws:SourceAccount': '111111111111' } })).toBe('implicitDeny');
     expect(evaluate([equals], { action: 'sqs:SendMessage', resource: '*' })).toBe('implicitDeny');
     const notEquals: PolicyStatement = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-3' } } };
-    expect(evaluate([equals, notEquals], { action: 'x:Y', resource: '*', context: { 'aws:SourceAccount': '000000000000', 'aws:RequestedRegion': 'us-east-1' } })).toBe('explicitDeny');
+    expect(evaluate([equals, notEquals], { action: 'x:Y', resource: '*', context: { 'aws:SourceAccount': '000000000000', 'aws:RequestedRegion': 'us-east-1' } })).toBe(
+      'explicitDeny',
+    );
     const insecure: PolicyStatement = { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
     expect(evaluate([insecure], { action: 's3:GetObject', resource: '*', context: { 'aws:SecureTransport': 'false' } })).toBe('explicitDeny');
     expect(evaluate([insecure], { action: 's3:GetObject', resource: '*' })).toBe('implicitDeny');

@@ -38,7 +38,15 @@ beforeEach(() => {
 
 const dynamo = (secretAccessKey?: string) => new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: credentials(secretAccessKey), maxAttempts: 1 });
 const s3 = () =>
-  new S3Client({ endpoint, region: 'eu-west-3', credentials: credentials(), forcePathStyle: true, maxAttempts: 1, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  new S3Client({
+    endpoint,
+    region: 'eu-west-3',
+    credentials: credentials(),
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 const last = (): WireRequest => {
   const request = recorded.at(-1);
   if (!request) throw new Error('nothing recorded');
@@ -54,7 +62,10 @@ describe('SigV4 verification', () => {
   it('given a body changed after signing, a wrong secret, an unknown key or no signature, it is refused', async () => {
     await dynamo().send(new GetItemCommand({ TableName: 'local-tp-views', Key: { pk: { S: 'a' } } }));
     const signed = last();
-    expect(verifySignature({ ...signed, body: Buffer.from(String(signed.body).replace('views', 'events')) }, secretOf, { s3: false })).toMatchObject({ ok: false, failure: 'mismatch' });
+    expect(verifySignature({ ...signed, body: Buffer.from(String(signed.body).replace('views', 'events')) }, secretOf, { s3: false })).toMatchObject({
+      ok: false,
+      failure: 'mismatch',
+    });
     expect(verifySignature(signed, () => undefined, { s3: false })).toMatchObject({ ok: false, failure: 'unknownKey' });
     await dynamo('guessed').send(new GetItemCommand({ TableName: 'local-tp-views', Key: { pk: { S: 'a' } } }));
     expect(verifySignature(last(), secretOf, { s3: false })).toMatchObject({ ok: false, failure: 'mismatch' });
@@ -75,7 +86,10 @@ describe('SigV4 verification', () => {
     expect(verifySignature(wire, secretOf, { s3: true, now: at(10) })).toMatchObject({ ok: true, presigned: true });
     expect(verifySignature(wire, secretOf, { s3: true, now: at(400) })).toMatchObject({ ok: false, failure: 'expired' });
     expect(verifySignature({ ...wire, url: wire.url.replace('a.pdf', 'b.pdf') }, secretOf, { s3: true, now: at(10) })).toMatchObject({ ok: false, failure: 'mismatch' });
-    expect(verifySignature({ ...wire, url: wire.url.replace('X-Amz-Expires=300', 'X-Amz-Expires=3000') }, secretOf, { s3: true, now: at(10) })).toMatchObject({ ok: false, failure: 'mismatch' });
+    expect(verifySignature({ ...wire, url: wire.url.replace('X-Amz-Expires=300', 'X-Amz-Expires=3000') }, secretOf, { s3: true, now: at(10) })).toMatchObject({
+      ok: false,
+      failure: 'mismatch',
+    });
     expect(verifySignature({ ...wire, headers: { host: 'evil.example' } }, secretOf, { s3: true, now: at(10) })).toMatchObject({ ok: false, failure: 'mismatch' });
   });
 });

@@ -25,7 +25,14 @@ export const users: Record<string, TokenClaims> = {
   ud38: { sub: 'usr_ud-38', 'custom:role': 'ud', 'custom:department': '38', 'custom:region': '84' },
   region93: { sub: 'usr_region-93', 'custom:role': 'region', 'custom:region': '93' },
   // Lyon's session manager under an account that has no centre name (before the attribute existed).
-  centreUnnamed: { sub: 'usr_centre-lyon-2', email: 'accueil@lyon-formation.example', 'custom:role': 'centre', 'custom:centreId': 'ctr_lyon-formation', 'custom:department': '69', 'custom:region': '84' },
+  centreUnnamed: {
+    sub: 'usr_centre-lyon-2',
+    email: 'accueil@lyon-formation.example',
+    'custom:role': 'centre',
+    'custom:centreId': 'ctr_lyon-formation',
+    'custom:department': '69',
+    'custom:region': '84',
+  },
 };
 export type UserHandle = keyof typeof users & string;
 
@@ -53,7 +60,16 @@ const lambdaContext = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 't
 export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000Z')): TestApp => {
   const store = new MemoryEventStore();
   const personalData = new MemoryPersonalData();
-  const deps: AppDeps = { store, views: new ProjectedViews(store), personalData, pvUploads: new FakePvUploads(), clock, settings: defaultSettings, titres: defaultTitres, directory: new Directory() };
+  const deps: AppDeps = {
+    store,
+    views: new ProjectedViews(store),
+    personalData,
+    pvUploads: new FakePvUploads(),
+    clock,
+    settings: defaultSettings,
+    titres: defaultTitres,
+    directory: new Directory(),
+  };
   const api = httpEdge(createApiHandler({ deps, verify: testVerifier }));
   const pages = httpEdge(createRouter(pageRoutes({ deps, verify: testVerifier })), { errorPage });
   const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters', people: personalData });

@@ -14,7 +14,17 @@ import {
   type PersonalDataStore,
 } from '../../../shared/personalData/store.js';
 import type { PvUploadPort } from '../../../shared/http/operations.js';
-import { jurorSessionsOf, projectAll, type JurorListOptions, type JurorSessionView, type JurorView, type ProgrammeView, type RegionListOptions, type SessionView, type ViewsReader } from '../../../shared/views/index.js';
+import {
+  jurorSessionsOf,
+  projectAll,
+  type JurorListOptions,
+  type JurorSessionView,
+  type JurorView,
+  type ProgrammeView,
+  type RegionListOptions,
+  type SessionView,
+  type ViewsReader,
+} from '../../../shared/views/index.js';
 
 /**
  * In-memory ports for the HTTP tests: fast enough for thousands of fuzzed requests, and they count
@@ -136,9 +146,7 @@ export class ProjectedViews implements ViewsReader {
     return (this.views('juror-') as JurorView[]).find((view) => view.jurorId === jurorId);
   }
   async listJurors(department: string, titreCode?: string) {
-    return (this.views('juror-') as JurorView[]).filter(
-      (view) => view.department === department && (!titreCode || view.habilitations.some((h) => h.titreCode === titreCode)),
-    );
+    return (this.views('juror-') as JurorView[]).filter((view) => view.department === department && (!titreCode || view.habilitations.some((h) => h.titreCode === titreCode)));
   }
   async getProgrammeView(centreId: string, year: number) {
     return (this.views('programme-') as ProgrammeView[]).find((view) => view.centreId === centreId && view.year === year);
