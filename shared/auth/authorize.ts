@@ -8,6 +8,8 @@ export interface Target {
   readonly department?: string | undefined;
   readonly region?: string | undefined;
   readonly jurorId?: string | undefined;
+  /** A session's jury: each member may act on the session as the permission table says. */
+  readonly jurorIds?: readonly string[] | undefined;
 }
 
 export interface AccessRule {
@@ -18,7 +20,7 @@ export interface AccessRule {
 
 export const forbidden = (message = 'Vous n’avez pas accès à cette ressource.') => new AppError('auth.forbidden', 'forbidden', message);
 
-/** Whether the principal's scope covers the target, by role: a centre its own, a UD its department, a region its region, a juror themselves. */
+/** Whether the principal's scope covers the target, by role: a centre its own, a UD its department, a region its region, a juror themselves or a jury they sit on. */
 export const coversTarget = (principal: Principal, target: Target): boolean => {
   const { role, scope } = principal.actor;
   switch (role) {
@@ -29,7 +31,7 @@ export const coversTarget = (principal: Principal, target: Target): boolean => {
     case 'region':
       return scope.region !== undefined && scope.region === target.region;
     case 'juror':
-      return scope.jurorId !== undefined && scope.jurorId === target.jurorId;
+      return scope.jurorId !== undefined && (scope.jurorId === target.jurorId || (target.jurorIds ?? []).includes(scope.jurorId));
     default:
       return false;
   }

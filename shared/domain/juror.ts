@@ -1,6 +1,7 @@
 import type { DomainEventOf } from '../../events/index.js';
 import { addYears, compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
-import { requireUd, titreOf, today } from './common.js';
+import { titreOf, today } from './common.js';
+import { requirePermitted } from './permissions.js';
 import type { DecisionContext, Decider } from './decider.js';
 import { conflict, notFound, ruleBroken } from './errors.js';
 
@@ -53,7 +54,7 @@ export const habilitationValidOn = (habilitation: Habilitation, date: CalendarDa
   (habilitation.withdrawnOn === undefined || compareDates(date, habilitation.withdrawnOn) < 0);
 
 const habilitate = (command: Extract<JurorCommand, { type: 'HabilitateJuror' }>, state: JurorState, context: DecisionContext): JurorEvent[] => {
-  requireUd(context.actor, command.department, 'habilitation.not-own-department');
+  requirePermitted(context.actor, command.type, command);
   const titre = titreOf(context, command.titreCode);
   if (!titre) throw notFound('habilitation.titre-unknown', `Le titre ${command.titreCode} est inconnu.`, { field: 'titreCode' });
   for (const name of ['validFrom', 'validUntil', 'professionalisationDate'] as const) {
@@ -121,7 +122,7 @@ const withdraw = (command: Extract<JurorCommand, { type: 'WithdrawHabilitation' 
   if (!habilitation) {
     throw notFound('habilitation.unknown', `Le membre de jury ${command.jurorId} n’a pas d’habilitation ${command.habilitationId}.`);
   }
-  requireUd(context.actor, habilitation.department, 'habilitation.not-own-department');
+  requirePermitted(context.actor, command.type, habilitation);
   if (habilitation.withdrawnOn !== undefined) {
     throw conflict('habilitation.already-withdrawn', `Cette habilitation a déjà été retirée le ${frenchDate(habilitation.withdrawnOn)}.`);
   }

@@ -1,6 +1,7 @@
 import type { DomainEventOf } from '../../events/index.js';
 import { compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
-import { duplicatesOf, requireCentre, titreOf, today } from './common.js';
+import { duplicatesOf, titreOf, today } from './common.js';
+import { requirePermitted } from './permissions.js';
 import type { DecisionContext, Decider } from './decider.js';
 import { notFound, ruleBroken } from './errors.js';
 
@@ -90,7 +91,7 @@ const checkLine = (line: PlannedSessionInput, index: number, year: number, conte
 };
 
 const decide = (command: ProgrammeCommand, state: ProgrammeState, context: DecisionContext): ProgrammeEvent[] => {
-  requireCentre(context.actor, command.centreId, 'programme.not-own-centre');
+  requirePermitted(context.actor, command.type, command);
   const submittedOn = today(context);
   const currentYear = Number(submittedOn.slice(0, 4));
   if (command.year < currentYear || command.year > currentYear + 1) {

@@ -1,10 +1,11 @@
 import type { DomainEventOf, EventType } from '../../events/index.js';
 import { addDays, addMonths, compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
-import { duplicatesOf, listIds, requireCentre, requireUd, titreOf, today } from './common.js';
+import { duplicatesOf, listIds, titreOf, today } from './common.js';
 import type { DecisionContext, Decider } from './decider.js';
 import { drawCandidate } from './draw.js';
-import { conflict, forbidden, notFound, ruleBroken } from './errors.js';
+import { conflict, notFound, ruleBroken } from './errors.js';
 import { habilitationValidOn, type Habilitation } from './juror.js';
+import { requirePermitted } from './permissions.js';
 
 /**
  * One exam session, stream `session-<sessionId>`, from its creation in CERES to the validated PV
@@ -221,8 +222,7 @@ export type SessionState =
     })
   | (SessionData & { readonly status: 'cancelled'; readonly cancellation: { readonly cancelledOn: CalendarDate; readonly reason: string } });
 
-export type SessionStatus = SessionState['status'];
-export type CreatedSession = Exclude<SessionState, { status: 'none' }>;
+type CreatedSession = Exclude<SessionState, { status: 'none' }>;
 
 export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;
 
@@ -287,7 +287,6 @@ const requireText = (value: string, field: string, label: string): string => {
 type Handler<T extends SessionCommandType> = (command: Extract<SessionCommand, { type: T }>, state: SessionState, context: DecisionContext) => SessionEvent[];
 
 const createSession: Handler<'CreateSession'> = (command, state, context) => {
-  requireCentre(context.actor, command.centreId, 'session.not-own-centre');
   if (state.status !== 'none') throw conflict('session.already-created', `La session ${command.sessionId} existe déjà.`);
   const titre = titreOf(context, command.titreCode);
   if (!titre) throw notFound('session.titre-unknown', `Le titre ${command.titreCode} est inconnu.`, { field: 'titreCode' });
@@ -337,9 +336,8 @@ const createSession: Handler<'CreateSession'> = (command, state, context) => {
   return late ? [created, { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: deadline, doneOn: createdOn } }] : [created];
 };
 
-const registerCandidate: Handler<'RegisterCandidate'> = (command, state, context) => {
+const registerCandidate: Handler<'RegisterCandidate'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   requireNotStarted(session, 'l’inscription d’un candidat');
   if (session.candidateIds.includes(command.candidateId)) {
     throw conflict('candidate.already-registered', `Le candidat ${command.candidateId} est déjà inscrit.`);
@@ -347,18 +345,16 @@ const registerCandidate: Handler<'RegisterCandidate'> = (command, state, context
   return [{ type: 'CandidateRegistered', data: { candidateId: command.candidateId } }];
 };
 
-const withdrawCandidate: Handler<'WithdrawCandidate'> = (command, state, context) => {
+const withdrawCandidate: Handler<'WithdrawCandidate'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   requireNotStarted(session, 'le retrait d’un candidat');
   requireRegistered(session, command.candidateId);
   const reason = command.reason?.trim();
   return [{ type: 'CandidateWithdrawn', data: { candidateId: command.candidateId, ...(reason ? { reason } : {}) } }];
 };
 
-const assignJuror: Handler<'AssignJuror'> = (command, state, context) => {
+const assignJuror: Handler<'AssignJuror'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   requireNotStarted(session, 'la désignation d’un membre du jury');
   if (session.jury[command.jurorId]) throw conflict('jury.already-assigned', `Le membre de jury ${command.jurorId} est déjà désigné.`);
   const forTitre = command.habilitations.filter((h) => h.titreCode === session.titreCode && h.department === session.department);
@@ -379,10 +375,8 @@ const assignJuror: Handler<'AssignJuror'> = (command, state, context) => {
   ];
 };
 
-const declareTie: Handler<'DeclareTie'> = (command, state, context) => {
+const declareTie: Handler<'DeclareTie'> = (command, state) => {
   const session = requireCreated(state);
-  const isSelf = context.actor.role === 'juror' && context.actor.scope.jurorId === command.jurorId;
-  if (!isSelf) requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   if (session.status !== 'created' && session.status !== 'started') {
     throw ruleBroken('tie.too-late', 'Un lien ne peut plus être déclaré après la signature du procès-verbal ou l’annulation.');
   }
@@ -394,17 +388,15 @@ const declareTie: Handler<'DeclareTie'> = (command, state, context) => {
   return [{ type: 'TieDeclared', data: { jurorId: command.jurorId, candidateId: command.candidateId } }];
 };
 
-const unassignJuror: Handler<'UnassignJuror'> = (command, state, context) => {
+const unassignJuror: Handler<'UnassignJuror'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   requireNotStarted(session, 'le retrait d’un membre du jury');
   requireJuror(session, command.jurorId);
   return [{ type: 'JurorUnassigned', data: { jurorId: command.jurorId, reason: requireText(command.reason, 'reason', 'Le motif') } }];
 };
 
-const grantAccommodation: Handler<'GrantAccommodation'> = (command, state, context) => {
+const grantAccommodation: Handler<'GrantAccommodation'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   if (session.status !== 'created' && session.status !== 'started') {
     throw ruleBroken('accommodation.too-late', 'Un aménagement ne peut plus être accordé après la signature du procès-verbal ou l’annulation.');
   }
@@ -417,7 +409,6 @@ const grantAccommodation: Handler<'GrantAccommodation'> = (command, state, conte
 
 const informJury: Handler<'InformJuryOfAccommodations'> = (_command, state, context) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   const pending = Object.entries(session.accommodations)
     .filter(([, accommodation]) => !accommodation.juryInformed && session.candidateIds.includes(accommodation.candidateId))
     .map(([id]) => id);
@@ -427,7 +418,6 @@ const informJury: Handler<'InformJuryOfAccommodations'> = (_command, state, cont
 
 const sendConvocations: Handler<'SendConvocations'> = (command, state, context) => {
   const session = requireNotStarted(requireCreated(state), 'l’envoi des convocations');
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   const sentOn = today(context);
   if (compareDates(sentOn, session.startDate) > 0) {
     throw ruleBroken('convocation.after-start', 'La date de début de la session est passée : les convocations ne peuvent plus être envoyées.');
@@ -449,7 +439,6 @@ const sendConvocations: Handler<'SendConvocations'> = (command, state, context) 
 
 const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context) => {
   const session = requireNotStarted(requireCreated(state), 'la vérification du plateau technique avant le début');
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   const checkedOn = today(context);
   if (compareDates(checkedOn, session.startDate) > 0) {
     throw ruleBroken('plateau.after-start', 'Le plateau technique doit être vérifié avant le début de la session.');
@@ -478,7 +467,6 @@ const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context)
 
 const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   const created = requireCreated(state);
-  requireCentre(context.actor, created.centreId, 'session.not-own-centre');
   if (created.status === 'cancelled') throw ruleBroken('session.cancelled', 'La session est annulée.');
   if (created.status !== 'created') throw conflict('seals.already-checked', 'La vérification des plis a déjà été faite pour cette session.');
   const session = created;
@@ -519,9 +507,6 @@ const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
 
 const reportFraud: Handler<'ReportFraud'> = (command, state, context) => {
   const session = requireCreated(state);
-  const actor = context.actor;
-  const byJuror = actor.role === 'juror' && actor.scope.jurorId !== undefined && session.jury[actor.scope.jurorId] !== undefined;
-  if (!byJuror) requireCentre(actor, session.centreId, 'session.not-own-centre');
   if (session.status === 'created' || session.status === 'cancelled' || session.status === 'pv-validated') {
     throw ruleBroken('fraud.outside-session', 'Une fraude se signale pendant la session, avant la validation du procès-verbal.');
   }
@@ -531,7 +516,7 @@ const reportFraud: Handler<'ReportFraud'> = (command, state, context) => {
       type: 'FraudReported',
       data: {
         candidateId: command.candidateId,
-        reportedBy: byJuror ? 'jury' : 'session-manager',
+        reportedBy: context.actor.role === 'juror' ? 'jury' : 'session-manager',
         reportedOn: today(context),
         facts: requireText(command.facts, 'facts', 'La description des faits'),
       },
@@ -541,7 +526,6 @@ const reportFraud: Handler<'ReportFraud'> = (command, state, context) => {
 
 const notifySanction: Handler<'NotifySanction'> = (command, state, context) => {
   const session = requireCreated(state);
-  requireUd(context.actor, session.department, 'sanction.not-own-department');
   const reports = session.frauds.filter((f) => f.candidateId === command.candidateId);
   if (reports.length === 0) {
     throw ruleBroken('sanction.without-fraud', `Aucune fraude n’a été signalée pour le candidat ${command.candidateId}.`, {
@@ -658,7 +642,6 @@ const checkDecisions = (session: SessionData, decisions: readonly PvDecision[], 
 
 const signPv: Handler<'SignPV'> = (command, state, context) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   if (session.status === 'created') throw ruleBroken('pv.session-not-started', 'La session n’a pas commencé (plis non vérifiés) : pas de procès-verbal.');
   if (session.status === 'cancelled') throw ruleBroken('session.cancelled', 'La session est annulée.');
   if (session.status !== 'started' && session.status !== 'pv-rejected') {
@@ -712,8 +695,7 @@ const requirePv = (state: SessionState): Extract<SessionState, { pv: SignedPv }>
   return session;
 };
 
-const recordPvDocument: Handler<'RecordPVDocument'> = (command, state, context) => {
-  if (context.actor.role !== 'system') throw forbidden('pv.document-intake-only', 'Seul le dépôt contrôlé des fichiers enregistre un procès-verbal.');
+const recordPvDocument: Handler<'RecordPVDocument'> = (command, state) => {
   const session = requirePv(state);
   if (command.revision !== session.pv.revision) {
     throw ruleBroken('pv.document-revision', `Le fichier déposé concerne la version ${command.revision} du procès-verbal, la version en cours est la ${session.pv.revision}.`);
@@ -730,15 +712,13 @@ const recordPvDocument: Handler<'RecordPVDocument'> = (command, state, context) 
   ];
 };
 
-const quarantinePvDocument: Handler<'QuarantinePVDocument'> = (command, state, context) => {
-  if (context.actor.role !== 'system') throw forbidden('pv.document-intake-only', 'Seul le dépôt contrôlé des fichiers écarte un fichier.');
+const quarantinePvDocument: Handler<'QuarantinePVDocument'> = (command, state) => {
   requireCreated(state);
   return [{ type: 'PVDocumentQuarantined', data: { objectKey: command.objectKey, reason: command.reason } }];
 };
 
 const recordResults: Handler<'RecordResultsInCeres'> = (_command, state, context) => {
   const session = requirePv(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   if (session.status !== 'pv-signed') throw conflict('pv.not-awaiting-results', 'Le procès-verbal en cours a déjà été transmis ou traité.');
   if (session.pv.resultsRecordedOn) throw conflict('pv.results-already-recorded', 'Les résultats de cette version du procès-verbal sont déjà enregistrés dans CERES.');
   return [{ type: 'ResultsRecordedInCeres', data: { recordedOn: today(context), pvRevision: session.pv.revision } }];
@@ -746,7 +726,6 @@ const recordResults: Handler<'RecordResultsInCeres'> = (_command, state, context
 
 const transmitPv: Handler<'TransmitPV'> = (_command, state, context) => {
   const session = requirePv(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   if (session.status !== 'pv-signed') throw conflict('pv.already-transmitted', 'Ce procès-verbal a déjà été transmis.');
   if (!session.pv.document) {
     throw ruleBroken('pv.document-missing', 'Déposez d’abord le fichier du procès-verbal signé : il sera transmis à l’unité départementale.');
@@ -757,20 +736,19 @@ const transmitPv: Handler<'TransmitPV'> = (_command, state, context) => {
   return [{ type: 'PVTransmitted', data: { transmittedOn: today(context), pvRevision: session.pv.revision, department: session.department } }];
 };
 
-const requireTransmitted = (state: SessionState, context: DecisionContext): Extract<SessionState, { pv: SignedPv }> => {
+const requireTransmitted = (state: SessionState): Extract<SessionState, { pv: SignedPv }> => {
   const session = requirePv(state);
-  requireUd(context.actor, session.department, 'pv.not-own-department');
   if (session.status !== 'pv-transmitted') throw ruleBroken('pv.not-transmitted', 'Aucun procès-verbal transmis n’attend d’instruction pour cette session.');
   return session;
 };
 
 const validatePv: Handler<'ValidatePV'> = (_command, state, context) => {
-  const session = requireTransmitted(state, context);
+  const session = requireTransmitted(state);
   return [{ type: 'PVValidated', data: { validatedOn: today(context), pvRevision: session.pv.revision } }];
 };
 
 const rejectPv: Handler<'RejectPV'> = (command, state, context) => {
-  const session = requireTransmitted(state, context);
+  const session = requireTransmitted(state);
   return [
     {
       type: 'PVRejected',
@@ -781,7 +759,6 @@ const rejectPv: Handler<'RejectPV'> = (command, state, context) => {
 
 const cancelSession: Handler<'CancelSession'> = (command, state, context) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   requireNotStarted(session, 'l’annulation');
   return [{ type: 'SessionCancelled', data: { cancelledOn: today(context), reason: requireText(command.reason, 'reason', 'Le motif de l’annulation') } }];
 };
@@ -792,9 +769,8 @@ const cancelSession: Handler<'CancelSession'> = (command, state, context) => {
  * registered now or withdrawn before. The event records that it was done; the handler then erases
  * the personal-data store. A second request for the same candidate records nothing.
  */
-const eraseCandidatePersonalData: Handler<'EraseCandidatePersonalData'> = (command, state, context) => {
+const eraseCandidatePersonalData: Handler<'EraseCandidatePersonalData'> = (command, state) => {
   const session = requireCreated(state);
-  requireCentre(context.actor, session.centreId, 'session.not-own-centre');
   const { candidateId } = command;
   if (!session.candidateIds.includes(candidateId) && !session.withdrawnCandidateIds.includes(candidateId)) {
     throw notFound('erasure.candidate-unknown', `Le candidat ${candidateId} n’a jamais été inscrit à cette session : ses données ne peuvent pas y être effacées.`, {
@@ -840,8 +816,18 @@ const handlers: { [T in SessionCommandType]: Handler<T> } = {
   EraseCandidatePersonalData: eraseCandidatePersonalData,
 };
 
-const decide = (command: SessionCommand, state: SessionState, context: DecisionContext): SessionEvent[] =>
-  (handlers[command.type] as Handler<SessionCommandType>)(command, state, context);
+/**
+ * Who may run the command is checked first, by the permission table (permissions.ts), on the
+ * session's centre, department and jury (a creation on the centre it names); a command on a
+ * session that does not exist is left to its handler's 404.
+ */
+const decide = (command: SessionCommand, state: SessionState, context: DecisionContext): SessionEvent[] => {
+  if (state.status !== 'none') {
+    const aboutJurorId = 'jurorId' in command ? command.jurorId : undefined;
+    requirePermitted(context.actor, command.type, { centreId: state.centreId, department: state.department, jurorIds: Object.keys(state.jury), aboutJurorId });
+  } else if (command.type === 'CreateSession') requirePermitted(context.actor, command.type, command);
+  return (handlers[command.type] as Handler<SessionCommandType>)(command, state, context);
+};
 
 // ---------------------------------------------------------------- evolution
 

@@ -31,7 +31,7 @@ const queryParameters = (operation: Operation) => {
 const operationObject = (operation: Operation) => ({
   operationId: operation.id,
   summary: operation.summary,
-  description: `Rôles : ${operation.roles.join(', ')}.${operation.sessionScoped ? ' Limité aux sessions du périmètre de l’utilisateur (son centre, son département, sa région) : la session d’un autre centre répond 404 comme un identifiant inconnu ; une unité départementale ou une direction régionale hors de son territoire reçoit 403.' : ''}`,
+  description: `Rôles : ${operation.roles.join(', ')}.${operation.sessionScoped ? ' Limité aux sessions du périmètre de l’utilisateur (son centre, son département, sa région ; pour un membre de jury, les sessions dont il est membre du jury) : la session d’un autre centre, ou hors du jury du membre, répond 404 comme un identifiant inconnu ; une unité départementale ou une direction régionale hors de son territoire reçoit 403.' : ''}`,
   tags: [operation.path.split('/')[2] ?? 'api'],
   parameters: [
     ...pathParameters(operation.path),

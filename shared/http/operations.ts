@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { authorize, authorizeSession, forbidden, sessionNotFound, type Target } from '../auth/authorize.js';
 import type { DecisionContext, DomainSettings } from '../domain/decider.js';
 import { parisDate } from '../domain/calendar.js';
+import { rolesFor, type CommandType } from '../domain/permissions.js';
 import { DRAW_METHOD, replayDraw } from '../domain/draw.js';
 import type { Directory } from '../directory/directory.js';
 import { jurorDecider, jurorStreamId, habilitationsOf, type JurorCommand } from '../domain/juror.js';
@@ -72,6 +73,8 @@ export interface Operation<S extends z.ZodType = z.ZodType> {
   /** French, for the OpenAPI document. */
   readonly summary: string;
   readonly roles: readonly Role[];
+  /** The domain command it runs: its roles are those of the permission table (shared/domain/permissions.ts). */
+  readonly command?: CommandType;
   readonly write: boolean;
   /** Body schema (POST) or query string schema (GET). */
   readonly input: S;
@@ -162,7 +165,7 @@ const sessionCommand = <S extends z.ZodType>(spec: {
   id: string;
   path: string;
   summary: string;
-  roles?: readonly Role[];
+  command: SessionCommand['type'];
   input: S;
   toCommand(input: z.output<S>, call: Call<z.output<S>>, deps: AppDeps): SessionCommand | Promise<SessionCommand>;
 }): Operation =>
@@ -171,14 +174,15 @@ const sessionCommand = <S extends z.ZodType>(spec: {
     method: 'POST',
     path: `/api/sessions/{sessionId}${spec.path}`,
     summary: spec.summary,
-    roles: spec.roles ?? ['centre'],
+    command: spec.command,
+    roles: rolesFor(spec.command),
     write: true,
     sessionScoped: true,
     input: spec.input,
     run: async (deps, call) => runSession(deps, call, async () => spec.toCommand(call.input, call, deps)),
   });
 
-const sessionTarget = (view: SessionView): Target => ({ centreId: view.centreId, department: view.department, region: view.region });
+const sessionTarget = (view: SessionView): Target => ({ centreId: view.centreId, department: view.department, region: view.region, jurorIds: view.jury.map((m) => m.jurorId) });
 
 /** Loads the session a path names, or 404. */
 export const loadSession = async (deps: AppDeps, sessionId: string): Promise<SessionView> => {
@@ -212,10 +216,11 @@ const evaluatorsFor = (view: SessionView | undefined, candidateId: string): stri
 export const commands: readonly Operation[] = [
   define({
     id: 'submitProgramme',
+    command: 'SubmitProgramme',
     method: 'POST',
     path: '/api/programmes/{year}',
     summary: 'Transmettre (ou modifier) la programmation prévisionnelle annuelle du centre',
-    roles: ['centre'],
+    roles: rolesFor('SubmitProgramme'),
     write: true,
     input: schemas.submitProgramme,
     target: (principal) => ownCentre(principal),
@@ -241,10 +246,11 @@ export const commands: readonly Operation[] = [
   }),
   define({
     id: 'createSession',
+    command: 'CreateSession',
     method: 'POST',
     path: '/api/sessions',
     summary: 'Enregistrer une session créée dans CERES, avec ses candidats',
-    roles: ['centre'],
+    roles: rolesFor('CreateSession'),
     write: true,
     input: schemas.createSession,
     target: (principal) => ownCentre(principal),
@@ -278,6 +284,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'registerCandidate',
+    command: 'RegisterCandidate',
     path: '/candidates',
     summary: 'Inscrire un candidat à la session',
     input: schemas.registerCandidate,
@@ -290,6 +297,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'withdrawCandidate',
+    command: 'WithdrawCandidate',
     path: '/candidates/{candidateId}/withdraw',
     summary: 'Retirer un candidat de la session',
     input: schemas.withdrawCandidate,
@@ -297,11 +305,11 @@ export const commands: readonly Operation[] = [
   }),
   define({
     id: 'eraseCandidatePersonalData',
+    command: 'EraseCandidatePersonalData',
     method: 'POST',
     path: '/api/sessions/{sessionId}/candidates/{candidateId}/erasure',
     summary: 'Effacer, à la demande du candidat, ses données personnelles (identité, coordonnées, aménagements) ; l’historique garde son identifiant',
-    // The centre that registered the candidate holds their data and is their contact; the UD only reads names.
-    roles: ['centre'],
+    roles: rolesFor('EraseCandidatePersonalData'),
     write: true,
     sessionScoped: true,
     input: schemas.eraseCandidatePersonalData,
@@ -317,6 +325,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'grantAccommodation',
+    command: 'GrantAccommodation',
     path: '/accommodations',
     summary: 'Accorder un aménagement d’épreuve à un candidat en situation de handicap',
     input: schemas.grantAccommodation,
@@ -337,6 +346,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'informJuryOfAccommodations',
+    command: 'InformJuryOfAccommodations',
     path: '/accommodations/inform-jury',
     summary: 'Indiquer que le jury a été informé des aménagements',
     input: schemas.empty,
@@ -344,6 +354,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'assignJuror',
+    command: 'AssignJuror',
     path: '/jury',
     summary: 'Désigner un membre du jury habilité, avec ses liens déclarés avec des candidats',
     input: schemas.assignJuror,
@@ -355,6 +366,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'declareTie',
+    command: 'DeclareTie',
     path: '/jury/{jurorId}/ties',
     summary: 'Déclarer un lien entre un membre du jury et un candidat',
     input: schemas.declareTie,
@@ -362,6 +374,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'unassignJuror',
+    command: 'UnassignJuror',
     path: '/jury/{jurorId}/unassign',
     summary: 'Retirer un membre du jury',
     input: schemas.unassignJuror,
@@ -369,6 +382,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'sendConvocations',
+    command: 'SendConvocations',
     path: '/convocations',
     summary: 'Envoyer les convocations (jury ou candidats)',
     input: schemas.sendConvocations,
@@ -376,6 +390,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'checkPlateauTechnique',
+    command: 'CheckPlateauTechnique',
     path: '/plateau',
     summary: 'Enregistrer la vérification du plateau technique avec le jury',
     input: schemas.checkPlateau,
@@ -383,6 +398,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'checkSeals',
+    command: 'CheckSeals',
     path: '/seals',
     summary: 'Vérifier les plis cachetés avec un candidat tiré au sort',
     input: schemas.checkSeals,
@@ -390,6 +406,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'reportFraud',
+    command: 'ReportFraud',
     path: '/frauds',
     summary: 'Signaler une fraude',
     input: schemas.reportFraud,
@@ -397,9 +414,9 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'notifySanction',
+    command: 'NotifySanction',
     path: '/sanctions',
     summary: 'Notifier une sanction pour fraude (unité départementale)',
-    roles: ['ud'],
     input: schemas.notifySanction,
     toCommand: (input) => ({ type: 'NotifySanction', ...input }) as SessionCommand,
   }),
@@ -425,6 +442,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'signPv',
+    command: 'SignPV',
     path: '/pv',
     summary: 'Enregistrer le procès-verbal signé : une décision par candidat, signé par tout le jury',
     input: schemas.signPv,
@@ -442,6 +460,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'recordResultsInCeres',
+    command: 'RecordResultsInCeres',
     path: '/ceres-results',
     summary: 'Indiquer que les résultats ont été saisis dans CERES',
     input: schemas.empty,
@@ -449,6 +468,7 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'transmitPv',
+    command: 'TransmitPV',
     path: '/pv/transmit',
     summary: 'Transmettre le PV signé à l’unité départementale',
     input: schemas.empty,
@@ -456,22 +476,23 @@ export const commands: readonly Operation[] = [
   }),
   sessionCommand({
     id: 'validatePv',
+    command: 'ValidatePV',
     path: '/pv/validate',
     summary: 'Valider le PV (unité départementale) : les résultats deviennent officiels',
-    roles: ['ud'],
     input: schemas.empty,
     toCommand: () => ({ type: 'ValidatePV' }),
   }),
   sessionCommand({
     id: 'rejectPv',
+    command: 'RejectPV',
     path: '/pv/reject',
     summary: 'Rejeter le PV avec un motif (unité départementale)',
-    roles: ['ud'],
     input: schemas.rejectPv,
     toCommand: (input) => ({ type: 'RejectPV', reason: input.reason }),
   }),
   sessionCommand({
     id: 'cancelSession',
+    command: 'CancelSession',
     path: '/cancel',
     summary: 'Annuler la session',
     input: schemas.cancelSession,
@@ -479,10 +500,11 @@ export const commands: readonly Operation[] = [
   }),
   define({
     id: 'habilitateJuror',
+    command: 'HabilitateJuror',
     method: 'POST',
     path: '/api/jurors',
     summary: 'Habiliter un membre de jury pour un titre (unité départementale du département du juré)',
-    roles: ['ud'],
+    roles: rolesFor('HabilitateJuror'),
     write: true,
     input: schemas.habilitateJuror,
     target: (_principal, input) => ({ department: input.department }),
@@ -517,10 +539,11 @@ export const commands: readonly Operation[] = [
   }),
   define({
     id: 'withdrawHabilitation',
+    command: 'WithdrawHabilitation',
     method: 'POST',
     path: '/api/jurors/{jurorId}/habilitations/{habilitationId}/withdraw',
     summary: 'Retirer une habilitation avant son terme',
-    roles: ['ud'],
+    roles: rolesFor('WithdrawHabilitation'),
     write: true,
     input: schemas.withdrawHabilitation,
     target: async (_principal, _input, params, deps) => {

@@ -86,8 +86,8 @@ describe('API routes', () => {
       )
         continue;
       const stranger = role === 'juror' ? await call(operation, 'juror') : await call(operation, foreign[role]);
-      // Another centre's session, another juror, read as an unknown id (test/web/tenancy.unit.test.ts compares the answers).
-      const expected = (role === 'centre' && operation.sessionScoped) || (role === 'juror' && operation.id === 'getJuror') ? 404 : 403;
+      // Another centre's session, a session off the juror's jury, another juror: read as an unknown id (test/web/tenancy.unit.test.ts compares the answers).
+      const expected = ((role === 'centre' || role === 'juror') && operation.sessionScoped) || (role === 'juror' && operation.id === 'getJuror') ? 404 : 403;
       expect(stranger.statusCode, `${role} foreign scope: ${stranger.body}`).toBe(expected);
     }
   });

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { apiCall, bodyOf, createTestApp, users, type TestApp } from './support/app.js';
+import { movableClock } from './support/clock.js';
+import { lateSessionInput, runToSeals, seedSession, type Seeded } from './support/scenario.js';
+
+/*
+ * What the permission table (shared/domain/permissions.ts) lets a juror do on a session whose jury
+ * they sit on, through the HTTP API: declare their own tie with a candidate, report a fraud. A
+ * juror off the jury learns nothing (the answer of an unknown id); a tie about another member is
+ * refused. Each refusal writes nothing.
+ */
+
+const CLAIRE = String(users.juror?.['custom:jurorId']);
+
+interface World {
+  readonly app: TestApp;
+  readonly seeded: Seeded;
+  readonly clock: ReturnType<typeof movableClock>;
+}
+
+/** The seeded Lyon session with Claire (the demo juror) on its jury next to the two seeded jurors. */
+const world = async (): Promise<World> => {
+  const clock = movableClock('2027-02-01T09:00:00.000Z');
+  const app = createTestApp(clock);
+  const seeded = await seedSession(app);
+  const habilitation = { jurorId: CLAIRE, titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' };
+  expect((await apiCall(app, 'ud', 'POST', '/api/jurors', habilitation)).statusCode).toBe(201);
+  const assigned = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId: CLAIRE, tiedCandidateIds: [] });
+  expect(assigned.statusCode, assigned.body).toBe(200);
+  return { app, seeded, clock };
+};
+
+const eventsOf = (app: TestApp, sessionId: string) => app.store.readStream(`session-${sessionId}`).then((read) => read.events);
+
+describe('a juror on the jury, through the API', () => {
+  it('declares their own tie with a candidate: recorded, and the candidate is no longer theirs to evaluate', async () => {
+    const { app, seeded } = await world();
+    const candidateId = seeded.candidateIds[0] ?? '';
+
+    const response = await apiCall(app, 'juror', 'POST', `/api/sessions/${seeded.sessionId}/jury/${CLAIRE}/ties`, { candidateId });
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect((bodyOf(response).events as { type: string }[]).map((event) => event.type)).toEqual(['TieDeclared']);
+    const tie = (await eventsOf(app, seeded.sessionId)).at(-1);
+    expect(tie).toMatchObject({ type: 'TieDeclared', data: { jurorId: CLAIRE, candidateId }, actor: { role: 'juror' } });
+    const view = await app.deps.views.getSessionView(seeded.sessionId);
+    expect(view?.jury.find((member) => member.jurorId === CLAIRE)?.tiedCandidateIds).toEqual([candidateId]);
+  });
+
+  it('reports a fraud during the session, recorded as reported by the jury', async () => {
+    const { app, seeded, clock } = await world();
+    await runToSeals(app, clock, seeded);
+    const candidateId = seeded.candidateIds[1] ?? '';
+
+    const response = await apiCall(app, 'juror', 'POST', `/api/sessions/${seeded.sessionId}/frauds`, { candidateId, facts: 'Téléphone consulté pendant la mise en situation.' });
+
+    expect(response.statusCode, response.body).toBe(200);
+    const fraud = (await eventsOf(app, seeded.sessionId)).at(-1);
+    expect(fraud).toMatchObject({ type: 'FraudReported', data: { candidateId, reportedBy: 'jury', facts: 'Téléphone consulté pendant la mise en situation.' } });
+  });
+
+  it('may not declare a tie for another member of the jury: 403, nothing written', async () => {
+    const { app, seeded } = await world();
+    const before = app.writes();
+
+    const response = await apiCall(app, 'juror', 'POST', `/api/sessions/${seeded.sessionId}/jury/${seeded.jurorIds[0] ?? ''}/ties`, { candidateId: seeded.candidateIds[0] });
+
+    expect(response.statusCode, response.body).toBe(403);
+    expect(bodyOf(response).error?.code).toBe('session.not-own-centre');
+    expect(app.writes()).toBe(before);
+  });
+});
+
+describe('a juror off the jury, through the API', () => {
+  it('gets the answer of an unknown session id on the tie and fraud routes, and writes nothing', async () => {
+    const { app, seeded } = await world();
+    // Lyon's other session: Claire is not on its jury.
+    const other = String(bodyOf(await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput)).sessionId);
+    const unknown = 'ses_01J0000000000000000000000Z';
+    const before = app.writes();
+
+    for (const sessionId of [other, unknown]) {
+      const tie = await apiCall(app, 'juror', 'POST', `/api/sessions/${sessionId}/jury/${CLAIRE}/ties`, { candidateId: seeded.candidateIds[0] });
+      const fraud = await apiCall(app, 'juror', 'POST', `/api/sessions/${sessionId}/frauds`, { candidateId: seeded.candidateIds[0], facts: 'Faits.' });
+      for (const response of [tie, fraud]) {
+        expect(response.statusCode, response.body).toBe(404);
+        expect(bodyOf(response).error).toEqual({ code: 'session.not-found', message: 'Cette session est introuvable.', fields: [] });
+      }
+    }
+    expect(app.writes()).toBe(before);
+  });
+
+  it('still may not run a centre’s command on a session whose jury they sit on (403 before the scope)', async () => {
+    const { app, seeded } = await world();
+    const before = app.writes();
+
+    const response = await apiCall(app, 'juror', 'POST', `/api/sessions/${seeded.sessionId}/cancel`, { reason: 'Essai' });
+
+    expect(response.statusCode, response.body).toBe(403);
+    expect(app.writes()).toBe(before);
+  });
+});
