@@ -34,7 +34,7 @@ import {
 import { candidateNames, notices, type PageContext } from './pages/kit.js';
 import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pages/ud.js';
 import { drawReplayPage } from './pages/draw.js';
-import { jurorPage } from './pages/juror.js';
+import { jurorFraudPage, jurorPage, jurorSessionPage } from './pages/juror.js';
 import { regionSessionsPage } from './pages/region.js';
 
 /**
@@ -91,6 +91,8 @@ interface PostSpec {
   readonly success: (context: PageContext, body: Record<string, unknown>) => string;
   /** Turns the posted form into the operation's input (CSV import) and maps errors back to fields. */
   readonly prepare?: (raw: Record<string, unknown>, files: readonly UploadedFile[]) => Prepared;
+  /** Path parameters of the operation the page's path does not carry (the signed-in juror's own id). */
+  readonly params?: (context: PageContext) => Record<string, string>;
 }
 
 const sessionCrumb = (context: PageContext) =>
@@ -173,6 +175,25 @@ const pages = {
   jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: jurorsPage },
   behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: (c) => centresBehindPage(c) },
   jurorHome: { path: '/jure', roles: ['juror'], title: () => 'Mes convocations', render: (c) => jurorPage(c) },
+  jurorSession: {
+    path: '/jure/sessions/{sessionId}',
+    roles: ['juror'],
+    sessionScoped: true,
+    title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
+    render: jurorSessionPage,
+    breadcrumb: () => [{ href: '/jure', label: 'Mes convocations' }],
+  },
+  jurorFraud: {
+    path: '/jure/sessions/{sessionId}/fraude',
+    roles: ['juror'],
+    sessionScoped: true,
+    title: () => 'Signaler une fraude',
+    render: jurorFraudPage,
+    breadcrumb: (c) => [
+      { href: '/jure', label: 'Mes convocations' },
+      { href: `/jure/sessions/${c.params.sessionId}`, label: `Session ${c.session?.ceresReference ?? ''}` },
+    ],
+  },
   regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: (c) => regionSessionsPage(c) },
 } satisfies Record<string, PageSpec>;
 
@@ -216,6 +237,14 @@ const posts: readonly PostSpec[] = [
   { path: '/ud/sessions/{sessionId}/validation', operation: 'validatePv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=validation` },
   { path: '/ud/sessions/{sessionId}/rejet', operation: 'rejectPv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=rejet` },
   { path: '/ud/sessions/{sessionId}/sanction', operation: 'notifySanction', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=sanction` },
+  {
+    path: '/jure/sessions/{sessionId}/liens',
+    operation: 'declareTie',
+    page: pages.jurorSession,
+    params: (c) => ({ jurorId: c.principal.actor.scope.jurorId ?? '' }),
+    success: (c) => `/jure/sessions/${c.params.sessionId}?ok=lien`,
+  },
+  { path: '/jure/sessions/{sessionId}/fraude', operation: 'reportFraud', page: pages.jurorFraud, success: (c) => `/jure/sessions/${c.params.sessionId}?ok=fraude` },
   { path: '/ud/jures', operation: 'habilitateJuror', page: pages.jurors, success: () => '/ud/jures?ok=habilitation' },
   { path: '/ud/jures/{jurorId}/habilitations/{habilitationId}/retrait', operation: 'withdrawHabilitation', page: pages.jurors, success: () => '/ud/jures?ok=retrait' },
 ];
@@ -326,7 +355,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
           {
             operation: operationById(post.operation),
             principal: context.principal,
-            params,
+            params: { ...params, ...post.params?.(context) },
             raw: prepared.raw,
             fromForm: true,
             idempotencyKey: controls.idempotencyKey,

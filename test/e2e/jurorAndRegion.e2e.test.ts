@@ -116,6 +116,16 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(await seriousAxeViolations(claire.page)).toEqual([]);
     await claire.page.screenshot({ path: join(stack.shots, 'jure-mes-convocations.png'), fullPage: true });
 
+    // --- From there, her June session: she declares a tie with its candidate (the permission table lets a juror on the jury).
+    await Promise.all([claire.page.waitForURL(new RegExp(`/jure/sessions/${june}$`)), claire.page.click(`a[href="/jure/sessions/${june}"]`)]);
+    expect(await mainText(claire.page)).toContain('Déclarer un lien avec un candidat');
+    expect(await seriousAxeViolations(claire.page)).toEqual([]);
+    await claire.page.selectOption('#f-candidateId', { label: 'Candidat n° 1' });
+    await Promise.all([claire.page.waitForURL(/ok=lien/), claire.page.click('main form button[type="submit"]')]);
+    expect(await mainText(claire.page)).toContain('Le lien avec le candidat est déclaré');
+    expect(await seriousAxeViolations(claire.page)).toEqual([]);
+    await claire.page.screenshot({ path: join(stack.shots, 'jure-session-lien.png'), fullPage: true });
+
     // --- The regional admin lands on the region's sessions.
     const region = await signInAs(stack.browser, stack.runtime.urls.app, 'region');
     expect(new URL(region.page.url()).pathname).toBe('/region/sessions');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, users, type TestApp } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, formPost, pageGet, users, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { lateSessionInput, runToSeals, seedSession, type Seeded } from './support/scenario.js';
 
@@ -98,5 +98,61 @@ describe('a juror off the jury, through the API', () => {
 
     expect(response.statusCode, response.body).toBe(403);
     expect(app.writes()).toBe(before);
+  });
+});
+
+describe('a juror on the jury, through the pages', () => {
+  it('finds the session from « Mes convocations » and declares a tie with a numbered candidate', async () => {
+    const { app, seeded } = await world();
+    const home = await pageGet(app, 'juror', '/jure');
+    expect(home.body).toContain(`href="/jure/sessions/${seeded.sessionId}"`);
+
+    const posted = await formPost(app, 'juror', `/jure/sessions/${seeded.sessionId}/liens`, [['candidateId', seeded.candidateIds[1] ?? '']]);
+
+    expect(posted.statusCode, posted.body).toBe(303);
+    expect(posted.headers.location).toBe(`/jure/sessions/${seeded.sessionId}?ok=lien`);
+    const page = await pageGet(app, 'juror', `/jure/sessions/${seeded.sessionId}`, { ok: 'lien' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Le lien avec le candidat est déclaré');
+    expect(page.body).toContain('Liens déjà déclarés : Candidat n° 2.');
+    // No candidate's identity on a juror's page.
+    for (const name of ['Martin', 'Petit', 'Léa', 'Hugo']) expect(page.body).not.toContain(name);
+  });
+
+  it('reports a fraud from its page; without the facts, the form comes back with a French message on the field and nothing is written', async () => {
+    const { app, seeded, clock } = await world();
+    await runToSeals(app, clock, seeded);
+    const path = `/jure/sessions/${seeded.sessionId}/fraude`;
+    const before = app.writes();
+
+    const refused = await formPost(app, 'juror', path, [
+      ['candidateId', seeded.candidateIds[0] ?? ''],
+      ['facts', ''],
+    ]);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/id="f-facts-erreur">[^<]*obligatoire/);
+    expect(app.writes()).toBe(before);
+
+    const posted = await formPost(app, 'juror', path, [
+      ['candidateId', seeded.candidateIds[0] ?? ''],
+      ['facts', 'Notes sorties pendant l’entretien.'],
+    ]);
+    expect(posted.statusCode, posted.body).toBe(303);
+    expect((await eventsOf(app, seeded.sessionId)).at(-1)).toMatchObject({ type: 'FraudReported', data: { reportedBy: 'jury' } });
+  });
+
+  it('a session off their jury reads as unknown on the page and its forms', async () => {
+    const { app } = await world();
+    const other = String(bodyOf(await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput)).sessionId);
+
+    expect((await pageGet(app, 'juror', `/jure/sessions/${other}`)).statusCode).toBe(404);
+    expect(
+      (
+        await formPost(app, 'juror', `/jure/sessions/${other}/fraude`, [
+          ['candidateId', 'cand_x'],
+          ['facts', 'x'],
+        ])
+      ).statusCode,
+    ).toBe(404);
   });
 });

@@ -1,6 +1,7 @@
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
 import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
 import { centreLabel, frenchDate } from '../format.js';
+import { form, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
@@ -78,7 +79,7 @@ const sessionsTable = (context: PageContext, caption: string, sessions: readonly
       ${sessions.map(
         (session) =>
           html`<tr>
-            <th scope="row">${dates(session)}</th>
+            <th scope="row">${session.assigned && !session.cancelledOn ? html`<a href="/jure/sessions/${session.sessionId}">${dates(session)}</a>` : dates(session)}</th>
             <td>${titreLabel(context, session.titreCode)}<br /><span class="hint">Session CERES ${session.ceresReference}</span></td>
             <td>${centreLabel(session)}<br /><span class="hint">Département ${session.department}</span></td>
             <td>${session.site || 'Non précisé'}</td>
@@ -173,3 +174,48 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
           </table>`
     }`;
 };
+
+const numbered = (context: PageContext) => (context.session?.candidateIds ?? []).map((candidateId, index) => ({ value: candidateId, label: `Candidat n° ${index + 1}` }));
+
+/**
+ * One session as a member of its jury sees it, with what the permission table lets them do there:
+ * declare their own tie with a candidate (here), report a fraud (`jurorFraudPage`). A juror reads
+ * no candidate's identity: candidates go by their number in the centre's order of registration.
+ */
+export const jurorSessionPage = async (context: PageContext, state: FormState): Promise<Html> => {
+  const view = context.session;
+  if (!view) return html``;
+  const tied = new Set(view.jury.find((member) => member.jurorId === context.principal.actor.scope.jurorId)?.tiedCandidateIds ?? []);
+  const candidates = numbered(context);
+  const tiedLabels = candidates
+    .filter((candidate) => tied.has(candidate.value))
+    .map((candidate) => candidate.label)
+    .join(', ');
+  return html`<dl class="facts">
+      <dt>Dates</dt>
+      <dd>${view.startDate === view.endDate ? html`le ${frenchDate(view.startDate)}` : html`du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}`}</dd>
+      <dt>Titre professionnel</dt>
+      <dd>${titreLabel(context, view.titreCode)}</dd>
+      <dt>Centre</dt>
+      <dd>${centreLabel(view)}</dd>
+      <dt>Lieu</dt>
+      <dd>${view.site || 'Non précisé'}</dd>
+      <dt>Candidats</dt>
+      <dd>${view.candidateIds.length}, numérotés dans l’ordre d’inscription de la liste du centre</dd>
+    </dl>
+    <p><a href="/jure/sessions/${view.sessionId}/fraude">Signaler une fraude</a></p>
+    <h2>Déclarer un lien avec un candidat</h2>
+    <p>Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le, vous ne l’évaluerez pas.</p>
+    ${tiedLabels ? html`<p>Liens déjà déclarés : ${tiedLabels}.</p>` : ''}
+    ${form(state, `/jure/sessions/${view.sessionId}/liens`, 'Déclarer le lien', select(state, 'candidateId', 'Candidat', candidates, { required: true }))}`;
+};
+
+/** The fraud report of a member of the jury: during the session, until its PV is validated; the UD decides the sanction. */
+export const jurorFraudPage = async (context: PageContext, state: FormState): Promise<Html> =>
+  html`<p>Pendant la session, jusqu’à la validation du procès-verbal. Le signalement est mentionné au procès-verbal ; l’unité départementale décide de la sanction.</p>
+    ${form(
+      state,
+      `/jure/sessions/${context.params.sessionId}/fraude`,
+      'Signaler la fraude',
+      html`${select(state, 'candidateId', 'Candidat', numbered(context), { required: true })} ${textarea(state, 'facts', 'Description des faits', { required: true })}`,
+    )}`;

@@ -120,6 +120,7 @@ export const notices: Readonly<Record<string, string>> = {
   habilitation: 'L’habilitation a été enregistrée.',
   retrait: 'L’habilitation a été retirée.',
   fraude: 'Le signalement de fraude a été enregistré.',
+  lien: 'Le lien avec le candidat est déclaré : vous ne l’évaluerez pas.',
   annulation: 'La session a été annulée.',
   effacement: 'Les données personnelles du candidat ont été effacées ; son identifiant reste dans l’historique.',
 };
