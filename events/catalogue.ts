@@ -28,11 +28,11 @@ import {
  * as typed in a form: a centre cannot rename itself. An organisation's name, not personal data.
  * Optional in the events that carry it, so events recorded before it existed still parse.
  */
-export const centreName = text(120);
+const centreName = text(120);
 
 // ---------------------------------------------------------------- programme stream
 
-export const SessionPlanned = defineEvent({
+const SessionPlanned = defineEvent({
   type: 'SessionPlanned',
   schemaVersion: 1,
   stream: 'programme',
@@ -49,7 +49,7 @@ export const SessionPlanned = defineEvent({
   }),
 });
 
-export const ProgrammeSubmitted = defineEvent({
+const ProgrammeSubmitted = defineEvent({
   type: 'ProgrammeSubmitted',
   schemaVersion: 1,
   stream: 'programme',
@@ -71,7 +71,7 @@ export const ProgrammeSubmitted = defineEvent({
 
 // ---------------------------------------------------------------- juror stream
 
-export const JurorHabilitated = defineEvent({
+const JurorHabilitated = defineEvent({
   type: 'JurorHabilitated',
   schemaVersion: 1,
   stream: 'juror',
@@ -89,7 +89,7 @@ export const JurorHabilitated = defineEvent({
   }),
 });
 
-export const HabilitationWithdrawn = defineEvent({
+const HabilitationWithdrawn = defineEvent({
   type: 'HabilitationWithdrawn',
   schemaVersion: 1,
   stream: 'juror',
@@ -105,7 +105,7 @@ export const HabilitationWithdrawn = defineEvent({
 
 // ---------------------------------------------------------------- session stream
 
-export const SessionCreated = defineEvent({
+const SessionCreated = defineEvent({
   type: 'SessionCreated',
   schemaVersion: 1,
   stream: 'session',
@@ -131,7 +131,7 @@ export const SessionCreated = defineEvent({
   }),
 });
 
-export const BreachRecorded = defineEvent({
+const BreachRecorded = defineEvent({
   type: 'BreachRecorded',
   schemaVersion: 1,
   stream: 'session',
@@ -144,7 +144,7 @@ export const BreachRecorded = defineEvent({
   }),
 });
 
-export const CandidateRegistered = defineEvent({
+const CandidateRegistered = defineEvent({
   type: 'CandidateRegistered',
   schemaVersion: 1,
   stream: 'session',
@@ -153,7 +153,7 @@ export const CandidateRegistered = defineEvent({
   data: z.strictObject({ candidateId }),
 });
 
-export const CandidateWithdrawn = defineEvent({
+const CandidateWithdrawn = defineEvent({
   type: 'CandidateWithdrawn',
   schemaVersion: 1,
   stream: 'session',
@@ -162,7 +162,7 @@ export const CandidateWithdrawn = defineEvent({
   data: z.strictObject({ candidateId, reason: text(500).optional() }),
 });
 
-export const AccommodationGranted = defineEvent({
+const AccommodationGranted = defineEvent({
   type: 'AccommodationGranted',
   schemaVersion: 1,
   stream: 'session',
@@ -172,7 +172,7 @@ export const AccommodationGranted = defineEvent({
   data: z.strictObject({ candidateId, accommodationId }),
 });
 
-export const JuryInformedOfAccommodations = defineEvent({
+const JuryInformedOfAccommodations = defineEvent({
   type: 'JuryInformedOfAccommodations',
   schemaVersion: 1,
   stream: 'session',
@@ -181,7 +181,7 @@ export const JuryInformedOfAccommodations = defineEvent({
   data: z.strictObject({ accommodationIds: z.array(accommodationId).min(1), informedOn: calendarDate }),
 });
 
-export const JuryAssigned = defineEvent({
+const JuryAssigned = defineEvent({
   type: 'JuryAssigned',
   schemaVersion: 1,
   stream: 'session',
@@ -195,7 +195,7 @@ export const JuryAssigned = defineEvent({
   }),
 });
 
-export const TieDeclared = defineEvent({
+const TieDeclared = defineEvent({
   type: 'TieDeclared',
   schemaVersion: 1,
   stream: 'session',
@@ -204,7 +204,7 @@ export const TieDeclared = defineEvent({
   data: z.strictObject({ jurorId, candidateId }),
 });
 
-export const JurorUnassigned = defineEvent({
+const JurorUnassigned = defineEvent({
   type: 'JurorUnassigned',
   schemaVersion: 1,
   stream: 'session',
@@ -213,7 +213,7 @@ export const JurorUnassigned = defineEvent({
   data: z.strictObject({ jurorId, reason: text(500) }),
 });
 
-export const ConvocationsSent = defineEvent({
+const ConvocationsSent = defineEvent({
   type: 'ConvocationsSent',
   schemaVersion: 1,
   stream: 'session',
@@ -231,7 +231,7 @@ export const ConvocationsSent = defineEvent({
   }),
 });
 
-export const PlateauTechniqueChecked = defineEvent({
+const PlateauTechniqueChecked = defineEvent({
   type: 'PlateauTechniqueChecked',
   schemaVersion: 1,
   stream: 'session',
@@ -246,7 +246,7 @@ export const PlateauTechniqueChecked = defineEvent({
   }),
 });
 
-export const SealsChecked = defineEvent({
+const SealsChecked = defineEvent({
   type: 'SealsChecked',
   schemaVersion: 1,
   stream: 'session',
@@ -262,7 +262,7 @@ export const SealsChecked = defineEvent({
   }),
 });
 
-export const FraudReported = defineEvent({
+const FraudReported = defineEvent({
   type: 'FraudReported',
   schemaVersion: 1,
   stream: 'session',
@@ -276,7 +276,7 @@ export const FraudReported = defineEvent({
   }),
 });
 
-export const SanctionNotified = defineEvent({
+const SanctionNotified = defineEvent({
   type: 'SanctionNotified',
   schemaVersion: 1,
   stream: 'session',
@@ -293,7 +293,7 @@ export const SanctionNotified = defineEvent({
 
 export const decisions = ['titre-obtenu', 'reussite-partielle', 'echec', 'absent'] as const;
 
-export const PVSigned = defineEvent({
+const PVSigned = defineEvent({
   type: 'PVSigned',
   schemaVersion: 1,
   stream: 'session',
@@ -318,7 +318,7 @@ export const PVSigned = defineEvent({
   }),
 });
 
-export const PVDocumentStored = defineEvent({
+const PVDocumentStored = defineEvent({
   type: 'PVDocumentStored',
   schemaVersion: 1,
   stream: 'session',
@@ -333,7 +333,7 @@ export const PVDocumentStored = defineEvent({
   }),
 });
 
-export const PVDocumentQuarantined = defineEvent({
+const PVDocumentQuarantined = defineEvent({
   type: 'PVDocumentQuarantined',
   schemaVersion: 1,
   stream: 'session',
@@ -345,7 +345,7 @@ export const PVDocumentQuarantined = defineEvent({
   }),
 });
 
-export const ResultsRecordedInCeres = defineEvent({
+const ResultsRecordedInCeres = defineEvent({
   type: 'ResultsRecordedInCeres',
   schemaVersion: 1,
   stream: 'session',
@@ -354,7 +354,7 @@ export const ResultsRecordedInCeres = defineEvent({
   data: z.strictObject({ recordedOn: calendarDate, pvRevision: z.number().int().min(1) }),
 });
 
-export const PVTransmitted = defineEvent({
+const PVTransmitted = defineEvent({
   type: 'PVTransmitted',
   schemaVersion: 1,
   stream: 'session',
@@ -363,7 +363,7 @@ export const PVTransmitted = defineEvent({
   data: z.strictObject({ transmittedOn: calendarDate, pvRevision: z.number().int().min(1), department: departmentCode }),
 });
 
-export const PVValidated = defineEvent({
+const PVValidated = defineEvent({
   type: 'PVValidated',
   schemaVersion: 1,
   stream: 'session',
@@ -372,7 +372,7 @@ export const PVValidated = defineEvent({
   data: z.strictObject({ validatedOn: calendarDate, pvRevision: z.number().int().min(1) }),
 });
 
-export const PVRejected = defineEvent({
+const PVRejected = defineEvent({
   type: 'PVRejected',
   schemaVersion: 1,
   stream: 'session',
@@ -381,7 +381,7 @@ export const PVRejected = defineEvent({
   data: z.strictObject({ rejectedOn: calendarDate, pvRevision: z.number().int().min(1), reason: text(1000) }),
 });
 
-export const SessionCancelled = defineEvent({
+const SessionCancelled = defineEvent({
   type: 'SessionCancelled',
   schemaVersion: 1,
   stream: 'session',
@@ -390,7 +390,7 @@ export const SessionCancelled = defineEvent({
   data: z.strictObject({ cancelledOn: calendarDate, reason: text(500) }),
 });
 
-export const CandidatePersonalDataErased = defineEvent({
+const CandidatePersonalDataErased = defineEvent({
   type: 'CandidatePersonalDataErased',
   schemaVersion: 1,
   stream: 'session',

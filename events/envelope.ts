@@ -3,7 +3,7 @@ import { eventDefinitions, type EventDefinitionUnion, type EventType } from './c
 import { actor, eventScope, instant } from './primitives.js';
 
 /** The data of one event type, inferred from its schema. */
-export type EventData<T extends EventType> = z.infer<Extract<EventDefinitionUnion, { type: T }>['data']>;
+type EventData<T extends EventType> = z.infer<Extract<EventDefinitionUnion, { type: T }>['data']>;
 
 /** What a decider returns: a type and its data, before the store gives it an identity. */
 export type DomainEvent = { [K in EventType]: { type: K; data: EventData<K> } }[EventType];
@@ -37,11 +37,10 @@ export const eventMetadata = z.strictObject({
   correlationId: z.string().min(1).max(128),
   causationId: z.string().min(1).max(128),
 });
-export type EventMetadata = z.infer<typeof eventMetadata>;
+type EventMetadata = z.infer<typeof eventMetadata>;
 
 /** A stored event: metadata, type and data. */
 export type StoredEvent = DomainEvent & EventMetadata;
-export type StoredEventOf<T extends EventType> = DomainEventOf<T> & EventMetadata;
 
 type Variant = z.ZodObject<{ type: z.ZodLiteral<EventType>; data: z.ZodType }>;
 
@@ -49,14 +48,6 @@ const domainVariants = eventDefinitions.map((definition) => z.strictObject({ typ
 
 /** Runtime parser of a domain event: the type picks the schema, the data must match it. */
 export const domainEventSchema = z.discriminatedUnion('type', domainVariants) as unknown as z.ZodType<DomainEvent>;
-
-const storedVariants = eventDefinitions.map((definition) => eventMetadata.extend({ type: z.literal(definition.type), data: definition.data })) as unknown as [
-  Variant,
-  ...Variant[],
-];
-
-/** Runtime parser of a stored event (metadata included). */
-export const storedEventSchema = z.discriminatedUnion('type', storedVariants) as unknown as z.ZodType<StoredEvent>;
 
 const byType = new Map<string, EventDefinitionUnion>(eventDefinitions.map((d) => [d.type, d]));
 
@@ -73,7 +64,7 @@ export const isEventType = (type: string): type is EventType => byType.has(type)
 export type Upcasters = Partial<Record<EventType, Record<number, (data: unknown) => unknown>>>;
 
 /** Today's catalogue has no old versions yet: every event is at schema version 1. */
-export const upcasters: Upcasters = {};
+const upcasters: Upcasters = {};
 
 /**
  * Brings a raw stored event up to the catalogue's current schema version, one step at a time.

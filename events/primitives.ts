@@ -31,7 +31,7 @@ export const regionCode = z.string().regex(/^\d{2}$/, { message: 'Code de régio
 const idPattern = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$|^[a-z]+_[a-z0-9-]{1,64}$/;
 
 /** Pseudonymous id with a type prefix: `cand_01J…`, `jur_01J…`, `ses_01J…`, `ctr_lyon-1`. */
-export const entityId = (prefix: string) =>
+const entityId = (prefix: string) =>
   z
     .string()
     .max(80)
@@ -45,7 +45,7 @@ export const sessionId = entityId('ses');
 export const plannedSessionId = entityId('pln');
 export const habilitationId = entityId('hab');
 export const accommodationId = entityId('acc');
-export const userId = z.string().min(1).max(128);
+const userId = z.string().min(1).max(128);
 
 /** RNCP code of a titre professionnel, e.g. `RNCP37274`. */
 export const titreCode = z.string().regex(/^RNCP\d{3,6}$/, { message: 'Code RNCP attendu (ex. RNCP37274).' });
@@ -72,8 +72,8 @@ export const eventScope = z.strictObject({
 });
 export type EventScope = z.infer<typeof eventScope>;
 
-export const roles = ['centre', 'ud', 'region', 'juror', 'system'] as const;
-export const role = z.enum(roles);
+const roles = ['centre', 'ud', 'region', 'juror', 'system'] as const;
+const role = z.enum(roles);
 export type Role = z.infer<typeof role>;
 
 /** Who did it: their role, their id and the scope their authority covers. */

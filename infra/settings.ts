@@ -11,7 +11,7 @@ import { retentionSettingsSchema, type RetentionSettings } from '../shared/reten
  * Everything that differs between stages, decided in one place. The stack reads only this object,
  * never the CDK context directly, so a test can build either stage from plain values.
  */
-export const stages = ['dev', 'prod'] as const;
+const stages = ['dev', 'prod'] as const;
 export type Stage = (typeof stages)[number];
 
 export interface StageSettings {

@@ -58,10 +58,10 @@ export interface TpSessionsStackProps extends StackProps {
  * Name of the declared function that receives SES bounces and complaints (through EventBridge) and
  * marks the address; wired when it is declared, whatever its own trigger.
  */
-export const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
+const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
 
 /** The event store's table: append-only (reads and PutItem), whatever a declaration asks. */
-export const EVENT_STORE_TABLE: TableName = 'events';
+const EVENT_STORE_TABLE: TableName = 'events';
 
 /** Attribute of the commit item listing its event types, on which stream filters match (see ./streamFilter.ts). */
 export { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../shared/eventStore/records.js';

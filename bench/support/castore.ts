@@ -44,7 +44,7 @@ export const createCastoreTable = async (client: DynamoDBClient, tableName: stri
   );
 };
 
-export const candidateRegistered = new EventType<'CandidateRegistered', { candidateId: string }, { actorId: string; correlationId: string }>({
+const candidateRegistered = new EventType<'CandidateRegistered', { candidateId: string }, { actorId: string; correlationId: string }>({
   type: 'CandidateRegistered',
 });
 

@@ -39,7 +39,7 @@ export interface ChangeFeedOptions {
 }
 
 /** Attribute of a commit that lists its event types (the CDK stack filters on it). */
-export const COMMIT_TYPES_ATTRIBUTE = 'eventTypes';
+const COMMIT_TYPES_ATTRIBUTE = 'eventTypes';
 
 type Item = Record<string, AttributeValue>;
 
@@ -58,7 +58,7 @@ interface Checkpoint {
 let warnedMissingTypes = false;
 
 /** The event types of a commit item: its `eventTypes` set, or (older items) the types inside `events`. */
-export const commitTypes = (item: Item, log?: (line: string) => void): string[] => {
+const commitTypes = (item: Item, log?: (line: string) => void): string[] => {
   const set = item[COMMIT_TYPES_ATTRIBUTE];
   if (set?.SS) return set.SS;
   if (set?.L) return set.L.flatMap((v) => (v.S ? [v.S] : []));

@@ -102,7 +102,7 @@ const formatter = (timeZone: string) => {
 };
 
 /** The wall-clock date and time of an instant in a time zone. */
-export const localParts = (instant: Date, timeZone: string): LocalParts => {
+const localParts = (instant: Date, timeZone: string): LocalParts => {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(instant)
@@ -122,7 +122,7 @@ const offsetAt = (utcMs: number, timeZone: string): number => {
  * The instant at which a wall-clock time happens in a zone. A time inside the spring-forward gap
  * maps to the end of the gap; a time that happens twice maps to the first one.
  */
-export const zonedToUtc = (local: LocalParts, timeZone: string): Date => {
+const zonedToUtc = (local: LocalParts, timeZone: string): Date => {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
   const candidates = [offsetAt(wall - 86_400_000 / 2, timeZone), offsetAt(wall + 86_400_000 / 2, timeZone)];
   const exact = candidates

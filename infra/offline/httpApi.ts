@@ -14,7 +14,7 @@ import type { RouteMatch, RouteTable } from './routes.js';
  */
 
 /** API Gateway's payload limit for HTTP APIs. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Header the runtime adds to its own answers (no route, unauthorized…), so tests can tell them apart from a handler's. */
 export const RUNTIME_ANSWER_HEADER = 'x-tp-offline';
@@ -32,7 +32,7 @@ export interface HttpApiOptions {
   readonly log: (line: string) => void;
 }
 
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
 
@@ -53,7 +53,7 @@ export const readBody = async (request: IncomingMessage, limit = MAX_BODY_BYTES)
 const textTypes = [/^text\//, /^application\/(json|.*\+json|xml|.*\+xml|javascript|x-www-form-urlencoded)/];
 
 /** API Gateway passes text bodies as they are and everything else (multipart, PDF…) in base64. */
-export const isTextContent = (contentType: string | undefined): boolean => {
+const isTextContent = (contentType: string | undefined): boolean => {
   const type = (contentType ?? '').toLowerCase();
   return type === '' || textTypes.some((pattern) => pattern.test(type));
 };
@@ -82,7 +82,7 @@ const decodeJwtPayload = (token: string): Record<string, unknown> => {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 };
 
-export interface RequestParts {
+interface RequestParts {
   readonly method: string;
   readonly rawPath: string;
   readonly rawQueryString: string;
@@ -92,7 +92,7 @@ export interface RequestParts {
   readonly body: Buffer;
 }
 
-export const requestParts = (request: IncomingMessage, body: Buffer): RequestParts => {
+const requestParts = (request: IncomingMessage, body: Buffer): RequestParts => {
   const url = request.url ?? '/';
   const queryIndex = url.indexOf('?');
   const headers: Record<string, string> = {};
@@ -131,7 +131,7 @@ const queryParameters = (raw: string): Record<string, string> | undefined => {
 };
 
 /** The payload format 2.0 event API Gateway would send for this request and route. */
-export const buildEvent = (
+const buildEvent = (
   parts: RequestParts,
   match: RouteMatch<unknown>,
   jwt: { claims: Record<string, string>; scopes: string[] } | undefined,
@@ -178,7 +178,7 @@ export const buildEvent = (
 };
 
 /** Writes a handler's result the way API Gateway maps payload format 2.0 results. */
-export const writeResult = (response: ServerResponse, result: unknown): void => {
+const writeResult = (response: ServerResponse, result: unknown): void => {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result ? (result as APIGatewayProxyStructuredResultV2) : undefined;
   if (!structured) {
     // No statusCode: API Gateway answers 200 with the result as JSON (a string is sent as it is).

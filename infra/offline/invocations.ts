@@ -110,7 +110,7 @@ const outcomeOf = (result: unknown): string => {
 };
 
 /** One line per invocation, e.g. `λ api          http     POST /api/sessions → 201 (48 ms)`. */
-export const invocationLine = (name: string, trigger: string, input: string, outcome: string, ms: number): string =>
+const invocationLine = (name: string, trigger: string, input: string, outcome: string, ms: number): string =>
   `λ ${name.padEnd(15)} ${trigger.padEnd(8)} ${input ? `${input} ` : ''}→ ${outcome} (${Math.round(ms)} ms)`;
 
 export const createInvocationObserver = (options: { readonly log: (line: string) => void; readonly logs?: FunctionLogs }): InvocationObserver => {

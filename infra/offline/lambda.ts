@@ -12,9 +12,9 @@ import type { InvocationObserver } from './invocations.js';
  * process; given an `environment`, its cold start and each invocation see that as `process.env`
  * (./iam/environment.ts), so its clients are built from its own variables and credentials.
  */
-export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-export class FunctionTimeoutError extends Error {
+class FunctionTimeoutError extends Error {
   override readonly name = 'FunctionTimeoutError';
 }
 

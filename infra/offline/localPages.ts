@@ -9,7 +9,7 @@ import { readBody, RUNTIME_ANSWER_HEADER, sendJson } from './httpApi.js';
  * (JWKS, sign-in and sign-out pages, a token endpoint for scripts) and the clock control. None of it
  * exists in AWS, where Cognito's hosted UI signs people in.
  */
-export interface ClockControl {
+interface ClockControl {
   now(): Date;
   /** Moves the clock forward and fires the schedules that became due; returns what fired. */
   moveTo(target: Date): Promise<readonly { readonly functionName: string; readonly at: string }[]>;
@@ -116,7 +116,7 @@ ${
   );
 
 /** Parses `2027-01-20` (that morning, 08:00 UTC), `2027-01-20T09:30` (Paris wall time, as the form sends it) or a full ISO instant. */
-export const parseClockTarget = (value: string): Date | undefined => {
+const parseClockTarget = (value: string): Date | undefined => {
   const trimmed = value.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return new Date(`${trimmed}T08:00:00Z`);
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(trimmed)) {

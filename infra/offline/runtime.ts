@@ -44,7 +44,7 @@ export interface RuntimePorts {
 export const DEFAULT_PORTS: RuntimePorts = { app: 3000, mailbox: 8005, dynamodb: 4567, s3: 4569 };
 
 /** Flag (and env var) that changes each port, named in the "port taken" message. */
-export const PORT_FLAGS: Readonly<Record<keyof RuntimePorts, string>> = {
+const PORT_FLAGS: Readonly<Record<keyof RuntimePorts, string>> = {
   app: '--port (PORT)',
   mailbox: '--mailbox-port (MAILBOX_PORT)',
   dynamodb: '--dynamodb-port (DYNAMODB_PORT)',
@@ -111,7 +111,7 @@ export interface OfflineRuntime {
 const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export const PV_BUCKET_LOCAL = localBucketName('vault');
-export const UPLOAD_BUCKET_LOCAL = localBucketName('uploads');
+const UPLOAD_BUCKET_LOCAL = localBucketName('uploads');
 export const LOCAL_STAGE = 'local';
 export const LOCAL_MAIL_FROM = 'ne-pas-repondre@tp-sessions.local';
 

@@ -24,7 +24,7 @@ export interface S3NotifierOptions {
 const encodeKey = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 
 /** s3rver's record, adjusted to what S3 sends (region, bucket ARN, encoded key). */
-export const toS3Record = (raw: S3EventRecord): S3EventRecord => ({
+const toS3Record = (raw: S3EventRecord): S3EventRecord => ({
   ...raw,
   awsRegion: 'eu-west-3',
   s3: {

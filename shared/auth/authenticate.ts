@@ -5,7 +5,7 @@ import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
 
 export { SESSION_COOKIE };
 
-export const unauthenticated = () => new AppError('auth.unauthenticated', 'unauthenticated', 'Connectez-vous pour continuer.');
+const unauthenticated = () => new AppError('auth.unauthenticated', 'unauthenticated', 'Connectez-vous pour continuer.');
 
 const principalOf = (claims: unknown): Principal => {
   const parsed = tokenClaims.safeParse(claims);

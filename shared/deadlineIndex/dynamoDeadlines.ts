@@ -18,7 +18,7 @@ import type { Deadline } from '../domain/deadlines.js';
  * the daily run queries the day's key and reads exactly what is due. Sending removes `dueKey`;
  * closing the deadline deletes the items.
  */
-export type Phase = 'remind' | 'alert';
+type Phase = 'remind' | 'alert';
 
 export interface DueItem {
   readonly pk: string;

@@ -8,7 +8,7 @@ import * as z from 'zod';
  * strings in the code: the customer writes "DIRECCTE", current texts say DREETS/DDETS, and each
  * unit's mailbox is a setting that an operator can override (`UNIT_DIRECTORY_JSON`).
  */
-export const unitSchema = z.strictObject({
+const unitSchema = z.strictObject({
   /** Department code (`69`) for a UD, INSEE region code (`84`) for a regional direction. */
   code: z.string().min(2).max(3),
   kind: z.enum(['ud', 'region']),
@@ -44,7 +44,7 @@ const ud = (code: string, of: string, domain: string): Unit => ({
  * Auvergne-Rhône-Alpes and its twelve departments. The regional mailbox is the leaflet's; the
  * departmental mailboxes are defaults to confirm with each unit (override them, do not edit here).
  */
-export const defaultDirectoryData: DirectoryData = {
+const defaultDirectoryData: DirectoryData = {
   units: [
     {
       code: '84',
@@ -70,7 +70,7 @@ export const defaultDirectoryData: DirectoryData = {
 };
 
 /** Environment variable holding a JSON `{ "units": [...] }` whose entries replace or add units by kind and code. */
-export const DIRECTORY_ENV = 'UNIT_DIRECTORY_JSON';
+const DIRECTORY_ENV = 'UNIT_DIRECTORY_JSON';
 
 /** A unit the directory does not know: the mail cannot be addressed (it is dead-lettered, not dropped). */
 export class UnknownUnitError extends Error {

@@ -9,4 +9,3 @@ export * from './programme.js';
 export * from './results.js';
 export * from './session.js';
 export * from './titres.js';
-export { today } from './common.js';

@@ -15,7 +15,7 @@ import { notFound, ruleBroken } from './errors.js';
 export type ProgrammeEvent = DomainEventOf<'SessionPlanned'> | DomainEventOf<'ProgrammeSubmitted'>;
 
 /** One line of the programme as the centre types it. */
-export interface PlannedSessionInput {
+interface PlannedSessionInput {
   /** Present when the line amends a session planned by an earlier submission. */
   readonly plannedSessionId?: string;
   readonly titreCode: string;
@@ -33,7 +33,7 @@ export type ProgrammeCommand = {
   readonly sessions: readonly PlannedSessionInput[];
 };
 
-export interface PlannedSession {
+interface PlannedSession {
   readonly plannedSessionId: string;
   readonly titreCode: string;
   readonly expectedStart: CalendarDate;

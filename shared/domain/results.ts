@@ -8,7 +8,7 @@ import type { Decision, SessionState } from './session.js';
  */
 export type ResultsStatus = 'provisoires' | 'officiels';
 
-export interface CandidateResult {
+interface CandidateResult {
   readonly candidateId: string;
   readonly decision: Decision;
   /** For a réussite partielle: the CCP obtained, kept for good. */

@@ -58,7 +58,7 @@ export interface PvDecision {
   readonly evaluatorIds: readonly string[];
 }
 
-export type SanctionKind = DomainEventOf<'SanctionNotified'>['data']['sanction'];
+type SanctionKind = DomainEventOf<'SanctionNotified'>['data']['sanction'];
 
 export type SessionCommand =
   | {
@@ -140,16 +140,16 @@ export type SessionCommand =
   /** The candidate asked the centre to erase their personal data (right to erasure). */
   | { readonly type: 'EraseCandidatePersonalData'; readonly candidateId: string };
 
-export type SessionCommandType = SessionCommand['type'];
+type SessionCommandType = SessionCommand['type'];
 
-export interface JuryMember {
+interface JuryMember {
   readonly jurorId: string;
   readonly habilitationId: string;
   /** Candidates the juror declared a tie with: they never evaluate them. */
   readonly tiedCandidateIds: readonly string[];
 }
 
-export interface SealCheck {
+interface SealCheck {
   readonly checkedOn: CalendarDate;
   readonly presentCandidateIds: readonly string[];
   readonly seed: string;
@@ -157,7 +157,7 @@ export interface SealCheck {
   readonly sealsIntact: boolean;
 }
 
-export interface SignedPv {
+interface SignedPv {
   readonly revision: number;
   readonly signedOn: CalendarDate;
   readonly decisions: readonly PvDecision[];
@@ -170,7 +170,7 @@ export interface SignedPv {
   readonly rejection?: { readonly rejectedOn: CalendarDate; readonly reason: string };
 }
 
-export interface Fraud {
+interface Fraud {
   readonly candidateId: string;
   readonly reportedBy: 'jury' | 'session-manager';
   readonly reportedOn: CalendarDate;

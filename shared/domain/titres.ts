@@ -19,7 +19,7 @@ export interface Titre {
   readonly revisedOn?: CalendarDate;
 }
 
-export interface Ccp {
+interface Ccp {
   /** Bloc code, `RNCP37674BC01`. */
   readonly code: string;
   readonly label: string;

@@ -3,7 +3,6 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { upcast, type StoredEvent } from '../../events/index.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
-import type { Commit } from './port.js';
 
 /**
  * The items the DynamoDB store writes, and the conversions shared by the store and the functions
@@ -59,17 +58,6 @@ export const parseCommitEvents = (eventsJson: string): StoredEvent[] => {
   const raw = JSON.parse(eventsJson) as Array<StoredEvent>;
   return raw.map((event) => upcast(event) as StoredEvent);
 };
-
-export const commitOf = (item: CommitItem): Commit => ({
-  streamId: item.pk,
-  commit: item.sk,
-  firstVersion: item.firstVersion,
-  lastVersion: item.lastVersion,
-  events: parseCommitEvents(item.events),
-  idempotencyKey: item.idempotencyKey,
-  prevHash: item.prevHash,
-  hash: item.hash,
-});
 
 /**
  * A DynamoDB stream record's NewImage (from `aws-lambda`'s or the SDK's AttributeValue map) as a

@@ -31,7 +31,7 @@ export interface HistoryCloudEvent {
 }
 
 /** The CloudEvents `source` prefix of the system. */
-export const CLOUD_EVENT_SOURCE = '/tp-sessions';
+const CLOUD_EVENT_SOURCE = '/tp-sessions';
 
 /** What replaces a masked value. */
 export const MASKED = '[masqué]';
@@ -47,7 +47,7 @@ const candidateFreeText: Readonly<Partial<Record<string, readonly string[]>>> = 
 };
 
 /** Roles that need candidates' personal data for their work (same rule as the personal-data store). */
-export const mayReadCandidateData = (role: Role): boolean => role === 'centre' || role === 'ud';
+const mayReadCandidateData = (role: Role): boolean => role === 'centre' || role === 'ud';
 
 /** The event's data, with candidate free text masked for roles that may not read it. */
 export const visibleData = (event: StoredEvent, readerRole: Role): unknown => {

@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentLinks } from './service.js';
 
 /** How long a PV link shown on a timeline stays valid. */
-export const DOCUMENT_LINK_SECONDS = 300;
+const DOCUMENT_LINK_SECONDS = 300;
 
 /**
  * Presigned GET of one version of a PV in the vault bucket: the link names the version recorded in

@@ -86,12 +86,6 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   year: 'Année',
 };
 
-/** Fields whose value is a candidate's id, or a list of them: shown by name where the reader may see it. */
-export const candidateFields: ReadonlySet<string> = new Set(['candidateId', 'candidateIds', 'drawnCandidateId', 'presentCandidateIds', 'tiedCandidateIds']);
-
-/** Fields whose value is a juror's id, or a list of them. */
-export const jurorFields: ReadonlySet<string> = new Set(['jurorId', 'jurorIds', 'signatoryIds', 'evaluatorIds']);
-
 const walk = (schema: unknown, into: Set<string>): void => {
   if (typeof schema !== 'object' || schema === null) return;
   const node = schema as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { centreId, departmentCode, eventTypes, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
+import { centreId, departmentCode, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /**
@@ -22,7 +22,7 @@ export interface HistoryRequest {
 }
 
 /** Smallest and largest page a caller may ask for (the store's own bounds). */
-export const PAGE_SIZE = { min: 1, max: 500, default: 50 } as const;
+const PAGE_SIZE = { min: 1, max: 500, default: 50 } as const;
 
 const instantParam = z
   .string()
@@ -46,7 +46,7 @@ const rawSchema = z.object({
 });
 
 /** Query-string names this module reads; other names are ignored, like any web API does. */
-export const historyParamNames = Object.keys(rawSchema.shape) as readonly string[];
+const historyParamNames = Object.keys(rawSchema.shape) as readonly string[];
 
 /**
  * A date alone (`2027-03-01`) means the whole day in Paris for `to` and its start for `from`; the
@@ -128,6 +128,3 @@ export const parseHistoryRequest = (query: Readonly<Record<string, string | unde
     cursor: raw.cursor,
   };
 };
-
-/** Every event type of the catalogue, for messages and the CLI's help. */
-export const knownEventTypes: readonly EventType[] = eventTypes;

@@ -60,7 +60,7 @@ const peopleIdsOf = (value: unknown, into: { candidates: Set<string>; jurors: Se
 };
 
 /** The roles that read history; anyone else (a juror) is refused. */
-export const HISTORY_READERS: readonly Role[] = ['centre', 'ud', 'region'];
+const HISTORY_READERS: readonly Role[] = ['centre', 'ud', 'region'];
 
 const notReader = () => forbidden('L’historique est réservé aux centres, aux unités départementales et à la direction régionale.');
 const outOfScope = () => forbidden('Cet historique est en dehors de votre périmètre.');

@@ -18,14 +18,14 @@ export interface ParsedBody {
 }
 
 /** Bodies above this size are refused with 413 before any parsing. */
-export const DEFAULT_BODY_LIMIT = 256 * 1024;
+const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
 
 const invalid = (message: string, field = '') => new AppError('input.invalid', 'validation', message, [{ field, message }]);
 
 /** The raw body bytes, decoded from base64 when API Gateway encoded them. */
-export const rawBody = (event: HttpEvent, limit = DEFAULT_BODY_LIMIT): Buffer => {
+const rawBody = (event: HttpEvent, limit = DEFAULT_BODY_LIMIT): Buffer => {
   const body = event.body ?? '';
   // A base64 string is 4/3 of its bytes: refuse early without decoding a huge string.
   if ((event.isBase64Encoded ? (body.length * 3) / 4 : Buffer.byteLength(body)) > limit + 4) throw tooLarge(limit);

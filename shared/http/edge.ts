@@ -7,16 +7,16 @@ import { securityHeaders } from './securityHeaders.js';
 import { signInPath } from '../auth/hostedUi.js';
 
 /** The JSON shape of every error answer. */
-export interface ErrorBody {
+interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly fields: readonly { field: string; message: string }[]; readonly correlationId?: string };
 }
 
-export const errorBody = (error: AppError, correlationId?: string): ErrorBody => ({
+const errorBody = (error: AppError, correlationId?: string): ErrorBody => ({
   error: { code: error.code, message: error.message, fields: [...error.fields], ...(correlationId ? { correlationId } : {}) },
 });
 
 /** Whether the caller wants a page rather than JSON: a browser navigating, not `fetch`. */
-export const wantsHtml = (event: HttpEvent): boolean => {
+const wantsHtml = (event: HttpEvent): boolean => {
   const accept = header(event, 'accept') ?? '';
   return accept.includes('text/html') && !accept.includes('application/json');
 };
@@ -35,7 +35,7 @@ const GENERIC_MESSAGE = 'Une erreur inattendue est survenue. Réessayez dans que
  * else is a 500 with a generic message and a correlation id, logged without the request's data.
  * Browsers get a page (and a sign-in redirect on 401); API clients get `{ error }`.
  */
-export const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOptions): HttpResponse => {
+const errorResponse = (error: unknown, event: HttpEvent, options: EdgeOptions): HttpResponse => {
   const correlationId = (() => {
     try {
       return requestIdOf(event) || randomUUID();

@@ -43,8 +43,6 @@ export const cookies = (event: Pick<HttpEvent, 'headers' | 'cookies'>): Map<stri
   return map;
 };
 
-export const method = (event: HttpEvent): string => event.requestContext.http.method.toUpperCase();
-
 /** Correlation id: API Gateway's request id, so a log line and a support call meet. */
 export const requestIdOf = (event: HttpEvent): string => event.requestContext.requestId;
 

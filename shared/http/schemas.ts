@@ -31,7 +31,7 @@ const phone = z
   .trim()
   .regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' });
 
-export const candidateIdentityInput = z.strictObject({
+const candidateIdentityInput = z.strictObject({
   lastName: name,
   firstName: name,
   birthDate: date,
@@ -39,7 +39,7 @@ export const candidateIdentityInput = z.strictObject({
   phone: phone.optional(),
 });
 
-export const plannedSessionInput = z.strictObject({
+const plannedSessionInput = z.strictObject({
   plannedSessionId: plannedSessionId.optional(),
   titreCode,
   expectedStart: date,

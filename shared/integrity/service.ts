@@ -47,7 +47,7 @@ export const writeDailyDigest = async (source: CommitSource, archive: DigestArch
 };
 
 /** One commit that does not match: the stream, the commit number, and why (French, for the report). */
-export interface Finding {
+interface Finding {
   readonly streamId: string;
   /** The commit named; 0 when the finding is about a digest itself. */
   readonly commit: number;
@@ -111,7 +111,7 @@ export const verifyStore = async (source: CommitSource, archive: DigestArchive, 
 };
 
 /** Every commit of one stream that does not match its own hash, its predecessor or a digest. */
-export const checkChain = (streamId: string, raws: readonly RawCommit[], digested: ReadonlyMap<number, string>): Finding[] => {
+const checkChain = (streamId: string, raws: readonly RawCommit[], digested: ReadonlyMap<number, string>): Finding[] => {
   const findings: Finding[] = [];
   const byNumber = new Map<number, CommitItem>();
   let previousHash = GENESIS_HASH;

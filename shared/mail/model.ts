@@ -27,7 +27,7 @@ export interface Recipient {
   readonly name: string;
 }
 
-export interface Attachment {
+interface Attachment {
   readonly filename: string;
   /** Full MIME type with parameters, e.g. `text/calendar; charset=UTF-8; method=REQUEST`. */
   readonly contentType: string;

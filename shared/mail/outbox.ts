@@ -24,12 +24,12 @@ import type { OutgoingMail } from './model.js';
  * still found (`listStaleClaims`, used by the `mailSweep` schedule and `npm run replay-dlq`) instead
  * of sitting `sending` for ever. The index keeps its name: renaming a GSI replaces it in AWS.
  */
-export type OutboxStatus = 'sending' | 'sent' | 'dead';
+type OutboxStatus = 'sending' | 'sent' | 'dead';
 
 /** Values of `deadKey`, the partition key of the `deadLetters` index. */
-export const OUTBOX_INDEX = 'deadLetters';
-export const CLAIMED_KEY = 'sending';
-export const DEAD_KEY = 'dead';
+const OUTBOX_INDEX = 'deadLetters';
+const CLAIMED_KEY = 'sending';
+const DEAD_KEY = 'dead';
 
 /** Where the next page of stale claims starts (DynamoDB's LastEvaluatedKey, opaque to callers). */
 export type OutboxCursor = Record<string, AttributeValue>;

@@ -4,7 +4,7 @@ import { logger } from '../platform/observability.js';
 import { parseRetryMessage } from './retryMessage.js';
 import type { MailDelivery } from './sender.js';
 
-export class MailStillFailingError extends Error {
+class MailStillFailingError extends Error {
   override readonly name = 'MailStillFailingError';
 }
 

@@ -5,7 +5,7 @@ import { mailKinds, type OutgoingMail } from './model.js';
  * The body of a message on the mail retry queue, as `SqsDeadLetter` writes it: the whole mail,
  * rendered, and why its last attempt failed. Parsed by the retry function before anything is sent.
  */
-export const retryMessageSchema = z.object({
+const retryMessageSchema = z.object({
   mail: z.object({
     id: z.string().min(1),
     kind: z.enum(mailKinds),

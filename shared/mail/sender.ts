@@ -67,7 +67,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const defaultMailRetry: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+const defaultMailRetry: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'dead-lettered' | 'already-dead';
 

@@ -14,7 +14,7 @@ export interface Rendered {
   readonly html: string;
 }
 
-export const render = (subject: string, recipientName: string, blocks: readonly Block[]): Rendered => {
+const render = (subject: string, recipientName: string, blocks: readonly Block[]): Rendered => {
   const greeting = `Bonjour ${recipientName},`;
   return { subject, text: renderText(greeting, blocks), html: renderHtml(subject, greeting, blocks) };
 };
@@ -34,7 +34,7 @@ const sessionFacts = (session: SessionSummary): Block => ({
 
 const link = (appUrl: string, path: string, label: string): Block => ({ link: { href: `${appUrl.replace(/\/$/, '')}${path}`, label } });
 
-export const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> = {
+const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> = {
   'titre-obtenu': 'Titre obtenu',
   'reussite-partielle': 'Réussite partielle',
   echec: 'Échec',

@@ -24,7 +24,7 @@ export interface HttpRoute {
   readonly summary?: string;
 }
 
-export type Trigger =
+type Trigger =
   | { readonly kind: 'http'; readonly routes: readonly HttpRoute[] }
   | {
       readonly kind: 'stream';
@@ -68,7 +68,7 @@ export interface ObjectGrant {
   readonly actions: readonly ObjectAction[];
 }
 
-export interface Resources {
+interface Resources {
   readonly tables?: Partial<Record<TableName, Access>>;
   /**
    * S3 access, per bucket, prefix and action: the stack grants exactly these, and sets

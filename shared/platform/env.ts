@@ -32,7 +32,7 @@ export const ENV = {
 /** The variable naming each bucket, set on the functions granted something in it. */
 export const bucketEnv = { vault: ENV.PV_BUCKET, uploads: ENV.UPLOAD_BUCKET } as const;
 
-export class ConfigurationError extends Error {
+class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 

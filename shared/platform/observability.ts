@@ -22,7 +22,7 @@ export const logger = new Logger({ serviceName: SERVICE_NAME, ...(silentUnderTes
 
 const silent = () => logger.getLevelName() === 'SILENT';
 
-export const metrics = new Metrics({
+const metrics = new Metrics({
   namespace: SERVICE_NAME,
   serviceName: SERVICE_NAME,
   // dev and prod may share an account: the stage tells their metrics apart.

@@ -2,7 +2,7 @@ import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, ty
 import { tableNames, tables, type TableDefinition, type TableName } from './tables.js';
 
 /** Physical table name for a stage or a test run: `<prefix>-tp-<logicalName>`. */
-export const physicalTableName = (prefix: string, table: TableName) => `${prefix}-tp-${table}`;
+const physicalTableName = (prefix: string, table: TableName) => `${prefix}-tp-${table}`;
 
 export type TableNameMap = Readonly<Record<TableName, string>>;
 

@@ -11,8 +11,7 @@ import { traced } from './tracer.js';
  * read from Secrets Manager on first use and kept for the life of the instance, so a person who
  * may read the function's configuration does not learn it.
  */
-export const secretNames = ['cursor'] as const;
-export type SecretName = (typeof secretNames)[number];
+export type SecretName = 'cursor';
 
 /** The variable holding each secret's ARN, set by the stack on the functions that declare it. */
 export const secretEnv: Readonly<Record<SecretName, string>> = { cursor: 'CURSOR_SECRET_ARN' };

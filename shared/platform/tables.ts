@@ -2,14 +2,14 @@
  * The DynamoDB tables, described once as plain data. The CDK stack builds them from here and the
  * offline runtime creates them in dynalite from here, so both always agree on keys and indexes.
  */
-export type KeyType = 'S' | 'N';
+type KeyType = 'S' | 'N';
 
 export interface KeyDefinition {
   readonly name: string;
   readonly type: KeyType;
 }
 
-export interface IndexDefinition {
+interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;

@@ -6,7 +6,7 @@ import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
 import { ETAG_VERSION_PREFIX, parsePvObjectKey, type PvUploads, type PvVault, type StoredObject } from './vault.js';
 
-export type QuarantineReason = 'not-pdf' | 'checksum-mismatch' | 'too-large' | 'unexpected';
+type QuarantineReason = 'not-pdf' | 'checksum-mismatch' | 'too-large' | 'unexpected';
 
 export type IntakeOutcome =
   | { readonly outcome: 'stored'; readonly sessionId: string; readonly versionId: string; readonly sha256: string }

@@ -12,10 +12,10 @@ import type { SessionView } from '../views/model.js';
  */
 export const PV_PREFIX = 'pv/';
 export const QUARANTINE_PREFIX = 'quarantine/';
-export const DEFAULT_PV_MAX_BYTES = 20 * 1024 * 1024;
+const DEFAULT_PV_MAX_BYTES = 20 * 1024 * 1024;
 
 /** Object key of an upload: the intake reads the session and the declared SHA-256 from it. */
-export const pvObjectKey = (sessionId: string, sha256Hex: string): string => `${PV_PREFIX}${sessionId}/${sha256Hex}.pdf`;
+const pvObjectKey = (sessionId: string, sha256Hex: string): string => `${PV_PREFIX}${sessionId}/${sha256Hex}.pdf`;
 
 const keyPattern = /^pv\/(ses_[A-Za-z0-9_-]+)\/([0-9a-f]{64})\.pdf$/;
 
@@ -33,7 +33,7 @@ export const parsePvObjectKey = (key: string): { sessionId: string; sha256Hex: s
 export const ETAG_VERSION_PREFIX = 'etag:';
 
 /** The `x-amz-checksum-sha256` value (base64) of a SHA-256 given in hex. */
-export const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');
+const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');
 
 export interface UploadOptions {
   readonly maxBytes?: number;

@@ -31,7 +31,7 @@ import type { Projected } from './projection.js';
  * their convocations as a centre owns its sessions, and CloudFormation adds one index per table
  * update (`byRegion` is this release's).
  */
-export const viewKeys = (view: AggregateView): Record<string, string> => {
+const viewKeys = (view: AggregateView): Record<string, string> => {
   switch (view.kind) {
     case 'session': {
       const sort = `${view.startDate}#${view.sessionId}`;
@@ -56,7 +56,7 @@ export const viewKeys = (view: AggregateView): Record<string, string> => {
 const VIEW_SK = 'view';
 
 /** Keys of a juror's item beside the session's view. */
-export const jurorSessionKeys = (item: Pick<JurorSessionView, 'jurorId' | 'sessionId' | 'endDate'>): Record<string, string> => ({
+const jurorSessionKeys = (item: Pick<JurorSessionView, 'jurorId' | 'sessionId' | 'endDate'>): Record<string, string> => ({
   pk: `session-${item.sessionId}`,
   sk: `juror#${item.jurorId}`,
   ownerKey: `jurorSessions#${item.jurorId}`,

@@ -17,5 +17,5 @@
  */
 export * from './model.js';
 export * from './port.js';
-export { DynamoViews, ViewVersionConflict, jurorSessionKeys, viewKeys } from './dynamoViews.js';
-export { jurorSessionsOf, project, projectAll, projectWithJurorSessions, viewKindOf, type Projected } from './projection.js';
+export { DynamoViews } from './dynamoViews.js';
+export { jurorSessionsOf, projectAll } from './projection.js';

@@ -18,9 +18,9 @@ export const sessionStatuses = [
 ] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
 
-export type Decision = (typeof decisions)[number];
+type Decision = (typeof decisions)[number];
 
-export interface JuryMemberView {
+interface JuryMemberView {
   readonly jurorId: string;
   readonly habilitationId: string;
   readonly tiedCandidateIds: readonly string[];
@@ -29,7 +29,7 @@ export interface JuryMemberView {
 }
 
 /** A juror who left the jury: kept so that their « Mes convocations » page says so. */
-export interface FormerJurorView {
+interface FormerJurorView {
   readonly jurorId: string;
   readonly habilitationId: string;
   /** Calendar day in Paris of the unassignment. */
@@ -39,7 +39,7 @@ export interface FormerJurorView {
 }
 
 /** A step done later than the rules require (`BreachRecorded`): the UD and the region see it. */
-export interface BreachView {
+interface BreachView {
   /** Stable rule id, e.g. `session.creation-late`, `convocation.jurors-late`. */
   readonly rule: string;
   readonly dueOn: string;
@@ -53,7 +53,7 @@ export interface CandidateResultView {
 }
 
 /** A deadline still open on a session or programme, as the pages list it. */
-export interface OpenDeadlineView {
+interface OpenDeadlineView {
   /** Stable kind, e.g. `juror-convocations`, `pv-transmission`. */
   readonly kind: string;
   /** French label. */
@@ -61,7 +61,7 @@ export interface OpenDeadlineView {
   readonly dueOn: string;
 }
 
-export interface PvView {
+interface PvView {
   readonly revision: number;
   readonly signedOn: string;
   readonly documentSha256: string;
@@ -170,7 +170,7 @@ export interface JurorView {
   readonly version: number;
 }
 
-export interface PlannedSessionView {
+interface PlannedSessionView {
   readonly plannedSessionId: string;
   readonly titreCode: string;
   readonly expectedStart: string;
@@ -194,12 +194,6 @@ export interface ProgrammeView {
 }
 
 export type AggregateView = SessionView | JurorView | ProgrammeView;
-
-/** A centre known in a department (it created a session or planned one there). */
-export interface CentreInDepartment {
-  readonly centreId: string;
-  readonly department: string;
-}
 
 /** A centre's name as one event gave it: the event's id (a ULID, in recording order) orders names. */
 export interface CentreNameMark {

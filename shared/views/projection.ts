@@ -269,10 +269,10 @@ const projectProgramme = (view: ProgrammeView | undefined, event: StoredEvent): 
   return { ...base, version: event.version };
 };
 
-export type ViewKind = AggregateView['kind'];
+type ViewKind = AggregateView['kind'];
 
 /** Which view a stream feeds, from its id (`session-…`, `juror-…`, `programme-…`). */
-export const viewKindOf = (streamId: string): ViewKind => {
+const viewKindOf = (streamId: string): ViewKind => {
   const prefix = streamId.slice(0, streamId.indexOf('-'));
   if (prefix === 'session' || prefix === 'juror' || prefix === 'programme') return prefix;
   throw new Error(`Unknown stream ${streamId}`);
@@ -293,7 +293,7 @@ const asJurorEvent = (event: StoredEvent) => event as unknown as JurorEvent;
 const asProgrammeEvent = (event: StoredEvent) => event as unknown as ProgrammeEvent;
 
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */
-export const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
+const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
   switch (viewKindOf(event.streamId)) {
     case 'session': {
       const previous = current?.kind === 'session' ? current : undefined;

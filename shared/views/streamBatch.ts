@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { count, logger, METRIC } from '../platform/observability.js';
 
 /** A record not tried because an earlier one of the batch failed (see {@link processCommitBatch}). */
-export class SkippedAfterFailureError extends Error {
+class SkippedAfterFailureError extends Error {
   override readonly name = 'SkippedAfterFailureError';
 }
 

@@ -23,7 +23,7 @@ export const parisToday = (now: Date): string => {
 };
 
 /** Whole days from `from` to `to` (calendar dates). */
-export const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export type Urgency = 'late' | 'soon' | 'later';
 

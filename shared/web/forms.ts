@@ -32,7 +32,7 @@ const summaryLabel = (state: FormState, field: string): string | undefined => {
 export const idOf = (field: string): string => `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 /** Value at a dotted path in nested form values, as text. */
-export const valueAt = (values: unknown, field: string): string => {
+const valueAt = (values: unknown, field: string): string => {
   let node: unknown = values;
   for (const segment of field.split('.')) {
     if (typeof node !== 'object' || node === null) return '';
@@ -43,7 +43,7 @@ export const valueAt = (values: unknown, field: string): string => {
   return String(node);
 };
 
-export const valuesAt = (values: unknown, field: string): string[] => {
+const valuesAt = (values: unknown, field: string): string[] => {
   let node: unknown = values;
   for (const segment of field.split('.')) {
     if (typeof node !== 'object' || node === null) return [];
@@ -56,7 +56,7 @@ export const valuesAt = (values: unknown, field: string): string[] => {
 const errorFor = (state: FormState, field: string): string | undefined => state.errors.find((error) => error.field === field)?.message;
 
 /** The error summary at the top of a form: focusable, each entry a link to its field. */
-export const errorSummary = (state: FormState): Html => {
+const errorSummary = (state: FormState): Html => {
   if (state.errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="erreurs">
     <h2>Le formulaire contient ${state.errors.length} erreur${state.errors.length > 1 ? 's' : ''}</h2>
@@ -70,7 +70,7 @@ export const errorSummary = (state: FormState): Html => {
 };
 
 /** Hidden fields every form post carries: the CSRF token and a fresh idempotency key. */
-export const hiddenFields = (state: FormState): Html =>
+const hiddenFields = (state: FormState): Html =>
   html`<input type="hidden" name="${CSRF_FIELD}" value="${state.csrf}" /><input type="hidden" name="idempotencyKey" value="${state.idempotencyKey}" />`;
 
 export interface InputOptions {

@@ -20,7 +20,6 @@ export const SHA = 'a'.repeat(64);
 export const centre = (centreId: string = CENTRE): Actor => ({ role: 'centre', id: 'user-centre', scope: { centreId } });
 export const ud = (department: string = DEPT): Actor => ({ role: 'ud', id: 'user-ud', scope: { department } });
 export const jurorActor = (jurorId: string): Actor => ({ role: 'juror', id: 'user-juror', scope: { jurorId } });
-export const regionActor: Actor = { role: 'region', id: 'user-region', scope: { region: REGION } };
 export const system: Actor = { role: 'system', id: 'pv-intake', scope: {} };
 
 export const habilitation = (jurorId: string, overrides: Partial<Habilitation> = {}): Habilitation => ({

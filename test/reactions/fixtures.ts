@@ -4,7 +4,7 @@ import { InMemoryContactBook } from '../../shared/directory/contacts.js';
 import { append } from './support.js';
 
 /** A realistic slice of a year: two juror streams, a programme, a session up to a validated PV and one rejected. */
-export const PV_SHA = 'a'.repeat(64);
+const PV_SHA = 'a'.repeat(64);
 
 const habilitation = (jurorId: string, habilitationId: string): DomainEvent => ({
   type: 'JurorHabilitated',

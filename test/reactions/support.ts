@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as sesModule from 'aws-ses-v2-local';
@@ -26,7 +25,7 @@ export interface LocalSes {
   stop(): Promise<void>;
 }
 
-export interface StoredMail {
+interface StoredMail {
   readonly messageId: string;
   readonly from: string;
   readonly destination: { readonly to: readonly string[] };
@@ -84,7 +83,7 @@ export const eventStoreOn = (dynamo: LocalDynamo, clock: Clock = fixedClock('202
 
 export const scope = (centreId = 'ctr_lyon-1', department = '69'): EventScope => ({ centreId, department, region: '84' });
 
-export const systemActor = { role: 'system' as const, id: 'test', scope: {} };
+const systemActor = { role: 'system' as const, id: 'test', scope: {} };
 
 /** Appends events as one commit, the way a command handler would. */
 export const append = (store: Pick<EventStore, 'append'>, streamId: string, expectedVersion: number, events: DomainEvent[], eventScope: EventScope = scope()) =>
@@ -127,5 +126,3 @@ export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
   }
   return out;
 };
-
-export { marshall };

@@ -77,7 +77,7 @@ const tokenFor = async (context: ScenarioContext, user: string): Promise<string>
 };
 
 /** One API call as a user; a write carries a fresh Idempotency-Key, as the API requires. */
-export const call = async <T = Record<string, unknown>>(context: ScenarioContext, user: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+const call = async <T = Record<string, unknown>>(context: ScenarioContext, user: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${context.appUrl}${path}`, {
     method,
     headers: {
@@ -94,7 +94,7 @@ export const call = async <T = Record<string, unknown>>(context: ScenarioContext
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reactions are asynchronous: polls a read until it shows what the next step needs. */
-export const waitFor = async <T>(context: ScenarioContext, read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> => {
+const waitFor = async <T>(context: ScenarioContext, read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (context.settle) await context.settle();
@@ -117,7 +117,7 @@ interface SessionDetails {
 const sessionOf = (context: ScenarioContext, state: ScenarioState) => call<SessionDetails>(context, 'centre', 'GET', `/api/sessions/${state.sessionId ?? ''}`);
 
 /** A small PDF: the intake checks the magic bytes, the size and the SHA-256. */
-export const demoPdf = (sessionId: string): Buffer =>
+const demoPdf = (sessionId: string): Buffer =>
   Buffer.from(`%PDF-1.7\n% Procès-verbal de la session ${sessionId}, signé par le jury\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'utf8');
 
 export const steps: readonly Step[] = [

@@ -65,7 +65,7 @@ export const dynamoRequests = (target: string, body: unknown, partition: Partiti
 };
 
 /** Bucket and key of a path-style S3 URL (`/bucket/key…`), decoded. */
-export const bucketAndKey = (path: string): { readonly bucket: string; readonly key: string } => {
+const bucketAndKey = (path: string): { readonly bucket: string; readonly key: string } => {
   const [bucket = '', ...rest] = path.replace(/^\//, '').split('/');
   return { bucket: decodeURIComponent(bucket), key: rest.map((part) => decodeURIComponent(part)).join('/') };
 };

@@ -18,7 +18,7 @@ let hostEnvironment: NodeJS.ProcessEnv | undefined;
 const current = (): NodeJS.ProcessEnv => contexts.getStore() ?? hostEnvironment ?? process.env;
 
 /** Replaces `process.env` by the per-function view, once per process (idempotent). */
-export const installEnvironmentSwitch = (): void => {
+const installEnvironmentSwitch = (): void => {
   if (hostEnvironment) return;
   const host = process.env;
   hostEnvironment = host;

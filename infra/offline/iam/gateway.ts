@@ -30,7 +30,7 @@ export interface FunctionCredentials {
 }
 
 /** The access key id of a function: readable in logs, AWS-shaped. */
-export const accessKeyIdOf = (functionName: string): string => `AKIALOCAL${functionName.toUpperCase()}`;
+const accessKeyIdOf = (functionName: string): string => `AKIALOCAL${functionName.toUpperCase()}`;
 
 export interface GatewayOptions {
   readonly partition: Partition;
@@ -66,7 +66,7 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
   });
 
 /** A fresh request carrying the body already read, for the emulator behind the gateway. */
-export const replayRequest = (original: IncomingMessage, body: Buffer): IncomingMessage => {
+const replayRequest = (original: IncomingMessage, body: Buffer): IncomingMessage => {
   const copy = new IncomingMessage(original.socket);
   copy.method = original.method ?? 'GET';
   copy.url = original.url ?? '/';

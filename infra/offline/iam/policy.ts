@@ -8,7 +8,7 @@
  *
  * As IAM: an explicit Deny wins, then any Allow, else the request is implicitly denied.
  */
-export type PolicyValue = string | readonly string[];
+type PolicyValue = string | readonly string[];
 
 export interface PolicyStatement {
   readonly Sid?: string;

@@ -21,7 +21,7 @@ export interface WireRequest {
   readonly body?: Buffer;
 }
 
-export type SignatureFailure = 'missing' | 'malformed' | 'unknownKey' | 'mismatch' | 'expired';
+type SignatureFailure = 'missing' | 'malformed' | 'unknownKey' | 'mismatch' | 'expired';
 
 export type SignatureCheck =
   | { readonly ok: true; readonly accessKeyId: string; readonly presigned: boolean }
@@ -31,7 +31,7 @@ const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).d
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** RFC 3986 encoding, as the SDK's `escapeUri`. */
-export const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const safeDecode = (text: string): string => {
   try {

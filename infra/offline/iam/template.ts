@@ -16,7 +16,7 @@ import type { FunctionDeclaration } from '../../../shared/platform/declarations.
  * declarations and the aws-cdk-lib version. `npm start` and every test file starting a runtime read
  * the cached file; only the first after a change pays the synth.
  */
-export interface CfnResource {
+interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
 }
@@ -27,7 +27,7 @@ export interface CfnTemplate {
 
 /** The stage synthesized for offline use, and the mail domain that makes its sender the local one. */
 export const TEMPLATE_STAGE = 'dev';
-export const LOCAL_MAIL_DOMAIN = 'tp-sessions.local';
+const LOCAL_MAIL_DOMAIN = 'tp-sessions.local';
 
 const listFiles = async (directory: string, keep: (path: string) => boolean): Promise<string[]> => {
   const entries = await readdir(directory, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -39,7 +39,7 @@ const listFiles = async (directory: string, keep: (path: string) => boolean): Pr
 };
 
 /** The hash of everything the template depends on (see the module comment). */
-export const templateKey = async (declarations: readonly FunctionDeclaration[], rootDir: string): Promise<string> => {
+const templateKey = async (declarations: readonly FunctionDeclaration[], rootDir: string): Promise<string> => {
   const isSource = (path: string) => path.endsWith('.ts') && !path.includes('/node_modules/');
   const files = [
     ...(await listFiles(join(rootDir, 'infra'), (path) => isSource(path) && !relative(rootDir, path).startsWith('infra/offline/'))),
@@ -59,7 +59,7 @@ export const templateKey = async (declarations: readonly FunctionDeclaration[], 
 };
 
 /** Synthesizes the stack in this process (no bundling, no cdk-nag, no CloudFormation linter). */
-export const synthesizeTemplate = async (declarations: readonly FunctionDeclaration[], rootDir: string): Promise<CfnTemplate> => {
+const synthesizeTemplate = async (declarations: readonly FunctionDeclaration[], rootDir: string): Promise<CfnTemplate> => {
   // Loaded only on a cache miss: aws-cdk-lib takes a second or more to import.
   const [{ App }, { TpSessionsStack }, { settingsFromContext }] = await Promise.all([import('aws-cdk-lib'), import('../../stack.js'), import('../../settings.js')]);
   const outdir = mkdtempSync(join(tmpdir(), 'tp-offline-synth-'));
@@ -79,7 +79,7 @@ export const synthesizeTemplate = async (declarations: readonly FunctionDeclarat
 };
 
 /** Where synthesized templates are kept between runs (npm's conventional cache folder). */
-export const templateCacheDir = (rootDir: string): string => join(rootDir, 'node_modules', '.cache', 'tp-sessions', 'offline-templates');
+const templateCacheDir = (rootDir: string): string => join(rootDir, 'node_modules', '.cache', 'tp-sessions', 'offline-templates');
 
 /**
  * The template for these declarations: from the cache when nothing it depends on changed, else

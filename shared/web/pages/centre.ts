@@ -69,7 +69,7 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
 
 const titreChoices = (context: PageContext) => Object.values(context.deps.titres).map((titre) => ({ value: titre.code, label: `${titre.label} (${titre.code})` }));
 
-export const PROGRAMME_ROWS = 5;
+const PROGRAMME_ROWS = 5;
 
 export const programmeForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const year = context.params.year ?? '';
@@ -116,7 +116,7 @@ export const programmeForm = async (context: PageContext, state: FormState): Pro
     )}`;
 };
 
-export const CANDIDATE_ROWS = 6;
+const CANDIDATE_ROWS = 6;
 
 export const createSessionForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const rows = Math.min(100, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
@@ -300,7 +300,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
 };
 
 /** Jurors of the session's department habilitated for its titre on every day of the session, not already on the jury. */
-export const eligibleJurors = async (context: PageContext) => {
+const eligibleJurors = async (context: PageContext) => {
   const view = context.session;
   if (!view) return [];
   const jurors = await context.deps.views.listJurors(view.department, view.titreCode);

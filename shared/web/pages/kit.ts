@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
-import type { AppDeps } from '../../http/operations.js';
+import type { AppDeps } from '../../application/useCase.js';
 import { mayReadIdentity } from '../../personalData/store.js';
 import type { SessionView } from '../../views/index.js';
 import { frenchDate, parisToday, sessionStatusLabels, urgencyOf } from '../format.js';
@@ -97,9 +97,6 @@ export const jurorNames = async (context: PageContext, jurorIds: readonly string
     }),
   );
 };
-
-export const sessionLink = (context: PageContext, view: SessionView): string =>
-  context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
 
 /** Short French notices shown after a redirect (`?ok=<code>`): fixed texts, never echoed input. */
 export const notices: Readonly<Record<string, string>> = {

@@ -10,10 +10,10 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
  */
 export type FaultTarget = 'dynamodb' | 's3' | 'ses';
 
-export const faultRates: Record<FaultTarget, number> = { dynamodb: 0, s3: 0, ses: 0 };
+const faultRates: Record<FaultTarget, number> = { dynamodb: 0, s3: 0, ses: 0 };
 export const injected: Record<FaultTarget, number> = { dynamodb: 0, s3: 0, ses: 0 };
 /** The next calls that fail whatever the rate: a burst, so that a target called rarely is still hit. */
-export const burst: Record<FaultTarget, number> = { dynamodb: 0, s3: 0, ses: 0 };
+const burst: Record<FaultTarget, number> = { dynamodb: 0, s3: 0, ses: 0 };
 
 const serviceError = (name: string, status: number, message: string) =>
   Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts: 1, totalRetryDelay: 0 } });
