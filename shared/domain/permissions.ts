@@ -9,7 +9,7 @@ import { forbidden } from './errors.js';
  * session's jury). `system` is the platform itself (the PV document intake), never a signed-in user.
  */
 
-export type Condition =
+type Condition =
   /** the centre the programme or session belongs to */
   | 'own-centre'
   /** an agent of the UD of the subject's department */
@@ -101,7 +101,7 @@ const meets = (actor: Actor, condition: Condition | undefined, subject: Subject)
 };
 
 /** Whether the actor may run the command on that subject, by the table. */
-export const permits = (actor: Actor, type: CommandType, subject: Subject): boolean => meets(actor, (permissions[type] as Permission).by[actor.role], subject);
+const permits = (actor: Actor, type: CommandType, subject: Subject): boolean => meets(actor, (permissions[type] as Permission).by[actor.role], subject);
 
 /** Refuses (403, in French) an actor the table does not allow on that subject. */
 export const requirePermitted = (actor: Actor, type: CommandType, subject: Subject): void => {

@@ -8,13 +8,14 @@ import { AppError, isAppError } from '../errors.js';
 import { parseBody, type ParsedBody } from './body.js';
 import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
 import { fingerprintOf, IDEMPOTENCY_KEY, scopedKey } from './idempotency.js';
-import { checkSessionAccess, checkTargetAccess, operations, type AppDeps, type Operation } from './operations.js';
+import type { AppDeps } from '../application/useCase.js';
+import { checkSessionAccess, checkTargetAccess, operations, type Operation } from './operations.js';
 import { createRouter, type Route } from './router.js';
 import { params as paramSchemas } from './schemas.js';
 import { coerceForm, fieldErrorsOf, parseInput } from './validation.js';
 
 /** The idempotency key field of a form post (the JSON API uses the `Idempotency-Key` header). */
-export const IDEMPOTENCY_FIELD = 'idempotencyKey';
+const IDEMPOTENCY_FIELD = 'idempotencyKey';
 
 /** Path parameters checked like any input: a malformed id is a 400, never a lookup. */
 export const checkParams = (params: Readonly<Record<string, string>>): void => {
@@ -68,7 +69,7 @@ const nameableJurors = async (deps: AppDeps, principal: Principal, sessionId: st
  * that registered them and its UD, a juror's as `nameableJurors` says; an erased candidate keeps
  * the bare id). Same wording as the pages.
  */
-export const withPeopleNamed = async (deps: AppDeps, principal: Principal, error: unknown, sessionId?: string): Promise<unknown> => {
+const withPeopleNamed = async (deps: AppDeps, principal: Principal, error: unknown, sessionId?: string): Promise<unknown> => {
   if (!isAppError(error)) return error;
   const texts = [error.message, ...error.fields.map((field) => field.message)];
   const ids = [...new Set(texts.flatMap((text) => text.match(PERSON_ID) ?? []))];
@@ -117,27 +118,16 @@ const invokeChecked = async (deps: AppDeps, call: Invocation, respond: (status: 
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);
-  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation.roles, principal, call.params) : undefined;
+  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation.roles, principal, String(call.params.sessionId)) : undefined;
   const input = parseInput(operation.input, call.fromForm ? coerceForm(operation.input, call.raw) : call.raw);
   if (!operation.sessionScoped) await checkTargetAccess(deps, operation, principal, input, call.params);
-  if (!operation.write) {
-    const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session });
-    return respond(result.status, result.body);
-  }
   const key = call.idempotencyKey;
-  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+  if (operation.write && (key === undefined || !IDEMPOTENCY_KEY.test(key))) {
     const message = 'Une clé d’idempotence (en-tête Idempotency-Key ou champ idempotencyKey, 8 à 128 caractères) est obligatoire pour toute écriture.';
     throw new AppError('idempotency.key-missing', 'validation', message, [{ field: IDEMPOTENCY_FIELD, message }]);
   }
-  const result = await operation.run(deps, {
-    principal,
-    params: call.params,
-    input,
-    idempotencyKey: scopedKey(principal.actor.id, operation.id, key),
-    requestHash: fingerprintOf(call.params, input),
-    correlationId: call.correlationId,
-    session,
-  });
+  const idempotent = operation.write && key ? { idempotencyKey: scopedKey(principal.actor.id, operation.id, key), requestHash: fingerprintOf(call.params, input) } : {};
+  const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session, ...idempotent });
   const response = respond(result.status, result.body);
   return result.replayed ? { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } } : response;
 };
@@ -152,7 +142,7 @@ export interface ApiOptions {
 const queryOf = (event: HttpEvent): Record<string, string> => ({ ...(event.queryStringParameters as Record<string, string> | undefined) });
 
 /** The routes of the JSON API (which also takes url-encoded and multipart form posts). */
-export const apiRoutes = (options: ApiOptions): Route[] =>
+const apiRoutes = (options: ApiOptions): Route[] =>
   operations.map((operation) => ({
     method: operation.method,
     path: operation.path,

@@ -10,7 +10,7 @@ import { endpointsFromEnv, tablesFromEnv, uploadBucketFromEnv } from '../platfor
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { PvUploads } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
-import type { AppDeps } from './operations.js';
+import type { AppDeps } from '../application/useCase.js';
 
 /**
  * The composition root of the HTTP functions: reads the environment once (a missing variable

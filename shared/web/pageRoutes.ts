@@ -10,7 +10,8 @@ import { parseBody, type UploadedFile } from '../http/body.js';
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
 import { IDEMPOTENCY_KEY } from '../http/idempotency.js';
-import { checkSessionAccess, loadSession, newId, operations, type AppDeps, type Operation } from '../http/operations.js';
+import { newId, type AppDeps } from '../application/useCase.js';
+import { checkSessionAccess, loadSession, routes, type Operation } from '../http/operations.js';
 import type { Route } from '../http/router.js';
 import { staticAssets } from './assets.js';
 import { candidatesFromCsv } from './csv.js';
@@ -51,12 +52,6 @@ export interface PagesOptions {
 /** Multipart posts carry a CSV of candidates: a larger limit than the API's JSON. */
 const FORM_BODY_LIMIT = 1024 * 1024;
 
-const operationById = (id: string): Operation => {
-  const operation = operations.find((candidate) => candidate.id === id);
-  if (!operation) throw new Error(`Unknown operation ${id}`);
-  return operation;
-};
-
 export const errorPage = (status: number, message: string, correlationId: string): string =>
   layout({
     title: status === 404 ? 'Page introuvable' : status === 403 ? 'Accès refusé' : status >= 500 ? 'Erreur du service' : 'Demande refusée',
@@ -85,7 +80,7 @@ interface Prepared {
 
 interface PostSpec {
   readonly path: string;
-  readonly operation: string;
+  readonly operation: Operation;
   /** The page re-rendered with the errors. */
   readonly page: PageSpec;
   readonly success: (context: PageContext, body: Record<string, unknown>) => string;
@@ -203,54 +198,54 @@ const toSession = (segment: string) => (context: PageContext, body: Record<strin
 const posts: readonly PostSpec[] = [
   {
     path: '/centre/programme/{year}',
-    operation: 'submitProgramme',
+    operation: routes.submitProgramme,
     page: pages.programme,
     success: () => '/centre?ok=programme',
     prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [] }),
   },
-  { path: '/centre/sessions', operation: 'createSession', page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
-  { path: '/centre/sessions/{sessionId}/jury', operation: 'assignJuror', page: pages.jury, success: toSession('jury') },
+  { path: '/centre/sessions', operation: routes.createSession, page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
+  { path: '/centre/sessions/{sessionId}/jury', operation: routes.assignJuror, page: pages.jury, success: toSession('jury') },
   {
     path: '/centre/sessions/{sessionId}/amenagements',
-    operation: 'grantAccommodation',
+    operation: routes.grantAccommodation,
     page: pages.accommodations,
     success: (c) => `/centre/sessions/${c.params.sessionId}/amenagements?ok=amenagement`,
   },
-  { path: '/centre/sessions/{sessionId}/amenagements/information', operation: 'informJuryOfAccommodations', page: pages.accommodations, success: toSession('jury-informe') },
+  { path: '/centre/sessions/{sessionId}/amenagements/information', operation: routes.informJuryOfAccommodations, page: pages.accommodations, success: toSession('jury-informe') },
   {
     path: '/centre/sessions/{sessionId}/convocations',
-    operation: 'sendConvocations',
+    operation: routes.sendConvocations,
     page: pages.convocations,
     success: (c) => `/centre/sessions/${c.params.sessionId}/convocations?ok=convocations`,
   },
-  { path: '/centre/sessions/{sessionId}/plateau', operation: 'checkPlateauTechnique', page: pages.plateau, success: toSession('plateau') },
+  { path: '/centre/sessions/{sessionId}/plateau', operation: routes.checkPlateauTechnique, page: pages.plateau, success: toSession('plateau') },
   {
     path: '/centre/sessions/{sessionId}/plis',
-    operation: 'checkSeals',
+    operation: routes.checkSeals,
     page: pages.seals,
     success: (c, body) => `/centre/sessions/${c.params.sessionId}?ok=plis&tirage=${encodeURIComponent(String(body.drawnCandidateId ?? ''))}`,
   },
-  { path: '/centre/sessions/{sessionId}/pv', operation: 'signPv', page: pages.pv, success: toSession('pv') },
-  { path: '/centre/sessions/{sessionId}/ceres', operation: 'recordResultsInCeres', page: pages.ceres, success: toSession('ceres') },
-  { path: '/centre/sessions/{sessionId}/transmission', operation: 'transmitPv', page: pages.transmission, success: toSession('transmission') },
-  { path: '/centre/sessions/{sessionId}/candidats/{candidateId}/effacement', operation: 'eraseCandidatePersonalData', page: pages.erasure, success: toSession('effacement') },
-  { path: '/ud/sessions/{sessionId}/validation', operation: 'validatePv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=validation` },
-  { path: '/ud/sessions/{sessionId}/rejet', operation: 'rejectPv', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=rejet` },
-  { path: '/ud/sessions/{sessionId}/sanction', operation: 'notifySanction', page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=sanction` },
+  { path: '/centre/sessions/{sessionId}/pv', operation: routes.signPv, page: pages.pv, success: toSession('pv') },
+  { path: '/centre/sessions/{sessionId}/ceres', operation: routes.recordResultsInCeres, page: pages.ceres, success: toSession('ceres') },
+  { path: '/centre/sessions/{sessionId}/transmission', operation: routes.transmitPv, page: pages.transmission, success: toSession('transmission') },
+  { path: '/centre/sessions/{sessionId}/candidats/{candidateId}/effacement', operation: routes.eraseCandidatePersonalData, page: pages.erasure, success: toSession('effacement') },
+  { path: '/ud/sessions/{sessionId}/validation', operation: routes.validatePv, page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=validation` },
+  { path: '/ud/sessions/{sessionId}/rejet', operation: routes.rejectPv, page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=rejet` },
+  { path: '/ud/sessions/{sessionId}/sanction', operation: routes.notifySanction, page: pages.udSession, success: (c) => `/ud/sessions/${c.params.sessionId}?ok=sanction` },
   {
     path: '/jure/sessions/{sessionId}/liens',
-    operation: 'declareTie',
+    operation: routes.declareTie,
     page: pages.jurorSession,
     params: (c) => ({ jurorId: c.principal.actor.scope.jurorId ?? '' }),
     success: (c) => `/jure/sessions/${c.params.sessionId}?ok=lien`,
   },
-  { path: '/jure/sessions/{sessionId}/fraude', operation: 'reportFraud', page: pages.jurorFraud, success: (c) => `/jure/sessions/${c.params.sessionId}?ok=fraude` },
-  { path: '/ud/jures', operation: 'habilitateJuror', page: pages.jurors, success: () => '/ud/jures?ok=habilitation' },
-  { path: '/ud/jures/{jurorId}/habilitations/{habilitationId}/retrait', operation: 'withdrawHabilitation', page: pages.jurors, success: () => '/ud/jures?ok=retrait' },
+  { path: '/jure/sessions/{sessionId}/fraude', operation: routes.reportFraud, page: pages.jurorFraud, success: (c) => `/jure/sessions/${c.params.sessionId}?ok=fraude` },
+  { path: '/ud/jures', operation: routes.habilitateJuror, page: pages.jurors, success: () => '/ud/jures?ok=habilitation' },
+  { path: '/ud/jures/{jurorId}/habilitations/{habilitationId}/retrait', operation: routes.withdrawHabilitation, page: pages.jurors, success: () => '/ud/jures?ok=retrait' },
 ];
 
 /** Rows left entirely empty (the spare lines of a form) are not input. */
-export function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: readonly string[] = []): Record<string, unknown> {
+function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: readonly string[] = []): Record<string, unknown> {
   const rows = raw[field];
   if (!Array.isArray(rows)) return raw;
   const kept = rows.filter(
@@ -296,7 +291,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     const principal = await authenticate(event, options.verify);
     if (!spec.roles.includes(principal.actor.role)) throw forbidden('Cette page n’est pas destinée à votre rôle.');
     checkParams(params);
-    const session = spec.sessionScoped ? await checkSessionAccess(deps, spec.roles, principal, params) : undefined;
+    const session = spec.sessionScoped ? await checkSessionAccess(deps, spec.roles, principal, String(params.sessionId)) : undefined;
     return { deps, principal, params, query: queryOf(event), session, csrf: csrfTokenFor(cookies(event).get(SESSION_COOKIE) ?? '') };
   };
 
@@ -333,7 +328,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'POST' as const,
     path: post.path,
     public: true,
-    summary: `Formulaire : ${operationById(post.operation).summary}`,
+    summary: `Formulaire : ${post.operation.summary}`,
     handle: async (event, params) => {
       const context = await contextFor(event, params, post.page);
       const body = await parseBody(event, FORM_BODY_LIMIT);
@@ -353,7 +348,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         return await invoke(
           deps,
           {
-            operation: operationById(post.operation),
+            operation: post.operation,
             principal: context.principal,
             params: { ...params, ...post.params?.(context) },
             raw: prepared.raw,
@@ -368,7 +363,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         const named = await withNames(context, error);
         const errors = named.fields.length > 0 ? named.fields.map(prepared.remap ?? ((e) => e)) : [{ field: '', message: named.message }];
         // The page shows the state after whatever changed meanwhile (a conflict is a concurrent change).
-        const fresh = post.page.sessionScoped ? { ...context, session: await loadSession(deps, params.sessionId ?? '') } : context;
+        const fresh = post.page.sessionScoped ? { ...context, session: await loadSession(deps, String(params.sessionId)) } : context;
         return renderPage(fresh, post.page, state(errors), httpStatusOf(error.category));
       }
     },
@@ -378,7 +373,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     method: 'POST',
     path: '/centre/sessions/{sessionId}/pv/depot',
     public: true,
-    summary: `Formulaire : ${operationById('presignPvUpload').summary}`,
+    summary: `Formulaire : ${routes.presignPvUpload.summary}`,
     handle: async (event, params) => {
       const principal: Principal = await authenticate(event, options.verify);
       const body = await parseBody(event);
@@ -386,7 +381,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
       return invoke(
         deps,
-        { operation: operationById('presignPvUpload'), principal, params, raw: controls.input, fromForm: body.kind === 'form', correlationId: requestIdOf(event) },
+        { operation: routes.presignPvUpload, principal, params, raw: controls.input, fromForm: body.kind === 'form', correlationId: requestIdOf(event) },
         (status, result) => json(status, result),
       );
     },

@@ -6,7 +6,7 @@ import { Directory } from '../../shared/directory/directory.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { createApiHandler } from '../../shared/http/api.js';
 import type { HttpResponse } from '../../shared/http/event.js';
-import type { AppDeps } from '../../shared/http/operations.js';
+import type { AppDeps } from '../../shared/application/useCase.js';
 import { movableClock } from '../web/support/clock.js';
 import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import { DynamoViews } from '../../shared/views/index.js';

@@ -1,4 +1,4 @@
-import { replaySealsDraw } from '../../http/operations.js';
+import { replaySealsDraw } from '../../application/queries.js';
 import { isAppError } from '../../errors.js';
 import { frenchDate } from '../format.js';
 import { html, type Html } from '../html.js';

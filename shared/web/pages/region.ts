@@ -1,4 +1,4 @@
-import { checkDepartmentOfRegion, departmentsOfRegion } from '../../http/operations.js';
+import { departmentsOfRegion, listRegionSessions } from '../../application/queries.js';
 import { schemas } from '../../http/schemas.js';
 import { parseInput } from '../../http/validation.js';
 import type { SessionView } from '../../views/index.js';
@@ -17,7 +17,7 @@ import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
 const PAGE_SIZE = 50;
 
 /** French words for the breaches the domain records (`BreachRecorded.rule`). */
-export const breachLabels: Readonly<Record<string, string>> = {
+const breachLabels: Readonly<Record<string, string>> = {
   'session.creation-late': 'Créée dans CERES moins de trois mois avant le début',
   'convocation.jurors-late': 'Jury convoqué en retard',
   'convocation.candidates-late': 'Candidats convoqués en retard',
@@ -63,13 +63,7 @@ export const regionSessionsPage = async (context: PageContext): Promise<Html> =>
     ...(context.query.etat ? { status: context.query.etat } : {}),
     ...(context.query.suite ? { cursor: context.query.suite } : {}),
   });
-  if (filters.department) checkDepartmentOfRegion(context.deps, region, filters.department);
-  const page = await context.deps.views.listSessionsOfRegion(region, {
-    limit: PAGE_SIZE,
-    ...(filters.department ? { department: filters.department } : {}),
-    ...(filters.status ? { statuses: [filters.status] } : {}),
-    ...(filters.cursor ? { cursor: filters.cursor } : {}),
-  });
+  const page = await listRegionSessions(context.deps, context.principal, { ...filters, limit: PAGE_SIZE });
   const todayDate = today(context);
   const departments = departmentsOfRegion(context.deps, region).map((code) => ({ value: code, label: `${code} — ${unitLabel(context, 'ud', code) ?? `département ${code}`}` }));
   const statuses = sessionStatuses.map((status) => ({ value: status, label: sessionStatusLabels[status] ?? status }));

@@ -10,7 +10,7 @@ import { createApiHandler } from '../../../shared/http/api.js';
 import { csrfTokenFor } from '../../../shared/http/csrf.js';
 import { httpEdge } from '../../../shared/http/edge.js';
 import type { HttpEvent, HttpResponse } from '../../../shared/http/event.js';
-import type { AppDeps } from '../../../shared/http/operations.js';
+import type { AppDeps } from '../../../shared/application/useCase.js';
 import { createRouter } from '../../../shared/http/router.js';
 import { fixedClock, type Clock } from '../../../shared/platform/clock.js';
 import { errorPage, pageRoutes } from '../../../shared/web/pageRoutes.js';

@@ -13,7 +13,7 @@ import {
   type Owner,
   type PersonalDataStore,
 } from '../../../shared/personalData/store.js';
-import type { PvUploadPort } from '../../../shared/http/operations.js';
+import type { PvUploadPort } from '../../../shared/application/useCase.js';
 import {
   jurorSessionsOf,
   projectAll,

@@ -1,0 +1,241 @@
+import type * as z from 'zod';
+import type { EventScope, StoredEvent } from '../../events/index.js';
+import type { Principal } from '../auth/principal.js';
+import { forbidden } from '../auth/authorize.js';
+import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
+import type { SessionCommand, SessionState } from '../domain/session.js';
+import { AppError } from '../errors.js';
+import type { schemas } from '../http/schemas.js';
+import type { SessionView } from '../views/index.js';
+import { newIdFor, runCommand, streams, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
+
+/*
+ * The commands, one use case each: what a request adds to its command (ids derived from the key,
+ * names saved first, the juror's habilitations), the stream it goes to and what its events concern.
+ * Who may run it is the domain's permission table (shared/domain/permissions.ts); the edges (JSON
+ * API, form posts) validate the input and check the scope before calling these.
+ */
+
+/** A use case's input: what the route's schema validated (shared/http/schemas.ts). */
+type In<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
+
+const centreScope = (principal: Principal): EventScope => {
+  const { centreId, department, region } = principal.actor.scope;
+  if (!centreId || !region) throw forbidden('Votre compte n’est rattaché à aucun centre.');
+  return { centreId, ...(department ? { department } : {}), region };
+};
+
+/** The centre's name the signed-in session manager's token gives, to record in the command's events. */
+const centreNameOf = (principal: Principal): { centreName?: string } => (principal.centreName ? { centreName: principal.centreName } : {});
+
+const sessionScopeOf = (state: SessionState): EventScope =>
+  state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
+
+/** Who owns what a centre saves about a session's candidates: the session's centre, department and region. */
+const ownerOf = (view: SessionView) => ({ centreId: view.centreId, department: view.department, region: view.region });
+
+/**
+ * Keeps the centre's mailbox up to date from the signed-in session manager, after a write that
+ * landed (never for a refused or replayed command, so bad input still writes nothing).
+ */
+const rememberCentreContact = async (deps: AppDeps, principal: Principal, replayed: boolean): Promise<void> => {
+  const { centreId } = principal.actor.scope;
+  if (replayed || principal.actor.role !== 'centre' || !centreId || !principal.email) return;
+  await deps.personalData.saveCentreContact(centreId, { email: principal.email, displayName: principal.displayName });
+};
+
+/** Runs a session command; the answer names the session and, after the seals check, the candidate drawn by lot and the seed. */
+const runSession = async (
+  deps: AppDeps,
+  call: Call,
+  sessionId: string,
+  command: SessionCommand | (() => Promise<SessionCommand>),
+  create = false,
+): Promise<Result & { events: readonly StoredEvent[] }> => {
+  const result = await runCommand(deps, call, streams.session(sessionId), command, create ? centreScope(call.principal) : sessionScopeOf);
+  if (create) await rememberCentreContact(deps, call.principal, result.replayed);
+  const seals = result.events.find((event) => event.type === 'SealsChecked');
+  const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
+  return { status: create ? 201 : 200, body: { sessionId, ...summaryOf(result.events, result.version), ...draw }, events: result.events, replayed: result.replayed };
+};
+
+/** A use case that only turns the request into a command on the session the path names. */
+const onSession =
+  <TInput, TParams extends { readonly sessionId: string } = { readonly sessionId: string }>(toCommand: (input: TInput, call: SessionCall<TInput, TParams>) => SessionCommand) =>
+  (deps: AppDeps, call: SessionCall<TInput, TParams>): Promise<Result> =>
+    runSession(deps, call, call.params.sessionId, toCommand(call.input, call));
+
+// ------------------------------------------------------------------ programme and jurors
+
+export const submitProgramme = async (deps: AppDeps, call: Call<In<'submitProgramme'>, { readonly year: string }>): Promise<Result> => {
+  const year = Number(call.params.year);
+  const scope = centreScope(call.principal);
+  const centreId = scope.centreId ?? '';
+  const command = { type: 'SubmitProgramme' as const, centreId, ...centreNameOf(call.principal), year, sessions: call.input.sessions };
+  const result = await runCommand(deps, call, streams.programme(centreId, year), command, scope);
+  await rememberCentreContact(deps, call.principal, result.replayed);
+  return { status: 200, body: { year, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+export const habilitateJuror = async (deps: AppDeps, call: Call<In<'habilitateJuror'>>): Promise<Result> => {
+  const { jurorId: given, lastName, firstName, email, ...habilitation } = call.input;
+  if (!given && !(lastName && firstName && email)) {
+    const message = 'Pour un nouveau membre de jury, indiquez son nom, son prénom et son adresse électronique.';
+    throw new AppError('juror.identity-missing', 'validation', message, [
+      ...(lastName ? [] : [{ field: 'lastName', message: 'Ce champ est obligatoire.' }]),
+      ...(firstName ? [] : [{ field: 'firstName', message: 'Ce champ est obligatoire.' }]),
+      ...(email ? [] : [{ field: 'email', message: 'Ce champ est obligatoire.' }]),
+    ]);
+  }
+  // A new juror's id derived from the key: the retry writes to the same stream.
+  const jurorId = given ?? newIdFor(call, 'jur', 'juror');
+  if (lastName && firstName && email) await deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email });
+  const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation };
+  const result = await runCommand(deps, call, streams.juror(jurorId), command, { department: habilitation.department, region: call.principal.actor.scope.region ?? '00' });
+  return { status: 201, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+export const withdrawHabilitation = async (
+  deps: AppDeps,
+  call: Call<In<'withdrawHabilitation'>, { readonly jurorId: string; readonly habilitationId: string }>,
+): Promise<Result> => {
+  const { jurorId, habilitationId } = call.params;
+  const { department, region } = call.principal.actor.scope;
+  const command: JurorCommand = { type: 'WithdrawHabilitation', jurorId, habilitationId, reason: call.input.reason };
+  const result = await runCommand(deps, call, streams.juror(jurorId), command, { ...(department ? { department } : {}), region: region ?? '00' });
+  return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+// ------------------------------------------------------------------ sessions
+
+export const createSession = async (deps: AppDeps, call: Call<In<'createSession'>>): Promise<Result> => {
+  const scope = centreScope(call.principal);
+  const { candidates, ...session } = call.input;
+  // Derived from the key: a retry finds this session's stream, and the commit its first attempt left there.
+  const sessionId = newIdFor(call, 'ses', 'session');
+  const owner = { centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region };
+  return runSession(
+    deps,
+    call,
+    sessionId,
+    async (): Promise<SessionCommand> => {
+      const identities = candidates.map((candidate, i) => ({ candidateId: newIdFor(call, 'cand', `candidate-${i}`), ...candidate }));
+      // Names first, under fresh pseudonymous ids: the events will carry only the ids.
+      await deps.personalData.saveCandidates(owner, identities);
+      return {
+        type: 'CreateSession',
+        sessionId,
+        ...owner,
+        ...session,
+        // After the input: the name comes from the token, never from what the centre typed.
+        ...centreNameOf(call.principal),
+        candidateIds: identities.map((identity) => identity.candidateId),
+      };
+    },
+    true,
+  );
+};
+
+export const registerCandidate = async (deps: AppDeps, call: SessionCall<In<'registerCandidate'>>): Promise<Result> => {
+  const candidateId = newIdFor(call, 'cand', 'candidate');
+  return runSession(deps, call, call.params.sessionId, async () => {
+    await deps.personalData.saveCandidates(ownerOf(call.session), [{ candidateId, ...call.input }]);
+    return { type: 'RegisterCandidate', candidateId };
+  });
+};
+
+export const withdrawCandidate = onSession<In<'withdrawCandidate'>, { readonly sessionId: string; readonly candidateId: string }>((input, call) => ({
+  type: 'WithdrawCandidate',
+  candidateId: call.params.candidateId,
+  ...(input.reason ? { reason: input.reason } : {}),
+}));
+
+/**
+ * The event first, then the store. A failure in between answers 5xx and releases the key: the
+ * retry with the same key replays the event (no second one) and erases again, which is
+ * idempotent. A request for a candidate already erased records nothing and erases again too.
+ */
+export const eraseCandidatePersonalData = async (deps: AppDeps, call: SessionCall<unknown, { readonly sessionId: string; readonly candidateId: string }>): Promise<Result> => {
+  const { candidateId } = call.params;
+  const { status, body, replayed } = await runSession(deps, call, call.params.sessionId, { type: 'EraseCandidatePersonalData', candidateId });
+  await deps.personalData.eraseCandidate(candidateId);
+  return { status, body: { ...body, candidateId }, replayed };
+};
+
+export const grantAccommodation = async (deps: AppDeps, call: SessionCall<In<'grantAccommodation'>>): Promise<Result> => {
+  const { candidateId, adaptation } = call.input;
+  if (!call.session.candidateIds.includes(candidateId)) {
+    throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
+      { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
+    ]);
+  }
+  const accommodationId = newIdFor(call, 'acc', 'accommodation');
+  return runSession(deps, call, call.params.sessionId, async () => {
+    await deps.personalData.saveAccommodation(ownerOf(call.session), { accommodationId, candidateId, adaptation });
+    return { type: 'GrantAccommodation', candidateId, accommodationId };
+  });
+};
+
+export const informJuryOfAccommodations = onSession(() => ({ type: 'InformJuryOfAccommodations' }));
+
+/** The juror's habilitations go with the command, folded from their own stream just before deciding. */
+export const assignJuror = async (deps: AppDeps, call: SessionCall<In<'assignJuror'>>): Promise<Result> => {
+  const { jurorId, tiedCandidateIds } = call.input;
+  const { events } = await deps.store.readStream(streams.juror(jurorId).streamId);
+  const state = events.reduce((current, event) => streams.juror(jurorId).decider.evolve(current, event as never), streams.juror(jurorId).decider.initialState);
+  return runSession(deps, call, call.params.sessionId, { type: 'AssignJuror', jurorId, habilitations: habilitationsOf(state), tiedCandidateIds });
+};
+
+export const declareTie = onSession<In<'declareTie'>, { readonly sessionId: string; readonly jurorId: string }>((input, call) => ({
+  type: 'DeclareTie',
+  jurorId: call.params.jurorId,
+  candidateId: input.candidateId,
+}));
+
+export const unassignJuror = onSession<In<'unassignJuror'>, { readonly sessionId: string; readonly jurorId: string }>((input, call) => ({
+  type: 'UnassignJuror',
+  jurorId: call.params.jurorId,
+  reason: input.reason,
+}));
+
+export const sendConvocations = onSession<In<'sendConvocations'>>((input) => ({ type: 'SendConvocations', audience: input.audience }));
+
+export const checkPlateauTechnique = onSession<In<'checkPlateau'>>((input) => ({ type: 'CheckPlateauTechnique', ...input }));
+
+export const checkSeals = onSession<In<'checkSeals'>>((input) => ({ type: 'CheckSeals', ...input }));
+
+export const reportFraud = onSession<In<'reportFraud'>>((input) => ({ type: 'ReportFraud', ...input }));
+
+export const notifySanction = onSession<In<'notifySanction'>>((input) => ({ type: 'NotifySanction', ...input }) as SessionCommand);
+
+/** The jurors who evaluated a candidate, when the PV does not say: every member without a tie with them. */
+const evaluatorsFor = (view: SessionView, candidateId: string): string[] =>
+  view.jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).map((member) => member.jurorId);
+
+export const signPv = onSession<In<'signPv'>>((input, call) => ({
+  type: 'SignPV',
+  signatoryIds: input.signatoryIds,
+  documentSha256: input.documentSha256,
+  decisions: input.decisions.map((decision) => ({
+    candidateId: decision.candidateId,
+    decision: decision.decision,
+    ccpObtained: decision.ccpObtained,
+    evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(call.session, decision.candidateId),
+  })),
+}));
+
+export const recordResultsInCeres = onSession(() => ({ type: 'RecordResultsInCeres' }));
+
+export const transmitPv = onSession(() => ({ type: 'TransmitPV' }));
+
+export const validatePv = onSession(() => ({ type: 'ValidatePV' }));
+
+export const rejectPv = onSession<In<'rejectPv'>>((input) => ({ type: 'RejectPV', reason: input.reason }));
+
+export const cancelSession = onSession<In<'cancelSession'>>((input) => ({ type: 'CancelSession', reason: input.reason }));
+
+/** Not a command: an address where the session's centre puts its signed PV, bound to the file. */
+export const presignPvUpload = async (deps: AppDeps, call: SessionCall<In<'presignPv'>>): Promise<Result> => ({
+  status: 200,
+  body: await deps.pvUploads.presign({ sessionId: call.params.sessionId, centreId: call.session.centreId, sha256Hex: call.input.sha256, sizeBytes: call.input.sizeBytes }),
+});
