@@ -1,3 +1,4 @@
+import { getProgramme, listJurors, listSessions } from '../../application/queries.js';
 import { centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -10,10 +11,10 @@ import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, ju
 
 export const dashboard = async (context: PageContext): Promise<Html> => {
   const centreId = context.principal.actor.scope.centreId ?? '';
-  const page = await context.deps.views.listSessionsOfCentre(centreId, { limit: 50 });
+  const page = await listSessions(context.deps, context.principal, { limit: 50 });
   const todayDate = today(context);
   const year = Number(todayDate.slice(0, 4));
-  const programme = await context.deps.views.getProgrammeView(centreId, year);
+  const programme = await getProgramme(context.deps, centreId, year);
   // The name the signed-in account gives, so the header shows it before any session recorded it.
   return html`<p class="centre">Centre agréé : <strong>${centreWithId({ centreId, centreName: context.principal.centreName }, 'inline')}</strong></p>
     <section aria-labelledby="programme-titre">
@@ -73,7 +74,7 @@ const PROGRAMME_ROWS = 5;
 
 export const programmeForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const year = context.params.year ?? '';
-  const existing = await context.deps.views.getProgrammeView(context.principal.actor.scope.centreId ?? '', Number(year));
+  const existing = await getProgramme(context.deps, context.principal.actor.scope.centreId ?? '', Number(year));
   const live = (existing?.plannedSessions ?? []).filter((planned) => !planned.withdrawn);
   const values =
     Object.keys(state.values).length > 0
@@ -303,7 +304,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
 const eligibleJurors = async (context: PageContext) => {
   const view = context.session;
   if (!view) return [];
-  const jurors = await context.deps.views.listJurors(view.department, view.titreCode);
+  const jurors = await listJurors(context.deps, view.department, view.titreCode);
   const onJury = new Set(view.jury.map((member) => member.jurorId));
   const eligible = jurors.filter(
     (juror) =>

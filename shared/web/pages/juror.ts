@@ -1,3 +1,4 @@
+import { getJuror, listJurorSessions } from '../../application/queries.js';
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
 import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
 import { centreLabel, frenchDate } from '../format.js';
@@ -93,17 +94,11 @@ const moreLink = (parameter: string, page: Page<unknown>, label: string): Html |
   page.nextCursor ? html`<p><a href="/jure?${parameter}=${encodeURIComponent(page.nextCursor)}">${label}</a></p>` : '';
 
 export const jurorPage = async (context: PageContext): Promise<Html> => {
-  const jurorId = context.principal.actor.scope.jurorId ?? '';
   const todayDate = today(context);
   const [upcoming, past, juror] = await Promise.all([
-    context.deps.views.listSessionsOfJuror(jurorId, {
-      when: 'upcoming',
-      today: todayDate,
-      limit: PAGE_SIZE,
-      ...(context.query.suivantes ? { cursor: context.query.suivantes } : {}),
-    }),
-    context.deps.views.listSessionsOfJuror(jurorId, { when: 'past', today: todayDate, limit: PAGE_SIZE, ...(context.query.anciennes ? { cursor: context.query.anciennes } : {}) }),
-    context.deps.views.getJurorView(jurorId),
+    listJurorSessions(context.deps, context.principal, { when: 'upcoming', limit: PAGE_SIZE, cursor: context.query.suivantes }),
+    listJurorSessions(context.deps, context.principal, { when: 'past', limit: PAGE_SIZE, cursor: context.query.anciennes }),
+    getJuror(context.deps, context.principal.actor.scope.jurorId ?? ''),
   ]);
   const habilitations = juror?.habilitations ?? [];
   const uncovered = upcoming.items.filter((session) => live(session, todayDate) && !covered(habilitations, session));

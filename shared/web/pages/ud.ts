@@ -1,3 +1,4 @@
+import { listCentresBehind, listJurors, listPvToInstruct, listSessions } from '../../application/queries.js';
 import { addDays } from '../../domain/calendar.js';
 import type { SessionView } from '../../views/index.js';
 import { centreWithId, frenchDate, sanctionLabels } from '../format.js';
@@ -38,11 +39,11 @@ export const udDashboard = async (context: PageContext): Promise<Html> => {
   const { monday, nextMonday } = weekOf(todayDate);
   const year = Number(todayDate.slice(0, 4));
   const [toInstruct, recent, behind, jurors] = await Promise.all([
-    context.deps.views.listPvToInstruct(department, { limit: 100 }),
+    listPvToInstruct(context.deps, context.principal, { limit: 100 }),
     // Sessions last a few days: the 100 latest to start before next Monday hold every one of this week.
-    context.deps.views.listSessionsOfDepartment(department, { startsBefore: nextMonday, limit: 100 }),
-    context.deps.views.listCentresBehind(department, year),
-    context.deps.views.listJurors(department),
+    listSessions(context.deps, context.principal, { startsBefore: nextMonday, limit: 100 }),
+    listCentresBehind(context.deps, context.principal, year),
+    listJurors(context.deps, department),
   ]);
   const thisWeek = recent.items.filter((view) => view.endDate >= monday && view.status !== 'cancelled').sort((a, b) => a.startDate.localeCompare(b.startDate));
   const overdue = recent.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
@@ -223,7 +224,7 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
 
 export const jurorsPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
-  const jurors = await context.deps.views.listJurors(department);
+  const jurors = await listJurors(context.deps, department);
   const names = await jurorNames(
     context,
     jurors.map((juror) => juror.jurorId),
@@ -295,11 +296,10 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
 };
 
 export const centresBehindPage = async (context: PageContext): Promise<Html> => {
-  const department = context.principal.actor.scope.department ?? '';
   const todayDate = today(context);
   const year = Number(context.query.annee ?? todayDate.slice(0, 4)) || Number(todayDate.slice(0, 4));
-  const behind = await context.deps.views.listCentresBehind(department, year);
-  const sessions = await context.deps.views.listSessionsOfDepartment(department, { limit: 100 });
+  const behind = await listCentresBehind(context.deps, context.principal, year);
+  const sessions = await listSessions(context.deps, context.principal, { limit: 100 });
   const overdue = sessions.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
   return html`<h2>Programmation ${year}</h2>
     ${
