@@ -7,7 +7,8 @@ import type { SessionCommand, SessionState } from '../domain/session.js';
 import { AppError } from '../errors.js';
 import type { schemas } from '../http/schemas.js';
 import type { SessionView } from '../views/index.js';
-import { newIdFor, runCommand, streams, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
+import { streams } from './executeCommand.js';
+import { newIdFor, runCommand, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
 
 /*
  * The commands, one use case each: what a request adds to its command (ids derived from the key,

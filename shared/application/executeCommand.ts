@@ -1,9 +1,19 @@
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { DecisionContext, Decider } from '../domain/decider.js';
+import { jurorDecider, jurorStreamId } from '../domain/juror.js';
+import { programmeDecider, programmeStreamId } from '../domain/programme.js';
+import { sessionDecider, sessionStreamId } from '../domain/session.js';
 import { isAppError } from '../errors.js';
 import { isConcurrencyError } from '../eventStore/errors.js';
 import type { EventStore } from '../eventStore/port.js';
 import { countCommand } from '../platform/observability.js';
+
+/** Each aggregate's stream: its id and its decider, given together to `executeCommand`. */
+export const streams = {
+  session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),
+  juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
+  programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
+};
 
 export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEvent> {
   readonly store: EventStore;

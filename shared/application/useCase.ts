@@ -3,9 +3,6 @@ import { ulid } from 'ulid';
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import type { DecisionContext, Decider, DomainSettings } from '../domain/decider.js';
-import { jurorDecider, jurorStreamId } from '../domain/juror.js';
-import { programmeDecider, programmeStreamId } from '../domain/programme.js';
-import { sessionDecider, sessionStreamId } from '../domain/session.js';
 import type { TitreCatalogue } from '../domain/titres.js';
 import type { Directory } from '../directory/directory.js';
 import type { EventStore } from '../eventStore/port.js';
@@ -76,13 +73,6 @@ const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
   settings: deps.settings,
   titres: deps.titres,
 });
-
-/** Each aggregate's stream: its id and its decider. */
-export const streams = {
-  session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),
-  juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
-  programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
-};
 
 /**
  * The one way a use case runs a command: on that stream, decided as the signed-in user at the

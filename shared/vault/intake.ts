@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventScope } from '../../events/index.js';
-import { executeCommand } from '../application/executeCommand.js';
-import { defaultSettings, sessionDecider, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
+import { executeCommand, streams } from '../application/executeCommand.js';
+import { defaultSettings, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
 import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
 import { ETAG_VERSION_PREFIX, parsePvObjectKey, type PvUploads, type PvVault, type StoredObject } from './vault.js';
@@ -47,9 +47,9 @@ export class PvIntake {
     if (size === undefined) return { outcome: 'gone' };
     if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.uploads.quarantine(object.key) };
     const { sessionId } = declared;
-    const streamId = `session-${sessionId}`;
-    const { events } = await this.store.readStream(streamId);
-    const state = events.reduce((s, e) => sessionDecider.evolve(s, e as never), sessionDecider.initialState);
+    const stream = streams.session(sessionId);
+    const { events } = await this.store.readStream(stream.streamId);
+    const state = events.reduce((s, e) => stream.decider.evolve(s, e as never), stream.decider.initialState);
 
     // Redelivered notification of a file already recorded (the upload's removal failed): same answer, nothing written.
     if ('pv' in state && state.pv.document?.objectKey === object.key) {
@@ -76,14 +76,14 @@ export class PvIntake {
       const why = reason ?? 'unexpected';
       const quarantineKey = await this.uploads.quarantine(object.key);
       if (state.status !== 'none') {
-        await this.execute(streamId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, uploadTag));
+        await this.execute(sessionId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, uploadTag));
       }
       return { outcome: 'quarantined', sessionId, reason: why, quarantineKey };
     }
     const kept = await this.vault.keep(object.key, stored.bytes, sha256);
     const versionId = kept.versionId ?? `${ETAG_VERSION_PREFIX}${kept.etag ?? sha256}`;
     await this.execute(
-      streamId,
+      sessionId,
       state,
       { type: 'RecordPVDocument', revision: state.pv.revision, objectKey: object.key, versionId, sha256, sizeBytes: stored.sizeBytes },
       intakeKey('store', object.key, uploadTag),
@@ -92,7 +92,7 @@ export class PvIntake {
     return { outcome: 'stored', sessionId, versionId, sha256 };
   }
 
-  private async execute(streamId: string, state: SessionState, command: SessionCommand, idempotencyKey: string) {
+  private async execute(sessionId: string, state: SessionState, command: SessionCommand, idempotencyKey: string) {
     const scope: EventScope = state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
     const context: DecisionContext = {
       now: this.clock.now(),
@@ -101,17 +101,8 @@ export class PvIntake {
       newSeed: () => '0'.repeat(32),
       settings: defaultSettings,
     };
-    await executeCommand({
-      store: this.store,
-      streamId,
-      decider: sessionDecider,
-      command,
-      context,
-      scope,
-      correlationId: idempotencyKey,
-      causationId: idempotencyKey,
-      idempotencyKey,
-    });
+    // The shape of every command (shared/application/useCase.ts runCommand): the stream, the command, its scope, and where it comes from.
+    await executeCommand({ store: this.store, ...streams.session(sessionId), command, scope, context, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
   }
 }
 
