@@ -33,9 +33,10 @@ const centre = (refusal = 'session.not-own-centre'): Permission => ({ by: { cent
 const ud = (refusal: string): Permission => ({ by: { ud: 'own-department' }, refusal });
 
 /**
- * One row per command of the three deciders. A command without a row does not type-check in its
- * decider (`requirePermitted` takes the row's name); test/web/permissions.unit.test.ts checks no row
- * names a command that does not exist.
+ * One row per command of the deciders. A command without a row does not type-check in its decider
+ * (`requirePermitted` takes the row's name); a new row needs a sample command in
+ * test/web/permissions.unit.test.ts (its type asks for one), which then checks that the decider
+ * accepts exactly the row's roles and that the command's HTTP route is open to exactly those.
  */
 export const permissions = {
   SubmitProgramme: centre('programme.not-own-centre'),
