@@ -161,5 +161,8 @@ export const formPost = (app: TestApp, as: UserHandle, path: string, fields: [st
 export const pageGet = (app: TestApp, as: UserHandle | undefined, path: string, query?: Record<string, string>) =>
   app.pages(httpEvent({ path, ...(as ? { cookieOf: as } : {}), headers: { accept: 'text/html' }, ...(query ? { query } : {}) }));
 
+/** Markup as a browser parses it, without the line breaks and indents Prettier gives the templates: one space, none between tags or before `>`. */
+export const squeezed = (markup: string): string => markup.replace(/\s+/g, ' ').replace(/>\s+</g, '><').replace(/\s+>/g, '>');
+
 export const bodyOf = (response: HttpResponse): { error?: { code: string; message: string; fields: { field: string; message: string }[] } } & Record<string, unknown> =>
   JSON.parse(response.body) as never;
