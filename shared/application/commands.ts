@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { EventScope, StoredEvent } from '../../events/index.js';
+import type { EventScope } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/authorize.js';
 import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
@@ -46,18 +46,12 @@ const rememberCentreContact = async (deps: AppDeps, principal: Principal, replay
 };
 
 /** Runs a session command; the answer names the session and, after the seals check, the candidate drawn by lot and the seed. */
-const runSession = async (
-  deps: AppDeps,
-  call: Call,
-  sessionId: string,
-  command: SessionCommand | (() => Promise<SessionCommand>),
-  create = false,
-): Promise<Result & { events: readonly StoredEvent[] }> => {
+const runSession = async (deps: AppDeps, call: Call, sessionId: string, command: SessionCommand | (() => Promise<SessionCommand>), create = false): Promise<Result> => {
   const result = await runCommand(deps, call, streams.session(sessionId), command, create ? centreScope(call.principal) : sessionScopeOf);
   if (create) await rememberCentreContact(deps, call.principal, result.replayed);
   const seals = result.events.find((event) => event.type === 'SealsChecked');
   const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
-  return { status: create ? 201 : 200, body: { sessionId, ...summaryOf(result.events, result.version), ...draw }, events: result.events, replayed: result.replayed };
+  return { status: create ? 201 : 200, body: { sessionId, ...summaryOf(result.events, result.version), ...draw }, replayed: result.replayed };
 };
 
 /** A use case that only turns the request into a command on the session the path names. */
@@ -163,15 +157,16 @@ export const eraseCandidatePersonalData = async (deps: AppDeps, call: SessionCal
   return { status, body: { ...body, candidateId }, replayed };
 };
 
+/** Checked once the key has no first answer (as the names saved): a retry is answered as the first attempt was. */
 export const grantAccommodation = async (deps: AppDeps, call: SessionCall<In<'grantAccommodation'>>): Promise<Result> => {
   const { candidateId, adaptation } = call.input;
-  if (!call.session.candidateIds.includes(candidateId)) {
-    throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
-      { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
-    ]);
-  }
   const accommodationId = newIdFor(call, 'acc', 'accommodation');
   return runSession(deps, call, call.params.sessionId, async () => {
+    if (!call.session.candidateIds.includes(candidateId)) {
+      throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
+        { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
+      ]);
+    }
     await deps.personalData.saveAccommodation(ownerOf(call.session), { accommodationId, candidateId, adaptation });
     return { type: 'GrantAccommodation', candidateId, accommodationId };
   });
