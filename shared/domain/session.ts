@@ -229,9 +229,6 @@ export const sessionStreamId = (sessionId: string): string => `session-${session
 /** Session start − 3 months (clamped to the month's end): the CERES creation deadline. */
 export const creationDeadline = (startDate: CalendarDate): CalendarDate => addMonths(startDate, -3);
 
-/** Juror convocations due date: start − `jurorConvocationDays`. */
-export const jurorConvocationDeadline = (startDate: CalendarDate, days: number): CalendarDate => addDays(startDate, -days);
-
 /**
  * What keeps the jury from being complete: fewer than two jurors, or a candidate left with fewer
  * than two jurors free of ties. Empty when the session can start.

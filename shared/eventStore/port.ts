@@ -74,18 +74,6 @@ export interface AppendResult {
   readonly replayed: boolean;
 }
 
-/** One commit as the store keeps it: the events of one append, hash-chained to the previous commit. */
-export interface Commit {
-  readonly streamId: string;
-  readonly commit: number;
-  readonly firstVersion: number;
-  readonly lastVersion: number;
-  readonly events: readonly StoredEvent[];
-  readonly idempotencyKey?: string | undefined;
-  readonly prevHash: string;
-  readonly hash: string;
-}
-
 export interface StreamRead {
   /** Number of events in the stream (0 when it does not exist). */
   readonly version: number;

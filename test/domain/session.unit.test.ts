@@ -4,7 +4,6 @@ import { sessionResults } from '../../shared/domain/results.js';
 import {
   creationDeadline,
   juryGaps,
-  jurorConvocationDeadline,
   sessionDecider,
   sessionEvents,
   sessionStreamId,
@@ -1152,13 +1151,11 @@ describe('session: refusals point at what to correct', () => {
 });
 
 describe('session: what the mutation run asked for', () => {
-  it('accepts a one-day session and computes the juror convocation date from the settings', () => {
+  it('accepts a one-day session', () => {
     spec
       .given()
       .when(create({ startDate: START, endDate: START }), asCentre('2027-01-15'))
       .events();
-    expect(jurorConvocationDeadline(START, 15)).toBe('2027-05-23');
-    expect(jurorConvocationDeadline(START, 21)).toBe('2027-05-17');
   });
 
   it('refuses CCP when the titre is missing from the catalogue, rather than trusting them', () => {
