@@ -1,6 +1,7 @@
 import { definitionOf, type Role, type StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
-import { centreWithId, decisionLabels, frenchDate, sanctionLabels, type CentreRef } from '../web/format.js';
+import { centreWithId, decisionLabels, frenchDate, sanctionLabels } from '../web/format.js';
+import type { CentreRef } from '../views/model.js';
 import { fieldLabels } from './fieldLabels.js';
 import { html, type Html } from '../web/html.js';
 import { layout } from '../web/layout.js';

@@ -4,23 +4,9 @@ import { mailId, type MailKind, type OutgoingMail, type Recipient } from './mode
 import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.js';
 import type { MailDelivery } from './sender.js';
 import { templates, type Rendered, type SessionSummary } from './templates.js';
-import { centreLabel } from '../web/format.js';
 import type { StreamSource } from '../views/projector.js';
 import { projectAll } from '../views/projection.js';
-import type { SessionView } from '../views/model.js';
-
-/** The events that cause mails: the notifier's stream filter. */
-export const notifiedEventTypes = [
-  'ProgrammeSubmitted',
-  'SessionCreated',
-  'ConvocationsSent',
-  'JuryInformedOfAccommodations',
-  'PVTransmitted',
-  'PVRejected',
-  'PVDocumentQuarantined',
-  'PVValidated',
-  'SanctionNotified',
-] as const satisfies readonly EventType[];
+import { centreLabel, type SessionView } from '../views/model.js';
 
 export interface NotifierSettings {
   readonly appUrl: string;
@@ -51,7 +37,7 @@ export class Notifier {
 
   /** Mails for the events of one commit. Returns how many mails were handed over. */
   async onCommit(events: readonly StoredEvent[]): Promise<number> {
-    const interesting = events.filter((e) => (notifiedEventTypes as readonly string[]).includes(e.type));
+    const interesting = events.filter((e) => isNotified(e.type));
     if (interesting.length === 0) return 0;
     const first = interesting[0];
     const session = first && first.streamId.startsWith('session-') ? await this.sessionAt(first.streamId, Math.max(...interesting.map((e) => e.version))) : undefined;
@@ -94,95 +80,9 @@ export class Notifier {
   }
 
   private async drafts(event: StoredEvent, session: SessionView | undefined): Promise<Draft[]> {
-    const { appUrl } = this.settings;
-    if (event.type === 'ProgrammeSubmitted') {
-      const d = event.data;
-      const data = {
-        centreId: d.centreId,
-        centreName: d.centreName,
-        year: d.year,
-        revision: d.revision,
-        onTime: d.onTime,
-        plannedCount: d.plannedSessionIds.length,
-        submittedOn: d.submittedOn,
-      };
-      const drafts: Draft[] = [];
-      if (event.scope.department)
-        drafts.push({ kind: 'programme-received', to: this.recipients.ud(event.scope.department), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
-      drafts.push({ kind: 'programme-received', to: this.recipients.region(event.scope.region), content: (to) => templates.programmeReceived(to.name, data, appUrl) });
-      return drafts;
-    }
-    if (!session) return [];
-    const s: SessionSummary = session;
-    switch (event.type) {
-      case 'SessionCreated':
-        return event.data.late
-          ? [{ kind: 'session-created-late', to: this.recipients.ud(s.department), content: (to) => templates.sessionCreatedLate(to.name, s, event.data, appUrl) }]
-          : [];
-      case 'ConvocationsSent': {
-        const juror = event.data.audience === 'jurors';
-        const drafts: Draft[] = [];
-        for (const id of event.data.recipientIds) {
-          const to = await this.recipients.person(juror ? 'juror' : 'candidate', id);
-          drafts.push(
-            juror
-              ? {
-                  kind: 'juror-convocation',
-                  to,
-                  content: (r) => templates.jurorConvocation(r.name, s, { startTime: this.settings.sessionStartTime }),
-                  ics: (r, uid) => this.invitation(s, r, uid),
-                }
-              : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { startTime: this.settings.sessionStartTime }) },
-          );
-        }
-        return drafts;
-      }
-      case 'JuryInformedOfAccommodations': {
-        const drafts: Draft[] = [];
-        for (const member of session.jury) {
-          const to = await this.recipients.person('juror', member.jurorId);
-          drafts.push({ kind: 'accommodations', to, content: (r) => templates.accommodations(r.name, s, { count: event.data.accommodationIds.length }, appUrl) });
-        }
-        return drafts;
-      }
-      case 'PVTransmitted':
-        return [
-          {
-            kind: 'pv-transmitted',
-            to: this.recipients.ud(s.department),
-            content: (to) => templates.pvTransmitted(to.name, s, { revision: event.data.pvRevision, transmittedOn: event.data.transmittedOn }, appUrl),
-          },
-        ];
-      case 'PVRejected':
-        return [{ kind: 'pv-rejected', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvRejected(to.name, s, event.data, appUrl) }];
-      case 'PVDocumentQuarantined':
-        return [{ kind: 'pv-quarantined', to: await this.recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, appUrl) }];
-      case 'PVValidated': {
-        const results = session.results.decisions;
-        // The centre registered these candidates: its copy of the results names them.
-        const names = new Map<string, string>();
-        for (const result of results) {
-          const name = await this.recipients.name('candidate', result.candidateId);
-          if (name) names.set(result.candidateId, name);
-        }
-        const drafts: Draft[] = [
-          {
-            kind: 'pv-validated-centre',
-            to: await this.recipients.person('centre', s.centreId),
-            content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, appUrl),
-          },
-        ];
-        for (const result of results) {
-          const to = await this.recipients.person('candidate', result.candidateId);
-          drafts.push({ kind: 'pv-validated-candidate', to, content: (r) => templates.pvValidatedCandidate(r.name, s, { validatedOn: event.data.validatedOn, result }) });
-        }
-        return drafts;
-      }
-      case 'SanctionNotified':
-        return [{ kind: 'sanction', to: await this.recipients.person('candidate', event.data.candidateId), content: (to) => templates.sanction(to.name, s, event.data) }];
-      default:
-        return [];
-    }
+    if (!isNotified(event.type)) return [];
+    const mailer = mailers[event.type] as Mailer<NotifiedType>;
+    return mailer(event as EventOf<NotifiedType>, { session, recipients: this.recipients, settings: this.settings, invitation: (s, to, uid) => this.invitation(s, to, uid) });
   }
 
   private invitation(session: SessionSummary, attendee: Recipient, uid: string): string {
@@ -201,3 +101,120 @@ export class Notifier {
     });
   }
 }
+
+type EventOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
+
+interface MailerContext {
+  /** The session folded up to the commit, for an event of a session stream. */
+  readonly session: SessionView | undefined;
+  readonly recipients: Recipients;
+  readonly settings: NotifierSettings;
+  readonly invitation: (session: SessionSummary, to: Recipient, uid: string) => string;
+}
+
+type Mailer<T extends EventType> = (event: EventOf<T>, context: MailerContext) => Promise<Draft[]>;
+
+/** A mailer for a session event: none without the session (its stream could not be folded). */
+const ofSession =
+  <T extends EventType>(mailer: (event: EventOf<T>, session: SessionView, context: MailerContext) => Promise<Draft[]> | Draft[]): Mailer<T> =>
+  async (event, context) =>
+    context.session ? mailer(event, context.session, context) : [];
+
+/**
+ * The mails each notified event causes. Its keys are the notifier's stream filter
+ * (`notifiedEventTypes`), so the filter and the mails cannot drift apart.
+ */
+const mailers = {
+  ProgrammeSubmitted: async (event, { recipients, settings }) => {
+    const d = event.data;
+    const data = {
+      centreId: d.centreId,
+      centreName: d.centreName,
+      year: d.year,
+      revision: d.revision,
+      onTime: d.onTime,
+      plannedCount: d.plannedSessionIds.length,
+      submittedOn: d.submittedOn,
+    };
+    const content = (to: Recipient): Rendered => templates.programmeReceived(to.name, data, settings.appUrl);
+    const drafts: Draft[] = [];
+    if (event.scope.department) drafts.push({ kind: 'programme-received', to: recipients.ud(event.scope.department), content });
+    drafts.push({ kind: 'programme-received', to: recipients.region(event.scope.region), content });
+    return drafts;
+  },
+  SessionCreated: ofSession((event, s, { recipients, settings }) =>
+    event.data.late
+      ? [{ kind: 'session-created-late', to: recipients.ud(s.department), content: (to) => templates.sessionCreatedLate(to.name, s, event.data, settings.appUrl) }]
+      : [],
+  ),
+  ConvocationsSent: ofSession(async (event, s, { recipients, settings, invitation }) => {
+    const juror = event.data.audience === 'jurors';
+    const drafts: Draft[] = [];
+    for (const id of event.data.recipientIds) {
+      const to = await recipients.person(juror ? 'juror' : 'candidate', id);
+      drafts.push(
+        juror
+          ? {
+              kind: 'juror-convocation',
+              to,
+              content: (r) => templates.jurorConvocation(r.name, s, { startTime: settings.sessionStartTime }),
+              ics: (r, uid) => invitation(s, r, uid),
+            }
+          : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { startTime: settings.sessionStartTime }) },
+      );
+    }
+    return drafts;
+  }),
+  JuryInformedOfAccommodations: ofSession(async (event, s, { recipients, settings }) => {
+    const drafts: Draft[] = [];
+    for (const member of s.jury) {
+      const to = await recipients.person('juror', member.jurorId);
+      drafts.push({ kind: 'accommodations', to, content: (r) => templates.accommodations(r.name, s, { count: event.data.accommodationIds.length }, settings.appUrl) });
+    }
+    return drafts;
+  }),
+  PVTransmitted: ofSession((event, s, { recipients, settings }) => [
+    {
+      kind: 'pv-transmitted',
+      to: recipients.ud(s.department),
+      content: (to) => templates.pvTransmitted(to.name, s, { revision: event.data.pvRevision, transmittedOn: event.data.transmittedOn }, settings.appUrl),
+    },
+  ]),
+  PVRejected: ofSession(async (event, s, { recipients, settings }) => [
+    { kind: 'pv-rejected', to: await recipients.person('centre', s.centreId), content: (to) => templates.pvRejected(to.name, s, event.data, settings.appUrl) },
+  ]),
+  PVDocumentQuarantined: ofSession(async (event, s, { recipients, settings }) => [
+    { kind: 'pv-quarantined', to: await recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, settings.appUrl) },
+  ]),
+  PVValidated: ofSession(async (event, s, { recipients, settings }) => {
+    const results = s.results.decisions;
+    // The centre registered these candidates: its copy of the results names them.
+    const names = new Map<string, string>();
+    for (const result of results) {
+      const name = await recipients.name('candidate', result.candidateId);
+      if (name) names.set(result.candidateId, name);
+    }
+    const drafts: Draft[] = [
+      {
+        kind: 'pv-validated-centre',
+        to: await recipients.person('centre', s.centreId),
+        content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, settings.appUrl),
+      },
+    ];
+    for (const result of results) {
+      const to = await recipients.person('candidate', result.candidateId);
+      drafts.push({ kind: 'pv-validated-candidate', to, content: (r) => templates.pvValidatedCandidate(r.name, s, { validatedOn: event.data.validatedOn, result }) });
+    }
+    return drafts;
+  }),
+  SanctionNotified: ofSession(async (event, s, { recipients }) => [
+    { kind: 'sanction', to: await recipients.person('candidate', event.data.candidateId), content: (to) => templates.sanction(to.name, s, event.data) },
+  ]),
+} satisfies { readonly [T in EventType]?: Mailer<T> };
+
+type NotifiedType = keyof typeof mailers;
+
+/** The events that cause mails: the notifier's stream filter, read from the mailers. */
+export const notifiedEventTypes = Object.keys(mailers) as NotifiedType[];
+
+const isNotified = (type: EventType): type is NotifiedType => Object.hasOwn(mailers, type);

@@ -1,5 +1,4 @@
-import type { CandidateResultView, SessionView } from '../views/model.js';
-import { centreLabel } from '../web/format.js';
+import { centreLabel, type CandidateResultView, type SessionView } from '../views/model.js';
 import { formatDate, renderHtml, renderText, type Block } from './render.js';
 
 /**

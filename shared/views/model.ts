@@ -6,6 +6,15 @@ import type { decisions } from '../../events/index.js';
  * is what makes redelivery harmless (an event at or below it is skipped).
  */
 
+/** A centre as a view or an event names it: its id, and its name once an event recorded one. */
+export interface CentreRef {
+  readonly centreId: string;
+  readonly centreName?: string | undefined;
+}
+
+/** What a centre is called on a page or in a mail: its name when known, else its id. */
+export const centreLabel = (centre: CentreRef): string => centre.centreName ?? centre.centreId;
+
 /** Where a session stands, from its creation in CERES to the validated PV. */
 export const sessionStatuses = [
   'scheduled', // created in CERES, not started

@@ -1,4 +1,5 @@
 import { html, type Html } from './html.js';
+import type { CentreRef } from '../views/model.js';
 
 /** Formatting for the pages (and the mails' words): French words, dates dd/mm/yyyy in Europe/Paris. */
 
@@ -58,15 +59,6 @@ export const sanctionLabels: Record<string, string> = {
   'exclusion-session': 'Exclusion de la session',
   interdiction: 'Interdiction de se présenter',
 };
-
-/** A centre as a view or an event names it: its id, and its name once an event recorded one. */
-export interface CentreRef {
-  readonly centreId: string;
-  readonly centreName?: string | undefined;
-}
-
-/** What a centre is called on a page or in a mail: its name when known, else its id. */
-export const centreLabel = (centre: CentreRef): string => centre.centreName ?? centre.centreId;
 
 /**
  * A centre for the agents (UD, region, history), who also search by id: its name with the id in

@@ -8,7 +8,8 @@ import type { OutgoingMail } from '../../shared/mail/model.js';
 import { defaultNotifierSettings, Notifier } from '../../shared/mail/notifier.js';
 import { Recipients } from '../../shared/mail/recipients.js';
 import type { MailDelivery } from '../../shared/mail/sender.js';
-import { centreLabel, centreWithId } from '../../shared/web/format.js';
+import { centreWithId } from '../../shared/web/format.js';
+import { centreLabel } from '../../shared/views/model.js';
 import { apiCall, bodyOf, createTestApp, formPost, pageGet, squeezed, users, type TestApp, type UserHandle } from './support/app.js';
 import { lateSessionInput } from './support/scenario.js';
 

@@ -1,7 +1,8 @@
 import { getJuror, listJurorSessions } from '../../application/queries.js';
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
 import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
-import { centreLabel, frenchDate } from '../format.js';
+import { frenchDate } from '../format.js';
+import { centreLabel } from '../../views/model.js';
 import { form, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
