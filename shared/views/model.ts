@@ -1,4 +1,4 @@
-import type { decisions } from '../../events/index.js';
+import type { Decision, SessionState } from '../domain/index.js';
 
 /**
  * The read models the pages show. Each is a plain JSON document kept by the projector from the
@@ -15,19 +15,19 @@ export interface CentreRef {
 /** What a centre is called on a page or in a mail: its name when known, else its id. */
 export const centreLabel = (centre: CentreRef): string => centre.centreName ?? centre.centreId;
 
-/** Where a session stands, from its creation in CERES to the validated PV. */
-export const sessionStatuses = [
-  'scheduled', // created in CERES, not started
-  'held', // day one happened (seals checked)
-  'pv-signed',
-  'pv-transmitted', // waiting for the UD to instruct it
-  'pv-rejected', // back with the centre
-  'pv-validated', // results official
-  'cancelled',
-] as const;
+/**
+ * Where a session stands, from its creation in CERES to the validated PV: the domain's own statuses
+ * (the view takes its status from the session state folded alongside it); labels live in the French
+ * formatting (`sessionStatusLabels`).
+ */
+export const sessionStatuses = ['created', 'started', 'pv-signed', 'pv-transmitted', 'pv-rejected', 'pv-validated', 'cancelled'] as const satisfies readonly Exclude<
+  SessionState['status'],
+  'none'
+>[];
 export type SessionStatus = (typeof sessionStatuses)[number];
-
-type Decision = (typeof decisions)[number];
+// Every status of a created session is listed above (the reverse of the `satisfies`).
+const everyStatusListed: readonly SessionStatus[] = [] as Exclude<SessionState['status'], 'none'>[];
+void everyStatusListed;
 
 interface JuryMemberView {
   readonly jurorId: string;

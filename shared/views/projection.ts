@@ -32,6 +32,7 @@ const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionS
   ...(state.status === 'none'
     ? {}
     : {
+        status: state.status,
         // The state keeps a withdrawal after a registration again under the same id; the view lists only those out.
         withdrawnCandidateIds: state.withdrawnCandidateIds.filter((id) => !state.candidateIds.includes(id)),
         erasedCandidateIds: state.erasedCandidateIds,
@@ -59,7 +60,7 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
         creationDeadline: d.creationDeadline,
         createdLate: d.late,
         ...(d.plannedSessionId ? { plannedSessionId: d.plannedSessionId } : {}),
-        status: 'scheduled',
+        status: 'created',
         candidateIds: d.candidateIds,
         candidateCount: d.candidateIds.length,
         jury: [],
@@ -139,7 +140,6 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
       break;
     case 'SealsChecked':
       next.sealsCheckedOn = event.data.checkedOn;
-      if (next.status === 'scheduled') next.status = 'held';
       break;
     case 'FraudReported':
       next.fraudReportCount += 1;
@@ -148,7 +148,6 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
       next.sanctionCount += 1;
       break;
     case 'PVSigned':
-      next.status = 'pv-signed';
       next.pv = { revision: event.data.revision, signedOn: event.data.signedOn, documentSha256: event.data.documentSha256, signatoryIds: event.data.signatoryIds };
       next.results = {
         status: 'provisional',
@@ -168,23 +167,19 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
       if (next.pv) next.pv = { ...next.pv, resultsRecordedInCeresOn: event.data.recordedOn };
       break;
     case 'PVTransmitted':
-      next.status = 'pv-transmitted';
       if (next.pv) {
         const { rejection: _previous, ...pv } = next.pv;
         next.pv = { ...pv, transmittedOn: event.data.transmittedOn };
       }
       break;
     case 'PVValidated':
-      next.status = 'pv-validated';
       if (next.pv) next.pv = { ...next.pv, validatedOn: event.data.validatedOn };
       next.results = { ...next.results, status: 'official' };
       break;
     case 'PVRejected':
-      next.status = 'pv-rejected';
       if (next.pv) next.pv = { ...next.pv, rejection: { rejectedOn: event.data.rejectedOn, reason: event.data.reason } };
       break;
     case 'SessionCancelled':
-      next.status = 'cancelled';
       next.cancelled = { cancelledOn: event.data.cancelledOn, reason: event.data.reason };
       break;
     default:

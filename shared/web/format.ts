@@ -1,5 +1,5 @@
 import { html, type Html } from './html.js';
-import type { CentreRef } from '../views/model.js';
+import type { CentreRef, SessionStatus } from '../views/model.js';
 
 /** Formatting for the pages (and the mails' words): French words, dates dd/mm/yyyy in Europe/Paris. */
 
@@ -36,9 +36,9 @@ export const urgencyOf = (today: string, dueOn: string): { urgency: Urgency; lab
   return { urgency: 'later', label: `Dans ${days} jours` };
 };
 
-export const sessionStatusLabels: Record<string, string> = {
-  scheduled: 'Programmée',
-  held: 'Session tenue',
+export const sessionStatusLabels: Record<SessionStatus, string> = {
+  created: 'Programmée',
+  started: 'Session tenue',
   'pv-signed': 'PV signé',
   'pv-transmitted': 'PV transmis à l’UD',
   'pv-rejected': 'PV rejeté, à corriger',

@@ -82,7 +82,7 @@ describe('juror items folded from a session', () => {
         site: 'AFPA Lyon, 12 rue <Vaubecour> & Cie',
         startDate: '2027-03-15',
         endDate: '2027-03-16',
-        status: 'scheduled',
+        status: 'created',
         habilitationId: 'hab_anne',
         assigned: true,
         version: 2,

@@ -69,7 +69,7 @@ describe('fuzzing the JSON API', () => {
         .array(
           fc.tuple(
             fc.constantFrom(...keysOf(operation.input), 'x', 'jurorId', 'region'),
-            fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('69', '38', '75', '2A', 'scheduled', 'past', 'upcoming', 'e30', '%00'), ids()),
+            fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('69', '38', '75', '2A', 'created', 'past', 'upcoming', 'e30', '%00'), ids()),
           ),
           { maxLength: 4 },
         )

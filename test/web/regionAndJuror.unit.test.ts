@@ -99,7 +99,7 @@ describe('GET /api/region/sessions', () => {
     const get = (query: Record<string, string>) => apiGet(app, 'region', '/api/region/sessions', query);
 
     expect(bodyOf(ok(await get({ department: '38' }))).items).toEqual([]);
-    expect((bodyOf(ok(await get({ department: '69', status: 'scheduled' }))).items as unknown[]).length).toBe(2);
+    expect((bodyOf(ok(await get({ department: '69', status: 'created' }))).items as unknown[]).length).toBe(2);
     expect(bodyOf(ok(await get({ status: 'cancelled' }))).items).toEqual([]);
 
     const outside = await get({ department: '75' });

@@ -85,7 +85,7 @@ const sessionsTable = (context: PageContext, caption: string, sessions: readonly
             <td>${titreLabel(context, session.titreCode)}<br /><span class="hint">Session CERES ${session.ceresReference}</span></td>
             <td>${centreLabel(session)}<br /><span class="hint">Département ${session.department}</span></td>
             <td>${session.site || 'Non précisé'}</td>
-            <td>${partBadge(session)}${session.status !== 'scheduled' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td>
+            <td>${partBadge(session)}${session.status !== 'created' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td>
           </tr>`,
       )}
     </tbody>

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import type { AppDeps } from '../../application/useCase.js';
 import { mayReadIdentity } from '../../personalData/store.js';
-import type { SessionView } from '../../views/index.js';
+import type { SessionStatus, SessionView } from '../../views/index.js';
 import { frenchDate, parisToday, sessionStatusLabels, urgencyOf } from '../format.js';
 import { html, type Html } from '../html.js';
 
@@ -23,9 +23,9 @@ export const titreLabel = (context: PageContext, code: string): string => {
   return titre ? `${titre.label} (${code})` : code;
 };
 
-export const statusBadge = (status: string): Html => {
+export const statusBadge = (status: SessionStatus): Html => {
   const tone = status === 'pv-validated' ? 'ok' : status === 'pv-rejected' || status === 'cancelled' ? 'late' : 'info';
-  return html`<span class="badge ${tone}">${sessionStatusLabels[status] ?? status}</span>`;
+  return html`<span class="badge ${tone}">${sessionStatusLabels[status]}</span>`;
 };
 
 /** A deadline with its colour and, always, its words: colour is never the only signal. */

@@ -66,7 +66,7 @@ export const regionSessionsPage = async (context: PageContext): Promise<Html> =>
   const page = await listRegionSessions(context.deps, context.principal, { ...filters, limit: PAGE_SIZE });
   const todayDate = today(context);
   const departments = departmentsOfRegion(context.deps, region).map((code) => ({ value: code, label: `${code} — ${unitLabel(context, 'ud', code) ?? `département ${code}`}` }));
-  const statuses = sessionStatuses.map((status) => ({ value: status, label: sessionStatusLabels[status] ?? status }));
+  const statuses = sessionStatuses.map((status) => ({ value: status, label: sessionStatusLabels[status] }));
   const kept = new URLSearchParams({ ...(filters.department ? { departement: filters.department } : {}), ...(filters.status ? { etat: filters.status } : {}) });
   const filtered = Boolean(filters.department || filters.status);
 
