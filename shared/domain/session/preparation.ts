@@ -1,0 +1,158 @@
+/** Before the session: its creation in CERES, candidates, jury, accommodations and convocations. */
+import { addDays, compareDates, frenchDate, isCalendarDate } from '../calendar.js';
+import { duplicatesOf, titreOf, today } from '../common.js';
+import { conflict, notFound, ruleBroken } from '../errors.js';
+import { habilitationValidOn } from '../juror.js';
+import { type SessionEvent, creationDeadline } from './model.js';
+import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
+
+export const createSession: Handler<'CreateSession'> = (command, state, context) => {
+  if (state.status !== 'none') throw conflict('session.already-created', `La session ${command.sessionId} existe déjà.`);
+  const titre = titreOf(context, command.titreCode);
+  if (!titre) throw notFound('session.titre-unknown', `Le titre ${command.titreCode} est inconnu.`, { field: 'titreCode' });
+  for (const name of ['startDate', 'endDate'] as const) {
+    if (!isCalendarDate(command[name])) throw ruleBroken('session.date-invalid', `La date ${command[name]} n’existe pas.`, { field: name });
+  }
+  if (compareDates(command.startDate, command.endDate) > 0) {
+    throw ruleBroken('session.dates-inverted', 'La date de fin de la session précède sa date de début.', { field: 'endDate' });
+  }
+  const createdOn = today(context);
+  if (compareDates(command.startDate, createdOn) < 0) {
+    throw ruleBroken('session.start-in-past', `La session ne peut pas commencer dans le passé (${frenchDate(command.startDate)}).`, {
+      field: 'startDate',
+    });
+  }
+  if (compareDates(command.endDate, titre.validUntil) > 0) {
+    throw ruleBroken('session.titre-expired', `Le titre ${titre.label} n’est plus valide après le ${frenchDate(titre.validUntil)}.`, {
+      field: 'endDate',
+    });
+  }
+  const [duplicate] = duplicatesOf(command.candidateIds);
+  if (duplicate) {
+    throw ruleBroken('candidate.duplicate', `Le candidat ${duplicate} figure deux fois dans la liste.`, { candidateIds: [duplicate], field: 'candidateIds' });
+  }
+  const deadline = creationDeadline(command.startDate);
+  const late = compareDates(createdOn, deadline) > 0;
+  const created: SessionEvent = {
+    type: 'SessionCreated',
+    data: {
+      sessionId: command.sessionId,
+      centreId: command.centreId,
+      ...(command.centreName ? { centreName: command.centreName } : {}),
+      department: command.department,
+      region: command.region,
+      ...(command.plannedSessionId ? { plannedSessionId: command.plannedSessionId } : {}),
+      ceresReference: requireText(command.ceresReference, 'ceresReference', 'La référence CERES'),
+      titreCode: command.titreCode,
+      startDate: command.startDate,
+      endDate: command.endDate,
+      site: requireText(command.site, 'site', 'Le lieu de la session'),
+      candidateIds: [...command.candidateIds],
+      createdOn,
+      creationDeadline: deadline,
+      late,
+    },
+  };
+  return late ? [created, { type: 'BreachRecorded', data: { rule: 'session.creation-late', dueOn: deadline, doneOn: createdOn } }] : [created];
+};
+
+export const registerCandidate: Handler<'RegisterCandidate'> = (command, state) => {
+  const session = requireCreated(state);
+  requireNotStarted(session, 'l’inscription d’un candidat');
+  if (session.candidateIds.includes(command.candidateId)) {
+    throw conflict('candidate.already-registered', `Le candidat ${command.candidateId} est déjà inscrit.`);
+  }
+  return [{ type: 'CandidateRegistered', data: { candidateId: command.candidateId } }];
+};
+
+export const withdrawCandidate: Handler<'WithdrawCandidate'> = (command, state) => {
+  const session = requireCreated(state);
+  requireNotStarted(session, 'le retrait d’un candidat');
+  requireRegistered(session, command.candidateId);
+  const reason = command.reason?.trim();
+  return [{ type: 'CandidateWithdrawn', data: { candidateId: command.candidateId, ...(reason ? { reason } : {}) } }];
+};
+
+export const assignJuror: Handler<'AssignJuror'> = (command, state) => {
+  const session = requireCreated(state);
+  requireNotStarted(session, 'la désignation d’un membre du jury');
+  if (session.jury[command.jurorId]) throw conflict('jury.already-assigned', `Le membre de jury ${command.jurorId} est déjà désigné.`);
+  const forTitre = command.habilitations.filter((h) => h.titreCode === session.titreCode && h.department === session.department);
+  const valid = forTitre.find((h) => habilitationValidOn(h, session.startDate) && habilitationValidOn(h, session.endDate));
+  if (!valid) {
+    const reason =
+      forTitre.length === 0
+        ? `n’est pas habilité pour le titre ${session.titreCode} par l’unité départementale du ${session.department}`
+        : `n’a pas d’habilitation valide du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}`;
+    throw ruleBroken('jury.not-habilitated', `Le membre de jury ${command.jurorId} ${reason}.`, { jurorIds: [command.jurorId] });
+  }
+  command.tiedCandidateIds.forEach((candidateId, index) => requireRegistered(session, candidateId, `tiedCandidateIds.${index}`));
+  return [
+    {
+      type: 'JuryAssigned',
+      data: { jurorId: command.jurorId, habilitationId: valid.habilitationId, tiedCandidateIds: [...new Set(command.tiedCandidateIds)] },
+    },
+  ];
+};
+
+export const declareTie: Handler<'DeclareTie'> = (command, state) => {
+  const session = requireCreated(state);
+  if (session.status !== 'created' && session.status !== 'started') {
+    throw ruleBroken('tie.too-late', 'Un lien ne peut plus être déclaré après la signature du procès-verbal ou l’annulation.');
+  }
+  const member = requireJuror(session, command.jurorId);
+  requireRegistered(session, command.candidateId);
+  if (member.tiedCandidateIds.includes(command.candidateId)) {
+    throw conflict('tie.already-declared', `Le lien entre ${command.jurorId} et le candidat ${command.candidateId} est déjà déclaré.`);
+  }
+  return [{ type: 'TieDeclared', data: { jurorId: command.jurorId, candidateId: command.candidateId } }];
+};
+
+export const unassignJuror: Handler<'UnassignJuror'> = (command, state) => {
+  const session = requireCreated(state);
+  requireNotStarted(session, 'le retrait d’un membre du jury');
+  requireJuror(session, command.jurorId);
+  return [{ type: 'JurorUnassigned', data: { jurorId: command.jurorId, reason: requireText(command.reason, 'reason', 'Le motif') } }];
+};
+
+export const grantAccommodation: Handler<'GrantAccommodation'> = (command, state) => {
+  const session = requireCreated(state);
+  if (session.status !== 'created' && session.status !== 'started') {
+    throw ruleBroken('accommodation.too-late', 'Un aménagement ne peut plus être accordé après la signature du procès-verbal ou l’annulation.');
+  }
+  requireRegistered(session, command.candidateId);
+  if (session.accommodations[command.accommodationId]) {
+    throw conflict('accommodation.already-granted', `L’aménagement ${command.accommodationId} est déjà enregistré.`);
+  }
+  return [{ type: 'AccommodationGranted', data: { candidateId: command.candidateId, accommodationId: command.accommodationId } }];
+};
+
+export const informJury: Handler<'InformJuryOfAccommodations'> = (_command, state, context) => {
+  const session = requireCreated(state);
+  const pending = Object.entries(session.accommodations)
+    .filter(([, accommodation]) => !accommodation.juryInformed && session.candidateIds.includes(accommodation.candidateId))
+    .map(([id]) => id);
+  if (pending.length === 0) throw ruleBroken('accommodation.none-pending', 'Aucun aménagement d’épreuve n’attend d’être communiqué au jury.');
+  return [{ type: 'JuryInformedOfAccommodations', data: { accommodationIds: pending, informedOn: today(context) } }];
+};
+
+export const sendConvocations: Handler<'SendConvocations'> = (command, state, context) => {
+  const session = requireNotStarted(requireCreated(state), 'l’envoi des convocations');
+  const sentOn = today(context);
+  if (compareDates(sentOn, session.startDate) > 0) {
+    throw ruleBroken('convocation.after-start', 'La date de début de la session est passée : les convocations ne peuvent plus être envoyées.');
+  }
+  const jurors = command.audience === 'jurors';
+  const recipientIds = jurors ? Object.keys(session.jury) : [...session.candidateIds];
+  if (recipientIds.length === 0) {
+    throw ruleBroken(
+      'convocation.no-recipient',
+      jurors ? 'Aucun membre du jury n’est désigné : il n’y a personne à convoquer.' : 'Aucun candidat n’est inscrit : il n’y a personne à convoquer.',
+    );
+  }
+  const days = jurors ? context.settings.jurorConvocationDays : context.settings.candidateConvocationDays;
+  const dueOn = addDays(session.startDate, -days);
+  const late = compareDates(sentOn, dueOn) > 0;
+  const sent: SessionEvent = { type: 'ConvocationsSent', data: { audience: command.audience, recipientIds, sentOn, dueOn, late } };
+  return late ? [sent, { type: 'BreachRecorded', data: { rule: jurors ? 'convocation.jurors-late' : 'convocation.candidates-late', dueOn, doneOn: sentOn } }] : [sent];
+};
