@@ -25,9 +25,7 @@ import { build, type Metafile } from 'esbuild';
 import { functionDeclarations } from '../functions/index.js';
 import { projectRoot } from '../infra/app.js';
 import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.js';
-import { AUTH_ENV } from '../shared/auth/verify.js';
-import { secretEnv } from '../shared/platform/secrets.js';
-import { ENV, tableEnv } from '../shared/platform/env.js';
+import { AUTH_ENV, ENV, secretEnv, tableEnv } from '../shared/platform/env.js';
 import type { FunctionDeclaration } from '../shared/platform/declarations.js';
 import { fixtureDeclarations } from '../test/infra/fixtures/declarations.js';
 

@@ -114,10 +114,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     });
   }
-  const { mailFromEnv } = await import('../shared/mail/wiring.js');
+  const { mailOf } = await import('../shared/mail/wiring.js');
   const { outboxOnlyDeadLetter } = await import('../shared/mail/sender.js');
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`Variable d’environnement manquante : ${name}`);
+    return value;
+  };
   // No retry queue: a mail refused again stays dead in the outbox, for the next replay.
-  const mail = mailFromEnv(process.env, outboxOnlyDeadLetter);
+  const mail = mailOf(
+    {
+      tables: { outbox: env(tableEnv.outbox), personalData: env(tableEnv.personalData) },
+      mail: { from: env(ENV.MAIL_FROM), configurationSet: process.env[ENV.SES_CONFIGURATION_SET] || undefined },
+      endpoints: { dynamodb: process.env[ENV.DYNAMODB_ENDPOINT] || undefined, ses: process.env[ENV.SES_ENDPOINT] || undefined },
+    },
+    outboxOnlyDeadLetter,
+  );
   const report = await replayDeadLetters(mail.outbox, mail.delivery);
   const { stuck } = report;
   console.log(`Courriels rejoués : ${report.replayed} (${report.sent} envoyés, ${report.alreadySent} déjà partis), encore en échec : ${report.stillDead}.`);

@@ -203,7 +203,7 @@ const main = async () => {
     }
   }
   const { createDynamoClient } = await import('../shared/aws/dynamo.js');
-  const { endpointsFromEnv, tablesFromEnv } = await import('../shared/platform/wiring.js');
+  const { ENV, tableEnv } = await import('../shared/platform/env.js');
   let sqs: import('@aws-sdk/client-sqs').SQSClient | undefined;
   if (values['queue-url']) {
     const { SQSClient, ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
@@ -220,8 +220,9 @@ const main = async () => {
     return 0;
   }
   const { functionDeclarations } = await import('../functions/index.js');
-  const client = createDynamoClient({ endpoint: endpointsFromEnv().dynamodb });
-  const eventsTable = tablesFromEnv(['events']).events;
+  const client = createDynamoClient({ endpoint: process.env[ENV.DYNAMODB_ENDPOINT] || undefined });
+  const eventsTable = process.env[tableEnv.events];
+  if (!eventsTable) throw new Error(`Variable d’environnement manquante : ${tableEnv.events}`);
   const byConsumer = Map.groupBy(messages, ({ message }) => consumerNameOf(message.requestContext.functionArn));
   let failures = 0;
   for (const [name, entries] of byConsumer) {

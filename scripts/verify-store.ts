@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { createDynamoClient } from '../shared/aws/dynamo.js';
 import { createS3Client } from '../shared/aws/s3.js';
 import { DynamoCommitSource, S3DigestArchive, verifyStore } from '../shared/integrity/index.js';
-import { integrityFromEnv } from '../shared/integrity/wiring.js';
-import { tableEnv } from '../shared/platform/env.js';
+import { integrityOf } from '../shared/integrity/wiring.js';
+import { ENV, tableEnv } from '../shared/platform/env.js';
 import { tableNameMap } from '../shared/platform/provision.js';
 import { LOCAL_STAGE, PV_BUCKET_LOCAL } from '../infra/offline/index.js';
 
@@ -28,7 +28,11 @@ const { values } = parseArgs({
 
 const wiring =
   process.env[tableEnv.events] !== undefined
-    ? integrityFromEnv()
+    ? integrityOf({
+        tables: { events: process.env[tableEnv.events] ?? '', history: process.env[tableEnv.history] ?? '' },
+        buckets: { vault: process.env[ENV.PV_BUCKET] ?? '' },
+        endpoints: { dynamodb: process.env[ENV.DYNAMODB_ENDPOINT] || undefined, s3: process.env[ENV.S3_ENDPOINT] || undefined },
+      })
     : {
         commits: new DynamoCommitSource(createDynamoClient({ endpoint: values.dynamodb }), tableNameMap(LOCAL_STAGE)),
         archive: new S3DigestArchive(createS3Client({ endpoint: values.s3 }), PV_BUCKET_LOCAL),

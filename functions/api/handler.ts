@@ -1,8 +1,10 @@
 import { createApiHandler } from '../../shared/http/api.js';
 import { httpEdge } from '../../shared/http/edge.js';
-import { wireFromEnv } from '../../shared/http/wiring.js';
+import { wireHttp } from '../../shared/http/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { api } from './function.js';
 
-const wiring = wireFromEnv();
+const wiring = wireHttp(configOf(api));
 
 /** Bare router, for tests. */
 export const route = createApiHandler(wiring);

@@ -1,9 +1,11 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { deadlineRunFromEnv } from '../../shared/deadlineIndex/runWiring.js';
+import { deadlineRunOf } from '../../shared/deadlineIndex/runWiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { deadlineRun } from './function.js';
 import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
 import { count, logger, METRIC } from '../../shared/platform/observability.js';
 
-const run = deadlineRunFromEnv();
+const run = deadlineRunOf(configOf(deadlineRun));
 
 /** One run; a failed item keeps its due key and the day is caught up at the next run. */
 export const handler = edge(

@@ -2,15 +2,18 @@ import { httpEdge } from '../../shared/http/edge.js';
 import { createHistoryHandler } from '../../shared/history/http.js';
 import type { HttpEvent } from '../../shared/http/event.js';
 import { historyErrorPage } from '../../shared/history/timelinePage.js';
-import { wireHistoryFromEnv } from '../../shared/history/wiring.js';
-import { secretFromEnv } from '../../shared/platform/secrets.js';
+import { wireHistory } from '../../shared/history/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { secretReader } from '../../shared/platform/secrets.js';
+import { history } from './function.js';
 
 // The cursor key's ARN is read at cold start; its value, from Secrets Manager, on the first request.
-const cursorSecret = secretFromEnv('cursor');
+const config = configOf(history);
+const cursorSecret = secretReader('cursor', config.secretArns.cursor, config.endpoints);
 let router: Promise<ReturnType<typeof createHistoryHandler>> | undefined;
 const wired = () =>
   (router ??= cursorSecret()
-    .then((secret) => createHistoryHandler(wireHistoryFromEnv(process.env, secret)))
+    .then((secret) => createHistoryHandler(wireHistory(config, secret)))
     .catch((error: unknown) => {
       // Not kept: the next request tries Secrets Manager again.
       router = undefined;

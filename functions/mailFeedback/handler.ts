@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { authenticate } from '../../shared/auth/authenticate.js';
 import { forbidden } from '../../shared/auth/authorize.js';
-import { tokenVerifierFromEnv } from '../../shared/auth/verify.js';
+import { tokenVerifierOf } from '../../shared/auth/verify.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { AppError } from '../../shared/errors.js';
 import { httpEdge } from '../../shared/http/edge.js';
@@ -10,11 +10,13 @@ import { addressesToSuppress, DynamoSuppressionList, type SesFeedbackDetail, typ
 import { systemClock } from '../../shared/platform/clock.js';
 import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
 import { logger } from '../../shared/platform/observability.js';
-import { endpointsFromEnv, tablesFromEnv } from '../../shared/platform/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { mailFeedback } from './function.js';
 import * as z from 'zod';
 
-const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: endpointsFromEnv().dynamodb }), tablesFromEnv(['personalData']).personalData);
-const verify = tokenVerifierFromEnv();
+const config = configOf(mailFeedback);
+const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: config.endpoints.dynamodb }), config.tables.personalData);
+const verify = tokenVerifierOf(config.auth);
 
 type FeedbackEvent = EventBridgeEvent<'Email Bounced' | 'Email Complaint Received', SesFeedbackDetail>;
 

@@ -1,13 +1,16 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { defaultSweepOptions, sweepStaleMails } from '../../shared/mail/sweeper.js';
-import { retryQueueFromEnv } from '../../shared/mail/retryQueueWiring.js';
-import { mailFromEnv } from '../../shared/mail/wiring.js';
+import { retryQueueOf } from '../../shared/mail/retryQueueWiring.js';
+import { mailOf } from '../../shared/mail/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { mailSweep } from './function.js';
 import { systemClock } from '../../shared/platform/clock.js';
 import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
 import { logger } from '../../shared/platform/observability.js';
 
 // A mail SES refuses again goes to the retry queue, as on its first attempt.
-const { outbox, delivery } = mailFromEnv(process.env, retryQueueFromEnv());
+const config = configOf(mailSweep);
+const { outbox, delivery } = mailOf(config, retryQueueOf(config));
 
 /** Stops taking new mails this long before the timeout: one delivery with its retries fits in it. */
 const SAFETY_MS = 30_000;

@@ -1,9 +1,11 @@
 import { httpEdge } from '../../shared/http/edge.js';
 import { createRouter } from '../../shared/http/router.js';
-import { wireFromEnv } from '../../shared/http/wiring.js';
+import { wireHttp } from '../../shared/http/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { pages } from './function.js';
 import { errorPage, pageRoutes } from '../../shared/web/pageRoutes.js';
 
-const wiring = wireFromEnv();
+const wiring = wireHttp(configOf(pages));
 
 /** Bare router, for tests. */
 export const route = createRouter(pageRoutes(wiring));

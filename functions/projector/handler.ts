@@ -1,16 +1,20 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
-import { plannerFromEnv } from '../../shared/deadlineIndex/wiring.js';
+import { plannerOf } from '../../shared/deadlineIndex/wiring.js';
+import { HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
-import { historyIndexFromEnv } from '../../shared/eventStore/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
 import { edge } from '../../shared/platform/edge.js';
-import { endpointsFromEnv } from '../../shared/platform/wiring.js';
 import { processCommitBatch } from '../../shared/views/streamBatch.js';
-import { projectorFromEnv } from '../../shared/views/wiring.js';
+import { projectorOf } from '../../shared/views/wiring.js';
+import { projector as declaration } from './function.js';
 
-const projector = projectorFromEnv();
-const historyIndex = historyIndexFromEnv(createDynamoClient({ endpoint: endpointsFromEnv().dynamodb }));
-const planner = plannerFromEnv();
+const config = configOf(declaration);
+// One client for the three parts.
+const dynamo = createDynamoClient({ endpoint: config.endpoints.dynamodb });
+const projector = projectorOf(dynamo, config.tables);
+const historyIndex = new HistoryIndexWriter({ client: dynamo, tables: config.tables });
+const planner = plannerOf(dynamo, config.tables);
 
 /**
  * Each commit, in order: its view, its history items, its aggregate's due dates. Each part is

@@ -1,9 +1,11 @@
 import type { S3Event } from 'aws-lambda';
 import { edge } from '../../shared/platform/edge.js';
 import { logger } from '../../shared/platform/observability.js';
-import { intakeFromEnv } from '../../shared/vault/wiring.js';
+import { intakeOf } from '../../shared/vault/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { pvIntake } from './function.js';
 
-const intake = intakeFromEnv();
+const intake = intakeOf(configOf(pvIntake));
 
 /** S3 ObjectCreated: one intake per object; an error makes S3's asynchronous invocation retry. */
 export const handler = edge(async (event: S3Event) => {

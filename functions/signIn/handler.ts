@@ -1,16 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHostedUi, HOSTED_UI_PATHS } from '../../shared/auth/hostedUi.js';
-import { AUTH_ENV, tokenVerifierFromEnv } from '../../shared/auth/verify.js';
+import { tokenVerifierOf } from '../../shared/auth/verify.js';
+import { configOf } from '../../shared/platform/config.js';
+import { signIn } from './function.js';
 import { edge } from '../../shared/platform/edge.js';
-import { ENV } from '../../shared/platform/env.js';
 import { logger } from '../../shared/platform/observability.js';
 
-const hostedUi = createHostedUi({
-  hostedUiUrl: process.env[AUTH_ENV.HOSTED_UI_URL],
-  clientId: process.env[AUTH_ENV.AUDIENCE] ?? '',
-  appUrl: process.env[ENV.APP_URL] ?? '',
-  verify: tokenVerifierFromEnv(),
-});
+const config = configOf(signIn);
+const hostedUi = createHostedUi({ hostedUiUrl: config.auth.hostedUiUrl, clientId: config.auth.audience, appUrl: config.appUrl, verify: tokenVerifierOf(config.auth) });
 
 const route = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   if (event.rawPath === HOSTED_UI_PATHS.signIn) return hostedUi.signIn(event);

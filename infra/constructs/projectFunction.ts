@@ -8,9 +8,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Access, BucketName, FunctionDeclaration, ObjectAction, ObjectGrant } from '../../shared/platform/declarations.js';
-import { bucketEnv, ENV, tableEnv } from '../../shared/platform/env.js';
+import { bucketEnv, ENV, secretEnv, tableEnv, type SecretName } from '../../shared/platform/env.js';
 import { DIRECTORY_FILE_ENV, DIRECTORY_FILE_NAME } from '../../shared/directory/directory.js';
-import { secretEnv, type SecretName } from '../../shared/platform/secrets.js';
 import type { TableName } from '../../shared/platform/tables.js';
 import { bundleTarget, esmRequireBanner, externalModules, mainFields } from '../bundling.js';
 

@@ -6,12 +6,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
 import { findDemoUser, openLocalIdentityProvider } from '../../shared/auth/localIdp.js';
-import { AUTH_ENV, createTokenVerifier, JWKS_PATH } from '../../shared/auth/verify.js';
+import { createTokenVerifier, JWKS_PATH } from '../../shared/auth/verify.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { clockOffsetMs, setClockTo, systemClock } from '../../shared/platform/clock.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
-import { ENV, tableEnv } from '../../shared/platform/env.js';
-import { secretEnv, SECRETS_ENDPOINT_ENV } from '../../shared/platform/secrets.js';
+import { AUTH_ENV, ENV, secretEnv, tableEnv } from '../../shared/platform/env.js';
 import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/platform/provision.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { ChangeFeed } from './changeFeed.js';
@@ -229,7 +228,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [ENV.MAIL_FROM]: LOCAL_MAIL_FROM,
       [ENV.SES_CONFIGURATION_SET]: 'local',
       [secretEnv.cursor]: secretsManager.arnOf(`${LOCAL_STAGE}-tp-cursor-secret`),
-      [SECRETS_ENDPOINT_ENV]: `http://127.0.0.1:${appPort}`,
+      [ENV.SECRETS_MANAGER_ENDPOINT]: `http://127.0.0.1:${appPort}`,
       [ENV.APP_URL]: appUrl,
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.S3_ENDPOINT]: s3.endpoint,
@@ -257,7 +256,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [ENV.S3_ENDPOINT]: s3.endpoint,
       [ENV.SES_ENDPOINT]: ses.endpoint,
       [ENV.SQS_ENDPOINT]: `http://127.0.0.1:${appPort}`,
-      [SECRETS_ENDPOINT_ENV]: `http://127.0.0.1:${appPort}`,
+      [ENV.SECRETS_MANAGER_ENDPOINT]: `http://127.0.0.1:${appPort}`,
     };
     for (const [index, declaration] of options.declarations.entries()) {
       const fn = offlineFunctions[index];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AUTH_ENV, SESSION_COOKIE, type TokenVerifier } from './verify.js';
+import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
+import { AUTH_ENV } from '../platform/env.js';
 
 /**
  * Sign-in of the pages in AWS, through Cognito's hosted UI (authorization code flow with PKCE).

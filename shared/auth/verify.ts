@@ -1,3 +1,4 @@
+import type { AuthConfig } from '../platform/config.js';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.js';
 import { tokenClaims, type TokenClaims } from './principal.js';
@@ -20,18 +21,6 @@ export const LOCAL_AUDIENCE = 'tp-sessions-web';
 
 /** Path of the JWKS served by the offline identity provider (Cognito serves the same path). */
 export const JWKS_PATH = '/.well-known/jwks.json';
-
-/**
- * Environment variables that tell a function how to verify a token: set by the CDK stack from the
- * user pool, and by the offline runtime from its local identity provider.
- */
-export const AUTH_ENV = {
-  ISSUER: 'AUTH_ISSUER',
-  AUDIENCE: 'AUTH_AUDIENCE',
-  JWKS_URL: 'AUTH_JWKS_URL',
-  /** In AWS only: base URL of the Cognito hosted UI, where the pages send people to sign in. */
-  HOSTED_UI_URL: 'AUTH_HOSTED_UI_URL',
-} as const;
 
 export interface TokenVerifierOptions {
   readonly issuer: string;
@@ -77,21 +66,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
   };
 };
 
-/** A verifier configured from `AUTH_ISSUER`, `AUTH_AUDIENCE` and `AUTH_JWKS_URL`. */
-export const tokenVerifierFromEnv = (source: NodeJS.ProcessEnv = process.env): TokenVerifier => {
-  const issuer = source[AUTH_ENV.ISSUER];
-  const audience = source[AUTH_ENV.AUDIENCE];
-  const jwksUrl = source[AUTH_ENV.JWKS_URL];
-  const missing = [
-    [AUTH_ENV.ISSUER, issuer],
-    [AUTH_ENV.AUDIENCE, audience],
-    [AUTH_ENV.JWKS_URL, jwksUrl],
-  ].filter(([, value]) => !value);
-  if (!issuer || !audience || !jwksUrl) {
-    throw new Error(`Missing or invalid environment variables: ${missing.map(([name]) => name).join(', ')}`);
-  }
-  return createTokenVerifier({ issuer, audience, jwks: jwksUrl });
-};
+/** A verifier configured from the function's configuration (`AUTH_ISSUER`, `AUTH_AUDIENCE`, `AUTH_JWKS_URL`). */
+export const tokenVerifierOf = (auth: AuthConfig): TokenVerifier => createTokenVerifier({ issuer: auth.issuer, audience: auth.audience, jwks: auth.jwksUrl });
 
 /** The token in an `Authorization: Bearer <jwt>` header, if any. */
 export const bearerToken = (authorization: string | undefined): string | undefined => {

@@ -1,11 +1,11 @@
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
-import { tokenVerifierFromEnv } from '../auth/verify.js';
+import { tokenVerifierOf } from '../auth/verify.js';
 import { DynamoChainVerifier } from '../eventStore/chain.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { endpointsFromEnv, pvBucketFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import type { AuthConfig, Endpoints } from '../platform/config.js';
 import { S3DocumentLinks } from './documentLinks.js';
 import type { HistoryHttpOptions } from './http.js';
 import { HistoryService } from './service.js';
@@ -17,10 +17,16 @@ import { HistoryService } from './service.js';
  * the timeline reads names from `personalData`, with the reader's rights. The cursor key comes from
  * Secrets Manager (functions/history/handler.ts), never from the environment.
  */
-export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv, cursorSecret: string): HistoryHttpOptions => {
-  const tables = tablesFromEnv(['events', 'history', 'personalData'], source);
-  const bucket = pvBucketFromEnv(source);
-  const endpoints = endpointsFromEnv(source);
+export const wireHistory = (
+  config: {
+    readonly tables: { readonly events: string; readonly history: string; readonly personalData: string };
+    readonly buckets: { readonly vault: string };
+    readonly endpoints: Endpoints;
+    readonly auth: AuthConfig;
+  },
+  cursorSecret: string,
+): HistoryHttpOptions => {
+  const { tables, endpoints } = config;
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const streams = new DynamoEventStore({ client: dynamo, tables });
   const index = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
@@ -34,9 +40,9 @@ export const wireHistoryFromEnv = (source: NodeJS.ProcessEnv, cursorSecret: stri
     service: new HistoryService({
       store,
       cursorSecret,
-      documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), bucket),
+      documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), config.buckets.vault),
       people: new DynamoPersonalDataStore(dynamo, tables.personalData),
     }),
-    verify: tokenVerifierFromEnv(source),
+    verify: tokenVerifierOf(config.auth),
   };
 };

@@ -1,12 +1,12 @@
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
-import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/verify.js';
+import { tokenVerifierOf, type TokenVerifier } from '../auth/verify.js';
 import { defaultSettings } from '../domain/decider.js';
 import { defaultTitres } from '../domain/titres.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
-import { endpointsFromEnv, tablesFromEnv, uploadBucketFromEnv } from '../platform/wiring.js';
+import type { AuthConfig, Endpoints } from '../platform/config.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { PvUploads } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
@@ -24,14 +24,19 @@ export interface HttpWiring {
   readonly uploadOrigin: string;
 }
 
-export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring => {
-  const tables = tablesFromEnv(['events', 'views', 'personalData'], source);
-  const bucket = uploadBucketFromEnv(source);
-  const endpoints = endpointsFromEnv(source);
+export interface HttpNeeds {
+  readonly tables: { readonly events: string; readonly views: string; readonly personalData: string };
+  readonly buckets: { readonly uploads: string };
+  readonly endpoints: Endpoints;
+  readonly auth: AuthConfig;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): HttpWiring => {
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const s3 = createS3Client({ endpoint: endpoints.s3 });
-  const uploads = new PvUploads(s3, bucket);
-  const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${bucket}.s3.${source.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
+  const uploads = new PvUploads(s3, buckets.uploads);
+  const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${buckets.uploads}.s3.${env.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   return {
     deps: {
       store: new DynamoEventStore({ client: dynamo, tables }),
@@ -41,9 +46,9 @@ export const wireFromEnv = (source: NodeJS.ProcessEnv = process.env): HttpWiring
       clock: systemClock,
       settings: defaultSettings,
       titres: defaultTitres,
-      directory: loadDirectory(source),
+      directory: loadDirectory(env),
     },
-    verify: tokenVerifierFromEnv(source),
+    verify: tokenVerifierOf(auth),
     uploadOrigin,
   };
 };

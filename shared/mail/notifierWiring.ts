@@ -1,23 +1,32 @@
-import { recipientsFromEnv } from '../directory/wiring.js';
-import { streamReaderFromEnv } from '../eventStore/wiring.js';
+import type { Endpoints, MailConfig } from '../platform/config.js';
+import { recipientsOf } from '../directory/wiring.js';
+import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { appUrlFromEnv } from '../platform/wiring.js';
 import { defaultNotifierSettings, Notifier } from './notifier.js';
-import { retryQueueFromEnv } from './retryQueueWiring.js';
-import { mailFromEnv } from './wiring.js';
+import { retryQueueOf } from './retryQueueWiring.js';
+import { mailOf } from './wiring.js';
 
 /**
- * Composition root of the notifier, read once at cold start: the mail wiring (./wiring.ts) with the
- * retry queue (./retryQueueWiring.ts), the recipients (shared/directory/wiring.ts), `APP_URL` for
- * the links, and the stream reader (`EVENTS_TABLE_NAME`): a session's details are folded from its stream, not read from the views.
+ * Composition root of the notifier: mail (outbox, suppression list, SES and the retry queue), the
+ * events table it folds a session's stream from, and the recipients (directory and contact book).
  */
-export const notifierFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Notifier => {
-  const mail = mailFromEnv(source, retryQueueFromEnv(source), { clock });
+export const notifierOf = (
+  config: {
+    readonly tables: { readonly events: string; readonly outbox: string; readonly personalData: string };
+    readonly mail: MailConfig;
+    readonly mailRetryQueueUrl: string | undefined;
+    readonly endpoints: Endpoints;
+    readonly appUrl: string;
+    readonly env: NodeJS.ProcessEnv;
+  },
+  clock: Clock = systemClock,
+): Notifier => {
+  const mail = mailOf(config, retryQueueOf(config), { clock });
   return new Notifier(
-    streamReaderFromEnv(mail.dynamo, source),
-    recipientsFromEnv(mail.dynamo, source),
+    new DynamoEventStore({ client: mail.dynamo, tables: config.tables }),
+    recipientsOf(mail.dynamo, config.tables, config.env),
     mail.delivery,
-    { ...defaultNotifierSettings, appUrl: appUrlFromEnv(source), from: mail.from },
+    { ...defaultNotifierSettings, appUrl: config.appUrl, from: mail.from },
     () => clock.now(),
   );
 };

@@ -1,10 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createSesClient } from '../aws/ses.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { ENV, readEnv } from '../platform/env.js';
-import { endpointsFromEnv, tablesFromEnv } from '../platform/wiring.js';
+import type { Endpoints, MailConfig } from '../platform/config.js';
 import { DynamoOutbox } from './outbox.js';
 import { MailDelivery, SesMailer, type DeadLetter } from './sender.js';
 import { DynamoSuppressionList } from './suppression.js';
@@ -19,11 +17,9 @@ import { DynamoSuppressionList } from './suppression.js';
  * functions that send no mail (projector, planner, PV intake, history indexer) never import this
  * module, so their bundles hold neither SES, SQS nor the templates.
  *
- * Variables: `OUTBOX_TABLE_NAME`, `PERSONAL_DATA_TABLE_NAME` (the suppression list),
- * `MAIL_FROM_ADDRESS`, `SES_CONFIGURATION_SET` (optional), and offline the emulator endpoints.
+ * It takes the part of the function's configuration (shared/platform/config.ts) it needs: the
+ * outbox and personalData (the suppression list) tables, the mail settings and the endpoints.
  */
-const optional = z.string().min(1).optional();
-
 export interface MailWiring {
   readonly dynamo: DynamoDBClient;
   readonly outbox: DynamoOutbox;
@@ -38,17 +34,20 @@ export interface MailOptions {
 /**
  * The outbox and the delivery through SES (one SDK attempt per call: the delivery owns retries,
  * counts them and dead-letters). `deadLetter` is where a mail SES keeps refusing goes: the retry
- * queue (`retryQueueFromEnv`) or `outboxOnlyDeadLetter`, chosen by the caller's import.
+ * queue (`retryQueueOf`) or `outboxOnlyDeadLetter`, chosen by the caller's import.
  */
-export const mailFromEnv = (source: NodeJS.ProcessEnv, deadLetter: DeadLetter, options: MailOptions = {}): MailWiring => {
+export interface MailNeeds {
+  readonly tables: { readonly outbox: string; readonly personalData: string };
+  readonly mail: MailConfig;
+  readonly endpoints: Endpoints;
+}
+
+export const mailOf = ({ tables, mail, endpoints }: MailNeeds, deadLetter: DeadLetter, options: MailOptions = {}): MailWiring => {
   const clock = options.clock ?? systemClock;
-  const tables = tablesFromEnv(['outbox', 'personalData'], source);
-  const env = readEnv({ [ENV.MAIL_FROM]: z.string().min(1), [ENV.SES_CONFIGURATION_SET]: optional }, source);
-  const endpoints = endpointsFromEnv(source);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
-  const from = { name: 'Sessions du titre professionnel', email: env[ENV.MAIL_FROM] };
+  const from = { name: 'Sessions du titre professionnel', email: mail.from };
   const outbox = new DynamoOutbox(dynamo, tables.outbox);
-  const mailer = new SesMailer(createSesClient({ endpoint: endpoints.ses, maxAttempts: 1 }), from, env[ENV.SES_CONFIGURATION_SET]);
+  const mailer = new SesMailer(createSesClient({ endpoint: endpoints.ses, maxAttempts: 1 }), from, mail.configurationSet);
   const suppression = new DynamoSuppressionList(dynamo, tables.personalData);
   return { dynamo, outbox, from, delivery: new MailDelivery(outbox, mailer, deadLetter, clock, undefined, undefined, undefined, suppression) };
 };

@@ -1,5 +1,5 @@
 import type { EventType } from '../../events/index.js';
-import type { SecretName } from './secrets.js';
+import type { SecretName } from './env.js';
 import type { TableName } from './tables.js';
 
 /**
@@ -105,4 +105,8 @@ export interface FunctionDeclaration {
   readonly description: string;
 }
 
-export const defineFunction = (declaration: FunctionDeclaration): FunctionDeclaration => declaration;
+/**
+ * Declares a function, keeping its literal type: `configOf(declaration)` (./config.ts) is then typed
+ * with exactly the tables, buckets, secrets and mail it declares.
+ */
+export const defineFunction = <const D extends FunctionDeclaration>(declaration: D): D => declaration;

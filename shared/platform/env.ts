@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { TableName } from './tables.js';
 
 /**
@@ -27,24 +26,27 @@ export const ENV = {
   S3_ENDPOINT: 'S3_ENDPOINT',
   SES_ENDPOINT: 'SES_ENDPOINT',
   SQS_ENDPOINT: 'SQS_ENDPOINT',
+  /** Offline only: the Secrets Manager stand-in (infra/offline/secrets.ts). */
+  SECRETS_MANAGER_ENDPOINT: 'SECRETS_MANAGER_ENDPOINT',
 } as const;
 
 /** The variable naming each bucket, set on the functions granted something in it. */
 export const bucketEnv = { vault: ENV.PV_BUCKET, uploads: ENV.UPLOAD_BUCKET } as const;
 
-class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
+/** The variable holding each secret's ARN (never its value), set by the stack on the functions that declare the secret. */
+export const secretEnv = { cursor: 'CURSOR_SECRET_ARN' } as const;
+
+/** The secrets a function may declare (`resources.secrets`): see ./secrets.ts. */
+export type SecretName = keyof typeof secretEnv;
 
 /**
- * Reads and validates the environment once. A missing or malformed variable fails the cold start
- * with a message naming it, instead of surfacing later as `undefined`.
+ * Environment variables that tell a function how to verify a token: set by the CDK stack from the
+ * user pool, and by the offline runtime from its local identity provider.
  */
-export const readEnv = <TShape extends z.ZodRawShape>(shape: TShape, source: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<TShape>> => {
-  const result = z.object(shape).safeParse(source);
-  if (!result.success) {
-    const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new ConfigurationError(`Missing or invalid environment variables: ${names}`);
-  }
-  return result.data;
-};
+export const AUTH_ENV = {
+  ISSUER: 'AUTH_ISSUER',
+  AUDIENCE: 'AUTH_AUDIENCE',
+  JWKS_URL: 'AUTH_JWKS_URL',
+  /** In AWS only: base URL of the Cognito hosted UI, where the pages send people to sign in. */
+  HOSTED_UI_URL: 'AUTH_HOSTED_UI_URL',
+} as const;

@@ -3,8 +3,7 @@ import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { readEnv } from '../platform/env.js';
-import { endpointsFromEnv, pvBucketFromEnv, tablesFromEnv, uploadBucketFromEnv } from '../platform/wiring.js';
+import { ConfigurationError, type Endpoints } from '../platform/config.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { S3PvObjects, StoreRecordedEvents } from './adapters.js';
 import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from './purge.js';
@@ -16,19 +15,34 @@ import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from '
  * (`RETENTION_PERSONAL_DATA_DAYS`, `RETENTION_PV_DAYS`, `RETENTION_QUARANTINE_DAYS`,
  * `RETENTION_CATCH_UP_DAYS`, optional) and offline the emulator endpoints.
  */
-export const retentionFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) => {
-  const tables = tablesFromEnv(['history', 'personalData'], source);
-  const buckets = { vault: pvBucketFromEnv(source), uploads: uploadBucketFromEnv(source) };
+export const retentionOf = (
+  {
+    tables,
+    buckets,
+    endpoints,
+    env: source,
+  }: {
+    readonly tables: { readonly history: string; readonly personalData: string };
+    readonly buckets: { readonly vault: string; readonly uploads: string };
+    readonly endpoints: Endpoints;
+    readonly env: NodeJS.ProcessEnv;
+  },
+  clock: Clock = systemClock,
+) => {
   // The purge pages through the history within one run: its cursors never leave the process, so a
   // key of its own, drawn at cold start, signs them (no secret to read).
   const cursorSecret = randomBytes(32).toString('hex');
-  const endpoints = endpointsFromEnv(source);
-  const settings: RetentionSettings = readEnv(retentionSettingsSchema.shape, {
+  const parsed = retentionSettingsSchema.safeParse({
     personalDataDays: source[RETENTION_ENV.personalDataDays],
     pvDays: source[RETENTION_ENV.pvDays],
     quarantineDays: source[RETENTION_ENV.quarantineDays],
     catchUpDays: source[RETENTION_ENV.catchUpDays],
-  } as NodeJS.ProcessEnv);
+  });
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => RETENTION_ENV[issue.path[0] as keyof typeof RETENTION_ENV] ?? issue.path.join('.'));
+    throw new ConfigurationError(`Missing or invalid environment variables: ${names.join(', ')}`);
+  }
+  const settings: RetentionSettings = parsed.data;
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const store = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
   return {

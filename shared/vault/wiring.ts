@@ -1,8 +1,8 @@
 import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
-import { eventStoreFromEnv } from '../eventStore/wiring.js';
+import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { endpointsFromEnv, pvBucketFromEnv, uploadBucketFromEnv } from '../platform/wiring.js';
+import type { Endpoints } from '../platform/config.js';
 import { PvIntake } from './intake.js';
 import { PvUploads, PvVault } from './vault.js';
 
@@ -11,10 +11,15 @@ import { PvUploads, PvVault } from './vault.js';
  * (`EVENTS_TABLE_NAME`: it appends the PV's events), `UPLOAD_BUCKET_NAME` (where uploads arrive and
  * rejected ones wait), `PV_BUCKET_NAME` (the vault), and offline the emulator endpoints. No mail: its events reach the notifier through the stream.
  */
-export const intakeFromEnv = (source: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): PvIntake => {
-  const buckets = { uploads: uploadBucketFromEnv(source), vault: pvBucketFromEnv(source) };
-  const endpoints = endpointsFromEnv(source);
-  const store = eventStoreFromEnv(createDynamoClient({ endpoint: endpoints.dynamodb }), source, clock);
+export const intakeOf = (
+  {
+    tables,
+    buckets,
+    endpoints,
+  }: { readonly tables: { readonly events: string }; readonly buckets: { readonly uploads: string; readonly vault: string }; readonly endpoints: Endpoints },
+  clock: Clock = systemClock,
+): PvIntake => {
+  const store = new DynamoEventStore({ client: createDynamoClient({ endpoint: endpoints.dynamodb }), tables, clock });
   const s3 = createS3Client({ endpoint: endpoints.s3 });
   return new PvIntake(new PvUploads(s3, buckets.uploads), new PvVault(s3, buckets.vault), store, clock);
 };

@@ -8,7 +8,9 @@ import { startOfflineRuntime } from '../../infra/offline/index.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { indexedStore } from '../support/indexedStore.js';
 import { outboxOnlyDeadLetter } from '../../shared/mail/sender.js';
-import { mailFromEnv } from '../../shared/mail/wiring.js';
+import { mailOf } from '../../shared/mail/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { mailRetry } from '../../functions/mailRetry/function.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { injected, installFaults, setFaults } from './support/faults.js';
 import { call, PERSONAL, startHardeningRuntime, type Answer, type HardeningRuntime } from './support/runtime.js';
@@ -161,7 +163,7 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
     expect(before.length).toBeGreaterThan(0);
     expect(before.filter((item) => item.status !== 'sent' && item.status !== 'dead').map((item) => `${item.pk}: ${item.status}`)).toEqual([]);
     const outbox = new DynamoOutbox(client, tables.outbox);
-    const first = await replayDeadLetters(outbox, mailFromEnv(process.env, outboxOnlyDeadLetter).delivery);
+    const first = await replayDeadLetters(outbox, mailOf(configOf(mailRetry, process.env), outboxOnlyDeadLetter).delivery);
     console.info(`dead-letter replay: ${JSON.stringify(first)}, outbox before: ${before.filter((i) => i.status === 'dead').length} dead of ${before.length}`);
     // Nothing is left dead once the outage is over: every mail SES refused during it goes out on replay.
     const left = (await outbox.listDead({ limit: 10 })).entries.map((entry) => `${entry.mail.id}: ${entry.lastError ?? ''}`);
@@ -169,7 +171,7 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
     expect(first.stillDead).toBe(left.length);
     // The runtime's retry queue may be resending some of them too: let it finish.
     if (restarted) await drain(restarted);
-    const second = await replayDeadLetters(outbox, mailFromEnv(process.env, outboxOnlyDeadLetter).delivery);
+    const second = await replayDeadLetters(outbox, mailOf(configOf(mailRetry, process.env), outboxOnlyDeadLetter).delivery);
     expect(second).toMatchObject({ replayed: left.length, sent: 0 });
     const after = await outboxItems();
     expect(after.filter((item) => item.status !== 'sent')).toHaveLength(left.length);

@@ -6,7 +6,9 @@ import type { Clock } from '../../shared/platform/clock.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { purgeExpired, RETENTION_ENV, retentionSettingsSchema, S3PvObjects, type RetentionSettings } from '../../shared/retention/index.js';
 import type { PvObjects, RecordedEvents } from '../../shared/retention/purge.js';
-import { retentionFromEnv } from '../../shared/retention/wiring.js';
+import { retentionOf } from '../../shared/retention/wiring.js';
+import { configOf } from '../../shared/platform/config.js';
+import { retentionPurge } from '../../functions/retentionPurge/function.js';
 
 /**
  * Retention of quarantined PV files, over fakes: which window is read, what is deleted, how a rerun
@@ -60,9 +62,12 @@ describe('retention of quarantined PV files', () => {
       [tableEnv.personalData]: 'p',
       [ENV.PV_BUCKET]: 'b',
       [ENV.UPLOAD_BUCKET]: 'u',
+      [ENV.STAGE]: 'test',
+      [ENV.APP_URL]: 'https://sessions.example',
     };
-    expect(retentionFromEnv({ ...env, [RETENTION_ENV.quarantineDays]: '45' }).settings.quarantineDays).toBe(45);
-    expect(() => retentionFromEnv({ ...env, [RETENTION_ENV.quarantineDays]: '0' })).toThrow(/quarantineDays/);
+    const retention = (source: NodeJS.ProcessEnv) => retentionOf(configOf(retentionPurge, source));
+    expect(retention({ ...env, [RETENTION_ENV.quarantineDays]: '45' }).settings.quarantineDays).toBe(45);
+    expect(() => retention({ ...env, [RETENTION_ENV.quarantineDays]: '0' })).toThrow(/RETENTION_QUARANTINE_DAYS/);
   });
 
   it('given files quarantined 40, 31 and 29 days ago, when the purge runs, then it reads the window from cutoff minus the catch-up to the cutoff and deletes only the two past it', async () => {

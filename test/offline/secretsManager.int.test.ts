@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalSecretsManager } from '../../infra/offline/secrets.js';
-import { SECRETS_ENDPOINT_ENV, secretEnv, secretFromEnv, SecretError } from '../../shared/platform/secrets.js';
+import { secretReader, SecretError } from '../../shared/platform/secrets.js';
+import { configOf } from '../../shared/platform/config.js';
+import { defineFunction } from '../../shared/platform/declarations.js';
 
 /**
  * The Secrets Manager stand-in (JSON protocol on an HTTP port, as the runtime serves it on the
@@ -29,7 +31,9 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-const getter = (arn: string) => secretFromEnv('cursor', { [secretEnv.cursor]: arn, [SECRETS_ENDPOINT_ENV]: endpoint, AWS_REGION: 'eu-west-3' });
+const getter = (arn: string) => secretReader('cursor', arn, { secretsManager: endpoint });
+
+const withCursor = defineFunction({ name: 'withCursor', entry: 'x.ts', description: 'test', trigger: { kind: 'queue', queue: 'mailRetry' }, resources: { secrets: ['cursor'] } });
 
 describe('a declared secret, read from Secrets Manager', () => {
   it('given its ARN only, when read twice, then the value comes from Secrets Manager once and is kept', async () => {
@@ -51,6 +55,6 @@ describe('a declared secret, read from Secrets Manager', () => {
   });
 
   it('given no ARN in the environment, when the function starts, then the cold start fails naming the variable', () => {
-    expect(() => secretFromEnv('cursor', {})).toThrow(/CURSOR_SECRET_ARN/);
+    expect(() => configOf(withCursor, { STAGE: 'local', APP_URL: 'http://127.0.0.1' })).toThrow(/CURSOR_SECRET_ARN/);
   });
 });

@@ -50,6 +50,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     [tableEnv.personalData]: dynamo.tables.personalData,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
+    STAGE: 'test',
+    APP_URL: 'https://sessions.example',
     AUTH_ISSUER: 'https://issuer.test',
     AUTH_AUDIENCE: 'aud',
     AUTH_JWKS_URL: 'https://issuer.test/jwks',

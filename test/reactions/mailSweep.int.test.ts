@@ -165,6 +165,8 @@ describe('mails left sending by a sender that died', () => {
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
       [ENV.SES_ENDPOINT]: ses.endpoint,
       [ENV.MAIL_FROM]: from.email,
+      [ENV.STAGE]: 'test',
+      [ENV.APP_URL]: 'https://sessions.example',
     });
     const output = captureFunctionOutput();
     try {

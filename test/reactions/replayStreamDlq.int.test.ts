@@ -60,6 +60,8 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
+    [ENV.STAGE]: 'test',
+    [ENV.APP_URL]: 'https://sessions.example',
     ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], dynamo.tables[table]])),
   });
   ({ handler } = (await import('../../functions/projector/handler.js')) as unknown as { handler: typeof handler });

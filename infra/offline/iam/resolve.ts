@@ -1,4 +1,4 @@
-import { AUTH_ENV } from '../../../shared/auth/verify.js';
+import { AUTH_ENV } from '../../../shared/platform/env.js';
 import type { FunctionDeclaration } from '../../../shared/platform/declarations.js';
 import { ENV } from '../../../shared/platform/env.js';
 import type { Partition } from './actions.js';
