@@ -14,7 +14,7 @@ import type { ProjectFunction } from './constructs/projectFunction.js';
 import { buildFunctions, wireObjectTriggers } from './parts/functions.js';
 import { buildHttpEdge, wireHttpRoutes } from './parts/httpEdge.js';
 import { buildIdentity } from './parts/identity.js';
-import { buildMail, wireMailFeedback } from './parts/mail.js';
+import { buildMail, wireSesFeedback } from './parts/mail.js';
 import { Operations } from './parts/operations.js';
 import { buildTables } from './parts/tables.js';
 import { allowUploadsFrom, buildBuckets } from './parts/vault.js';
@@ -111,7 +111,7 @@ export class TpSessionsStack extends Stack {
     );
     wireHttpRoutes(api, identity, this.functions.values());
     wireObjectTriggers(settings, buckets, this.functions.values());
-    wireMailFeedback(this, settings, operations, mail, this.functions);
+    wireSesFeedback(this, settings, operations, mail, this.functions.values());
     operations.watch(api, [...this.functions.values()]);
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });

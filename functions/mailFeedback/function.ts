@@ -1,7 +1,7 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
 
 /**
- * SES bounces and complaints (EventBridge rule wired by name in infra/stack.ts) mark the address,
+ * SES bounces and complaints (its EventBridge rule, built by infra/parts/mail.ts) mark the address,
  * so no further mail goes to it; a regional admin clears a mark once the address is fixed.
  */
 export const mailFeedback = defineFunction({
@@ -9,6 +9,7 @@ export const mailFeedback = defineFunction({
   entry: 'functions/mailFeedback/handler.ts',
   description: 'Marque les adresses en rebond permanent ou en plainte (SES) ; levée d’une marque par l’administrateur régional.',
   trigger: { kind: 'http', routes: [{ method: 'DELETE', path: '/api/adresses-bloquees/{address}' }] },
+  eventRules: [{ kind: 'eventBridge', rule: 'sesFeedback' }],
   resources: { tables: { personalData: 'readwrite' } },
   timeoutSeconds: 30,
 });

@@ -10,12 +10,6 @@ import { resourceName, type StageSettings } from '../settings.js';
 import type { Operations } from './operations.js';
 
 /**
- * Name of the declared function that receives SES bounces and complaints (through EventBridge) and
- * marks the address; wired when it is declared, whatever its own trigger.
- */
-const MAIL_FEEDBACK_FUNCTION = 'mailFeedback';
-
-/**
  * SES for the stage: the domain identity (its DKIM records as outputs), a configuration set whose
  * bounces and complaints go to the default event bus, and the retry queue (with its dead letters)
  * of mails SES refused for a while. Returns what a mail-sending function is bound to.
@@ -70,12 +64,22 @@ export const buildMail = (scope: Construct, settings: StageSettings, operations:
   };
 };
 
-/** Bounces and complaints reach the declared mailFeedback function, which marks the address. */
-export const wireMailFeedback = (scope: Construct, settings: StageSettings, operations: Operations, mail: MailBinding, functions: ReadonlyMap<string, ProjectFunction>): void => {
-  const fn = functions.get(MAIL_FEEDBACK_FUNCTION);
-  if (!fn) return;
-  const rule = new Rule(scope, 'MailFeedbackRule', {
-    ruleName: resourceName(settings, 'mail-feedback'),
+/**
+ * Bounces and complaints reach each function declaring the `sesFeedback` event rule (mailFeedback,
+ * which marks the address): one rule per such function, named after it, with its dead letters.
+ */
+export const wireSesFeedback = (scope: Construct, settings: StageSettings, operations: Operations, mail: MailBinding, functions: Iterable<ProjectFunction>): void => {
+  for (const fn of functions) {
+    if (fn.declaration.eventRules?.some((rule) => rule.rule === 'sesFeedback')) wireFeedbackRule(scope, settings, operations, mail, fn);
+  }
+};
+
+const wireFeedbackRule = (scope: Construct, settings: StageSettings, operations: Operations, mail: MailBinding, fn: ProjectFunction): void => {
+  const { name } = fn.declaration;
+  const pascal = `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+  const kebab = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  const rule = new Rule(scope, `${pascal}Rule`, {
+    ruleName: resourceName(settings, kebab),
     description: 'SES bounces and complaints of the tp-sessions configuration set.',
     eventPattern: {
       source: ['aws.ses'],
@@ -83,6 +87,6 @@ export const wireMailFeedback = (scope: Construct, settings: StageSettings, oper
       detail: { mail: { tags: { 'ses:configuration-set': [mail.configurationSetName] } } },
     },
   });
-  const dlq = operations.deadLetterQueue(scope, 'MailFeedbackRuleDlq', 'mail-feedback-dlq');
+  const dlq = operations.deadLetterQueue(scope, `${pascal}RuleDlq`, `${kebab}-dlq`);
   rule.addTarget(new LambdaTarget(fn.function, { deadLetterQueue: dlq, retryAttempts: 8, maxEventAge: Duration.hours(24) }));
 };

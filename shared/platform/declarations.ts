@@ -93,12 +93,23 @@ interface Resources {
   readonly mailRetryQueue?: 'send';
 }
 
+/**
+ * An EventBridge rule on the default bus invoking the function besides its main trigger.
+ * `sesFeedback`: the bounces and complaints SES publishes for the project's configuration set.
+ */
+interface EventRule {
+  readonly kind: 'eventBridge';
+  readonly rule: 'sesFeedback';
+}
+
 export interface FunctionDeclaration {
   /** camelCase name, equal to the folder name under functions/. */
   readonly name: string;
   /** Path of the handler module, from the repository root. */
   readonly entry: string;
   readonly trigger: Trigger;
+  /** EventBridge rules that invoke it too (the stack builds each rule, its target and dead letters). */
+  readonly eventRules?: readonly EventRule[];
   readonly resources: Resources;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
