@@ -10,7 +10,6 @@ import {
 import { AppError } from '../errors.js';
 import type { AggregateView, CentreBehind, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
-import type { Projected } from './projection.js';
 
 /**
  * The views table in DynamoDB. One item per aggregate (`pk` = its stream id, `sk` = `view`) holding
@@ -108,12 +107,18 @@ export class DynamoViews implements ViewsReader {
     private readonly tableName: string,
   ) {}
 
-  /** The view of a stream and the domain state folded with it, for the projector. */
-  async load(streamId: string, consistent = true): Promise<Projected | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ConsistentRead: consistent }));
-    const view = parse<AggregateView>(Item);
-    if (!view || !Item?.state?.S) return undefined;
-    return { kind: view.kind, view, state: JSON.parse(Item.state.S) } as Projected;
+  /** The view of a stream, read consistently, for the projector (which folds the domain state from the stream). */
+  async load(streamId: string): Promise<AggregateView | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: streamId }, sk: { S: VIEW_SK } },
+        ConsistentRead: true,
+        ProjectionExpression: '#v',
+        ExpressionAttributeNames: { '#v': 'view' },
+      }),
+    );
+    return parse<AggregateView>(Item);
   }
 
   private async loadView(streamId: string): Promise<AggregateView | undefined> {
@@ -127,13 +132,11 @@ export class DynamoViews implements ViewsReader {
    * Saves a view if nobody saved another version in between (`expectedVersion` is the version read,
    * undefined for a new view). Throws ViewVersionConflict otherwise.
    */
-  async save(projected: Projected, expectedVersion: number | undefined): Promise<void> {
-    const { view } = projected;
+  async save(view: AggregateView, expectedVersion: number | undefined): Promise<void> {
     const item: Record<string, AttributeValue> = {
       sk: { S: VIEW_SK },
       version: { N: String(view.version) },
       view: { S: JSON.stringify(view) },
-      state: { S: JSON.stringify(projected.state) },
     };
     for (const [name, value] of Object.entries(viewKeys(view))) item[name] = { S: value };
     if (view.kind === 'session') item.sessionStatus = { S: view.status };

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '../../events/index.js';
 import { defaultSettings, type DomainSettings } from '../domain/index.js';
 import { ViewVersionConflict } from './dynamoViews.js';
-import type { CentreNameMark, JurorSessionView } from './model.js';
-import { projectWithJurorSessions, type Projected } from './projection.js';
+import type { AggregateView, CentreNameMark, JurorSessionView } from './model.js';
+import { projectAll, projectWithJurorSessions, type Projected } from './projection.js';
 
 /** What the projector needs from the event store: a stream, in order (EventStore.readStream). */
 export interface StreamSource {
@@ -14,9 +14,9 @@ const nameMarkOf = (event: StoredEvent): CentreNameMark | undefined =>
 
 /** What the projector writes (DynamoViews; an in-memory one in unit tests). */
 export interface ViewsStore {
-  load(streamId: string): Promise<Projected | undefined>;
+  load(streamId: string): Promise<AggregateView | undefined>;
   /** Throws ViewVersionConflict when the view is no longer at `expectedVersion`. */
-  save(projected: Projected, expectedVersion: number | undefined): Promise<void>;
+  save(view: AggregateView, expectedVersion: number | undefined): Promise<void>;
   /** Keeps each item unless a newer one (higher version) is there. */
   saveJurorSessions(items: readonly JurorSessionView[]): Promise<void>;
   /**
@@ -30,8 +30,11 @@ export interface ViewsStore {
 /**
  * Applies a commit's events to the view of their stream, exactly once, whatever the delivery:
  * - events at or below the view's version were applied already (redelivery): skipped;
- * - a gap (an earlier commit not seen yet: another batch, a shuffled retry) is filled by reading
- *   the stream from the store, so the view never skips an event;
+ * - the domain state the view is folded with (open deadlines, status) is not stored with it: it is
+ *   folded from the stream, read from the store (unless the commit starts the stream), so a change
+ *   to the state's shape needs no rebuild of the views;
+ * - a gap (an earlier commit not seen yet: another batch, a shuffled retry) is filled from that
+ *   same read, so the view never skips an event;
  * - the save is conditioned on the version read; a concurrent save makes it read again and retry;
  * - the side items (a juror's part in a session, the markers) are written before the view: once
  *   the view says a version is applied, everything it implies is there, and a crash in between
@@ -51,19 +54,24 @@ export class Projector {
     const lastVersion = Math.max(...events.map((e) => e.version));
     for (let attempt = 0; ; attempt += 1) {
       const current = await this.views.load(streamId);
-      const version = current?.view.version ?? 0;
+      const version = current?.version ?? 0;
       if (lastVersion <= version) return 'duplicate';
       let pending = events.filter((e) => e.version > version).sort((a, b) => a.version - b.version);
-      if (pending[0]?.version !== version + 1) {
+      let before: Projected | undefined;
+      if (version > 0 || pending[0]?.version !== 1) {
         const { events: all } = await this.store.readStream(streamId);
-        pending = all.filter((e) => e.version > version && e.version <= lastVersion);
+        before = projectAll(
+          all.filter((e) => e.version <= version),
+          this.settings,
+        );
+        if (pending[0]?.version !== version + 1) pending = all.filter((e) => e.version > version && e.version <= lastVersion);
       }
-      const { projected: next, jurorSessions } = projectWithJurorSessions(current, pending, this.settings);
+      const { projected: next, jurorSessions } = projectWithJurorSessions(before, pending, this.settings);
       if (!next || next.view.version !== lastVersion) throw new Error(`Stream ${streamId} cannot be projected up to version ${lastVersion}`);
       await this.views.saveJurorSessions(jurorSessions);
       await this.markers(pending);
       try {
-        await this.views.save(next, current ? version : undefined);
+        await this.views.save(next.view, current ? version : undefined);
       } catch (error) {
         if (error instanceof ViewVersionConflict && attempt < 5) continue;
         throw error;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { ViewVersionConflict } from '../../shared/views/dynamoViews.js';
-import type { JurorSessionView } from '../../shared/views/model.js';
+import type { AggregateView, JurorSessionView } from '../../shared/views/model.js';
 import { projectAll, projectWithJurorSessions, type Projected } from '../../shared/views/projection.js';
 import { Projector, type ViewsStore } from '../../shared/views/projector.js';
 import { sessionCreated } from './fixtures.js';
@@ -170,7 +170,7 @@ describe('juror items folded from a session', () => {
 
 /** The views table as DynamoViews conditions it: a view saved at the version read, juror items never older. */
 class MemoryViewsStore implements ViewsStore {
-  readonly views = new Map<string, Projected>();
+  readonly views = new Map<string, AggregateView>();
   readonly jurorItems = new Map<string, JurorSessionView>();
   jurorWrites = 0;
   /** Fails the next view saves, as a process that dies after writing the juror items. */
@@ -179,14 +179,14 @@ class MemoryViewsStore implements ViewsStore {
   async load(streamId: string) {
     return this.views.get(streamId);
   }
-  async save(projected: Projected, expectedVersion: number | undefined) {
+  async save(view: AggregateView, expectedVersion: number | undefined) {
     if (this.failSaves > 0) {
       this.failSaves -= 1;
       throw new Error('crash before the view was saved');
     }
-    const key = `${projected.kind}-${projected.kind === 'session' ? projected.view.sessionId : ''}`;
-    if ((this.views.get(key)?.view.version ?? undefined) !== expectedVersion) throw new ViewVersionConflict(key);
-    this.views.set(key, projected);
+    const key = `${view.kind}-${view.kind === 'session' ? view.sessionId : ''}`;
+    if ((this.views.get(key)?.version ?? undefined) !== expectedVersion) throw new ViewVersionConflict(key);
+    this.views.set(key, view);
   }
   async saveJurorSessions(items: readonly JurorSessionView[]) {
     for (const item of items) {
@@ -239,11 +239,11 @@ describe('projector and juror items', () => {
     views.failSaves = 1;
 
     await expect(projector.apply(events.slice(3))).rejects.toThrow('crash before the view was saved');
-    expect(views.views.get('session-ses_lyon-a')?.view.version).toBe(3);
+    expect(views.views.get('session-ses_lyon-a')?.version).toBe(3);
     expect(views.jurorItems.get('ses_lyon-a#jur_marc')?.version).toBe(5);
     expect(await projector.apply(events.slice(3))).toBe('applied');
 
-    expect(views.views.get('session-ses_lyon-a')?.view.version).toBe(5);
+    expect(views.views.get('session-ses_lyon-a')?.version).toBe(5);
     expect([...views.jurorItems]).toEqual([...reference.jurorItems]);
   });
 });

@@ -69,7 +69,7 @@ describe('projector', () => {
     await deliverChaotically((events) => projector.apply(events), 7);
 
     for (const streamId of streams) {
-      const expected = projectAll((await store.readStream(streamId)).events);
+      const expected = projectAll((await store.readStream(streamId)).events)?.view;
       const live = await ordered.load(streamId);
       const replayed = await chaotic.load(streamId);
       expect(live).toEqual(expected);
@@ -107,7 +107,7 @@ describe('projector', () => {
     const events = (await store.readStream('session-ses_lyon-a')).events;
     const transmitted = projectAll(events.filter((e) => e.version <= 10));
     if (!transmitted) throw new Error('no view');
-    await views.save({ ...transmitted, view: { ...transmitted.view, sessionId: 'ses_lyon-t' } } as typeof transmitted, undefined);
+    await views.save({ ...transmitted.view, sessionId: 'ses_lyon-t' } as typeof transmitted.view, undefined);
     expect((await views.listPvToInstruct('69')).items.map((s) => s.sessionId)).toEqual(['ses_lyon-t']);
     expect((await views.listPvToInstruct('38')).items).toEqual([]);
   });
