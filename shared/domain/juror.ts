@@ -2,7 +2,8 @@ import type { DomainEventOf } from '../../events/index.js';
 import { addYears, compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
 import { titreOf, today } from './common.js';
 import { requirePermitted } from './permissions.js';
-import type { DecisionContext, Decider } from './decider.js';
+import type { DecisionContext, Decider, DomainSettings } from './decider.js';
+import type { Titre } from './titres.js';
 import { conflict, notFound, ruleBroken } from './errors.js';
 
 /**
@@ -12,6 +13,14 @@ import { conflict, notFound, ruleBroken } from './errors.js';
  * titre, a professionalisation followed less than `professionalisationValidityYears` (2) years
  * before the revision still counts; an older one must be redone.
  */
+
+/**
+ * After a revision of the titre, a session de professionnalisation counts only if it was followed
+ * after this day (the revision minus `professionalisationValidityYears`); undefined for a titre never
+ * revised. Read by the habilitation rule and shown on the habilitation form before the agent submits.
+ */
+export const professionalisationValidAfter = (titre: Pick<Titre, 'revisedOn'>, settings: Pick<DomainSettings, 'professionalisationValidityYears'>): CalendarDate | undefined =>
+  titre.revisedOn === undefined ? undefined : addYears(titre.revisedOn, -settings.professionalisationValidityYears);
 
 export type JurorEvent = DomainEventOf<'JurorHabilitated'> | DomainEventOf<'HabilitationWithdrawn'>;
 
@@ -76,11 +85,8 @@ const habilitate = (command: Extract<JurorCommand, { type: 'HabilitateJuror' }>,
       field: 'professionalisationDate',
     });
   }
-  if (
-    titre.revisedOn !== undefined &&
-    compareDates(command.professionalisationDate, titre.revisedOn) < 0 &&
-    compareDates(command.professionalisationDate, addYears(titre.revisedOn, -context.settings.professionalisationValidityYears)) <= 0
-  ) {
+  const validAfter = professionalisationValidAfter(titre, context.settings);
+  if (titre.revisedOn !== undefined && validAfter !== undefined && compareDates(command.professionalisationDate, validAfter) <= 0) {
     throw ruleBroken(
       'habilitation.professionalisation-outdated',
       `Le titre ${titre.label} a été révisé le ${frenchDate(titre.revisedOn)} : la session de professionnalisation du ${frenchDate(command.professionalisationDate)} date de ${context.settings.professionalisationValidityYears} ans ou plus avant la révision et doit être renouvelée.`,

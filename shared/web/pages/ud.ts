@@ -1,5 +1,7 @@
 import { listCentresBehind, listJurors, listPvToInstruct, listSessions } from '../../application/queries.js';
 import { addDays } from '../../domain/calendar.js';
+import { professionalisationValidAfter } from '../../domain/juror.js';
+import type { Titre } from '../../domain/titres.js';
 import type { SessionView } from '../../views/index.js';
 import { centreWithId, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
@@ -222,6 +224,36 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   }`;
 };
 
+/**
+ * What each titre's last revision implies for the professionalisation, shown before the agent
+ * submits (the same rule as the refusal: professionalisationValidAfter).
+ */
+const titreRevisions = (titres: readonly Titre[], years: number): Html =>
+  html`<table>
+    <caption>
+      Titres, dernière révision et professionnalisation exigée
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Titre</th>
+        <th scope="col">Dernière révision</th>
+        <th scope="col">Session de professionnalisation valable si suivie</th>
+        <th scope="col">Titre enregistré jusqu’au</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${titres.map((titre) => {
+        const after = professionalisationValidAfter(titre, { professionalisationValidityYears: years });
+        return html`<tr>
+          <th scope="row">${titre.label} (${titre.code})</th>
+          <td>${titre.revisedOn ? frenchDate(titre.revisedOn) : 'Aucune'}</td>
+          <td>${after ? html`après le ${frenchDate(after)} (moins de ${years} ans avant la révision, ou depuis)` : 'à toute date (titre jamais révisé)'}</td>
+          <td>${frenchDate(titre.validUntil)}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+
 export const jurorsPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
   const jurors = await listJurors(context.deps, department);
@@ -275,6 +307,7 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
     }
     <h2>Habiliter un membre de jury</h2>
     <p>Le membre doit avoir suivi une session de professionnalisation ; l’habilitation vaut pour un titre et ne peut dépasser la validité du titre.</p>
+    ${titreRevisions(Object.values(context.deps.titres), context.deps.settings.professionalisationValidityYears)}
     ${form(
       filled,
       '/ud/jures',
