@@ -22,7 +22,8 @@
 import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../shared/eventStore/dynamoEventStore.js';
-import { HistoryIndexReader, HistoryIndexWriter } from '../shared/eventStore/historyIndex.js';
+import { HistoryIndexReader } from '../shared/eventStore/historyIndex.js';
+import { HistoryIndexWriter } from '../shared/eventStore/historyIndexWriter.js';
 import type { AppendOptions } from '../shared/eventStore/port.js';
 import { startDynalite, type LocalDynamo } from '../test/support/dynalite.js';
 import { createCastoreStore, createCastoreTable } from './support/castore.js';

@@ -56,30 +56,3 @@ export const definitionOf = (type: string): EventDefinitionUnion | undefined => 
 
 /** Whether a string names an event type of the catalogue. */
 export const isEventType = (type: string): type is EventType => byType.has(type);
-
-/**
- * Upcasters turn the data of an old schema version into the next one, so events written years ago
- * are read with today's schema. Keyed by type, then by the version they upgrade from.
- */
-export type Upcasters = Partial<Record<EventType, Record<number, (data: unknown) => unknown>>>;
-
-/** Today's catalogue has no old versions yet: every event is at schema version 1. */
-const upcasters: Upcasters = {};
-
-/**
- * Brings a raw stored event up to the catalogue's current schema version, one step at a time.
- * Throws when a step is missing: reading an event with a schema the code cannot understand must
- * fail loudly, not silently drop fields.
- */
-export const upcast = (raw: { type: string; schemaVersion: number; data: unknown }, registry: Upcasters = upcasters) => {
-  const definition = definitionOf(raw.type);
-  if (!definition) throw new Error(`Unknown event type ${raw.type}`);
-  let { data, schemaVersion } = raw;
-  while (schemaVersion < definition.schemaVersion) {
-    const step = registry[definition.type]?.[schemaVersion];
-    if (!step) throw new Error(`No upcaster for ${raw.type} from schema version ${schemaVersion}`);
-    data = step(data);
-    schemaVersion += 1;
-  }
-  return { ...raw, data, schemaVersion };
-};

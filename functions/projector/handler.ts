@@ -1,7 +1,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { plannerOf } from '../../shared/deadlineIndex/wiring.js';
-import { HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
+import { HistoryIndexWriter } from '../../shared/eventStore/historyIndexWriter.js';
 import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
 import { configOf } from '../../shared/platform/config.js';
 import { edge } from '../../shared/platform/edge.js';

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
+import { DynamoStreamReader } from '../eventStore/streamReader.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { DynamoViews } from '../views/dynamoViews.js';
 import { DynamoDeadlineIndex } from './dynamoDeadlines.js';
@@ -11,4 +11,4 @@ export const plannerOf = (
   tables: { readonly events: string; readonly deadlines: string; readonly views: string },
   clock: Clock = systemClock,
 ): DeadlinePlanner =>
-  new DeadlinePlanner(new DynamoEventStore({ client: dynamo, tables }), new DynamoDeadlineIndex(dynamo, tables.deadlines), new DynamoViews(dynamo, tables.views), clock);
+  new DeadlinePlanner(new DynamoStreamReader({ client: dynamo, tables }), new DynamoDeadlineIndex(dynamo, tables.deadlines), new DynamoViews(dynamo, tables.views), clock);

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StoredEvent } from '../../events/index.js';
 import type { StreamVerifier, VerifyResult } from './port.js';
 import { readRawCommits } from './rawCommits.js';
-import { GENESIS_HASH, commitHash, commitItemSchema, parseCommitEvents, type CommitItem } from './records.js';
+import { GENESIS_HASH, commitHash, commitItemOf, parseCommitEvents, type CommitItem } from './records.js';
 
 /**
  * Checks a stream's hash chain as stored in `events`: every commit present, in order, linked to
@@ -19,10 +19,9 @@ export class DynamoChainVerifier implements StreamVerifier {
     let version = 0;
     for (const [index, raw] of raws.entries()) {
       const expected = index + 1;
-      const parsed = commitItemSchema.safeParse(raw);
+      const item = commitItemOf(raw);
       const broken = (reason: string): VerifyResult => ({ ok: false, firstBrokenCommit: expected, reason });
-      if (!parsed.success) return broken('Enregistrement illisible : attributs manquants ou mal formés.');
-      const item = parsed.data;
+      if (!item) return broken('Enregistrement illisible : attributs manquants ou mal formés.');
       if (item.sk !== expected) return broken(`Enregistrement ${expected} manquant (trouvé ${item.sk}).`);
       if (item.prevHash !== prevHash) return broken("L'empreinte de l'enregistrement précédent ne correspond pas.");
       if (commitHash(raw as CommitItem) !== item.hash) return broken("L'empreinte recalculée ne correspond pas : l'enregistrement a été modifié.");

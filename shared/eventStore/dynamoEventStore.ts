@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
 import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead } from './port.js';
 import { readRawCommits } from './rawCommits.js';
+import { FOLDED_ATTRIBUTES } from './streamReader.js';
 import { GENESIS_HASH, commitHash, parseCommitEvents, type CommitItem } from './records.js';
 
 export interface DynamoEventStoreOptions {
@@ -22,8 +23,6 @@ const MAX_EVENTS_PER_COMMIT = 100;
 /** Keeps a commit well under DynamoDB's 400 KB item limit. */
 const MAX_COMMIT_BYTES = 350_000;
 const HEAD_CACHE_SIZE = 1_000;
-/** What reading a stream needs of each commit: its events, its place, its hash and its key. */
-const FOLDED_ATTRIBUTES = ['pk', 'sk', 'lastVersion', 'hash', 'events', 'idempotencyKey', 'requestHash'] as const;
 
 /** Where a key landed: its commit, and the hash of the request that asked for it. */
 interface KeyedCommit {

@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime } from 'ulid';
 import * as z from 'zod';
@@ -7,7 +7,6 @@ import { AppError, type FieldError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { HistoryQuery, HistoryReader, Page } from './port.js';
-import { commitItemFromStreamImage, historyItemOf, parseCommitEvents } from './records.js';
 
 /**
  * The history index: one item per event in `history` (pk = event id) indexed by centre,
@@ -18,56 +17,6 @@ import { commitItemFromStreamImage, historyItemOf, parseCommitEvents } from './r
  * timeline is its stream, read from `events` (shared/history/service.ts); the cross-stream
  * searches, the digest and the purge read the index and can trail.
  */
-
-/** Most items per BatchWriteItem. */
-const BATCH_SIZE = 25;
-
-export interface HistoryIndexWriterOptions {
-  readonly client: DynamoDBClient;
-  readonly tables: { readonly history: string };
-  /** Rounds of the `UnprocessedItems` loop before giving up (the record is then retried by the stream). */
-  readonly maxRounds?: number;
-  /** Injected so tests neither wait nor depend on chance. */
-  readonly sleep?: (ms: number) => Promise<void>;
-}
-
-export class HistoryIndexWriter {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-  private readonly maxRounds: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(options: HistoryIndexWriterOptions) {
-    this.client = options.client;
-    this.table = options.tables.history;
-    this.maxRounds = options.maxRounds ?? 6;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  }
-
-  /** Writes the history items of a commit from its stream record's NewImage. Idempotent (keyed by event id). */
-  async indexCommit(newImage: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.indexEvents(parseCommitEvents(commitItemFromStreamImage(newImage).events));
-  }
-
-  /**
-   * Puts one history item per event, 25 per batch. The SDK retries a throttled call, but not the
-   * items a successful BatchWriteItem left unprocessed: those are sent again here, with backoff.
-   */
-  async indexEvents(events: readonly StoredEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += BATCH_SIZE) {
-      let requests: WriteRequest[] = events
-        .slice(start, start + BATCH_SIZE)
-        .map((event) => ({ PutRequest: { Item: marshall(historyItemOf(event), { removeUndefinedValues: true }) } }));
-      for (let round = 1; requests.length > 0; round += 1) {
-        const output = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
-        requests = output.UnprocessedItems?.[this.table] ?? [];
-        if (requests.length === 0) break;
-        if (round >= this.maxRounds) throw new Error(`history: ${requests.length} items left unprocessed`);
-        await this.sleep(Math.floor(Math.random() * Math.min(1_000, 25 * 2 ** round)));
-      }
-    }
-  }
-}
 
 const MIN_ULID = '0'.repeat(26);
 const MAX_ULID = 'Z'.repeat(26);

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
-import { upcast, type StoredEvent } from '../../events/index.js';
+import type { StoredEvent } from '../../events/index.js';
+import { upcast } from '../../events/versions.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 
 /**
@@ -21,23 +21,60 @@ export const COMMIT_EVENT_TYPES_ATTRIBUTE = 'eventTypes';
  * string set) and the scope attributes repeat what the events hold so that a stream filter can
  * route on them without parsing. `hash` covers every other attribute (see {@link commitHash}).
  */
-export const commitItemSchema = z.object({
-  pk: z.string(),
-  sk: z.number().int().min(1),
-  firstVersion: z.number().int().min(1),
-  lastVersion: z.number().int().min(1),
-  events: z.string(),
-  eventTypes: z.set(z.string()).optional(),
-  idempotencyKey: z.string().optional(),
-  requestHash: z.string().optional(),
-  centreId: z.string().optional(),
-  department: z.string().optional(),
-  region: z.string(),
-  recordedAt: z.string(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-export type CommitItem = z.infer<typeof commitItemSchema>;
+export type CommitItem = {
+  pk: string;
+  sk: number;
+  firstVersion: number;
+  lastVersion: number;
+  events: string;
+  eventTypes?: Set<string> | undefined;
+  idempotencyKey?: string | undefined;
+  requestHash?: string | undefined;
+  centreId?: string | undefined;
+  department?: string | undefined;
+  region: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+};
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isOptionalText = (value: unknown) => value === undefined || typeof value === 'string';
+const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+
+/**
+ * The commit item `raw` holds (an unmarshalled item), or undefined when an attribute is missing or
+ * malformed. Checked by hand rather than by a schema: the stream consumers carry this module, and
+ * the chain verifier and the digest read every commit through it.
+ */
+export const commitItemOf = (raw: unknown): CommitItem | undefined => {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const item = raw as Record<string, unknown>;
+  const eventTypes = item.eventTypes;
+  const valid =
+    isText(item.pk) &&
+    isCount(item.sk) &&
+    isCount(item.firstVersion) &&
+    isCount(item.lastVersion) &&
+    isText(item.events) &&
+    (eventTypes === undefined || (eventTypes instanceof Set && [...eventTypes].every(isText))) &&
+    isOptionalText(item.idempotencyKey) &&
+    isOptionalText(item.requestHash) &&
+    isOptionalText(item.centreId) &&
+    isOptionalText(item.department) &&
+    isText(item.region) &&
+    isText(item.recordedAt) &&
+    isText(item.prevHash) &&
+    isText(item.hash);
+  return valid ? (item as unknown as CommitItem) : undefined;
+};
+
+/** Like commitItemOf, throwing on anything that is not a commit item. */
+export const parseCommitItem = (raw: unknown): CommitItem => {
+  const item = commitItemOf(raw);
+  if (!item) throw new Error('Not a commit item: an attribute is missing or malformed');
+  return item;
+};
 
 /**
  * SHA-256 of the canonical JSON of every attribute of the commit but `hash` itself: the stream id,
@@ -66,20 +103,20 @@ export const parseCommitEvents = (eventsJson: string): StoredEvent[] => {
 export const commitItemFromStreamImage = (newImage: Readonly<Record<string, unknown>>): CommitItem =>
   // The two AttributeValue types (aws-lambda's and the SDK's) describe the same wire shape; the
   // result is validated right after.
-  commitItemSchema.parse(unmarshall(newImage as Record<string, AttributeValue>));
+  parseCommitItem(unmarshall(newImage as Record<string, AttributeValue>));
 
 /** The stored events of the commit in a stream record's NewImage, in stream order. */
 export const eventsFromStreamRecord = (newImage: Readonly<Record<string, unknown>>): StoredEvent[] => parseCommitEvents(commitItemFromStreamImage(newImage).events);
 
 /** One item of the `history` table per event; the GSI keys are set only when the scope has them. */
 export interface HistoryItem {
-  readonly pk: string;
+  pk: string;
   readonly eventId: string;
   readonly streamId: string;
   readonly version: number;
   readonly type: string;
   readonly actorId: string;
-  readonly recordedAt: string;
+  recordedAt: string;
   readonly centreKey?: string;
   readonly departmentKey?: string;
   readonly regionKey: string;

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, commitHash, commitItemSchema, type CommitItem } from '../eventStore/records.js';
+import { GENESIS_HASH, commitHash, commitItemOf, parseCommitItem, type CommitItem } from '../eventStore/records.js';
 import type { Clock } from '../platform/clock.js';
 import { dayBounds, digestSchema, digestSha256, previousDay, serializeDigest, utcDay, type Digest, type DigestStream } from './digest.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
@@ -26,7 +26,7 @@ export const writeDailyDigest = async (source: CommitSource, archive: DigestArch
   const streamIds = [...(await source.streamsChangedBetween(from, to))].sort();
   const streams: DigestStream[] = [];
   for (const streamId of streamIds) {
-    const commits = (await source.commits(streamId)).map((raw) => commitItemSchema.parse(raw));
+    const commits = (await source.commits(streamId)).map((raw) => parseCommitItem(raw));
     const ofTheDay = commits.filter((commit) => utcDay(new Date(commit.recordedAt)) === day);
     // The history index may name a stream whose commit of the day is not readable yet: skip it, the next digest has it.
     const last = ofTheDay.at(-1);
@@ -117,12 +117,11 @@ const checkChain = (streamId: string, raws: readonly RawCommit[], digested: Read
   let previousHash = GENESIS_HASH;
   raws.forEach((raw, index) => {
     const number = index + 1;
-    const parsed = commitItemSchema.safeParse(raw);
-    if (!parsed.success) {
+    const item = commitItemOf(raw);
+    if (!item) {
       findings.push({ streamId, commit: number, reason: 'Enregistrement illisible : attributs manquants ou mal formés.' });
       return;
     }
-    const item = parsed.data;
     byNumber.set(item.sk, item);
     if (item.sk !== number) findings.push({ streamId, commit: number, reason: `Enregistrement ${number} manquant (trouvé ${item.sk}).` });
     if (commitHash(raw as CommitItem) !== item.hash)

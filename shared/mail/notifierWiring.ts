@@ -1,6 +1,6 @@
 import type { Endpoints, MailConfig } from '../platform/config.js';
 import { recipientsOf } from '../directory/wiring.js';
-import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
+import { DynamoStreamReader } from '../eventStore/streamReader.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { defaultNotifierSettings, Notifier } from './notifier.js';
 import { retryQueueOf } from './retryQueueWiring.js';
@@ -23,7 +23,7 @@ export const notifierOf = (
 ): Notifier => {
   const mail = mailOf(config, retryQueueOf(config), { clock });
   return new Notifier(
-    new DynamoEventStore({ client: mail.dynamo, tables: config.tables }),
+    new DynamoStreamReader({ client: mail.dynamo, tables: config.tables }),
     recipientsOf(mail.dynamo, config.tables, config.env),
     mail.delivery,
     { ...defaultNotifierSettings, appUrl: config.appUrl, from: mail.from },

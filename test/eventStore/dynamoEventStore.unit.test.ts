@@ -7,7 +7,8 @@ import { AppError } from '../../shared/errors.js';
 import { DynamoChainVerifier } from '../../shared/eventStore/chain.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
-import { HistoryIndexReader, HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
+import { HistoryIndexReader } from '../../shared/eventStore/historyIndex.js';
+import { HistoryIndexWriter } from '../../shared/eventStore/historyIndexWriter.js';
 import { historyItemOf } from '../../shared/eventStore/records.js';
 import { centreActor, cursorSecret, lyon, options, registered } from './fixtures.js';
 

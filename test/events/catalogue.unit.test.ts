@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainEventSchema, eventDefinitions, eventTypes, upcast, type Upcasters } from '../../events/index.js';
+import { currentSchemaVersions, domainEventSchema, eventDefinitions, eventTypeNames, eventTypes, upcast, type Upcasters } from '../../events/index.js';
 
 describe('event catalogue', () => {
   it('names every event type in past-tense PascalCase, once', () => {
@@ -36,6 +36,11 @@ describe('event catalogue', () => {
       data: { candidateId: 'cand_01JABCDEFGHJKMNPQRSTVWXYZ0', name: 'Dupont' },
     });
     expect(result.success).toBe(false);
+  });
+
+  it('gives the schema-free reader (events/versions.ts) exactly the catalogue’s types, in its order, at their current schema version', () => {
+    expect(currentSchemaVersions).toEqual(Object.fromEntries(eventDefinitions.map((definition) => [definition.type, definition.schemaVersion])));
+    expect(eventTypeNames).toEqual([...eventTypes]);
   });
 
   it('upcasts old schema versions step by step and fails loudly on a missing step', () => {

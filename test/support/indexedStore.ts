@@ -2,7 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DomainEvent } from '../../events/index.js';
 import { DynamoChainVerifier } from '../../shared/eventStore/chain.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { HistoryIndexReader, HistoryIndexWriter } from '../../shared/eventStore/historyIndex.js';
+import { HistoryIndexReader } from '../../shared/eventStore/historyIndex.js';
+import { HistoryIndexWriter } from '../../shared/eventStore/historyIndexWriter.js';
 import type { AppendOptions, HistoryQuery, ReadOptions } from '../../shared/eventStore/port.js';
 import type { Clock } from '../../shared/platform/clock.js';
 
