@@ -4,7 +4,7 @@ import { ObjectLockMode } from 'aws-cdk-lib/aws-s3';
 import * as z from 'zod';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { directorySchema, type DirectoryData } from '../shared/directory/directory.js';
+import { parseDirectory, type DirectoryData } from '../shared/directory/directory.js';
 import { retentionSettingsSchema, type RetentionSettings } from '../shared/retention/purge.js';
 
 /**
@@ -176,14 +176,16 @@ const readDirectoryFile = (file: string): { file: string; data: DirectoryData } 
   } catch (error) {
     throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute} cannot be read as JSON (${(error as Error).message})`);
   }
-  const parsed = directorySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  let data: DirectoryData;
+  try {
+    data = parseDirectory(raw);
+  } catch (error) {
+    throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute}: ${(error as Error).message}`);
   }
-  const keys = parsed.data.units.map((unit) => `${unit.kind}#${unit.code}`);
+  const keys = data.units.map((unit) => `${unit.kind}#${unit.code}`);
   const twice = keys.filter((key, i) => keys.indexOf(key) !== i);
   if (twice.length > 0) throw new StageContextError(`Invalid CDK context: directoryFile: ${absolute}: units listed twice: ${twice.join(', ')}`);
-  return { file: absolute, data: parsed.data };
+  return { file: absolute, data };
 };
 
 /** Physical name of a stage's resource: `<stage>-tp-<name>`, as provision.ts names tables. */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as z from 'zod';
 
 /**
  * The directory of units: who the departmental units (UD, today DDETS or DDETS-PP) and the regional
@@ -8,27 +7,59 @@ import * as z from 'zod';
  * strings in the code: the customer writes "DIRECCTE", current texts say DREETS/DDETS, and each
  * unit's mailbox is a setting that an operator can override (`UNIT_DIRECTORY_JSON`).
  */
-const unitSchema = z.strictObject({
+export interface Unit {
   /** Department code (`69`) for a UD, INSEE region code (`84`) for a regional direction. */
-  code: z.string().min(2).max(3),
-  kind: z.enum(['ud', 'region']),
+  readonly code: string;
+  readonly kind: 'ud' | 'region';
   /** Full French label, as written in mails: « Direction départementale de l’emploi, du travail et des solidarités du Rhône ». */
-  label: z.string().min(1),
+  readonly label: string;
   /** Short French label: « DDETS du Rhône ». */
-  shortLabel: z.string().min(1),
-  email: z.email(),
+  readonly shortLabel: string;
+  readonly email: string;
   /** Postal address, when known. */
-  postalAddress: z.string().optional(),
+  readonly postalAddress?: string | undefined;
   /** For a UD, the region it belongs to. */
-  region: z
-    .string()
-    .regex(/^\d{2}$/)
-    .optional(),
-});
-export type Unit = z.infer<typeof unitSchema>;
+  readonly region?: string | undefined;
+}
 
-export const directorySchema = z.strictObject({ units: z.array(unitSchema) });
-export type DirectoryData = z.infer<typeof directorySchema>;
+export interface DirectoryData {
+  readonly units: readonly Unit[];
+}
+
+/** What each field of a unit must look like: a message when it does not. */
+const unitFields: Readonly<Record<keyof Unit, (value: unknown) => string | undefined>> = {
+  code: (value) => (typeof value === 'string' && value.length >= 2 && value.length <= 3 ? undefined : 'a code of 2 or 3 characters'),
+  kind: (value) => (value === 'ud' || value === 'region' ? undefined : "'ud' or 'region'"),
+  label: (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a label'),
+  shortLabel: (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a short label'),
+  email: (value) => (typeof value === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'an email address'),
+  postalAddress: (value) => (value === undefined || typeof value === 'string' ? undefined : 'a text'),
+  region: (value) => (value === undefined || (typeof value === 'string' && /^\d{2}$/.test(value)) ? undefined : 'a region code of 2 digits'),
+};
+
+/**
+ * Checks a directory read from a file or a variable, naming each faulty path (`units.0.email:
+ * expected an email address`). By hand rather than by a schema: the functions that address mail
+ * carry this module.
+ */
+export const parseDirectory = (raw: unknown): DirectoryData => {
+  const issues: string[] = [];
+  const units = typeof raw === 'object' && raw !== null ? (raw as { units?: unknown }).units : undefined;
+  if (!Array.isArray(units)) issues.push('units: expected a list of units');
+  else {
+    if (Object.keys(raw as object).some((key) => key !== 'units')) issues.push('only units is expected');
+    units.forEach((unit: unknown, index) => {
+      if (typeof unit !== 'object' || unit === null) return void issues.push(`units.${index}: expected a unit`);
+      for (const [field, check] of Object.entries(unitFields)) {
+        const problem = check((unit as Record<string, unknown>)[field]);
+        if (problem) issues.push(`units.${index}.${field}: expected ${problem}`);
+      }
+      for (const key of Object.keys(unit)) if (!(key in unitFields)) issues.push(`units.${index}.${key}: unknown field`);
+    });
+  }
+  if (issues.length > 0) throw new Error(issues.join('; '));
+  return raw as DirectoryData;
+};
 
 const ud = (code: string, of: string, domain: string): Unit => ({
   code,
@@ -44,7 +75,7 @@ const ud = (code: string, of: string, domain: string): Unit => ({
  * Auvergne-Rhône-Alpes and its twelve departments. The regional mailbox is the leaflet's; the
  * departmental mailboxes are defaults to confirm with each unit (override them, do not edit here).
  */
-const defaultDirectoryData: DirectoryData = {
+export const defaultDirectoryData: DirectoryData = {
   units: [
     {
       code: '84',
@@ -125,11 +156,11 @@ export const loadDirectory = (env: NodeJS.ProcessEnv = process.env): Directory =
   if (file) {
     const location = resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
     try {
-      data = directorySchema.parse(JSON.parse(readFileSync(location, 'utf8')));
+      data = parseDirectory(JSON.parse(readFileSync(location, 'utf8')));
     } catch (error) {
       throw new Error(`Directory of units ${location} (${DIRECTORY_FILE_ENV}) cannot be read: ${(error as Error).message}`, { cause: error });
     }
   }
   const raw = env[DIRECTORY_ENV];
-  return new Directory(data, raw ? directorySchema.parse(JSON.parse(raw)) : undefined);
+  return new Directory(data, raw ? parseDirectory(JSON.parse(raw)) : undefined);
 };
