@@ -17,6 +17,8 @@ export interface Titre {
   readonly validUntil: CalendarDate;
   /** Date of the last revision of the titre, when it was revised. */
   readonly revisedOn?: CalendarDate;
+  /** A sample entry whose dates were not checked against France Compétences: the pages say so. */
+  readonly unverified?: true;
 }
 
 interface Ccp {
@@ -31,7 +33,11 @@ export type TitreCatalogue = Readonly<Record<string, Titre>>;
 /** Builds a catalogue from a list of titres. */
 export const titreCatalogue = (titres: readonly Titre[]): TitreCatalogue => Object.fromEntries(titres.map((titre) => [titre.code, titre]));
 
-/** Sample titres (registration end dates as published by France Compétences at the time of writing). */
+/**
+ * Sample titres. Only RNCP37873's dates were checked against France Compétences; the others are
+ * marked `unverified` until they are (for RNCP37274, Légifrance JORFTEXT000046663876 gives a
+ * registration of five years from 23 March 2023, not the dates below).
+ */
 export const sampleTitres: readonly Titre[] = [
   {
     code: 'RNCP37674',
@@ -42,6 +48,7 @@ export const sampleTitres: readonly Titre[] = [
     ],
     validUntil: '2028-07-19',
     revisedOn: '2023-09-01',
+    unverified: true,
   },
   {
     code: 'RNCP37873',
@@ -64,6 +71,7 @@ export const sampleTitres: readonly Titre[] = [
     ],
     validUntil: '2028-03-01',
     revisedOn: '2023-03-01',
+    unverified: true,
   },
   {
     code: 'RNCP37275',
@@ -74,6 +82,7 @@ export const sampleTitres: readonly Titre[] = [
     ],
     validUntil: '2028-03-01',
     revisedOn: '2023-03-01',
+    unverified: true,
   },
 ];
 
