@@ -36,6 +36,12 @@ export const urgencyOf = (today: string, dueOn: string): { urgency: Urgency; lab
   return { urgency: 'later', label: `Dans ${days} jours` };
 };
 
+/**
+ * A session's CERES reference as read in a sentence: « CERES 12345 », without saying CERES twice
+ * when the reference already starts with it (« CERES-2027-0042 »).
+ */
+export const ceresLabel = (reference: string): string => (/^CERES\b/i.test(reference) ? reference : `CERES ${reference}`);
+
 export const sessionStatusLabels: Record<SessionStatus, string> = {
   created: 'Programmée',
   started: 'Session tenue',

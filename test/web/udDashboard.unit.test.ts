@@ -62,14 +62,15 @@ describe('the UD dashboard', () => {
 
   it('lists this week’s sessions, not next week’s', () => {
     const week = section('semaine');
-    expect(week).toContain('CERES CERES-2027-0042');
+    expect(week).toContain('CERES-2027-0042');
+    expect(week).not.toContain('CERES CERES');
     expect(week).not.toContain('CERES-2027-0099');
     expect(week).toContain('2 membres');
   });
 
   it('shows the late steps of the department’s sessions', () => {
     const late = section('retards');
-    expect(late).toContain('CERES CERES-2027-0077');
+    expect(late).toContain('CERES-2027-0077');
     expect(late).toContain('Jury complet');
     expect(late).toContain('En retard de');
   });

@@ -1,5 +1,5 @@
 import { getProgramme, listJurors, listSessions } from '../../application/queries.js';
-import { centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
+import { ceresLabel, centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -54,7 +54,7 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
                   return html`<tr>
                     <td>
                       <a href="/centre/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br /><span class="hint"
-                        >CERES ${view.ceresReference} · ${view.site}</span
+                        >${ceresLabel(view.ceresReference)} · ${view.site}</span
                       >
                     </td>
                     <td>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</td>

@@ -1,7 +1,7 @@
 import { getJuror, listJurorSessions } from '../../application/queries.js';
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
 import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
-import { frenchDate } from '../format.js';
+import { ceresLabel, frenchDate } from '../format.js';
 import { centreLabel } from '../../views/model.js';
 import { form, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -82,7 +82,7 @@ const sessionsTable = (context: PageContext, caption: string, sessions: readonly
         (session) =>
           html`<tr>
             <th scope="row">${session.assigned && !session.cancelledOn ? html`<a href="/jure/sessions/${session.sessionId}">${dates(session)}</a>` : dates(session)}</th>
-            <td>${titreLabel(context, session.titreCode)}<br /><span class="hint">Session CERES ${session.ceresReference}</span></td>
+            <td>${titreLabel(context, session.titreCode)}<br /><span class="hint">Session ${ceresLabel(session.ceresReference)}</span></td>
             <td>${centreLabel(session)}<br /><span class="hint">Département ${session.department}</span></td>
             <td>${session.site || 'Non précisé'}</td>
             <td>${partBadge(session)}${session.status !== 'created' && session.status !== 'cancelled' ? html` ${statusBadge(session.status)}` : ''}${warn(session)}</td>

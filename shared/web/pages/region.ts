@@ -3,7 +3,7 @@ import { schemas } from '../../http/schemas.js';
 import { parseInput } from '../../http/validation.js';
 import type { SessionView } from '../../views/index.js';
 import { sessionStatuses } from '../../views/index.js';
-import { centreWithId, frenchDate, sessionStatusLabels } from '../format.js';
+import { ceresLabel, centreWithId, frenchDate, sessionStatusLabels } from '../format.js';
 import { idOf } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -105,7 +105,7 @@ export const regionSessionsPage = async (context: PageContext): Promise<Html> =>
                 return html`<tr>
                   <td>${view.department}</td>
                   <td>${centreWithId(view)}</td>
-                  <th scope="row">${titreLabel(context, view.titreCode)}<br /><span class="hint">Session CERES ${view.ceresReference}</span></th>
+                  <th scope="row">${titreLabel(context, view.titreCode)}<br /><span class="hint">Session ${ceresLabel(view.ceresReference)}</span></th>
                   <td>du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</td>
                   <td>${statusBadge(view.status)}</td>
                   <td>${found.length === 0 ? 'Aucun' : found.map((badge, index) => html`${index > 0 ? html`<br />` : ''}${badge}`)}</td>

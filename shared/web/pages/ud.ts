@@ -3,7 +3,7 @@ import { addDays } from '../../domain/calendar.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
 import type { SessionView } from '../../views/index.js';
-import { centreWithId, frenchDate, sanctionLabels } from '../format.js';
+import { ceresLabel, centreWithId, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -26,7 +26,7 @@ const HABILITATION_HORIZON_DAYS = 90;
 
 const sessionCell = (context: PageContext, view: SessionView): Html =>
   html`<a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br /><span class="hint"
-      >CERES ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span
+      >${ceresLabel(view.ceresReference)}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span
     >`;
 
 /**
