@@ -35,9 +35,10 @@ interface Head {
   readonly version: number;
   readonly hash: string;
   /** The idempotency keys of commits 1..commit, when a full read gave them (absent after a head-only read). */
-  readonly keys?: ReadonlyMap<string, KeyedCommit>;
+  readonly keys?: Map<string, KeyedCommit>;
 }
-const EMPTY_HEAD: Head = { commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() };
+/** The head of a stream with no commit: its keys are known (none), in a map of its own (maps grow in place). */
+const emptyHead = (): Head => ({ commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() });
 
 const appendOptionsSchema = z.object({
   idempotencyKey: z.string().min(1).max(200).optional(),
@@ -189,7 +190,9 @@ export class DynamoEventStore implements EventStore {
       if (isConditionalFailure(error)) throw new SlotTaken('commit slot taken', { cause: error });
       throw error;
     }
-    const keys = head.keys && idempotencyKey !== undefined ? new Map(head.keys).set(idempotencyKey, { commit: item.sk, requestHash }) : head.keys;
+    // The key map grows in place (copying it made every keyed append O(commits)): a key in it names
+    // a commit that exists, which stays true for every head sharing the map, older ones included.
+    const keys = head.keys && idempotencyKey !== undefined ? head.keys.set(idempotencyKey, { commit: item.sk, requestHash }) : head.keys;
     this.remember(streamId, { commit: item.sk, version: item.lastVersion, hash: item.hash, ...(keys ? { keys } : {}) });
     return { streamId, version: item.lastVersion, commit: item.sk, events: stored, replayed: false };
   }
@@ -227,7 +230,7 @@ export class DynamoEventStore implements EventStore {
       }),
     );
     const raw = output.Items?.[0];
-    if (!raw) return EMPTY_HEAD;
+    if (!raw) return emptyHead();
     const item = unmarshall(raw) as { sk: number; lastVersion: number; hash: string };
     const head = { commit: item.sk, version: item.lastVersion, hash: item.hash };
     this.remember(streamId, head);
@@ -244,7 +247,7 @@ export class DynamoEventStore implements EventStore {
     const last = items.at(-1);
     const keys = new Map<string, KeyedCommit>();
     for (const item of items) if (item.idempotencyKey !== undefined) keys.set(item.idempotencyKey, { commit: item.sk, requestHash: item.requestHash });
-    const head: Head = last ? { commit: last.sk, version: last.lastVersion, hash: last.hash, keys } : EMPTY_HEAD;
+    const head: Head = last ? { commit: last.sk, version: last.lastVersion, hash: last.hash, keys } : { ...emptyHead(), keys };
     this.remember(streamId, head);
     return { head, items };
   }

@@ -107,6 +107,23 @@ describe('DynamoEventStore against dynalite: idempotency', () => {
     expect((await newStore().readStream(stream, { idempotencyKey: 'never-used' })).replay).toBeUndefined();
   });
 
+  it('keeps each stream’s keys to itself in one instance: the same key on two new streams lands twice, and a keyless append then a keyed one stay apart', async () => {
+    const store = newStore();
+    const [a, b, c] = [newStream(), newStream(), newStream()];
+    const onA = await store.append(a, 0, [registered('a1')], options({ idempotencyKey: 'key-shared' }));
+    const onB = await store.append(b, 0, [registered('b1')], options({ idempotencyKey: 'key-shared' }));
+    expect([onA.replayed, onB.replayed]).toEqual([false, false]);
+    expect(onB.streamId).toBe(b);
+    // A keyless append on an empty stream caches its head; a keyed append after it must not see A's or B's key.
+    await store.append(c, 0, [registered('c1')], options());
+    const onC = await store.append(c, 1, [registered('c2')], options({ idempotencyKey: 'key-shared' }));
+    expect(onC).toMatchObject({ streamId: c, version: 2, replayed: false });
+    // Many keyed appends through one instance: each new key lands, each repeated one replays its own commit.
+    for (let v = 2; v < 40; v += 1) await store.append(c, v, [registered(`c${v + 1}`)], options({ idempotencyKey: `key-c-${v}` }));
+    await expect(store.append(c, 40, [registered('late')], options({ idempotencyKey: 'key-c-7' }))).resolves.toMatchObject({ version: 8, replayed: true });
+    expect((await newStore().readStream(c)).version).toBe(40);
+  });
+
   it('records one commit for a key sent 10 times concurrently, and every caller gets the same answer', async () => {
     const stream = newStream();
     await newStore().append(stream, 0, [registered('seed')], options());
