@@ -33,20 +33,24 @@ export const buildBuckets = (scope: Construct, settings: StageSettings, dataKey:
   // The vault: accepted PVs (copied there by the intake once checked) and the daily digests, each
   // locked by the bucket's default retention. Nothing rejected ever lands here, so every version is
   // meant to be kept: no rule expires one.
-  const retention = settings.pvObjectLockMode === 'COMPLIANCE' ? ObjectLockRetention.compliance(settings.pvRetention) : ObjectLockRetention.governance(settings.pvRetention);
-  const vault = new Bucket(scope, 'PvBucket', {
-    bucketName: bucketName(settings, 'vault'),
-    versioned: true,
-    objectLockEnabled: true,
-    objectLockDefaultRetention: retention,
+  // What both PV buckets share: private, TLS only, the data key (with a bucket key), access logs.
+  const common = {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     encryption: BucketEncryption.KMS,
     encryptionKey: dataKey,
     bucketKeyEnabled: true,
     serverAccessLogsBucket: accessLogs,
-    serverAccessLogsPrefix: 'pv/',
     removalPolicy: settings.removalPolicy,
+  };
+  const retention = settings.pvObjectLockMode === 'COMPLIANCE' ? ObjectLockRetention.compliance(settings.pvRetention) : ObjectLockRetention.governance(settings.pvRetention);
+  const vault = new Bucket(scope, 'PvBucket', {
+    bucketName: bucketName(settings, 'vault'),
+    versioned: true,
+    objectLockEnabled: true,
+    objectLockDefaultRetention: retention,
+    ...common,
+    serverAccessLogsPrefix: 'pv/',
     lifecycleRules: [
       {
         transitions: [{ storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: settings.pvColdStorageAfter }],
@@ -63,14 +67,8 @@ export const buildBuckets = (scope: Construct, settings: StageSettings, dataKey:
   // the retention purge's catch-up window is over, should the purge never have reached it.
   const uploads = new Bucket(scope, 'UploadBucket', {
     bucketName: bucketName(settings, 'uploads'),
-    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    encryption: BucketEncryption.KMS,
-    encryptionKey: dataKey,
-    bucketKeyEnabled: true,
-    serverAccessLogsBucket: accessLogs,
+    ...common,
     serverAccessLogsPrefix: 'uploads/',
-    removalPolicy: settings.removalPolicy,
     lifecycleRules: [
       { id: 'uploads', prefix: PV_PREFIX, expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       { id: 'quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(settings.retention.quarantineDays + settings.retention.catchUpDays + 1) },

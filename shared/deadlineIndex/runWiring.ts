@@ -1,7 +1,6 @@
 import { recipientsOf } from '../directory/wiring.js';
 import { retryQueueOf } from '../mail/retryQueueWiring.js';
-import { mailOf } from '../mail/wiring.js';
-import type { Endpoints, MailConfig } from '../platform/config.js';
+import { mailOf, type AddressedMailNeeds } from '../mail/wiring.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { DynamoViews } from '../views/dynamoViews.js';
 import { DynamoDeadlineIndex } from './dynamoDeadlines.js';
@@ -9,14 +8,7 @@ import { DeadlineRun } from './run.js';
 
 /** Composition root of the daily run: the due dates, the views it names sessions from, mail and recipients. */
 export const deadlineRunOf = (
-  config: {
-    readonly tables: { readonly deadlines: string; readonly views: string; readonly outbox: string; readonly personalData: string };
-    readonly mail: MailConfig;
-    readonly mailRetryQueueUrl: string | undefined;
-    readonly endpoints: Endpoints;
-    readonly appUrl: string;
-    readonly env: NodeJS.ProcessEnv;
-  },
+  config: AddressedMailNeeds & { readonly tables: { readonly deadlines: string; readonly views: string } },
   clock: Clock = systemClock,
 ): DeadlineRun => {
   const mail = mailOf(config, retryQueueOf(config), { clock });

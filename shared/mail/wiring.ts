@@ -42,6 +42,13 @@ export interface MailNeeds {
   readonly endpoints: Endpoints;
 }
 
+/** What a function that mails people (the notifier, the daily run) needs besides its own tables: mail, the retry queue, links and the directory. */
+export interface AddressedMailNeeds extends MailNeeds {
+  readonly mailRetryQueueUrl: string | undefined;
+  readonly appUrl: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
 export const mailOf = ({ tables, mail, endpoints }: MailNeeds, deadLetter: DeadLetter, options: MailOptions = {}): MailWiring => {
   const clock = options.clock ?? systemClock;
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
