@@ -14,9 +14,18 @@ import type { AppDeps } from './useCase.js';
 
 const scopeOf = (principal: Principal) => principal.actor.scope;
 
-/** A session as the pages show it: the view, with names only for those who may read them. */
+/**
+ * The names of a session's candidates the reader may read, by id: the centre and the UD as for
+ * identities, and a member of the session's jury (mayReadName), who must know whom they declare a
+ * link with.
+ */
+export const candidateNamesIn = (deps: AppDeps, principal: Principal, view: SessionView) =>
+  deps.personalData.readCandidateNames(principal, view.candidateIds, { centreId: view.centreId, jurorIds: view.jury.map((member) => member.jurorId) });
+
+/** A session as the pages show it: the view, with names only for those who may read them (a juror of its jury: names, nothing else). */
 export const sessionDetails = async (deps: AppDeps, principal: Principal, view: SessionView) => {
   const candidates = await deps.personalData.readCandidates(principal, view.candidateIds);
+  const names = principal.actor.role === 'juror' ? await candidateNamesIn(deps, principal, view) : undefined;
   const jurors = await deps.personalData.readJurors(view.jury.map((member) => member.jurorId));
   const accommodations = await deps.personalData.readAccommodations(
     principal,
@@ -30,7 +39,9 @@ export const sessionDetails = async (deps: AppDeps, principal: Principal, view: 
     candidates: view.candidateIds.map((candidateId) => {
       const identity = candidates.get(candidateId);
       if (erased.has(candidateId)) return { candidateId, erased: true as const };
-      return identity ? { candidateId, lastName: identity.lastName, firstName: identity.firstName, birthDate: identity.birthDate } : { candidateId };
+      if (identity) return { candidateId, lastName: identity.lastName, firstName: identity.firstName, birthDate: identity.birthDate };
+      const name = names?.get(candidateId);
+      return name ? { candidateId, lastName: name.lastName, firstName: name.firstName } : { candidateId };
     }),
     jurors: view.jury.map((member) => {
       const identity = jurors.get(member.jurorId);

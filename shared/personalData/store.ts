@@ -19,6 +19,9 @@ export interface CandidateIdentity {
   readonly phone?: string | undefined;
 }
 
+/** What a member of the jury may read of a candidate: their name. */
+export type CandidateName = Pick<CandidateIdentity, 'candidateId' | 'lastName' | 'firstName'>;
+
 /** An adaptation of the tests granted to a candidate: health data (GDPR art. 9), never a diagnosis. */
 export interface Accommodation {
   readonly accommodationId: string;
@@ -44,6 +47,8 @@ export interface PersonalDataStore {
   saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]): Promise<void>;
   /** The identities the reader may see, by id; others are simply absent. */
   readCandidates(reader: Principal, candidateIds: readonly string[]): Promise<ReadonlyMap<string, CandidateIdentity>>;
+  /** The names (only) the reader may see, by id (mayReadName): `jury` is the session the candidates are asked about. */
+  readCandidateNames(reader: Principal, candidateIds: readonly string[], jury?: SessionJury): Promise<ReadonlyMap<string, CandidateName>>;
   saveAccommodation(owner: Owner, accommodation: Accommodation): Promise<void>;
   /** Adaptations: the owning centre only (the jury is informed by the centre, outside the system). */
   readAccommodations(reader: Principal, candidateIds: readonly string[]): Promise<readonly Accommodation[]>;
@@ -65,6 +70,24 @@ export const mayReadIdentity = (reader: Principal, owner: Owner): boolean => {
   // The UD instructs the PV and pronounces sanctions: it needs names in its department.
   if (role === 'ud') return scope.department === owner.department;
   return false;
+};
+
+/** A session's jury, as the session's view names it: the centre that registered its candidates and its members. */
+export interface SessionJury {
+  readonly centreId: string;
+  readonly jurorIds: readonly string[];
+}
+
+/**
+ * Who may read a candidate's name (and nothing else of their identity): whoever may read the
+ * identity, and a member of the jury of the candidate's session. The leaflet forbids a juror to
+ * evaluate a candidate they have or had a link with; declaring the link needs to know who the
+ * candidate is, and the PV they sign names every candidate.
+ */
+export const mayReadName = (reader: Principal, owner: Owner, jury?: SessionJury): boolean => {
+  if (mayReadIdentity(reader, owner)) return true;
+  const { jurorId } = reader.actor.scope;
+  return reader.actor.role === 'juror' && jurorId !== undefined && jury !== undefined && jury.centreId === owner.centreId && jury.jurorIds.includes(jurorId);
 };
 
 /** Health data: only the centre that organises the adapted tests. */
@@ -124,6 +147,17 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
       if (!mayReadIdentity(reader, owner)) continue;
       const { candidateId, lastName, firstName, birthDate, email, phone } = item as unknown as CandidateIdentity;
       map.set(candidateId, { candidateId, lastName, firstName, birthDate, email, phone });
+    }
+    return map;
+  }
+
+  async readCandidateNames(reader: Principal, candidateIds: readonly string[], jury?: SessionJury): Promise<ReadonlyMap<string, CandidateName>> {
+    const items = await this.readAll(candidateIds.map((pk) => ({ pk, sk: IDENTITY })));
+    const map = new Map<string, CandidateName>();
+    for (const item of items) {
+      if (!mayReadName(reader, item as unknown as Owner, jury)) continue;
+      const { candidateId, lastName, firstName } = item as unknown as CandidateIdentity;
+      map.set(candidateId, { candidateId, lastName, firstName });
     }
     return map;
   }

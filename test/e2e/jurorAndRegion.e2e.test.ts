@@ -120,7 +120,9 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     await Promise.all([claire.page.waitForURL(new RegExp(`/jure/sessions/${june}$`)), claire.page.click(`a[href="/jure/sessions/${june}"]`)]);
     expect(await mainText(claire.page)).toContain('Déclarer un lien avec un candidat');
     expect(await seriousAxeViolations(claire.page)).toEqual([]);
-    await claire.page.selectOption('#f-candidateId', { label: 'Candidat n° 1' });
+    // She reads the candidates' names (to know whom she has a link with), nothing else of them.
+    expect(await mainText(claire.page)).not.toContain('12/03/1990');
+    await claire.page.selectOption('#f-candidateId', { label: 'MARTIN Léa' });
     await Promise.all([claire.page.waitForURL(/ok=lien/), claire.page.click('main form button[type="submit"]')]);
     expect(await mainText(claire.page)).toContain('Le lien avec le candidat est déclaré');
     expect(await seriousAxeViolations(claire.page)).toEqual([]);

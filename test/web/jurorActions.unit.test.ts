@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, formPost, pageGet, users, type TestApp } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, formPost, pageGet, squeezed, users, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { lateSessionInput, runToSeals, seedSession, type Seeded } from './support/scenario.js';
 
@@ -102,7 +102,7 @@ describe('a juror off the jury, through the API', () => {
 });
 
 describe('a juror on the jury, through the pages', () => {
-  it('finds the session from « Mes convocations » and declares a tie with a numbered candidate', async () => {
+  it('finds the session from « Mes convocations » and declares a tie with a candidate it names (names only: no birth date, no contact)', async () => {
     const { app, seeded } = await world();
     const home = await pageGet(app, 'juror', '/jure');
     expect(home.body).toContain(`href="/jure/sessions/${seeded.sessionId}"`);
@@ -114,9 +114,16 @@ describe('a juror on the jury, through the pages', () => {
     const page = await pageGet(app, 'juror', `/jure/sessions/${seeded.sessionId}`, { ok: 'lien' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Le lien avec le candidat est déclaré');
-    expect(page.body).toContain('Liens déjà déclarés : Candidat n° 2.');
-    // No candidate's identity on a juror's page.
-    for (const name of ['Martin', 'Petit', 'Léa', 'Hugo']) expect(page.body).not.toContain(name);
+    // The leaflet forbids evaluating a candidate one has a link with: the juror must know who the candidates are.
+    expect(page.body).toContain('Liens déjà déclarés : PETIT Hugo.');
+    expect(squeezed(page.body)).toContain(`<option value="${seeded.candidateIds[0]}">MARTIN Léa</option>`);
+    // Nothing else of their identity.
+    for (const other of ['1988-07-21', '21/07/1988', '1990-03-12', '12/03/1990', 'hugo@example.org']) expect(page.body).not.toContain(other);
+    // A session whose jury she is not on: the page answers as for an unknown session, and names no one.
+    const other = String(bodyOf(await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput)).sessionId);
+    const outsider = await pageGet(app, 'juror', `/jure/sessions/${other}`);
+    expect(outsider.statusCode).toBe(404);
+    expect(outsider.body).not.toMatch(/ROUX|Inès/);
   });
 
   it('reports a fraud from its page; without the facts, the form comes back with a French message on the field and nothing is written', async () => {

@@ -1,6 +1,6 @@
-import { getJuror, listJurorSessions } from '../../application/queries.js';
+import { candidateNamesIn, getJuror, listJurorSessions } from '../../application/queries.js';
 import { habilitationValidOn, type Habilitation } from '../../domain/juror.js';
-import type { HabilitationView, JurorSessionView, Page } from '../../views/index.js';
+import type { HabilitationView, JurorSessionView, Page, SessionView } from '../../views/index.js';
 import { ceresLabel, frenchDate } from '../format.js';
 import { centreLabel } from '../../views/model.js';
 import { form, select, textarea, type FormState } from '../forms.js';
@@ -171,18 +171,29 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
     }`;
 };
 
-const numbered = (context: PageContext) => (context.session?.candidateIds ?? []).map((candidateId, index) => ({ value: candidateId, label: `Candidat n° ${index + 1}` }));
+/**
+ * The session's candidates as a member of its jury reads them: by name (mayReadName: to declare a
+ * link they must know who the candidates are), nothing else of their identity; by their number in
+ * the centre's order of registration when a name is gone (erased).
+ */
+const candidatesForJury = async (context: PageContext, view: SessionView) => {
+  const names = await candidateNamesIn(context.deps, context.principal, view);
+  return view.candidateIds.map((candidateId, index) => {
+    const name = names.get(candidateId);
+    return { value: candidateId, label: name ? `${name.lastName.toUpperCase()} ${name.firstName}` : `Candidat n° ${index + 1}` };
+  });
+};
 
 /**
  * One session as a member of its jury sees it, with what the permission table lets them do there:
- * declare their own tie with a candidate (here), report a fraud (`jurorFraudPage`). A juror reads
- * no candidate's identity: candidates go by their number in the centre's order of registration.
+ * declare their own tie with a candidate (here), report a fraud (`jurorFraudPage`). The juror reads
+ * the candidates' names, not their birth dates nor contacts.
  */
 export const jurorSessionPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
   const tied = new Set(view.jury.find((member) => member.jurorId === context.principal.actor.scope.jurorId)?.tiedCandidateIds ?? []);
-  const candidates = numbered(context);
+  const candidates = await candidatesForJury(context, view);
   const tiedLabels = candidates
     .filter((candidate) => tied.has(candidate.value))
     .map((candidate) => candidate.label)
@@ -197,7 +208,7 @@ export const jurorSessionPage = async (context: PageContext, state: FormState): 
       <dt>Lieu</dt>
       <dd>${view.site || 'Non précisé'}</dd>
       <dt>Candidats</dt>
-      <dd>${view.candidateIds.length}, numérotés dans l’ordre d’inscription de la liste du centre</dd>
+      <dd>${view.candidateIds.length}</dd>
     </dl>
     <p><a href="/jure/sessions/${view.sessionId}/fraude">Signaler une fraude</a></p>
     <h2>Déclarer un lien avec un candidat</h2>
@@ -207,11 +218,13 @@ export const jurorSessionPage = async (context: PageContext, state: FormState): 
 };
 
 /** The fraud report of a member of the jury: during the session, until its PV is validated; the UD decides the sanction. */
-export const jurorFraudPage = async (context: PageContext, state: FormState): Promise<Html> =>
-  html`<p>Pendant la session, jusqu’à la validation du procès-verbal. Le signalement est mentionné au procès-verbal ; l’unité départementale décide de la sanction.</p>
+export const jurorFraudPage = async (context: PageContext, state: FormState): Promise<Html> => {
+  const candidates = context.session ? await candidatesForJury(context, context.session) : [];
+  return html`<p>Pendant la session, jusqu’à la validation du procès-verbal. Le signalement est mentionné au procès-verbal ; l’unité départementale décide de la sanction.</p>
     ${form(
       state,
       `/jure/sessions/${context.params.sessionId}/fraude`,
       'Signaler la fraude',
-      html`${select(state, 'candidateId', 'Candidat', numbered(context), { required: true })} ${textarea(state, 'facts', 'Description des faits', { required: true })}`,
+      html`${select(state, 'candidateId', 'Candidat', candidates, { required: true })} ${textarea(state, 'facts', 'Description des faits', { required: true })}`,
     )}`;
+};

@@ -7,11 +7,14 @@ import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead, 
 import {
   mayReadAccommodation,
   mayReadIdentity,
+  mayReadName,
   type Accommodation,
   type CandidateIdentity,
+  type CandidateName,
   type JurorIdentity,
   type Owner,
   type PersonalDataStore,
+  type SessionJury,
 } from '../../../shared/personalData/store.js';
 import type { PvUploadPort } from '../../../shared/application/useCase.js';
 import {
@@ -176,6 +179,14 @@ export class MemoryPersonalData implements PersonalDataStore {
     for (const id of ids) {
       const entry = this.candidates.get(id);
       if (entry && mayReadIdentity(reader, entry.owner)) map.set(id, entry.value);
+    }
+    return map;
+  }
+  async readCandidateNames(reader: Principal, ids: readonly string[], jury?: SessionJury) {
+    const map = new Map<string, CandidateName>();
+    for (const id of ids) {
+      const entry = this.candidates.get(id);
+      if (entry && mayReadName(reader, entry.owner, jury)) map.set(id, { candidateId: id, lastName: entry.value.lastName, firstName: entry.value.firstName });
     }
     return map;
   }
