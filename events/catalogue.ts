@@ -20,7 +20,7 @@ import {
 /*
  * The event catalogue: the single source of truth for what can happen in tp-sessions.
  * Streams: `programme` (a centre's yearly programme), `juror` (a juror's habilitations),
- * `session` (one exam session from creation to the validated PV).
+ * `agrement` (a centre's agrément), `session` (one exam session from creation to the validated PV).
  */
 
 /**
@@ -101,6 +101,56 @@ const HabilitationWithdrawn = defineEvent({
     withdrawnOn: calendarDate,
     reason: text(500),
   }),
+});
+
+// ---------------------------------------------------------------- agrement stream
+
+/** A site where an approved centre may hold sessions, as the agrément names it. */
+const agreedSites = z.array(text(200)).min(1).max(50);
+const agreedTitres = z.array(titreCode).min(1).max(100);
+
+const AgrementRecorded = defineEvent({
+  type: 'AgrementRecorded',
+  schemaVersion: 1,
+  stream: 'agrement',
+  label: 'Agrément du centre enregistré',
+  description:
+    "The State's agrément of a centre, recorded by the regional direction or the UD of the centre's department: the titres, the sites and the period in which the centre may organise sessions. From then on the centre owes its yearly programme.",
+  data: z.strictObject({
+    centreId,
+    centreName,
+    department: departmentCode,
+    region: regionCode,
+    titreCodes: agreedTitres,
+    sites: agreedSites,
+    validFrom: calendarDate,
+    validUntil: calendarDate,
+  }),
+});
+
+const AgrementAmended = defineEvent({
+  type: 'AgrementAmended',
+  schemaVersion: 1,
+  stream: 'agrement',
+  label: 'Agrément du centre modifié',
+  description: 'The agrément amended as a whole: its titres, sites and period replace the previous ones. Sessions already created keep their place.',
+  data: z.strictObject({
+    centreId,
+    titreCodes: agreedTitres,
+    sites: agreedSites,
+    validFrom: calendarDate,
+    validUntil: calendarDate,
+    reason: text(500),
+  }),
+});
+
+const AgrementWithdrawn = defineEvent({
+  type: 'AgrementWithdrawn',
+  schemaVersion: 1,
+  stream: 'agrement',
+  label: 'Agrément du centre retiré',
+  description: 'The agrément withdrawn from that day: the centre may no longer create sessions, and no longer owes a programme.',
+  data: z.strictObject({ centreId, withdrawnOn: calendarDate, reason: text(500) }),
 });
 
 // ---------------------------------------------------------------- session stream
@@ -406,6 +456,9 @@ export const eventDefinitions = [
   ProgrammeSubmitted,
   JurorHabilitated,
   HabilitationWithdrawn,
+  AgrementRecorded,
+  AgrementAmended,
+  AgrementWithdrawn,
   SessionCreated,
   BreachRecorded,
   CandidateRegistered,

@@ -138,7 +138,8 @@ const work = (async () => {
         titreCode: 'RNCP37674',
         startDate: '2027-06-07',
         endDate: '2027-06-09',
-        site: `Site ${i}`,
+        // The demo centres' agréments (seeded at start): a room within one of their sites.
+        site: i % 2 === 0 ? `Lyon 7e, salle ${i}` : `Grenoble, salle ${i}`,
         candidates: [{ lastName: 'Chaos', firstName: `S${i}`, birthDate: '1990-01-01' }],
       }),
     ),

@@ -14,6 +14,7 @@ import { AUTH_ENV, ENV, secretEnv, tableEnv } from '../../shared/platform/env.js
 import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/platform/provision.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { ChangeFeed } from './changeFeed.js';
+import { seedAgrements } from './demo/agrements.js';
 import { localBucketName, localBuckets, startDynamo, startS3, startSes, type Emulator } from './emulators.js';
 import { readJson, writeJsonAtomic } from './files.js';
 import { handleApiRequest, RUNTIME_ANSWER_HEADER, sendJson, type HttpTarget } from './httpApi.js';
@@ -77,6 +78,8 @@ export interface OfflineRuntimeOptions {
    * JSON lines and EMF metrics they write (`json`, `npm start -- --logs json`).
    */
   readonly functionLogs?: FunctionLogs;
+  /** Records the demo centres' agréments at start (default), when the API is among the functions. */
+  readonly seedAgrements?: boolean;
   /** Observes every invocation (tests: proves a declared function is reachable). */
   readonly onInvoke?: (functionName: string, event: unknown) => void;
 }
@@ -367,6 +370,11 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     stops.push(() => (crashing ? Promise.resolve() : s3Notifier.stop()));
     await scheduler.start(options.now !== undefined);
     stops.push(() => (crashing ? scheduler.abandon() : scheduler.stop()));
+    // The demo centres' agréments, recorded by the demo regional direction through the API (idempotent).
+    const regionalDirection = findDemoUser('region');
+    if ((options.seedAgrements ?? true) && regionalDirection && routes.match('POST', '/api/agrements')) {
+      await seedAgrements(appUrl, await idp.sign(regionalDirection.claims));
+    }
 
     let stopped = false;
     return {

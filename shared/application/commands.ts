@@ -1,7 +1,9 @@
 import type * as z from 'zod';
-import type { EventScope } from '../../events/index.js';
+import type { DomainEvent, EventScope } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/authorize.js';
+import { agrementOf, type AgrementCommand } from '../domain/agrement.js';
+import type { Decider } from '../domain/decider.js';
 import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
 import type { SessionCommand, SessionState } from '../domain/session.js';
 import { AppError } from '../errors.js';
@@ -101,6 +103,60 @@ export const withdrawHabilitation = async (
   return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
 };
 
+// ------------------------------------------------------------------ agréments
+
+/** Another aggregate's state, folded from its stream just before deciding (a snapshot a command carries). */
+const foldStream = async <TCommand, TState, TEvent extends DomainEvent>(
+  deps: AppDeps,
+  stream: { readonly streamId: string; readonly decider: Decider<TCommand, TState, TEvent> },
+): Promise<TState> => {
+  const { events } = await deps.store.readStream(stream.streamId);
+  // The stream id decides the aggregate: its events are its decider's by construction.
+  return events.reduce((state, event) => stream.decider.evolve(state, event as unknown as TEvent), stream.decider.initialState);
+};
+
+/** The region of a department, by the directory of units; a department it does not know is refused on its field. */
+export const regionOfDepartment = (deps: AppDeps, department: string): string => {
+  const region = deps.directory.all().find((unit) => unit.kind === 'ud' && unit.code === department)?.region;
+  if (region) return region;
+  throw new AppError('agrement.department-unknown', 'validation', `Le département ${department} n’a pas d’unité départementale dans l’annuaire.`, [
+    { field: 'department', message: 'Choisissez un département de l’annuaire des unités.' },
+  ]);
+};
+
+/** What an agrément's events concern: the centre, its department and region. */
+const agrementScope = (agrement: { readonly centreId: string; readonly department: string; readonly region: string }): EventScope => ({
+  centreId: agrement.centreId,
+  department: agrement.department,
+  region: agrement.region,
+});
+
+/**
+ * Records a centre's agrément; the centre's mailbox, given with it, is where its programme reminders
+ * go until a session manager of the centre signs in (after the write landed: a refusal writes nothing).
+ */
+export const recordAgrement = async (deps: AppDeps, call: Call<In<'recordAgrement'>>): Promise<Result> => {
+  const { email, ...terms } = call.input;
+  const command: AgrementCommand = { type: 'RecordAgrement', ...terms, region: regionOfDepartment(deps, terms.department) };
+  const result = await runCommand(deps, call, streams.agrement(terms.centreId), command, agrementScope(command));
+  await deps.personalData.saveCentreContact(terms.centreId, { email, displayName: terms.centreName });
+  return { status: 201, body: { centreId: terms.centreId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+const onAgrement = async (deps: AppDeps, call: Call<unknown, { readonly centreId: string }>, command: AgrementCommand): Promise<Result> => {
+  const result = await runCommand(deps, call, streams.agrement(call.params.centreId), command, (state) => {
+    const agrement = agrementOf(state);
+    return agrement ? agrementScope(agrement) : { region: call.principal.actor.scope.region ?? '00' };
+  });
+  return { status: 200, body: { centreId: call.params.centreId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+export const amendAgrement = (deps: AppDeps, call: Call<In<'amendAgrement'>, { readonly centreId: string }>): Promise<Result> =>
+  onAgrement(deps, call, { type: 'AmendAgrement', centreId: call.params.centreId, ...call.input });
+
+export const withdrawAgrement = (deps: AppDeps, call: Call<In<'withdrawAgrement'>, { readonly centreId: string }>): Promise<Result> =>
+  onAgrement(deps, call, { type: 'WithdrawAgrement', centreId: call.params.centreId, reason: call.input.reason });
+
 // ------------------------------------------------------------------ sessions
 
 export const createSession = async (deps: AppDeps, call: Call<In<'createSession'>>): Promise<Result> => {
@@ -115,6 +171,8 @@ export const createSession = async (deps: AppDeps, call: Call<In<'createSession'
     sessionId,
     async (): Promise<SessionCommand> => {
       const identities = candidates.map((candidate, i) => ({ candidateId: newIdFor(call, 'cand', `candidate-${i}`), ...candidate }));
+      // The agrément as it stands: the session must fall within it.
+      const agrement = agrementOf(await foldStream(deps, streams.agrement(owner.centreId)));
       // Names first, under fresh pseudonymous ids: the events will carry only the ids.
       await deps.personalData.saveCandidates(owner, identities);
       return {
@@ -125,6 +183,7 @@ export const createSession = async (deps: AppDeps, call: Call<In<'createSession'
         // After the input: the name comes from the token, never from what the centre typed.
         ...centreNameOf(call.principal),
         candidateIds: identities.map((identity) => identity.candidateId),
+        agrement,
       };
     },
     true,
@@ -177,8 +236,7 @@ export const informJuryOfAccommodations = onSession(() => ({ type: 'InformJuryOf
 /** The juror's habilitations go with the command, folded from their own stream just before deciding. */
 export const assignJuror = async (deps: AppDeps, call: SessionCall<In<'assignJuror'>>): Promise<Result> => {
   const { jurorId, tiedCandidateIds } = call.input;
-  const { events } = await deps.store.readStream(streams.juror(jurorId).streamId);
-  const state = events.reduce((current, event) => streams.juror(jurorId).decider.evolve(current, event as never), streams.juror(jurorId).decider.initialState);
+  const state = await foldStream(deps, streams.juror(jurorId));
   return runSession(deps, call, call.params.sessionId, { type: 'AssignJuror', jurorId, habilitations: habilitationsOf(state), tiedCandidateIds });
 };
 

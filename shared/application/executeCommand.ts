@@ -1,5 +1,6 @@
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { DecisionContext, Decider } from '../domain/decider.js';
+import { agrementDecider, agrementStreamId } from '../domain/agrement.js';
 import { jurorDecider, jurorStreamId } from '../domain/juror.js';
 import { programmeDecider, programmeStreamId } from '../domain/programme.js';
 import { sessionDecider, sessionStreamId } from '../domain/session.js';
@@ -13,6 +14,7 @@ export const streams = {
   session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),
   juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
   programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
+  agrement: (centreId: string) => ({ streamId: agrementStreamId(centreId), decider: agrementDecider }),
 };
 
 export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEvent> {

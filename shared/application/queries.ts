@@ -129,6 +129,24 @@ export const listRegionSessions = (
   });
 };
 
+/** A centre's agrément, or undefined when none was recorded. */
+export const getAgrement = (deps: AppDeps, centreId: string) => deps.views.getAgrementView(centreId);
+
+/**
+ * The agréments the signed-in agent keeps: the region's (by department if asked, of the region)
+ * for the regional direction, the department's for a UD.
+ */
+export const listAgrements = (deps: AppDeps, principal: Principal, department?: string) => {
+  const scope = scopeOf(principal);
+  if (principal.actor.role === 'ud') {
+    const region = deps.directory.all().find((unit) => unit.kind === 'ud' && unit.code === scope.department)?.region ?? scope.region ?? '';
+    return deps.views.listAgrements(region, scope.department ?? '');
+  }
+  const region = scope.region ?? '';
+  if (department) checkDepartmentOfRegion(deps, region, department);
+  return deps.views.listAgrements(region, department);
+};
+
 /** « Mes convocations »: the signed-in juror's sessions, upcoming (soonest first) or past (latest first). */
 export const listJurorSessions = (
   deps: AppDeps,

@@ -1,4 +1,5 @@
 /** The pure domain of tp-sessions: deciders, calendar, draw by lot, deadlines, results, errors. */
+export * from './agrement.js';
 export * from './calendar.js';
 export * from './decider.js';
 export * from './deadlines.js';

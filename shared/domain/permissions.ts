@@ -14,6 +14,8 @@ type Condition =
   | 'own-centre'
   /** an agent of the UD of the subject's department */
   | 'own-department'
+  /** the regional direction of the subject's region */
+  | 'own-region'
   /** a juror on the session's jury */
   | 'on-jury'
   /** a juror on the session's jury, about themselves (the command's `jurorId`) */
@@ -31,6 +33,12 @@ interface Permission {
 
 const centre = (refusal = 'session.not-own-centre'): Permission => ({ by: { centre: 'own-centre' }, refusal });
 const ud = (refusal: string): Permission => ({ by: { ud: 'own-department' }, refusal });
+/** The regional direction keeps the agréments; it may leave them to the UD of the centre's department. */
+const agrements: Permission = {
+  by: { region: 'own-region', ud: 'own-department' },
+  refusal: 'agrement.not-own-territory',
+  message: 'Seule la direction régionale de la région du centre, ou l’unité départementale de son département, peut enregistrer ou modifier son agrément.',
+};
 
 /**
  * One row per command of the deciders. A command without a row does not type-check in its decider
@@ -40,6 +48,9 @@ const ud = (refusal: string): Permission => ({ by: { ud: 'own-department' }, ref
  */
 export const permissions = {
   SubmitProgramme: centre('programme.not-own-centre'),
+  RecordAgrement: agrements,
+  AmendAgrement: agrements,
+  WithdrawAgrement: agrements,
   HabilitateJuror: ud('habilitation.not-own-department'),
   WithdrawHabilitation: ud('habilitation.not-own-department'),
   CreateSession: centre(),
@@ -73,6 +84,7 @@ export type CommandType = keyof typeof permissions;
 export interface Subject {
   readonly centreId?: string | undefined;
   readonly department?: string | undefined;
+  readonly region?: string | undefined;
   /** The session's jury now. */
   readonly jurorIds?: readonly string[] | undefined;
   /** The juror the command is about. */
@@ -83,13 +95,15 @@ export interface Subject {
 export const rolesFor = (type: CommandType): Role[] => Object.keys((permissions[type] as Permission).by) as Role[];
 
 const meets = (actor: Actor, condition: Condition | undefined, subject: Subject): boolean => {
-  const { centreId, department, jurorId } = actor.scope;
+  const { centreId, department, region, jurorId } = actor.scope;
   const onJury = jurorId !== undefined && (subject.jurorIds ?? []).includes(jurorId);
   switch (condition) {
     case 'own-centre':
       return centreId !== undefined && centreId === subject.centreId;
     case 'own-department':
       return department !== undefined && department === subject.department;
+    case 'own-region':
+      return region !== undefined && region === subject.region;
     case 'on-jury':
       return onJury;
     case 'self-on-jury':

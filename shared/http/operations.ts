@@ -90,6 +90,14 @@ const ownCentre = (principal: Principal): Target => ({ centreId: principal.actor
 const ownDepartment = (principal: Principal): Target => ({ department: principal.actor.scope.department });
 const ownCentreOrDepartment = (principal: Principal): Target => (principal.actor.role === 'centre' ? ownCentre(principal) : ownDepartment(principal));
 const jurorNotFound = () => new AppError('juror.not-found', 'not-found', 'Ce membre de jury est introuvable.');
+const agrementNotFound = () => new AppError('agrement.not-found', 'not-found', 'Aucun agrément n’est enregistré pour ce centre.');
+
+/** The agrément a path names, or 404: a centre reads only its own, and learns nothing of the others (not even that one exists). */
+const agrementTarget = async (principal: Principal, centreId: string, deps: AppDeps): Promise<Target> => {
+  const agrement = await queries.getAgrement(deps, centreId);
+  if (!agrement || (principal.actor.role === 'centre' && principal.actor.scope.centreId !== centreId)) throw agrementNotFound();
+  return { centreId: agrement.centreId, department: agrement.department, region: agrement.region };
+};
 
 const table = {
   submitProgramme: route('POST /api/programmes/{year}', {
@@ -239,8 +247,48 @@ const table = {
     },
     run: commands.withdrawHabilitation,
   }),
+  recordAgrement: route('POST /api/agrements', {
+    summary: 'Enregistrer l’agrément d’un centre : titres, lieux et période (direction régionale, ou unité départementale du département du centre)',
+    command: 'RecordAgrement',
+    input: schemas.recordAgrement,
+    target: (_principal, input, _params, deps) => ({ department: input.department, region: commands.regionOfDepartment(deps, input.department) }),
+    run: commands.recordAgrement,
+  }),
+  amendAgrement: route('POST /api/agrements/{centreId}', {
+    summary: 'Modifier l’agrément d’un centre : ses titres, lieux et période remplacent les précédents',
+    command: 'AmendAgrement',
+    input: schemas.amendAgrement,
+    target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
+    run: commands.amendAgrement,
+  }),
+  withdrawAgrement: route('POST /api/agrements/{centreId}/withdraw', {
+    summary: 'Retirer l’agrément d’un centre : il ne peut plus créer de session',
+    command: 'WithdrawAgrement',
+    input: schemas.withdrawAgrement,
+    target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
+    run: commands.withdrawAgrement,
+  }),
 
   // ---------------------------------------------------------------- queries
+  listAgrements: route('GET /api/agrements', {
+    summary: 'Les agréments de la région (direction régionale, par département) ou du département (unité départementale)',
+    roles: ['region', 'ud'],
+    input: schemas.listAgrements,
+    target: (principal, input, _params, deps) => {
+      const { region, department } = principal.actor.scope;
+      if (principal.actor.role === 'ud') return { department };
+      if (input.department && region) queries.checkDepartmentOfRegion(deps, region, input.department);
+      return { region };
+    },
+    run: async (deps, call) => ok({ items: await queries.listAgrements(deps, call.principal, call.input.department) }),
+  }),
+  getAgrement: route('GET /api/agrements/{centreId}', {
+    summary: 'L’agrément d’un centre : titres, lieux, période, modifications et retrait',
+    roles: ['centre', 'ud', 'region'],
+    input: schemas.empty,
+    target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
+    run: async (deps, call) => ok({ agrement: (await queries.getAgrement(deps, call.params.centreId)) ?? null }),
+  }),
   listSessions: route('GET /api/sessions', {
     summary: 'Les sessions du centre (centre) ou du département (unité départementale)',
     roles: ['centre', 'ud'],

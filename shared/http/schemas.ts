@@ -31,6 +31,14 @@ const phone = z
   .trim()
   .regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' });
 
+/** What an agrément allows: titres, sites (one per line in the form) and its period. */
+const agrementTerms = {
+  titreCodes: z.array(titreCode).min(1, { message: 'Indiquez au moins un titre.' }).max(100),
+  sites: z.array(text(200)).min(1, { message: 'Indiquez au moins un lieu.' }).max(50),
+  validFrom: date,
+  validUntil: date,
+};
+
 const candidateIdentityInput = z.strictObject({
   lastName: name,
   firstName: name,
@@ -125,9 +133,21 @@ export const schemas = {
     professionalisationDate: date,
   }),
   withdrawHabilitation: z.strictObject({ reason: text(500) }),
+  recordAgrement: z.strictObject({
+    centreId,
+    centreName: text(120),
+    /** The centre's mailbox: its programme reminders go there until its session manager signs in. */
+    email,
+    department: departmentCode,
+    ...agrementTerms,
+  }),
+  amendAgrement: z.strictObject({ ...agrementTerms, reason: text(500) }),
+  withdrawAgrement: z.strictObject({ reason: text(500) }),
+  importAgrements: z.strictObject({ csv: z.string().min(1, { message: 'Le fichier est vide.' }).max(2_000_000, { message: 'Le fichier dépasse 2 Mo.' }) }),
   // Query strings.
   listSessions: z.strictObject({ cursor: z.string().max(2000).optional() }),
   listJurors: z.strictObject({ titreCode: titreCode.optional() }),
+  listAgrements: z.strictObject({ department: departmentCode.optional() }),
   listCentresBehind: z.strictObject({ year: z.string().regex(/^20\d{2}$/, { message: 'Année invalide.' }) }),
   listRegionSessions: z.strictObject({
     department: departmentCode.optional(),

@@ -8,14 +8,15 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../errors.js';
-import type { AggregateView, CentreBehind, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
+import type { AgrementView, AggregateView, CentreBehind, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
 
 /**
  * The views table in DynamoDB. One item per aggregate (`pk` = its stream id, `sk` = `view`) holding
  * the view as JSON and, as plain attributes, the keys of the indexes the pages query:
  * - `byOwner` (`ownerKey`, `ownerSort`): a centre's sessions (`centre#<id>`, `<start>#<id>`), a
- *   department's jurors (`jurors#<dept>`, `<jurorId>`), a department's centres (`centres#<dept>`);
+ *   department's jurors (`jurors#<dept>`, `<jurorId>`), a department's centres (`centres#<dept>`),
+ *   a region's agréments (`agrements#<region>`, `<dept>#<centreId>`);
  * - `byDepartment` (`deptKey`, `deptSort`): a department's sessions;
  * - `byRegion` (`regionKey`, `regionSort`): a region's sessions, for the regional admin;
  * - `toInstruct` (`instructKey`, `instructSort`): sparse, only sessions whose PV waits for the UD.
@@ -49,6 +50,8 @@ const viewKeys = (view: AggregateView): Record<string, string> => {
       return { pk: `juror-${view.jurorId}`, ownerKey: `jurors#${view.department}`, ownerSort: view.jurorId };
     case 'programme':
       return { pk: `programme-${view.centreId}-${view.year}`, ownerKey: `programmes#${view.centreId}`, ownerSort: String(view.year) };
+    case 'agrement':
+      return { pk: `agrement-${view.centreId}`, ownerKey: `agrements#${view.region}`, ownerSort: `${view.department}#${view.centreId}` };
   }
 };
 
@@ -352,6 +355,25 @@ export class DynamoViews implements ViewsReader {
   async getProgrammeView(centreId: string, year: number): Promise<ProgrammeView | undefined> {
     const view = await this.loadView(`programme-${centreId}-${year}`);
     return view?.kind === 'programme' ? view : undefined;
+  }
+
+  async getAgrementView(centreId: string): Promise<AgrementView | undefined> {
+    const view = await this.loadView(`agrement-${centreId}`);
+    return view?.kind === 'agrement' ? view : undefined;
+  }
+
+  async listAgrements(region: string, department?: string): Promise<readonly AgrementView[]> {
+    const agrements: AgrementView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryPage<AgrementView>(
+        { index: 'byOwner', partition: ['ownerKey', `agrements#${region}`], sortAttribute: 'ownerSort', ascending: true },
+        { limit: 200, ...(cursor ? { cursor } : {}) },
+      );
+      agrements.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return department ? agrements.filter((agrement) => agrement.department === department) : agrements;
   }
 
   async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {

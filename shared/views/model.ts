@@ -202,7 +202,25 @@ export interface ProgrammeView {
   readonly version: number;
 }
 
-export type AggregateView = SessionView | JurorView | ProgrammeView;
+/** A centre's agrément as the region, the UD and the centre read it. */
+export interface AgrementView {
+  readonly kind: 'agrement';
+  readonly centreId: string;
+  readonly centreName: string;
+  readonly department: string;
+  readonly region: string;
+  readonly titreCodes: readonly string[];
+  readonly sites: readonly string[];
+  readonly validFrom: string;
+  readonly validUntil: string;
+  /** When it was recorded, and each amendment since (the latest last). */
+  readonly recordedOn: string;
+  readonly amendments: readonly { readonly amendedOn: string; readonly reason: string }[];
+  readonly withdrawn?: { readonly withdrawnOn: string; readonly reason: string };
+  readonly version: number;
+}
+
+export type AggregateView = SessionView | JurorView | ProgrammeView | AgrementView;
 
 /** A centre's name as one event gave it: the event's id (a ULID, in recording order) orders names. */
 export interface CentreNameMark {

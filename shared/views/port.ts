@@ -1,4 +1,4 @@
-import type { CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
+import type { AgrementView, CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
 
 export interface ListOptions {
   readonly limit?: number;
@@ -47,6 +47,10 @@ export interface ViewsReader {
   listJurors(department: string, titreCode?: string): Promise<readonly JurorView[]>;
   /** A centre's programme for a year, or undefined when nothing was planned. */
   getProgrammeView(centreId: string, year: number): Promise<ProgrammeView | undefined>;
+  /** A centre's agrément (withdrawn or not), or undefined when none was recorded. */
+  getAgrementView(centreId: string): Promise<AgrementView | undefined>;
+  /** The agréments of a region, by department then centre; only one department's if asked. */
+  listAgrements(region: string, department?: string): Promise<readonly AgrementView[]>;
   /** Centres known in the department that have no programme for the year or sent it late. */
   listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]>;
 }

@@ -1,11 +1,14 @@
 import type { StoredEvent } from '../../events/index.js';
 import {
+  agrementDecider,
   defaultSettings,
   jurorDecider,
   openSessionDeadlines,
   parisDate,
   programmeDecider,
   sessionDecider,
+  type AgrementEvent,
+  type AgrementState,
   type DomainSettings,
   type JurorEvent,
   type JurorState,
@@ -14,7 +17,7 @@ import {
   type SessionEvent,
   type SessionState,
 } from '../domain/index.js';
-import type { AggregateView, JurorSessionView, JurorView, ProgrammeView, SessionView } from './model.js';
+import type { AgrementView, AggregateView, JurorSessionView, JurorView, ProgrammeView, SessionView } from './model.js';
 
 /**
  * Pure folds from events to views: `project(view, event) -> view`. The projector applies them in
@@ -264,12 +267,29 @@ const projectProgramme = (view: ProgrammeView | undefined, event: StoredEvent): 
   return { ...base, version: event.version };
 };
 
+const projectAgrement = (view: AgrementView | undefined, event: StoredEvent): AgrementView | undefined => {
+  switch (event.type) {
+    case 'AgrementRecorded':
+      // A new agrément after a withdrawal starts afresh.
+      return { kind: 'agrement', ...event.data, recordedOn: parisDate(new Date(event.occurredAt)), amendments: [], version: event.version };
+    case 'AgrementAmended': {
+      if (!view) return undefined;
+      const { centreId: _centreId, reason, ...terms } = event.data;
+      return { ...view, ...terms, amendments: [...view.amendments, { amendedOn: parisDate(new Date(event.occurredAt)), reason }], version: event.version };
+    }
+    case 'AgrementWithdrawn':
+      return view ? { ...view, withdrawn: { withdrawnOn: event.data.withdrawnOn, reason: event.data.reason }, version: event.version } : undefined;
+    default:
+      return view ? { ...view, version: event.version } : undefined;
+  }
+};
+
 type ViewKind = AggregateView['kind'];
 
 /** Which view a stream feeds, from its id (`session-…`, `juror-…`, `programme-…`). */
 const viewKindOf = (streamId: string): ViewKind => {
   const prefix = streamId.slice(0, streamId.indexOf('-'));
-  if (prefix === 'session' || prefix === 'juror' || prefix === 'programme') return prefix;
+  if (prefix === 'session' || prefix === 'juror' || prefix === 'programme' || prefix === 'agrement') return prefix;
   throw new Error(`Unknown stream ${streamId}`);
 };
 
@@ -280,12 +300,14 @@ const viewKindOf = (streamId: string): ViewKind => {
 export type Projected =
   | { readonly kind: 'session'; readonly view: SessionView; readonly state: SessionState }
   | { readonly kind: 'juror'; readonly view: JurorView; readonly state: JurorState }
-  | { readonly kind: 'programme'; readonly view: ProgrammeView; readonly state: ProgrammeState };
+  | { readonly kind: 'programme'; readonly view: ProgrammeView; readonly state: ProgrammeState }
+  | { readonly kind: 'agrement'; readonly view: AgrementView; readonly state: AgrementState };
 
 // The stream id decides the aggregate; events of a stream belong to its decider by construction.
 const asSessionEvent = (event: StoredEvent) => event as unknown as SessionEvent;
 const asJurorEvent = (event: StoredEvent) => event as unknown as JurorEvent;
 const asProgrammeEvent = (event: StoredEvent) => event as unknown as ProgrammeEvent;
+const asAgrementEvent = (event: StoredEvent) => event as unknown as AgrementEvent;
 
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */
 const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
@@ -307,6 +329,12 @@ const project = (current: Projected | undefined, event: StoredEvent, settings: D
       const state = programmeDecider.evolve(previous?.state ?? programmeDecider.initialState, asProgrammeEvent(event));
       const view = projectProgramme(previous?.view, event);
       return view ? { kind: 'programme', view, state } : undefined;
+    }
+    case 'agrement': {
+      const previous = current?.kind === 'agrement' ? current : undefined;
+      const state = agrementDecider.evolve(previous?.state ?? agrementDecider.initialState, asAgrementEvent(event));
+      const view = projectAgrement(previous?.view, event);
+      return view ? { kind: 'agrement', view, state } : undefined;
     }
   }
 };

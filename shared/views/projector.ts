@@ -10,7 +10,9 @@ export interface StreamSource {
 }
 
 const nameMarkOf = (event: StoredEvent): CentreNameMark | undefined =>
-  (event.type === 'SessionCreated' || event.type === 'ProgrammeSubmitted') && event.data.centreName ? { centreName: event.data.centreName, eventId: event.id } : undefined;
+  (event.type === 'SessionCreated' || event.type === 'ProgrammeSubmitted' || event.type === 'AgrementRecorded') && event.data.centreName
+    ? { centreName: event.data.centreName, eventId: event.id }
+    : undefined;
 
 /** What the projector writes (DynamoViews; an in-memory one in unit tests). */
 export interface ViewsStore {
@@ -86,6 +88,9 @@ export class Projector {
       if (event.type === 'SessionCreated') {
         await this.views.markCentre(event.data.centreId, event.data.department, nameMarkOf(event));
         if (event.data.plannedSessionId) await this.views.markPlannedSessionCreated(event.data.plannedSessionId, event.data.sessionId);
+      } else if (event.type === 'AgrementRecorded') {
+        // An approved centre owes its programme from the day it is approved: the UD's list of late centres knows it.
+        await this.views.markCentre(event.data.centreId, event.data.department, nameMarkOf(event));
       } else if ((event.type === 'SessionPlanned' || event.type === 'ProgrammeSubmitted') && event.scope.department) {
         await this.views.markCentre(event.data.centreId, event.scope.department, nameMarkOf(event));
       }

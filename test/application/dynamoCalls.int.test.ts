@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
+import { demoAgrements } from '../../infra/offline/demo/agrements.js';
 import { defaultSettings } from '../../shared/domain/decider.js';
 import { defaultTitres } from '../../shared/domain/titres.js';
 import { Directory } from '../../shared/directory/directory.js';
@@ -69,8 +70,8 @@ const command = async (as: UserHandle, path: string, body: unknown, key = freshK
   counting = false;
   const calls = [...sent];
   if (response.statusCode < 300) {
-    const parsed = JSON.parse(response.body) as { sessionId?: string; jurorId?: string };
-    const streamId = parsed.sessionId ? `session-${parsed.sessionId}` : `juror-${parsed.jurorId}`;
+    const parsed = JSON.parse(response.body) as { sessionId?: string; jurorId?: string; centreId?: string };
+    const streamId = parsed.sessionId ? `session-${parsed.sessionId}` : parsed.centreId ? `agrement-${parsed.centreId}` : `juror-${parsed.jurorId}`;
     const { events } = await store.readStream(streamId);
     await projector.apply(events as StoredEvent[]);
   }
@@ -84,7 +85,9 @@ describe('DynamoDB calls per command, through the API', () => {
   let candidateIds: string[] = [];
   const jurorIds: string[] = [];
 
-  it('creating a session costs four calls: the stream read, the candidates’ names, the commit, the centre’s contact', async () => {
+  it('creating a session costs five calls: the stream read, the agrément’s stream, the candidates’ names, the commit, the centre’s contact', async () => {
+    const [lyon] = demoAgrements;
+    expect((await command('region', '/api/agrements', lyon)).response.statusCode).toBe(201);
     for (const name of ['Dupont', 'Moreau']) {
       const { response } = await command('ud', '/api/jurors', {
         lastName: name,
@@ -113,7 +116,7 @@ describe('DynamoDB calls per command, through the API', () => {
     };
     const { response, calls } = await command('centre', '/api/sessions', input, key);
     expect(response.statusCode, response.body).toBe(201);
-    expect(calls).toEqual(['Query events', 'BatchWriteItem personalData', 'PutItem events', 'BatchWriteItem personalData']);
+    expect(calls).toEqual(['Query events', 'Query events', 'BatchWriteItem personalData', 'PutItem events', 'BatchWriteItem personalData']);
     sessionId = String(bodyOf(response).sessionId);
     candidateIds = ((await store.readStream(`session-${sessionId}`)).events[0]?.data as { candidateIds: string[] }).candidateIds;
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../../events/index.js';
+import type { Agrement } from '../../shared/domain/agrement.js';
 import type { Habilitation } from '../../shared/domain/juror.js';
 import type { SessionEvent } from '../../shared/domain/session.js';
 
@@ -16,6 +17,19 @@ export const END = '2027-06-09';
 export const [ALICE, BRUNO, CHLOE] = ['jur_alice', 'jur_bruno', 'jur_chloe'] as const;
 export const [CAND_A, CAND_B, CAND_C] = ['cand_a', 'cand_b', 'cand_c'] as const;
 export const SHA = 'a'.repeat(64);
+
+/** The agrément of the centre of these fixtures: the sample titres, its sites in Lyon, 2026 to 2031. */
+export const agrement = (overrides: Partial<Agrement> = {}): Agrement => ({
+  centreId: CENTRE,
+  centreName: 'Lyon Formation',
+  department: DEPT,
+  region: REGION,
+  titreCodes: [TITRE, 'RNCP37873'],
+  sites: ['Lyon 7e, plateau numérique', 'Lyon'],
+  validFrom: '2026-01-01',
+  validUntil: '2031-12-31',
+  ...overrides,
+});
 
 export const centre = (centreId: string = CENTRE): Actor => ({ role: 'centre', id: 'user-centre', scope: { centreId } });
 export const ud = (department: string = DEPT): Actor => ({ role: 'ud', id: 'user-ud', scope: { department } });

@@ -4,7 +4,27 @@ import { domainEventSchema, type Actor } from '../../events/index.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { sessionResults } from '../../shared/domain/results.js';
 import { sessionDecider, type PvDecision, type SessionCommand, type SessionEvent, type SessionState } from '../../shared/domain/session.js';
-import { ALICE, BRUNO, CAND_A, CAND_B, CAND_C, CCP1, CCP2, CHLOE, DEPT, REGION, SESSION, CENTRE, TITRE, centre, habilitation, jurorActor, system, ud } from './fixtures.js';
+import {
+  agrement,
+  ALICE,
+  BRUNO,
+  CAND_A,
+  CAND_B,
+  CAND_C,
+  CCP1,
+  CCP2,
+  CHLOE,
+  DEPT,
+  REGION,
+  SESSION,
+  CENTRE,
+  TITRE,
+  centre,
+  habilitation,
+  jurorActor,
+  system,
+  ud,
+} from './fixtures.js';
 import { contextOf } from './specification.js';
 
 /*
@@ -149,6 +169,7 @@ const happyPath: fc.Arbitrary<Step[]> = fc
         startDate: DATES[4],
         endDate: DATES[6],
         site: 'Lyon',
+        agrement: agrement(),
         candidateIds: CANDIDATES,
       }),
     ),

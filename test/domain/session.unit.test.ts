@@ -37,6 +37,7 @@ import {
   centre,
   created,
   documentStored,
+  agrement,
   habilitation,
   jurorActor,
   plateauChecked,
@@ -70,6 +71,7 @@ const create = (overrides: Partial<Extract<SessionCommand, { type: 'CreateSessio
   endDate: END,
   site: 'Lyon 7e, plateau numérique',
   candidateIds: [CAND_A, CAND_B],
+  agrement: agrement(),
   ...overrides,
 });
 

@@ -84,7 +84,7 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     // March (created late), convoked; June, not convoked yet; September, left the jury; and Grenoble in the Isère.
     const march = await createSession('centre', 'CERES-E2E-MARS', '2027-03-15', '2027-03-16', 'Lyon 7e, plateau numérique');
     const june = await createSession('centre', 'CERES-E2E-JUIN', '2027-06-07', '2027-06-09', 'Villeurbanne, atelier 2');
-    const september = await createSession('centre', 'CERES-E2E-SEPT', '2027-09-13', '2027-09-14', 'Lyon 9e');
+    const september = await createSession('centre', 'CERES-E2E-SEPT', '2027-09-13', '2027-09-14', 'Lyon 3e, Part-Dieu');
     const grenoble = await createSession('centre2', 'CERES-E2E-GRE', '2027-06-14', '2027-06-15', 'Grenoble, salle B');
     await stack.runtime.drain();
     for (const jurorId of [CLAIRE, louis]) await api('centre', 'POST', `/api/sessions/${march}/jury`, { jurorId, tiedCandidateIds: [] });

@@ -106,7 +106,7 @@ describe('a session from the programme to the official results, in the browser',
     await centre.page.selectOption('#f-titreCode', 'RNCP37674');
     await centre.page.fill('#f-startDate', '2027-06-07');
     await centre.page.fill('#f-endDate', '2027-06-09');
-    await centre.page.fill('#f-site', 'Lyon 7e <plateau numérique>');
+    await centre.page.fill('#f-site', 'Lyon 7e, <plateau numérique>');
     await centre.page.fill('#f-candidates-0-lastName', 'Martin');
     await centre.page.fill('#f-candidates-0-firstName', 'Léa');
     await centre.page.fill('#f-candidates-1-lastName', 'Petit');
@@ -126,7 +126,7 @@ describe('a session from the programme to the official results, in the browser',
     const sessionPath = new URL(centre.page.url()).pathname;
     const sessionId = sessionPath.split('/').pop() ?? '';
     await reloadUntil(centre.page, 'CERES-2027-0042', sessionPath);
-    expect(await centre.page.textContent('main')).toContain('Lyon 7e <plateau numérique>');
+    expect(await centre.page.textContent('main')).toContain('Lyon 7e, <plateau numérique>');
 
     // --- Jury: only the eligible jurors are offered; two are designated.
     mark('Jury: only the eligible jurors are offered; two are designated.');

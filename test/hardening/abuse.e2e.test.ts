@@ -168,7 +168,7 @@ describe('hostile and oversized payloads are refused before anything is written'
     titreCode: 'RNCP37674',
     startDate: '2027-06-07',
     endDate: '2027-06-09',
-    site: 'Lyon',
+    site: 'Lyon 7e',
     candidates: [{ lastName: 'Durand', firstName: 'Ana', birthDate: '1990-01-01' }],
     ...overrides,
   });
@@ -178,7 +178,7 @@ describe('hostile and oversized payloads are refused before anything is written'
     ['malformed JSON', () => '{"ceresReference": ', [400]],
     ['a prototype-pollution key', () => `{"__proto__":{"admin":true},${JSON.stringify(create({})).slice(1)}`, [400]],
     ['a constructor-pollution key', () => JSON.stringify({ ...create({}), constructor: { prototype: { admin: true } } }), [400]],
-    ['a deeply nested value', () => JSON.stringify(create({})).replace('"site":"Lyon"', `"site":${'['.repeat(5000)}${']'.repeat(5000)}`), [400]],
+    ['a deeply nested value', () => JSON.stringify(create({})).replace('"site":"Lyon 7e"', `"site":${'['.repeat(5000)}${']'.repeat(5000)}`), [400]],
     ['unknown fields', () => JSON.stringify(create({ role: 'region' })), [400]],
     ['501 candidates', () => JSON.stringify(create({ candidates: Array.from({ length: 501 }, () => ({ lastName: 'A', firstName: 'B', birthDate: '1990-01-01' })) })), [400, 413]],
     ['a non-date date', () => JSON.stringify(create({ startDate: '2027-02-30' })), [400]],

@@ -86,7 +86,7 @@ beforeAll(async () => {
     titreCode: 'RNCP37674',
     startDate: '2027-06-07',
     endDate: '2027-06-09',
-    site: 'Lyon',
+    site: 'Lyon 7e',
     candidates: PERSONAL.lastNames.map((lastName, i) => ({ lastName, firstName: PERSONAL.firstNames[i], birthDate: '1990-03-12', email: PERSONAL.emails[i] })),
   });
   statuses.push(created.status);

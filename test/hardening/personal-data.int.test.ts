@@ -39,7 +39,7 @@ const createSession = async (sessionId: string, candidateIds: string[]) =>
           titreCode: 'RNCP37274',
           startDate: '2027-06-14',
           endDate: '2027-06-15',
-          site: 'Lyon',
+          site: 'Lyon 7e',
           candidateIds,
           createdOn: '2027-01-10',
           creationDeadline: '2027-03-14',

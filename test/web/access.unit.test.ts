@@ -30,6 +30,18 @@ const pathOf = (template: string, jurorIndex = 0) =>
 const validBody: Record<string, unknown> = {
   habilitateJuror: { jurorId: 'jur_x-1', titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-01-01', professionalisationDate: '2025-01-01' },
   withdrawHabilitation: { reason: 'Départ' },
+  recordAgrement: {
+    centreId: 'ctr_nouveau-69',
+    centreName: 'Nouveau centre',
+    email: 'contact@nouveau.example',
+    department: '69',
+    titreCodes: ['RNCP37674'],
+    sites: ['Lyon 8e'],
+    validFrom: '2026-01-01',
+    validUntil: '2030-12-31',
+  },
+  amendAgrement: { titreCodes: ['RNCP37674'], sites: ['Lyon 7e'], validFrom: '2026-01-01', validUntil: '2031-12-31', reason: 'Nouveau périmètre' },
+  withdrawAgrement: { reason: 'Fermeture' },
 };
 
 const call = (operation: Operation, as: UserHandle | undefined) =>
@@ -80,14 +92,28 @@ describe('API routes', () => {
       // A centre, a UD, a region or a juror acting for itself has no foreign target on these routes
       // (their scope comes from the token; test/web/regionAndJuror.unit.test.ts checks the filters).
       if (
-        ['submitProgramme', 'createSession', 'listSessions', 'listPvToInstruct', 'listJurors', 'listCentresBehind', 'listRegionSessions', 'listJurorSessions'].includes(
-          operation.id,
-        )
+        [
+          'submitProgramme',
+          'createSession',
+          'listSessions',
+          'listPvToInstruct',
+          'listJurors',
+          'listCentresBehind',
+          'listRegionSessions',
+          'listJurorSessions',
+          'listAgrements',
+        ].includes(operation.id)
       )
         continue;
       const stranger = role === 'juror' ? await call(operation, 'juror') : await call(operation, foreign[role]);
       // Another centre's session, a session off the juror's jury, another juror: read as an unknown id (test/web/tenancy.unit.test.ts compares the answers).
-      const expected = ((role === 'centre' || role === 'juror') && operation.sessionScoped) || (role === 'juror' && operation.id === 'getJuror') ? 404 : 403;
+      // Another centre's agrément reads as none at all, as an unknown session does.
+      const expected =
+        ((role === 'centre' || role === 'juror') && operation.sessionScoped) ||
+        (role === 'juror' && operation.id === 'getJuror') ||
+        (role === 'centre' && operation.id === 'getAgrement')
+          ? 404
+          : 403;
       expect(stranger.statusCode, `${role} foreign scope: ${stranger.body}`).toBe(expected);
     }
   });

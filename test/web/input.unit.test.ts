@@ -15,7 +15,7 @@ const validSession = {
   titreCode: 'RNCP37674',
   startDate: '2027-09-01',
   endDate: '2027-09-02',
-  site: 'Lyon',
+  site: 'Lyon 7e',
   candidates: [{ lastName: 'A', firstName: 'B', birthDate: '1990-01-01' }],
 };
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../events/index.js';
 import type { DecisionContext } from '../../shared/domain/decider.js';
+import { agrementDecider, type AgrementCommand } from '../../shared/domain/agrement.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { jurorDecider, type JurorCommand, type JurorEvent } from '../../shared/domain/juror.js';
 import { permissions, type CommandType } from '../../shared/domain/permissions.js';
 import { programmeDecider, type ProgrammeCommand } from '../../shared/domain/programme.js';
 import { sessionDecider, type SessionCommand } from '../../shared/domain/session.js';
 import { operations } from '../../shared/http/operations.js';
-import { ALICE, CAND_A, CENTRE, DEPT, REGION, SHA, TITRE, centre, jurorActor, started, system, ud } from '../domain/fixtures.js';
+import { agrement, ALICE, CAND_A, CENTRE, DEPT, REGION, SHA, TITRE, centre, jurorActor, started, system, ud } from '../domain/fixtures.js';
 import { contextOf } from '../domain/specification.js';
 
 /*
@@ -40,7 +41,9 @@ const habilitation: JurorEvent = {
 };
 
 /** A well-formed command of each type: whether it then breaks a rule does not matter, only whether it is refused as forbidden. */
-const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | ProgrammeCommand) & { type: T } } = {
+const agrementTerms = { titreCodes: [TITRE], sites: ['Lyon'], validFrom: '2026-01-01', validUntil: '2031-12-31' };
+
+const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand) & { type: T } } = {
   SubmitProgramme: { type: 'SubmitProgramme', centreId: CENTRE, year: 2027, sessions: [] },
   HabilitateJuror: {
     type: 'HabilitateJuror',
@@ -52,6 +55,9 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
     professionalisationDate: '2025-11-15',
   },
   WithdrawHabilitation: { type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId: 'hab_alice', reason: 'Motif' },
+  RecordAgrement: { type: 'RecordAgrement', centreId: 'ctr_new', centreName: 'Nouveau centre', department: DEPT, region: REGION, ...agrementTerms },
+  AmendAgrement: { type: 'AmendAgrement', centreId: CENTRE, reason: 'Nouveau lieu', ...agrementTerms },
+  WithdrawAgrement: { type: 'WithdrawAgrement', centreId: CENTRE, reason: 'Motif' },
   CreateSession: {
     type: 'CreateSession',
     sessionId: 'ses_new',
@@ -62,8 +68,9 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
     titreCode: TITRE,
     startDate: '2027-09-06',
     endDate: '2027-09-07',
-    site: 'Lyon',
+    site: 'Lyon 7e',
     candidateIds: [],
+    agrement: undefined,
   },
   RegisterCandidate: { type: 'RegisterCandidate', candidateId: 'cand_new' },
   WithdrawCandidate: { type: 'WithdrawCandidate', candidateId: CAND_A },
@@ -89,8 +96,13 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
 };
 
 /** Runs the command's own decider on the Lyon session started with Alice on its jury (her habilitation, a new programme). */
-const decide = (command: SessionCommand | JurorCommand | ProgrammeCommand, context: DecisionContext): unknown => {
+const decide = (command: SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand, context: DecisionContext): unknown => {
   switch (command.type) {
+    case 'RecordAgrement':
+      return agrementDecider.decide(command, agrementDecider.initialState, context);
+    case 'AmendAgrement':
+    case 'WithdrawAgrement':
+      return agrementDecider.decide(command, { status: 'recorded', agrement: agrement() }, context);
     case 'SubmitProgramme':
       return programmeDecider.decide(command, programmeDecider.initialState, context);
     case 'HabilitateJuror':

@@ -1,6 +1,7 @@
 /** The session's model: its event types, commands and state, which the phases (preparation, dayOne, pv, lifecycle) decide on and evolve folds. */
 import type { DomainEventOf, EventType } from '../../../events/index.js';
 import { addMonths, type CalendarDate } from '../calendar.js';
+import type { Agrement } from '../agrement.js';
 import { type Habilitation } from '../juror.js';
 
 export const sessionEventTypes = [
@@ -62,6 +63,8 @@ export type SessionCommand =
       readonly endDate: CalendarDate;
       readonly site: string;
       readonly candidateIds: readonly string[];
+      /** The centre's agrément as its stream says just before deciding; undefined when none was recorded. */
+      readonly agrement: Agrement | undefined;
     }
   | { readonly type: 'RegisterCandidate'; readonly candidateId: string }
   | { readonly type: 'WithdrawCandidate'; readonly candidateId: string; readonly reason?: string }

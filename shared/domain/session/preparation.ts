@@ -2,6 +2,7 @@
 import { addDays, compareDates, frenchDate, isCalendarDate } from '../calendar.js';
 import { duplicatesOf, titreOf, today } from '../common.js';
 import { conflict, notFound, ruleBroken } from '../errors.js';
+import { agreedSite, requireAgreed } from '../agrement.js';
 import { habilitationValidOn } from '../juror.js';
 import { type SessionEvent, creationDeadline } from './model.js';
 import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
@@ -27,6 +28,9 @@ export const createSession: Handler<'CreateSession'> = (command, state, context)
       field: 'endDate',
     });
   }
+  const ceresReference = requireText(command.ceresReference, 'ceresReference', 'La référence CERES');
+  const site = requireText(command.site, 'site', 'Le lieu de la session');
+  requireAgreed(command.agrement, { titre, site, startDate: command.startDate, endDate: command.endDate });
   const [duplicate] = duplicatesOf(command.candidateIds);
   if (duplicate) {
     throw ruleBroken('candidate.duplicate', `Le candidat ${duplicate} figure deux fois dans la liste.`, { candidateIds: [duplicate], field: 'candidateIds' });
@@ -42,11 +46,12 @@ export const createSession: Handler<'CreateSession'> = (command, state, context)
       department: command.department,
       region: command.region,
       ...(command.plannedSessionId ? { plannedSessionId: command.plannedSessionId } : {}),
-      ceresReference: requireText(command.ceresReference, 'ceresReference', 'La référence CERES'),
+      ceresReference,
       titreCode: command.titreCode,
       startDate: command.startDate,
       endDate: command.endDate,
-      site: requireText(command.site, 'site', 'Le lieu de la session'),
+      // As the agrément spells it, so that the pages and mails show one name per site.
+      site: agreedSite(command.agrement ?? { sites: [] }, site) ?? site,
       candidateIds: [...command.candidateIds],
       createdOn,
       creationDeadline: deadline,

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoClient } from '../../../shared/aws/dynamo.js';
 import { indexedStore } from '../../support/indexedStore.js';
-import { call, centreClaims, type Answer, type HardeningRuntime } from './runtime.js';
+import { approveCentres, call, centreClaims, type Answer, type HardeningRuntime } from './runtime.js';
 
 /**
  * The load driver shared by the load test and `npm run bench:load`: concurrent submissions over
@@ -39,12 +39,16 @@ const departments = ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69',
 export const runLoad = async (h: HardeningRuntime, options: LoadOptions): Promise<LoadResult> => {
   const url = h.runtime.urls.app;
   const tokens = await Promise.all(Array.from({ length: options.centres }, (_, i) => h.sign(centreClaims(i + 1, departments[i % departments.length]))));
+  await approveCentres(
+    h,
+    Array.from({ length: options.centres }, (_, i) => ({ n: i + 1, department: departments[i % departments.length] ?? '69' })),
+  );
   const hot = await call(url, tokens[0], 'POST', '/api/sessions', {
     ceresReference: 'CERES-HOT',
     titreCode: 'RNCP37674',
     startDate: '2027-06-07',
     endDate: '2027-06-09',
-    site: 'Site',
+    site: 'Lyon 7e',
     candidates: [{ lastName: 'Alpha', firstName: 'Un', birthDate: '1990-01-01' }],
   });
   if (hot.status !== 201) throw new Error(`hot session: ${hot.status} ${hot.text}`);
@@ -64,7 +68,7 @@ export const runLoad = async (h: HardeningRuntime, options: LoadOptions): Promis
           titreCode: 'RNCP37674',
           startDate: '2027-06-07',
           endDate: '2027-06-09',
-          site: `Site ${i}`,
+          site: `Lyon 7e, salle ${i}`,
           candidates: [{ lastName: 'Candidat', firstName: `N${i}`, birthDate: '1990-01-01' }],
         }),
     });

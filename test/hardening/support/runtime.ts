@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionDeclarations } from '../../../functions/index.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../../infra/offline/index.js';
+import { demoAgrements, seedAgrements } from '../../../infra/offline/demo/agrements.js';
 import type { FunctionLogs } from '../../../infra/offline/invocations.js';
 import { openLocalIdentityProvider } from '../../../shared/auth/localIdp.js';
 import type { TokenClaims } from '../../../shared/auth/principal.js';
@@ -56,6 +57,24 @@ export const centreClaims = (n: number, department = '69'): TokenClaims => ({
   'custom:region': '84',
   'custom:displayName': `Centre ${n}`,
 });
+
+/** The regional direction of Auvergne-Rhône-Alpes, which records the agréments of the centres above. */
+const regionClaims: TokenClaims = { sub: 'usr_region-84', 'custom:role': 'region', 'custom:region': '84' };
+
+/** Records the agrément of `centreClaims(n, department)` for each centre given, on the site « Lyon 7e » (sessions may name a room after a comma). */
+export const approveCentres = async (h: HardeningRuntime, centres: readonly { readonly n: number; readonly department: string }[]): Promise<void> => {
+  const [sample] = demoAgrements;
+  if (!sample) throw new Error('no demo agrément');
+  const agrements = centres.map(({ n, department }) => ({
+    ...sample,
+    centreId: `ctr_centre-${n}`,
+    centreName: `Centre ${n}`,
+    email: `sessions@centre-${n}.example`,
+    department,
+    sites: ['Lyon 7e'],
+  }));
+  await seedAgrements(h.runtime.urls.app, await h.sign(regionClaims), agrements);
+};
 
 export interface Answer {
   readonly status: number;

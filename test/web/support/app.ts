@@ -2,6 +2,8 @@ import type { Context } from 'aws-lambda';
 import { demoUsers } from '../../../shared/auth/localIdp.js';
 import type { TokenClaims } from '../../../shared/auth/principal.js';
 import type { TokenVerifier } from '../../../shared/auth/verify.js';
+import { demoAgrements } from '../../../infra/offline/demo/agrements.js';
+import { agrementStreamId } from '../../../shared/domain/agrement.js';
 import { defaultSettings } from '../../../shared/domain/decider.js';
 import { defaultTitres } from '../../../shared/domain/titres.js';
 import { Directory } from '../../../shared/directory/directory.js';
@@ -60,6 +62,7 @@ const lambdaContext = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 't
 export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000Z')): TestApp => {
   const store = new MemoryEventStore();
   const personalData = new MemoryPersonalData();
+  seedDemoAgrements(store);
   const deps: AppDeps = {
     store,
     views: new ProjectedViews(store),
@@ -83,6 +86,25 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
     history: (event) => history(event, lambdaContext),
     writes: () => store.appends + personalData.writes,
   };
+};
+
+/**
+ * The demo centres' agréments (infra/offline/demo/agrements.ts), as `npm start` seeds them, written
+ * straight into the store so that no test counts them among its own writes.
+ */
+const seedDemoAgrements = (store: MemoryEventStore): void => {
+  const actor = { role: 'region' as const, id: 'usr_region-84', scope: { region: '84' } };
+  for (const { email: _email, ...agrement } of demoAgrements) {
+    const data = { ...agrement, region: '84', titreCodes: [...agrement.titreCodes], sites: [...agrement.sites] };
+    void store.append(agrementStreamId(agrement.centreId), 0, [{ type: 'AgrementRecorded', data }], {
+      actor,
+      scope: { centreId: agrement.centreId, department: agrement.department, region: '84' },
+      correlationId: 'seed',
+      causationId: 'seed',
+      occurredAt: new Date('2026-01-01T09:00:00Z'),
+    });
+  }
+  store.appends = 0;
 };
 
 let requestCounter = 0;

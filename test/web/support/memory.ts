@@ -19,6 +19,7 @@ import {
 import type { PvUploadPort } from '../../../shared/application/useCase.js';
 import {
   jurorSessionsOf,
+  type AgrementView,
   projectAll,
   type JurorListOptions,
   type JurorSessionView,
@@ -153,6 +154,14 @@ export class ProjectedViews implements ViewsReader {
   }
   async getProgrammeView(centreId: string, year: number) {
     return (this.views('programme-') as ProgrammeView[]).find((view) => view.centreId === centreId && view.year === year);
+  }
+  async getAgrementView(centreId: string) {
+    return (this.views('agrement-') as AgrementView[]).find((view) => view.centreId === centreId);
+  }
+  async listAgrements(region: string, department?: string) {
+    return (this.views('agrement-') as AgrementView[])
+      .filter((view) => view.region === region && (!department || view.department === department))
+      .sort((a, b) => `${a.department}#${a.centreId}`.localeCompare(`${b.department}#${b.centreId}`));
   }
   async listCentresBehind() {
     return [];
