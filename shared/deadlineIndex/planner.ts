@@ -1,5 +1,8 @@
 import type { StoredEvent } from '../../events/index.js';
 import {
+  agrementDecider,
+  agrementOf,
+  compareDates,
   defaultSettings,
   jurorDecider,
   jurorStreamId,
@@ -7,9 +10,12 @@ import {
   openProgrammeDeadlines,
   openSessionDeadlines,
   parisDate,
+  programmeDeadline,
   programmeDecider,
   programmeStreamId,
   sessionDecider,
+  type Agrement,
+  type AgrementEvent,
   type DomainSettings,
   type JurorEvent,
   type ProgrammeEvent,
@@ -26,6 +32,20 @@ export interface PlannedSessionMarks {
 }
 
 /**
+ * The programme an approved centre owes for a year it has written nothing for: due when the
+ * agrément holds on 31 January (not withdrawn by then), nothing otherwise.
+ */
+const owedProgramme = (agrement: Agrement, year: number, settings: DomainSettings) => {
+  const due = programmeDeadline(year);
+  const holds =
+    compareDates(agrement.validFrom, due) <= 0 &&
+    compareDates(due, agrement.validUntil) <= 0 &&
+    (agrement.withdrawnOn === undefined || compareDates(due, agrement.withdrawnOn) < 0);
+  const programme = { centreId: agrement.centreId, centreName: agrement.centreName, year, department: agrement.department };
+  return holds ? openProgrammeDeadlines(programmeDecider.initialState, settings, programme) : [];
+};
+
+/**
  * Keeps the due-date index equal to the domain's open deadlines. On every commit it folds the whole
  * stream from the store (not just the delivered events), so a redelivered, late or shuffled record
  * always plans from the latest state: idempotent by construction.
@@ -33,6 +53,9 @@ export interface PlannedSessionMarks {
  * not cover the session's days: the juror and the centre are reminded, the UD alerted), kept under
  * their own key per session so an unassigned juror's deadline closes with the next commit. A
  * withdrawal on the juror's stream is taken into account at the session's next commit.
+ * An agrément's commit plans the yearly programme of every year it covers from this one on, for
+ * the centre that has not written anything yet: the reminder in January and the alert to the UD
+ * and the region from 1 February, which the programme's own commit closes once it arrives.
  */
 export class DeadlinePlanner {
   constructor(
@@ -59,6 +82,18 @@ export class DeadlinePlanner {
       }
     } else if (first.streamId.startsWith('programme-')) {
       await this.planProgramme(first.streamId, today);
+    } else if (first.streamId.startsWith('agrement-')) {
+      await this.planAgrement(first.streamId, today);
+    }
+  }
+
+  /** The programmes an approved centre owes, year by year, from this year to the agrément's last. */
+  private async planAgrement(streamId: string, today: string): Promise<void> {
+    const { events } = await this.store.readStream(streamId);
+    const agrement = agrementOf(events.reduce((s, e) => agrementDecider.evolve(s, e as unknown as AgrementEvent), agrementDecider.initialState));
+    if (!agrement) return;
+    for (let year = Number(today.slice(0, 4)); year <= Number(agrement.validUntil.slice(0, 4)); year += 1) {
+      await this.planProgramme(programmeStreamId(agrement.centreId, year), today, agrement);
     }
   }
 
@@ -93,9 +128,13 @@ export class DeadlinePlanner {
     await this.index.sync(key, open, today);
   }
 
-  private async planProgramme(streamId: string, today: string): Promise<void> {
+  private async planProgramme(streamId: string, today: string, approved?: Agrement): Promise<void> {
     const { events } = await this.store.readStream(streamId);
     const first = events[0];
+    if (!first && approved) {
+      await this.index.sync(streamId, owedProgramme(approved, Number(streamId.slice(streamId.lastIndexOf('-') + 1)), this.settings), today);
+      return;
+    }
     if (!first || (first.type !== 'SessionPlanned' && first.type !== 'ProgrammeSubmitted')) return;
     const state = events.reduce((s, e) => programmeDecider.evolve(s, e as unknown as ProgrammeEvent), programmeDecider.initialState);
     const created = await this.marks.createdPlannedSessions(Object.keys(state.planned));

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
+import { createSesClient } from '../../shared/aws/ses.js';
+import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
+import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import { Directory } from '../../shared/directory/directory.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { Recipients } from '../../shared/mail/recipients.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import type { Clock } from '../../shared/platform/clock.js';
+import { DynamoViews } from '../../shared/views/dynamoViews.js';
+import { Projector } from '../../shared/views/projector.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { contacts } from './fixtures.js';
+import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+
+/*
+ * The yearly programme is owed by every approved centre, whether or not it wrote anything: from
+ * its agrément, through the planner, the index and the daily run on dynalite, mailed through SES.
+ * Three centres of the Rhône approved in 2026; one sends its 2027 programme on 25 January, one never
+ * does, the third loses its agrément on 10 January.
+ */
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let store: DynamoEventStore;
+let planner: DeadlinePlanner;
+let projector: Projector;
+let run: DeadlineRun;
+let now = new Date('2026-12-01T08:00:00Z');
+const clock: Clock = { now: () => new Date(now) };
+const UD_MAILBOX = new Directory().ud('69').email;
+const REGION_MAILBOX = new Directory().region('84').email;
+const CENTRE_MAILBOX = 'responsable@afpa-lyon.example';
+const PROGRAMME = 'Programmation prévisionnelle annuelle (avant le 31 janvier)';
+
+const commit = async (streamId: string, events: DomainEvent[], centreId: string) => {
+  const { version } = await store.readStream(streamId);
+  const result = await append(store, streamId, version, events, { centreId, department: '69', region: '84' });
+  await projector.apply(result.events);
+  await planner.onCommit(result.events);
+};
+
+const approve = (centreId: string, centreName: string) =>
+  commit(
+    `agrement-${centreId}`,
+    [
+      {
+        type: 'AgrementRecorded',
+        data: { centreId, centreName, department: '69', region: '84', titreCodes: ['RNCP37674'], sites: ['Lyon 7e'], validFrom: '2026-01-01', validUntil: '2027-12-31' },
+      },
+    ],
+    centreId,
+  );
+
+/** The run at 08:00 in Paris on a day (07:00 UTC in winter). */
+const runOn = async (day: string) => {
+  now = new Date(`${day}T07:00:00Z`);
+  const before = (await ses.emails()).length;
+  await run.run();
+  return (await ses.emails()).slice(before).filter((mail) => mail.subject.endsWith(PROGRAMME));
+};
+
+beforeAll(async () => {
+  dynamo = await startDynalite('owed-programme');
+  ses = await startSes();
+  store = eventStoreOn(dynamo, clock);
+  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
+  projector = new Projector(views, store);
+  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
+  planner = new DeadlinePlanner(store, index, views, clock);
+  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
+  const book = contacts()
+    .set('centre', 'ctr_villeurbanne-2', { email: 'contact@villeurbanne.example', displayName: 'Villeurbanne Métiers' })
+    .set('centre', 'ctr_givors-3', { email: 'contact@givors.example', displayName: 'Givors Formation' });
+  run = new DeadlineRun(index, views, new Recipients(new Directory(), book), delivery, clock, 'https://tp.example');
+  await approve('ctr_lyon-1', 'AFPA Lyon');
+  await approve('ctr_villeurbanne-2', 'Villeurbanne Métiers');
+  // A third centre loses its agrément on 10 January: it owes nothing any more.
+  await approve('ctr_givors-3', 'Givors Formation');
+  await commit('agrement-ctr_givors-3', [{ type: 'AgrementWithdrawn', data: { centreId: 'ctr_givors-3', withdrawnOn: '2027-01-10', reason: 'Fermeture' } }], 'ctr_givors-3');
+  await runOn('2027-01-23');
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await dynamo.stop();
+});
+
+describe('an approved centre owes its yearly programme before it wrote anything', () => {
+  it('reminds both approved centres on 24 January, seven days before the 31st, each at its own mailbox, and not the one whose agrément was withdrawn', async () => {
+    const mails = await runOn('2027-01-24');
+    expect(mails.map((mail) => mail.destination.to).sort()).toEqual([['contact@villeurbanne.example'], [CENTRE_MAILBOX]]);
+    expect(mails.every((mail) => mail.subject === `Rappel d’échéance : ${PROGRAMME}`)).toBe(true);
+  });
+
+  it('alerts the UD and the region from 1 February about the centre whose programme never came, and nothing about the other', async () => {
+    await commit(
+      'programme-ctr_villeurbanne-2-2027',
+      [
+        {
+          type: 'ProgrammeSubmitted',
+          data: {
+            centreId: 'ctr_villeurbanne-2',
+            year: 2027,
+            revision: 1,
+            plannedSessionIds: [],
+            withdrawnPlannedSessionIds: [],
+            submittedOn: '2027-01-25',
+            deadline: '2027-01-31',
+            onTime: true,
+          },
+        },
+      ],
+      'ctr_villeurbanne-2',
+    );
+    const mails = await runOn('2027-02-01');
+    expect(mails.map((mail) => mail.destination.to[0]).sort()).toEqual([REGION_MAILBOX, UD_MAILBOX].sort());
+    expect(mails.every((mail) => mail.subject === `Échéance dépassée : ${PROGRAMME}`)).toBe(true);
+    expect(mails.map((mail) => mail.body.text).join('\n')).toContain('AFPA Lyon');
+    expect(mails.map((mail) => mail.body.text).join('\n')).not.toContain('Villeurbanne');
+  });
+});
