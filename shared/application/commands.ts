@@ -2,15 +2,15 @@ import type * as z from 'zod';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/authorize.js';
-import { agrementOf, type AgrementCommand } from '../domain/agrement.js';
+import { agrementOf, type AgrementCommand, type AgrementEvent } from '../domain/agrement.js';
 import type { Decider } from '../domain/decider.js';
 import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
 import type { SessionCommand, SessionState } from '../domain/session.js';
-import { AppError } from '../errors.js';
+import { AppError, type FieldError } from '../errors.js';
 import type { schemas } from '../http/schemas.js';
 import type { SessionView } from '../views/index.js';
 import { streams } from './executeCommand.js';
-import { newIdFor, runCommand, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
+import { contextOf, newIdFor, runCommand, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
 
 /*
  * The commands, one use case each: what a request adds to its command (ids derived from the key,
@@ -156,6 +156,47 @@ export const amendAgrement = (deps: AppDeps, call: Call<In<'amendAgrement'>, { r
 
 export const withdrawAgrement = (deps: AppDeps, call: Call<In<'withdrawAgrement'>, { readonly centreId: string }>): Promise<Result> =>
   onAgrement(deps, call, { type: 'WithdrawAgrement', centreId: call.params.centreId, reason: call.input.reason });
+
+/** A line of an agrément import (shared/http/agrementCsv.ts): what `recordAgrement` takes, and its line number. */
+interface AgrementLine {
+  readonly line: number;
+  readonly input: In<'recordAgrement'>;
+}
+
+/**
+ * Records every agrément of an import, or none. Each line is first decided against its centre's
+ * stream, as the regional direction (or the UD) that imports it: any refusal is reported with its
+ * line number and nothing is written. Then each line is recorded under a key derived from the
+ * request's: a retry after a crash mid-way answers the lines already recorded and records the rest.
+ */
+export const importAgrements = async (deps: AppDeps, call: Call<readonly AgrementLine[]>): Promise<Result> => {
+  const context = contextOf(deps, call.principal);
+  const keyOf = (line: number) => (call.idempotencyKey === undefined ? undefined : `${call.idempotencyKey}#ligne-${line}`);
+  const errors: FieldError[] = [];
+  const lines: { readonly line: number; readonly command: Extract<AgrementCommand, { type: 'RecordAgrement' }>; readonly email: string }[] = [];
+  for (const { line, input } of call.input) {
+    const { email, ...terms } = input;
+    try {
+      const command = { type: 'RecordAgrement' as const, ...terms, region: regionOfDepartment(deps, terms.department) };
+      const stream = streams.agrement(terms.centreId);
+      const read = await deps.store.readStream(stream.streamId, { idempotencyKey: keyOf(line), requestHash: call.requestHash });
+      if (!read.replay) {
+        const state = read.events.reduce((current, event) => stream.decider.evolve(current, event as unknown as AgrementEvent), stream.decider.initialState);
+        stream.decider.decide(command, state, context);
+      }
+      lines.push({ line, command, email });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push({ field: 'csv', message: `Ligne ${line} du fichier : ${error.message}` });
+    }
+  }
+  if (errors.length > 0) throw new AppError('agrement.import-invalid', 'validation', 'Le fichier contient des lignes à corriger : aucun agrément n’a été enregistré.', errors);
+  for (const { line, command, email } of lines) {
+    await runCommand(deps, { ...call, idempotencyKey: keyOf(line) }, streams.agrement(command.centreId), command, agrementScope(command));
+    await deps.personalData.saveCentreContact(command.centreId, { email, displayName: command.centreName });
+  }
+  return { status: 201, body: { imported: lines.length, centreIds: lines.map(({ command }) => command.centreId) } };
+};
 
 // ------------------------------------------------------------------ sessions
 

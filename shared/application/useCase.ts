@@ -65,7 +65,8 @@ export const newId = (prefix: string): string => `${prefix}_${ulid()}`;
 /** A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it creates nothing twice. */
 export const newIdFor = (call: Call, prefix: string, salt: string): string => (call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt));
 
-const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
+/** What a decider is given for this user now: the clock, the actor, new ids and seeds, the settings and titres. */
+export const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({
   now: deps.clock.now(),
   actor: principal.actor,
   newId,

@@ -8,6 +8,7 @@ import { authorize, authorizeSession, sessionNotFound, type Target } from '../au
 import { rolesFor, type CommandType } from '../domain/permissions.js';
 import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
+import { agrementLinesFromCsv } from './agrementCsv.js';
 import { schemas } from './schemas.js';
 
 /**
@@ -254,6 +255,14 @@ const table = {
     target: (_principal, input, _params, deps) => ({ department: input.department, region: commands.regionOfDepartment(deps, input.department) }),
     run: commands.recordAgrement,
   }),
+  importAgrements: route('POST /api/agrements/import', {
+    summary: 'Importer des agréments depuis un fichier CSV (centre;nom du centre;courriel;département;titres;lieux;début;fin) : tous, ou aucun si une ligne est à corriger',
+    command: 'RecordAgrement',
+    input: schemas.importAgrements,
+    target: (principal) => (principal.actor.role === 'ud' ? { department: principal.actor.scope.department } : { region: principal.actor.scope.region }),
+    run: (deps, call) => commands.importAgrements(deps, { ...call, input: agrementLinesFromCsv(call.input.csv) }),
+  }),
+  // Before `/api/agrements/{centreId}`: a literal segment wins over a parameter.
   amendAgrement: route('POST /api/agrements/{centreId}', {
     summary: 'Modifier l’agrément d’un centre : ses titres, lieux et période remplacent les précédents',
     command: 'AmendAgrement',

@@ -102,6 +102,7 @@ describe('API routes', () => {
           'listRegionSessions',
           'listJurorSessions',
           'listAgrements',
+          'importAgrements',
         ].includes(operation.id)
       )
         continue;
