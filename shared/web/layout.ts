@@ -26,9 +26,13 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
         { href: '/ud', label: 'Tableau de bord' },
         { href: '/ud/jures', label: 'Habilitations' },
         { href: '/ud/retards', label: 'Centres en retard' },
+        { href: '/agrements', label: 'Agréments' },
       ];
     case 'region':
-      return [{ href: '/region/sessions', label: 'Sessions de la région' }];
+      return [
+        { href: '/region/sessions', label: 'Sessions de la région' },
+        { href: '/agrements', label: 'Agréments' },
+      ];
     case 'juror':
       return [{ href: '/jure', label: 'Mes convocations' }];
     default:

@@ -36,6 +36,7 @@ import { candidateNames, notices, type PageContext } from './pages/kit.js';
 import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pages/ud.js';
 import { drawReplayPage } from './pages/draw.js';
 import { jurorFraudPage, jurorPage, jurorSessionPage } from './pages/juror.js';
+import { agrementPage, agrementsPage } from './pages/agrements.js';
 import { regionSessionsPage } from './pages/region.js';
 
 /**
@@ -190,6 +191,14 @@ const pages = {
     ],
   },
   regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: (c) => regionSessionsPage(c) },
+  agrements: { path: '/agrements', roles: ['region', 'ud'], title: () => 'Agréments des centres', render: agrementsPage },
+  agrement: {
+    path: '/agrements/{centreId}',
+    roles: ['region', 'ud'],
+    title: () => 'Agrément du centre',
+    render: agrementPage,
+    breadcrumb: () => [{ href: '/agrements', label: 'Agréments des centres' }],
+  },
 } satisfies Record<string, PageSpec>;
 
 const toSession = (segment: string) => (context: PageContext, body: Record<string, unknown>) =>
@@ -240,9 +249,43 @@ const posts: readonly PostSpec[] = [
     success: (c) => `/jure/sessions/${c.params.sessionId}?ok=lien`,
   },
   { path: '/jure/sessions/{sessionId}/fraude', operation: routes.reportFraud, page: pages.jurorFraud, success: (c) => `/jure/sessions/${c.params.sessionId}?ok=fraude` },
+  {
+    path: '/agrements',
+    operation: routes.recordAgrement,
+    page: pages.agrements,
+    success: () => '/agrements?ok=agrement',
+    prepare: (raw) => ({ raw: withSiteLines(raw), errors: [] }),
+  },
+  {
+    path: '/agrements/import',
+    operation: routes.importAgrements,
+    page: pages.agrements,
+    success: () => '/agrements?ok=import',
+    prepare: (raw, files) => ({ raw: { ...raw, csv: files.find((file) => file.field === 'csv')?.content.toString('utf8') ?? '' }, errors: [] }),
+  },
+  {
+    path: '/agrements/{centreId}',
+    operation: routes.amendAgrement,
+    page: pages.agrement,
+    success: (c) => `/agrements/${c.params.centreId}?ok=modification`,
+    prepare: (raw) => ({ raw: withSiteLines(raw), errors: [] }),
+  },
+  { path: '/agrements/{centreId}/retrait', operation: routes.withdrawAgrement, page: pages.agrement, success: (c) => `/agrements/${c.params.centreId}?ok=agrement-retire` },
   { path: '/ud/jures', operation: routes.habilitateJuror, page: pages.jurors, success: () => '/ud/jures?ok=habilitation' },
   { path: '/ud/jures/{jurorId}/habilitations/{habilitationId}/retrait', operation: routes.withdrawHabilitation, page: pages.jurors, success: () => '/ud/jures?ok=retrait' },
 ];
+
+/** The agrément's sites typed one per line in a text area: a list, blank lines dropped. */
+function withSiteLines(raw: Record<string, unknown>): Record<string, unknown> {
+  if (typeof raw.sites !== 'string') return raw;
+  return {
+    ...raw,
+    sites: raw.sites
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
+  };
+}
 
 /** Rows left entirely empty (the spare lines of a form) are not input. */
 function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: readonly string[] = []): Record<string, unknown> {

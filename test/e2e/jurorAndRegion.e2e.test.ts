@@ -155,6 +155,31 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(history).toContain('Session créée dans CERES');
     expect(history).toContain('Centre agréé : Grenoble Compétences (ctr_grenoble-competences)');
 
+    // --- The agréments: the two demo centres' (seeded at start), then one recorded through the form.
+    await Promise.all([region.page.waitForURL(/\/agrements$/), region.page.click('nav a[href="/agrements"]')]);
+    expect(await mainText(region.page)).toMatch(/Grenoble Compétences .*En vigueur.*Lyon Formation .*Lyon 3e, Part-Dieu/);
+    await region.page.fill('#f-centreId', 'ctr_givors-formation');
+    await region.page.fill('#f-centreName', 'Givors Formation');
+    await region.page.fill('#f-email', 'contact@givors.example');
+    await region.page.fill('#f-department', '69');
+    await region.page.check('input[name="titreCodes"][value="RNCP37674"]');
+    await region.page.fill('#f-sites', 'Givors, 3 quai du Rhône\nGrigny');
+    await region.page.fill('#f-validFrom', '2027-01-01');
+    // The end date left out: the form comes back with the error on its field and what was typed.
+    await Promise.all([region.page.waitForLoadState('domcontentloaded'), region.page.click('main form[action="/agrements"] button[type="submit"]')]);
+    expect(await mainText(region.page)).toContain('Le formulaire contient 1 erreur');
+    expect(await region.page.inputValue('#f-sites')).toContain('Grigny');
+    expect(await seriousAxeViolations(region.page)).toEqual([]);
+    await region.page.fill('#f-validUntil', '2031-12-31');
+    await Promise.all([region.page.waitForURL(/ok=agrement/), region.page.click('main form[action="/agrements"] button[type="submit"]')]);
+    await reloadUntil(region.page, '/agrements', 'Givors Formation');
+    expect(await seriousAxeViolations(region.page)).toEqual([]);
+    await region.page.screenshot({ path: join(stack.shots, 'region-agrements.png'), fullPage: true });
+    await Promise.all([region.page.waitForURL(/\/agrements\/ctr_givors-formation$/), region.page.click('a[href="/agrements/ctr_givors-formation"]')]);
+    expect(await mainText(region.page)).toContain('Givors, 3 quai du Rhône');
+    expect(await seriousAxeViolations(region.page)).toEqual([]);
+    await region.page.screenshot({ path: join(stack.shots, 'region-agrement-centre.png'), fullPage: true });
+
     await claire.context.close();
     await region.context.close();
     console.log(`[e2e] juror and region pages: ${((Date.now() - started) / 1000).toFixed(1)} s`);

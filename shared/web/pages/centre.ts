@@ -1,4 +1,4 @@
-import { getProgramme, listJurors, listSessions } from '../../application/queries.js';
+import { getAgrement, getProgramme, listJurors, listSessions } from '../../application/queries.js';
 import { ceresLabel, centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -121,20 +121,34 @@ const CANDIDATE_ROWS = 6;
 
 export const createSessionForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const rows = Math.min(100, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
+  // The agrément says which titres and sites the centre may choose, and until when.
+  const agrement = await getAgrement(context.deps, context.principal.actor.scope.centreId ?? '');
+  const titres = agrement && !agrement.withdrawn ? titreChoices(context).filter((choice) => agrement.titreCodes.includes(choice.value)) : titreChoices(context);
+  const sitesHint = agrement
+    ? `Lieux agréés : ${agrement.sites.join(' ; ')}. Vous pouvez préciser une salle après une virgule : « ${agrement.sites[0] ?? ''}, salle 3 ».`
+    : undefined;
   return html`<p>
       Enregistrez ici une session que vous avez créée dans CERES, au moins trois mois avant son début. Les noms des candidats sont conservés à part, dans un espace protégé ; les
       événements de la session ne contiennent que des identifiants.
     </p>
+    ${
+      !agrement
+        ? html`<p class="warning" role="status">
+            Aucun agrément n’est enregistré pour votre centre : la direction régionale ou l’unité départementale doit l’enregistrer avant que vous puissiez créer une session.
+          </p>`
+        : agrement.withdrawn
+          ? html`<p class="warning" role="status">L’agrément de votre centre a été retiré le ${frenchDate(agrement.withdrawn.withdrawnOn)}.</p>`
+          : html`<p>Votre agrément couvre les sessions du ${frenchDate(agrement.validFrom)} au ${frenchDate(agrement.validUntil)}.</p>`
+    }
     ${form(
       state,
       '/centre/sessions',
       'Enregistrer la session',
-      html`${input(state, 'ceresReference', 'Numéro de session CERES', { required: true })}
-        ${select(state, 'titreCode', 'Titre professionnel', titreChoices(context), { required: true })}
+      html`${input(state, 'ceresReference', 'Numéro de session CERES', { required: true })} ${select(state, 'titreCode', 'Titre professionnel', titres, { required: true })}
         <div class="row">
           ${input(state, 'startDate', 'Date de début', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(state, 'endDate', 'Date de fin', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}
         </div>
-        ${input(state, 'site', 'Lieu de la session', { required: true })}
+        ${input(state, 'site', 'Lieu de la session', { required: true, ...(sitesHint ? { hint: sitesHint } : {}) })}
         <h2>Candidats</h2>
         ${input(state, 'candidatesCsv', 'Importer un fichier CSV (facultatif)', { type: 'file', accept: '.csv,text/csv', hint: 'Une ligne par candidat : nom ; prénom ; date de naissance (jj/mm/aaaa) ; courriel (facultatif). Une première ligne d’en-tête est ignorée.' })}
         <p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). <a href="/centre/sessions/nouvelle?lignes=${rows + 10}">Afficher plus de lignes</a></p>

@@ -120,4 +120,8 @@ export const notices: Readonly<Record<string, string>> = {
   lien: 'Le lien avec le candidat est déclaré : vous ne l’évaluerez pas.',
   annulation: 'La session a été annulée.',
   effacement: 'Les données personnelles du candidat ont été effacées ; son identifiant reste dans l’historique.',
+  agrement: 'L’agrément a été enregistré ; le centre peut créer ses sessions et doit sa programmation annuelle.',
+  import: 'Les agréments du fichier ont été enregistrés.',
+  modification: 'L’agrément a été modifié.',
+  'agrement-retire': 'L’agrément a été retiré.',
 };
