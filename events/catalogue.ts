@@ -20,7 +20,7 @@ import {
 /*
  * The event catalogue: the single source of truth for what can happen in tp-sessions.
  * Streams: `programme` (a centre's yearly programme), `juror` (a juror's habilitations),
- * `agrement` (a centre's agrément), `session` (one exam session from creation to the validated PV).
+ * `titre` (a titre professionnel and its revisions), `agrement` (a centre's agrément), `session` (one exam session from creation to the validated PV).
  */
 
 /**
@@ -100,6 +100,25 @@ const HabilitationWithdrawn = defineEvent({
     habilitationId,
     withdrawnOn: calendarDate,
     reason: text(500),
+  }),
+});
+
+// ---------------------------------------------------------------- titre stream
+
+const TitreRecorded = defineEvent({
+  type: 'TitreRecorded',
+  schemaVersion: 1,
+  stream: 'titre',
+  label: 'Titre professionnel enregistré',
+  description:
+    "A titre professionnel as the regional direction recorded it, usually from France Compétences' RNCP open-data export: its label, its CCP blocks, the end of its registration and the date of its last revision. A later record replaces the whole; the professionalisation rule, the habilitations and the CCP lists of a partial success read it.",
+  data: z.strictObject({
+    titreCode,
+    label: text(300),
+    ccps: z.array(z.strictObject({ code: ccpCode, label: text(500) })).max(30),
+    validUntil: calendarDate,
+    revisedOn: calendarDate.optional(),
+    source: z.enum(['rncp', 'saisie']),
   }),
 });
 
@@ -456,6 +475,7 @@ export const eventDefinitions = [
   ProgrammeSubmitted,
   JurorHabilitated,
   HabilitationWithdrawn,
+  TitreRecorded,
   AgrementRecorded,
   AgrementAmended,
   AgrementWithdrawn,

@@ -10,7 +10,7 @@ export interface EventDefinition<TType extends string, TData extends z.ZodType> 
   readonly schemaVersion: number;
   readonly data: TData;
   /** The aggregate whose stream holds the event. */
-  readonly stream: 'programme' | 'juror' | 'agrement' | 'session';
+  readonly stream: 'programme' | 'juror' | 'titre' | 'agrement' | 'session';
   /** French label shown in timelines and mails. */
   readonly label: string;
   /** Why the event exists, in the domain's words (English, for the generated docs). */

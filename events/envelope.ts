@@ -15,7 +15,7 @@ export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T 
 export const eventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' });
 
 /** A stream id: `<aggregate>-<id>`, e.g. `session-ses_01J…`, `programme-ctr_lyon-1-2027`. */
-export const streamId = z.string().regex(/^(session|juror|programme|agrement)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' });
+export const streamId = z.string().regex(/^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' });
 
 /**
  * What every stored event carries besides its data: identity, position, schema version, both

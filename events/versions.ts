@@ -11,6 +11,7 @@ export const currentSchemaVersions: Readonly<Record<EventType, number>> = {
   ProgrammeSubmitted: 1,
   JurorHabilitated: 1,
   HabilitationWithdrawn: 1,
+  TitreRecorded: 1,
   AgrementRecorded: 1,
   AgrementAmended: 1,
   AgrementWithdrawn: 1,

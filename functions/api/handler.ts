@@ -7,6 +7,6 @@ import { api } from './function.js';
 const wiring = wireHttp(configOf(api));
 
 /** Bare router, for tests. */
-export const route = createApiHandler(wiring);
+export const route = wiring.withTitres(createApiHandler(wiring));
 
 export const handler = httpEdge(route, { uploadOrigin: wiring.uploadOrigin });

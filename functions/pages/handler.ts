@@ -8,6 +8,6 @@ import { errorPage, pageRoutes } from '../../shared/web/pageRoutes.js';
 const wiring = wireHttp(configOf(pages));
 
 /** Bare router, for tests. */
-export const route = createRouter(pageRoutes(wiring));
+export const route = wiring.withTitres(createRouter(pageRoutes(wiring)));
 
 export const handler = httpEdge(route, { errorPage, uploadOrigin: wiring.uploadOrigin });

@@ -15,6 +15,7 @@ import { ensureTables, tableNameMap, type TableNameMap } from '../../shared/plat
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { ChangeFeed } from './changeFeed.js';
 import { seedAgrements } from './demo/agrements.js';
+import { rncpSample, seedTitres } from './demo/titres.js';
 import { localBucketName, localBuckets, startDynamo, startS3, startSes, type Emulator } from './emulators.js';
 import { readJson, writeJsonAtomic } from './files.js';
 import { handleApiRequest, RUNTIME_ANSWER_HEADER, sendJson, type HttpTarget } from './httpApi.js';
@@ -78,7 +79,7 @@ export interface OfflineRuntimeOptions {
    * JSON lines and EMF metrics they write (`json`, `npm start -- --logs json`).
    */
   readonly functionLogs?: FunctionLogs;
-  /** Records the demo centres' agréments at start (default), when the API is among the functions. */
+  /** Imports the sample titres and records the demo centres' agréments at start (default), when the API is among the functions. */
   readonly seedAgrements?: boolean;
   /** Observes every invocation (tests: proves a declared function is reachable). */
   readonly onInvoke?: (functionName: string, event: unknown) => void;
@@ -370,10 +371,12 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
     stops.push(() => (crashing ? Promise.resolve() : s3Notifier.stop()));
     await scheduler.start(options.now !== undefined);
     stops.push(() => (crashing ? scheduler.abandon() : scheduler.stop()));
-    // The demo centres' agréments, recorded by the demo regional direction through the API (idempotent).
+    // The sample titres, then the demo centres' agréments that name them, recorded by the demo regional direction through the API (idempotent).
     const regionalDirection = findDemoUser('region');
     if ((options.seedAgrements ?? true) && regionalDirection && routes.match('POST', '/api/agrements')) {
-      await seedAgrements(appUrl, await idp.sign(regionalDirection.claims));
+      const token = await idp.sign(regionalDirection.claims);
+      await seedTitres(appUrl, token, await rncpSample(rootDir));
+      await seedAgrements(appUrl, token);
     }
 
     let stopped = false;

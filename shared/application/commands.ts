@@ -5,6 +5,8 @@ import { forbidden } from '../auth/authorize.js';
 import { agrementOf, type AgrementCommand, type AgrementEvent } from '../domain/agrement.js';
 import type { Decider } from '../domain/decider.js';
 import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
+import type { TitreCommand, TitreEvent } from '../domain/titreRegister.js';
+import type { Titre } from '../domain/titres.js';
 import type { SessionCommand, SessionState } from '../domain/session.js';
 import { AppError, type FieldError } from '../errors.js';
 import type { schemas } from '../http/schemas.js';
@@ -101,6 +103,45 @@ export const withdrawHabilitation = async (
   const command: JurorCommand = { type: 'WithdrawHabilitation', jurorId, habilitationId, reason: call.input.reason };
   const result = await runCommand(deps, call, streams.juror(jurorId), command, { ...(department ? { department } : {}), region: region ?? '00' });
   return { status: 200, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
+};
+
+// ------------------------------------------------------------------ titres
+
+/**
+ * Records the titres of an RNCP export, or none: each is decided first (a refusal names it and
+ * nothing is written), then recorded under a key derived from the request's; a titre that did not
+ * change records nothing. The catalogue the next decisions read is refreshed at once.
+ */
+export const importTitres = async (deps: AppDeps, call: Call<readonly Titre[]>): Promise<Result> => {
+  const context = contextOf(deps, call.principal);
+  const keyOf = (code: string) => (call.idempotencyKey === undefined ? undefined : `${call.idempotencyKey}#${code}`);
+  const commands = call.input.map((titre): TitreCommand => ({ type: 'RecordTitre', titre, source: 'rncp' }));
+  const errors: FieldError[] = [];
+  for (const command of commands) {
+    const stream = streams.titre(command.titre.code);
+    const read = await deps.store.readStream(stream.streamId, { idempotencyKey: keyOf(command.titre.code), requestHash: call.requestHash });
+    if (read.replay) continue;
+    try {
+      stream.decider.decide(
+        command,
+        read.events.reduce((state, event) => stream.decider.evolve(state, event as unknown as TitreEvent), stream.decider.initialState),
+        context,
+      );
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push({ field: 'fiches', message: error.message });
+    }
+  }
+  if (errors.length > 0) throw new AppError('titre.import-invalid', 'validation', 'Les fichiers contiennent des titres à corriger : aucun titre n’a été enregistré.', errors);
+  let recorded = 0;
+  for (const command of commands) {
+    const result = await runCommand(deps, { ...call, idempotencyKey: keyOf(command.titre.code) }, streams.titre(command.titre.code), command, {
+      region: call.principal.actor.scope.region ?? '00',
+    });
+    if (result.events.length > 0) recorded += 1;
+  }
+  deps.titresRecorded?.(call.input);
+  return { status: 200, body: { titres: commands.length, recorded, unchanged: commands.length - recorded } };
 };
 
 // ------------------------------------------------------------------ agréments

@@ -2,6 +2,7 @@ import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js
 import type { DecisionContext, Decider } from '../domain/decider.js';
 import { agrementDecider, agrementStreamId } from '../domain/agrement.js';
 import { jurorDecider, jurorStreamId } from '../domain/juror.js';
+import { titreDecider, titreStreamId } from '../domain/titreRegister.js';
 import { programmeDecider, programmeStreamId } from '../domain/programme.js';
 import { sessionDecider, sessionStreamId } from '../domain/session.js';
 import { isAppError } from '../errors.js';
@@ -15,6 +16,7 @@ export const streams = {
   juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
   programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
   agrement: (centreId: string) => ({ streamId: agrementStreamId(centreId), decider: agrementDecider }),
+  titre: (code: string) => ({ streamId: titreStreamId(code), decider: titreDecider }),
 };
 
 export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEvent> {

@@ -129,6 +129,9 @@ export const listRegionSessions = (
   });
 };
 
+/** The titres recorded, with their revisions, by RNCP code. */
+export const listTitres = (deps: AppDeps) => deps.views.listTitres();
+
 /** A centre's agrément, or undefined when none was recorded. */
 export const getAgrement = (deps: AppDeps, centreId: string) => deps.views.getAgrementView(centreId);
 

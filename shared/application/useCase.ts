@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import type { DomainEvent, EventScope, StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import type { DecisionContext, Decider, DomainSettings } from '../domain/decider.js';
-import type { TitreCatalogue } from '../domain/titres.js';
+import type { Titre, TitreCatalogue } from '../domain/titres.js';
 import type { Directory } from '../directory/directory.js';
 import type { EventStore } from '../eventStore/port.js';
 import { idFromKey } from '../http/idempotency.js';
@@ -29,7 +29,10 @@ export interface AppDeps {
   readonly pvUploads: PvUploadPort;
   readonly clock: Clock;
   readonly settings: DomainSettings;
+  /** The titres recorded (shared/application/titres.ts): the catalogue the deciders and pages read for this request. */
   readonly titres: TitreCatalogue;
+  /** Called with the titres just recorded, so that the next decisions read them before the views do. */
+  readonly titresRecorded?: (titres: readonly Titre[]) => void;
   /** The units: which departments make up a region (the regional admin's department filter). */
   readonly directory: Directory;
 }

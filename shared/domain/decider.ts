@@ -22,12 +22,8 @@ export interface DecisionContext {
   /** Randomness for draws by lot: a fresh 128-bit seed as 32 hex characters. */
   readonly newSeed: () => string;
   readonly settings: DomainSettings;
-  /**
-   * Reference data: the titres professionnels by RNCP code. Optional so that existing callers keep
-   * compiling; when absent the deciders use `defaultTitres` (shared/domain/titres.ts). Handlers in
-   * production should pass the catalogue loaded from the reference data.
-   */
-  readonly titres?: TitreCatalogue;
+  /** Reference data: the titres professionnels by RNCP code, as the regional direction recorded them. */
+  readonly titres: TitreCatalogue;
 }
 
 /** Delays the texts do not fix, kept as settings (DOMAIN.md). */

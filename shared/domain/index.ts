@@ -10,3 +10,4 @@ export * from './programme.js';
 export * from './results.js';
 export * from './session.js';
 export * from './titres.js';
+export * from './titreRegister.js';

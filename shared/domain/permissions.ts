@@ -16,6 +16,8 @@ type Condition =
   | 'own-department'
   /** the regional direction of the subject's region */
   | 'own-region'
+  /** whoever holds the role, whatever their territory (national reference data) */
+  | 'anywhere'
   /** a juror on the session's jury */
   | 'on-jury'
   /** a juror on the session's jury, about themselves (the command's `jurorId`) */
@@ -48,6 +50,11 @@ const agrements: Permission = {
  */
 export const permissions = {
   SubmitProgramme: centre('programme.not-own-centre'),
+  RecordTitre: {
+    by: { region: 'anywhere' },
+    refusal: 'titre.region-only',
+    message: 'Seule une direction régionale tient la liste des titres professionnels.',
+  },
   RecordAgrement: agrements,
   AmendAgrement: agrements,
   WithdrawAgrement: agrements,
@@ -110,6 +117,8 @@ const meets = (actor: Actor, condition: Condition | undefined, subject: Subject)
       return onJury && jurorId === subject.aboutJurorId;
     case 'platform':
       return actor.role === 'system';
+    case 'anywhere':
+      return true;
     default:
       return false;
   }

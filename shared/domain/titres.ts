@@ -2,10 +2,10 @@ import type { CalendarDate } from './calendar.js';
 
 /**
  * Titres professionnels are reference data, not rules: the deciders receive a catalogue through
- * the DecisionContext (`context.titres`) and look titres up by RNCP code. The catalogue below is a
- * small sample of real titres of the ministère du Travail for development, tests and the offline
- * runtime; in production it is loaded from the reference table (France Compétences is the source
- * of truth for codes, CCPs and registration end dates).
+ * the DecisionContext (`context.titres`) and look titres up by RNCP code. The catalogue is data a
+ * regional direction records, usually by importing France Compétences' RNCP export (the source of
+ * truth for codes, CCP blocks, registration end and revision dates): each titre is a stream
+ * (shared/domain/titreRegister.ts), the HTTP functions read the projected list (shared/application/titres.ts).
  */
 export interface Titre {
   /** RNCP code, `RNCP37674`. */
@@ -17,8 +17,6 @@ export interface Titre {
   readonly validUntil: CalendarDate;
   /** Date of the last revision of the titre, when it was revised. */
   readonly revisedOn?: CalendarDate;
-  /** A sample entry whose dates were not checked against France Compétences: the pages say so. */
-  readonly unverified?: true;
 }
 
 interface Ccp {
@@ -32,59 +30,3 @@ export type TitreCatalogue = Readonly<Record<string, Titre>>;
 
 /** Builds a catalogue from a list of titres. */
 export const titreCatalogue = (titres: readonly Titre[]): TitreCatalogue => Object.fromEntries(titres.map((titre) => [titre.code, titre]));
-
-/**
- * Sample titres. Only RNCP37873's dates were checked against France Compétences; the others are
- * marked `unverified` until they are (for RNCP37274, Légifrance JORFTEXT000046663876 gives a
- * registration of five years from 23 March 2023, not the dates below).
- */
-export const sampleTitres: readonly Titre[] = [
-  {
-    code: 'RNCP37674',
-    label: 'Développeur web et web mobile',
-    ccps: [
-      { code: 'RNCP37674BC01', label: "Développer la partie front-end d'une application web ou web mobile sécurisée" },
-      { code: 'RNCP37674BC02', label: "Développer la partie back-end d'une application web ou web mobile sécurisée" },
-    ],
-    validUntil: '2028-07-19',
-    revisedOn: '2023-09-01',
-    unverified: true,
-  },
-  {
-    code: 'RNCP37873',
-    label: "Concepteur développeur d'applications",
-    ccps: [
-      { code: 'RNCP37873BC01', label: 'Développer une application sécurisée' },
-      { code: 'RNCP37873BC02', label: 'Concevoir et développer une application sécurisée organisée en couches' },
-      { code: 'RNCP37873BC03', label: "Préparer le déploiement d'une application sécurisée" },
-    ],
-    validUntil: '2028-12-18',
-    revisedOn: '2023-12-18',
-  },
-  {
-    code: 'RNCP37274',
-    label: 'Conseiller en insertion professionnelle',
-    ccps: [
-      { code: 'RNCP37274BC01', label: "Accueillir pour analyser la demande des personnes et poser les bases d'un diagnostic partagé" },
-      { code: 'RNCP37274BC02', label: "Accompagner les personnes dans leur parcours d'insertion sociale et professionnelle" },
-      { code: 'RNCP37274BC03', label: "Mettre en œuvre une offre de services auprès des employeurs pour favoriser l'insertion professionnelle" },
-    ],
-    validUntil: '2028-03-01',
-    revisedOn: '2023-03-01',
-    unverified: true,
-  },
-  {
-    code: 'RNCP37275',
-    label: "Formateur professionnel d'adultes",
-    ccps: [
-      { code: 'RNCP37275BC01', label: 'Préparer et animer des actions de formation collectives en intégrant des environnements numériques' },
-      { code: 'RNCP37275BC02', label: 'Construire des parcours individualisés et accompagner les apprenants' },
-    ],
-    validUntil: '2028-03-01',
-    revisedOn: '2023-03-01',
-    unverified: true,
-  },
-];
-
-/** The sample catalogue, for the offline runtime and tests. */
-export const defaultTitres: TitreCatalogue = titreCatalogue(sampleTitres);

@@ -9,6 +9,7 @@ import { rolesFor, type CommandType } from '../domain/permissions.js';
 import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
 import { agrementLinesFromCsv } from './agrementCsv.js';
+import { titresFromRncpExport } from './rncpCsv.js';
 import { schemas } from './schemas.js';
 
 /**
@@ -248,6 +249,14 @@ const table = {
     },
     run: commands.withdrawHabilitation,
   }),
+  importTitres: route('POST /api/titres/import', {
+    summary:
+      'Importer les titres professionnels de l’export RNCP de France Compétences (fichier des fiches et fichier des blocs de compétences, réduits aux titres professionnels) : tous, ou aucun si une ligne est à corriger',
+    command: 'RecordTitre',
+    input: schemas.importTitres,
+    target: (principal) => principal.actor.scope,
+    run: (deps, call) => commands.importTitres(deps, { ...call, input: titresFromRncpExport(call.input) }),
+  }),
   recordAgrement: route('POST /api/agrements', {
     summary: 'Enregistrer l’agrément d’un centre : titres, lieux et période (direction régionale, ou unité départementale du département du centre)',
     command: 'RecordAgrement',
@@ -279,6 +288,14 @@ const table = {
   }),
 
   // ---------------------------------------------------------------- queries
+  listTitres: route('GET /api/titres', {
+    summary: 'Les titres professionnels enregistrés : intitulé, blocs de compétences, fin d’enregistrement et dates de révision',
+    roles: ['centre', 'ud', 'region'],
+    input: schemas.empty,
+    // National reference data: every signed-in centre and agent reads the same list.
+    target: (principal) => principal.actor.scope,
+    run: async (deps) => ok({ items: await queries.listTitres(deps) }),
+  }),
   listAgrements: route('GET /api/agrements', {
     summary: 'Les agréments de la région (direction régionale, par département) ou du département (unité départementale)',
     roles: ['region', 'ud'],

@@ -143,6 +143,13 @@ export const schemas = {
   }),
   amendAgrement: z.strictObject({ ...agrementTerms, reason: text(500) }),
   withdrawAgrement: z.strictObject({ reason: text(500) }),
+  importTitres: z.strictObject({
+    fiches: z
+      .string()
+      .min(1, { message: 'Le fichier des fiches est vide.' })
+      .max(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
+    blocs: z.string().min(1, { message: 'Le fichier des blocs est vide.' }).max(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
+  }),
   importAgrements: z.strictObject({ csv: z.string().min(1, { message: 'Le fichier est vide.' }).max(2_000_000, { message: 'Le fichier dépasse 2 Mo.' }) }),
   // Query strings.
   listSessions: z.strictObject({ cursor: z.string().max(2000).optional() }),

@@ -2,7 +2,6 @@ import { createDynamoClient } from '../aws/dynamo.js';
 import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierOf, type TokenVerifier } from '../auth/verify.js';
 import { defaultSettings } from '../domain/decider.js';
-import { defaultTitres } from '../domain/titres.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
@@ -10,7 +9,9 @@ import type { AuthConfig, Endpoints } from '../platform/config.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { PvUploads } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
+import { CachedTitres } from '../application/titres.js';
 import type { AppDeps } from '../application/useCase.js';
+import type { HttpEvent, HttpResponse } from './event.js';
 
 /**
  * The composition root of the HTTP functions: reads the environment once (a missing variable
@@ -22,6 +23,8 @@ export interface HttpWiring {
   readonly verify: TokenVerifier;
   /** Origin of the upload bucket, for the CSP's connect-src. */
   readonly uploadOrigin: string;
+  /** A router that reads the recorded titres (at most once a minute) before each request. */
+  withTitres(route: (event: HttpEvent) => Promise<HttpResponse>): (event: HttpEvent) => Promise<HttpResponse>;
 }
 
 export interface HttpNeeds {
@@ -37,18 +40,27 @@ export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): 
   const s3 = createS3Client({ endpoint: endpoints.s3 });
   const uploads = new PvUploads(s3, buckets.uploads);
   const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${buckets.uploads}.s3.${env.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
+  const views = new DynamoViews(dynamo, tables.views);
+  const titres = new CachedTitres(views);
   return {
     deps: {
       store: new DynamoEventStore({ client: dynamo, tables }),
-      views: new DynamoViews(dynamo, tables.views),
+      views,
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
       pvUploads: { presign: (request) => uploads.presignUpload(request) },
       clock: systemClock,
       settings: defaultSettings,
-      titres: defaultTitres,
+      get titres() {
+        return titres.current;
+      },
+      titresRecorded: (recorded) => titres.remember(recorded),
       directory: loadDirectory(env),
     },
     verify: tokenVerifierOf(auth),
     uploadOrigin,
+    withTitres: (route) => async (event) => {
+      await titres.refresh();
+      return route(event);
+    },
   };
 };

@@ -100,6 +100,8 @@ export class PvIntake {
       newId: (prefix) => `${prefix}_intake`,
       newSeed: () => '0'.repeat(32),
       settings: defaultSettings,
+      // Recording a stored document reads no titre.
+      titres: {},
     };
     // The shape of every command (shared/application/useCase.ts runCommand): the stream, the command, its scope, and where it comes from.
     await executeCommand({ store: this.store, ...streams.session(sessionId), command, scope, context, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });

@@ -8,7 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { AppError } from '../errors.js';
-import type { AgrementView, AggregateView, CentreBehind, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
+import type { AgrementView, AggregateView, CentreBehind, TitreView, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
 
 /**
@@ -16,7 +16,7 @@ import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } fr
  * the view as JSON and, as plain attributes, the keys of the indexes the pages query:
  * - `byOwner` (`ownerKey`, `ownerSort`): a centre's sessions (`centre#<id>`, `<start>#<id>`), a
  *   department's jurors (`jurors#<dept>`, `<jurorId>`), a department's centres (`centres#<dept>`),
- *   a region's agréments (`agrements#<region>`, `<dept>#<centreId>`);
+ *   a region's agréments (`agrements#<region>`, `<dept>#<centreId>`), the titres (`titres`, `<code>`);
  * - `byDepartment` (`deptKey`, `deptSort`): a department's sessions;
  * - `byRegion` (`regionKey`, `regionSort`): a region's sessions, for the regional admin;
  * - `toInstruct` (`instructKey`, `instructSort`): sparse, only sessions whose PV waits for the UD.
@@ -52,6 +52,8 @@ const viewKeys = (view: AggregateView): Record<string, string> => {
       return { pk: `programme-${view.centreId}-${view.year}`, ownerKey: `programmes#${view.centreId}`, ownerSort: String(view.year) };
     case 'agrement':
       return { pk: `agrement-${view.centreId}`, ownerKey: `agrements#${view.region}`, ownerSort: `${view.department}#${view.centreId}` };
+    case 'titre':
+      return { pk: `titre-${view.code}`, ownerKey: 'titres', ownerSort: view.code };
   }
 };
 
@@ -374,6 +376,20 @@ export class DynamoViews implements ViewsReader {
       cursor = page.nextCursor;
     } while (cursor);
     return department ? agrements.filter((agrement) => agrement.department === department) : agrements;
+  }
+
+  async listTitres(): Promise<readonly TitreView[]> {
+    const titres: TitreView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryPage<TitreView>(
+        { index: 'byOwner', partition: ['ownerKey', 'titres'], sortAttribute: 'ownerSort', ascending: true },
+        { limit: 200, ...(cursor ? { cursor } : {}) },
+      );
+      titres.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return titres;
   }
 
   async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {

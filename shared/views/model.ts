@@ -220,7 +220,23 @@ export interface AgrementView {
   readonly version: number;
 }
 
-export type AggregateView = SessionView | JurorView | ProgrammeView | AgrementView;
+/** A titre professionnel as recorded, with the dates of the revisions seen. */
+export interface TitreView {
+  readonly kind: 'titre';
+  readonly code: string;
+  readonly label: string;
+  readonly ccps: readonly { readonly code: string; readonly label: string }[];
+  readonly validUntil: string;
+  readonly revisedOn?: string;
+  /** Every revision date recorded for the titre, oldest first. */
+  readonly revisions: readonly string[];
+  readonly source: 'rncp' | 'saisie';
+  /** The day (Europe/Paris) of the last record. */
+  readonly recordedOn: string;
+  readonly version: number;
+}
+
+export type AggregateView = SessionView | JurorView | ProgrammeView | AgrementView | TitreView;
 
 /** A centre's name as one event gave it: the event's id (a ULID, in recording order) orders names. */
 export interface CentreNameMark {

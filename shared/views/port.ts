@@ -1,4 +1,4 @@
-import type { AgrementView, CentreBehind, JurorSessionView, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
+import type { AgrementView, CentreBehind, TitreView, JurorSessionView, JurorView, Page, ProgrammeView, SessionStatus, SessionView } from './model.js';
 
 export interface ListOptions {
   readonly limit?: number;
@@ -51,6 +51,8 @@ export interface ViewsReader {
   getAgrementView(centreId: string): Promise<AgrementView | undefined>;
   /** The agréments of a region, by department then centre; only one department's if asked. */
   listAgrements(region: string, department?: string): Promise<readonly AgrementView[]>;
+  /** Every titre professionnel recorded, by RNCP code. */
+  listTitres(): Promise<readonly TitreView[]>;
   /** Centres known in the department that have no programme for the year or sent it late. */
   listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]>;
 }

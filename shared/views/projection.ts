@@ -7,6 +7,7 @@ import {
   parisDate,
   programmeDecider,
   sessionDecider,
+  titreDecider,
   type AgrementEvent,
   type AgrementState,
   type DomainSettings,
@@ -16,8 +17,10 @@ import {
   type ProgrammeState,
   type SessionEvent,
   type SessionState,
+  type TitreEvent,
+  type TitreState,
 } from '../domain/index.js';
-import type { AgrementView, AggregateView, JurorSessionView, JurorView, ProgrammeView, SessionView } from './model.js';
+import type { AgrementView, AggregateView, TitreView, JurorSessionView, JurorView, ProgrammeView, SessionView } from './model.js';
 
 /**
  * Pure folds from events to views: `project(view, event) -> view`. The projector applies them in
@@ -284,12 +287,27 @@ const projectAgrement = (view: AgrementView | undefined, event: StoredEvent): Ag
   }
 };
 
+const projectTitre = (view: TitreView | undefined, event: StoredEvent): TitreView | undefined => {
+  if (event.type !== 'TitreRecorded') return view ? { ...view, version: event.version } : undefined;
+  const { titreCode, revisedOn, ...titre } = event.data;
+  const revisions = view?.revisions ?? [];
+  return {
+    kind: 'titre',
+    code: titreCode,
+    ...titre,
+    ...(revisedOn ? { revisedOn } : {}),
+    revisions: revisedOn && !revisions.includes(revisedOn) ? [...revisions, revisedOn].sort() : revisions,
+    recordedOn: parisDate(new Date(event.occurredAt)),
+    version: event.version,
+  };
+};
+
 type ViewKind = AggregateView['kind'];
 
 /** Which view a stream feeds, from its id (`session-…`, `juror-…`, `programme-…`). */
 const viewKindOf = (streamId: string): ViewKind => {
   const prefix = streamId.slice(0, streamId.indexOf('-'));
-  if (prefix === 'session' || prefix === 'juror' || prefix === 'programme' || prefix === 'agrement') return prefix;
+  if (prefix === 'session' || prefix === 'juror' || prefix === 'programme' || prefix === 'agrement' || prefix === 'titre') return prefix;
   throw new Error(`Unknown stream ${streamId}`);
 };
 
@@ -301,13 +319,15 @@ export type Projected =
   | { readonly kind: 'session'; readonly view: SessionView; readonly state: SessionState }
   | { readonly kind: 'juror'; readonly view: JurorView; readonly state: JurorState }
   | { readonly kind: 'programme'; readonly view: ProgrammeView; readonly state: ProgrammeState }
-  | { readonly kind: 'agrement'; readonly view: AgrementView; readonly state: AgrementState };
+  | { readonly kind: 'agrement'; readonly view: AgrementView; readonly state: AgrementState }
+  | { readonly kind: 'titre'; readonly view: TitreView; readonly state: TitreState };
 
 // The stream id decides the aggregate; events of a stream belong to its decider by construction.
 const asSessionEvent = (event: StoredEvent) => event as unknown as SessionEvent;
 const asJurorEvent = (event: StoredEvent) => event as unknown as JurorEvent;
 const asProgrammeEvent = (event: StoredEvent) => event as unknown as ProgrammeEvent;
 const asAgrementEvent = (event: StoredEvent) => event as unknown as AgrementEvent;
+const asTitreEvent = (event: StoredEvent) => event as unknown as TitreEvent;
 
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */
 const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
@@ -335,6 +355,12 @@ const project = (current: Projected | undefined, event: StoredEvent, settings: D
       const state = agrementDecider.evolve(previous?.state ?? agrementDecider.initialState, asAgrementEvent(event));
       const view = projectAgrement(previous?.view, event);
       return view ? { kind: 'agrement', view, state } : undefined;
+    }
+    case 'titre': {
+      const previous = current?.kind === 'titre' ? current : undefined;
+      const state = titreDecider.evolve(previous?.state ?? titreDecider.initialState, asTitreEvent(event));
+      const view = projectTitre(previous?.view, event);
+      return view ? { kind: 'titre', view, state } : undefined;
     }
   }
 };

@@ -32,6 +32,7 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
       return [
         { href: '/region/sessions', label: 'Sessions de la région' },
         { href: '/agrements', label: 'Agréments' },
+        { href: '/titres', label: 'Titres' },
       ];
     case 'juror':
       return [{ href: '/jure', label: 'Mes convocations' }];

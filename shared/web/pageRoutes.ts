@@ -37,6 +37,7 @@ import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pag
 import { drawReplayPage } from './pages/draw.js';
 import { jurorFraudPage, jurorPage, jurorSessionPage } from './pages/juror.js';
 import { agrementPage, agrementsPage } from './pages/agrements.js';
+import { titresPage } from './pages/titres.js';
 import { regionSessionsPage } from './pages/region.js';
 
 /**
@@ -192,6 +193,7 @@ const pages = {
   },
   regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: (c) => regionSessionsPage(c) },
   agrements: { path: '/agrements', roles: ['region', 'ud'], title: () => 'Agréments des centres', render: agrementsPage },
+  titres: { path: '/titres', roles: ['region', 'ud', 'centre'], title: () => 'Titres professionnels', render: titresPage },
   agrement: {
     path: '/agrements/{centreId}',
     roles: ['region', 'ud'],
@@ -249,6 +251,16 @@ const posts: readonly PostSpec[] = [
     success: (c) => `/jure/sessions/${c.params.sessionId}?ok=lien`,
   },
   { path: '/jure/sessions/{sessionId}/fraude', operation: routes.reportFraud, page: pages.jurorFraud, success: (c) => `/jure/sessions/${c.params.sessionId}?ok=fraude` },
+  {
+    path: '/titres/import',
+    operation: routes.importTitres,
+    page: pages.titres,
+    success: () => '/titres?ok=titres',
+    prepare: (raw, files) => {
+      const text = (field: string) => files.find((file) => file.field === field)?.content.toString('utf8') ?? '';
+      return { raw: { ...raw, fiches: text('fiches'), blocs: text('blocs') }, errors: [] };
+    },
+  },
   {
     path: '/agrements',
     operation: routes.recordAgrement,

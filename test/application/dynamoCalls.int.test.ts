@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { demoAgrements } from '../../infra/offline/demo/agrements.js';
 import { defaultSettings } from '../../shared/domain/decider.js';
-import { defaultTitres } from '../../shared/domain/titres.js';
+import { sampleCatalogue } from '../support/titres.js';
 import { Directory } from '../../shared/directory/directory.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { createApiHandler } from '../../shared/http/api.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
     pvUploads: new FakePvUploads(),
     clock,
     settings: defaultSettings,
-    titres: defaultTitres,
+    titres: sampleCatalogue,
     directory: new Directory(),
   };
   api = createApiHandler({ deps, verify: testVerifier });

@@ -6,7 +6,8 @@ import { deadlineLabels } from '../../shared/domain/deadlines.js';
 import { defaultSettings } from '../../shared/domain/decider.js';
 import { DomainError, conflict, forbidden, isDomainError, notFound, ruleBroken } from '../../shared/domain/errors.js';
 import { decisionLabels, resultsStatusLabels } from '../../shared/domain/results.js';
-import { defaultTitres, sampleTitres, titreCatalogue } from '../../shared/domain/titres.js';
+import { titreCatalogue } from '../../shared/domain/titres.js';
+import { sampleCatalogue, sampleTitres } from '../support/titres.js';
 
 describe('titres as reference data', () => {
   it('describes each sample titre with an RNCP code, a label, its CCP and valid dates', () => {
@@ -41,8 +42,8 @@ describe('titres as reference data', () => {
   });
 
   it('looks titres up by RNCP code', () => {
-    expect(defaultTitres.RNCP37674?.label).toBe('Développeur web et web mobile');
-    expect(defaultTitres.RNCP99999).toBeUndefined();
+    expect(sampleCatalogue.RNCP37674?.label).toBe('Développeur web et web mobile');
+    expect(sampleCatalogue.RNCP99999).toBeUndefined();
     expect(Object.keys(titreCatalogue(sampleTitres))).toEqual(sampleTitres.map((t) => t.code));
   });
 });

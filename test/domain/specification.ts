@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import { domainEventSchema, type Actor, type DomainEvent } from '../../events/index.js';
 import { defaultSettings, type DecisionContext, type Decider, type DomainSettings } from '../../shared/domain/decider.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import { defaultTitres, type TitreCatalogue } from '../../shared/domain/titres.js';
+import type { TitreCatalogue } from '../../shared/domain/titres.js';
+import { sampleCatalogue } from '../support/titres.js';
 
 /**
  * Given events / when command / then events or error, for any decider. `then` also checks every
@@ -30,7 +31,7 @@ export const contextOf = (options: ContextOptions): DecisionContext => {
     newId: (prefix) => `${prefix}_t${(counter += 1)}`,
     newSeed: () => options.seed ?? '0123456789abcdef0123456789abcdef',
     settings: { ...defaultSettings, ...options.settings },
-    titres: options.titres ?? defaultTitres,
+    titres: options.titres ?? sampleCatalogue,
   };
 };
 

@@ -3,6 +3,7 @@ import type { Actor, Role } from '../../events/index.js';
 import type { DecisionContext } from '../../shared/domain/decider.js';
 import { agrementDecider, type AgrementCommand } from '../../shared/domain/agrement.js';
 import { DomainError } from '../../shared/domain/errors.js';
+import { titreDecider, type TitreCommand } from '../../shared/domain/titreRegister.js';
 import { jurorDecider, type JurorCommand, type JurorEvent } from '../../shared/domain/juror.js';
 import { permissions, type CommandType } from '../../shared/domain/permissions.js';
 import { programmeDecider, type ProgrammeCommand } from '../../shared/domain/programme.js';
@@ -43,7 +44,7 @@ const habilitation: JurorEvent = {
 /** A well-formed command of each type: whether it then breaks a rule does not matter, only whether it is refused as forbidden. */
 const agrementTerms = { titreCodes: [TITRE], sites: ['Lyon'], validFrom: '2026-01-01', validUntil: '2031-12-31' };
 
-const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand) & { type: T } } = {
+const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand | TitreCommand) & { type: T } } = {
   SubmitProgramme: { type: 'SubmitProgramme', centreId: CENTRE, year: 2027, sessions: [] },
   HabilitateJuror: {
     type: 'HabilitateJuror',
@@ -55,6 +56,11 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
     professionalisationDate: '2025-11-15',
   },
   WithdrawHabilitation: { type: 'WithdrawHabilitation', jurorId: ALICE, habilitationId: 'hab_alice', reason: 'Motif' },
+  RecordTitre: {
+    type: 'RecordTitre',
+    titre: { code: 'RNCP99001', label: 'Titre de test', ccps: [], validUntil: '2030-12-31' },
+    source: 'saisie',
+  },
   RecordAgrement: { type: 'RecordAgrement', centreId: 'ctr_new', centreName: 'Nouveau centre', department: DEPT, region: REGION, ...agrementTerms },
   AmendAgrement: { type: 'AmendAgrement', centreId: CENTRE, reason: 'Nouveau lieu', ...agrementTerms },
   WithdrawAgrement: { type: 'WithdrawAgrement', centreId: CENTRE, reason: 'Motif' },
@@ -96,8 +102,10 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
 };
 
 /** Runs the command's own decider on the Lyon session started with Alice on its jury (her habilitation, a new programme). */
-const decide = (command: SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand, context: DecisionContext): unknown => {
+const decide = (command: SessionCommand | JurorCommand | ProgrammeCommand | AgrementCommand | TitreCommand, context: DecisionContext): unknown => {
   switch (command.type) {
+    case 'RecordTitre':
+      return titreDecider.decide(command, titreDecider.initialState, context);
     case 'RecordAgrement':
       return agrementDecider.decide(command, agrementDecider.initialState, context);
     case 'AmendAgrement':

@@ -1,5 +1,3 @@
-import { defaultTitres } from '../../../shared/domain/titres.js';
-
 /**
  * The agréments of the local sign-in's two demo centres (shared/auth/localIdp.ts), as the regional
  * direction records them (`POST /api/agrements`): `npm start` seeds them, so that a newcomer signed
@@ -16,7 +14,8 @@ export interface AgrementInput {
   readonly validUntil: string;
 }
 
-const allSampleTitres = Object.keys(defaultTitres);
+/** The titres of the RNCP sample that `npm start` imports first (infra/offline/demo/titres.ts). */
+const allSampleTitres = ['RNCP37674', 'RNCP37873', 'RNCP37274', 'RNCP37275'];
 
 export const demoAgrements: readonly AgrementInput[] = [
   {

@@ -124,4 +124,5 @@ export const notices: Readonly<Record<string, string>> = {
   import: 'Les agréments du fichier ont été enregistrés.',
   modification: 'L’agrément a été modifié.',
   'agrement-retire': 'L’agrément a été retiré.',
+  titres: 'Les titres de l’export ont été enregistrés ; les règles et les formulaires les lisent dès maintenant.',
 };

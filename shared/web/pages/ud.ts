@@ -245,7 +245,7 @@ const titreRevisions = (titres: readonly Titre[], years: number): Html =>
       ${titres.map((titre) => {
         const after = professionalisationValidAfter(titre, { professionalisationValidityYears: years });
         return html`<tr>
-          <th scope="row">${titre.label} (${titre.code})${titre.unverified ? html`<br /><small>Dates à vérifier auprès de France Compétences</small>` : ''}</th>
+          <th scope="row">${titre.label} (${titre.code})</th>
           <td>${titre.revisedOn ? frenchDate(titre.revisedOn) : 'Aucune'}</td>
           <td>${after ? html`après le ${frenchDate(after)} (moins de ${years} ans avant la révision, ou depuis)` : 'à toute date (titre jamais révisé)'}</td>
           <td>${frenchDate(titre.validUntil)}</td>

@@ -4,8 +4,10 @@ import type { TokenClaims } from '../../../shared/auth/principal.js';
 import type { TokenVerifier } from '../../../shared/auth/verify.js';
 import { demoAgrements } from '../../../infra/offline/demo/agrements.js';
 import { agrementStreamId } from '../../../shared/domain/agrement.js';
+import { titreStreamId } from '../../../shared/domain/titreRegister.js';
+import { CachedTitres } from '../../../shared/application/titres.js';
+import { sampleTitres } from '../../support/titres.js';
 import { defaultSettings } from '../../../shared/domain/decider.js';
-import { defaultTitres } from '../../../shared/domain/titres.js';
 import { Directory } from '../../../shared/directory/directory.js';
 import { AppError } from '../../../shared/errors.js';
 import { createApiHandler } from '../../../shared/http/api.js';
@@ -62,19 +64,31 @@ const lambdaContext = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 't
 export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000Z')): TestApp => {
   const store = new MemoryEventStore();
   const personalData = new MemoryPersonalData();
-  seedDemoAgrements(store);
+  seedReference(store);
+  const views = new ProjectedViews(store);
+  // Read again before every request, as a container does once a minute.
+  const titres = new CachedTitres(views, 0);
   const deps: AppDeps = {
     store,
-    views: new ProjectedViews(store),
+    views,
     personalData,
     pvUploads: new FakePvUploads(),
     clock,
     settings: defaultSettings,
-    titres: defaultTitres,
+    get titres() {
+      return titres.current;
+    },
+    titresRecorded: (recorded) => titres.remember(recorded),
     directory: new Directory(),
   };
-  const api = httpEdge(createApiHandler({ deps, verify: testVerifier }));
-  const pages = httpEdge(createRouter(pageRoutes({ deps, verify: testVerifier })), { errorPage });
+  const fresh =
+    (route: (event: HttpEvent) => Promise<HttpResponse>) =>
+    async (event: HttpEvent): Promise<HttpResponse> => {
+      await titres.refresh();
+      return route(event);
+    };
+  const api = httpEdge(fresh(createApiHandler({ deps, verify: testVerifier })));
+  const pages = httpEdge(fresh(createRouter(pageRoutes({ deps, verify: testVerifier }))), { errorPage });
   const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters', people: personalData });
   const history = httpEdge(createRouter(historyRoutes({ service: historyService, verify: testVerifier })), { errorPage: historyErrorPage });
   return {
@@ -89,11 +103,21 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
 };
 
 /**
- * The demo centres' agréments (infra/offline/demo/agrements.ts), as `npm start` seeds them, written
- * straight into the store so that no test counts them among its own writes.
+ * The sample titres (test/support/titres.ts) and the demo centres' agréments
+ * (infra/offline/demo/agrements.ts), as `npm start` records them, written straight into the store
+ * so that no test counts them among its own writes.
  */
-const seedDemoAgrements = (store: MemoryEventStore): void => {
+const seedReference = (store: MemoryEventStore): void => {
   const actor = { role: 'region' as const, id: 'usr_region-84', scope: { region: '84' } };
+  for (const { code, ...titre } of sampleTitres) {
+    void store.append(titreStreamId(code), 0, [{ type: 'TitreRecorded', data: { titreCode: code, ...titre, ccps: [...titre.ccps], source: 'rncp' } }], {
+      actor,
+      scope: { region: '84' },
+      correlationId: 'seed',
+      causationId: 'seed',
+      occurredAt: new Date('2026-01-01T09:00:00Z'),
+    });
+  }
   for (const { email: _email, ...agrement } of demoAgrements) {
     const data = { ...agrement, region: '84', titreCodes: [...agrement.titreCodes], sites: [...agrement.sites] };
     void store.append(agrementStreamId(agrement.centreId), 0, [{ type: 'AgrementRecorded', data }], {

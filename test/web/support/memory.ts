@@ -20,6 +20,7 @@ import type { PvUploadPort } from '../../../shared/application/useCase.js';
 import {
   jurorSessionsOf,
   type AgrementView,
+  type TitreView,
   projectAll,
   type JurorListOptions,
   type JurorSessionView,
@@ -162,6 +163,9 @@ export class ProjectedViews implements ViewsReader {
     return (this.views('agrement-') as AgrementView[])
       .filter((view) => view.region === region && (!department || view.department === department))
       .sort((a, b) => `${a.department}#${a.centreId}`.localeCompare(`${b.department}#${b.centreId}`));
+  }
+  async listTitres() {
+    return (this.views('titre-') as TitreView[]).sort((a, b) => a.code.localeCompare(b.code));
   }
   async listCentresBehind() {
     return [];
