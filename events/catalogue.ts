@@ -190,6 +190,8 @@ const SessionCreated = defineEvent({
     plannedSessionId: plannedSessionId.optional(),
     ceresReference: text(40),
     titreCode,
+    /** The titre's label in the catalogue the creation was decided with, for mails and pages. Optional: older events lack it. */
+    titreLabel: text(300).optional(),
     startDate: calendarDate,
     endDate: calendarDate,
     site: text(200),

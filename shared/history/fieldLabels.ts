@@ -83,6 +83,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   tiedCandidateIds: 'Candidats liés',
   titreCode: 'Titre',
   titreCodes: 'Titres',
+  titreLabel: 'Intitulé du titre',
   transmittedOn: 'Transmis le',
   validatedOn: 'Validé le',
   validFrom: 'Valable du',

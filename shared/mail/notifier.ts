@@ -93,7 +93,7 @@ export class Notifier {
       endDate: session.endDate,
       startTime: this.settings.sessionStartTime,
       endTime: this.settings.sessionEndTime,
-      summary: `Jury du titre professionnel ${session.titreCode}`,
+      summary: `Jury du titre professionnel ${session.titreLabel ?? session.titreCode}`,
       location: session.site,
       description: `Session ${session.ceresReference} du centre ${centreLabel(session)}. Vérification du plateau technique avec le responsable de session avant le début (prévoir une heure).`,
       organizer: this.settings.from,

@@ -19,11 +19,17 @@ const render = (subject: string, recipientName: string, blocks: readonly Block[]
 };
 
 /** What a mail shows of a session; the centre by its name when the session's creation recorded one. */
-export type SessionSummary = Pick<SessionView, 'sessionId' | 'centreId' | 'centreName' | 'titreCode' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'department'>;
+export type SessionSummary = Pick<
+  SessionView,
+  'sessionId' | 'centreId' | 'centreName' | 'titreCode' | 'titreLabel' | 'ceresReference' | 'site' | 'startDate' | 'endDate' | 'department'
+>;
+
+/** The titre in words when the session recorded its label: « Développeur web et web mobile (RNCP37674) ». */
+const titreOf = (session: Pick<SessionSummary, 'titreCode' | 'titreLabel'>): string => (session.titreLabel ? `${session.titreLabel} (${session.titreCode})` : session.titreCode);
 
 const sessionFacts = (session: SessionSummary): Block => ({
   facts: [
-    ['Titre professionnel', session.titreCode],
+    ['Titre professionnel', titreOf(session)],
     ['Référence CERES', session.ceresReference],
     ['Centre', centreLabel(session)],
     ['Lieu', session.site],
@@ -88,7 +94,7 @@ export const templates = {
     ]),
 
   jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
-    render(`Convocation au jury : ${session.titreCode}, ${formatDate(session.startDate)}`, to, [
+    render(`Convocation au jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
       {
@@ -167,7 +173,7 @@ export const templates = {
     ]),
 
   pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView }) =>
-    render(`Votre résultat officiel : ${session.titreCode}`, to, [
+    render(`Votre résultat officiel : ${session.titreLabel ?? session.titreCode}`, to, [
       { p: `Le procès-verbal de votre session d’examen a été validé le ${formatDate(d.validatedOn)} : votre résultat est officiel.` },
       sessionFacts(session),
       {

@@ -92,6 +92,8 @@ export interface SessionView {
   readonly department: string;
   readonly region: string;
   readonly titreCode: string;
+  /** The titre's label at the session's creation; absent for sessions created before it was recorded. */
+  readonly titreLabel?: string;
   readonly ceresReference: string;
   readonly site: string;
   readonly startDate: string;

@@ -58,6 +58,7 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
         department: d.department,
         region: d.region,
         titreCode: d.titreCode,
+        ...(d.titreLabel ? { titreLabel: d.titreLabel } : {}),
         ceresReference: d.ceresReference,
         site: d.site,
         startDate: d.startDate,

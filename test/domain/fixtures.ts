@@ -55,6 +55,7 @@ export const created = (overrides: Partial<Extract<SessionEvent, { type: 'Sessio
     region: REGION,
     ceresReference: 'CERES-2027-0042',
     titreCode: TITRE,
+    titreLabel: 'Développeur web et web mobile',
     startDate: START,
     endDate: END,
     site: 'Lyon 7e, plateau numérique',

@@ -28,6 +28,13 @@ describe('mail rendering', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
 
+  it('names the titre in words when the session recorded its label, and by its code only for a session created before', () => {
+    const named = templates.jurorConvocation('Anne Martin', { ...session, titreLabel: 'Conseiller en insertion professionnelle' }, { startTime: '08:30' });
+    expect(named.subject).toBe('Convocation au jury : Conseiller en insertion professionnelle, 30 octobre 2027');
+    expect(named.text).toContain('Titre professionnel : Conseiller en insertion professionnelle (RNCP37274)');
+    expect(templates.jurorConvocation('Anne Martin', session, { startTime: '08:30' }).subject).toBe('Convocation au jury : RNCP37274, 30 octobre 2027');
+  });
+
   it('given calendar dates, when formatted, then they read in French', () => {
     expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
     expect(formatDate('2027-08-15')).toBe('15 août 2027');

@@ -48,6 +48,7 @@ export const createSession: Handler<'CreateSession'> = (command, state, context)
       ...(command.plannedSessionId ? { plannedSessionId: command.plannedSessionId } : {}),
       ceresReference,
       titreCode: command.titreCode,
+      titreLabel: titre.label,
       startDate: command.startDate,
       endDate: command.endDate,
       // As the agrément spells it, so that the pages and mails show one name per site.
