@@ -180,6 +180,15 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     expect(await seriousAxeViolations(region.page)).toEqual([]);
     await region.page.screenshot({ path: join(stack.shots, 'region-agrement-centre.png'), fullPage: true });
 
+    // --- The titres imported at start from the sample RNCP export, with their blocks and revisions, and the import form.
+    await Promise.all([region.page.waitForURL(/\/titres$/), region.page.click('nav a[href="/titres"]')]);
+    const titres = await mainText(region.page);
+    expect(titres).toMatch(/Développeur web et web mobile \(RNCP37674\) .*Développer la partie front-end.* 01\/09\/2023 19\/07\/2028/);
+    expect(titres).not.toContain('BTS');
+    expect(await region.page.locator('input[type="file"][name="fiches"]').count()).toBe(1);
+    expect(await seriousAxeViolations(region.page)).toEqual([]);
+    await region.page.screenshot({ path: join(stack.shots, 'region-titres.png'), fullPage: true });
+
     await claire.context.close();
     await region.context.close();
     console.log(`[e2e] juror and region pages: ${((Date.now() - started) / 1000).toFixed(1)} s`);
