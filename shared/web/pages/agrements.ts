@@ -160,7 +160,7 @@ export const agrementPage = async (context: PageContext, state: FormState): Prom
               html`${termsFields(context, amendState)} ${textarea(amendState, 'reason', 'Motif de la modification', { required: true })}`,
             )}
             <h2>Retirer l’agrément</h2>
-            <p>À compter d’aujourd’hui, le centre ne peut plus créer de session ni tenir une session qui n’est pas terminée.</p>
+            <p>À compter d’aujourd’hui, le centre ne peut plus créer de session ; les sessions déjà créées restent en place.</p>
             ${form(withdrawState, `/agrements/${agrement.centreId}/retrait`, 'Retirer l’agrément', textarea(withdrawState, 'reason', 'Motif du retrait', { required: true }))}`
     }`;
 };
