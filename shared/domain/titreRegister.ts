@@ -25,7 +25,6 @@ export type TitreState = { readonly status: 'none' } | { readonly status: 'recor
 
 export const titreStreamId = (code: string): string => `titre-${code}`;
 
-
 const sameTitre = (a: Titre, b: Titre): boolean =>
   a.label === b.label &&
   a.validUntil === b.validUntil &&
