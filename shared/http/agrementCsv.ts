@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { AppError, type FieldError } from '../errors.js';
+import { csvCells, isoDateOf } from './csvLine.js';
 import { fieldErrorsOf } from './validation.js';
 import { schemas } from './schemas.js';
 
@@ -25,34 +26,6 @@ export interface AgrementLine {
 
 const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
 
-/** One line's cells: `;` separated, quotes around a cell kept out, `""` for a quote inside one. */
-const cellsOf = (line: string): string[] => {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"' && cell.trim() === '') quoted = true;
-    else if (char === ';') {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell.trim());
-  return cells;
-};
-
-const isoDate = (value: string) => {
-  const french = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
-  return french ? `${french[3]}-${french[2]}-${french[1]}` : value;
-};
-
 const columnLabel = (field: string): string => {
   const index = fields.indexOf(field.split('.')[0] as (typeof fields)[number]);
   return index >= 0 ? `colonne « ${agrementCsvColumns[index]} »` : field;
@@ -62,7 +35,7 @@ const columnLabel = (field: string): string => {
 export const agrementLinesFromCsv = (content: string): AgrementLine[] => {
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   const errors: FieldError[] = [];
-  const header = cellsOf(lines[0] ?? '').map(key);
+  const header = csvCells(lines[0] ?? '', ';').map(key);
   if (header.length !== agrementCsvColumns.length || header.some((name, i) => name !== key(agrementCsvColumns[i] ?? ''))) {
     throw new AppError('agrement.import-header', 'validation', 'La première ligne du fichier doit nommer les colonnes.', [
       { field: 'csv', message: `Ligne 1 du fichier : colonnes attendues, dans cet ordre : ${agrementCsvColumns.join(';')}.` },
@@ -73,7 +46,7 @@ export const agrementLinesFromCsv = (content: string): AgrementLine[] => {
   lines.forEach((text, index) => {
     const line = index + 1;
     if (index === 0 || text.trim() === '') return;
-    const cells = cellsOf(text);
+    const cells = csvCells(text, ';');
     if (cells.length !== fields.length) {
       errors.push({ field: 'csv', message: `Ligne ${line} du fichier : ${fields.length} colonnes attendues, ${cells.length} trouvées.` });
       return;
@@ -88,8 +61,8 @@ export const agrementLinesFromCsv = (content: string): AgrementLine[] => {
       ...raw,
       titreCodes: list(raw.titreCodes ?? ''),
       sites: list(raw.sites ?? ''),
-      validFrom: isoDate(raw.validFrom ?? ''),
-      validUntil: isoDate(raw.validUntil ?? ''),
+      validFrom: isoDateOf(raw.validFrom ?? '') ?? raw.validFrom,
+      validUntil: isoDateOf(raw.validUntil ?? '') ?? raw.validUntil,
     });
     if (!result.success) {
       for (const error of fieldErrorsOf(result.error)) errors.push({ field: 'csv', message: `Ligne ${line} du fichier, ${columnLabel(error.field)} : ${error.message}` });

@@ -1,5 +1,6 @@
 import { AppError, type FieldError } from '../errors.js';
 import type { Titre } from '../domain/titres.js';
+import { csvCells, isoDateOf } from './csvLine.js';
 
 /**
  * The titres professionnels of France Compétences' RNCP open-data export (data.gouv.fr, « Répertoire
@@ -16,29 +17,6 @@ import type { Titre } from '../domain/titres.js';
 const STANDARD = ['Numero_Fiche', 'Intitule', 'Abrege_Libelle', 'Date_Fin_Enregistrement', 'Date_Effet'] as const;
 const BLOCS = ['Numero_Fiche', 'Bloc_Competences_Code', 'Bloc_Competences_Libelle'] as const;
 
-/** One CSV line's cells, `"…"` quoting with `""` for a quote. */
-const cellsOf = (line: string, separator: string): string[] => {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"' && cell.trim() === '') quoted = true;
-    else if (char === separator) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell.trim());
-  return cells;
-};
-
 interface Table {
   readonly rows: { readonly line: number; readonly get: (column: string) => string }[];
 }
@@ -48,7 +26,7 @@ const tableOf = (content: string, field: string, file: string, columns: readonly
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerLine = lines[0] ?? '';
   const separator = headerLine.includes(';') ? ';' : ',';
-  const header = cellsOf(headerLine, separator);
+  const header = csvCells(headerLine, separator);
   const missing = columns.filter((column) => !header.includes(column));
   if (missing.length > 0) {
     errors.push({ field, message: `${file}, ligne 1 : colonnes manquantes : ${missing.join(', ')}.` });
@@ -56,16 +34,10 @@ const tableOf = (content: string, field: string, file: string, columns: readonly
   }
   const rows = lines.flatMap((text, index) => {
     if (index === 0 || text.trim() === '') return [];
-    const cells = cellsOf(text, separator);
+    const cells = csvCells(text, separator);
     return [{ line: index + 1, get: (column: string) => cells[header.indexOf(column)] ?? '' }];
   });
   return { rows };
-};
-
-const isoDate = (value: string): string | undefined => {
-  const french = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
-  if (french) return `${french[3]}-${french[2]}-${french[1]}`;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
 };
 
 /** The titres professionnels of the export, each with its blocks in code order; a 400 listing every bad line otherwise. */
@@ -78,8 +50,8 @@ export const titresFromRncpExport = (files: { readonly fiches: string; readonly 
     if (row.get('Abrege_Libelle').toUpperCase() !== 'TP') continue;
     const code = row.get('Numero_Fiche');
     const where = `Fichier des fiches, ligne ${row.line}`;
-    const validUntil = isoDate(row.get('Date_Fin_Enregistrement'));
-    const revisedOn = row.get('Date_Effet') === '' ? undefined : isoDate(row.get('Date_Effet'));
+    const validUntil = isoDateOf(row.get('Date_Fin_Enregistrement'));
+    const revisedOn = row.get('Date_Effet') === '' ? undefined : isoDateOf(row.get('Date_Effet'));
     if (!/^RNCP\d{3,6}$/.test(code)) errors.push({ field: 'fiches', message: `${where} : numéro de fiche RNCP invalide (${code || 'vide'}).` });
     else if (row.get('Intitule') === '') errors.push({ field: 'fiches', message: `${where} : l’intitulé du titre ${code} est vide.` });
     else if (!validUntil) errors.push({ field: 'fiches', message: `${where} : date de fin d’enregistrement du titre ${code} invalide (jj/mm/aaaa attendu).` });

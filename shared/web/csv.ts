@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { csvCells, isoDateOf } from '../http/csvLine.js';
 
 /**
  * Candidates imported from a CSV file: `nom;prénom;date de naissance;courriel`, separated by `;`
@@ -14,16 +15,15 @@ export const candidatesFromCsv = (content: string): { rows: Record<string, strin
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const separator = line.includes(';') ? ';' : ',';
-    const cells = line.split(separator).map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
+    const cells = csvCells(line, separator);
     if (index === 0 && /nom/i.test(cells[0] ?? '')) return;
     const [lastName = '', firstName = '', birthDate = '', email = ''] = cells;
     if (!lastName || !firstName || !birthDate) {
       errors.push({ field: 'candidatesCsv', message: `Ligne ${index + 1} du fichier : nom, prénom et date de naissance sont obligatoires.` });
       return;
     }
-    const french = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(birthDate);
     lineNumbers.push(index + 1);
-    rows.push({ lastName, firstName, birthDate: french ? `${french[3]}-${french[2]}-${french[1]}` : birthDate, ...(email ? { email } : {}) });
+    rows.push({ lastName, firstName, birthDate: isoDateOf(birthDate) ?? birthDate, ...(email ? { email } : {}) });
   });
   if (rows.length > 500) errors.push({ field: 'candidatesCsv', message: '500 candidats au plus par session.' });
   return { rows, lines: lineNumbers, errors };
