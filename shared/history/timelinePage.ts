@@ -144,7 +144,7 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
   return layout({
     title: `Historique de la session ${session?.ceresReference ?? timeline.sessionId}`,
     principal,
-    body: html`${session ? html`<p>Titre ${session.titreCode}, du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}, ${session.site}. <span class="hint id">${timeline.sessionId}</span></p>` : ''}
+    body: html`${session ? html`<p>Titre ${session.titreLabel ? `${session.titreLabel} (${session.titreCode})` : session.titreCode}, du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}, ${session.site}. <span class="hint id">${timeline.sessionId}</span></p>` : ''}
       ${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''} ${chainState(timeline)}
       <p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
       <table class="timeline">

@@ -33,7 +33,7 @@ describe('the timeline of a session', () => {
   it('names the session by its CERES reference, titre and dates, the id in small print', async () => {
     const page = await timeline('centre');
     expect(page).toContain('<title>Historique de la session CERES-2027-0042');
-    expect(text(page)).toContain('Titre RNCP37674, du 07/06/2027 au 09/06/2027, Lyon 7e.');
+    expect(text(page)).toContain('Titre Développeur web et web mobile (RNCP37674), du 07/06/2027 au 09/06/2027, Lyon 7e.');
     expect(page).toContain(`<span class="hint id">${seeded.sessionId}</span>`);
   });
 
