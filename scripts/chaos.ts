@@ -67,10 +67,15 @@ const startChild = async (fresh: boolean) => {
   // Node itself with the tsx loader: one process, so SIGKILL hits the runtime, not a wrapper.
   child = spawn(process.execPath, args, { stdio: 'ignore' });
   starts += 1;
+  // Ready when the demo centre's agrément, which the runtime seeds at start, can be read: a session needs it.
   for (let i = 0; i < 600; i += 1) {
     try {
       const response = await fetch(`${base}/local/token`, { method: 'POST', body: JSON.stringify({ user: 'centre' }) });
-      if (response.status === 200) return;
+      if (response.status === 200) {
+        const { token: centreToken } = (await response.json()) as { token: string };
+        const agrement = await fetch(`${base}/api/agrements/ctr_lyon-formation`, { headers: { authorization: `Bearer ${centreToken}` } });
+        if (agrement.status === 200) return;
+      }
     } catch {
       // not listening yet
     }

@@ -377,6 +377,8 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       const token = await idp.sign(regionalDirection.claims);
       await seedTitres(appUrl, token, await rncpSample(rootDir));
       await seedAgrements(appUrl, token);
+      // Ready once projected: a function instance started later reads the titres from the views.
+      await drain();
     }
 
     let stopped = false;

@@ -23,8 +23,10 @@ export class CachedTitres {
 
   async refresh(): Promise<TitreCatalogue> {
     if (this.now() - this.loadedAt < this.ttlMs) return this.catalogue;
-    this.catalogue = titreCatalogue((await this.views.listTitres()).map(titreOfView));
-    this.loadedAt = this.now();
+    const recorded = (await this.views.listTitres()).map(titreOfView);
+    this.catalogue = { ...this.catalogue, ...titreCatalogue(recorded) };
+    // An empty list is read again at the next request: the projector may not have written the first import yet.
+    if (recorded.length > 0) this.loadedAt = this.now();
     return this.catalogue;
   }
 
