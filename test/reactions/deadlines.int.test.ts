@@ -1,27 +1,19 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
-import { Directory } from '../../shared/directory/directory.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts, sessionCreated } from './fixtures.js';
-import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
 
 let dynamo: LocalDynamo;
 let ses: LocalSes;
 let store: DynamoEventStore;
 let planner: DeadlinePlanner;
 let run: DeadlineRun;
-let index: DynamoDeadlineIndex;
 let now = new Date('2027-01-10T08:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
 const versions = new Map<string, number>();
@@ -48,18 +40,7 @@ const indexed = async (streamId: string) =>
 beforeAll(async () => {
   dynamo = await startDynalite('deadlines');
   ses = await startSes();
-  store = eventStoreOn(dynamo, clock);
-  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
-  index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
-  planner = new DeadlinePlanner(store, index, views, clock);
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
-  run = new DeadlineRun(index, views, new Recipients(new Directory(), contacts()), delivery, clock, 'https://tp.example');
+  ({ store, planner, run } = deadlineMachinery(dynamo, ses, clock, contacts()));
 });
 
 afterAll(async () => {

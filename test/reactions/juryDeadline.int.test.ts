@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import { Directory } from '../../shared/directory/directory.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { Projector } from '../../shared/views/projector.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts, sessionCreated } from './fixtures.js';
-import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
 
 /*
  * A jury short of members, through the deadline machinery on dynalite: the planner indexes the
@@ -54,19 +48,7 @@ const runOn = async (day: string) => {
 beforeAll(async () => {
   dynamo = await startDynalite('jury-deadline');
   ses = await startSes();
-  store = eventStoreOn(dynamo, clock);
-  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
-  projector = new Projector(views, store);
-  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
-  planner = new DeadlinePlanner(store, index, views, clock);
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
-  run = new DeadlineRun(index, views, new Recipients(new Directory(), contacts()), delivery, clock, 'https://tp.example');
+  ({ store, projector, planner, run } = deadlineMachinery(dynamo, ses, clock, contacts()));
   await commit([sessionCreated('ses_short', { late: false, startDate: '2027-03-15' })]);
   await commit([{ type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } }]);
   // Every morning up to the eve of the convocations' reminder: nothing about the jury yet.

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import { Directory } from '../../shared/directory/directory.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { Projector } from '../../shared/views/projector.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts } from './fixtures.js';
-import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
 
 /*
  * The yearly programme is owed by every approved centre, whether or not it wrote anything: from
@@ -66,22 +60,10 @@ const runOn = async (day: string) => {
 beforeAll(async () => {
   dynamo = await startDynalite('owed-programme');
   ses = await startSes();
-  store = eventStoreOn(dynamo, clock);
-  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
-  projector = new Projector(views, store);
-  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
-  planner = new DeadlinePlanner(store, index, views, clock);
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
   const book = contacts()
     .set('centre', 'ctr_villeurbanne-2', { email: 'contact@villeurbanne.example', displayName: 'Villeurbanne Métiers' })
     .set('centre', 'ctr_givors-3', { email: 'contact@givors.example', displayName: 'Givors Formation' });
-  run = new DeadlineRun(index, views, new Recipients(new Directory(), book), delivery, clock, 'https://tp.example');
+  ({ store, projector, planner, run } = deadlineMachinery(dynamo, ses, clock, book));
   await approve('ctr_lyon-1', 'AFPA Lyon');
   await approve('ctr_villeurbanne-2', 'Villeurbanne Métiers');
   // A third centre loses its agrément on 10 January: it owes nothing any more.

@@ -9,7 +9,18 @@ import * as sesModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import type { DomainEvent, EventScope } from '../../events/index.js';
+import { createSesClient } from '../../shared/aws/ses.js';
+import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
+import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import type { ContactBook } from '../../shared/directory/contacts.js';
+import { Directory } from '../../shared/directory/directory.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { Recipients } from '../../shared/mail/recipients.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { DynamoViews } from '../../shared/views/dynamoViews.js';
+import { Projector } from '../../shared/views/projector.js';
 import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
 import type { LocalDynamo } from '../support/dynalite.js';
@@ -125,4 +136,30 @@ export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
+};
+
+/**
+ * The deadline machinery on dynalite and the SES emulator, wired as the functions wire it: the
+ * store, the views and their projector, the planner and its index, and the daily run mailing
+ * through SES (one attempt: a failure shows at once).
+ */
+export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook) => {
+  const store = eventStoreOn(dynamo, clock);
+  const views = new DynamoViews(dynamo.client, dynamo.tables.views);
+  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
+  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
+  return {
+    store,
+    views,
+    index,
+    projector: new Projector(views, store),
+    planner: new DeadlinePlanner(store, index, views, clock),
+    run: new DeadlineRun(index, views, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example'),
+  };
 };
