@@ -2,13 +2,14 @@ import type * as z from 'zod';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/authorize.js';
-import { agrementOf, type AgrementCommand, type AgrementEvent } from '../domain/agrement.js';
+import { agrementOf, type AgrementCommand } from '../domain/agrement.js';
 import type { Decider } from '../domain/decider.js';
 import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
-import type { TitreCommand, TitreEvent } from '../domain/titreRegister.js';
+import type { TitreCommand } from '../domain/titreRegister.js';
 import type { Titre } from '../domain/titres.js';
 import type { SessionCommand, SessionState } from '../domain/session.js';
 import { AppError, type FieldError } from '../errors.js';
+import type { AgrementLine } from '../http/agrementCsv.js';
 import type { schemas } from '../http/schemas.js';
 import type { SessionView } from '../views/index.js';
 import { streams } from './executeCommand.js';
@@ -113,20 +114,12 @@ export const withdrawHabilitation = async (
  * change records nothing. The catalogue the next decisions read is refreshed at once.
  */
 export const importTitres = async (deps: AppDeps, call: Call<readonly Titre[]>): Promise<Result> => {
-  const context = contextOf(deps, call.principal);
   const keyOf = (code: string) => (call.idempotencyKey === undefined ? undefined : `${call.idempotencyKey}#${code}`);
   const commands = call.input.map((titre): TitreCommand => ({ type: 'RecordTitre', titre, source: 'rncp' }));
   const errors: FieldError[] = [];
   for (const command of commands) {
-    const stream = streams.titre(command.titre.code);
-    const read = await deps.store.readStream(stream.streamId, { idempotencyKey: keyOf(command.titre.code), requestHash: call.requestHash });
-    if (read.replay) continue;
     try {
-      stream.decider.decide(
-        command,
-        read.events.reduce((state, event) => stream.decider.evolve(state, event as unknown as TitreEvent), stream.decider.initialState),
-        context,
-      );
+      await checkImported(deps, call, streams.titre(command.titre.code), command, keyOf(command.titre.code));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       errors.push({ field: 'fiches', message: error.message });
@@ -152,13 +145,32 @@ const foldStream = async <TCommand, TState, TEvent extends DomainEvent>(
   stream: { readonly streamId: string; readonly decider: Decider<TCommand, TState, TEvent> },
 ): Promise<TState> => {
   const { events } = await deps.store.readStream(stream.streamId);
-  // The stream id decides the aggregate: its events are its decider's by construction.
-  return events.reduce((state, event) => stream.decider.evolve(state, event as unknown as TEvent), stream.decider.initialState);
+  return fold(stream.decider, events);
+};
+
+// The stream id decides the aggregate: its events are its decider's by construction.
+const fold = <TCommand, TState, TEvent extends DomainEvent>(decider: Decider<TCommand, TState, TEvent>, events: readonly DomainEvent[]): TState =>
+  events.reduce((state, event) => decider.evolve(state, event as unknown as TEvent), decider.initialState);
+
+/**
+ * Decides one command of an import without recording it, so that every line is checked before any
+ * is written: throws the decider's refusal. Nothing to check when the line's key already has its
+ * commit (a retry after a crash mid-way).
+ */
+const checkImported = async <TCommand, TState, TEvent extends DomainEvent>(
+  deps: AppDeps,
+  call: Call,
+  stream: { readonly streamId: string; readonly decider: Decider<TCommand, TState, TEvent> },
+  command: TCommand,
+  idempotencyKey: string | undefined,
+): Promise<void> => {
+  const read = await deps.store.readStream(stream.streamId, { idempotencyKey, requestHash: call.requestHash });
+  if (!read.replay) stream.decider.decide(command, fold(stream.decider, read.events), contextOf(deps, call.principal));
 };
 
 /** The region of a department, by the directory of units; a department it does not know is refused on its field. */
 export const regionOfDepartment = (deps: AppDeps, department: string): string => {
-  const region = deps.directory.all().find((unit) => unit.kind === 'ud' && unit.code === department)?.region;
+  const region = deps.directory.regionOf(department);
   if (region) return region;
   throw new AppError('agrement.department-unknown', 'validation', `Le département ${department} n’a pas d’unité départementale dans l’annuaire.`, [
     { field: 'department', message: 'Choisissez un département de l’annuaire des unités.' },
@@ -198,12 +210,6 @@ export const amendAgrement = (deps: AppDeps, call: Call<In<'amendAgrement'>, { r
 export const withdrawAgrement = (deps: AppDeps, call: Call<In<'withdrawAgrement'>, { readonly centreId: string }>): Promise<Result> =>
   onAgrement(deps, call, { type: 'WithdrawAgrement', centreId: call.params.centreId, reason: call.input.reason });
 
-/** A line of an agrément import (shared/http/agrementCsv.ts): what `recordAgrement` takes, and its line number. */
-interface AgrementLine {
-  readonly line: number;
-  readonly input: In<'recordAgrement'>;
-}
-
 /**
  * Records every agrément of an import, or none. Each line is first decided against its centre's
  * stream, as the regional direction (or the UD) that imports it: any refusal is reported with its
@@ -211,7 +217,6 @@ interface AgrementLine {
  * request's: a retry after a crash mid-way answers the lines already recorded and records the rest.
  */
 export const importAgrements = async (deps: AppDeps, call: Call<readonly AgrementLine[]>): Promise<Result> => {
-  const context = contextOf(deps, call.principal);
   const keyOf = (line: number) => (call.idempotencyKey === undefined ? undefined : `${call.idempotencyKey}#ligne-${line}`);
   const errors: FieldError[] = [];
   const lines: { readonly line: number; readonly command: Extract<AgrementCommand, { type: 'RecordAgrement' }>; readonly email: string }[] = [];
@@ -219,12 +224,7 @@ export const importAgrements = async (deps: AppDeps, call: Call<readonly Agremen
     const { email, ...terms } = input;
     try {
       const command = { type: 'RecordAgrement' as const, ...terms, region: regionOfDepartment(deps, terms.department) };
-      const stream = streams.agrement(terms.centreId);
-      const read = await deps.store.readStream(stream.streamId, { idempotencyKey: keyOf(line), requestHash: call.requestHash });
-      if (!read.replay) {
-        const state = read.events.reduce((current, event) => stream.decider.evolve(current, event as unknown as AgrementEvent), stream.decider.initialState);
-        stream.decider.decide(command, state, context);
-      }
+      await checkImported(deps, call, streams.agrement(terms.centreId), command, keyOf(line));
       lines.push({ line, command, email });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

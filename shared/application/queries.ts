@@ -142,7 +142,7 @@ export const getAgrement = (deps: AppDeps, centreId: string) => deps.views.getAg
 export const listAgrements = (deps: AppDeps, principal: Principal, department?: string) => {
   const scope = scopeOf(principal);
   if (principal.actor.role === 'ud') {
-    const region = deps.directory.all().find((unit) => unit.kind === 'ud' && unit.code === scope.department)?.region ?? scope.region ?? '';
+    const region = deps.directory.regionOf(scope.department ?? '') ?? scope.region ?? '';
     return deps.views.listAgrements(region, scope.department ?? '');
   }
   const region = scope.region ?? '';

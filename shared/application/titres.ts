@@ -17,6 +17,14 @@ export class CachedTitres {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A request handler that reads the titres (when due) before each request. */
+  serving<TEvent, TResponse>(handle: (event: TEvent) => Promise<TResponse>): (event: TEvent) => Promise<TResponse> {
+    return async (event) => {
+      await this.refresh();
+      return handle(event);
+    };
+  }
+
   get current(): TitreCatalogue {
     return this.catalogue;
   }

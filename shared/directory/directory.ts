@@ -122,6 +122,11 @@ export class Directory {
     return unit;
   }
 
+  /** The region of a department, by its UD; undefined for a department the directory does not know. */
+  regionOf(department: string): string | undefined {
+    return this.units.get(`ud#${department}`)?.region;
+  }
+
   /** The regional direction of a region. */
   region(region: string): Unit {
     const unit = this.units.get(`region#${region}`);

@@ -58,9 +58,6 @@ export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): 
     },
     verify: tokenVerifierOf(auth),
     uploadOrigin,
-    withTitres: (route) => async (event) => {
-      await titres.refresh();
-      return route(event);
-    },
+    withTitres: (route) => titres.serving(route),
   };
 };
