@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../events/index.js';
 import { agrementDecider, type AgrementCommand, type AgrementEvent } from '../../shared/domain/agrement.js';
-import { sessionDecider, type SessionCommand } from '../../shared/domain/session.js';
-import { agrement, CAND_A, CENTRE, DEPT, REGION, SESSION, TITRE, centre, ud } from '../domain/fixtures.js';
+import { sessionDecider } from '../../shared/domain/session.js';
+import { CENTRE, DEPT, REGION, TITRE, agrement, centre, createSessionCommand, ud } from '../domain/fixtures.js';
 import { contextOf, specFor } from './specification.js';
 
 const spec = specFor(agrementDecider);
 const region = (code = REGION): Actor => ({ role: 'region', id: 'user-region', scope: { region: code } });
 const at = (actor: Actor, day = '2026-12-01') => contextOf({ at: day, actor });
 
-const record = (overrides: Partial<Extract<AgrementCommand, { type: 'RecordAgrement' }>> = {}): AgrementCommand => ({
-  type: 'RecordAgrement',
+/** Lyon Formation's agrément, as the region types it and as it is recorded (clean input passes unchanged). */
+const lyon = {
   centreId: CENTRE,
   centreName: 'Lyon Formation',
   department: DEPT,
@@ -19,22 +19,11 @@ const record = (overrides: Partial<Extract<AgrementCommand, { type: 'RecordAgrem
   sites: ['Lyon 7e, plateau numérique'],
   validFrom: '2026-01-01',
   validUntil: '2030-12-31',
-  ...overrides,
-});
-
-const recorded: AgrementEvent = {
-  type: 'AgrementRecorded',
-  data: {
-    centreId: CENTRE,
-    centreName: 'Lyon Formation',
-    department: DEPT,
-    region: REGION,
-    titreCodes: [TITRE],
-    sites: ['Lyon 7e, plateau numérique'],
-    validFrom: '2026-01-01',
-    validUntil: '2030-12-31',
-  },
 };
+
+const record = (overrides: Partial<Extract<AgrementCommand, { type: 'RecordAgrement' }>> = {}): AgrementCommand => ({ type: 'RecordAgrement', ...lyon, ...overrides });
+
+const recorded: AgrementEvent = { type: 'AgrementRecorded', data: lyon };
 
 describe('agrément: recorded, amended and withdrawn by the State', () => {
   it('is recorded by the regional direction of the centre’s region, or by the UD of its department', () => {
@@ -133,21 +122,7 @@ describe('agrément: recorded, amended and withdrawn by the State', () => {
 });
 
 describe('session: created only within the centre’s agrément', () => {
-  const create = (overrides: Partial<Extract<SessionCommand, { type: 'CreateSession' }>> = {}): SessionCommand => ({
-    type: 'CreateSession',
-    sessionId: SESSION,
-    centreId: CENTRE,
-    department: DEPT,
-    region: REGION,
-    ceresReference: 'CERES-2027-0042',
-    titreCode: TITRE,
-    startDate: '2027-06-07',
-    endDate: '2027-06-09',
-    site: 'Lyon',
-    candidateIds: [CAND_A],
-    agrement: agrement(),
-    ...overrides,
-  });
+  const create = createSessionCommand;
   const sessions = specFor(sessionDecider);
   const asCentre = at(centre(CENTRE), '2027-01-15');
 

@@ -1,7 +1,7 @@
 import type { Actor } from '../../events/index.js';
 import type { Agrement } from '../../shared/domain/agrement.js';
 import type { Habilitation } from '../../shared/domain/juror.js';
-import type { SessionEvent } from '../../shared/domain/session.js';
+import type { SessionCommand, SessionEvent } from '../../shared/domain/session.js';
 
 /** A session of the Développeur web et web mobile titre in the Rhône, and the people around it. */
 export const CENTRE = 'ctr_lyon-1';
@@ -115,3 +115,20 @@ export const transmitted = (revision = 1): SessionEvent => ({
 
 export const signedHistory: SessionEvent[] = [...started, signed()];
 export const transmittedHistory: SessionEvent[] = [...signedHistory, documentStored(), resultsRecorded(), transmitted()];
+
+/** The centre's command creating the Lyon session, within its agrément. */
+export const createSessionCommand = (overrides: Partial<Extract<SessionCommand, { type: 'CreateSession' }>> = {}): SessionCommand => ({
+  type: 'CreateSession',
+  sessionId: SESSION,
+  centreId: CENTRE,
+  department: DEPT,
+  region: REGION,
+  ceresReference: 'CERES-2027-0042',
+  titreCode: TITRE,
+  startDate: START,
+  endDate: END,
+  site: 'Lyon 7e, plateau numérique',
+  candidateIds: [CAND_A, CAND_B],
+  agrement: agrement(),
+  ...overrides,
+});

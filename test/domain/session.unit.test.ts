@@ -28,7 +28,6 @@ import {
   DEPT,
   END,
   OTHER_CENTRE,
-  REGION,
   SESSION,
   SHA,
   START,
@@ -37,7 +36,7 @@ import {
   centre,
   created,
   documentStored,
-  agrement,
+  createSessionCommand,
   habilitation,
   jurorActor,
   plateauChecked,
@@ -59,21 +58,7 @@ const asCentre = (at: string, centreId = CENTRE) => contextOf({ at, actor: centr
 const asUd = (at: string, department = DEPT) => contextOf({ at, actor: ud(department) });
 const fold = (events: readonly SessionEvent[]): SessionState => events.reduce(sessionDecider.evolve, sessionDecider.initialState);
 
-const create = (overrides: Partial<Extract<SessionCommand, { type: 'CreateSession' }>> = {}): SessionCommand => ({
-  type: 'CreateSession',
-  sessionId: SESSION,
-  centreId: CENTRE,
-  department: DEPT,
-  region: REGION,
-  ceresReference: 'CERES-2027-0042',
-  titreCode: TITRE,
-  startDate: START,
-  endDate: END,
-  site: 'Lyon 7e, plateau numérique',
-  candidateIds: [CAND_A, CAND_B],
-  agrement: agrement(),
-  ...overrides,
-});
+const create = createSessionCommand;
 
 const decisions: PvDecision[] = [
   { candidateId: CAND_A, decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: [ALICE, BRUNO] },

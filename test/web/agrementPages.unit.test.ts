@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { csrfTokenFor } from '../../shared/http/csrf.js';
-import { createTestApp, formPost, freshKey, httpEvent, pageGet, type TestApp } from './support/app.js';
+import { apiCall, createTestApp, formPost, freshKey, httpEvent, pageGet, type TestApp } from './support/app.js';
 
 /*
  * The agréments' pages: the regional direction records one through the form (titres ticked, one
@@ -114,15 +114,13 @@ describe('the agréments’ pages', () => {
 describe('the centre’s « Enregistrer une session » form', () => {
   it('offers only the agreed titres, lists the agreed sites and the agrément’s period', async () => {
     const app = createTestApp();
-    await app.api(
-      httpEvent({
-        method: 'POST',
-        path: '/api/agrements/ctr_lyon-formation',
-        as: 'region',
-        headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
-        body: JSON.stringify({ titreCodes: ['RNCP37873'], sites: ['Lyon 7e'], validFrom: '2026-01-01', validUntil: '2028-06-30', reason: 'Un seul titre' }),
-      }),
-    );
+    await apiCall(app, 'region', 'POST', '/api/agrements/ctr_lyon-formation', {
+      titreCodes: ['RNCP37873'],
+      sites: ['Lyon 7e'],
+      validFrom: '2026-01-01',
+      validUntil: '2028-06-30',
+      reason: 'Un seul titre',
+    });
     const page = await pageGet(app, 'centre', '/centre/sessions/nouvelle');
     expect(page.body).toContain('value="RNCP37873"');
     expect(page.body).not.toContain('value="RNCP37674"');
@@ -132,15 +130,7 @@ describe('the centre’s « Enregistrer une session » form', () => {
 
   it('says so when the centre’s agrément was withdrawn', async () => {
     const app = createTestApp();
-    await app.api(
-      httpEvent({
-        method: 'POST',
-        path: '/api/agrements/ctr_lyon-formation/withdraw',
-        as: 'region',
-        headers: { 'content-type': 'application/json', 'idempotency-key': freshKey() },
-        body: JSON.stringify({ reason: 'Fermeture' }),
-      }),
-    );
+    await apiCall(app, 'region', 'POST', '/api/agrements/ctr_lyon-formation/withdraw', { reason: 'Fermeture' });
     expect((await pageGet(app, 'centre', '/centre/sessions/nouvelle')).body).toMatch(/L’agrément de votre centre a été retiré le \d{2}\/\d{2}\/\d{4}/);
     expect((await pageGet(app, 'centre2', '/centre/sessions/nouvelle')).body).not.toContain('Aucun agrément');
   });

@@ -81,14 +81,8 @@ export const createTestApp = (clock: Clock = fixedClock('2027-02-01T09:00:00.000
     titresRecorded: (recorded) => titres.remember(recorded),
     directory: new Directory(),
   };
-  const fresh =
-    (route: (event: HttpEvent) => Promise<HttpResponse>) =>
-    async (event: HttpEvent): Promise<HttpResponse> => {
-      await titres.refresh();
-      return route(event);
-    };
-  const api = httpEdge(fresh(createApiHandler({ deps, verify: testVerifier })));
-  const pages = httpEdge(fresh(createRouter(pageRoutes({ deps, verify: testVerifier }))), { errorPage });
+  const api = httpEdge(titres.serving(createApiHandler({ deps, verify: testVerifier })));
+  const pages = httpEdge(titres.serving(createRouter(pageRoutes({ deps, verify: testVerifier }))), { errorPage });
   const historyService = new HistoryService({ store, cursorSecret: 'test-cursor-secret-of-at-least-32-characters', people: personalData });
   const history = httpEdge(createRouter(historyRoutes({ service: historyService, verify: testVerifier })), { errorPage: historyErrorPage });
   return {
