@@ -82,7 +82,7 @@ const floorSource = async (packages: readonly string[]): Promise<string> => {
 const fakeEnv: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   AWS_REGION: 'eu-west-3',
-  // Set by Lambda: the SDK clients load Powertools' Tracer (and aws-xray-sdk-core) only where it is.
+  // Set by Lambda: the SDK clients get their X-Ray middleware only where it is.
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -14,7 +14,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * test that reads the lines lifts it with `logger.setLogLevel`. SILENT writes nothing at all, EMF
  * lines included.
  */
-export const SERVICE_NAME = 'tp-sessions';
+const SERVICE_NAME = 'tp-sessions';
 
 const silentUnderTest = process.env.VITEST !== undefined && !process.env.AWS_LAMBDA_LOG_LEVEL && !process.env.POWERTOOLS_LOG_LEVEL;
 
