@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from './define.js';
 import {
   accommodationId,
@@ -41,11 +41,11 @@ const SessionPlanned = defineEvent({
   data: z.strictObject({
     plannedSessionId,
     centreId,
-    year: z.number().int().min(2000).max(2100),
+    year: z.int().check(z.gte(2000), z.lte(2100)),
     titreCode,
     expectedStart: calendarDate,
     expectedEnd: calendarDate,
-    expectedCandidates: z.number().int().min(1).max(500),
+    expectedCandidates: z.int().check(z.gte(1), z.lte(500)),
   }),
 });
 
@@ -58,11 +58,11 @@ const ProgrammeSubmitted = defineEvent({
     'The yearly programme, submitted or amended as a whole (revision 1 is the first submission). On time when before 31 January of the year, Europe/Paris. Sent to the UD of the centre and to the regional direction.',
   data: z.strictObject({
     centreId,
-    centreName: centreName.optional(),
-    year: z.number().int().min(2000).max(2100),
-    revision: z.number().int().min(1),
-    plannedSessionIds: z.array(plannedSessionId).max(500),
-    withdrawnPlannedSessionIds: z.array(plannedSessionId).max(500),
+    centreName: z.optional(centreName),
+    year: z.int().check(z.gte(2000), z.lte(2100)),
+    revision: z.int().check(z.gte(1)),
+    plannedSessionIds: z.array(plannedSessionId).check(z.maxLength(500)),
+    withdrawnPlannedSessionIds: z.array(plannedSessionId).check(z.maxLength(500)),
     submittedOn: calendarDate,
     deadline: calendarDate,
     onTime: z.boolean(),
@@ -115,9 +115,9 @@ const TitreRecorded = defineEvent({
   data: z.strictObject({
     titreCode,
     label: text(300),
-    ccps: z.array(z.strictObject({ code: ccpCode, label: text(500) })).max(30),
+    ccps: z.array(z.strictObject({ code: ccpCode, label: text(500) })).check(z.maxLength(30)),
     validUntil: calendarDate,
-    revisedOn: calendarDate.optional(),
+    revisedOn: z.optional(calendarDate),
     source: z.enum(['rncp', 'saisie']),
   }),
 });
@@ -125,8 +125,8 @@ const TitreRecorded = defineEvent({
 // ---------------------------------------------------------------- agrement stream
 
 /** A site where an approved centre may hold sessions, as the agrément names it. */
-const agreedSites = z.array(text(200)).min(1).max(50);
-const agreedTitres = z.array(titreCode).min(1).max(100);
+const agreedSites = z.array(text(200)).check(z.minLength(1), z.maxLength(50));
+const agreedTitres = z.array(titreCode).check(z.minLength(1), z.maxLength(100));
 
 const AgrementRecorded = defineEvent({
   type: 'AgrementRecorded',
@@ -184,18 +184,18 @@ const SessionCreated = defineEvent({
   data: z.strictObject({
     sessionId,
     centreId,
-    centreName: centreName.optional(),
+    centreName: z.optional(centreName),
     department: departmentCode,
     region: regionCode,
-    plannedSessionId: plannedSessionId.optional(),
+    plannedSessionId: z.optional(plannedSessionId),
     ceresReference: text(40),
     titreCode,
     /** The titre's label in the catalogue the creation was decided with, for mails and pages. Optional: older events lack it. */
-    titreLabel: text(300).optional(),
+    titreLabel: z.optional(text(300)),
     startDate: calendarDate,
     endDate: calendarDate,
     site: text(200),
-    candidateIds: z.array(candidateId).max(500),
+    candidateIds: z.array(candidateId).check(z.maxLength(500)),
     createdOn: calendarDate,
     creationDeadline: calendarDate,
     late: z.boolean(),
@@ -209,7 +209,7 @@ const BreachRecorded = defineEvent({
   label: 'Manquement constaté',
   description: 'A step done later than the rules require (e.g. session created less than three months ahead); the UD is told.',
   data: z.strictObject({
-    rule: z.string().min(1).max(80),
+    rule: z.string().check(z.minLength(1), z.maxLength(80)),
     dueOn: calendarDate,
     doneOn: calendarDate,
   }),
@@ -230,7 +230,7 @@ const CandidateWithdrawn = defineEvent({
   stream: 'session',
   label: 'Candidat retiré',
   description: 'A candidate withdrawn from the session before it starts.',
-  data: z.strictObject({ candidateId, reason: text(500).optional() }),
+  data: z.strictObject({ candidateId, reason: z.optional(text(500)) }),
 });
 
 const AccommodationGranted = defineEvent({
@@ -249,7 +249,7 @@ const JuryInformedOfAccommodations = defineEvent({
   stream: 'session',
   label: 'Jury informé des aménagements',
   description: 'The session manager informed the jury of the adapted tests, as the leaflet requires.',
-  data: z.strictObject({ accommodationIds: z.array(accommodationId).min(1), informedOn: calendarDate }),
+  data: z.strictObject({ accommodationIds: z.array(accommodationId).check(z.minLength(1)), informedOn: calendarDate }),
 });
 
 const JuryAssigned = defineEvent({
@@ -262,7 +262,7 @@ const JuryAssigned = defineEvent({
   data: z.strictObject({
     jurorId,
     habilitationId,
-    tiedCandidateIds: z.array(candidateId).max(500),
+    tiedCandidateIds: z.array(candidateId).check(z.maxLength(500)),
   }),
 });
 
@@ -292,10 +292,7 @@ const ConvocationsSent = defineEvent({
   description: 'Convocations sent to the jurors (at least 15 days ahead by default) or to the candidates.',
   data: z.strictObject({
     audience: z.enum(['jurors', 'candidates']),
-    recipientIds: z
-      .array(z.union([jurorId, candidateId]))
-      .min(1)
-      .max(500),
+    recipientIds: z.array(z.union([jurorId, candidateId])).check(z.minLength(1), z.maxLength(500)),
     sentOn: calendarDate,
     dueOn: calendarDate,
     late: z.boolean(),
@@ -310,10 +307,10 @@ const PlateauTechniqueChecked = defineEvent({
   description: 'The jury and the session manager checked the plateau technique against the référentiel, before the start (about one hour).',
   data: z.strictObject({
     checkedOn: calendarDate,
-    durationMinutes: z.number().int().min(1).max(600),
-    jurorIds: z.array(jurorId).min(1),
+    durationMinutes: z.int().check(z.gte(1), z.lte(600)),
+    jurorIds: z.array(jurorId).check(z.minLength(1)),
     compliant: z.boolean(),
-    remarks: text(1000).optional(),
+    remarks: z.optional(text(1000)),
   }),
 });
 
@@ -326,8 +323,8 @@ const SealsChecked = defineEvent({
     'Day one: candidates present (identity checked); one of them, drawn by lot with a recorded seed so the draw can be replayed, checks with the session manager that the envelopes are sealed.',
   data: z.strictObject({
     checkedOn: calendarDate,
-    presentCandidateIds: z.array(candidateId).min(1),
-    seed: z.string().regex(/^[0-9a-f]{32}$/),
+    presentCandidateIds: z.array(candidateId).check(z.minLength(1)),
+    seed: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
     drawnCandidateId: candidateId,
     sealsIntact: z.boolean(),
   }),
@@ -356,7 +353,7 @@ const SanctionNotified = defineEvent({
   data: z.strictObject({
     candidateId,
     sanction: z.enum(['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction']),
-    banMonths: z.number().int().min(1).max(60).optional(),
+    banMonths: z.optional(z.int().check(z.gte(1), z.lte(60))),
     pronouncedOn: calendarDate,
     notifiedOn: calendarDate,
   }),
@@ -372,19 +369,19 @@ const PVSigned = defineEvent({
   description:
     'The jury deliberated alone and drew up the PV: one decision for every candidate, signed by every assigned juror, with the SHA-256 of the signed document. A rejected PV is signed again with a higher revision.',
   data: z.strictObject({
-    revision: z.number().int().min(1),
+    revision: z.int().check(z.gte(1)),
     signedOn: calendarDate,
     decisions: z
       .array(
         z.strictObject({
           candidateId,
           decision: z.enum(decisions),
-          ccpObtained: z.array(ccpCode).max(20),
-          evaluatorIds: z.array(jurorId).min(1),
+          ccpObtained: z.array(ccpCode).check(z.maxLength(20)),
+          evaluatorIds: z.array(jurorId).check(z.minLength(1)),
         }),
       )
-      .min(1),
-    signatoryIds: z.array(jurorId).min(2),
+      .check(z.minLength(1)),
+    signatoryIds: z.array(jurorId).check(z.minLength(2)),
     documentSha256: sha256,
   }),
 });
@@ -396,11 +393,11 @@ const PVDocumentStored = defineEvent({
   label: 'Procès-verbal signé déposé',
   description: 'The signed PV file passed the intake checks and sits in the vault: object key, version id and SHA-256.',
   data: z.strictObject({
-    revision: z.number().int().min(1),
-    objectKey: z.string().min(1).max(512),
-    versionId: z.string().min(1).max(1024),
+    revision: z.int().check(z.gte(1)),
+    objectKey: z.string().check(z.minLength(1), z.maxLength(512)),
+    versionId: z.string().check(z.minLength(1), z.maxLength(1024)),
     sha256,
-    sizeBytes: z.number().int().min(1),
+    sizeBytes: z.int().check(z.gte(1)),
   }),
 });
 
@@ -411,7 +408,7 @@ const PVDocumentQuarantined = defineEvent({
   label: 'Fichier de procès-verbal refusé',
   description: 'An uploaded file failed the intake checks (not a PDF, wrong checksum, unexpected) and was quarantined; the centre is told why.',
   data: z.strictObject({
-    objectKey: z.string().min(1).max(512),
+    objectKey: z.string().check(z.minLength(1), z.maxLength(512)),
     reason: z.enum(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected']),
   }),
 });
@@ -422,7 +419,7 @@ const ResultsRecordedInCeres = defineEvent({
   stream: 'session',
   label: 'Résultats enregistrés dans CERES',
   description: 'The session manager recorded the results in CERES.',
-  data: z.strictObject({ recordedOn: calendarDate, pvRevision: z.number().int().min(1) }),
+  data: z.strictObject({ recordedOn: calendarDate, pvRevision: z.int().check(z.gte(1)) }),
 });
 
 const PVTransmitted = defineEvent({
@@ -431,7 +428,7 @@ const PVTransmitted = defineEvent({
   stream: 'session',
   label: 'Procès-verbal transmis à l’unité départementale',
   description: "The session manager sent the signed PV to the UD of the centre's department.",
-  data: z.strictObject({ transmittedOn: calendarDate, pvRevision: z.number().int().min(1), department: departmentCode }),
+  data: z.strictObject({ transmittedOn: calendarDate, pvRevision: z.int().check(z.gte(1)), department: departmentCode }),
 });
 
 const PVValidated = defineEvent({
@@ -440,7 +437,7 @@ const PVValidated = defineEvent({
   stream: 'session',
   label: 'Procès-verbal validé',
   description: 'An agent of the UD of the session’s department instructed and validated the PV: results become official.',
-  data: z.strictObject({ validatedOn: calendarDate, pvRevision: z.number().int().min(1) }),
+  data: z.strictObject({ validatedOn: calendarDate, pvRevision: z.int().check(z.gte(1)) }),
 });
 
 const PVRejected = defineEvent({
@@ -449,7 +446,7 @@ const PVRejected = defineEvent({
   stream: 'session',
   label: 'Procès-verbal rejeté',
   description: 'The UD rejected the PV with a reason; the centre corrects it and the jury signs again.',
-  data: z.strictObject({ rejectedOn: calendarDate, pvRevision: z.number().int().min(1), reason: text(1000) }),
+  data: z.strictObject({ rejectedOn: calendarDate, pvRevision: z.int().check(z.gte(1)), reason: text(1000) }),
 });
 
 const SessionCancelled = defineEvent({

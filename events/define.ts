@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One event type: its past-tense name, the version of its data schema, the schema itself, the
  * stream it belongs to and a French label for timelines. Everything else (types, runtime parsing,
  * CDK stream filters, JSON Schema, AsyncAPI) is derived from this one definition.
  */
-export interface EventDefinition<TType extends string, TData extends z.ZodType> {
+export interface EventDefinition<TType extends string, TData extends z.ZodMiniType> {
   readonly type: TType;
   readonly schemaVersion: number;
   readonly data: TData;
@@ -17,4 +17,4 @@ export interface EventDefinition<TType extends string, TData extends z.ZodType> 
   readonly description: string;
 }
 
-export const defineEvent = <TType extends string, TData extends z.ZodType>(definition: EventDefinition<TType, TData>): EventDefinition<TType, TData> => definition;
+export const defineEvent = <TType extends string, TData extends z.ZodMiniType>(definition: EventDefinition<TType, TData>): EventDefinition<TType, TData> => definition;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventDefinitions, type EventDefinitionUnion, type EventType } from './catalogue.js';
 import { actor, eventScope, instant } from './primitives.js';
 
@@ -12,10 +12,10 @@ export type DomainEvent = { [K in EventType]: { type: K; data: EventData<K> } }[
 export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
 
 /** Time-ordered event id (ULID, Crockford base 32). */
-export const eventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' });
+export const eventId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' }));
 
 /** A stream id: `<aggregate>-<id>`, e.g. `session-ses_01J…`, `programme-ctr_lyon-1-2027`. */
-export const streamId = z.string().regex(/^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' });
+export const streamId = z.string().check(z.regex(/^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' }));
 
 /**
  * What every stored event carries besides its data: identity, position, schema version, both
@@ -26,28 +26,28 @@ export const eventMetadata = z.strictObject({
   id: eventId,
   streamId,
   /** Position of the event in its stream, from 1. */
-  version: z.number().int().min(1),
-  schemaVersion: z.number().int().min(1),
+  version: z.int().check(z.gte(1)),
+  schemaVersion: z.int().check(z.gte(1)),
   /** When it happened in the world (the command's time). */
   occurredAt: instant,
   /** When the store recorded it. */
   recordedAt: instant,
   actor,
   scope: eventScope,
-  correlationId: z.string().min(1).max(128),
-  causationId: z.string().min(1).max(128),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  causationId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 type EventMetadata = z.infer<typeof eventMetadata>;
 
 /** A stored event: metadata, type and data. */
 export type StoredEvent = DomainEvent & EventMetadata;
 
-type Variant = z.ZodObject<{ type: z.ZodLiteral<EventType>; data: z.ZodType }>;
+type Variant = z.ZodMiniObject<{ type: z.ZodMiniLiteral<EventType>; data: z.ZodMiniType }>;
 
 const domainVariants = eventDefinitions.map((definition) => z.strictObject({ type: z.literal(definition.type), data: definition.data })) as unknown as [Variant, ...Variant[]];
 
 /** Runtime parser of a domain event: the type picks the schema, the data must match it. */
-export const domainEventSchema = z.discriminatedUnion('type', domainVariants) as unknown as z.ZodType<DomainEvent>;
+export const domainEventSchema = z.discriminatedUnion('type', domainVariants) as unknown as z.ZodMiniType<DomainEvent>;
 
 const byType = new Map<string, EventDefinitionUnion>(eventDefinitions.map((d) => [d.type, d]));
 

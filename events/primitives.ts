@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Building blocks shared by every event schema. Ids are pseudonymous: an event never carries a
@@ -7,36 +7,36 @@ import * as z from 'zod';
  */
 
 /** A calendar date, `YYYY-MM-DD`, that exists (no 31 February). Dates are in Europe/Paris. */
-export const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date attendue au format AAAA-MM-JJ.' })
-  .refine(
+export const calendarDate = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date attendue au format AAAA-MM-JJ.' }),
+  z.refine(
     (value) => {
       const [y, m, d] = value.split('-').map(Number) as [number, number, number];
       const date = new Date(Date.UTC(y, m - 1, d));
       return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
     },
     { message: "Cette date n'existe pas." },
-  );
+  ),
+);
 
 /** An instant, ISO 8601 with offset (UTC `Z` as written by the system). */
 export const instant = z.iso.datetime({ offset: true, message: 'Horodatage ISO 8601 attendu.' });
 
 /** Identifier of a French department: `01`..`95`, `2A`, `2B`, `971`..`976`. */
-export const departmentCode = z.string().regex(/^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/, { message: 'Code de département invalide.' });
+export const departmentCode = z.string().check(z.regex(/^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/, { message: 'Code de département invalide.' }));
 
 /** Identifier of a region, INSEE code (e.g. `84` for Auvergne-Rhône-Alpes). */
-export const regionCode = z.string().regex(/^\d{2}$/, { message: 'Code de région invalide.' });
+export const regionCode = z.string().check(z.regex(/^\d{2}$/, { message: 'Code de région invalide.' }));
 
 const idPattern = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$|^[a-z]+_[a-z0-9-]{1,64}$/;
 
 /** Pseudonymous id with a type prefix: `cand_01J…`, `jur_01J…`, `ses_01J…`, `ctr_lyon-1`. */
 const entityId = (prefix: string) =>
-  z
-    .string()
-    .max(80)
-    .regex(idPattern, { message: 'Identifiant invalide.' })
-    .refine((value) => value.startsWith(`${prefix}_`), { message: `Identifiant « ${prefix}_… » attendu.` });
+  z.string().check(
+    z.maxLength(80),
+    z.regex(idPattern, { message: 'Identifiant invalide.' }),
+    z.refine((value) => value.startsWith(`${prefix}_`), { message: `Identifiant « ${prefix}_… » attendu.` }),
+  );
 
 export const centreId = entityId('ctr');
 export const candidateId = entityId('cand');
@@ -45,29 +45,25 @@ export const sessionId = entityId('ses');
 export const plannedSessionId = entityId('pln');
 export const habilitationId = entityId('hab');
 export const accommodationId = entityId('acc');
-const userId = z.string().min(1).max(128);
+const userId = z.string().check(z.minLength(1), z.maxLength(128));
 
 /** RNCP code of a titre professionnel, e.g. `RNCP37274`. */
-export const titreCode = z.string().regex(/^RNCP\d{3,6}$/, { message: 'Code RNCP attendu (ex. RNCP37274).' });
+export const titreCode = z.string().check(z.regex(/^RNCP\d{3,6}$/, { message: 'Code RNCP attendu (ex. RNCP37274).' }));
 
 /** Code of a CCP (certificat de compétences professionnelles) within a titre. */
-export const ccpCode = z.string().regex(/^[A-Z0-9-]{2,40}$/, { message: 'Code de CCP invalide.' });
+export const ccpCode = z.string().check(z.regex(/^[A-Z0-9-]{2,40}$/, { message: 'Code de CCP invalide.' }));
 
 /** Hex SHA-256 digest. */
-export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' });
+export const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, { message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' }));
 
 /** Free text written by a person: bounded, trimmed, never empty. Escaped wherever it is shown. */
 export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: 'Ce champ est obligatoire.' })
-    .max(max, { message: `${max} caractères au plus.` });
+  z.string().check(z.trim(), z.minLength(1, { message: 'Ce champ est obligatoire.' }), z.maxLength(max, { message: `${max} caractères au plus.` }));
 
 /** What an event concerns, for tenancy and history queries: the centre, its department and region. */
 export const eventScope = z.strictObject({
-  centreId: centreId.optional(),
-  department: departmentCode.optional(),
+  centreId: z.optional(centreId),
+  department: z.optional(departmentCode),
   region: regionCode,
 });
 export type EventScope = z.infer<typeof eventScope>;
@@ -81,10 +77,10 @@ export const actor = z.strictObject({
   role,
   id: userId,
   scope: z.strictObject({
-    centreId: centreId.optional(),
-    department: departmentCode.optional(),
-    region: regionCode.optional(),
-    jurorId: jurorId.optional(),
+    centreId: z.optional(centreId),
+    department: z.optional(departmentCode),
+    region: z.optional(regionCode),
+    jurorId: z.optional(jurorId),
   }),
 });
 export type Actor = z.infer<typeof actor>;

@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventDefinitions, eventMetadata, type EventDefinitionUnion } from '../events/index.js';
 
-const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' });
+const toSchema = (schema: z.ZodMiniType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' });
 
 /** The JSON Schema of one stored event of this type: metadata, type and data. */
 const eventJsonSchema = (definition: EventDefinitionUnion) => ({
@@ -12,7 +12,7 @@ const eventJsonSchema = (definition: EventDefinitionUnion) => ({
   'x-label-fr': definition.label,
   'x-stream': definition.stream,
   'x-schema-version': definition.schemaVersion,
-  ...toSchema(eventMetadata.extend({ type: z.literal(definition.type), data: definition.data })),
+  ...toSchema(z.extend(eventMetadata, { type: z.literal(definition.type), data: definition.data })),
 });
 
 const channelOf = (stream: EventDefinitionUnion['stream']) => `${stream}Events`;

@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { toStreamRecord } from '../infra/offline/changeFeed.js';
 import { matchesFilterPattern, streamFilterPattern } from '../infra/streamFilter.js';
 
@@ -39,7 +39,7 @@ export const streamDeadLetterSchema = z.object({
     endSequenceNumber: z.string(),
     approximateArrivalOfFirstRecord: z.string(),
     approximateArrivalOfLastRecord: z.string(),
-    batchSize: z.number().optional(),
+    batchSize: z.optional(z.number()),
     streamArn: z.string(),
   }),
 });

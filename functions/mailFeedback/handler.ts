@@ -12,7 +12,7 @@ import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
 import { logger } from '../../shared/platform/observability.js';
 import { configOf } from '../../shared/platform/config.js';
 import { mailFeedback } from './function.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const config = configOf(mailFeedback);
 const suppression = new DynamoSuppressionList(createDynamoClient({ endpoint: config.endpoints.dynamodb }), config.tables.personalData);

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden } from '../auth/authorize.js';

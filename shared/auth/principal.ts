@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../../events/index.js';
 
 /**
@@ -7,16 +7,16 @@ import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../..
  * authorization decision.
  */
 export const tokenClaims = z.object({
-  sub: z.string().min(1),
-  email: z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  email: z.optional(z.string()),
   'custom:role': z.enum(['centre', 'ud', 'region', 'juror']),
-  'custom:centreId': centreId.optional(),
-  'custom:department': departmentCode.optional(),
-  'custom:region': regionCode.optional(),
-  'custom:jurorId': jurorId.optional(),
-  'custom:displayName': z.string().max(120).optional(),
+  'custom:centreId': z.optional(centreId),
+  'custom:department': z.optional(departmentCode),
+  'custom:region': z.optional(regionCode),
+  'custom:jurorId': z.optional(jurorId),
+  'custom:displayName': z.optional(z.string().check(z.maxLength(120))),
   /** The centre's name, for the session managers of a centre; shown instead of its id once recorded in the events. */
-  'custom:centreName': z.string().max(120).optional(),
+  'custom:centreName': z.optional(z.string().check(z.maxLength(120))),
 });
 export type TokenClaims = z.infer<typeof tokenClaims>;
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventId } from '../../events/index.js';
 import { invalidCursor } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { actor as actorSchema, definitionOf, domainEventSchema, eventScope, streamId as streamIdSchema, type DomainEvent, type StoredEvent } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -41,16 +41,16 @@ interface Head {
 const emptyHead = (): Head => ({ commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() });
 
 const appendOptionsSchema = z.object({
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  requestHash: z.string().min(1).max(128).optional(),
+  idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  requestHash: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   actor: actorSchema,
   scope: eventScope,
-  correlationId: z.string().min(1).max(128),
-  causationId: z.string().min(1).max(128),
-  occurredAt: z.date().refine((d) => !Number.isNaN(d.getTime()), { message: 'Date invalide.' }),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  causationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  occurredAt: z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), { message: 'Date invalide.' })),
 });
 
-const fieldsOf = (error: z.ZodError, prefix: string): FieldError[] =>
+const fieldsOf = (error: z.core.$ZodError, prefix: string): FieldError[] =>
   error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
 
 const isConditionalFailure = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -1,7 +1,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime } from 'ulid';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventTypes, upcast, type StoredEvent } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
@@ -23,21 +23,21 @@ const MAX_ULID = 'Z'.repeat(26);
 
 const historyQuerySchema = z.object({
   by: z.union([
-    z.strictObject({ centreId: z.string().min(1).max(80) }),
-    z.strictObject({ department: z.string().min(1).max(3) }),
-    z.strictObject({ region: z.string().min(1).max(3) }),
+    z.strictObject({ centreId: z.string().check(z.minLength(1), z.maxLength(80)) }),
+    z.strictObject({ department: z.string().check(z.minLength(1), z.maxLength(3)) }),
+    z.strictObject({ region: z.string().check(z.minLength(1), z.maxLength(3)) }),
     z.strictObject({ eventType: z.enum(eventTypes) }),
   ]),
-  types: z.array(z.enum(eventTypes)).min(1).max(30).optional(),
-  actorId: z.string().min(1).max(128).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  limit: z.number().int().min(1, { message: '1 au minimum.' }).max(500, { message: '500 au plus.' }).default(50),
-  cursor: z.string().max(512).optional(),
+  types: z.optional(z.array(z.enum(eventTypes)).check(z.minLength(1), z.maxLength(30))),
+  actorId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  from: z.optional(z.date()),
+  to: z.optional(z.date()),
+  order: z._default(z.enum(['asc', 'desc']), 'desc'),
+  limit: z._default(z.int().check(z.gte(1, { message: '1 au minimum.' }), z.lte(500, { message: '500 au plus.' })), 50),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
-const fieldsOf = (error: z.ZodError): FieldError[] => error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+const fieldsOf = (error: z.core.$ZodError): FieldError[] => error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
 
 export interface HistoryIndexReaderOptions {
   readonly client: DynamoDBClient;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { centreId, departmentCode, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
 
@@ -24,25 +24,25 @@ export interface HistoryRequest {
 /** Smallest and largest page a caller may ask for (the store's own bounds). */
 const PAGE_SIZE = { min: 1, max: 500, default: 50 } as const;
 
-const instantParam = z
-  .string()
-  .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+const instantParam = z.string().check(
+  z.trim(),
+  z.refine((value) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
     message: 'Date attendue au format AAAA-MM-JJ ou horodatage ISO 8601 (ex. 2027-03-01T09:00:00Z).',
-  });
+  }),
+);
 
 const rawSchema = z.object({
-  sessionId: sessionId.optional(),
-  centreId: centreId.optional(),
-  department: departmentCode.optional(),
-  region: regionCode.optional(),
-  type: z.string().max(2_000).optional(),
-  actor: z.string().min(1).max(128).optional(),
-  from: instantParam.optional(),
-  to: instantParam.optional(),
-  order: z.enum(['asc', 'desc'], { message: 'Ordre « asc » (plus ancien d’abord) ou « desc » (plus récent d’abord) attendu.' }).optional(),
-  limit: z.string().optional(),
-  cursor: z.string().max(512, { message: 'Curseur invalide.' }).optional(),
+  sessionId: z.optional(sessionId),
+  centreId: z.optional(centreId),
+  department: z.optional(departmentCode),
+  region: z.optional(regionCode),
+  type: z.optional(z.string().check(z.maxLength(2_000))),
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  from: z.optional(instantParam),
+  to: z.optional(instantParam),
+  order: z.optional(z.enum(['asc', 'desc'], { message: 'Ordre « asc » (plus ancien d’abord) ou « desc » (plus récent d’abord) attendu.' })),
+  limit: z.optional(z.string()),
+  cursor: z.optional(z.string().check(z.maxLength(512, { message: 'Curseur invalide.' }))),
 });
 
 /** Query-string names this module reads; other names are ignored, like any web API does. */

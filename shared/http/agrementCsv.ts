@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { AppError, type FieldError } from '../errors.js';
 import { csvCells, isoDateOf } from './csvLine.js';
 import { fieldErrorsOf } from './validation.js';

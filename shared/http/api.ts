@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { authenticate } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/verify.js';
@@ -20,7 +20,7 @@ const IDEMPOTENCY_FIELD = 'idempotencyKey';
 /** Path parameters checked like any input: a malformed id is a 400, never a lookup. */
 export const checkParams = (params: Readonly<Record<string, string>>): void => {
   const errors = Object.entries(params).flatMap(([name, value]) => {
-    const schema = (paramSchemas as Record<string, z.ZodType | undefined>)[name];
+    const schema = (paramSchemas as Record<string, z.ZodMiniType | undefined>)[name];
     if (!schema) return [];
     const result = schema.safeParse(value);
     return result.success ? [] : fieldErrorsOf(result.error).map((error) => ({ ...error, field: name }));

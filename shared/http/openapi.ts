@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { centreId, departmentCode, regionCode, sessionId } from '../../events/index.js';
 import type { FunctionDeclaration, HttpRoute } from '../platform/declarations.js';
 import { operations, type Operation } from './operations.js';
@@ -8,7 +8,7 @@ import { params as paramSchemas } from './schemas.js';
  * The OpenAPI 3.1 document of the JSON API, generated from the very zod schemas the edge validates
  * with, so the contract cannot drift from the code (a test fails when docs/openapi.json is stale).
  */
-const jsonSchema = (schema: z.ZodType): Record<string, unknown> => {
+const jsonSchema = (schema: z.ZodMiniType): Record<string, unknown> => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
@@ -20,11 +20,11 @@ const pathParameters = (path: string) =>
     name,
     in: 'path',
     required: true,
-    schema: jsonSchema((paramSchemas as Record<string, z.ZodType>)[name ?? ''] ?? z.string()),
+    schema: jsonSchema((paramSchemas as Record<string, z.ZodMiniType>)[name ?? ''] ?? z.string()),
   }));
 
 const queryParameters = (operation: Operation) => {
-  const shape = (operation.input as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const shape = (operation.input as unknown as { shape?: Record<string, z.ZodMiniType> }).shape ?? {};
   return Object.entries(shape).map(([name, schema]) => ({ name, in: 'query', required: !schema.safeParse(undefined).success, schema: jsonSchema(schema) }));
 };
 

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Role } from '../../events/index.js';
 import * as commands from '../application/commands.js';
 import * as queries from '../application/queries.js';
@@ -33,7 +33,7 @@ type Method = 'GET' | 'POST';
 /** The path parameters a path template names: `/a/{x}/b/{y}` gives `{ x: string; y: string }`. */
 type ParamsOf<P extends string> = P extends `${string}{${infer K}}${infer Rest}` ? { readonly [N in K]: string } & ParamsOf<Rest> : unknown;
 
-export interface Operation<S extends z.ZodType = z.ZodType, P = Readonly<Record<string, string>>> {
+export interface Operation<S extends z.ZodMiniType = z.ZodMiniType, P = Readonly<Record<string, string>>> {
   readonly id: string;
   readonly method: Method;
   readonly path: string;
@@ -53,7 +53,7 @@ export interface Operation<S extends z.ZodType = z.ZodType, P = Readonly<Record<
   run(deps: AppDeps, call: Call<z.output<S>, P>): Promise<Result>;
 }
 
-type Spec<K extends string, S extends z.ZodType> = {
+type Spec<K extends string, S extends z.ZodMiniType> = {
   readonly summary: string;
   readonly input: S;
   readonly target?: Operation<S, ParamsOf<K>>['target'];
@@ -65,7 +65,7 @@ type Spec<K extends string, S extends z.ZodType> = {
 } & ({ readonly command: CommandType; readonly roles?: never } | { readonly command?: never; readonly roles: readonly Role[] });
 
 /** One route of the table, from `'<METHOD> <path>'`; its id is its key in `routes`. */
-const route = <K extends `${Method} /api/${string}`, S extends z.ZodType>(key: K, spec: Spec<K, S>): Omit<Operation, 'id'> => {
+const route = <K extends `${Method} /api/${string}`, S extends z.ZodMiniType>(key: K, spec: Spec<K, S>): Omit<Operation, 'id'> => {
   const [method, path] = key.split(' ') as [Method, string];
   return {
     method,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   calendarDate,
   candidateId,
@@ -25,16 +25,13 @@ import { dateField } from './validation.js';
 
 const date = dateField(calendarDate);
 const name = text(100);
-const email = z.email({ message: 'Adresse électronique invalide.' }).max(254);
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' });
+const email = z.email({ message: 'Adresse électronique invalide.' }).check(z.maxLength(254));
+const phone = z.string().check(z.trim(), z.regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' }));
 
 /** What an agrément allows: titres, sites (one per line in the form) and its period. */
 const agrementTerms = {
-  titreCodes: z.array(titreCode).min(1, { message: 'Indiquez au moins un titre.' }).max(100),
-  sites: z.array(text(200)).min(1, { message: 'Indiquez au moins un lieu.' }).max(50),
+  titreCodes: z.array(titreCode).check(z.minLength(1, { message: 'Indiquez au moins un titre.' }), z.maxLength(100)),
+  sites: z.array(text(200)).check(z.minLength(1, { message: 'Indiquez au moins un lieu.' }), z.maxLength(50)),
   validFrom: date,
   validUntil: date,
 };
@@ -43,65 +40,62 @@ const candidateIdentityInput = z.strictObject({
   lastName: name,
   firstName: name,
   birthDate: date,
-  email: email.optional(),
-  phone: phone.optional(),
+  email: z.optional(email),
+  phone: z.optional(phone),
 });
 
 const plannedSessionInput = z.strictObject({
-  plannedSessionId: plannedSessionId.optional(),
+  plannedSessionId: z.optional(plannedSessionId),
   titreCode,
   expectedStart: date,
   expectedEnd: date,
-  expectedCandidates: z.number().int().min(1).max(500),
+  expectedCandidates: z.int().check(z.gte(1), z.lte(500)),
 });
 
 export const schemas = {
   empty: z.strictObject({}),
-  submitProgramme: z.strictObject({ sessions: z.array(plannedSessionInput).min(1).max(200) }),
+  submitProgramme: z.strictObject({ sessions: z.array(plannedSessionInput).check(z.minLength(1), z.maxLength(200)) }),
   createSession: z.strictObject({
-    plannedSessionId: plannedSessionId.optional(),
+    plannedSessionId: z.optional(plannedSessionId),
     ceresReference: text(40),
     titreCode,
     startDate: date,
     endDate: date,
     site: text(200),
-    candidates: z.array(candidateIdentityInput).min(1).max(500),
+    candidates: z.array(candidateIdentityInput).check(z.minLength(1), z.maxLength(500)),
   }),
   registerCandidate: candidateIdentityInput,
-  withdrawCandidate: z.strictObject({ reason: text(500).optional() }),
+  withdrawCandidate: z.strictObject({ reason: z.optional(text(500)) }),
   // A ticked box (forms) or `true` (JSON): a stray click or an empty body never erases anything.
   eraseCandidatePersonalData: z.strictObject({
     confirmed: z
       .boolean({ error: 'Cochez la case pour confirmer l’effacement : il est définitif.' })
-      .refine((value) => value, { message: 'Cochez la case pour confirmer l’effacement : il est définitif.' })
-      .meta({ description: 'Doit valoir true : confirme l’effacement, qui est définitif.' }),
+      .check(z.refine((value) => value, { message: 'Cochez la case pour confirmer l’effacement : il est définitif.' }))
+      .clone()
+      .register(z.globalRegistry, { description: 'Doit valoir true : confirme l’effacement, qui est définitif.' }),
   }),
   grantAccommodation: z.strictObject({ candidateId, adaptation: text(1000) }),
-  assignJuror: z.strictObject({ jurorId, tiedCandidateIds: z.array(candidateId).max(500) }),
+  assignJuror: z.strictObject({ jurorId, tiedCandidateIds: z.array(candidateId).check(z.maxLength(500)) }),
   declareTie: z.strictObject({ candidateId }),
   unassignJuror: z.strictObject({ reason: text(500) }),
   sendConvocations: z.strictObject({ audience: z.enum(['jurors', 'candidates']) }),
   checkPlateau: z.strictObject({
-    durationMinutes: z.number().int().min(1).max(600),
-    jurorIds: z.array(jurorId).min(1).max(20),
+    durationMinutes: z.int().check(z.gte(1), z.lte(600)),
+    jurorIds: z.array(jurorId).check(z.minLength(1), z.maxLength(20)),
     compliant: z.boolean(),
-    remarks: text(1000).optional(),
+    remarks: z.optional(text(1000)),
   }),
-  checkSeals: z.strictObject({ presentCandidateIds: z.array(candidateId).min(1).max(500), sealsIntact: z.boolean() }),
+  checkSeals: z.strictObject({ presentCandidateIds: z.array(candidateId).check(z.minLength(1), z.maxLength(500)), sealsIntact: z.boolean() }),
   reportFraud: z.strictObject({ candidateId, facts: text(2000) }),
   notifySanction: z.strictObject({
     candidateId,
     sanction: z.enum(['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction']),
-    banMonths: z.number().int().min(1).max(60).optional(),
+    banMonths: z.optional(z.int().check(z.gte(1), z.lte(60))),
     pronouncedOn: date,
   }),
   presignPv: z.strictObject({
     sha256,
-    sizeBytes: z
-      .number()
-      .int()
-      .min(1)
-      .max(20 * 1024 * 1024),
+    sizeBytes: z.int().check(z.gte(1), z.lte(20 * 1024 * 1024)),
   }),
   signPv: z.strictObject({
     decisions: z
@@ -109,23 +103,22 @@ export const schemas = {
         z.strictObject({
           candidateId,
           decision: z.enum(decisions),
-          ccpObtained: z.array(ccpCode).max(20),
+          ccpObtained: z.array(ccpCode).check(z.maxLength(20)),
           /** Defaults to every jury member without a tie with the candidate. */
-          evaluatorIds: z.array(jurorId).min(1).max(20).optional(),
+          evaluatorIds: z.optional(z.array(jurorId).check(z.minLength(1), z.maxLength(20))),
         }),
       )
-      .min(1)
-      .max(500),
-    signatoryIds: z.array(jurorId).min(2).max(20),
+      .check(z.minLength(1), z.maxLength(500)),
+    signatoryIds: z.array(jurorId).check(z.minLength(2), z.maxLength(20)),
     documentSha256: sha256,
   }),
   rejectPv: z.strictObject({ reason: text(1000) }),
   cancelSession: z.strictObject({ reason: text(500) }),
   habilitateJuror: z.strictObject({
-    jurorId: jurorId.optional(),
-    lastName: name.optional(),
-    firstName: name.optional(),
-    email: email.optional(),
+    jurorId: z.optional(jurorId),
+    lastName: z.optional(name),
+    firstName: z.optional(name),
+    email: z.optional(email),
     titreCode,
     department: departmentCode,
     validFrom: date,
@@ -146,23 +139,30 @@ export const schemas = {
   importTitres: z.strictObject({
     fiches: z
       .string()
-      .min(1, { message: 'Le fichier des fiches est vide.' })
-      .max(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
-    blocs: z.string().min(1, { message: 'Le fichier des blocs est vide.' }).max(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
+      .check(
+        z.minLength(1, { message: 'Le fichier des fiches est vide.' }),
+        z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
+      ),
+    blocs: z
+      .string()
+      .check(
+        z.minLength(1, { message: 'Le fichier des blocs est vide.' }),
+        z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
+      ),
   }),
-  importAgrements: z.strictObject({ csv: z.string().min(1, { message: 'Le fichier est vide.' }).max(2_000_000, { message: 'Le fichier dépasse 2 Mo.' }) }),
+  importAgrements: z.strictObject({ csv: z.string().check(z.minLength(1, { message: 'Le fichier est vide.' }), z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo.' })) }),
   // Query strings.
-  listSessions: z.strictObject({ cursor: z.string().max(2000).optional() }),
-  listJurors: z.strictObject({ titreCode: titreCode.optional() }),
-  listAgrements: z.strictObject({ department: departmentCode.optional() }),
-  listCentresBehind: z.strictObject({ year: z.string().regex(/^20\d{2}$/, { message: 'Année invalide.' }) }),
+  listSessions: z.strictObject({ cursor: z.optional(z.string().check(z.maxLength(2000))) }),
+  listJurors: z.strictObject({ titreCode: z.optional(titreCode) }),
+  listAgrements: z.strictObject({ department: z.optional(departmentCode) }),
+  listCentresBehind: z.strictObject({ year: z.string().check(z.regex(/^20\d{2}$/, { message: 'Année invalide.' })) }),
   listRegionSessions: z.strictObject({
-    department: departmentCode.optional(),
-    status: z.enum(sessionStatuses).optional(),
-    cursor: z.string().max(2000).optional(),
+    department: z.optional(departmentCode),
+    status: z.optional(z.enum(sessionStatuses)),
+    cursor: z.optional(z.string().check(z.maxLength(2000))),
   }),
-  listJurorSessions: z.strictObject({ when: z.enum(['upcoming', 'past']).optional(), cursor: z.string().max(2000).optional() }),
+  listJurorSessions: z.strictObject({ when: z.optional(z.enum(['upcoming', 'past'])), cursor: z.optional(z.string().check(z.maxLength(2000))) }),
 } as const;
 
 /** Path parameters, validated like the rest. */
-export const params = { sessionId, jurorId, candidateId, habilitationId, centreId, year: z.string().regex(/^20\d{2}$/, { message: 'Année invalide.' }) } as const;
+export const params = { sessionId, jurorId, candidateId, habilitationId, centreId, year: z.string().check(z.regex(/^20\d{2}$/, { message: 'Année invalide.' })) } as const;

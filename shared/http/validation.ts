@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 // The French locale alone: `z.locales.fr()` would pull every locale (≈ 260 KB) into each Lambda bundle.
 import fr from 'zod/v4/locales/fr.js';
 import { AppError, type FieldError } from '../errors.js';
@@ -49,7 +49,7 @@ z.config({ customError: plainMessage });
 const pathOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
 /** The field errors of a failed parse; unknown keys are reported one field each. */
-export const fieldErrorsOf = (error: z.ZodError): FieldError[] => {
+export const fieldErrorsOf = (error: z.core.$ZodError): FieldError[] => {
   const all = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: pathOf([...issue.path, key]).slice(0, 200), message: 'Champ inconnu.' }))
@@ -61,23 +61,25 @@ export const fieldErrorsOf = (error: z.ZodError): FieldError[] => {
 };
 
 /** Parses input with a schema, or throws a 400 AppError listing each field's French message. */
-export const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
+export const parseInput = <T extends z.ZodMiniType>(schema: T, value: unknown): z.output<T> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new AppError('input.invalid', 'validation', 'Certains champs sont à corriger.', fieldErrorsOf(result.error));
 };
 
 /** Marks a schema as a calendar date, so forms may send dd/mm/yyyy and the OpenAPI says `format: date`. */
-export const dateField = <T extends z.ZodType>(schema: T): T => schema.meta({ format: 'date' }) as T;
+export const dateField = <T extends z.ZodMiniType>(schema: T): T =>
+  // A copy is marked: the shared primitive (events/primitives.ts) stays unmarked.
+  (schema.clone() as z.ZodMiniType).register(z.globalRegistry, { format: 'date' }) as T;
 
 interface Def {
   type: string;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
+  shape?: Record<string, z.ZodMiniType>;
+  element?: z.ZodMiniType;
+  innerType?: z.ZodMiniType;
+  in?: z.ZodMiniType;
 }
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const defOf = (schema: z.ZodMiniType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 const FRENCH_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 
@@ -87,7 +89,7 @@ const FRENCH_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
  * and empty optional fields into absent ones. A value that does not convert is left as is, so the
  * schema reports it in French.
  */
-export const coerceForm = (schema: z.ZodType, value: unknown): unknown => {
+export const coerceForm = (schema: z.ZodMiniType, value: unknown): unknown => {
   const def = defOf(schema);
   switch (def.type) {
     case 'optional':
@@ -96,10 +98,10 @@ export const coerceForm = (schema: z.ZodType, value: unknown): unknown => {
     case 'nullable':
     case 'readonly':
     case 'catch':
-      if (value === undefined || (value === '' && def.type !== 'nullable' && defOf(def.innerType as z.ZodType).type !== 'boolean')) return undefined;
-      return coerceForm(def.innerType as z.ZodType, value);
+      if (value === undefined || (value === '' && def.type !== 'nullable' && defOf(def.innerType as z.ZodMiniType).type !== 'boolean')) return undefined;
+      return coerceForm(def.innerType as z.ZodMiniType, value);
     case 'pipe':
-      return coerceForm(def.in as z.ZodType, value);
+      return coerceForm(def.in as z.ZodMiniType, value);
     case 'number':
     case 'int':
       return typeof value === 'string' && /^\s*-?\d+(?:[.,]\d+)?\s*$/.test(value) ? Number(value.trim().replace(',', '.')) : value;
@@ -109,7 +111,7 @@ export const coerceForm = (schema: z.ZodType, value: unknown): unknown => {
       return value;
     case 'array': {
       const items = value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
-      return items.map((item) => coerceForm(def.element as z.ZodType, item));
+      return items.map((item) => coerceForm(def.element as z.ZodMiniType, item));
     }
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {

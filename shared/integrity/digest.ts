@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 
 /**
@@ -12,8 +12,8 @@ import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 /** Prefix of the digests in the PV bucket (the PV intake reacts only to `pv/`). */
 export const DIGEST_PREFIX = 'digests/';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 export const digestSchema = z.object({
   kind: z.literal('tp-sessions/store-digest'),
@@ -22,13 +22,13 @@ export const digestSchema = z.object({
   day,
   generatedAt: z.string(),
   /** SHA-256 of the previous day's digest object, when there is one. */
-  previousDigestSha256: hex64.optional(),
+  previousDigestSha256: z.optional(hex64),
   streams: z.array(
     z.object({
       streamId: z.string(),
-      lastCommit: z.number().int().min(1),
+      lastCommit: z.int().check(z.gte(1)),
       lastHash: hex64,
-      commits: z.array(z.object({ commit: z.number().int().min(1), hash: hex64 })),
+      commits: z.array(z.object({ commit: z.int().check(z.gte(1)), hash: hex64 })),
     }),
   ),
 });

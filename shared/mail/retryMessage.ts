@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { mailKinds, type OutgoingMail } from './model.js';
 
 /**
@@ -7,17 +7,17 @@ import { mailKinds, type OutgoingMail } from './model.js';
  */
 const retryMessageSchema = z.object({
   mail: z.object({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     kind: z.enum(mailKinds),
-    causeId: z.string().min(1),
-    to: z.object({ key: z.string().min(1), email: z.string().min(1), name: z.string() }),
+    causeId: z.string().check(z.minLength(1)),
+    to: z.object({ key: z.string().check(z.minLength(1)), email: z.string().check(z.minLength(1)), name: z.string() }),
     subject: z.string(),
     text: z.string(),
     html: z.string(),
     attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
   }),
-  reason: z.string().optional(),
-}) satisfies z.ZodType<{ mail: OutgoingMail; reason?: string | undefined }>;
+  reason: z.optional(z.string()),
+}) satisfies z.ZodMiniType<{ mail: OutgoingMail; reason?: string | undefined }>;
 
 export type RetryMessage = z.infer<typeof retryMessageSchema>;
 

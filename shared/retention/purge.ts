@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -14,18 +14,21 @@ import type { Clock } from '../platform/clock.js';
  * administrator look at it, so they are kept a short period (`quarantineDays`, 30 days by default)
  * from their quarantine, then deleted the same way.
  */
+/** A whole number of days read from the environment (text), between 1 and `max`, `fallback` when unset. */
+const days = (max: number, fallback: number) => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(max))), fallback);
+
 export const retentionSettingsSchema = z.object({
   /** Days after a candidate's registration (session creation) before their personal data is erased. */
-  personalDataDays: z.coerce.number().int().min(1).max(36_500).default(730),
+  personalDataDays: days(36_500, 730),
   /** Days after a PV file was recorded before it is deleted. In AWS it must not be shorter than the bucket's Object Lock retention. */
-  pvDays: z.coerce.number().int().min(1).max(36_500).default(1_825),
+  pvDays: days(36_500, 1_825),
   /** Days after a file was quarantined before it is deleted. */
-  quarantineDays: z.coerce.number().int().min(1).max(36_500).default(30),
+  quarantineDays: days(36_500, 30),
   /**
    * How far back each run looks beyond the cutoff, in days: a run that was missed is caught up by
    * the next ones without re-reading the whole history every day.
    */
-  catchUpDays: z.coerce.number().int().min(1).max(3_650).default(31),
+  catchUpDays: days(3_650, 31),
 });
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 
