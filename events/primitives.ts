@@ -19,6 +19,9 @@ export const calendarDate = z.string().check(
   ),
 );
 
+/** Time-ordered event id (ULID, Crockford base 32). */
+export const eventId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' }));
+
 /** An instant, ISO 8601 with offset (UTC `Z` as written by the system). */
 export const instant = z.iso.datetime({ offset: true, message: 'Horodatage ISO 8601 attendu.' });
 

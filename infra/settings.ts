@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDirectory, type DirectoryData } from '../shared/directory/directory.js';
-import { retentionSettingsSchema, type RetentionSettings } from '../shared/retention/purge.js';
+import { readRetentionSettings, type RetentionSettings } from '../shared/retention/purge.js';
 
 /**
  * Everything that differs between stages, decided in one place. The stack reads only this object,
@@ -133,16 +133,14 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
   const mailDomain = parsed.data.mailDomain ?? (prod ? 'tp-sessions.example.org' : 'dev.tp-sessions.example.org');
   const pvPurgeAfter = Duration.days(Math.max(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1), prod ? 1825 : 30));
   // Checked by the functions' own schema here, so a value they would refuse at cold start fails the synth instead.
-  const retention = retentionSettingsSchema.safeParse({
+  const { settings: retention, invalid } = readRetentionSettings({
     personalDataDays: 730,
     pvDays: pvPurgeAfter.toDays(),
     // A rejected upload is kept long enough for the centre and the UD to look at it; dev's are test files.
     quarantineDays: parsed.data.quarantineRetentionDays ?? (prod ? 30 : 7),
     catchUpDays: 31,
   });
-  if (!retention.success) {
-    throw new StageContextError(`Invalid retention settings: ${retention.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
+  if (invalid.length > 0) throw new StageContextError(`Invalid retention settings (whole days, at least 1): ${invalid.join(', ')}`);
   return {
     stage,
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -152,7 +150,7 @@ export const settingsFromContext = (read: ContextReader): StageSettings => {
     // objects can be removed.
     pvRetention: Duration.days(parsed.data.pvRetentionDays ?? (prod ? 1825 : 1)),
     pvPurgeAfter,
-    retention: retention.data,
+    retention,
     pvColdStorageAfter: Duration.days(90),
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     mailDomain,

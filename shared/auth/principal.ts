@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../../events/index.js';
+import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../../events/primitives.js';
 
 /**
  * The claims every token carries, in AWS (Cognito custom attributes, checked by API Gateway's JWT

@@ -1,8 +1,8 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime } from 'ulid';
-import * as z from 'zod/mini';
-import { eventTypes, upcast, type StoredEvent } from '../../events/index.js';
+import type { StoredEvent } from '../../events/index.js';
+import { eventTypeNames, upcast } from '../../events/versions.js';
 import { AppError, type FieldError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -21,23 +21,47 @@ import type { HistoryQuery, HistoryReader, Page } from './port.js';
 const MIN_ULID = '0'.repeat(26);
 const MAX_ULID = 'Z'.repeat(26);
 
-const historyQuerySchema = z.object({
-  by: z.union([
-    z.strictObject({ centreId: z.string().check(z.minLength(1), z.maxLength(80)) }),
-    z.strictObject({ department: z.string().check(z.minLength(1), z.maxLength(3)) }),
-    z.strictObject({ region: z.string().check(z.minLength(1), z.maxLength(3)) }),
-    z.strictObject({ eventType: z.enum(eventTypes) }),
-  ]),
-  types: z.optional(z.array(z.enum(eventTypes)).check(z.minLength(1), z.maxLength(30))),
-  actorId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  from: z.optional(z.date()),
-  to: z.optional(z.date()),
-  order: z._default(z.enum(['asc', 'desc']), 'desc'),
-  limit: z._default(z.int().check(z.gte(1, { message: '1 au minimum.' }), z.lte(500, { message: '500 au plus.' })), 50),
-  cursor: z.optional(z.string().check(z.maxLength(512))),
-});
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+const knownTypes: ReadonlySet<string> = new Set(eventTypeNames);
+// Each key of the index and the longest value it takes.
+const keyLengths: Readonly<Record<string, number>> = { centreId: 80, department: 3, region: 3 };
 
-const fieldsOf = (error: z.core.$ZodError): FieldError[] => error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+/**
+ * The query as the reader runs it (order and limit defaulted), or a validation error naming each
+ * field. Its callers are the history function, which validated the user's parameters at its edge
+ * (shared/history/query.ts), and the retention purge, which builds its queries: these checks keep
+ * a caller's mistake from reaching DynamoDB, with plain code rather than a schema library.
+ */
+const checkedQuery = (query: HistoryQuery): HistoryQuery & { readonly order: 'asc' | 'desc'; readonly limit: number } => {
+  const fields: FieldError[] = [];
+  const text = (field: string, value: unknown, max: number) => {
+    if (typeof value !== 'string' || value.length < 1 || value.length > max) fields.push({ field, message: `Texte de 1 à ${max} caractères attendu.` });
+  };
+  const by = Object.entries(query.by as unknown as Record<string, unknown>);
+  const [key, value] = by[0] ?? [];
+  if (by.length !== 1 || key === undefined) fields.push({ field: 'by', message: 'Un critère et un seul : centre, département, région ou type d’événement.' });
+  else if (key === 'eventType') {
+    if (typeof value !== 'string' || !knownTypes.has(value)) fields.push({ field: 'by.eventType', message: 'Type d’événement inconnu.' });
+  } else if (keyLengths[key] !== undefined) text(`by.${key}`, value, keyLengths[key]);
+  else fields.push({ field: `by.${key}`, message: 'Critère inconnu.' });
+  if (query.types !== undefined && (query.types.length < 1 || query.types.length > 30 || !query.types.every((type) => knownTypes.has(type))))
+    fields.push({ field: 'types', message: 'De 1 à 30 types d’événements connus.' });
+  if (query.actorId !== undefined) text('actorId', query.actorId, 128);
+  for (const field of ['from', 'to'] as const) {
+    const date = query[field];
+    if (date !== undefined && !(date instanceof Date && !Number.isNaN(date.getTime()))) fields.push({ field, message: 'Date invalide.' });
+  }
+  const order = query.order ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') fields.push({ field: 'order', message: '« asc » ou « desc » attendu.' });
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit)) fields.push({ field: 'limit', message: 'Nombre entier attendu.' });
+  else if (limit < 1) fields.push({ field: 'limit', message: '1 au minimum.' });
+  else if (limit > MAX_LIMIT) fields.push({ field: 'limit', message: `${MAX_LIMIT} au plus.` });
+  if (query.cursor !== undefined && (typeof query.cursor !== 'string' || query.cursor.length > 512)) fields.push({ field: 'cursor', message: 'Curseur invalide.' });
+  if (fields.length > 0) throw new AppError('history.query.invalid', 'validation', 'Recherche invalide.', fields);
+  return { ...query, order, limit };
+};
 
 export interface HistoryIndexReaderOptions {
   readonly client: DynamoDBClient;
@@ -60,9 +84,7 @@ export class HistoryIndexReader implements HistoryReader {
   }
 
   async history(query: HistoryQuery): Promise<Page<StoredEvent>> {
-    const parsed = historyQuerySchema.safeParse(query);
-    if (!parsed.success) throw new AppError('history.query.invalid', 'validation', 'Recherche invalide.', fieldsOf(parsed.error));
-    const q = parsed.data;
+    const q = checkedQuery(query);
     const index = indexOf(q.by);
     const fingerprint = sha256Hex(
       canonicalJson({ by: q.by, types: q.types ? [...q.types].sort() : undefined, actorId: q.actorId, from: q.from?.toISOString(), to: q.to?.toISOString(), order: q.order }),

@@ -3,7 +3,7 @@ import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } f
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { encodeTime } from 'ulid';
-import { eventTypes } from '../../events/index.js';
+import { eventTypeNames } from '../../events/versions.js';
 import { readRawCommits } from '../eventStore/rawCommits.js';
 import { DIGEST_PREFIX, digestKey } from './digest.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
@@ -23,7 +23,7 @@ export class DynamoCommitSource implements CommitSource {
 
   async streamsChangedBetween(from: Date, to: Date): Promise<readonly string[]> {
     const streams = new Set<string>();
-    for (const type of eventTypes) {
+    for (const type of eventTypeNames) {
       let startKey: Record<string, AttributeValue> | undefined;
       do {
         const output = await this.client.send(

@@ -1,2 +1,2 @@
-export { purgeExpired, RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from './purge.js';
+export { purgeExpired, RETENTION_ENV, retentionSettingsOf, type RetentionSettings } from './purge.js';
 export { S3PvObjects, StoreRecordedEvents } from './adapters.js';

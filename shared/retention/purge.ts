@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -14,23 +13,52 @@ import type { Clock } from '../platform/clock.js';
  * administrator look at it, so they are kept a short period (`quarantineDays`, 30 days by default)
  * from their quarantine, then deleted the same way.
  */
-/** A whole number of days read from the environment (text), between 1 and `max`, `fallback` when unset. */
-const days = (max: number, fallback: number) => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(max))), fallback);
-
-export const retentionSettingsSchema = z.object({
+/**
+ * Each setting: the most days it may hold, and its default. Settings are whole numbers of days,
+ * at least 1.
+ */
+const RETENTION_LIMITS = {
   /** Days after a candidate's registration (session creation) before their personal data is erased. */
-  personalDataDays: days(36_500, 730),
+  personalDataDays: { max: 36_500, fallback: 730 },
   /** Days after a PV file was recorded before it is deleted. In AWS it must not be shorter than the bucket's Object Lock retention. */
-  pvDays: days(36_500, 1_825),
+  pvDays: { max: 36_500, fallback: 1_825 },
   /** Days after a file was quarantined before it is deleted. */
-  quarantineDays: days(36_500, 30),
+  quarantineDays: { max: 36_500, fallback: 30 },
   /**
    * How far back each run looks beyond the cutoff, in days: a run that was missed is caught up by
    * the next ones without re-reading the whole history every day.
    */
-  catchUpDays: days(3_650, 31),
-});
-export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+  catchUpDays: { max: 3_650, fallback: 31 },
+} as const;
+
+export type RetentionSettings = { readonly [K in keyof typeof RETENTION_LIMITS]: number };
+type SettingName = keyof RetentionSettings;
+
+/**
+ * The settings from raw values (the environment's text, or numbers): the default where a value is
+ * unset; `invalid` names each value that is not a whole number of days within its bounds. Read at
+ * cold start from configuration, not from users: plain checks, no schema library in the bundle.
+ */
+export const readRetentionSettings = (raw: Partial<Record<SettingName, unknown>>): { readonly settings: RetentionSettings; readonly invalid: readonly SettingName[] } => {
+  const invalid: SettingName[] = [];
+  const read = (name: SettingName): number => {
+    const { max, fallback } = RETENTION_LIMITS[name];
+    const value = raw[name];
+    if (value === undefined) return fallback;
+    const days = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(days) || days < 1 || days > max) invalid.push(name);
+    return days;
+  };
+  const settings = { personalDataDays: read('personalDataDays'), pvDays: read('pvDays'), quarantineDays: read('quarantineDays'), catchUpDays: read('catchUpDays') };
+  return { settings, invalid };
+};
+
+/** The settings, or an error naming the invalid ones. */
+export const retentionSettingsOf = (raw: Partial<Record<SettingName, unknown>>): RetentionSettings => {
+  const { settings, invalid } = readRetentionSettings(raw);
+  if (invalid.length > 0) throw new Error(`Invalid retention settings: ${invalid.join(', ')}`);
+  return settings;
+};
 
 /** Environment variables of the settings (each optional: the defaults above apply). */
 export const RETENTION_ENV = {

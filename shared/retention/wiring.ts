@@ -6,7 +6,7 @@ import { DynamoPersonalDataStore } from '../personalData/store.js';
 import { ConfigurationError, type Endpoints } from '../platform/config.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { S3PvObjects, StoreRecordedEvents } from './adapters.js';
-import { RETENTION_ENV, retentionSettingsSchema, type RetentionSettings } from './purge.js';
+import { RETENTION_ENV, readRetentionSettings } from './purge.js';
 
 /**
  * The purge's adapters and settings from the environment, read once: the `history` and
@@ -32,17 +32,13 @@ export const retentionOf = (
   // The purge pages through the history within one run: its cursors never leave the process, so a
   // key of its own, drawn at cold start, signs them (no secret to read).
   const cursorSecret = randomBytes(32).toString('hex');
-  const parsed = retentionSettingsSchema.safeParse({
+  const { settings, invalid } = readRetentionSettings({
     personalDataDays: source[RETENTION_ENV.personalDataDays],
     pvDays: source[RETENTION_ENV.pvDays],
     quarantineDays: source[RETENTION_ENV.quarantineDays],
     catchUpDays: source[RETENTION_ENV.catchUpDays],
   });
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => RETENTION_ENV[issue.path[0] as keyof typeof RETENTION_ENV] ?? issue.path.join('.'));
-    throw new ConfigurationError(`Missing or invalid environment variables: ${names.join(', ')}`);
-  }
-  const settings: RetentionSettings = parsed.data;
+  if (invalid.length > 0) throw new ConfigurationError(`Missing or invalid environment variables: ${invalid.map((name) => RETENTION_ENV[name]).join(', ')}`);
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   const store = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
   return {

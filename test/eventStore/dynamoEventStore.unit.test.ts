@@ -10,6 +10,7 @@ import { ConcurrencyError } from '../../shared/eventStore/errors.js';
 import { HistoryIndexReader } from '../../shared/eventStore/historyIndex.js';
 import { HistoryIndexWriter } from '../../shared/eventStore/historyIndexWriter.js';
 import { historyItemOf } from '../../shared/eventStore/records.js';
+import type { HistoryQuery } from '../../shared/eventStore/port.js';
 import { centreActor, cursorSecret, lyon, options, registered } from './fixtures.js';
 
 const dynamo = mockClient(DynamoDBClient);
@@ -157,6 +158,27 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     it('refuses a page size outside 1..500', async () => {
       await expect(reader().history({ by: { region: '84' }, limit: 501 })).rejects.toMatchObject({ category: 'validation' });
       await expect(reader().history({ by: { region: '84' }, limit: 0 })).rejects.toMatchObject({ category: 'validation' });
+    });
+
+    it('refuses a query no caller should build, naming each field, without querying DynamoDB', async () => {
+      const query = {
+        by: { region: '84', department: '69' },
+        types: [],
+        actorId: 'x'.repeat(129),
+        from: new Date('pas une date'),
+        order: 'newest',
+        limit: 2.5,
+        cursor: 'c'.repeat(513),
+      } as unknown as HistoryQuery;
+      const error = (await reader()
+        .history(query)
+        .catch((e: unknown) => e)) as AppError;
+      expect(error).toMatchObject({ code: 'history.query.invalid', category: 'validation' });
+      expect(error.fields.map((field) => field.field)).toEqual(['by', 'types', 'actorId', 'from', 'order', 'limit', 'cursor']);
+      const unknownType = { by: { eventType: 'SessionInvented' }, types: ['SessionCreated', 'Nope'] } as unknown as HistoryQuery;
+      await expect(reader().history(unknownType)).rejects.toMatchObject({ fields: [{ field: 'by.eventType' }, { field: 'types' }] });
+      await expect(reader().history({ by: { centreId: '' } })).rejects.toMatchObject({ fields: [{ field: 'by.centreId' }] });
+      expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
     });
   });
 

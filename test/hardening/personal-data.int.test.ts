@@ -6,7 +6,7 @@ import { createS3Client } from '../../shared/aws/s3.js';
 import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { purgeExpired, retentionSettingsSchema, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
+import { purgeExpired, retentionSettingsOf, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { scope, startS3, type LocalS3 } from '../reactions/support.js';
 
@@ -95,13 +95,14 @@ describe('right to erasure: personal data lives outside the event log', () => {
 
 describe('retention: personal data and PV copies purged past their period', () => {
   it('reads its periods from settings, with defaults when unset', () => {
-    expect(retentionSettingsSchema.parse({})).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });
-    expect(retentionSettingsSchema.parse({ personalDataDays: '30', pvDays: '90' })).toMatchObject({ personalDataDays: 30, pvDays: 90 });
-    expect(retentionSettingsSchema.safeParse({ pvDays: '0' }).success).toBe(false);
+    expect(retentionSettingsOf({})).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });
+    expect(retentionSettingsOf({ personalDataDays: '30', pvDays: '90' })).toMatchObject({ personalDataDays: 30, pvDays: 90 });
+    expect(() => retentionSettingsOf({ pvDays: '0' })).toThrow(/pvDays/);
+    expect(() => retentionSettingsOf({ pvDays: '1.5', catchUpDays: '3651' })).toThrow(/pvDays, catchUpDays/);
   });
 
   it('given an old session with a stored PV and a recent one, when the purge runs past each period, then the old personal data goes first, the PV later, the recent session is untouched, and a second run changes nothing', async () => {
-    const settings = retentionSettingsSchema.parse({ personalDataDays: 30, pvDays: 90, catchUpDays: 31 });
+    const settings = retentionSettingsOf({ personalDataDays: 30, pvDays: 90, catchUpDays: 31 });
     now = new Date('2027-02-01T08:00:00Z');
     await createSession('ses_old', ['cand_o-1']);
     await people.saveCandidates(owner, [{ candidateId: 'cand_o-1', lastName: 'Ancien', firstName: 'Paul', birthDate: '1970-01-01' }]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../shared/aws/s3.js';
 import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import type { Clock } from '../../shared/platform/clock.js';
-import { purgeExpired, retentionSettingsSchema, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
+import { purgeExpired, retentionSettingsOf, S3PvObjects, StoreRecordedEvents } from '../../shared/retention/index.js';
 import { PvIntake } from '../../shared/vault/intake.js';
 import { PvUploads, PvVault, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
@@ -27,7 +27,7 @@ let s3: LocalBuckets;
 let store: IndexedStore;
 let s3Client: ReturnType<typeof createS3Client>;
 let intake: PvIntake;
-const settings = retentionSettingsSchema.parse({ quarantineDays: 30, catchUpDays: 31 });
+const settings = retentionSettingsOf({ quarantineDays: 30, catchUpDays: 31 });
 
 const exists = (key: string, bucket = s3.uploads) =>
   s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).then(

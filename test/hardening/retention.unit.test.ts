@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
-import { purgeExpired, RETENTION_ENV, retentionSettingsSchema, S3PvObjects, type RetentionSettings } from '../../shared/retention/index.js';
+import { purgeExpired, RETENTION_ENV, retentionSettingsOf, S3PvObjects, type RetentionSettings } from '../../shared/retention/index.js';
 import type { PvObjects, RecordedEvents } from '../../shared/retention/purge.js';
 import { retentionOf } from '../../shared/retention/wiring.js';
 import { configOf } from '../../shared/platform/config.js';
@@ -15,7 +15,7 @@ import { retentionPurge } from '../../functions/retentionPurge/function.js';
  * and a failure count. The same against dynalite and s3rver: quarantine-retention.int.test.ts.
  */
 const DAY = 86_400_000;
-const settings: RetentionSettings = retentionSettingsSchema.parse({ quarantineDays: 30, catchUpDays: 31 });
+const settings: RetentionSettings = retentionSettingsOf({ quarantineDays: 30, catchUpDays: 31 });
 
 /** Events with the time they were recorded; only `type`, `data` and the time matter to the purge. */
 const recorded = (type: EventType, data: Record<string, unknown>, at: string) => ({ event: { type, data } as unknown as StoredEvent, at: new Date(at) });
@@ -55,7 +55,7 @@ const quarantined = (n: number, when: string) => recorded('PVDocumentQuarantined
 describe('retention of quarantined PV files', () => {
   it('reads RETENTION_QUARANTINE_DAYS, 30 days when unset, and refuses 0', () => {
     expect(RETENTION_ENV.quarantineDays).toBe('RETENTION_QUARANTINE_DAYS');
-    expect(retentionSettingsSchema.parse({}).quarantineDays).toBe(30);
+    expect(retentionSettingsOf({}).quarantineDays).toBe(30);
     const env: NodeJS.ProcessEnv = {
       [tableEnv.events]: 'e',
       [tableEnv.history]: 'h',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { settingsFromContext, StageContextError } from '../../infra/settings.js';
-import { retentionSettingsSchema } from '../../shared/retention/purge.js';
+import { retentionSettingsOf } from '../../shared/retention/purge.js';
 
 const context = (values: Record<string, string>) => (key: string) => values[key];
 
@@ -80,7 +80,7 @@ describe('stage settings from the CDK context', () => {
     const dev = settingsFromContext(context({ stage: 'dev' }));
     expect(prod.retention).toEqual({ personalDataDays: 730, pvDays: 1825, quarantineDays: 30, catchUpDays: 31 });
     expect(dev.retention).toEqual({ personalDataDays: 730, pvDays: dev.pvPurgeAfter.toDays(), quarantineDays: 7, catchUpDays: 31 });
-    for (const settings of [prod, dev]) expect(retentionSettingsSchema.parse(settings.retention)).toEqual(settings.retention);
+    for (const settings of [prod, dev]) expect(retentionSettingsOf(settings.retention)).toEqual(settings.retention);
   });
 
   it('given quarantineRetentionDays in the context, when the settings are read, then the quarantine period follows it; zero, a fraction or a word is refused naming the key', () => {
