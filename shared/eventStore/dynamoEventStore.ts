@@ -1,6 +1,5 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { monotonicFactory } from 'ulid';
 import * as z from 'zod/mini';
 import { actor as actorSchema, definitionOf, domainEventSchema, eventScope, streamId as streamIdSchema, type DomainEvent, type StoredEvent } from '../../events/index.js';
 import { AppError, type FieldError } from '../errors.js';
@@ -10,6 +9,7 @@ import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead }
 import { readRawCommits } from './rawCommits.js';
 import { FOLDED_ATTRIBUTES } from './streamReader.js';
 import { GENESIS_HASH, commitHash, parseCommitEvents, type CommitItem } from './records.js';
+import { monotonicUlids } from '../platform/ids.js';
 
 export interface DynamoEventStoreOptions {
   readonly client: DynamoDBClient;
@@ -84,7 +84,7 @@ export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly clock: Clock;
-  private readonly nextUlid = monotonicFactory();
+  private readonly nextUlid = monotonicUlids();
   private readonly heads = new Map<string, Head>();
 
   constructor(options: DynamoEventStoreOptions) {
