@@ -12,6 +12,7 @@ import { AppError, type FieldError } from '../errors.js';
 import type { AgrementLine } from '../http/agrementCsv.js';
 import type { schemas } from '../http/schemas.js';
 import type { SessionView } from '../views/index.js';
+import type { CentreContact } from '../personalData/store.js';
 import { streams } from './executeCommand.js';
 import { contextOf, newIdFor, runCommand, summaryOf, type AppDeps, type Call, type Result, type SessionCall } from './useCase.js';
 
@@ -40,20 +41,36 @@ const sessionScopeOf = (state: SessionState): EventScope =>
 /** Who owns what a centre saves about a session's candidates: the session's centre, department and region. */
 const ownerOf = (view: SessionView) => ({ centreId: view.centreId, department: view.department, region: view.region });
 
+/** The signed-in session manager's mailbox, which becomes their centre's: centre users with an address only. */
+const centreContactOf = (principal: Principal): CentreContact | undefined =>
+  principal.actor.role === 'centre' && principal.actor.scope.centreId && principal.email ? { email: principal.email, displayName: principal.displayName } : undefined;
+
 /**
  * Keeps the centre's mailbox up to date from the signed-in session manager, after a write that
  * landed (never for a refused or replayed command, so bad input still writes nothing).
  */
 const rememberCentreContact = async (deps: AppDeps, principal: Principal, replayed: boolean): Promise<void> => {
-  const { centreId } = principal.actor.scope;
-  if (replayed || principal.actor.role !== 'centre' || !centreId || !principal.email) return;
-  await deps.personalData.saveCentreContact(centreId, { email: principal.email, displayName: principal.displayName });
+  const contact = centreContactOf(principal);
+  if (replayed || !contact) return;
+  await deps.personalData.saveCentreContact(principal.actor.scope.centreId ?? '', contact);
 };
 
+interface SessionRun {
+  /** A new session: answered 201, its scope taken from the centre user. */
+  readonly create?: boolean;
+  /** What the events refer to, stored once the command is accepted and before its commit (executeCommand). */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
 /** Runs a session command; the answer names the session and, after the seals check, the candidate drawn by lot and the seed. */
-const runSession = async (deps: AppDeps, call: Call, sessionId: string, command: SessionCommand | (() => Promise<SessionCommand>), create = false): Promise<Result> => {
-  const result = await runCommand(deps, call, streams.session(sessionId), command, create ? centreScope(call.principal) : sessionScopeOf);
-  if (create) await rememberCentreContact(deps, call.principal, result.replayed);
+const runSession = async (
+  deps: AppDeps,
+  call: Call,
+  sessionId: string,
+  command: SessionCommand | (() => Promise<SessionCommand>),
+  { create = false, beforeCommit }: SessionRun = {},
+): Promise<Result> => {
+  const result = await runCommand(deps, call, streams.session(sessionId), command, create ? centreScope(call.principal) : sessionScopeOf, beforeCommit);
   const seals = result.events.find((event) => event.type === 'SealsChecked');
   const draw = seals?.type === 'SealsChecked' ? { drawnCandidateId: seals.data.drawnCandidateId, seed: seals.data.seed } : {};
   return { status: create ? 201 : 200, body: { sessionId, ...summaryOf(result.events, result.version), ...draw }, replayed: result.replayed };
@@ -89,9 +106,11 @@ export const habilitateJuror = async (deps: AppDeps, call: Call<In<'habilitateJu
   }
   // A new juror's id derived from the key: the retry writes to the same stream.
   const jurorId = given ?? newIdFor(call, 'jur', 'juror');
-  if (lastName && firstName && email) await deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email });
   const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation };
-  const result = await runCommand(deps, call, streams.juror(jurorId), command, { department: habilitation.department, region: call.principal.actor.scope.region ?? '00' });
+  // A new juror's identity is stored once the habilitation is accepted, before the event that names its id.
+  const saveIdentity = lastName && firstName && email ? () => deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email }) : undefined;
+  const scope = { department: habilitation.department, region: call.principal.actor.scope.region ?? '00' };
+  const result = await runCommand(deps, call, streams.juror(jurorId), command, scope, saveIdentity);
   return { status: 201, body: { jurorId, ...summaryOf(result.events, result.version) }, replayed: result.replayed };
 };
 
@@ -247,16 +266,15 @@ export const createSession = async (deps: AppDeps, call: Call<In<'createSession'
   // Derived from the key: a retry finds this session's stream, and the commit its first attempt left there.
   const sessionId = newIdFor(call, 'ses', 'session');
   const owner = { centreId: scope.centreId ?? '', department: scope.department ?? '', region: scope.region };
+  // Pseudonymous ids derived from the key too: the events carry only these ids.
+  const identities = candidates.map((candidate, i) => ({ candidateId: newIdFor(call, 'cand', `candidate-${i}`), ...candidate }));
   return runSession(
     deps,
     call,
     sessionId,
     async (): Promise<SessionCommand> => {
-      const identities = candidates.map((candidate, i) => ({ candidateId: newIdFor(call, 'cand', `candidate-${i}`), ...candidate }));
       // The agrément as it stands: the session must fall within it.
       const agrement = agrementOf(await foldStream(deps, streams.agrement(owner.centreId)));
-      // Names first, under fresh pseudonymous ids: the events will carry only the ids.
-      await deps.personalData.saveCandidates(owner, identities);
       return {
         type: 'CreateSession',
         sessionId,
@@ -268,16 +286,24 @@ export const createSession = async (deps: AppDeps, call: Call<In<'createSession'
         agrement,
       };
     },
-    true,
+    {
+      create: true,
+      // Once the session is accepted, before its commit: the names, and the centre's mailbox from
+      // the signed-in session manager, in one write. A refused session stores no name.
+      beforeCommit: () => deps.personalData.saveCandidates(owner, identities, centreContactOf(call.principal)),
+    },
   );
 };
 
 export const registerCandidate = async (deps: AppDeps, call: SessionCall<In<'registerCandidate'>>): Promise<Result> => {
   const candidateId = newIdFor(call, 'cand', 'candidate');
-  return runSession(deps, call, call.params.sessionId, async () => {
-    await deps.personalData.saveCandidates(ownerOf(call.session), [{ candidateId, ...call.input }]);
-    return { type: 'RegisterCandidate', candidateId };
-  });
+  return runSession(
+    deps,
+    call,
+    call.params.sessionId,
+    { type: 'RegisterCandidate', candidateId },
+    { beforeCommit: () => deps.personalData.saveCandidates(ownerOf(call.session), [{ candidateId, ...call.input }]) },
+  );
 };
 
 export const withdrawCandidate = onSession<In<'withdrawCandidate'>, { readonly sessionId: string; readonly candidateId: string }>((input, call) => ({
@@ -302,15 +328,20 @@ export const eraseCandidatePersonalData = async (deps: AppDeps, call: SessionCal
 export const grantAccommodation = async (deps: AppDeps, call: SessionCall<In<'grantAccommodation'>>): Promise<Result> => {
   const { candidateId, adaptation } = call.input;
   const accommodationId = newIdFor(call, 'acc', 'accommodation');
-  return runSession(deps, call, call.params.sessionId, async () => {
-    if (!call.session.candidateIds.includes(candidateId)) {
-      throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
-        { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
-      ]);
-    }
-    await deps.personalData.saveAccommodation(ownerOf(call.session), { accommodationId, candidateId, adaptation });
-    return { type: 'GrantAccommodation', candidateId, accommodationId };
-  });
+  return runSession(
+    deps,
+    call,
+    call.params.sessionId,
+    async () => {
+      if (!call.session.candidateIds.includes(candidateId)) {
+        throw new AppError('candidate.unknown', 'validation', 'Ce candidat n’est pas inscrit à la session.', [
+          { field: 'candidateId', message: 'Choisissez un candidat inscrit à la session.' },
+        ]);
+      }
+      return { type: 'GrantAccommodation', candidateId, accommodationId };
+    },
+    { beforeCommit: () => deps.personalData.saveAccommodation(ownerOf(call.session), { accommodationId, candidateId, adaptation }) },
+  );
 };
 
 export const informJuryOfAccommodations = onSession(() => ({ type: 'InformJuryOfAccommodations' }));

@@ -24,11 +24,17 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
   readonly streamId: string;
   readonly decider: Decider<TCommand, TState, TEvent>;
   /**
-   * The command, or how to build it when its building has effects that a retry must not repeat
-   * (the names saved before the events that carry their ids): built once, and only when the
-   * stream holds no first answer to the key.
+   * The command, or how to build it when building it reads something (an agrément's stream):
+   * built once, and only when the stream holds no first answer to the key.
    */
   readonly command: TCommand | (() => TCommand | Promise<TCommand>);
+  /**
+   * What must be stored before the events that refer to it (the names whose ids they carry): run
+   * once the command is decided and accepted, just before its commit, once even when the commit
+   * is retried. A refused command, a replayed one or one that decides nothing runs none of it, so
+   * a refusal writes nothing.
+   */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
   readonly context: DecisionContext;
   /** What the events concern; a function when it depends on the stream's state (e.g. its centre). */
   readonly scope: EventScope | ((state: TState) => EventScope);
@@ -61,12 +67,14 @@ export interface ExecuteCommandResult<TState> {
  *
  * With an idempotency key, the stream read tells whether a commit already holds the key (the store
  * keeps it in the commit): then that first answer is returned, without building the command or
- * deciding again. Two round trips for a new command: the read and the conditional put.
+ * deciding again. Two round trips for a new command: the read and the conditional put (three with
+ * what must be stored before it, `beforeCommit`).
  */
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;
   const maxAttempts = input.maxAttempts ?? 3;
   let command: TCommand | undefined;
+  let prepared = false;
 
   for (let attempt = 1; ; attempt += 1) {
     const read = await store.readStream(streamId, { idempotencyKey, requestHash });
@@ -77,6 +85,10 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
     if (decided.length === 0) {
       countCommand(commandTypeOf(command), 'accepted');
       return { events: [], state, version: read.version, replayed: false };
+    }
+    if (input.beforeCommit && !prepared) {
+      await input.beforeCommit();
+      prepared = true;
     }
     try {
       const result = await store.append(streamId, read.version, decided, {

@@ -90,8 +90,10 @@ export const runCommand = <TCommand, TState, TEvent extends DomainEvent>(
   stream: { readonly streamId: string; readonly decider: Decider<TCommand, TState, TEvent> },
   command: TCommand | (() => Promise<TCommand>),
   scope: EventScope | ((state: TState) => EventScope),
+  beforeCommit?: () => Promise<void>,
 ): Promise<ExecuteCommandResult<TState>> =>
   executeCommand({
+    beforeCommit,
     store: deps.store,
     ...stream,
     command,

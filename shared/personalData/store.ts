@@ -43,8 +43,15 @@ export interface Owner {
   readonly region: string;
 }
 
+/** The mailbox where a centre's mails go. */
+export interface CentreContact {
+  readonly email: string;
+  readonly displayName: string;
+}
+
 export interface PersonalDataStore {
-  saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]): Promise<void>;
+  /** The candidates' identities, and the owner centre's contact when given, in one write. */
+  saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[], centreContact?: CentreContact): Promise<void>;
   /** The identities the reader may see, by id; others are simply absent. */
   readCandidates(reader: Principal, candidateIds: readonly string[]): Promise<ReadonlyMap<string, CandidateIdentity>>;
   /** The names (only) the reader may see, by id (mayReadName): `jury` is the session the candidates are asked about. */
@@ -60,8 +67,11 @@ export interface PersonalDataStore {
    * The mailbox where the centre's mails go (PV rejected or validated, deadline reminders): the
    * session manager who last submitted its programme or created one of its sessions.
    */
-  saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }): Promise<void>;
+  saveCentreContact(centreId: string, contact: CentreContact): Promise<void>;
 }
+
+// Same item shape as shared/directory/dynamoContacts.ts reads: pk = centre id, sk = `contact`.
+const contactItem = (centreId: string, contact: CentreContact) => ({ pk: centreId, sk: 'contact', email: contact.email, displayName: contact.displayName });
 
 /** Whether a reader may see the identity of a candidate owned by `owner`. */
 export const mayReadIdentity = (reader: Principal, owner: Owner): boolean => {
@@ -135,8 +145,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     return found;
   }
 
-  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]): Promise<void> {
-    await this.writeAll(candidates.map((candidate) => ({ pk: candidate.candidateId, sk: IDENTITY, ...owner, ...candidate })));
+  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[], centreContact?: CentreContact): Promise<void> {
+    await this.writeAll([
+      ...candidates.map((candidate) => ({ pk: candidate.candidateId, sk: IDENTITY, ...owner, ...candidate })),
+      ...(centreContact ? [contactItem(owner.centreId, centreContact)] : []),
+    ]);
   }
 
   async readCandidates(reader: Principal, candidateIds: readonly string[]): Promise<ReadonlyMap<string, CandidateIdentity>> {
@@ -186,9 +199,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     return out;
   }
 
-  async saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }): Promise<void> {
-    // Same item shape as shared/directory/dynamoContacts.ts reads: pk = centre id, sk = `contact`.
-    await this.writeAll([{ pk: centreId, sk: 'contact', email: contact.email, displayName: contact.displayName }]);
+  async saveCentreContact(centreId: string, contact: CentreContact): Promise<void> {
+    await this.writeAll([contactItem(centreId, contact)]);
   }
 
   async saveJuror(department: string, juror: JurorIdentity): Promise<void> {

@@ -1,3 +1,5 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { demoAgrements } from '../../infra/offline/demo/agrements.js';
@@ -85,7 +87,7 @@ describe('DynamoDB calls per command, through the API', () => {
   let candidateIds: string[] = [];
   const jurorIds: string[] = [];
 
-  it('creating a session costs five calls: the stream read, the agrément’s stream, the candidates’ names, the commit, the centre’s contact', async () => {
+  it('creating a session costs four calls: the stream read, the agrément’s stream, the candidates’ names with the centre’s contact, the commit', async () => {
     const [lyon] = demoAgrements;
     expect((await command('region', '/api/agrements', lyon)).response.statusCode).toBe(201);
     for (const name of ['Dupont', 'Moreau']) {
@@ -116,7 +118,10 @@ describe('DynamoDB calls per command, through the API', () => {
     };
     const { response, calls } = await command('centre', '/api/sessions', input, key);
     expect(response.statusCode, response.body).toBe(201);
-    expect(calls).toEqual(['Query events', 'Query events', 'BatchWriteItem personalData', 'PutItem events', 'BatchWriteItem personalData']);
+    expect(calls).toEqual(['Query events', 'Query events', 'BatchWriteItem personalData', 'PutItem events']);
+    // The one write of personal data held the session manager's mailbox, now the centre's.
+    const contact = await local.client.send(new GetItemCommand({ TableName: local.tables.personalData, Key: marshall({ pk: lyon?.centreId, sk: 'contact' }) }));
+    expect(unmarshall(contact.Item ?? {})).toMatchObject({ email: 'sessions@lyon-formation.example' });
     sessionId = String(bodyOf(response).sessionId);
     candidateIds = ((await store.readStream(`session-${sessionId}`)).events[0]?.data as { candidateIds: string[] }).candidateIds;
 
@@ -124,6 +129,21 @@ describe('DynamoDB calls per command, through the API', () => {
     const retry = await command('centre', '/api/sessions', input, key);
     expect(retry.response.body).toBe(response.body);
     expect(retry.calls).toEqual(['Query events']);
+  });
+
+  it('a session the domain refuses costs its two reads and writes nothing: no name is stored for a session that does not exist', async () => {
+    const input = {
+      ceresReference: 'CERES-2027-0043',
+      titreCode: 'RNCP37674',
+      startDate: '2027-06-07',
+      endDate: '2027-06-09',
+      site: 'Marseille',
+      candidates: [{ lastName: 'Orphelin', firstName: 'Jamais', birthDate: '1991-01-01' }],
+    };
+    // The bare handler lets the refusal out (the platform edge turns it into the 422).
+    await expect(command('centre', '/api/sessions', input)).rejects.toMatchObject({ category: 'rule', code: 'session.site-not-agreed' });
+    counting = false;
+    expect(sent).toEqual(['Query events', 'Query events']);
   });
 
   it('signing the PV costs three calls: the session view (scope check), the stream read, the commit', async () => {

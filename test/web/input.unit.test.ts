@@ -46,6 +46,24 @@ describe('bad input costs a 4xx with French field messages and writes nothing', 
     expect(app.writes()).toBe(before);
   });
 
+  it('a session or a juror the domain refuses stores no name: the identities are written only once the command is accepted', async () => {
+    const before = [app.personalData.writes, app.personalData.candidates.size, app.personalData.jurors.size];
+    const session = await apiCall(app, 'centre', 'POST', '/api/sessions', { ...validSession, site: 'Marseille' });
+    expect(session.statusCode, session.body).toBe(422);
+    const juror = await apiCall(app, 'ud', 'POST', '/api/jurors', {
+      lastName: 'Refusé',
+      firstName: 'Jamais',
+      email: 'refuse@jury.example',
+      titreCode: 'RNCP37674',
+      department: '69',
+      validFrom: '2027-06-30',
+      validUntil: '2026-01-01',
+      professionalisationDate: '2025-11-15',
+    });
+    expect(juror.statusCode, juror.body).toBe(422);
+    expect([app.personalData.writes, app.personalData.candidates.size, app.personalData.jurors.size]).toEqual(before);
+  });
+
   it('a rule of the domain answers 422 with its French message', async () => {
     const response = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/pv/transmit`, {});
     expect(response.statusCode).toBe(422);

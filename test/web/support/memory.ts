@@ -11,6 +11,7 @@ import {
   type Accommodation,
   type CandidateIdentity,
   type CandidateName,
+  type CentreContact,
   type JurorIdentity,
   type Owner,
   type PersonalDataStore,
@@ -183,9 +184,10 @@ export class MemoryPersonalData implements PersonalDataStore {
   readonly jurors = new Map<string, JurorIdentity>();
   writes = 0;
 
-  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[]) {
+  async saveCandidates(owner: Owner, candidates: readonly CandidateIdentity[], centreContact?: CentreContact) {
     this.writes += 1;
     for (const value of candidates) this.candidates.set(value.candidateId, { owner, value });
+    if (centreContact) this.centreContacts.set(owner.centreId, { ...centreContact });
   }
   async readCandidates(reader: Principal, ids: readonly string[]) {
     const map = new Map<string, CandidateIdentity>();
@@ -211,7 +213,7 @@ export class MemoryPersonalData implements PersonalDataStore {
     return [...this.accommodations.values()].filter((entry) => ids.includes(entry.value.candidateId) && mayReadAccommodation(reader, entry.owner)).map((entry) => entry.value);
   }
   readonly centreContacts = new Map<string, { email: string; displayName: string }>();
-  async saveCentreContact(centreId: string, contact: { readonly email: string; readonly displayName: string }) {
+  async saveCentreContact(centreId: string, contact: CentreContact) {
     this.writes += 1;
     this.centreContacts.set(centreId, { ...contact });
   }
