@@ -17,6 +17,7 @@ import { Projector } from '../../shared/views/projector.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { FakePvUploads } from '../web/support/memory.js';
 import { freshKey, httpEvent, testVerifier, type UserHandle } from '../web/support/app.js';
+import { newJurorInput } from '../web/support/scenario.js';
 
 /**
  * How many DynamoDB calls a typical command costs, through the API's operations on the adapters
@@ -91,16 +92,7 @@ describe('DynamoDB calls per command, through the API', () => {
     const [lyon] = demoAgrements;
     expect((await command('region', '/api/agrements', lyon)).response.statusCode).toBe(201);
     for (const name of ['Dupont', 'Moreau']) {
-      const { response } = await command('ud', '/api/jurors', {
-        lastName: name,
-        firstName: 'Camille',
-        email: `${name.toLowerCase()}@jury.example`,
-        titreCode: 'RNCP37674',
-        department: '69',
-        validFrom: '2026-01-01',
-        validUntil: '2028-06-30',
-        professionalisationDate: '2025-11-15',
-      });
+      const { response } = await command('ud', '/api/jurors', newJurorInput(name));
       expect(response.statusCode, response.body).toBe(201);
       jurorIds.push(String(bodyOf(response).jurorId));
     }

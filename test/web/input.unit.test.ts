@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCall, bodyOf, createTestApp, formPost, freshKey, httpEvent, pageGet, squeezed, type TestApp } from './support/app.js';
-import { seedSession, type Seeded } from './support/scenario.js';
+import { newJurorInput, seedSession, type Seeded } from './support/scenario.js';
 
 let app: TestApp;
 let seeded: Seeded;
@@ -50,16 +50,8 @@ describe('bad input costs a 4xx with French field messages and writes nothing', 
     const before = [app.personalData.writes, app.personalData.candidates.size, app.personalData.jurors.size];
     const session = await apiCall(app, 'centre', 'POST', '/api/sessions', { ...validSession, site: 'Marseille' });
     expect(session.statusCode, session.body).toBe(422);
-    const juror = await apiCall(app, 'ud', 'POST', '/api/jurors', {
-      lastName: 'Refusé',
-      firstName: 'Jamais',
-      email: 'refuse@jury.example',
-      titreCode: 'RNCP37674',
-      department: '69',
-      validFrom: '2027-06-30',
-      validUntil: '2026-01-01',
-      professionalisationDate: '2025-11-15',
-    });
+    // An habilitation that ends before it begins.
+    const juror = await apiCall(app, 'ud', 'POST', '/api/jurors', { ...newJurorInput('Durand'), validFrom: '2027-06-30', validUntil: '2026-01-01' });
     expect(juror.statusCode, juror.body).toBe(422);
     expect([app.personalData.writes, app.personalData.candidates.size, app.personalData.jurors.size]).toEqual(before);
   });

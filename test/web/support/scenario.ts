@@ -8,20 +8,23 @@ export interface Seeded {
   readonly habilitationIds: readonly string[];
 }
 
+/** What the UD types to habilitate a new juror of the Rhône for RNCP37674. */
+export const newJurorInput = (lastName: string) => ({
+  lastName,
+  firstName: 'Camille',
+  email: `${lastName.toLowerCase()}@jury.example`,
+  titreCode: 'RNCP37674',
+  department: '69',
+  validFrom: '2026-01-01',
+  validUntil: '2028-06-30',
+  professionalisationDate: '2025-11-15',
+});
+
 /** Two habilitated jurors in the Rhône and a session of Lyon Formation with two candidates. */
 export const seedSession = async (app: TestApp): Promise<Seeded> => {
   const jurorIds: string[] = [];
   for (const name of ['Dupont', 'Moreau']) {
-    const response = await apiCall(app, 'ud', 'POST', '/api/jurors', {
-      lastName: name,
-      firstName: 'Camille',
-      email: `${name.toLowerCase()}@jury.example`,
-      titreCode: 'RNCP37674',
-      department: '69',
-      validFrom: '2026-01-01',
-      validUntil: '2028-06-30',
-      professionalisationDate: '2025-11-15',
-    });
+    const response = await apiCall(app, 'ud', 'POST', '/api/jurors', newJurorInput(name));
     expect(response.statusCode, response.body).toBe(201);
     jurorIds.push(String(bodyOf(response).jurorId));
   }
