@@ -16,6 +16,8 @@ export interface DynamoEventStoreOptions {
   /** The `events` table (shared/platform/tables.ts), the only one the commit store touches. */
   readonly tables: { readonly events: string };
   readonly clock?: Clock;
+  /** Most commits held in memory across streams (20,000 by default, about 20 MB). */
+  readonly maxCachedCommits?: number;
 }
 
 /** Most events one commit may hold: a command records a handful; a bigger batch is a bug. */
@@ -23,6 +25,11 @@ const MAX_EVENTS_PER_COMMIT = 100;
 /** Keeps a commit well under DynamoDB's 400 KB item limit. */
 const MAX_COMMIT_BYTES = 350_000;
 const HEAD_CACHE_SIZE = 1_000;
+/**
+ * Most commits kept in memory across the cached streams by default (a commit of one event is
+ * about 1 KB): beyond it, the oldest streams keep their head and keys but not their commits.
+ */
+const MAX_CACHED_COMMITS = 20_000;
 
 /** Where a key landed: its commit, and the hash of the request that asked for it. */
 interface KeyedCommit {
@@ -36,6 +43,13 @@ interface Head {
   readonly hash: string;
   /** The idempotency keys of commits 1..commit, when a full read gave them (absent after a head-only read). */
   readonly keys?: Map<string, KeyedCommit>;
+  /**
+   * Commits 1..commit as read (folded attributes), when a full read gave them: the next read asks
+   * only for the commits after them. Commits never change once written, so what is held stays
+   * true. The array may run past `commit` (it grows in place, as the keys do): only its first
+   * `commit` entries belong to this head.
+   */
+  readonly items?: CommitItem[];
 }
 /** The head of a stream with no commit: its keys are known (none), in a map of its own (maps grow in place). */
 const emptyHead = (): Head => ({ commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() });
@@ -78,7 +92,10 @@ class SlotTaken extends Error {}
  *
  * The head of the streams this instance read or wrote is cached (bounded) with the keys of their
  * commits: a command that read the stream appends with one PutItem. A stale head is harmless: the
- * conditional put refuses it.
+ * conditional put refuses it. The commits themselves are kept too (bounded): reading a stream
+ * this instance read or wrote before asks DynamoDB only for the commits after those it holds,
+ * still with a consistent read, so a warm function reads a long session's stream in one small
+ * query instead of all of it. Commits never change once written, so what is held stays true.
  */
 export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBClient;
@@ -86,11 +103,13 @@ export class DynamoEventStore implements EventStore {
   private readonly clock: Clock;
   private readonly nextUlid = monotonicUlids();
   private readonly heads = new Map<string, Head>();
+  private readonly maxCachedCommits: number;
 
   constructor(options: DynamoEventStoreOptions) {
     this.client = options.client;
     this.table = options.tables.events;
     this.clock = options.clock ?? systemClock;
+    this.maxCachedCommits = options.maxCachedCommits ?? MAX_CACHED_COMMITS;
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -193,7 +212,9 @@ export class DynamoEventStore implements EventStore {
     // The key map grows in place (copying it made every keyed append O(commits)): a key in it names
     // a commit that exists, which stays true for every head sharing the map, older ones included.
     const keys = head.keys && idempotencyKey !== undefined ? head.keys.set(idempotencyKey, { commit: item.sk, requestHash }) : head.keys;
-    this.remember(streamId, { commit: item.sk, version: item.lastVersion, hash: item.hash, ...(keys ? { keys } : {}) });
+    const items = head.items ? (head.items.length === head.commit ? head.items : head.items.slice(0, head.commit)) : undefined;
+    items?.push(item);
+    this.remember(streamId, { commit: item.sk, version: item.lastVersion, hash: item.hash, ...(keys ? { keys } : {}), ...(items ? { items } : {}) });
     return { streamId, version: item.lastVersion, commit: item.sk, events: stored, replayed: false };
   }
 
@@ -212,6 +233,16 @@ export class DynamoEventStore implements EventStore {
     if (this.heads.size > HEAD_CACHE_SIZE) {
       const oldest = this.heads.keys().next().value;
       if (oldest !== undefined) this.heads.delete(oldest);
+    }
+    let held = 0;
+    for (const cached of this.heads.values()) held += cached.items?.length ?? 0;
+    // Oldest first: they drop their commits (not their head nor keys) until the bound holds.
+    for (const [id, cached] of this.heads) {
+      if (held <= this.maxCachedCommits) break;
+      if (!cached.items || id === streamId) continue;
+      held -= cached.items.length;
+      const { items: _dropped, ...rest } = cached;
+      this.heads.set(id, rest);
     }
   }
 
@@ -243,11 +274,16 @@ export class DynamoEventStore implements EventStore {
    * the chain verifier checks them.
    */
   private async readCommits(streamId: string): Promise<{ head: Head; items: CommitItem[] }> {
-    const items = (await readRawCommits(this.client, this.table, streamId, FOLDED_ATTRIBUTES)) as CommitItem[];
+    const cached = this.heads.get(streamId);
+    const usable = cached?.items !== undefined && cached.items.length >= cached.commit;
+    const held = usable ? (cached.items ?? []).slice(0, cached.commit) : [];
+    const after = usable ? cached.commit : 0;
+    const fresh = (await readRawCommits(this.client, this.table, streamId, FOLDED_ATTRIBUTES, after)) as CommitItem[];
+    const items = held.concat(fresh);
     const last = items.at(-1);
     const keys = new Map<string, KeyedCommit>();
     for (const item of items) if (item.idempotencyKey !== undefined) keys.set(item.idempotencyKey, { commit: item.sk, requestHash: item.requestHash });
-    const head: Head = last ? { commit: last.sk, version: last.lastVersion, hash: last.hash, keys } : { ...emptyHead(), keys };
+    const head: Head = last ? { commit: last.sk, version: last.lastVersion, hash: last.hash, keys, items } : { ...emptyHead(), keys, items };
     this.remember(streamId, head);
     return { head, items };
   }

@@ -8,7 +8,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
  * previous hash); the chain needs every attribute. Throttling is retried by the SDK client
  * (shared/aws/options.ts), not here.
  */
-export const readRawCommits = async (client: DynamoDBClient, tableName: string, streamId: string, attributes?: readonly string[]): Promise<Record<string, unknown>[]> => {
+export const readRawCommits = async (
+  client: DynamoDBClient,
+  tableName: string,
+  streamId: string,
+  attributes?: readonly string[],
+  /** Only the commits after this one (a reader that holds commits 1..n already). */
+  afterCommit = 0,
+): Promise<Record<string, unknown>[]> => {
   const projection = attributes
     ? { ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])) }
     : {};
@@ -18,8 +25,8 @@ export const readRawCommits = async (client: DynamoDBClient, tableName: string, 
     const output = await client.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': streamId }),
+        KeyConditionExpression: afterCommit > 0 ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+        ExpressionAttributeValues: marshall(afterCommit > 0 ? { ':pk': streamId, ':after': afterCommit } : { ':pk': streamId }),
         ConsistentRead: true,
         ...projection,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -186,6 +186,67 @@ describe('DynamoEventStore against dynalite: idempotency', () => {
   });
 });
 
+describe('DynamoEventStore against dynalite: a warm instance reads only the commits after those it holds', () => {
+  /** A store on a client of its own that records the key condition of each query it sends. */
+  const watchedStore = (maxCachedCommits?: number) => {
+    const client = createDynamoClient({ endpoint: local.endpoint, maxAttempts: 3 });
+    const queries: { condition: string; after?: string }[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { KeyConditionExpression?: string; ExpressionAttributeValues?: Record<string, { N?: string }> };
+        if (context.commandName === 'QueryCommand') queries.push({ condition: input.KeyConditionExpression ?? '', after: input.ExpressionAttributeValues?.[':after']?.N });
+        return next(args);
+      },
+      { step: 'initialize', name: 'watchQueries' },
+    );
+    const store = new DynamoEventStore({ client, tables: local.tables, ...(maxCachedCommits !== undefined ? { maxCachedCommits } : {}) });
+    return { store, queries };
+  };
+
+  it('asks only for the commits after those it read or wrote, and reads what a cold instance reads, another writer’s commit included', async () => {
+    const stream = newStream();
+    const { store, queries } = watchedStore();
+    for (let v = 0; v < 3; v += 1) await store.append(stream, v, [registered(`w${v}`)], options({ idempotencyKey: `key-${v}` }));
+    await newStore().append(stream, 3, [registered('other')], options({ idempotencyKey: 'key-other' }));
+    queries.length = 0;
+    const warm = await store.readStream(stream);
+    expect(queries).toEqual([{ condition: 'pk = :pk AND sk > :after', after: '3' }]);
+    expect(warm).toEqual(await newStore().readStream(stream));
+    expect(warm.events.map((event) => event.data)).toEqual([...['w0', 'w1', 'w2', 'other'].map((n) => ({ candidateId: `cand_c-${n}` }))]);
+    // Nothing new since: the held commits answer, after a query that finds none.
+    queries.length = 0;
+    expect(await store.readStream(stream)).toEqual(warm);
+    expect(queries).toEqual([{ condition: 'pk = :pk AND sk > :after', after: '4' }]);
+  });
+
+  it('answers the retry of a key from the commits it holds, as the first answer', async () => {
+    const stream = newStream();
+    const { store } = watchedStore();
+    const first = await store.append(stream, 0, [registered('a')], options({ idempotencyKey: 'key-a', requestHash: 'hash-a' }));
+    await newStore().append(stream, 1, [registered('b')], options({ idempotencyKey: 'key-b' }));
+    await store.readStream(stream);
+    const retry = await store.append(stream, 0, [registered('a')], options({ idempotencyKey: 'key-a', requestHash: 'hash-a' }));
+    expect(retry).toEqual({ ...first, replayed: true });
+    const read = await store.readStream(stream, { idempotencyKey: 'key-b' });
+    expect(read.replay?.commit).toBe(2);
+  });
+
+  it('keeps no more commits than its bound: the oldest stream drops them and is read whole again', async () => {
+    const [older, newer] = [newStream(), newStream()];
+    for (let v = 0; v < 3; v += 1) await newStore().append(older, v, [registered(`o${v}`)], options());
+    await newStore().append(newer, 0, [registered('n0')], options());
+    await newStore().append(newer, 1, [registered('n1')], options());
+    // Room for 4 commits: the older stream's 3 and the newer's 2 do not fit together.
+    const { store, queries } = watchedStore(4);
+    await store.readStream(older);
+    await store.readStream(newer);
+    queries.length = 0;
+    expect((await store.readStream(newer)).events).toHaveLength(2);
+    expect((await store.readStream(older)).events).toHaveLength(3);
+    expect(queries).toEqual([{ condition: 'pk = :pk AND sk > :after', after: '2' }, { condition: 'pk = :pk' }]);
+  });
+});
+
 describe('DynamoEventStore against dynalite: tamper evidence', () => {
   const fiveCommits = async () => {
     const stream = newStream();
