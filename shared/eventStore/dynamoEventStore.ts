@@ -44,7 +44,7 @@ interface Head {
   /** The idempotency keys of commits 1..commit, when a full read gave them (absent after a head-only read). */
   readonly keys?: Map<string, KeyedCommit>;
   /**
-   * Commits 1..commit as read (folded attributes), when a full read gave them: the next read asks
+   * Commits 1..commit as read or written, when a full read gave them: the next read asks
    * only for the commits after them. Commits never change once written, so what is held stays
    * true. The array may run past `commit` (it grows in place, as the keys do): only its first
    * `commit` entries belong to this head.
