@@ -51,6 +51,9 @@ interface Head {
    */
   readonly items?: CommitItem[];
 }
+/** How many commits a cached head holds. */
+const heldBy = (head: Head | undefined): number => (head?.items ? head.commit : 0);
+
 /** The head of a stream with no commit: its keys are known (none), in a map of its own (maps grow in place). */
 const emptyHead = (): Head => ({ commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() });
 
@@ -104,6 +107,8 @@ export class DynamoEventStore implements EventStore {
   private readonly nextUlid = monotonicUlids();
   private readonly heads = new Map<string, Head>();
   private readonly maxCachedCommits: number;
+  /** Commits held across the cached heads (each head holds its first `commit` items). */
+  private heldCommits = 0;
 
   constructor(options: DynamoEventStoreOptions) {
     this.client = options.client;
@@ -228,19 +233,21 @@ export class DynamoEventStore implements EventStore {
   }
 
   private remember(streamId: string, head: Head) {
+    this.heldCommits += heldBy(head) - heldBy(this.heads.get(streamId));
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
     if (this.heads.size > HEAD_CACHE_SIZE) {
       const oldest = this.heads.keys().next().value;
-      if (oldest !== undefined) this.heads.delete(oldest);
+      if (oldest !== undefined) {
+        this.heldCommits -= heldBy(this.heads.get(oldest));
+        this.heads.delete(oldest);
+      }
     }
-    let held = 0;
-    for (const cached of this.heads.values()) held += cached.items?.length ?? 0;
     // Oldest first: they drop their commits (not their head nor keys) until the bound holds.
     for (const [id, cached] of this.heads) {
-      if (held <= this.maxCachedCommits) break;
+      if (this.heldCommits <= this.maxCachedCommits) break;
       if (!cached.items || id === streamId) continue;
-      held -= cached.items.length;
+      this.heldCommits -= heldBy(cached);
       const { items: _dropped, ...rest } = cached;
       this.heads.set(id, rest);
     }
