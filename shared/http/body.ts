@@ -1,4 +1,3 @@
-import Busboy from 'busboy';
 import { AppError } from '../errors.js';
 import { header, type HttpEvent } from './event.js';
 
@@ -20,9 +19,9 @@ export interface ParsedBody {
 /** Bodies above this size are refused with 413 before any parsing. */
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
+export const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
 
-const invalid = (message: string, field = '') => new AppError('input.invalid', 'validation', message, [{ field, message }]);
+export const invalid = (message: string, field = '') => new AppError('input.invalid', 'validation', message, [{ field, message }]);
 
 /** The raw body bytes, decoded from base64 when API Gateway encoded them. */
 const rawBody = (event: HttpEvent, limit = DEFAULT_BODY_LIMIT): Buffer => {
@@ -85,46 +84,16 @@ const toArrays = (value: unknown): unknown => {
   return converted;
 };
 
-const FILES_LIMIT = 5;
-const FIELDS_LIMIT = 2000;
-// Busboy marks a value that reaches its limit as cut, even when nothing followed: one byte of slack.
-const FIELD_LIMIT = 64 * 1024;
-
-const parseMultipart = (bytes: Buffer, contentType: string, limit: number): Promise<{ fields: [string, string][]; files: UploadedFile[] }> =>
-  new Promise((resolve, reject) => {
-    const fields: [string, string][] = [];
-    const files: UploadedFile[] = [];
-    let parser: Busboy.Busboy;
-    try {
-      parser = Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: limit, files: FILES_LIMIT, fields: FIELDS_LIMIT, fieldSize: FIELD_LIMIT + 1 } });
-    } catch {
-      reject(invalid('Formulaire multipart mal formé.'));
-      return;
-    }
-    // Busboy truncates silently at its limits: a cut value or a dropped field would be taken as
-    // what the user typed, so any limit reached refuses the whole form.
-    parser.on('field', (name, value, info) => {
-      if (info.nameTruncated || info.valueTruncated) reject(invalid(`Ce champ dépasse ${FIELD_LIMIT / 1024} Ko.`, name));
-      else fields.push([name, value]);
-    });
-    parser.on('fieldsLimit', () => reject(invalid(`Le formulaire compte plus de ${FIELDS_LIMIT} champs.`)));
-    parser.on('filesLimit', () => reject(invalid(`Le formulaire joint plus de ${FILES_LIMIT} fichiers.`)));
-    parser.on('file', (field, stream, info) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => reject(tooLarge(limit)));
-      stream.on('end', () => files.push({ field, filename: info.filename ?? '', contentType: info.mimeType, content: Buffer.concat(chunks) }));
-    });
-    parser.on('error', () => reject(invalid('Formulaire multipart mal formé.')));
-    parser.on('close', () => resolve({ fields, files }));
-    parser.end(bytes);
-  });
+/** Reads a multipart form's fields and files (shared/http/multipart.ts). */
+export type MultipartReader = (bytes: Buffer, contentType: string, limit: number) => Promise<{ fields: [string, string][]; files: UploadedFile[] }>;
 
 /**
- * Parses the body by its content type: JSON, url-encoded form, or multipart form (files kept
- * apart). Anything else is refused with 415-like validation message; an oversize body with 413.
+ * Parses the body by its content type: JSON, url-encoded form, or, given a multipart reader,
+ * multipart form (files kept apart). The pages pass one (their forms upload files); the JSON API
+ * does not, so its bundle carries no multipart parser and a multipart body is refused there.
+ * Anything else is refused with a validation message; an oversize body with 413.
  */
-export const parseBody = async (event: HttpEvent, limit = DEFAULT_BODY_LIMIT): Promise<ParsedBody> => {
+export const parseBody = async (event: HttpEvent, limit = DEFAULT_BODY_LIMIT, readMultipart?: MultipartReader): Promise<ParsedBody> => {
   const bytes = rawBody(event, limit);
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();
   if (bytes.length === 0) return { kind: contentType.includes('json') ? 'json' : 'none', value: contentType.includes('json') ? undefined : {}, files: [] };
@@ -138,9 +107,9 @@ export const parseBody = async (event: HttpEvent, limit = DEFAULT_BODY_LIMIT): P
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     return { kind: 'form', value: unflatten(new URLSearchParams(bytes.toString('utf8'))), files: [] };
   }
-  if (contentType.startsWith('multipart/form-data')) {
-    const { fields, files } = await parseMultipart(bytes, header(event, 'content-type') ?? '', limit);
+  if (contentType.startsWith('multipart/form-data') && readMultipart) {
+    const { fields, files } = await readMultipart(bytes, header(event, 'content-type') ?? '', limit);
     return { kind: 'form', value: unflatten(fields), files };
   }
-  throw invalid('Type de contenu non pris en charge : JSON, formulaire ou multipart attendu.');
+  throw invalid(readMultipart ? 'Type de contenu non pris en charge : JSON, formulaire ou multipart attendu.' : 'Type de contenu non pris en charge : JSON ou formulaire attendu.');
 };

@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors.js';
 import { AppError, httpStatusOf, isAppError, type FieldError } from '../errors.js';
 import { checkParams, invoke, splitFormControls } from '../http/api.js';
 import { parseBody, type UploadedFile } from '../http/body.js';
+import { parseMultipart } from '../http/multipart.js';
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
 import { IDEMPOTENCY_KEY } from '../http/idempotency.js';
@@ -386,7 +387,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     summary: `Formulaire : ${post.operation.summary}`,
     handle: async (event, params) => {
       const context = await contextFor(event, params, post.page);
-      const body = await parseBody(event, FORM_BODY_LIMIT);
+      const body = await parseBody(event, FORM_BODY_LIMIT, parseMultipart);
       if (body.kind !== 'form') throw new AppError('input.invalid', 'validation', 'Formulaire attendu.');
       const controls = splitFormControls(body.value);
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
@@ -431,7 +432,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     summary: `Formulaire : ${routes.presignPvUpload.summary}`,
     handle: async (event, params) => {
       const principal: Principal = await authenticate(event, options.verify);
-      const body = await parseBody(event);
+      const body = await parseBody(event, undefined, parseMultipart);
       const controls = splitFormControls(body.value);
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
       return invoke(

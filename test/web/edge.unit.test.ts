@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBody, unflatten } from '../../shared/http/body.js';
+import { parseMultipart } from '../../shared/http/multipart.js';
 import { httpEdge } from '../../shared/http/edge.js';
 import { coerceForm } from '../../shared/http/validation.js';
 import { schemas } from '../../shared/http/schemas.js';
@@ -40,9 +41,12 @@ describe('body parsing', () => {
       `--${boundary}--`,
       '',
     ].join('\r\n');
-    const parsed = await parseBody(httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body }));
+    const event = httpEvent({ method: 'POST', path: '/', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const parsed = await parseBody(event, undefined, parseMultipart);
     expect(parsed.value).toEqual({ site: 'Lyon' });
     expect(parsed.files[0]?.content.toString()).toBe('nom;prénom');
+    // The JSON API passes no multipart reader: the same form is refused there, in French.
+    await expect(parseBody(event)).rejects.toMatchObject({ category: 'validation', fields: [{ message: 'Type de contenu non pris en charge : JSON ou formulaire attendu.' }] });
   });
 
   const multipart = (parts: readonly (readonly [string, string])[], extraFiles = 0) => {
@@ -59,11 +63,11 @@ describe('body parsing', () => {
     ['more than 2,000 fields', multipart(Array.from({ length: 2001 }, (_, index) => [`f${index}`, 'v'] as const)), '', 'Le formulaire compte plus de 2000 champs.'],
     ['more than 5 files', multipart([], 6), '', 'Le formulaire joint plus de 5 fichiers.'],
   ])('given a multipart form with %s, when parsed, then it is refused with a French message instead of being silently cut', async (_name, event, field, message) => {
-    await expect(parseBody(event)).rejects.toMatchObject({ category: 'validation', fields: [{ field, message }] });
+    await expect(parseBody(event, undefined, parseMultipart)).rejects.toMatchObject({ category: 'validation', fields: [{ field, message }] });
   });
 
   it('given a multipart field of exactly 64 KB, when parsed, then it is kept whole', async () => {
-    const parsed = await parseBody(multipart([['site', 'x'.repeat(64 * 1024)]]));
+    const parsed = await parseBody(multipart([['site', 'x'.repeat(64 * 1024)]]), undefined, parseMultipart);
     expect((parsed.value as { site: string }).site).toHaveLength(64 * 1024);
   });
 

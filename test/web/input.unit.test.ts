@@ -46,6 +46,17 @@ describe('bad input costs a 4xx with French field messages and writes nothing', 
     expect(app.writes()).toBe(before);
   });
 
+  it('a multipart body is refused by the JSON API (only the pages take file uploads)', async () => {
+    const before = app.writes();
+    const boundary = 'B0und';
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="site"', '', 'Lyon 7e', `--${boundary}--`, ''].join('\r\n');
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'idempotency-key': freshKey() };
+    const response = await app.api(httpEvent({ method: 'POST', path: '/api/sessions', as: 'centre', headers, body }));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error?.fields[0]?.message).toBe('Type de contenu non pris en charge : JSON ou formulaire attendu.');
+    expect(app.writes()).toBe(before);
+  });
+
   it('a session or a juror the domain refuses stores no name: the identities are written only once the command is accepted', async () => {
     const before = [app.personalData.writes, app.personalData.candidates.size, app.personalData.jurors.size];
     const session = await apiCall(app, 'centre', 'POST', '/api/sessions', { ...validSession, site: 'Marseille' });
