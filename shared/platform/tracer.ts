@@ -189,7 +189,10 @@ export const lambdaTracing = (env: NodeJS.ProcessEnv): Tracing => {
     traceHeader: () =>
       (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId?: () => string | undefined } } }).awslambda?.InvokeStore?.getXRayTraceId?.() ?? env._X_AMZN_TRACE_ID,
     send: (datagram) => {
-      socket ??= createSocket('udp4').unref();
+      // An error event without a listener would end the process: tracing never may.
+      socket ??= createSocket('udp4')
+        .unref()
+        .on('error', () => undefined);
       // A lost subsegment must never fail the call it describes.
       socket.send(datagram, port, host, () => undefined);
     },
