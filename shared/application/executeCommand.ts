@@ -7,7 +7,7 @@ import { programmeDecider, programmeStreamId } from '../domain/programme.js';
 import { sessionDecider, sessionStreamId } from '../domain/session.js';
 import { isAppError } from '../errors.js';
 import { isConcurrencyError } from '../eventStore/errors.js';
-import type { EventStore } from '../eventStore/port.js';
+import type { EventStore, StreamRead } from '../eventStore/port.js';
 import { countCommand } from '../platform/observability.js';
 
 /** Each aggregate's stream: its id and its decider, given together to `executeCommand`. */
@@ -47,6 +47,11 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
   readonly requestHash?: string | undefined;
   /** Attempts against a stream that keeps moving before the 409 goes out; 3 by default. */
   readonly maxAttempts?: number;
+  /**
+   * The stream as the caller already read it (a session command's scope check): the first attempt
+   * decides with it instead of reading again. It must come with `replayFor` when a key is given.
+   */
+  readonly firstRead?: StreamRead | undefined;
 }
 
 export interface ExecuteCommandResult<TState> {
@@ -68,7 +73,7 @@ export interface ExecuteCommandResult<TState> {
  * With an idempotency key, the stream read tells whether a commit already holds the key (the store
  * keeps it in the commit): then that first answer is returned, without building the command or
  * deciding again. Two round trips for a new command: the read and the conditional put (three with
- * what must be stored before it, `beforeCommit`).
+ * what must be stored before it, `beforeCommit`); the read may be the caller's own (`firstRead`).
  */
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;
@@ -77,8 +82,10 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
   let prepared = false;
 
   for (let attempt = 1; ; attempt += 1) {
-    const read = await store.readStream(streamId, { idempotencyKey, requestHash });
-    if (read.replay) return replay(decider, read.events, read.replay.version, read.replay.events);
+    const given = attempt === 1 && (idempotencyKey === undefined || input.firstRead?.replayFor) ? input.firstRead : undefined;
+    const read = given ?? (await store.readStream(streamId, { idempotencyKey, requestHash }));
+    const first = given && idempotencyKey !== undefined ? given.replayFor?.(idempotencyKey, requestHash) : read.replay;
+    if (first) return replay(decider, read.events, first.version, first.events);
     const state = fold(decider, read.events);
     command ??= typeof input.command === 'function' ? await (input.command as () => TCommand | Promise<TCommand>)() : input.command;
     const decided = decide(input, command, state);

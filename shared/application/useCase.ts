@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import type { DecisionContext, Decider, DomainSettings } from '../domain/decider.js';
 import type { Titre, TitreCatalogue } from '../domain/titres.js';
 import type { Directory } from '../directory/directory.js';
-import type { EventStore } from '../eventStore/port.js';
+import type { EventStore, StreamRead } from '../eventStore/port.js';
 import { idFromKey } from '../http/idempotency.js';
 import type { PersonalDataStore } from '../personalData/store.js';
 import type { Clock } from '../platform/clock.js';
@@ -51,6 +51,8 @@ export interface Call<TInput = unknown, TParams = unknown> {
   readonly correlationId: string;
   /** The session the path names, loaded once for the scope check. */
   readonly session?: SessionView | undefined;
+  /** The stream the scope check read (session commands): the command decides with that read. */
+  readonly prefetched?: { readonly streamId: string; readonly read: StreamRead } | undefined;
 }
 
 /** A call on a session the edge has loaded and checked. */
@@ -103,6 +105,7 @@ export const runCommand = <TCommand, TState, TEvent extends DomainEvent>(
     causationId: call.correlationId,
     idempotencyKey: call.idempotencyKey,
     requestHash: call.requestHash,
+    firstRead: call.prefetched?.streamId === stream.streamId ? call.prefetched.read : undefined,
   });
 
 /** The body of a command's answer; whether it was replayed goes in a header, so the retry's body equals the first. */

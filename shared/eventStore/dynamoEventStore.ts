@@ -148,7 +148,7 @@ export class DynamoEventStore implements EventStore {
     const { head, items } = await this.readCommits(streamId);
     const events = items.flatMap((item) => parseCommitEvents(item.events));
     const replay = options.idempotencyKey === undefined ? undefined : replayIn(items, options.idempotencyKey, options.requestHash);
-    return { version: head.version, events, ...(replay ? { replay } : {}) };
+    return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(items, key, requestHash) };
   }
 
   private validate(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {

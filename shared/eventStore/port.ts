@@ -80,6 +80,13 @@ export interface StreamRead {
   readonly events: readonly StoredEvent[];
   /** The first answer to the idempotency key asked for, when this stream recorded it. */
   readonly replay?: AppendResult | undefined;
+  /**
+   * The first answer to a key, from this same read, as `replay` would have been had the key been
+   * asked for (a key reused for another request is refused the same way): a caller that read the
+   * stream before it knew the request's hash (the scope check of a session command) decides with
+   * this read instead of reading again.
+   */
+  readonly replayFor?: (idempotencyKey: string, requestHash?: string) => AppendResult | undefined;
 }
 
 /** Which index a history query reads: exactly one of these. */

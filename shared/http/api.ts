@@ -9,7 +9,7 @@ import { parseBody, type ParsedBody } from './body.js';
 import { header, json, requestIdOf, type HttpEvent, type HttpResponse } from './event.js';
 import { fingerprintOf, IDEMPOTENCY_KEY, scopedKey } from './idempotency.js';
 import type { AppDeps } from '../application/useCase.js';
-import { checkSessionAccess, checkTargetAccess, operations, type Operation } from './operations.js';
+import { checkSessionAccess, checkSessionCommandAccess, checkTargetAccess, operations, type Operation } from './operations.js';
 import { createRouter, type Route } from './router.js';
 import { params as paramSchemas } from './schemas.js';
 import { coerceForm, fieldErrorsOf, parseInput } from './validation.js';
@@ -118,7 +118,12 @@ const invokeChecked = async (deps: AppDeps, call: Invocation, respond: (status: 
   const { operation, principal } = call;
   if (!operation.roles.includes(principal.actor.role)) throw forbidden('Votre rôle ne permet pas cette action.');
   checkParams(call.params);
-  const session = operation.sessionScoped ? await checkSessionAccess(deps, operation.roles, principal, String(call.params.sessionId)) : undefined;
+  const sessionId = String(call.params.sessionId);
+  const { session, prefetched } = !operation.sessionScoped
+    ? {}
+    : operation.write
+      ? await checkSessionCommandAccess(deps, operation.roles, principal, sessionId)
+      : { session: await checkSessionAccess(deps, operation.roles, principal, sessionId) };
   const input = parseInput(operation.input, call.fromForm ? coerceForm(operation.input, call.raw) : call.raw);
   if (!operation.sessionScoped) await checkTargetAccess(deps, operation, principal, input, call.params);
   const key = call.idempotencyKey;
@@ -127,7 +132,7 @@ const invokeChecked = async (deps: AppDeps, call: Invocation, respond: (status: 
     throw new AppError('idempotency.key-missing', 'validation', message, [{ field: IDEMPOTENCY_FIELD, message }]);
   }
   const idempotent = operation.write && key ? { idempotencyKey: scopedKey(principal.actor.id, operation.id, key), requestHash: fingerprintOf(call.params, input) } : {};
-  const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session, ...idempotent });
+  const result = await operation.run(deps, { principal, params: call.params, input, correlationId: call.correlationId, session, prefetched, ...idempotent });
   const response = respond(result.status, result.body);
   return result.replayed ? { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } } : response;
 };

@@ -8,6 +8,8 @@ import { authorize, authorizeSession, sessionNotFound, type Target } from '../au
 import { rolesFor, type CommandType } from '../domain/permissions.js';
 import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
+import { projectAll } from '../views/projection.js';
+import { sessionStreamId } from '../domain/session.js';
 import { agrementLinesFromCsv } from './agrementCsv.js';
 import { titresFromRncpExport } from './rncpCsv.js';
 import { schemas } from './schemas.js';
@@ -430,6 +432,26 @@ export const checkSessionAccess = async (deps: AppDeps, roles: readonly Role[], 
   const view = await deps.views.getSessionView(sessionId);
   authorizeSession(principal, roles, view && sessionTarget(view));
   return view as SessionView;
+};
+
+/**
+ * The scope check of a session command: the session's stream is read, as the command reads it
+ * anyway (consistently), and the view folded from it with the projector's own code; the command
+ * then decides with that read (`Call.prefetched`). One DynamoDB call fewer than reading the view
+ * first, and the command never sees a view that lags its stream. Queries read the view.
+ */
+export const checkSessionCommandAccess = async (
+  deps: AppDeps,
+  roles: readonly Role[],
+  principal: Principal,
+  sessionId: string,
+): Promise<{ readonly session: SessionView; readonly prefetched: NonNullable<Call['prefetched']> }> => {
+  const streamId = sessionStreamId(sessionId);
+  const read = await deps.store.readStream(streamId);
+  const projected = projectAll(read.events, deps.settings);
+  const view = projected?.kind === 'session' ? projected.view : undefined;
+  authorizeSession(principal, roles, view && sessionTarget(view));
+  return { session: view as SessionView, prefetched: { streamId, read } };
 };
 
 /** The scope check of the other operations, whose target may depend on the validated input. */

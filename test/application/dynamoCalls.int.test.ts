@@ -138,7 +138,7 @@ describe('DynamoDB calls per command, through the API', () => {
     expect(sent).toEqual(['Query events', 'Query events']);
   });
 
-  it('signing the PV costs three calls: the session view (scope check), the stream read, the commit', async () => {
+  it('signing the PV costs two calls, the floor: the stream read (which the scope check folds the session from), the commit; its retry one read', async () => {
     for (const jurorId of jurorIds) expect((await command('centre', `/api/sessions/${sessionId}/jury`, { jurorId, tiedCandidateIds: [] })).response.statusCode).toBe(200);
     for (const audience of ['jurors', 'candidates']) expect((await command('centre', `/api/sessions/${sessionId}/convocations`, { audience })).response.statusCode).toBe(200);
     clock.set('2027-06-07T06:00:00.000Z');
@@ -146,15 +146,27 @@ describe('DynamoDB calls per command, through the API', () => {
     expect((await command('centre', `/api/sessions/${sessionId}/seals`, { presentCandidateIds: candidateIds, sealsIntact: true })).response.statusCode).toBe(200);
     clock.set('2027-06-09T16:00:00.000Z');
 
-    const { response, calls } = await command('centre', `/api/sessions/${sessionId}/pv`, {
+    const key = freshKey();
+    const pv = {
       decisions: [
         { candidateId: candidateIds[0], decision: 'titre-obtenu', ccpObtained: [] },
         { candidateId: candidateIds[1], decision: 'reussite-partielle', ccpObtained: ['RNCP37674BC01'] },
       ],
       signatoryIds: jurorIds,
       documentSha256: 'ab'.repeat(32),
-    });
+    };
+    const { response, calls } = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
     expect(response.statusCode, response.body).toBe(200);
-    expect(calls).toEqual(['GetItem views', 'Query events', 'PutItem events']);
+    expect(calls).toEqual(['Query events', 'PutItem events']);
+    const retry = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
+    expect(retry.response.body).toBe(response.body);
+    expect(retry.response.headers['idempotent-replayed']).toBe('true');
+    expect(retry.calls).toEqual(['Query events']);
+  });
+
+  it('a session command from another centre costs the one stream read of its scope check, and answers as for an unknown session', async () => {
+    await expect(command('centre2', `/api/sessions/${sessionId}/convocations`, { audience: 'jurors' })).rejects.toMatchObject({ code: 'session.not-found', category: 'not-found' });
+    counting = false;
+    expect(sent).toEqual(['Query events']);
   });
 });

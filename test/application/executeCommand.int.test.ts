@@ -4,7 +4,7 @@ import { executeCommand } from '../../shared/application/executeCommand.js';
 import type { Decider } from '../../shared/domain/decider.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
-import type { EventStore, ReadOptions } from '../../shared/eventStore/port.js';
+import type { EventStore, ReadOptions, StreamRead } from '../../shared/eventStore/port.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { decisionContext, lyon, options, registered, rosterDecider, type RosterCommand, type RosterState } from '../eventStore/fixtures.js';
 
@@ -53,7 +53,14 @@ const run = (
   store: EventStore,
   streamId: string,
   candidateId: string,
-  extra: { idempotencyKey?: string; requestHash?: string; maxAttempts?: number; decider?: Decider<RosterCommand, RosterState, DomainEvent>; build?: () => void } = {},
+  extra: {
+    idempotencyKey?: string;
+    requestHash?: string;
+    maxAttempts?: number;
+    decider?: Decider<RosterCommand, RosterState, DomainEvent>;
+    build?: () => void;
+    firstRead?: StreamRead;
+  } = {},
 ) =>
   executeCommand({
     store,
@@ -70,6 +77,7 @@ const run = (
     idempotencyKey: extra.idempotencyKey,
     requestHash: extra.requestHash,
     maxAttempts: extra.maxAttempts,
+    firstRead: extra.firstRead,
   });
 
 describe('executeCommand', () => {
@@ -124,6 +132,30 @@ describe('executeCommand', () => {
     expect(builds).toBe(0);
     expect(again).toEqual({ ...first, replayed: true });
     expect((await newStore().readStream(stream)).version).toBe(2);
+  });
+
+  it('decides with the read its caller made (a session command’s scope check) without reading again, and answers a retry from it', async () => {
+    const stream = newStream();
+    const store = interleaved(newStore(), stream, 0);
+    const firstRead = await newStore().readStream(stream);
+    const result = await run(store, stream, 'cand_given', { idempotencyKey: 'req-given', requestHash: 'h1', firstRead });
+    expect([result.version, store.reads]).toEqual([1, 0]);
+    // The retry, read before its hash was known: its first answer comes from that read.
+    const again = await run(store, stream, 'cand_given', { idempotencyKey: 'req-given', requestHash: 'h1', firstRead: await newStore().readStream(stream) });
+    expect([again.replayed, again.version, store.reads]).toEqual([true, 1, 0]);
+    // The same key for another request is refused from that read too.
+    const reused = run(store, stream, 'cand_other', { idempotencyKey: 'req-given', requestHash: 'h2', firstRead: await newStore().readStream(stream) });
+    await expect(reused).rejects.toMatchObject({ category: 'rule' });
+  });
+
+  it('reads again when the read its caller made has gone stale', async () => {
+    const stream = newStream();
+    const firstRead = await newStore().readStream(stream);
+    await run(newStore(), stream, 'cand_rival');
+    const store = interleaved(newStore(), stream, 0);
+    const result = await run(store, stream, 'cand_late', { idempotencyKey: 'req-late', firstRead });
+    expect([result.version, store.reads]).toEqual([2, 1]);
+    expect(result.state.candidates).toEqual(['cand_rival', 'cand_late']);
   });
 
   it('builds the command once when it decides again after a conflict', async () => {

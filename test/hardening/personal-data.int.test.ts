@@ -87,7 +87,7 @@ describe('right to erasure: personal data lives outside the event log', () => {
     expect([...identities.keys()]).toEqual(['cand_e-2']);
     expect(await people.readAccommodations(centre, ['cand_e-1'])).toEqual([]);
     const after = await store.readStream('session-ses_erase');
-    expect(after).toEqual(before);
+    expect([after.version, after.events]).toEqual([before.version, before.events]);
     expect(JSON.stringify(after.events)).not.toMatch(/Martin|Léa|lea\.martin|Tiers temps/);
     expect(await store.verify('session-ses_erase')).toEqual({ ok: true, commits: 2 });
   });

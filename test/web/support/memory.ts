@@ -87,7 +87,14 @@ export class MemoryEventStore implements EventStore {
   async readStream(streamId: string, options: ReadOptions = {}): Promise<StreamRead> {
     const events = this.streams.get(streamId) ?? [];
     const replay = this.firstAnswer(streamId, options);
-    return { version: events.length, events, ...(replay ? { replay } : {}) };
+    const answers = new Map(this.answers);
+    const replayFor = (idempotencyKey: string, requestHash?: string) => {
+      // As stored when the stream was read, like the commits a DynamoDB read returned.
+      const first = answers.get(`${streamId}|${idempotencyKey}`);
+      if (first && requestHash !== undefined && first.requestHash !== undefined && first.requestHash !== requestHash) throw keyReused();
+      return first ? { ...first.result, replayed: true } : undefined;
+    };
+    return { version: events.length, events, ...(replay ? { replay } : {}), replayFor };
   }
 
   history(): never {
