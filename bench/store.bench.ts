@@ -1,5 +1,5 @@
 /**
- * `npm run bench:store [-- --events N --per-stream K --concurrency C --rounds R]`
+ * `npm run bench:store [-- --events N --per-stream K --concurrency C --rounds R --repeat N]`
  *
  * Appends and reads N events (10,000 by default) on dynalite started in this process, through our
  * DynamoDB event store (with and without idempotency keys) and, in the same run, through
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     'per-stream': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const positive = (name: string, raw: string | undefined) => {
@@ -49,6 +50,7 @@ const perStream = Math.min(total, positive('per-stream', values['per-stream']));
 const concurrency = positive('concurrency', values.concurrency);
 const streamCount = Math.ceil(total / perStream);
 const rounds = Math.min(streamCount, positive('rounds', values.rounds));
+const repeat = positive('repeat', values.repeat);
 /**
  * Events of stream i: the last stream may be shorter so that exactly `total` events are measured;
  * streams past the last one are the warm-up's, 50 events each.
@@ -157,8 +159,8 @@ const castoreSystem = async (client: DynamoDBClient): Promise<System> => {
   };
 };
 
-const main = async () => {
-  console.log(`bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, Node ${process.version}`);
+/** One measured run, printed; its three ratios in events/s (ours / castore) are returned. */
+const measureOnce = async (): Promise<readonly [number, number, number]> => {
   const instances = [await startDynalite('bench'), await startDynalite('bench-idem'), await startDynalite('bench-castore')] as const;
   const [plainDynamo, idempotentDynamo, castoreDynamo] = instances;
   const mine = ourSystem(plainDynamo, 'plain');
@@ -207,6 +209,28 @@ const main = async () => {
   console.log(formatRatio('append', mine.append.result(), castore.append.result()));
   console.log(formatRatio('append with idempotency key', mineIdempotent.append.result(), castore.append.result()));
   console.log(formatRatio('read stream', mine.read.result(), castore.read.result()));
+  const perSecond = (ours: Phase, theirs: Phase) => ours.result().eventsPerSecond / theirs.result().eventsPerSecond;
+  return [perSecond(mine.append, castore.append), perSecond(mineIdempotent.append, castore.append), perSecond(mine.read, castore.read)] as const;
+};
+
+const main = async () => {
+  console.log(
+    `bench:store: ${total} events, ${streamCount} streams of up to ${perStream}, ${concurrency} streams at once, ${rounds} rounds, ${repeat} run(s), Node ${process.version}`,
+  );
+  const runs: (readonly [number, number, number])[] = [];
+  for (let run = 0; run < repeat; run += 1) {
+    if (repeat > 1) console.log(`\n— run ${run + 1}/${repeat}`);
+    runs.push(await measureOnce());
+  }
+  if (repeat === 1) return;
+  // One run's ratio moves by tenths from one run to the next on a shared machine: the median of several is the figure to quote.
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  const line = (label: string, index: 0 | 1 | 2) =>
+    `${label.padEnd(46)} events/s ×${median(runs.map((r) => r[index])).toFixed(2)}  (runs: ${runs.map((r) => r[index].toFixed(2)).join(', ')})`;
+  console.log(`\nmedian of ${repeat} runs, ours / castore`);
+  console.log(line('append', 0));
+  console.log(line('append with idempotency key', 1));
+  console.log(line('read stream', 2));
 };
 
 await main();
