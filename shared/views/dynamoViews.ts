@@ -235,6 +235,21 @@ export class DynamoViews implements ViewsReader {
    * (bounded by MAX_FILTERED_ROUNDS) and its cursor is the key of its last item, so the next page
    * starts right after it whatever DynamoDB read past it.
    */
+  /** Every view under one owner key of the `byOwner` index, in sort order, page after page. */
+  private async listOwned<T>(ownerKey: string): Promise<T[]> {
+    const views: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryPage<T>(
+        { index: 'byOwner', partition: ['ownerKey', ownerKey], sortAttribute: 'ownerSort', ascending: true },
+        { limit: 200, ...(cursor ? { cursor } : {}) },
+      );
+      views.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return views;
+  }
+
   private async queryPage<T>(query: IndexQuery, options: ListOptions): Promise<Page<T>> {
     const [attribute, value] = query.partition;
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
@@ -341,16 +356,7 @@ export class DynamoViews implements ViewsReader {
   }
 
   async listJurors(department: string, titreCode?: string): Promise<readonly JurorView[]> {
-    const jurors: JurorView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.queryPage<JurorView>(
-        { index: 'byOwner', partition: ['ownerKey', `jurors#${department}`], sortAttribute: 'ownerSort', ascending: true },
-        { limit: 200, ...(cursor ? { cursor } : {}) },
-      );
-      jurors.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const jurors = await this.listOwned<JurorView>(`jurors#${department}`);
     return titreCode ? jurors.filter((j) => j.habilitations.some((h) => h.titreCode === titreCode)) : jurors;
   }
 
@@ -365,31 +371,12 @@ export class DynamoViews implements ViewsReader {
   }
 
   async listAgrements(region: string, department?: string): Promise<readonly AgrementView[]> {
-    const agrements: AgrementView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.queryPage<AgrementView>(
-        { index: 'byOwner', partition: ['ownerKey', `agrements#${region}`], sortAttribute: 'ownerSort', ascending: true },
-        { limit: 200, ...(cursor ? { cursor } : {}) },
-      );
-      agrements.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const agrements = await this.listOwned<AgrementView>(`agrements#${region}`);
     return department ? agrements.filter((agrement) => agrement.department === department) : agrements;
   }
 
-  async listTitres(): Promise<readonly TitreView[]> {
-    const titres: TitreView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.queryPage<TitreView>(
-        { index: 'byOwner', partition: ['ownerKey', 'titres'], sortAttribute: 'ownerSort', ascending: true },
-        { limit: 200, ...(cursor ? { cursor } : {}) },
-      );
-      titres.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return titres;
+  listTitres(): Promise<readonly TitreView[]> {
+    return this.listOwned<TitreView>('titres');
   }
 
   async listCentresBehind(department: string, year: number): Promise<readonly CentreBehind[]> {
