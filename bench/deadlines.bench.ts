@@ -5,18 +5,9 @@
  * capacity units, from ReturnConsumedCapacity) and how long it takes. The figures should stay flat:
  * the run queries today's key, it never scans. Mails go to an in-process SES emulator.
  */
-import { createSesClient } from '../shared/aws/ses.js';
-import { DynamoDeadlineIndex } from '../shared/deadlineIndex/dynamoDeadlines.js';
-import { DeadlineRun } from '../shared/deadlineIndex/run.js';
-import { InMemoryContactBook } from '../shared/directory/contacts.js';
-import { Directory } from '../shared/directory/directory.js';
-import { DynamoOutbox } from '../shared/mail/outbox.js';
-import { Recipients } from '../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../shared/mail/sender.js';
 import { fixedClock } from '../shared/platform/clock.js';
-import { DynamoViews } from '../shared/views/dynamoViews.js';
-import { seedDeadlines } from '../test/reactions/deadlineSeed.js';
-import { startSes } from '../test/reactions/support.js';
+import { seedDeadlines, seededCentreContacts } from '../test/reactions/deadlineSeed.js';
+import { deadlineRunOn, startSes } from '../test/reactions/support.js';
 import { startDynalite } from '../test/support/dynalite.js';
 
 const DUE = 50;
@@ -31,17 +22,7 @@ for (const sessions of sizes) {
   const seeding = Date.now();
   await seedDeadlines(dynamo.client, dynamo.tables.deadlines, { sessions, due: DUE, today: TODAY, concurrency: 32 });
   const seededIn = Date.now() - seeding;
-  const contacts = new InMemoryContactBook();
-  for (let i = 0; i < 500; i += 1) contacts.set('centre', `ctr_c${i}`, { email: `centre${i}@example.org`, displayName: `Centre ${i}` });
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
-  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
-  const run = new DeadlineRun(index, new DynamoViews(dynamo.client, dynamo.tables.views), new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example');
+  const { index, run } = deadlineRunOn(dynamo, ses, clock, seededCentreContacts());
 
   // The query alone (what the run reads), then the whole run (reads, mails through the outbox and SES).
   const queryStart = performance.now();

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
-import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
-import { InMemoryContactBook } from '../../shared/directory/contacts.js';
-import { Directory } from '../../shared/directory/directory.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import type { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import { fixedClock } from '../../shared/platform/clock.js';
-import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
-import { seedDeadlines } from './deadlineSeed.js';
-import { startSes, type LocalSes } from './support.js';
+import { seedDeadlines, seededCentreContacts } from './deadlineSeed.js';
+import { deadlineRunOn, startSes, type LocalSes } from './support.js';
 
 // Reading exactly the due items proves the run queries by day instead of scanning, at any size far above DUE;
 // `npm run bench:deadlines` measures larger tables.
@@ -29,23 +21,7 @@ beforeAll(async () => {
   dynamo = await startDynalite('scale');
   ses = await startSes();
   await seedDeadlines(dynamo.client, dynamo.tables.deadlines, { sessions: SESSIONS, due: DUE, today: TODAY, concurrency: 32 });
-  const contacts = new InMemoryContactBook();
-  for (let i = 0; i < 500; i += 1) contacts.set('centre', `ctr_c${i}`, { email: `centre${i}@example.org`, displayName: `Centre ${i}` });
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
-  run = new DeadlineRun(
-    new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines),
-    new DynamoViews(dynamo.client, dynamo.tables.views),
-    new Recipients(new Directory(), contacts),
-    delivery,
-    clock,
-    'https://tp.example',
-  );
+  ({ run } = deadlineRunOn(dynamo, ses, clock, seededCentreContacts()));
 }, 300_000);
 
 afterAll(async () => {

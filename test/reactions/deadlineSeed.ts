@@ -1,6 +1,7 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Deadline } from '../../shared/domain/deadlines.js';
 import { addDays } from '../../shared/domain/calendar.js';
+import { InMemoryContactBook } from '../../shared/directory/contacts.js';
 
 /**
  * Seeds the deadlines table directly (fast): one open `pv-transmission` deadline per session, with
@@ -58,4 +59,11 @@ export const seedDeadlines = async (client: DynamoDBClient, tableName: string, o
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+};
+
+/** The mailboxes of the 500 centres the seeded deadlines belong to (`ctr_c0` … `ctr_c499`). */
+export const seededCentreContacts = (): InMemoryContactBook => {
+  const contacts = new InMemoryContactBook();
+  for (let i = 0; i < 500; i += 1) contacts.set('centre', `ctr_c${i}`, { email: `centre${i}@example.org`, displayName: `Centre ${i}` });
+  return contacts;
 };

@@ -138,13 +138,8 @@ export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
   return out;
 };
 
-/**
- * The deadline machinery on dynalite and the SES emulator, wired as the functions wire it: the
- * store, the views and their projector, the planner and its index, and the daily run mailing
- * through SES (one attempt: a failure shows at once).
- */
-export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook) => {
-  const store = eventStoreOn(dynamo, clock);
+/** The daily deadline run on dynalite, mailing through the SES emulator (one attempt: a failure shows at once). */
+export const deadlineRunOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook) => {
   const views = new DynamoViews(dynamo.client, dynamo.tables.views);
   const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
@@ -154,12 +149,23 @@ export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endp
     outboxOnlyDeadLetter,
     clock,
   );
+  return { views, index, run: new DeadlineRun(index, views, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example') };
+};
+
+/**
+ * The deadline machinery on dynalite and the SES emulator, wired as the functions wire it: the
+ * store, the views and their projector, the planner and its index, and the daily run mailing
+ * through SES (one attempt: a failure shows at once).
+ */
+export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook) => {
+  const store = eventStoreOn(dynamo, clock);
+  const { views, index, run } = deadlineRunOn(dynamo, ses, clock, contacts);
   return {
     store,
     views,
     index,
     projector: new Projector(views, store),
     planner: new DeadlinePlanner(store, index, views, clock),
-    run: new DeadlineRun(index, views, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example'),
+    run,
   };
 };
