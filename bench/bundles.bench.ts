@@ -2,29 +2,38 @@
  * `npm run bench:bundles [-- --runs N --with-fixtures]`
  *
  * For each declared function (functions/index.ts; the infra test fixtures too with
- * `--with-fixtures`, or when the registry is empty): the size of its Lambda bundle, built with the
- * exact esbuild settings of the CDK construct (infra/bundling.ts: ES module, `module` before
- * `main`, minified) but without source map, and the time a fresh Node 24 process takes to load it
- * (`import()` of the bundle, median of N runs). Beside it, built in the same run:
+ * `--with-fixtures`, or when the registry is empty): its Lambda package, built exactly as the CDK
+ * construct builds it (infra/bundling.ts: ES module, `module` before `main`, minified, split into
+ * chunks) but without source maps, and the time a fresh Node 24 process takes to load it. Beside
+ * it, built in the same run and the same way:
  *
  * - the floor: a bare handler that only imports and instantiates the same AWS SDK clients (found in
- *   the function's esbuild metafile), bundled minified as an ES module with the same settings;
- * - the naive bundle: the same handler, same settings, not minified.
+ *   the function's esbuild metafile);
+ * - the naive bundle: the same handler, not minified;
+ * - the single file: the same handler, minified, not split (as every function was built before
+ *   issue 16's splitting), to show what the splitting buys in the same run.
  *
- * Aim (issue 7): bundle within 15% of its floor's size, load time within 1.2 times the floor's.
- * The runs of a function, its floor and its naive bundle alternate, so that load from elsewhere on
+ * A package is split: what a cold start loads is the entry and the chunks it imports statically
+ * (the "cold" KB); the rest (a role's pages, the multipart parser, the SDK's unused credential
+ * providers) loads on the first request that needs it. The table gives the cold KB and the whole
+ * package, and, for a function whose own code loads lazily, the heaviest first request: the
+ * cold start plus the largest of its lazy chunks (with what they import), loaded in the same
+ * process. The floor is split the same way, so the ratios compare like with like.
+ *
+ * Aim (issue 7, then 16): cold KB within 15% of the floor's, load time within 1.2 times the floor's.
+ * The runs of a function, its floor, its naive bundle and its single file alternate, so that load from elsewhere on
  * the machine falls on all three alike.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { functionDeclarations } from '../functions/index.js';
 import { projectRoot } from '../infra/app.js';
-import { bundleTarget, esmRequireBanner, mainFields } from '../infra/bundling.js';
+import { BUNDLE_ENTRY_FILE, bundleFunction } from '../infra/bundling.js';
 import { AUTH_ENV, ENV, secretEnv, tableEnv } from '../shared/platform/env.js';
 import type { FunctionDeclaration } from '../shared/platform/declarations.js';
 import { fixtureDeclarations } from '../test/infra/fixtures/declarations.js';
@@ -34,31 +43,62 @@ const runs = Number(values.runs);
 const workDir = mkdtempSync(path.join(tmpdir(), 'tp-bundles-'));
 
 interface Built {
+  /** The entry, what the runtime imports. */
   readonly file: string;
-  readonly bytes: number;
   readonly metafile: Metafile;
+  /** Every chunk of the package. */
+  readonly totalBytes: number;
+  /** The entry and the chunks it imports statically: what a cold start parses. */
+  readonly coldBytes: number;
+  /** The function's own lazily loaded chunk that adds most to a cold start, with what it adds. */
+  readonly heaviestLazy?: { readonly file: string; readonly extraBytes: number };
 }
 
-const bundle = async (entry: string, outDir: string, minify: boolean): Promise<Built> => {
-  const file = path.join(outDir, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: bundleTarget,
-    mainFields,
-    banner: { js: esmRequireBanner },
+/** The output files `from` imports statically, transitively, itself included. */
+const staticClosure = (outputs: Metafile['outputs'], from: string, seen = new Set<string>()): Set<string> => {
+  if (seen.has(from)) return seen;
+  seen.add(from);
+  for (const imported of outputs[from]?.imports ?? []) if (imported.kind === 'import-statement' && outputs[imported.path]) staticClosure(outputs, imported.path, seen);
+  return seen;
+};
+
+const bytesOf = (outputs: Metafile['outputs'], files: Iterable<string>) => [...files].reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+
+const bundle = (entry: string, outDir: string, minify: boolean, splitting = true): Built => {
+  const metafile = bundleFunction(entry, outDir, projectRoot, {
     minify,
+    splitting,
     sourcemap: false,
-    metafile: true,
-    logLevel: 'error',
-    absWorkingDir: projectRoot,
     // The floor's source lives in a temporary folder: resolve packages from the project.
     nodePaths: [path.join(projectRoot, 'node_modules')],
   });
-  return { file, bytes: statSync(file).size, metafile: result.metafile };
+  const outputs = metafile.outputs;
+  const entryKey = Object.keys(outputs).find((file) => path.basename(file) === BUNDLE_ENTRY_FILE);
+  if (!entryKey) throw new Error(`no ${BUNDLE_ENTRY_FILE} built for ${entry}`);
+  const cold = staticClosure(outputs, entryKey);
+  // Lazy chunks holding the project's own code (not the SDK's credential providers, never loaded in Lambda).
+  const ownLazy = Object.keys(outputs).filter(
+    (file) => !cold.has(file) && file.endsWith('.mjs') && Object.keys(outputs[file]?.inputs ?? {}).some((input) => !input.includes('node_modules')),
+  );
+  const heaviest = ownLazy
+    .map((file) => ({
+      file: path.resolve(projectRoot, file),
+      extraBytes: bytesOf(
+        outputs,
+        [...staticClosure(outputs, file)].filter((f) => !cold.has(f)),
+      ),
+    }))
+    .sort((a, b) => b.extraBytes - a.extraBytes)[0];
+  return {
+    file: path.resolve(projectRoot, entryKey),
+    metafile,
+    totalBytes: bytesOf(
+      outputs,
+      Object.keys(outputs).filter((file) => file.endsWith('.mjs')),
+    ),
+    coldBytes: bytesOf(outputs, cold),
+    ...(heaviest ? { heaviestLazy: heaviest } : {}),
+  };
 };
 
 /** The `@aws-sdk/client-*` packages a bundle pulls in. */
@@ -101,11 +141,12 @@ const fakeEnv: NodeJS.ProcessEnv = {
   [AUTH_ENV.JWKS_URL]: 'https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_bench/.well-known/jwks.json',
 };
 
-/** Milliseconds to import the module in a fresh Node process (the process start is not counted). */
-const loadOnce = (file: string): number => {
-  const probe = `const t = process.hrtime.bigint(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
+/** Milliseconds to import the modules, one after the other, in a fresh Node process (its start is not counted). */
+const loadOnce = (files: readonly string[]): number => {
+  const imports = files.map((file) => `await import(${JSON.stringify(pathToFileURL(file).href)});`).join(' ');
+  const probe = `const t = process.hrtime.bigint(); ${imports} console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: fakeEnv, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`loading ${file} failed: ${result.stderr.split('\n').slice(0, 4).join(' ')}`);
+  if (result.status !== 0) throw new Error(`loading ${files.join(', ')} failed: ${result.stderr.split('\n').slice(0, 4).join(' ')}`);
   return Number(result.stdout.trim());
 };
 
@@ -118,33 +159,43 @@ const median = (samples: number[]): number => {
 interface Row {
   readonly name: string;
   readonly clients: string;
+  /** Loaded at cold start, and the whole package. */
   readonly kb: number;
+  readonly totalKb: number;
   readonly floorKb: number;
   readonly naiveKb: number;
   readonly ms: number | string;
   readonly floorMs: number;
   readonly naiveMs: number | string;
+  readonly singleKb: number;
+  readonly singleMs: number | string;
+  /** The cold start plus the heaviest lazy chunk of the function's own code, when it has one. */
+  readonly firstRequest?: { readonly kb: number; readonly ms: number; readonly chunk: string };
 }
 
 const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
   const dir = path.join(workDir, declaration.name);
   const entry = path.join(projectRoot, declaration.entry);
-  const fn = await bundle(entry, path.join(dir, 'minified'), true);
-  const naive = await bundle(entry, path.join(dir, 'naive'), false);
+  const fn = bundle(entry, path.join(dir, 'minified'), true);
+  const naive = bundle(entry, path.join(dir, 'naive'), false);
+  const single = bundle(entry, path.join(dir, 'single'), true, false);
   const packages = sdkClients(fn.metafile);
   mkdirSync(path.join(dir, 'floor-src'), { recursive: true });
   const floorEntry = path.join(dir, 'floor-src', 'handler.mjs');
   writeFileSync(floorEntry, await floorSource(packages));
-  const floor = await bundle(floorEntry, path.join(dir, 'floor'), true);
+  const floor = bundle(floorEntry, path.join(dir, 'floor'), true);
 
-  const samples = { fn: [] as number[], floor: [] as number[], naive: [] as number[] };
+  const lazy = fn.heaviestLazy;
+  const samples = { fn: [] as number[], floor: [] as number[], naive: [] as number[], single: [] as number[], first: [] as number[] };
   let failure: string | undefined;
-  loadOnce(floor.file); // warm the file system cache for all three alike
+  loadOnce([floor.file]); // warm the file system cache for all alike
   for (let i = 0; i < runs; i += 1) {
-    samples.floor.push(loadOnce(floor.file));
+    samples.floor.push(loadOnce([floor.file]));
     try {
-      samples.fn.push(loadOnce(fn.file));
-      samples.naive.push(loadOnce(naive.file));
+      samples.fn.push(loadOnce([fn.file]));
+      samples.naive.push(loadOnce([naive.file]));
+      samples.single.push(loadOnce([single.file]));
+      if (lazy) samples.first.push(loadOnce([fn.file, lazy.file]));
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
       break;
@@ -154,12 +205,16 @@ const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
   return {
     name: declaration.name,
     clients: packages.map((p) => p.replace('@aws-sdk/client-', '')).join('+') || '(none)',
-    kb: kb(fn.bytes),
-    floorKb: kb(floor.bytes),
-    naiveKb: kb(naive.bytes),
+    kb: kb(fn.coldBytes),
+    totalKb: kb(fn.totalBytes),
+    floorKb: kb(floor.coldBytes),
+    naiveKb: kb(naive.coldBytes),
     ms: failure ? `load error: ${failure.slice(0, 120)}` : median(samples.fn),
     floorMs: median(samples.floor),
     naiveMs: failure ? '-' : median(samples.naive),
+    singleKb: kb(single.coldBytes),
+    singleMs: failure ? '-' : median(samples.single),
+    ...(lazy && !failure ? { firstRequest: { kb: kb(fn.coldBytes + lazy.extraBytes), ms: median(samples.first), chunk: path.basename(lazy.file) } } : {}),
   };
 };
 
@@ -174,16 +229,30 @@ for (const declaration of targets) {
 
 const f1 = (n: number) => n.toFixed(1);
 const cell = (value: number | string) => (typeof value === 'number' ? f1(value) : value);
-console.log('| function | SDK clients | bundle KB | floor KB | size / floor | load ms | floor ms | load / floor | naive KB | naive ms | aim met |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+const ratio = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(2));
+console.log(
+  '| function | SDK clients | cold KB | package KB | floor KB | size / floor | load ms | floor ms | load / floor | naive KB | naive ms | single file KB | single file ms | aim met |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) {
   // A function with no SDK client has an empty handler for floor: a ratio to it says nothing.
   const noFloor = row.clients === '(none)';
   const sizeRatio = noFloor ? NaN : row.kb / row.floorKb;
   const loadRatio = typeof row.ms === 'number' && !noFloor ? row.ms / row.floorMs : NaN;
   const met = noFloor ? 'n/a (no SDK client: see the KB)' : sizeRatio <= 1.15 && loadRatio <= 1.2 ? 'yes' : 'no';
-  const ratio = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(2));
   console.log(
-    `| ${row.name} | ${row.clients} | ${f1(row.kb)} | ${f1(row.floorKb)} | ${ratio(sizeRatio)} | ${cell(row.ms)} | ${f1(row.floorMs)} | ${ratio(loadRatio)} | ${f1(row.naiveKb)} | ${cell(row.naiveMs)} | ${met} |`,
+    `| ${row.name} | ${row.clients} | ${f1(row.kb)} | ${f1(row.totalKb)} | ${f1(row.floorKb)} | ${ratio(sizeRatio)} | ${cell(row.ms)} | ${f1(row.floorMs)} | ${ratio(loadRatio)} | ${f1(row.naiveKb)} | ${cell(row.naiveMs)} | ${f1(row.singleKb)} | ${cell(row.singleMs)} | ${met} |`,
   );
+}
+
+const lazyRows = rows.filter((row) => row.firstRequest);
+if (lazyRows.length > 0) {
+  console.log("\nHeaviest first request: the cold start, then the largest lazy chunk of the function's own code (with what it imports), in one process.\n");
+  console.log('| function | chunk | KB | size / floor | load ms | load / floor |');
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const row of lazyRows) {
+    const first = row.firstRequest;
+    if (!first) continue;
+    console.log(`| ${row.name} | ${first.chunk} | ${f1(first.kb)} | ${ratio(first.kb / row.floorKb)} | ${f1(first.ms)} | ${ratio(first.ms / row.floorMs)} |`);
+  }
 }

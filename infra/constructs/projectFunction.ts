@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,7 +10,7 @@ import type { Access, BucketName, FunctionDeclaration, ObjectAction, ObjectGrant
 import { bucketEnv, ENV, secretEnv, tableEnv, type SecretName } from '../../shared/platform/env.js';
 import { DIRECTORY_FILE_ENV, DIRECTORY_FILE_NAME } from '../../shared/directory/directory.js';
 import type { TableName } from '../../shared/platform/tables.js';
-import { bundleTarget, esmRequireBanner, externalModules, mainFields } from '../bundling.js';
+import { BUNDLE_ENTRY_FILE, bundleFunction } from '../bundling.js';
 
 export interface ProjectFunctionProps {
   readonly declaration: FunctionDeclaration;
@@ -72,16 +71,32 @@ export interface MailBinding {
   readonly retryQueue: IQueue;
 }
 
-/** Bundling hooks that copy one file next to the bundle (run locally, as the bundling is). */
-const shipFile = (source: string, name: string) => ({
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (_inputDir: string, outputDir: string) => [`cp ${JSON.stringify(source)} ${JSON.stringify(path.join(outputDir, name))}`],
-});
+/**
+ * The function's package, built at synth by the local esbuild (infra/bundling.ts: an ES module
+ * with its lazily loaded chunks and source maps), never in Docker; the directory of units, when
+ * declared, is shipped beside it. Its hash is the output's, so an unchanged bundle is not uploaded
+ * again. When the stack's bundling is skipped (tests that only read the template), CDK stages
+ * nothing and names the asset after the construct.
+ */
+const bundledCode = (entry: string, projectRoot: string, directoryFile: string | undefined) =>
+  Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled: the local bundling below always succeeds or throws.
+      image: DockerImage.fromRegistry('local-esbuild-only'),
+      local: {
+        tryBundle(outputDir: string) {
+          bundleFunction(entry, outputDir, projectRoot, { minify: true, sourcemap: true, ...(directoryFile ? { shipFiles: { [DIRECTORY_FILE_NAME]: directoryFile } } : {}) });
+          return true;
+        },
+      },
+    },
+  });
 
 /**
  * One Lambda function of the project, with the defaults every function shares: Node 24 on arm64,
- * an esbuild ES-module bundle (minified, source maps, built with the local esbuild, never Docker),
+ * an esbuild ES-module bundle (minified, split into lazily loaded chunks, source maps, built with
+ * the local esbuild, never Docker),
  * its own log group with a retention, X-Ray tracing and a role that starts empty.
  *
  * Access is only ever added through the `bind*` methods, each of which grants the least that the
@@ -89,7 +104,7 @@ const shipFile = (source: string, name: string) => ({
  * know a table's name without being allowed to use it, nor the reverse.
  */
 export class ProjectFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
   readonly declaration: FunctionDeclaration;
@@ -117,13 +132,11 @@ export class ProjectFunction extends Construct {
       }),
     );
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       functionName: props.functionName,
       description: declaration.description.slice(0, 256),
-      entry: path.resolve(props.projectRoot, declaration.entry),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      code: bundledCode(path.resolve(props.projectRoot, declaration.entry), props.projectRoot, props.directoryFile),
+      handler: `${path.basename(BUNDLE_ENTRY_FILE, '.mjs')}.handler`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: declaration.memoryMb ?? 512,
@@ -132,23 +145,11 @@ export class ProjectFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      // Stack traces in the logs point at the TypeScript sources.
       environment: {
         ...props.environment,
+        // Stack traces in the logs point at the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
         ...(props.directoryFile ? { [DIRECTORY_FILE_ENV]: DIRECTORY_FILE_NAME } : {}),
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: bundleTarget,
-        mainFields,
-        externalModules,
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        ...(props.directoryFile ? { commandHooks: shipFile(props.directoryFile, DIRECTORY_FILE_NAME) } : {}),
       },
     });
     this.function.node.addDependency(this.logGroup);

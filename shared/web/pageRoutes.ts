@@ -6,8 +6,7 @@ import type { TokenVerifier } from '../auth/verify.js';
 import { DomainError } from '../domain/errors.js';
 import { AppError, httpStatusOf, isAppError, type FieldError } from '../errors.js';
 import { checkParams, invoke, splitFormControls } from '../http/api.js';
-import { parseBody, type UploadedFile } from '../http/body.js';
-import { parseMultipart } from '../http/multipart.js';
+import { parseBody, type MultipartReader, type UploadedFile } from '../http/body.js';
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
 import { IDEMPOTENCY_KEY } from '../http/idempotency.js';
@@ -19,27 +18,7 @@ import { candidatesFromCsv } from './csv.js';
 import type { FormState } from './forms.js';
 import { html, type Html } from './html.js';
 import { layout } from './layout.js';
-import {
-  accommodationsForm,
-  confirmForm,
-  convocationsForm,
-  createSessionForm,
-  dashboard,
-  erasureForm,
-  juryForm,
-  plateauForm,
-  programmeForm,
-  pvForm,
-  sealsForm,
-  sessionPage,
-} from './pages/centre.js';
 import { candidateNames, notices, type PageContext } from './pages/kit.js';
-import { centresBehindPage, jurorsPage, udDashboard, udSessionPage } from './pages/ud.js';
-import { drawReplayPage } from './pages/draw.js';
-import { jurorFraudPage, jurorPage, jurorSessionPage } from './pages/juror.js';
-import { agrementPage, agrementsPage } from './pages/agrements.js';
-import { titresPage } from './pages/titres.js';
-import { regionSessionsPage } from './pages/region.js';
 
 /**
  * The server-rendered pages and their form posts. Pages are public routes at the gateway: they
@@ -54,6 +33,27 @@ export interface PagesOptions {
 
 /** Multipart posts carry a CSV of candidates: a larger limit than the API's JSON. */
 const FORM_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Each role's pages, and the multipart parser, load on first use: the bundle holds them in chunks
+ * of their own (infra/bundling.ts), so a cold start parses the router and the operations, not the
+ * templates of every role's pages.
+ */
+const centrePages = () => import('./pages/centre.js');
+const udPages = () => import('./pages/ud.js');
+const jurorPages = () => import('./pages/juror.js');
+const drawPages = () => import('./pages/draw.js');
+const agrementPages = () => import('./pages/agrements.js');
+const titrePages = () => import('./pages/titres.js');
+const regionPages = () => import('./pages/region.js');
+
+/** A page's render, from a module loaded when the page is first asked for. */
+const lazily =
+  <M>(load: () => Promise<M>, render: (pages: M) => PageSpec['render']): PageSpec['render'] =>
+  async (context, state) =>
+    render(await load())(context, state);
+
+const parseMultipart: MultipartReader = async (...args) => (await import('../http/multipart.js')).parseMultipart(...args);
 
 export const errorPage = (status: number, message: string, correlationId: string): string =>
   layout({
@@ -112,19 +112,19 @@ const centreStep = (step: string, title: string, render: PageSpec['render'], scr
 });
 
 const pages = {
-  dashboard: { path: '/centre', roles: ['centre'], title: () => 'Tableau de bord du centre', render: (c) => dashboard(c) },
+  dashboard: { path: '/centre', roles: ['centre'], title: () => 'Tableau de bord du centre', render: lazily(centrePages, (p) => (c) => p.dashboard(c)) },
   programme: {
     path: '/centre/programme/{year}',
     roles: ['centre'],
     title: (c) => `Programmation prévisionnelle ${c.params.year ?? ''}`,
-    render: programmeForm,
+    render: lazily(centrePages, (p) => p.programmeForm),
     breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
   },
   newSession: {
     path: '/centre/sessions/nouvelle',
     roles: ['centre'],
     title: () => 'Enregistrer une session',
-    render: createSessionForm,
+    render: lazily(centrePages, (p) => p.createSessionForm),
     breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
   },
   session: {
@@ -132,53 +132,88 @@ const pages = {
     roles: ['centre'],
     sessionScoped: true,
     title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
-    render: (c) => sessionPage(c),
+    render: lazily(centrePages, (p) => (c) => p.sessionPage(c)),
     breadcrumb: () => [{ href: '/centre', label: 'Tableau de bord' }],
   },
-  jury: centreStep('jury', 'Désigner le jury', juryForm),
-  accommodations: centreStep('amenagements', 'Aménagements d’épreuves', accommodationsForm),
-  convocations: centreStep('convocations', 'Convocations', convocationsForm),
-  plateau: centreStep('plateau', 'Vérification du plateau technique', plateauForm),
-  seals: centreStep('plis', 'Vérification des plis cachetés', sealsForm),
-  pv: centreStep('pv', 'Décisions et procès-verbal signé', pvForm, ['/static/pv-upload.js']),
+  jury: centreStep(
+    'jury',
+    'Désigner le jury',
+    lazily(centrePages, (p) => p.juryForm),
+  ),
+  accommodations: centreStep(
+    'amenagements',
+    'Aménagements d’épreuves',
+    lazily(centrePages, (p) => p.accommodationsForm),
+  ),
+  convocations: centreStep(
+    'convocations',
+    'Convocations',
+    lazily(centrePages, (p) => p.convocationsForm),
+  ),
+  plateau: centreStep(
+    'plateau',
+    'Vérification du plateau technique',
+    lazily(centrePages, (p) => p.plateauForm),
+  ),
+  seals: centreStep(
+    'plis',
+    'Vérification des plis cachetés',
+    lazily(centrePages, (p) => p.sealsForm),
+  ),
+  pv: centreStep(
+    'pv',
+    'Décisions et procès-verbal signé',
+    lazily(centrePages, (p) => p.pvForm),
+    ['/static/pv-upload.js'],
+  ),
   ceres: centreStep(
     'ceres',
     'Résultats saisis dans CERES',
-    confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES'),
+    lazily(centrePages, (p) => p.confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES')),
   ),
-  erasure: centreStep('candidats/{candidateId}/effacement', 'Effacer les données personnelles d’un candidat', erasureForm),
+  erasure: centreStep(
+    'candidats/{candidateId}/effacement',
+    'Effacer les données personnelles d’un candidat',
+    lazily(centrePages, (p) => p.erasureForm),
+  ),
   transmission: centreStep(
     'transmission',
     'Transmission du PV à l’unité départementale',
-    confirmForm('transmission', 'Le procès-verbal signé et complet est transmis à l’unité départementale, qui l’instruit et le valide.', 'Transmettre le PV'),
+    lazily(centrePages, (p) =>
+      p.confirmForm('transmission', 'Le procès-verbal signé et complet est transmis à l’unité départementale, qui l’instruit et le valide.', 'Transmettre le PV'),
+    ),
   ),
-  drawReplay: centreStep('tirage', 'Tirage au sort rejoué', drawReplayPage),
+  drawReplay: centreStep(
+    'tirage',
+    'Tirage au sort rejoué',
+    lazily(drawPages, (p) => (c) => p.drawReplayPage(c)),
+  ),
   udDrawReplay: {
     path: '/ud/sessions/{sessionId}/tirage',
     roles: ['ud'],
     sessionScoped: true,
     title: () => 'Tirage au sort rejoué',
-    render: (c) => drawReplayPage(c),
+    render: lazily(drawPages, (p) => (c) => p.drawReplayPage(c)),
     breadcrumb: sessionCrumb,
   },
-  udHome: { path: '/ud', roles: ['ud'], title: () => 'Tableau de bord de l’unité départementale', render: (c) => udDashboard(c) },
+  udHome: { path: '/ud', roles: ['ud'], title: () => 'Tableau de bord de l’unité départementale', render: lazily(udPages, (p) => (c) => p.udDashboard(c)) },
   udSession: {
     path: '/ud/sessions/{sessionId}',
     roles: ['ud'],
     sessionScoped: true,
     title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
-    render: udSessionPage,
+    render: lazily(udPages, (p) => p.udSessionPage),
     breadcrumb: () => [{ href: '/ud', label: 'Tableau de bord' }],
   },
-  jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: jurorsPage },
-  behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: (c) => centresBehindPage(c) },
-  jurorHome: { path: '/jure', roles: ['juror'], title: () => 'Mes convocations', render: (c) => jurorPage(c) },
+  jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: lazily(udPages, (p) => p.jurorsPage) },
+  behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: lazily(udPages, (p) => (c) => p.centresBehindPage(c)) },
+  jurorHome: { path: '/jure', roles: ['juror'], title: () => 'Mes convocations', render: lazily(jurorPages, (p) => (c) => p.jurorPage(c)) },
   jurorSession: {
     path: '/jure/sessions/{sessionId}',
     roles: ['juror'],
     sessionScoped: true,
     title: (c) => `Session ${c.session?.ceresReference ?? ''}`,
-    render: jurorSessionPage,
+    render: lazily(jurorPages, (p) => p.jurorSessionPage),
     breadcrumb: () => [{ href: '/jure', label: 'Mes convocations' }],
   },
   jurorFraud: {
@@ -186,20 +221,20 @@ const pages = {
     roles: ['juror'],
     sessionScoped: true,
     title: () => 'Signaler une fraude',
-    render: jurorFraudPage,
+    render: lazily(jurorPages, (p) => p.jurorFraudPage),
     breadcrumb: (c) => [
       { href: '/jure', label: 'Mes convocations' },
       { href: `/jure/sessions/${c.params.sessionId}`, label: `Session ${c.session?.ceresReference ?? ''}` },
     ],
   },
-  regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: (c) => regionSessionsPage(c) },
-  agrements: { path: '/agrements', roles: ['region', 'ud'], title: () => 'Agréments des centres', render: agrementsPage },
-  titres: { path: '/titres', roles: ['region', 'ud', 'centre'], title: () => 'Titres professionnels', render: titresPage },
+  regionSessions: { path: '/region/sessions', roles: ['region'], title: () => 'Sessions de la région', render: lazily(regionPages, (p) => (c) => p.regionSessionsPage(c)) },
+  agrements: { path: '/agrements', roles: ['region', 'ud'], title: () => 'Agréments des centres', render: lazily(agrementPages, (p) => p.agrementsPage) },
+  titres: { path: '/titres', roles: ['region', 'ud', 'centre'], title: () => 'Titres professionnels', render: lazily(titrePages, (p) => p.titresPage) },
   agrement: {
     path: '/agrements/{centreId}',
     roles: ['region', 'ud'],
     title: () => 'Agrément du centre',
-    render: agrementPage,
+    render: lazily(agrementPages, (p) => p.agrementPage),
     breadcrumb: () => [{ href: '/agrements', label: 'Agréments des centres' }],
   },
 } satisfies Record<string, PageSpec>;

@@ -1,6 +1,8 @@
-import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -48,6 +50,22 @@ describe('ProjectFunction', () => {
     expect(code.includes('name:"@aws-sdk/client-dynamodb"')).toBe(true);
     // Minified: long lines, not one statement per line.
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it('puts what the handler loads with import() in a chunk of its own, which the packaged entry loads on first use', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Handler: string } };
+    const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    expect(fn.Properties.Handler).toBe('index.handler');
+    const chunks = readdirSync(path.join(dir, 'chunks')).filter((file) => file.endsWith('.mjs'));
+    const page = chunks.filter((file) => readFileSync(path.join(dir, 'chunks', file), 'utf8').includes('<h1>Connexion</h1>'));
+    expect(page).toHaveLength(1);
+    // The entry does not hold the page: a cold start does not parse it.
+    expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8')).not.toContain('<h1>Connexion</h1>');
+    // Run as Lambda runs it: a fresh Node process imports the package's entry and calls the handler.
+    const probe = `const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)}); console.log(JSON.stringify(await handler({ rawPath: '/connexion' })));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-3' } });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: '<h1>Connexion</h1>' });
   });
 
   it("ships the deployment's directory of units next to the bundle and names it, so the function reads it at cold start", () => {
