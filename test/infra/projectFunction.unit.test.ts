@@ -1,23 +1,38 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/app.js';
 import { DIRECTORY_FILE_ENV, loadDirectory, UnknownUnitError } from '../../shared/directory/directory.js';
 import { ProjectFunction } from '../../infra/constructs/projectFunction.js';
 import { fixtureDeclarations } from './fixtures/declarations.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 
 /** One project function in a bare stack, bundled for real with the local esbuild (no Docker). */
 let outdir: string;
 let template: Template;
+let dynamo: LocalDynamo;
 
-beforeAll(() => {
+/**
+ * Runs the packaged handler as Lambda does: a fresh Node process imports the package's entry (its
+ * chunks load from beside it) and calls the handler with the event; its answer is printed as JSON.
+ * Asynchronous: the emulator it may call runs in this process.
+ */
+const runPackaged = (dir: string, event: object, env: Record<string, string> = {}) => {
+  const probe = `const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)}); console.log(JSON.stringify(await handler(${JSON.stringify(event)})));`;
+  return promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-3', ...env } });
+};
+
+beforeAll(async () => {
+  dynamo = await startDynalite('packaged');
   outdir = mkdtempSync(path.join(tmpdir(), 'tp-fn-'));
   const app = new App({ outdir });
   const stack = new Stack(app, 'FunctionUnderTest');
@@ -39,6 +54,8 @@ beforeAll(() => {
   app.synth();
 }, 90_000);
 
+afterAll(() => dynamo.stop());
+
 describe('ProjectFunction', () => {
   it('bundles the handler with the local esbuild into a minified ES module with a source map and the require banner', () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } };
@@ -52,7 +69,7 @@ describe('ProjectFunction', () => {
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
   });
 
-  it('puts what the handler loads with import() in a chunk of its own, which the packaged entry loads on first use', () => {
+  it('puts what the handler loads with import() in a chunk of its own, which the packaged entry loads on first use', async () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Handler: string } };
     const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(fn.Properties.Handler).toBe('index.handler');
@@ -61,11 +78,21 @@ describe('ProjectFunction', () => {
     expect(page).toHaveLength(1);
     // The entry does not hold the page: a cold start does not parse it.
     expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8')).not.toContain('<h1>Connexion</h1>');
-    // Run as Lambda runs it: a fresh Node process imports the package's entry and calls the handler.
-    const probe = `const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)}); console.log(JSON.stringify(await handler({ rawPath: '/connexion' })));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-3' } });
+    const run = await runPackaged(dir, { rawPath: '/connexion' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: '<h1>Connexion</h1>' });
+  });
+
+  it("calls DynamoDB from the packaged entry: the SDK's credential and signing chunks load and sign with the environment's keys", async () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } };
+    const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    await dynamo.client.send(new PutItemCommand({ TableName: dynamo.tables.views, Item: { pk: { S: '/sessions/ses_1' }, sk: { S: 'view' }, status: { S: 'planned' } } }));
+    const env = { VIEWS_TABLE_NAME: dynamo.tables.views, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+    const found = await runPackaged(dir, { rawPath: '/sessions/ses_1' }, env);
+    expect(found.stderr).toBe('');
+    expect(JSON.parse(found.stdout)).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse((JSON.parse(found.stdout) as { body: string }).body)).toMatchObject({ status: { S: 'planned' } });
+    expect(JSON.parse((await runPackaged(dir, { rawPath: '/sessions/ses_2' }, env)).stdout)).toMatchObject({ statusCode: 404 });
   });
 
   it("ships the deployment's directory of units next to the bundle and names it, so the function reads it at cold start", () => {
