@@ -18,7 +18,9 @@
  * providers) loads on the first request that needs it. The table gives the cold KB and the whole
  * package, and, for a function whose own code loads lazily, the heaviest first request: the
  * cold start plus the largest of its lazy chunks (with what they import), loaded in the same
- * process. The floor is split the same way, so the ratios compare like with like.
+ * process. The floor is split the same way, so the ratios compare like with like. A function that
+ * loads a client only on first use (the HTTP functions' S3 client) is also compared with the floor
+ * of the clients its cold start loads.
  *
  * Aim (issue 7, then 16): cold KB within 15% of the floor's, load time within 1.2 times the floor's.
  * The runs of a function, its floor, its naive bundle and its single file alternate, so that load from elsewhere on
@@ -50,6 +52,8 @@ interface Built {
   readonly totalBytes: number;
   /** The entry and the chunks it imports statically: what a cold start parses. */
   readonly coldBytes: number;
+  /** The SDK clients the cold start loads (the others load on first use). */
+  readonly coldClients: readonly string[];
   /** The function's own lazily loaded chunk that adds most to a cold start, with what it adds. */
   readonly heaviestLazy?: { readonly file: string; readonly extraBytes: number };
 }
@@ -97,13 +101,21 @@ const bundle = (entry: string, outDir: string, minify: boolean, splitting = true
       Object.keys(outputs).filter((file) => file.endsWith('.mjs')),
     ),
     coldBytes: bytesOf(outputs, cold),
+    coldClients: sdkClients(metafile, cold),
     ...(heaviest ? { heaviestLazy: heaviest } : {}),
   };
 };
 
-/** The `@aws-sdk/client-*` packages a bundle pulls in. */
-const sdkClients = (metafile: Metafile): string[] =>
-  [...new Set(Object.keys(metafile.inputs).flatMap((input) => /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input)?.[1] ?? []))].sort();
+/** The `@aws-sdk/client-*` packages a bundle pulls in (those of the given output files only, if given). */
+const sdkClients = (metafile: Metafile, files?: ReadonlySet<string>): string[] =>
+  [
+    ...new Set(
+      Object.entries(metafile.outputs)
+        .filter(([file]) => !files || files.has(file))
+        .flatMap(([, output]) => Object.keys(output.inputs))
+        .flatMap((input) => /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input)?.[1] ?? []),
+    ),
+  ].sort();
 
 /** A handler that does nothing but create one client of each package: the least a bundle can be. */
 const floorSource = async (packages: readonly string[]): Promise<string> => {
@@ -169,9 +181,18 @@ interface Row {
   readonly naiveMs: number | string;
   readonly singleKb: number;
   readonly singleMs: number | string;
+  /** When the function defers a client: the floor of the clients its cold start loads. */
+  readonly coldFloor?: { readonly clients: string; readonly kb: number; readonly ms: number };
   /** The cold start plus the heaviest lazy chunk of the function's own code, when it has one. */
   readonly firstRequest?: { readonly kb: number; readonly ms: number; readonly chunk: string };
 }
+
+const shortName = (pkg: string) => pkg.replace('@aws-sdk/client-', '');
+/** The function's clients, those it loads only on first use named as such. */
+const clientsCell = (all: readonly string[], cold: readonly string[]): string => {
+  const deferred = all.filter((pkg) => !cold.includes(pkg));
+  return (all.map(shortName).join('+') || '(none)') + (deferred.length > 0 ? ` (${deferred.map(shortName).join(', ')} on first use)` : '');
+};
 
 const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
   const dir = path.join(workDir, declaration.name);
@@ -184,13 +205,20 @@ const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
   const floorEntry = path.join(dir, 'floor-src', 'handler.mjs');
   writeFileSync(floorEntry, await floorSource(packages));
   const floor = bundle(floorEntry, path.join(dir, 'floor'), true);
+  let coldFloor: Built | undefined;
+  if (fn.coldClients.length < packages.length) {
+    const coldFloorEntry = path.join(dir, 'floor-src', 'cold.mjs');
+    writeFileSync(coldFloorEntry, await floorSource(fn.coldClients));
+    coldFloor = bundle(coldFloorEntry, path.join(dir, 'cold-floor'), true);
+  }
 
   const lazy = fn.heaviestLazy;
-  const samples = { fn: [] as number[], floor: [] as number[], naive: [] as number[], single: [] as number[], first: [] as number[] };
+  const samples = { fn: [] as number[], floor: [] as number[], coldFloor: [] as number[], naive: [] as number[], single: [] as number[], first: [] as number[] };
   let failure: string | undefined;
   loadOnce([floor.file]); // warm the file system cache for all alike
   for (let i = 0; i < runs; i += 1) {
     samples.floor.push(loadOnce([floor.file]));
+    if (coldFloor) samples.coldFloor.push(loadOnce([coldFloor.file]));
     try {
       samples.fn.push(loadOnce([fn.file]));
       samples.naive.push(loadOnce([naive.file]));
@@ -204,7 +232,7 @@ const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
   const kb = (bytes: number) => bytes / 1024;
   return {
     name: declaration.name,
-    clients: packages.map((p) => p.replace('@aws-sdk/client-', '')).join('+') || '(none)',
+    clients: clientsCell(packages, fn.coldClients),
     kb: kb(fn.coldBytes),
     totalKb: kb(fn.totalBytes),
     floorKb: kb(floor.coldBytes),
@@ -214,6 +242,7 @@ const measure = async (declaration: FunctionDeclaration): Promise<Row> => {
     naiveMs: failure ? '-' : median(samples.naive),
     singleKb: kb(single.coldBytes),
     singleMs: failure ? '-' : median(samples.single),
+    ...(coldFloor ? { coldFloor: { clients: fn.coldClients.map(shortName).join('+'), kb: kb(coldFloor.coldBytes), ms: median(samples.coldFloor) } } : {}),
     ...(lazy && !failure ? { firstRequest: { kb: kb(fn.coldBytes + lazy.extraBytes), ms: median(samples.first), chunk: path.basename(lazy.file) } } : {}),
   };
 };
@@ -236,13 +265,26 @@ console.log(
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) {
   // A function with no SDK client has an empty handler for floor: a ratio to it says nothing.
-  const noFloor = row.clients === '(none)';
+  const noFloor = row.clients.startsWith('(none)');
   const sizeRatio = noFloor ? NaN : row.kb / row.floorKb;
   const loadRatio = typeof row.ms === 'number' && !noFloor ? row.ms / row.floorMs : NaN;
   const met = noFloor ? 'n/a (no SDK client: see the KB)' : sizeRatio <= 1.15 && loadRatio <= 1.2 ? 'yes' : 'no';
   console.log(
     `| ${row.name} | ${row.clients} | ${f1(row.kb)} | ${f1(row.totalKb)} | ${f1(row.floorKb)} | ${ratio(sizeRatio)} | ${cell(row.ms)} | ${f1(row.floorMs)} | ${ratio(loadRatio)} | ${f1(row.naiveKb)} | ${cell(row.naiveMs)} | ${f1(row.singleKb)} | ${cell(row.singleMs)} | ${met} |`,
   );
+}
+
+const deferring = rows.filter((row) => row.coldFloor);
+if (deferring.length > 0) {
+  console.log('\nFunctions that load a client on first use: their cold start against the floor of the clients it loads.\n');
+  console.log('| function | cold start clients | cold KB | floor KB | size / floor | load ms | floor ms | load / floor |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of deferring) {
+    const floor = row.coldFloor;
+    if (!floor) continue;
+    const loadRatio = typeof row.ms === 'number' ? ratio(row.ms / floor.ms) : '-';
+    console.log(`| ${row.name} | ${floor.clients} | ${f1(row.kb)} | ${f1(floor.kb)} | ${ratio(row.kb / floor.kb)} | ${cell(row.ms)} | ${f1(floor.ms)} | ${loadRatio} |`);
+  }
 }
 
 const lazyRows = rows.filter((row) => row.firstRequest);

@@ -1,5 +1,5 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
-import { PV_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX } from '../../shared/vault/keys.js';
 import { operations } from '../../shared/http/operations.js';
 
 /** The JSON API (also accepts form posts): one route per domain command and per query, behind the JWT authorizer. */

@@ -1,6 +1,6 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
 import { HISTORY_PATHS } from '../../shared/history/http.js';
-import { PV_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX } from '../../shared/vault/keys.js';
 
 /**
  * The administrators' history: the CloudEvents API and its page-by-page export (behind the JWT

@@ -1,5 +1,5 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
-import { PV_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX } from '../../shared/vault/keys.js';
 import { pageRouteKeys } from '../../shared/web/pageRoutes.js';
 
 /**

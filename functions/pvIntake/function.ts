@@ -1,5 +1,5 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
-import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/keys.js';
 
 /**
  * Checks each signed PV uploaded to the upload area; copies an accepted one into the vault and

@@ -1,5 +1,5 @@
 import { defineFunction } from '../../shared/platform/declarations.js';
-import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/keys.js';
 
 /** Daily at 04:00 Paris: erases personal data and deletes PV and quarantined files past their retention period. */
 export const retentionPurge = defineFunction({

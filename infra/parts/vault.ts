@@ -3,7 +3,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { BucketName } from '../../shared/platform/declarations.js';
-import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/vault.js';
+import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/keys.js';
 import { bucketSuffix, originOf, uploadCorsRule } from '../buckets.js';
 import { resourceName, type StageSettings } from '../settings.js';
 

@@ -1,14 +1,13 @@
 import { createDynamoClient } from '../aws/dynamo.js';
-import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierOf } from '../auth/verify.js';
 import { DynamoChainVerifier } from '../eventStore/chain.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { HistoryIndexReader } from '../eventStore/historyIndex.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
 import type { AuthConfig, Endpoints } from '../platform/config.js';
-import { S3DocumentLinks } from './documentLinks.js';
+import { onFirstUse } from '../platform/lazy.js';
 import type { HistoryHttpOptions } from './http.js';
-import { HistoryService } from './service.js';
+import { HistoryService, type DocumentLinks } from './service.js';
 
 /**
  * The composition root of the history function: reads the environment once (a missing variable
@@ -31,6 +30,12 @@ export const wireHistory = (
   const streams = new DynamoEventStore({ client: dynamo, tables });
   const index = new HistoryIndexReader({ client: dynamo, tables, cursorSecret });
   const chain = new DynamoChainVerifier({ client: dynamo, tables });
+  // The S3 client and the presigner load with the first PV link a timeline shows.
+  const links = onFirstUse(async () => {
+    const [{ createS3Client }, { S3DocumentLinks }] = await Promise.all([import('../aws/s3.js'), import('./documentLinks.js')]);
+    return new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), config.buckets.vault);
+  });
+  const documents: DocumentLinks = { linkFor: async (objectKey, versionId) => (await links()).linkFor(objectKey, versionId) };
   const store = {
     readStream: streams.readStream.bind(streams),
     history: index.history.bind(index),
@@ -40,7 +45,7 @@ export const wireHistory = (
     service: new HistoryService({
       store,
       cursorSecret,
-      documents: new S3DocumentLinks(createS3Client({ endpoint: endpoints.s3 }), config.buckets.vault),
+      documents,
       people: new DynamoPersonalDataStore(dynamo, tables.personalData),
     }),
     verify: tokenVerifierOf(config.auth),

@@ -1,13 +1,12 @@
 import { createDynamoClient } from '../aws/dynamo.js';
-import { createS3Client } from '../aws/s3.js';
 import { tokenVerifierOf, type TokenVerifier } from '../auth/verify.js';
 import { defaultSettings } from '../domain/decider.js';
 import { loadDirectory } from '../directory/directory.js';
 import { DynamoEventStore } from '../eventStore/dynamoEventStore.js';
 import { systemClock } from '../platform/clock.js';
+import { onFirstUse } from '../platform/lazy.js';
 import type { AuthConfig, Endpoints } from '../platform/config.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { PvUploads } from '../vault/vault.js';
 import { DynamoViews } from '../views/index.js';
 import { CachedTitres } from '../application/titres.js';
 import type { AppDeps } from '../application/useCase.js';
@@ -37,8 +36,11 @@ export interface HttpNeeds {
 
 export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): HttpWiring => {
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
-  const s3 = createS3Client({ endpoint: endpoints.s3 });
-  const uploads = new PvUploads(s3, buckets.uploads);
+  // The S3 client and the presigner load with the first PV upload, the only request that uses them.
+  const pvUploads = onFirstUse(async () => {
+    const [{ createS3Client }, { PvUploads }] = await Promise.all([import('../aws/s3.js'), import('../vault/vault.js')]);
+    return new PvUploads(createS3Client({ endpoint: endpoints.s3 }), buckets.uploads);
+  });
   const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${buckets.uploads}.s3.${env.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   const views = new DynamoViews(dynamo, tables.views);
   const titres = new CachedTitres(views);
@@ -47,7 +49,7 @@ export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): 
       store: new DynamoEventStore({ client: dynamo, tables }),
       views,
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
-      pvUploads: { presign: (request) => uploads.presignUpload(request) },
+      pvUploads: { presign: async (request) => (await pvUploads()).presignUpload(request) },
       clock: systemClock,
       settings: defaultSettings,
       get titres() {

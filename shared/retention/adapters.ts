@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventType, StoredEvent } from '../../events/index.js';
 import type { HistoryReader } from '../eventStore/port.js';
-import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX } from '../vault/vault.js';
+import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX } from '../vault/keys.js';
 import type { PvObjects, RecordedEvents } from './purge.js';
 
 /** Events of a time range through the store's history (the `byType` index, by key and ULID range). */

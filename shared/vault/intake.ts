@@ -4,7 +4,8 @@ import { executeCommand, streams } from '../application/executeCommand.js';
 import { defaultSettings, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
 import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
-import { ETAG_VERSION_PREFIX, parsePvObjectKey, type PvUploads, type PvVault, type StoredObject } from './vault.js';
+import { ETAG_VERSION_PREFIX, parsePvObjectKey } from './keys.js';
+import type { PvUploads, PvVault, StoredObject } from './vault.js';
 
 type QuarantineReason = 'not-pdf' | 'checksum-mismatch' | 'too-large' | 'unexpected';
 

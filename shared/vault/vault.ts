@@ -3,6 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
 import type { SessionView } from '../views/model.js';
+import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX, pvObjectKey } from './keys.js';
 
 /**
  * Signed PVs in two buckets. The browser PUTs the file to the upload area (`PvUploads`, no Object
@@ -10,27 +11,7 @@ import type { SessionView } from '../views/model.js';
  * and writes an accepted file into the vault (`PvVault`, Object Lock), a rejected one under
  * `quarantine/` of the upload area. Same key layout in both: `pv/<session>/<sha256>.pdf`.
  */
-export const PV_PREFIX = 'pv/';
-export const QUARANTINE_PREFIX = 'quarantine/';
 const DEFAULT_PV_MAX_BYTES = 20 * 1024 * 1024;
-
-/** Object key of an upload: the intake reads the session and the declared SHA-256 from it. */
-const pvObjectKey = (sessionId: string, sha256Hex: string): string => `${PV_PREFIX}${sessionId}/${sha256Hex}.pdf`;
-
-const keyPattern = /^pv\/(ses_[A-Za-z0-9_-]+)\/([0-9a-f]{64})\.pdf$/;
-
-/** The session and declared SHA-256 of a PV object key, or undefined for a key the vault never signed. */
-export const parsePvObjectKey = (key: string): { sessionId: string; sha256Hex: string } | undefined => {
-  const match = keyPattern.exec(key);
-  return match?.[1] && match[2] ? { sessionId: match[1], sha256Hex: match[2] } : undefined;
-};
-
-/**
- * s3rver (offline) keeps no versions: the intake then records `etag:<ETag>` as the version id, a
- * stand-in that still names the exact bytes stored. In AWS the bucket is versioned and the real
- * VersionId is recorded.
- */
-export const ETAG_VERSION_PREFIX = 'etag:';
 
 /** The `x-amz-checksum-sha256` value (base64) of a SHA-256 given in hex. */
 const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');

@@ -10,7 +10,7 @@ import { demoUsers, openLocalIdentityProvider } from '../../shared/auth/localIdp
 import type { TokenClaims } from '../../shared/auth/principal.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
 import { createS3Client } from '../../shared/aws/s3.js';
-import { parsePvObjectKey } from '../../shared/vault/vault.js';
+import { parsePvObjectKey } from '../../shared/vault/keys.js';
 import { call, PERSONAL, runLifecycle, startHardeningRuntime, type Answer, type HardeningRuntime, type Lifecycle } from './support/runtime.js';
 
 let h: HardeningRuntime;
