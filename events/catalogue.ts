@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { defineEvent } from './define.js';
 import {
+  decisions,
   accommodationId,
   calendarDate,
   candidateId,
@@ -358,8 +359,6 @@ const SanctionNotified = defineEvent({
     notifiedOn: calendarDate,
   }),
 });
-
-export const decisions = ['titre-obtenu', 'reussite-partielle', 'echec', 'absent'] as const;
 
 const PVSigned = defineEvent({
   type: 'PVSigned',

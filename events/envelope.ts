@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { eventDefinitions, type EventDefinitionUnion, type EventType } from './catalogue.js';
-import { actor, eventId, eventScope, instant } from './primitives.js';
+import { actor, eventId, eventScope, instant, streamId } from './primitives.js';
 
 /** The data of one event type, inferred from its schema. */
 type EventData<T extends EventType> = z.infer<Extract<EventDefinitionUnion, { type: T }>['data']>;
@@ -10,9 +10,6 @@ export type DomainEvent = { [K in EventType]: { type: K; data: EventData<K> } }[
 
 /** A domain event of one type. */
 export type DomainEventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
-
-/** A stream id: `<aggregate>-<id>`, e.g. `session-ses_01J…`, `programme-ctr_lyon-1-2027`. */
-export const streamId = z.string().check(z.regex(/^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' }));
 
 /**
  * What every stored event carries besides its data: identity, position, schema version, both

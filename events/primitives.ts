@@ -6,6 +6,9 @@ import * as z from 'zod/mini';
  * the immutable log.
  */
 
+/** A stream id: `<aggregate>-<id>`, e.g. `session-ses_01J…`, `programme-ctr_lyon-1-2027`. */
+export const streamId = z.string().check(z.regex(/^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/, { message: 'Identifiant de flux invalide.' }));
+
 /** A calendar date, `YYYY-MM-DD`, that exists (no 31 February). Dates are in Europe/Paris. */
 export const calendarDate = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date attendue au format AAAA-MM-JJ.' }),
@@ -87,3 +90,6 @@ export const actor = z.strictObject({
   }),
 });
 export type Actor = z.infer<typeof actor>;
+
+/** The jury's decision for one candidate, as the PV records it. */
+export const decisions = ['titre-obtenu', 'reussite-partielle', 'echec', 'absent'] as const;

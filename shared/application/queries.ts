@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { parisDate } from '../domain/calendar.js';
 import { DRAW_METHOD, replayDraw } from '../domain/draw.js';
-import { sessionStreamId } from '../domain/session.js';
+import { sessionStreamId } from '../domain/session/model.js';
 import { AppError } from '../errors.js';
 import type { JurorView, ListOptions, SessionStatus, SessionView } from '../views/index.js';
 import type { AppDeps } from './useCase.js';

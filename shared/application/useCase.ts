@@ -10,7 +10,7 @@ import type { PersonalDataStore } from '../personalData/store.js';
 import type { Clock } from '../platform/clock.js';
 import type { SessionView, ViewsReader } from '../views/index.js';
 import { executeCommand, type ExecuteCommandResult } from './executeCommand.js';
-import { newUlid } from '../platform/ids.js';
+import { newId } from '../platform/ids.js';
 
 /**
  * What every use case is given (the ports of the application) and asked (one call), and the one
@@ -64,8 +64,6 @@ export interface Result {
   /** The first answer to this idempotency key, given again: nothing was written. */
   readonly replayed?: boolean;
 }
-
-export const newId = (prefix: string): string => `${prefix}_${newUlid()}`;
 
 /** A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it creates nothing twice. */
 export const newIdFor = (call: Call, prefix: string, salt: string): string => (call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt));

@@ -1,7 +1,8 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
-import { actor as actorSchema, definitionOf, domainEventSchema, eventScope, streamId as streamIdSchema, type DomainEvent, type StoredEvent } from '../../events/index.js';
+import type { DomainEvent, StoredEvent } from '../../events/index.js';
+import { actor as actorSchema, eventScope, streamId as streamIdSchema } from '../../events/primitives.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
@@ -10,6 +11,7 @@ import { readRawCommits } from './rawCommits.js';
 import { FOLDED_ATTRIBUTES } from './streamReader.js';
 import { GENESIS_HASH, commitHash, parseCommitEvents, type CommitItem } from './records.js';
 import { monotonicUlids } from '../platform/ids.js';
+import { onFirstUse } from '../platform/lazy.js';
 
 export interface DynamoEventStoreOptions {
   readonly client: DynamoDBClient;
@@ -67,6 +69,12 @@ const appendOptionsSchema = z.object({
   occurredAt: z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), { message: 'Date invalide.' })),
 });
 
+/**
+ * The event catalogue's schemas load with the first append: a function that only reads streams (a
+ * page, a query) leaves the catalogue out of its cold start (infra/bundling.ts).
+ */
+const loadCatalogue = onFirstUse(() => import('../../events/envelope.js'));
+
 const fieldsOf = (error: z.core.$ZodError, prefix: string): FieldError[] =>
   error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
 
@@ -118,7 +126,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
-    const parsed = this.validate(streamId, expectedVersion, events, options);
+    const parsed = await this.validate(streamId, expectedVersion, events, options);
     const { idempotencyKey: key, requestHash } = parsed.options;
     let head = this.heads.get(streamId);
     if (key !== undefined) {
@@ -131,7 +139,7 @@ export class DynamoEventStore implements EventStore {
     }
     if (head.version !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, head.version);
     try {
-      return await this.writeCommit(streamId, head, parsed.events, parsed.options);
+      return await this.writeCommit(streamId, head, parsed);
     } catch (error) {
       if (!(error instanceof SlotTaken)) throw error;
       this.heads.delete(streamId);
@@ -151,7 +159,8 @@ export class DynamoEventStore implements EventStore {
     return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(items, key, requestHash) };
   }
 
-  private validate(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
+  private async validate(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
+    const { domainEventSchema, definitionOf } = await loadCatalogue();
     const fields: FieldError[] = [];
     if (!streamIdSchema.safeParse(streamId).success) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
@@ -166,10 +175,15 @@ export class DynamoEventStore implements EventStore {
     const parsedOptions = appendOptionsSchema.safeParse(options);
     if (!parsedOptions.success) fields.push(...fieldsOf(parsedOptions.error, 'options'));
     if (fields.length > 0 || !parsedOptions.success) throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
-    return { events: parsedEvents, options: parsedOptions.data };
+    const schemaVersionOf = (type: string) => definitionOf(type)?.schemaVersion ?? 1;
+    return { events: parsedEvents, options: parsedOptions.data, schemaVersionOf };
   }
 
-  private async writeCommit(streamId: string, head: Head, events: DomainEvent[], options: AppendOptions): Promise<AppendResult> {
+  private async writeCommit(
+    streamId: string,
+    head: Head,
+    { events, options, schemaVersionOf }: { events: DomainEvent[]; options: AppendOptions; schemaVersionOf: (type: string) => number },
+  ): Promise<AppendResult> {
     const recorded = this.clock.now();
     const recordedAt = recorded.toISOString();
     const occurredAt = options.occurredAt.toISOString();
@@ -179,7 +193,7 @@ export class DynamoEventStore implements EventStore {
           id: this.nextUlid(recorded.getTime()),
           streamId,
           version: head.version + index + 1,
-          schemaVersion: definitionOf(event.type)?.schemaVersion ?? 1,
+          schemaVersion: schemaVersionOf(event.type),
           occurredAt,
           recordedAt,
           actor: options.actor,

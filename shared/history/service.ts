@@ -1,7 +1,7 @@
 import type { EventScope, Role, StoredEvent } from '../../events/index.js';
 import { authorizeSession, coversTarget, forbidden } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
-import { sessionStreamId } from '../domain/session.js';
+import { sessionStreamId } from '../domain/session/model.js';
 import { AppError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';

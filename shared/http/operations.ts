@@ -1,6 +1,5 @@
 import type * as z from 'zod/mini';
 import type { Role } from '../../events/index.js';
-import * as commands from '../application/commands.js';
 import * as queries from '../application/queries.js';
 import type { AppDeps, Call, Result } from '../application/useCase.js';
 import type { Principal } from '../auth/principal.js';
@@ -8,11 +7,24 @@ import { authorize, authorizeSession, sessionNotFound, type Target } from '../au
 import { rolesFor, type CommandType } from '../domain/permissions.js';
 import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
-import { projectAll } from '../views/projection.js';
-import { sessionStreamId } from '../domain/session.js';
+import { sessionStreamId } from '../domain/session/model.js';
+import { onFirstUse } from '../platform/lazy.js';
 import { agrementLinesFromCsv } from './agrementCsv.js';
 import { titresFromRncpExport } from './rncpCsv.js';
 import { schemas } from './schemas.js';
+
+type Commands = typeof import('../application/commands.js');
+
+/**
+ * The commands, the domain's deciders and the projection load with the first command: a cold start
+ * that serves a page or a query (most of them: a user lands on a page) leaves them out, in a chunk
+ * of their own (infra/bundling.ts).
+ */
+const loadCommands = onFirstUse(() => import('../application/commands.js'));
+
+/** The command `name` of shared/application/commands.ts, loaded on first use, with its own signature. */
+const command = <K extends keyof Commands>(name: K): Commands[K] =>
+  (async (...args: unknown[]) => ((await loadCommands())[name] as (...given: unknown[]) => unknown)(...args)) as Commands[K];
 
 /**
  * The HTTP API as one table: each route is a method and a path, a French summary, the schema of its
@@ -21,7 +33,7 @@ import { schemas } from './schemas.js';
  * same way: role, path parameters, input, scope, idempotency key, then the use case.
  *
  * To add a route, add an entry to `routes`:
- *   myCommand: route('POST /api/things/{thingId}/do', { summary: 'Faire…', command: 'DoThing', input: schemas.doThing, target, run: commands.doThing }),
+ *   myCommand: route('POST /api/things/{thingId}/do', { summary: 'Faire…', command: 'DoThing', input: schemas.doThing, target, run: command('doThing') }),
  * - a command route names its domain command: who may run it is the row of the permission table
  *   (shared/domain/permissions.ts), and the route is a write (idempotency key required);
  * - a query route names `roles` instead and calls a query of shared/application/queries.ts;
@@ -109,136 +121,136 @@ const table = {
     command: 'SubmitProgramme',
     input: schemas.submitProgramme,
     target: ownCentre,
-    run: commands.submitProgramme,
+    run: command('submitProgramme'),
   }),
   createSession: route('POST /api/sessions', {
     summary: 'Enregistrer une session créée dans CERES, avec ses candidats',
     command: 'CreateSession',
     input: schemas.createSession,
     target: ownCentre,
-    run: commands.createSession,
+    run: command('createSession'),
   }),
   registerCandidate: route('POST /api/sessions/{sessionId}/candidates', {
     summary: 'Inscrire un candidat à la session',
     command: 'RegisterCandidate',
     input: schemas.registerCandidate,
-    run: commands.registerCandidate,
+    run: command('registerCandidate'),
   }),
   withdrawCandidate: route('POST /api/sessions/{sessionId}/candidates/{candidateId}/withdraw', {
     summary: 'Retirer un candidat de la session',
     command: 'WithdrawCandidate',
     input: schemas.withdrawCandidate,
-    run: commands.withdrawCandidate,
+    run: command('withdrawCandidate'),
   }),
   eraseCandidatePersonalData: route('POST /api/sessions/{sessionId}/candidates/{candidateId}/erasure', {
     summary: 'Effacer, à la demande du candidat, ses données personnelles (identité, coordonnées, aménagements) ; l’historique garde son identifiant',
     command: 'EraseCandidatePersonalData',
     input: schemas.eraseCandidatePersonalData,
-    run: commands.eraseCandidatePersonalData,
+    run: command('eraseCandidatePersonalData'),
   }),
   grantAccommodation: route('POST /api/sessions/{sessionId}/accommodations', {
     summary: 'Accorder un aménagement d’épreuve à un candidat en situation de handicap',
     command: 'GrantAccommodation',
     input: schemas.grantAccommodation,
-    run: commands.grantAccommodation,
+    run: command('grantAccommodation'),
   }),
   informJuryOfAccommodations: route('POST /api/sessions/{sessionId}/accommodations/inform-jury', {
     summary: 'Indiquer que le jury a été informé des aménagements',
     command: 'InformJuryOfAccommodations',
     input: schemas.empty,
-    run: commands.informJuryOfAccommodations,
+    run: command('informJuryOfAccommodations'),
   }),
   assignJuror: route('POST /api/sessions/{sessionId}/jury', {
     summary: 'Désigner un membre du jury habilité, avec ses liens déclarés avec des candidats',
     command: 'AssignJuror',
     input: schemas.assignJuror,
-    run: commands.assignJuror,
+    run: command('assignJuror'),
   }),
   declareTie: route('POST /api/sessions/{sessionId}/jury/{jurorId}/ties', {
     summary: 'Déclarer un lien entre un membre du jury et un candidat',
     command: 'DeclareTie',
     input: schemas.declareTie,
-    run: commands.declareTie,
+    run: command('declareTie'),
   }),
   unassignJuror: route('POST /api/sessions/{sessionId}/jury/{jurorId}/unassign', {
     summary: 'Retirer un membre du jury',
     command: 'UnassignJuror',
     input: schemas.unassignJuror,
-    run: commands.unassignJuror,
+    run: command('unassignJuror'),
   }),
   sendConvocations: route('POST /api/sessions/{sessionId}/convocations', {
     summary: 'Envoyer les convocations (jury ou candidats)',
     command: 'SendConvocations',
     input: schemas.sendConvocations,
-    run: commands.sendConvocations,
+    run: command('sendConvocations'),
   }),
   checkPlateauTechnique: route('POST /api/sessions/{sessionId}/plateau', {
     summary: 'Enregistrer la vérification du plateau technique avec le jury',
     command: 'CheckPlateauTechnique',
     input: schemas.checkPlateau,
-    run: commands.checkPlateauTechnique,
+    run: command('checkPlateauTechnique'),
   }),
   checkSeals: route('POST /api/sessions/{sessionId}/seals', {
     summary: 'Vérifier les plis cachetés avec un candidat tiré au sort',
     command: 'CheckSeals',
     input: schemas.checkSeals,
-    run: commands.checkSeals,
+    run: command('checkSeals'),
   }),
-  reportFraud: route('POST /api/sessions/{sessionId}/frauds', { summary: 'Signaler une fraude', command: 'ReportFraud', input: schemas.reportFraud, run: commands.reportFraud }),
+  reportFraud: route('POST /api/sessions/{sessionId}/frauds', { summary: 'Signaler une fraude', command: 'ReportFraud', input: schemas.reportFraud, run: command('reportFraud') }),
   notifySanction: route('POST /api/sessions/{sessionId}/sanctions', {
     summary: 'Notifier une sanction pour fraude (unité départementale)',
     command: 'NotifySanction',
     input: schemas.notifySanction,
-    run: commands.notifySanction,
+    run: command('notifySanction'),
   }),
   presignPvUpload: route('POST /api/sessions/{sessionId}/pv/upload-url', {
     summary: 'Obtenir une adresse de dépôt du PV signé, liée à son empreinte SHA-256',
     roles: rolesFor('SignPV'),
     input: schemas.presignPv,
-    run: commands.presignPvUpload,
+    run: command('presignPvUpload'),
   }),
   signPv: route('POST /api/sessions/{sessionId}/pv', {
     summary: 'Enregistrer le procès-verbal signé : une décision par candidat, signé par tout le jury',
     command: 'SignPV',
     input: schemas.signPv,
-    run: commands.signPv,
+    run: command('signPv'),
   }),
   recordResultsInCeres: route('POST /api/sessions/{sessionId}/ceres-results', {
     summary: 'Indiquer que les résultats ont été saisis dans CERES',
     command: 'RecordResultsInCeres',
     input: schemas.empty,
-    run: commands.recordResultsInCeres,
+    run: command('recordResultsInCeres'),
   }),
   transmitPv: route('POST /api/sessions/{sessionId}/pv/transmit', {
     summary: 'Transmettre le PV signé à l’unité départementale',
     command: 'TransmitPV',
     input: schemas.empty,
-    run: commands.transmitPv,
+    run: command('transmitPv'),
   }),
   validatePv: route('POST /api/sessions/{sessionId}/pv/validate', {
     summary: 'Valider le PV (unité départementale) : les résultats deviennent officiels',
     command: 'ValidatePV',
     input: schemas.empty,
-    run: commands.validatePv,
+    run: command('validatePv'),
   }),
   rejectPv: route('POST /api/sessions/{sessionId}/pv/reject', {
     summary: 'Rejeter le PV avec un motif (unité départementale)',
     command: 'RejectPV',
     input: schemas.rejectPv,
-    run: commands.rejectPv,
+    run: command('rejectPv'),
   }),
   cancelSession: route('POST /api/sessions/{sessionId}/cancel', {
     summary: 'Annuler la session',
     command: 'CancelSession',
     input: schemas.cancelSession,
-    run: commands.cancelSession,
+    run: command('cancelSession'),
   }),
   habilitateJuror: route('POST /api/jurors', {
     summary: 'Habiliter un membre de jury pour un titre (unité départementale du département du juré)',
     command: 'HabilitateJuror',
     input: schemas.habilitateJuror,
     target: (_principal, input) => ({ department: input.department }),
-    run: commands.habilitateJuror,
+    run: command('habilitateJuror'),
   }),
   withdrawHabilitation: route('POST /api/jurors/{jurorId}/habilitations/{habilitationId}/withdraw', {
     summary: 'Retirer une habilitation avant son terme',
@@ -249,7 +261,7 @@ const table = {
       if (!juror) throw jurorNotFound();
       return { department: juror.habilitations.find((h) => h.habilitationId === params.habilitationId)?.department ?? juror.department };
     },
-    run: commands.withdrawHabilitation,
+    run: command('withdrawHabilitation'),
   }),
   importTitres: route('POST /api/titres/import', {
     summary:
@@ -257,21 +269,21 @@ const table = {
     command: 'RecordTitre',
     input: schemas.importTitres,
     target: (principal) => principal.actor.scope,
-    run: (deps, call) => commands.importTitres(deps, { ...call, input: titresFromRncpExport(call.input) }),
+    run: (deps, call) => command('importTitres')(deps, { ...call, input: titresFromRncpExport(call.input) }),
   }),
   recordAgrement: route('POST /api/agrements', {
     summary: 'Enregistrer l’agrément d’un centre : titres, lieux et période (direction régionale, ou unité départementale du département du centre)',
     command: 'RecordAgrement',
     input: schemas.recordAgrement,
-    target: (_principal, input, _params, deps) => ({ department: input.department, region: commands.regionOfDepartment(deps, input.department) }),
-    run: commands.recordAgrement,
+    target: async (_principal, input, _params, deps) => ({ department: input.department, region: (await loadCommands()).regionOfDepartment(deps, input.department) }),
+    run: command('recordAgrement'),
   }),
   importAgrements: route('POST /api/agrements/import', {
     summary: 'Importer des agréments depuis un fichier CSV (centre;nom du centre;courriel;département;titres;lieux;début;fin) : tous, ou aucun si une ligne est à corriger',
     command: 'RecordAgrement',
     input: schemas.importAgrements,
     target: (principal) => (principal.actor.role === 'ud' ? { department: principal.actor.scope.department } : { region: principal.actor.scope.region }),
-    run: (deps, call) => commands.importAgrements(deps, { ...call, input: agrementLinesFromCsv(call.input.csv) }),
+    run: (deps, call) => command('importAgrements')(deps, { ...call, input: agrementLinesFromCsv(call.input.csv) }),
   }),
   // Before `/api/agrements/{centreId}`: a literal segment wins over a parameter.
   amendAgrement: route('POST /api/agrements/{centreId}', {
@@ -279,14 +291,14 @@ const table = {
     command: 'AmendAgrement',
     input: schemas.amendAgrement,
     target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
-    run: commands.amendAgrement,
+    run: command('amendAgrement'),
   }),
   withdrawAgrement: route('POST /api/agrements/{centreId}/withdraw', {
     summary: 'Retirer l’agrément d’un centre : il ne peut plus créer de session',
     command: 'WithdrawAgrement',
     input: schemas.withdrawAgrement,
     target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
-    run: commands.withdrawAgrement,
+    run: command('withdrawAgrement'),
   }),
 
   // ---------------------------------------------------------------- queries
@@ -447,7 +459,7 @@ export const checkSessionCommandAccess = async (
   sessionId: string,
 ): Promise<{ readonly session: SessionView; readonly prefetched: NonNullable<Call['prefetched']> }> => {
   const streamId = sessionStreamId(sessionId);
-  const read = await deps.store.readStream(streamId);
+  const [read, { projectAll }] = await Promise.all([deps.store.readStream(streamId), import('../views/projection.js')]);
   const projected = projectAll(read.events, deps.settings);
   const view = projected?.kind === 'session' ? projected.view : undefined;
   authorizeSession(principal, roles, view && sessionTarget(view));

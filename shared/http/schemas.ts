@@ -13,7 +13,7 @@ import {
   sha256,
   text,
   titreCode,
-} from '../../events/index.js';
+} from '../../events/primitives.js';
 import { sessionStatuses } from '../views/model.js';
 import { dateField } from './validation.js';
 

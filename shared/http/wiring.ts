@@ -7,7 +7,7 @@ import { systemClock } from '../platform/clock.js';
 import { onFirstUse } from '../platform/lazy.js';
 import type { AuthConfig, Endpoints } from '../platform/config.js';
 import { DynamoPersonalDataStore } from '../personalData/store.js';
-import { DynamoViews } from '../views/index.js';
+import { DynamoViews } from '../views/dynamoViews.js';
 import { CachedTitres } from '../application/titres.js';
 import type { AppDeps } from '../application/useCase.js';
 import type { HttpEvent, HttpResponse } from './event.js';

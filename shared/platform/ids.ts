@@ -21,5 +21,8 @@ export const randomFraction = (): number => {
 /** A new ULID. */
 export const newUlid = (): string => ulid(undefined, randomFraction);
 
+/** A new pseudonymous id: `newId('cand')` gives `cand_01J…`. */
+export const newId = (prefix: string): string => `${prefix}_${newUlid()}`;
+
 /** A generator of strictly increasing ULIDs, even within one millisecond (event ids). */
 export const monotonicUlids = () => monotonicFactory(randomFraction);

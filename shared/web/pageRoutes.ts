@@ -10,7 +10,8 @@ import { parseBody, type MultipartReader, type UploadedFile } from '../http/body
 import { checkCsrf, csrfTokenFor } from '../http/csrf.js';
 import { cookies, htmlResponse, json, requestIdOf, seeOther, type HttpEvent, type HttpResponse } from '../http/event.js';
 import { IDEMPOTENCY_KEY } from '../http/idempotency.js';
-import { newId, type AppDeps } from '../application/useCase.js';
+import type { AppDeps } from '../application/useCase.js';
+import { newId } from '../platform/ids.js';
 import { checkSessionAccess, loadSession, routes, type Operation } from '../http/operations.js';
 import type { Route } from '../http/router.js';
 import { staticAssets } from './assets.js';

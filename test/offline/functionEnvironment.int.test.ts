@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { projectRoot } from '../../infra/app.js';
 import type { OfflineRuntime } from '../../infra/offline/index.js';
-import { HOST_VARIABLE_PREFIXES, HOST_VARIABLES, LAMBDA_RUNTIME_VARIABLES, OFFLINE_ENDPOINT_VARIABLES } from '../../infra/offline/iam/functionEnvironment.js';
+import { HOST_VARIABLE_PREFIXES, HOST_VARIABLES, LAMBDA_RUNTIME_VARIABLES, LIBRARY_VARIABLES, OFFLINE_ENDPOINT_VARIABLES } from '../../infra/offline/iam/functionEnvironment.js';
 import { offlineTemplate } from '../../infra/offline/iam/template.js';
 import { bucketEnv, tableEnv } from '../../shared/platform/env.js';
 import { tableNames } from '../../shared/platform/tables.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const isHostVariable = (name: string) => (HOST_VARIABLES as readonly string[]).includes(name) || HOST_VARIABLE_PREFIXES.some((prefix) => name.startsWith(prefix));
-const known = new Set<string>([...LAMBDA_RUNTIME_VARIABLES, ...OFFLINE_ENDPOINT_VARIABLES]);
+const known = new Set<string>([...LAMBDA_RUNTIME_VARIABLES, ...OFFLINE_ENDPOINT_VARIABLES, ...LIBRARY_VARIABLES]);
 
 describe('each real function’s environment offline', () => {
   it('given the synthesized template, each function’s own variables are exactly its Lambda’s, with local values', async () => {

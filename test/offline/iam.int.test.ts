@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/app.js';
 import type { OfflineRuntime } from '../../infra/offline/index.js';
-import { HOST_VARIABLE_PREFIXES, HOST_VARIABLES, LAMBDA_RUNTIME_VARIABLES, OFFLINE_ENDPOINT_VARIABLES } from '../../infra/offline/iam/functionEnvironment.js';
+import { HOST_VARIABLE_PREFIXES, HOST_VARIABLES, LAMBDA_RUNTIME_VARIABLES, LIBRARY_VARIABLES, OFFLINE_ENDPOINT_VARIABLES } from '../../infra/offline/iam/functionEnvironment.js';
 import { offlineTemplate } from '../../infra/offline/iam/template.js';
 import { createS3Client } from '../../shared/aws/s3.js';
 import { iamProbeDeclarations } from './fixtures/iam/declarations.js';
@@ -136,7 +136,7 @@ describe('presigned URLs are verified', () => {
 
 describe('each function sees only its own environment', () => {
   const isHostVariable = (name: string) => (HOST_VARIABLES as readonly string[]).includes(name) || HOST_VARIABLE_PREFIXES.some((prefix) => name.startsWith(prefix));
-  const known = new Set<string>([...LAMBDA_RUNTIME_VARIABLES, ...OFFLINE_ENDPOINT_VARIABLES]);
+  const known = new Set<string>([...LAMBDA_RUNTIME_VARIABLES, ...OFFLINE_ENDPOINT_VARIABLES, ...LIBRARY_VARIABLES]);
 
   it('given each probe, process.env at cold start and in an invocation is its Lambda’s variables and what Lambda sets, nothing of the other probe or the machine', async () => {
     const { template } = await offlineTemplate(iamProbeDeclarations, projectRoot);

@@ -26,6 +26,14 @@ export const LAMBDA_RUNTIME_VARIABLES = [
   'AWS_LAMBDA_MAX_CONCURRENCY',
 ] as const;
 
+/**
+ * Written by a library into its own process's environment when its module loads, in AWS as here:
+ * Powertools' commons appends its user agent to `AWS_SDK_UA_APP_ID`. No configuration. Offline,
+ * the module loads once for the whole process, in the environment of whichever function imports
+ * it first (which one depends on what each cold start imports, lazily or not).
+ */
+export const LIBRARY_VARIABLES = ['AWS_SDK_UA_APP_ID'] as const;
+
 /** Offline only: where each AWS service is reached (unset in AWS, where the SDK finds it). */
 export const OFFLINE_ENDPOINT_VARIABLES = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'SES_ENDPOINT', 'SQS_ENDPOINT', 'SECRETS_MANAGER_ENDPOINT'] as const;
 
