@@ -7,19 +7,31 @@
 /** `YYYY-MM-DD`, a day in Europe/Paris. Lexicographic order is chronological order. */
 export type CalendarDate = string;
 
-const parisParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+/** 01:00 UTC on the last Sunday of a month (1–12) of a year: when Paris changes its clocks. */
+const lastSundayAtOneUtc = (year: number, month: number): number => {
+  const lastDay = new Date(Date.UTC(year, month, 0));
+  return Date.UTC(year, month - 1, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+};
+
+/**
+ * Minutes Paris is ahead of UTC at an instant: 120 in summer time, from 01:00 UTC on the last
+ * Sunday of March to 01:00 UTC on the last Sunday of October (the EU rule since 1996, Directive
+ * 2000/84/EC), 60 otherwise. Computed rather than asked of `Intl`: the first time-zone-aware
+ * `Intl.DateTimeFormat` of a process loads ICU's zone data, about 15 ms of every cold start.
+ * test/domain/calendar.unit.test.ts checks it against `Intl`, hour by hour, over 2020–2040.
+ */
+export const parisOffsetMinutes = (instant: Date): number => {
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('Invalid time value');
+  const year = instant.getUTCFullYear();
+  return time >= lastSundayAtOneUtc(year, 3) && time < lastSundayAtOneUtc(year, 10) ? 120 : 60;
+};
+
+/** The instant as Paris's wall clock reads it, in a Date's UTC fields (`getUTCHours()` is the Paris hour). */
+export const parisWallClock = (instant: Date): Date => new Date(instant.getTime() + parisOffsetMinutes(instant) * 60_000);
 
 /** The Paris calendar date of an instant: 23:30 UTC on 31 January is 1 February in Paris. */
-export const parisDate = (instant: Date): CalendarDate => {
-  const parts = parisParts.formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-};
+export const parisDate = (instant: Date): CalendarDate => parisWallClock(instant).toISOString().slice(0, 10);
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { centreId, departmentCode, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
+import { parisOffsetMinutes } from '../domain/calendar.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /**
@@ -60,15 +61,6 @@ const toInstant = (value: string, end: boolean): Date => {
     return new Date(end ? start + 86_400_000 - 1 : start);
   }
   return new Date(value);
-};
-
-/** Minutes Paris is ahead of UTC at that instant (60 in winter, 120 in summer). */
-const parisOffsetMinutes = (instant: Date): number => {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' }).formatToParts(instant);
-  const name = parts.find((part) => part.type === 'timeZoneName')?.value ?? 'GMT+01:00';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 };
 
 const invalid = (fields: FieldError[]) => new AppError('history.query.invalid', 'validation', 'Certains critères de recherche sont à corriger.', fields);

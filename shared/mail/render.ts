@@ -44,10 +44,10 @@ ${body}
 `;
 };
 
-const frenchDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const frenchMonths = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'] as const;
 
-/** `2027-03-15` -> `15 mars 2027`. */
+/** `2027-03-15` -> `15 mars 2027` (as `Intl` writes it in French, without loading ICU's data at a cold start). */
 export const formatDate = (date: string): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return frenchDate.format(new Date(Date.UTC(y, m - 1, d)));
+  return `${d} ${frenchMonths[m - 1] ?? ''} ${y}`;
 };

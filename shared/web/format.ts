@@ -1,27 +1,25 @@
 import { html, type Html } from './html.js';
 import type { CentreRef, SessionStatus } from '../views/model.js';
+import { parisDate } from '../domain/calendar.js';
 
 /** Formatting for the pages (and the mails' words): French words, dates dd/mm/yyyy in Europe/Paris. */
 
-const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+/** `2027-03-04` -> `04/03/2027`. */
+const dayMonthYear = (date: string): string => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 
 /** `2027-03-04` -> `04/03/2027`; an instant is shown as its calendar day in Paris. */
 export const frenchDate = (value: string | Date | undefined): string => {
   if (value === undefined) return '';
   if (typeof value === 'string') {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (match) return `${match[3]}/${match[2]}/${match[1]}`;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return dayMonthYear(value);
     const parsed = new Date(value);
-    return Number.isNaN(parsed.getTime()) ? value : PARIS_DAY.format(parsed);
+    return Number.isNaN(parsed.getTime()) ? value : dayMonthYear(parisDate(parsed));
   }
-  return PARIS_DAY.format(value);
+  return dayMonthYear(parisDate(value));
 };
 
 /** Today's calendar date in Paris, `YYYY-MM-DD`. */
-export const parisToday = (now: Date): string => {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts;
-};
+export const parisToday = (now: Date): string => parisDate(now);
 
 /** Whole days from `from` to `to` (calendar dates). */
 const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

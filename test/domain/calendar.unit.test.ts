@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, addYears, compareDates, datesBetween, daysBetween, frenchDate, isCalendarDate, parisDate } from '../../shared/domain/calendar.js';
+import { addDays, addMonths, addYears, compareDates, datesBetween, daysBetween, frenchDate, isCalendarDate, parisDate, parisOffsetMinutes } from '../../shared/domain/calendar.js';
 
 describe('Paris calendar', () => {
   it('gives the Paris date of an instant, not the UTC one', () => {
@@ -88,5 +88,45 @@ describe('Paris calendar', () => {
         expect(Number(moved.slice(8))).toBeLessThanOrEqual(Number(d.slice(8)));
       }),
     );
+  });
+});
+
+describe('Paris time without ICU', () => {
+  // The reference: ICU's zone data, as Intl reads it.
+  const icuDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const icuOffset = (instant: Date): number => {
+    const name = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' })
+      .formatToParts(instant)
+      .find((part) => part.type === 'timeZoneName')?.value;
+    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+    return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+  };
+
+  it('gives the Paris calendar date Intl gives, every hour from 2020 to 2040', () => {
+    const mismatches: string[] = [];
+    for (let time = Date.UTC(2020, 0, 1); time < Date.UTC(2041, 0, 1); time += 3_600_000) {
+      const instant = new Date(time);
+      if (parisDate(instant) !== icuDate.format(instant)) mismatches.push(instant.toISOString());
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('changes the offset at the very minute Paris changes its clocks, as Intl does', () => {
+    for (let year = 2020; year <= 2040; year += 1) {
+      for (const month of [3, 10]) {
+        const lastDay = new Date(Date.UTC(year, month, 0));
+        const switchAt = Date.UTC(year, month - 1, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+        for (const instant of [new Date(switchAt - 60_000), new Date(switchAt), new Date(switchAt + 60_000)]) {
+          expect(parisOffsetMinutes(instant), instant.toISOString()).toBe(icuOffset(instant));
+        }
+      }
+    }
+    expect(parisOffsetMinutes(new Date('2027-03-28T00:59:59.999Z'))).toBe(60);
+    expect(parisOffsetMinutes(new Date('2027-03-28T01:00:00.000Z'))).toBe(120);
+    expect(parisOffsetMinutes(new Date('2027-10-31T01:00:00.000Z'))).toBe(60);
+  });
+
+  it('refuses an invalid instant, as Intl does', () => {
+    expect(() => parisDate(new Date(Number.NaN))).toThrow(RangeError);
   });
 });
