@@ -16,9 +16,9 @@ import { schemas } from './schemas.js';
 type Commands = typeof import('../application/commands.js');
 
 /**
- * The commands, the domain's deciders and the projection load with the first command: a cold start
- * that serves a page or a query (most of them: a user lands on a page) leaves them out, in a chunk
- * of their own (infra/bundling.ts).
+ * The commands and the domain's deciders load with the first command (the projection with the
+ * first session command's scope check, below): a cold start that serves a page or a query (most
+ * of them: a user lands on a page) leaves them out, in a chunk of their own (infra/bundling.ts).
  */
 const loadCommands = onFirstUse(() => import('../application/commands.js'));
 
