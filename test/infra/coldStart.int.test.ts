@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { projectRoot } from '../../infra/app.js';
+import { BUNDLE_ENTRY_FILE, bundleFunction } from '../../infra/bundling.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 import { synthesize } from './synth.js';
 import { functionLogicalId, type CfnTemplate } from './template.js';
@@ -50,11 +53,15 @@ interface ColdStart {
   readonly stderr: string;
 }
 
-/** Imports the handler module in a fresh process (TypeScript through tsx), as the Lambda runtime loads the bundle. */
-const coldStart = (declaration: FunctionDeclaration, environment: Record<string, string>): Promise<ColdStart> =>
+/**
+ * Imports the handler module in a fresh process (TypeScript through tsx), as the Lambda runtime
+ * loads the bundle; or, given the files of a built package, imports each of them in turn.
+ */
+const coldStart = (declaration: FunctionDeclaration, environment: Record<string, string>, packageFiles?: readonly string[]): Promise<ColdStart> =>
   new Promise((resolve, reject) => {
-    const url = pathToFileURL(path.join(projectRoot, declaration.entry)).href;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(url)});`], {
+    const urls = packageFiles ? packageFiles.map((file) => pathToFileURL(file).href) : [pathToFileURL(path.join(projectRoot, declaration.entry)).href];
+    const imports = urls.map((url) => `await import(${JSON.stringify(url)});`).join(' ');
+    const child = spawn(process.execPath, [...(packageFiles ? [] : ['--import', 'tsx']), '--input-type=module', '-e', imports], {
       cwd: projectRoot,
       // What the Lambda runtime adds to the function's own variables (the credentials are only read on a first call).
       env: { ...environment, AWS_REGION: REGION, AWS_LAMBDA_FUNCTION_NAME: `dev-tp-${declaration.name}` },
@@ -81,6 +88,23 @@ describe('each function starts with exactly the environment its Lambda gets', ()
     });
     expect(outcomes.length).toBe(functionDeclarations.length);
     expect(outcomes.filter((outcome) => outcome.code !== 0)).toEqual([]);
+  }, 180_000);
+
+  it('loads every chunk of every function package, built as CDK builds it, with its synthesized variables only', async () => {
+    const outcomes = await inBatches(functionDeclarations, 3, async (declaration) => {
+      const dir = mkdtempSync(path.join(tmpdir(), `tp-package-${declaration.name}-`));
+      bundleFunction(path.join(projectRoot, declaration.entry), dir, projectRoot, { minify: true });
+      // A handler with no import() is one file: no chunks folder.
+      const chunkDir = path.join(dir, 'chunks');
+      const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((file) => file.endsWith('.mjs')) : [];
+      // The entry first, as the runtime loads it; then every chunk a request may load later.
+      const files = [path.join(dir, BUNDLE_ENTRY_FILE), ...chunks.map((file) => path.join(chunkDir, file))];
+      const { code, stderr } = await coldStart(declaration, lambdaEnvironment(declaration), files);
+      return { name: declaration.name, chunks: chunks.length, code, error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)) };
+    });
+    expect(outcomes.filter((outcome) => outcome.code !== 0)).toEqual([]);
+    // The pages are split: each role's templates and the S3 client wait for the request that needs them.
+    expect(outcomes.find((outcome) => outcome.name === 'pages')?.chunks).toBeGreaterThan(5);
   }, 180_000);
 
   it('fails the cold start naming the variable when one its wiring needs is missing', async () => {
