@@ -145,10 +145,11 @@ export class ProjectFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
+      // No NODE_OPTIONS=--enable-source-maps: it parses every chunk's map at load (9 to 12 ms of a
+      // cold start). Stack traces still name the TypeScript sources: shared/platform/stackTrace.ts
+      // reads a map when an error is logged.
       environment: {
         ...props.environment,
-        // Stack traces in the logs point at the TypeScript sources.
-        NODE_OPTIONS: '--enable-source-maps',
         ...(props.directoryFile ? { [DIRECTORY_FILE_ENV]: DIRECTORY_FILE_NAME } : {}),
       },
     });

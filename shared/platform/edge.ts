@@ -2,6 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, publishMetrics } from './observability.js';
+import { installSourceMappedStacks, runsFromBundle } from './stackTrace.js';
+
+// In Lambda, stack traces name the TypeScript sources, the maps read only when an error is logged.
+if (runsFromBundle(import.meta.url)) installSourceMappedStacks();
 
 /**
  * The edge every handler is wrapped in, whatever its trigger (HTTP, stream, schedule, S3, queue,

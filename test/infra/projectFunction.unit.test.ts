@@ -95,6 +95,21 @@ describe('ProjectFunction', () => {
     expect(JSON.parse((await runPackaged(dir, { rawPath: '/sessions/ses_2' }, env)).stdout)).toMatchObject({ statusCode: 404 });
   });
 
+  it('maps a stack trace to the TypeScript sources without --enable-source-maps, reading the map only when the error is shown', async () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } };
+    const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    // The runtime does not parse every map at load: the flag is not set.
+    expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    const run = await runPackaged(dir, { rawPath: '/erreur' });
+    const { statusCode, body } = JSON.parse(run.stdout) as { statusCode: number; body: string };
+    expect(statusCode).toBe(500);
+    const [first, second] = body.split('\n');
+    expect(first).toBe('Error: échec voulu');
+    // The frame names the fixture's source line (12: the throw), not the bundle's position.
+    expect(second).toMatch(/^ {4}at failing \(.*test\/infra\/fixtures\/httpEcho\/handler\.ts:12:\d+\)$/);
+    expect(body).not.toContain('index.mjs');
+  });
+
   it("ships the deployment's directory of units next to the bundle and names it, so the function reads it at cold start", () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } };
     const dir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);

@@ -236,7 +236,7 @@ describe('functions built from their declarations by the project construct', () 
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
-        Environment: { Variables: expect.objectContaining({ STAGE: 'dev', NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: { Variables: expect.objectContaining({ STAGE: 'dev' }) },
       });
     }
     const groupIds = functions.map(([, fn]) => /"Ref":"([^"]+)"/.exec(JSON.stringify((fn.Properties?.LoggingConfig as { LogGroup?: unknown }).LogGroup))?.[1]);
