@@ -1,0 +1,30 @@
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { commitAttributes } from '../../shared/eventStore/rawCommits.js';
+
+describe('reading a commit item', () => {
+  it('gives exactly what unmarshall gives for the strings, numbers and string set a commit holds', () => {
+    const raw = marshall({
+      pk: 'session-ses_01',
+      sk: 12,
+      firstVersion: 20,
+      lastVersion: 21,
+      events: '[{"id":"01J","type":"CandidateRegistered","data":{"candidateId":"cand_1"}}]',
+      eventTypes: new Set(['CandidateRegistered', 'CandidateWithdrawn']),
+      idempotencyKey: 'k-1',
+      region: '84',
+      recordedAt: '2027-03-01T08:00:00.000Z',
+      prevHash: '0'.repeat(64),
+      hash: 'f'.repeat(64),
+    });
+    const read = commitAttributes(raw);
+    expect(read).toEqual(unmarshall(raw));
+    expect(read.eventTypes).toBeInstanceOf(Set);
+    expect(read.sk).toBe(12);
+  });
+
+  it('converts any other type as unmarshall does (a commit never holds one, a tampered item may)', () => {
+    const raw = marshall({ sk: 1, flag: true, nothing: null, list: ['a', 1], map: { nested: 'x' }, numbers: new Set([1, 2]) });
+    expect(commitAttributes(raw)).toEqual(unmarshall(raw));
+  });
+});
