@@ -14,7 +14,6 @@ import type { AppDeps } from '../application/useCase.js';
 import { newId } from '../platform/ids.js';
 import { checkSessionAccess, loadSession, routes, type Operation } from '../http/operations.js';
 import type { Route } from '../http/router.js';
-import { staticAssets } from './assets.js';
 import { candidatesFromCsv } from './csv.js';
 import type { FormState } from './forms.js';
 import { html, type Html } from './html.js';
@@ -511,6 +510,9 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     public: true,
     summary: 'Feuille de style et scripts des pages',
     handle: async (_event, params) => {
+      // The stylesheet and scripts load with the first request for one (a chunk of their own):
+      // a page's cold start does not carry them.
+      const { staticAssets } = await import('./assets.js');
       const asset = staticAssets[params.file ?? ''];
       if (!asset) throw new AppError('route.not-found', 'not-found', 'Fichier introuvable.');
       return { statusCode: 200, headers: { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' }, body: asset.body };
