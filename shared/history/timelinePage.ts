@@ -1,6 +1,6 @@
 import { definitionOf, type Role, type StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
-import { parisWallClock } from '../domain/calendar.js';
+import { frenchDate as dayMonthYear, parisWallClock } from '../domain/calendar.js';
 import { centreWithId, decisionLabels, frenchDate, sanctionLabels } from '../web/format.js';
 import type { CentreRef } from '../views/model.js';
 import { fieldLabels } from './fieldLabels.js';
@@ -12,7 +12,7 @@ import type { SessionTimeline } from './service.js';
 /** `2027-03-01T08:05:00Z` -> `01/03/2027 09:05` (Europe/Paris, summer and winter time). */
 export const parisDateTime = (instant: string | Date): string => {
   const wall = parisWallClock(typeof instant === 'string' ? new Date(instant) : instant).toISOString();
-  return `${wall.slice(8, 10)}/${wall.slice(5, 7)}/${wall.slice(0, 4)} ${wall.slice(11, 16)}`;
+  return `${dayMonthYear(wall.slice(0, 10))} ${wall.slice(11, 16)}`;
 };
 
 const roleLabels: Readonly<Record<Role, string>> = {

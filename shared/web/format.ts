@@ -1,11 +1,8 @@
 import { html, type Html } from './html.js';
 import type { CentreRef, SessionStatus } from '../views/model.js';
-import { parisDate } from '../domain/calendar.js';
+import { frenchDate as dayMonthYear, parisDate } from '../domain/calendar.js';
 
 /** Formatting for the pages (and the mails' words): French words, dates dd/mm/yyyy in Europe/Paris. */
-
-/** `2027-03-04` -> `04/03/2027`. */
-const dayMonthYear = (date: string): string => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 
 /** `2027-03-04` -> `04/03/2027`; an instant is shown as its calendar day in Paris. */
 export const frenchDate = (value: string | Date | undefined): string => {
@@ -17,9 +14,6 @@ export const frenchDate = (value: string | Date | undefined): string => {
   }
   return dayMonthYear(parisDate(value));
 };
-
-/** Today's calendar date in Paris, `YYYY-MM-DD`. */
-export const parisToday = (now: Date): string => parisDate(now);
 
 /** Whole days from `from` to `to` (calendar dates). */
 const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parisDateTime } from '../../shared/history/timelinePage.js';
 import { formatDate } from '../../shared/mail/render.js';
-import { frenchDate, parisToday } from '../../shared/web/format.js';
+import { parisDate } from '../../shared/domain/calendar.js';
+import { frenchDate } from '../../shared/web/format.js';
 
 /**
  * The dates users read (pages, mails, timelines) are written without Intl, so that no cold start
@@ -25,7 +26,7 @@ describe('French dates written without Intl', () => {
       const instant = new Date(time);
       expect(frenchDate(instant), instant.toISOString()).toBe(day.format(instant));
       expect(frenchDate(instant.toISOString()), instant.toISOString()).toBe(day.format(instant));
-      expect(parisToday(instant), instant.toISOString()).toBe(iso.format(instant));
+      expect(parisDate(instant), instant.toISOString()).toBe(iso.format(instant));
     }
     expect(frenchDate('2027-03-04')).toBe('04/03/2027');
     expect(frenchDate('pas une date')).toBe('pas une date');

@@ -1,5 +1,6 @@
 import { getAgrement, getProgramme, listJurors, listSessions } from '../../application/queries.js';
-import { ceresLabel, centreWithId, decisionLabels, frenchDate, parisToday } from '../format.js';
+import { parisDate } from '../../domain/calendar.js';
+import { ceresLabel, centreWithId, decisionLabels, frenchDate } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -174,7 +175,7 @@ const stepState = (done: boolean, label: string): Html => (done ? html`<span cla
 export const sessionPage = async (context: PageContext): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
-  const todayDate = parisToday(context.deps.clock.now());
+  const todayDate = parisDate(context.deps.clock.now());
   const withdrawn = view.withdrawnCandidateIds ?? [];
   const names = await candidateNames(context, [...view.candidateIds, ...withdrawn]);
   const jurors = await jurorNames(

@@ -2,7 +2,8 @@ import type { Principal } from '../../auth/principal.js';
 import type { AppDeps } from '../../application/useCase.js';
 import { mayReadIdentity } from '../../personalData/store.js';
 import type { SessionStatus, SessionView } from '../../views/index.js';
-import { frenchDate, parisToday, sessionStatusLabels, urgencyOf } from '../format.js';
+import { parisDate } from '../../domain/calendar.js';
+import { frenchDate, sessionStatusLabels, urgencyOf } from '../format.js';
 import { html, type Html } from '../html.js';
 
 /** What a page renders from: the deps, who is looking, the path's parameters and the query. */
@@ -16,7 +17,7 @@ export interface PageContext {
   readonly csrf: string;
 }
 
-export const today = (context: PageContext): string => parisToday(context.deps.clock.now());
+export const today = (context: PageContext): string => parisDate(context.deps.clock.now());
 
 export const titreLabel = (context: PageContext, code: string): string => {
   const titre = context.deps.titres[code];
