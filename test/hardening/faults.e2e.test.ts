@@ -13,7 +13,7 @@ import { configOf } from '../../shared/platform/config.js';
 import { mailRetry } from '../../functions/mailRetry/function.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { sweepStaleMails } from '../../shared/mail/sweeper.js';
-import type { Clock } from '../../shared/platform/clock.js';
+import { systemClock, type Clock } from '../../shared/platform/clock.js';
 import { injected, installFaults, setFaults } from './support/faults.js';
 import { call, PERSONAL, startHardeningRuntime, type Answer, type HardeningRuntime } from './support/runtime.js';
 
@@ -164,11 +164,12 @@ describe('faults during a lifecycle, then a crash in the middle of the change fe
     }
     // A delivery the crash cut short keeps its claim (`sending`) until the lease runs out; in AWS
     // the scheduled mail sweep then hands it to the delivery again. The restarted runtime's
-    // scheduler is held off here, so the test runs that sweep, its clock past the lease. (Seen
-    // when the machine is slow: the crash then falls while a mail is still being retried.)
+    // scheduler is held off here, so the test runs that sweep, its clock past the lease: the
+    // runtime's clock (set to START, weeks ahead of the real time), which stamped the claim.
+    // (Seen when the machine is slow: the crash then falls while a mail is still being retried.)
     const cutShort = before.filter((item) => item.status === 'sending').length;
     if (cutShort > 0) {
-      const pastLease: Clock = { now: () => new Date(Date.now() + 6 * 60_000) };
+      const pastLease: Clock = { now: () => new Date(systemClock.now().getTime() + 6 * 60_000) };
       const sweeping = mailOf(configOf(mailRetry, process.env), outboxOnlyDeadLetter, { clock: pastLease });
       const swept = await sweepStaleMails(sweeping.outbox, sweeping.delivery, pastLease);
       console.info(`mail sweep after the crash: ${JSON.stringify(swept)}`);
