@@ -695,6 +695,20 @@ describe('session: PV signed', () => {
       .thenRefused('jury.tie-with-candidate', 'rule', /jur_bruno/);
   });
 
+  it('keeps a tie when the juror is unassigned then assigned again without naming it (found by the property test, seed 196999782)', () => {
+    const unassigned: SessionEvent = { type: 'JurorUnassigned', data: { jurorId: ALICE, reason: 'Indisponible' } };
+    const tieAfterAssignment: SessionEvent = { type: 'TieDeclared', data: { jurorId: ALICE, candidateId: CAND_A } };
+    // A tie declared at assignment, and one declared later, both survive a new assignment that names neither
+    spec
+      .given([created(), assigned(ALICE, [CAND_B]), tieAfterAssignment, assigned(BRUNO), assigned(CHLOE), unassigned, assigned(ALICE), plateauChecked, sealsChecked])
+      .when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice a déclaré un lien avec le candidat cand_a/);
+    spec
+      .given([created(), assigned(ALICE, [CAND_B]), assigned(BRUNO), assigned(CHLOE), unassigned, unassigned, assigned(ALICE, [CAND_A]), plateauChecked, sealsChecked])
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre(END))
+      .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice a déclaré un lien avec le candidat cand_b/);
+  });
+
   it('refuses an evaluator outside the jury or a candidate without evaluator', () => {
     spec
       .given(started)

@@ -48,8 +48,12 @@ export const evolve = (state: SessionState, event: SessionEvent): SessionState =
       }
       return { ...state, accommodations };
     }
-    case 'JuryAssigned':
-      return { ...state, jury: { ...state.jury, [event.data.jurorId]: { ...event.data } } };
+    case 'JuryAssigned': {
+      // A juror assigned again keeps the ties declared before being unassigned.
+      const former = state.formerTies?.[event.data.jurorId] ?? [];
+      const tiedCandidateIds = [...new Set([...former, ...event.data.tiedCandidateIds])];
+      return { ...state, jury: { ...state.jury, [event.data.jurorId]: { ...event.data, tiedCandidateIds } } };
+    }
     case 'TieDeclared': {
       const member = state.jury[event.data.jurorId];
       if (!member) return state;
@@ -59,8 +63,14 @@ export const evolve = (state: SessionState, event: SessionEvent): SessionState =
       };
     }
     case 'JurorUnassigned': {
-      const { [event.data.jurorId]: _removed, ...jury } = state.jury;
-      return { ...state, jury, convokedJurorIds: state.convokedJurorIds.filter((id) => id !== event.data.jurorId) };
+      const { [event.data.jurorId]: removed, ...jury } = state.jury;
+      const ties = [...new Set([...(state.formerTies?.[event.data.jurorId] ?? []), ...(removed?.tiedCandidateIds ?? [])])];
+      return {
+        ...state,
+        jury,
+        convokedJurorIds: state.convokedJurorIds.filter((id) => id !== event.data.jurorId),
+        ...(ties.length > 0 ? { formerTies: { ...state.formerTies, [event.data.jurorId]: ties } } : {}),
+      };
     }
     case 'ConvocationsSent':
       return event.data.audience === 'jurors'

@@ -190,6 +190,11 @@ export interface SessionData {
   /** Candidates whose personal data was erased at their request: their ids stay, their data is gone. */
   readonly erasedCandidateIds: readonly string[];
   readonly jury: Readonly<Record<string, JuryMember>>;
+  /**
+   * The ties of jurors unassigned since they declared them, by juror: a tie is a fact about the
+   * juror and the candidate, not about the assignment, so a juror assigned again keeps them.
+   */
+  readonly formerTies?: Readonly<Record<string, readonly string[]>>;
   /** Accommodation id -> candidate and whether the jury was informed. */
   readonly accommodations: Readonly<Record<string, { readonly candidateId: string; readonly juryInformed: boolean }>>;
   readonly convokedJurorIds: readonly string[];
