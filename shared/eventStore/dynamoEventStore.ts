@@ -7,7 +7,7 @@ import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
 import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead } from './port.js';
-import { readRawCommits } from './rawCommits.js';
+import { commitItemValues, readRawCommits } from './rawCommits.js';
 import { FOLDED_ATTRIBUTES } from './streamReader.js';
 import { GENESIS_HASH, commitHash, parseCommitEvents, type CommitItem } from './records.js';
 import { monotonicUlids } from '../platform/ids.js';
@@ -74,6 +74,9 @@ const appendOptionsSchema = z.object({
  * page, a query) leaves the catalogue out of its cold start (infra/bundling.ts).
  */
 const loadCatalogue = onFirstUse(() => import('../../events/envelope.js'));
+type Catalogue = Awaited<ReturnType<typeof loadCatalogue>>;
+/** The catalogue once loaded: later appends validate without awaiting its import again. */
+let catalogue: Catalogue | undefined;
 
 const fieldsOf = (error: z.core.$ZodError, prefix: string): FieldError[] =>
   error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
@@ -126,10 +129,15 @@ export class DynamoEventStore implements EventStore {
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
-    const parsed = await this.validate(streamId, expectedVersion, events, options);
+    const parsed = this.validate((catalogue ??= await loadCatalogue()), streamId, expectedVersion, events, options);
     const { idempotencyKey: key, requestHash } = parsed.options;
     let head = this.heads.get(streamId);
-    if (key !== undefined) {
+    if (head === undefined && expectedVersion === 0) {
+      // A new stream, by the caller's word: nothing to read. Its first slot is written only if it is
+      // free; if it is taken, the stream was not new, and the refusal below reads what holds it.
+      // Once written, the commit is the whole stream: the head holds it, as after a full read.
+      head = { ...emptyHead(), items: [] };
+    } else if (key !== undefined) {
       // The key's absence must be known for every slot before ours: a full read unless cached.
       if (head?.keys === undefined || head.version !== expectedVersion) head = (await this.readCommits(streamId)).head;
       const known = head.keys?.get(key);
@@ -159,8 +167,7 @@ export class DynamoEventStore implements EventStore {
     return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(items, key, requestHash) };
   }
 
-  private async validate(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
-    const { domainEventSchema, definitionOf } = await loadCatalogue();
+  private validate({ domainEventSchema, definitionOf }: Catalogue, streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
     const fields: FieldError[] = [];
     if (!streamIdSchema.safeParse(streamId).success) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
@@ -223,7 +230,7 @@ export class DynamoEventStore implements EventStore {
     const item: CommitItem = { ...body, hash: commitHash(body) };
     if (Buffer.byteLength(item.events) > MAX_COMMIT_BYTES) throw new AppError('event.too-large', 'too-large', 'Enregistrement trop volumineux.');
     try {
-      await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall(item), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutItemCommand({ TableName: this.table, Item: commitItemValues(item), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (isConditionalFailure(error)) throw new SlotTaken('commit slot taken', { cause: error });
       throw error;

@@ -20,6 +20,23 @@ export const commitAttributes = (raw: Record<string, AttributeValue>): Record<st
 };
 
 /**
+ * The DynamoDB attributes of a commit item, as `marshall` writes them, built directly for the same
+ * three types (every append writes one): a string, a number, a string set. Attributes left
+ * undefined are left out; any other type is refused, as `marshall` would.
+ */
+export const commitItemValues = (item: Readonly<Record<string, unknown>>): Record<string, AttributeValue> => {
+  const values: Record<string, AttributeValue> = {};
+  for (const name in item) {
+    const value = item[name];
+    if (typeof value === 'string') values[name] = { S: value };
+    else if (typeof value === 'number' && Number.isFinite(value)) values[name] = { N: String(value) };
+    else if (value instanceof Set && value.size > 0 && [...value].every((member) => typeof member === 'string')) values[name] = { SS: [...(value as Set<string>)] };
+    else if (value !== undefined) throw new TypeError(`Commit attribute ${name}: a string, a finite number or a non-empty set of strings is expected`);
+  }
+  return values;
+};
+
+/**
  * Every commit item of a stream, as stored (unmarshalled, not validated), page by page with a
  * consistent read: what the store folds, the chain verifier checks and the integrity check hashes.
  * `attributes` limits what is read (the store folding a stream needs neither the scope nor the

@@ -220,6 +220,19 @@ describe('DynamoEventStore against dynalite: a warm instance reads only the comm
     expect(queries).toEqual([{ condition: 'pk = :pk AND sk > :after', after: '4' }]);
   });
 
+  it('creates a new stream with one put and no read, and answers 10 concurrent creations with one key with the same commit', async () => {
+    const stream = newStream();
+    const { store, queries } = watchedStore();
+    await store.append(newStream(), 0, [registered('alone')], options({ idempotencyKey: 'key-new' }));
+    expect(queries).toEqual([]);
+    const outcomes = await settle(Array.from({ length: 10 }, (_, i) => newStore().append(stream, 0, [registered(`twin-${i}`)], options({ idempotencyKey: 'key-create' }))));
+    const answers = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined));
+    expect(answers.every(Boolean)).toBe(true);
+    expect(new Set(answers.map((a) => a?.events[0]?.id)).size).toBe(1);
+    expect(answers.filter((a) => a?.replayed === false)).toHaveLength(1);
+    expect((await newStore().readStream(stream)).version).toBe(1);
+  });
+
   it('answers the retry of a key from the commits it holds, as the first answer', async () => {
     const stream = newStream();
     const { store } = watchedStore();

@@ -68,11 +68,8 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
   });
 
   it('turns a refused conditional put into a ConcurrencyError carrying the current version', async () => {
-    // Given a stream read as empty, where another writer lands three events before our put
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [] })
-      .resolves({ Items: [marshall({ sk: 1, lastVersion: 3, hash: 'f'.repeat(64) })] });
+    // Given a stream the caller takes for new, where another writer has landed three events
+    dynamo.on(QueryCommand).resolves({ Items: [marshall({ sk: 1, lastVersion: 3, hash: 'f'.repeat(64) })] });
     dynamo.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} }));
     // When appending at version 0
     const error = await storeWith()
@@ -82,6 +79,8 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     expect(error).toBeInstanceOf(ConcurrencyError);
     expect(error).toMatchObject({ category: 'conflict', code: 'stream.version-conflict', currentVersion: 3, expectedVersion: 0 });
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
+    // A first append reads nothing before its put: the refusal is what sent it to read the head
+    expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['PutItemCommand', 'QueryCommand']);
   });
 
   it('refuses an event that breaks its schema, naming the field, and sends nothing', async () => {
