@@ -1,6 +1,6 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { commitAttributes } from '../../shared/eventStore/rawCommits.js';
+import { commitAttributes, commitItemValues } from '../../shared/eventStore/rawCommits.js';
 
 describe('reading a commit item', () => {
   it('gives exactly what unmarshall gives for the strings, numbers and string set a commit holds', () => {
@@ -26,5 +26,32 @@ describe('reading a commit item', () => {
   it('converts any other type as unmarshall does (a commit never holds one, a tampered item may)', () => {
     const raw = marshall({ sk: 1, flag: true, nothing: null, list: ['a', 1], map: { nested: 'x' }, numbers: new Set([1, 2]) });
     expect(commitAttributes(raw)).toEqual(unmarshall(raw));
+  });
+});
+
+describe('writing a commit item', () => {
+  const commit = {
+    pk: 'session-ses_01',
+    sk: 12,
+    firstVersion: 20,
+    lastVersion: 21,
+    events: '[{"id":"01J","type":"CandidateRegistered","data":{"candidateId":"cand_1","note":"accentué « é »"}}]',
+    eventTypes: new Set(['CandidateRegistered', 'CandidateWithdrawn']),
+    idempotencyKey: 'k-1',
+    centreId: undefined,
+    region: '84',
+    recordedAt: '2027-03-01T08:00:00.000Z',
+    prevHash: '0'.repeat(64),
+    hash: 'f'.repeat(64),
+  };
+
+  it('gives exactly what marshall gives for the strings, numbers and string set a commit holds, leaving undefined out', () => {
+    expect(commitItemValues(commit)).toEqual(marshall(commit, { removeUndefinedValues: true }));
+    expect(commitAttributes(commitItemValues(commit))).toEqual(Object.fromEntries(Object.entries(commit).filter(([, value]) => value !== undefined)));
+  });
+
+  it('refuses what a commit never holds rather than writing it: a map, a list, an empty set, a number that is not finite', () => {
+    for (const odd of [{ a: 1 }, ['x'], new Set(), new Set([1]), Number.NaN, Number.POSITIVE_INFINITY, true, null])
+      expect(() => commitItemValues({ ...commit, odd }), String(odd)).toThrow(/Commit attribute odd/);
   });
 });
