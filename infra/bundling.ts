@@ -22,6 +22,15 @@ const esmRequireBanner = "import { createRequire as __tpCreateRequire } from 'no
 
 const mainFields = ['module', 'main'];
 
+/**
+ * Node built-ins replaced in every bundle by a module that loads them on first use: @middy/core
+ * imports `node:stream/web` at module scope for a branch no function takes (streamed responses),
+ * which loaded Node's web streams at every cold start (shared/platform/streamWebShim.ts).
+ */
+const lazyBuiltins = (projectRoot: string): Record<string, string> => ({
+  'node:stream/web': path.join(projectRoot, 'shared/platform/streamWebShim.ts'),
+});
+
 /** The file the Lambda runtime loads (handler `index.handler`). */
 export const BUNDLE_ENTRY_FILE = 'index.mjs';
 
@@ -51,6 +60,7 @@ const bundleOptions = (entry: string, outdir: string, projectRoot: string, optio
   // Nothing is external: the Node 24 runtime's bundled SDK is not relied upon.
   external: [],
   banner: { js: esmRequireBanner },
+  alias: lazyBuiltins(projectRoot),
   minify: options.minify ?? true,
   sourcemap: options.sourcemap ?? false,
   sourcesContent: false,

@@ -1,6 +1,7 @@
 import type { AuthConfig } from '../platform/config.js';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.js';
+import { remoteKeySet } from './jwks.js';
 import { tokenClaims, type TokenClaims } from './principal.js';
 
 /**
@@ -38,7 +39,7 @@ const unauthenticated = (cause: unknown) => new AppError('auth.token.invalid', '
 
 const keyResolver = (jwks: TokenVerifierOptions['jwks']): JWTVerifyGetKey => {
   if (typeof jwks === 'function') return jwks;
-  if (typeof jwks === 'string' || jwks instanceof URL) return createRemoteJWKSet(new URL(jwks));
+  if (typeof jwks === 'string' || jwks instanceof URL) return remoteKeySet(new URL(jwks));
   return createLocalJWKSet(jwks);
 };
 

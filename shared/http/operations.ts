@@ -9,8 +9,6 @@ import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
 import { sessionStreamId } from '../domain/session/model.js';
 import { onFirstUse } from '../platform/lazy.js';
-import { agrementLinesFromCsv } from './agrementCsv.js';
-import { titresFromRncpExport } from './rncpCsv.js';
 import { schemas } from './schemas.js';
 
 type Commands = typeof import('../application/commands.js');
@@ -21,6 +19,12 @@ type Commands = typeof import('../application/commands.js');
  * of them: a user lands on a page) leaves them out, in a chunk of their own (infra/bundling.ts).
  */
 const loadCommands = onFirstUse(() => import('../application/commands.js'));
+
+/** The parsers of the CSV imports (agréments, RNCP export): they load with the first import. */
+const loadImportParsers = onFirstUse(async () => {
+  const [{ agrementLinesFromCsv }, { titresFromRncpExport }] = await Promise.all([import('./agrementCsv.js'), import('./rncpCsv.js')]);
+  return { agrementLinesFromCsv, titresFromRncpExport };
+});
 
 /** The command `name` of shared/application/commands.ts, loaded on first use, with its own signature. */
 const command = <K extends keyof Commands>(name: K): Commands[K] =>
@@ -269,7 +273,7 @@ const table = {
     command: 'RecordTitre',
     input: schemas.importTitres,
     target: (principal) => principal.actor.scope,
-    run: (deps, call) => command('importTitres')(deps, { ...call, input: titresFromRncpExport(call.input) }),
+    run: async (deps, call) => command('importTitres')(deps, { ...call, input: (await loadImportParsers()).titresFromRncpExport(call.input) }),
   }),
   recordAgrement: route('POST /api/agrements', {
     summary: 'Enregistrer l’agrément d’un centre : titres, lieux et période (direction régionale, ou unité départementale du département du centre)',
@@ -283,7 +287,7 @@ const table = {
     command: 'RecordAgrement',
     input: schemas.importAgrements,
     target: (principal) => (principal.actor.role === 'ud' ? { department: principal.actor.scope.department } : { region: principal.actor.scope.region }),
-    run: (deps, call) => command('importAgrements')(deps, { ...call, input: agrementLinesFromCsv(call.input.csv) }),
+    run: async (deps, call) => command('importAgrements')(deps, { ...call, input: (await loadImportParsers()).agrementLinesFromCsv(call.input.csv) }),
   }),
   // Before `/api/agrements/{centreId}`: a literal segment wins over a parameter.
   amendAgrement: route('POST /api/agrements/{centreId}', {

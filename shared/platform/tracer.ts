@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 
 /**
  * X-Ray on the SDK clients: each DynamoDB, S3, SES, SQS and Secrets Manager call becomes a
@@ -189,8 +189,11 @@ export const lambdaTracing = (env: NodeJS.ProcessEnv): Tracing => {
     traceHeader: () =>
       (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId?: () => string | undefined } } }).awslambda?.InvokeStore?.getXRayTraceId?.() ?? env._X_AMZN_TRACE_ID,
     send: (datagram) => {
-      // An error event without a listener would end the process: tracing never may.
-      socket ??= createSocket('udp4')
+      // An error event without a listener would end the process: tracing never may. `node:dgram`
+      // loads with the first datagram, not with every cold start (issue 16).
+      socket ??= process
+        .getBuiltinModule('node:dgram')
+        .createSocket('udp4')
         .unref()
         .on('error', () => undefined);
       // A lost subsegment must never fail the call it describes.

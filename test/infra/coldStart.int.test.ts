@@ -54,14 +54,25 @@ interface ColdStart {
 }
 
 /**
+ * Node modules a cold start must not load (issue 16): undici, about 18 ms (jose's remote key set
+ * built a `Headers`; an ES import of `node:http` reads its `WebSocket` export), and the facade of
+ * `node:stream/web`, about 2 ms (@middy/core imports it; the bundles alias it to a lazy shim).
+ */
+const HEAVY_BUILTINS = /undici|^NativeModule stream\/web$/;
+const COLD_MODULES_PROBE = `process.stderr.write('cold-modules ' + JSON.stringify(process.moduleLoadList.filter((m) => ${HEAVY_BUILTINS.toString()}.test(m))) + '\\n');`;
+const coldModulesOf = (stderr: string): unknown => JSON.parse(/^cold-modules (.*)$/m.exec(stderr)?.[1] ?? 'null');
+
+/**
  * Imports the handler module in a fresh process (TypeScript through tsx), as the Lambda runtime
  * loads the bundle; or, given the files of a built package, imports each of them in turn.
  */
 const coldStart = (declaration: FunctionDeclaration, environment: Record<string, string>, packageFiles?: readonly string[]): Promise<ColdStart> =>
   new Promise((resolve, reject) => {
     const urls = packageFiles ? packageFiles.map((file) => pathToFileURL(file).href) : [pathToFileURL(path.join(projectRoot, declaration.entry)).href];
-    const imports = urls.map((url) => `await import(${JSON.stringify(url)});`).join(' ');
-    const child = spawn(process.execPath, [...(packageFiles ? [] : ['--import', 'tsx']), '--input-type=module', '-e', imports], {
+    const imports = urls.map((url) => `await import(${JSON.stringify(url)});`);
+    // After the entry: the Node modules its cold start loaded that the SDK clients alone do not load.
+    if (packageFiles) imports.splice(1, 0, COLD_MODULES_PROBE);
+    const child = spawn(process.execPath, [...(packageFiles ? [] : ['--import', 'tsx']), '--input-type=module', '-e', imports.join(' ')], {
       cwd: projectRoot,
       // What the Lambda runtime adds to the function's own variables (the credentials are only read on a first call).
       env: { ...environment, AWS_REGION: REGION, AWS_LAMBDA_FUNCTION_NAME: `dev-tp-${declaration.name}` },
@@ -100,9 +111,17 @@ describe('each function starts with exactly the environment its Lambda gets', ()
       // The entry first, as the runtime loads it; then every chunk a request may load later.
       const files = [path.join(dir, BUNDLE_ENTRY_FILE), ...chunks.map((file) => path.join(chunkDir, file))];
       const { code, stderr } = await coldStart(declaration, lambdaEnvironment(declaration), files);
-      return { name: declaration.name, chunks: chunks.length, code, error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)) };
+      return {
+        name: declaration.name,
+        chunks: chunks.length,
+        code,
+        coldModules: coldModulesOf(stderr),
+        error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)),
+      };
     });
     expect(outcomes.filter((outcome) => outcome.code !== 0)).toEqual([]);
+    // No function's cold start loads undici or the web streams' facade.
+    expect(outcomes.filter((outcome) => !Array.isArray(outcome.coldModules) || outcome.coldModules.length > 0)).toEqual([]);
     // The pages are split: each role's templates and the S3 client wait for the request that needs them.
     expect(outcomes.find((outcome) => outcome.name === 'pages')?.chunks).toBeGreaterThan(5);
   }, 180_000);
