@@ -10,7 +10,7 @@
 import type { DecisionContext, Decider } from './decider.js';
 import { requirePermitted } from './permissions.js';
 import { type SessionCommand, type SessionCommandType, type SessionEvent, type SessionEventType, type SessionState, sessionEventTypes } from './session/model.js';
-import { type Handler } from './session/guards.js';
+import type { Handler } from './session/guards.js';
 import {
   assignJuror,
   createSession,

@@ -1,5 +1,5 @@
 /** The session's fold: each event applied to the state, in stream order. */
-import { type SessionEvent, type SessionState, type SignedPv } from './model.js';
+import type { SessionEvent, SessionState, SignedPv } from './model.js';
 
 const withPv = (state: SessionState, update: (pv: SignedPv) => SignedPv, status?: 'pv-signed' | 'pv-transmitted' | 'pv-rejected' | 'pv-validated'): SessionState =>
   'pv' in state ? { ...state, status: status ?? state.status, pv: update(state.pv) } : state;

@@ -1,7 +1,7 @@
 /** What every phase's handlers check first (the session exists, has not started, knows the candidate or juror), and the handlers' type. */
 import type { DecisionContext } from '../decider.js';
 import { notFound, ruleBroken } from '../errors.js';
-import { type CreatedSession, type JuryMember, type SessionCommand, type SessionCommandType, type SessionData, type SessionEvent, type SessionState } from './model.js';
+import type { CreatedSession, JuryMember, SessionCommand, SessionCommandType, SessionData, SessionEvent, SessionState } from './model.js';
 
 export const requireCreated = (state: SessionState): CreatedSession => {
   if (state.status === 'none') throw notFound('session.unknown', 'Cette session n’existe pas.');

@@ -2,7 +2,7 @@
 import type { DomainEventOf, EventType } from '../../../events/index.js';
 import { addMonths, type CalendarDate } from '../calendar.js';
 import type { Agrement } from '../agrement.js';
-import { type Habilitation } from '../juror.js';
+import type { Habilitation } from '../juror.js';
 
 export const sessionEventTypes = [
   'SessionCreated',

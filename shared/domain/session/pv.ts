@@ -3,7 +3,7 @@ import { compareDates, frenchDate } from '../calendar.js';
 import { duplicatesOf, listIds, titreOf, today } from '../common.js';
 import type { DecisionContext } from '../decider.js';
 import { conflict, ruleBroken } from '../errors.js';
-import { type PvDecision, type SessionData, type SessionState, type SignedPv } from './model.js';
+import type { PvDecision, SessionData, SessionState, SignedPv } from './model.js';
 import { type Handler, requireCreated, requireText } from './guards.js';
 
 const sha256Pattern = /^[0-9a-f]{64}$/;
