@@ -21,10 +21,7 @@ type Commands = typeof import('../application/commands.js');
 const loadCommands = onFirstUse(() => import('../application/commands.js'));
 
 /** The parsers of the CSV imports (agréments, RNCP export): they load with the first import. */
-const loadImportParsers = onFirstUse(async () => {
-  const [{ agrementLinesFromCsv }, { titresFromRncpExport }] = await Promise.all([import('./agrementCsv.js'), import('./rncpCsv.js')]);
-  return { agrementLinesFromCsv, titresFromRncpExport };
-});
+const loadImportParsers = onFirstUse(() => import('./csvImports.js'));
 
 /** The command `name` of shared/application/commands.ts, loaded on first use, with its own signature. */
 const command = <K extends keyof Commands>(name: K): Commands[K] =>
