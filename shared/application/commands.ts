@@ -346,11 +346,15 @@ export const grantAccommodation = async (deps: AppDeps, call: SessionCall<In<'gr
 
 export const informJuryOfAccommodations = onSession(() => ({ type: 'InformJuryOfAccommodations' }));
 
-/** The juror's habilitations go with the command, folded from their own stream just before deciding. */
+/** The juror's habilitations go with the command, folded from their own stream (read alongside the session's) just before deciding. */
 export const assignJuror = async (deps: AppDeps, call: SessionCall<In<'assignJuror'>>): Promise<Result> => {
   const { jurorId, tiedCandidateIds } = call.input;
-  const state = await foldStream(deps, streams.juror(jurorId));
-  return runSession(deps, call, call.params.sessionId, { type: 'AssignJuror', jurorId, habilitations: habilitationsOf(state), tiedCandidateIds });
+  return runSession(deps, call, call.params.sessionId, async () => ({
+    type: 'AssignJuror',
+    jurorId,
+    habilitations: habilitationsOf(await foldStream(deps, streams.juror(jurorId))),
+    tiedCandidateIds,
+  }));
 };
 
 export const declareTie = onSession<In<'declareTie'>, { readonly sessionId: string; readonly jurorId: string }>((input, call) => ({

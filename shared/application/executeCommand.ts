@@ -24,8 +24,10 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
   readonly streamId: string;
   readonly decider: Decider<TCommand, TState, TEvent>;
   /**
-   * The command, or how to build it when building it reads something (an agrément's stream):
-   * built once, and only when the stream holds no first answer to the key.
+   * The command, or how to build it when building it reads something (an agrément's stream, a
+   * juror's habilitations): built once, starting alongside the stream's first read so that both
+   * reads take one round trip; when the stream holds a first answer to the key, what it built is
+   * dropped (a refusal it threw included) and the first answer goes back.
    */
   readonly command: TCommand | (() => TCommand | Promise<TCommand>);
   /**
@@ -73,13 +75,17 @@ export interface ExecuteCommandResult<TState> {
  * With an idempotency key, the stream read tells whether a commit already holds the key (the store
  * keeps it in the commit): then that first answer is returned, without building the command or
  * deciding again. Two round trips for a new command: the read and the conditional put (three with
- * what must be stored before it, `beforeCommit`); the read may be the caller's own (`firstRead`).
+ * what must be stored before it, `beforeCommit`); the read may be the caller's own (`firstRead`), and
+ * what building the command reads goes alongside it.
  */
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;
   const maxAttempts = input.maxAttempts ?? 3;
   let command: TCommand | undefined;
   let prepared = false;
+  // Started now, awaited only if the read finds no first answer: a rejection is handled meanwhile.
+  const building = typeof input.command === 'function' ? Promise.resolve().then(input.command as () => TCommand | Promise<TCommand>) : undefined;
+  building?.catch(() => undefined);
 
   for (let attempt = 1; ; attempt += 1) {
     const given = attempt === 1 && (idempotencyKey === undefined || input.firstRead?.replayFor) ? input.firstRead : undefined;
@@ -87,7 +93,7 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
     const first = given && idempotencyKey !== undefined ? given.replayFor?.(idempotencyKey, requestHash) : read.replay;
     if (first) return replay(decider, read.events, first.version, first.events);
     const state = fold(decider, read.events);
-    command ??= typeof input.command === 'function' ? await (input.command as () => TCommand | Promise<TCommand>)() : input.command;
+    command ??= building ? await building : (input.command as TCommand);
     const decided = decide(input, command, state);
     if (decided.length === 0) {
       countCommand(commandTypeOf(command), 'accepted');

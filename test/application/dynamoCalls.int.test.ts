@@ -33,6 +33,19 @@ const clock = movableClock('2027-01-10T09:00:00.000Z');
 let counting = false;
 const logicalName = new Map<string, string>();
 const sent: string[] = [];
+/** When each counted call started and ended: calls in flight together share one round trip. */
+const spans: { start: number; end: number }[] = [];
+
+/** Round trips: a call that starts after every call started before it has ended waits for them. */
+const roundTripsOf = (recorded: readonly { start: number; end: number }[]): number => {
+  let trips = 0;
+  let horizon = Number.NEGATIVE_INFINITY;
+  for (const { start, end } of [...recorded].sort((a, b) => a.start - b.start)) {
+    if (start >= horizon) trips += 1;
+    horizon = Math.max(horizon, end);
+  }
+  return trips;
+};
 
 beforeAll(async () => {
   local = await startDynalite('calls');
@@ -41,8 +54,15 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
       const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0] ?? '';
-      if (counting) sent.push(`${String(context.commandName).replace(/Command$/, '')} ${logicalName.get(table) ?? table}`);
-      return next(args);
+      if (!counting) return next(args);
+      sent.push(`${String(context.commandName).replace(/Command$/, '')} ${logicalName.get(table) ?? table}`);
+      const span = { start: performance.now(), end: Number.POSITIVE_INFINITY };
+      spans.push(span);
+      try {
+        return await next(args);
+      } finally {
+        span.end = performance.now();
+      }
     },
     { step: 'initialize', name: 'countCalls' },
   );
@@ -66,19 +86,21 @@ afterAll(async () => {
 });
 
 /** One API write, counted, then projected (uncounted) so that the next command finds its view. */
-const command = async (as: UserHandle, path: string, body: unknown, key = freshKey()): Promise<{ response: HttpResponse; calls: string[] }> => {
+const command = async (as: UserHandle, path: string, body: unknown, key = freshKey()): Promise<{ response: HttpResponse; calls: string[]; roundTrips: number }> => {
   sent.length = 0;
+  spans.length = 0;
   counting = true;
   const response = await api(httpEvent({ method: 'POST', path, as, headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) }));
   counting = false;
   const calls = [...sent];
+  const roundTrips = roundTripsOf(spans);
   if (response.statusCode < 300) {
     const parsed = JSON.parse(response.body) as { sessionId?: string; jurorId?: string; centreId?: string };
     const streamId = parsed.sessionId ? `session-${parsed.sessionId}` : parsed.centreId ? `agrement-${parsed.centreId}` : `juror-${parsed.jurorId}`;
     const { events } = await store.readStream(streamId);
     await projector.apply(events as StoredEvent[]);
   }
-  return { response, calls };
+  return { response, calls, roundTrips };
 };
 
 const bodyOf = (response: HttpResponse) => JSON.parse(response.body) as Record<string, unknown>;
@@ -88,7 +110,7 @@ describe('DynamoDB calls per command, through the API', () => {
   let candidateIds: string[] = [];
   const jurorIds: string[] = [];
 
-  it('creating a session costs four calls: the stream read, the agrément’s stream, the candidates’ names with the centre’s contact, the commit', async () => {
+  it('creating a session costs four calls in three round trips: the stream read with the agrément’s stream, the candidates’ names with the centre’s contact, the commit', async () => {
     const [lyon] = demoAgrements;
     expect((await command('region', '/api/agrements', lyon)).response.statusCode).toBe(201);
     for (const name of ['Dupont', 'Moreau']) {
@@ -108,19 +130,23 @@ describe('DynamoDB calls per command, through the API', () => {
         { lastName: 'Petit', firstName: 'Hugo', birthDate: '1988-07-21' },
       ],
     };
-    const { response, calls } = await command('centre', '/api/sessions', input, key);
+    const { response, calls, roundTrips } = await command('centre', '/api/sessions', input, key);
     expect(response.statusCode, response.body).toBe(201);
     expect(calls).toEqual(['Query events', 'Query events', 'BatchWriteItem personalData', 'PutItem events']);
+    // The two reads (the session's stream, the agrément's) go together: three round trips.
+    expect(roundTrips).toBe(3);
     // The one write of personal data held the session manager's mailbox, now the centre's.
     const contact = await local.client.send(new GetItemCommand({ TableName: local.tables.personalData, Key: marshall({ pk: lyon?.centreId, sk: 'contact' }) }));
     expect(unmarshall(contact.Item ?? {})).toMatchObject({ email: 'sessions@lyon-formation.example' });
     sessionId = String(bodyOf(response).sessionId);
     candidateIds = ((await store.readStream(`session-${sessionId}`)).events[0]?.data as { candidateIds: string[] }).candidateIds;
 
-    // Its retry: one read finds the commit, the first answer goes back; nothing is written.
+    // Its retry: the read finds the commit, the first answer goes back; nothing is written. The
+    // agrément's read, started alongside, is dropped: two calls, one round trip.
     const retry = await command('centre', '/api/sessions', input, key);
     expect(retry.response.body).toBe(response.body);
-    expect(retry.calls).toEqual(['Query events']);
+    expect(retry.calls).toEqual(['Query events', 'Query events']);
+    expect(retry.roundTrips).toBe(1);
   });
 
   it('a session the domain refuses costs its two reads and writes nothing: no name is stored for a session that does not exist', async () => {
@@ -136,6 +162,7 @@ describe('DynamoDB calls per command, through the API', () => {
     await expect(command('centre', '/api/sessions', input)).rejects.toMatchObject({ category: 'rule', code: 'session.site-not-agreed' });
     counting = false;
     expect(sent).toEqual(['Query events', 'Query events']);
+    expect(roundTripsOf(spans)).toBe(1);
   });
 
   it('signing the PV costs two calls, the floor: the stream read (which the scope check folds the session from), the commit; its retry one read', async () => {
@@ -155,9 +182,10 @@ describe('DynamoDB calls per command, through the API', () => {
       signatoryIds: jurorIds,
       documentSha256: 'ab'.repeat(32),
     };
-    const { response, calls } = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
+    const { response, calls, roundTrips } = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
     expect(response.statusCode, response.body).toBe(200);
     expect(calls).toEqual(['Query events', 'PutItem events']);
+    expect(roundTrips).toBe(2);
     const retry = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
     expect(retry.response.body).toBe(response.body);
     expect(retry.response.headers['idempotent-replayed']).toBe('true');

@@ -4,6 +4,7 @@ import { executeCommand } from '../../shared/application/executeCommand.js';
 import type { Decider } from '../../shared/domain/decider.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { ConcurrencyError } from '../../shared/eventStore/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { EventStore, ReadOptions, StreamRead } from '../../shared/eventStore/port.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { decisionContext, lyon, options, registered, rosterDecider, type RosterCommand, type RosterState } from '../eventStore/fixtures.js';
@@ -120,16 +121,20 @@ describe('executeCommand', () => {
     expect((await newStore().readStream(stream)).events.map((e) => e.data)).not.toContainEqual({ candidateId: 'cand_mine' });
   });
 
-  it('answers a retried command with its first answer without building the command or deciding again', async () => {
+  it('answers a retried command with its first answer without deciding again, dropping what building the command (started alongside the read) gave, a refusal included', async () => {
     const stream = newStream();
     const first = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1' });
     await run(newStore(), stream, 'cand_later');
     const { calls, decider } = counting();
     let builds = 0;
-    // Deciding again would refuse (already registered): the replay must not decide.
-    const again = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1', decider, build: () => (builds += 1) });
+    const refusingBuild = () => {
+      builds += 1;
+      throw new AppError('roster.closed', 'rule', 'Inscriptions closes.');
+    };
+    // Deciding again would refuse (already registered), so would building: the replay does neither count.
+    const again = await run(newStore(), stream, 'cand_once', { idempotencyKey: 'req-1', decider, build: refusingBuild });
     expect(calls.decide).toBe(0);
-    expect(builds).toBe(0);
+    expect(builds).toBe(1);
     expect(again).toEqual({ ...first, replayed: true });
     expect((await newStore().readStream(stream)).version).toBe(2);
   });
@@ -158,6 +163,27 @@ describe('executeCommand', () => {
     expect(result.state.candidates).toEqual(['cand_rival', 'cand_late']);
   });
 
+  it('builds the command while the stream is being read: what building reads takes no round trip of its own', async () => {
+    const stream = newStream();
+    const inner = newStore();
+    let reading = 0;
+    let builtWhileReading: boolean | undefined;
+    const store: EventStore = {
+      append: (...args) => inner.append(...args),
+      readStream: async (...args) => {
+        reading += 1;
+        try {
+          return await inner.readStream(...args);
+        } finally {
+          reading -= 1;
+        }
+      },
+    };
+    const result = await run(store, stream, 'cand_alongside', { idempotencyKey: 'req-alongside', build: () => (builtWhileReading = reading > 0) });
+    expect(builtWhileReading).toBe(true);
+    expect(result.version).toBe(1);
+  });
+
   it('builds the command once when it decides again after a conflict', async () => {
     const stream = newStream();
     let builds = 0;
@@ -166,14 +192,14 @@ describe('executeCommand', () => {
     expect(builds).toBe(1);
   });
 
-  it('refuses the key reused for another request before building or deciding, and records nothing', async () => {
+  it('refuses the key reused for another request before deciding, whatever building the command gave, and records nothing', async () => {
     const stream = newStream();
     await run(newStore(), stream, 'cand_first', { idempotencyKey: 'req-reused', requestHash: 'a' });
-    let builds = 0;
-    await expect(run(newStore(), stream, 'cand_other', { idempotencyKey: 'req-reused', requestHash: 'b', build: () => (builds += 1) })).rejects.toMatchObject({
+    const { calls, decider } = counting();
+    await expect(run(newStore(), stream, 'cand_other', { idempotencyKey: 'req-reused', requestHash: 'b', decider })).rejects.toMatchObject({
       code: 'idempotency.key-reused',
     });
-    expect(builds).toBe(0);
+    expect(calls.decide).toBe(0);
     expect((await newStore().readStream(stream)).version).toBe(1);
   });
 
