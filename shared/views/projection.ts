@@ -104,7 +104,12 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
     case 'JuryAssigned':
       next.jury = [
         ...next.jury.filter((m) => m.jurorId !== event.data.jurorId),
-        { jurorId: event.data.jurorId, habilitationId: event.data.habilitationId, tiedCandidateIds: event.data.tiedCandidateIds },
+        // The state's ties: a juror assigned again keeps those declared before being unassigned.
+        {
+          jurorId: event.data.jurorId,
+          habilitationId: event.data.habilitationId,
+          tiedCandidateIds: ('jury' in state ? state.jury[event.data.jurorId]?.tiedCandidateIds : undefined) ?? event.data.tiedCandidateIds,
+        },
       ];
       // Designated again after leaving: a member once more, no longer a former one.
       next.formerJury = (next.formerJury ?? []).filter((m) => m.jurorId !== event.data.jurorId);

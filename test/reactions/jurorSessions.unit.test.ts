@@ -121,6 +121,13 @@ describe('juror items folded from a session', () => {
     expect(projectAll(events)?.view).toMatchObject({ formerJury: [] });
   });
 
+  it('given a juror unassigned then designated again without naming a tie declared before, then the session view still shows the tie', () => {
+    const tie: DomainEvent = { type: 'TieDeclared', data: { jurorId: 'jur_anne', candidateId: 'cand_alice' } };
+    const events = stored([sessionCreated('ses_lyon-a'), assigned('jur_anne', ['cand_bruno']), tie, unassigned('jur_anne'), assigned('jur_anne')]);
+
+    expect(projectAll(events)?.view).toMatchObject({ jury: [{ jurorId: 'jur_anne', tiedCandidateIds: ['cand_bruno', 'cand_alice'] }] });
+  });
+
   it('given a cancelled session, then every juror item, the former member included, says so', () => {
     const events = stored([sessionCreated('ses_lyon-a'), assigned('jur_anne'), assigned('jur_marc'), unassigned('jur_marc'), cancelled]);
 
