@@ -118,12 +118,11 @@ describe('remoteKeySet: the issuer’s keys fetched over node:https and cached (
     expect(issuer.requests).toBe(4);
   });
 
+  // The issuer never answers: without the timeout this test would hang until vitest's own limit.
   it('gives up on an issuer that does not answer within the timeout', async () => {
     const getKey = remoteKeySet(url, { timeoutMs: 200 });
     issuer.answer = 'hang';
-    const started = Date.now();
     await expect(verifyWith(getKey, await first.sign())).rejects.toBeInstanceOf(errors.JWKSTimeout);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('serves the token verifier given a JWKS URL: valid claims pass, a token of another issuer is « session expirée »', async () => {
