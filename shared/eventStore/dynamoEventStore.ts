@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
 import type { AppendOptions, AppendResult, EventStore, ReadOptions, StreamRead } from './port.js';
 import { commitItemValues, readRawCommits } from './rawCommits.js';
-import { FOLDED_ATTRIBUTES } from './streamReader.js';
+import { FOLDED_ATTRIBUTES, type FoldedCommit } from './streamReader.js';
 import { GENESIS_HASH, commitHash, parseCommitEvents, type CommitItem } from './records.js';
 import { monotonicUlids } from '../platform/ids.js';
 import { onFirstUse } from '../platform/lazy.js';
@@ -51,7 +51,7 @@ interface Head {
    * true. The array may run past `commit` (it grows in place, as the keys do): only its first
    * `commit` entries belong to this head.
    */
-  readonly items?: CommitItem[];
+  readonly items?: FoldedCommit[];
 }
 /** How many commits a cached head holds. */
 const heldBy = (head: Head | undefined): number => (head?.items ? head.commit : 0);
@@ -154,7 +154,7 @@ export class DynamoEventStore implements EventStore {
       if (key === undefined) throw new ConcurrencyError(streamId, expectedVersion, (await this.readHead(streamId)).version, { cause: error });
       // A twin with the same key may have taken the slot: then its commit is the answer.
       const { head: current, items } = await this.readCommits(streamId);
-      const replay = replayIn(items, key, requestHash);
+      const replay = replayIn(streamId, items, key, requestHash);
       if (replay) return replay;
       throw new ConcurrencyError(streamId, expectedVersion, current.version, { cause: error });
     }
@@ -163,8 +163,8 @@ export class DynamoEventStore implements EventStore {
   async readStream(streamId: string, options: ReadOptions = {}): Promise<StreamRead> {
     const { head, items } = await this.readCommits(streamId);
     const events = items.flatMap((item) => parseCommitEvents(item.events));
-    const replay = options.idempotencyKey === undefined ? undefined : replayIn(items, options.idempotencyKey, options.requestHash);
-    return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(items, key, requestHash) };
+    const replay = options.idempotencyKey === undefined ? undefined : replayIn(streamId, items, options.idempotencyKey, options.requestHash);
+    return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(streamId, items, key, requestHash) };
   }
 
   private validate({ domainEventSchema, definitionOf }: Catalogue, streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
@@ -248,7 +248,7 @@ export class DynamoEventStore implements EventStore {
   private async replayOf(streamId: string, known: KeyedCommit, key: string, requestHash: string | undefined): Promise<AppendResult> {
     if (requestHash !== undefined && known.requestHash !== undefined && known.requestHash !== requestHash) throw keyReused();
     const { items } = await this.readCommits(streamId);
-    const replay = replayIn(items, key, requestHash);
+    const replay = replayIn(streamId, items, key, requestHash);
     if (!replay) throw new Error(`commit ${known.commit} of ${streamId} lost its idempotency key`);
     return replay;
   }
@@ -301,12 +301,12 @@ export class DynamoEventStore implements EventStore {
    * with the keys they hold. Items are not re-validated: the store validated them when writing, and
    * the chain verifier checks them.
    */
-  private async readCommits(streamId: string): Promise<{ head: Head; items: CommitItem[] }> {
+  private async readCommits(streamId: string): Promise<{ head: Head; items: FoldedCommit[] }> {
     const cached = this.heads.get(streamId);
     const usable = cached?.items !== undefined && cached.items.length >= cached.commit;
     const held = usable ? (cached.items ?? []).slice(0, cached.commit) : [];
     const after = usable ? cached.commit : 0;
-    const fresh = (await readRawCommits(this.client, this.table, streamId, FOLDED_ATTRIBUTES, after)) as CommitItem[];
+    const fresh = (await readRawCommits(this.client, this.table, streamId, FOLDED_ATTRIBUTES, after)) as FoldedCommit[];
     const items = held.concat(fresh);
     const last = items.at(-1);
     const keys = new Map<string, KeyedCommit>();
@@ -318,9 +318,9 @@ export class DynamoEventStore implements EventStore {
 }
 
 /** The first answer to `key` among a stream's commits; refused when it answered another request. */
-const replayIn = (items: readonly CommitItem[], key: string, requestHash: string | undefined): AppendResult | undefined => {
+const replayIn = (streamId: string, items: readonly FoldedCommit[], key: string, requestHash: string | undefined): AppendResult | undefined => {
   const item = items.find((candidate) => candidate.idempotencyKey === key);
   if (!item) return undefined;
   if (requestHash !== undefined && item.requestHash !== undefined && item.requestHash !== requestHash) throw keyReused();
-  return { streamId: item.pk, version: item.lastVersion, commit: item.sk, events: parseCommitEvents(item.events), replayed: true };
+  return { streamId, version: item.lastVersion, commit: item.sk, events: parseCommitEvents(item.events), replayed: true };
 };
