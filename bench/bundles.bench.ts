@@ -259,42 +259,78 @@ for (const declaration of targets) {
 const f1 = (n: number) => n.toFixed(1);
 const cell = (value: number | string) => (typeof value === 'number' ? f1(value) : value);
 const ratio = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(2));
-console.log(
-  '| function | SDK clients | cold KB | package KB | floor KB | size / floor | load ms | floor ms | load / floor | naive KB | naive ms | single file KB | single file ms | aim met |',
+
+/** A Markdown table: the columns of `textColumns` (indexes) left-aligned, the figures right-aligned; nothing when there is no line. */
+const printTable = (intro: string | undefined, header: readonly string[], textColumns: readonly number[], lines: readonly (readonly string[])[]) => {
+  if (lines.length === 0) return;
+  if (intro) console.log(`\n${intro}\n`);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map((_, i) => (textColumns.includes(i) ? '---' : '---:')).join('|')}|`);
+  for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+};
+
+printTable(
+  undefined,
+  [
+    'function',
+    'SDK clients',
+    'cold KB',
+    'package KB',
+    'floor KB',
+    'size / floor',
+    'load ms',
+    'floor ms',
+    'load / floor',
+    'naive KB',
+    'naive ms',
+    'single file KB',
+    'single file ms',
+    'aim met',
+  ],
+  [0, 1, 13],
+  rows.map((row) => {
+    // A function with no SDK client has an empty handler for floor: a ratio to it says nothing.
+    const noFloor = row.clients.startsWith('(none)');
+    const sizeRatio = noFloor ? NaN : row.kb / row.floorKb;
+    const loadRatio = typeof row.ms === 'number' && !noFloor ? row.ms / row.floorMs : NaN;
+    const met = noFloor ? 'n/a (no SDK client: see the KB)' : sizeRatio <= 1.15 && loadRatio <= 1.2 ? 'yes' : 'no';
+    return [
+      row.name,
+      row.clients,
+      f1(row.kb),
+      f1(row.totalKb),
+      f1(row.floorKb),
+      ratio(sizeRatio),
+      cell(row.ms),
+      f1(row.floorMs),
+      ratio(loadRatio),
+      f1(row.naiveKb),
+      cell(row.naiveMs),
+      f1(row.singleKb),
+      cell(row.singleMs),
+      met,
+    ];
+  }),
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const row of rows) {
-  // A function with no SDK client has an empty handler for floor: a ratio to it says nothing.
-  const noFloor = row.clients.startsWith('(none)');
-  const sizeRatio = noFloor ? NaN : row.kb / row.floorKb;
-  const loadRatio = typeof row.ms === 'number' && !noFloor ? row.ms / row.floorMs : NaN;
-  const met = noFloor ? 'n/a (no SDK client: see the KB)' : sizeRatio <= 1.15 && loadRatio <= 1.2 ? 'yes' : 'no';
-  console.log(
-    `| ${row.name} | ${row.clients} | ${f1(row.kb)} | ${f1(row.totalKb)} | ${f1(row.floorKb)} | ${ratio(sizeRatio)} | ${cell(row.ms)} | ${f1(row.floorMs)} | ${ratio(loadRatio)} | ${f1(row.naiveKb)} | ${cell(row.naiveMs)} | ${f1(row.singleKb)} | ${cell(row.singleMs)} | ${met} |`,
-  );
-}
 
-const deferring = rows.filter((row) => row.coldFloor);
-if (deferring.length > 0) {
-  console.log('\nFunctions that load a client on first use: their cold start against the floor of the clients it loads.\n');
-  console.log('| function | cold start clients | cold KB | floor KB | size / floor | load ms | floor ms | load / floor |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const row of deferring) {
+printTable(
+  'Functions that load a client on first use: their cold start against the floor of the clients it loads.',
+  ['function', 'cold start clients', 'cold KB', 'floor KB', 'size / floor', 'load ms', 'floor ms', 'load / floor'],
+  [0, 1],
+  rows.flatMap((row) => {
     const floor = row.coldFloor;
-    if (!floor) continue;
+    if (!floor) return [];
     const loadRatio = typeof row.ms === 'number' ? ratio(row.ms / floor.ms) : '-';
-    console.log(`| ${row.name} | ${floor.clients} | ${f1(row.kb)} | ${f1(floor.kb)} | ${ratio(row.kb / floor.kb)} | ${cell(row.ms)} | ${f1(floor.ms)} | ${loadRatio} |`);
-  }
-}
+    return [[row.name, floor.clients, f1(row.kb), f1(floor.kb), ratio(row.kb / floor.kb), cell(row.ms), f1(floor.ms), loadRatio]];
+  }),
+);
 
-const lazyRows = rows.filter((row) => row.firstRequest);
-if (lazyRows.length > 0) {
-  console.log("\nHeaviest first request: the cold start, then the largest lazy chunk of the function's own code (with what it imports), in one process.\n");
-  console.log('| function | chunk | KB | size / floor | load ms | load / floor |');
-  console.log('|---|---|---:|---:|---:|---:|');
-  for (const row of lazyRows) {
+printTable(
+  "Heaviest first request: the cold start, then the largest lazy chunk of the function's own code (with what it imports), in one process.",
+  ['function', 'chunk', 'KB', 'size / floor', 'load ms', 'load / floor'],
+  [0, 1],
+  rows.flatMap((row) => {
     const first = row.firstRequest;
-    if (!first) continue;
-    console.log(`| ${row.name} | ${first.chunk} | ${f1(first.kb)} | ${ratio(first.kb / row.floorKb)} | ${f1(first.ms)} | ${ratio(first.ms / row.floorMs)} |`);
-  }
-}
+    return first ? [[row.name, first.chunk, f1(first.kb), ratio(first.kb / row.floorKb), f1(first.ms), ratio(first.ms / row.floorMs)]] : [];
+  }),
+);

@@ -74,9 +74,10 @@ export interface ExecuteCommandResult<TState> {
  *
  * With an idempotency key, the stream read tells whether a commit already holds the key (the store
  * keeps it in the commit): then that first answer is returned, without deciding again (what
- * building the command gave, started alongside the read, is dropped). Two round trips for a new command: the read and the conditional put (three with
- * what must be stored before it, `beforeCommit`); the read may be the caller's own (`firstRead`), and
- * what building the command reads goes alongside it.
+ * building the command gave, started alongside the read, is dropped). Two round trips for a new
+ * command: the read and the conditional put (three with what must be stored before it,
+ * `beforeCommit`); the read may be the caller's own (`firstRead`), and what building the command
+ * reads goes alongside it.
  */
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;

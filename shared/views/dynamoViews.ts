@@ -230,11 +230,6 @@ export class DynamoViews implements ViewsReader {
     return created;
   }
 
-  /**
-   * One page of an index, in order, optionally filtered. A filtered page is filled by reading on
-   * (bounded by MAX_FILTERED_ROUNDS) and its cursor is the key of its last item, so the next page
-   * starts right after it whatever DynamoDB read past it.
-   */
   /** Every view under one owner key of the `byOwner` index, in sort order, page after page. */
   private async listOwned<T>(ownerKey: string): Promise<T[]> {
     const views: T[] = [];
@@ -250,6 +245,11 @@ export class DynamoViews implements ViewsReader {
     return views;
   }
 
+  /**
+   * One page of an index, in order, optionally filtered. A filtered page is filled by reading on
+   * (bounded by MAX_FILTERED_ROUNDS) and its cursor is the key of its last item, so the next page
+   * starts right after it whatever DynamoDB read past it.
+   */
   private async queryPage<T>(query: IndexQuery, options: ListOptions): Promise<Page<T>> {
     const [attribute, value] = query.partition;
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
