@@ -8,8 +8,8 @@ import type { FunctionDeclaration } from '../../shared/platform/declarations.js'
  *
  * - each invocation runs in its own async context, published as `globalThis.awslambda.InvokeStore`
  *   as Lambda does on instances that run several invocations at once (`AWS_LAMBDA_MAX_CONCURRENCY`),
- *   so Powertools keeps each invocation's keys (context, correlation id), metrics and batch apart;
- * - what an invocation writes to stdout and stderr (Powertools' JSON lines and EMF documents) is
+ *   so the logger keeps each invocation's keys (context, correlation id) and metrics apart;
+ * - what an invocation writes to stdout and stderr (its JSON lines and EMF documents) is
  *   its log stream: shown as is with `logs: 'json'`, dropped otherwise;
  * - each invocation ends with one readable line: function, trigger, what it was given, outcome,
  *   duration (`sam local`'s REPORT line, serverless-offline's request line).
@@ -27,10 +27,10 @@ type Store = Record<PropertyKey, unknown>;
 
 const invocations = new AsyncLocalStorage<Store>();
 const OUTPUT = Symbol('tp-sessions.offline.output');
-// The keys Lambda's runtime client reserves (they are read by Powertools through the getters).
+// The keys Lambda's runtime client reserves (read through the getters: the trace header by the logger and the tracer).
 const REQUEST_ID = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
 const X_RAY_TRACE_ID = Symbol.for('_AWS_LAMBDA_X_RAY_TRACE_ID');
-// Outside any invocation (a script, a test calling Powertools directly) keys land here.
+// Outside any invocation (a script, a test calling the logger directly) keys land here.
 const outside: Store = {};
 
 const current = (): Store => invocations.getStore() ?? outside;

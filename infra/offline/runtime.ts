@@ -246,7 +246,7 @@ export const startOfflineRuntime = async (options: OfflineRuntimeOptions): Promi
       [AUTH_ENV.AUDIENCE]: idp.audience,
       [AUTH_ENV.JWKS_URL]: `http://127.0.0.1:${appPort}${JWKS_PATH}`,
       // Set by Lambda where one instance runs several invocations at once, as this process does:
-      // Powertools then keeps each invocation's log keys and metrics apart (invocations.ts).
+      // the logger then keeps each invocation's log keys and metrics apart (invocations.ts).
       AWS_LAMBDA_MAX_CONCURRENCY: '4',
       ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], tableMap[table]])),
     };

@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../platform/observability.js';
 import { parseRetryMessage } from './retryMessage.js';
@@ -30,10 +29,14 @@ const retryOne =
   };
 
 /**
- * The mail retry queue's consumer: the batch through Powertools' processor, each failed message
- * reported alone (`batchItemFailures`), the others deleted.
+ * The mail retry queue's consumer: the messages of a batch at once, each failed message reported
+ * alone (`batchItemFailures`, by message id), the others deleted. A batch failing whole is
+ * reported whole, rather than thrown.
  */
 export const retryMailBatch =
   (deliver: MailDelivery['deliver']) =>
-  (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, retryOne(deliver), new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
+  async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const retry = retryOne(deliver);
+    const outcomes = await Promise.allSettled(event.Records.map((record) => retry(record)));
+    return { batchItemFailures: event.Records.filter((_, index) => outcomes[index]?.status === 'rejected').map((record) => ({ itemIdentifier: record.messageId })) };
+  };

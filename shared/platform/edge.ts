@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, publishMetrics } from './observability.js';
@@ -9,8 +8,8 @@ if (runsFromBundle(import.meta.url)) installSourceMappedStacks();
 
 /**
  * The edge every handler is wrapped in, whatever its trigger (HTTP, stream, schedule, S3, queue,
- * EventBridge): one middy stack with the Powertools logger given the Lambda context (function name,
- * request id, cold start) and the correlation id of what the invocation handles, and the metrics
+ * EventBridge): one middy stack with the logger given the Lambda context (function name, request
+ * id, cold start) and the correlation id of what the invocation handles, and the metrics
  * of the invocation written as one EMF line when it ends. The HTTP edge (shared/http/edge.ts) adds
  * its error mapping and security headers on top; batches set each record's correlation id as they
  * go (shared/views/streamBatch.ts, functions/mailRetry).
@@ -33,11 +32,10 @@ export type EdgeHandler<TEvent, TResult> = MiddyfiedHandler<TEvent, TResult, Err
 
 export const edge = <TEvent, TResult>(handler: BareHandler<TEvent, TResult>, options: EdgeOptions<TEvent> = {}): EdgeHandler<TEvent, TResult> => {
   const wrapped = middy<TEvent, TResult, Error, Context>()
-    // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: bodies and records hold personal data.
-    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    // Never the event: bodies and records hold personal data.
     .use({
       before: ({ event, context }) => {
-        logger.setCorrelationId(options.correlationIdOf?.(event) || context.awsRequestId);
+        logger.beginInvocation(context, options.correlationIdOf?.(event) || context.awsRequestId);
       },
       after: () => publishMetrics(),
       onError: (request) => {

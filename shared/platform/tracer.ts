@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
+import { traceHeaderOf } from './invocation.js';
 
 /**
  * X-Ray on the SDK clients: each DynamoDB, S3, SES, SQS and Secrets Manager call becomes a
@@ -186,8 +187,7 @@ export const lambdaTracing = (env: NodeJS.ProcessEnv): Tracing => {
   const { host, port } = daemonAddress(env.AWS_XRAY_DAEMON_ADDRESS);
   let socket: Socket | undefined;
   return {
-    traceHeader: () =>
-      (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId?: () => string | undefined } } }).awslambda?.InvokeStore?.getXRayTraceId?.() ?? env._X_AMZN_TRACE_ID,
+    traceHeader: () => traceHeaderOf(env),
     send: (datagram) => {
       // An error event without a listener would end the process: tracing never may. `node:dgram`
       // loads with the first datagram, not with every cold start (issue 16).

@@ -7,7 +7,7 @@ vi.hoisted(() => {
 });
 
 /**
- * Every line the system writes while a session is lived (handlers, Powertools logger and metrics,
+ * Every line the system writes while a session is lived (handlers, their logger and metrics,
  * the runtime's line per invocation, emulators, warnings) is captured: process stdout and stderr
  * and the console, since vitest intercepts the console before it reaches the process streams. The
  * runtime shows the functions' own JSON lines (`functionLogs: 'json'`, `npm start -- --logs json`).

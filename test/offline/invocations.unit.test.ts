@@ -16,7 +16,7 @@ const context = (awsRequestId: string) => ({ awsRequestId }) as Context;
 
 const streamEvent = (records: number) => ({ Records: Array.from({ length: records }, () => ({ eventSource: 'aws:dynamodb' })) });
 
-/** What a function writes, as Powertools does: straight to the process stream, not through `console`. */
+/** What a function writes, as its logger does: straight to the process stream, not through `console`. */
 const write = (text: string) => process.stdout.write(`${text}\n`);
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));

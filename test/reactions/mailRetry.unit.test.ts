@@ -65,6 +65,13 @@ describe('mail retry queue consumer', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'again' }]);
   });
+
+  it('given a batch whose every message fails, when processed, then each is reported and nothing is thrown', async () => {
+    const delivery = fakeDelivery({ 'm-6': 'dead-lettered' });
+    const response = await retryMailBatch(delivery.deliver)(batch(message('one', 'not json'), message('two', JSON.stringify({ mail: mail('m-6') }))));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'one' }, { itemIdentifier: 'two' }]);
+  });
 });
 
 describe('retry message schema', () => {

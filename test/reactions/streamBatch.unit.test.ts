@@ -37,6 +37,22 @@ describe('stream batch', () => {
 
     expect(result.batchItemFailures).toEqual([]);
   });
+
+  it('given a batch whose first record fails, when processed, then every record is reported and nothing is thrown', async () => {
+    const failures: unknown[] = [];
+    const result = await processCommitBatch(
+      { Records: [record('7'), record('8')] },
+      () => {
+        throw new Error('undecodable');
+      },
+      async () => undefined,
+      (error) => failures.push(error),
+    );
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }, { itemIdentifier: '8' }]);
+    // The error handler hears of the record that failed, not of those skipped after it.
+    expect(failures).toHaveLength(1);
+  });
 });
 
 describe('SES retry policy', () => {

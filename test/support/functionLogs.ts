@@ -1,11 +1,11 @@
 import type { Context } from 'aws-lambda';
 
 /**
- * What functions write, captured: Powertools writes its JSON lines and EMF documents to the process
+ * What functions write, captured: the logger writes its JSON lines and EMF documents to the process
  * streams itself (not through `console`), so the streams are tapped.
  *
- * The logger is silent under vitest, and each invocation puts it back to the level it was built
- * with: a test file that reads the lines sets the level before anything is imported,
+ * The logger is silent under vitest, at the level it was built with: a test file that reads the
+ * lines sets the level before anything is imported,
  * `vi.hoisted(() => { process.env.POWERTOOLS_LOG_LEVEL = 'INFO'; })`, and captures around every
  * invocation it makes, so that nothing reaches the terminal.
  */

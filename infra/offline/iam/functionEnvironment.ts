@@ -21,7 +21,7 @@ export const LAMBDA_RUNTIME_VARIABLES = [
   'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
   'AWS_LAMBDA_LOG_GROUP_NAME',
   'AWS_LAMBDA_LOG_STREAM_NAME',
-  // Set where one instance runs several invocations at once, as this process does: Powertools
+  // Set where one instance runs several invocations at once, as this process does: the logger
   // then keeps each invocation's log keys and metrics apart (../invocations.ts).
   'AWS_LAMBDA_MAX_CONCURRENCY',
 ] as const;
