@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { functionDeclarations } from '../functions/index.js';
 import { projectRoot } from '../infra/app.js';
-import { BUNDLE_ENTRY_FILE, bundleFunction } from '../infra/bundling.js';
+import { BUNDLE_ENTRY_FILE, bundleFunction, staticClosure } from '../infra/bundling.js';
 import { AUTH_ENV, ENV, secretEnv, tableEnv } from '../shared/platform/env.js';
 import type { FunctionDeclaration } from '../shared/platform/declarations.js';
 import { fixtureDeclarations } from '../test/infra/fixtures/declarations.js';
@@ -57,14 +57,6 @@ interface Built {
   /** The function's own lazily loaded chunk that adds most to a cold start, with what it adds. */
   readonly heaviestLazy?: { readonly file: string; readonly extraBytes: number };
 }
-
-/** The output files `from` imports statically, transitively, itself included. */
-const staticClosure = (outputs: Metafile['outputs'], from: string, seen = new Set<string>()): Set<string> => {
-  if (seen.has(from)) return seen;
-  seen.add(from);
-  for (const imported of outputs[from]?.imports ?? []) if (imported.kind === 'import-statement' && outputs[imported.path]) staticClosure(outputs, imported.path, seen);
-  return seen;
-};
 
 const bytesOf = (outputs: Metafile['outputs'], files: Iterable<string>) => [...files].reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
 

@@ -85,3 +85,14 @@ export const bundleFunction = (
   for (const [name, source] of Object.entries(options.shipFiles ?? {})) copyFileSync(source, path.join(outdir, name));
   return result.metafile;
 };
+
+/**
+ * The output files `from` imports statically, transitively, itself included: from the entry, what a
+ * cold start loads (the other chunks wait for an `import()`).
+ */
+export const staticClosure = (outputs: Metafile['outputs'], from: string, seen = new Set<string>()): Set<string> => {
+  if (seen.has(from)) return seen;
+  seen.add(from);
+  for (const imported of outputs[from]?.imports ?? []) if (imported.kind === 'import-statement' && outputs[imported.path]) staticClosure(outputs, imported.path, seen);
+  return seen;
+};

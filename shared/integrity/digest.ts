@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
+import type { Digest } from './digestSchema.js';
 
 /**
  * The daily digest of the event store: for each stream changed on a (UTC) day, the hash of every
@@ -11,29 +11,6 @@ import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 
 /** Prefix of the digests in the PV bucket (the PV intake reacts only to `pv/`). */
 export const DIGEST_PREFIX = 'digests/';
-
-const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
-const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
-
-export const digestSchema = z.object({
-  kind: z.literal('tp-sessions/store-digest'),
-  formatVersion: z.literal(1),
-  /** The UTC day the commits were recorded on. */
-  day,
-  generatedAt: z.string(),
-  /** SHA-256 of the previous day's digest object, when there is one. */
-  previousDigestSha256: z.optional(hex64),
-  streams: z.array(
-    z.object({
-      streamId: z.string(),
-      lastCommit: z.int().check(z.gte(1)),
-      lastHash: hex64,
-      commits: z.array(z.object({ commit: z.int().check(z.gte(1)), hash: hex64 })),
-    }),
-  ),
-});
-export type Digest = z.infer<typeof digestSchema>;
-export type DigestStream = Digest['streams'][number];
 
 export const digestKey = (dayText: string): string => `${DIGEST_PREFIX}${dayText}.json`;
 

@@ -1,7 +1,11 @@
 import { GENESIS_HASH, commitHash, commitItemOf, parseCommitItem, type CommitItem } from '../eventStore/records.js';
 import type { Clock } from '../platform/clock.js';
-import { dayBounds, digestSchema, digestSha256, previousDay, serializeDigest, utcDay, type Digest, type DigestStream } from './digest.js';
+import { dayBounds, digestSha256, previousDay, serializeDigest, utcDay } from './digest.js';
+import type { Digest, DigestStream } from './digestSchema.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
+
+/** The schema, loaded with the first digest read back (./digestSchema.ts). */
+const digestSchema = async () => (await import('./digestSchema.js')).digestSchema;
 
 export interface DigestOutcome {
   readonly day: string;
@@ -19,7 +23,7 @@ export interface DigestOutcome {
 export const writeDailyDigest = async (source: CommitSource, archive: DigestArchive, day: string, clock: Clock): Promise<DigestOutcome> => {
   const existing = await archive.read(day);
   if (existing !== undefined) {
-    const digest = digestSchema.parse(JSON.parse(existing));
+    const digest = (await digestSchema()).parse(JSON.parse(existing));
     return { day, written: false, streams: digest.streams.length, commits: digest.streams.reduce((n, s) => n + s.commits.length, 0) };
   }
   const { from, to } = dayBounds(day);
@@ -79,10 +83,11 @@ export const verifyStore = async (source: CommitSource, archive: DigestArchive, 
   const days = await archive.days();
   let previousBytes: string | undefined;
   let previousDayText: string | undefined;
+  const schema = await digestSchema();
   for (const day of days) {
     const bytes = await archive.read(day);
     if (bytes === undefined) continue;
-    const parsed = digestSchema.safeParse(JSON.parse(bytes));
+    const parsed = schema.safeParse(JSON.parse(bytes));
     if (!parsed.success || parsed.data.day !== day) {
       findings.push({ streamId: `digests/${day}`, commit: 0, reason: 'Empreinte journalière illisible.' });
       continue;

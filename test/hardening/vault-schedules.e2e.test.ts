@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../shared/aws/s3.js';
-import { digestSchema } from '../../shared/integrity/index.js';
+import { digestSchema } from '../../shared/integrity/digestSchema.js';
 import { START, startHardeningRuntime, type HardeningRuntime } from './support/runtime.js';
 
 /**

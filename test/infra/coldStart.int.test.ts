@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionDeclarations } from '../../functions/index.js';
 import { projectRoot } from '../../infra/app.js';
-import { BUNDLE_ENTRY_FILE, bundleFunction } from '../../infra/bundling.js';
+import { BUNDLE_ENTRY_FILE, bundleFunction, staticClosure } from '../../infra/bundling.js';
 import type { FunctionDeclaration } from '../../shared/platform/declarations.js';
 import { synthesize } from './synth.js';
 import { functionLogicalId, type CfnTemplate } from './template.js';
@@ -104,7 +104,9 @@ describe('each function starts with exactly the environment its Lambda gets', ()
   it('loads every chunk of every function package, built as CDK builds it, with its synthesized variables only', async () => {
     const outcomes = await inBatches(functionDeclarations, 3, async (declaration) => {
       const dir = mkdtempSync(path.join(tmpdir(), `tp-package-${declaration.name}-`));
-      bundleFunction(path.join(projectRoot, declaration.entry), dir, projectRoot, { minify: true });
+      const { outputs } = bundleFunction(path.join(projectRoot, declaration.entry), dir, projectRoot, { minify: true });
+      const entryOutput = Object.keys(outputs).find((file) => path.basename(file) === BUNDLE_ENTRY_FILE) ?? '';
+      const coldInputs = [...staticClosure(outputs, entryOutput)].flatMap((file) => Object.keys(outputs[file]?.inputs ?? {}));
       // A handler with no import() is one file: no chunks folder.
       const chunkDir = path.join(dir, 'chunks');
       const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((file) => file.endsWith('.mjs')) : [];
@@ -116,12 +118,16 @@ describe('each function starts with exactly the environment its Lambda gets', ()
         chunks: chunks.length,
         code,
         coldModules: coldModulesOf(stderr),
+        zodAtColdStart: coldInputs.some((input) => input.includes('node_modules/zod/')),
         error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)),
       };
     });
     expect(outcomes.filter((outcome) => outcome.code !== 0)).toEqual([]);
     // No function's cold start loads undici or the web streams' facade.
     expect(outcomes.filter((outcome) => !Array.isArray(outcome.coldModules) || outcome.coldModules.length > 0)).toEqual([]);
+    // zod is in the cold start of the functions that parse outside input at every request, and only
+    // theirs: the stream consumers and schedules read what the system wrote and validated (issue 16).
+    expect(outcomes.filter((outcome) => outcome.zodAtColdStart).map((outcome) => outcome.name)).toEqual(['history', 'api', 'pages', 'pvIntake', 'signIn']);
     // The pages are split: each role's templates and the S3 client wait for the request that needs them.
     expect(outcomes.find((outcome) => outcome.name === 'pages')?.chunks).toBeGreaterThan(5);
   }, 180_000);

@@ -92,4 +92,48 @@ describe('retry message schema', () => {
     expect((error as Error).message).not.toMatch(/Claire|example\.org|not-a-kind/);
     expect(() => parseRetryMessage('{"mail": "Claire Dupont <claire@example.org>"')).toThrow(/^message body is not JSON$/);
   });
+
+  it('given a well-formed message with keys of its own, then the mail and the reason come back, and nothing else', () => {
+    const sent = { ...mail('m-7'), attachments: [{ filename: 'convocation.ics', contentType: 'text/calendar; charset=UTF-8', content: 'BEGIN:VCALENDAR' }] };
+    const body = JSON.stringify({
+      mail: { ...sent, to: { ...sent.to, extra: 1 }, attachments: [{ ...sent.attachments[0], extra: 2 }], extra: 3 },
+      reason: 'Throttling',
+      extra: 4,
+    });
+
+    expect(parseRetryMessage(body)).toStrictEqual({ mail: sent, reason: 'Throttling' });
+    expect(parseRetryMessage(JSON.stringify({ mail: sent }))).toStrictEqual({ mail: sent });
+  });
+
+  it.each([
+    ['(root)', []],
+    ['(root)', 'a string'],
+    ['mail', { mail: 'Claire Dupont' }],
+    ['mail.id', { mail: { ...mail('m-8'), id: '' } }],
+    ['mail.kind', { mail: { ...mail('m-8'), kind: 'newsletter' } }],
+    ['mail.causeId', { mail: { ...mail('m-8'), causeId: undefined } }],
+    ['mail.to', { mail: { ...mail('m-8'), to: 'claire@example.org' } }],
+    ['mail.to.key', { mail: { ...mail('m-8'), to: { ...mail('m-8').to, key: '' } } }],
+    ['mail.to.name', { mail: { ...mail('m-8'), to: { ...mail('m-8').to, name: null } } }],
+    ['mail.subject', { mail: { ...mail('m-8'), subject: 7 } }],
+    ['mail.text', { mail: { ...mail('m-8'), text: ['Bonjour'] } }],
+    ['mail.html', { mail: { ...mail('m-8'), html: undefined } }],
+    ['mail.attachments', { mail: { ...mail('m-8'), attachments: {} } }],
+    ['mail.attachments.0', { mail: { ...mail('m-8'), attachments: ['BEGIN:VCALENDAR'] } }],
+    [
+      'mail.attachments.1.content',
+      {
+        mail: {
+          ...mail('m-8'),
+          attachments: [
+            { filename: 'a', contentType: 'b', content: 'c' },
+            { filename: 'a', contentType: 'b' },
+          ],
+        },
+      },
+    ],
+    ['reason', { mail: mail('m-8'), reason: 429 }],
+  ] as const)('given a message wrong at %s, then the error names that path and only it', (path, message) => {
+    expect(() => parseRetryMessage(JSON.stringify(message))).toThrow(new MalformedRetryMessageError(`not a mail of the outbox: ${path}`));
+  });
 });
