@@ -1,19 +1,19 @@
 import type { StoredEvent } from '../../events/index.js';
 import {
-  agrementDecider,
+  agrementFold,
   agrementOf,
   compareDates,
   defaultSettings,
-  jurorDecider,
+  jurorFold,
   jurorStreamId,
   openJurorDeadlines,
   openProgrammeDeadlines,
   openSessionDeadlines,
   parisDate,
   programmeDeadline,
-  programmeDecider,
+  programmeFold,
   programmeStreamId,
-  sessionDecider,
+  sessionFold,
   type Agrement,
   type AgrementEvent,
   type DomainSettings,
@@ -42,7 +42,7 @@ const owedProgramme = (agrement: Agrement, year: number, settings: DomainSetting
     compareDates(due, agrement.validUntil) <= 0 &&
     (agrement.withdrawnOn === undefined || compareDates(due, agrement.withdrawnOn) < 0);
   const programme = { centreId: agrement.centreId, centreName: agrement.centreName, year, department: agrement.department };
-  return holds ? openProgrammeDeadlines(programmeDecider.initialState, settings, programme) : [];
+  return holds ? openProgrammeDeadlines(programmeFold.initialState, settings, programme) : [];
 };
 
 /**
@@ -90,7 +90,7 @@ export class DeadlinePlanner {
   /** The programmes an approved centre owes, year by year, from this year to the agrément's last. */
   private async planAgrement(streamId: string, today: string): Promise<void> {
     const { events } = await this.store.readStream(streamId);
-    const agrement = agrementOf(events.reduce((s, e) => agrementDecider.evolve(s, e as unknown as AgrementEvent), agrementDecider.initialState));
+    const agrement = agrementOf(events.reduce((s, e) => agrementFold.evolve(s, e as unknown as AgrementEvent), agrementFold.initialState));
     if (!agrement) return;
     for (let year = Number(today.slice(0, 4)); year <= Number(agrement.validUntil.slice(0, 4)); year += 1) {
       await this.planProgramme(programmeStreamId(agrement.centreId, year), today, agrement);
@@ -99,7 +99,7 @@ export class DeadlinePlanner {
 
   private async planSession(streamId: string, today: string): Promise<void> {
     const { events } = await this.store.readStream(streamId);
-    const state = events.reduce((s, e) => sessionDecider.evolve(s, e as unknown as SessionEvent), sessionDecider.initialState);
+    const state = events.reduce((s, e) => sessionFold.evolve(s, e as unknown as SessionEvent), sessionFold.initialState);
     await this.index.sync(streamId, openSessionDeadlines(state, this.settings), today);
     await this.planJurorHabilitations(streamId, state, today);
   }
@@ -122,7 +122,7 @@ export class DeadlinePlanner {
     const open = [];
     for (const jurorId of Object.keys(state.jury)) {
       const { events } = await this.store.readStream(jurorStreamId(jurorId));
-      const juror = events.reduce((s, e) => jurorDecider.evolve(s, e as unknown as JurorEvent), jurorDecider.initialState);
+      const juror = events.reduce((s, e) => jurorFold.evolve(s, e as unknown as JurorEvent), jurorFold.initialState);
       open.push(...openJurorDeadlines(juror, this.settings, [assignment], today));
     }
     await this.index.sync(key, open, today);
@@ -136,7 +136,7 @@ export class DeadlinePlanner {
       return;
     }
     if (!first || (first.type !== 'SessionPlanned' && first.type !== 'ProgrammeSubmitted')) return;
-    const state = events.reduce((s, e) => programmeDecider.evolve(s, e as unknown as ProgrammeEvent), programmeDecider.initialState);
+    const state = events.reduce((s, e) => programmeFold.evolve(s, e as unknown as ProgrammeEvent), programmeFold.initialState);
     const created = await this.marks.createdPlannedSessions(Object.keys(state.planned));
     // The centre's name as its latest programme recorded it, for the reminder mails.
     const centreName = events.flatMap((event) => (event.type === 'ProgrammeSubmitted' && event.data.centreName ? [event.data.centreName] : [])).at(-1);

@@ -1,7 +1,7 @@
 import type { DomainEventOf } from '../../events/index.js';
 import { compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
 import { duplicatesOf, titreOf, today } from './common.js';
-import type { DecisionContext, Decider } from './decider.js';
+import type { DecisionContext, Decider, Fold } from './decider.js';
 import { conflict, notFound, ruleBroken } from './errors.js';
 import { requirePermitted } from './permissions.js';
 import type { Titre } from './titres.js';
@@ -190,4 +190,8 @@ const evolve = (state: AgrementState, event: AgrementEvent): AgrementState => {
   }
 };
 
-export const agrementDecider: Decider<AgrementCommand, AgrementState, AgrementEvent> = { initialState: { status: 'none' }, decide, evolve };
+const initialState: AgrementState = { status: 'none' };
+
+export const agrementFold: Fold<AgrementState, AgrementEvent> = { initialState, evolve };
+
+export const agrementDecider: Decider<AgrementCommand, AgrementState, AgrementEvent> = { initialState, decide, evolve };

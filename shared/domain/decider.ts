@@ -6,10 +6,18 @@ import type { TitreCatalogue } from './titres.js';
  * `evolve(state, event) -> state`. Pure: the clock, the actor, the id generator and the settings
  * come in through the context, so a test gives them and a handler supplies the real ones.
  */
-export interface Decider<TCommand, TState, TEvent extends DomainEvent = DomainEvent> {
-  readonly initialState: TState;
+export interface Decider<TCommand, TState, TEvent extends DomainEvent = DomainEvent> extends Fold<TState, TEvent> {
   /** Refuses with a DomainError (shared/domain/errors.ts), or returns the events to record. */
   decide(command: TCommand, state: TState, context: DecisionContext): TEvent[];
+}
+
+/**
+ * The half of a decider that reads: the state a stream's events fold into. The views, the due-date
+ * planner and the notifier only fold, and import the aggregate's fold (`sessionFold`…) rather than
+ * its decider, so the commands' rules stay out of their bundles (issue 16).
+ */
+export interface Fold<TState, TEvent extends DomainEvent = DomainEvent> {
+  readonly initialState: TState;
   evolve(state: TState, event: TEvent): TState;
 }
 

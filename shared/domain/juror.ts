@@ -2,7 +2,7 @@ import type { DomainEventOf } from '../../events/index.js';
 import { addYears, compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
 import { titreOf, today } from './common.js';
 import { requirePermitted } from './permissions.js';
-import type { DecisionContext, Decider, DomainSettings } from './decider.js';
+import type { DecisionContext, Decider, DomainSettings, Fold } from './decider.js';
 import type { Titre } from './titres.js';
 import { conflict, notFound, ruleBroken } from './errors.js';
 
@@ -162,8 +162,12 @@ const evolve = (state: JurorState, event: JurorEvent): JurorState => {
   }
 };
 
+const initialState: JurorState = { status: 'unknown' };
+
+export const jurorFold: Fold<JurorState, JurorEvent> = { initialState, evolve };
+
 export const jurorDecider: Decider<JurorCommand, JurorState, JurorEvent> = {
-  initialState: { status: 'unknown' },
+  initialState,
   decide: (command, state, context) => (command.type === 'HabilitateJuror' ? habilitate(command, state, context) : withdraw(command, state, context)),
   evolve,
 };

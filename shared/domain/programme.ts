@@ -2,7 +2,7 @@ import type { DomainEventOf } from '../../events/index.js';
 import { compareDates, frenchDate, isCalendarDate, type CalendarDate } from './calendar.js';
 import { duplicatesOf, titreOf, today } from './common.js';
 import { requirePermitted } from './permissions.js';
-import type { DecisionContext, Decider } from './decider.js';
+import type { DecisionContext, Decider, Fold } from './decider.js';
 import { notFound, ruleBroken } from './errors.js';
 
 /**
@@ -169,8 +169,8 @@ const evolve = (state: ProgrammeState, event: ProgrammeEvent): ProgrammeState =>
   }
 };
 
-export const programmeDecider: Decider<ProgrammeCommand, ProgrammeState, ProgrammeEvent> = {
-  initialState: { status: 'none', planned: {} },
-  decide,
-  evolve,
-};
+const initialState: ProgrammeState = { status: 'none', planned: {} };
+
+export const programmeFold: Fold<ProgrammeState, ProgrammeEvent> = { initialState, evolve };
+
+export const programmeDecider: Decider<ProgrammeCommand, ProgrammeState, ProgrammeEvent> = { initialState, decide, evolve };

@@ -25,7 +25,9 @@ import {
 import { checkPlateau, checkSeals, notifySanction, reportFraud } from './session/dayOne.js';
 import { quarantinePvDocument, recordPvDocument, recordResults, rejectPv, signPv, transmitPv, validatePv } from './session/pv.js';
 import { cancelSession, eraseCandidatePersonalData } from './session/lifecycle.js';
-import { evolve } from './session/evolve.js';
+import { evolve, initialSessionState } from './session/evolve.js';
+
+export { sessionFold } from './session/evolve.js';
 
 export {
   creationDeadline,
@@ -77,11 +79,7 @@ const decide = (command: SessionCommand, state: SessionState, context: DecisionC
   return (handlers[command.type] as Handler<SessionCommandType>)(command, state, context);
 };
 
-export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent> = {
-  initialState: { status: 'none' },
-  decide,
-  evolve,
-};
+export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent> = { initialState: initialSessionState, decide, evolve };
 
 /** The session event types, for stream filters and tests. */
 export const sessionEvents: readonly SessionEventType[] = sessionEventTypes;

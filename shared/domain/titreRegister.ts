@@ -1,7 +1,7 @@
 import type { DomainEventOf } from '../../events/index.js';
 import { compareDates, isCalendarDate } from './calendar.js';
 import { duplicatesOf } from './common.js';
-import type { DecisionContext, Decider } from './decider.js';
+import type { DecisionContext, Decider, Fold } from './decider.js';
 import { ruleBroken } from './errors.js';
 import { requirePermitted } from './permissions.js';
 import type { Titre } from './titres.js';
@@ -67,4 +67,8 @@ const evolve = (_state: TitreState, event: TitreEvent): TitreState => {
   return { status: 'recorded', titre: { code: titreCode, ...titre } };
 };
 
-export const titreDecider: Decider<TitreCommand, TitreState, TitreEvent> = { initialState: { status: 'none' }, decide, evolve };
+const initialState: TitreState = { status: 'none' };
+
+export const titreFold: Fold<TitreState, TitreEvent> = { initialState, evolve };
+
+export const titreDecider: Decider<TitreCommand, TitreState, TitreEvent> = { initialState, decide, evolve };

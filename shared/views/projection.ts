@@ -1,13 +1,13 @@
 import type { StoredEvent } from '../../events/index.js';
 import {
-  agrementDecider,
+  agrementFold,
   defaultSettings,
-  jurorDecider,
+  jurorFold,
   openSessionDeadlines,
   parisDate,
-  programmeDecider,
-  sessionDecider,
-  titreDecider,
+  programmeFold,
+  sessionFold,
+  titreFold,
   type AgrementEvent,
   type AgrementState,
   type DomainSettings,
@@ -340,31 +340,31 @@ const project = (current: Projected | undefined, event: StoredEvent, settings: D
   switch (viewKindOf(event.streamId)) {
     case 'session': {
       const previous = current?.kind === 'session' ? current : undefined;
-      const state = sessionDecider.evolve(previous?.state ?? sessionDecider.initialState, asSessionEvent(event));
+      const state = sessionFold.evolve(previous?.state ?? sessionFold.initialState, asSessionEvent(event));
       const view = projectSessionView(previous?.view, event, state, settings);
       return view ? { kind: 'session', view, state } : undefined;
     }
     case 'juror': {
       const previous = current?.kind === 'juror' ? current : undefined;
-      const state = jurorDecider.evolve(previous?.state ?? jurorDecider.initialState, asJurorEvent(event));
+      const state = jurorFold.evolve(previous?.state ?? jurorFold.initialState, asJurorEvent(event));
       const view = projectJuror(previous?.view, event);
       return view ? { kind: 'juror', view, state } : undefined;
     }
     case 'programme': {
       const previous = current?.kind === 'programme' ? current : undefined;
-      const state = programmeDecider.evolve(previous?.state ?? programmeDecider.initialState, asProgrammeEvent(event));
+      const state = programmeFold.evolve(previous?.state ?? programmeFold.initialState, asProgrammeEvent(event));
       const view = projectProgramme(previous?.view, event);
       return view ? { kind: 'programme', view, state } : undefined;
     }
     case 'agrement': {
       const previous = current?.kind === 'agrement' ? current : undefined;
-      const state = agrementDecider.evolve(previous?.state ?? agrementDecider.initialState, asAgrementEvent(event));
+      const state = agrementFold.evolve(previous?.state ?? agrementFold.initialState, asAgrementEvent(event));
       const view = projectAgrement(previous?.view, event);
       return view ? { kind: 'agrement', view, state } : undefined;
     }
     case 'titre': {
       const previous = current?.kind === 'titre' ? current : undefined;
-      const state = titreDecider.evolve(previous?.state ?? titreDecider.initialState, asTitreEvent(event));
+      const state = titreFold.evolve(previous?.state ?? titreFold.initialState, asTitreEvent(event));
       const view = projectTitre(previous?.view, event);
       return view ? { kind: 'titre', view, state } : undefined;
     }

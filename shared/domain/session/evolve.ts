@@ -1,4 +1,5 @@
 /** The session's fold: each event applied to the state, in stream order. */
+import type { Fold } from '../decider.js';
 import type { SessionEvent, SessionState, SignedPv } from './model.js';
 
 const withPv = (state: SessionState, update: (pv: SignedPv) => SignedPv, status?: 'pv-signed' | 'pv-transmitted' | 'pv-rejected' | 'pv-validated'): SessionState =>
@@ -111,3 +112,7 @@ export const evolve = (state: SessionState, event: SessionEvent): SessionState =
       return state.erasedCandidateIds.includes(event.data.candidateId) ? state : { ...state, erasedCandidateIds: [...state.erasedCandidateIds, event.data.candidateId] };
   }
 };
+
+export const initialSessionState: SessionState = { status: 'none' };
+
+export const sessionFold: Fold<SessionState, SessionEvent> = { initialState: initialSessionState, evolve };
