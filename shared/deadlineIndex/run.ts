@@ -4,7 +4,7 @@ import { logger } from '../platform/observability.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mail/model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
 import type { MailDelivery } from '../mail/sender.js';
-import { templates } from '../mail/templates.js';
+import { deadlineMail } from '../mail/templates.js';
 import { frenchDate } from '../web/format.js';
 import type { ViewsReader } from '../views/port.js';
 import type { DueItem, DynamoDeadlineIndex } from './dynamoDeadlines.js';
@@ -116,7 +116,7 @@ export class DeadlineRun {
           outcomes.push(await this.delivery.park({ id, kind, causeId, to: { key: to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, to.reason));
           continue;
         }
-        const rendered = templates.deadline(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
+        const rendered = deadlineMail(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
         const mail: OutgoingMail = { id, kind, causeId, to, ...rendered, attachments: [] };
         outcomes.push(await this.delivery.deliver(mail));
       }

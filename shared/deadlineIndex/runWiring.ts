@@ -2,7 +2,7 @@ import { recipientsOf } from '../directory/wiring.js';
 import { retryQueueOf } from '../mail/retryQueueWiring.js';
 import { mailOf, type AddressedMailNeeds } from '../mail/wiring.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { DynamoViews } from '../views/dynamoViews.js';
+import { DynamoSessionViews } from '../views/viewItem.js';
 import { DynamoDeadlineIndex } from './dynamoDeadlines.js';
 import { DeadlineRun } from './run.js';
 
@@ -14,7 +14,7 @@ export const deadlineRunOf = (
   const mail = mailOf(config, retryQueueOf(config), { clock });
   return new DeadlineRun(
     new DynamoDeadlineIndex(mail.dynamo, config.tables.deadlines),
-    new DynamoViews(mail.dynamo, config.tables.views),
+    new DynamoSessionViews(mail.dynamo, config.tables.views),
     recipientsOf(mail.dynamo, config.tables, config.env),
     mail.delivery,
     clock,

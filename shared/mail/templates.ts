@@ -60,6 +60,28 @@ const quarantineReasons = {
   unexpected: 'la session n’attend pas de procès-verbal dans son état actuel',
 } as const;
 
+/**
+ * A due date's reminder or, once passed, its alert. Outside {@link templates} as well as in it: the
+ * deadline run sends no other mail, and imports this one alone (an object's unused members are not
+ * dropped from a bundle; unused exports are).
+ */
+export const deadlineMail = (to: string, d: { alert: boolean; label: string; dueOn: string; what: string; path: string }, appUrl: string) =>
+  render(d.alert ? `Échéance dépassée : ${d.label}` : `Rappel d’échéance : ${d.label}`, to, [
+    {
+      p: d.alert
+        ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
+        : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`,
+    },
+    {
+      facts: [
+        ['Échéance', d.label],
+        ['Date', formatDate(d.dueOn)],
+        ['Concerne', d.what],
+      ],
+    },
+    link(appUrl, d.path, 'Ouvrir dans l’application'),
+  ]);
+
 export const templates = {
   programmeReceived: (
     to: string,
@@ -193,20 +215,5 @@ export const templates = {
       { p: 'Vous pouvez former un recours auprès de l’unité départementale qui a prononcé la sanction.' },
     ]),
 
-  deadline: (to: string, d: { alert: boolean; label: string; dueOn: string; what: string; path: string }, appUrl: string) =>
-    render(d.alert ? `Échéance dépassée : ${d.label}` : `Rappel d’échéance : ${d.label}`, to, [
-      {
-        p: d.alert
-          ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
-          : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`,
-      },
-      {
-        facts: [
-          ['Échéance', d.label],
-          ['Date', formatDate(d.dueOn)],
-          ['Concerne', d.what],
-        ],
-      },
-      link(appUrl, d.path, 'Ouvrir dans l’application'),
-    ]),
+  deadline: deadlineMail,
 };

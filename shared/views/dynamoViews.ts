@@ -10,6 +10,7 @@ import {
 import { AppError } from '../errors.js';
 import type { AgrementView, AggregateView, CentreBehind, TitreView, CentreNameMark, JurorSessionView, JurorView, Page, ProgrammeView, SessionView } from './model.js';
 import type { JurorListOptions, ListOptions, RegionListOptions, ViewsReader } from './port.js';
+import { parseView, readSessionView, readView, VIEW_SK } from './viewItem.js';
 
 /**
  * The views table in DynamoDB. One item per aggregate (`pk` = its stream id, `sk` = `view`) holding
@@ -57,8 +58,6 @@ const viewKeys = (view: AggregateView): Record<string, string> => {
   }
 };
 
-const VIEW_SK = 'view';
-
 /** Keys of a juror's item beside the session's view. */
 const jurorSessionKeys = (item: Pick<JurorSessionView, 'jurorId' | 'sessionId' | 'endDate'>): Record<string, string> => ({
   pk: `session-${item.sessionId}`,
@@ -100,8 +99,6 @@ const decodeCursor = (cursor: string | undefined, partitionAttribute: string, pa
   }
 };
 
-const parse = <T>(item: Record<string, AttributeValue> | undefined): T | undefined => (item?.view?.S ? (JSON.parse(item.view.S) as T) : undefined);
-
 const invalidCursor = (cause?: unknown) =>
   new AppError('cursor.invalid', 'validation', 'Le curseur de pagination est invalide.', [{ field: 'cursor', message: 'Curseur invalide.' }], cause ? { cause } : undefined);
 
@@ -113,24 +110,12 @@ export class DynamoViews implements ViewsReader {
   ) {}
 
   /** The view of a stream, read consistently, for the projector (which folds the domain state from the stream). */
-  async load(streamId: string): Promise<AggregateView | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: streamId }, sk: { S: VIEW_SK } },
-        ConsistentRead: true,
-        ProjectionExpression: '#v',
-        ExpressionAttributeNames: { '#v': 'view' },
-      }),
-    );
-    return parse<AggregateView>(Item);
+  load(streamId: string): Promise<AggregateView | undefined> {
+    return readView(this.client, this.tableName, streamId, true);
   }
 
-  private async loadView(streamId: string): Promise<AggregateView | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: streamId }, sk: { S: VIEW_SK } }, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'view' } }),
-    );
-    return parse<AggregateView>(Item);
+  private loadView(streamId: string): Promise<AggregateView | undefined> {
+    return readView(this.client, this.tableName, streamId);
   }
 
   /**
@@ -292,12 +277,11 @@ export class DynamoViews implements ViewsReader {
     const resumeAt =
       found.length >= limit && last ? Object.fromEntries(['pk', 'sk', attribute, query.sortAttribute].flatMap((name) => (last[name] ? [[name, last[name]] as const] : []))) : start;
     const nextCursor = encodeCursor(resumeAt);
-    return { items: items.map((item) => parse<T>(item)).filter((view): view is T => view !== undefined), ...(nextCursor ? { nextCursor } : {}) };
+    return { items: items.map((item) => parseView<T>(item)).filter((view): view is T => view !== undefined), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  async getSessionView(sessionId: string): Promise<SessionView | undefined> {
-    const view = await this.loadView(`session-${sessionId}`);
-    return view?.kind === 'session' ? view : undefined;
+  getSessionView(sessionId: string): Promise<SessionView | undefined> {
+    return readSessionView(this.client, this.tableName, sessionId);
   }
 
   async listSessionsOfCentre(centreId: string, options: ListOptions & { readonly statuses?: readonly SessionView['status'][] } = {}): Promise<Page<SessionView>> {

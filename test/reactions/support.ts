@@ -21,6 +21,7 @@ import { Recipients } from '../../shared/mail/recipients.js';
 import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { Projector } from '../../shared/views/projector.js';
+import { DynamoSessionViews } from '../../shared/views/viewItem.js';
 import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
 import type { LocalDynamo } from '../support/dynalite.js';
@@ -149,7 +150,9 @@ export const deadlineRunOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint
     outboxOnlyDeadLetter,
     clock,
   );
-  return { views, index, run: new DeadlineRun(index, views, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example') };
+  // The run reads the session views as the function does (runWiring.ts): by key, without the rest of the views table.
+  const sessionViews = new DynamoSessionViews(dynamo.client, dynamo.tables.views);
+  return { views, index, run: new DeadlineRun(index, sessionViews, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example') };
 };
 
 /**
