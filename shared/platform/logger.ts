@@ -1,3 +1,4 @@
+import { Console } from 'node:console';
 import type { Context } from 'aws-lambda';
 import { invocationSlot, traceHeaderOf } from './invocation.js';
 
@@ -20,6 +21,19 @@ import { invocationSlot, traceHeaderOf } from './invocation.js';
  * The invocation's keys (context, correlation id) live in its own slot (./invocation.ts): lines
  * of invocations running at once on one instance never take each other's.
  */
+/**
+ * Where the lines go: the process streams, through a console of our own rather than the global one,
+ * which Lambda's runtime rewrites into its own text format. A console ignores the stream's write
+ * errors (a closed pipe), so a log line can never fail an invocation.
+ */
+const output = new Console({ stdout: process.stdout, stderr: process.stderr });
+
+/** Writes one line: to stderr for warnings and errors, to stdout otherwise. */
+export const writeLine = (line: string, toStderr = false): void => {
+  if (toStderr) output.error(line);
+  else output.log(line);
+};
+
 const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
 
 export type LogLevel = keyof typeof LEVELS;
@@ -149,7 +163,6 @@ export class Logger {
       else if (typeof item === 'string') entry.extra = item;
       else for (const [key, value] of Object.entries(item)) if (!Object.hasOwn(entry, key)) entry[key] = value;
     }
-    const stream = LEVELS[level] >= LEVELS.WARN ? process.stderr : process.stdout;
-    stream.write(`${JSON.stringify(entry, replacer())}\n`);
+    writeLine(JSON.stringify(entry, replacer()), LEVELS[level] >= LEVELS.WARN);
   }
 }

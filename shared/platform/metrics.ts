@@ -1,4 +1,5 @@
 import { invocationSlot } from './invocation.js';
+import { writeLine } from './logger.js';
 
 /**
  * Counts written as CloudWatch embedded metric format (EMF) documents, one JSON line each, in the
@@ -59,6 +60,6 @@ export class CountMetrics {
       ...dimensions,
       ...Object.fromEntries(counts),
     };
-    process.stdout.write(`${JSON.stringify(document)}\n`);
+    writeLine(JSON.stringify(document));
   }
 }

@@ -178,6 +178,31 @@ describe('logger lines', () => {
   });
 });
 
+describe('logger output', () => {
+  it('given a stream that fails to write (a closed pipe), then logging and publishing metrics do not throw', () => {
+    const logger = new Logger({ serviceName: 's', env: {} });
+    const metrics = new CountMetrics('tp-sessions', { service: 'tp-sessions' });
+    const originals = [process.stdout.write, process.stderr.write] as const;
+    const attempts: string[] = [];
+    const failing = ((chunk: unknown) => {
+      attempts.push(String(chunk));
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    }) as typeof process.stdout.write;
+    process.stdout.write = failing;
+    process.stderr.write = failing;
+    try {
+      expect(() => {
+        logger.info('to stdout');
+        logger.error('to stderr', new Error('boom'));
+        metrics.single('MailSent', 1, {});
+      }).not.toThrow();
+    } finally {
+      [process.stdout.write, process.stderr.write] = originals;
+    }
+    expect(attempts).toHaveLength(3);
+  });
+});
+
 describe('EMF counts', () => {
   const emf = (line: Record<string, unknown>) => {
     const directive = (line._aws as { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] })
