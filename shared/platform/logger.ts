@@ -21,10 +21,11 @@ import { invocationSlot, traceHeaderOf } from './invocation.js';
  * The invocation's keys (context, correlation id) live in its own slot (./invocation.ts): lines
  * of invocations running at once on one instance never take each other's.
  */
+
 /**
  * Where the lines go: the process streams, through a console of our own rather than the global one,
- * which Lambda's runtime rewrites into its own text format. A console ignores the stream's write
- * errors (a closed pipe), so a log line can never fail an invocation.
+ * which Lambda's runtime wraps in a record of its own (our line would become a string inside it). A
+ * console ignores the stream's write errors (a closed pipe), so a log line never fails an invocation.
  */
 const output = new Console({ stdout: process.stdout, stderr: process.stderr });
 
