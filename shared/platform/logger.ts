@@ -9,9 +9,10 @@ import { invocationSlot, traceHeaderOf } from './invocation.js';
  *
  * `level`, `message`, `timestamp` (ISO, UTC), `service`, then the Lambda context of the
  * invocation (`cold_start`, `function_arn`, `function_memory_size`, `function_name`,
- * `function_request_id`), `xray_trace_id`, `correlation_id`, then what the call adds. An error
- * is written with its name, where it was thrown (`location`), its message, its stack and its
- * cause; a bigint as a string; an object met again inside itself is left out.
+ * `function_request_id`; `cold_start` is true only on the first invocation of an environment
+ * started for it), `xray_trace_id`, `correlation_id`, then what the call adds. An error is written
+ * with its name, where it was thrown (`location`), its message, its stack and its cause; a bigint
+ * as a string; an object met again inside itself is left out.
  *
  * The level: Lambda's Advanced Logging Controls (`AWS_LAMBDA_LOG_LEVEL`) first, as the service
  * drops lines below it anyway; then the one given here; then `POWERTOOLS_LOG_LEVEL` or
@@ -99,11 +100,13 @@ export class Logger {
   readonly #level: LogLevel;
   readonly #env: NodeJS.ProcessEnv;
   readonly #keys = invocationSlot<InvocationKeys>('logger.keys', () => ({}));
-  #coldStart = true;
+  #coldStart: boolean;
 
   constructor(options: LoggerOptions) {
     this.#service = options.serviceName;
     this.#env = options.env ?? process.env;
+    // Initialized ahead of any invocation (provisioned concurrency, SnapStart): no invocation waits for it.
+    this.#coldStart = !['provisioned-concurrency', 'snap-start'].includes(this.#env.AWS_LAMBDA_INITIALIZATION_TYPE ?? '');
     this.#level = logLevelOf(this.#env.AWS_LAMBDA_LOG_LEVEL) ?? options.logLevel ?? logLevelOf(this.#env.POWERTOOLS_LOG_LEVEL || this.#env.LOG_LEVEL) ?? 'INFO';
   }
 

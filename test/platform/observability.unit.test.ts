@@ -120,6 +120,15 @@ describe('logger lines', () => {
     expect(lines[1]).toMatchObject({ message: 'second', cold_start: false, function_request_id: 'req-2', correlation_id: 'corr-3' });
   });
 
+  it('given an environment initialized ahead of invocations (provisioned concurrency), then no line says cold start', async () => {
+    const logger = new Logger({ serviceName: 's', env: { AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' } });
+    const [line] = await linesOf(() => {
+      logger.beginInvocation(lambdaContext('api', 'req-1'), 'corr-1');
+      logger.info('first');
+    });
+    expect(line?.cold_start).toBe(false);
+  });
+
   it("given Lambda's trace header, then the line carries its root as xray_trace_id", async () => {
     const logger = new Logger({ serviceName: 's', env: { _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' } });
     const [line] = await linesOf(() => logger.info('traced'));
