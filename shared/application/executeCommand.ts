@@ -10,9 +10,15 @@ import { isConcurrencyError } from '../eventStore/errors.js';
 import type { EventStore, StreamRead } from '../eventStore/port.js';
 import { countCommand } from '../platform/observability.js';
 
-/** Each aggregate's stream: its id and its decider, given together to `executeCommand`. */
+/** A session's stream: its id and its decider, given together to `executeCommand`. */
+export const sessionStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider });
+
+/**
+ * Each aggregate's stream: its id and its decider. A function that runs commands on sessions only
+ * (the PV intake) imports {@link sessionStream}: this object would bring every decider with it.
+ */
 export const streams = {
-  session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),
+  session: sessionStream,
   juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
   programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
   agrement: (centreId: string) => ({ streamId: agrementStreamId(centreId), decider: agrementDecider }),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventScope } from '../../events/index.js';
-import { executeCommand, streams } from '../application/executeCommand.js';
+import { executeCommand, sessionStream } from '../application/executeCommand.js';
 import { defaultSettings, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
 import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
@@ -48,7 +48,7 @@ export class PvIntake {
     if (size === undefined) return { outcome: 'gone' };
     if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.uploads.quarantine(object.key) };
     const { sessionId } = declared;
-    const stream = streams.session(sessionId);
+    const stream = sessionStream(sessionId);
     const { events } = await this.store.readStream(stream.streamId);
     const state = events.reduce((s, e) => stream.decider.evolve(s, e as never), stream.decider.initialState);
 
@@ -105,7 +105,7 @@ export class PvIntake {
       titres: {},
     };
     // The shape of every command (shared/application/useCase.ts runCommand): the stream, the command, its scope, and where it comes from.
-    await executeCommand({ store: this.store, ...streams.session(sessionId), command, scope, context, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
+    await executeCommand({ store: this.store, ...sessionStream(sessionId), command, scope, context, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
   }
 }
 
