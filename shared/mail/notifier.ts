@@ -5,7 +5,7 @@ import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.j
 import type { MailDelivery } from './sender.js';
 import { templates, type Rendered, type SessionSummary } from './templates.js';
 import type { StreamSource } from '../views/projector.js';
-import { projectAll } from '../views/projection.js';
+import { sessionViewOf } from '../views/projection.js';
 import { centreLabel, type SessionView } from '../views/model.js';
 
 export interface NotifierSettings {
@@ -53,8 +53,7 @@ export class Notifier {
 
   private async sessionAt(streamId: string, version: number): Promise<SessionView | undefined> {
     const { events } = await this.store.readStream(streamId);
-    const projected = projectAll(events.filter((e) => e.version <= version));
-    return projected?.kind === 'session' ? projected.view : undefined;
+    return sessionViewOf(events.filter((e) => e.version <= version));
   }
 
   private async send(causeId: string, draft: Draft): Promise<void> {

@@ -335,15 +335,19 @@ const asProgrammeEvent = (event: StoredEvent) => event as unknown as ProgrammeEv
 const asAgrementEvent = (event: StoredEvent) => event as unknown as AgrementEvent;
 const asTitreEvent = (event: StoredEvent) => event as unknown as TitreEvent;
 
+type ProjectedSession = Extract<Projected, { readonly kind: 'session' }>;
+
+const projectSessionEvent = (previous: ProjectedSession | undefined, event: StoredEvent, settings: DomainSettings): ProjectedSession | undefined => {
+  const state = sessionFold.evolve(previous?.state ?? sessionFold.initialState, asSessionEvent(event));
+  const view = projectSessionView(previous?.view, event, state, settings);
+  return view ? { kind: 'session', view, state } : undefined;
+};
+
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */
 const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
   switch (viewKindOf(event.streamId)) {
-    case 'session': {
-      const previous = current?.kind === 'session' ? current : undefined;
-      const state = sessionFold.evolve(previous?.state ?? sessionFold.initialState, asSessionEvent(event));
-      const view = projectSessionView(previous?.view, event, state, settings);
-      return view ? { kind: 'session', view, state } : undefined;
-    }
+    case 'session':
+      return projectSessionEvent(current?.kind === 'session' ? current : undefined, event, settings);
     case 'juror': {
       const previous = current?.kind === 'juror' ? current : undefined;
       const state = jurorFold.evolve(previous?.state ?? jurorFold.initialState, asJurorEvent(event));
@@ -432,3 +436,17 @@ export const projectWithJurorSessions = (
 /** Folds a whole stream, from nothing. */
 export const projectAll = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): Projected | undefined =>
   events.reduce<Projected | undefined>((projected, event) => project(projected, event, settings), undefined);
+
+/**
+ * A session stream's view, folded from nothing: what {@link projectAll} gives for a session stream,
+ * without the other aggregates' folds and views, for the notifier (issue 16). Undefined for events
+ * of another stream.
+ */
+export const sessionViewOf = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): SessionView | undefined => {
+  let projected: ProjectedSession | undefined;
+  for (const event of events) {
+    if (viewKindOf(event.streamId) !== 'session') return undefined;
+    projected = projectSessionEvent(projected, event, settings);
+  }
+  return projected?.view;
+};

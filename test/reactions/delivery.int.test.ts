@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
 import { MailDelivery, SesMailer } from '../../shared/mail/sender.js';
-import { SqsDeadLetter } from '../../shared/mail/sqsDeadLetter.js';
+import { retryQueueOf } from '../../shared/mail/retryQueueWiring.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 
@@ -32,7 +32,8 @@ const delivery = () =>
   new MailDelivery(
     outbox,
     new SesMailer(new SESv2Client({ region: 'eu-west-3' }), { name: 'TP', email: 'tp@example.org' }),
-    new SqsDeadLetter(new SQSClient({ region: 'eu-west-3' }), 'https://sqs.eu-west-3.amazonaws.com/1/mail-dlq'),
+    // As the functions wire it: the SQS client loads with the first mail put on the queue.
+    retryQueueOf({ mailRetryQueueUrl: 'https://sqs.eu-west-3.amazonaws.com/1/mail-dlq', endpoints: {} }),
     clock,
     { attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 },
     (ms) => {

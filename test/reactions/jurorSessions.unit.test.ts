@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { ViewVersionConflict } from '../../shared/views/dynamoViews.js';
 import type { AggregateView, JurorSessionView } from '../../shared/views/model.js';
-import { projectAll, projectWithJurorSessions, type Projected } from '../../shared/views/projection.js';
+import { projectAll, projectWithJurorSessions, sessionViewOf, type Projected } from '../../shared/views/projection.js';
 import { Projector, type ViewsStore } from '../../shared/views/projector.js';
 import { sessionCreated } from './fixtures.js';
 
@@ -126,6 +126,27 @@ describe('juror items folded from a session', () => {
     const events = stored([sessionCreated('ses_lyon-a'), assigned('jur_anne', ['cand_bruno']), tie, unassigned('jur_anne'), assigned('jur_anne')]);
 
     expect(projectAll(events)?.view).toMatchObject({ jury: [{ jurorId: 'jur_anne', tiedCandidateIds: ['cand_bruno', 'cand_alice'] }] });
+  });
+
+  it("given a session's events up to each version, then the session fold alone (the notifier's) gives the view the whole projection gives; another stream's events give none", () => {
+    const tie: DomainEvent = { type: 'TieDeclared', data: { jurorId: 'jur_anne', candidateId: 'cand_alice' } };
+    const events = stored([
+      sessionCreated('ses_lyon-a'),
+      assigned('jur_anne', ['cand_bruno']),
+      tie,
+      assigned('jur_marc'),
+      convoked(['jur_anne', 'jur_marc']),
+      unassigned('jur_marc'),
+      { type: 'CandidateRegistered', data: { candidateId: 'cand_chloe' } },
+      cancelled,
+    ]);
+
+    for (let version = 0; version <= events.length; version += 1) {
+      const prefix = events.slice(0, version);
+      expect(sessionViewOf(prefix), `version ${version}`).toEqual(projectAll(prefix)?.view);
+    }
+    expect(sessionViewOf(events)).toMatchObject({ status: 'cancelled' });
+    expect(sessionViewOf(events.map((event) => ({ ...event, streamId: 'juror-jur_anne' })))).toBeUndefined();
   });
 
   it('given a cancelled session, then every juror item, the former member included, says so', () => {
