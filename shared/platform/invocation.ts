@@ -26,6 +26,22 @@ const invokeStore = (): InvokeStore | undefined => {
 /** The invocation's `X-Amzn-Trace-Id`: the invoke store's where there is one, else the variable Lambda sets for each invocation. */
 export const traceHeaderOf = (env: NodeJS.ProcessEnv): string | undefined => publishedStore()?.getXRayTraceId?.() ?? env._X_AMZN_TRACE_ID;
 
+/** The fields of an `X-Amzn-Trace-Id` header the tracer and the logger read. */
+export interface TraceHeader {
+  readonly root: string;
+  readonly parent: string;
+  readonly sampled: boolean;
+}
+
+export const parseTraceHeader = (header: string | undefined): TraceHeader | undefined => {
+  if (!header) return undefined;
+  const fields = new Map(header.split(';').map((part) => [part.slice(0, part.indexOf('=')).trim(), part.slice(part.indexOf('=') + 1).trim()]));
+  const root = fields.get('Root');
+  const parent = fields.get('Parent');
+  if (!root || !/^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(root) || !parent || !/^[0-9a-f]{16}$/.test(parent)) return undefined;
+  return { root, parent, sampled: fields.get('Sampled') === '1' };
+};
+
 export interface InvocationSlot<T> {
   get(): T;
   set(value: T): void;

@@ -1,6 +1,6 @@
 import { Console } from 'node:console';
 import type { Context } from 'aws-lambda';
-import { invocationSlot, traceHeaderOf } from './invocation.js';
+import { invocationSlot, parseTraceHeader, traceHeaderOf } from './invocation.js';
 
 /**
  * The structured logger of every function: one JSON line per entry, in the format Powertools'
@@ -17,7 +17,7 @@ import { invocationSlot, traceHeaderOf } from './invocation.js';
  * The level: Lambda's Advanced Logging Controls (`AWS_LAMBDA_LOG_LEVEL`) first, as the service
  * drops lines below it anyway; then the one given here; then `POWERTOOLS_LOG_LEVEL` or
  * `LOG_LEVEL` (the variables Powertools read, kept so a deployed configuration means the same);
- * INFO otherwise. SILENT writes nothing.
+ * then the default given here; INFO otherwise. SILENT writes nothing.
  *
  * The invocation's keys (context, correlation id) live in its own slot (./invocation.ts): lines
  * of invocations running at once on one instance never take each other's.
@@ -88,6 +88,8 @@ export interface LoggerOptions {
   readonly serviceName: string;
   /** Below the Advanced Logging Controls, above the variables. */
   readonly logLevel?: LogLevel;
+  /** When neither the code nor a variable sets one (INFO otherwise): SILENT under the tests. */
+  readonly defaultLevel?: LogLevel;
   /** Read once, when the logger is built (tests give their own). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -107,7 +109,8 @@ export class Logger {
     this.#env = options.env ?? process.env;
     // Initialized ahead of any invocation (provisioned concurrency, SnapStart): no invocation waits for it.
     this.#coldStart = !['provisioned-concurrency', 'snap-start'].includes(this.#env.AWS_LAMBDA_INITIALIZATION_TYPE ?? '');
-    this.#level = logLevelOf(this.#env.AWS_LAMBDA_LOG_LEVEL) ?? options.logLevel ?? logLevelOf(this.#env.POWERTOOLS_LOG_LEVEL || this.#env.LOG_LEVEL) ?? 'INFO';
+    this.#level =
+      logLevelOf(this.#env.AWS_LAMBDA_LOG_LEVEL) ?? options.logLevel ?? logLevelOf(this.#env.POWERTOOLS_LOG_LEVEL || this.#env.LOG_LEVEL) ?? options.defaultLevel ?? 'INFO';
   }
 
   get level(): LogLevel {
@@ -159,7 +162,7 @@ export class Logger {
       timestamp: new Date().toISOString(),
       service: this.#service,
       ...context,
-      xray_trace_id: /(?:^|;)\s*Root=([^;]+)/.exec(traceHeaderOf(this.#env) ?? '')?.[1],
+      xray_trace_id: parseTraceHeader(traceHeaderOf(this.#env))?.root,
       correlation_id: correlationId,
     };
     for (const item of extra) {

@@ -17,9 +17,7 @@ import { CountMetrics } from './metrics.js';
  */
 const SERVICE_NAME = 'tp-sessions';
 
-const silentUnderTest = process.env.VITEST !== undefined && !process.env.AWS_LAMBDA_LOG_LEVEL && !process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL;
-
-export const logger = new Logger({ serviceName: SERVICE_NAME, ...(silentUnderTest ? { logLevel: 'SILENT' as const } : {}) });
+export const logger = new Logger({ serviceName: SERVICE_NAME, ...(process.env.VITEST !== undefined ? { defaultLevel: 'SILENT' as const } : {}) });
 
 const silent = () => logger.level === 'SILENT';
 

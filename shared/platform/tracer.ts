@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
-import { traceHeaderOf } from './invocation.js';
+import { parseTraceHeader, traceHeaderOf } from './invocation.js';
 
 /**
  * X-Ray on the SDK clients: each DynamoDB, S3, SES, SQS and Secrets Manager call becomes a
@@ -24,22 +24,6 @@ import { traceHeaderOf } from './invocation.js';
  *
  * Handlers are not captured (Lambda's own segment times them), nor HTTP calls outside the SDK.
  */
-
-/** The fields of an `X-Amzn-Trace-Id` header this module reads. */
-export interface TraceHeader {
-  readonly root: string;
-  readonly parent: string;
-  readonly sampled: boolean;
-}
-
-export const parseTraceHeader = (header: string | undefined): TraceHeader | undefined => {
-  if (!header) return undefined;
-  const fields = new Map(header.split(';').map((part) => [part.slice(0, part.indexOf('=')).trim(), part.slice(part.indexOf('=') + 1).trim()]));
-  const root = fields.get('Root');
-  const parent = fields.get('Parent');
-  if (!root || !/^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(root) || !parent || !/^[0-9a-f]{16}$/.test(parent)) return undefined;
-  return { root, parent, sampled: fields.get('Sampled') === '1' };
-};
 
 /** Where the daemon listens: `AWS_XRAY_DAEMON_ADDRESS` is `host:port` or `udp:host:port tcp:host:port`. */
 export const daemonAddress = (value: string | undefined): { readonly host: string; readonly port: number } => {

@@ -57,6 +57,15 @@ describe('logger level', () => {
     expect(new Logger({ serviceName: 's', env, ...(given ? { logLevel: given } : {}) }).level).toBe(expected);
   });
 
+  it.each([
+    [{}, 'SILENT'],
+    [{ POWERTOOLS_LOG_LEVEL: 'INFO' }, 'INFO'],
+    [{ LOG_LEVEL: 'debug' }, 'DEBUG'],
+    [{ AWS_LAMBDA_LOG_LEVEL: 'WARN' }, 'WARN'],
+  ] as const)("given the default SILENT (the tests') and the variables %j, then the level is %s", (env, expected) => {
+    expect(new Logger({ serviceName: 's', env, defaultLevel: 'SILENT' }).level).toBe(expected);
+  });
+
   it('given a level name, then any case is read and anything else is not', () => {
     expect([logLevelOf('warn'), logLevelOf('Fatal'), logLevelOf('verbose'), logLevelOf(undefined)]).toEqual(['WARN', 'CRITICAL', undefined, undefined]);
   });

@@ -3,7 +3,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
-import { daemonAddress, lambdaTracing, MIDDLEWARE_NAME, parseTraceHeader, traceClient } from '../../shared/platform/tracer.js';
+import { parseTraceHeader } from '../../shared/platform/invocation.js';
+import { daemonAddress, lambdaTracing, MIDDLEWARE_NAME, traceClient } from '../../shared/platform/tracer.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 
 /**
