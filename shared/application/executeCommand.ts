@@ -4,7 +4,7 @@ import { agrementDecider, agrementStreamId } from '../domain/agrement.js';
 import { jurorDecider, jurorStreamId } from '../domain/juror.js';
 import { titreDecider, titreStreamId } from '../domain/titreRegister.js';
 import { programmeDecider, programmeStreamId } from '../domain/programme.js';
-import { sessionDecider, sessionStreamId } from '../domain/session.js';
+import { sessionDecider, sessionDocumentDecider, sessionStreamId } from '../domain/session.js';
 import { isAppError } from '../errors.js';
 import { isConcurrencyError } from '../eventStore/errors.js';
 import type { EventStore, StreamRead } from '../eventStore/port.js';
@@ -13,9 +13,12 @@ import { countCommand } from '../platform/observability.js';
 /** A session's stream: its id and its decider, given together to `executeCommand`. */
 export const sessionStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider });
 
+/** A session's stream with the decider of its PV file's commands only (the PV intake). */
+export const sessionDocumentStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDocumentDecider });
+
 /**
  * Each aggregate's stream: its id and its decider. A function that runs commands on sessions only
- * (the PV intake) imports {@link sessionStream}: this object would bring every decider with it.
+ * (the PV intake) imports {@link sessionDocumentStream}: this object would bring every decider with it.
  */
 export const streams = {
   session: sessionStream,

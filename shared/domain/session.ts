@@ -81,5 +81,24 @@ const decide = (command: SessionCommand, state: SessionState, context: DecisionC
 
 export const sessionDecider: Decider<SessionCommand, SessionState, SessionEvent> = { initialState: initialSessionState, decide, evolve };
 
+/** The commands the PV intake runs on a session: its uploaded file, stored or quarantined. */
+export type SessionDocumentCommand = Extract<SessionCommand, { type: 'RecordPVDocument' | 'QuarantinePVDocument' }>;
+
+/**
+ * The session's decider restricted to the PV file's commands, for the PV intake: the same
+ * permission check, rules and fold as {@link sessionDecider} for these two commands, without the
+ * rules of every other command in the intake's cold start (a table of handlers keeps them all).
+ */
+export const sessionDocumentDecider: Decider<SessionDocumentCommand, SessionState, SessionEvent> = {
+  initialState: initialSessionState,
+  decide: (command, state, context) => {
+    if (state.status !== 'none') {
+      requirePermitted(context.actor, command.type, { centreId: state.centreId, department: state.department, jurorIds: Object.keys(state.jury) });
+    }
+    return command.type === 'RecordPVDocument' ? recordPvDocument(command, state, context) : quarantinePvDocument(command, state, context);
+  },
+  evolve,
+};
+
 /** The session event types, for stream filters and tests. */
 export const sessionEvents: readonly SessionEventType[] = sessionEventTypes;

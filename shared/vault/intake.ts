@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventScope } from '../../events/index.js';
-import { executeCommand, sessionStream } from '../application/executeCommand.js';
-import { defaultSettings, type DecisionContext, type SessionCommand, type SessionState } from '../domain/index.js';
+import { executeCommand, sessionDocumentStream } from '../application/executeCommand.js';
+import { defaultSettings, type DecisionContext, type SessionDocumentCommand, type SessionState } from '../domain/index.js';
 import type { EventStore } from '../eventStore/port.js';
 import type { Clock } from '../platform/clock.js';
 import { ETAG_VERSION_PREFIX, parsePvObjectKey } from './keys.js';
@@ -48,7 +48,7 @@ export class PvIntake {
     if (size === undefined) return { outcome: 'gone' };
     if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.uploads.quarantine(object.key) };
     const { sessionId } = declared;
-    const stream = sessionStream(sessionId);
+    const stream = sessionDocumentStream(sessionId);
     const { events } = await this.store.readStream(stream.streamId);
     const state = events.reduce((s, e) => stream.decider.evolve(s, e as never), stream.decider.initialState);
 
@@ -93,7 +93,7 @@ export class PvIntake {
     return { outcome: 'stored', sessionId, versionId, sha256 };
   }
 
-  private async execute(sessionId: string, state: SessionState, command: SessionCommand, idempotencyKey: string) {
+  private async execute(sessionId: string, state: SessionState, command: SessionDocumentCommand, idempotencyKey: string) {
     const scope: EventScope = state.status === 'none' ? { region: '00' } : { centreId: state.centreId, department: state.department, region: state.region };
     const context: DecisionContext = {
       now: this.clock.now(),
@@ -105,7 +105,16 @@ export class PvIntake {
       titres: {},
     };
     // The shape of every command (shared/application/useCase.ts runCommand): the stream, the command, its scope, and where it comes from.
-    await executeCommand({ store: this.store, ...sessionStream(sessionId), command, scope, context, correlationId: idempotencyKey, causationId: idempotencyKey, idempotencyKey });
+    await executeCommand({
+      store: this.store,
+      ...sessionDocumentStream(sessionId),
+      command,
+      scope,
+      context,
+      correlationId: idempotencyKey,
+      causationId: idempotencyKey,
+      idempotencyKey,
+    });
   }
 }
 

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { domainEventSchema, type Actor } from '../../events/index.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { sessionResults } from '../../shared/domain/results.js';
-import { sessionDecider, type PvDecision, type SessionCommand, type SessionEvent, type SessionState } from '../../shared/domain/session.js';
+import {
+  sessionDecider,
+  sessionDocumentDecider,
+  type PvDecision,
+  type SessionDocumentCommand,
+  type SessionCommand,
+  type SessionEvent,
+  type SessionState,
+} from '../../shared/domain/session.js';
 import {
   agrement,
   ALICE,
@@ -334,6 +342,46 @@ describe('session properties over random command sequences', () => {
       }),
       settings,
     );
+  });
+
+  it('decides the PV file commands of the intake exactly as the whole session decider, in every state and for every actor', () => {
+    const outcome = (decide: () => SessionEvent[]) => {
+      try {
+        return { events: decide() };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return { refused: error.code, message: error.message };
+      }
+    };
+    let stored = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(scenario, (steps) => {
+        const { states } = run(steps);
+        for (const state of [sessionDecider.initialState, ...states]) {
+          const revision = 'pv' in state ? state.pv.revision : 1;
+          const commands: SessionDocumentCommand[] = [
+            { type: 'RecordPVDocument', revision, objectKey: 'pv/f.pdf', versionId: 'v', sha256: 'a'.repeat(64), sizeBytes: 10 },
+            { type: 'RecordPVDocument', revision: revision + 1, objectKey: 'pv/f.pdf', versionId: 'v', sha256: 'a'.repeat(64), sizeBytes: 10 },
+            { type: 'RecordPVDocument', revision, objectKey: 'pv/f.pdf', versionId: 'v', sha256: 'b'.repeat(64), sizeBytes: 10 },
+            { type: 'QuarantinePVDocument', objectKey: 'quarantine/pv/f.pdf', reason: 'not-pdf' },
+          ];
+          for (const command of commands) {
+            for (const who of ['system', 'centre', 'ud', 'juror', 'stranger'] as const) {
+              const context = contextOf({ at: DATES[7], actor: actorOf(who, ALICE), seed: 'c0ffee00c0ffee00c0ffee00c0ffee00' });
+              const whole = outcome(() => sessionDecider.decide(command, state, context));
+              expect(outcome(() => sessionDocumentDecider.decide(command, state, context))).toEqual(whole);
+              if ('events' in whole && command.type === 'RecordPVDocument') stored += 1;
+              if ('refused' in whole) refused += 1;
+            }
+          }
+        }
+      }),
+      settings,
+    );
+    // Both outcomes must be met often, or the comparison proves little.
+    expect(stored).toBeGreaterThan(settings.numRuns / 2);
+    expect(refused).toBeGreaterThan(settings.numRuns);
   });
 
   it('rebuilds the same state by replaying the stored events of any accepted sequence', () => {

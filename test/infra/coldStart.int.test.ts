@@ -129,10 +129,11 @@ describe('each function starts with exactly the environment its Lambda gets', ()
     // zod is in the cold start of the functions that parse outside input at every request, and only
     // theirs: the stream consumers and schedules read what the system wrote and validated (issue 16).
     expect(outcomes.filter((outcome) => outcome.zodAtColdStart).map((outcome) => outcome.name)).toEqual(['history', 'api', 'pages', 'pvIntake', 'signIn']);
-    // The session's command rules: in the PV intake, which records every PV it receives; the API
-    // and the pages load them with the first command; the functions that only fold events import
-    // the aggregates' folds (\`sessionFold\`…), not their deciders.
-    expect(outcomes.filter((outcome) => outcome.commandRulesAtColdStart).map((outcome) => outcome.name)).toEqual(['pvIntake']);
+    // The session's command rules are in no cold start: the API and the pages load them with the
+    // first command; the PV intake takes the decider of the PV file's two commands only
+    // (\`sessionDocumentDecider\`); the functions that only fold events import the aggregates'
+    // folds (\`sessionFold\`…), not their deciders.
+    expect(outcomes.filter((outcome) => outcome.commandRulesAtColdStart).map((outcome) => outcome.name)).toEqual([]);
     // The pages are split: each role's templates and the S3 client wait for the request that needs them.
     expect(outcomes.find((outcome) => outcome.name === 'pages')?.chunks).toBeGreaterThan(5);
   }, 180_000);
