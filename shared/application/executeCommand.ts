@@ -10,9 +10,6 @@ import { isConcurrencyError } from '../eventStore/errors.js';
 import type { EventStore, StreamRead } from '../eventStore/port.js';
 import { countCommand } from '../platform/observability.js';
 
-/** A session's stream: its id and its decider, given together to `executeCommand`. */
-export const sessionStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider });
-
 /** A session's stream with the decider of its PV file's commands only (the PV intake). */
 export const sessionDocumentStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDocumentDecider });
 
@@ -21,7 +18,7 @@ export const sessionDocumentStream = (sessionId: string) => ({ streamId: session
  * (the PV intake) imports {@link sessionDocumentStream}: this object would bring every decider with it.
  */
 export const streams = {
-  session: sessionStream,
+  session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),
   juror: (jurorId: string) => ({ streamId: jurorStreamId(jurorId), decider: jurorDecider }),
   programme: (centreId: string, year: number) => ({ streamId: programmeStreamId(centreId, year), decider: programmeDecider }),
   agrement: (centreId: string) => ({ streamId: agrementStreamId(centreId), decider: agrementDecider }),

@@ -1,5 +1,5 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromItem, toItem } from '../aws/attributes.js';
 import * as z from 'zod/mini';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { actor as actorSchema, eventScope, streamId as streamIdSchema } from '../../events/primitives.js';
@@ -280,7 +280,7 @@ export class DynamoEventStore implements EventStore {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': streamId }),
+        ExpressionAttributeValues: toItem({ ':pk': streamId }),
         ProjectionExpression: 'sk, lastVersion, #hash',
         ExpressionAttributeNames: { '#hash': 'hash' },
         ScanIndexForward: false,
@@ -290,7 +290,7 @@ export class DynamoEventStore implements EventStore {
     );
     const raw = output.Items?.[0];
     if (!raw) return emptyHead();
-    const item = unmarshall(raw) as { sk: number; lastVersion: number; hash: string };
+    const item = fromItem(raw) as { sk: number; lastVersion: number; hash: string };
     const head = { commit: item.sk, version: item.lastVersion, hash: item.hash };
     this.remember(streamId, head);
     return head;

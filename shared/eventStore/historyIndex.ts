@@ -1,5 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromItem, toItem } from '../aws/attributes.js';
 import { encodeTime } from 'ulid';
 import type { StoredEvent } from '../../events/index.js';
 import { eventTypeNames, upcast } from '../../events/versions.js';
@@ -119,7 +119,7 @@ export class HistoryIndexReader implements HistoryReader {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: marshall(values),
+        ExpressionAttributeValues: toItem(values),
         ScanIndexForward: q.order === 'asc',
         // Filters apply after the limit: read ahead when filtering, exactly what is needed otherwise.
         Limit: filters.length > 0 ? Math.max(needed, 100) : needed + (after !== undefined && collected.length === 0 ? 1 : 0),
@@ -128,7 +128,7 @@ export class HistoryIndexReader implements HistoryReader {
       };
       const output = await this.client.send(new QueryCommand(input));
       for (const raw of output.Items ?? []) {
-        const item = unmarshall(raw) as { eventId: string; event: string };
+        const item = fromItem(raw) as { eventId: string; event: string };
         if (item.eventId === after) continue;
         collected.push(upcast(JSON.parse(item.event) as StoredEvent) as StoredEvent);
       }

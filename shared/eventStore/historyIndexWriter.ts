@@ -1,5 +1,5 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { toItem } from '../aws/attributes.js';
 import type { StoredEvent } from '../../events/index.js';
 import { commitItemFromStreamImage, historyItemOf, parseCommitEvents } from './records.js';
 
@@ -45,9 +45,7 @@ export class HistoryIndexWriter {
    */
   async indexEvents(events: readonly StoredEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += BATCH_SIZE) {
-      let requests: WriteRequest[] = events
-        .slice(start, start + BATCH_SIZE)
-        .map((event) => ({ PutRequest: { Item: marshall(historyItemOf(event), { removeUndefinedValues: true }) } }));
+      let requests: WriteRequest[] = events.slice(start, start + BATCH_SIZE).map((event) => ({ PutRequest: { Item: toItem(historyItemOf(event)) } }));
       for (let round = 1; requests.length > 0; round += 1) {
         const output = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
         requests = output.UnprocessedItems?.[this.table] ?? [];

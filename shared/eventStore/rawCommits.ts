@@ -1,11 +1,11 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributeValue, toItem } from '../aws/attributes.js';
 
 /**
  * A commit item's attributes as `unmarshall` gives them, read directly for the three types a commit
  * holds (strings, numbers, the string set of its event types): about seven times faster than the
  * generic conversion, which a read of a long stream does for every commit. Any other type goes
- * through `unmarshall`.
+ * through `fromAttributeValue` (shared/aws/attributes.ts).
  */
 export const commitAttributes = (raw: Record<string, AttributeValue>): Record<string, unknown> => {
   const item: Record<string, unknown> = {};
@@ -14,7 +14,7 @@ export const commitAttributes = (raw: Record<string, AttributeValue>): Record<st
     if (value.S !== undefined) item[name] = value.S;
     else if (value.N !== undefined) item[name] = Number(value.N);
     else if (value.SS !== undefined) item[name] = new Set(value.SS);
-    else item[name] = unmarshall({ value }).value;
+    else item[name] = fromAttributeValue(value);
   }
   return item;
 };
@@ -61,7 +61,7 @@ export const readRawCommits = async (
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: afterCommit > 0 ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-        ExpressionAttributeValues: marshall(afterCommit > 0 ? { ':pk': streamId, ':after': afterCommit } : { ':pk': streamId }),
+        ExpressionAttributeValues: toItem(afterCommit > 0 ? { ':pk': streamId, ':after': afterCommit } : { ':pk': streamId }),
         ConsistentRead: true,
         ...projection,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromItem } from '../aws/attributes.js';
 import type { StoredEvent } from '../../events/index.js';
 import { upcast } from '../../events/versions.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
@@ -103,7 +103,7 @@ export const parseCommitEvents = (eventsJson: string): StoredEvent[] => {
 export const commitItemFromStreamImage = (newImage: Readonly<Record<string, unknown>>): CommitItem =>
   // The two AttributeValue types (aws-lambda's and the SDK's) describe the same wire shape; the
   // result is validated right after.
-  parseCommitItem(unmarshall(newImage as Record<string, AttributeValue>));
+  parseCommitItem(fromItem(newImage as Record<string, AttributeValue>));
 
 /** The stored events of the commit in a stream record's NewImage, in stream order. */
 export const eventsFromStreamRecord = (newImage: Readonly<Record<string, unknown>>): StoredEvent[] => parseCommitEvents(commitItemFromStreamImage(newImage).events);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromItem, toItem } from '../aws/attributes.js';
 import { encodeTime } from 'ulid';
 import { eventTypeNames } from '../../events/versions.js';
 import { readRawCommits } from '../eventStore/rawCommits.js';
@@ -31,12 +31,12 @@ export class DynamoCommitSource implements CommitSource {
             TableName: this.tables.history,
             IndexName: 'byType',
             KeyConditionExpression: 'typeKey = :type AND eventId BETWEEN :low AND :high',
-            ExpressionAttributeValues: marshall({ ':type': type, ':low': ulidBound(from, '0'), ':high': ulidBound(to, 'Z') }),
+            ExpressionAttributeValues: toItem({ ':type': type, ':low': ulidBound(from, '0'), ':high': ulidBound(to, 'Z') }),
             ProjectionExpression: 'streamId',
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         );
-        for (const item of output.Items ?? []) streams.add(String(unmarshall(item).streamId));
+        for (const item of output.Items ?? []) streams.add(String(fromItem(item).streamId));
         startKey = output.LastEvaluatedKey;
       } while (startKey);
     }
@@ -56,11 +56,11 @@ export class DynamoCommitSource implements CommitSource {
           TableName: this.tables.events,
           ProjectionExpression: 'pk',
           FilterExpression: 'sk = :first',
-          ExpressionAttributeValues: marshall({ ':first': 1 }),
+          ExpressionAttributeValues: toItem({ ':first': 1 }),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of output.Items ?? []) yield String(unmarshall(item).pk);
+      for (const item of output.Items ?? []) yield String(fromItem(item).pk);
       startKey = output.LastEvaluatedKey;
     } while (startKey);
   }

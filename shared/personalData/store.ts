@@ -1,5 +1,5 @@
 import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromItem, toItem } from '../aws/attributes.js';
 import type { Principal } from '../auth/principal.js';
 
 /**
@@ -119,7 +119,7 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
 
   private async writeAll(items: readonly Record<string, unknown>[]): Promise<void> {
     for (const batch of chunks(items, 25)) {
-      let pending = batch.map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } }));
+      let pending = batch.map((item) => ({ PutRequest: { Item: toItem(item) } }));
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('Personal data batch write kept being throttled');
         const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
@@ -133,11 +133,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
     const found: Record<string, unknown>[] = [];
     for (const batch of chunks(unique, 100)) {
-      let pending = batch.map((key) => marshall(key));
+      let pending = batch.map((key) => toItem(key));
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('Personal data batch read kept being throttled');
         const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => unmarshall(item)));
+        found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item)));
         pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
@@ -186,12 +186,12 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :acc)',
-          ExpressionAttributeValues: marshall({ ':pk': candidateId, ':acc': 'acc#' }),
+          ExpressionAttributeValues: toItem({ ':pk': candidateId, ':acc': 'acc#' }),
           ConsistentRead: true,
         }),
       );
       for (const raw of result.Items ?? []) {
-        const item = unmarshall(raw);
+        const item = fromItem(raw);
         if (!mayReadAccommodation(reader, item as unknown as Owner)) continue;
         out.push({ accommodationId: String(item.accommodationId), candidateId, adaptation: String(item.adaptation) });
       }
@@ -219,11 +219,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
 
   async eraseCandidate(candidateId: string): Promise<void> {
     const result = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': candidateId }), ConsistentRead: true }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: toItem({ ':pk': candidateId }), ConsistentRead: true }),
     );
     for (const item of result.Items ?? []) {
-      const { pk, sk } = unmarshall(item) as { pk: string; sk: string };
-      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk, sk }) }));
+      const { pk, sk } = fromItem(item) as { pk: string; sk: string };
+      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: toItem({ pk, sk }) }));
     }
   }
 }

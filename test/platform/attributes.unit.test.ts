@@ -1,0 +1,102 @@
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromAttributeValue, fromItem, toAttributeValue, toItem } from '../../shared/aws/attributes.js';
+
+/*
+ * The attribute converter replaces @aws-sdk/util-dynamodb in the functions (issue 16): it must give
+ * what the library gives, with the options the code used, for every value this system stores.
+ */
+
+const safe = (n: number) => n <= Number.MAX_SAFE_INTEGER && n >= Number.MIN_SAFE_INTEGER;
+const number = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter(safe),
+  fc.constantFrom(0, -0, 0.1, -12.5, 1e-300, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+);
+const scalar = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), number, fc.boolean(), fc.constant(null), fc.constant(undefined));
+const stringSet = fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 5 }).map((members) => new Set(members));
+const numberSet = fc.uniqueArray(fc.integer(), { minLength: 1, maxLength: 5 }).map((members) => new Set(members));
+const bytes = fc.uint8Array({ maxLength: 8 });
+
+const { value: storedValue } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, stringSet, numberSet, bytes, tie('list'), tie('map')),
+  list: fc.array(tie('value'), { maxLength: 4 }),
+  map: fc.dictionary(fc.string(), tie('value'), { maxKeys: 4 }),
+}));
+
+const record = fc.dictionary(
+  fc.string().filter((name) => name !== '__proto__'),
+  storedValue,
+  { maxKeys: 6 },
+);
+
+describe('attribute values, as util-dynamodb converts them', () => {
+  it('writes an item exactly as marshall with removeUndefinedValues, for random nested values', () => {
+    fc.assert(
+      fc.property(record, (value) => {
+        expect(toItem(value)).toEqual(marshall(value, { removeUndefinedValues: true }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads an item exactly as unmarshall, for random nested values', () => {
+    fc.assert(
+      fc.property(record, (value) => {
+        const item = marshall(value, { removeUndefinedValues: true });
+        expect(fromItem(item)).toEqual(unmarshall(item));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads a number beyond the safe integers as a bigint, as unmarshall does, and writes it back unchanged', () => {
+    const item = { big: { N: '123456789012345678901234567890' }, small: { N: '-12.5' } };
+    expect(fromItem(item)).toEqual(unmarshall(item));
+    expect(fromItem(item).big).toBe(123456789012345678901234567890n);
+    expect(toItem(fromItem(item))).toEqual(item);
+  });
+
+  it('reads every attribute type', () => {
+    const item = {
+      s: { S: 'é' },
+      n: { N: '4' },
+      b: { BOOL: false },
+      z: { NULL: true },
+      l: { L: [{ S: 'a' }, { N: '1' }] },
+      m: { M: { x: { SS: ['p', 'q'] } } },
+      ns: { NS: ['1', '2'] },
+      bin: { B: new Uint8Array([1, 2]) },
+      bs: { BS: [new Uint8Array([3])] },
+    };
+    expect(fromItem(item)).toEqual(unmarshall(item));
+    expect(() => fromAttributeValue({} as never)).toThrow(/Unsupported attribute value/);
+  });
+
+  it('refuses what the system never stores, naming where it is: NaN, infinities, empty or mixed sets, dates, maps, class instances', () => {
+    expect(() => toItem({ count: Number.NaN })).toThrow(/item\.count: NaN/);
+    expect(() => toItem({ list: [1, Number.POSITIVE_INFINITY] })).toThrow(/item\.list\[1\]: Infinity/);
+    // Beyond the safe integers a number is imprecise: marshall refuses it too.
+    for (const imprecise of [Number.MAX_SAFE_INTEGER + 2, -1e300]) {
+      expect(() => marshall({ n: imprecise })).toThrow();
+      expect(() => toItem({ n: imprecise })).toThrow(/item\.n: .* precise number/);
+      expect(() => toItem({ ns: new Set([1, imprecise]) })).toThrow(/item\.ns: .* precise number/);
+    }
+    expect(() => toItem({ tags: new Set() })).toThrow(/item\.tags: a set/);
+    expect(() => toItem({ tags: new Set(['a', 1]) })).toThrow(/item\.tags: a set/);
+    expect(() => toItem({ nested: { at: new Date(0) } })).toThrow(/item\.nested\.at: \[object Date\]/);
+    expect(() => toItem({ map: new Map([['a', 1]]) })).toThrow(/item\.map: \[object Map\]/);
+    class Thing {
+      readonly x = 1;
+    }
+    expect(() => toAttributeValue(new Thing(), 'thing')).toThrow(/thing: \[object Object\]/);
+    expect(() => toAttributeValue(() => 1)).toThrow(/value: \[object Function\]/);
+  });
+
+  it('writes a plain object without prototype as a map, and a bigint as a number', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'x' });
+    expect(toAttributeValue(bare)).toEqual({ M: { a: { S: 'x' } } });
+    expect(toAttributeValue(10n ** 20n)).toEqual(marshall({ v: 10n ** 20n }).v);
+  });
+});
