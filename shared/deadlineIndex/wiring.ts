@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStreamReader } from '../eventStore/streamReader.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { DynamoViews } from '../views/dynamoViews.js';
+import { DynamoViewWriter } from '../views/viewWriter.js';
 import { DynamoDeadlineIndex } from './dynamoDeadlines.js';
 import { DeadlinePlanner } from './planner.js';
 
@@ -11,4 +11,4 @@ export const plannerOf = (
   tables: { readonly events: string; readonly deadlines: string; readonly views: string },
   clock: Clock = systemClock,
 ): DeadlinePlanner =>
-  new DeadlinePlanner(new DynamoStreamReader({ client: dynamo, tables }), new DynamoDeadlineIndex(dynamo, tables.deadlines), new DynamoViews(dynamo, tables.views), clock);
+  new DeadlinePlanner(new DynamoStreamReader({ client: dynamo, tables }), new DynamoDeadlineIndex(dynamo, tables.deadlines), new DynamoViewWriter(dynamo, tables.views), clock);

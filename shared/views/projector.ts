@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../events/index.js';
 import { defaultSettings, type DomainSettings } from '../domain/index.js';
-import { ViewVersionConflict } from './dynamoViews.js';
+import { ViewVersionConflict } from './viewWriter.js';
 import type { AggregateView, CentreNameMark, JurorSessionView } from './model.js';
 import { projectAll, projectWithJurorSessions, type Projected } from './projection.js';
 

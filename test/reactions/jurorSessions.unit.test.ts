@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
-import { ViewVersionConflict } from '../../shared/views/dynamoViews.js';
+import { ViewVersionConflict } from '../../shared/views/viewWriter.js';
 import type { AggregateView, JurorSessionView } from '../../shared/views/model.js';
 import { projectAll, projectWithJurorSessions, sessionViewOf, type Projected } from '../../shared/views/projection.js';
 import { Projector, type ViewsStore } from '../../shared/views/projector.js';
