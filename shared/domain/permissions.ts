@@ -33,8 +33,10 @@ interface Permission {
   readonly message?: string;
 }
 
-const centre = (refusal = 'session.not-own-centre'): Permission => ({ by: { centre: 'own-centre' }, refusal });
-const ud = (refusal: string): Permission => ({ by: { ud: 'own-department' }, refusal });
+// Without side effects, said to esbuild: a bundle that imports an aggregate's fold but none of its
+// deciders (the projector, the notifier) then leaves the table below out.
+const centre = /* @__NO_SIDE_EFFECTS__ */ (refusal = 'session.not-own-centre'): Permission => ({ by: { centre: 'own-centre' }, refusal });
+const ud = /* @__NO_SIDE_EFFECTS__ */ (refusal: string): Permission => ({ by: { ud: 'own-department' }, refusal });
 /** The regional direction keeps the agréments; it may leave them to the UD of the centre's department. */
 const agrements: Permission = {
   by: { region: 'own-region', ud: 'own-department' },

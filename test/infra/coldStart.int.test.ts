@@ -120,6 +120,7 @@ describe('each function starts with exactly the environment its Lambda gets', ()
         coldModules: coldModulesOf(stderr),
         zodAtColdStart: coldInputs.some((input) => input.includes('node_modules/zod/')),
         commandRulesAtColdStart: coldInputs.some((input) => input.endsWith('shared/domain/session/preparation.ts')),
+        permissionTableAtColdStart: coldInputs.some((input) => input.endsWith('shared/domain/permissions.ts')),
         viewListsAtColdStart: coldInputs.some((input) => input.endsWith('shared/views/dynamoViews.ts')),
         error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)),
       };
@@ -135,6 +136,9 @@ describe('each function starts with exactly the environment its Lambda gets', ()
     // (\`sessionDocumentDecider\`); the functions that only fold events import the aggregates'
     // folds (\`sessionFold\`…), not their deciders.
     expect(outcomes.filter((outcome) => outcome.commandRulesAtColdStart).map((outcome) => outcome.name)).toEqual([]);
+    // The permission table: in the functions that check who runs a command or opens a route, not in
+    // those that import an aggregate's fold (its module imports the table for its decider).
+    expect(outcomes.filter((outcome) => outcome.permissionTableAtColdStart).map((outcome) => outcome.name)).toEqual(['api', 'pages', 'pvIntake']);
     // The views' lists and pages: only in the functions that serve them; the projector and the
     // due-date planner write through DynamoViewWriter (shared/views/viewWriter.ts).
     expect(outcomes.filter((outcome) => outcome.viewListsAtColdStart).map((outcome) => outcome.name)).toEqual(['api', 'pages']);
