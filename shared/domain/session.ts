@@ -71,11 +71,15 @@ const handlers: { [T in SessionCommandType]: Handler<T> } = {
  * session's centre, department and jury (a creation on the centre it names); a command on a
  * session that does not exist is left to its handler's 404.
  */
-const decide = (command: SessionCommand, state: SessionState, context: DecisionContext): SessionEvent[] => {
+const requireSessionPermission = (command: SessionCommand, state: SessionState, context: DecisionContext): void => {
   if (state.status !== 'none') {
     const aboutJurorId = 'jurorId' in command ? command.jurorId : undefined;
     requirePermitted(context.actor, command.type, { centreId: state.centreId, department: state.department, jurorIds: Object.keys(state.jury), aboutJurorId });
   } else if (command.type === 'CreateSession') requirePermitted(context.actor, command.type, command);
+};
+
+const decide = (command: SessionCommand, state: SessionState, context: DecisionContext): SessionEvent[] => {
+  requireSessionPermission(command, state, context);
   return (handlers[command.type] as Handler<SessionCommandType>)(command, state, context);
 };
 
@@ -92,9 +96,7 @@ export type SessionDocumentCommand = Extract<SessionCommand, { type: 'RecordPVDo
 export const sessionDocumentDecider: Decider<SessionDocumentCommand, SessionState, SessionEvent> = {
   initialState: initialSessionState,
   decide: (command, state, context) => {
-    if (state.status !== 'none') {
-      requirePermitted(context.actor, command.type, { centreId: state.centreId, department: state.department, jurorIds: Object.keys(state.jury) });
-    }
+    requireSessionPermission(command, state, context);
     return command.type === 'RecordPVDocument' ? recordPvDocument(command, state, context) : quarantinePvDocument(command, state, context);
   },
   evolve,
