@@ -1,28 +1,10 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromAttributeValue, toItem } from '../aws/attributes.js';
-
-/**
- * A commit item's attributes as `unmarshall` gives them, read directly for the three types a commit
- * holds (strings, numbers, the string set of its event types): about seven times faster than the
- * generic conversion, which a read of a long stream does for every commit. Any other type goes
- * through `fromAttributeValue` (shared/aws/attributes.ts).
- */
-export const commitAttributes = (raw: Record<string, AttributeValue>): Record<string, unknown> => {
-  const item: Record<string, unknown> = {};
-  for (const name in raw) {
-    const value = raw[name] as AttributeValue;
-    if (value.S !== undefined) item[name] = value.S;
-    else if (value.N !== undefined) item[name] = Number(value.N);
-    else if (value.SS !== undefined) item[name] = new Set(value.SS);
-    else item[name] = fromAttributeValue(value);
-  }
-  return item;
-};
+import { fromItem, toItem } from '../aws/attributes.js';
 
 /**
  * The DynamoDB attributes of a commit item, as `marshall` writes them, built directly for the same
  * three types (every append writes one): a string, a number, a string set. Attributes left
- * undefined are left out; any other type is refused, as `marshall` would.
+ * undefined are left out; any other type is refused: a commit holds none, and one would be a bug.
  */
 export const commitItemValues = (item: Readonly<Record<string, unknown>>): Record<string, AttributeValue> => {
   const values: Record<string, AttributeValue> = {};
@@ -67,7 +49,7 @@ export const readRawCommits = async (
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    for (const raw of output.Items ?? []) items.push(commitAttributes(raw));
+    for (const raw of output.Items ?? []) items.push(fromItem(raw));
     startKey = output.LastEvaluatedKey;
   } while (startKey);
   return items;

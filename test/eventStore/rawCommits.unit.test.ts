@@ -1,6 +1,7 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { commitAttributes, commitItemValues } from '../../shared/eventStore/rawCommits.js';
+import { fromItem } from '../../shared/aws/attributes.js';
+import { commitItemValues } from '../../shared/eventStore/rawCommits.js';
 
 describe('reading a commit item', () => {
   it('gives exactly what unmarshall gives for the strings, numbers and string set a commit holds', () => {
@@ -17,7 +18,7 @@ describe('reading a commit item', () => {
       prevHash: '0'.repeat(64),
       hash: 'f'.repeat(64),
     });
-    const read = commitAttributes(raw);
+    const read = fromItem(raw);
     expect(read).toEqual(unmarshall(raw));
     expect(read.eventTypes).toBeInstanceOf(Set);
     expect(read.sk).toBe(12);
@@ -25,7 +26,7 @@ describe('reading a commit item', () => {
 
   it('converts any other type as unmarshall does (a commit never holds one, a tampered item may)', () => {
     const raw = marshall({ sk: 1, flag: true, nothing: null, list: ['a', 1], map: { nested: 'x' }, numbers: new Set([1, 2]) });
-    expect(commitAttributes(raw)).toEqual(unmarshall(raw));
+    expect(fromItem(raw)).toEqual(unmarshall(raw));
   });
 });
 
@@ -47,7 +48,7 @@ describe('writing a commit item', () => {
 
   it('gives exactly what marshall gives for the strings, numbers and string set a commit holds, leaving undefined out', () => {
     expect(commitItemValues(commit)).toEqual(marshall(commit, { removeUndefinedValues: true }));
-    expect(commitAttributes(commitItemValues(commit))).toEqual(Object.fromEntries(Object.entries(commit).filter(([, value]) => value !== undefined)));
+    expect(fromItem(commitItemValues(commit))).toEqual(Object.fromEntries(Object.entries(commit).filter(([, value]) => value !== undefined)));
   });
 
   it('refuses what a commit never holds rather than writing it: a map, a list, an empty set, a number that is not finite', () => {
