@@ -14,8 +14,9 @@ import { countCommand } from '../platform/observability.js';
 export const sessionDocumentStream = (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDocumentDecider });
 
 /**
- * Each aggregate's stream: its id and its decider. A function that runs commands on sessions only
- * (the PV intake) imports {@link sessionDocumentStream}: this object would bring every decider with it.
+ * Each aggregate's stream: its id and its decider. A function that runs only the PV file's two
+ * commands (the PV intake) imports {@link sessionDocumentStream}: this object would bring every
+ * decider with it.
  */
 export const streams = {
   session: (sessionId: string) => ({ streamId: sessionStreamId(sessionId), decider: sessionDecider }),

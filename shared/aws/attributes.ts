@@ -5,9 +5,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * booleans, null, lists, plain objects (maps), non-empty sets of strings or of numbers, bytes.
  * It converts as `@aws-sdk/util-dynamodb`'s `marshall(value, { removeUndefinedValues: true })`
  * and `unmarshall` do for those values (`test/platform/attributes.unit` compares them on random
- * values), in the cold start of every function that reads or writes an item, at a tenth of its
- * size. What the library converts and this refuses (a Map, a Date, a class instance, an empty set,
+ * values), in the cold start of every function that reads or writes an item, at about a third
+ * of its size. What the library converts and this refuses (a Map, a Date, a class instance, an empty set,
  * NaN, a number beyond the safe integers) is never stored here; it throws a TypeError naming where it is.
+ * Unlike plain `marshall`, an undefined member is always left out, in keys and expression values
+ * too, so a missing key value reaches DynamoDB (which refuses it) instead of throwing here.
  */
 
 /** The attribute value of `value`; undefined members of maps and lists are left out. */

@@ -97,7 +97,14 @@ export const sessionDocumentDecider: Decider<SessionDocumentCommand, SessionStat
   initialState: initialSessionState,
   decide: (command, state, context) => {
     requireSessionPermission(command, state, context);
-    return command.type === 'RecordPVDocument' ? recordPvDocument(command, state, context) : quarantinePvDocument(command, state, context);
+    switch (command.type) {
+      case 'RecordPVDocument':
+        return recordPvDocument(command, state, context);
+      case 'QuarantinePVDocument':
+        return quarantinePvDocument(command, state, context);
+      default:
+        return command satisfies never;
+    }
   },
   evolve,
 };

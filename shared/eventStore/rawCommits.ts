@@ -2,8 +2,9 @@ import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk
 import { fromItem, toItem } from '../aws/attributes.js';
 
 /**
- * The DynamoDB attributes of a commit item, as `marshall` writes them, built directly for the same
- * three types (every append writes one): a string, a number, a string set. Attributes left
+ * The DynamoDB attributes of a commit item, built directly for the three types a commit holds
+ * (every append writes one): a string, a number, a string set; narrower than `toItem`
+ * (shared/aws/attributes.ts) on purpose. Attributes left
  * undefined are left out; any other type is refused: a commit holds none, and one would be a bug.
  */
 export const commitItemValues = (item: Readonly<Record<string, unknown>>): Record<string, AttributeValue> => {

@@ -1,6 +1,7 @@
 /**
  * The read models: what the pages show. Pages import the `ViewsReader` port and the view types from
- * here; the functions build a `DynamoViews` over the views table (`VIEWS_TABLE_NAME`).
+ * here; the functions build a `DynamoViews` over the views table (`VIEWS_TABLE_NAME`), the projector
+ * and the due-date planner its writer half, `DynamoViewWriter` (./viewWriter.ts).
  *
  * Queries (all through keys or indexes, no Scan):
  * - `getSessionView(sessionId)`: status, dates, jury, candidate count, open deadlines, results
