@@ -52,6 +52,8 @@ const setValue = (set: Set<unknown>, where: string): AttributeValue => {
 
 /** The attributes of an item (or of `ExpressionAttributeValues`); undefined members are left out. */
 export const toItem = (record: object, where = 'item'): Record<string, AttributeValue> => {
+  const prototype: unknown = Object.getPrototypeOf(record);
+  if (prototype !== Object.prototype && prototype !== null) throw new TypeError(`${where}: ${Object.prototype.toString.call(record)} is not a plain object`);
   const item: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(record)) if (value !== undefined) item[name] = toAttributeValue(value, `${where}.${name}`);
   return item;

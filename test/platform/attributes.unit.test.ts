@@ -87,6 +87,9 @@ describe('attribute values, as util-dynamodb converts them', () => {
     expect(() => toItem({ tags: new Set(['a', 1]) })).toThrow(/item\.tags: a set/);
     expect(() => toItem({ nested: { at: new Date(0) } })).toThrow(/item\.nested\.at: \[object Date\]/);
     expect(() => toItem({ map: new Map([['a', 1]]) })).toThrow(/item\.map: \[object Map\]/);
+    // At the top level too: a Map or an array is not an item.
+    expect(() => toItem(new Map([['a', 1]]))).toThrow(/item: \[object Map\] is not a plain object/);
+    expect(() => toItem(['x'])).toThrow(/item: \[object Array\] is not a plain object/);
     class Thing {
       readonly x = 1;
     }
