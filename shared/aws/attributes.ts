@@ -8,9 +8,31 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * values), in the cold start of every function that reads or writes an item, at about a third
  * of its size. What the library converts and this refuses (a Map, a Date, a class instance, an empty set,
  * NaN, a number beyond the safe integers) is never stored here; it throws a TypeError naming where it is.
- * Unlike plain `marshall`, an undefined member is always left out, in keys and expression values
- * too, so a missing key value reaches DynamoDB (which refuses it) instead of throwing here.
+ * `toItem` leaves undefined members out (an optional attribute is simply absent); `toKey`, for keys
+ * and expression values, throws on one instead, as plain `marshall` did: a missing key value is a
+ * bug caught before the request rather than a ValidationException from DynamoDB.
  */
+
+/**
+ * A value that cannot be stored, with where it is (`item.members[2].at`). Nested values are
+ * converted with an empty path; each container prefixes its own when a refusal passes through it,
+ * so converting builds no path strings unless something is refused.
+ */
+class UnstorableValue extends TypeError {
+  constructor(
+    private readonly reason: string,
+    private path: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+
+  /** The same refusal, seen from the container that holds the value under `segment`. */
+  within(root: string, segment: string): UnstorableValue {
+    this.path = `${root}${segment}${this.path}`;
+    this.message = `${this.path}: ${this.reason}`;
+    return this;
+  }
+}
 
 /** The attribute value of `value`; undefined members of maps and lists are left out. */
 export const toAttributeValue = (value: unknown, where = 'value'): AttributeValue => {
@@ -21,9 +43,15 @@ export const toAttributeValue = (value: unknown, where = 'value'): AttributeValu
   if (value === null) return { NULL: true };
   if (Array.isArray(value)) {
     const list: AttributeValue[] = [];
-    value.forEach((member: unknown, index) => {
-      if (member !== undefined) list.push(toAttributeValue(member, `${where}[${index}]`));
-    });
+    let index = 0;
+    try {
+      for (; index < value.length; index += 1) {
+        const member: unknown = value[index];
+        if (member !== undefined) list.push(toAttributeValue(member, ''));
+      }
+    } catch (error) {
+      throw error instanceof UnstorableValue ? error.within(where, `[${index}]`) : error;
+    }
     return { L: list };
   }
   if (value instanceof Set) return setValue(value as Set<unknown>, where);
@@ -32,13 +60,13 @@ export const toAttributeValue = (value: unknown, where = 'value'): AttributeValu
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === Object.prototype || prototype === null) return { M: toItem(value, where) };
   }
-  throw new TypeError(`${where}: ${Object.prototype.toString.call(value)} cannot be stored in DynamoDB`);
+  throw new UnstorableValue(`${Object.prototype.toString.call(value)} cannot be stored in DynamoDB`, where);
 };
 
 /** A number as DynamoDB stores it; refused beyond the safe integers, where it would be imprecise. */
 const numberText = (value: number, where: string): string => {
   if (!Number.isFinite(value) || value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER) {
-    throw new TypeError(`${where}: ${value} cannot be stored as a precise number (use a bigint)`);
+    throw new UnstorableValue(`${value} cannot be stored as a precise number (use a bigint)`, where);
   }
   return String(value);
 };
@@ -47,16 +75,30 @@ const setValue = (set: Set<unknown>, where: string): AttributeValue => {
   const members = [...set];
   if (members.length > 0 && members.every((member) => typeof member === 'string')) return { SS: members };
   if (members.length > 0 && members.every((member) => typeof member === 'number')) return { NS: members.map((member) => numberText(member, where)) };
-  throw new TypeError(`${where}: a set must hold strings only or numbers only, and at least one`);
+  throw new UnstorableValue('a set must hold strings only or numbers only, and at least one', where);
 };
 
 /** The attributes of an item (or of `ExpressionAttributeValues`); undefined members are left out. */
 export const toItem = (record: object, where = 'item'): Record<string, AttributeValue> => {
   const prototype: unknown = Object.getPrototypeOf(record);
-  if (prototype !== Object.prototype && prototype !== null) throw new TypeError(`${where}: ${Object.prototype.toString.call(record)} is not a plain object`);
+  if (prototype !== Object.prototype && prototype !== null) throw new UnstorableValue(`${Object.prototype.toString.call(record)} is not a plain object`, where);
   const item: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(record)) if (value !== undefined) item[name] = toAttributeValue(value, `${where}.${name}`);
+  let name = '';
+  try {
+    for (name in record) {
+      const value: unknown = (record as Record<string, unknown>)[name];
+      if (value !== undefined) item[name] = toAttributeValue(value, '');
+    }
+  } catch (error) {
+    throw error instanceof UnstorableValue ? error.within(where, `.${name}`) : error;
+  }
   return item;
+};
+
+/** Key attributes or `ExpressionAttributeValues`: as `toItem`, but an undefined member is refused. */
+export const toKey = (record: object, where = 'key'): Record<string, AttributeValue> => {
+  for (const [name, value] of Object.entries(record)) if (value === undefined) throw new TypeError(`${where}.${name}: undefined cannot be a key or expression value`);
+  return toItem(record, where);
 };
 
 /** A number attribute: a number, or a bigint beyond the safe integers (as `unmarshall` gives it). */

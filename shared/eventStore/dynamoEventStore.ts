@@ -1,5 +1,5 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem } from '../aws/attributes.js';
+import { fromItem, toKey } from '../aws/attributes.js';
 import * as z from 'zod/mini';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { actor as actorSchema, eventScope, streamId as streamIdSchema } from '../../events/primitives.js';
@@ -280,7 +280,7 @@ export class DynamoEventStore implements EventStore {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: toItem({ ':pk': streamId }),
+        ExpressionAttributeValues: toKey({ ':pk': streamId }),
         ProjectionExpression: 'sk, lastVersion, #hash',
         ExpressionAttributeNames: { '#hash': 'hash' },
         ScanIndexForward: false,

@@ -1,5 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem } from '../aws/attributes.js';
+import { fromItem, toKey } from '../aws/attributes.js';
 import { encodeTime } from 'ulid';
 import type { StoredEvent } from '../../events/index.js';
 import { eventTypeNames, upcast } from '../../events/versions.js';
@@ -119,7 +119,7 @@ export class HistoryIndexReader implements HistoryReader {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: toItem(values),
+        ExpressionAttributeValues: toKey(values),
         ScanIndexForward: q.order === 'asc',
         // Filters apply after the limit: read ahead when filtering, exactly what is needed otherwise.
         Limit: filters.length > 0 ? Math.max(needed, 100) : needed + (after !== undefined && collected.length === 0 ? 1 : 0),

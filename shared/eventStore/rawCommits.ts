@@ -1,5 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem } from '../aws/attributes.js';
+import { fromItem, toKey } from '../aws/attributes.js';
 
 /**
  * The DynamoDB attributes of a commit item, built directly for the three types a commit holds
@@ -12,9 +12,9 @@ export const commitItemValues = (item: Readonly<Record<string, unknown>>): Recor
   for (const name in item) {
     const value = item[name];
     if (typeof value === 'string') values[name] = { S: value };
-    else if (typeof value === 'number' && Number.isFinite(value)) values[name] = { N: String(value) };
+    else if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) values[name] = { N: String(value) };
     else if (value instanceof Set && value.size > 0 && [...value].every((member) => typeof member === 'string')) values[name] = { SS: [...(value as Set<string>)] };
-    else if (value !== undefined) throw new TypeError(`Commit attribute ${name}: a string, a finite number or a non-empty set of strings is expected`);
+    else if (value !== undefined) throw new TypeError(`Commit attribute ${name}: a string, a number within the safe integers or a non-empty set of strings is expected`);
   }
   return values;
 };
@@ -44,7 +44,7 @@ export const readRawCommits = async (
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: afterCommit > 0 ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-        ExpressionAttributeValues: toItem(afterCommit > 0 ? { ':pk': streamId, ':after': afterCommit } : { ':pk': streamId }),
+        ExpressionAttributeValues: toKey(afterCommit > 0 ? { ':pk': streamId, ':after': afterCommit } : { ':pk': streamId }),
         ConsistentRead: true,
         ...projection,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { fromItem, toItem } from '../aws/attributes.js';
+import { fromItem, toKey } from '../aws/attributes.js';
 import { encodeTime } from 'ulid';
 import { eventTypeNames } from '../../events/versions.js';
 import { readRawCommits } from '../eventStore/rawCommits.js';
@@ -31,7 +31,7 @@ export class DynamoCommitSource implements CommitSource {
             TableName: this.tables.history,
             IndexName: 'byType',
             KeyConditionExpression: 'typeKey = :type AND eventId BETWEEN :low AND :high',
-            ExpressionAttributeValues: toItem({ ':type': type, ':low': ulidBound(from, '0'), ':high': ulidBound(to, 'Z') }),
+            ExpressionAttributeValues: toKey({ ':type': type, ':low': ulidBound(from, '0'), ':high': ulidBound(to, 'Z') }),
             ProjectionExpression: 'streamId',
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
@@ -56,7 +56,7 @@ export class DynamoCommitSource implements CommitSource {
           TableName: this.tables.events,
           ProjectionExpression: 'pk',
           FilterExpression: 'sk = :first',
-          ExpressionAttributeValues: toItem({ ':first': 1 }),
+          ExpressionAttributeValues: toKey({ ':first': 1 }),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );

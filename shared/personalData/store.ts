@@ -1,5 +1,5 @@
 import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem } from '../aws/attributes.js';
+import { fromItem, toItem, toKey } from '../aws/attributes.js';
 import type { Principal } from '../auth/principal.js';
 
 /**
@@ -133,7 +133,7 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
     const found: Record<string, unknown>[] = [];
     for (const batch of chunks(unique, 100)) {
-      let pending = batch.map((key) => toItem(key));
+      let pending = batch.map((key) => toKey(key));
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('Personal data batch read kept being throttled');
         const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
@@ -186,7 +186,7 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :acc)',
-          ExpressionAttributeValues: toItem({ ':pk': candidateId, ':acc': 'acc#' }),
+          ExpressionAttributeValues: toKey({ ':pk': candidateId, ':acc': 'acc#' }),
           ConsistentRead: true,
         }),
       );
@@ -219,11 +219,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
 
   async eraseCandidate(candidateId: string): Promise<void> {
     const result = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: toItem({ ':pk': candidateId }), ConsistentRead: true }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: toKey({ ':pk': candidateId }), ConsistentRead: true }),
     );
     for (const item of result.Items ?? []) {
       const { pk, sk } = fromItem(item) as { pk: string; sk: string };
-      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: toItem({ pk, sk }) }));
+      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: toKey({ pk, sk }) }));
     }
   }
 }

@@ -355,6 +355,7 @@ describe('session properties over random command sequences', () => {
     };
     let stored = 0;
     let refused = 0;
+    const ruleRefusals = new Set<string>();
     fc.assert(
       fc.property(scenario, (steps) => {
         const { states } = run(steps);
@@ -373,6 +374,7 @@ describe('session properties over random command sequences', () => {
               expect(outcome(() => sessionDocumentDecider.decide(command, state, context))).toEqual(whole);
               if ('events' in whole && command.type === 'RecordPVDocument') stored += 1;
               if ('refused' in whole) refused += 1;
+              if ('refused' in whole && who === 'system') ruleRefusals.add(String(whole.refused));
             }
           }
         }
@@ -382,6 +384,8 @@ describe('session properties over random command sequences', () => {
     // Both outcomes must be met often, or the comparison proves little.
     expect(stored).toBeGreaterThan(settings.numRuns / 2);
     expect(refused).toBeGreaterThan(settings.numRuns);
+    // Not only permission refusals: the intake's own actor meets every rule of the PV file (and the unknown session).
+    expect([...ruleRefusals].sort()).toEqual(['pv.document-already-stored', 'pv.document-checksum-mismatch', 'pv.document-revision', 'pv.not-signed', 'session.unknown']);
   });
 
   it('rebuilds the same state by replaying the stored events of any accepted sequence', () => {

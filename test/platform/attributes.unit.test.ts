@@ -1,7 +1,7 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromAttributeValue, fromItem, toAttributeValue, toItem } from '../../shared/aws/attributes.js';
+import { fromAttributeValue, fromItem, toAttributeValue, toItem, toKey } from '../../shared/aws/attributes.js';
 
 /*
  * The attribute converter replaces @aws-sdk/util-dynamodb in the functions (issue 16): it must give
@@ -87,6 +87,10 @@ describe('attribute values, as util-dynamodb converts them', () => {
     expect(() => toItem({ tags: new Set(['a', 1]) })).toThrow(/item\.tags: a set/);
     expect(() => toItem({ nested: { at: new Date(0) } })).toThrow(/item\.nested\.at: \[object Date\]/);
     expect(() => toItem({ map: new Map([['a', 1]]) })).toThrow(/item\.map: \[object Map\]/);
+    // The whole path, however deep, and still a TypeError.
+    expect(() => toItem({ a: [{ b: [0, new Date(0)] }] })).toThrow(/^item\.a\[0\]\.b\[1\]: \[object Date\] cannot be stored/);
+    expect(() => toAttributeValue([[1], [2, [Number.NaN]]], 'list')).toThrow(/^list\[1\]\[1\]\[0\]: NaN/);
+    expect(() => toItem({ a: { b: { c: new Set() } } }, 'views')).toThrow(TypeError);
     // At the top level too: a Map or an array is not an item.
     expect(() => toItem(new Map([['a', 1]]))).toThrow(/item: \[object Map\] is not a plain object/);
     expect(() => toItem(['x'])).toThrow(/item: \[object Array\] is not a plain object/);
@@ -101,5 +105,50 @@ describe('attribute values, as util-dynamodb converts them', () => {
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'x' });
     expect(toAttributeValue(bare)).toEqual({ M: { a: { S: 'x' } } });
     expect(toAttributeValue(10n ** 20n)).toEqual(marshall({ v: 10n ** 20n }).v);
+  });
+});
+
+describe('reading a commit item (the event store reads every commit with fromItem)', () => {
+  it('gives exactly what unmarshall gives for the strings, numbers and string set a commit holds', () => {
+    const raw = marshall({
+      pk: 'session-ses_01',
+      sk: 12,
+      firstVersion: 20,
+      lastVersion: 21,
+      events: '[{"id":"01J","type":"CandidateRegistered","data":{"candidateId":"cand_1"}}]',
+      eventTypes: new Set(['CandidateRegistered', 'CandidateWithdrawn']),
+      idempotencyKey: 'k-1',
+      region: '84',
+      recordedAt: '2027-03-01T08:00:00.000Z',
+      prevHash: '0'.repeat(64),
+      hash: 'f'.repeat(64),
+    });
+    const read = fromItem(raw);
+    expect(read).toEqual(unmarshall(raw));
+    expect(read.eventTypes).toBeInstanceOf(Set);
+    expect(read.sk).toBe(12);
+  });
+
+  it('converts any other type as unmarshall does (a commit never holds one, a tampered item may)', () => {
+    const raw = marshall({ sk: 1, flag: true, nothing: null, list: ['a', 1], map: { nested: 'x' }, numbers: new Set([1, 2]) });
+    expect(fromItem(raw)).toEqual(unmarshall(raw));
+  });
+});
+
+describe('keys and expression values', () => {
+  it('refuse an undefined member, naming it, as plain marshall did, where an item leaves it out', () => {
+    expect(() => toKey({ pk: 'session-ses_01', sk: undefined })).toThrow(/key\.sk: undefined/);
+    expect(() => toKey({ ':pk': undefined }, 'values')).toThrow(/values\.:pk: undefined/);
+    expect(() => marshall({ pk: 'x', sk: undefined })).toThrow();
+    expect(toItem({ pk: 'x', sk: undefined })).toEqual({ pk: { S: 'x' } });
+  });
+
+  it('convert a complete key exactly as marshall does', () => {
+    fc.assert(
+      fc.property(fc.record({ pk: fc.string(), sk: fc.oneof(fc.string(), fc.integer()) }), (key) => {
+        expect(toKey(key)).toEqual(marshall(key));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
