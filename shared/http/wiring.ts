@@ -38,8 +38,8 @@ export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): 
   const dynamo = createDynamoClient({ endpoint: endpoints.dynamodb });
   // The S3 client and the presigner load with the first PV upload, the only request that uses them.
   const pvUploads = onFirstUse(async () => {
-    const [{ createS3Client }, { PvUploads }] = await Promise.all([import('../aws/s3.js'), import('../vault/vault.js')]);
-    return new PvUploads(createS3Client({ endpoint: endpoints.s3 }), buckets.uploads);
+    const [{ createS3Client }, { PvUploadLinks }] = await Promise.all([import('../aws/s3.js'), import('../vault/uploadLinks.js')]);
+    return new PvUploadLinks(createS3Client({ endpoint: endpoints.s3 }), buckets.uploads);
   });
   const uploadOrigin = endpoints.s3 ? new URL(endpoints.s3).origin : `https://${buckets.uploads}.s3.${env.AWS_REGION || 'eu-west-3'}.amazonaws.com`;
   const views = new DynamoViews(dynamo, tables.views);
@@ -49,7 +49,7 @@ export const wireHttp = ({ tables, buckets, endpoints, auth, env }: HttpNeeds): 
       store: new DynamoEventStore({ client: dynamo, tables }),
       views,
       personalData: new DynamoPersonalDataStore(dynamo, tables.personalData),
-      pvUploads: { presign: async (request) => (await pvUploads()).presignUpload(request) },
+      pvUploads: { presign: async (request) => (await pvUploads()).presign(request) },
       clock: systemClock,
       settings: defaultSettings,
       get titres() {

@@ -1,2 +1,3 @@
 export * from './intake.js';
 export * from './vault.js';
+export * from './uploadLinks.js';

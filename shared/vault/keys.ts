@@ -23,3 +23,9 @@ export const parsePvObjectKey = (key: string): { sessionId: string; sha256Hex: s
  * VersionId is recorded.
  */
 export const ETAG_VERSION_PREFIX = 'etag:';
+
+/** The largest PV file accepted, by the upload link and again by the intake. */
+export const DEFAULT_PV_MAX_BYTES = 20 * 1024 * 1024;
+
+/** The `x-amz-checksum-sha256` value (base64) of a SHA-256 given in hex. */
+export const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');

@@ -1,26 +1,14 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Principal } from '../auth/principal.js';
-import { AppError } from '../errors.js';
-import type { SessionView } from '../views/model.js';
-import { ETAG_VERSION_PREFIX, QUARANTINE_PREFIX, pvObjectKey } from './keys.js';
+import { DEFAULT_PV_MAX_BYTES, QUARANTINE_PREFIX, sha256Base64 } from './keys.js';
 
 /**
- * Signed PVs in two buckets. The browser PUTs the file to the upload area (`PvUploads`, no Object
- * Lock) through a presigned URL bound to its SHA-256, type and size; the intake checks what arrived
- * and writes an accepted file into the vault (`PvVault`, Object Lock), a rejected one under
- * `quarantine/` of the upload area. Same key layout in both: `pv/<session>/<sha256>.pdf`.
+ * Signed PVs in two buckets, as the PV intake handles them. The browser PUTs the file to the upload
+ * area (`PvUploads`, no Object Lock) through a presigned URL bound to its SHA-256, type and size
+ * (`PvUploadLinks`, shared/vault/uploadLinks.ts: the API's, so the intake never loads the presigner);
+ * the intake checks what arrived and writes an accepted file into the vault (`PvVault`, Object
+ * Lock), a rejected one under `quarantine/` of the upload area. Same key layout in both:
+ * `pv/<session>/<sha256>.pdf`.
  */
-const DEFAULT_PV_MAX_BYTES = 20 * 1024 * 1024;
-
-/** The `x-amz-checksum-sha256` value (base64) of a SHA-256 given in hex. */
-const sha256Base64 = (sha256Hex: string): string => Buffer.from(sha256Hex, 'hex').toString('base64');
-
-export interface UploadOptions {
-  readonly maxBytes?: number;
-  /** Lifetime of an upload URL, seconds. */
-  readonly uploadTtlSeconds?: number;
-}
 
 export interface StoredObject {
   readonly bytes: Uint8Array;
@@ -38,42 +26,13 @@ const isNotFound = (error: unknown) => (error as { name?: string }).name === 'No
  */
 export class PvUploads {
   readonly maxBytes: number;
-  private readonly uploadTtl: number;
 
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
-    options: UploadOptions = {},
+    options: { readonly maxBytes?: number } = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_PV_MAX_BYTES;
-    this.uploadTtl = options.uploadTtlSeconds ?? 300;
-  }
-
-  /**
-   * A presigned PUT: S3 refuses the upload unless the body's SHA-256 equals the declared one
-   * (`x-amz-checksum-sha256`, signed), the type is application/pdf and the length the declared one.
-   */
-  async presignUpload(request: { readonly sessionId: string; readonly sha256Hex: string; readonly sizeBytes: number }) {
-    if (!/^[0-9a-f]{64}$/.test(request.sha256Hex)) {
-      throw new AppError('pv.upload.sha256', 'validation', 'Empreinte SHA-256 invalide.', [
-        { field: 'sha256', message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' },
-      ]);
-    }
-    if (!Number.isInteger(request.sizeBytes) || request.sizeBytes < 1 || request.sizeBytes > this.maxBytes) {
-      throw new AppError('pv.upload.too-large', 'too-large', `Le fichier doit peser au plus ${Math.floor(this.maxBytes / 1024 / 1024)} Mo.`, [
-        { field: 'sizeBytes', message: 'Taille non acceptée.' },
-      ]);
-    }
-    const checksum = sha256Base64(request.sha256Hex);
-    const objectKey = pvObjectKey(request.sessionId, request.sha256Hex);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, ContentType: 'application/pdf', ContentLength: request.sizeBytes, ChecksumSHA256: checksum });
-    const url = await getSignedUrl(this.client, command, {
-      expiresIn: this.uploadTtl,
-      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
-      // Kept as a signed header (not hoisted to the query string): the PUT must carry this exact checksum.
-      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
-    });
-    return { url, objectKey, headers: { 'content-type': 'application/pdf', 'x-amz-checksum-sha256': checksum } };
   }
 
   /** Size of an upload without reading it; undefined when it is gone (already moved). */
@@ -114,19 +73,14 @@ export class PvUploads {
 
 /**
  * The signed-PV vault: a bucket, versioned with Object Lock in AWS, that only the intake writes
- * (accepted PVs, once checked) and nobody reads directly: downloads go through short-lived
- * presigned GETs for the centre, the UD of its department and the regional admins.
+ * (accepted PVs, once checked) and nobody reads directly: a timeline's PV link is a short-lived
+ * presigned GET of the recorded version (shared/history/documentLinks.ts).
  */
 export class PvVault {
-  private readonly downloadTtl: number;
-
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
-    options: { readonly downloadTtlSeconds?: number } = {},
-  ) {
-    this.downloadTtl = options.downloadTtlSeconds ?? 60;
-  }
+  ) {}
 
   /**
    * Writes the checked bytes of an accepted PV, with their SHA-256 as `x-amz-checksum-sha256`: S3
@@ -147,29 +101,5 @@ export class PvVault {
       }),
     );
     return { ...(output.VersionId ? { versionId: output.VersionId } : {}), ...(output.ETag ? { etag: output.ETag.replace(/"/g, '') } : {}) };
-  }
-
-  /**
-   * A presigned GET of the session's stored PV, for the centre that owns it, the UD of its
-   * department and the admins of its region; anyone else gets 403.
-   */
-  async presignDownload(principal: Principal, session: SessionView): Promise<{ url: string; expiresInSeconds: number }> {
-    const { role, scope } = principal.actor;
-    const allowed =
-      (role === 'centre' && scope.centreId === session.centreId) ||
-      (role === 'ud' && scope.department === session.department) ||
-      (role === 'region' && scope.region === session.region);
-    if (!allowed) throw new AppError('pv.download.forbidden', 'forbidden', 'Vous n’avez pas accès au procès-verbal de cette session.');
-    const document = session.pv?.document;
-    if (!document) throw new AppError('pv.download.none', 'not-found', 'Aucun procès-verbal signé n’est déposé pour cette session.');
-    const versionId = document.versionId.startsWith(ETAG_VERSION_PREFIX) ? undefined : document.versionId;
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: document.objectKey,
-      ...(versionId ? { VersionId: versionId } : {}),
-      ResponseContentDisposition: `attachment; filename="proces-verbal-${session.sessionId}.pdf"`,
-      ResponseContentType: 'application/pdf',
-    });
-    return { url: await getSignedUrl(this.client, command, { expiresIn: this.downloadTtl }), expiresInSeconds: this.downloadTtl };
   }
 }

@@ -122,6 +122,7 @@ describe('each function starts with exactly the environment its Lambda gets', ()
         commandRulesAtColdStart: coldInputs.some((input) => input.endsWith('shared/domain/session/preparation.ts')),
         permissionTableAtColdStart: coldInputs.some((input) => input.endsWith('shared/domain/permissions.ts')),
         viewListsAtColdStart: coldInputs.some((input) => input.endsWith('shared/views/dynamoViews.ts')),
+        presignerAtColdStart: coldInputs.some((input) => input.includes('node_modules/@aws-sdk/s3-request-presigner/')),
         error: code === 0 ? '' : (/\w*Error: .*/.exec(stderr)?.[0] ?? stderr.slice(0, 300)),
       };
     });
@@ -142,6 +143,9 @@ describe('each function starts with exactly the environment its Lambda gets', ()
     // The views' lists and pages: only in the functions that serve them; the projector and the
     // due-date planner write through DynamoViewWriter (shared/views/viewWriter.ts).
     expect(outcomes.filter((outcome) => outcome.viewListsAtColdStart).map((outcome) => outcome.name)).toEqual(['api', 'pages']);
+    // The presigner: in no cold start. The API signs an upload link and the history a PV link with
+    // their first such request; the PV intake, which signs none, never imports it (shared/vault/uploadLinks.ts).
+    expect(outcomes.filter((outcome) => outcome.presignerAtColdStart).map((outcome) => outcome.name)).toEqual([]);
     // The pages are split: each role's templates and the S3 client wait for the request that needs them.
     expect(outcomes.find((outcome) => outcome.name === 'pages')?.chunks).toBeGreaterThan(5);
   }, 180_000);

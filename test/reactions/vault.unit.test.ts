@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../shared/eventStore/port.js';
 import { PvIntake } from '../../shared/vault/intake.js';
+import { PvUploadLinks } from '../../shared/vault/uploadLinks.js';
 import { PvUploads, PvVault } from '../../shared/vault/vault.js';
 
 /**
@@ -67,7 +68,7 @@ describe('the intake in AWS: upload area, quarantine and vault', () => {
   });
 
   it('given a presigned upload, when the page asks for it, then it points at the upload area, never at the vault', async () => {
-    const presigned = await new PvUploads(client, UPLOADS).presignUpload({ sessionId: 'ses_a', sha256Hex: 'b'.repeat(64), sizeBytes: 10 });
+    const presigned = await new PvUploadLinks(client, UPLOADS).presign({ sessionId: 'ses_a', sha256Hex: 'b'.repeat(64), sizeBytes: 10 });
 
     expect(new URL(presigned.url).hostname).toBe(`${UPLOADS}.s3.eu-west-3.amazonaws.com`);
     expect(presigned.headers).toEqual({ 'content-type': 'application/pdf', 'x-amz-checksum-sha256': Buffer.from('b'.repeat(64), 'hex').toString('base64') });
