@@ -1,4 +1,21 @@
 import * as z from 'zod/mini';
+import { hasIdPrefix, isExistingDay } from './checks.js';
+
+/**
+ * How the validator compiler (events/compile.ts) writes a refinement: a predicate of
+ * events/checks.ts called with the value and these arguments. A refinement without one cannot be
+ * compiled, and the compiler says so.
+ */
+export interface CompiledRefinement {
+  readonly predicate: 'isExistingDay' | 'hasIdPrefix' | 'isValidDate';
+  readonly args: readonly string[];
+}
+export const compiledRefinements = new WeakMap<object, CompiledRefinement>();
+/** Registers the compiled form of a refinement; returns the refinement. */
+export const compiledAs = <T extends object>(refinement: T, compiled: CompiledRefinement): T => {
+  compiledRefinements.set(refinement, compiled);
+  return refinement;
+};
 
 /**
  * Building blocks shared by every event schema. Ids are pseudonymous: an event never carries a
@@ -12,13 +29,9 @@ export const streamId = z.string().check(z.regex(/^(session|juror|programme|agre
 /** A calendar date, `YYYY-MM-DD`, that exists (no 31 February). Dates are in Europe/Paris. */
 export const calendarDate = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Date attendue au format AAAA-MM-JJ.' }),
-  z.refine(
-    (value) => {
-      const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-      const date = new Date(Date.UTC(y, m - 1, d));
-      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-    },
-    { message: "Cette date n'existe pas." },
+  compiledAs(
+    z.refine((value: string) => isExistingDay(value), { message: "Cette date n'existe pas." }),
+    { predicate: 'isExistingDay', args: [] },
   ),
 );
 
@@ -41,7 +54,10 @@ const entityId = (prefix: string) =>
   z.string().check(
     z.maxLength(80),
     z.regex(idPattern, { message: 'Identifiant invalide.' }),
-    z.refine((value) => value.startsWith(`${prefix}_`), { message: `Identifiant « ${prefix}_… » attendu.` }),
+    compiledAs(
+      z.refine((value: string) => hasIdPrefix(value, prefix), { message: `Identifiant « ${prefix}_… » attendu.` }),
+      { predicate: 'hasIdPrefix', args: [prefix] },
+    ),
   );
 
 export const centreId = entityId('ctr');

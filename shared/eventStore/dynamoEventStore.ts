@@ -1,8 +1,7 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toKey } from '../aws/attributes.js';
-import * as z from 'zod/mini';
 import type { DomainEvent, StoredEvent } from '../../events/index.js';
-import { actor as actorSchema, eventScope, streamId as streamIdSchema } from '../../events/primitives.js';
+import type { Issue } from '../../events/validators.generated.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';
@@ -59,27 +58,18 @@ const heldBy = (head: Head | undefined): number => (head?.items ? head.commit : 
 /** The head of a stream with no commit: its keys are known (none), in a map of its own (maps grow in place). */
 const emptyHead = (): Head => ({ commit: 0, version: 0, hash: GENESIS_HASH, keys: new Map() });
 
-const appendOptionsSchema = z.object({
-  idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  requestHash: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  actor: actorSchema,
-  scope: eventScope,
-  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  causationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  occurredAt: z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), { message: 'Date invalide.' })),
-});
-
 /**
- * The event catalogue's schemas load with the first append: a function that only reads streams (a
- * page, a query) leaves the catalogue out of its cold start (infra/bundling.ts).
+ * The validators compiled from the event catalogue (events/validators.generated.ts, issue 16) load
+ * with the first append: a function that only reads streams (a page, a query) leaves them out of
+ * its cold start (infra/bundling.ts), and no function's bundle holds zod for the store.
  */
-const loadCatalogue = onFirstUse(() => import('../../events/envelope.js'));
-type Catalogue = Awaited<ReturnType<typeof loadCatalogue>>;
-/** The catalogue once loaded: later appends validate without awaiting its import again. */
-let catalogue: Catalogue | undefined;
+const loadValidators = onFirstUse(() => import('../../events/validators.generated.js'));
+type Validators = Awaited<ReturnType<typeof loadValidators>>;
+/** The validators once loaded: later appends validate without awaiting their import again. */
+let validators: Validators | undefined;
 
-const fieldsOf = (error: z.core.$ZodError, prefix: string): FieldError[] =>
-  error.issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
+const fieldsOf = (issues: readonly { readonly path: readonly (string | number)[]; readonly message: string }[], prefix: string): FieldError[] =>
+  issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
 
 const isConditionalFailure = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
@@ -129,7 +119,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions): Promise<AppendResult> {
-    const parsed = this.validate((catalogue ??= await loadCatalogue()), streamId, expectedVersion, events, options);
+    const parsed = this.validate((validators ??= await loadValidators()), streamId, expectedVersion, events, options);
     const { idempotencyKey: key, requestHash } = parsed.options;
     let head = this.heads.get(streamId);
     if (head === undefined && expectedVersion === 0) {
@@ -167,23 +157,31 @@ export class DynamoEventStore implements EventStore {
     return { version: head.version, events, ...(replay ? { replay } : {}), replayFor: (key, requestHash) => replayIn(streamId, items, key, requestHash) };
   }
 
-  private validate({ domainEventSchema, definitionOf }: Catalogue, streamId: string, expectedVersion: number, events: readonly DomainEvent[], options: AppendOptions) {
+  private validate(
+    { validateAppendOptions, validateDomainEvent, validateStreamId, schemaVersions }: Validators,
+    streamId: string,
+    expectedVersion: number,
+    events: readonly DomainEvent[],
+    options: AppendOptions,
+  ) {
     const fields: FieldError[] = [];
-    if (!streamIdSchema.safeParse(streamId).success) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
+    if (validateStreamId(streamId, []) === undefined) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
     if (events.length === 0 || events.length > MAX_EVENTS_PER_COMMIT)
       fields.push({ field: 'events', message: `Entre 1 et ${MAX_EVENTS_PER_COMMIT} événements par enregistrement.` });
     const parsedEvents: DomainEvent[] = [];
     events.forEach((event, index) => {
-      const result = domainEventSchema.safeParse(event);
-      if (result.success) parsedEvents.push(result.data);
-      else fields.push(...fieldsOf(result.error, `events.${index}`));
+      const issues: Issue[] = [];
+      const parsed = validateDomainEvent(event, issues);
+      if (issues.length === 0) parsedEvents.push(parsed as DomainEvent);
+      else fields.push(...fieldsOf(issues, `events.${index}`));
     });
-    const parsedOptions = appendOptionsSchema.safeParse(options);
-    if (!parsedOptions.success) fields.push(...fieldsOf(parsedOptions.error, 'options'));
-    if (fields.length > 0 || !parsedOptions.success) throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
-    const schemaVersionOf = (type: string) => definitionOf(type)?.schemaVersion ?? 1;
-    return { events: parsedEvents, options: parsedOptions.data, schemaVersionOf };
+    const optionIssues: Issue[] = [];
+    const parsedOptions = validateAppendOptions(options, optionIssues) as AppendOptions;
+    fields.push(...fieldsOf(optionIssues, 'options'));
+    if (fields.length > 0) throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
+    const schemaVersionOf = (type: string) => schemaVersions[type] ?? 1;
+    return { events: parsedEvents, options: parsedOptions, schemaVersionOf };
   }
 
   private async writeCommit(

@@ -1,0 +1,357 @@
+import { format, resolveConfig } from 'prettier';
+import { appendOptionsSchema } from './appendOptions.js';
+import { eventDefinitions } from './catalogue.js';
+import { compiledRefinements, streamId } from './primitives.js';
+
+/*
+ * The validator compiler (issue 16): plain TypeScript functions that check what the zod schemas
+ * of the catalogue check, written at build time into events/validators.generated.ts
+ * (`npm run generate:validators`), so that the event store validates every append without zod
+ * in any function's bundle. A test compiles again and compares (a stale file fails), and a
+ * differential test runs both on random valid and broken events
+ * (test/events/validators.unit.test.ts).
+ *
+ * It compiles the schema kinds the catalogue uses, with zod's semantics: strings with length
+ * checks, patterns, trimming and registered refinements (events/primitives.ts `compiledAs`);
+ * safe integers with bounds; booleans; enums; literals; valid dates; optional members; arrays
+ * with length checks; unions; strict objects (an unknown key is refused) and plain ones (it is
+ * left out); and the catalogue's union of events on their type. Any other kind, or a refinement
+ * without a compiled form, stops the compiler with its path. As with zod, every check of a value
+ * runs (each issue is reported); a value of the wrong type skips its checks, except the length
+ * checks, which zod runs on anything with a length. Messages: the schema's or the check's own
+ * where it gives one (a schema's own message is for its type, and for its format when it is one),
+ * else the French messages below.
+ */
+
+/** The parts of zod's internal definitions that the compiler reads (zod 4, `schema._zod.def`). */
+interface Def {
+  readonly type: string;
+  readonly format?: string;
+  readonly pattern?: RegExp;
+  readonly checks?: readonly { readonly _zod: { readonly def: CheckDef } }[];
+  readonly error?: (issue: object) => unknown;
+  readonly shape?: Readonly<Record<string, Schema>>;
+  readonly catchall?: Schema;
+  readonly element?: Schema;
+  readonly innerType?: Schema;
+  readonly options?: readonly Schema[];
+  readonly entries?: Readonly<Record<string, string | number>>;
+  readonly values?: readonly unknown[];
+}
+interface CheckDef {
+  readonly check: string;
+  readonly format?: string;
+  readonly pattern?: RegExp;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly value?: number;
+  readonly inclusive?: boolean;
+  readonly tx?: (value: unknown) => unknown;
+  readonly error?: (issue: object) => unknown;
+}
+interface Schema {
+  readonly _zod: { readonly def: Def };
+}
+
+/** The message a schema or check gives itself (`{ message }` or `error`), if any. */
+const ownMessage = (def: { readonly error?: (issue: object) => unknown }): string | undefined => {
+  const given = def.error?.({ code: 'custom', input: undefined });
+  if (typeof given === 'string') return given;
+  if (given && typeof given === 'object' && typeof (given as { message?: unknown }).message === 'string') return (given as { message: string }).message;
+  return undefined;
+};
+
+const literal = (value: unknown): string => JSON.stringify(value);
+
+class Compiler {
+  private readonly names = new Map<Schema, string>();
+  private readonly bodies = new Map<string, string>();
+  private readonly functions: string[] = [];
+  private readonly constants: string[] = [];
+  private readonly constantNames = new Map<string, string>();
+
+  /** A module-level constant (a pattern, a set of keys), shared by every function that needs it. */
+  private constant(source: string): string {
+    let name = this.constantNames.get(source);
+    if (!name) {
+      name = `C${this.constantNames.size}`;
+      this.constantNames.set(source, name);
+      this.constants.push(`const ${name} = ${source};`);
+    }
+    return name;
+  }
+
+  /** The name of the function that checks `schema` (one per schema object, shared where the catalogue shares it). */
+  validator(schema: Schema, where: string): string {
+    let name = this.names.get(schema);
+    if (!name) {
+      // Schemas hold no cycles: members are compiled first, and equal schemas built apart (two
+      // \`text(200)\`) share one function.
+      const body = this.body(schema._zod.def, where);
+      name = this.bodies.get(body);
+      if (!name) {
+        name = `v${this.bodies.size}`;
+        this.bodies.set(body, name);
+        this.functions.push(`function ${name}(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {\n${body}\n}`);
+      }
+      this.names.set(schema, name);
+    }
+    return name;
+  }
+
+  private body(def: Def, where: string): string {
+    const own = ownMessage(def);
+    const fail = (message: string, abort = true) => `issues.push({ path: pathOf(at, key), message: ${literal(own ?? message)}${abort ? ', abort: true' : ''} });`;
+    switch (def.type) {
+      case 'string':
+        return this.string(def, where, own);
+      case 'number':
+        return this.number(def, where, own);
+      case 'boolean':
+        return `if (typeof value !== 'boolean') { ${fail('Vrai ou faux attendu.')} return undefined; }\nreturn value;`;
+      case 'enum': {
+        const values = Object.values(def.entries ?? {});
+        return `if (!${this.constant(`new Set<unknown>(${literal(values)})`)}.has(value)) { ${fail(`Valeur attendue : ${values.join(', ')}.`)} return undefined; }\nreturn value;`;
+      }
+      case 'literal':
+        return `if (!${this.constant(`new Set<unknown>(${literal(def.values ?? [])})`)}.has(value)) { ${fail('Valeur inattendue.')} return undefined; }\nreturn value;`;
+      case 'date':
+        return [
+          `if (!(value instanceof Date) || Number.isNaN(value.getTime())) { ${fail('Date attendue.')} return undefined; }`,
+          ...this.checks(def, where, 'value'),
+          'return value;',
+        ].join('\n');
+      case 'optional':
+        return `return value === undefined ? undefined : ${this.validator(def.innerType as Schema, where)}(value, at, key, issues);`;
+      case 'array': {
+        const element = this.validator(def.element as Schema, `${where}[]`);
+        return [
+          `if (!Array.isArray(value)) { ${fail('Liste attendue.')} ${this.lengthsOfWrongType(def, 'éléments')} return undefined; }`,
+          'const here = pathOf(at, key);',
+          'const output: unknown[] = [];',
+          `for (let index = 0; index < value.length; index += 1) output.push(${element}(value[index], here, index, issues));`,
+          // Length checks run even when a member was of the wrong type (zod's \`when\`).
+          ...this.checks(def, where, 'value', 'éléments'),
+          'return output;',
+        ].join('\n');
+      }
+      case 'union': {
+        const options = (def.options ?? []).map((option, index) => this.validator(option, `${where}|${index}`));
+        return [
+          'const results: Issue[][] = [];',
+          ...options.map((option) => `{ const tried: Issue[] = []; const output = ${option}(value, at, key, tried); if (tried.length === 0) return output; results.push(tried); }`),
+          // As zod: one option failing only on its checks gives its own issues; otherwise the union is refused as a whole.
+          'const checked = results.filter((tried) => !abortedSince(tried, 0));',
+          'if (checked.length === 1) { issues.push(...(checked[0] as Issue[])); return undefined; }',
+          `${fail('Valeur invalide.')}`,
+          'return undefined;',
+        ].join('\n');
+      }
+      case 'object':
+        return this.object(def, where, own);
+      default:
+        throw new Error(`${where}: zod type "${def.type}" cannot be compiled (events/compile.ts)`);
+    }
+  }
+
+  private object(def: Def, where: string, own: string | undefined): string {
+    const shape = def.shape ?? {};
+    const strict = def.catchall?._zod.def.type === 'never';
+    if (def.catchall && !strict) throw new Error(`${where}: an object with a catchall cannot be compiled`);
+    const names = Object.keys(shape);
+    const fields = names.map((name) => `[${literal(name)}, ${this.validator(shape[name] as Schema, `${where}.${name}`)}]`);
+    const table = this.constant(`new Map<string, Validator>([${fields.join(', ')}])`);
+    return `return object(value, at, key, issues, ${table}, ${strict}, ${literal(own ?? 'Objet attendu.')});`;
+  }
+
+  private string(def: Def, where: string, own: string | undefined): string {
+    const trims = (def.checks ?? []).some((check) => check._zod.def.check === 'overwrite');
+    const lines = [
+      `if (typeof value !== 'string') { issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Texte attendu.')}, abort: true }); ${this.lengthsOfWrongType(def, 'caractères')} return undefined; }`,
+      `${trims ? 'let' : 'const'} text = value;`,
+    ];
+    // A string format (an ISO instant…) is a check of the schema itself, with the schema's message.
+    if (def.format) {
+      if (!def.pattern) throw new Error(`${where}: the string format "${def.format}" has no pattern to compile`);
+      lines.push(`if (!${this.pattern(def.pattern, where)}.test(text)) issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Format invalide.')} });`);
+    }
+    lines.push(...this.checks(def, where, 'text', 'caractères'), 'return text;');
+    return lines.join('\n');
+  }
+
+  private number(def: Def, where: string, own: string | undefined): string {
+    const lines = [
+      `if (typeof value !== 'number' || !Number.isFinite(value)) { issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Nombre attendu.')}, abort: true }); return undefined; }`,
+    ];
+    if (def.format === 'safeint') {
+      lines.push(
+        `if (!Number.isInteger(value)) { issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Nombre entier attendu.')}, abort: true }); return undefined; }`,
+        `if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Nombre trop grand.')} });`,
+      );
+    } else if (def.format !== undefined) throw new Error(`${where}: the number format "${def.format}" cannot be compiled`);
+    lines.push(...this.checks(def, where, 'value'), 'return value;');
+    return lines.join('\n');
+  }
+
+  /**
+   * zod runs the length checks of a string or an array on any value with a \`length\` (an array
+   * where a string is expected…), after the type's own refusal: their issues are reported too.
+   */
+  private lengthsOfWrongType(def: Def, unit: string): string {
+    const lines: string[] = [];
+    for (const instance of def.checks ?? []) {
+      const check = instance._zod.def;
+      const message = (fallback: string) => literal(ownMessage(check) ?? fallback);
+      if (check.check === 'min_length')
+        lines.push(`if (length < ${check.minimum}) issues.push({ path: pathOf(at, key), message: ${message(`Au moins ${check.minimum} ${unit}.`)} });`);
+      if (check.check === 'max_length')
+        lines.push(`if (length > ${check.maximum}) issues.push({ path: pathOf(at, key), message: ${message(`Au plus ${check.maximum} ${unit}.`)} });`);
+    }
+    if (lines.length === 0) return '';
+    return `const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length; if (typeof length === 'number') { ${lines.join(' ')} }`;
+  }
+
+  private pattern(pattern: RegExp, where: string): string {
+    if (pattern.global || pattern.sticky) throw new Error(`${where}: a global or sticky pattern keeps state between tests`);
+    return this.constant(pattern.toString());
+  }
+
+  /** The checks of a value, in order, each reporting its issue and letting the next run (as zod does). */
+  private checks(def: Def, where: string, subject: string, unit = ''): string[] {
+    const lines: string[] = [];
+    const length = unit === 'caractères' ? `${subject}.length` : 'value.length';
+    for (const instance of def.checks ?? []) {
+      const check = instance._zod.def;
+      const issue = (message: string) => `issues.push({ path: pathOf(at, key), message: ${literal(ownMessage(check) ?? message)} });`;
+      switch (check.check) {
+        case 'overwrite': {
+          // The only overwrite the catalogue uses is z.trim(); any other would be compiled wrong.
+          const sample = '  a b \n';
+          if (check.tx?.(sample) !== sample.trim()) throw new Error(`${where}: only z.trim() can be compiled among overwrites`);
+          lines.push(`${subject} = ${subject}.trim();`);
+          break;
+        }
+        case 'min_length':
+          lines.push(`if (${length} < ${check.minimum}) ${issue(`Au moins ${check.minimum} ${unit}.`)}`);
+          break;
+        case 'max_length':
+          lines.push(`if (${length} > ${check.maximum}) ${issue(`Au plus ${check.maximum} ${unit}.`)}`);
+          break;
+        case 'greater_than':
+          lines.push(`if (!(${subject} ${check.inclusive ? '>=' : '>'} ${check.value})) ${issue(`${check.inclusive ? 'Au moins' : 'Plus de'} ${check.value}.`)}`);
+          break;
+        case 'less_than':
+          lines.push(`if (!(${subject} ${check.inclusive ? '<=' : '<'} ${check.value})) ${issue(`${check.inclusive ? 'Au plus' : 'Moins de'} ${check.value}.`)}`);
+          break;
+        case 'string_format':
+          if (check.format !== 'regex' || !check.pattern) throw new Error(`${where}: the string check "${check.format}" cannot be compiled`);
+          lines.push(`if (!${this.pattern(check.pattern, where)}.test(${subject})) ${issue('Format invalide.')}`);
+          break;
+        case 'custom': {
+          // Registered as the check object z.refine returned, which the schema keeps among its checks.
+          const compiled = compiledRefinements.get(instance);
+          if (!compiled) throw new Error(`${where}: a refinement without a compiled form (events/primitives.ts compiledAs)`);
+          lines.push(`if (!checks.${compiled.predicate}(${[subject, ...compiled.args.map(literal)].join(', ')})) ${issue('Valeur invalide.')}`);
+          break;
+        }
+        default:
+          throw new Error(`${where}: the check "${check.check}" cannot be compiled`);
+      }
+    }
+    return lines;
+  }
+
+  module(): string {
+    const events = eventDefinitions.map((definition) => ({ definition, validator: this.validator(definition.data as unknown as Schema, definition.type) }));
+    const options = this.validator(appendOptionsSchema as unknown as Schema, 'appendOptions');
+    const stream = this.validator(streamId as unknown as Schema, 'streamId');
+    return `// Generated by \`npm run generate:validators\` from the event catalogue (events/compile.ts): do not edit.
+import * as checks from './checks.js';
+
+type Key = string | number;
+type Path = readonly Key[];
+
+/** What a compiled validator refuses: where (the path from the value checked) and why, in French. */
+export interface Issue {
+  readonly path: Path;
+  readonly message: string;
+  /** The value was of the wrong type: its checks were skipped (zod's aborted issue). */
+  readonly abort?: true;
+}
+
+type Validator = (value: unknown, at: Path, key: Key | undefined, issues: Issue[]) => unknown;
+
+const pathOf = (at: Path, key: Key | undefined): Path => (key === undefined ? at : [...at, key]);
+const abortedSince = (issues: readonly Issue[], start: number): boolean => {
+  for (let index = start; index < issues.length; index += 1) if (issues[index]?.abort) return true;
+  return false;
+};
+
+/** An object: each member checked by its validator (an undefined result is left out); other keys refused (strict) or left out. */
+const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], fields: ReadonlyMap<string, Validator>, strict: boolean, message: string): unknown => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ path: pathOf(at, key), message, abort: true });
+    return undefined;
+  }
+  const here = pathOf(at, key);
+  const input = value as Record<string, unknown>;
+  const output: Record<string, unknown> = {};
+  for (const [name, validator] of fields) {
+    const member = validator(input[name], here, name, issues);
+    if (member !== undefined) output[name] = member;
+  }
+  if (strict) {
+    const unknownKeys: string[] = [];
+    for (const name in input) if (!fields.has(name)) unknownKeys.push(name);
+    if (unknownKeys.length > 0) issues.push({ path: here, message: \`Champ inconnu : \${unknownKeys.join(', ')}.\`, abort: true });
+  }
+  return output;
+};
+
+${this.constants.join('\n')}
+
+${this.functions.join('\n\n')}
+
+const eventData: Readonly<Record<string, Validator>> = Object.assign(Object.create(null) as object, {
+${events.map(({ definition, validator }) => `  ${definition.type}: ${validator},`).join('\n')}
+});
+
+/** The schema version of each event type's data, as the catalogue gives it. */
+export const schemaVersions: Readonly<Record<string, number>> = Object.assign(Object.create(null) as object, {
+${events.map(({ definition }) => `  ${definition.type}: ${definition.schemaVersion},`).join('\n')}
+});
+
+/** A domain event (\`{ type, data }\`) as the catalogue's schema parses it, or undefined with its issues. */
+export const validateDomainEvent = (value: unknown, issues: Issue[]): unknown => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ path: [], message: 'Objet attendu.', abort: true });
+    return undefined;
+  }
+  const { type, data, ...others } = value as Record<string, unknown>;
+  const validator = typeof type === 'string' ? eventData[type] : undefined;
+  if (!validator) {
+    issues.push({ path: ['type'], message: 'Type d’événement inconnu.', abort: true });
+    return undefined;
+  }
+  const start = issues.length;
+  const output = validator(data, [], 'data', issues);
+  const unknownKeys = Object.keys(others);
+  if (unknownKeys.length > 0) issues.push({ path: [], message: \`Champ inconnu : \${unknownKeys.join(', ')}.\`, abort: true });
+  return issues.length === start ? { type, data: output } : undefined;
+};
+
+/** The options of an append (events/appendOptions.ts), as its schema parses them. */
+export const validateAppendOptions = (value: unknown, issues: Issue[]): unknown => ${options}(value, [], undefined, issues);
+
+/** A stream id (events/primitives.ts \`streamId\`). */
+export const validateStreamId = (value: unknown, issues: Issue[]): unknown => ${stream}(value, [], undefined, issues);
+`;
+  }
+}
+
+/** The text of events/validators.generated.ts, formatted as the repository formats TypeScript. */
+export const compiledValidatorsText = async (): Promise<string> => {
+  const file = new URL('./validators.generated.ts', import.meta.url).pathname;
+  const options = (await resolveConfig(file)) ?? {};
+  return format(new Compiler().module(), { ...options, filepath: file });
+};

@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { appendOptionsSchema } from '../../events/appendOptions.js';
+import { eventDefinitions } from '../../events/catalogue.js';
+import { compiledValidatorsText } from '../../events/compile.js';
+import { domainEventSchema } from '../../events/envelope.js';
+import { compiledRefinements, streamId } from '../../events/primitives.js';
+import { schemaVersions, validateAppendOptions, validateDomainEvent, validateStreamId, type Issue } from '../../events/validators.generated.js';
+
+/*
+ * The event store validates appends with validators compiled from the catalogue's zod schemas
+ * (events/compile.ts). They must accept exactly what zod accepts, give what zod gives, and refuse
+ * what zod refuses at the same places, with the schema's own messages. Random valid values are
+ * derived from the schemas themselves, then broken at a random place in a random way.
+ */
+
+interface Def {
+  readonly type: string;
+  readonly format?: string;
+  readonly checks?: readonly {
+    readonly _zod: {
+      readonly def: {
+        readonly check: string;
+        readonly format?: string;
+        readonly pattern?: RegExp;
+        readonly minimum?: number;
+        readonly maximum?: number;
+        readonly value?: number;
+        readonly error?: (issue: object) => unknown;
+      };
+    };
+  }[];
+  readonly error?: (issue: object) => unknown;
+  readonly shape?: Readonly<Record<string, Schema>>;
+  readonly element?: Schema;
+  readonly innerType?: Schema;
+  readonly options?: readonly Schema[];
+  readonly entries?: Readonly<Record<string, string>>;
+  readonly values?: readonly unknown[];
+}
+interface Schema {
+  readonly _zod: { readonly def: Def };
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+const defOf = (schema: unknown) => (schema as Schema)._zod.def;
+const checksOf = (def: Def) => (def.checks ?? []).map((check) => check._zod.def);
+const refinementOf = (def: Def, predicate: string) => (def.checks ?? []).map((check) => compiledRefinements.get(check)).find((compiled) => compiled?.predicate === predicate);
+
+/** Valid values of a schema (zod accepts them: the property below checks it too), built once per schema. */
+const arbitraries = new WeakMap<object, fc.Arbitrary<unknown>>();
+const valid = (schema: unknown): fc.Arbitrary<unknown> => {
+  let arbitrary = arbitraries.get(schema as object);
+  if (!arbitrary) arbitraries.set(schema as object, (arbitrary = validOf(schema)));
+  return arbitrary;
+};
+const validOf = (schema: unknown): fc.Arbitrary<unknown> => {
+  const def = defOf(schema);
+  const checks = checksOf(def);
+  const min = checks.find((check) => check.check === 'min_length')?.minimum;
+  const max = checks.find((check) => check.check === 'max_length')?.maximum;
+  switch (def.type) {
+    case 'string': {
+      if (def.format === 'datetime') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString());
+      if (refinementOf(def, 'isExistingDay'))
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
+      const prefix = refinementOf(def, 'hasIdPrefix')?.args[0];
+      if (prefix) return fc.stringMatching(/^[a-z0-9-]{1,40}$/).map((id) => `${prefix}_${id}`);
+      const pattern = checks.find((check) => check.check === 'string_format')?.pattern;
+      const base = pattern ? fc.stringMatching(pattern) : fc.string({ minLength: min ?? 0, maxLength: Math.min(max ?? 30, 30) });
+      // Trimmed text: sometimes with spaces around, which zod removes.
+      const trims = checks.some((check) => check.check === 'overwrite');
+      return (trims ? fc.tuple(fc.constantFrom('', ' ', '\n '), base, fc.constantFrom('', '  ')).map(([before, text, after]) => `${before}${text}${after}`) : base).filter(
+        (text) => (schema as Schema).safeParse(text).success,
+      );
+    }
+    case 'number': {
+      const low = checks.find((check) => check.check === 'greater_than')?.value ?? -1000;
+      const high = checks.find((check) => check.check === 'less_than')?.value ?? 100_000;
+      return fc.integer({ min: low, max: high });
+    }
+    case 'boolean':
+      return fc.boolean();
+    case 'enum':
+      return fc.constantFrom(...Object.values(def.entries ?? {}));
+    case 'literal':
+      return fc.constantFrom(...(def.values ?? []));
+    case 'date':
+      return fc.date({ noInvalidDate: true });
+    case 'optional':
+      return fc.option(valid(def.innerType), { nil: undefined });
+    case 'array':
+      return fc.array(valid(def.element), { minLength: min ?? 0, maxLength: Math.min(max ?? 4, 4) });
+    case 'union':
+      return fc.oneof(...(def.options ?? []).map(valid));
+    case 'object': {
+      const shape = def.shape ?? {};
+      const required = Object.keys(shape).filter((name) => defOf(shape[name]).type !== 'optional');
+      return fc.record(Object.fromEntries(Object.entries(shape).map(([name, member]) => [name, valid(member)])), { requiredKeys: required });
+    }
+    default:
+      throw new Error(`no arbitrary for zod type ${def.type}`);
+  }
+};
+
+/** Where a value holds something: every path into objects and arrays, the root included. */
+const pathsIn = (value: unknown, at: (string | number)[] = []): (string | number)[][] => {
+  const here = [at];
+  if (Array.isArray(value)) return [...here, ...value.flatMap((member, index) => pathsIn(member, [...at, index]))];
+  if (value && typeof value === 'object' && !(value instanceof Date)) return [...here, ...Object.entries(value).flatMap(([name, member]) => pathsIn(member, [...at, name]))];
+  return here;
+};
+
+const WRONG = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  501,
+  1e20,
+  Number.NaN,
+  '',
+  ' ',
+  '  \n',
+  'x',
+  'a'.repeat(300),
+  true,
+  [],
+  {},
+  ['x'],
+  '2027-02-30',
+  '2027-13-01',
+  'ctr_x',
+  'jur_abc',
+  'cand_ok',
+  'RNCP12',
+  'Z',
+  new Date(Number.NaN),
+];
+type Mutation = { readonly kind: 'replace'; readonly with: unknown } | { readonly kind: 'extra-key' } | { readonly kind: 'drop' };
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...WRONG).map((value): Mutation => ({ kind: 'replace', with: value })) },
+  { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'extra-key' }) },
+  { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'drop' }) },
+);
+
+/** The value broken at one of its places. */
+const broken = (value: unknown, choice: number, change: Mutation): unknown => {
+  const copy = structuredClone(value);
+  const paths = pathsIn(copy);
+  const path = paths[choice % paths.length] ?? [];
+  if (path.length === 0) return change.kind === 'replace' ? change.with : change.kind === 'extra-key' && copy && typeof copy === 'object' ? { ...copy, extra: 1 } : undefined;
+  const parent = path.slice(0, -1).reduce<unknown>((holder, key) => (holder as Record<string | number, unknown>)[key], copy) as Record<string | number, unknown>;
+  const last = path.at(-1) as string | number;
+  if (change.kind === 'replace') parent[last] = change.with;
+  else if (change.kind === 'drop') delete parent[last];
+  else if (parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) (parent[last] as Record<string, unknown>).extra = 1;
+  else parent[last] = { extra: 1 };
+  return copy;
+};
+
+/** The messages the schemas give themselves: the compiled validators must give these same ones. */
+const ownMessages = new Set<string>();
+const collectMessages = (schema: unknown) => {
+  const def = defOf(schema);
+  for (const error of [def.error, ...checksOf(def).map((check) => check.error)]) {
+    const message = error?.({ code: 'custom' });
+    if (typeof message === 'string') ownMessages.add(message);
+  }
+  for (const member of [...Object.values(def.shape ?? {}), def.element, def.innerType, ...(def.options ?? [])]) if (member) collectMessages(member);
+};
+for (const definition of eventDefinitions) collectMessages(definition.data);
+collectMessages(appendOptionsSchema);
+
+const pathText = (path: readonly PropertyKey[]) => path.map(String).join('.');
+
+/** Both validators on one value: the same verdict, the same output, refusals at the same places with the schema's own messages. */
+const compare = (zodSchema: unknown, compiled: (value: unknown, issues: Issue[]) => unknown, value: unknown) => {
+  const expected = (zodSchema as Schema).safeParse(value);
+  const issues: Issue[] = [];
+  const output = compiled(value, issues);
+  expect(issues.length === 0, JSON.stringify(issues)).toBe(expected.success);
+  if (expected.success) {
+    expect(output).toEqual(expected.data);
+    return true;
+  }
+  const zodIssues = expected.error.issues;
+  expect([...new Set(issues.map((issue) => pathText(issue.path)))].sort()).toEqual([...new Set(zodIssues.map((issue) => pathText(issue.path)))].sort());
+  for (const issue of zodIssues.filter((candidate) => ownMessages.has(candidate.message))) {
+    expect(issues.map((candidate) => `${pathText(candidate.path)}: ${candidate.message}`)).toContain(`${pathText(issue.path)}: ${issue.message}`);
+  }
+  return false;
+};
+
+const event = fc.constantFrom(...eventDefinitions).chain((definition) => valid(definition.data).map((data) => ({ type: definition.type, data })));
+
+describe('validators compiled from the event catalogue', () => {
+  it('are the file the compiler writes today (run `npm run generate:validators` after changing a schema)', async () => {
+    expect(readFileSync(new URL('../../events/validators.generated.ts', import.meta.url), 'utf8')).toBe(await compiledValidatorsText());
+  });
+
+  it('accept every valid event of every type exactly as zod parses it, trimmed text included', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(event, (value) => {
+        seen.add(value.type);
+        expect(compare(domainEventSchema, validateDomainEvent, value)).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(seen.size).toBe(eventDefinitions.length);
+  });
+
+  it('refuse a broken event where zod refuses it, with the schema’s own message, and accept it where zod does', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(event, fc.nat(), mutation, (value, choice, change) => {
+        if (!compare(domainEventSchema, validateDomainEvent, broken(value, choice, change))) refused += 1;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(refused).toBeGreaterThan(2000);
+  });
+
+  it('check the append options and the stream id as their schemas do', () => {
+    fc.assert(
+      fc.property(valid(appendOptionsSchema), fc.nat(), fc.option(mutation, { nil: undefined }), (options, choice, change) => {
+        compare(appendOptionsSchema, validateAppendOptions, change ? broken(options, choice, change) : options);
+      }),
+      { numRuns: 1500 },
+    );
+    for (const id of ['session-ses_01', 'programme-ctr_lyon-1-2027', 'session-', 'sessions-ses_01', 'session-ses 01', '', 42, undefined]) compare(streamId, validateStreamId, id);
+  });
+
+  it('refuse an unknown event type at its type, and give each type the schema version of its definition', () => {
+    const issues: Issue[] = [];
+    expect(validateDomainEvent({ type: 'SessionTeleported', data: {} }, issues)).toBeUndefined();
+    expect(issues.map((issue) => pathText(issue.path))).toEqual(['type']);
+    for (const definition of eventDefinitions) expect(schemaVersions[definition.type]).toBe(definition.schemaVersion);
+    expect(schemaVersions['constructor']).toBeUndefined();
+  });
+});
