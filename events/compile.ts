@@ -18,7 +18,8 @@ import { compiledRefinements, streamId } from './primitives.js';
  * left out); and the catalogue's union of events on their type. Any other kind, or a refinement
  * without a compiled form, stops the compiler with its path. As with zod, every check of a value
  * runs (each issue is reported); a value of the wrong type skips its checks, except the length
- * checks, which zod runs on anything with a length. Messages: the schema's or the check's own
+ * checks, which zod runs on anything with a length; a list longer than its maximum is refused for
+ * that alone (zod 4.6's `capSize`), its members unread. Messages: the schema's or the check's own
  * where it gives one (a schema's own message is for its type, and for its format when it is one),
  * else the French messages below.
  */
@@ -86,7 +87,7 @@ class Compiler {
     let name = this.names.get(schema);
     if (!name) {
       // Schemas hold no cycles: members are compiled first, and equal schemas built apart (two
-      // \`text(200)\`) share one function.
+      // `text(200)`) share one function.
       const body = this.body(schema._zod.def, where);
       name = this.bodies.get(body);
       if (!name) {
@@ -111,9 +112,12 @@ class Compiler {
         return `if (typeof value !== 'boolean') { ${fail('Vrai ou faux attendu.')} return undefined; }\nreturn value;`;
       case 'enum': {
         const values = Object.values(def.entries ?? {});
+        if (values.some((value) => typeof value !== 'string')) throw new Error(`${where}: only an enum of strings can be compiled`);
         return `if (!${this.constant(`new Set<unknown>(${literal(values)})`)}.has(value)) { ${fail(`Valeur attendue : ${values.join(', ')}.`)} return undefined; }\nreturn value;`;
       }
       case 'literal':
+        if ((def.values ?? []).some((value) => typeof value !== 'string' && typeof value !== 'boolean' && !Number.isFinite(value)))
+          throw new Error(`${where}: only string, boolean and finite number literals can be compiled`);
         return `if (!${this.constant(`new Set<unknown>(${literal(def.values ?? [])})`)}.has(value)) { ${fail('Valeur inattendue.')} return undefined; }\nreturn value;`;
       case 'date':
         return [
@@ -125,12 +129,20 @@ class Compiler {
         return `return value === undefined ? undefined : ${this.validator(def.innerType as Schema, where)}(value, at, key, issues);`;
       case 'array': {
         const element = this.validator(def.element as Schema, `${where}[]`);
+        // As zod (`capSize`): a list longer than its smallest maximum is refused for that alone, its members unread.
+        const maxima = (def.checks ?? []).map(({ _zod }) => _zod.def).filter((check) => check.check === 'max_length');
+        const cap = maxima.sort((a, b) => (a.maximum ?? 0) - (b.maximum ?? 0))[0];
         return [
           `if (!Array.isArray(value)) { ${fail('Liste attendue.')} ${this.lengthsOfWrongType(def, 'éléments')} return undefined; }`,
+          ...(cap
+            ? [
+                `if (value.length > ${cap.maximum}) { issues.push({ path: pathOf(at, key), message: ${literal(ownMessage(cap) ?? `Au plus ${cap.maximum} éléments.`)}, abort: true }); return undefined; }`,
+              ]
+            : []),
           'const here = pathOf(at, key);',
           'const output: unknown[] = [];',
           `for (let index = 0; index < value.length; index += 1) output.push(${element}(value[index], here, index, issues));`,
-          // Length checks run even when a member was of the wrong type (zod's \`when\`).
+          // Its length checks run even when a member was of the wrong type (zod's `when`).
           ...this.checks(def, where, 'value', 'éléments'),
           'return output;',
         ].join('\n');
@@ -194,7 +206,7 @@ class Compiler {
   }
 
   /**
-   * zod runs the length checks of a string or an array on any value with a \`length\` (an array
+   * zod runs the length checks of a string or an array on any value with a `length` (an array
    * where a string is expected…), after the type's own refusal: their issues are reported too.
    */
   private lengthsOfWrongType(def: Def, unit: string): string {
@@ -203,12 +215,12 @@ class Compiler {
       const check = instance._zod.def;
       const message = (fallback: string) => literal(ownMessage(check) ?? fallback);
       if (check.check === 'min_length')
-        lines.push(`if (length < ${check.minimum}) issues.push({ path: pathOf(at, key), message: ${message(`Au moins ${check.minimum} ${unit}.`)} });`);
+        lines.push(`if (!((length as number) >= ${check.minimum})) issues.push({ path: pathOf(at, key), message: ${message(`Au moins ${check.minimum} ${unit}.`)} });`);
       if (check.check === 'max_length')
-        lines.push(`if (length > ${check.maximum}) issues.push({ path: pathOf(at, key), message: ${message(`Au plus ${check.maximum} ${unit}.`)} });`);
+        lines.push(`if (!((length as number) <= ${check.maximum})) issues.push({ path: pathOf(at, key), message: ${message(`Au plus ${check.maximum} ${unit}.`)} });`);
     }
     if (lines.length === 0) return '';
-    return `const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length; if (typeof length === 'number') { ${lines.join(' ')} }`;
+    return `const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length; if (length !== undefined) { ${lines.join(' ')} }`;
   }
 
   private pattern(pattern: RegExp, where: string): string {
@@ -226,8 +238,8 @@ class Compiler {
       switch (check.check) {
         case 'overwrite': {
           // The only overwrite the catalogue uses is z.trim(); any other would be compiled wrong.
-          const sample = '  a b \n';
-          if (check.tx?.(sample) !== sample.trim()) throw new Error(`${where}: only z.trim() can be compiled among overwrites`);
+          const samples = ['  a  b \n', '\u00a0\tÉté\u2028', 'A-b_c', ''];
+          if (samples.some((sample) => check.tx?.(sample) !== sample.trim())) throw new Error(`${where}: only z.trim() can be compiled among overwrites`);
           lines.push(`${subject} = ${subject}.trim();`);
           break;
         }
@@ -287,7 +299,7 @@ const abortedSince = (issues: readonly Issue[], start: number): boolean => {
   return false;
 };
 
-/** An object: each member checked by its validator (an undefined result is left out); other keys refused (strict) or left out. */
+/** An object: each member checked by its validator; other keys (inherited ones too, as zod sees them) refused (strict) or left out. */
 const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], fields: ReadonlyMap<string, Validator>, strict: boolean, message: string): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message, abort: true });
@@ -298,12 +310,14 @@ const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[],
   const output: Record<string, unknown> = {};
   for (const [name, validator] of fields) {
     const member = validator(input[name], here, name, issues);
-    if (member !== undefined) output[name] = member;
+    // A member given as undefined stays, as zod keeps it; an absent one stays absent.
+    if (member !== undefined || name in input) output[name] = member;
   }
   if (strict) {
     const unknownKeys: string[] = [];
     for (const name in input) if (!fields.has(name)) unknownKeys.push(name);
-    if (unknownKeys.length > 0) issues.push({ path: here, message: \`Champ inconnu : \${unknownKeys.join(', ')}.\`, abort: true });
+    // As zod: an unknown key fails the parse but does not abort it (it describes the input's shape).
+    if (unknownKeys.length > 0) issues.push({ path: here, message: \`Champ inconnu : \${unknownKeys.join(', ')}.\` });
   }
   return output;
 };
@@ -321,13 +335,20 @@ export const schemaVersions: Readonly<Record<string, number>> = Object.assign(Ob
 ${events.map(({ definition }) => `  ${definition.type}: ${definition.schemaVersion},`).join('\n')}
 });
 
+/** What a validator gives a value it accepts; undefined when it added an issue (its partial output is never used). */
+const checked = (validator: Validator, value: unknown, issues: Issue[]): unknown => {
+  const start = issues.length;
+  const output = validator(value, [], undefined, issues);
+  return issues.length === start ? output : undefined;
+};
+
 /** A domain event (\`{ type, data }\`) as the catalogue's schema parses it, or undefined with its issues. */
 export const validateDomainEvent = (value: unknown, issues: Issue[]): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ path: [], message: 'Objet attendu.', abort: true });
     return undefined;
   }
-  const { type, data, ...others } = value as Record<string, unknown>;
+  const { type, data } = value as Record<string, unknown>;
   const validator = typeof type === 'string' ? eventData[type] : undefined;
   if (!validator) {
     issues.push({ path: ['type'], message: 'Type d’événement inconnu.', abort: true });
@@ -335,16 +356,17 @@ export const validateDomainEvent = (value: unknown, issues: Issue[]): unknown =>
   }
   const start = issues.length;
   const output = validator(data, [], 'data', issues);
-  const unknownKeys = Object.keys(others);
-  if (unknownKeys.length > 0) issues.push({ path: [], message: \`Champ inconnu : \${unknownKeys.join(', ')}.\`, abort: true });
+  const unknownKeys: string[] = [];
+  for (const name in value) if (name !== 'type' && name !== 'data') unknownKeys.push(name);
+  if (unknownKeys.length > 0) issues.push({ path: [], message: \`Champ inconnu : \${unknownKeys.join(', ')}.\` });
   return issues.length === start ? { type, data: output } : undefined;
 };
 
 /** The options of an append (events/appendOptions.ts), as its schema parses them. */
-export const validateAppendOptions = (value: unknown, issues: Issue[]): unknown => ${options}(value, [], undefined, issues);
+export const validateAppendOptions = (value: unknown, issues: Issue[]): unknown => checked(${options}, value, issues);
 
 /** A stream id (events/primitives.ts \`streamId\`). */
-export const validateStreamId = (value: unknown, issues: Issue[]): unknown => ${stream}(value, [], undefined, issues);
+export const validateStreamId = (value: unknown, issues: Issue[]): unknown => checked(${stream}, value, issues);
 `;
   }
 }

@@ -20,7 +20,7 @@ const abortedSince = (issues: readonly Issue[], start: number): boolean => {
   return false;
 };
 
-/** An object: each member checked by its validator (an undefined result is left out); other keys refused (strict) or left out. */
+/** An object: each member checked by its validator; other keys (inherited ones too, as zod sees them) refused (strict) or left out. */
 const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], fields: ReadonlyMap<string, Validator>, strict: boolean, message: string): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message, abort: true });
@@ -31,12 +31,14 @@ const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[],
   const output: Record<string, unknown> = {};
   for (const [name, validator] of fields) {
     const member = validator(input[name], here, name, issues);
-    if (member !== undefined) output[name] = member;
+    // A member given as undefined stays, as zod keeps it; an absent one stays absent.
+    if (member !== undefined || name in input) output[name] = member;
   }
   if (strict) {
     const unknownKeys: string[] = [];
     for (const name in input) if (!fields.has(name)) unknownKeys.push(name);
-    if (unknownKeys.length > 0) issues.push({ path: here, message: `Champ inconnu : ${unknownKeys.join(', ')}.`, abort: true });
+    // As zod: an unknown key fails the parse but does not abort it (it describes the input's shape).
+    if (unknownKeys.length > 0) issues.push({ path: here, message: `Champ inconnu : ${unknownKeys.join(', ')}.` });
   }
   return output;
 };
@@ -292,8 +294,8 @@ function v0(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): un
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -308,8 +310,8 @@ function v1(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): un
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -379,9 +381,9 @@ function v7(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): un
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 120) issues.push({ path: pathOf(at, key), message: '120 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 120)) issues.push({ path: pathOf(at, key), message: '120 caractères au plus.' });
     }
     return undefined;
   }
@@ -414,9 +416,13 @@ function v10(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 500) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -442,8 +448,8 @@ function v13(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -458,8 +464,8 @@ function v14(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -488,9 +494,9 @@ function v17(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 500) issues.push({ path: pathOf(at, key), message: '500 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: '500 caractères au plus.' });
     }
     return undefined;
   }
@@ -509,9 +515,9 @@ function v19(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 300) issues.push({ path: pathOf(at, key), message: '300 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 300)) issues.push({ path: pathOf(at, key), message: '300 caractères au plus.' });
     }
     return undefined;
   }
@@ -540,9 +546,13 @@ function v22(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 30) issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 30)) issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 30) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -582,10 +592,14 @@ function v27(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
-      if (length > 100) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) <= 100)) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 100) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -600,9 +614,9 @@ function v28(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 200) issues.push({ path: pathOf(at, key), message: '200 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 200)) issues.push({ path: pathOf(at, key), message: '200 caractères au plus.' });
     }
     return undefined;
   }
@@ -617,10 +631,14 @@ function v29(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
-      if (length > 50) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) <= 50)) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 50) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -647,8 +665,8 @@ function v33(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -667,9 +685,9 @@ function v35(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 40) issues.push({ path: pathOf(at, key), message: '40 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 40)) issues.push({ path: pathOf(at, key), message: '40 caractères au plus.' });
     }
     return undefined;
   }
@@ -688,8 +706,8 @@ function v37(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -704,9 +722,13 @@ function v38(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 500) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -724,9 +746,9 @@ function v40(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -756,8 +778,8 @@ function v45(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
@@ -776,8 +798,8 @@ function v47(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
     }
     return undefined;
   }
@@ -839,10 +861,14 @@ function v54(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
-      if (length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 500) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -876,8 +902,8 @@ function v57(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
     }
     return undefined;
   }
@@ -892,9 +918,9 @@ function v58(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 1000) issues.push({ path: pathOf(at, key), message: '1000 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 1000)) issues.push({ path: pathOf(at, key), message: '1000 caractères au plus.' });
     }
     return undefined;
   }
@@ -917,8 +943,8 @@ function v61(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
     }
     return undefined;
   }
@@ -955,9 +981,9 @@ function v65(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (length > 2000) issues.push({ path: pathOf(at, key), message: '2000 caractères au plus.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
+      if (!((length as number) <= 2000)) issues.push({ path: pathOf(at, key), message: '2000 caractères au plus.' });
     }
     return undefined;
   }
@@ -1015,9 +1041,13 @@ function v72(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length > 20) issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) <= 20)) issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.' });
     }
+    return undefined;
+  }
+  if (value.length > 20) {
+    issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.', abort: true });
     return undefined;
   }
   const here = pathOf(at, key);
@@ -1035,8 +1065,8 @@ function v74(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
     }
     return undefined;
   }
@@ -1051,8 +1081,8 @@ function v75(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (!Array.isArray(value)) {
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 2) issues.push({ path: pathOf(at, key), message: 'Au moins 2 éléments.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 2)) issues.push({ path: pathOf(at, key), message: 'Au moins 2 éléments.' });
     }
     return undefined;
   }
@@ -1081,9 +1111,9 @@ function v78(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
-      if (length > 512) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) <= 512)) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
     }
     return undefined;
   }
@@ -1097,9 +1127,9 @@ function v79(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
-      if (length > 1024) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) <= 1024)) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
     }
     return undefined;
   }
@@ -1161,9 +1191,9 @@ function v90(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
-      if (length > 200) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) <= 200)) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
     }
     return undefined;
   }
@@ -1181,9 +1211,9 @@ function v92(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   if (typeof value !== 'string') {
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (typeof length === 'number') {
-      if (length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
-      if (length > 128) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
+    if (length !== undefined) {
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) <= 128)) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
     }
     return undefined;
   }
@@ -1325,13 +1355,20 @@ export const schemaVersions: Readonly<Record<string, number>> = Object.assign(Ob
   CandidatePersonalDataErased: 1,
 });
 
+/** What a validator gives a value it accepts; undefined when it added an issue (its partial output is never used). */
+const checked = (validator: Validator, value: unknown, issues: Issue[]): unknown => {
+  const start = issues.length;
+  const output = validator(value, [], undefined, issues);
+  return issues.length === start ? output : undefined;
+};
+
 /** A domain event (`{ type, data }`) as the catalogue's schema parses it, or undefined with its issues. */
 export const validateDomainEvent = (value: unknown, issues: Issue[]): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ path: [], message: 'Objet attendu.', abort: true });
     return undefined;
   }
-  const { type, data, ...others } = value as Record<string, unknown>;
+  const { type, data } = value as Record<string, unknown>;
   const validator = typeof type === 'string' ? eventData[type] : undefined;
   if (!validator) {
     issues.push({ path: ['type'], message: 'Type d’événement inconnu.', abort: true });
@@ -1339,13 +1376,14 @@ export const validateDomainEvent = (value: unknown, issues: Issue[]): unknown =>
   }
   const start = issues.length;
   const output = validator(data, [], 'data', issues);
-  const unknownKeys = Object.keys(others);
-  if (unknownKeys.length > 0) issues.push({ path: [], message: `Champ inconnu : ${unknownKeys.join(', ')}.`, abort: true });
+  const unknownKeys: string[] = [];
+  for (const name in value) if (name !== 'type' && name !== 'data') unknownKeys.push(name);
+  if (unknownKeys.length > 0) issues.push({ path: [], message: `Champ inconnu : ${unknownKeys.join(', ')}.` });
   return issues.length === start ? { type, data: output } : undefined;
 };
 
 /** The options of an append (events/appendOptions.ts), as its schema parses them. */
-export const validateAppendOptions = (value: unknown, issues: Issue[]): unknown => v103(value, [], undefined, issues);
+export const validateAppendOptions = (value: unknown, issues: Issue[]): unknown => checked(v103, value, issues);
 
 /** A stream id (events/primitives.ts `streamId`). */
-export const validateStreamId = (value: unknown, issues: Issue[]): unknown => v104(value, [], undefined, issues);
+export const validateStreamId = (value: unknown, issues: Issue[]): unknown => checked(v104, value, issues);

@@ -83,14 +83,17 @@ export const toItem = (record: object, where = 'item'): Record<string, Attribute
   const prototype: unknown = Object.getPrototypeOf(record);
   if (prototype !== Object.prototype && prototype !== null) throw new UnstorableValue(`${Object.prototype.toString.call(record)} is not a plain object`, where);
   const item: Record<string, AttributeValue> = {};
-  let name = '';
+  // Own keys only, as marshall reads them: a key inherited from a polluted prototype is never written.
+  const names = Object.keys(record);
+  let index = 0;
   try {
-    for (name in record) {
+    for (; index < names.length; index += 1) {
+      const name = names[index] as string;
       const value: unknown = (record as Record<string, unknown>)[name];
       if (value !== undefined) item[name] = toAttributeValue(value, '');
     }
   } catch (error) {
-    throw error instanceof UnstorableValue ? error.within(where, `.${name}`) : error;
+    throw error instanceof UnstorableValue ? error.within(where, `.${names[index]}`) : error;
   }
   return item;
 };

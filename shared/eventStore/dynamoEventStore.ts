@@ -165,7 +165,9 @@ export class DynamoEventStore implements EventStore {
     options: AppendOptions,
   ) {
     const fields: FieldError[] = [];
-    if (validateStreamId(streamId, []) === undefined) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
+    const streamIssues: Issue[] = [];
+    validateStreamId(streamId, streamIssues);
+    if (streamIssues.length > 0) fields.push({ field: 'streamId', message: 'Identifiant de flux invalide.' });
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) fields.push({ field: 'expectedVersion', message: 'Entier positif ou nul attendu.' });
     if (events.length === 0 || events.length > MAX_EVENTS_PER_COMMIT)
       fields.push({ field: 'events', message: `Entre 1 et ${MAX_EVENTS_PER_COMMIT} événements par enregistrement.` });

@@ -1,3 +1,2 @@
 export * from './intake.js';
 export * from './vault.js';
-export * from './uploadLinks.js';

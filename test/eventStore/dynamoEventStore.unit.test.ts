@@ -105,6 +105,17 @@ describe('DynamoEventStore with a mocked DynamoDB', () => {
     expect(dynamo.calls()).toHaveLength(0);
   });
 
+  it('refuses a malformed stream id, naming it, before any write', async () => {
+    for (const streamId of ['nonsense', '', 'session-../../x', 'sessions-ses_abc']) {
+      const error = await storeWith()
+        .append(streamId, 0, [registered(1)], options())
+        .catch((e: unknown) => e as AppError);
+      expect(error, streamId).toMatchObject({ category: 'validation', code: 'event.invalid' });
+      expect((error as AppError).fields.map((f) => f.field)).toEqual(['streamId']);
+    }
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
   it('refuses an idempotent append with a stale version without writing a commit', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [marshall({ pk: 'session-ses_abc', sk: 2, lastVersion: 5, hash: 'a'.repeat(64), events: '[]' })] });
     dynamo.on(PutItemCommand).resolves({});
