@@ -89,6 +89,8 @@ export const toItem = (record: object, where = 'item'): Record<string, Attribute
   try {
     for (; index < names.length; index += 1) {
       const name = names[index] as string;
+      // Assigned, it would set the item's prototype instead (marshall loses it so); never a name here.
+      if (name === '__proto__') throw new UnstorableValue('"__proto__" cannot be an attribute name', '');
       const value: unknown = (record as Record<string, unknown>)[name];
       if (value !== undefined) item[name] = toAttributeValue(value, '');
     }
@@ -129,6 +131,12 @@ export const fromAttributeValue = (value: AttributeValue): unknown => {
 /** The record an item's attributes hold. */
 export const fromItem = (item: Readonly<Record<string, AttributeValue>>): Record<string, unknown> => {
   const record: Record<string, unknown> = {};
-  for (const name in item) record[name] = fromAttributeValue(item[name] as AttributeValue);
+  // Own attributes only, as unmarshall reads them; a "__proto__" attribute (never written here, see
+  // toItem) stays an attribute of the record instead of becoming its prototype.
+  for (const name of Object.keys(item)) {
+    const value = fromAttributeValue(item[name] as AttributeValue);
+    if (name === '__proto__') Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+    else record[name] = value;
+  }
   return record;
 };
