@@ -25,7 +25,7 @@ import { compiledRefinements, streamId } from './primitives.js';
  */
 
 /** The parts of zod's internal definitions that the compiler reads (zod 4, `schema._zod.def`). */
-interface Def {
+export interface Def {
   readonly type: string;
   readonly format?: string;
   readonly pattern?: RegExp;
@@ -50,7 +50,7 @@ interface CheckDef {
   readonly tx?: (value: unknown) => unknown;
   readonly error?: (issue: object) => unknown;
 }
-interface Schema {
+export interface Schema {
   readonly _zod: { readonly def: Def };
 }
 
@@ -63,6 +63,9 @@ const ownMessage = (def: { readonly error?: (issue: object) => unknown }): strin
 };
 
 const literal = (value: unknown): string => JSON.stringify(value);
+
+/** « 1 caractère », « 200 caractères ». */
+const counted = (count: number | undefined, unit: string): string => `${count} ${unit}${(count ?? 0) > 1 ? 's' : ''}`;
 
 class Compiler {
   private readonly names = new Map<Schema, string>();
@@ -133,17 +136,17 @@ class Compiler {
         const maxima = (def.checks ?? []).map(({ _zod }) => _zod.def).filter((check) => check.check === 'max_length');
         const cap = maxima.sort((a, b) => (a.maximum ?? 0) - (b.maximum ?? 0))[0];
         return [
-          `if (!Array.isArray(value)) { ${fail('Liste attendue.')} ${this.lengthsOfWrongType(def, 'éléments')} return undefined; }`,
+          `if (!Array.isArray(value)) { ${fail('Liste attendue.')} ${this.lengthsOfWrongType(def, 'élément')} return undefined; }`,
           ...(cap
             ? [
-                `if (value.length > ${cap.maximum}) { issues.push({ path: pathOf(at, key), message: ${literal(ownMessage(cap) ?? `Au plus ${cap.maximum} éléments.`)}, abort: true }); return undefined; }`,
+                `if (value.length > ${cap.maximum}) { issues.push({ path: pathOf(at, key), message: ${literal(ownMessage(cap) ?? `Au plus ${counted(cap.maximum, 'élément')}.`)}, abort: true }); return undefined; }`,
               ]
             : []),
           'const here = pathOf(at, key);',
           'const output: unknown[] = [];',
           `for (let index = 0; index < value.length; index += 1) output.push(${element}(value[index], here, index, issues));`,
           // Its length checks run even when a member was of the wrong type (zod's `when`).
-          ...this.checks(def, where, 'value', 'éléments'),
+          ...this.checks(def, where, 'value', 'élément'),
           'return output;',
         ].join('\n');
       }
@@ -179,7 +182,7 @@ class Compiler {
   private string(def: Def, where: string, own: string | undefined): string {
     const trims = (def.checks ?? []).some((check) => check._zod.def.check === 'overwrite');
     const lines = [
-      `if (typeof value !== 'string') { issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Texte attendu.')}, abort: true }); ${this.lengthsOfWrongType(def, 'caractères')} return undefined; }`,
+      `if (typeof value !== 'string') { issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Texte attendu.')}, abort: true }); ${this.lengthsOfWrongType(def, 'caractère')} return undefined; }`,
       `${trims ? 'let' : 'const'} text = value;`,
     ];
     // A string format (an ISO instant…) is a check of the schema itself, with the schema's message.
@@ -187,7 +190,7 @@ class Compiler {
       if (!def.pattern) throw new Error(`${where}: the string format "${def.format}" has no pattern to compile`);
       lines.push(`if (!${this.pattern(def.pattern, where)}.test(text)) issues.push({ path: pathOf(at, key), message: ${literal(own ?? 'Format invalide.')} });`);
     }
-    lines.push(...this.checks(def, where, 'text', 'caractères'), 'return text;');
+    lines.push(...this.checks(def, where, 'text', 'caractère'), 'return text;');
     return lines.join('\n');
   }
 
@@ -215,9 +218,9 @@ class Compiler {
       const check = instance._zod.def;
       const message = (fallback: string) => literal(ownMessage(check) ?? fallback);
       if (check.check === 'min_length')
-        lines.push(`if (!((length as number) >= ${check.minimum})) issues.push({ path: pathOf(at, key), message: ${message(`Au moins ${check.minimum} ${unit}.`)} });`);
+        lines.push(`if (!((length as number) >= ${check.minimum})) issues.push({ path: pathOf(at, key), message: ${message(`Au moins ${counted(check.minimum, unit)}.`)} });`);
       if (check.check === 'max_length')
-        lines.push(`if (!((length as number) <= ${check.maximum})) issues.push({ path: pathOf(at, key), message: ${message(`Au plus ${check.maximum} ${unit}.`)} });`);
+        lines.push(`if (!((length as number) <= ${check.maximum})) issues.push({ path: pathOf(at, key), message: ${message(`Au plus ${counted(check.maximum, unit)}.`)} });`);
     }
     if (lines.length === 0) return '';
     return `const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length; if (length !== undefined) { ${lines.join(' ')} }`;
@@ -231,7 +234,7 @@ class Compiler {
   /** The checks of a value, in order, each reporting its issue and letting the next run (as zod does). */
   private checks(def: Def, where: string, subject: string, unit = ''): string[] {
     const lines: string[] = [];
-    const length = unit === 'caractères' ? `${subject}.length` : 'value.length';
+    const length = unit === 'caractère' ? `${subject}.length` : 'value.length';
     for (const instance of def.checks ?? []) {
       const check = instance._zod.def;
       const issue = (message: string) => `issues.push({ path: pathOf(at, key), message: ${literal(ownMessage(check) ?? message)} });`;
@@ -244,10 +247,10 @@ class Compiler {
           break;
         }
         case 'min_length':
-          lines.push(`if (${length} < ${check.minimum}) ${issue(`Au moins ${check.minimum} ${unit}.`)}`);
+          lines.push(`if (${length} < ${check.minimum}) ${issue(`Au moins ${counted(check.minimum, unit)}.`)}`);
           break;
         case 'max_length':
-          lines.push(`if (${length} > ${check.maximum}) ${issue(`Au plus ${check.maximum} ${unit}.`)}`);
+          lines.push(`if (${length} > ${check.maximum}) ${issue(`Au plus ${counted(check.maximum, unit)}.`)}`);
           break;
         case 'greater_than':
           lines.push(`if (!(${subject} ${check.inclusive ? '>=' : '>'} ${check.value})) ${issue(`${check.inclusive ? 'Au moins' : 'Plus de'} ${check.value}.`)}`);
@@ -328,11 +331,6 @@ ${this.functions.join('\n\n')}
 
 const eventData: Readonly<Record<string, Validator>> = Object.assign(Object.create(null) as object, {
 ${events.map(({ definition, validator }) => `  ${definition.type}: ${validator},`).join('\n')}
-});
-
-/** The schema version of each event type's data, as the catalogue gives it. */
-export const schemaVersions: Readonly<Record<string, number>> = Object.assign(Object.create(null) as object, {
-${events.map(({ definition }) => `  ${definition.type}: ${definition.schemaVersion},`).join('\n')}
 });
 
 /** What a validator gives a value it accepts; undefined when it added an issue (its partial output is never used). */

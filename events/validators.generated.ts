@@ -593,7 +593,7 @@ function v27(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
       if (!((length as number) <= 100)) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
     }
     return undefined;
@@ -605,7 +605,7 @@ function v27(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v3(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   if (value.length > 100) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
   return output;
 }
@@ -632,7 +632,7 @@ function v29(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
       if (!((length as number) <= 50)) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
     }
     return undefined;
@@ -644,7 +644,7 @@ function v29(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v28(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   if (value.length > 50) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
   return output;
 }
@@ -747,13 +747,13 @@ function v40(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
       if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
     }
     return undefined;
   }
   const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
   if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
   return text;
 }
@@ -799,14 +799,14 @@ function v47(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
     }
     return undefined;
   }
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v45(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   return output;
 }
 
@@ -862,7 +862,7 @@ function v54(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
       if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
     }
     return undefined;
@@ -874,7 +874,7 @@ function v54(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v53(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   if (value.length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
   return output;
 }
@@ -903,14 +903,14 @@ function v57(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
     }
     return undefined;
   }
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v13(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   return output;
 }
 
@@ -944,14 +944,14 @@ function v61(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
     }
     return undefined;
   }
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v37(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   return output;
 }
 
@@ -1066,14 +1066,14 @@ function v74(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
     }
     return undefined;
   }
   const here = pathOf(at, key);
   const output: unknown[] = [];
   for (let index = 0; index < value.length; index += 1) output.push(v73(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 éléments.' });
+  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
   return output;
 }
 
@@ -1112,13 +1112,13 @@ function v78(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
       if (!((length as number) <= 512)) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
     }
     return undefined;
   }
   const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
   if (text.length > 512) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
   return text;
 }
@@ -1128,13 +1128,13 @@ function v79(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
       if (!((length as number) <= 1024)) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
     }
     return undefined;
   }
   const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
   if (text.length > 1024) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
   return text;
 }
@@ -1192,13 +1192,13 @@ function v90(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
       if (!((length as number) <= 200)) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
     }
     return undefined;
   }
   const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
   if (text.length > 200) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
   return text;
 }
@@ -1212,13 +1212,13 @@ function v92(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
     issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
     const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
     if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
       if (!((length as number) <= 128)) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
     }
     return undefined;
   }
   const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractères.' });
+  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
   if (text.length > 128) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
   return text;
 }
@@ -1318,41 +1318,6 @@ const eventData: Readonly<Record<string, Validator>> = Object.assign(Object.crea
   PVRejected: v86,
   SessionCancelled: v87,
   CandidatePersonalDataErased: v89,
-});
-
-/** The schema version of each event type's data, as the catalogue gives it. */
-export const schemaVersions: Readonly<Record<string, number>> = Object.assign(Object.create(null) as object, {
-  SessionPlanned: 1,
-  ProgrammeSubmitted: 1,
-  JurorHabilitated: 1,
-  HabilitationWithdrawn: 1,
-  TitreRecorded: 1,
-  AgrementRecorded: 1,
-  AgrementAmended: 1,
-  AgrementWithdrawn: 1,
-  SessionCreated: 1,
-  BreachRecorded: 1,
-  CandidateRegistered: 1,
-  CandidateWithdrawn: 1,
-  AccommodationGranted: 1,
-  JuryInformedOfAccommodations: 1,
-  JuryAssigned: 1,
-  TieDeclared: 1,
-  JurorUnassigned: 1,
-  ConvocationsSent: 1,
-  PlateauTechniqueChecked: 1,
-  SealsChecked: 1,
-  FraudReported: 1,
-  SanctionNotified: 1,
-  PVSigned: 1,
-  PVDocumentStored: 1,
-  PVDocumentQuarantined: 1,
-  ResultsRecordedInCeres: 1,
-  PVTransmitted: 1,
-  PVValidated: 1,
-  PVRejected: 1,
-  SessionCancelled: 1,
-  CandidatePersonalDataErased: 1,
 });
 
 /** What a validator gives a value it accepts; undefined when it added an issue (its partial output is never used). */

@@ -1,6 +1,7 @@
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toKey } from '../aws/attributes.js';
-import type { DomainEvent, StoredEvent } from '../../events/index.js';
+import type { DomainEvent, EventType, StoredEvent } from '../../events/index.js';
+import { currentSchemaVersions } from '../../events/versions.js';
 import type { Issue } from '../../events/validators.generated.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -158,7 +159,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   private validate(
-    { validateAppendOptions, validateDomainEvent, validateStreamId, schemaVersions }: Validators,
+    { validateAppendOptions, validateDomainEvent, validateStreamId }: Validators,
     streamId: string,
     expectedVersion: number,
     events: readonly DomainEvent[],
@@ -182,7 +183,7 @@ export class DynamoEventStore implements EventStore {
     const parsedOptions = validateAppendOptions(options, optionIssues) as AppendOptions;
     fields.push(...fieldsOf(optionIssues, 'options'));
     if (fields.length > 0) throw new AppError('event.invalid', 'validation', 'Événement refusé : il ne respecte pas son schéma.', fields);
-    const schemaVersionOf = (type: string) => schemaVersions[type] ?? 1;
+    const schemaVersionOf = (type: string) => currentSchemaVersions[type as EventType];
     return { events: parsedEvents, options: parsedOptions, schemaVersionOf };
   }
 
