@@ -43,10 +43,157 @@ const object = (value: unknown, at: Path, key: Key | undefined, issues: Issue[],
   return output;
 };
 
+/* Check kinds: a length at least or at most, a pattern, a predicate, bounds, and trimming. */
+const AT_LEAST = 0;
+const AT_MOST = 1;
+const MATCHES = 2;
+const SATISFIES = 3;
+const GTE = 4;
+const GT = 5;
+const LTE = 6;
+const LT = 7;
+const TRIM = 8;
+/** One check of a value: its kind, its operand and its message. */
+type Check =
+  | readonly [typeof AT_LEAST | typeof AT_MOST | typeof GTE | typeof GT | typeof LTE | typeof LT | typeof TRIM, number, string]
+  | readonly [typeof MATCHES, RegExp, string]
+  | readonly [typeof SATISFIES, (subject: never) => boolean, string];
+
+const passes = (check: Check, subject: unknown, length: unknown): boolean => {
+  switch (check[0]) {
+    case AT_LEAST:
+      return (length as number) >= check[1];
+    case AT_MOST:
+      return (length as number) <= check[1];
+    case MATCHES:
+      return check[1].test(subject as string);
+    case SATISFIES:
+      return (check[1] as (subject: unknown) => boolean)(subject);
+    case GTE:
+      return (subject as number) >= check[1];
+    case GT:
+      return (subject as number) > check[1];
+    case LTE:
+      return (subject as number) <= check[1];
+    case LT:
+      return (subject as number) < check[1];
+    default:
+      return true;
+  }
+};
+
+/**
+ * Runs a value's checks in order, each reporting its issue and letting the next run, as zod does;
+ * gives the value as the checks leave it (trimmed). Given `lengthsOnly`, only the length checks
+ * run: zod runs them on any value with a length, even of the wrong type.
+ */
+const run = (checks: readonly Check[], subject: unknown, length: unknown, at: Path, key: Key | undefined, issues: Issue[], lengthsOnly = false): unknown => {
+  let value = subject;
+  let size = length;
+  for (const check of checks) {
+    if (check[0] === TRIM) {
+      if (!lengthsOnly) size = (value = (value as string).trim()).length;
+    } else if ((!lengthsOnly || check[0] <= AT_MOST) && !passes(check, value, size)) issues.push({ path: pathOf(at, key), message: check[2] });
+  }
+  return value;
+};
+
+/** The length of a value of the wrong type, for its length checks (undefined: they do not run). */
+const lengthOf = (value: unknown): unknown => (value === null || value === undefined ? undefined : (value as { length?: unknown }).length);
+
+const text = (
+  value: unknown,
+  at: Path,
+  key: Key | undefined,
+  issues: Issue[],
+  message: string,
+  format: readonly [RegExp, string] | undefined,
+  checks: readonly Check[],
+): unknown => {
+  if (typeof value !== 'string') {
+    issues.push({ path: pathOf(at, key), message, abort: true });
+    const length = lengthOf(value);
+    if (length !== undefined) run(checks, value, length, at, key, issues, true);
+    return undefined;
+  }
+  if (format && !format[0].test(value)) issues.push({ path: pathOf(at, key), message: format[1] });
+  return run(checks, value, value.length, at, key, issues);
+};
+
+/** A number: finite; when `messages` has three, a safe integer (a fraction aborts, as zod's int format does). */
+const number = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], messages: readonly string[], checks: readonly Check[]): unknown => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    issues.push({ path: pathOf(at, key), message: messages[0] as string, abort: true });
+    return undefined;
+  }
+  if (messages.length === 3) {
+    if (!Number.isInteger(value)) {
+      issues.push({ path: pathOf(at, key), message: messages[1] as string, abort: true });
+      return undefined;
+    }
+    if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: messages[2] as string });
+  }
+  return run(checks, value, undefined, at, key, issues);
+};
+
+const date = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], message: string, checks: readonly Check[]): unknown => {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    issues.push({ path: pathOf(at, key), message, abort: true });
+    return undefined;
+  }
+  return run(checks, value, undefined, at, key, issues);
+};
+
+/** A list: as zod (`capSize`), one longer than its smallest maximum is refused for that alone, its members unread. */
+const list = (value: unknown, at: Path, key: Key | undefined, issues: Issue[], element: Validator, message: string, checks: readonly Check[]): unknown => {
+  if (!Array.isArray(value)) {
+    issues.push({ path: pathOf(at, key), message, abort: true });
+    const length = lengthOf(value);
+    if (length !== undefined) run(checks, value, length, at, key, issues, true);
+    return undefined;
+  }
+  let cap: Check | undefined;
+  for (const check of checks) if (check[0] === AT_MOST && (cap === undefined || check[1] < (cap[1] as number))) cap = check;
+  if (cap !== undefined && value.length > (cap[1] as number)) {
+    issues.push({ path: pathOf(at, key), message: cap[2], abort: true });
+    return undefined;
+  }
+  const here = pathOf(at, key);
+  const output: unknown[] = [];
+  for (let index = 0; index < value.length; index += 1) output.push(element(value[index], here, index, issues));
+  // Its length checks run even when a member was of the wrong type (zod's `when`).
+  run(checks, value, value.length, at, key, issues);
+  return output;
+};
+
 const C0 = /^[a-z]+_[0-9A-HJKMNP-TV-Z]{26}$|^[a-z]+_[a-z0-9-]{1,64}$/;
-const C1 = /^RNCP\d{3,6}$/;
-const C2 = /^\d{4}-\d{2}-\d{2}$/;
-const C3 = new Map<string, Validator>([
+const C1 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'pln'), 'Identifiant « pln_… » attendu.'],
+] as const satisfies readonly Check[];
+const C2 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'ctr'), 'Identifiant « ctr_… » attendu.'],
+] as const satisfies readonly Check[];
+const C3 = ['Nombre attendu.', 'Nombre entier attendu.', 'Nombre trop grand.'];
+const C4 = [
+  [GTE, 2000, 'Au moins 2000.'],
+  [LTE, 2100, 'Au plus 2100.'],
+] as const satisfies readonly Check[];
+const C5 = /^RNCP\d{3,6}$/;
+const C6 = [[MATCHES, C5, 'Code RNCP attendu (ex. RNCP37274).']] as const satisfies readonly Check[];
+const C7 = /^\d{4}-\d{2}-\d{2}$/;
+const C8 = [
+  [MATCHES, C7, 'Date attendue au format AAAA-MM-JJ.'],
+  [SATISFIES, checks.isExistingDay, "Cette date n'existe pas."],
+] as const satisfies readonly Check[];
+const C9 = [
+  [GTE, 1, 'Au moins 1.'],
+  [LTE, 500, 'Au plus 500.'],
+] as const satisfies readonly Check[];
+const C10 = new Map<string, Validator>([
   ['plannedSessionId', v0],
   ['centreId', v1],
   ['year', v2],
@@ -55,7 +202,14 @@ const C3 = new Map<string, Validator>([
   ['expectedEnd', v4],
   ['expectedCandidates', v5],
 ]);
-const C4 = new Map<string, Validator>([
+const C11 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 120, '120 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C12 = [[GTE, 1, 'Au moins 1.']] as const satisfies readonly Check[];
+const C13 = [[AT_MOST, 500, 'Au plus 500 éléments.']] as const satisfies readonly Check[];
+const C14 = new Map<string, Validator>([
   ['centreId', v1],
   ['centreName', v8],
   ['year', v2],
@@ -66,8 +220,19 @@ const C4 = new Map<string, Validator>([
   ['deadline', v4],
   ['onTime', v11],
 ]);
-const C5 = /^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/;
-const C6 = new Map<string, Validator>([
+const C15 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'jur'), 'Identifiant « jur_… » attendu.'],
+] as const satisfies readonly Check[];
+const C16 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'hab'), 'Identifiant « hab_… » attendu.'],
+] as const satisfies readonly Check[];
+const C17 = /^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/;
+const C18 = [[MATCHES, C17, 'Code de département invalide.']] as const satisfies readonly Check[];
+const C19 = new Map<string, Validator>([
   ['jurorId', v13],
   ['habilitationId', v14],
   ['titreCode', v3],
@@ -76,19 +241,31 @@ const C6 = new Map<string, Validator>([
   ['validUntil', v4],
   ['professionalisationDate', v4],
 ]);
-const C7 = new Map<string, Validator>([
+const C20 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 500, '500 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C21 = new Map<string, Validator>([
   ['jurorId', v13],
   ['habilitationId', v14],
   ['withdrawnOn', v4],
   ['reason', v17],
 ]);
-const C8 = /^[A-Z0-9-]{2,40}$/;
-const C9 = new Map<string, Validator>([
+const C22 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 300, '300 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C23 = /^[A-Z0-9-]{2,40}$/;
+const C24 = [[MATCHES, C23, 'Code de CCP invalide.']] as const satisfies readonly Check[];
+const C25 = new Map<string, Validator>([
   ['code', v20],
   ['label', v17],
 ]);
-const C10 = new Set<unknown>(['rncp', 'saisie']);
-const C11 = new Map<string, Validator>([
+const C26 = [[AT_MOST, 30, 'Au plus 30 éléments.']] as const satisfies readonly Check[];
+const C27 = new Set<unknown>(['rncp', 'saisie']);
+const C28 = new Map<string, Validator>([
   ['titreCode', v3],
   ['label', v19],
   ['ccps', v22],
@@ -96,8 +273,22 @@ const C11 = new Map<string, Validator>([
   ['revisedOn', v23],
   ['source', v24],
 ]);
-const C12 = /^\d{2}$/;
-const C13 = new Map<string, Validator>([
+const C29 = /^\d{2}$/;
+const C30 = [[MATCHES, C29, 'Code de région invalide.']] as const satisfies readonly Check[];
+const C31 = [
+  [AT_LEAST, 1, 'Au moins 1 élément.'],
+  [AT_MOST, 100, 'Au plus 100 éléments.'],
+] as const satisfies readonly Check[];
+const C32 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 200, '200 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C33 = [
+  [AT_LEAST, 1, 'Au moins 1 élément.'],
+  [AT_MOST, 50, 'Au plus 50 éléments.'],
+] as const satisfies readonly Check[];
+const C34 = new Map<string, Validator>([
   ['centreId', v1],
   ['centreName', v7],
   ['department', v15],
@@ -107,7 +298,7 @@ const C13 = new Map<string, Validator>([
   ['validFrom', v4],
   ['validUntil', v4],
 ]);
-const C14 = new Map<string, Validator>([
+const C35 = new Map<string, Validator>([
   ['centreId', v1],
   ['titreCodes', v27],
   ['sites', v29],
@@ -115,12 +306,27 @@ const C14 = new Map<string, Validator>([
   ['validUntil', v4],
   ['reason', v17],
 ]);
-const C15 = new Map<string, Validator>([
+const C36 = new Map<string, Validator>([
   ['centreId', v1],
   ['withdrawnOn', v4],
   ['reason', v17],
 ]);
-const C16 = new Map<string, Validator>([
+const C37 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'ses'), 'Identifiant « ses_… » attendu.'],
+] as const satisfies readonly Check[];
+const C38 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 40, '40 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C39 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'cand'), 'Identifiant « cand_… » attendu.'],
+] as const satisfies readonly Check[];
+const C40 = new Map<string, Validator>([
   ['sessionId', v33],
   ['centreId', v1],
   ['centreName', v8],
@@ -138,148 +344,201 @@ const C16 = new Map<string, Validator>([
   ['creationDeadline', v4],
   ['late', v11],
 ]);
-const C17 = new Map<string, Validator>([
+const C41 = [
+  [AT_LEAST, 1, 'Au moins 1 caractère.'],
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+] as const satisfies readonly Check[];
+const C42 = new Map<string, Validator>([
   ['rule', v40],
   ['dueOn', v4],
   ['doneOn', v4],
 ]);
-const C18 = new Map<string, Validator>([['candidateId', v37]]);
-const C19 = new Map<string, Validator>([
+const C43 = new Map<string, Validator>([['candidateId', v37]]);
+const C44 = new Map<string, Validator>([
   ['candidateId', v37],
   ['reason', v43],
 ]);
-const C20 = new Map<string, Validator>([
+const C45 = [
+  [AT_MOST, 80, 'Au plus 80 caractères.'],
+  [MATCHES, C0, 'Identifiant invalide.'],
+  [SATISFIES, (subject: never) => checks.hasIdPrefix(subject, 'acc'), 'Identifiant « acc_… » attendu.'],
+] as const satisfies readonly Check[];
+const C46 = new Map<string, Validator>([
   ['candidateId', v37],
   ['accommodationId', v45],
 ]);
-const C21 = new Map<string, Validator>([
+const C47 = [[AT_LEAST, 1, 'Au moins 1 élément.']] as const satisfies readonly Check[];
+const C48 = new Map<string, Validator>([
   ['accommodationIds', v47],
   ['informedOn', v4],
 ]);
-const C22 = new Map<string, Validator>([
+const C49 = new Map<string, Validator>([
   ['jurorId', v13],
   ['habilitationId', v14],
   ['tiedCandidateIds', v38],
 ]);
-const C23 = new Map<string, Validator>([
+const C50 = new Map<string, Validator>([
   ['jurorId', v13],
   ['candidateId', v37],
 ]);
-const C24 = new Map<string, Validator>([
+const C51 = new Map<string, Validator>([
   ['jurorId', v13],
   ['reason', v17],
 ]);
-const C25 = new Set<unknown>(['jurors', 'candidates']);
-const C26 = new Map<string, Validator>([
+const C52 = new Set<unknown>(['jurors', 'candidates']);
+const C53 = [
+  [AT_LEAST, 1, 'Au moins 1 élément.'],
+  [AT_MOST, 500, 'Au plus 500 éléments.'],
+] as const satisfies readonly Check[];
+const C54 = new Map<string, Validator>([
   ['audience', v52],
   ['recipientIds', v54],
   ['sentOn', v4],
   ['dueOn', v4],
   ['late', v11],
 ]);
-const C27 = new Map<string, Validator>([
+const C55 = [
+  [GTE, 1, 'Au moins 1.'],
+  [LTE, 600, 'Au plus 600.'],
+] as const satisfies readonly Check[];
+const C56 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 1000, '1000 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C57 = new Map<string, Validator>([
   ['checkedOn', v4],
   ['durationMinutes', v56],
   ['jurorIds', v57],
   ['compliant', v11],
   ['remarks', v59],
 ]);
-const C28 = /^[0-9a-f]{32}$/;
-const C29 = new Map<string, Validator>([
+const C58 = /^[0-9a-f]{32}$/;
+const C59 = [[MATCHES, C58, 'Format invalide.']] as const satisfies readonly Check[];
+const C60 = new Map<string, Validator>([
   ['checkedOn', v4],
   ['presentCandidateIds', v61],
   ['seed', v62],
   ['drawnCandidateId', v37],
   ['sealsIntact', v11],
 ]);
-const C30 = new Set<unknown>(['jury', 'session-manager']);
-const C31 = new Map<string, Validator>([
+const C61 = new Set<unknown>(['jury', 'session-manager']);
+const C62 = [
+  [TRIM, 0, ''],
+  [AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [AT_MOST, 2000, '2000 caractères au plus.'],
+] as const satisfies readonly Check[];
+const C63 = new Map<string, Validator>([
   ['candidateId', v37],
   ['reportedBy', v64],
   ['reportedOn', v4],
   ['facts', v65],
 ]);
-const C32 = new Set<unknown>(['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction']);
-const C33 = new Map<string, Validator>([
+const C64 = new Set<unknown>(['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction']);
+const C65 = [
+  [GTE, 1, 'Au moins 1.'],
+  [LTE, 60, 'Au plus 60.'],
+] as const satisfies readonly Check[];
+const C66 = new Map<string, Validator>([
   ['candidateId', v37],
   ['sanction', v67],
   ['banMonths', v69],
   ['pronouncedOn', v4],
   ['notifiedOn', v4],
 ]);
-const C34 = new Set<unknown>(['titre-obtenu', 'reussite-partielle', 'echec', 'absent']);
-const C35 = new Map<string, Validator>([
+const C67 = new Set<unknown>(['titre-obtenu', 'reussite-partielle', 'echec', 'absent']);
+const C68 = [[AT_MOST, 20, 'Au plus 20 éléments.']] as const satisfies readonly Check[];
+const C69 = new Map<string, Validator>([
   ['candidateId', v37],
   ['decision', v71],
   ['ccpObtained', v72],
   ['evaluatorIds', v57],
 ]);
-const C36 = /^[0-9a-f]{64}$/;
-const C37 = new Map<string, Validator>([
+const C70 = [[AT_LEAST, 2, 'Au moins 2 éléments.']] as const satisfies readonly Check[];
+const C71 = /^[0-9a-f]{64}$/;
+const C72 = [[MATCHES, C71, 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.']] as const satisfies readonly Check[];
+const C73 = new Map<string, Validator>([
   ['revision', v9],
   ['signedOn', v4],
   ['decisions', v74],
   ['signatoryIds', v75],
   ['documentSha256', v76],
 ]);
-const C38 = new Map<string, Validator>([
+const C74 = [
+  [AT_LEAST, 1, 'Au moins 1 caractère.'],
+  [AT_MOST, 512, 'Au plus 512 caractères.'],
+] as const satisfies readonly Check[];
+const C75 = [
+  [AT_LEAST, 1, 'Au moins 1 caractère.'],
+  [AT_MOST, 1024, 'Au plus 1024 caractères.'],
+] as const satisfies readonly Check[];
+const C76 = new Map<string, Validator>([
   ['revision', v9],
   ['objectKey', v78],
   ['versionId', v79],
   ['sha256', v76],
   ['sizeBytes', v9],
 ]);
-const C39 = new Set<unknown>(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected']);
-const C40 = new Map<string, Validator>([
+const C77 = new Set<unknown>(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected']);
+const C78 = new Map<string, Validator>([
   ['objectKey', v78],
   ['reason', v81],
 ]);
-const C41 = new Map<string, Validator>([
+const C79 = new Map<string, Validator>([
   ['recordedOn', v4],
   ['pvRevision', v9],
 ]);
-const C42 = new Map<string, Validator>([
+const C80 = new Map<string, Validator>([
   ['transmittedOn', v4],
   ['pvRevision', v9],
   ['department', v15],
 ]);
-const C43 = new Map<string, Validator>([
+const C81 = new Map<string, Validator>([
   ['validatedOn', v4],
   ['pvRevision', v9],
 ]);
-const C44 = new Map<string, Validator>([
+const C82 = new Map<string, Validator>([
   ['rejectedOn', v4],
   ['pvRevision', v9],
   ['reason', v58],
 ]);
-const C45 = new Map<string, Validator>([
+const C83 = new Map<string, Validator>([
   ['cancelledOn', v4],
   ['reason', v17],
 ]);
-const C46 = new Set<unknown>(['demande-du-candidat']);
-const C47 = new Map<string, Validator>([
+const C84 = new Set<unknown>(['demande-du-candidat']);
+const C85 = new Map<string, Validator>([
   ['sessionId', v33],
   ['candidateId', v37],
   ['ground', v88],
 ]);
-const C48 = new Set<unknown>(['centre', 'ud', 'region', 'juror', 'system']);
-const C49 = new Map<string, Validator>([
+const C86 = [
+  [AT_LEAST, 1, 'Au moins 1 caractère.'],
+  [AT_MOST, 200, 'Au plus 200 caractères.'],
+] as const satisfies readonly Check[];
+const C87 = [
+  [AT_LEAST, 1, 'Au moins 1 caractère.'],
+  [AT_MOST, 128, 'Au plus 128 caractères.'],
+] as const satisfies readonly Check[];
+const C88 = new Set<unknown>(['centre', 'ud', 'region', 'juror', 'system']);
+const C89 = new Map<string, Validator>([
   ['centreId', v95],
   ['department', v96],
   ['region', v97],
   ['jurorId', v98],
 ]);
-const C50 = new Map<string, Validator>([
+const C90 = new Map<string, Validator>([
   ['role', v94],
   ['id', v92],
   ['scope', v99],
 ]);
-const C51 = new Map<string, Validator>([
+const C91 = new Map<string, Validator>([
   ['centreId', v95],
   ['department', v96],
   ['region', v26],
 ]);
-const C52 = new Map<string, Validator>([
+const C92 = [[SATISFIES, checks.isValidDate, 'Date invalide.']] as const satisfies readonly Check[];
+const C93 = new Map<string, Validator>([
   ['idempotencyKey', v91],
   ['requestHash', v93],
   ['actor', v100],
@@ -288,110 +547,39 @@ const C52 = new Map<string, Validator>([
   ['causationId', v92],
   ['occurredAt', v102],
 ]);
-const C53 = /^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/;
+const C94 = /^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/;
+const C95 = [[MATCHES, C94, 'Identifiant de flux invalide.']] as const satisfies readonly Check[];
 
 function v0(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'pln')) issues.push({ path: pathOf(at, key), message: 'Identifiant « pln_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C1);
 }
 
 function v1(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'ctr')) issues.push({ path: pathOf(at, key), message: 'Identifiant « ctr_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C2);
 }
 
 function v2(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isInteger(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre entier attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: 'Nombre trop grand.' });
-  if (!(value >= 2000)) issues.push({ path: pathOf(at, key), message: 'Au moins 2000.' });
-  if (!(value <= 2100)) issues.push({ path: pathOf(at, key), message: 'Au plus 2100.' });
-  return value;
+  return number(value, at, key, issues, C3, C4);
 }
 
 function v3(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C1.test(text)) issues.push({ path: pathOf(at, key), message: 'Code RNCP attendu (ex. RNCP37274).' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C6);
 }
 
 function v4(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C2.test(text)) issues.push({ path: pathOf(at, key), message: 'Date attendue au format AAAA-MM-JJ.' });
-  if (!checks.isExistingDay(text)) issues.push({ path: pathOf(at, key), message: "Cette date n'existe pas." });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C8);
 }
 
 function v5(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isInteger(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre entier attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: 'Nombre trop grand.' });
-  if (!(value >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1.' });
-  if (!(value <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500.' });
-  return value;
+  return number(value, at, key, issues, C3, C9);
 }
 
 function v6(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C3, true, 'Objet attendu.');
+  return object(value, at, key, issues, C10, true, 'Objet attendu.');
 }
 
 function v7(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 120)) issues.push({ path: pathOf(at, key), message: '120 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 120) issues.push({ path: pathOf(at, key), message: '120 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C11);
 }
 
 function v8(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -399,37 +587,11 @@ function v8(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): un
 }
 
 function v9(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isInteger(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre entier attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: 'Nombre trop grand.' });
-  if (!(value >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1.' });
-  return value;
+  return number(value, at, key, issues, C3, C12);
 }
 
 function v10(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 500) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v0(value[index], here, index, issues));
-  if (value.length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-  return output;
+  return list(value, at, key, issues, v0, 'Liste attendue.', C13);
 }
 
 function v11(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -441,125 +603,47 @@ function v11(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v12(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C4, true, 'Objet attendu.');
+  return object(value, at, key, issues, C14, true, 'Objet attendu.');
 }
 
 function v13(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'jur')) issues.push({ path: pathOf(at, key), message: 'Identifiant « jur_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C15);
 }
 
 function v14(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'hab')) issues.push({ path: pathOf(at, key), message: 'Identifiant « hab_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C16);
 }
 
 function v15(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C5.test(text)) issues.push({ path: pathOf(at, key), message: 'Code de département invalide.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C18);
 }
 
 function v16(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C6, true, 'Objet attendu.');
+  return object(value, at, key, issues, C19, true, 'Objet attendu.');
 }
 
 function v17(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: '500 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 500) issues.push({ path: pathOf(at, key), message: '500 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C20);
 }
 
 function v18(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C7, true, 'Objet attendu.');
+  return object(value, at, key, issues, C21, true, 'Objet attendu.');
 }
 
 function v19(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 300)) issues.push({ path: pathOf(at, key), message: '300 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 300) issues.push({ path: pathOf(at, key), message: '300 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C22);
 }
 
 function v20(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C8.test(text)) issues.push({ path: pathOf(at, key), message: 'Code de CCP invalide.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C24);
 }
 
 function v21(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C9, true, 'Objet attendu.');
+  return object(value, at, key, issues, C25, true, 'Objet attendu.');
 }
 
 function v22(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 30)) issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 30) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v21(value[index], here, index, issues));
-  if (value.length > 30) issues.push({ path: pathOf(at, key), message: 'Au plus 30 éléments.' });
-  return output;
+  return list(value, at, key, issues, v21, 'Liste attendue.', C26);
 }
 
 function v23(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -567,7 +651,7 @@ function v23(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v24(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C10.has(value)) {
+  if (!C27.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : rncp, saisie.', abort: true });
     return undefined;
   }
@@ -575,106 +659,39 @@ function v24(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v25(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C11, true, 'Objet attendu.');
+  return object(value, at, key, issues, C28, true, 'Objet attendu.');
 }
 
 function v26(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C12.test(text)) issues.push({ path: pathOf(at, key), message: 'Code de région invalide.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C30);
 }
 
 function v27(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-      if (!((length as number) <= 100)) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 100) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v3(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  if (value.length > 100) issues.push({ path: pathOf(at, key), message: 'Au plus 100 éléments.' });
-  return output;
+  return list(value, at, key, issues, v3, 'Liste attendue.', C31);
 }
 
 function v28(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 200)) issues.push({ path: pathOf(at, key), message: '200 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 200) issues.push({ path: pathOf(at, key), message: '200 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C32);
 }
 
 function v29(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-      if (!((length as number) <= 50)) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 50) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v28(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  if (value.length > 50) issues.push({ path: pathOf(at, key), message: 'Au plus 50 éléments.' });
-  return output;
+  return list(value, at, key, issues, v28, 'Liste attendue.', C33);
 }
 
 function v30(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C13, true, 'Objet attendu.');
+  return object(value, at, key, issues, C34, true, 'Objet attendu.');
 }
 
 function v31(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C14, true, 'Objet attendu.');
+  return object(value, at, key, issues, C35, true, 'Objet attendu.');
 }
 
 function v32(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C15, true, 'Objet attendu.');
+  return object(value, at, key, issues, C36, true, 'Objet attendu.');
 }
 
 function v33(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'ses')) issues.push({ path: pathOf(at, key), message: 'Identifiant « ses_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C37);
 }
 
 function v34(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -682,20 +699,7 @@ function v34(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v35(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 40)) issues.push({ path: pathOf(at, key), message: '40 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 40) issues.push({ path: pathOf(at, key), message: '40 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C38);
 }
 
 function v36(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -703,67 +707,27 @@ function v36(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v37(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'cand')) issues.push({ path: pathOf(at, key), message: 'Identifiant « cand_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C39);
 }
 
 function v38(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 500) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v37(value[index], here, index, issues));
-  if (value.length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-  return output;
+  return list(value, at, key, issues, v37, 'Liste attendue.', C13);
 }
 
 function v39(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C16, true, 'Objet attendu.');
+  return object(value, at, key, issues, C40, true, 'Objet attendu.');
 }
 
 function v40(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C41);
 }
 
 function v41(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C17, true, 'Objet attendu.');
+  return object(value, at, key, issues, C42, true, 'Objet attendu.');
 }
 
 function v42(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C18, true, 'Objet attendu.');
+  return object(value, at, key, issues, C43, true, 'Objet attendu.');
 }
 
 function v43(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -771,63 +735,39 @@ function v43(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v44(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C19, true, 'Objet attendu.');
+  return object(value, at, key, issues, C44, true, 'Objet attendu.');
 }
 
 function v45(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 80)) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length > 80) issues.push({ path: pathOf(at, key), message: 'Au plus 80 caractères.' });
-  if (!C0.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant invalide.' });
-  if (!checks.hasIdPrefix(text, 'acc')) issues.push({ path: pathOf(at, key), message: 'Identifiant « acc_… » attendu.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C45);
 }
 
 function v46(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C20, true, 'Objet attendu.');
+  return object(value, at, key, issues, C46, true, 'Objet attendu.');
 }
 
 function v47(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-    }
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v45(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  return output;
+  return list(value, at, key, issues, v45, 'Liste attendue.', C47);
 }
 
 function v48(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C21, true, 'Objet attendu.');
+  return object(value, at, key, issues, C48, true, 'Objet attendu.');
 }
 
 function v49(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C22, true, 'Objet attendu.');
+  return object(value, at, key, issues, C49, true, 'Objet attendu.');
 }
 
 function v50(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C23, true, 'Objet attendu.');
+  return object(value, at, key, issues, C50, true, 'Objet attendu.');
 }
 
 function v51(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C24, true, 'Objet attendu.');
+  return object(value, at, key, issues, C51, true, 'Objet attendu.');
 }
 
 function v52(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C25.has(value)) {
+  if (!C52.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : jurors, candidates.', abort: true });
     return undefined;
   }
@@ -858,77 +798,23 @@ function v53(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v54(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-      if (!((length as number) <= 500)) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 500) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v53(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  if (value.length > 500) issues.push({ path: pathOf(at, key), message: 'Au plus 500 éléments.' });
-  return output;
+  return list(value, at, key, issues, v53, 'Liste attendue.', C53);
 }
 
 function v55(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C26, true, 'Objet attendu.');
+  return object(value, at, key, issues, C54, true, 'Objet attendu.');
 }
 
 function v56(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isInteger(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre entier attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: 'Nombre trop grand.' });
-  if (!(value >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1.' });
-  if (!(value <= 600)) issues.push({ path: pathOf(at, key), message: 'Au plus 600.' });
-  return value;
+  return number(value, at, key, issues, C3, C55);
 }
 
 function v57(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-    }
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v13(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  return output;
+  return list(value, at, key, issues, v13, 'Liste attendue.', C47);
 }
 
 function v58(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 1000)) issues.push({ path: pathOf(at, key), message: '1000 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 1000) issues.push({ path: pathOf(at, key), message: '1000 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C56);
 }
 
 function v59(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -936,41 +822,23 @@ function v59(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v60(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C27, true, 'Objet attendu.');
+  return object(value, at, key, issues, C57, true, 'Objet attendu.');
 }
 
 function v61(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-    }
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v37(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  return output;
+  return list(value, at, key, issues, v37, 'Liste attendue.', C47);
 }
 
 function v62(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C28.test(text)) issues.push({ path: pathOf(at, key), message: 'Format invalide.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C59);
 }
 
 function v63(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C29, true, 'Objet attendu.');
+  return object(value, at, key, issues, C60, true, 'Objet attendu.');
 }
 
 function v64(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C30.has(value)) {
+  if (!C61.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : jury, session-manager.', abort: true });
     return undefined;
   }
@@ -978,28 +846,15 @@ function v64(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v65(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-      if (!((length as number) <= 2000)) issues.push({ path: pathOf(at, key), message: '2000 caractères au plus.' });
-    }
-    return undefined;
-  }
-  let text = value;
-  text = text.trim();
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Ce champ est obligatoire.' });
-  if (text.length > 2000) issues.push({ path: pathOf(at, key), message: '2000 caractères au plus.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C62);
 }
 
 function v66(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C31, true, 'Objet attendu.');
+  return object(value, at, key, issues, C63, true, 'Objet attendu.');
 }
 
 function v67(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C32.has(value)) {
+  if (!C64.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : avertissement, annulation-epreuve, exclusion-session, interdiction.', abort: true });
     return undefined;
   }
@@ -1007,18 +862,7 @@ function v67(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v68(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isInteger(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Nombre entier attendu.', abort: true });
-    return undefined;
-  }
-  if (!Number.isSafeInteger(value)) issues.push({ path: pathOf(at, key), message: 'Nombre trop grand.' });
-  if (!(value >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1.' });
-  if (!(value <= 60)) issues.push({ path: pathOf(at, key), message: 'Au plus 60.' });
-  return value;
+  return number(value, at, key, issues, C3, C65);
 }
 
 function v69(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -1026,11 +870,11 @@ function v69(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v70(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C33, true, 'Objet attendu.');
+  return object(value, at, key, issues, C66, true, 'Objet attendu.');
 }
 
 function v71(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C34.has(value)) {
+  if (!C67.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : titre-obtenu, reussite-partielle, echec, absent.', abort: true });
     return undefined;
   }
@@ -1038,113 +882,43 @@ function v71(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v72(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) <= 20)) issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.' });
-    }
-    return undefined;
-  }
-  if (value.length > 20) {
-    issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.', abort: true });
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v20(value[index], here, index, issues));
-  if (value.length > 20) issues.push({ path: pathOf(at, key), message: 'Au plus 20 éléments.' });
-  return output;
+  return list(value, at, key, issues, v20, 'Liste attendue.', C68);
 }
 
 function v73(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C35, true, 'Objet attendu.');
+  return object(value, at, key, issues, C69, true, 'Objet attendu.');
 }
 
 function v74(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-    }
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v73(value[index], here, index, issues));
-  if (value.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 élément.' });
-  return output;
+  return list(value, at, key, issues, v73, 'Liste attendue.', C47);
 }
 
 function v75(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!Array.isArray(value)) {
-    issues.push({ path: pathOf(at, key), message: 'Liste attendue.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 2)) issues.push({ path: pathOf(at, key), message: 'Au moins 2 éléments.' });
-    }
-    return undefined;
-  }
-  const here = pathOf(at, key);
-  const output: unknown[] = [];
-  for (let index = 0; index < value.length; index += 1) output.push(v13(value[index], here, index, issues));
-  if (value.length < 2) issues.push({ path: pathOf(at, key), message: 'Au moins 2 éléments.' });
-  return output;
+  return list(value, at, key, issues, v13, 'Liste attendue.', C70);
 }
 
 function v76(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C36.test(text)) issues.push({ path: pathOf(at, key), message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C72);
 }
 
 function v77(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C37, true, 'Objet attendu.');
+  return object(value, at, key, issues, C73, true, 'Objet attendu.');
 }
 
 function v78(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-      if (!((length as number) <= 512)) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-  if (text.length > 512) issues.push({ path: pathOf(at, key), message: 'Au plus 512 caractères.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C74);
 }
 
 function v79(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-      if (!((length as number) <= 1024)) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-  if (text.length > 1024) issues.push({ path: pathOf(at, key), message: 'Au plus 1024 caractères.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C75);
 }
 
 function v80(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C38, true, 'Objet attendu.');
+  return object(value, at, key, issues, C76, true, 'Objet attendu.');
 }
 
 function v81(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C39.has(value)) {
+  if (!C77.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : not-pdf, checksum-mismatch, too-large, unexpected.', abort: true });
     return undefined;
   }
@@ -1152,31 +926,31 @@ function v81(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v82(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C40, true, 'Objet attendu.');
+  return object(value, at, key, issues, C78, true, 'Objet attendu.');
 }
 
 function v83(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C41, true, 'Objet attendu.');
+  return object(value, at, key, issues, C79, true, 'Objet attendu.');
 }
 
 function v84(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C42, true, 'Objet attendu.');
+  return object(value, at, key, issues, C80, true, 'Objet attendu.');
 }
 
 function v85(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C43, true, 'Objet attendu.');
+  return object(value, at, key, issues, C81, true, 'Objet attendu.');
 }
 
 function v86(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C44, true, 'Objet attendu.');
+  return object(value, at, key, issues, C82, true, 'Objet attendu.');
 }
 
 function v87(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C45, true, 'Objet attendu.');
+  return object(value, at, key, issues, C83, true, 'Objet attendu.');
 }
 
 function v88(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C46.has(value)) {
+  if (!C84.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : demande-du-candidat.', abort: true });
     return undefined;
   }
@@ -1184,23 +958,11 @@ function v88(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v89(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C47, true, 'Objet attendu.');
+  return object(value, at, key, issues, C85, true, 'Objet attendu.');
 }
 
 function v90(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-      if (!((length as number) <= 200)) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-  if (text.length > 200) issues.push({ path: pathOf(at, key), message: 'Au plus 200 caractères.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C86);
 }
 
 function v91(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -1208,19 +970,7 @@ function v91(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v92(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    const length = value === null || value === undefined ? undefined : (value as { length?: unknown }).length;
-    if (length !== undefined) {
-      if (!((length as number) >= 1)) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-      if (!((length as number) <= 128)) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
-    }
-    return undefined;
-  }
-  const text = value;
-  if (text.length < 1) issues.push({ path: pathOf(at, key), message: 'Au moins 1 caractère.' });
-  if (text.length > 128) issues.push({ path: pathOf(at, key), message: 'Au plus 128 caractères.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C87);
 }
 
 function v93(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
@@ -1228,7 +978,7 @@ function v93(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v94(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!C48.has(value)) {
+  if (!C88.has(value)) {
     issues.push({ path: pathOf(at, key), message: 'Valeur attendue : centre, ud, region, juror, system.', abort: true });
     return undefined;
   }
@@ -1252,38 +1002,27 @@ function v98(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): u
 }
 
 function v99(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C49, true, 'Objet attendu.');
+  return object(value, at, key, issues, C89, true, 'Objet attendu.');
 }
 
 function v100(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C50, true, 'Objet attendu.');
+  return object(value, at, key, issues, C90, true, 'Objet attendu.');
 }
 
 function v101(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C51, true, 'Objet attendu.');
+  return object(value, at, key, issues, C91, true, 'Objet attendu.');
 }
 
 function v102(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    issues.push({ path: pathOf(at, key), message: 'Date attendue.', abort: true });
-    return undefined;
-  }
-  if (!checks.isValidDate(value)) issues.push({ path: pathOf(at, key), message: 'Date invalide.' });
-  return value;
+  return date(value, at, key, issues, 'Date attendue.', C92);
 }
 
 function v103(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  return object(value, at, key, issues, C52, false, 'Objet attendu.');
+  return object(value, at, key, issues, C93, false, 'Objet attendu.');
 }
 
 function v104(value: unknown, at: Path, key: Key | undefined, issues: Issue[]): unknown {
-  if (typeof value !== 'string') {
-    issues.push({ path: pathOf(at, key), message: 'Texte attendu.', abort: true });
-    return undefined;
-  }
-  const text = value;
-  if (!C53.test(text)) issues.push({ path: pathOf(at, key), message: 'Identifiant de flux invalide.' });
-  return text;
+  return text(value, at, key, issues, 'Texte attendu.', undefined, C95);
 }
 
 const eventData: Readonly<Record<string, Validator>> = Object.assign(Object.create(null) as object, {
