@@ -69,7 +69,7 @@ type Validators = Awaited<ReturnType<typeof loadValidators>>;
 /** The validators once loaded: later appends validate without awaiting their import again. */
 let validators: Validators | undefined;
 
-const fieldsOf = (issues: readonly { readonly path: readonly (string | number)[]; readonly message: string }[], prefix: string): FieldError[] =>
+const fieldsOf = (issues: readonly Issue[], prefix: string): FieldError[] =>
   issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'), message: issue.message }));
 
 const isConditionalFailure = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
