@@ -2,7 +2,7 @@ import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/clie
 import { fromItem, toKey } from '../aws/attributes.js';
 import type { DomainEvent, EventType, StoredEvent } from '../../events/index.js';
 import { currentSchemaVersions } from '../../events/versions.js';
-import type { Issue } from '../../events/validators.generated.js';
+import type { Issue } from '../../events/validatorRuntime.js';
 import { AppError, type FieldError } from '../errors.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { ConcurrencyError, keyReused } from './errors.js';

@@ -6,7 +6,8 @@ import { eventDefinitions } from '../../events/catalogue.js';
 import { compiledValidatorsText, type Def, type Schema as CompiledSchema } from '../../events/compile.js';
 import { domainEventSchema } from '../../events/envelope.js';
 import { compiledRefinements, streamId } from '../../events/primitives.js';
-import { validateAppendOptions, validateDomainEvent, validateStreamId, type Issue } from '../../events/validators.generated.js';
+import type { Issue } from '../../events/validatorRuntime.js';
+import { validateAppendOptions, validateDomainEvent, validateStreamId } from '../../events/validators.generated.js';
 
 /*
  * The event store validates appends with validators compiled from the catalogue's zod schemas
@@ -215,9 +216,12 @@ const boundaryValues = (schema: unknown): unknown[] => {
   if (def.type === 'number') return [...bounds('greater_than', 'value'), ...bounds('less_than', 'value')].flatMap((bound) => [bound - 1, bound - 0.5, bound, bound + 1]);
   if (def.type === 'array') {
     const [member] = fc.sample(valid(def.element), { numRuns: 1, seed: 7 });
-    return [...bounds('max_length', 'maximum'), ...bounds('min_length', 'minimum')].flatMap((bound) =>
+    const lists = [...bounds('max_length', 'maximum'), ...bounds('min_length', 'minimum')].flatMap((bound) =>
       [bound - 1, bound, bound + 1].filter((length) => length >= 0).map((length) => Array.from({ length }, () => member)),
     );
+    // Over its maximum with a broken member: zod refuses the size alone, its members unread.
+    const overfull = bounds('max_length', 'maximum').map((bound) => [...Array.from({ length: bound }, () => member), null]);
+    return [...lists, ...overfull];
   }
   return [];
 };
