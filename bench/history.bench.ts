@@ -23,7 +23,7 @@ import { parseArgs, promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build } from 'esbuild';
-import { monotonicFactory } from 'ulid';
+import { monotonicUlids } from '../shared/platform/ids.js';
 import type { EventType, StoredEvent } from '../events/index.js';
 import { principalFromClaims, type TokenClaims } from '../shared/auth/principal.js';
 import type { HistoryReader } from '../shared/eventStore/port.js';
@@ -90,7 +90,7 @@ const writeAll = async (client: DynamoDBClient, table: string, items: readonly R
 
 /** Seeds `total` events: streams of 20 events in commits of 10, round-robin over the centres, time-ordered ids. */
 const seed = async (client: DynamoDBClient, tables: { events: string; history: string }, total: number) => {
-  const nextUlid = monotonicFactory();
+  const nextUlid = monotonicUlids();
   const commits: CommitItem[] = [];
   const history: Record<string, unknown>[] = [];
   const streams = Math.ceil(total / PER_STREAM);

@@ -1,6 +1,6 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { fromItem, toKey } from '../aws/attributes.js';
-import { encodeTime } from 'ulid';
+import { ulidBound } from '../platform/ids.js';
 import type { StoredEvent } from '../../events/index.js';
 import { eventTypeNames, upcast } from '../../events/versions.js';
 import { AppError, type FieldError } from '../errors.js';
@@ -148,6 +148,3 @@ const indexOf = (by: HistoryQuery['by']): { name: string; attribute: string; val
   if ('region' in by) return { name: 'byRegion', attribute: 'regionKey', value: by.region };
   return { name: 'byType', attribute: 'typeKey', value: by.eventType };
 };
-
-/** The smallest ('0') or largest ('Z') ULID of the millisecond of `instant`. */
-const ulidBound = (instant: Date, fill: '0' | 'Z') => encodeTime(Math.max(0, instant.getTime()), 10) + fill.repeat(16);

@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { fromItem, toKey } from '../aws/attributes.js';
-import { encodeTime } from 'ulid';
 import { eventTypeNames } from '../../events/versions.js';
 import { readRawCommits } from '../eventStore/rawCommits.js';
+import { ulidBound } from '../platform/ids.js';
 import { DIGEST_PREFIX, digestKey } from './digest.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
-
-const ulidBound = (instant: Date, fill: '0' | 'Z') => encodeTime(Math.max(0, instant.getTime()), 10) + fill.repeat(16);
 
 /**
  * Commits read from the `events` table by key, and the streams of a day from the `history`

@@ -1,6 +1,90 @@
-import { decodeTime, isValid } from 'ulid';
+import fc from 'fast-check';
+import { decodeTime, encodeTime, isValid, monotonicFactory, ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { monotonicUlids, newUlid, randomFraction } from '../../shared/platform/ids.js';
+import { encodeUlidTime, monotonicUlids, newId, newUlid, randomFraction, ulidBound } from '../../shared/platform/ids.js';
+
+/** A repeatable source of fractions, so that two generators can be given the same randomness. */
+const fractions = (seed: number) => {
+  let state = seed >>> 0 || 1;
+  return () => {
+    // xorshift32
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+};
+
+const TIME_MAX = 2 ** 48 - 1;
+
+describe('ULIDs, as the ulid package makes them', () => {
+  it('encode any time as the package does, and refuse what it refuses', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: TIME_MAX }), (ms) => {
+        expect(encodeUlidTime(ms)).toBe(encodeTime(ms, 10));
+      }),
+    );
+    for (const ms of [0, 1, 31, 32, 1_767_225_600_000, TIME_MAX]) expect(decodeTime(encodeUlidTime(ms) + '0'.repeat(16))).toBe(ms);
+    for (const bad of [-1, TIME_MAX + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => encodeUlidTime(bad)).toThrow(RangeError);
+      expect(() => encodeTime(bad, 10)).toThrow();
+    }
+  });
+
+  it('give the package’s id from the same time and randomness', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: TIME_MAX }), fc.integer(), (ms, seed) => {
+        expect(newUlid(ms, fractions(seed))).toBe(ulid(ms, fractions(seed)));
+      }),
+    );
+  });
+
+  it('give the package’s monotonic sequence: within a millisecond, across, and when the clock steps back', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 2_000_000_000_000 }),
+        // Steps of the clock between two ids: mostly none (the same millisecond), some forward, some back.
+        fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: -5, max: -1 })), { maxLength: 200 }),
+        (seed, start, steps) => {
+          const ours = monotonicUlids(fractions(seed));
+          const theirs = monotonicFactory(fractions(seed));
+          let now = start;
+          const ids: string[] = [];
+          for (const step of [0, ...steps]) {
+            now += step;
+            const id = ours(now);
+            expect(id).toBe(theirs(now));
+            ids.push(id);
+          }
+          expect(new Set(ids).size).toBe(ids.length);
+          expect([...ids].sort()).toEqual(ids);
+        },
+      ),
+    );
+  });
+
+  it('carry from a last character Z into the ones before it, and refuse to repeat an id when no id is left in the millisecond', () => {
+    // Characters are drawn last to first: a 'Z', then a '0', then 'Z's.
+    const draws = () => {
+      let count = 0;
+      return () => (count++ === 1 ? 0 : 0.999);
+    };
+    const next = monotonicUlids(draws());
+    const reference = monotonicFactory(draws());
+    expect(next(1_000).slice(10)).toBe('ZZZZZZZZZZZZZZ0Z');
+    reference(1_000);
+    const carried = next(1_000);
+    expect(carried.slice(10)).toBe('ZZZZZZZZZZZZZZ10');
+    expect(carried).toBe(reference(1_000));
+
+    const full = monotonicUlids(() => 0.999);
+    expect(full(2_000).slice(10)).toBe('Z'.repeat(16));
+    expect(() => full(2_000)).toThrow(RangeError);
+    // The next millisecond starts afresh.
+    expect(full(2_001).slice(0, 10)).toBe(encodeTime(2_001, 10));
+  });
+});
 
 describe('ULIDs drawn from a pool of cryptographic randomness', () => {
   it('are valid ULIDs carrying the current time', () => {
@@ -9,6 +93,7 @@ describe('ULIDs drawn from a pool of cryptographic randomness', () => {
     expect(isValid(id)).toBe(true);
     expect(decodeTime(id)).toBeGreaterThanOrEqual(before);
     expect(decodeTime(id)).toBeLessThanOrEqual(Date.now());
+    expect(newId('cand')).toMatch(/^cand_[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
   });
 
   it('increase strictly from one event id to the next, within one millisecond too', () => {
@@ -25,8 +110,19 @@ describe('ULIDs drawn from a pool of cryptographic randomness', () => {
     expect(counts.size).toBe(32);
     // Uniform means 1,000 of each; a generator stuck on part of the alphabet would be far off.
     for (const count of counts.values()) expect(count).toBeGreaterThan(700);
-    const fractions = Array.from({ length: 10_000 }, randomFraction);
-    expect(Math.min(...fractions)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...fractions)).toBeLessThan(1);
+    const drawn = Array.from({ length: 10_000 }, randomFraction);
+    expect(Math.min(...drawn)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...drawn)).toBeLessThan(1);
+  });
+
+  it('bound the ids of a millisecond, for range queries by time', () => {
+    const instant = new Date('2026-12-04T10:00:00.123Z');
+    const low = ulidBound(instant, '0');
+    const high = ulidBound(instant, 'Z');
+    const inside = monotonicUlids()(instant.getTime());
+    expect(low < inside && inside < high).toBe(true);
+    expect(ulidBound(new Date(instant.getTime() - 1), 'Z') < low).toBe(true);
+    // Before the epoch, the bound is the epoch's.
+    expect(ulidBound(new Date(-5), '0')).toBe('0'.repeat(26));
   });
 });

@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { monotonicUlids } from '../../../shared/platform/ids.js';
 import { domainEventSchema, type DomainEvent, type StoredEvent } from '../../../events/index.js';
 import type { Principal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors.js';
@@ -40,7 +40,7 @@ export class MemoryEventStore implements EventStore {
   readonly streams = new Map<string, StoredEvent[]>();
   /** The first answer of each key, with the request hash it was recorded with (the DynamoDB store keeps both in the commit). */
   private readonly answers = new Map<string, { result: AppendResult; requestHash?: string | undefined }>();
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = monotonicUlids();
   appends = 0;
 
   private firstAnswer(streamId: string, options: ReadOptions): AppendResult | undefined {
