@@ -34,7 +34,7 @@ const command = <K extends keyof Commands>(name: K): Commands[K] =>
  * same way: role, path parameters, input, scope, idempotency key, then the use case.
  *
  * To add a route, add an entry to `routes`:
- *   myCommand: route('POST /api/things/{thingId}/do', { summary: 'Faire…', command: 'DoThing', input: schemas.doThing, target, run: command('doThing') }),
+ *   myCommand: route('POST /api/things/{thingId}/do', { summary: 'Faire…', command: 'DoThing', input: () => schemas.doThing, target, run: command('doThing') }),
  * - a command route names its domain command: who may run it is the row of the permission table
  *   (shared/domain/permissions.ts), and the route is a write (idempotency key required);
  * - a query route names `roles` instead and calls a query of shared/application/queries.ts;
@@ -70,7 +70,8 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType, P = Readonly
 
 type Spec<K extends string, S extends z.ZodMiniType> = {
   readonly summary: string;
-  readonly input: S;
+  /** The input schema, built with the route's first request, not with the table (issue 16). */
+  readonly input: () => S;
   readonly target?: Operation<S, ParamsOf<K>>['target'];
   /** Session routes get the session the edge loaded and checked. */
   readonly run: (
@@ -89,7 +90,10 @@ const route = <K extends `${Method} /api/${string}`, S extends z.ZodMiniType>(ke
     roles: spec.command ? rolesFor(spec.command) : (spec.roles ?? []),
     command: spec.command,
     write: spec.command !== undefined,
-    input: spec.input,
+    // A getter: the schema is built on first read (shared/http/schemas.ts), once.
+    get input() {
+      return spec.input();
+    },
     sessionScoped: path.startsWith('/api/sessions/{sessionId}'),
     ...(spec.target ? { target: spec.target as Operation['target'] } : {}),
     run: spec.run as Operation['run'],
@@ -120,143 +124,148 @@ const table = {
   submitProgramme: route('POST /api/programmes/{year}', {
     summary: 'Transmettre (ou modifier) la programmation prévisionnelle annuelle du centre',
     command: 'SubmitProgramme',
-    input: schemas.submitProgramme,
+    input: () => schemas.submitProgramme,
     target: ownCentre,
     run: command('submitProgramme'),
   }),
   createSession: route('POST /api/sessions', {
     summary: 'Enregistrer une session créée dans CERES, avec ses candidats',
     command: 'CreateSession',
-    input: schemas.createSession,
+    input: () => schemas.createSession,
     target: ownCentre,
     run: command('createSession'),
   }),
   registerCandidate: route('POST /api/sessions/{sessionId}/candidates', {
     summary: 'Inscrire un candidat à la session',
     command: 'RegisterCandidate',
-    input: schemas.registerCandidate,
+    input: () => schemas.registerCandidate,
     run: command('registerCandidate'),
   }),
   withdrawCandidate: route('POST /api/sessions/{sessionId}/candidates/{candidateId}/withdraw', {
     summary: 'Retirer un candidat de la session',
     command: 'WithdrawCandidate',
-    input: schemas.withdrawCandidate,
+    input: () => schemas.withdrawCandidate,
     run: command('withdrawCandidate'),
   }),
   eraseCandidatePersonalData: route('POST /api/sessions/{sessionId}/candidates/{candidateId}/erasure', {
     summary: 'Effacer, à la demande du candidat, ses données personnelles (identité, coordonnées, aménagements) ; l’historique garde son identifiant',
     command: 'EraseCandidatePersonalData',
-    input: schemas.eraseCandidatePersonalData,
+    input: () => schemas.eraseCandidatePersonalData,
     run: command('eraseCandidatePersonalData'),
   }),
   grantAccommodation: route('POST /api/sessions/{sessionId}/accommodations', {
     summary: 'Accorder un aménagement d’épreuve à un candidat en situation de handicap',
     command: 'GrantAccommodation',
-    input: schemas.grantAccommodation,
+    input: () => schemas.grantAccommodation,
     run: command('grantAccommodation'),
   }),
   informJuryOfAccommodations: route('POST /api/sessions/{sessionId}/accommodations/inform-jury', {
     summary: 'Indiquer que le jury a été informé des aménagements',
     command: 'InformJuryOfAccommodations',
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: command('informJuryOfAccommodations'),
   }),
   assignJuror: route('POST /api/sessions/{sessionId}/jury', {
     summary: 'Désigner un membre du jury habilité, avec ses liens déclarés avec des candidats',
     command: 'AssignJuror',
-    input: schemas.assignJuror,
+    input: () => schemas.assignJuror,
     run: command('assignJuror'),
   }),
   declareTie: route('POST /api/sessions/{sessionId}/jury/{jurorId}/ties', {
     summary: 'Déclarer un lien entre un membre du jury et un candidat',
     command: 'DeclareTie',
-    input: schemas.declareTie,
+    input: () => schemas.declareTie,
     run: command('declareTie'),
   }),
   unassignJuror: route('POST /api/sessions/{sessionId}/jury/{jurorId}/unassign', {
     summary: 'Retirer un membre du jury',
     command: 'UnassignJuror',
-    input: schemas.unassignJuror,
+    input: () => schemas.unassignJuror,
     run: command('unassignJuror'),
   }),
   sendConvocations: route('POST /api/sessions/{sessionId}/convocations', {
     summary: 'Envoyer les convocations (jury ou candidats)',
     command: 'SendConvocations',
-    input: schemas.sendConvocations,
+    input: () => schemas.sendConvocations,
     run: command('sendConvocations'),
   }),
   checkPlateauTechnique: route('POST /api/sessions/{sessionId}/plateau', {
     summary: 'Enregistrer la vérification du plateau technique avec le jury',
     command: 'CheckPlateauTechnique',
-    input: schemas.checkPlateau,
+    input: () => schemas.checkPlateau,
     run: command('checkPlateauTechnique'),
   }),
   checkSeals: route('POST /api/sessions/{sessionId}/seals', {
     summary: 'Vérifier les plis cachetés avec un candidat tiré au sort',
     command: 'CheckSeals',
-    input: schemas.checkSeals,
+    input: () => schemas.checkSeals,
     run: command('checkSeals'),
   }),
-  reportFraud: route('POST /api/sessions/{sessionId}/frauds', { summary: 'Signaler une fraude', command: 'ReportFraud', input: schemas.reportFraud, run: command('reportFraud') }),
+  reportFraud: route('POST /api/sessions/{sessionId}/frauds', {
+    summary: 'Signaler une fraude',
+    command: 'ReportFraud',
+    input: () => schemas.reportFraud,
+    run: command('reportFraud'),
+  }),
   notifySanction: route('POST /api/sessions/{sessionId}/sanctions', {
     summary: 'Notifier une sanction pour fraude (unité départementale)',
     command: 'NotifySanction',
-    input: schemas.notifySanction,
+    input: () => schemas.notifySanction,
     run: command('notifySanction'),
   }),
   presignPvUpload: route('POST /api/sessions/{sessionId}/pv/upload-url', {
     summary: 'Obtenir une adresse de dépôt du PV signé, liée à son empreinte SHA-256',
     roles: rolesFor('SignPV'),
-    input: schemas.presignPv,
+    input: () => schemas.presignPv,
     run: command('presignPvUpload'),
   }),
   signPv: route('POST /api/sessions/{sessionId}/pv', {
     summary: 'Enregistrer le procès-verbal signé : une décision par candidat, signé par tout le jury',
     command: 'SignPV',
-    input: schemas.signPv,
+    input: () => schemas.signPv,
     run: command('signPv'),
   }),
   recordResultsInCeres: route('POST /api/sessions/{sessionId}/ceres-results', {
     summary: 'Indiquer que les résultats ont été saisis dans CERES',
     command: 'RecordResultsInCeres',
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: command('recordResultsInCeres'),
   }),
   transmitPv: route('POST /api/sessions/{sessionId}/pv/transmit', {
     summary: 'Transmettre le PV signé à l’unité départementale',
     command: 'TransmitPV',
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: command('transmitPv'),
   }),
   validatePv: route('POST /api/sessions/{sessionId}/pv/validate', {
     summary: 'Valider le PV (unité départementale) : les résultats deviennent officiels',
     command: 'ValidatePV',
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: command('validatePv'),
   }),
   rejectPv: route('POST /api/sessions/{sessionId}/pv/reject', {
     summary: 'Rejeter le PV avec un motif (unité départementale)',
     command: 'RejectPV',
-    input: schemas.rejectPv,
+    input: () => schemas.rejectPv,
     run: command('rejectPv'),
   }),
   cancelSession: route('POST /api/sessions/{sessionId}/cancel', {
     summary: 'Annuler la session',
     command: 'CancelSession',
-    input: schemas.cancelSession,
+    input: () => schemas.cancelSession,
     run: command('cancelSession'),
   }),
   habilitateJuror: route('POST /api/jurors', {
     summary: 'Habiliter un membre de jury pour un titre (unité départementale du département du juré)',
     command: 'HabilitateJuror',
-    input: schemas.habilitateJuror,
+    input: () => schemas.habilitateJuror,
     target: (_principal, input) => ({ department: input.department }),
     run: command('habilitateJuror'),
   }),
   withdrawHabilitation: route('POST /api/jurors/{jurorId}/habilitations/{habilitationId}/withdraw', {
     summary: 'Retirer une habilitation avant son terme',
     command: 'WithdrawHabilitation',
-    input: schemas.withdrawHabilitation,
+    input: () => schemas.withdrawHabilitation,
     target: async (_principal, _input, params, deps) => {
       const juror = await queries.getJuror(deps, params.jurorId);
       if (!juror) throw jurorNotFound();
@@ -268,21 +277,21 @@ const table = {
     summary:
       'Importer les titres professionnels de l’export RNCP de France Compétences (fichier des fiches et fichier des blocs de compétences, réduits aux titres professionnels) : tous, ou aucun si une ligne est à corriger',
     command: 'RecordTitre',
-    input: schemas.importTitres,
+    input: () => schemas.importTitres,
     target: (principal) => principal.actor.scope,
     run: async (deps, call) => command('importTitres')(deps, { ...call, input: (await loadImportParsers()).titresFromRncpExport(call.input) }),
   }),
   recordAgrement: route('POST /api/agrements', {
     summary: 'Enregistrer l’agrément d’un centre : titres, lieux et période (direction régionale, ou unité départementale du département du centre)',
     command: 'RecordAgrement',
-    input: schemas.recordAgrement,
+    input: () => schemas.recordAgrement,
     target: async (_principal, input, _params, deps) => ({ department: input.department, region: (await loadCommands()).regionOfDepartment(deps, input.department) }),
     run: command('recordAgrement'),
   }),
   importAgrements: route('POST /api/agrements/import', {
     summary: 'Importer des agréments depuis un fichier CSV (centre;nom du centre;courriel;département;titres;lieux;début;fin) : tous, ou aucun si une ligne est à corriger',
     command: 'RecordAgrement',
-    input: schemas.importAgrements,
+    input: () => schemas.importAgrements,
     target: (principal) => (principal.actor.role === 'ud' ? { department: principal.actor.scope.department } : { region: principal.actor.scope.region }),
     run: async (deps, call) => command('importAgrements')(deps, { ...call, input: (await loadImportParsers()).agrementLinesFromCsv(call.input.csv) }),
   }),
@@ -290,14 +299,14 @@ const table = {
   amendAgrement: route('POST /api/agrements/{centreId}', {
     summary: 'Modifier l’agrément d’un centre : ses titres, lieux et période remplacent les précédents',
     command: 'AmendAgrement',
-    input: schemas.amendAgrement,
+    input: () => schemas.amendAgrement,
     target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
     run: command('amendAgrement'),
   }),
   withdrawAgrement: route('POST /api/agrements/{centreId}/withdraw', {
     summary: 'Retirer l’agrément d’un centre : il ne peut plus créer de session',
     command: 'WithdrawAgrement',
-    input: schemas.withdrawAgrement,
+    input: () => schemas.withdrawAgrement,
     target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
     run: command('withdrawAgrement'),
   }),
@@ -306,7 +315,7 @@ const table = {
   listTitres: route('GET /api/titres', {
     summary: 'Les titres professionnels enregistrés : intitulé, blocs de compétences, fin d’enregistrement et dates de révision',
     roles: ['centre', 'ud', 'region'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     // National reference data: every signed-in centre and agent reads the same list.
     target: (principal) => principal.actor.scope,
     run: async (deps) => ok({ items: await queries.listTitres(deps) }),
@@ -314,7 +323,7 @@ const table = {
   listAgrements: route('GET /api/agrements', {
     summary: 'Les agréments de la région (direction régionale, par département) ou du département (unité départementale)',
     roles: ['region', 'ud'],
-    input: schemas.listAgrements,
+    input: () => schemas.listAgrements,
     target: (principal, input, _params, deps) => {
       const { region, department } = principal.actor.scope;
       if (principal.actor.role === 'ud') return { department };
@@ -326,47 +335,47 @@ const table = {
   getAgrement: route('GET /api/agrements/{centreId}', {
     summary: 'L’agrément d’un centre : titres, lieux, période, modifications et retrait',
     roles: ['centre', 'ud', 'region'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     target: (principal, _input, params, deps) => agrementTarget(principal, params.centreId, deps),
     run: async (deps, call) => ok({ agrement: (await queries.getAgrement(deps, call.params.centreId)) ?? null }),
   }),
   listSessions: route('GET /api/sessions', {
     summary: 'Les sessions du centre (centre) ou du département (unité départementale)',
     roles: ['centre', 'ud'],
-    input: schemas.listSessions,
+    input: () => schemas.listSessions,
     target: ownCentreOrDepartment,
     run: async (deps, call) => ok(pageBody(await queries.listSessions(deps, call.principal, call.input.cursor ? { cursor: call.input.cursor } : {}))),
   }),
   getSession: route('GET /api/sessions/{sessionId}', {
     summary: 'Une session : jury, candidats, échéances et résultats (provisoires ou officiels)',
     roles: ['centre', 'ud', 'region'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: async (deps, call) => ok(queries.sessionDetails(deps, call.principal, call.session)),
   }),
   replaySealsDraw: route('GET /api/sessions/{sessionId}/seals/draw', {
     summary: 'Rejouer le tirage au sort de la vérification des plis à partir de sa graine enregistrée : le même candidat doit sortir',
     roles: ['centre', 'ud', 'region'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     run: async (deps, call) => ok(queries.replaySealsDraw(deps, call.params.sessionId)),
   }),
   listPvToInstruct: route('GET /api/ud/pv', {
     summary: 'Les PV transmis en attente d’instruction dans le département',
     roles: ['ud'],
-    input: schemas.listSessions,
+    input: () => schemas.listSessions,
     target: ownDepartment,
     run: async (deps, call) => ok(pageBody(await queries.listPvToInstruct(deps, call.principal, call.input.cursor ? { cursor: call.input.cursor } : {}))),
   }),
   listJurors: route('GET /api/jurors', {
     summary: 'Les membres de jury du département et leurs habilitations',
     roles: ['ud', 'centre'],
-    input: schemas.listJurors,
+    input: () => schemas.listJurors,
     target: ownCentreOrDepartment,
     run: async (deps, call) => ok({ items: await queries.withJurorNames(deps, await queries.listJurors(deps, call.principal.actor.scope.department ?? '', call.input.titreCode)) }),
   }),
   getJuror: route('GET /api/jurors/{jurorId}', {
     summary: 'Un membre de jury et ses habilitations',
     roles: ['ud', 'juror'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     target: async (principal, _input, params, deps) => {
       const juror = await queries.getJuror(deps, params.jurorId);
       // A juror learns nothing of the others, not even that an id names one: theirs read as unknown.
@@ -378,7 +387,7 @@ const table = {
   getProgramme: route('GET /api/centres/{centreId}/programmes/{year}', {
     summary: 'La programmation prévisionnelle d’un centre pour une année',
     roles: ['centre', 'ud', 'region'],
-    input: schemas.empty,
+    input: () => schemas.empty,
     target: async (principal, _input, params, deps) => {
       if (principal.actor.role === 'centre') return { centreId: params.centreId };
       const programme = await queries.getProgramme(deps, params.centreId, Number(params.year));
@@ -390,7 +399,7 @@ const table = {
   listCentresBehind: route('GET /api/ud/centres-behind', {
     summary: 'Les centres du département sans programmation ou en retard',
     roles: ['ud'],
-    input: schemas.listCentresBehind,
+    input: () => schemas.listCentresBehind,
     target: ownDepartment,
     run: async (deps, call) => ok({ items: await queries.listCentresBehind(deps, call.principal, Number(call.input.year)) }),
   }),
@@ -400,7 +409,7 @@ const table = {
   listRegionSessions: route('GET /api/region/sessions', {
     summary: 'Les sessions de la région (direction régionale), du plus récent au plus ancien, par département et par état',
     roles: ['region'],
-    input: schemas.listRegionSessions,
+    input: () => schemas.listRegionSessions,
     target: (principal, input, _params, deps) => {
       const region = principal.actor.scope.region;
       if (input.department && region) queries.checkDepartmentOfRegion(deps, region, input.department);
@@ -411,14 +420,17 @@ const table = {
   listJurorSessions: route('GET /api/juror/sessions', {
     summary: 'Mes convocations : les sessions du membre de jury connecté, à venir (par défaut) ou passées',
     roles: ['juror'],
-    input: schemas.listJurorSessions,
+    input: () => schemas.listJurorSessions,
     target: (principal) => ({ jurorId: principal.actor.scope.jurorId }),
     run: async (deps, call) => ok(pageBody(await queries.listJurorSessions(deps, call.principal, call.input))),
   }),
 };
 
 /** The routes by id: pages name the one a form posts to (`routes.declareTie`). */
-export const routes = Object.fromEntries(Object.entries(table).map(([id, operation]) => [id, { id, ...operation }])) as { readonly [K in keyof typeof table]: Operation };
+// Descriptors, not a spread: a spread would read every route's input getter, building every schema.
+export const routes = Object.fromEntries(Object.entries(table).map(([id, operation]) => [id, Object.defineProperties({ id }, Object.getOwnPropertyDescriptors(operation))])) as {
+  readonly [K in keyof typeof table]: Operation;
+};
 
 export const operations: readonly Operation[] = Object.values(routes);
 
