@@ -9,6 +9,10 @@ import { randomFillSync } from 'node:crypto';
  * issue 16). The package stays the reference: test/platform/ids.unit.test.ts checks that both give
  * the same ids from the same time and randomness, within one millisecond and across.
  *
+ * One difference, on purpose: the package reads a time of 0 (or NaN) as "no time given" and takes
+ * the clock's; here 0 is the epoch, and a time that is not a whole number of milliseconds within
+ * range (NaN from an invalid date, say) is refused with a RangeError, never replaced.
+ *
  * The randomness is the system's cryptographic generator, drawn 4 KB at a time: the package's own
  * generator made one `crypto.getRandomValues` call per character, 16 per id, which showed as 2% of
  * the CPU of `npm run bench:store`. A byte divided by 256 is uniform over the 32 characters.
@@ -71,7 +75,8 @@ export const newId = (prefix: string): string => `${prefix}_${newUlid()}`;
  * steps back, the next id keeps the last time and adds one to the last random part.
  */
 export const monotonicUlids = (draw: () => number = randomFraction) => {
-  let lastTime = -1;
+  // Below any time: the first id always draws (a negative first time meets the range check, not an increment).
+  let lastTime = Number.NEGATIVE_INFINITY;
   let lastRandom = '';
   return (now: number = Date.now()): string => {
     if (now <= lastTime) {

@@ -17,18 +17,26 @@ export const onFirstUse = <T>(build: () => Promise<T>): (() => Promise<T>) => {
  * of schemas costs nothing at cold start, and a request builds only the ones it reads (issue 16:
  * building every input schema of the API with zod took about 15 ms of each HTTP cold start). After
  * its first access, a member is a plain read-only property. A builder that throws is tried again
- * on the next access.
+ * on the next access; one that reads its own member, directly or not, is refused with an error
+ * rather than built twice or left to overflow the stack.
  */
 export const builtOnAccess = <T extends Record<string, () => unknown>>(builders: T): { readonly [K in keyof T]: ReturnType<T[K]> } => {
   const members = {} as { [K in keyof T]: ReturnType<T[K]> };
+  const building = new Set<string>();
   for (const name of Object.keys(builders)) {
     Object.defineProperty(members, name, {
       enumerable: true,
       configurable: true,
       get() {
-        const value = (builders[name] as () => unknown)();
-        Object.defineProperty(members, name, { value, enumerable: true, configurable: false, writable: false });
-        return value;
+        if (building.has(name)) throw new Error(`${name} is read while it is being built: its builder depends on itself.`);
+        building.add(name);
+        try {
+          const value = (builders[name] as () => unknown)();
+          Object.defineProperty(members, name, { value, enumerable: true, configurable: false, writable: false });
+          return value;
+        } finally {
+          building.delete(name);
+        }
       },
     });
   }
@@ -38,5 +46,16 @@ export const builtOnAccess = <T extends Record<string, () => unknown>>(builders:
 /** A value built on its first use, once (a synchronous {@link onFirstUse}). */
 export const once = <T>(build: () => T): (() => T) => {
   let built: { readonly value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
+  let building = false;
+  return () => {
+    if (built) return built.value;
+    if (building) throw new Error('A value is used while it is being built: its builder depends on itself.');
+    building = true;
+    try {
+      built = { value: build() };
+    } finally {
+      building = false;
+    }
+    return built.value;
+  };
 };

@@ -65,6 +65,30 @@ describe('builtOnAccess', () => {
   });
 });
 
+describe('builtOnAccess and once, on a builder that depends on itself', () => {
+  it('refuse it with an error naming the member, and build it once the cycle is gone', () => {
+    let cyclic = true;
+    const table: { readonly a: number; readonly b: number } = builtOnAccess({
+      a: (): number => (cyclic ? table.b + 1 : 1),
+      b: (): number => table.a + 1,
+    });
+    expect(() => table.a).toThrow('a is read while it is being built');
+    cyclic = false;
+    expect(table.b).toBe(2);
+    expect(table.a).toBe(1);
+
+    let builds = 0;
+    const value: () => number = once(() => {
+      builds += 1;
+      return builds === 1 ? value() : 7;
+    });
+    expect(() => value()).toThrow('being built');
+    expect(value()).toBe(7);
+    expect(value()).toBe(7);
+    expect(builds).toBe(2);
+  });
+});
+
 describe('once', () => {
   it('builds on the first call only, and keeps a built undefined too', () => {
     let builds = 0;
