@@ -4,9 +4,9 @@ import { randomFillSync } from 'node:crypto';
  * ULIDs (https://github.com/ulid/spec): 10 characters of time (milliseconds since the epoch), then
  * 16 of randomness, in Crockford's base 32, so that they sort by time.
  *
- * Written here rather than taken from the `ulid` package, which every function appending events
- * carried for three functions (2.3 KB of each cold start, with its browser and UUID helpers:
- * issue 16). The package stays the reference: test/platform/ids.unit.test.ts checks that both give
+ * Written here rather than taken from the `ulid` package: every function appending events carried
+ * the whole package (2.3 KB of each cold start, with its browser and UUID helpers: issue 16) for
+ * three of its functions. The package stays the reference: test/platform/ids.unit.test.ts checks that both give
  * the same ids from the same time and randomness, within one millisecond and across.
  *
  * One difference, on purpose: the package reads a time of 0 (or NaN) as "no time given" and takes
