@@ -19,7 +19,7 @@ describe('the input schemas of the routes (issue 16: cold starts)', () => {
     expect(built()).toEqual(['createSession']);
     expect(routes.createSession.input).toBe(input);
     expect(input).toBe(schemas.createSession);
-    // And validate as before: a strict object with its French messages.
+    // And it validates as before: a strict object, which refuses an unknown field.
     const result = input.safeParse({ ceresReference: 'X', unknown: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.code)).toContain('unrecognized_keys');
