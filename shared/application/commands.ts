@@ -96,7 +96,9 @@ export const submitProgramme = async (deps: AppDeps, call: Call<In<'submitProgra
 
 export const habilitateJuror = async (deps: AppDeps, call: Call<In<'habilitateJuror'>>): Promise<Result> => {
   const { jurorId: given, lastName, firstName, email, ...habilitation } = call.input;
-  if (!given && !(lastName && firstName && email)) {
+  const recordsIdentity = Boolean(lastName || firstName || email);
+  // A new juror needs their identity; one named by id may have theirs recorded, whole, if not habilitated yet.
+  if ((!given || recordsIdentity) && !(lastName && firstName && email)) {
     const message = 'Pour un nouveau membre de jury, indiquez son nom, son prénom et son adresse électronique.';
     throw new AppError('juror.identity-missing', 'validation', message, [
       ...(lastName ? [] : [{ field: 'lastName', message: 'Ce champ est obligatoire.' }]),
@@ -106,7 +108,8 @@ export const habilitateJuror = async (deps: AppDeps, call: Call<In<'habilitateJu
   }
   // A new juror's id derived from the key: the retry writes to the same stream.
   const jurorId = given ?? newIdFor(call, 'jur', 'juror');
-  const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation };
+  // The decider refuses an identity for a juror already habilitated (juror.identity-known).
+  const command: JurorCommand = { type: 'HabilitateJuror', jurorId, ...habilitation, ...(recordsIdentity ? { recordsIdentity } : {}) };
   // A new juror's identity is stored once the habilitation is accepted, before the event that names its id.
   const saveIdentity = lastName && firstName && email ? () => deps.personalData.saveJuror(habilitation.department, { jurorId, lastName, firstName, email }) : undefined;
   const scope = { department: habilitation.department, region: call.principal.actor.scope.region ?? '00' };

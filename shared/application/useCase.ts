@@ -65,8 +65,17 @@ export interface Result {
   readonly replayed?: boolean;
 }
 
-/** A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it creates nothing twice. */
-export const newIdFor = (call: Call, prefix: string, salt: string): string => (call.idempotencyKey === undefined ? newId(prefix) : idFromKey(prefix, call.idempotencyKey, salt));
+/**
+ * A new id that the retry of the same request derives again (shared/http/idempotency.ts), so it
+ * creates nothing twice. The path's parameters are part of it: the same key sent to two sessions
+ * is two requests (each lands on its own stream), and must not give both the same candidate.
+ * A route without parameters derives as it always did, so a retry across a deployment finds its stream.
+ */
+export const newIdFor = (call: Call, prefix: string, salt: string): string => {
+  if (call.idempotencyKey === undefined) return newId(prefix);
+  const params = Object.entries((call.params ?? {}) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return idFromKey(prefix, call.idempotencyKey, params.length === 0 ? salt : `${salt}\n${JSON.stringify(params)}`);
+};
 
 /** What a decider is given for this user now: the clock, the actor, new ids and seeds, the settings and titres. */
 export const contextOf = (deps: AppDeps, principal: Principal): DecisionContext => ({

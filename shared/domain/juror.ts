@@ -4,7 +4,7 @@ import { titreOf, today } from './common.js';
 import { requirePermitted } from './permissions.js';
 import type { DecisionContext, Decider, DomainSettings, Fold } from './decider.js';
 import type { Titre } from './titres.js';
-import { conflict, notFound, ruleBroken } from './errors.js';
+import { conflict, forbidden, notFound, ruleBroken } from './errors.js';
 
 /**
  * A juror's habilitations, stream `juror-<jurorId>`. A habilitation is granted by an agent of the
@@ -34,6 +34,11 @@ export type JurorCommand =
       readonly validFrom: CalendarDate;
       readonly validUntil: CalendarDate;
       readonly professionalisationDate: CalendarDate;
+      /**
+       * The request also records the juror's identity (name, first name, address): allowed for a
+       * juror not habilitated yet only, so that no habilitation rewrites who a known juror is.
+       */
+      readonly recordsIdentity?: boolean;
     }
   | { readonly type: 'WithdrawHabilitation'; readonly jurorId: string; readonly habilitationId: string; readonly reason: string };
 
@@ -64,6 +69,19 @@ export const habilitationValidOn = (habilitation: Habilitation, date: CalendarDa
 
 const habilitate = (command: Extract<JurorCommand, { type: 'HabilitateJuror' }>, state: JurorState, context: DecisionContext): JurorEvent[] => {
   requirePermitted(context.actor, command.type, command);
+  const now = today(context);
+  // The UD of the juror's department habilitates: while the juror holds a habilitation of another
+  // department that still runs, that department's UD is theirs (a juror who moved is habilitated
+  // anew once the old ones are withdrawn or over).
+  const elsewhere = habilitationsOf(state).find((h) => h.department !== command.department && h.withdrawnOn === undefined && compareDates(now, h.validUntil) <= 0);
+  if (elsewhere) {
+    throw forbidden('habilitation.juror-of-other-department', 'Ce membre de jury relève de l’unité départementale d’un autre département : c’est elle qui l’habilite.');
+  }
+  if (command.recordsIdentity && state.status === 'known') {
+    throw ruleBroken('juror.identity-known', 'Ce membre de jury est déjà habilité : son nom, son prénom et son courriel ne se modifient pas ici. Laissez ces champs vides.', {
+      field: 'lastName',
+    });
+  }
   const titre = titreOf(context, command.titreCode);
   if (!titre) throw notFound('habilitation.titre-unknown', `Le titre ${command.titreCode} est inconnu.`, { field: 'titreCode' });
   for (const name of ['validFrom', 'validUntil', 'professionalisationDate'] as const) {
@@ -79,7 +97,6 @@ const habilitate = (command: Extract<JurorCommand, { type: 'HabilitateJuror' }>,
       field: 'validUntil',
     });
   }
-  const now = today(context);
   if (compareDates(command.professionalisationDate, now) > 0 || compareDates(command.professionalisationDate, command.validFrom) > 0) {
     throw ruleBroken('habilitation.professionalisation-missing', 'La session de professionnalisation doit avoir été suivie avant l’habilitation.', {
       field: 'professionalisationDate',

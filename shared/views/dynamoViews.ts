@@ -33,6 +33,13 @@ const decodeCursor = (cursor: string | undefined, partitionAttribute: string, pa
   }
 };
 
+/** An index key's value as DynamoDB takes it back: a string alone, neither empty nor past the 1,024 bytes of a sort key. */
+const isKeyString = (value: unknown): boolean => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { S, ...others } = value as { S?: unknown };
+  return typeof S === 'string' && S.length > 0 && Buffer.byteLength(S) <= 1024 && Object.keys(others).length === 0;
+};
+
 const invalidCursor = (cause?: unknown) =>
   new AppError('cursor.invalid', 'validation', 'Le curseur de pagination est invalide.', [{ field: 'cursor', message: 'Curseur invalide.' }], cause ? { cause } : undefined);
 
@@ -76,7 +83,7 @@ export class DynamoViews extends DynamoViewWriter implements ViewsReader {
     if (
       start &&
       (Object.keys(start).length !== keyNames.length ||
-        !keyNames.every((name) => typeof start?.[name]?.S === 'string') ||
+        !keyNames.every((name) => isKeyString(start?.[name])) ||
         (query.range && !(query.range.operator === '>=' ? (resumeSort ?? '') >= query.range.value : (resumeSort ?? '') < query.range.value)))
     ) {
       throw invalidCursor();

@@ -166,8 +166,41 @@ describe('juror habilitation', () => {
       .events();
     spec
       .given([habilitated])
-      .when(habilitate({ department: '38' }), byUd('2025-12-10', '38'))
+      .when(habilitate({ titreCode: 'RNCP37873' }), byUd())
       .events();
+  });
+
+  it('is left to the UD of the department where the juror holds a running habilitation', () => {
+    // Claimed by the UD of another department (with its own department in the command), it is refused.
+    spec
+      .given([habilitated])
+      .when(habilitate({ department: '38', titreCode: 'RNCP37873' }), byUd('2025-12-10', '38'))
+      .thenRefused('habilitation.juror-of-other-department', 'forbidden', /autre département/);
+    // A juror who moved: once the old habilitation is withdrawn, or over, the new department's UD habilitates.
+    const withdrawn: JurorEvent = { type: 'HabilitationWithdrawn', data: { jurorId: ALICE, habilitationId: 'hab_alice', withdrawnOn: '2026-03-01', reason: 'Déménagement' } };
+    spec
+      .given([habilitated, withdrawn])
+      .when(habilitate({ department: '38', validFrom: '2026-04-01' }), byUd('2026-03-10', '38'))
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ department: '38', validFrom: '2028-07-01', validUntil: '2028-07-19' }), byUd('2028-07-01', '38'))
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ department: '38', validFrom: '2028-07-01', validUntil: '2028-07-19' }), byUd('2028-06-30', '38'))
+      .thenRefused('habilitation.juror-of-other-department', 'forbidden');
+  });
+
+  it('records the identity of a juror not habilitated yet only', () => {
+    spec
+      .given()
+      .when(habilitate({ recordsIdentity: true }), byUd())
+      .events();
+    spec
+      .given([habilitated])
+      .when(habilitate({ titreCode: 'RNCP37873', recordsIdentity: true }), byUd())
+      .thenRefused('juror.identity-known', 'rule', /ne se modifient pas/);
     spec
       .given([habilitated])
       .when(habilitate({ titreCode: 'RNCP37873' }), byUd())

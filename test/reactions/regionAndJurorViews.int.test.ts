@@ -167,6 +167,16 @@ describe('sessions of a region', () => {
     await refusedCursor(
       views.listSessionsOfRegion('84', { cursor: forged({ pk: { S: 'session-ses_s3' }, sk: { N: '1' }, regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } }) }),
     );
+    // Each of these made DynamoDB answer a ValidationException (a 500 at the edge): empty key
+    // values, a value of two types, a sort key past its 1,024 bytes.
+    const key = { pk: { S: 'session-ses_s3' }, sk: { S: 'view' }, regionKey: { S: 'region#84' }, regionSort: { S: '2027-05-10#ses_s3' } };
+    for (const broken of [
+      { ...key, pk: { S: '' }, sk: { S: '' }, regionSort: { S: '' } },
+      { ...key, pk: { S: 'session-ses_s3', N: '1' } },
+      { ...key, regionSort: { S: `2027-05-10#${'x'.repeat(1100)}` } },
+    ]) {
+      await refusedCursor(views.listSessionsOfRegion('84', { cursor: forged(broken) }));
+    }
   });
 });
 
