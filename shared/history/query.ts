@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isExistingDay } from '../../events/checks.js';
 import { centreId, departmentCode, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
 import { parisOffsetMinutes } from '../domain/calendar.js';
 import { AppError, type FieldError } from '../errors.js';
@@ -30,6 +31,8 @@ const instantParam = z.string().check(
   z.refine((value) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
     message: 'Date attendue au format AAAA-MM-JJ ou horodatage ISO 8601 (ex. 2027-03-01T09:00:00Z).',
   }),
+  // Date.parse rolls 30 February over to 2 March: a day that does not exist is refused, not moved.
+  z.refine((value) => Number.isNaN(Date.parse(value)) || isExistingDay(value.slice(0, 10)), { message: 'Cette date n’existe pas.' }),
 );
 
 const rawSchema = z.object({

@@ -95,19 +95,20 @@ export type MultipartReader = (bytes: Buffer, contentType: string, limit: number
  */
 export const parseBody = async (event: HttpEvent, limit = DEFAULT_BODY_LIMIT, readMultipart?: MultipartReader): Promise<ParsedBody> => {
   const bytes = rawBody(event, limit);
-  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
-  if (bytes.length === 0) return { kind: contentType.includes('json') ? 'json' : 'none', value: contentType.includes('json') ? undefined : {}, files: [] };
-  if (contentType.startsWith('application/json')) {
+  // The media type alone, its parameters (charset, boundary) aside: `application/jsonp` is not JSON.
+  const contentType = (header(event, 'content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (bytes.length === 0) return { kind: contentType === 'application/json' ? 'json' : 'none', value: contentType === 'application/json' ? undefined : {}, files: [] };
+  if (contentType === 'application/json') {
     try {
       return { kind: 'json', value: JSON.parse(bytes.toString('utf8')) as unknown, files: [] };
     } catch {
       throw invalid("Le corps de la requête n'est pas un JSON valide.");
     }
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+  if (contentType === 'application/x-www-form-urlencoded') {
     return { kind: 'form', value: unflatten(new URLSearchParams(bytes.toString('utf8'))), files: [] };
   }
-  if (contentType.startsWith('multipart/form-data') && readMultipart) {
+  if (contentType === 'multipart/form-data' && readMultipart) {
     const { fields, files } = await readMultipart(bytes, header(event, 'content-type') ?? '', limit);
     return { kind: 'form', value: unflatten(fields), files };
   }

@@ -120,7 +120,8 @@ export const coerceForm = (schema: z.ZodMiniType, value: unknown): unknown => {
       const record = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       const shape = def.shape ?? {};
-      for (const key of Object.keys(record)) if (!(key in shape)) out[key] = record[key];
+      // Own keys only: a field named after Object.prototype's members (`toString`) is unknown, and refused.
+      for (const key of Object.keys(record)) if (!Object.hasOwn(shape, key)) out[key] = record[key];
       for (const [key, field] of Object.entries(shape)) {
         const converted = coerceForm(field, record[key]);
         if (converted !== undefined) out[key] = converted;

@@ -395,7 +395,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         title: spec.title(context),
         principal: context.principal,
         body,
-        notice: ok && state.errors.length === 0 ? notices[ok] : undefined,
+        notice: ok && state.errors.length === 0 && Object.hasOwn(notices, ok) ? notices[ok] : undefined,
         ...(spec.breadcrumb ? { breadcrumb: spec.breadcrumb(context) } : {}),
         ...(spec.scripts ? { scripts: spec.scripts } : {}),
       }).value,
@@ -513,7 +513,8 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       // The stylesheet and scripts load with the first request for one (a chunk of their own):
       // a page's cold start does not carry them.
       const { staticAssets } = await import('./assets.js');
-      const asset = staticAssets[params.file ?? ''];
+      const file = params.file ?? '';
+      const asset = Object.hasOwn(staticAssets, file) ? staticAssets[file] : undefined;
       if (!asset) throw new AppError('route.not-found', 'not-found', 'Fichier introuvable.');
       return { statusCode: 200, headers: { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' }, body: asset.body };
     },

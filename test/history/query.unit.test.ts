@@ -32,6 +32,15 @@ describe('history query parameters', () => {
     expect(error.fields).toEqual([{ field: 'to', message: 'La fin de la période précède son début : inversez les dates.' }]);
   });
 
+  it('refuses days that do not exist instead of rolling them over to March, and keeps real ones', () => {
+    const error = refusal({ from: '2027-02-30', to: '2027-02-31T09:00:00Z' });
+    expect(error.fields).toEqual([
+      { field: 'from', message: 'Cette date n’existe pas.' },
+      { field: 'to', message: 'Cette date n’existe pas.' },
+    ]);
+    expect(parseHistoryRequest({ from: '2028-02-29', to: '2028-03-01' }).from?.toISOString()).toBe('2028-02-28T23:00:00.000Z');
+  });
+
   it('takes a whole Paris day for a date alone: from its first to its last millisecond', () => {
     const request = parseHistoryRequest({ from: '2027-07-14', to: '2027-07-14' });
     expect(request.from?.toISOString()).toBe('2027-07-13T22:00:00.000Z');

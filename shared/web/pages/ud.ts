@@ -1,5 +1,6 @@
 import { listCentresBehind, listJurors, listPvToInstruct, listSessions } from '../../application/queries.js';
 import { addDays } from '../../domain/calendar.js';
+import { AppError } from '../../errors.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
 import type { SessionView } from '../../views/index.js';
@@ -330,7 +331,13 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
 
 export const centresBehindPage = async (context: PageContext): Promise<Html> => {
   const todayDate = today(context);
-  const year = Number(context.query.annee ?? todayDate.slice(0, 4)) || Number(todayDate.slice(0, 4));
+  const asked = context.query.annee || undefined;
+  if (asked !== undefined && !/^20\d{2}$/.test(asked)) {
+    throw new AppError('query.invalid', 'validation', 'L’année demandée est invalide : quatre chiffres attendus, par exemple 2027.', [
+      { field: 'annee', message: 'Année invalide.' },
+    ]);
+  }
+  const year = Number(asked ?? todayDate.slice(0, 4));
   const behind = await listCentresBehind(context.deps, context.principal, year);
   const sessions = await listSessions(context.deps, context.principal, { limit: 100 });
   const overdue = sessions.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
