@@ -124,17 +124,19 @@ export class MailDelivery {
     }
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
+      let messageId: string;
       try {
-        const messageId = await this.mailer.send(mail);
-        await this.outbox.markSent(mail.id, messageId, this.clock.now());
-        count(METRIC.mailSent);
-        return 'sent';
+        messageId = await this.mailer.send(mail);
       } catch (error) {
         lastError = error;
         if (!isRetryable(error) || attempt === this.retry.attempts) break;
-        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.sleep(Math.round(this.random() * ceiling));
+        await this.backOff(attempt);
+        continue;
       }
+      // SES accepted it: whatever happens now, it is never sent again nor dead-lettered from here.
+      await this.recordSent(mail.id, messageId);
+      count(METRIC.mailSent);
+      return 'sent';
     }
     const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
     // Dead-letter queue first: if it fails, the mail stays claimed, the record fails and is retried.
@@ -142,5 +144,28 @@ export class MailDelivery {
     await this.outbox.markDead(mail.id, reason, this.clock.now());
     count(METRIC.mailFailed);
     return 'dead-lettered';
+  }
+
+  private backOff(attempt: number): Promise<void> {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return this.sleep(Math.round(this.random() * ceiling));
+  }
+
+  /**
+   * Records a mail SES accepted, trying again on any failure (a throttled table, a 5xx): a failure
+   * here must not read as the send's, which would send it again or dead-letter a mail already out.
+   * If every attempt fails, the error goes up with the claim still held: the record is retried and
+   * the lease decides, the one window in which the outbox sends at least once rather than once.
+   */
+  private async recordSent(mailId: string, messageId: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.outbox.markSent(mailId, messageId, this.clock.now());
+        return;
+      } catch (error) {
+        if (attempt >= this.retry.attempts) throw error;
+        await this.backOff(attempt);
+      }
+    }
   }
 }

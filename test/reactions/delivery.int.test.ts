@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
 import { MailDelivery, SesMailer } from '../../shared/mail/sender.js';
@@ -91,6 +91,38 @@ describe('mail delivery', () => {
     expect(JSON.parse(dlq?.args[0].input.MessageBody ?? '{}')).toEqual({ mail: failing, reason: expect.stringContaining('TooManyRequestsException') });
     expect(await outbox.get(failing.id)).toMatchObject({ status: 'dead', mail: failing });
     expect((await outbox.listDead()).entries.map((e) => e.mail.id)).toContain(failing.id);
+  });
+
+  it('given SES accepted the mail and recording it fails (a 5xx, then a throttled table), when delivering, then it is recorded on a later try, never sent twice nor dead-lettered', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-rec' });
+    const throttledTable = Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+    const markSent = vi.spyOn(outbox, 'markSent').mockRejectedValueOnce(serverError()).mockRejectedValueOnce(throttledTable);
+    const id = 'evt-rec:pv-rejected:centre#ctr_lyon-1';
+    try {
+      expect(await delivery().deliver(mail(id))).toBe('sent');
+      expect(markSent).toHaveBeenCalledTimes(3);
+    } finally {
+      markSent.mockRestore();
+    }
+
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(await outbox.get(id)).toMatchObject({ status: 'sent', sesMessageId: 'ses-rec' });
+  });
+
+  it('given SES accepted the mail and the outbox refuses every record of it, when delivering, then the delivery throws with the claim held, sent once and never dead-lettered', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-unrecorded' });
+    const markSent = vi.spyOn(outbox, 'markSent').mockRejectedValue(serverError());
+    const id = 'evt-unrec:pv-rejected:centre#ctr_lyon-1';
+    try {
+      await expect(delivery().deliver(mail(id))).rejects.toThrow('Internal failure');
+    } finally {
+      markSent.mockRestore();
+    }
+
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(await outbox.get(id)).toMatchObject({ status: 'sending' });
   });
 
   it('given a dead mail, when redelivered by the same event, then nothing is sent; when resent from the queue after SES recovered, then it goes out once', async () => {
