@@ -150,7 +150,11 @@ export class DynamoDeadlineIndex {
     return { items, itemsRead, capacityUnits };
   }
 
-  /** The mails of an item went out: it leaves the due index (a rerun reads nothing). A deleted (closed) item stays deleted. */
+  /**
+   * The mails of an item went out: it leaves the due index (a rerun reads nothing). A deleted
+   * (closed) item stays deleted, and an item the planner moved to another day since the run read it
+   * stays due on that day: its new reminder is not marked sent by the old one's.
+   */
   async markSent(item: DueItem, today: string): Promise<void> {
     try {
       await this.client.send(
@@ -158,8 +162,9 @@ export class DynamoDeadlineIndex {
           TableName: this.tableName,
           Key: { pk: { S: item.pk }, sk: { S: item.sk } },
           UpdateExpression: 'SET sentOn = :today REMOVE dueKey, dueSort',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':today': { S: today } },
+          // Items written before plannedDay existed carry their day in mailDay only.
+          ConditionExpression: 'attribute_exists(pk) AND (plannedDay = :planned OR (attribute_not_exists(plannedDay) AND mailDay = :mailDay))',
+          ExpressionAttributeValues: { ':today': { S: today }, ':planned': { S: item.plannedDay }, ':mailDay': { S: item.mailDay } },
         }),
       );
     } catch (error) {
