@@ -100,8 +100,9 @@ export class MailDelivery {
   /**
    * Parks a mail that cannot be sent at all (no address known for its recipient): recorded dead,
    * with the reason, so an operator sees it and nothing is silently dropped. It is not put on the
-   * retry queue: without an address every retry would fail the same way. Once the address is
-   * known, `npm run replay-dlq` sends it from the outbox.
+   * retry queue: without an address every retry would fail the same way. What is stored is a
+   * placeholder (no address, no content): `deliver` never sends it, so `npm run replay-dlq` leaves it
+   * parked and counts it still dead; the mail must be drafted again from its cause.
    */
   async park(mail: OutgoingMail, reason: string): Promise<DeliveryOutcome> {
     const claim = await this.outbox.claim(mail, this.clock.now());
@@ -113,6 +114,9 @@ export class MailDelivery {
   }
 
   async deliver(mail: OutgoingMail, options: { readonly revive?: boolean } = {}): Promise<DeliveryOutcome> {
+    // A parked mail holds no address nor content (see `park`): sending it, from the replay or the
+    // sweep, would send an empty mail to nobody and clear its dead record. It stays parked.
+    if (mail.to.email.trim() === '') return this.park(mail, `no address known for ${mail.to.key}: the mail must be drafted again from its cause`);
     const claim = await this.outbox.claim(mail, this.clock.now(), options);
     if (claim.outcome === 'already-sent') return 'already-sent';
     if (claim.outcome === 'dead') return 'already-dead';

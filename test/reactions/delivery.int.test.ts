@@ -68,6 +68,19 @@ describe('mail delivery', () => {
     expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('already-dead');
   });
 
+  it('given a parked mail, when replayed (revived) or swept, then nothing is sent to an empty address and it stays parked', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-empty' });
+    const parked = { ...mail('evt-park2:pv-rejected:centre#ctr_none'), to: { key: 'centre#ctr_none', email: '', name: '' }, subject: '', text: '', html: '' };
+    expect(await delivery().park(parked, 'no address for centre#ctr_none')).toBe('dead-lettered');
+
+    expect(await delivery().deliver(parked, { revive: true })).toBe('already-dead');
+    expect(await delivery().deliver(parked)).toBe('already-dead');
+
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(await outbox.get(parked.id)).toMatchObject({ status: 'dead' });
+    expect((await outbox.listDead()).entries.map((entry) => entry.mail.id)).toContain(parked.id);
+  });
+
   it('given SES throttles twice then accepts, when delivering, then it retries with growing backoff and sends once', async () => {
     ses.on(SendEmailCommand).rejectsOnce(throttled()).rejectsOnce(serverError()).resolves({ MessageId: 'ses-1' });
 
