@@ -32,7 +32,7 @@ const PDF_HEADER = Buffer.from('%PDF-', 'ascii');
  * (key, vault version id, SHA-256) and removes the upload; otherwise it moves the file under
  * `quarantine/` of the upload area and records `PVDocumentQuarantined` so the centre is told why.
  * Nothing rejected ever reaches the vault. Redelivery is harmless: a moved file is gone, a recorded
- * one is recognised, and the command carries an idempotency key per upload.
+ * one is recognised, and the command carries an idempotency key per upload (and per PV revision).
  */
 export class PvIntake {
   constructor(
@@ -46,7 +46,11 @@ export class PvIntake {
     const declared = parsePvObjectKey(object.key);
     const size = await this.uploads.size(object.key);
     if (size === undefined) return { outcome: 'gone' };
-    if (!declared) return { outcome: 'quarantined', reason: 'unexpected', quarantineKey: await this.uploads.quarantine(object.key) };
+    if (!declared) {
+      const quarantineKey = await this.uploads.copyToQuarantine(object.key);
+      await this.uploads.discard(object.key);
+      return { outcome: 'quarantined', reason: 'unexpected', quarantineKey };
+    }
     const { sessionId } = declared;
     const stream = sessionDocumentStream(sessionId);
     const { events } = await this.store.readStream(stream.streamId);
@@ -75,10 +79,12 @@ export class PvIntake {
     const uploadTag = object.versionId ?? object.etag ?? stored?.etag ?? (sha256 || String(size));
     if (reason || !stored || !('pv' in state)) {
       const why = reason ?? 'unexpected';
-      const quarantineKey = await this.uploads.quarantine(object.key);
+      // Copied, recorded, then removed: a record that fails leaves the upload, and its retry records it.
+      const quarantineKey = await this.uploads.copyToQuarantine(object.key);
       if (state.status !== 'none') {
         await this.execute(sessionId, state, { type: 'QuarantinePVDocument', objectKey: quarantineKey, reason: why }, intakeKey('quarantine', object.key, uploadTag));
       }
+      await this.uploads.discard(object.key);
       return { outcome: 'quarantined', sessionId, reason: why, quarantineKey };
     }
     const kept = await this.vault.keep(object.key, stored.bytes, sha256);
@@ -87,7 +93,8 @@ export class PvIntake {
       sessionId,
       state,
       { type: 'RecordPVDocument', revision: state.pv.revision, objectKey: object.key, versionId, sha256, sizeBytes: stored.sizeBytes },
-      intakeKey('store', object.key, uploadTag),
+      // Per revision: the same file signed again after a rejection is a new record, not the first one's replay.
+      intakeKey('store', object.key, `${uploadTag}\nrevision ${state.pv.revision}`),
     );
     await this.uploads.discard(object.key);
     return { outcome: 'stored', sessionId, versionId, sha256 };

@@ -53,15 +53,15 @@ export class PvUploads {
   }
 
   /**
-   * Moves a rejected upload under `quarantine/` in the same bucket and returns the new key. Neither
-   * copy is locked: the retention purge deletes the quarantined file on schedule, and the bucket's
-   * lifecycle expires it should the purge never reach it.
+   * Copies a rejected upload under `quarantine/` in the same bucket and returns the new key; the
+   * intake removes the upload once the quarantine is recorded, so that a record that failed is
+   * made again from the upload still there. Neither copy is locked: the retention purge deletes the
+   * quarantined file on schedule, and the bucket's lifecycle expires it should the purge never reach it.
    */
-  async quarantine(key: string): Promise<string> {
+  async copyToQuarantine(key: string): Promise<string> {
     const target = `${QUARANTINE_PREFIX}${key}`;
     const source = `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
     await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource: source }));
-    await this.discard(key);
     return target;
   }
 

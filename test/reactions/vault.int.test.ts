@@ -192,6 +192,71 @@ describe('signed-PV vault', () => {
     expect(await exists(s3.uploads, `${QUARANTINE_PREFIX}${key}`)).toBe(false);
   });
 
+  it('given a rejected upload whose record fails (a throttled table), when the notification is delivered again, then the quarantine is recorded once and the upload removed', async () => {
+    const text = Buffer.from('not a PDF, and the table is busy');
+    const sha = createHash('sha256').update(text).digest('hex');
+    await signPv('ses_busy', sha);
+    const { key } = await upload('ses_busy', sha, text);
+    const throttled = Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    let failNext = true;
+    const busyStore = new Proxy(store, {
+      get: (target, name, receiver) =>
+        name === 'append'
+          ? (...args: Parameters<DynamoEventStore['append']>) => {
+              if (failNext) {
+                failNext = false;
+                return Promise.reject(throttled);
+              }
+              return target.append(...args);
+            }
+          : (Reflect.get(target, name, receiver) as unknown),
+    });
+    const busyIntake = new PvIntake(uploads, vault, busyStore, fixedClock('2027-03-17T09:00:00Z'));
+
+    await expect(busyIntake.onObjectCreated({ key })).rejects.toThrow('Throughput exceeded');
+    expect(await exists(s3.uploads, key)).toBe(true);
+    const retried = await busyIntake.onObjectCreated({ key });
+
+    expect(retried).toMatchObject({ outcome: 'quarantined', reason: 'not-pdf', quarantineKey: `${QUARANTINE_PREFIX}${key}` });
+    expect((await events('ses_busy')).filter((e) => e.type === 'PVDocumentQuarantined').map((e) => e.data)).toEqual([
+      { objectKey: `${QUARANTINE_PREFIX}${key}`, reason: 'not-pdf' },
+    ]);
+    expect(await exists(s3.uploads, key)).toBe(false);
+    expect(await bytesOf(s3.uploads, `${QUARANTINE_PREFIX}${key}`)).toEqual(text);
+  });
+
+  it('given a PV rejected and signed again with the same file, when the file is uploaded again, then the new revision records its document', async () => {
+    await signPv('ses_again', PDF_SHA);
+    const first = await upload('ses_again', PDF_SHA, PDF);
+    expect(await intake.onObjectCreated({ key: first.key })).toMatchObject({ outcome: 'stored' });
+    const { version } = await store.readStream('session-ses_again');
+    await append(store, 'session-ses_again', version, [
+      { type: 'ResultsRecordedInCeres', data: { recordedOn: '2027-03-18', pvRevision: 1 } },
+      { type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } },
+      { type: 'PVRejected', data: { rejectedOn: '2027-03-20', pvRevision: 1, reason: 'Signature manquante' } },
+      {
+        type: 'PVSigned',
+        data: {
+          revision: 2,
+          signedOn: '2027-03-21',
+          decisions: [
+            { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+            { candidateId: 'cand_bruno', decision: 'echec', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+          ],
+          signatoryIds: ['jur_anne', 'jur_marc'],
+          documentSha256: PDF_SHA,
+        },
+      },
+    ]);
+    const second = await upload('ses_again', PDF_SHA, PDF);
+
+    expect(await intake.onObjectCreated({ key: second.key })).toMatchObject({ outcome: 'stored', sha256: PDF_SHA });
+
+    const stored = (await events('ses_again')).filter((e) => e.type === 'PVDocumentStored');
+    expect(stored.map((e) => (e.data as { revision: number }).revision)).toEqual([1, 2]);
+    expect(await exists(s3.uploads, second.key)).toBe(false);
+  });
+
   it('given a file larger than the limit, when asking for an upload URL, then it is refused (413)', async () => {
     await expect(links.presign({ sessionId: 'ses_ok', sha256Hex: PDF_SHA, sizeBytes: 4096 })).rejects.toMatchObject({ category: 'too-large' });
   });
