@@ -17,7 +17,9 @@ const historyIndex = new HistoryIndexWriter({ client: dynamo, tables: config.tab
 const planner = plannerOf(dynamo, config.tables);
 
 /**
- * Each commit, in order: its view, its history items, its aggregate's due dates. Each part is
+ * Each commit, in order: its history items, its view, its aggregate's due dates. The history comes
+ * first: the integrity digest and the retention purge read only it, so a commit whose view keeps
+ * failing (its record ends in the stream DLQ) is still digested and purged on time. Each part is
  * idempotent on its own (the view remembers the last version applied, history items are put by
  * event id, the due dates are replanned from the whole stream), so a record retried after one part
  * failed runs the parts that had succeeded again harmlessly; a failed record and the ones after it
@@ -25,8 +27,8 @@ const planner = plannerOf(dynamo, config.tables);
  */
 export const handler = edge((event: DynamoDBStreamEvent) =>
   processCommitBatch(event, eventsFromStreamRecord, async (events, record) => {
-    await projector.apply(events);
     await historyIndex.indexCommit(record.dynamodb?.NewImage ?? {});
+    await projector.apply(events);
     await planner.onCommit(events);
   }),
 );
