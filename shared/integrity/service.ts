@@ -1,6 +1,8 @@
 import { GENESIS_HASH, commitHash, commitItemOf, parseCommitItem, type CommitItem } from '../eventStore/records.js';
 import type { Clock } from '../platform/clock.js';
 import { dayBounds, digestSha256, previousDay, serializeDigest, utcDay } from './digest.js';
+
+const nextDay = (dayText: string): string => utcDay(new Date(new Date(`${dayText}T00:00:00.000Z`).getTime() + 86_400_000));
 import type { Digest, DigestStream } from './digestSchema.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
 
@@ -95,6 +97,13 @@ export const verifyStore = async (source: CommitSource, archive: DigestArchive, 
     const digest = parsed.data;
     if (previousBytes !== undefined && previousDayText === previousDay(day) && digest.previousDigestSha256 !== digestSha256(previousBytes))
       findings.push({ streamId: `digests/${day}`, commit: 0, reason: "L'empreinte du jour précédent ne correspond pas." });
+    // A day without digest (its run failed, or the object is gone): its commits are covered by none.
+    if (previousDayText !== undefined && previousDayText !== previousDay(day)) {
+      const first = nextDay(previousDayText);
+      const last = previousDay(day);
+      const missing = first === last ? `L'empreinte journalière du ${first} manque` : `Les empreintes journalières du ${first} au ${last} manquent`;
+      findings.push({ streamId: `digests/${day}`, commit: 0, reason: `${missing} : les commits de ces jours ne sont couverts par aucune empreinte.` });
+    }
     for (const stream of digest.streams) {
       const commits = expected.get(stream.streamId) ?? new Map<number, string>();
       for (const { commit, hash } of stream.commits) commits.set(commit, hash);

@@ -140,4 +140,20 @@ describe('a commit changed behind the store’s back is named', () => {
       { streamId: 'session-ses_d', commit: 1, reason: expect.stringContaining('disparu') as unknown as string },
     ]);
   });
+
+  it('when a day has no digest between two that do (its run failed), verify-store names the missing days', async () => {
+    time.set('2027-03-06T03:30:00Z');
+    await writeDailyDigest(source, archive, '2027-03-05', time.clock);
+
+    const result = await verifyStore(source, archive);
+
+    expect(result.ok).toBe(false);
+    expect(result.findings.filter((f) => f.streamId.startsWith('digests/'))).toEqual([
+      {
+        streamId: 'digests/2027-03-05',
+        commit: 0,
+        reason: 'Les empreintes journalières du 2027-03-03 au 2027-03-04 manquent : les commits de ces jours ne sont couverts par aucune empreinte.',
+      },
+    ]);
+  });
 });
