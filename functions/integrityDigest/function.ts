@@ -3,8 +3,9 @@ import { defineFunction } from '../../shared/platform/declarations.js';
 
 /**
  * Daily at 03:30 Paris (after midnight UTC in summer and winter alike): writes the digest of the
- * previous UTC day to `digests/` in the Object-Locked vault. It reads that day's and the day
- * before's digests first, which may be missing: `list` makes S3 answer 404, not 403.
+ * previous UTC day to `digests/` in the Object-Locked vault, after those of the days a failed run
+ * missed (up to 31, found by listing `digests/`). It reads each day's and the day before's digests
+ * first, which may be missing: `list` makes S3 answer 404, not 403.
  */
 export const integrityDigest = defineFunction({
   name: 'integrityDigest',

@@ -1,7 +1,7 @@
 import { integrityOf } from '../../shared/integrity/wiring.js';
 import { configOf } from '../../shared/platform/config.js';
 import { integrityDigest } from './function.js';
-import { previousDay, utcDay, writeDailyDigest } from '../../shared/integrity/index.js';
+import { previousDay, utcDay, writeMissedDigests } from '../../shared/integrity/index.js';
 import type { ScheduledEvent } from 'aws-lambda';
 import { systemClock } from '../../shared/platform/clock.js';
 import { edge, eventBridgeCorrelationId } from '../../shared/platform/edge.js';
@@ -9,12 +9,15 @@ import { logger } from '../../shared/platform/observability.js';
 
 const { commits, archive } = integrityOf(configOf(integrityDigest));
 
-/** Digests yesterday (UTC); a repeated firing finds the digest written and writes nothing. */
+/**
+ * Digests yesterday (UTC), after the days a failed run left without a digest; a repeated firing
+ * finds them written and writes nothing.
+ */
 export const handler = edge(
   async (_event: ScheduledEvent) => {
-    const outcome = await writeDailyDigest(commits, archive, previousDay(utcDay(systemClock.now())), systemClock);
-    logger.info('store digest', { ...outcome });
-    return outcome;
+    const outcomes = await writeMissedDigests(commits, archive, previousDay(utcDay(systemClock.now())), systemClock);
+    for (const outcome of outcomes) logger.info('store digest', { ...outcome });
+    return outcomes;
   },
   { correlationIdOf: eventBridgeCorrelationId },
 );

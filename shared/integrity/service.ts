@@ -52,6 +52,24 @@ export const writeDailyDigest = async (source: CommitSource, archive: DigestArch
   return { day, written: true, streams: streams.length, commits: streams.reduce((n, s) => n + s.commits.length, 0) };
 };
 
+/** How far back the daily function digests the days a failed run left without a digest. */
+export const CATCH_UP_DAYS = 31;
+
+/**
+ * Digests `yesterday` and, before it, every day since the last digest that has none (a run that
+ * failed, or never fired), oldest first so that each names its predecessor; at most
+ * CATCH_UP_DAYS days. A store with no digest yet starts at `yesterday`. A day digested late covers
+ * its commits as they are when digested: the hash chain still links them to the days before.
+ */
+export const writeMissedDigests = async (source: CommitSource, archive: DigestArchive, yesterday: string, clock: Clock): Promise<DigestOutcome[]> => {
+  const last = (await archive.days()).filter((day) => day <= yesterday).at(-1);
+  const days: string[] = [];
+  for (let day = yesterday; days.length < CATCH_UP_DAYS && (last === undefined ? days.length === 0 : day > last); day = previousDay(day)) days.push(day);
+  const outcomes: DigestOutcome[] = [];
+  for (const day of days.reverse()) outcomes.push(await writeDailyDigest(source, archive, day, clock));
+  return outcomes;
+};
+
 /** One commit that does not match: the stream, the commit number, and why (French, for the report). */
 interface Finding {
   readonly streamId: string;

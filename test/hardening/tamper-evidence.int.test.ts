@@ -6,7 +6,8 @@ import { createS3Client } from '../../shared/aws/s3.js';
 import { indexedStore } from '../support/indexedStore.js';
 import { commitHash, type CommitItem } from '../../shared/eventStore/records.js';
 import { digestSchema } from '../../shared/integrity/digestSchema.js';
-import { DynamoCommitSource, S3DigestArchive, verifyStore, writeDailyDigest } from '../../shared/integrity/index.js';
+import { digestSha256 } from '../../shared/integrity/digest.js';
+import { DynamoCommitSource, S3DigestArchive, verifyStore, writeDailyDigest, writeMissedDigests } from '../../shared/integrity/index.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { append, scope, startS3, type LocalS3 } from '../reactions/support.js';
@@ -155,5 +156,21 @@ describe('a commit changed behind the store’s back is named', () => {
         reason: 'Les empreintes journalières du 2027-03-03 au 2027-03-04 manquent : les commits de ces jours ne sont couverts par aucune empreinte.',
       },
     ]);
+  });
+
+  it('when the daily function runs after days without a run, it digests each missed day, oldest first and chained, then nothing on a repeated firing', async () => {
+    time.set('2027-03-09T03:30:00Z');
+
+    const outcomes = await writeMissedDigests(source, archive, '2027-03-08', time.clock);
+    const again = await writeMissedDigests(source, archive, '2027-03-08', time.clock);
+
+    expect(outcomes.map((outcome) => [outcome.day, outcome.written])).toEqual([
+      ['2027-03-06', true],
+      ['2027-03-07', true],
+      ['2027-03-08', true],
+    ]);
+    expect(again).toEqual([]);
+    expect((await readDigest('2027-03-06')).previousDigestSha256).toBe(digestSha256((await archive.read('2027-03-05')) ?? ''));
+    expect((await readDigest('2027-03-08')).previousDigestSha256).toBe(digestSha256((await archive.read('2027-03-07')) ?? ''));
   });
 });
