@@ -53,7 +53,7 @@ export const writeDailyDigest = async (source: CommitSource, archive: DigestArch
 };
 
 /** How far back the daily function digests the days a failed run left without a digest. */
-export const CATCH_UP_DAYS = 31;
+const CATCH_UP_DAYS = 31;
 
 /**
  * Digests `yesterday` and, before it, every day since the last digest that has none (a run that
