@@ -1,11 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, tableEnv } from '../../shared/platform/env.js';
-import { tableNames } from '../../shared/platform/tables.js';
+import { tableEnv } from '../../shared/platform/env.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { sessionCreated } from './fixtures.js';
-import { append, batchOf, eventStoreOn, streamRecords } from './support.js';
+import { append, batchOf, eventStoreOn, lambdaEnvOn, streamRecords } from './support.js';
 
 /*
  * The projector's commit reaches the history index even when its view cannot be written: the
@@ -20,16 +19,7 @@ const context = { awsRequestId: 'history-first', functionName: 'projector', getR
 beforeAll(async () => {
   dynamo = await startDynalite('history-first');
   // The real handler, as its Lambda gets it, but with a views table that does not exist: every projection fails.
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-3',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
-    [ENV.STAGE]: 'test',
-    [ENV.APP_URL]: 'https://sessions.example',
-    ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], dynamo.tables[table]])),
-    [tableEnv.views]: 'no-such-views-table',
-  });
+  Object.assign(process.env, { ...lambdaEnvOn(dynamo), [tableEnv.views]: 'no-such-views-table' });
   ({ handler } = (await import('../../functions/projector/handler.js')) as unknown as { handler: typeof handler });
 }, 60_000);
 

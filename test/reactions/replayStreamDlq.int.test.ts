@@ -4,12 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projector as projectorDeclaration } from '../../functions/projector/function.js';
 import { consumerNameOf, parseDeadLetterFile, replayStreamDeadLetters, type StreamConsumer, type StreamDeadLetter } from '../../scripts/replay-stream-dlq.js';
 import { fixedClock } from '../../shared/platform/clock.js';
-import { ENV, tableEnv } from '../../shared/platform/env.js';
-import { tableNames } from '../../shared/platform/tables.js';
 import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { seedYear } from './fixtures.js';
-import { append, eventStoreOn } from './support.js';
+import { append, eventStoreOn, lambdaEnvOn } from './support.js';
 
 /**
  * `npm run replay-stream-dlq` against dynalite, with the real projector handler: the commits a
@@ -55,15 +53,7 @@ beforeAll(async () => {
     },
   ]);
   // The projector's environment, as its Lambda gets it, then its module (it reads the environment when loaded).
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-3',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
-    [ENV.STAGE]: 'test',
-    [ENV.APP_URL]: 'https://sessions.example',
-    ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], dynamo.tables[table]])),
-  });
+  Object.assign(process.env, lambdaEnvOn(dynamo));
   ({ handler } = (await import('../../functions/projector/handler.js')) as unknown as { handler: typeof handler });
 }, 60_000);
 

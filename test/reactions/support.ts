@@ -24,6 +24,8 @@ import { Projector } from '../../shared/views/projector.js';
 import { DynamoSessionViews } from '../../shared/views/viewItem.js';
 import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
+import { ENV, tableEnv } from '../../shared/platform/env.js';
+import { tableNames } from '../../shared/platform/tables.js';
 import type { LocalDynamo } from '../support/dynalite.js';
 
 /** Emulators and fixtures shared by the reaction tests; everything on 127.0.0.1, ephemeral ports. */
@@ -92,6 +94,17 @@ export const eventStoreOn = (dynamo: LocalDynamo, clock: Clock = fixedClock('202
     tables: dynamo.tables,
     clock,
   });
+
+/** The environment a function's Lambda gets, bound to this dynalite (a handler module reads it when loaded). */
+export const lambdaEnvOn = (dynamo: LocalDynamo): NodeJS.ProcessEnv => ({
+  AWS_REGION: 'eu-west-3',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
+  [ENV.STAGE]: 'test',
+  [ENV.APP_URL]: 'https://sessions.example',
+  ...Object.fromEntries(tableNames.map((table) => [tableEnv[table], dynamo.tables[table]])),
+});
 
 export const scope = (centreId = 'ctr_lyon-1', department = '69'): EventScope => ({ centreId, department, region: '84' });
 

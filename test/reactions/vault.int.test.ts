@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
 import { createS3Client } from '../../shared/aws/s3.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { fixedClock } from '../../shared/platform/clock.js';
@@ -35,6 +36,21 @@ const exists = (bucket: string, key: string) =>
   );
 const bytesOf = async (bucket: string, key: string) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
 
+/** The jury's signature of a PV revision over a document. */
+const pvSigned = (revision: number, signedOn: string, documentSha256: string): DomainEvent => ({
+  type: 'PVSigned',
+  data: {
+    revision,
+    signedOn,
+    decisions: [
+      { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+      { candidateId: 'cand_bruno', decision: 'echec', ccpObtained: [], evaluatorIds: ['jur_anne'] },
+    ],
+    signatoryIds: ['jur_anne', 'jur_marc'],
+    documentSha256,
+  },
+});
+
 const signPv = async (sessionId: string, documentSha256: string) => {
   await append(store, `session-${sessionId}`, 0, [sessionCreated(sessionId)]);
   await append(store, `session-${sessionId}`, 1, [
@@ -48,19 +64,7 @@ const signPv = async (sessionId: string, documentSha256: string) => {
         sealsIntact: true,
       },
     },
-    {
-      type: 'PVSigned',
-      data: {
-        revision: 1,
-        signedOn: '2027-03-16',
-        decisions: [
-          { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: ['jur_anne'] },
-          { candidateId: 'cand_bruno', decision: 'echec', ccpObtained: [], evaluatorIds: ['jur_anne'] },
-        ],
-        signatoryIds: ['jur_anne', 'jur_marc'],
-        documentSha256,
-      },
-    },
+    pvSigned(1, '2027-03-16', documentSha256),
   ]);
 };
 
@@ -234,19 +238,7 @@ describe('signed-PV vault', () => {
       { type: 'ResultsRecordedInCeres', data: { recordedOn: '2027-03-18', pvRevision: 1 } },
       { type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } },
       { type: 'PVRejected', data: { rejectedOn: '2027-03-20', pvRevision: 1, reason: 'Signature manquante' } },
-      {
-        type: 'PVSigned',
-        data: {
-          revision: 2,
-          signedOn: '2027-03-21',
-          decisions: [
-            { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: [], evaluatorIds: ['jur_anne'] },
-            { candidateId: 'cand_bruno', decision: 'echec', ccpObtained: [], evaluatorIds: ['jur_anne'] },
-          ],
-          signatoryIds: ['jur_anne', 'jur_marc'],
-          documentSha256: PDF_SHA,
-        },
-      },
+      pvSigned(2, '2027-03-21', PDF_SHA),
     ]);
     const second = await upload('ses_again', PDF_SHA, PDF);
 
