@@ -23,7 +23,11 @@ export const dayBounds = (dayText: string): { from: Date; to: Date } => {
   return { from, to: new Date(from.getTime() + 86_400_000 - 1) };
 };
 
-export const previousDay = (dayText: string): string => utcDay(new Date(new Date(`${dayText}T00:00:00.000Z`).getTime() - 86_400_000));
+const shiftDay = (dayText: string, days: number): string => utcDay(new Date(new Date(`${dayText}T00:00:00.000Z`).getTime() + days * 86_400_000));
+
+export const previousDay = (dayText: string): string => shiftDay(dayText, -1);
+
+export const nextDay = (dayText: string): string => shiftDay(dayText, 1);
 
 /** The bytes written to the bucket: canonical JSON, so the same digest always hashes the same. */
 export const serializeDigest = (digest: Digest): string => canonicalJson(digest);

@@ -1,8 +1,6 @@
 import { GENESIS_HASH, commitHash, commitItemOf, parseCommitItem, type CommitItem } from '../eventStore/records.js';
 import type { Clock } from '../platform/clock.js';
-import { dayBounds, digestSha256, previousDay, serializeDigest, utcDay } from './digest.js';
-
-const nextDay = (dayText: string): string => utcDay(new Date(new Date(`${dayText}T00:00:00.000Z`).getTime() + 86_400_000));
+import { dayBounds, digestSha256, nextDay, previousDay, serializeDigest, utcDay } from './digest.js';
 import type { Digest, DigestStream } from './digestSchema.js';
 import type { CommitSource, DigestArchive, RawCommit } from './ports.js';
 
