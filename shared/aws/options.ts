@@ -13,6 +13,11 @@ export interface ClientOptions {
   readonly endpoint?: string | undefined;
   readonly region?: string;
   readonly maxAttempts?: number;
+  /**
+   * How long one attempt may take before it fails as a `TimeoutError` (retryable); none by default,
+   * the Lambda's timeout bounding the call. The SDK's own shorthand for its HTTP handler's options.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Read when the client is built: inside a function's cold start, that function's own key. */
@@ -32,5 +37,6 @@ export const commonClientConfig = (options: ClientOptions) => ({
   region: options.region ?? process.env.AWS_REGION ?? 'eu-west-3',
   retryMode: 'standard',
   maxAttempts: options.maxAttempts ?? 5,
+  ...(options.requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(3_000, options.requestTimeoutMs), requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
   ...(options.endpoint ? { endpoint: options.endpoint, credentials: offlineCredentials() } : {}),
 });

@@ -16,7 +16,8 @@ import type { OutgoingMail } from './model.js';
  * its message id is kept), `dead` (SES kept failing: the item holds the whole mail, and the
  * dead-letter queue a copy, so it can be sent again). A redelivered event finds the id and does
  * not send twice. A claim older than the lease means its sender died mid-way: the next delivery
- * takes it over (at-least-once only in that crash window, since SES has no idempotency key).
+ * takes it over (at-least-once only in that crash window, since SES has no idempotency key). Each
+ * claim is numbered by `attempts`: a mail is marked dead only by the claim that holds it.
  *
  * The sparse index `deadLetters` (partition `deadKey`, sort `pk`) lists what still needs someone:
  * `deadKey` is `sending` while a mail is claimed (both claim paths set it), `dead` once dead-lettered,
@@ -135,6 +136,10 @@ export class DynamoOutbox {
     }
   }
 
+  /**
+   * Records that SES accepted the mail. Unconditional on purpose: whichever claim sent it, the mail
+   * went out, and a later `markDead` of a claim taken over meanwhile is refused (see there).
+   */
   async markSent(mailId: string, sesMessageId: string, now: Date): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
@@ -152,18 +157,36 @@ export class DynamoOutbox {
     );
   }
 
-  /** Marks a mail dead: indexed under `deadKey` (sparse index `deadLetters`) so an operator can list and resend them. */
-  async markDead(mailId: string, error: string, now: Date): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: mailId } },
-        // Overwrites the claim's `deadKey = sending`: the mail moves from the claimed list to the dead one.
-        UpdateExpression: 'SET #s = :dead, lastError = :error, deadKey = :dead, deadAt = :now',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':dead': { S: 'dead' }, ':error': { S: error.slice(0, 1000) }, ':now': { S: now.toISOString() } },
-      }),
-    );
+  /**
+   * Marks a mail dead, indexed under `deadKey` (sparse index `deadLetters`) so an operator can list
+   * and resend it; only while the claim numbered `attempts` still holds it. A sender whose SES call
+   * outlived its lease finds the mail taken over, perhaps sent already: it must not turn `sent` back
+   * into `dead`, which the replay would send a second time. Answers whether the mail was marked.
+   */
+  async markDead(mailId: string, attempts: number, error: string, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: mailId } },
+          // Overwrites the claim's `deadKey = sending`: the mail moves from the claimed list to the dead one.
+          UpdateExpression: 'SET #s = :dead, lastError = :error, deadKey = :dead, deadAt = :now',
+          ConditionExpression: '#s = :sending AND attempts = :claim',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':dead': { S: 'dead' },
+            ':error': { S: error.slice(0, 1000) },
+            ':now': { S: now.toISOString() },
+            ':sending': { S: 'sending' },
+            ':claim': { N: String(attempts) },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async get(mailId: string): Promise<OutboxEntry | undefined> {

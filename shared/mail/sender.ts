@@ -108,9 +108,8 @@ export class MailDelivery {
     const claim = await this.outbox.claim(mail, this.clock.now());
     if (claim.outcome === 'already-sent') return 'already-sent';
     if (claim.outcome === 'dead') return 'already-dead';
-    await this.outbox.markDead(mail.id, reason, this.clock.now());
-    count(METRIC.mailFailed);
-    return 'dead-lettered';
+    if (claim.outcome === 'in-flight') throw new MailInFlightError(`Mail ${mail.id} is being parked or sent by another delivery`);
+    return this.markDead(mail, claim.attempts, reason);
   }
 
   async deliver(mail: OutgoingMail, options: { readonly revive?: boolean } = {}): Promise<DeliveryOutcome> {
@@ -122,9 +121,7 @@ export class MailDelivery {
     if (claim.outcome === 'dead') return 'already-dead';
     if (claim.outcome === 'in-flight') throw new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`);
     if (await this.suppression?.isSuppressed(mail.to.email)) {
-      await this.outbox.markDead(mail.id, `address suppressed after an SES bounce or complaint (${mail.to.key})`, this.clock.now());
-      count(METRIC.mailFailed);
-      return 'dead-lettered';
+      return this.markDead(mail, claim.attempts, `address suppressed after an SES bounce or complaint (${mail.to.key})`);
     }
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
@@ -145,7 +142,21 @@ export class MailDelivery {
     const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
     // Dead-letter queue first: if it fails, the mail stays claimed, the record fails and is retried.
     await this.deadLetter.put(mail, reason);
-    await this.outbox.markDead(mail.id, reason, this.clock.now());
+    return this.markDead(mail, claim.attempts, reason);
+  }
+
+  /**
+   * Dead-letters the mail under the claim numbered `attempts`. When that claim was taken over (this
+   * sender outlived its lease), the mail is left to its new holder: sent already, or dead, or still
+   * in flight, in which case the record is retried later.
+   */
+  private async markDead(mail: OutgoingMail, attempts: number, reason: string): Promise<DeliveryOutcome> {
+    if (!(await this.outbox.markDead(mail.id, attempts, reason, this.clock.now()))) {
+      const entry = await this.outbox.get(mail.id);
+      if (entry?.status === 'sent') return 'already-sent';
+      if (entry?.status === 'dead') return 'already-dead';
+      throw new MailInFlightError(`Mail ${mail.id} was taken over by another delivery`);
+    }
     count(METRIC.mailFailed);
     return 'dead-lettered';
   }

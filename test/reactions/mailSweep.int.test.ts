@@ -98,6 +98,28 @@ describe('mails left sending by a sender that died', () => {
     expect(await outbox.get(mail('twice').id)).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
+  it('given a sender whose SES call hung past the lease while the sweep took the mail over and sent it, when that late call fails, then the mail stays sent and no replay sends it again', async () => {
+    now = new Date('2027-03-01T18:00:00.000Z');
+    const t0 = now.getTime();
+    let refuse: (error: Error) => void = () => undefined;
+    const hung = new Promise<string>((_, reject) => {
+      refuse = reject;
+    });
+    const slowSender = new MailDelivery(outbox, { send: () => hung }, outboxOnlyDeadLetter, clock);
+    const late = slowSender.deliver(mail('overrun'));
+    await vi.waitFor(async () => expect(await outbox.get(mail('overrun').id)).toMatchObject({ status: 'sending', attempts: 1 }));
+
+    now = new Date(t0 + LEASE_MS + MINUTE);
+    expect(await sweep()).toMatchObject({ found: 1, sent: 1 });
+    // The hung call ends at last with a refusal SES does not retry (a 400): the first sender would dead-letter.
+    refuse(Object.assign(new Error('Message rejected'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } }));
+
+    expect(await late).toBe('already-sent');
+    expect(await outbox.get(mail('overrun').id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await replayDeadLetters(outbox, delivery, clock)).toMatchObject({ replayed: 0, sent: 0 });
+    expect(await received('overrun')).toBe(1);
+  });
+
   it('given a claim taken a minute ago (its sender still at work), when the sweep runs, then it is left alone', async () => {
     now = new Date('2027-03-02T06:00:00.000Z');
     await outbox.claim(mail('fresh'), now);

@@ -99,13 +99,21 @@ describe('outbox index of claimed and dead mails', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     await outbox().markSent(mail.id, 'ses-1', t0);
-    await outbox().markDead(mail.id, 'BadRequestException: refused', t0);
+    await outbox().markDead(mail.id, 1, 'BadRequestException: refused', t0);
 
     const [sent, dead] = dynamo.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
     expect(sent?.UpdateExpression).toMatch(/REMOVE deadKey/);
     expect(sent?.ExpressionAttributeValues).toMatchObject({ ':sent': { S: 'sent' } });
     expect(dead?.UpdateExpression).toMatch(/deadKey = :dead/);
-    expect(dead?.ExpressionAttributeValues).toMatchObject({ ':dead': { S: 'dead' } });
+    expect(dead?.ExpressionAttributeValues).toMatchObject({ ':dead': { S: 'dead' }, ':sending': { S: 'sending' }, ':claim': { N: '1' } });
+    expect(dead?.ConditionExpression).toBe('#s = :sending AND attempts = :claim');
+  });
+
+  it('given the claim was taken over (the condition fails), when a mail is marked dead, then it answers false and nothing else is sent', async () => {
+    dynamo.on(UpdateItemCommand).rejects(taken());
+
+    expect(await outbox().markDead(mail.id, 1, 'MessageRejected: late', t0)).toBe(false);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
 
   it('when listing stale claims, then it queries the index under deadKey sending for claims before now minus the lease, page by page, and keeps only sending items', async () => {
