@@ -14,5 +14,11 @@ export const isExistingDay = (value: string): boolean => {
 /** Whether an id carries its type's prefix (`ctr_…` for a centre). */
 export const hasIdPrefix = (value: string, prefix: string): boolean => value.startsWith(`${prefix}_`);
 
+/**
+ * Whether a text shows something: not only spaces and invisible format characters (zero-width
+ * space U+200B, joiners U+200C/U+200D, word joiner U+2060, BOM U+FEFF…), which `trim` keeps.
+ */
+export const hasVisibleCharacter = (value: string): boolean => /[^\s\p{Cf}]/u.test(value);
+
 /** Whether a date is a real instant (not `new Date('nonsense')`). */
 export const isValidDate = (value: Date): boolean => !Number.isNaN(value.getTime());

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { hasIdPrefix, isExistingDay } from './checks.js';
+import { hasIdPrefix, hasVisibleCharacter, isExistingDay } from './checks.js';
 
 /**
  * How the validator compiler (events/compile.ts) writes a refinement: a predicate of
@@ -7,7 +7,7 @@ import { hasIdPrefix, isExistingDay } from './checks.js';
  * compiled, and the compiler says so.
  */
 export interface CompiledRefinement {
-  readonly predicate: 'isExistingDay' | 'hasIdPrefix' | 'isValidDate';
+  readonly predicate: 'isExistingDay' | 'hasIdPrefix' | 'isValidDate' | 'hasVisibleCharacter';
   readonly args: readonly string[];
 }
 export const compiledRefinements = new WeakMap<object, CompiledRefinement>();
@@ -78,9 +78,19 @@ export const ccpCode = z.string().check(z.regex(/^[A-Z0-9-]{2,40}$/, { message: 
 /** Hex SHA-256 digest. */
 export const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, { message: 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.' }));
 
-/** Free text written by a person: bounded, trimmed, never empty. Escaped wherever it is shown. */
+/**
+ * Free text written by a person: bounded, trimmed, never empty nor made of invisible characters
+ * only (a zero-width space is refused as an empty field is). Escaped wherever it is shown.
+ */
 export const text = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1, { message: 'Ce champ est obligatoire.' }), z.maxLength(max, { message: `${max} caractères au plus.` }));
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, { message: 'Ce champ est obligatoire.' }),
+      compiledAs(z.refine(hasVisibleCharacter, { message: 'Ce champ est obligatoire.' }), { predicate: 'hasVisibleCharacter', args: [] }),
+      z.maxLength(max, { message: `${max} caractères au plus.` }),
+    );
 
 /** What an event concerns, for tenancy and history queries: the centre, its department and region. */
 export const eventScope = z.strictObject({

@@ -52,6 +52,7 @@ const v6 = object(
 const v7 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 120, '120 caractères au plus.'],
 ]);
 const v8 = optional(v7);
@@ -101,6 +102,7 @@ const v16 = object(
 const v17 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 500, '500 caractères au plus.'],
 ]);
 const v18 = object(
@@ -116,6 +118,7 @@ const v18 = object(
 const v19 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 300, '300 caractères au plus.'],
 ]);
 const P4 = /^[A-Z0-9-]{2,40}$/;
@@ -152,6 +155,7 @@ const v27 = list(v3, 'Liste attendue.', [
 const v28 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 200, '200 caractères au plus.'],
 ]);
 const v29 = list(v28, 'Liste attendue.', [
@@ -202,6 +206,7 @@ const v34 = optional(v0);
 const v35 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 40, '40 caractères au plus.'],
 ]);
 const v36 = optional(v19);
@@ -332,6 +337,7 @@ const v57 = list(v13, 'Liste attendue.', [[Kind.AT_LEAST, 1, 'Au moins 1 éléme
 const v58 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 1000, '1000 caractères au plus.'],
 ]);
 const v59 = optional(v58);
@@ -364,6 +370,7 @@ const v64 = oneOf(['jury', 'session-manager'], 'Valeur attendue : jury, session-
 const v65 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
+  [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 2000, '2000 caractères au plus.'],
 ]);
 const v66 = object(

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 // The French locale alone: `z.locales.fr()` would pull every locale (≈ 260 KB) into each Lambda bundle.
 import fr from 'zod/v4/locales/fr.js';
+import { hasVisibleCharacter } from '../../events/checks.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /*
@@ -130,8 +131,8 @@ export const coerceForm = (schema: z.ZodMiniType, value: unknown): unknown => {
     }
     case 'string': {
       if (typeof value !== 'string') return value;
-      // An empty field was not filled in: "obligatoire", not "bad format".
-      if (value.trim() === '') return undefined;
+      // An empty field, or one of invisible characters only, was not filled in: "obligatoire", not "bad format".
+      if (!hasVisibleCharacter(value)) return undefined;
       const meta = z.globalRegistry.get(schema);
       const match = meta?.format === 'date' ? FRENCH_DATE.exec(value.trim()) : null;
       return match ? `${match[3]}-${match[2]}-${match[1]}` : value;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBody, unflatten } from '../../shared/http/body.js';
 import { parseMultipart } from '../../shared/http/multipart.js';
 import { httpEdge } from '../../shared/http/edge.js';
-import { coerceForm } from '../../shared/http/validation.js';
+import { coerceForm, parseInput } from '../../shared/http/validation.js';
+import type { AppError } from '../../shared/errors.js';
 import { schemas } from '../../shared/http/schemas.js';
 import { escapeHtml, html, raw } from '../../shared/web/html.js';
 import { frenchDate } from '../../shared/web/format.js';
@@ -130,6 +131,31 @@ describe('form coercion', () => {
     });
     expect(coerceForm(schemas.checkSeals, { presentCandidateIds: ['cand_a-1', 'cand_b-2'] })).toEqual({ presentCandidateIds: ['cand_a-1', 'cand_b-2'], sealsIntact: false });
     expect(coerceForm(schemas.notifySanction, { pronouncedOn: '29/02/2028' })).toMatchObject({ pronouncedOn: '2028-02-29' });
+  });
+
+  // Zero-width space, non-joiner, joiner, word joiner and BOM: nothing shows, so nothing was filled in.
+  const invisible = ['\u200B', ' \u200C\u200D ', '\u2060\uFEFF', '\u200B\u00A0\u200B'];
+
+  it.each(invisible)('refuses a required text of invisible characters only (%j) with the message an empty field gets, from the API and from a form', (value) => {
+    const fieldOf = (input: unknown) => {
+      try {
+        parseInput(schemas.rejectPv, input);
+      } catch (error) {
+        return (error as AppError).fields.find((field) => field.field === 'reason')?.message;
+      }
+      return 'accepté';
+    };
+    expect(fieldOf({ reason: '' })).toBe('Ce champ est obligatoire.');
+    expect(fieldOf({ reason: value })).toBe('Ce champ est obligatoire.');
+    expect(fieldOf(coerceForm(schemas.rejectPv, { reason: value }))).toBe('Ce champ est obligatoire.');
+  });
+
+  it.each(invisible)('takes an optional text of invisible characters only (%j), typed in a form, as left empty', (value) => {
+    expect(coerceForm(schemas.withdrawCandidate, { reason: value })).toEqual({});
+  });
+
+  it('keeps a text that shows something beside invisible characters', () => {
+    expect(parseInput(schemas.rejectPv, { reason: '\u200BPV illisible\u200D' })).toEqual({ reason: '\u200BPV illisible\u200D' });
   });
 });
 
