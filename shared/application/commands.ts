@@ -131,6 +131,17 @@ export const withdrawHabilitation = async (
 // ------------------------------------------------------------------ titres
 
 /**
+ * Whether an import, one command per line under keys derived from the request's, was a replay (the
+ * `idempotent-replayed` header, as for any command): a line answered from its first commit, and
+ * none recorded anew (a retry that records the lines a crash left out is not a replay).
+ */
+interface LineAnswer {
+  readonly events: readonly unknown[];
+  readonly replayed: boolean;
+}
+const isReplay = (results: readonly LineAnswer[]): boolean => results.some((result) => result.replayed) && results.every((result) => result.replayed || result.events.length === 0);
+
+/**
  * Records the titres of an RNCP export, or none: each is decided first (a refusal names it and
  * nothing is written), then recorded under a key derived from the request's; a titre that did not
  * change records nothing. The catalogue the next decisions read is refreshed at once.
@@ -148,15 +159,17 @@ export const importTitres = async (deps: AppDeps, call: Call<readonly Titre[]>):
     }
   }
   if (errors.length > 0) throw new AppError('titre.import-invalid', 'validation', 'Les fichiers contiennent des titres à corriger : aucun titre n’a été enregistré.', errors);
-  let recorded = 0;
+  const results: LineAnswer[] = [];
   for (const command of commands) {
-    const result = await runCommand(deps, { ...call, idempotencyKey: keyOf(command.titre.code) }, streams.titre(command.titre.code), command, {
-      region: call.principal.actor.scope.region ?? '00',
-    });
-    if (result.events.length > 0) recorded += 1;
+    results.push(
+      await runCommand(deps, { ...call, idempotencyKey: keyOf(command.titre.code) }, streams.titre(command.titre.code), command, {
+        region: call.principal.actor.scope.region ?? '00',
+      }),
+    );
   }
   deps.titresRecorded?.(call.input);
-  return { status: 200, body: { titres: commands.length, recorded, unchanged: commands.length - recorded } };
+  const recorded = results.filter((result) => result.events.length > 0).length;
+  return { status: 200, body: { titres: commands.length, recorded, unchanged: commands.length - recorded }, replayed: isReplay(results) };
 };
 
 // ------------------------------------------------------------------ agréments
@@ -254,11 +267,12 @@ export const importAgrements = async (deps: AppDeps, call: Call<readonly Agremen
     }
   }
   if (errors.length > 0) throw new AppError('agrement.import-invalid', 'validation', 'Le fichier contient des lignes à corriger : aucun agrément n’a été enregistré.', errors);
+  const results: LineAnswer[] = [];
   for (const { line, command, email } of lines) {
-    await runCommand(deps, { ...call, idempotencyKey: keyOf(line) }, streams.agrement(command.centreId), command, agrementScope(command));
+    results.push(await runCommand(deps, { ...call, idempotencyKey: keyOf(line) }, streams.agrement(command.centreId), command, agrementScope(command)));
     await deps.personalData.saveCentreContact(command.centreId, { email, displayName: command.centreName });
   }
-  return { status: 201, body: { imported: lines.length, centreIds: lines.map(({ command }) => command.centreId) } };
+  return { status: 201, body: { imported: lines.length, centreIds: lines.map(({ command }) => command.centreId) }, replayed: isReplay(results) };
 };
 
 // ------------------------------------------------------------------ sessions

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { apiCall, bodyOf, createTestApp, httpEvent } from './support/app.js';
 
 /*
@@ -127,6 +127,22 @@ describe('importing agréments from a CSV file', () => {
     const retry = await apiCall(app, 'region', 'POST', '/api/agrements/import', { csv: sample }, key);
     expect([retry.statusCode, retry.body]).toEqual([201, response.body]);
     expect(app.store.appends).toBe(3);
+  });
+
+  it('a retried import (same key) is flagged idempotent-replayed as other commands are; a retry that records the lines a crash left out is not', async () => {
+    const app = createTestApp();
+    const key = { 'idempotency-key': 'import-replayed' };
+    const append = app.store.append.bind(app.store);
+    let appends = 0;
+    // The function dies on the second line's commit: the first line is recorded, the others are not.
+    vi.spyOn(app.store, 'append').mockImplementation((...args) => (++appends === 2 ? Promise.reject(new Error('the function died')) : append(...args)));
+    expect((await apiCall(app, 'region', 'POST', '/api/agrements/import', { csv: sample }, key)).statusCode).toBe(500);
+    const resumed = await apiCall(app, 'region', 'POST', '/api/agrements/import', { csv: sample }, key);
+    expect(resumed.statusCode, resumed.body).toBe(201);
+    expect(resumed.headers['idempotent-replayed']).toBeUndefined();
+    const replayed = await apiCall(app, 'region', 'POST', '/api/agrements/import', { csv: sample }, key);
+    expect([replayed.statusCode, replayed.body]).toEqual([201, resumed.body]);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
   });
 
   it('refuses the whole file when a line is bad, naming each bad line and its column, and writes nothing', async () => {

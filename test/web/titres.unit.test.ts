@@ -30,6 +30,17 @@ describe('importing the RNCP export', () => {
     );
   });
 
+  it('a retried import (same key) answers the same, flagged idempotent-replayed as other commands are; the first answer is not', async () => {
+    const app = createTestApp();
+    const key = { 'idempotency-key': 'import-titres-replayed' };
+    const first = await apiCall(app, 'region', 'POST', '/api/titres/import', { fiches: revisedFiches, blocs }, key);
+    expect(bodyOf(first)).toEqual({ titres: 4, recorded: 1, unchanged: 3 });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const retry = await apiCall(app, 'region', 'POST', '/api/titres/import', { fiches: revisedFiches, blocs }, key);
+    expect([retry.statusCode, retry.body]).toEqual([200, first.body]);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('a revision in the export is recorded, listed with the earlier one, and read at once by the habilitation rule and form', async () => {
     const app = createTestApp();
     const response = await apiCall(app, 'region', 'POST', '/api/titres/import', { fiches: revisedFiches, blocs });
