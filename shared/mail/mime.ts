@@ -5,9 +5,38 @@ import type { OutgoingMail } from './model.js';
  * Raw MIME for SES v2 `SendEmail` when a mail has attachments: multipart/mixed holding the
  * text/HTML alternative and the attachments, every part base64 so no line is ever too long.
  */
-const encodedWord = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`);
 
-const address = (name: string, email: string) => `${encodedWord(name.replace(/[\r\n"]/g, ' '))} <${email}>`;
+/**
+ * UTF-8 bytes per encoded word: 36 give 48 base64 characters, a word of 60 (RFC 2047 §2: at most
+ * 75), on a line of at most 76 after the header's name (`Subject: `).
+ */
+const WORD_BYTES = 36;
+
+/**
+ * A header value as it is, or, when not plain ASCII, as encoded words folded one a line. Whole
+ * characters in each word: a multi-byte character is never split across two (RFC 2047 §5).
+ */
+const encodedWord = (value: string) => {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  const words: string[] = [];
+  let chunk = '';
+  for (const character of value) {
+    if (Buffer.byteLength(chunk + character) > WORD_BYTES) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += character;
+  }
+  words.push(chunk);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join('\r\n ');
+};
+
+/** `Name <email>`; the address on a line of its own when it would make the name's last line longer than 76. */
+const address = (name: string, email: string) => {
+  const display = encodedWord(name.replace(/[\r\n"]/g, ' '));
+  const last = display.slice(display.lastIndexOf('\n') + 1);
+  return `${display}${'From: '.length + last.length + email.length + 3 > 76 ? '\r\n ' : ' '}<${email}>`;
+};
 
 const base64Lines = (content: string) =>
   (

@@ -96,6 +96,62 @@ describe('mail rendering', () => {
     expect(raw).toContain(Buffer.from('BEGIN:VCALENDAR').toString('base64'));
     expect(raw.endsWith('--mixed-seed--\r\n')).toBe(true);
   });
+
+  describe('encoded words of long French headers (RFC 2047 §2)', () => {
+    const subject = 'Convocation à la session d’examen du titre professionnel « Secrétaire assistant médico-social » : épreuves du 30 octobre 2027 à Évian';
+    const name = 'Élodie Bérénice Müller-Lefèvre, responsable pédagogique de l’établissement régional';
+    const raw = buildRawMime(
+      {
+        id: 'evt:juror-convocation:juror#jur_a',
+        kind: 'juror-convocation',
+        causeId: 'evt',
+        to: { key: 'juror#jur_a', email: 'elodie.muller-lefevre@centre-de-formation.example.org', name },
+        subject,
+        text: 'Bonjour',
+        html: '<p>Bonjour</p>',
+        attachments: [],
+      },
+      { name: 'Sessions du titre professionnel', email: 'tp@example.org' },
+      'seed',
+    );
+    const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    /** A header's value, unfolded, with the encoded words it holds decoded (whitespace between two words dropped). */
+    const field = (header: string) => {
+      const value = new RegExp(`^${header}: (.*(?:\r\n .*)*)`, 'm').exec(headers)?.[1] ?? '';
+      return value
+        .replace(/\?=\r\n =\?/g, '?==?')
+        .replace(/\r\n /g, ' ')
+        .replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_word, base64: string) => Buffer.from(base64, 'base64').toString('utf8'));
+    };
+    const words = headers.match(/=\?[^?]+\?B\?[^?]*\?=/g) ?? [];
+
+    it('given a 130-character subject with accents, when built as raw MIME, then each encoded word is at most 75 characters, folded onto lines of at most 76, and the subject and name decode whole', () => {
+      expect(subject.length).toBeGreaterThan(120);
+      expect(words.length).toBeGreaterThan(4);
+      expect(words.filter((word) => word.length > 75)).toEqual([]);
+      expect(headers.split('\r\n').filter((line) => line.length > 76)).toEqual([]);
+      expect(field('Subject')).toBe(subject);
+      expect(field('To')).toBe(`${name} <elodie.muller-lefevre@centre-de-formation.example.org>`);
+    });
+
+    it('never splits a multi-byte UTF-8 character across two encoded words: each decodes alone to valid UTF-8', () => {
+      const emoji = buildRawMime(
+        {
+          ...{ id: 'm', kind: 'juror-convocation', causeId: 'evt', text: '', html: '', attachments: [] },
+          to: { key: 'k', email: 'a@b.example', name: 'é'.repeat(7) },
+          subject: `a${'🎓é€'.repeat(30)}`,
+        },
+        { name: 'TP', email: 'tp@example.org' },
+        'seed',
+      );
+      const encoded = emoji.match(/=\?[^?]+\?B\?[^?]*\?=/g) ?? [];
+      expect(encoded.length).toBeGreaterThan(3);
+      for (const word of encoded) {
+        const bytes = Buffer.from(word.slice('=?UTF-8?B?'.length, -2), 'base64');
+        expect(Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes), word).toBe(true);
+      }
+    });
+  });
 });
 
 describe('directory of units', () => {
