@@ -1,6 +1,7 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toItem, toKey } from '../aws/attributes.js';
 import type { Principal } from '../auth/principal.js';
+import type { CandidateHold } from '../retention/purge.js';
 
 /**
  * Personal data, kept apart from the immutable event log: events carry only pseudonymous ids
@@ -69,6 +70,9 @@ export interface PersonalDataStore {
    */
   saveCentreContact(centreId: string, contact: CentreContact): Promise<void>;
 }
+
+/** The partition of the retention purge's holds. */
+const HOLDS = 'retention#hold';
 
 // Same item shape as shared/directory/dynamoContacts.ts reads: pk = centre id, sk = `contact`.
 const contactItem = (centreId: string, contact: CentreContact) => ({ pk: centreId, sk: 'contact', email: contact.email, displayName: contact.displayName });
@@ -215,6 +219,38 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
         return [jurorId, { jurorId, lastName, firstName, email }] as const;
       }),
     );
+  }
+
+  /**
+   * The retention purge's holds (shared/retention/purge.ts): one item per candidate held, in one
+   * partition of their own (`retention#hold`), which no candidate, centre or juror id can name.
+   */
+  async holdCandidate(hold: CandidateHold): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem({ pk: HOLDS, sk: hold.candidateId, since: hold.since }) }));
+  }
+
+  async *candidateHolds(): AsyncIterable<CandidateHold> {
+    let cursor: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: toKey({ ':pk': HOLDS }),
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { sk, since } = fromItem(item) as { sk: string; since: string };
+        yield { candidateId: sk, since };
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+  }
+
+  async releaseCandidateHold(candidateId: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: toKey({ pk: HOLDS, sk: candidateId }) }));
   }
 
   async eraseCandidate(candidateId: string): Promise<void> {

@@ -73,8 +73,20 @@ export interface RecordedEvents {
   recordedBetween(types: readonly EventType[], from: Date, to: Date): AsyncIterable<StoredEvent>;
 }
 
+/** A candidate whose erasure waits for a fraud report's decision, and from when their frauds were read. */
+export interface CandidateHold {
+  readonly candidateId: string;
+  /** The events recorded since then hold every fraud report and sanction on the candidate. */
+  readonly since: string;
+}
+
 export interface PersonalDataEraser {
   eraseCandidate(candidateId: string): Promise<void>;
+  /** Remembers a candidate past the period whose erasure waits (idempotent). */
+  holdCandidate(hold: CandidateHold): Promise<void>;
+  /** Every candidate held, whatever the period: few at a time (frauds are rare). */
+  candidateHolds(): AsyncIterable<CandidateHold>;
+  releaseCandidateHold(candidateId: string): Promise<void>;
 }
 
 export interface PvObjects {
@@ -91,6 +103,8 @@ export interface PurgeReport {
   readonly personalDataBefore: string;
   readonly pvBefore: string;
   readonly candidatesErased: number;
+  /** Candidates past the period kept while a fraud report on them awaits the UD's sanction. */
+  readonly candidatesHeld: number;
   readonly pvFilesDeleted: number;
   readonly quarantineBefore: string;
   readonly quarantinedFilesDeleted: number;
@@ -114,15 +128,38 @@ export const purgeExpired = async (
   const window = settings.catchUpDays * DAY_MS;
   let failures = 0;
 
+  const registeredFrom = new Date(personalCutoff.getTime() - window);
   const candidates = new Set<string>();
-  for await (const event of deps.events.recordedBetween(['SessionCreated', 'CandidateRegistered'], new Date(personalCutoff.getTime() - window), personalCutoff)) {
+  for await (const event of deps.events.recordedBetween(['SessionCreated', 'CandidateRegistered'], registeredFrom, personalCutoff)) {
     if (event.type === 'SessionCreated') for (const id of event.data.candidateIds) candidates.add(id);
     if (event.type === 'CandidateRegistered') candidates.add(event.data.candidateId);
   }
+  // GDPR art. 17(3)(e), as for an erasure on request (shared/domain/session/lifecycle.ts): while a
+  // fraud report on a candidate awaits the UD's sanction, their identity is kept, and the hold is
+  // remembered so that a later run erases them once the sanction is notified, long after their
+  // registration left the catch-up window.
+  // Like a failed read of the events, a failed read of the holds fails the run (nobody is erased
+  // unchecked); the next run catches up.
+  const held = new Map<string, CandidateHold>();
+  for await (const hold of deps.personalData.candidateHolds()) held.set(hold.candidateId, hold);
+  const fraudsFrom = [...held.values()].reduce((from, hold) => Math.min(from, Date.parse(hold.since)), registeredFrom.getTime());
+  const undecided = new Map<string, number>();
+  for await (const event of deps.events.recordedBetween(['FraudReported', 'SanctionNotified'], new Date(fraudsFrom), new Date(now))) {
+    if (event.type !== 'FraudReported' && event.type !== 'SanctionNotified') continue;
+    const { candidateId } = event.data;
+    undecided.set(candidateId, (undecided.get(candidateId) ?? 0) + (event.type === 'FraudReported' ? 1 : -1));
+  }
   let candidatesErased = 0;
-  for (const candidateId of candidates) {
+  let candidatesHeld = 0;
+  for (const candidateId of new Set([...candidates, ...held.keys()])) {
     try {
+      if ((undecided.get(candidateId) ?? 0) > 0) {
+        if (!held.has(candidateId)) await deps.personalData.holdCandidate({ candidateId, since: registeredFrom.toISOString() });
+        candidatesHeld += 1;
+        continue;
+      }
       await deps.personalData.eraseCandidate(candidateId);
+      if (held.has(candidateId)) await deps.personalData.releaseCandidateHold(candidateId);
       candidatesErased += 1;
     } catch {
       failures += 1;
@@ -154,6 +191,7 @@ export const purgeExpired = async (
     personalDataBefore: personalCutoff.toISOString(),
     pvBefore: pvCutoff.toISOString(),
     candidatesErased,
+    candidatesHeld,
     pvFilesDeleted,
     quarantineBefore: quarantineCutoff.toISOString(),
     quarantinedFilesDeleted,

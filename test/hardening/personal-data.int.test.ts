@@ -143,4 +143,41 @@ describe('retention: personal data and PV copies purged past their period', () =
     expect(third.failures).toBe(0);
     expect(await pvExists()).toBe(false);
   });
+
+  it('given a candidate past the period with a fraud report awaiting the UD, when the purge runs, then their data is held (GDPR art. 17(3)(e)) while the other candidate is erased, still held past the catch-up window, and erased by the first run after the sanction is notified', async () => {
+    const settings = retentionSettingsOf({ personalDataDays: 30, pvDays: 3650, catchUpDays: 31 });
+    const registered = new Date('2027-04-01T08:00:00Z').getTime();
+    const at = (days: number) => new Date(registered + days * DAY);
+    const event = (type: 'FraudReported' | 'SanctionNotified', data: Record<string, unknown>) => ({ type, data }) as Parameters<IndexedStore['append']>[2][number];
+    const append = async (version: number, type: 'FraudReported' | 'SanctionNotified', data: Record<string, unknown>) =>
+      store.append('session-ses_fraud', version, [event(type, data)], { actor: systemActor, scope: scope(), correlationId: 'c', causationId: 'c', occurredAt: clock.now() });
+    now = at(0);
+    await createSession('ses_fraud', ['cand_f-1', 'cand_f-2']);
+    await people.saveCandidates(owner, [
+      { candidateId: 'cand_f-1', lastName: 'Fraudé', firstName: 'Marc', birthDate: '1991-05-05' },
+      { candidateId: 'cand_f-2', lastName: 'Honnête', firstName: 'Julie', birthDate: '1992-06-06' },
+    ]);
+    now = at(5);
+    await append(1, 'FraudReported', { candidateId: 'cand_f-1', reportedBy: 'jury', reportedOn: '2027-04-06', facts: 'Documents non autorisés pendant la mise en situation.' });
+    const deps = { events: new StoreRecordedEvents(store), personalData: people, pv: new S3PvObjects(s3Client, { vault: s3.bucket, uploads: s3.bucket }), clock };
+    const names = async () => [...(await people.readCandidates(centre, ['cand_f-1', 'cand_f-2'])).keys()];
+
+    now = at(31);
+    expect(await purgeExpired(deps, settings)).toMatchObject({ candidatesErased: 1, candidatesHeld: 1, failures: 0 });
+    expect(await names()).toEqual(['cand_f-1']);
+
+    // Past the catch-up window: the registration is no longer read, the hold still is.
+    now = at(70);
+    expect(await purgeExpired(deps, settings)).toMatchObject({ candidatesErased: 0, candidatesHeld: 1, failures: 0 });
+    expect(await names()).toEqual(['cand_f-1']);
+
+    now = at(75);
+    await append(2, 'SanctionNotified', { candidateId: 'cand_f-1', sanction: 'avertissement', pronouncedOn: '2027-06-14', notifiedOn: '2027-06-15' });
+    now = at(76);
+    expect(await purgeExpired(deps, settings)).toMatchObject({ candidatesErased: 1, candidatesHeld: 0, failures: 0 });
+    expect(await names()).toEqual([]);
+
+    now = at(77);
+    expect(await purgeExpired(deps, settings)).toMatchObject({ candidatesErased: 0, candidatesHeld: 0, failures: 0 });
+  });
 });

@@ -12,6 +12,7 @@ import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { sessionCreated } from '../reactions/fixtures.js';
 import { append } from '../reactions/support.js';
 import { startBuckets, type LocalBuckets } from '../support/buckets.js';
+import { noPersonalData } from './support/personalData.js';
 
 /**
  * Files the PV intake quarantined (not a PDF, here) are deleted `quarantineDays` after their
@@ -86,7 +87,7 @@ describe('retention of quarantined PV files', () => {
     ]);
     const deps = {
       events: new StoreRecordedEvents(store),
-      personalData: { eraseCandidate: () => Promise.resolve() },
+      personalData: noPersonalData,
       pv: new S3PvObjects(s3Client, { vault: s3.vault, uploads: s3.uploads }),
       clock,
     };

@@ -5,10 +5,11 @@ import type { EventType, StoredEvent } from '../../events/index.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { purgeExpired, RETENTION_ENV, retentionSettingsOf, S3PvObjects, type RetentionSettings } from '../../shared/retention/index.js';
-import type { PvObjects, RecordedEvents } from '../../shared/retention/purge.js';
+import type { PersonalDataEraser, PvObjects, RecordedEvents } from '../../shared/retention/purge.js';
 import { retentionOf } from '../../shared/retention/wiring.js';
 import { configOf } from '../../shared/platform/config.js';
 import { retentionPurge } from '../../functions/retentionPurge/function.js';
+import { noPersonalData } from './support/personalData.js';
 
 /**
  * Retention of quarantined PV files, over fakes: which window is read, what is deleted, how a rerun
@@ -47,7 +48,6 @@ const bucketOf = (keys: string[], failOn: string[] = []) => {
   return { pv, present };
 };
 
-const noPersonalData = { eraseCandidate: () => Promise.resolve() };
 const at = (iso: string): Clock => ({ now: () => new Date(iso) });
 const key = (n: number) => `quarantine/pv/ses_q${n}/${String(n).repeat(64)}.pdf`;
 const quarantined = (n: number, when: string) => recorded('PVDocumentQuarantined', { objectKey: key(n), reason: 'not-pdf' }, when);
@@ -115,6 +115,70 @@ describe('retention of quarantined PV files', () => {
 
     expect(report).toMatchObject({ pvFilesDeleted: 0, quarantinedFilesDeleted: 1 });
     expect([...present]).toEqual([pvKey]);
+  });
+});
+
+describe('retention of a candidate with a fraud report', () => {
+  const personalSettings = retentionSettingsOf({ personalDataDays: 30, catchUpDays: 31 });
+  const now = '2027-06-01T04:00:00.000Z';
+  const ago = (days: number) => new Date(new Date(now).getTime() - days * DAY).toISOString();
+  const peopleOf = (holds: { candidateId: string; since: string }[] = [], failHolds = false) => {
+    const erased: string[] = [];
+    const held = new Map(holds.map((hold) => [hold.candidateId, hold]));
+    const personalData: PersonalDataEraser = {
+      eraseCandidate: (candidateId) => {
+        erased.push(candidateId);
+        return Promise.resolve();
+      },
+      holdCandidate: (hold) => {
+        held.set(hold.candidateId, hold);
+        return Promise.resolve();
+      },
+      candidateHolds: async function* () {
+        if (failHolds) throw new Error('ProvisionedThroughputExceededException');
+        yield* await Promise.resolve([...held.values()]);
+      },
+      releaseCandidateHold: (candidateId) => {
+        held.delete(candidateId);
+        return Promise.resolve();
+      },
+    };
+    return { personalData, erased, held };
+  };
+  const registered = (candidateIds: string[], at: string) => recorded('SessionCreated', { candidateIds }, at);
+  const fraud = (candidateId: string, at: string) => recorded('FraudReported', { candidateId }, at);
+  const sanction = (candidateId: string, at: string) => recorded('SanctionNotified', { candidateId }, at);
+  const { pv } = bucketOf([]);
+
+  it('given two fraud reports on a candidate and one sanction notified, when the purge runs past the period, then the candidate is held (one report still awaits) and the hold remembers from when frauds are read', async () => {
+    const { events } = eventsOf([registered(['cand_a', 'cand_b'], ago(40)), fraud('cand_a', ago(39)), fraud('cand_a', ago(38)), sanction('cand_a', ago(20))]);
+    const { personalData, erased, held } = peopleOf();
+
+    const report = await purgeExpired({ events, personalData, pv, clock: at(now) }, personalSettings);
+
+    expect(report).toMatchObject({ candidatesErased: 1, candidatesHeld: 1, failures: 0 });
+    expect(erased).toEqual(['cand_b']);
+    expect([...held.values()]).toEqual([{ candidateId: 'cand_a', since: ago(30 + 31) }]);
+  });
+
+  it('given a hold older than the catch-up window, when the purge runs, then the frauds are read from the hold on, and a candidate whose reports are all decided is erased and released', async () => {
+    const { events, asked } = eventsOf([fraud('cand_c', ago(300)), sanction('cand_c', ago(2))]);
+    const { personalData, erased, held } = peopleOf([{ candidateId: 'cand_c', since: ago(310) }]);
+
+    const report = await purgeExpired({ events, personalData, pv, clock: at(now) }, personalSettings);
+
+    expect(report).toMatchObject({ candidatesErased: 1, candidatesHeld: 0, failures: 0 });
+    expect(erased).toEqual(['cand_c']);
+    expect(held.size).toBe(0);
+    expect(asked.find((a) => a.types.includes('FraudReported'))).toEqual({ types: ['FraudReported', 'SanctionNotified'], from: new Date(ago(310)), to: new Date(now) });
+  });
+
+  it('given the holds cannot be read, when the purge runs, then it fails before erasing anyone (any of them could be held)', async () => {
+    const { events } = eventsOf([registered(['cand_d'], ago(40))]);
+    const { personalData, erased } = peopleOf([], true);
+
+    await expect(purgeExpired({ events, personalData, pv, clock: at(now) }, personalSettings)).rejects.toThrow(/Throughput/);
+    expect(erased).toEqual([]);
   });
 });
 
