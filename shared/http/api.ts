@@ -140,7 +140,7 @@ const invokeChecked = async (deps: AppDeps, call: Invocation, respond: (status: 
 export interface ApiOptions {
   readonly deps: AppDeps;
   readonly verify: TokenVerifier;
-  /** Body size limit in bytes. */
+  /** Body size limit in bytes, for the routes without their own (`Operation.bodyLimit`). */
   readonly bodyLimit?: number;
 }
 
@@ -154,7 +154,7 @@ const apiRoutes = (options: ApiOptions): Route[] =>
     handle: async (event, params) => {
       const principal = await authenticate(event, options.verify);
       let body: ParsedBody = { kind: 'none', value: queryOf(event), files: [] };
-      if (operation.method === 'POST') body = await parseBody(event, options.bodyLimit);
+      if (operation.method === 'POST') body = await parseBody(event, operation.bodyLimit ?? options.bodyLimit);
       const fromForm = operation.method === 'GET' || body.kind === 'form';
       const controls = fromForm ? splitFormControls(body.value) : { input: body.kind === 'none' ? {} : body.value };
       return invoke(

@@ -19,7 +19,17 @@ export interface ParsedBody {
 /** Bodies above this size are refused with 413 before any parsing. */
 const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-export const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${Math.round(limit / 1024)} Ko).`);
+/**
+ * The body of a CSV import: its files take up to 2 Mo each (shared/http/schemas.ts), the RNCP
+ * export's two in one request. Not API Gateway's 10 Mo: a multipart body reaches the Lambda in
+ * base64 (4/3, here 5,9 Mo), which with the headers must fit the 6 Mo of a synchronous invocation.
+ */
+export const IMPORT_BODY_LIMIT = 4_400_000;
+
+/** A limit as the message states it, rounded down: a body within what it says goes through. */
+const frenchSize = (bytes: number) => (bytes >= 1_000_000 ? `${String(Math.floor(bytes / 100_000) / 10).replace('.', ',')} Mo` : `${Math.floor(bytes / 1024)} Ko`);
+
+export const tooLarge = (limit: number) => new AppError('input.too-large', 'too-large', `La requête dépasse la taille autorisée (${frenchSize(limit)}).`);
 
 export const invalid = (message: string, field = '') => new AppError('input.invalid', 'validation', message, [{ field, message }]);
 

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js';
 import type { SessionView } from '../views/index.js';
 import { sessionStreamId } from '../domain/session/model.js';
 import { onFirstUse } from '../platform/lazy.js';
+import { IMPORT_BODY_LIMIT } from './body.js';
 import { schemas } from './schemas.js';
 
 type Commands = typeof import('../application/commands.js');
@@ -63,6 +64,8 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType, P = Readonly
   readonly input: S;
   /** Whether the path names a session whose scope must cover the principal. */
   readonly sessionScoped: boolean;
+  /** The body size limit in bytes, when not the default of its edge (the imports' files). */
+  readonly bodyLimit?: number | undefined;
   /** What the request touches, for the scope check (session-scoped ones use the session). */
   target?(principal: Principal, input: z.output<S>, params: P, deps: AppDeps): Promise<Target> | Target;
   run(deps: AppDeps, call: Call<z.output<S>, P>): Promise<Result>;
@@ -70,6 +73,7 @@ export interface Operation<S extends z.ZodMiniType = z.ZodMiniType, P = Readonly
 
 type Spec<K extends string, S extends z.ZodMiniType> = {
   readonly summary: string;
+  readonly bodyLimit?: number;
   /** The input schema, built with the route's first request, not with the table (issue 16). */
   readonly input: () => S;
   readonly target?: Operation<S, ParamsOf<K>>['target'];
@@ -95,6 +99,7 @@ const route = <K extends `${Method} /api/${string}`, S extends z.ZodMiniType>(ke
       return spec.input();
     },
     sessionScoped: path.startsWith('/api/sessions/{sessionId}'),
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     ...(spec.target ? { target: spec.target as Operation['target'] } : {}),
     run: spec.run as Operation['run'],
   };
@@ -278,6 +283,7 @@ const table = {
       'Importer les titres professionnels de l’export RNCP de France Compétences (fichier des fiches et fichier des blocs de compétences, réduits aux titres professionnels) : tous, ou aucun si une ligne est à corriger',
     command: 'RecordTitre',
     input: () => schemas.importTitres,
+    bodyLimit: IMPORT_BODY_LIMIT,
     target: (principal) => principal.actor.scope,
     run: async (deps, call) => command('importTitres')(deps, { ...call, input: (await loadImportParsers()).titresFromRncpExport(call.input) }),
   }),
@@ -292,6 +298,7 @@ const table = {
     summary: 'Importer des agréments depuis un fichier CSV (centre;nom du centre;courriel;département;titres;lieux;début;fin) : tous, ou aucun si une ligne est à corriger',
     command: 'RecordAgrement',
     input: () => schemas.importAgrements,
+    bodyLimit: IMPORT_BODY_LIMIT,
     target: (principal) => (principal.actor.role === 'ud' ? { department: principal.actor.scope.department } : { region: principal.actor.scope.region }),
     run: async (deps, call) => command('importAgrements')(deps, { ...call, input: (await loadImportParsers()).agrementLinesFromCsv(call.input.csv) }),
   }),

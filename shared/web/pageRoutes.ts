@@ -422,7 +422,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     summary: `Formulaire : ${post.operation.summary}`,
     handle: async (event, params) => {
       const context = await contextFor(event, params, post.page);
-      const body = await parseBody(event, FORM_BODY_LIMIT, parseMultipart);
+      const body = await parseBody(event, post.operation.bodyLimit ?? FORM_BODY_LIMIT, parseMultipart);
       if (body.kind !== 'form') throw new AppError('input.invalid', 'validation', 'Formulaire attendu.');
       const controls = splitFormControls(body.value);
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);

@@ -100,6 +100,64 @@ describe('importing the RNCP export', () => {
     expect(app.writes()).toBe(0);
   });
 
+  describe('size: each file up to the 2 Mo the form states, both in one request', () => {
+    /** The file grown to `bytes` with copies of its last line (a BTS fiche, or its block: left out of the import). */
+    const grown = (file: string, bytes: number) => {
+      const lines = file.trimEnd().split('\n');
+      const last = `${lines.at(-1) ?? ''}\n`;
+      return `${lines.join('\n')}\n${last.repeat(Math.floor((bytes - Buffer.byteLength(file) - 1) / Buffer.byteLength(last)))}`;
+    };
+    const bigFiches = grown(revisedFiches, 1_990_000);
+    const bigBlocs = grown(blocs, 1_990_000);
+    const multipart = (parts: Record<string, string>) =>
+      [
+        `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfTokenFor('region')}\r\n`,
+        `--b\r\nContent-Disposition: form-data; name="idempotencyKey"\r\n\r\n${freshKey()}\r\n`,
+      ]
+        .concat(
+          Object.entries(parts).map(
+            ([name, content]) => `--b\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.csv"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n`,
+          ),
+        )
+        .concat('--b--\r\n')
+        .join('');
+    // API Gateway passes a multipart body in base64.
+    const pagePost = (app: ReturnType<typeof createTestApp>, parts: Record<string, string>) =>
+      app.pages(
+        httpEvent({
+          method: 'POST',
+          path: '/titres/import',
+          cookieOf: 'region',
+          headers: { 'content-type': 'multipart/form-data; boundary=b', accept: 'text/html' },
+          body: Buffer.from(multipart(parts)).toString('base64'),
+          base64: true,
+        }),
+      );
+
+    it('two files just under 2 Mo each go through, from the API (JSON) and from the page (multipart in base64)', async () => {
+      expect([Buffer.byteLength(bigFiches), Buffer.byteLength(bigBlocs)].every((size) => size > 1_900_000 && size <= 2_000_000)).toBe(true);
+      const api = await apiCall(createTestApp(), 'region', 'POST', '/api/titres/import', { fiches: bigFiches, blocs: bigBlocs });
+      expect([api.statusCode, bodyOf(api)]).toEqual([200, { titres: 4, recorded: 1, unchanged: 3 }]);
+      const page = await pagePost(createTestApp(), { fiches: bigFiches, blocs: bigBlocs });
+      expect([page.statusCode, page.headers.location]).toEqual([303, '/titres?ok=titres']);
+    });
+
+    it('a file over 2 Mo is told so on its field; a request over the limit is refused (413) with the real limit, in French, and it leaves room for two files of 2 Mo', async () => {
+      const over = await apiCall(createTestApp(), 'region', 'POST', '/api/titres/import', { fiches: grown(revisedFiches, 2_100_000), blocs });
+      expect(bodyOf(over).error?.fields).toEqual([{ field: 'fiches', message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }]);
+      const huge = await apiCall(createTestApp(), 'region', 'POST', '/api/titres/import', { fiches: grown(revisedFiches, 2_500_000), blocs: grown(blocs, 2_500_000) });
+      expect([huge.statusCode, bodyOf(huge).error?.message]).toEqual([413, 'La requête dépasse la taille autorisée (4,4 Mo).']);
+      const page = await pagePost(createTestApp(), { fiches: grown(revisedFiches, 2_500_000), blocs: grown(blocs, 2_500_000) });
+      expect(page.statusCode).toBe(413);
+      expect(page.body).toContain('La requête dépasse la taille autorisée (4,4 Mo).');
+    });
+
+    it('the other routes keep their limits, stated in their messages: 256 Ko for the JSON API', async () => {
+      const response = await apiCall(createTestApp(), 'centre', 'POST', '/api/sessions', { site: 'x'.repeat(300 * 1024) });
+      expect([response.statusCode, bodyOf(response).error?.message]).toEqual([413, 'La requête dépasse la taille autorisée (256 Ko).']);
+    });
+  });
+
   it('is for the regional directions only', async () => {
     const app = createTestApp();
     expect((await apiCall(app, 'ud', 'POST', '/api/titres/import', { fiches, blocs })).statusCode).toBe(403);

@@ -54,7 +54,7 @@ export const titresPage = async (context: PageContext, state: FormState): Promis
             <p>
               Deux fichiers de l’export « Répertoire national des certifications professionnelles » de France Compétences (data.gouv.fr) : celui des fiches
               (<code>export_fiches_CSV_Standard_…</code>) et celui des blocs de compétences (<code>export_fiches_CSV_Blocs_De_Competences_…</code>), réduits aux titres
-              professionnels (Abrege_Libelle « TP ») pour rester sous 1 Mo. Un titre inchangé n’est pas enregistré à nouveau ; si une ligne est à corriger, aucun titre n’est
+              professionnels (Abrege_Libelle « TP ») pour rester sous 2 Mo chacun. Un titre inchangé n’est pas enregistré à nouveau ; si une ligne est à corriger, aucun titre n’est
               enregistré.
             </p>
             ${form(
