@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { logger } from '../platform/observability.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mail/model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
-import type { MailDelivery } from '../mail/sender.js';
+import { MailInFlightError, type MailDelivery } from '../mail/sender.js';
 import { deadlineMail } from '../mail/templates.js';
 import { frenchDate } from '../web/format.js';
 import type { ViewsReader } from '../views/port.js';
@@ -109,18 +109,29 @@ export class DeadlineRun {
         : `Programmation du centre ${centre}`.trim();
     const path = deadline.scope.sessionId ? `/sessions/${encodeURIComponent(deadline.scope.sessionId)}` : '/programmes';
     const outcomes = [];
+    // A mail another sender holds (a run that died mid-item, until the lease ends) does not hold back
+    // the item's other mails; the item fails afterwards and keeps its due key for the next run.
+    let held: MailInFlightError | undefined;
     for (const audience of audiences) {
       for (const to of await this.recipientsFor(audience, item)) {
         const id = mailId(causeId, kind, to.key);
-        if (isUnaddressed(to)) {
-          outcomes.push(await this.delivery.park({ id, kind, causeId, to: { key: to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, to.reason));
-          continue;
+        try {
+          if (isUnaddressed(to)) {
+            outcomes.push(await this.delivery.park({ id, kind, causeId, to: { key: to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, to.reason));
+            continue;
+          }
+          const rendered = deadlineMail(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
+          const mail: OutgoingMail = { id, kind, causeId, to, ...rendered, attachments: [] };
+          outcomes.push(await this.delivery.deliver(mail));
+        } catch (error) {
+          if (!(error instanceof MailInFlightError)) throw error;
+          held ??= error;
         }
-        const rendered = deadlineMail(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
-        const mail: OutgoingMail = { id, kind, causeId, to, ...rendered, attachments: [] };
-        outcomes.push(await this.delivery.deliver(mail));
       }
     }
+    if (held) throw held;
+    // Every audience resolved to nobody (no jury yet, no centre in scope): said, not silently done.
+    if (outcomes.length === 0) logger.warn('deadline item reached nobody', { item: `${item.pk}#${item.sk}`, phase: item.phase, audiences: [...audiences] });
     return outcomes;
   }
 }

@@ -2,7 +2,7 @@ import type { EventType, StoredEvent } from '../../events/index.js';
 import { buildInvitation } from './ics.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from './model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.js';
-import type { MailDelivery } from './sender.js';
+import { MailInFlightError, type MailDelivery } from './sender.js';
 import { templates, type Rendered, type SessionSummary } from './templates.js';
 import type { StreamSource } from '../views/projector.js';
 import { sessionViewOf } from '../views/projection.js';
@@ -42,12 +42,22 @@ export class Notifier {
     const first = interesting[0];
     const session = first && first.streamId.startsWith('session-') ? await this.sessionAt(first.streamId, Math.max(...interesting.map((e) => e.version))) : undefined;
     let count = 0;
+    // A mail another sender holds (a crash mid-commit left its claim, until the lease ends) does not
+    // hold back the others: they go out now, and the record fails afterwards to be retried for it.
+    let held: MailInFlightError | undefined;
     for (const event of interesting) {
       for (const draft of await this.drafts(event, session)) {
-        await this.send(event.id, draft);
+        try {
+          await this.send(event.id, draft);
+        } catch (error) {
+          if (!(error instanceof MailInFlightError)) throw error;
+          held ??= error;
+          continue;
+        }
         count += 1;
       }
     }
+    if (held) throw held;
     return count;
   }
 

@@ -6,7 +6,8 @@ import { eventsFromStreamRecord } from '../../shared/eventStore/records.js';
 import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { MailDelivery, MailInFlightError, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { mailId } from '../../shared/mail/model.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { ensureTables, tableNameMap } from '../../shared/platform/provision.js';
 import { DynamoViews } from '../../shared/views/dynamoViews.js';
@@ -155,5 +156,28 @@ describe('notifier', () => {
     expect(alice?.body.text).toContain('Résultat : Titre obtenu');
     expect(alice?.body.text).toContain('CCP obtenus (acquis définitivement) : CCP-1, CCP-2');
     expect(alice?.body.text).not.toContain('cand_bruno');
+  });
+
+  it('given one mail of a commit held by another sender (a crash mid-commit left its claim), when the commit is notified, then the other mails go out and the record fails for the held one only', async () => {
+    await ensureTables(dynamo.client, tableNameMap('held'));
+    const store = eventStoreOn(dynamo);
+    const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+    const outbox = new DynamoOutbox(dynamo.client, tableNameMap('held').outbox);
+    const delivery = new MailDelivery(outbox, new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+    const notifier = new Notifier(store, new Recipients(new Directory(), contacts()), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () =>
+      clock.now(),
+    );
+    const convocation = (await store.readStream('session-ses_lyon-a')).events.find((e) => e.type === 'ConvocationsSent' && e.data.audience === 'jurors');
+    if (!convocation) throw new Error('no convocation of the jury in the seeded year');
+    const anne = mailId(convocation.id, 'juror-convocation', 'juror#jur_anne');
+    const marc = mailId(convocation.id, 'juror-convocation', 'juror#jur_marc');
+    // Anne's mail, first of the commit, claimed by a sender that died a moment ago.
+    const placeholder = { id: anne, kind: 'juror-convocation', causeId: convocation.id, to: { key: 'juror#jur_anne', email: 'x@example.org', name: '' }, subject: '', text: '', html: '', attachments: [] } as const;
+    await outbox.claim({ ...placeholder, attachments: [] }, clock.now());
+
+    await expect(notifier.onCommit([convocation])).rejects.toThrow(MailInFlightError);
+
+    expect(await outbox.get(marc)).toMatchObject({ status: 'sent' });
+    expect(await outbox.get(anne)).toMatchObject({ status: 'sending', attempts: 1 });
   });
 });
