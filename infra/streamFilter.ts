@@ -6,8 +6,9 @@ import { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../shared/eventStore/records.js';
  * deliver the same commits.
  *
  * A consumer receives a commit whose `eventTypes` string set holds one of its declared types. The
- * pattern reads the `dynamodb` key only (no `eventName`): commits are only ever inserted, and a
- * removal has no new image, so it never matches.
+ * pattern reads the `dynamodb` key only (no `eventName`: DynamoDB mappings filter on nothing else):
+ * a removal has no new image, so it never matches; a commit changed after its insert (an edit outside
+ * the store) does match, and the consumers skip it with an error line (shared/views/streamBatch.ts).
  */
 export type FilterPattern = { readonly [key: string]: FilterPattern | readonly string[] };
 

@@ -25,6 +25,13 @@ export const processCommitBatch = async (
   for (const [index, record] of records.entries()) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName === 'REMOVE' || !image) continue;
+    // Commits are only ever inserted (a conditional put): a changed one was edited outside the store.
+    // It is not projected, mailed nor indexed again, which would spread the edit; the daily digest
+    // and `npm run verify-store` name it, and this line says when it happened.
+    if (record.eventName === 'MODIFY') {
+      logger.error('commit changed after it was written: not processed', { streamId: record.dynamodb?.Keys?.pk?.S, commit: record.dynamodb?.Keys?.sk?.N, sequence: record.dynamodb?.SequenceNumber });
+      continue;
+    }
     try {
       const events = decode(image);
       const correlationId = events[0]?.correlationId;
