@@ -423,7 +423,25 @@ export const convocationsForm = async (context: PageContext, state: FormState): 
     ${form(state, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations au jury', html`<input type="hidden" name="audience" value="jurors" />`)}
     <h2>Candidats</h2>
     ${view.candidateConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.candidateConvocationsSentOn)}</p>` : ''}
+    ${await withoutEmail(context, view.candidateIds)}
     ${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations aux candidats', html`<input type="hidden" name="audience" value="candidates" />`)}`;
+};
+
+/**
+ * The candidates no convocation mail can reach (no email address given, or their data erased): the
+ * centre convokes them otherwise, so they are named before and after the sending.
+ */
+const withoutEmail = async (context: PageContext, candidateIds: readonly string[]): Promise<Html> => {
+  const identities = await context.deps.personalData.readCandidates(context.principal, candidateIds);
+  const unreachable = candidateIds.filter((id) => !identities.get(id)?.email);
+  if (unreachable.length === 0) return html``;
+  const names = await candidateNames(context, unreachable);
+  return html`<div class="warning" role="status">
+    <p>${unreachable.length === 1 ? 'Ce candidat n’a pas d’adresse électronique : il ne recevra pas sa convocation par courriel.' : `Ces ${unreachable.length} candidats n’ont pas d’adresse électronique : ils ne recevront pas leur convocation par courriel.`} Convoquez-${unreachable.length === 1 ? 'le' : 'les'} par courrier.</p>
+    <ul>
+      ${unreachable.map((id) => html`<li>${names.get(id) ?? id}</li>`)}
+    </ul>
+  </div>`;
 };
 
 export const plateauForm = async (context: PageContext, state: FormState): Promise<Html> => {
