@@ -16,7 +16,8 @@ export const pvIntake = defineFunction({
     objects: [
       { bucket: 'uploads', prefix: PV_PREFIX, actions: ['read', 'delete', 'list'] },
       { bucket: 'uploads', prefix: QUARANTINE_PREFIX, actions: ['write'] },
-      { bucket: 'vault', prefix: PV_PREFIX, actions: ['write'] },
+      // read and list: the HEAD that finds a version an interrupted intake wrote (404 when none, not 403).
+      { bucket: 'vault', prefix: PV_PREFIX, actions: ['write', 'read', 'list'] },
     ],
   },
   timeoutSeconds: 60,

@@ -87,7 +87,8 @@ export class PvIntake {
       await this.uploads.discard(object.key);
       return { outcome: 'quarantined', sessionId, reason: why, quarantineKey };
     }
-    const kept = await this.vault.keep(object.key, stored.bytes, sha256);
+    const recorded = events.flatMap((event) => (event.type === 'PVDocumentStored' ? [event.data.versionId] : []));
+    const kept = await this.vault.keep(object.key, stored.bytes, sha256, { recorded });
     const versionId = kept.versionId ?? `${ETAG_VERSION_PREFIX}${kept.etag ?? sha256}`;
     await this.execute(
       sessionId,

@@ -89,7 +89,15 @@ export class PvVault {
    * bytes are written rather than copied from the upload area so that nothing uploaded to the same
    * key since the check can slip in.
    */
-  async keep(key: string, bytes: Uint8Array, sha256Hex: string): Promise<{ versionId?: string; etag?: string }> {
+  async keep(key: string, bytes: Uint8Array, sha256Hex: string, options: { readonly recorded?: readonly string[] } = {}): Promise<{ versionId?: string; etag?: string }> {
+    // A retry after a crash between this write and its record finds the version written then, with
+    // these very bytes: that one is recorded, rather than a second locked copy that no event names
+    // and the retention purge would never delete. A version an earlier revision recorded is not
+    // taken again (each record names its own, deleted on its own schedule).
+    const current = await this.current(key);
+    if (current?.ChecksumSHA256 === sha256Base64(sha256Hex) && current.VersionId && !options.recorded?.includes(current.VersionId)) {
+      return { versionId: current.VersionId, ...(current.ETag ? { etag: current.ETag.replace(/"/g, '') } : {}) };
+    }
     const output = await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -101,5 +109,15 @@ export class PvVault {
       }),
     );
     return { ...(output.VersionId ? { versionId: output.VersionId } : {}), ...(output.ETag ? { etag: output.ETag.replace(/"/g, '') } : {}) };
+  }
+
+  /** The current version of a key, with its SHA-256 when it was written with one; undefined when there is none. */
+  private async current(key: string) {
+    try {
+      return await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 }

@@ -60,6 +60,32 @@ describe('the intake in AWS: upload area, quarantine and vault', () => {
     });
   });
 
+  it('given a version with these very bytes already in the vault (an intake that crashed before its record), when the vault keeps them again, then that version is returned and no second locked copy is written', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 signé');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    s3.on(HeadObjectCommand, { Bucket: VAULT }).resolves({ VersionId: 'v-first', ETag: '"abc"', ChecksumSHA256: createHash('sha256').update(bytes).digest('base64') });
+
+    const kept = await new PvVault(client, VAULT).keep(`pv/ses_a/${sha}.pdf`, bytes, sha);
+
+    expect(kept).toEqual({ versionId: 'v-first', etag: 'abc' });
+    expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({ Bucket: VAULT, Key: `pv/ses_a/${sha}.pdf`, ChecksumMode: 'ENABLED' });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('given the current version holds these bytes but an earlier revision recorded it, or holds other bytes, when the vault keeps them, then a new version is written', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 signé');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    s3.on(HeadObjectCommand, { Bucket: VAULT })
+      .resolvesOnce({ VersionId: 'v-first', ChecksumSHA256: createHash('sha256').update(bytes).digest('base64') })
+      .resolvesOnce({ VersionId: 'v-other', ChecksumSHA256: createHash('sha256').update('%PDF-1.7 autre').digest('base64') });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v-new' });
+    const vault = new PvVault(client, VAULT);
+
+    expect(await vault.keep(`pv/ses_a/${sha}.pdf`, bytes, sha, { recorded: ['v-first'] })).toEqual({ versionId: 'v-new' });
+    expect(await vault.keep(`pv/ses_a/${sha}.pdf`, bytes, sha)).toEqual({ versionId: 'v-new' });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
   it('given an upload already gone (a redelivered notification), when the intake runs, then it reads nothing else and writes nothing', async () => {
     s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
 
