@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { readBody, replayRequest } from './requestBody.js';
 
 /**
  * S3's rules that s3rver does not enforce, as a layer in front of its request handler, so that a
@@ -7,7 +8,10 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
  *
  * - a write (PutObject, CopyObject, UploadPart) into a bucket with Object Lock must carry
  *   `Content-MD5` or an `x-amz-checksum-*` header (or a trailing checksum), else 400
- *   `InvalidRequest`, as S3 answers.
+ *   `InvalidRequest`, as S3 answers;
+ * - a write that declares the SHA-256 of its bytes (`x-amz-checksum-sha256`, as the vault's writes
+ *   and the presigned PV uploads do) is stored only if the bytes match, else 400 `BadDigest`: what
+ *   binds an upload to the SHA-256 the PV was signed with, and the vault to what the intake checked.
  *
  * CORS needs no rule here: s3rver already answers preflights from the bucket's own CORS
  * configuration, which the emulator sets from the stack's definition (infra/buckets.ts).
@@ -55,6 +59,28 @@ export const refusalOf = (request: IncomingMessage, options: S3RulesOptions): S3
   return carriesChecksum(request, url) ? undefined : CHECKSUM_REQUIRED;
 };
 
+export const BAD_SHA256: S3Refusal = {
+  status: 400,
+  code: 'BadDigest',
+  message: 'The SHA256 you specified did not match the calculated checksum.',
+};
+
+/**
+ * The SHA-256 (base64) a write declares for its bytes, in a header or a presigned URL's query;
+ * undefined for other requests, a copy (no body), or a body sent in signed chunks (aws-chunked),
+ * where the checksum is a trailer the project never sends.
+ */
+export const declaredSha256 = (request: IncomingMessage): string | undefined => {
+  if (request.method !== 'PUT' || !request.url || request.headers['x-amz-copy-source']) return undefined;
+  const contentSha = request.headers['x-amz-content-sha256'];
+  if ((typeof contentSha === 'string' && contentSha.startsWith('STREAMING-')) || String(request.headers['content-encoding'] ?? '').includes('aws-chunked')) return undefined;
+  const header = request.headers['x-amz-checksum-sha256'];
+  if (typeof header === 'string') return header;
+  const url = new URL(request.url, 'http://s3.local');
+  for (const [name, value] of url.searchParams) if (name.toLowerCase() === 'x-amz-checksum-sha256') return value;
+  return undefined;
+};
+
 const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** S3's error document, with a request id as S3 gives one. */
@@ -65,15 +91,29 @@ export const sendS3Error = (response: ServerResponse, refusal: S3Refusal): void 
   response.end(body);
 };
 
-/** Wraps s3rver's request handler: a refused request never reaches it (its body is read and dropped). */
+/**
+ * Wraps s3rver's request handler: a refused request never reaches it (its body is read and dropped);
+ * a write declaring its SHA-256 is read whole and checked first (PVs are at most 20 MB).
+ */
 export const withS3Rules =
   (handler: RequestListener, options: S3RulesOptions): RequestListener =>
   (request, response) => {
     const refusal = refusalOf(request, options);
-    if (!refusal) {
+    if (refusal) {
+      request.resume();
+      sendS3Error(response, refusal);
+      return;
+    }
+    const declared = declaredSha256(request);
+    if (declared === undefined) {
       handler(request, response);
       return;
     }
-    request.resume();
-    sendS3Error(response, refusal);
+    readBody(request).then(
+      (body) => {
+        if (createHash('sha256').update(body).digest('base64') !== declared) sendS3Error(response, BAD_SHA256);
+        else handler(replayRequest(request, body), response);
+      },
+      () => response.destroy(),
+    );
   };

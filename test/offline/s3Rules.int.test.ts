@@ -4,6 +4,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../shared/aws/s3.js';
 import { S3DigestArchive } from '../../shared/integrity/adapters.js';
+import { PvUploadLinks } from '../../shared/vault/uploadLinks.js';
 import { startBuckets, type LocalBuckets } from '../support/buckets.js';
 
 /**
@@ -74,6 +75,34 @@ describe('writes to the bucket with Object Lock', () => {
 
     expect(await archive.read('2027-01-02')).toBe('{"day":"2027-01-02"}');
     expect(await archive.read('2027-01-03')).toBeUndefined();
+  });
+});
+
+describe('writes that declare the SHA-256 of their bytes', () => {
+  it('given a checksum that does not match the bytes, when an object is put into the vault or the upload bucket, then S3 answers 400 BadDigest and nothing is stored; the matching one is stored', async () => {
+    for (const bucket of [s3.vault, s3.uploads]) {
+      const refused = await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'pv/digest.pdf', Body: '%PDF-1.7 autre', ChecksumSHA256: sha256('%PDF-1.7 signé') })));
+
+      expect(refused).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+      expect(refused?.message).toBe('The SHA256 you specified did not match the calculated checksum.');
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'pv/digest.pdf' })))).toMatchObject({ name: 'NoSuchKey' });
+    }
+    await client.send(new PutObjectCommand({ Bucket: s3.vault, Key: 'pv/digest.pdf', Body: '%PDF-1.7 signé', ChecksumSHA256: sha256('%PDF-1.7 signé') }));
+    expect(await (await client.send(new GetObjectCommand({ Bucket: s3.vault, Key: 'pv/digest.pdf' }))).Body?.transformToString()).toBe('%PDF-1.7 signé');
+  });
+
+  it('given the upload link the API presigns for a SHA-256, when the browser PUTs other bytes, then the upload is refused (400 BadDigest); the signed file goes through', async () => {
+    const signed = Buffer.from('%PDF-1.7 le procès-verbal signé');
+    const sha256Hex = createHash('sha256').update(signed).digest('hex');
+    const link = await new PvUploadLinks(client, s3.uploads).presign({ sessionId: 'ses_digest', sha256Hex, sizeBytes: signed.byteLength });
+    const put = (body: Buffer) => fetch(link.url, { method: 'PUT', headers: { ...link.headers, 'content-length': String(body.byteLength) }, body });
+
+    const other = Buffer.from('%PDF-1.7 un autre fichier, de la même taille!!');
+    const refused = await put(other.subarray(0, signed.byteLength));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('<Code>BadDigest</Code>');
+
+    expect((await put(signed)).status).toBe(200);
   });
 });
 

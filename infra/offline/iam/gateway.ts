@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { readBody, replayRequest } from '../requestBody.js';
 import { sendS3Error } from '../s3Rules.js';
 import { deleteObjectsRequests, dynamoRequests, s3Requests, secretsRequests, sesRequests, sqsRequests, UnmappedRequestError, type Partition } from './actions.js';
 import { evaluate, type AuthorizationRequest } from './policy.js';
@@ -56,30 +57,6 @@ interface Refusal {
 }
 
 type Principal = { readonly kind: 'operator' } | { readonly kind: 'function'; readonly fn: OfflineFunction };
-
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-
-/** A fresh request carrying the body already read, for the emulator behind the gateway. */
-const replayRequest = (original: IncomingMessage, body: Buffer): IncomingMessage => {
-  const copy = new IncomingMessage(original.socket);
-  copy.method = original.method ?? 'GET';
-  copy.url = original.url ?? '/';
-  copy.headers = original.headers;
-  copy.rawHeaders = original.rawHeaders;
-  copy.httpVersion = original.httpVersion;
-  copy.httpVersionMajor = original.httpVersionMajor;
-  copy.httpVersionMinor = original.httpVersionMinor;
-  if (body.length > 0) copy.push(body);
-  copy.push(null);
-  copy.complete = true;
-  return copy;
-};
 
 const parseJson = (body: Buffer): unknown => {
   try {
