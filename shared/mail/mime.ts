@@ -31,9 +31,13 @@ const encodedWord = (value: string) => {
   return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join('\r\n ');
 };
 
+/** An ASCII display name with one of RFC 5322's specials (a comma would read as two addresses), quoted. */
+const SPECIALS = /[()<>[\]:;@\\,.]/;
+
 /** `Name <email>`; the address on a line of its own when it would make the name's last line longer than 76. */
 const address = (name: string, email: string) => {
-  const display = encodedWord(name.replace(/[\r\n"]/g, ' '));
+  const plain = name.replace(/[\r\n"]/g, ' ');
+  const display = /^[\x20-\x7e]*$/.test(plain) && SPECIALS.test(plain) ? `"${plain.replace(/\\/g, '\\\\')}"` : encodedWord(plain);
   const last = display.slice(display.lastIndexOf('\n') + 1);
   return `${display}${'From: '.length + last.length + email.length + 3 > 76 ? '\r\n ' : ' '}<${email}>`;
 };

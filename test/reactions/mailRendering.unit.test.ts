@@ -97,6 +97,20 @@ describe('mail rendering', () => {
     expect(raw.endsWith('--mixed-seed--\r\n')).toBe(true);
   });
 
+  it('given an ASCII display name with a comma or a dot, when built as raw MIME, then it is quoted, so that it reads as one address', () => {
+    const raw = buildRawMime(
+      {
+        ...{ id: 'm', kind: 'juror-convocation', causeId: 'evt', subject: 'Convocation', text: '', html: '', attachments: [] },
+        to: { key: 'k', email: 'jean.dupont@example.org', name: 'Dupont, Jean (M.) \\ jury' },
+      },
+      { name: 'Sessions du titre professionnel', email: 'tp@example.org' },
+      'seed',
+    );
+
+    expect(raw).toContain('\r\nTo: "Dupont, Jean (M.) \\\\ jury" <jean.dupont@example.org>\r\n');
+    expect(raw).toContain('From: Sessions du titre professionnel <tp@example.org>\r\n');
+  });
+
   describe('encoded words of long French headers (RFC 2047 §2)', () => {
     const subject = 'Convocation à la session d’examen du titre professionnel « Secrétaire assistant médico-social » : épreuves du 30 octobre 2027 à Évian';
     const name = 'Élodie Bérénice Müller-Lefèvre, responsable pédagogique de l’établissement régional';
