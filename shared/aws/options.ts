@@ -37,6 +37,8 @@ export const commonClientConfig = (options: ClientOptions) => ({
   region: options.region ?? process.env.AWS_REGION ?? 'eu-west-3',
   retryMode: 'standard',
   maxAttempts: options.maxAttempts ?? 5,
-  ...(options.requestTimeoutMs ? { requestHandler: { connectionTimeout: Math.min(3_000, options.requestTimeoutMs), requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } } : {}),
+  ...(options.requestTimeoutMs
+    ? { requestHandler: { connectionTimeout: Math.min(3_000, options.requestTimeoutMs), requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } }
+    : {}),
   ...(options.endpoint ? { endpoint: options.endpoint, credentials: offlineCredentials() } : {}),
 });

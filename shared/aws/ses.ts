@@ -9,5 +9,4 @@ import { commonClientConfig, type ClientOptions } from './options.js';
  */
 const SES_REQUEST_TIMEOUT_MS = 20_000;
 
-export const createSesClient = (options: ClientOptions = {}) =>
-  traced(new SESv2Client(commonClientConfig({ requestTimeoutMs: SES_REQUEST_TIMEOUT_MS, ...options })));
+export const createSesClient = (options: ClientOptions = {}) => traced(new SESv2Client(commonClientConfig({ requestTimeoutMs: SES_REQUEST_TIMEOUT_MS, ...options })));

@@ -29,7 +29,11 @@ export const processCommitBatch = async (
     // It is not projected, mailed nor indexed again, which would spread the edit; the daily digest
     // and `npm run verify-store` name it, and this line says when it happened.
     if (record.eventName === 'MODIFY') {
-      logger.error('commit changed after it was written: not processed', { streamId: record.dynamodb?.Keys?.pk?.S, commit: record.dynamodb?.Keys?.sk?.N, sequence: record.dynamodb?.SequenceNumber });
+      logger.error('commit changed after it was written: not processed', {
+        streamId: record.dynamodb?.Keys?.pk?.S,
+        commit: record.dynamodb?.Keys?.sk?.N,
+        sequence: record.dynamodb?.SequenceNumber,
+      });
       continue;
     }
     try {

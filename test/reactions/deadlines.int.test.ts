@@ -159,21 +159,42 @@ describe('deadline planner and daily run', () => {
     expect(texts.every((text) => text.includes('Session ses_z du centre Lyon Formation') && !text.includes('du centre ctr_lyon-1'))).toBe(true);
   });
 
-  it('given one alert of an item held by another sender (a run that died mid-item), when the run goes, then the item\'s other alert goes out and the item fails; the next run sends the held one, and the other not again', async () => {
+  it("given one alert of an item held by another sender (a run that died mid-item), when the run goes, then the item's other alert goes out and the item fails; the next run sends the held one, and the other not again", async () => {
     now = new Date('2028-01-10T10:00:00Z');
     await commit('programme-ctr_lyon-1-2028', [
       {
         type: 'SessionPlanned',
-        data: { plannedSessionId: 'pln_h', centreId: 'ctr_lyon-1', year: 2028, titreCode: 'RNCP37274', expectedStart: '2028-06-12', expectedEnd: '2028-06-13', expectedCandidates: 6 },
+        data: {
+          plannedSessionId: 'pln_h',
+          centreId: 'ctr_lyon-1',
+          year: 2028,
+          titreCode: 'RNCP37274',
+          expectedStart: '2028-06-12',
+          expectedEnd: '2028-06-13',
+          expectedCandidates: 6,
+        },
       },
     ]);
     const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-    const delivery = new MailDelivery(new DynamoOutbox(dynamo.client, dynamo.tables.outbox), new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from), outboxOnlyDeadLetter, clock);
+    const delivery = new MailDelivery(
+      new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+      new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+      outboxOnlyDeadLetter,
+      clock,
+    );
     // The UD's alert, first of the item's audiences, is claimed by a run that died a moment ago.
     const holding = Object.assign(Object.create(delivery) as MailDelivery, {
-      deliver: (mail: OutgoingMail) => (mail.to.key === 'ud#69' ? Promise.reject(new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`)) : delivery.deliver(mail)),
+      deliver: (mail: OutgoingMail) =>
+        mail.to.key === 'ud#69' ? Promise.reject(new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`)) : delivery.deliver(mail),
     });
-    const heldRun = new DeadlineRun(new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines), new DynamoViews(dynamo.client, dynamo.tables.views), new Recipients(new Directory(), contacts()), holding, clock, 'https://tp.example');
+    const heldRun = new DeadlineRun(
+      new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines),
+      new DynamoViews(dynamo.client, dynamo.tables.views),
+      new Recipients(new Directory(), contacts()),
+      holding,
+      clock,
+      'https://tp.example',
+    );
 
     now = new Date('2028-02-01T07:00:00Z');
     const before = (await ses.emails()).length;

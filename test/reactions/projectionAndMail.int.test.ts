@@ -172,7 +172,16 @@ describe('notifier', () => {
     const anne = mailId(convocation.id, 'juror-convocation', 'juror#jur_anne');
     const marc = mailId(convocation.id, 'juror-convocation', 'juror#jur_marc');
     // Anne's mail, first of the commit, claimed by a sender that died a moment ago.
-    const placeholder = { id: anne, kind: 'juror-convocation', causeId: convocation.id, to: { key: 'juror#jur_anne', email: 'x@example.org', name: '' }, subject: '', text: '', html: '', attachments: [] } as const;
+    const placeholder = {
+      id: anne,
+      kind: 'juror-convocation',
+      causeId: convocation.id,
+      to: { key: 'juror#jur_anne', email: 'x@example.org', name: '' },
+      subject: '',
+      text: '',
+      html: '',
+      attachments: [],
+    } as const;
     await outbox.claim({ ...placeholder, attachments: [] }, clock.now());
 
     await expect(notifier.onCommit([convocation])).rejects.toThrow(MailInFlightError);

@@ -33,7 +33,10 @@ describe('stream batch of a commit changed after it was written', () => {
 
     expect(seen).toEqual(['1', '3']);
     expect(result.batchItemFailures).toEqual([]);
-    expect(output.json().find((line) => line.message === 'commit changed after it was written: not processed')).toMatchObject({ level: 'ERROR', streamId: 'session-a', commit: '2' });
+    expect(output.json().find((line) => line.message === 'commit changed after it was written: not processed')).toMatchObject({
+      level: 'ERROR',
+      streamId: 'session-a',
+      commit: '2',
+    });
   });
-
 });

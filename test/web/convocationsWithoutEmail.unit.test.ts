@@ -30,7 +30,10 @@ describe('convocations of candidates without an email address', () => {
     const app = createTestApp(movableClock('2027-01-10T09:00:00.000Z'));
     const { sessionId, candidateIds } = await seedSession(app);
     const [lea] = candidateIds;
-    const identities = await app.deps.personalData.readCandidates({ actor: { role: 'centre', id: 'usr', scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' } } } as never, candidateIds);
+    const identities = await app.deps.personalData.readCandidates(
+      { actor: { role: 'centre', id: 'usr', scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' } } } as never,
+      candidateIds,
+    );
     const leaIdentity = identities.get(lea ?? '');
     if (!leaIdentity) throw new Error('seeded candidate without identity');
     await app.deps.personalData.saveCandidates({ centreId: 'ctr_lyon-formation', department: '69', region: '84' }, [{ ...leaIdentity, email: 'lea@example.org' }]);

@@ -437,7 +437,10 @@ const withoutEmail = async (context: PageContext, candidateIds: readonly string[
   if (unreachable.length === 0) return html``;
   const names = await candidateNames(context, unreachable);
   return html`<div class="warning" role="status">
-    <p>${unreachable.length === 1 ? 'Ce candidat n’a pas d’adresse électronique : il ne recevra pas sa convocation par courriel.' : `Ces ${unreachable.length} candidats n’ont pas d’adresse électronique : ils ne recevront pas leur convocation par courriel.`} Convoquez-${unreachable.length === 1 ? 'le' : 'les'} par courrier.</p>
+    <p>
+      ${unreachable.length === 1 ? 'Ce candidat n’a pas d’adresse électronique : il ne recevra pas sa convocation par courriel.' : `Ces ${unreachable.length} candidats n’ont pas d’adresse électronique : ils ne recevront pas leur convocation par courriel.`}
+      Convoquez-${unreachable.length === 1 ? 'le' : 'les'} par courrier.
+    </p>
     <ul>
       ${unreachable.map((id) => html`<li>${names.get(id) ?? id}</li>`)}
     </ul>
