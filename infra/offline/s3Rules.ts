@@ -59,7 +59,7 @@ export const refusalOf = (request: IncomingMessage, options: S3RulesOptions): S3
   return carriesChecksum(request, url) ? undefined : CHECKSUM_REQUIRED;
 };
 
-export const BAD_SHA256: S3Refusal = {
+const BAD_SHA256: S3Refusal = {
   status: 400,
   code: 'BadDigest',
   message: 'The SHA256 you specified did not match the calculated checksum.',
@@ -70,7 +70,7 @@ export const BAD_SHA256: S3Refusal = {
  * undefined for other requests, a copy (no body), or a body sent in signed chunks (aws-chunked),
  * where the checksum is a trailer the project never sends.
  */
-export const declaredSha256 = (request: IncomingMessage): string | undefined => {
+const declaredSha256 = (request: IncomingMessage): string | undefined => {
   if (request.method !== 'PUT' || !request.url || request.headers['x-amz-copy-source']) return undefined;
   const contentSha = request.headers['x-amz-content-sha256'];
   if ((typeof contentSha === 'string' && contentSha.startsWith('STREAMING-')) || String(request.headers['content-encoding'] ?? '').includes('aws-chunked')) return undefined;
