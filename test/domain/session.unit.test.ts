@@ -709,6 +709,21 @@ describe('session: PV signed', () => {
       .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice a déclaré un lien avec le candidat cand_b/);
   });
 
+  it('refuses a PV while the jury was not informed of an accommodation granted during the session', () => {
+    // Leaflet: « Il informe le jury en cas d'adaptation particulière d'épreuve pour un candidat en situation de handicap ».
+    const granted: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_2' } };
+    const error = spec
+      .given([...started, granted])
+      .when(sign(), asCentre(END))
+      .thenRefused('accommodation.jury-not-informed', 'rule', /procès-verbal.*aménagement d’épreuve du candidat cand_b/);
+    expect(error.subject.candidateIds).toEqual([CAND_B]);
+    const informed: SessionEvent = { type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_2'], informedOn: '2027-06-08' } };
+    spec
+      .given([...started, granted, informed])
+      .when(sign(), asCentre(END))
+      .then([signed()]);
+  });
+
   it('refuses an evaluator outside the jury or a candidate without evaluator', () => {
     spec
       .given(started)

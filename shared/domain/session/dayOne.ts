@@ -3,7 +3,7 @@ import { compareDates, frenchDate, isCalendarDate } from '../calendar.js';
 import { listIds, today } from '../common.js';
 import { drawCandidate } from '../draw.js';
 import { conflict, ruleBroken } from '../errors.js';
-import { juryGaps } from './model.js';
+import { candidatesWithUninformedJury, juryGaps } from './model.js';
 import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
 
 export const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context) => {
@@ -48,9 +48,7 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   if (!session.plateau) {
     throw ruleBroken('plateau.not-checked', 'La session ne peut pas commencer : le plateau technique n’a pas été vérifié avec le jury.');
   }
-  const uninformed = Object.values(session.accommodations)
-    .filter((a) => !a.juryInformed && session.candidateIds.includes(a.candidateId))
-    .map((a) => a.candidateId);
+  const uninformed = candidatesWithUninformedJury(session);
   if (uninformed.length > 0) {
     throw ruleBroken(
       'accommodation.jury-not-informed',

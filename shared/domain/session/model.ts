@@ -224,6 +224,19 @@ export const sessionStreamId = (sessionId: string): string => `session-${session
 export const creationDeadline = (startDate: CalendarDate): CalendarDate => addMonths(startDate, -3);
 
 /**
+ * The registered candidates with an accommodation the jury has not been told of, once each: the
+ * session manager informs the jury of every adapted test (leaflet), before day one and, for an
+ * accommodation granted during the session, before the PV is signed.
+ */
+export const candidatesWithUninformedJury = (state: SessionData): string[] => [
+  ...new Set(
+    Object.values(state.accommodations)
+      .filter((accommodation) => !accommodation.juryInformed && state.candidateIds.includes(accommodation.candidateId))
+      .map((accommodation) => accommodation.candidateId),
+  ),
+];
+
+/**
  * What keeps the jury from being complete: fewer than two jurors, or a candidate left with fewer
  * than two jurors free of ties. Empty when the session can start.
  */

@@ -3,7 +3,7 @@ import { compareDates, frenchDate } from '../calendar.js';
 import { duplicatesOf, listIds, titreOf, today } from '../common.js';
 import type { DecisionContext } from '../decider.js';
 import { conflict, ruleBroken } from '../errors.js';
-import type { PvDecision, SessionData, SessionState, SignedPv } from './model.js';
+import { type PvDecision, type SessionData, type SessionState, type SignedPv, candidatesWithUninformedJury } from './model.js';
 import { type Handler, requireCreated, requireText } from './guards.js';
 
 const sha256Pattern = /^[0-9a-f]{64}$/;
@@ -92,6 +92,15 @@ export const signPv: Handler<'SignPV'> = (command, state, context) => {
   const signedOn = today(context);
   if (compareDates(signedOn, session.endDate) < 0) {
     throw ruleBroken('pv.before-end', `Le procès-verbal se signe à l’issue de la session, le ${frenchDate(session.endDate)} au plus tôt.`);
+  }
+  // An accommodation granted once the session had started must reach the jury before it decides.
+  const uninformed = candidatesWithUninformedJury(session);
+  if (uninformed.length > 0) {
+    throw ruleBroken(
+      'accommodation.jury-not-informed',
+      `Le procès-verbal ne peut pas être signé : le jury n’a pas été informé de l’aménagement d’épreuve du candidat ${listIds(uninformed)}.`,
+      { candidateIds: uninformed },
+    );
   }
   checkDecisions(session, command.decisions, context);
   const assigned = Object.keys(session.jury);
