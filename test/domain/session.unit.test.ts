@@ -724,6 +724,25 @@ describe('session: PV signed', () => {
       .then([signed()]);
   });
 
+  it('refuses a candidate evaluated by fewer than two jurors free of ties', () => {
+    // DOMAIN.md: « At least 2 habilitated members »; leaflet: a juror with a tie must not « évaluer, ni participer aux délibérations ».
+    const error = spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [ALICE] }) }), asCentre(END))
+      .thenRefused('pv.evaluators-too-few', 'rule', /candidat cand_a.*au moins deux membres du jury/);
+    expect(error.subject).toMatchObject({ candidateIds: [CAND_A], field: 'decisions.0.evaluatorIds' });
+    // A tie declared during the session leaves cand_b one juror free of ties: the jury cannot decide on them.
+    const lateTie: SessionEvent = { type: 'TieDeclared', data: { jurorId: BRUNO, candidateId: CAND_B } };
+    spec
+      .given([...started, lateTie])
+      .when(sign({ decisions: withDecision(1, { evaluatorIds: [ALICE] }) }), asCentre(END))
+      .thenRefused('pv.evaluators-too-few', 'rule', /cand_b/);
+    spec
+      .given(started)
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [ALICE, ALICE] }) }), asCentre(END))
+      .thenRefused('pv.evaluators-too-few');
+  });
+
   it('refuses an evaluator outside the jury or a candidate without evaluator', () => {
     spec
       .given(started)

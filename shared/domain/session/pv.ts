@@ -49,6 +49,15 @@ const checkDecisions = (session: SessionData, decisions: readonly PvDecision[], 
         );
       }
     }
+    // A jury is at least two members; the evaluators are the members free of ties who decide on the candidate.
+    const evaluators = new Set(line.evaluatorIds);
+    if (evaluators.size < 2) {
+      throw ruleBroken(
+        'pv.evaluators-too-few',
+        `Le candidat ${line.candidateId} doit être évalué par au moins deux membres du jury sans lien avec lui : seul ${listIds([...evaluators])} est indiqué.`,
+        { candidateIds: [line.candidateId], jurorIds: [...evaluators], field: `decisions.${index}.evaluatorIds` },
+      );
+    }
     const field = `decisions.${index}.ccpObtained`;
     if (line.decision !== 'reussite-partielle') {
       if (line.ccpObtained.length > 0) {
