@@ -490,6 +490,33 @@ describe('session: day one', () => {
       .thenRefused('plateau.not-checked');
   });
 
+  it('refuses to start when the plateau was checked only with jurors no longer on the jury', () => {
+    // Leaflet: « Il vérifie le plateau technique avec le jury (prévoir une heure) ».
+    const replaced: SessionEvent[] = [
+      created(),
+      assigned(ALICE),
+      assigned(BRUNO),
+      plateauChecked,
+      { type: 'JurorUnassigned', data: { jurorId: ALICE, reason: 'Indisponible' } },
+      { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'Indisponible' } },
+      assigned(CHLOE),
+      assigned('jur_denis'),
+    ];
+    spec
+      .given(replaced)
+      .when(seals(), asCentre(START))
+      .thenRefused('plateau.not-checked', 'rule', /jur_alice, jur_bruno, qui ne font plus partie du jury/);
+    spec
+      .given([...replaced, { type: 'PlateauTechniqueChecked', data: { checkedOn: '2027-06-06', durationMinutes: 60, jurorIds: [CHLOE], compliant: true } }])
+      .when(seals(), asCentre(START))
+      .events();
+    // One juror of the check still on the jury is enough, as for the check itself.
+    spec
+      .given([created(), assigned(ALICE), assigned(BRUNO), plateauChecked, { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'Indisponible' } }, assigned(CHLOE)])
+      .when(seals(), asCentre(START))
+      .events();
+  });
+
   it('refuses to start while the jury is not informed of an accommodation', () => {
     const granted: SessionEvent = { type: 'AccommodationGranted', data: { candidateId: CAND_B, accommodationId: 'acc_1' } };
     const error = spec

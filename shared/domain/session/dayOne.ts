@@ -48,6 +48,14 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   if (!session.plateau) {
     throw ruleBroken('plateau.not-checked', 'La session ne peut pas commencer : le plateau technique n’a pas été vérifié avec le jury.');
   }
+  // Checked « avec le jury »: a check whose jurors were all unassigned since was not made with this jury.
+  if (!session.plateau.jurorIds.some((jurorId) => session.jury[jurorId])) {
+    throw ruleBroken(
+      'plateau.not-checked',
+      `La session ne peut pas commencer : le plateau technique a été vérifié avec ${listIds(session.plateau.jurorIds)}, ${session.plateau.jurorIds.length > 1 ? 'qui ne font' : 'qui ne fait'} plus partie du jury. Vérifiez-le à nouveau avec un membre du jury.`,
+      { jurorIds: [...session.plateau.jurorIds] },
+    );
+  }
   const uninformed = candidatesWithUninformedJury(session);
   if (uninformed.length > 0) {
     throw ruleBroken(
