@@ -263,6 +263,26 @@ describe('session: jury', () => {
     expect(state.status === 'created' && state.jury[ALICE]?.tiedCandidateIds).toEqual([CAND_A]);
   });
 
+  it('takes a tie declared after the UD rejected the PV into account in the PV signed again', () => {
+    // Leaflet: jurors « ne doivent pas évaluer, ni participer aux délibérations » about a candidate they have a tie with;
+    // a PV signed again after a rejection is a new deliberation, so a tie found meanwhile must be recordable.
+    const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'Lien entre jur_alice et cand_a' } };
+    const history = [created(), assigned(ALICE), assigned(BRUNO), assigned(CHLOE), plateauChecked, sealsChecked];
+    const pv = signed() as Extract<SessionEvent, { type: 'PVSigned' }>;
+    const firstPv: SessionEvent = { type: 'PVSigned', data: { ...pv.data, signatoryIds: [ALICE, BRUNO, CHLOE] } };
+    const afterRejection = [...history, firstPv, documentStored(), resultsRecorded(), transmitted(), rejected];
+    const tie: SessionEvent = { type: 'TieDeclared', data: { jurorId: ALICE, candidateId: CAND_A } };
+    spec.given(afterRejection).when({ type: 'DeclareTie', jurorId: ALICE, candidateId: CAND_A }, asCentre('2027-06-21')).then([tie]);
+    spec
+      .given([...afterRejection, tie])
+      .when(sign({ signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre('2027-06-22'))
+      .thenRefused('jury.tie-with-candidate', 'rule', /jur_alice/);
+    spec
+      .given([...afterRejection, tie])
+      .when(sign({ decisions: withDecision(0, { evaluatorIds: [BRUNO, CHLOE] }), signatoryIds: [ALICE, BRUNO, CHLOE] }), asCentre('2027-06-22'))
+      .events();
+  });
+
   it('refuses a tie declared by another juror, for an unassigned juror or unregistered candidate, twice, or after the PV', () => {
     const declare = (jurorId: string, candidateId: string): SessionCommand => ({ type: 'DeclareTie', jurorId, candidateId });
     spec
@@ -279,6 +299,7 @@ describe('session: jury', () => {
       .when(declare(ALICE, CAND_A), asCentre('2027-05-01'))
       .thenRefused('tie.already-declared', 'conflict');
     spec.given(signedHistory).when(declare(ALICE, CAND_A), asCentre(END)).thenRefused('tie.too-late');
+    spec.given(transmittedHistory).when(declare(ALICE, CAND_A), asCentre('2027-06-12')).thenRefused('tie.too-late');
   });
 
   it('unassigns a juror before the start, with a reason', () => {

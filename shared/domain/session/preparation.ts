@@ -103,8 +103,9 @@ export const assignJuror: Handler<'AssignJuror'> = (command, state) => {
 
 export const declareTie: Handler<'DeclareTie'> = (command, state) => {
   const session = requireCreated(state);
-  if (session.status !== 'created' && session.status !== 'started') {
-    throw ruleBroken('tie.too-late', 'Un lien ne peut plus être déclaré après la signature du procès-verbal ou l’annulation.');
+  // A PV rejected by the UD is deliberated and signed again: a tie found meanwhile still counts for it.
+  if (session.status !== 'created' && session.status !== 'started' && session.status !== 'pv-rejected') {
+    throw ruleBroken('tie.too-late', 'Un lien ne peut plus être déclaré après la signature du procès-verbal (sauf s’il a été rejeté) ou l’annulation.');
   }
   const member = requireJuror(session, command.jurorId);
   requireRegistered(session, command.candidateId);
