@@ -390,7 +390,15 @@ export const sendConvocations = onSession<In<'sendConvocations'>>((input) => ({ 
 
 export const checkPlateauTechnique = onSession<In<'checkPlateau'>>((input) => ({ type: 'CheckPlateauTechnique', ...input }));
 
-export const checkSeals = onSession<In<'checkSeals'>>((input) => ({ type: 'CheckSeals', ...input }));
+/** Each jury member's habilitations go with the command, folded from their own streams just before deciding: one withdrawn since the assignment stops day one. */
+export const checkSeals = (deps: AppDeps, call: SessionCall<In<'checkSeals'>>): Promise<Result> =>
+  runSession(deps, call, call.params.sessionId, async () => ({
+    type: 'CheckSeals',
+    ...call.input,
+    juryHabilitations: Object.fromEntries(
+      await Promise.all(call.session.jury.map(async (member) => [member.jurorId, habilitationsOf(await foldStream(deps, streams.juror(member.jurorId)))] as const)),
+    ),
+  }));
 
 export const reportFraud = onSession<In<'reportFraud'>>((input) => ({ type: 'ReportFraud', ...input }));
 

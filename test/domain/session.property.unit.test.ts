@@ -132,7 +132,7 @@ const noise: fc.Arbitrary<Step> = fc.oneof(
   step(
     anyDay,
     mostlyRight('centre'),
-    fc.subarray(CANDIDATES).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true })),
+    fc.subarray(CANDIDATES).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true, juryHabilitations: {} })),
   ),
   step(
     anyDay,
@@ -193,7 +193,7 @@ const happyPath: fc.Arbitrary<Step[]> = fc
     step(
       4,
       fc.constant('centre'),
-      fc.subarray(CANDIDATES, { minLength: 1 }).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true })),
+      fc.subarray(CANDIDATES, { minLength: 1 }).map((present) => () => ({ type: 'CheckSeals', presentCandidateIds: present, sealsIntact: true, juryHabilitations: {} })),
     ),
     step(6, fc.constant('centre'), signPv),
     step(7, fc.constant('system'), fixed({ type: 'RecordPVDocument', revision: 1, objectKey: 'pv/1.pdf', versionId: 'v', sha256: 'a'.repeat(64), sizeBytes: 10 })),

@@ -15,6 +15,7 @@ import {
 import { titreCatalogue } from '../../shared/domain/titres.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { drawCandidate } from '../../shared/domain/draw.js';
+import type { Habilitation } from '../../shared/domain/juror.js';
 import {
   ALICE,
   BRUNO,
@@ -468,7 +469,12 @@ describe('session: convocations and plateau technique', () => {
 });
 
 describe('session: day one', () => {
-  const seals = (presentCandidateIds: string[] = [CAND_A, CAND_B], sealsIntact = true): SessionCommand => ({ type: 'CheckSeals', presentCandidateIds, sealsIntact });
+  const seals = (presentCandidateIds: string[] = [CAND_A, CAND_B], sealsIntact = true): SessionCommand => ({
+    type: 'CheckSeals',
+    presentCandidateIds,
+    sealsIntact,
+    juryHabilitations: {},
+  });
   const seed = 'feedfacefeedfacefeedfacefeedface';
 
   it('checks the seals with a candidate drawn by lot among those present, from a recorded seed', () => {
@@ -483,6 +489,32 @@ describe('session: day one', () => {
     });
     const state = fold([...ready, event as SessionEvent]);
     expect(state.status).toBe('started');
+  });
+
+  it('refuses to start when the UD withdrew a jury member’s habilitation since the assignment, naming them and the date; with every habilitation running, the seals are checked', () => {
+    const withHabilitations = (alice: Habilitation): SessionCommand => ({
+      type: 'CheckSeals',
+      presentCandidateIds: [CAND_A],
+      sealsIntact: true,
+      juryHabilitations: { [ALICE]: [alice], [BRUNO]: [habilitation(BRUNO)] },
+    });
+
+    spec
+      .given(ready)
+      .when(withHabilitations(habilitation(ALICE, { withdrawnOn: '2027-05-20' })), asCentre(START))
+      .thenRefused('jury.habilitation-withdrawn', 'rule', /jur_alice.*retirée \(le 20\/05\/2027\)/);
+    // Withdrawn from the session's last day: it no longer covers the whole session either.
+    spec
+      .given(ready)
+      .when(withHabilitations(habilitation(ALICE, { withdrawnOn: END })), asCentre(START))
+      .thenRefused('jury.habilitation-withdrawn');
+    expect(
+      spec
+        .given(ready)
+        .when(withHabilitations(habilitation(ALICE)), asCentre(START))
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['SealsChecked']);
   });
 
   it('refuses the seal check on another day than the first', () => {
@@ -1185,8 +1217,8 @@ describe('session: refusals point at what to correct', () => {
       [ready, { type: 'CheckPlateauTechnique', durationMinutes: 0, jurorIds: [ALICE], compliant: true }, asCentre('2027-05-01'), 'durationMinutes'],
       [ready, { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [], compliant: true }, asCentre('2027-05-01'), 'jurorIds'],
       [ready, { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [ALICE, CHLOE], compliant: true }, asCentre('2027-05-01'), 'jurorIds.1'],
-      [ready, { type: 'CheckSeals', presentCandidateIds: [], sealsIntact: true }, asCentre(START), 'presentCandidateIds'],
-      [ready, { type: 'CheckSeals', presentCandidateIds: [CAND_A, CAND_C], sealsIntact: true }, asCentre(START), 'presentCandidateIds.1'],
+      [ready, { type: 'CheckSeals', presentCandidateIds: [], sealsIntact: true, juryHabilitations: {} }, asCentre(START), 'presentCandidateIds'],
+      [ready, { type: 'CheckSeals', presentCandidateIds: [CAND_A, CAND_C], sealsIntact: true, juryHabilitations: {} }, asCentre(START), 'presentCandidateIds.1'],
       [started, { type: 'ReportFraud', candidateId: CAND_A, facts: ' ' }, asCentre(START), 'facts'],
       [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-30' }, asUd('2027-06-10'), 'pronouncedOn'],
       [[...started, reported], { type: 'NotifySanction', candidateId: CAND_A, sanction: 'interdiction', pronouncedOn: '2027-06-09' }, asUd('2027-06-10'), 'banMonths'],

@@ -87,7 +87,7 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
   InformJuryOfAccommodations: { type: 'InformJuryOfAccommodations' },
   SendConvocations: { type: 'SendConvocations', audience: 'jurors' },
   CheckPlateauTechnique: { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [ALICE], compliant: true },
-  CheckSeals: { type: 'CheckSeals', presentCandidateIds: [CAND_A], sealsIntact: true },
+  CheckSeals: { type: 'CheckSeals', presentCandidateIds: [CAND_A], sealsIntact: true, juryHabilitations: {} },
   ReportFraud: { type: 'ReportFraud', candidateId: CAND_A, facts: 'Faits' },
   NotifySanction: { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08' },
   SignPV: { type: 'SignPV', decisions: [], signatoryIds: [ALICE], documentSha256: SHA },

@@ -2,6 +2,7 @@
 import { compareDates, frenchDate, isCalendarDate } from '../calendar.js';
 import { listIds, today } from '../common.js';
 import { drawCandidate } from '../draw.js';
+import { habilitationValidOn } from '../juror.js';
 import { conflict, ruleBroken } from '../errors.js';
 import { candidatesWithUninformedJury, juryGaps } from './model.js';
 import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
@@ -42,6 +43,22 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   const checkedOn = today(context);
   if (checkedOn !== session.startDate) {
     throw ruleBroken('seals.not-day-one', `Les plis se vérifient le premier jour de la session, le ${frenchDate(session.startDate)}.`);
+  }
+  // A habilitation the UD withdrew after the assignment (or that no longer covers the session's days).
+  const withdrawn = Object.values(session.jury).flatMap((member) => {
+    const current = command.juryHabilitations[member.jurorId]?.find((h) => h.habilitationId === member.habilitationId);
+    return current && !(habilitationValidOn(current, session.startDate) && habilitationValidOn(current, session.endDate))
+      ? [{ jurorId: member.jurorId, on: current.withdrawnOn }]
+      : [];
+  });
+  if (withdrawn.length > 0) {
+    const jurorIds = withdrawn.map((w) => w.jurorId);
+    const dates = withdrawn.flatMap((w) => (w.on ? [frenchDate(w.on)] : []));
+    throw ruleBroken(
+      'jury.habilitation-withdrawn',
+      `La session ne peut pas commencer : l’habilitation de ${listIds(jurorIds)} a été retirée${dates.length > 0 ? ` (le ${dates.join(', le ')})` : ''} par l’unité départementale. Retirez ${jurorIds.length > 1 ? 'ces membres' : 'ce membre'} du jury et désignez-en un autre.`,
+      { jurorIds },
+    );
   }
   const gaps = juryGaps(session);
   if (gaps.length > 0) throw ruleBroken('jury.incomplete', `La session ne peut pas commencer : ${gaps.join(' ; ')}.`);

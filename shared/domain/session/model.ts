@@ -93,7 +93,17 @@ export type SessionCommand =
       readonly compliant: boolean;
       readonly remarks?: string;
     }
-  | { readonly type: 'CheckSeals'; readonly presentCandidateIds: readonly string[]; readonly sealsIntact: boolean }
+  | {
+      readonly type: 'CheckSeals';
+      readonly presentCandidateIds: readonly string[];
+      readonly sealsIntact: boolean;
+      /**
+       * Each jury member's habilitations as their own stream holds them now (the application folds
+       * them just before deciding): one withdrawn since the assignment no longer counts. A member
+       * absent from it is not checked.
+       */
+      readonly juryHabilitations: Readonly<Record<string, readonly Habilitation[]>>;
+    }
   | { readonly type: 'ReportFraud'; readonly candidateId: string; readonly facts: string }
   | {
       readonly type: 'NotifySanction';
