@@ -515,6 +515,23 @@ describe('session: day one', () => {
         .events()
         .map((event) => event.type),
     ).toEqual(['SealsChecked']);
+    // Withdrawn, but renewed by a new habilitation that covers the session: still habilitated.
+    const renewed: SessionCommand = {
+      type: 'CheckSeals',
+      presentCandidateIds: [CAND_A],
+      sealsIntact: true,
+      juryHabilitations: {
+        [ALICE]: [habilitation(ALICE, { withdrawnOn: '2027-05-20' }), habilitation(ALICE, { habilitationId: 'hab_alice-2', validFrom: '2027-05-21' })],
+        [BRUNO]: [habilitation(BRUNO)],
+      },
+    };
+    expect(
+      spec
+        .given(ready)
+        .when(renewed, asCentre(START))
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['SealsChecked']);
   });
 
   it('refuses the seal check on another day than the first', () => {

@@ -44,12 +44,15 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   if (checkedOn !== session.startDate) {
     throw ruleBroken('seals.not-day-one', `Les plis se vérifient le premier jour de la session, le ${frenchDate(session.startDate)}.`);
   }
-  // A habilitation the UD withdrew after the assignment (or that no longer covers the session's days).
+  // A member no longer habilitated for the whole session: the habilitation of the assignment was
+  // withdrawn since, and no other (a renewal) covers the session's days, as for the assignment.
   const withdrawn = Object.values(session.jury).flatMap((member) => {
-    const current = command.juryHabilitations[member.jurorId]?.find((h) => h.habilitationId === member.habilitationId);
-    return current && !(habilitationValidOn(current, session.startDate) && habilitationValidOn(current, session.endDate))
-      ? [{ jurorId: member.jurorId, on: current.withdrawnOn }]
-      : [];
+    const habilitations = command.juryHabilitations[member.jurorId];
+    if (!habilitations) return [];
+    const covered = habilitations.some(
+      (h) => h.titreCode === session.titreCode && h.department === session.department && habilitationValidOn(h, session.startDate) && habilitationValidOn(h, session.endDate),
+    );
+    return covered ? [] : [{ jurorId: member.jurorId, on: habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawnOn }];
   });
   if (withdrawn.length > 0) {
     const jurorIds = withdrawn.map((w) => w.jurorId);
