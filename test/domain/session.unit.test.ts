@@ -354,7 +354,7 @@ describe('session: accommodations', () => {
       .then([{ type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_2'], informedOn: '2027-05-03' } }]);
   });
 
-  it('refuses an accommodation for an unregistered candidate, twice, after the PV, or an empty information', () => {
+  it('refuses an accommodation for an unregistered candidate, twice, after the PV, or an empty information, and informing the jury of a cancelled session', () => {
     spec
       .given(ready)
       .when({ type: 'GrantAccommodation', candidateId: CAND_C, accommodationId: 'acc_1' }, asCentre('2027-05-01'))
@@ -365,6 +365,11 @@ describe('session: accommodations', () => {
       .thenRefused('accommodation.already-granted', 'conflict');
     spec.given(signedHistory).when({ type: 'GrantAccommodation', candidateId: CAND_B, accommodationId: 'acc_2' }, asCentre(END)).thenRefused('accommodation.too-late');
     spec.given(ready).when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01')).thenRefused('accommodation.none-pending');
+    // A cancelled session has no jury to inform: its members would be mailed about a session that will not take place.
+    spec
+      .given([...ready, granted, { type: 'SessionCancelled', data: { cancelledOn: '2027-05-01', reason: 'Salle indisponible' } }])
+      .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-02'))
+      .thenRefused('session.cancelled', 'rule');
     spec
       .given([...ready, granted, { type: 'CandidateWithdrawn', data: { candidateId: CAND_A } }])
       .when({ type: 'InformJuryOfAccommodations' }, asCentre('2027-05-01'))

@@ -136,6 +136,7 @@ export const grantAccommodation: Handler<'GrantAccommodation'> = (command, state
 
 export const informJury: Handler<'InformJuryOfAccommodations'> = (_command, state, context) => {
   const session = requireCreated(state);
+  if (session.status === 'cancelled') throw ruleBroken('session.cancelled', 'La session est annulée : son jury n’a plus à être informé des aménagements.');
   const pending = Object.entries(session.accommodations)
     .filter(([, accommodation]) => !accommodation.juryInformed && session.candidateIds.includes(accommodation.candidateId))
     .map(([id]) => id);

@@ -407,7 +407,7 @@ export const accommodationsForm = async (context: PageContext, state: FormState)
       ${textarea(state, 'adaptation', 'Adaptation accordée', { required: true, hint: 'Par exemple : tiers-temps, poste de travail adapté.' })}`,
     )}
     ${
-      view.accommodationIds.length > 0 && !view.juryInformedOfAccommodations
+      view.accommodationIds.length > 0 && !view.juryInformedOfAccommodations && view.status !== 'cancelled'
         ? html`<h2>Information du jury</h2>
             ${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/amenagements/information`, 'J’ai informé le jury des aménagements', html``)}`
         : ''
