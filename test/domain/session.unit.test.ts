@@ -253,6 +253,21 @@ describe('session: jury', () => {
     spec.given([created()]).when(assign(ALICE), asCentre('2027-04-01', OTHER_CENTRE)).thenRefused('session.not-own-centre', 'forbidden');
   });
 
+  it('lets the centre add a member once the session started only to fill a gap a tie declared since has opened, so that the PV can still be signed', () => {
+    const tie: SessionEvent = { type: 'TieDeclared', data: { jurorId: BRUNO, candidateId: CAND_A } };
+    const chloe: SessionEvent = { type: 'JuryAssigned', data: { jurorId: CHLOE, habilitationId: 'hab_chloe', tiedCandidateIds: [] } };
+    // Bruno's tie leaves cand_a with Alice alone: the PV could never name two evaluators for them.
+    spec
+      .given([...started, tie])
+      .when(assign(CHLOE), asCentre(START))
+      .then([chloe]);
+    const filled = fold([...started, tie, chloe]);
+    expect(filled.status).toBe('started');
+    expect(juryGaps(filled as Parameters<typeof juryGaps>[0])).toEqual([]);
+    // Without a gap, the jury stays as it was on day one.
+    spec.given(started).when(assign(CHLOE), asCentre(START)).thenRefused('session.already-started');
+  });
+
   it('lets the juror or the centre declare a tie with a candidate', () => {
     const tie: SessionEvent = { type: 'TieDeclared', data: { jurorId: ALICE, candidateId: CAND_A } };
     spec

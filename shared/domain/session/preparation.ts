@@ -4,7 +4,7 @@ import { duplicatesOf, titreOf, today } from '../common.js';
 import { conflict, notFound, ruleBroken } from '../errors.js';
 import { agreedSite, requireAgreed } from '../agrement.js';
 import { habilitationValidOn } from '../juror.js';
-import { type SessionEvent, creationDeadline } from './model.js';
+import { type SessionEvent, creationDeadline, juryGaps } from './model.js';
 import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
 
 export const createSession: Handler<'CreateSession'> = (command, state, context) => {
@@ -81,7 +81,10 @@ export const withdrawCandidate: Handler<'WithdrawCandidate'> = (command, state) 
 
 export const assignJuror: Handler<'AssignJuror'> = (command, state) => {
   const session = requireCreated(state);
-  requireNotStarted(session, 'la désignation d’un membre du jury');
+  // Before day one; later only to fill a gap that a tie declared since has opened (a candidate left
+  // without two members free of ties), else that candidate's line of the PV could never be signed.
+  const fillsGap = (session.status === 'started' || session.status === 'pv-rejected') && juryGaps(session).length > 0;
+  if (!fillsGap) requireNotStarted(session, 'la désignation d’un membre du jury');
   if (session.jury[command.jurorId]) throw conflict('jury.already-assigned', `Le membre de jury ${command.jurorId} est déjà désigné.`);
   const forTitre = command.habilitations.filter((h) => h.titreCode === session.titreCode && h.department === session.department);
   const valid = forTitre.find((h) => habilitationValidOn(h, session.startDate) && habilitationValidOn(h, session.endDate));
