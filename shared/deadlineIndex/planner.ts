@@ -100,7 +100,8 @@ export class DeadlinePlanner {
   private async planSession(streamId: string, today: string): Promise<void> {
     const { events } = await this.store.readStream(streamId);
     const state = events.reduce((s, e) => sessionFold.evolve(s, e as unknown as SessionEvent), sessionFold.initialState);
-    await this.index.sync(streamId, openSessionDeadlines(state, this.settings), today);
+    const lastPvRejectedOn = events.flatMap((e) => (e.type === 'PVRejected' ? [e.data.rejectedOn] : [])).at(-1);
+    await this.index.sync(streamId, openSessionDeadlines(state, this.settings, { lastPvRejectedOn }), today);
     await this.planJurorHabilitations(streamId, state, today);
   }
 

@@ -94,8 +94,14 @@ export const openProgrammeDeadlines = (
     .map((planned) => deadline(settings, streamId, 'session-creation', creationDeadline(planned.expectedStart), ['centre'], ['ud'], scope, planned.plannedSessionId));
 };
 
+/** What the session's state forgets and its deadlines need, folded from its stream by the caller. */
+export interface SessionHistory {
+  /** Day the UD last rejected a PV of the session (`PVRejected`): a PV signed again drops it from the state. */
+  readonly lastPvRejectedOn?: CalendarDate | undefined;
+}
+
 /** Open deadlines of a session: convocations, jury, PV transmission, PV validation. */
-export const openSessionDeadlines = (state: SessionState, settings: DomainSettings): Deadline[] => {
+export const openSessionDeadlines = (state: SessionState, settings: DomainSettings, history: SessionHistory = {}): Deadline[] => {
   if (state.status === 'none' || state.status === 'cancelled' || state.status === 'pv-validated') return [];
   const streamId = sessionStreamId(state.sessionId);
   const scope = { centreId: state.centreId, ...(state.centreName ? { centreName: state.centreName } : {}), department: state.department, sessionId: state.sessionId };
@@ -117,8 +123,15 @@ export const openSessionDeadlines = (state: SessionState, settings: DomainSettin
   if (state.status === 'pv-transmitted') {
     open.push(deadline(settings, streamId, 'pv-validation', addDays(state.pv.transmittedOn ?? state.endDate, settings.pvValidationDays), ['ud'], ['ud', 'region'], scope));
   } else {
-    // After a rejection the centre gets the same delay again, counted from the rejection.
-    const from = state.status === 'pv-rejected' && state.pv.rejection ? state.pv.rejection.rejectedOn : state.endDate;
+    // After a rejection the centre gets the same delay again, counted from the rejection, until the
+    // PV signed again is transmitted (a revision after the first was signed after a rejection; the
+    // state no longer holds its date, the caller's history does, else the signature is the nearest).
+    const from =
+      state.status === 'pv-rejected' && state.pv.rejection
+        ? state.pv.rejection.rejectedOn
+        : state.status === 'pv-signed' && state.pv.revision > 1
+          ? (history.lastPvRejectedOn ?? state.pv.signedOn)
+          : state.endDate;
     open.push(deadline(settings, streamId, 'pv-transmission', addDays(from, settings.pvTransmissionDays), ['centre'], ['ud'], scope));
   }
   return open;

@@ -16,6 +16,7 @@ import {
   type ProgrammeEvent,
   type ProgrammeState,
   type SessionEvent,
+  type SessionHistory,
   type SessionState,
   type TitreEvent,
   type TitreState,
@@ -33,7 +34,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * What the domain state folded alongside the view already knows: the open deadlines by the domain's
  * rules, and the withdrawn and erased candidates (the state's own lists, so the view never disagrees).
  */
-const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionState, settings: DomainSettings): SessionView => ({
+const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionState, settings: DomainSettings, history: SessionHistory = {}): SessionView => ({
   ...view,
   ...(state.status === 'none'
     ? {}
@@ -43,10 +44,16 @@ const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionS
         withdrawnCandidateIds: state.withdrawnCandidateIds.filter((id) => !state.candidateIds.includes(id)),
         erasedCandidateIds: state.erasedCandidateIds,
       }),
-  openDeadlines: openSessionDeadlines(state, settings).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
+  openDeadlines: openSessionDeadlines(state, settings, history).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
 });
 
-const projectSessionView = (view: SessionView | undefined, event: StoredEvent, state: SessionState, settings: DomainSettings): SessionView | undefined => {
+const projectSessionView = (
+  view: SessionView | undefined,
+  event: StoredEvent,
+  state: SessionState,
+  settings: DomainSettings,
+  history: SessionHistory = {},
+): SessionView | undefined => {
   if (event.type === 'SessionCreated') {
     const d = event.data;
     return withDeadlines(
@@ -198,7 +205,7 @@ const projectSessionView = (view: SessionView | undefined, event: StoredEvent, s
       break;
   }
   next.candidateCount = next.candidateIds.length;
-  return withDeadlines(next, state, settings);
+  return withDeadlines(next, state, settings, history);
 };
 
 const projectJuror = (view: JurorView | undefined, event: StoredEvent): JurorView | undefined => {
@@ -322,7 +329,7 @@ const viewKindOf = (streamId: string): ViewKind => {
  * deadlines by the domain's own rules, so pages, mails and the daily run agree on them.
  */
 export type Projected =
-  | { readonly kind: 'session'; readonly view: SessionView; readonly state: SessionState }
+  | { readonly kind: 'session'; readonly view: SessionView; readonly state: SessionState; readonly history?: SessionHistory }
   | { readonly kind: 'juror'; readonly view: JurorView; readonly state: JurorState }
   | { readonly kind: 'programme'; readonly view: ProgrammeView; readonly state: ProgrammeState }
   | { readonly kind: 'agrement'; readonly view: AgrementView; readonly state: AgrementState }
@@ -339,8 +346,10 @@ type ProjectedSession = Extract<Projected, { readonly kind: 'session' }>;
 
 const projectSessionEvent = (previous: ProjectedSession | undefined, event: StoredEvent, settings: DomainSettings): ProjectedSession | undefined => {
   const state = sessionFold.evolve(previous?.state ?? sessionFold.initialState, asSessionEvent(event));
-  const view = projectSessionView(previous?.view, event, state, settings);
-  return view ? { kind: 'session', view, state } : undefined;
+  // The state forgets a rejection once the PV is signed again; the PV's transmission delay still counts from it.
+  const history: SessionHistory = event.type === 'PVRejected' ? { lastPvRejectedOn: event.data.rejectedOn } : (previous?.history ?? {});
+  const view = projectSessionView(previous?.view, event, state, settings, history);
+  return view ? { kind: 'session', view, state, history } : undefined;
 };
 
 /** Folds one event into the view of its stream. Undefined while the stream's first event is missing. */

@@ -4,7 +4,7 @@ import { defaultSettings } from '../../shared/domain/decider.js';
 import { jurorDecider, type JurorEvent } from '../../shared/domain/juror.js';
 import { programmeDecider, type ProgrammeEvent } from '../../shared/domain/programme.js';
 import { sessionDecider, type SessionEvent } from '../../shared/domain/session.js';
-import { ALICE, BRUNO, CAND_B, CENTRE, CHLOE, DEPT, END, SESSION, START, TITRE, assigned, created, ready, signedHistory, started, transmittedHistory } from './fixtures.js';
+import { ALICE, BRUNO, CAND_B, CENTRE, CHLOE, DEPT, END, SESSION, START, TITRE, assigned, created, ready, signed, signedHistory, started, transmittedHistory } from './fixtures.js';
 
 const settings = defaultSettings;
 const session = (events: SessionEvent[]) => openSessionDeadlines(events.reduce(sessionDecider.evolve, sessionDecider.initialState), settings);
@@ -87,6 +87,16 @@ describe('deadlines of a session', () => {
   it('gives the centre the transmission delay again from a rejection', () => {
     const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'x' } };
     expect(kinds([...transmittedHistory, rejected])).toEqual(['pv-transmission 2027-06-28']);
+  });
+
+  it('given a rejected PV signed again, keeps the transmission due from the rejection, not from the end of the session', () => {
+    const rejected: SessionEvent = { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'x' } };
+    const resigned = signed(2);
+    if (resigned.type === 'PVSigned') Object.assign(resigned, { data: { ...resigned.data, signedOn: '2027-06-22' } });
+    const state = [...transmittedHistory, rejected, resigned].reduce(sessionDecider.evolve, sessionDecider.initialState);
+    expect(openSessionDeadlines(state, settings, { lastPvRejectedOn: '2027-06-20' }).map((d) => `${d.kind} ${d.dueOn}`)).toEqual(['pv-transmission 2027-06-28']);
+    // Without the caller's history, the signature again is the nearest day the state knows.
+    expect(kinds([...transmittedHistory, rejected, resigned])).toEqual(['pv-transmission 2027-06-30']);
   });
 
   it('closes everything once the PV is validated or the session cancelled, and has none before creation', () => {

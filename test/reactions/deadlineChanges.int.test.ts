@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
+import type { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import type { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import type { Clock } from '../../shared/platform/clock.js';
+import type { DynamoViews } from '../../shared/views/dynamoViews.js';
+import type { Projector } from '../../shared/views/projector.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { contacts, sessionCreated } from './fixtures.js';
+import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
+
+/**
+ * Deadlines whose step changes after they were planned: a PV rejected then signed again, a
+ * habilitation withdrawn or renewed on the juror's own stream. Each commit goes through the
+ * projector, then the planner, as functions/projector does.
+ */
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let store: DynamoEventStore;
+let planner: DeadlinePlanner;
+let projector: Projector;
+let views: DynamoViews;
+let run: DeadlineRun;
+let now = new Date('2027-01-10T08:00:00Z');
+const clock: Clock = { now: () => new Date(now) };
+const versions = new Map<string, number>();
+
+const commit = async (streamId: string, events: DomainEvent[]) => {
+  const result = await append(store, streamId, versions.get(streamId) ?? 0, events);
+  versions.set(streamId, result.version);
+  await projector.apply(result.events);
+  await planner.onCommit(result.events);
+};
+
+/** The run at 08:00 in Paris on a day (07:00 UTC in winter, 06:00 UTC in summer). */
+const runOn = async (day: string) => {
+  now = new Date(`${day}T06:00:00Z`);
+  const before = (await ses.emails()).length;
+  const report = await run.run();
+  return { report, mails: (await ses.emails()).slice(before) };
+};
+
+const about = (sessionId: string, mails: Awaited<ReturnType<typeof runOn>>['mails']) =>
+  mails.filter((m) => (m.body.text ?? '').includes(`CERES-${sessionId}`)).map((m) => `${m.destination.to[0]} ${m.subject}`);
+
+const signed = (revision: number, signedOn: string): DomainEvent => ({
+  type: 'PVSigned',
+  data: {
+    revision,
+    signedOn,
+    decisions: [
+      { candidateId: 'cand_alice', decision: 'titre-obtenu', ccpObtained: ['CCP-1', 'CCP-2'], evaluatorIds: ['jur_anne', 'jur_marc'] },
+      { candidateId: 'cand_bruno', decision: 'reussite-partielle', ccpObtained: ['CCP-1'], evaluatorIds: ['jur_anne', 'jur_marc'] },
+    ],
+    signatoryIds: ['jur_anne', 'jur_marc'],
+    documentSha256: 'a'.repeat(64),
+  },
+});
+
+const habilitated = (jurorId: string, habilitationId: string, validUntil: string): DomainEvent => ({
+  type: 'JurorHabilitated',
+  data: { jurorId, habilitationId, titreCode: 'RNCP37274', department: '69', validFrom: '2026-01-01', validUntil, professionalisationDate: '2025-11-01' },
+});
+
+const assigned = (jurorId: string, habilitationId: string): DomainEvent => ({ type: 'JuryAssigned', data: { jurorId, habilitationId, tiedCandidateIds: [] } });
+
+beforeAll(async () => {
+  dynamo = await startDynalite('deadline-changes');
+  ses = await startSes();
+  ({ store, planner, projector, views, run } = deadlineMachinery(dynamo, ses, clock, contacts()));
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await dynamo.stop();
+});
+
+describe('a PV rejected, then signed again', () => {
+  it('given a PV the UD rejected, when the centre signs it again, then its transmission stays due 8 days after the rejection: no alert to the UD the next morning', async () => {
+    now = new Date('2027-03-10T08:00:00Z');
+    await commit('session-ses_pv', [sessionCreated('ses_pv', { late: false })]);
+    await commit('session-ses_pv', [assigned('jur_anne', 'hab_anne'), assigned('jur_marc', 'hab_marc')]);
+    now = new Date('2027-03-15T08:00:00Z');
+    await commit('session-ses_pv', [
+      {
+        type: 'SealsChecked',
+        data: {
+          checkedOn: '2027-03-15',
+          presentCandidateIds: ['cand_alice', 'cand_bruno'],
+          seed: '0123456789abcdef0123456789abcdef',
+          drawnCandidateId: 'cand_bruno',
+          sealsIntact: true,
+        },
+      },
+    ]);
+    now = new Date('2027-03-16T16:00:00Z');
+    await commit('session-ses_pv', [signed(1, '2027-03-16')]);
+    await commit('session-ses_pv', [{ type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } }]);
+    now = new Date('2027-04-10T09:00:00Z');
+    await commit('session-ses_pv', [{ type: 'PVRejected', data: { rejectedOn: '2027-04-10', pvRevision: 1, reason: 'Signature manquante' } }]);
+    expect((await views.getSessionView('ses_pv'))?.openDeadlines).toEqual([expect.objectContaining({ kind: 'pv-transmission', dueOn: '2027-04-18' })]);
+
+    now = new Date('2027-04-12T09:00:00Z');
+    await commit('session-ses_pv', [signed(2, '2027-04-12')]);
+
+    // The page shows the delay counted from the rejection, and the UD hears of nothing overdue.
+    expect((await views.getSessionView('ses_pv'))?.openDeadlines).toEqual([expect.objectContaining({ kind: 'pv-transmission', dueOn: '2027-04-18' })]);
+    const next = await runOn('2027-04-13');
+    expect(about('ses_pv', next.mails).filter((m) => m.includes('Échéance dépassée'))).toEqual([]);
+  });
+});
