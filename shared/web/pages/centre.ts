@@ -530,7 +530,20 @@ export const pvForm = async (context: PageContext, state: FormState): Promise<Ht
         <p><button type="submit">Déposer le fichier</button></p>
       </form>`;
   }
-  return html`<p>
+  // Each candidate is evaluated by at least two members free of ties: a tie declared during the session may leave one short.
+  const short = view.candidateIds.filter((candidateId) => view.jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).length < 2);
+  return html`${
+      short.length > 0
+        ? html`<div class="warning" role="status">
+            <p>
+              Chaque candidat est évalué par au moins deux membres du jury sans lien avec lui. Il en manque pour ${short.map((id) => names.get(id) ?? id).join(', ')} : désignez un
+              membre supplémentaire sur la page
+              <a href="/centre/sessions/${view.sessionId}/jury">Jury</a> avant de signer le procès-verbal.
+            </p>
+          </div>`
+        : ''
+    }
+    <p>
       Le jury délibère seul et établit le procès-verbal, signé par tous ses membres, avec une décision pour chaque candidat. Joignez le PV signé au format PDF : son empreinte
       SHA-256 est calculée dans votre navigateur, le PV est enregistré avec cette empreinte, puis le fichier est envoyé directement dans le coffre de documents, qui refuse tout
       autre fichier.
