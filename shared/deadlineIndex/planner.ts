@@ -14,6 +14,7 @@ import {
   programmeFold,
   programmeStreamId,
   sessionFold,
+  sessionStreamId,
   type Agrement,
   type AgrementEvent,
   type DomainSettings,
@@ -25,10 +26,12 @@ import type { Clock } from '../platform/clock.js';
 import type { StreamSource } from '../views/projector.js';
 import type { DynamoDeadlineIndex } from './dynamoDeadlines.js';
 
-/** What the planner needs from the views table: which planned sessions were created in CERES. */
+/** What the planner needs from the views table: which planned sessions were created in CERES, which sessions a juror sits in. */
 export interface PlannedSessionMarks {
   markPlannedSessionCreated(plannedSessionId: string, sessionId: string): Promise<void>;
   createdPlannedSessions(plannedSessionIds: readonly string[]): Promise<Set<string>>;
+  /** Ids of the sessions a juror is or was a member of, ending on `from` or later. */
+  sessionsOfJuror(jurorId: string, from: string): Promise<string[]>;
 }
 
 /**
@@ -52,7 +55,8 @@ const owedProgramme = (agrement: Agrement, year: number, settings: DomainSetting
  * A session's commit also plans the habilitation deadlines of its jurors (a habilitation that does
  * not cover the session's days: the juror and the centre are reminded, the UD alerted), kept under
  * their own key per session so an unassigned juror's deadline closes with the next commit. A
- * withdrawal on the juror's stream is taken into account at the session's next commit.
+ * commit on the juror's stream (a habilitation withdrawn or renewed) plans them again for every
+ * session the juror sits in, found from the juror's items in the views table.
  * An agrément's commit plans the yearly programme of every year it covers from this one on, for
  * the centre that has not written anything yet: the reminder in January and the alert to the UD
  * and the region from 1 February, which the programme's own commit closes once it arrives.
@@ -84,6 +88,23 @@ export class DeadlinePlanner {
       await this.planProgramme(first.streamId, today);
     } else if (first.streamId.startsWith('agrement-')) {
       await this.planAgrement(first.streamId, today);
+    } else if (first.streamId.startsWith('juror-')) {
+      await this.planJuror(first.streamId, today);
+    }
+  }
+
+  /**
+   * A habilitation granted, renewed or withdrawn: the habilitation deadlines of every session the
+   * juror sits in that is not over are planned again (a withdrawal reminds before the session, a
+   * renewal stops the reminders), without waiting for the session's next commit.
+   */
+  private async planJuror(streamId: string, today: string): Promise<void> {
+    const jurorId = streamId.slice('juror-'.length);
+    for (const sessionId of await this.marks.sessionsOfJuror(jurorId, today)) {
+      const sessionStream = sessionStreamId(sessionId);
+      const { events } = await this.store.readStream(sessionStream);
+      const state = events.reduce((s, e) => sessionFold.evolve(s, e as unknown as SessionEvent), sessionFold.initialState);
+      await this.planJurorHabilitations(sessionStream, state, today);
     }
   }
 

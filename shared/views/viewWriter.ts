@@ -1,4 +1,12 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { AggregateView, CentreNameMark, JurorSessionView } from './model.js';
 import { readView, VIEW_SK } from './viewItem.js';
 
@@ -160,6 +168,33 @@ export class DynamoViewWriter {
     await this.client.send(
       new PutItemCommand({ TableName: this.tableName, Item: { pk: { S: `planned-${plannedSessionId}` }, sk: { S: 'created' }, sessionId: { S: sessionId } } }),
     );
+  }
+
+  /**
+   * The sessions a juror sits or sat in (present or former member) that end on `from` or later,
+   * from the juror's items beside the sessions' views (`byOwner`, sorted by `<endDate>#<sessionId>`):
+   * the planner replans their habilitation deadlines when the juror's habilitations change.
+   */
+  async sessionsOfJuror(jurorId: string, from: string): Promise<string[]> {
+    const sessionIds: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'ownerKey = :owner AND ownerSort >= :from',
+          ExpressionAttributeValues: { ':owner': { S: `jurorSessions#${jurorId}` }, ':from': { S: from } },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sort = item.ownerSort?.S;
+        if (sort?.includes('#')) sessionIds.push(sort.slice(sort.indexOf('#') + 1));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return sessionIds;
   }
 
   /** Which of these planned sessions were created in CERES. */

@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
 import type { DeadlineRun } from '../../shared/deadlineIndex/run.js';
@@ -109,5 +110,56 @@ describe('a PV rejected, then signed again', () => {
     expect((await views.getSessionView('ses_pv'))?.openDeadlines).toEqual([expect.objectContaining({ kind: 'pv-transmission', dueOn: '2027-04-18' })]);
     const next = await runOn('2027-04-13');
     expect(about('ses_pv', next.mails).filter((m) => m.includes('Échéance dépassée'))).toEqual([]);
+  });
+});
+
+const habilitationItems = async (sessionId: string) =>
+  (
+    (
+      await dynamo.client.send(
+        new QueryCommand({
+          TableName: dynamo.tables.deadlines,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `habilitations@session-${sessionId}` } },
+        }),
+      )
+    ).Items ?? []
+  ).map((item) => item.sk?.S ?? '');
+
+describe('a habilitation withdrawn or renewed on the juror’s stream', () => {
+  it('given a jury whose habilitations cover the session, when the UD withdraws one, then the juror and the centre are reminded before the session, with no commit of the session in between', async () => {
+    now = new Date('2027-05-02T08:00:00Z');
+    await commit('juror-jur_anne', [habilitated('jur_anne', 'hab_anne', '2029-12-31')]);
+    await commit('juror-jur_marc', [habilitated('jur_marc', 'hab_marc', '2029-12-31')]);
+    await commit('session-ses_w', [sessionCreated('ses_w', { late: false, startDate: '2027-06-14' })]);
+    await commit('session-ses_w', [assigned('jur_anne', 'hab_anne'), assigned('jur_marc', 'hab_marc')]);
+    expect(await habilitationItems('ses_w')).toEqual([]);
+
+    now = new Date('2027-05-20T09:00:00Z');
+    await commit('juror-jur_marc', [{ type: 'HabilitationWithdrawn', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc', withdrawnOn: '2027-05-20', reason: 'Retrait' } }]);
+
+    expect(await habilitationItems('ses_w')).toEqual(['juror-jur_marc/habilitation-expiry/ses_w#alert', 'juror-jur_marc/habilitation-expiry/ses_w#remind']);
+    const reminder = await runOn('2027-06-07');
+    expect(about('ses_w', reminder.mails).filter((m) => m.includes('Habilitation'))).toEqual([
+      'marc.durand@example.org Rappel d’échéance : Habilitation du membre de jury valable pour la session',
+      'responsable@afpa-lyon.example Rappel d’échéance : Habilitation du membre de jury valable pour la session',
+    ]);
+  });
+
+  it('given a juror whose habilitation does not cover two sessions, when the UD habilitates the juror again, then the reminders and the UD’s alerts stop', async () => {
+    now = new Date('2027-06-08T09:00:00Z');
+    await commit('session-ses_r', [sessionCreated('ses_r', { late: false, startDate: '2027-07-12' })]);
+    await commit('session-ses_r', [assigned('jur_anne', 'hab_anne'), assigned('jur_marc', 'hab_marc')]);
+    expect(await habilitationItems('ses_r')).toHaveLength(2);
+
+    now = new Date('2027-06-10T09:00:00Z');
+    await commit('juror-jur_marc', [habilitated('jur_marc', 'hab_marc-2', '2030-12-31')]);
+
+    expect(await habilitationItems('ses_w')).toEqual([]);
+    expect(await habilitationItems('ses_r')).toEqual([]);
+    const alertDay = await runOn('2027-06-15');
+    expect(about('ses_w', alertDay.mails).filter((m) => m.includes('Habilitation'))).toEqual([]);
+    const reminderDay = await runOn('2027-07-05');
+    expect(about('ses_r', reminderDay.mails).filter((m) => m.includes('Habilitation'))).toEqual([]);
   });
 });
