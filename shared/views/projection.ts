@@ -47,6 +47,13 @@ const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionS
   openDeadlines: openSessionDeadlines(state, settings, history).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
 });
 
+/**
+ * Whether the jury knows every accommodation it must, by the state: those of registered candidates,
+ * each told once (what the domain's InformJuryOfAccommodations still has to tell).
+ */
+const juryKnowsAccommodations = (state: SessionState): boolean =>
+  state.status === 'none' || Object.values(state.accommodations).every((a) => a.juryInformed || !state.candidateIds.includes(a.candidateId));
+
 const projectSessionView = (
   view: SessionView | undefined,
   event: StoredEvent,
@@ -97,16 +104,21 @@ const projectSessionView = (
   switch (event.type) {
     case 'CandidateRegistered':
       if (!next.candidateIds.includes(event.data.candidateId)) next.candidateIds = [...next.candidateIds, event.data.candidateId];
+      // A candidate registered again brings back an accommodation the jury was not told of.
+      if (next.accommodationIds.length > 0) next.juryInformedOfAccommodations = juryKnowsAccommodations(state);
       break;
     case 'CandidateWithdrawn':
       next.candidateIds = next.candidateIds.filter((id) => id !== event.data.candidateId);
+      // The jury needs no word of a withdrawn candidate's accommodation.
+      if (next.accommodationIds.length > 0) next.juryInformedOfAccommodations = juryKnowsAccommodations(state);
       break;
     case 'AccommodationGranted':
       next.accommodationIds = [...next.accommodationIds, event.data.accommodationId];
       next.juryInformedOfAccommodations = false;
       break;
     case 'JuryInformedOfAccommodations':
-      next.juryInformedOfAccommodations = next.accommodationIds.every((id) => event.data.accommodationIds.includes(id));
+      // The event names only the accommodations told this time: the earlier ones were told before.
+      next.juryInformedOfAccommodations = juryKnowsAccommodations(state);
       break;
     case 'JuryAssigned':
       next.jury = [
