@@ -24,7 +24,8 @@ export interface RunReport {
 const MAX_CATCH_UP_DAYS = 14;
 
 /**
- * The daily deadline run: reads only the mails due today (and on days a previous run missed), from
+ * The daily deadline run: reads only the mails due today (and on days a previous run missed, and
+ * the last day a run completed, for what was planned on it while it went), from
  * the due-date index, sends reminders before a due date and alerts after it, and takes each item
  * out of the index once its mails are in the outbox. Mail ids are deterministic (deadline, phase,
  * planned day, recipient): a second run the same day sends nothing new.
@@ -42,7 +43,10 @@ export class DeadlineRun {
   async run(): Promise<RunReport> {
     const today = parisDate(this.clock.now());
     const last = await this.index.lastCompletedDay();
-    const from = last && last < today ? addDays(last, 1) : today;
+    // The last completed day is read again: an item the planner put on it while that run was
+    // between its read and its record (it saw the day not yet completed) is due there, and nowhere
+    // else. What was sent there is out of the index: reading it again costs one empty query.
+    const from = last && last < today ? last : today;
     const earliest = addDays(today, -MAX_CATCH_UP_DAYS);
     const days: string[] = [];
     for (let day = from < earliest ? earliest : from; day <= today; day = addDays(day, 1)) days.push(day);

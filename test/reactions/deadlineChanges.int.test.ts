@@ -1,7 +1,15 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import type { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import { createSesClient } from '../../shared/aws/ses.js';
+import { Directory } from '../../shared/directory/directory.js';
+import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
+import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import type { Deadline } from '../../shared/domain/deadlines.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { Recipients } from '../../shared/mail/recipients.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { DynamoSessionViews } from '../../shared/views/viewItem.js';
 import type { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import type { Clock } from '../../shared/platform/clock.js';
@@ -161,5 +169,54 @@ describe('a habilitation withdrawn or renewed on the juror’s stream', () => {
     expect(about('ses_w', alertDay.mails).filter((m) => m.includes('Habilitation'))).toEqual([]);
     const reminderDay = await runOn('2027-07-05');
     expect(about('ses_r', reminderDay.mails).filter((m) => m.includes('Habilitation'))).toEqual([]);
+  });
+});
+
+describe('a deadline planned while the daily run goes', () => {
+  it('given a reminder planned for today after the run read today’s mails but before it recorded the day, when the next run goes, then the reminder goes out', async () => {
+    await runOn('2027-07-20');
+    const stream = 'session-ses_race';
+    const reminder: Deadline = {
+      id: `${stream}/pv-transmission`,
+      kind: 'pv-transmission',
+      streamId: stream,
+      subject: '-',
+      label: 'Transmission du procès-verbal signé à l’unité départementale',
+      dueOn: '2027-07-25',
+      remindOn: '2027-07-18',
+      remind: ['centre'],
+      alert: ['ud'],
+      scope: { centreId: 'ctr_lyon-1', department: '69', sessionId: 'ses_race' },
+    };
+    // The planner commits between the run's read of the day and its record of the day.
+    class Interleaved extends DynamoDeadlineIndex {
+      override async due(day: string) {
+        const read = await super.due(day);
+        if (day === '2027-07-21') await new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines).sync(stream, [reminder], day);
+        return read;
+      }
+    }
+    const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+    const delivery = new MailDelivery(
+      new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+      new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+      outboxOnlyDeadLetter,
+      clock,
+    );
+    const interleaved = new DeadlineRun(
+      new Interleaved(dynamo.client, dynamo.tables.deadlines),
+      new DynamoSessionViews(dynamo.client, dynamo.tables.views),
+      new Recipients(new Directory(), contacts()),
+      delivery,
+      clock,
+      'https://tp.example',
+    );
+    now = new Date('2027-07-21T06:00:00Z');
+    expect((await interleaved.run()).failures).toBe(0);
+
+    const next = await runOn('2027-07-22');
+    expect(next.mails.filter((m) => (m.body.text ?? '').includes('ses_race')).map((m) => `${m.destination.to[0]} ${m.subject}`)).toEqual([
+      'responsable@afpa-lyon.example Rappel d’échéance : Transmission du procès-verbal signé à l’unité départementale',
+    ]);
   });
 });

@@ -79,7 +79,7 @@ describe('deadline planner and daily run', () => {
     ]);
 
     const alert = await runOn('2027-02-01');
-    expect(alert.report.days).toEqual(['2027-01-25', '2027-01-26', '2027-01-27', '2027-01-28', '2027-01-29', '2027-01-30', '2027-01-31', '2027-02-01']);
+    expect(alert.report.days).toEqual(['2027-01-24', '2027-01-25', '2027-01-26', '2027-01-27', '2027-01-28', '2027-01-29', '2027-01-30', '2027-01-31', '2027-02-01']);
     expect(alert.mails.map((m) => m.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'ddets-titres-professionnels@rhone.gouv.fr']);
     expect(alert.mails.every((m) => m.subject.startsWith('Échéance dépassée'))).toBe(true);
   });
