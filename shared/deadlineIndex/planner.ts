@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../events/index.js';
 import {
   agrementFold,
   agrementOf,
+  agrementStreamId,
   compareDates,
   defaultSettings,
   jurorFold,
@@ -108,10 +109,15 @@ export class DeadlinePlanner {
     }
   }
 
+  /** A centre's agrément as its stream holds it now; undefined when none was recorded. */
+  private async agrementOfCentre(centreId: string): Promise<Agrement | undefined> {
+    const { events } = await this.store.readStream(agrementStreamId(centreId));
+    return agrementOf(events.reduce((s, e) => agrementFold.evolve(s, e as unknown as AgrementEvent), agrementFold.initialState));
+  }
+
   /** The programmes an approved centre owes, year by year, from this year to the agrément's last. */
   private async planAgrement(streamId: string, today: string): Promise<void> {
-    const { events } = await this.store.readStream(streamId);
-    const agrement = agrementOf(events.reduce((s, e) => agrementFold.evolve(s, e as unknown as AgrementEvent), agrementFold.initialState));
+    const agrement = await this.agrementOfCentre(streamId.slice('agrement-'.length));
     if (!agrement) return;
     for (let year = Number(today.slice(0, 4)); year <= Number(agrement.validUntil.slice(0, 4)); year += 1) {
       await this.planProgramme(programmeStreamId(agrement.centreId, year), today, agrement);
@@ -158,6 +164,10 @@ export class DeadlinePlanner {
       return;
     }
     if (!first || (first.type !== 'SessionPlanned' && first.type !== 'ProgrammeSubmitted')) return;
+    // A centre whose agrément is withdrawn owes nothing due from that day on, whatever it had
+    // begun: no reminder to it, no alert about it. Read from its agrément's stream, whichever commit
+    // plans this (a programme's commit redelivered after the withdrawal must not plan them again).
+    const withdrawnOn = (approved ?? (await this.agrementOfCentre(first.data.centreId)))?.withdrawnOn;
     const state = events.reduce((s, e) => programmeFold.evolve(s, e as unknown as ProgrammeEvent), programmeFold.initialState);
     const created = await this.marks.createdPlannedSessions(Object.keys(state.planned));
     // The centre's name as its latest programme recorded it, for the reminder mails.
@@ -168,6 +178,7 @@ export class DeadlinePlanner {
       ...(centreName ? { centreName } : {}),
       ...(first.scope.department ? { department: first.scope.department } : {}),
     };
-    await this.index.sync(streamId, openProgrammeDeadlines(state, this.settings, programme, [...created]), today);
+    const open = openProgrammeDeadlines(state, this.settings, programme, [...created]);
+    await this.index.sync(streamId, withdrawnOn === undefined ? open : open.filter((deadline) => compareDates(deadline.dueOn, withdrawnOn) < 0), today);
   }
 }

@@ -62,13 +62,40 @@ beforeAll(async () => {
   ses = await startSes();
   const book = contacts()
     .set('centre', 'ctr_villeurbanne-2', { email: 'contact@villeurbanne.example', displayName: 'Villeurbanne Métiers' })
-    .set('centre', 'ctr_givors-3', { email: 'contact@givors.example', displayName: 'Givors Formation' });
+    .set('centre', 'ctr_givors-3', { email: 'contact@givors.example', displayName: 'Givors Formation' })
+    .set('centre', 'ctr_venissieux-4', { email: 'contact@venissieux.example', displayName: 'Vénissieux Formation' });
   ({ store, projector, planner, run } = deadlineMachinery(dynamo, ses, clock, book));
   await approve('ctr_lyon-1', 'AFPA Lyon');
   await approve('ctr_villeurbanne-2', 'Villeurbanne Métiers');
   // A third centre loses its agrément on 10 January: it owes nothing any more.
   await approve('ctr_givors-3', 'Givors Formation');
   await commit('agrement-ctr_givors-3', [{ type: 'AgrementWithdrawn', data: { centreId: 'ctr_givors-3', withdrawnOn: '2027-01-10', reason: 'Fermeture' } }], 'ctr_givors-3');
+  // A fourth had begun its 2027 programme (a session planned, nothing submitted) when it lost its agrément.
+  await approve('ctr_venissieux-4', 'Vénissieux Formation');
+  now = new Date('2027-01-05T09:00:00Z');
+  await commit(
+    'programme-ctr_venissieux-4-2027',
+    [
+      {
+        type: 'SessionPlanned',
+        data: {
+          plannedSessionId: 'pln_v',
+          centreId: 'ctr_venissieux-4',
+          year: 2027,
+          titreCode: 'RNCP37674',
+          expectedStart: '2027-03-15',
+          expectedEnd: '2027-03-16',
+          expectedCandidates: 6,
+        },
+      },
+    ],
+    'ctr_venissieux-4',
+  );
+  await commit(
+    'agrement-ctr_venissieux-4',
+    [{ type: 'AgrementWithdrawn', data: { centreId: 'ctr_venissieux-4', withdrawnOn: '2027-01-12', reason: 'Fermeture' } }],
+    'ctr_venissieux-4',
+  );
   await runOn('2027-01-23');
 });
 
@@ -109,5 +136,14 @@ describe('an approved centre owes its yearly programme before it wrote anything'
     expect(mails.every((mail) => mail.subject === `Échéance dépassée : ${PROGRAMME}`)).toBe(true);
     expect(mails.map((mail) => mail.body.text).join('\n')).toContain('AFPA Lyon');
     expect(mails.map((mail) => mail.body.text).join('\n')).not.toContain('Villeurbanne');
+  });
+
+  it('reminds nobody and alerts nobody about a centre that had begun its programme when it lost its agrément: not its programme, not its planned session', async () => {
+    const all = await ses.emails();
+    expect(all.filter((mail) => mail.destination.to.some((to) => to.includes('venissieux')))).toEqual([]);
+    expect(all.filter((mail) => `${mail.body.text ?? ''}`.includes('Vénissieux') || `${mail.body.text ?? ''}`.includes('ctr_venissieux-4'))).toEqual([]);
+    // Nor later, when its planned session should have been created in CERES (three months before 14 June).
+    await runOn('2027-03-20');
+    expect((await ses.emails()).filter((mail) => mail.destination.to.some((to) => to.includes('venissieux')) || `${mail.body.text ?? ''}`.includes('Vénissieux'))).toEqual([]);
   });
 });
