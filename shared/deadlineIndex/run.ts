@@ -91,8 +91,9 @@ export class DeadlineRun {
       case 'juror':
         return scope.jurorId ? [await this.recipients.person('juror', scope.jurorId)] : [];
       case 'jurors': {
+        // The members the convocations have not reached: for one convoked already, the step is done.
         const session = scope.sessionId ? await this.views.getSessionView(scope.sessionId) : undefined;
-        return Promise.all((session?.jury ?? []).map((member) => this.recipients.person('juror', member.jurorId)));
+        return Promise.all((session?.jury ?? []).filter((member) => !member.convokedOn).map((member) => this.recipients.person('juror', member.jurorId)));
       }
     }
   }

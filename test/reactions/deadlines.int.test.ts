@@ -208,4 +208,26 @@ describe('deadline planner and daily run', () => {
     expect(next.report.failures).toBe(0);
     expect(next.mails.filter((m) => m.subject.startsWith('Échéance dépassée')).map((m) => m.destination.to[0])).toEqual(['ddets-titres-professionnels@rhone.gouv.fr']);
   });
+
+  it('given a jury whose first member was convoked and a second assigned after, when the convocations are overdue, then the alert goes to the centre and the member not convoked, not to the one already convoked', async () => {
+    const { projector } = deadlineMachinery(dynamo, ses, clock, contacts());
+    const projected = async (streamId: string, events: DomainEvent[]) => {
+      const result = await append(store, streamId, versions.get(streamId) ?? 0, events);
+      versions.set(streamId, result.version);
+      await projector.apply(result.events);
+      await planner.onCommit(result.events);
+    };
+    now = new Date('2028-02-10T10:00:00Z');
+    await projected('session-ses_conv', [sessionCreated('ses_conv', { late: false, startDate: '2028-04-03' })]);
+    await projected('session-ses_conv', [{ type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne', tiedCandidateIds: [] } }]);
+    await projected('session-ses_conv', [
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne'], sentOn: '2028-02-10', dueOn: '2028-03-19', late: false } },
+    ]);
+    await projected('session-ses_conv', [{ type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc', tiedCandidateIds: [] } }]);
+
+    const { mails } = await runOn('2028-03-25');
+    const alerts = mails.filter((m) => m.subject.startsWith('Échéance dépassée') && m.body.text?.includes('CERES-ses_conv'));
+
+    expect(alerts.map((m) => m.destination.to[0]).sort()).toEqual(['marc.durand@example.org', 'responsable@afpa-lyon.example'].sort());
+  });
 });
