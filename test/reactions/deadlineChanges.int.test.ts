@@ -1,15 +1,9 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { Directory } from '../../shared/directory/directory.js';
 import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import type { Deadline } from '../../shared/domain/deadlines.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
-import { DynamoSessionViews } from '../../shared/views/viewItem.js';
 import type { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import type { Clock } from '../../shared/platform/clock.js';
@@ -17,7 +11,7 @@ import type { DynamoViews } from '../../shared/views/dynamoViews.js';
 import type { Projector } from '../../shared/views/projector.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts, sessionCreated } from './fixtures.js';
-import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
+import { append, deadlineMachinery, deadlineRunOn, startSes, type LocalSes } from './support.js';
 
 /**
  * Deadlines whose step changes after they were planned: a PV rejected then signed again, a
@@ -196,21 +190,7 @@ describe('a deadline planned while the daily run goes', () => {
         return read;
       }
     }
-    const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-    const delivery = new MailDelivery(
-      new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-      new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-      outboxOnlyDeadLetter,
-      clock,
-    );
-    const interleaved = new DeadlineRun(
-      new Interleaved(dynamo.client, dynamo.tables.deadlines),
-      new DynamoSessionViews(dynamo.client, dynamo.tables.views),
-      new Recipients(new Directory(), contacts()),
-      delivery,
-      clock,
-      'https://tp.example',
-    );
+    const { run: interleaved } = deadlineRunOn(dynamo, ses, clock, contacts(), { index: new Interleaved(dynamo.client, dynamo.tables.deadlines) });
     now = new Date('2027-07-21T06:00:00Z');
     expect((await interleaved.run()).failures).toBe(0);
 

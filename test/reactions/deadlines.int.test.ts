@@ -3,19 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
 import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
-import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { Directory } from '../../shared/directory/directory.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, MailInFlightError, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
-import { DynamoViews } from '../../shared/views/dynamoViews.js';
+import { MailInFlightError, type MailDelivery } from '../../shared/mail/sender.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import type { Clock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts, sessionCreated } from './fixtures.js';
-import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
+import { append, deadlineMachinery, deadlineRunOn, startSes, type LocalSes } from './support.js';
 
 let dynamo: LocalDynamo;
 let ses: LocalSes;
@@ -175,26 +169,14 @@ describe('deadline planner and daily run', () => {
         },
       },
     ]);
-    const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-    const delivery = new MailDelivery(
-      new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-      new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-      outboxOnlyDeadLetter,
-      clock,
-    );
     // The UD's alert, first of the item's audiences, is claimed by a run that died a moment ago.
-    const holding = Object.assign(Object.create(delivery) as MailDelivery, {
-      deliver: (mail: OutgoingMail) =>
-        mail.to.key === 'ud#69' ? Promise.reject(new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`)) : delivery.deliver(mail),
+    const { run: heldRun } = deadlineRunOn(dynamo, ses, clock, contacts(), {
+      wrapDelivery: (delivery) =>
+        Object.assign(Object.create(delivery) as MailDelivery, {
+          deliver: (mail: OutgoingMail) =>
+            mail.to.key === 'ud#69' ? Promise.reject(new MailInFlightError(`Mail ${mail.id} is being sent by another delivery`)) : delivery.deliver(mail),
+        }),
     });
-    const heldRun = new DeadlineRun(
-      new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines),
-      new DynamoViews(dynamo.client, dynamo.tables.views),
-      new Recipients(new Directory(), contacts()),
-      holding,
-      clock,
-      'https://tp.example',
-    );
 
     now = new Date('2028-02-01T07:00:00Z');
     const before = (await ses.emails()).length;

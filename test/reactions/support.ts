@@ -152,10 +152,20 @@ export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
   return out;
 };
 
-/** The daily deadline run on dynalite, mailing through the SES emulator (one attempt: a failure shows at once). */
-export const deadlineRunOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook) => {
+/**
+ * The daily deadline run on dynalite, mailing through the SES emulator (one attempt: a failure shows
+ * at once). A test may put its own index in (one that interleaves another write) or wrap the delivery
+ * (one that finds a mail held by another sender).
+ */
+export const deadlineRunOn = (
+  dynamo: LocalDynamo,
+  ses: Pick<LocalSes, 'endpoint'>,
+  clock: Clock,
+  contacts: ContactBook,
+  parts: { readonly index?: DynamoDeadlineIndex; readonly wrapDelivery?: (delivery: MailDelivery) => MailDelivery } = {},
+) => {
   const views = new DynamoViews(dynamo.client, dynamo.tables.views);
-  const index = new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
+  const index = parts.index ?? new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
   const delivery = new MailDelivery(
     new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
@@ -165,7 +175,15 @@ export const deadlineRunOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint
   );
   // The run reads the session views as the function does (runWiring.ts): by key, without the rest of the views table.
   const sessionViews = new DynamoSessionViews(dynamo.client, dynamo.tables.views);
-  return { views, index, run: new DeadlineRun(index, sessionViews, new Recipients(new Directory(), contacts), delivery, clock, 'https://tp.example') };
+  const run = new DeadlineRun(
+    index,
+    sessionViews,
+    new Recipients(new Directory(), contacts),
+    parts.wrapDelivery ? parts.wrapDelivery(delivery) : delivery,
+    clock,
+    'https://tp.example',
+  );
+  return { views, index, run };
 };
 
 /**
