@@ -10,7 +10,7 @@ import type { Clock } from '../../shared/platform/clock.js';
 import type { DynamoViews } from '../../shared/views/dynamoViews.js';
 import type { Projector } from '../../shared/views/projector.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
-import { contacts, sessionCreated } from './fixtures.js';
+import { contacts, sealsChecked, sessionCreated } from './fixtures.js';
 import { append, deadlineMachinery, deadlineRunOn, startSes, type LocalSes } from './support.js';
 
 /**
@@ -86,18 +86,7 @@ describe('a PV rejected, then signed again', () => {
     await commit('session-ses_pv', [sessionCreated('ses_pv', { late: false })]);
     await commit('session-ses_pv', [assigned('jur_anne', 'hab_anne'), assigned('jur_marc', 'hab_marc')]);
     now = new Date('2027-03-15T08:00:00Z');
-    await commit('session-ses_pv', [
-      {
-        type: 'SealsChecked',
-        data: {
-          checkedOn: '2027-03-15',
-          presentCandidateIds: ['cand_alice', 'cand_bruno'],
-          seed: '0123456789abcdef0123456789abcdef',
-          drawnCandidateId: 'cand_bruno',
-          sealsIntact: true,
-        },
-      },
-    ]);
+    await commit('session-ses_pv', [sealsChecked]);
     now = new Date('2027-03-16T16:00:00Z');
     await commit('session-ses_pv', [signed(1, '2027-03-16')]);
     await commit('session-ses_pv', [{ type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } }]);

@@ -31,6 +31,18 @@ export const sessionCreated = (sessionId: string, options: { late?: boolean; pla
   },
 });
 
+/** Day one of the seeded sessions (15 March 2027): both candidates present, cand_bruno drawn. */
+export const sealsChecked: DomainEvent = {
+  type: 'SealsChecked',
+  data: {
+    checkedOn: '2027-03-15',
+    presentCandidateIds: ['cand_alice', 'cand_bruno'],
+    seed: '0123456789abcdef0123456789abcdef',
+    drawnCandidateId: 'cand_bruno',
+    sealsIntact: true,
+  },
+};
+
 const signed = (revision: number): DomainEvent => ({
   type: 'PVSigned',
   data: {
@@ -109,18 +121,7 @@ export const seedYear = async (store: DynamoEventStore): Promise<string[]> => {
   await next([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne', 'jur_marc'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }]);
   await next([{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: ['cand_alice', 'cand_bruno'], sentOn: '2027-02-01', dueOn: '2027-02-28', late: false } }]);
   await next([{ type: 'JuryInformedOfAccommodations', data: { accommodationIds: ['acc_alice-1'], informedOn: '2027-03-01' } }]);
-  await next([
-    {
-      type: 'SealsChecked',
-      data: {
-        checkedOn: '2027-03-15',
-        presentCandidateIds: ['cand_alice', 'cand_bruno'],
-        seed: '0123456789abcdef0123456789abcdef',
-        drawnCandidateId: 'cand_bruno',
-        sealsIntact: true,
-      },
-    },
-  ]);
+  await next([sealsChecked]);
   await next([signed(1)]);
   await next([{ type: 'PVTransmitted', data: { transmittedOn: '2027-03-18', pvRevision: 1, department: '69' } }]);
   await next([{ type: 'PVRejected', data: { rejectedOn: '2027-03-20', pvRevision: 1, reason: 'Signature manquante <b>page 2</b>' } }]);
