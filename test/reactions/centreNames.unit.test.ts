@@ -1,33 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { domainEventSchema, type DomainEvent, type StoredEvent } from '../../events/index.js';
+import { domainEventSchema, type DomainEvent } from '../../events/index.js';
 import type { CentreNameMark } from '../../shared/views/model.js';
 import { jurorSessionsOf, projectAll } from '../../shared/views/projection.js';
 import { Projector, type ViewsStore } from '../../shared/views/projector.js';
-import { sessionCreated } from './fixtures.js';
+import { sessionCreated, stored } from './fixtures.js';
 
 /*
  * The centre's name in the read models: folded from SessionCreated and ProgrammeSubmitted when they
  * carry one, absent otherwise (events recorded before names existed still parse and project), and
  * handed to the centre markers with the event's id so the newest name wins.
  */
-
-const stored = (streamId: string, events: readonly DomainEvent[], firstVersion = 1): StoredEvent[] =>
-  events.map(
-    (event, index) =>
-      ({
-        ...event,
-        id: `01J00000000000000000000${String(firstVersion + index).padStart(3, '0')}`,
-        streamId,
-        version: firstVersion + index,
-        schemaVersion: 1,
-        occurredAt: '2027-01-10T08:00:00.000Z',
-        recordedAt: '2027-01-10T08:00:00.000Z',
-        actor: { role: 'centre', id: 'usr_centre', scope: { centreId: 'ctr_lyon-1' } },
-        scope: { centreId: 'ctr_lyon-1', department: '69', region: '84' },
-        correlationId: 'test',
-        causationId: 'test',
-      }) as StoredEvent,
-  );
 
 const named = (event: DomainEvent, centreName: string): DomainEvent => ({ ...event, data: { ...event.data, centreName } }) as DomainEvent;
 

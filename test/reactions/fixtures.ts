@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../events/index.js';
+import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
 import { InMemoryContactBook } from '../../shared/directory/contacts.js';
 import { append } from './support.js';
@@ -142,3 +142,22 @@ export const contacts = () =>
     .set('juror', 'jur_marc', { email: 'marc.durand@example.org', displayName: 'Marc Durand' })
     .set('candidate', 'cand_alice', { email: 'alice@example.org', displayName: 'Alice Bernard' })
     .set('candidate', 'cand_bruno', { email: 'bruno@example.org', displayName: 'Bruno Petit' });
+
+/** Events as the store returns them, numbered from `firstVersion` in one stream (fixed times, actor and scope). */
+export const stored = (streamId: string, events: readonly DomainEvent[], firstVersion = 1): StoredEvent[] =>
+  events.map(
+    (event, index) =>
+      ({
+        ...event,
+        id: `01J00000000000000000000${String(firstVersion + index).padStart(3, '0')}`,
+        streamId,
+        version: firstVersion + index,
+        schemaVersion: 1,
+        occurredAt: '2027-01-10T08:00:00.000Z',
+        recordedAt: '2027-01-10T08:00:00.000Z',
+        actor: { role: 'centre', id: 'usr_centre', scope: { centreId: 'ctr_lyon-1' } },
+        scope: { centreId: 'ctr_lyon-1', department: '69', region: '84' },
+        correlationId: 'test',
+        causationId: 'test',
+      }) as StoredEvent,
+  );
