@@ -4,9 +4,10 @@ import type { Decision, SessionState } from './session.js';
 /**
  * A session's results as candidates and centres may see them. Results told before the UD
  * validated the PV bind nobody (leaflet): they are `provisoires` until PVValidated, `officiels`
- * after. There are no results before a PV is signed.
+ * after, `rejetés` once the UD rejected the PV and until it is signed again. There are no results
+ * before a PV is signed.
  */
-export type ResultsStatus = 'provisoires' | 'officiels';
+export type ResultsStatus = 'provisoires' | 'officiels' | 'rejetés';
 
 interface CandidateResult {
   readonly candidateId: string;
@@ -35,6 +36,7 @@ export const decisionLabels: Readonly<Record<Decision, string>> = {
 export const resultsStatusLabels: Readonly<Record<ResultsStatus, string>> = {
   provisoires: 'Résultats provisoires : ils ne deviennent officiels qu’après validation du procès-verbal par l’unité départementale.',
   officiels: 'Résultats officiels : procès-verbal validé par l’unité départementale.',
+  rejetés: 'Décisions rejetées : l’unité départementale a rejeté le procès-verbal ; celui signé à nouveau les remplacera.',
 };
 
 /** The results of a session, or undefined when no PV has been signed. */
@@ -43,7 +45,7 @@ export const sessionResults = (state: SessionState): SessionResults | undefined 
   const official = state.status === 'pv-validated';
   return {
     sessionId: state.sessionId,
-    status: official ? 'officiels' : 'provisoires',
+    status: official ? 'officiels' : state.status === 'pv-rejected' ? 'rejetés' : 'provisoires',
     pvRevision: state.pv.revision,
     ...(official && state.pv.validatedOn ? { officialOn: state.pv.validatedOn } : {}),
     results: state.pv.decisions.map(({ candidateId, decision, ccpObtained }) => ({ candidateId, decision, ccpObtained })),

@@ -120,9 +120,10 @@ export interface SessionView {
   readonly quarantinedUploads: readonly { readonly objectKey: string; readonly reason: string }[];
   /**
    * Results: none before a PV is signed; `provisional` while the UD has not validated the PV (they
-   * bind nobody); `official` after validation.
+   * bind nobody); `official` after validation; `rejected` once the UD rejected the PV, until it is
+   * signed again (its decisions no longer stand).
    */
-  readonly results: { readonly status: 'none' | 'provisional' | 'official'; readonly decisions: readonly CandidateResultView[] };
+  readonly results: { readonly status: 'none' | 'provisional' | 'official' | 'rejected'; readonly decisions: readonly CandidateResultView[] };
   readonly openDeadlines: readonly OpenDeadlineView[];
   readonly cancelled?: { readonly cancelledOn: string; readonly reason: string };
   /**

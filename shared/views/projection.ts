@@ -209,6 +209,8 @@ const projectSessionView = (
       break;
     case 'PVRejected':
       if (next.pv) next.pv = { ...next.pv, rejection: { rejectedOn: event.data.rejectedOn, reason: event.data.reason } };
+      // The rejected PV's decisions no longer stand: the PV signed again will decide.
+      next.results = { ...next.results, status: 'rejected' };
       break;
     case 'SessionCancelled':
       next.cancelled = { cancelledOn: event.data.cancelledOn, reason: event.data.reason };

@@ -72,6 +72,7 @@ dl.facts dt{font-weight:700}
 dl.facts dd{margin:0}
 .results-provisional{border-left:4px solid var(--orange);background:var(--orange-bg);padding:.5rem 1rem}
 .results-official{border-left:4px solid var(--green);background:var(--green-bg);padding:.5rem 1rem}
+.results-rejected{border-left:4px solid var(--red);background:var(--red-bg);padding:.5rem 1rem}
 footer.site{border-top:2px solid var(--blue);padding:1rem 0;font-size:.875rem;color:var(--grey)}
 .row{display:flex;flex-wrap:wrap;gap:1rem}
 .row>.field{flex:1 1 12rem}

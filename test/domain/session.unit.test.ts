@@ -1176,7 +1176,7 @@ describe('session: results', () => {
     expect(sessionResults(sessionDecider.initialState)).toBeUndefined();
   });
 
-  it('shows results as provisional until the PV is validated, official after', () => {
+  it('shows results as provisional until the PV is validated, official after, rejected once the UD rejected the PV', () => {
     const provisional = sessionResults(fold(transmittedHistory));
     expect(provisional).toEqual({
       sessionId: SESSION,
@@ -1190,7 +1190,7 @@ describe('session: results', () => {
     const official = sessionResults(fold([...transmittedHistory, { type: 'PVValidated', data: { validatedOn: '2027-06-20', pvRevision: 1 } }]));
     expect(official).toMatchObject({ status: 'officiels', officialOn: '2027-06-20' });
     const rejected = sessionResults(fold([...transmittedHistory, { type: 'PVRejected', data: { rejectedOn: '2027-06-20', pvRevision: 1, reason: 'x' } }]));
-    expect(rejected?.status).toBe('provisoires');
+    expect(rejected?.status).toBe('rejetés');
   });
 });
 

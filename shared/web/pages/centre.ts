@@ -4,6 +4,7 @@ import { ceresLabel, centreWithId, decisionLabels, frenchDate } from '../format.
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
+import type { SessionView } from '../../views/model.js';
 
 /*
  * The session manager's pages (centre agréé): dashboard, yearly programme, session creation, the
@@ -170,6 +171,9 @@ export const createSessionForm = async (context: PageContext, state: FormState):
 const erasureLink = (base: string, candidateId: string, name: string): Html =>
   html`<a href="${base}/candidats/${candidateId}/effacement" aria-label="Effacer ses données personnelles : ${name}">Effacer ses données personnelles</a>`;
 
+/** What the results column says of the decisions it shows. */
+const resultsColumnNote: Readonly<Record<SessionView['results']['status'], string>> = { none: '', provisional: ' (provisoire)', official: ' (officielle)', rejected: ' (rejetée)' };
+
 const stepState = (done: boolean, label: string): Html => (done ? html`<span class="badge ok">Fait</span> ${label}` : html`<span class="badge info">À faire</span> ${label}`);
 
 export const sessionPage = async (context: PageContext): Promise<Html> => {
@@ -187,15 +191,17 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
   const drawn = view.candidateIds.find((id) => id === context.query.tirage);
   const decisionOf = new Map(view.results.decisions.map((decision) => [decision.candidateId, decision]));
   const centre = context.principal.actor.role === 'centre';
+  const rejected = view.pv?.rejection !== undefined;
   const steps: [string, boolean, string][] = [
     ['jury', view.jury.length >= 2, `Jury désigné (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)`],
     ['amenagements', view.accommodationIds.length === 0 || view.juryInformedOfAccommodations, `Aménagements d’épreuves (${view.accommodationIds.length})`],
     ['convocations', Boolean(view.jurorConvocationsSentOn && view.candidateConvocationsSentOn), 'Convocations du jury et des candidats'],
     ['plateau', Boolean(view.plateauTechnique), 'Vérification du plateau technique'],
     ['plis', Boolean(view.sealsCheckedOn), 'Vérification des plis cachetés (tirage au sort)'],
-    ['pv', Boolean(view.pv), 'Décisions et procès-verbal signé'],
-    ['ceres', Boolean(view.pv?.resultsRecordedInCeresOn), 'Résultats saisis dans CERES'],
-    ['transmission', Boolean(view.pv?.transmittedOn), 'PV transmis à l’unité départementale'],
+    // A rejected PV is signed again, its results entered and transmitted again: those steps are to do.
+    ['pv', Boolean(view.pv && !rejected), rejected ? 'Décisions et procès-verbal signé à nouveau (PV rejeté)' : 'Décisions et procès-verbal signé'],
+    ['ceres', Boolean(view.pv?.resultsRecordedInCeresOn && !rejected), 'Résultats saisis dans CERES'],
+    ['transmission', Boolean(view.pv?.transmittedOn && !rejected), 'PV transmis à l’unité départementale'],
   ];
   return html` ${drawn ? html`<div class="notice" role="status"><strong>Candidat tiré au sort pour vérifier les plis : ${names.get(drawn) ?? drawn}</strong></div>` : ''}
     <dl class="facts">
@@ -247,7 +253,13 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
           ? html`<p class="results-provisional">
               <strong>Résultats provisoires</strong> : ils n’engagent personne tant que l’unité départementale n’a pas validé le procès-verbal.
             </p>`
-          : ''
+          : view.results.status === 'rejected'
+            ? html`<p class="results-rejected">
+                <strong>Décisions rejetées</strong> : l’unité départementale a rejeté le
+                procès-verbal${view.pv?.rejection ? ` le ${frenchDate(view.pv.rejection.rejectedOn)}` : ''}. Ces décisions ne valent plus : celles du procès-verbal signé à nouveau
+                les remplaceront.
+              </p>`
+            : ''
     }
     <table>
       <caption>
@@ -256,7 +268,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
       <thead>
         <tr>
           <th scope="col">Candidat</th>
-          <th scope="col">Décision${view.results.status === 'provisional' ? ' (provisoire)' : view.results.status === 'official' ? ' (officielle)' : ''}</th>
+          <th scope="col">Décision${resultsColumnNote[view.results.status]}</th>
           ${centre ? html`<th scope="col">Données personnelles</th>` : ''}
         </tr>
       </thead>
