@@ -29,6 +29,20 @@ const name = text(100);
 const email = z.email({ message: 'Adresse électronique invalide.' }).check(z.maxLength(254));
 const phone = z.string().check(z.trim(), z.regex(/^\+?[0-9 .-]{6,20}$/, { message: 'Numéro de téléphone invalide.' }));
 
+/** Most bytes of an imported CSV file, as its messages say (« 2 Mo »). */
+const MAX_CSV_BYTES = 2_000_000;
+/**
+ * An imported CSV file: not empty, at most 2 Mo in UTF-8. The length in characters bounds it first
+ * (one character is at least one byte; the OpenAPI document states it), then its bytes: accented
+ * text takes two per letter.
+ */
+const csvFile = (empty: string, tooLarge: string) =>
+  z.string().check(
+    z.minLength(1, { message: empty }),
+    z.maxLength(MAX_CSV_BYTES, { message: tooLarge }),
+    z.refine((content) => Buffer.byteLength(content, 'utf8') <= MAX_CSV_BYTES, { message: tooLarge, abort: true }),
+  );
+
 /** What an agrément allows: titres, sites (one per line in the form) and its period. */
 const agrementTerms = once(() => ({
   titreCodes: z.array(titreCode).check(z.minLength(1, { message: 'Indiquez au moins un titre.' }), z.maxLength(100)),
@@ -151,21 +165,10 @@ export const schemas = builtOnAccess({
   withdrawAgrement: () => z.strictObject({ reason: text(500) }),
   importTitres: () =>
     z.strictObject({
-      fiches: z
-        .string()
-        .check(
-          z.minLength(1, { message: 'Le fichier des fiches est vide.' }),
-          z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
-        ),
-      blocs: z
-        .string()
-        .check(
-          z.minLength(1, { message: 'Le fichier des blocs est vide.' }),
-          z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }),
-        ),
+      fiches: csvFile('Le fichier des fiches est vide.', 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).'),
+      blocs: csvFile('Le fichier des blocs est vide.', 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).'),
     }),
-  importAgrements: () =>
-    z.strictObject({ csv: z.string().check(z.minLength(1, { message: 'Le fichier est vide.' }), z.maxLength(2_000_000, { message: 'Le fichier dépasse 2 Mo.' })) }),
+  importAgrements: () => z.strictObject({ csv: csvFile('Le fichier est vide.', 'Le fichier dépasse 2 Mo.') }),
   // Query strings.
   listSessions: () => z.strictObject({ cursor: z.optional(z.string().check(z.maxLength(2000))) }),
   listJurors: () => z.strictObject({ titreCode: z.optional(titreCode) }),

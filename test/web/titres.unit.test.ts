@@ -152,6 +152,18 @@ describe('importing the RNCP export', () => {
       expect(page.body).toContain('La requête dépasse la taille autorisée (4,4 Mo).');
     });
 
+    it('a file of fewer than 2 million characters but more than 2 Mo in UTF-8 (accented text) is told it is over 2 Mo', async () => {
+      const accented = `${revisedFiches}${'é'.repeat(1_050_000)}`;
+      expect([accented.length < 2_000_000, Buffer.byteLength(accented) > 2_000_000]).toEqual([true, true]);
+      const app = createTestApp();
+      const over = await apiCall(app, 'region', 'POST', '/api/titres/import', { fiches: accented, blocs });
+      expect([over.statusCode, bodyOf(over).error?.fields]).toEqual([
+        400,
+        [{ field: 'fiches', message: 'Le fichier dépasse 2 Mo : ne gardez que les titres professionnels (TP).' }],
+      ]);
+      expect(app.writes()).toBe(0);
+    });
+
     it('the other routes keep their limits, stated in their messages: 256 Ko for the JSON API', async () => {
       const response = await apiCall(createTestApp(), 'centre', 'POST', '/api/sessions', { site: 'x'.repeat(300 * 1024) });
       expect([response.statusCode, bodyOf(response).error?.message]).toEqual([413, 'La requête dépasse la taille autorisée (256 Ko).']);
