@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { isExistingDay } from '../../events/checks.js';
 import { centreId, departmentCode, isEventType, regionCode, sessionId, type EventType } from '../../events/index.js';
-import { parisOffsetMinutes } from '../domain/calendar.js';
+import { addDays, parisOffsetMinutes } from '../domain/calendar.js';
 import { AppError, type FieldError } from '../errors.js';
 
 /**
@@ -52,17 +52,29 @@ const rawSchema = z.object({
 /** Query-string names this module reads; other names are ignored, like any web API does. */
 const historyParamNames = Object.keys(rawSchema.shape) as readonly string[];
 
+/** The instant Paris's wall clock reads `wall` at (`wall` in a Date's UTC fields); in the spring gap, the hour after it. */
+const fromParisWallClock = (wall: number): Date => {
+  // Summer time first: of the hour October's change repeats, the first passage is meant.
+  for (const offset of [120, 60]) {
+    const instant = new Date(wall - offset * 60_000);
+    if (parisOffsetMinutes(instant) === offset) return instant;
+  }
+  return new Date(wall - 60 * 60_000);
+};
+
 /**
  * A date alone (`2027-03-01`) means the whole day in Paris for `to` and its start for `from`; the
- * CLI and people type dates, scripts type instants.
+ * CLI and people type dates, scripts type instants. The day ends just before the next one starts:
+ * it lasts 23 hours in March and 25 in October. A date and time without offset is Paris time too,
+ * not the time zone of whatever machine reads it (UTC on Lambda).
  */
 const toInstant = (value: string, end: boolean): Date => {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = new Date(`${value}T00:00:00Z`);
-    const offset = parisOffsetMinutes(day);
-    const start = day.getTime() - offset * 60_000;
-    return new Date(end ? start + 86_400_000 - 1 : start);
+    const day = end ? addDays(value, 1) : value;
+    const start = fromParisWallClock(Date.parse(`${day}T00:00:00Z`));
+    return new Date(end ? start.getTime() - 1 : start.getTime());
   }
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(value)) return fromParisWallClock(Date.parse(`${value}Z`));
   return new Date(value);
 };
 

@@ -47,6 +47,30 @@ describe('history query parameters', () => {
     expect(request.to?.toISOString()).toBe('2027-07-14T21:59:59.999Z');
   });
 
+  it('ends a Paris day at its last millisecond on the days the clocks change (23 hours in March, 25 in October)', () => {
+    const spring = parseHistoryRequest({ from: '2027-03-28', to: '2027-03-28' });
+    expect(spring.from?.toISOString()).toBe('2027-03-27T23:00:00.000Z');
+    expect(spring.to?.toISOString()).toBe('2027-03-28T21:59:59.999Z');
+    const autumn = parseHistoryRequest({ from: '2027-10-31', to: '2027-10-31' });
+    expect(autumn.from?.toISOString()).toBe('2027-10-30T22:00:00.000Z');
+    expect(autumn.to?.toISOString()).toBe('2027-10-31T22:59:59.999Z');
+  });
+
+  it('reads a date and time without offset as Paris time, whatever the time zone of the machine', () => {
+    const zone = process.env.TZ;
+    try {
+      for (const machine of ['UTC', 'America/New_York']) {
+        process.env.TZ = machine;
+        const request = parseHistoryRequest({ from: '2027-07-14T09:00', to: '2027-12-24T18:30:15.5' });
+        expect(request.from?.toISOString(), machine).toBe('2027-07-14T07:00:00.000Z');
+        expect(request.to?.toISOString(), machine).toBe('2027-12-24T17:30:15.500Z');
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it.each(['0', '501', '-3', 'dix', '2.5'])('refuses page size %s', (limit) => {
     expect(refusal({ limit }).fields).toEqual([{ field: 'limit', message: 'La taille de page doit être un nombre entier entre 1 et 500.' }]);
   });
