@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { eventDefinitions } from '../../events/index.js';
+import { eventDefinitions, type EventType } from '../../events/index.js';
+import { decisionLabels, sanctionLabels } from '../web/format.js';
 
 /**
  * The French name of every data field of the event catalogue, as the history page shows it. A
@@ -94,6 +95,42 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   year: 'Année',
 };
 
+type Words = Readonly<Record<string, string>>;
+
+/** Fields whose value is a code in every event that has them, and the words of each code. */
+const codeWords: Readonly<Record<string, Words>> = {
+  decision: decisionLabels,
+  sanction: sanctionLabels,
+  audience: { jurors: 'les membres du jury', candidates: 'les candidats' },
+  ground: { 'demande-du-candidat': 'à la demande du candidat' },
+  reportedBy: { jury: 'le jury', 'session-manager': 'le responsable de session' },
+  source: { rncp: 'export RNCP de France Compétences', saisie: 'saisie par la direction régionale' },
+  // Not an enum in the catalogue: the rule ids the domain records (shared/domain/session/preparation.ts).
+  rule: {
+    'session.creation-late': 'session créée dans CERES moins de trois mois avant son début',
+    'convocation.jurors-late': 'membres du jury convoqués en retard',
+    'convocation.candidates-late': 'candidats convoqués en retard',
+  },
+};
+
+/** Fields that hold a code in one event type only (elsewhere, the same name holds a person's free text). */
+const codeWordsOf: Readonly<Partial<Record<EventType, Readonly<Record<string, Words>>>>> = {
+  PVDocumentQuarantined: {
+    reason: {
+      'not-pdf': 'le fichier n’est pas un PDF',
+      'checksum-mismatch': 'l’empreinte SHA-256 du fichier reçu ne correspond pas à celle déclarée',
+      'too-large': 'le fichier dépasse la taille autorisée',
+      unexpected: 'la session n’attendait pas de procès-verbal',
+    },
+  },
+};
+
+/** The French words of a coded value of an event's data, or undefined for a value that is no code (free text, a date, an id). */
+export const valueLabel = (type: string, field: string, value: string): string | undefined => {
+  const words = codeWordsOf[type as EventType]?.[field] ?? codeWords[field];
+  return words !== undefined && Object.hasOwn(words, value) ? words[value] : undefined;
+};
+
 const walk = (schema: unknown, into: Set<string>): void => {
   if (typeof schema !== 'object' || schema === null) return;
   const node = schema as Record<string, unknown>;
@@ -114,3 +151,26 @@ export const catalogueFieldNames = (): string[] => {
   for (const definition of eventDefinitions) walk(z.toJSONSchema(definition.data, { io: 'input', unrepresentable: 'any' }), names);
   return [...names].sort();
 };
+
+const enumsIn = (schema: unknown, into: Map<string, Set<string>>): void => {
+  if (typeof schema !== 'object' || schema === null) return;
+  const node = schema as Record<string, unknown>;
+  for (const [name, property] of Object.entries((node.properties as Record<string, unknown> | undefined) ?? {})) {
+    const values = (property as { enum?: unknown } | null)?.enum;
+    if (Array.isArray(values)) for (const value of values) if (typeof value === 'string') into.set(name, (into.get(name) ?? new Set()).add(value));
+    enumsIn(property, into);
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) {
+    const child = node[key];
+    if (Array.isArray(child)) for (const item of child) enumsIn(item, into);
+    else enumsIn(child, into);
+  }
+};
+
+/** Every value of every enumerated field of the catalogue, by event type (nested ones included). */
+export const catalogueEnumValues = (): { type: string; field: string; value: string }[] =>
+  eventDefinitions.flatMap((definition) => {
+    const enums = new Map<string, Set<string>>();
+    enumsIn(z.toJSONSchema(definition.data, { io: 'input', unrepresentable: 'any' }), enums);
+    return [...enums].flatMap(([field, values]) => [...values].map((value) => ({ type: definition.type, field, value })));
+  });

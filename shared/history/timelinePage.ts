@@ -1,9 +1,9 @@
 import { definitionOf, type Role, type StoredEvent } from '../../events/index.js';
 import type { Principal } from '../auth/principal.js';
 import { frenchDate as dayMonthYear, parisWallClock } from '../domain/calendar.js';
-import { centreWithId, decisionLabels, frenchDate, sanctionLabels } from '../web/format.js';
+import { centreWithId, frenchDate } from '../web/format.js';
 import type { CentreRef } from '../views/model.js';
-import { fieldLabels } from './fieldLabels.js';
+import { fieldLabels, valueLabel } from './fieldLabels.js';
 import { html, type Html } from '../web/html.js';
 import { layout } from '../web/layout.js';
 import { visibleData } from './cloudEvents.js';
@@ -29,14 +29,6 @@ const shownValue = (value: string | number | boolean): string => {
   return String(value);
 };
 
-/** Values the catalogue spells as codes, in the words of the pages. */
-const valueLabels: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  decision: decisionLabels,
-  sanction: sanctionLabels,
-  audience: { jurors: 'les membres du jury', candidates: 'les candidats' },
-  ground: { 'demande-du-candidat': 'à la demande du candidat' },
-};
-
 /** A person by name when the reader may see it, the pseudonymous id in small print either way. */
 const person = (id: string, names: ReadonlyMap<string, string>): Html => {
   const name = names.get(id);
@@ -58,7 +50,7 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
         (decision) =>
           html`<li>
             ${person(decision.candidateId, names)} :
-            ${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}
+            ${valueLabel(event.type, 'decision', decision.decision) ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}
           </li>`,
       );
       return [
@@ -79,7 +71,7 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
     }
     if (value === null || typeof value === 'object' || value === undefined) return [];
     if (isPersonId(value)) return [html`<li>${label} : ${person(value, names)}</li>`];
-    const words = typeof value === 'string' ? valueLabels[name]?.[value] : undefined;
+    const words = typeof value === 'string' ? valueLabel(event.type, name, value) : undefined;
     return [html`<li>${label} : ${words ?? shownValue(value as string | number | boolean)}</li>`];
   });
   return rows.length === 0
