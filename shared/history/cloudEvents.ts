@@ -39,7 +39,8 @@ export const MASKED = '[masqué]';
 /**
  * Free-text fields that may describe a candidate in words (a fraud report's facts, a withdrawal's
  * reason). Ids are pseudonymous, but people write names in free text: only the roles that work with
- * candidates (the centre, the UD of the department) read them.
+ * candidates (the centre, the UD of the department) read them, and only while the candidate's
+ * identity is kept: once erased (on request or by the retention purge), the text goes with it.
  */
 const candidateFreeText: Readonly<Partial<Record<string, readonly string[]>>> = {
   FraudReported: ['facts'],
@@ -49,16 +50,34 @@ const candidateFreeText: Readonly<Partial<Record<string, readonly string[]>>> = 
 /** Roles that need candidates' personal data for their work (same rule as the personal-data store). */
 const mayReadCandidateData = (role: Role): boolean => role === 'centre' || role === 'ud';
 
-/** The event's data, with candidate free text masked for roles that may not read it. */
-export const visibleData = (event: StoredEvent, readerRole: Role): unknown => {
+/** Who reads the history: their role, and whether they may read a candidate's identity now (false once it is erased). */
+export interface HistoryReaderView {
+  readonly role: Role;
+  readonly identifies: (candidateId: string) => boolean;
+}
+
+/** The candidates the free text of these events is about: whose identity decides whether it is shown. */
+export const candidatesInFreeText = (events: readonly StoredEvent[]): string[] => {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const candidateId = (event.data as { candidateId?: unknown }).candidateId;
+    if (candidateFreeText[event.type] && typeof candidateId === 'string') ids.add(candidateId);
+  }
+  return [...ids];
+};
+
+/** The event's data, with candidate free text masked for readers who may not, or no longer, read it. */
+export const visibleData = (event: StoredEvent, reader: HistoryReaderView): unknown => {
   const masked = candidateFreeText[event.type];
-  if (!masked || mayReadCandidateData(readerRole)) return event.data;
+  if (!masked) return event.data;
+  const candidateId = (event.data as { candidateId?: unknown }).candidateId;
+  if (mayReadCandidateData(reader.role) && typeof candidateId === 'string' && reader.identifies(candidateId)) return event.data;
   const data = { ...(event.data as Record<string, unknown>) };
   for (const field of masked) if (field in data) data[field] = MASKED;
   return data;
 };
 
-export const toCloudEvent = (event: StoredEvent, readerRole: Role): HistoryCloudEvent => ({
+export const toCloudEvent = (event: StoredEvent, reader: HistoryReaderView): HistoryCloudEvent => ({
   specversion: '1.0',
   id: event.id,
   source: `${CLOUD_EVENT_SOURCE}/${definitionOf(event.type)?.stream ?? event.streamId.split('-')[0]}`,
@@ -67,7 +86,7 @@ export const toCloudEvent = (event: StoredEvent, readerRole: Role): HistoryCloud
   subject: event.streamId,
   datacontenttype: 'application/json',
   dataschema: `${CLOUD_EVENT_SOURCE}/schemas/${event.type}/v${event.schemaVersion}`,
-  data: visibleData(event, readerRole),
+  data: visibleData(event, reader),
   actorrole: event.actor.role,
   actorid: event.actor.id,
   correlationid: event.correlationId,

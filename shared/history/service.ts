@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
 import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';
 import type { EventStore, HistoryKey, HistoryReader, StreamVerifier, VerifyResult } from '../eventStore/port.js';
-import { toCloudEvent, type HistoryCloudEvent } from './cloudEvents.js';
+import { candidatesInFreeText, toCloudEvent, type HistoryCloudEvent, type HistoryReaderView } from './cloudEvents.js';
 import type { HistoryRequest } from './query.js';
 import type { PersonalDataStore } from '../personalData/store.js';
 
@@ -23,7 +23,7 @@ export type HistorySources = Pick<EventStore, 'readStream'> & HistoryReader & St
 
 export interface HistoryServiceOptions {
   readonly store: HistorySources;
-  /** Without it, the timeline names people by their pseudonymous ids. */
+  /** Without it, the timeline names people by their pseudonymous ids and candidate free text is masked for all. */
   readonly people?: PeopleReader | undefined;
   /** Signs the cursors of session histories (the store signs its own the same way). */
   readonly cursorSecret: string;
@@ -100,7 +100,6 @@ export class HistoryService {
       throw new AppError('history.query.invalid', 'validation', 'Certains critères de recherche sont à corriger.', [
         { field: 'sessionId', message: 'Un seul critère de lieu à la fois : session, centre, département ou région.' },
       ]);
-    const role = principal.actor.role;
     if (request.sessionId !== undefined) return this.sessionPage(principal, request.sessionId, request);
     const key = await this.keyFor(principal, request);
     const page = await this.store.history({
@@ -116,7 +115,8 @@ export class HistoryService {
     // Belt and braces: an index key is only chosen inside the scope, so this never fires unless a
     // history item carries a scope its key does not say.
     if (page.items.some((event) => !coversTarget(principal, targetOf(event.scope)))) throw outOfScope();
-    return { events: page.items.map((event) => toCloudEvent(event, role)), nextCursor: page.nextCursor };
+    const reader = await this.readerOf(principal, page.items);
+    return { events: page.items.map((event) => toCloudEvent(event, reader)), nextCursor: page.nextCursor };
   }
 
   /** The session's stream, its hash chain's state and its PV links; 404 unknown, 403 outside the scope. */
@@ -139,6 +139,18 @@ export class HistoryService {
     const [candidates, jurors] = await Promise.all([this.people.readCandidates(principal, [...ids.candidates]), this.people.readJurors([...ids.jurors])]);
     for (const [id, person] of [...candidates, ...jurors]) names.set(id, `${person.firstName} ${person.lastName}`);
     return names;
+  }
+
+  /**
+   * The reader as the free text of these events sees them: a candidate's is shown only to whom the
+   * personal-data store still gives the identity (none once erased; without the store, nobody).
+   */
+  private async readerOf(principal: Principal, events: readonly StoredEvent[]): Promise<HistoryReaderView> {
+    const role = principal.actor.role;
+    const ids = candidatesInFreeText(events);
+    if (!this.people || ids.length === 0) return { role, identifies: () => false };
+    const identified = await this.people.readCandidates(principal, ids);
+    return { role, identifies: (candidateId) => identified.has(candidateId) };
   }
 
   private async readSession(principal: Principal, sessionId: string) {
@@ -220,6 +232,7 @@ export class HistoryService {
     const items = matching.slice(0, request.limit);
     const last = items.at(-1);
     const nextCursor = matching.length > request.limit && last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined;
-    return { events: items.map((event) => toCloudEvent(event, principal.actor.role)), nextCursor };
+    const reader = await this.readerOf(principal, items);
+    return { events: items.map((event) => toCloudEvent(event, reader)), nextCursor };
   }
 }

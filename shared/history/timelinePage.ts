@@ -42,7 +42,8 @@ const NAMED_LIST_MAX = 30;
 
 /** Details of an event: every field with its French label, people by name where allowed, a PV's decisions one per candidate. */
 const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, string>): Html => {
-  const data = visibleData(event, reader) as Record<string, unknown>;
+  // The names are those the reader may see now: a candidate erased since has none, and loses their free text too.
+  const data = visibleData(event, { role: reader, identifies: (candidateId) => names.has(candidateId) }) as Record<string, unknown>;
   const rows = Object.entries(data).flatMap(([name, value]) => {
     const label = fieldLabels[name] ?? name;
     if (name === 'decisions' && Array.isArray(value)) {

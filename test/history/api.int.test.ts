@@ -28,7 +28,16 @@ beforeAll(async () => {
   all = await seedHistory(store);
   const edge = httpEdge(
     createHistoryHandler({
-      service: new HistoryService({ store, cursorSecret }),
+      service: new HistoryService({
+        store,
+        cursorSecret,
+        // Every candidate's identity is kept (none erased), and readable by the centre and the UD alone, as the store decides.
+        people: {
+          readCandidates: async (reader, ids) =>
+            new Map(reader.actor.role === 'region' ? [] : ids.map((candidateId) => [candidateId, { candidateId, firstName: 'Léa', lastName: 'Martin', birthDate: '1990-03-12' }])),
+          readJurors: async () => new Map(),
+        },
+      }),
       verify: () => Promise.reject(new Error('API requests carry verified claims')),
     }),
     { errorPage: historyErrorPage },

@@ -12,6 +12,7 @@ import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
 import { pages } from '../../functions/pages/function.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
 import { startOfflineRuntime, type OfflineRuntime } from '../../infra/offline/index.js';
@@ -91,6 +92,10 @@ beforeAll(async () => {
     version = result.version;
     seeded.push(...result.events);
   }
+  // The withdrawn candidate's identity is kept (not erased): the centre reads the reason written about them.
+  await new DynamoPersonalDataStore(client, runtime.tables.personalData).saveCandidates({ centreId: centres.lyon.centreId, department: '69', region: '84' }, [
+    { candidateId: 'cand_a-2', lastName: 'Durand', firstName: 'Anne', birthDate: '1990-01-01' },
+  ]);
   browser = await launchChromium();
 }, 120_000);
 

@@ -34,7 +34,8 @@ const page = (events: readonly DomainEvent[]): string => {
     events: events.map(stored),
     verification: { ok: true, commits: events.length },
     documents: new Map(),
-    names: new Map(),
+    // The withdrawn candidate's identity is kept: the centre reads the reason written about them.
+    names: new Map([['cand_c-2', 'Hugo Petit']]),
   };
   return timelinePage(principalFromClaims(readers.centreLyon), timeline)
     .value.replace(/<[^>]+>/g, ' ')
