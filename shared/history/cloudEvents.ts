@@ -16,6 +16,7 @@ export interface HistoryCloudEvent {
   /** The stream the event belongs to, e.g. `session-ses_01J…`. */
   readonly subject: string;
   readonly datacontenttype: 'application/json';
+  /** The `$id` of the event type's published JSON Schema (absolute, as CloudEvents requires). */
   readonly dataschema: string;
   readonly data: unknown;
   readonly actorrole: Role;
@@ -32,6 +33,13 @@ export interface HistoryCloudEvent {
 
 /** The CloudEvents `source` prefix of the system. */
 const CLOUD_EVENT_SOURCE = '/tp-sessions';
+
+/**
+ * Where the JSON Schemas of the catalogue are published (their `$id`, scripts/event-docs.ts):
+ * CloudEvents wants an absolute URI in `dataschema`. Each schema describes the stored event of that
+ * type and version; its `data` property is the schema of the CloudEvent's data.
+ */
+const SCHEMA_BASE = 'https://tp-sessions.example/events';
 
 /** What replaces a masked value. */
 export const MASKED = '[masqué]';
@@ -85,7 +93,7 @@ export const toCloudEvent = (event: StoredEvent, reader: HistoryReaderView): His
   time: event.occurredAt,
   subject: event.streamId,
   datacontenttype: 'application/json',
-  dataschema: `${CLOUD_EVENT_SOURCE}/schemas/${event.type}/v${event.schemaVersion}`,
+  dataschema: `${SCHEMA_BASE}/${event.type}.v${event.schemaVersion}.json`,
   data: visibleData(event, reader),
   actorrole: event.actor.role,
   actorid: event.actor.id,

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { eventDefinitions } from '../../events/index.js';
 import type { StoredEvent } from '../../events/index.js';
 import { MASKED, toCloudEvent, type HistoryReaderView } from '../../shared/history/cloudEvents.js';
 import { CSV_COLUMNS, csvCell, csvHeader, csvRows, exportPage, ndjsonRows, UTF8_BOM } from '../../shared/history/export.js';
@@ -127,6 +129,15 @@ describe('CloudEvents form', () => {
       streamversion: 3,
     });
     for (const name of Object.keys(event)) expect(name).toMatch(/^[a-z0-9]{1,20}$/);
+  });
+
+  it('names as dataschema an absolute URI (CloudEvents 1.0 « Type: URI »): the $id of the event’s published JSON Schema', () => {
+    for (const definition of eventDefinitions) {
+      const published = JSON.parse(readFileSync(new URL(`../../docs/events/schemas/${definition.type}.json`, import.meta.url), 'utf8')) as { $id: string };
+      const event = toCloudEvent(stored({ type: definition.type, schemaVersion: definition.schemaVersion } as Partial<StoredEvent>), as('centre'));
+      expect(URL.canParse(event.dataschema), event.dataschema).toBe(true);
+      expect(event.dataschema).toBe(published.$id);
+    }
   });
 
   it('masks candidate free text for the regional admin but not for the centre or the UD', () => {
