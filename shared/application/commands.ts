@@ -380,25 +380,28 @@ export const declareTie = onSession<In<'declareTie'>, { readonly sessionId: stri
   candidateId: input.candidateId,
 }));
 
-export const unassignJuror = onSession<In<'unassignJuror'>, { readonly sessionId: string; readonly jurorId: string }>((input, call) => ({
-  type: 'UnassignJuror',
-  jurorId: call.params.jurorId,
-  reason: input.reason,
-}));
+/** After day one, the member's habilitations go with the command: one the UD struck off may still be removed. */
+export const unassignJuror = (deps: AppDeps, call: SessionCall<In<'unassignJuror'>, { readonly sessionId: string; readonly jurorId: string }>): Promise<Result> =>
+  runSession(deps, call, call.params.sessionId, async () => ({
+    type: 'UnassignJuror',
+    jurorId: call.params.jurorId,
+    reason: call.input.reason,
+    ...(call.session.status === 'started' || call.session.status === 'pv-rejected'
+      ? { habilitations: habilitationsOf(await foldStream(deps, streams.juror(call.params.jurorId))) }
+      : {}),
+  }));
 
 export const sendConvocations = onSession<In<'sendConvocations'>>((input) => ({ type: 'SendConvocations', audience: input.audience }));
 
 export const checkPlateauTechnique = onSession<In<'checkPlateau'>>((input) => ({ type: 'CheckPlateauTechnique', ...input }));
 
-/** Each jury member's habilitations go with the command, folded from their own streams just before deciding: one withdrawn since the assignment stops day one. */
+/** Each jury member's habilitations, folded from their own streams in parallel just before deciding (one read each). */
+const juryHabilitationsOf = async (deps: AppDeps, view: SessionView) =>
+  Object.fromEntries(await Promise.all(view.jury.map(async (member) => [member.jurorId, habilitationsOf(await foldStream(deps, streams.juror(member.jurorId)))] as const)));
+
+/** The jury's habilitations go with the command: one withdrawn since the assignment stops day one. */
 export const checkSeals = (deps: AppDeps, call: SessionCall<In<'checkSeals'>>): Promise<Result> =>
-  runSession(deps, call, call.params.sessionId, async () => ({
-    type: 'CheckSeals',
-    ...call.input,
-    juryHabilitations: Object.fromEntries(
-      await Promise.all(call.session.jury.map(async (member) => [member.jurorId, habilitationsOf(await foldStream(deps, streams.juror(member.jurorId)))] as const)),
-    ),
-  }));
+  runSession(deps, call, call.params.sessionId, async () => ({ type: 'CheckSeals', ...call.input, juryHabilitations: await juryHabilitationsOf(deps, call.session) }));
 
 export const reportFraud = onSession<In<'reportFraud'>>((input) => ({ type: 'ReportFraud', ...input }));
 
@@ -408,17 +411,20 @@ export const notifySanction = onSession<In<'notifySanction'>>((input) => ({ type
 const evaluatorsFor = (view: SessionView, candidateId: string): string[] =>
   view.jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).map((member) => member.jurorId);
 
-export const signPv = onSession<In<'signPv'>>((input, call) => ({
-  type: 'SignPV',
-  signatoryIds: input.signatoryIds,
-  documentSha256: input.documentSha256,
-  decisions: input.decisions.map((decision) => ({
-    candidateId: decision.candidateId,
-    decision: decision.decision,
-    ccpObtained: decision.ccpObtained,
-    evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(call.session, decision.candidateId),
-  })),
-}));
+/** The jury's habilitations go with the command: a member the UD struck off since day one may not sign. */
+export const signPv = (deps: AppDeps, call: SessionCall<In<'signPv'>>): Promise<Result> =>
+  runSession(deps, call, call.params.sessionId, async () => ({
+    type: 'SignPV',
+    signatoryIds: call.input.signatoryIds,
+    documentSha256: call.input.documentSha256,
+    decisions: call.input.decisions.map((decision) => ({
+      candidateId: decision.candidateId,
+      decision: decision.decision,
+      ccpObtained: decision.ccpObtained,
+      evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(call.session, decision.candidateId),
+    })),
+    juryHabilitations: await juryHabilitationsOf(deps, call.session),
+  }));
 
 export const recordResultsInCeres = onSession(() => ({ type: 'RecordResultsInCeres' }));
 

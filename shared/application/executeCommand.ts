@@ -81,7 +81,8 @@ export interface ExecuteCommandResult<TState> {
  *
  * With an idempotency key, the stream read tells whether a commit already holds the key (the store
  * keeps it in the commit): then that first answer is returned, without deciding again (what
- * building the command gave, started alongside the read, is dropped). Two round trips for a new
+ * building the command gave, started alongside the read, is dropped; when the caller's own read
+ * holds the answer, nothing is built). Two round trips for a new
  * command: the read and the conditional put (three with what must be stored before it,
  * `beforeCommit`); the read may be the caller's own (`firstRead`), and what building the command
  * reads goes alongside it.
@@ -91,14 +92,20 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
   const maxAttempts = input.maxAttempts ?? 3;
   let command: TCommand | undefined;
   let prepared = false;
+  // A retry whose first answer the caller's own read already holds returns it before building
+  // anything: what building reads (other streams) would be dropped anyway.
+  const usable = idempotencyKey === undefined || input.firstRead?.replayFor ? input.firstRead : undefined;
+  const answered = usable && idempotencyKey !== undefined ? usable.replayFor?.(idempotencyKey, requestHash) : undefined;
+  if (usable && answered) return replay(decider, usable.events, answered.version, answered.events);
   // Started now, awaited only if the read finds no first answer: a rejection is handled meanwhile.
   const building = typeof input.command === 'function' ? Promise.resolve().then(input.command as () => TCommand | Promise<TCommand>) : undefined;
   building?.catch(() => undefined);
 
   for (let attempt = 1; ; attempt += 1) {
-    const given = attempt === 1 && (idempotencyKey === undefined || input.firstRead?.replayFor) ? input.firstRead : undefined;
+    // The caller's read, on the first attempt: its first answer was looked for above.
+    const given = attempt === 1 ? usable : undefined;
     const read = given ?? (await store.readStream(streamId, { idempotencyKey, requestHash }));
-    const first = given && idempotencyKey !== undefined ? given.replayFor?.(idempotencyKey, requestHash) : read.replay;
+    const first = given ? undefined : read.replay;
     if (first) return replay(decider, read.events, first.version, first.events);
     const state = fold(decider, read.events);
     command ??= building ? await building : (input.command as TCommand);

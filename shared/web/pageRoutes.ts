@@ -171,6 +171,11 @@ const pages = {
     'Résultats saisis dans CERES',
     lazily(centrePages, (p) => p.confirmForm('ceres', 'Confirmez que vous avez saisi les résultats de la session dans CERES.', 'Les résultats sont saisis dans CERES')),
   ),
+  jurorRemoval: centreStep(
+    'jury/{jurorId}/retrait',
+    'Retirer un membre du jury',
+    lazily(centrePages, (p) => p.jurorRemovalForm),
+  ),
   erasure: centreStep(
     'candidats/{candidateId}/effacement',
     'Effacer les données personnelles d’un candidat',
@@ -252,6 +257,12 @@ const posts: readonly PostSpec[] = [
   },
   { path: '/centre/sessions', operation: routes.createSession, page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
   { path: '/centre/sessions/{sessionId}/jury', operation: routes.assignJuror, page: pages.jury, success: toSession('jury') },
+  {
+    path: '/centre/sessions/{sessionId}/jury/{jurorId}/retrait',
+    operation: routes.unassignJuror,
+    page: pages.jurorRemoval,
+    success: (c) => `/centre/sessions/${c.params.sessionId}/jury?ok=jury-retrait`,
+  },
   {
     path: '/centre/sessions/{sessionId}/amenagements',
     operation: routes.grantAccommodation,

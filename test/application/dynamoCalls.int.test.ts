@@ -165,7 +165,7 @@ describe('DynamoDB calls per command, through the API', () => {
     expect(roundTripsOf(spans)).toBe(1);
   });
 
-  it('signing the PV costs two calls, the floor: the stream read (which the scope check folds the session from), the commit; its retry one read', async () => {
+  it('signing the PV costs four calls in three round trips: the stream read (which the scope check folds the session from), the two jury members’ streams read together (their habilitations: one the UD withdrew stops the signature), the commit; its retry one read', async () => {
     for (const jurorId of jurorIds) expect((await command('centre', `/api/sessions/${sessionId}/jury`, { jurorId, tiedCandidateIds: [] })).response.statusCode).toBe(200);
     for (const audience of ['jurors', 'candidates']) expect((await command('centre', `/api/sessions/${sessionId}/convocations`, { audience })).response.statusCode).toBe(200);
     clock.set('2027-06-07T06:00:00.000Z');
@@ -184,8 +184,8 @@ describe('DynamoDB calls per command, through the API', () => {
     };
     const { response, calls, roundTrips } = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
     expect(response.statusCode, response.body).toBe(200);
-    expect(calls).toEqual(['Query events', 'PutItem events']);
-    expect(roundTrips).toBe(2);
+    expect(calls).toEqual(['Query events', 'Query events', 'Query events', 'PutItem events']);
+    expect(roundTrips).toBe(3);
     const retry = await command('centre', `/api/sessions/${sessionId}/pv`, pv, key);
     expect(retry.response.body).toBe(response.body);
     expect(retry.response.headers['idempotent-replayed']).toBe('true');

@@ -78,7 +78,7 @@ const signPv: fc.Arbitrary<(today: string) => SessionCommand> = fc
     decisions: fc.oneof({ weight: 10, arbitrary: fc.constant(CANDIDATES) }, { weight: 1, arbitrary: fc.subarray(CANDIDATES) }).chain((ids) => fc.tuple(...ids.map(decisionFor))),
     signatoryIds: fc.oneof({ weight: 8, arbitrary: fc.constant(JURORS) }, { weight: 2, arbitrary: fc.constant([ALICE, BRUNO]) }, { weight: 1, arbitrary: fc.subarray(JURORS) }),
   })
-  .map(({ decisions, signatoryIds }) => () => ({ type: 'SignPV', decisions, signatoryIds, documentSha256: 'a'.repeat(64) }));
+  .map(({ decisions, signatoryIds }) => () => ({ type: 'SignPV', decisions, signatoryIds, documentSha256: 'a'.repeat(64), juryHabilitations: {} }));
 
 const step = (day: number | fc.Arbitrary<number>, who: fc.Arbitrary<Who>, command: fc.Arbitrary<(today: string) => SessionCommand>): fc.Arbitrary<Step> =>
   fc.record({ day: typeof day === 'number' ? fc.constant(day) : day, who, command });

@@ -70,6 +70,7 @@ const sign = (overrides: Partial<Extract<SessionCommand, { type: 'SignPV' }>> = 
   decisions,
   signatoryIds: [ALICE, BRUNO],
   documentSha256: SHA,
+  juryHabilitations: {},
   ...overrides,
 });
 const withDecision = (index: number, change: Partial<PvDecision>): PvDecision[] => decisions.map((d, i) => (i === index ? { ...d, ...change } : d));
@@ -753,6 +754,76 @@ describe('session: PV signed', () => {
       [ALICE, BRUNO],
       '2027-06-10',
     ]);
+  });
+
+  it('refuses a PV while a jury member’s habilitation was withdrawn by the UD since day one, naming them and the date; once removed and replaced, the PV is signed', () => {
+    const withAlice = (alice: Habilitation) => sign({ juryHabilitations: { [ALICE]: [alice], [BRUNO]: [habilitation(BRUNO)] } });
+    // Withdrawn during the session (day two).
+    spec
+      .given(started)
+      .when(withAlice(habilitation(ALICE, { withdrawnOn: '2027-06-08' })), asCentre(END))
+      .thenRefused('jury.habilitation-withdrawn', 'rule', /signé : l’habilitation de jur_alice a été retirée \(le 08\/06\/2027\).*Retirez ce membre du jury/);
+    // Withdrawn after the session's end, before the signature: not habilitated on the day they sign.
+    spec
+      .given(started)
+      .when(withAlice(habilitation(ALICE, { withdrawnOn: '2027-06-10' })), asCentre('2027-06-11'))
+      .thenRefused('jury.habilitation-withdrawn');
+    // Withdrawn after the signature's day, or renewed by a habilitation covering the session: signed.
+    expect(
+      spec
+        .given(started)
+        .when(withAlice(habilitation(ALICE, { withdrawnOn: '2027-06-12' })), asCentre('2027-06-11'))
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['PVSigned']);
+    const renewed = sign({
+      juryHabilitations: {
+        [ALICE]: [habilitation(ALICE, { withdrawnOn: '2027-06-08' }), habilitation(ALICE, { habilitationId: 'hab_alice-2', validFrom: '2027-06-01' })],
+        [BRUNO]: [habilitation(BRUNO)],
+      },
+    });
+    expect(
+      spec
+        .given(started)
+        .when(renewed, asCentre(END))
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['PVSigned']);
+
+    // The way out: the struck-off member is removed after day one, a habilitated one fills the gap, the PV is signed without her.
+    const [removed] = spec
+      .given(started)
+      .when({ type: 'UnassignJuror', jurorId: ALICE, reason: 'Habilitation retirée', habilitations: [habilitation(ALICE, { withdrawnOn: '2027-06-08' })] }, asCentre('2027-06-08'))
+      .events();
+    expect(removed).toEqual({ type: 'JurorUnassigned', data: { jurorId: ALICE, reason: 'Habilitation retirée' } });
+    const replaced = [...started, removed as SessionEvent];
+    const [chloe] = spec
+      .given(replaced)
+      .when({ type: 'AssignJuror', jurorId: CHLOE, habilitations: [habilitation(CHLOE)], tiedCandidateIds: [] }, asCentre('2027-06-08'))
+      .events();
+    const decidedWithoutAlice = decisions.map((line) => ({ ...line, evaluatorIds: [BRUNO, CHLOE] }));
+    expect(
+      spec
+        .given([...replaced, chloe as SessionEvent])
+        .when(
+          sign({ decisions: decidedWithoutAlice, signatoryIds: [BRUNO, CHLOE], juryHabilitations: { [BRUNO]: [habilitation(BRUNO)], [CHLOE]: [habilitation(CHLOE)] } }),
+          asCentre(END),
+        )
+        .events()
+        .map((event) => event.type),
+    ).toEqual(['PVSigned']);
+  });
+
+  it('refuses to remove a habilitated jury member after day one, the habilitations given or not', () => {
+    spec
+      .given(started)
+      .when({ type: 'UnassignJuror', jurorId: BRUNO, reason: 'x', habilitations: [habilitation(BRUNO)] }, asCentre('2027-06-08'))
+      .thenRefused('session.already-started');
+    // Signed: the PV stands as the UD will judge it.
+    spec
+      .given([...started, signed()])
+      .when({ type: 'UnassignJuror', jurorId: ALICE, reason: 'x', habilitations: [habilitation(ALICE, { withdrawnOn: '2027-06-10' })] }, asCentre('2027-06-11'))
+      .thenRefused('session.already-started');
   });
 
   it('refuses a PV before the session started or before its last day', () => {

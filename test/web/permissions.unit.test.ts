@@ -90,7 +90,7 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
   CheckSeals: { type: 'CheckSeals', presentCandidateIds: [CAND_A], sealsIntact: true, juryHabilitations: {} },
   ReportFraud: { type: 'ReportFraud', candidateId: CAND_A, facts: 'Faits' },
   NotifySanction: { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08' },
-  SignPV: { type: 'SignPV', decisions: [], signatoryIds: [ALICE], documentSha256: SHA },
+  SignPV: { type: 'SignPV', decisions: [], signatoryIds: [ALICE], documentSha256: SHA, juryHabilitations: {} },
   RecordPVDocument: { type: 'RecordPVDocument', revision: 1, objectKey: 'pv/x.pdf', versionId: 'v1', sha256: SHA, sizeBytes: 10 },
   QuarantinePVDocument: { type: 'QuarantinePVDocument', objectKey: 'pv/x.pdf', reason: 'checksum-mismatch' },
   RecordResultsInCeres: { type: 'RecordResultsInCeres' },

@@ -2,10 +2,9 @@
 import { compareDates, frenchDate, isCalendarDate } from '../calendar.js';
 import { listIds, today } from '../common.js';
 import { drawCandidate } from '../draw.js';
-import { habilitationValidOn } from '../juror.js';
 import { conflict, ruleBroken } from '../errors.js';
 import { candidatesWithUninformedJury, juryGaps } from './model.js';
-import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
+import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText, struckOffMembers } from './guards.js';
 
 export const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context) => {
   const session = requireNotStarted(requireCreated(state), 'la vérification du plateau technique avant le début');
@@ -46,14 +45,7 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   }
   // A member no longer habilitated for the whole session: the habilitation of the assignment was
   // withdrawn since, and no other (a renewal) covers the session's days, as for the assignment.
-  const withdrawn = Object.values(session.jury).flatMap((member) => {
-    const habilitations = command.juryHabilitations[member.jurorId];
-    if (!habilitations) return [];
-    const covered = habilitations.some(
-      (h) => h.titreCode === session.titreCode && h.department === session.department && habilitationValidOn(h, session.startDate) && habilitationValidOn(h, session.endDate),
-    );
-    return covered ? [] : [{ jurorId: member.jurorId, on: habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawnOn }];
-  });
+  const withdrawn = struckOffMembers(session, command.juryHabilitations, checkedOn);
   if (withdrawn.length > 0) {
     const jurorIds = withdrawn.map((w) => w.jurorId);
     const dates = withdrawn.flatMap((w) => (w.on ? [frenchDate(w.on)] : []));

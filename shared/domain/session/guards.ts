@@ -1,6 +1,8 @@
 /** What every phase's handlers check first (the session exists, has not started, knows the candidate or juror), and the handlers' type. */
+import { compareDates, type CalendarDate } from '../calendar.js';
 import type { DecisionContext } from '../decider.js';
 import { notFound, ruleBroken } from '../errors.js';
+import { habilitationValidOn, type Habilitation } from '../juror.js';
 import type { CreatedSession, JuryMember, SessionCommand, SessionCommandType, SessionData, SessionEvent, SessionState } from './model.js';
 
 export const requireCreated = (state: SessionState): CreatedSession => {
@@ -33,5 +35,37 @@ export const requireText = (value: string, field: string, label: string): string
   if (trimmed === '') throw ruleBroken('input.required', `${label} est obligatoire.`, { field });
   return trimmed;
 };
+
+/**
+ * Whether `habilitations` (a jury member's, as their own stream holds them now) still allow them to
+ * sit on this session on `asOf`: one for its titre and department covers its days and was not
+ * withdrawn on or before `asOf` (a renewal after a withdrawal counts).
+ */
+export const habilitatedFor = (session: SessionData, habilitations: readonly Habilitation[], asOf: CalendarDate): boolean =>
+  habilitations.some(
+    (h) =>
+      h.titreCode === session.titreCode &&
+      h.department === session.department &&
+      habilitationValidOn(h, session.startDate) &&
+      habilitationValidOn(h, session.endDate) &&
+      (h.withdrawnOn === undefined || compareDates(asOf, h.withdrawnOn) < 0),
+  );
+
+/**
+ * The jury members the UD struck off: no habilitation of theirs still allows them to sit on `asOf`
+ * ({@link habilitatedFor}), with the date their assignment's habilitation was withdrawn. A member
+ * absent from `juryHabilitations` is not checked.
+ */
+export const struckOffMembers = (
+  session: SessionData,
+  juryHabilitations: Readonly<Record<string, readonly Habilitation[]>>,
+  asOf: CalendarDate,
+): { readonly jurorId: string; readonly on?: CalendarDate }[] =>
+  Object.values(session.jury).flatMap((member) => {
+    const habilitations = juryHabilitations[member.jurorId];
+    if (!habilitations || habilitatedFor(session, habilitations, asOf)) return [];
+    const on = habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawnOn;
+    return [{ jurorId: member.jurorId, ...(on ? { on } : {}) }];
+  });
 
 export type Handler<T extends SessionCommandType> = (command: Extract<SessionCommand, { type: T }>, state: SessionState, context: DecisionContext) => SessionEvent[];

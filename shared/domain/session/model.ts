@@ -77,7 +77,16 @@ export type SessionCommand =
       readonly tiedCandidateIds: readonly string[];
     }
   | { readonly type: 'DeclareTie'; readonly jurorId: string; readonly candidateId: string }
-  | { readonly type: 'UnassignJuror'; readonly jurorId: string; readonly reason: string }
+  | {
+      readonly type: 'UnassignJuror';
+      readonly jurorId: string;
+      readonly reason: string;
+      /**
+       * The member's habilitations as their own stream holds them now, when the application folded
+       * them (after day one): a member the UD struck off may then still be removed.
+       */
+      readonly habilitations?: readonly Habilitation[];
+    }
   | {
       readonly type: 'GrantAccommodation';
       readonly candidateId: string;
@@ -117,6 +126,8 @@ export type SessionCommand =
       readonly decisions: readonly PvDecision[];
       readonly signatoryIds: readonly string[];
       readonly documentSha256: string;
+      /** Each jury member's habilitations as their own stream holds them now, as for CheckSeals: a member struck off since day one may not sign. */
+      readonly juryHabilitations: Readonly<Record<string, readonly Habilitation[]>>;
     }
   | {
       readonly type: 'RecordPVDocument';

@@ -5,7 +5,7 @@ import { conflict, notFound, ruleBroken } from '../errors.js';
 import { agreedSite, requireAgreed } from '../agrement.js';
 import { habilitationValidOn } from '../juror.js';
 import { type SessionEvent, creationDeadline, juryGaps } from './model.js';
-import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
+import { type Handler, habilitatedFor, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText } from './guards.js';
 
 export const createSession: Handler<'CreateSession'> = (command, state, context) => {
   if (state.status !== 'none') throw conflict('session.already-created', `La session ${command.sessionId} existe déjà.`);
@@ -118,9 +118,13 @@ export const declareTie: Handler<'DeclareTie'> = (command, state) => {
   return [{ type: 'TieDeclared', data: { jurorId: command.jurorId, candidateId: command.candidateId } }];
 };
 
-export const unassignJuror: Handler<'UnassignJuror'> = (command, state) => {
+export const unassignJuror: Handler<'UnassignJuror'> = (command, state, context) => {
   const session = requireCreated(state);
-  requireNotStarted(session, 'le retrait d’un membre du jury');
+  // Before day one; later only a member the UD struck off (the PV could not be signed with them),
+  // until the PV is signed: the gap they leave may then be filled (assignJuror).
+  const struckOff =
+    (session.status === 'started' || session.status === 'pv-rejected') && command.habilitations !== undefined && !habilitatedFor(session, command.habilitations, today(context));
+  if (!struckOff) requireNotStarted(session, 'le retrait d’un membre du jury');
   requireJuror(session, command.jurorId);
   return [{ type: 'JurorUnassigned', data: { jurorId: command.jurorId, reason: requireText(command.reason, 'reason', 'Le motif') } }];
 };

@@ -350,6 +350,42 @@ const eligibleJurors = async (context: PageContext) => {
   });
 };
 
+/**
+ * Jury members the UD struck off, as the jurors' views hold their habilitations: one was withdrawn
+ * and none still covers the session's days up to today (the domain's rule at day one and at the
+ * PV's signature). Each with the date the assignment's habilitation was withdrawn.
+ */
+const struckOffJury = async (context: PageContext): Promise<ReadonlyMap<string, string | undefined>> => {
+  const view = context.session;
+  if (!view || view.jury.length === 0) return new Map();
+  const asOf = today(context);
+  const jurors = new Map((await listJurors(context.deps, view.department, view.titreCode)).map((juror) => [juror.jurorId, juror]));
+  const struck = new Map<string, string | undefined>();
+  for (const member of view.jury) {
+    const habilitations = (jurors.get(member.jurorId)?.habilitations ?? []).filter((h) => h.titreCode === view.titreCode && h.department === view.department);
+    const covered = habilitations.some(
+      (h) => h.validFrom <= view.startDate && view.endDate <= h.validUntil && (!h.withdrawn || (h.withdrawn.withdrawnOn > view.endDate && h.withdrawn.withdrawnOn > asOf)),
+    );
+    if (!covered && habilitations.some((h) => h.withdrawn)) {
+      struck.set(member.jurorId, habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawn?.withdrawnOn);
+    }
+  }
+  return struck;
+};
+
+/** A warning naming the struck-off members, with what to do; nothing when there is none. */
+const struckOffWarning = (struck: ReadonlyMap<string, string | undefined>, names: ReadonlyMap<string, string>, sessionId: string): Html =>
+  struck.size === 0
+    ? html``
+    : html`<div class="warning" role="status">
+        <p>
+          L’unité départementale a retiré l’habilitation de
+          ${[...struck].map(([jurorId, on], index) => html`${index > 0 ? ', ' : ''}<strong>${names.get(jurorId) ?? jurorId}</strong>${on ? ` (le ${frenchDate(on)})` : ''}`)} : ce
+          membre ne peut plus siéger. <a href="/centre/sessions/${sessionId}/jury">Retirez-le du jury</a> ; si un candidat n’a plus deux évaluateurs sans lien avec lui, désignez un
+          autre membre habilité.
+        </p>
+      </div>`;
+
 export const juryForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
@@ -359,12 +395,25 @@ export const juryForm = async (context: PageContext, state: FormState): Promise<
     context,
     view.jury.map((member) => member.jurorId),
   );
-  return html`<h2>Jury actuel (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)</h2>
+  const struck = await struckOffJury(context);
+  // Before day one any member may be removed; after it, until the PV is signed, only one the UD struck off.
+  const removable = (jurorId: string) => view.status === 'created' || ((view.status === 'started' || view.status === 'pv-rejected') && struck.has(jurorId));
+  return html`${struckOffWarning(struck, current, view.sessionId)}
+    <h2>Jury actuel (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)</h2>
     ${
       view.jury.length === 0
         ? html`<p>Aucun membre désigné.</p>`
         : html`<ul>
-            ${view.jury.map((member) => html`<li>${current.get(member.jurorId) ?? member.jurorId}</li>`)}
+            ${view.jury.map((member) => {
+              const name = current.get(member.jurorId) ?? member.jurorId;
+              return html`<li>
+                ${name}${
+                  removable(member.jurorId)
+                    ? html` — <a href="/centre/sessions/${view.sessionId}/jury/${member.jurorId}/retrait" aria-label="Retirer du jury : ${name}">Retirer du jury</a>`
+                    : ''
+                }
+              </li>`;
+            })}
           </ul>`
     }
     <h2>Désigner un membre</h2>
@@ -544,7 +593,7 @@ export const pvForm = async (context: PageContext, state: FormState): Promise<Ht
   }
   // Each candidate is evaluated by at least two members free of ties: a tie declared during the session may leave one short.
   const short = view.candidateIds.filter((candidateId) => view.jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).length < 2);
-  return html`${
+  return html`${struckOffWarning(await struckOffJury(context), jurors, view.sessionId)}${
       short.length > 0
         ? html`<div class="warning" role="status">
             <p>
@@ -603,6 +652,28 @@ export const pvForm = async (context: PageContext, state: FormState): Promise<Ht
  * The confirmation page of an erasure asked by the candidate: what goes, what stays, that it is
  * final; a box to tick, so a stray click on the session page never erases anything.
  */
+export const jurorRemovalForm = async (context: PageContext, state: FormState): Promise<Html> => {
+  const view = context.session;
+  if (!view) return html``;
+  const jurorId = context.params.jurorId ?? '';
+  const back = html`<p><a href="/centre/sessions/${view.sessionId}/jury">Revenir au jury</a></p>`;
+  if (!view.jury.some((member) => member.jurorId === jurorId)) {
+    return html`<p>Cette personne n’est pas membre du jury de la session.</p>
+      ${back}`;
+  }
+  const name = (await jurorNames(context, [jurorId])).get(jurorId) ?? jurorId;
+  return html`<p>
+      Vous retirez <strong>${name}</strong> du jury de la session.
+      ${
+        view.status === 'created'
+          ? html`Si ce membre a déjà reçu sa convocation, prévenez-le.`
+          : html`La session a commencé : seul un membre dont l’unité départementale a retiré l’habilitation peut encore être retiré.`
+      }
+    </p>
+    ${form(state, `/centre/sessions/${view.sessionId}/jury/${jurorId}/retrait`, 'Retirer ce membre du jury', textarea(state, 'reason', 'Motif du retrait', { required: true }))}
+    ${back}`;
+};
+
 export const erasureForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;

@@ -104,6 +104,7 @@ export const notices: Readonly<Record<string, string>> = {
   programme: 'La programmation prévisionnelle a été transmise.',
   session: 'La session a été enregistrée.',
   jury: 'Le membre du jury a été désigné.',
+  'jury-retrait': 'Le membre a été retiré du jury.',
   amenagement: 'L’aménagement a été enregistré.',
   'jury-informe': 'L’information du jury sur les aménagements a été enregistrée.',
   convocations: 'Les convocations ont été envoyées.',
