@@ -6,7 +6,8 @@ import { tokenClaims, type TokenClaims } from './principal.js';
 
 /**
  * Verification of the sign-in tokens, the same way API Gateway's JWT authorizer checks Cognito's:
- * RS256 signature against the issuer's JWKS, issuer, audience and expiry. The offline runtime's
+ * RS256 signature against the issuer's JWKS, issuer, audience and expiry; and an ID token, never
+ * an access token (`token_use`). The offline runtime's
  * authorizer stand-in uses it for `Authorization: Bearer` on protected routes, and page handlers
  * use it to read the `tp_session` cookie set by the sign-in page.
  */
@@ -58,6 +59,9 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ['exp', 'sub'],
         ...(options.clockToleranceSeconds !== undefined ? { clockTolerance: options.clockToleranceSeconds } : {}),
       });
+      // The pages' cookie holds Cognito's ID token, the one that carries the role and scope: an
+      // access token of the same pool (`token_use: access`) is not a sign-in, whatever it claims.
+      if (payload.token_use !== undefined && payload.token_use !== 'id') throw new Error(`token_use ${String(payload.token_use)} is not an ID token`);
       const claims = tokenClaims.safeParse(payload);
       if (!claims.success) throw claims.error;
       return claims.data;
