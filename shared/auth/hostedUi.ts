@@ -43,8 +43,12 @@ const refused = (message: string): Result => ({
   body: message,
 });
 
-/** Only a path of this site: never `//evil.example` nor `https://…` (no open redirect). */
-const safeReturn = (value: string | undefined): string => (value && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/');
+/**
+ * Only a path of this site: never `//evil.example` nor `https://…` (no open redirect), and printable
+ * ASCII only (a path the pages send here is percent-encoded): a control character in the
+ * `location` header would make the answer itself fail.
+ */
+const safeReturn = (value: string | undefined): string => (value && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) ? value : '/');
 
 const cookieValue = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
   for (const entry of (event.cookies ?? []).flatMap((c) => c.split(';'))) {
@@ -97,14 +101,21 @@ export const createHostedUi = (options: HostedUiOptions) => {
     if (!code || !state || typeof flow.state !== 'string' || typeof flow.verifier !== 'string' || !sameText(state, flow.state)) {
       return refused('Connexion interrompue ou expirée : recommencez depuis la page de connexion.');
     }
-    const response = await doFetch(`${options.hostedUiUrl}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: options.clientId, code, redirect_uri: callbackUrl, code_verifier: flow.verifier }),
-    });
-    if (!response.ok) return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
-    const tokens = (await response.json()) as { id_token?: unknown; expires_in?: unknown };
-    if (typeof tokens.id_token !== 'string') return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
+    let tokens: { id_token?: unknown; expires_in?: unknown };
+    try {
+      const response = await doFetch(`${options.hostedUiUrl}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: options.clientId, code, redirect_uri: callbackUrl, code_verifier: flow.verifier }),
+      });
+      if (!response.ok) return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
+      tokens = (await response.json()) as typeof tokens;
+    } catch {
+      // Cognito out of reach, or an answer that is not JSON: the person is told to start again, in French, not left with a bare 500.
+      return refused('La connexion n’a pas pu aboutir : recommencez depuis la page de connexion.');
+    }
+    if (typeof tokens !== 'object' || tokens === null || typeof tokens.id_token !== 'string')
+      return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
     try {
       await options.verify(tokens.id_token);
     } catch {

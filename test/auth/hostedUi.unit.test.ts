@@ -94,3 +94,54 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
     expect(signInPath({ AUTH_HOSTED_UI_URL: hostedUiUrl })).toBe('/auth/connexion');
   });
 });
+
+describe('sign-in callback when Cognito’s token endpoint misbehaves', () => {
+  const withTokenEndpoint = (answer: () => Promise<unknown>) =>
+    createHostedUi({
+      hostedUiUrl,
+      clientId: 'client-123',
+      appUrl,
+      verify: async () => claims,
+      fetch: answer as unknown as typeof fetch,
+      randomToken: () => 'random',
+    });
+  const backFromHostedUi = async (hostedUi: ReturnType<typeof createHostedUi>) => {
+    const started = await hostedUi.signIn(event('/auth/connexion'));
+    return hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random' }, [flowCookieOf(started.cookies)]));
+  };
+
+  it('answers the French refusal, with no session cookie, when the endpoint cannot be reached', async () => {
+    const result = await backFromHostedUi(withTokenEndpoint(() => Promise.reject(new TypeError('fetch failed'))));
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toBe('La connexion n’a pas pu aboutir : recommencez depuis la page de connexion.');
+    expect(result.cookies ?? []).toEqual([]);
+  });
+
+  it('answers the French refusal when the endpoint answers something other than JSON, or JSON null', async () => {
+    const notJson = await backFromHostedUi(withTokenEndpoint(async () => ({ ok: true, json: () => Promise.reject(new SyntaxError('Unexpected token <')) })));
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.body).toMatch(/^La connexion n’a pas pu aboutir/);
+    const nullBody = await backFromHostedUi(withTokenEndpoint(async () => ({ ok: true, json: async () => null })));
+    expect(nullBody.statusCode).toBe(400);
+    expect(nullBody.body).toMatch(/^La connexion a été refusée/);
+  });
+});
+
+describe('the page a person returns to after sign-in', () => {
+  it.each(['/\u0000/evil.example', '/centre\u0007', '/ud\u007f', '/centre/sessions/é'])(
+    'is the home page when it holds a control or non-ASCII character (%j), never a broken location header',
+    async (retour) => {
+      const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+      const started = await hostedUi.signIn(event('/auth/connexion', { retour }));
+      const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+      expect(result.headers?.location).toBe('/');
+    },
+  );
+
+  it('keeps a percent-encoded path with its query, as the pages send it', async () => {
+    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const started = await hostedUi.signIn(event('/auth/connexion', { retour: '/centre/sessions/ses_1?ok=jury&x=%C3%A9' }));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(result.headers?.location).toBe('/centre/sessions/ses_1?ok=jury&x=%C3%A9');
+  });
+});
