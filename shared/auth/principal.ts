@@ -9,6 +9,11 @@ import { centreId, departmentCode, jurorId, regionCode, type Actor } from '../..
 export const tokenClaims = z.object({
   sub: z.string().check(z.minLength(1)),
   email: z.optional(z.string()),
+  /**
+   * Cognito's `true`/`false` (a string in API Gateway's claims). A user may change their own
+   * `email` (the web client writes it) and Cognito then marks it unverified until they confirm it.
+   */
+  email_verified: z.optional(z.unknown()),
   'custom:role': z.enum(['centre', 'ud', 'region', 'juror']),
   'custom:centreId': z.optional(centreId),
   'custom:department': z.optional(departmentCode),
@@ -24,7 +29,7 @@ export type TokenClaims = z.infer<typeof tokenClaims>;
 export interface Principal {
   readonly actor: Actor;
   readonly displayName: string;
-  /** The user's mail address (Cognito `email`), when the token carries one. */
+  /** The user's mail address (Cognito `email`), when the token carries one that is not marked unverified. */
   readonly email?: string | undefined;
   /**
    * The name of the user's centre (Cognito `custom:centreName`), for centre users whose account
@@ -39,8 +44,13 @@ const centreNameOf = (claims: TokenClaims): string | undefined => {
   return claims['custom:role'] === 'centre' && name ? name : undefined;
 };
 
+/** The user's address, unless Cognito says it is not verified: an unconfirmed address is not one to write to. */
+const verifiedEmailOf = (claims: TokenClaims): string | undefined =>
+  claims.email && claims.email_verified !== false && claims.email_verified !== 'false' ? claims.email : undefined;
+
 export const principalFromClaims = (claims: TokenClaims): Principal => {
   const centreName = centreNameOf(claims);
+  const email = verifiedEmailOf(claims);
   return {
     actor: {
       role: claims['custom:role'],
@@ -53,7 +63,7 @@ export const principalFromClaims = (claims: TokenClaims): Principal => {
       },
     },
     displayName: claims['custom:displayName'] ?? claims.email ?? claims.sub,
-    ...(claims.email ? { email: claims.email } : {}),
+    ...(email ? { email } : {}),
     ...(centreName ? { centreName } : {}),
   };
 };
