@@ -17,14 +17,21 @@ export interface RunReport {
   /** Mails handed to the outbox this run, and how many of them went out now (not already sent). */
   readonly mails: number;
   readonly sent: number;
+  /** Reminders read after their deadline's due date (missed days caught up): taken out of the index, not mailed. */
+  readonly dropped: number;
   readonly failures: number;
 }
 
-/** The run catches up at most this many missed days (an outage); older ones were alerted already or are moot. */
-const MAX_CATCH_UP_DAYS = 14;
+/**
+ * The run catches up every day missed since the last one it completed (an outage): an alert left
+ * in the index is for a deadline still open, whose lateness has not been told. A day further back
+ * than a year is not read, and the run says so: an index left that long is a deployment's, not an
+ * outage's. A reminder read after its due date is dropped (the alert says it), as the planner does.
+ */
+const MAX_CATCH_UP_DAYS = 366;
 
 /**
- * The daily deadline run: reads only the mails due today (and on days a previous run missed, and
+ * The daily deadline run: reads only the mails due today (and on every day a previous run missed, and
  * the last day a run completed, for what was planned on it while it went), from
  * the due-date index, sends reminders before a due date and alerts after it, and takes each item
  * out of the index once its mails are in the outbox. Mail ids are deterministic (deadline, phase,
@@ -49,6 +56,7 @@ export class DeadlineRun {
     const from = last && last < today ? last : today;
     const earliest = addDays(today, -MAX_CATCH_UP_DAYS);
     const days: string[] = [];
+    if (from < earliest) logger.error('deadline run: missed days older than a year are not read', { lastCompletedDay: from, firstDayRead: earliest });
     for (let day = from < earliest ? earliest : from; day <= today; day = addDays(day, 1)) days.push(day);
 
     let itemsRead = 0;
@@ -56,12 +64,20 @@ export class DeadlineRun {
     let mails = 0;
     let sent = 0;
     let failures = 0;
+    let dropped = 0;
     for (const day of days) {
       const due = await this.index.due(day);
       itemsRead += due.itemsRead;
       capacityUnits += due.capacityUnits;
       for (const item of due.items) {
         try {
+          // A reminder caught up after its due date: the alert tells it now, a late reminder would mislead.
+          if (item.phase === 'remind' && item.deadline.dueOn < today) {
+            await this.index.markSent(item, today);
+            dropped += 1;
+            logger.info('deadline reminder past its due date dropped', { item: `${item.pk}#${item.sk}`, plannedDay: item.plannedDay, dueOn: item.deadline.dueOn });
+            continue;
+          }
           const outcomes = await this.mailsFor(item);
           mails += outcomes.length;
           sent += outcomes.filter((o) => o === 'sent').length;
@@ -74,7 +90,7 @@ export class DeadlineRun {
     }
     // A failed item keeps its due key; the day is recorded only when everything went out.
     if (failures === 0) await this.index.recordCompletedDay(today);
-    return { days, itemsRead, capacityUnits, mails, sent, failures };
+    return { days, itemsRead, capacityUnits, mails, sent, dropped, failures };
   }
 
   private async recipientsFor(audience: Audience, item: DueItem): Promise<(Recipient | Unaddressed)[]> {

@@ -1,0 +1,91 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import type { DeadlineRun } from '../../shared/deadlineIndex/run.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import type { Clock } from '../../shared/platform/clock.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { contacts } from './fixtures.js';
+import { append, deadlineMachinery, startSes, type LocalSes } from './support.js';
+
+/*
+ * The daily run after an outage longer than two weeks, on dynalite and the SES emulator: the alerts
+ * of deadlines still open go out, however long ago they fell due; the reminders whose due date has
+ * passed meanwhile are taken out of the index without a mail (the alert says it).
+ */
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let store: DynamoEventStore;
+let planner: DeadlinePlanner;
+let run: DeadlineRun;
+let now = new Date('2027-01-10T08:00:00Z');
+const clock: Clock = { now: () => new Date(now) };
+
+/** The run at 08:00 in Paris on a day (07:00 UTC in winter). */
+const runOn = async (day: string) => {
+  now = new Date(`${day}T07:00:00Z`);
+  const before = (await ses.emails()).length;
+  const report = await run.run();
+  return { report, mails: (await ses.emails()).slice(before) };
+};
+
+const stillDue = async (streamId: string) =>
+  (
+    (await dynamo.client.send(new QueryCommand({ TableName: dynamo.tables.deadlines, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: streamId } } })))
+      .Items ?? []
+  )
+    .filter((item) => item.dueKey?.S)
+    .map((item) => item.sk?.S);
+
+beforeAll(async () => {
+  dynamo = await startDynalite('deadline-outage');
+  ses = await startSes();
+  ({ store, planner, run } = deadlineMachinery(dynamo, ses, clock, contacts()));
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await dynamo.stop();
+});
+
+describe('the daily run after an outage of more than two weeks', () => {
+  it('given a programme reminder due 24 January and its alert due 1 February, when no run happens from 10 January to 15 March, then the run on 15 March reads every missed day, alerts the UD and the region, and drops the stale reminder', async () => {
+    const programme = 'programme-ctr_lyon-1-2027';
+    const planned = await append(store, programme, 0, [
+      {
+        type: 'SessionPlanned',
+        data: {
+          plannedSessionId: 'pln_o',
+          centreId: 'ctr_lyon-1',
+          year: 2027,
+          titreCode: 'RNCP37274',
+          expectedStart: '2027-06-14',
+          expectedEnd: '2027-06-15',
+          expectedCandidates: 8,
+        },
+      },
+    ]);
+    await planner.onCommit(planned.events);
+    const first = await runOn('2027-01-10');
+    expect([first.report.failures, first.mails]).toEqual([0, []]);
+
+    const caughtUp = await runOn('2027-03-15');
+
+    expect(caughtUp.report.days[0]).toBe('2027-01-10');
+    expect(caughtUp.report.days.at(-1)).toBe('2027-03-15');
+    expect(caughtUp.report.days).toHaveLength(65);
+    const programmeMails = caughtUp.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'));
+    expect(programmeMails.map((mail) => mail.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'ddets-titres-professionnels@rhone.gouv.fr']);
+    expect(programmeMails.every((mail) => mail.subject.startsWith('Échéance dépassée'))).toBe(true);
+    expect(caughtUp.report.dropped).toBe(1);
+    expect(caughtUp.report.failures).toBe(0);
+    // Both items are out of the index: the alert sent, the reminder dropped.
+    expect(await stillDue(programme)).toEqual([]);
+
+    // Nothing goes twice: the next day reads one day and mails nothing about the programme.
+    const next = await runOn('2027-03-16');
+    expect(next.report.days).toEqual(['2027-03-15', '2027-03-16']);
+    expect(next.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'))).toEqual([]);
+  });
+});
