@@ -6,6 +6,14 @@ import { invalidCursor } from './errors.js';
  * fingerprint too. A client can neither forge a position nor reuse a cursor on another query
  * (another centre's history, say); either way the cursor is refused as a validation error.
  */
+/**
+ * Most bytes of stored events (their JSON) one page of history carries, whatever its size. A page
+ * is answered as one Lambda response, refused over 6 MB once wrapped: CSV doubles the quotes of the
+ * data, and the response's JSON escapes them again (about 1.7 times the events' JSON in all). Past
+ * this budget the page stops short, and its cursor goes on from there.
+ */
+export const PAGE_EVENT_BYTES = 2_500_000;
+
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** The signed payload, `{ v: 1, after: <event id> }`: read only once its signature is checked. */

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../events/index.js';
 import { eventTypeNames, upcast } from '../../events/versions.js';
 import { AppError, type FieldError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, PAGE_EVENT_BYTES } from './cursor.js';
 import type { HistoryQuery, HistoryReader, Page } from './port.js';
 
 /**
@@ -110,9 +110,11 @@ export class HistoryIndexReader implements HistoryReader {
       filters.push('#actorId = :actorId');
     }
     const collected: StoredEvent[] = [];
+    let bytes = 0;
+    // The page ends at its size or its byte budget; an item found beyond tells that a next page exists.
+    let more = false;
     let startKey: Record<string, AttributeValue> | undefined;
-    // One item more than the page tells whether a next page exists without an extra empty page.
-    while (collected.length <= q.limit) {
+    while (!more) {
       const needed = q.limit + 1 - collected.length;
       const input: QueryCommandInput = {
         TableName: this.table,
@@ -130,15 +132,19 @@ export class HistoryIndexReader implements HistoryReader {
       for (const raw of output.Items ?? []) {
         const item = fromItem(raw) as { eventId: string; event: string };
         if (item.eventId === after) continue;
+        const size = Buffer.byteLength(item.event);
+        if (collected.length === q.limit || (collected.length > 0 && bytes + size > PAGE_EVENT_BYTES)) {
+          more = true;
+          break;
+        }
+        bytes += size;
         collected.push(upcast(JSON.parse(item.event) as StoredEvent) as StoredEvent);
       }
       startKey = output.LastEvaluatedKey;
       if (!startKey) break;
     }
-    if (collected.length <= q.limit) return { items: collected };
-    const items = collected.slice(0, q.limit);
-    const last = items.at(-1);
-    return { items, nextCursor: last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined };
+    const last = collected.at(-1);
+    return more && last ? { items: collected, nextCursor: encodeCursor(this.cursorSecret, fingerprint, last.id) } : { items: collected };
   }
 }
 

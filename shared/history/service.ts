@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { sessionStreamId } from '../domain/session/model.js';
 import { AppError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../eventStore/canonical.js';
-import { decodeCursor, encodeCursor } from '../eventStore/cursor.js';
+import { decodeCursor, encodeCursor, PAGE_EVENT_BYTES } from '../eventStore/cursor.js';
 import type { EventStore, HistoryKey, HistoryReader, StreamVerifier, VerifyResult } from '../eventStore/port.js';
 import { candidatesInFreeText, toCloudEvent, type HistoryCloudEvent, type HistoryReaderView } from './cloudEvents.js';
 import type { HistoryRequest } from './query.js';
@@ -229,9 +229,17 @@ export class HistoryService {
       })
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (request.order === 'desc') matching.reverse();
-    const items = matching.slice(0, request.limit);
+    // The page ends at its size or, like the index's, at its byte budget.
+    const items: StoredEvent[] = [];
+    let bytes = 0;
+    for (const event of matching) {
+      const size = Buffer.byteLength(JSON.stringify(event));
+      if (items.length === request.limit || (items.length > 0 && bytes + size > PAGE_EVENT_BYTES)) break;
+      bytes += size;
+      items.push(event);
+    }
     const last = items.at(-1);
-    const nextCursor = matching.length > request.limit && last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined;
+    const nextCursor = matching.length > items.length && last ? encodeCursor(this.cursorSecret, fingerprint, last.id) : undefined;
     const reader = await this.readerOf(principal, items);
     return { events: items.map((event) => toCloudEvent(event, reader)), nextCursor };
   }
