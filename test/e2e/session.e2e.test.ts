@@ -139,6 +139,14 @@ describe('a session from the programme to the official results, in the browser',
       await reloadUntil(centre.page, /Claire DUPONT|Louis MOREAU/, sessionPath);
     }
     await reloadUntil(centre.page, /Jury désigné \(2 membres/, sessionPath);
+    // Before day one each member may be removed, through a page of its own (not submitted here).
+    await centre.page.goto(url(`${sessionPath}/jury`));
+    await audit(centre.page, 'centre-jury-designated');
+    const removal = centre.page.locator('main a', { hasText: 'Retirer du jury' });
+    expect(await removal.count()).toBe(2);
+    await Promise.all([centre.page.waitForLoadState('load'), removal.first().click()]);
+    expect(await centre.page.textContent('main')).toMatch(/Vous retirez (Claire DUPONT|Louis MOREAU) du jury de la session/);
+    await audit(centre.page, 'centre-jury-removal');
 
     // --- Accommodation, and the jury informed.
     mark('Accommodation, and the jury informed.');
