@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { cookies, type HttpEvent } from '../http/event.js';
 import { principalFromClaims, tokenClaims, type Principal } from './principal.js';
 import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
@@ -26,8 +26,10 @@ export const authenticate = async (event: HttpEvent, verify: TokenVerifier): Pro
   let verified: unknown;
   try {
     verified = await verify(token);
-  } catch {
-    throw unauthenticated();
+  } catch (error) {
+    // A token refused is a sign-in to do again; the issuer's keys out of reach are the service's failure (verify.ts).
+    if (isAppError(error)) throw unauthenticated();
+    throw error;
   }
   return principalOf(verified);
 };

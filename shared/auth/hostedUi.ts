@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
 import { AUTH_ENV } from '../platform/env.js';
+import { isAppError } from '../errors.js';
 
 /**
  * Sign-in of the pages in AWS, through Cognito's hosted UI (authorization code flow with PKCE).
@@ -37,8 +38,10 @@ const redirect = (location: string, cookies: string[] = []): Result => ({
   body: '',
 });
 
-const refused = (message: string): Result => ({
-  statusCode: 400,
+const UNAVAILABLE = 'Le service de connexion ne répond pas : réessayez dans quelques instants depuis la page de connexion.';
+
+const refused = (message: string, statusCode = 400): Result => ({
+  statusCode,
   headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   body: message,
 });
@@ -111,14 +114,16 @@ export const createHostedUi = (options: HostedUiOptions) => {
       if (!response.ok) return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
       tokens = (await response.json()) as typeof tokens;
     } catch {
-      // Cognito out of reach, or an answer that is not JSON: the person is told to start again, in French, not left with a bare 500.
-      return refused('La connexion n’a pas pu aboutir : recommencez depuis la page de connexion.');
+      // Cognito out of reach, or an answer that is not JSON: a 503 the alarms count, in French, not a bare 500.
+      return refused(UNAVAILABLE, 503);
     }
     if (typeof tokens !== 'object' || tokens === null || typeof tokens.id_token !== 'string')
       return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
     try {
       await options.verify(tokens.id_token);
-    } catch {
+    } catch (error) {
+      // The issuer's keys out of reach (verify.ts throws that error as it is): nothing is known of the token yet.
+      if (!isAppError(error)) return refused(UNAVAILABLE, 503);
       return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
     }
     const maxAge = typeof tokens.expires_in === 'number' ? tokens.expires_in : 3600;

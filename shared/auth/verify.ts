@@ -1,5 +1,5 @@
 import type { AuthConfig } from '../platform/config.js';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.js';
 import { remoteKeySet } from './jwks.js';
 import { tokenClaims, type TokenClaims } from './principal.js';
@@ -33,10 +33,18 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
 }
 
-/** Returns the token's claims when it is valid; throws an `unauthenticated` AppError otherwise. */
+/**
+ * Returns the token's claims when it is valid; throws an `unauthenticated` AppError when it is not.
+ * When the issuer's keys cannot be had (no answer, a network error, an answer that is no key set)
+ * nothing is known of the token: that error is thrown as it is, the service's failure (a 5xx the
+ * alarms see), not « session expirée » sending the person to a sign-in that cannot succeed either.
+ */
 export type TokenVerifier = (token: string) => Promise<TokenClaims>;
 
 const unauthenticated = (cause: unknown) => new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.', [], { cause });
+
+/** The key set's fetch failed (shared/auth/jwks.ts): a timeout, an answer that is no key set, or a socket error. */
+const keysUnavailable = (error: unknown): boolean => error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof Error && 'syscall' in error);
 
 const keyResolver = (jwks: TokenVerifierOptions['jwks']): JWTVerifyGetKey => {
   if (typeof jwks === 'function') return jwks;
@@ -66,6 +74,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       if (!claims.success) throw claims.error;
       return claims.data;
     } catch (error) {
+      if (keysUnavailable(error)) throw error;
       throw unauthenticated(error);
     }
   };

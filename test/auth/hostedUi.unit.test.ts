@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { errors } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createHostedUi, signInPath } from '../../shared/auth/hostedUi.js';
 import type { TokenClaims } from '../../shared/auth/principal.js';
+import { AppError } from '../../shared/errors.js';
 
 const hostedUiUrl = 'https://tp-sessions-dev.auth.eu-west-3.amazoncognito.com';
 const appUrl = 'https://app.example.fr';
@@ -19,7 +21,8 @@ const setup = (token: { ok: boolean; body: unknown }, verifyOk = true) => {
     clientId: 'client-123',
     appUrl,
     verify: async (jwt) => {
-      if (!verifyOk || jwt !== 'id.token.value') throw new Error('bad token');
+      // As the real verifier: a token refused is an `unauthenticated` AppError.
+      if (!verifyOk || jwt !== 'id.token.value') throw new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.');
       return claims;
     },
     fetch: (async (url: string, init: { body: URLSearchParams }) => {
@@ -96,12 +99,12 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
 });
 
 describe('sign-in callback when Cognito’s token endpoint misbehaves', () => {
-  const withTokenEndpoint = (answer: () => Promise<unknown>) =>
+  const withTokenEndpoint = (answer: () => Promise<unknown>, verify: () => Promise<TokenClaims> = async () => claims) =>
     createHostedUi({
       hostedUiUrl,
       clientId: 'client-123',
       appUrl,
-      verify: async () => claims,
+      verify,
       fetch: answer as unknown as typeof fetch,
       randomToken: () => 'random',
     });
@@ -110,20 +113,41 @@ describe('sign-in callback when Cognito’s token endpoint misbehaves', () => {
     return hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random' }, [flowCookieOf(started.cookies)]));
   };
 
-  it('answers the French refusal, with no session cookie, when the endpoint cannot be reached', async () => {
+  const unavailable = 'Le service de connexion ne répond pas : réessayez dans quelques instants depuis la page de connexion.';
+
+  it('answers 503 in French, with no session cookie, when the endpoint cannot be reached', async () => {
     const result = await backFromHostedUi(withTokenEndpoint(() => Promise.reject(new TypeError('fetch failed'))));
-    expect(result.statusCode).toBe(400);
-    expect(result.body).toBe('La connexion n’a pas pu aboutir : recommencez depuis la page de connexion.');
+    expect(result.statusCode).toBe(503);
+    expect(result.body).toBe(unavailable);
     expect(result.cookies ?? []).toEqual([]);
   });
 
-  it('answers the French refusal when the endpoint answers something other than JSON, or JSON null', async () => {
+  it('answers 503 in French when the endpoint answers something other than JSON, and the refusal when it answers JSON null', async () => {
     const notJson = await backFromHostedUi(withTokenEndpoint(async () => ({ ok: true, json: () => Promise.reject(new SyntaxError('Unexpected token <')) })));
-    expect(notJson.statusCode).toBe(400);
-    expect(notJson.body).toMatch(/^La connexion n’a pas pu aboutir/);
+    expect(notJson.statusCode).toBe(503);
+    expect(notJson.body).toBe(unavailable);
     const nullBody = await backFromHostedUi(withTokenEndpoint(async () => ({ ok: true, json: async () => null })));
     expect(nullBody.statusCode).toBe(400);
     expect(nullBody.body).toMatch(/^La connexion a été refusée/);
+  });
+});
+
+describe('sign-in callback when the issuer’s keys cannot be fetched', () => {
+  it('answers 503 in French, with no session cookie, not « connexion refusée » (nothing is known of the token)', async () => {
+    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const outage = createHostedUi({
+      hostedUiUrl,
+      clientId: 'client-123',
+      appUrl,
+      verify: () => Promise.reject(new errors.JWKSTimeout()),
+      fetch: (async () => ({ ok: true, json: async () => ({ id_token: 'id.token.value' }) })) as unknown as typeof fetch,
+      randomToken: () => 'random-1',
+    });
+    const started = await hostedUi.signIn(event('/auth/connexion'));
+    const result = await outage.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(result.statusCode).toBe(503);
+    expect(result.body).toMatch(/^Le service de connexion ne répond pas/);
+    expect(result.cookies ?? []).toEqual([]);
   });
 });
 

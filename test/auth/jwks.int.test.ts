@@ -4,6 +4,7 @@ import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { remoteKeySet } from '../../shared/auth/jwks.js';
 import { createTokenVerifier } from '../../shared/auth/verify.js';
+import { AppError } from '../../shared/errors.js';
 
 /** An issuer on 127.0.0.1 serving its key set, whose answers and keys each test sets. */
 interface Issuer {
@@ -123,6 +124,21 @@ describe('remoteKeySet: the issuer’s keys fetched over node:https and cached (
     const getKey = remoteKeySet(url, { timeoutMs: 200 });
     issuer.answer = 'hang';
     await expect(verifyWith(getKey, await first.sign())).rejects.toBeInstanceOf(errors.JWKSTimeout);
+  });
+
+  it('the token verifier throws the fetch’s own error when the key set cannot be had (no answer, not a key set): an outage, not « session expirée »', async () => {
+    const hung = createTokenVerifier({ issuer: 'https://issuer.test', audience: 'tp-test', jwks: remoteKeySet(url, { timeoutMs: 200 }) });
+    issuer.answer = 'hang';
+    await expect(hung(await first.sign())).rejects.toBeInstanceOf(errors.JWKSTimeout);
+    const failing = createTokenVerifier({ issuer: 'https://issuer.test', audience: 'tp-test', jwks: url.href });
+    issuer.answer = { status: 503, body: 'Service Unavailable' };
+    const refusal = await failing(await first.sign()).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(errors.JWKSInvalid);
+    expect(refusal).not.toBeInstanceOf(AppError);
+    // Once the issuer answers again, the same verifier verifies, and still refuses a foreign key as a bad token.
+    serve(first.jwk);
+    await expect(failing(await first.sign())).resolves.toMatchObject({ sub: 'usr_test' });
+    await expect(failing(await rotated.sign())).rejects.toMatchObject({ code: 'auth.token.invalid', category: 'unauthenticated' });
   });
 
   it('serves the token verifier given a JWKS URL: valid claims pass, a token of another issuer is « session expirée »', async () => {
