@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { HttpResponse } from '../http/event.js';
 import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
 import { AUTH_ENV } from '../platform/env.js';
 import { isAppError } from '../errors.js';
@@ -29,7 +30,8 @@ export interface HostedUiOptions {
   readonly randomToken?: () => string;
 }
 
-type Result = APIGatewayProxyStructuredResultV2;
+/** Every answer has its headers and body, so the HTTP edge adds the security headers to it. */
+type Result = HttpResponse;
 
 const redirect = (location: string, cookies: string[] = []): Result => ({
   statusCode: 303,
