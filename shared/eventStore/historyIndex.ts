@@ -16,6 +16,9 @@ import type { HistoryQuery, HistoryReader, Page } from './port.js';
  * commits by the stream's delay (seconds). Nothing reads its own write through it: a session's
  * timeline is its stream, read from `events` (shared/history/service.ts); the cross-stream
  * searches, the digest and the purge read the index and can trail.
+ *
+ * A page holds the query's limit of events, or fewer when they would weigh more than
+ * PAGE_EVENT_BYTES (a Lambda response's limit): only `nextCursor` tells that more follow.
  */
 
 const MIN_ULID = '0'.repeat(26);

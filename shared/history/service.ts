@@ -31,6 +31,7 @@ export interface HistoryServiceOptions {
 }
 
 export interface HistoryPage {
+  /** At most the page size asked; fewer when they would weigh more than PAGE_EVENT_BYTES (shared/eventStore/cursor.ts). */
   readonly events: readonly HistoryCloudEvent[];
   /** Opaque; absent on the last page. */
   readonly nextCursor?: string | undefined;
