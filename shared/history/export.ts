@@ -79,7 +79,7 @@ export const ndjsonRows = (events: readonly HistoryCloudEvent[]): string => even
 
 /** Response header carrying the next page's cursor of an export (absent on the last page). */
 export const NEXT_CURSOR_HEADER = 'x-next-cursor';
-/** Response header telling whether the page is the first (a CSV page then starts with BOM and header). */
+/** Response header carrying the number of events in the page (the CLI counts its progress with it). */
 export const PAGE_EVENTS_HEADER = 'x-page-events';
 
 export const exportContentType = (format: ExportFormat): string => (format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
