@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import type { HttpResponse } from '../http/event.js';
 import { SESSION_COOKIE, type TokenVerifier } from './verify.js';
 import { AUTH_ENV } from '../platform/env.js';
@@ -28,6 +29,8 @@ export interface HostedUiOptions {
   readonly verify: TokenVerifier;
   readonly fetch?: typeof fetch;
   readonly randomToken?: () => string;
+  /** The clock, in ms since the epoch (tests fix it). */
+  readonly now?: () => number;
 }
 
 /** Every answer has its headers and body, so the HTTP edge adds the security headers to it. */
@@ -106,7 +109,7 @@ export const createHostedUi = (options: HostedUiOptions) => {
     if (!code || !state || typeof flow.state !== 'string' || typeof flow.verifier !== 'string' || !sameText(state, flow.state)) {
       return refused('Connexion interrompue ou expirée : recommencez depuis la page de connexion.');
     }
-    let tokens: { id_token?: unknown; expires_in?: unknown };
+    let tokens: { id_token?: unknown };
     try {
       const response = await doFetch(`${options.hostedUiUrl}/oauth2/token`, {
         method: 'POST',
@@ -128,7 +131,10 @@ export const createHostedUi = (options: HostedUiOptions) => {
       if (!isAppError(error)) return refused(UNAVAILABLE, 503);
       return refused('La connexion a été refusée : recommencez depuis la page de connexion.');
     }
-    const maxAge = typeof tokens.expires_in === 'number' ? tokens.expires_in : 3600;
+    // The cookie lives as long as the ID token it holds. The token endpoint's `expires_in` is the
+    // access token's lifetime (OAuth 2.0), which Cognito configures apart from the ID token's.
+    const { exp } = decodeJwt(tokens.id_token);
+    const maxAge = Math.max(0, (exp ?? 0) - Math.floor((options.now ?? Date.now)() / 1000));
     return redirect(safeReturn(typeof flow.returnTo === 'string' ? flow.returnTo : undefined), [
       secureCookie(SESSION_COOKIE, tokens.id_token, maxAge),
       `${FLOW_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`,

@@ -10,6 +10,12 @@ const hostedUiUrl = 'https://tp-sessions-dev.auth.eu-west-3.amazoncognito.com';
 const appUrl = 'https://app.example.fr';
 const claims: TokenClaims = { sub: 'u1', 'custom:role': 'ud', 'custom:department': '69', 'custom:region': '84' };
 
+/** The clock of these tests, in seconds since the epoch. */
+const NOW = 1_800_000_000;
+const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** An ID token as the token endpoint returns it (its signature is the stub verifier's business): valid for an hour. */
+const ID_TOKEN = `${segment({ alg: 'RS256', kid: 'k1' })}.${segment({ ...claims, token_use: 'id', exp: NOW + 3600 })}.c2lnbmF0dXJl`;
+
 const event = (path: string, query: Record<string, string> = {}, cookies: string[] = []) =>
   ({ rawPath: path, queryStringParameters: query, cookies, headers: {}, requestContext: {} }) as unknown as APIGatewayProxyEventV2;
 
@@ -22,7 +28,7 @@ const setup = (token: { ok: boolean; body: unknown }, verifyOk = true) => {
     appUrl,
     verify: async (jwt) => {
       // As the real verifier: a token refused is an `unauthenticated` AppError.
-      if (!verifyOk || jwt !== 'id.token.value') throw new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.');
+      if (!verifyOk || jwt !== ID_TOKEN) throw new AppError('auth.token.invalid', 'unauthenticated', 'Votre session a expiré ou n’est pas valide : reconnectez-vous.');
       return claims;
     },
     fetch: (async (url: string, init: { body: URLSearchParams }) => {
@@ -30,6 +36,7 @@ const setup = (token: { ok: boolean; body: unknown }, verifyOk = true) => {
       return { ok: token.ok, json: async () => token.body };
     }) as unknown as typeof fetch,
     randomToken: () => `random-${(counter += 1)}`,
+    now: () => NOW * 1000,
   });
   return { hostedUi, requests };
 };
@@ -50,7 +57,7 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
   });
 
   it('given the hosted UI sends the person back with the code and the same state, then the code is exchanged with the PKCE verifier and the verified ID token becomes the session cookie', async () => {
-    const { hostedUi, requests } = setup({ ok: true, body: { id_token: 'id.token.value', expires_in: 3600 } });
+    const { hostedUi, requests } = setup({ ok: true, body: { id_token: ID_TOKEN, expires_in: 3600 } });
     const started = await hostedUi.signIn(event('/auth/connexion', { retour: '/ud/pv' }));
     const result = await hostedUi.callback(event('/auth/callback', { code: 'code-1', state: 'random-1' }, [flowCookieOf(started.cookies)]));
     expect(requests).toHaveLength(1);
@@ -58,11 +65,11 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
     expect(new URLSearchParams(requests[0]?.body).get('code_verifier')).toBe('random-2');
     expect(result.statusCode).toBe(303);
     expect(result.headers?.location).toBe('/ud/pv');
-    expect(result.cookies?.[0]).toMatch(/^tp_session=id\.token\.value; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600$/);
+    expect(result.cookies?.[0]).toBe(`tp_session=${ID_TOKEN}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600`);
   });
 
   it('refuses a callback whose state does not match, with no exchange of the code', async () => {
-    const { hostedUi, requests } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const { hostedUi, requests } = setup({ ok: true, body: { id_token: ID_TOKEN } });
     const started = await hostedUi.signIn(event('/auth/connexion'));
     const result = await hostedUi.callback(event('/auth/callback', { code: 'code-1', state: 'forged' }, [flowCookieOf(started.cookies)]));
     expect(result.statusCode).toBe(400);
@@ -71,7 +78,7 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
   });
 
   it('sets no session cookie when the ID token does not verify', async () => {
-    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } }, false);
+    const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN } }, false);
     const started = await hostedUi.signIn(event('/auth/connexion'));
     const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
     expect(result.statusCode).toBe(400);
@@ -79,7 +86,7 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
   });
 
   it('never redirects off the site after sign-in (open redirect)', async () => {
-    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN } });
     const started = await hostedUi.signIn(event('/auth/connexion', { retour: '//evil.example/x' }));
     const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
     expect(result.headers?.location).toBe('/');
@@ -95,6 +102,16 @@ describe('sign-in of the pages through the Cognito hosted UI', () => {
   it('sends pages to the local sign-in offline and to the hosted UI route in AWS', () => {
     expect(signInPath({})).toBe('/connexion');
     expect(signInPath({ AUTH_HOSTED_UI_URL: hostedUiUrl })).toBe('/auth/connexion');
+  });
+});
+
+describe('the session cookie’s lifetime', () => {
+  it('is the ID token’s, not the access token’s `expires_in` of the token endpoint', async () => {
+    const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN, access_token: 'a.b.c', expires_in: 300 } });
+    const started = await hostedUi.signIn(event('/auth/connexion'));
+    const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
+    expect(result.statusCode).toBe(303);
+    expect(result.cookies?.[0]).toMatch(/; Max-Age=3600$/);
   });
 });
 
@@ -134,13 +151,13 @@ describe('sign-in callback when Cognito’s token endpoint misbehaves', () => {
 
 describe('sign-in callback when the issuer’s keys cannot be fetched', () => {
   it('answers 503 in French, with no session cookie, not « connexion refusée » (nothing is known of the token)', async () => {
-    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN } });
     const outage = createHostedUi({
       hostedUiUrl,
       clientId: 'client-123',
       appUrl,
       verify: () => Promise.reject(new errors.JWKSTimeout()),
-      fetch: (async () => ({ ok: true, json: async () => ({ id_token: 'id.token.value' }) })) as unknown as typeof fetch,
+      fetch: (async () => ({ ok: true, json: async () => ({ id_token: ID_TOKEN }) })) as unknown as typeof fetch,
       randomToken: () => 'random-1',
     });
     const started = await hostedUi.signIn(event('/auth/connexion'));
@@ -155,7 +172,7 @@ describe('the page a person returns to after sign-in', () => {
   it.each(['/\u0000/evil.example', '/centre\u0007', '/ud\u007f', '/centre/sessions/é'])(
     'is the home page when it holds a control or non-ASCII character (%j), never a broken location header',
     async (retour) => {
-      const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+      const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN } });
       const started = await hostedUi.signIn(event('/auth/connexion', { retour }));
       const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
       expect(result.headers?.location).toBe('/');
@@ -163,7 +180,7 @@ describe('the page a person returns to after sign-in', () => {
   );
 
   it('keeps a percent-encoded path with its query, as the pages send it', async () => {
-    const { hostedUi } = setup({ ok: true, body: { id_token: 'id.token.value' } });
+    const { hostedUi } = setup({ ok: true, body: { id_token: ID_TOKEN } });
     const started = await hostedUi.signIn(event('/auth/connexion', { retour: '/centre/sessions/ses_1?ok=jury&x=%C3%A9' }));
     const result = await hostedUi.callback(event('/auth/callback', { code: 'c', state: 'random-1' }, [flowCookieOf(started.cookies)]));
     expect(result.headers?.location).toBe('/centre/sessions/ses_1?ok=jury&x=%C3%A9');
