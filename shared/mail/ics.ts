@@ -17,6 +17,11 @@ export interface Invitation {
   readonly description: string;
   readonly organizer: { readonly name: string; readonly email: string };
   readonly attendee: { readonly name: string; readonly email: string };
+  /**
+   * `CANCEL` withdraws an invitation sent before (RFC 5546 §3.2.5): the same UID, a later
+   * SEQUENCE, STATUS:CANCELLED; calendars then remove the event. `REQUEST` by default.
+   */
+  readonly method?: 'REQUEST' | 'CANCEL';
 }
 
 const PARIS_TIMEZONE = [
@@ -74,10 +79,12 @@ export const buildInvitation = (invitation: Invitation): string =>
     'VERSION:2.0',
     'PRODID:-//tp-sessions//Convocations//FR',
     'CALSCALE:GREGORIAN',
-    'METHOD:REQUEST',
+    `METHOD:${invitation.method ?? 'REQUEST'}`,
     ...PARIS_TIMEZONE,
     'BEGIN:VEVENT',
     `UID:${invitation.uid}`,
+    // The invitation is sequence 0; its cancellation comes after it.
+    `SEQUENCE:${invitation.method === 'CANCEL' ? 1 : 0}`,
     `DTSTAMP:${utcStamp(invitation.stamp)}`,
     `DTSTART;TZID=Europe/Paris:${local(invitation.startDate, invitation.startTime)}`,
     `DTEND;TZID=Europe/Paris:${local(invitation.endDate, invitation.endTime)}`,
@@ -85,8 +92,10 @@ export const buildInvitation = (invitation: Invitation): string =>
     `LOCATION:${escapeIcsText(invitation.location)}`,
     `DESCRIPTION:${escapeIcsText(invitation.description)}`,
     `ORGANIZER;CN=${param(invitation.organizer.name)}:mailto:${invitation.organizer.email}`,
-    `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${invitation.attendee.email}`,
-    'STATUS:CONFIRMED',
+    invitation.method === 'CANCEL'
+      ? `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT:mailto:${invitation.attendee.email}`
+      : `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${invitation.attendee.email}`,
+    invitation.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
     'END:VEVENT',
     'END:VCALENDAR',
   ]

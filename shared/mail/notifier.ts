@@ -18,7 +18,14 @@ export interface NotifierSettings {
 
 export const defaultNotifierSettings: Omit<NotifierSettings, 'appUrl' | 'from'> = { sessionStartTime: '08:30', sessionEndTime: '17:30' };
 
-type Draft = { readonly kind: MailKind; readonly to: Recipient | Unaddressed; readonly content: (to: Recipient) => Rendered; readonly ics?: (to: Recipient, id: string) => string };
+type Draft = {
+  readonly kind: MailKind;
+  readonly to: Recipient | Unaddressed;
+  readonly content: (to: Recipient) => Rendered;
+  readonly ics?: (to: Recipient, id: string) => string;
+  /** The calendar attachment withdraws an invitation sent before, instead of sending one. */
+  readonly icsCancels?: boolean;
+};
 
 /**
  * Turns events into mails, addressed through the directory and the contact book, and hands them to
@@ -61,9 +68,11 @@ export class Notifier {
     return count;
   }
 
-  private async sessionAt(streamId: string, version: number): Promise<SessionView | undefined> {
+  private async sessionAt(streamId: string, version: number): Promise<SessionAt | undefined> {
     const { events } = await this.store.readStream(streamId);
-    return sessionViewOf(events.filter((e) => e.version <= version));
+    const upTo = events.filter((e) => e.version <= version);
+    const view = sessionViewOf(upTo);
+    return view ? { view, events: upTo } : undefined;
   }
 
   private async send(causeId: string, draft: Draft): Promise<void> {
@@ -83,19 +92,32 @@ export class Notifier {
       causeId,
       to,
       ...rendered,
-      attachments: draft.ics ? [{ filename: 'convocation.ics', contentType: 'text/calendar; charset=UTF-8; method=REQUEST', content: draft.ics(to, id) }] : [],
+      attachments: draft.ics
+        ? [
+            draft.icsCancels
+              ? { filename: 'annulation.ics', contentType: 'text/calendar; charset=UTF-8; method=CANCEL', content: draft.ics(to, id) }
+              : { filename: 'convocation.ics', contentType: 'text/calendar; charset=UTF-8; method=REQUEST', content: draft.ics(to, id) },
+          ]
+        : [],
     };
     await this.delivery.deliver(mail);
   }
 
-  private async drafts(event: StoredEvent, session: SessionView | undefined): Promise<Draft[]> {
+  private async drafts(event: StoredEvent, session: SessionAt | undefined): Promise<Draft[]> {
     if (!isNotified(event.type)) return [];
     const mailer = mailers[event.type] as Mailer<NotifiedType>;
-    return mailer(event as EventOf<NotifiedType>, { session, recipients: this.recipients, settings: this.settings, invitation: (s, to, uid) => this.invitation(s, to, uid) });
+    return mailer(event as EventOf<NotifiedType>, {
+      session: session?.view,
+      sessionEvents: session?.events ?? [],
+      recipients: this.recipients,
+      settings: this.settings,
+      invitation: (s, to, uid, method) => this.invitation(s, to, uid, method),
+    });
   }
 
-  private invitation(session: SessionSummary, attendee: Recipient, uid: string): string {
+  private invitation(session: SessionSummary, attendee: Recipient, uid: string, method: 'REQUEST' | 'CANCEL' = 'REQUEST'): string {
     return buildInvitation({
+      method,
       uid: `${uid.replace(/[^A-Za-z0-9_-]/g, '-')}@tp-sessions`,
       stamp: this.clockNow(),
       startDate: session.startDate,
@@ -113,13 +135,34 @@ export class Notifier {
 
 type EventOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
 
+/** A session folded up to a commit, with the events it was folded from. */
+interface SessionAt {
+  readonly view: SessionView;
+  readonly events: readonly StoredEvent[];
+}
+
 interface MailerContext {
   /** The session folded up to the commit, for an event of a session stream. */
   readonly session: SessionView | undefined;
+  /** The session's events up to the commit (none for another stream). */
+  readonly sessionEvents: readonly StoredEvent[];
   readonly recipients: Recipients;
   readonly settings: NotifierSettings;
-  readonly invitation: (session: SessionSummary, to: Recipient, uid: string) => string;
+  readonly invitation: (session: SessionSummary, to: Recipient, uid: string, method?: 'REQUEST' | 'CANCEL') => string;
 }
+
+/**
+ * The id of the convocation mail whose invitation a juror received for the session (its UID is
+ * built from it, and a cancellation must repeat it); undefined when they were never convoked.
+ */
+const convocationMailOf = (events: readonly StoredEvent[], jurorId: string, recipientKey: string): string | undefined => {
+  const sent = events.filter((e) => e.type === 'ConvocationsSent' && e.data.audience === 'jurors' && e.data.recipientIds.includes(jurorId)).at(-1);
+  return sent ? mailId(sent.id, 'juror-convocation', recipientKey) : undefined;
+};
+
+/** What withdraws a juror's invitation from their calendar, when they had one. */
+const cancelledInvitation = (session: SessionView, convocation: string | undefined, invitation: MailerContext['invitation']): Pick<Draft, 'ics' | 'icsCancels'> =>
+  convocation ? { ics: (to) => invitation(session, to, convocation, 'CANCEL'), icsCancels: true } : {};
 
 type Mailer<T extends EventType> = (event: EventOf<T>, context: MailerContext) => Promise<Draft[]>;
 
@@ -173,6 +216,43 @@ const mailers = {
       );
     }
     return drafts;
+  }),
+  /** Everyone the session concerned: the jury (their invitation withdrawn) and the candidates registered. */
+  SessionCancelled: ofSession(async (event, s, { recipients, invitation, sessionEvents }) => {
+    const { cancelledOn } = event.data;
+    const drafts: Draft[] = [];
+    for (const member of s.jury) {
+      const to = await recipients.person('juror', member.jurorId);
+      const convocation = convocationMailOf(sessionEvents, member.jurorId, to.key);
+      drafts.push({
+        kind: 'session-cancelled-juror',
+        to,
+        content: (r) => templates.sessionCancelled(r.name, s, { cancelledOn, audience: 'juror', withInvitation: convocation !== undefined }),
+        ...cancelledInvitation(s, convocation, invitation),
+      });
+    }
+    for (const candidateId of s.candidateIds) {
+      const to = await recipients.person('candidate', candidateId);
+      drafts.push({
+        kind: 'session-cancelled-candidate',
+        to,
+        content: (r) => templates.sessionCancelled(r.name, s, { cancelledOn, audience: 'candidate', withInvitation: false }),
+      });
+    }
+    return drafts;
+  }),
+  /** A member taken off the jury is told, and their invitation withdrawn. */
+  JurorUnassigned: ofSession(async (event, s, { recipients, invitation, sessionEvents }) => {
+    const to = await recipients.person('juror', event.data.jurorId);
+    const convocation = convocationMailOf(sessionEvents, event.data.jurorId, to.key);
+    return [
+      {
+        kind: 'juror-unassigned',
+        to,
+        content: (r) => templates.jurorUnassigned(r.name, s, { withInvitation: convocation !== undefined }),
+        ...cancelledInvitation(s, convocation, invitation),
+      },
+    ];
   }),
   JuryInformedOfAccommodations: ofSession(async (event, s, { recipients, settings }) => {
     const drafts: Draft[] = [];

@@ -126,6 +126,28 @@ export const templates = {
       { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le au responsable de session.' },
     ]),
 
+  sessionCancelled: (to: string, session: SessionSummary, d: { cancelledOn: string; audience: 'juror' | 'candidate'; withInvitation: boolean }) =>
+    render(`Session annulée : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
+      {
+        p: `Le centre ${centreLabel(session)} a annulé le ${formatDate(d.cancelledOn)} la session d’examen ci-dessous. Vous n’avez pas à vous y présenter.`,
+      },
+      sessionFacts(session),
+      {
+        p:
+          d.audience === 'juror'
+            ? `${d.withInvitation ? 'L’annulation jointe (fichier .ics) retire la session de votre agenda. ' : ''}Si vous avez demandé une autorisation d’absence à votre employeur, vous pouvez la retirer.`
+            : 'Le centre vous proposera une autre session ; pour toute question, adressez-vous à lui.',
+      },
+    ]),
+
+  jurorUnassigned: (to: string, session: SessionSummary, d: { withInvitation: boolean }) =>
+    render(`Vous ne faites plus partie du jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
+      {
+        p: `Le centre ${centreLabel(session)} vous a retiré(e) du jury de la session d’examen ci-dessous : vous n’avez pas à vous y présenter.${d.withInvitation ? ' L’annulation jointe (fichier .ics) retire la session de votre agenda.' : ''}`,
+      },
+      sessionFacts(session),
+    ]),
+
   candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
     render(`Convocation à la session d’examen du ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) à la session d’examen du titre professionnel ci-dessous.' },

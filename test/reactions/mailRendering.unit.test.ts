@@ -65,6 +65,29 @@ describe('mail rendering', () => {
     expect(lines.every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
   });
 
+  it('given an invitation withdrawn, when its cancellation is built, then it repeats the UID with a later sequence, says CANCEL and CANCELLED, and asks no reply', () => {
+    const invitation = {
+      uid: 'evt-1@tp-sessions',
+      stamp: new Date('2027-10-01T12:00:00Z'),
+      startDate: '2027-10-30',
+      endDate: '2027-11-02',
+      startTime: '08:30',
+      endTime: '17:30',
+      summary: 'Jury',
+      location: 'Lyon',
+      description: 'Session',
+      organizer: { name: 'TP', email: 'tp@example.org' },
+      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
+    };
+    const sent = buildInvitation(invitation).split('\r\n');
+    const cancel = buildInvitation({ ...invitation, method: 'CANCEL' }).split('\r\n');
+
+    expect(sent).toEqual(expect.arrayContaining(['METHOD:REQUEST', 'UID:evt-1@tp-sessions', 'SEQUENCE:0', 'STATUS:CONFIRMED']));
+    expect(cancel).toEqual(expect.arrayContaining(['METHOD:CANCEL', 'UID:evt-1@tp-sessions', 'SEQUENCE:1', 'STATUS:CANCELLED']));
+    expect(cancel.join('\n')).not.toContain('RSVP=TRUE');
+    expect(cancel).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
+  });
+
   it('given a long line with accents, when folded, then no line exceeds 75 octets and unfolding gives it back', () => {
     const long = `DESCRIPTION:${'Vérification du plateau technique '.repeat(8)}`;
     const folded = foldLine(long);
