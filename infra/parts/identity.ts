@@ -25,6 +25,9 @@ export const buildIdentity = (scope: Construct, settings: StageSettings, appUrl:
     selfSignUpEnabled: false,
     signInAliases: { email: true },
     autoVerify: { email: true },
+    // A user who changes their email keeps the old one until the new one is verified: the
+    // application reads only a verified email (shared/auth/principal.ts), as the centre's mailbox.
+    keepOriginal: { email: true },
     mfa: Mfa.REQUIRED,
     mfaSecondFactor: { otp: true, sms: false },
     passwordPolicy: {

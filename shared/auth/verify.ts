@@ -68,8 +68,9 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
         ...(options.clockToleranceSeconds !== undefined ? { clockTolerance: options.clockToleranceSeconds } : {}),
       });
       // The pages' cookie holds Cognito's ID token, the one that carries the role and scope: an
-      // access token of the same pool (`token_use: access`) is not a sign-in, whatever it claims.
-      if (payload.token_use !== undefined && payload.token_use !== 'id') throw new Error(`token_use ${String(payload.token_use)} is not an ID token`);
+      // access token of the same pool (`token_use: access`), or a token that does not say what it
+      // is, is not a sign-in, whatever it claims. Cognito's ID tokens always say `id`.
+      if (payload.token_use !== 'id') throw new Error(`token_use ${String(payload.token_use)} is not an ID token`);
       const claims = tokenClaims.safeParse(payload);
       if (!claims.success) throw claims.error;
       return claims.data;

@@ -21,7 +21,7 @@ const keyPair = async (kid: string) => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const sign = (claims: Record<string, unknown> = {}) =>
-    new SignJWT({ 'custom:role': 'centre', ...claims })
+    new SignJWT({ 'custom:role': 'centre', token_use: 'id', ...claims })
       .setProtectedHeader({ alg: 'RS256', kid })
       .setSubject('usr_test')
       .setIssuer('https://issuer.test')

@@ -49,4 +49,8 @@ describe('token verification: ID tokens only', () => {
     await expect(verify(await signWithIssuerKey({ token_use: 'access' }))).rejects.toMatchObject({ code: 'auth.token.invalid', category: 'unauthenticated' });
     await expect(verify(await signWithIssuerKey({ token_use: 'refresh' }))).rejects.toMatchObject({ code: 'auth.token.invalid' });
   });
+
+  it('refuses a token of the same issuer and audience that does not say it is an ID token', async () => {
+    await expect(verify(await signWithIssuerKey({}))).rejects.toMatchObject({ code: 'auth.token.invalid', category: 'unauthenticated' });
+  });
 });

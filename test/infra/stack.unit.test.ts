@@ -171,7 +171,7 @@ describe('the upload bucket (browser uploads, quarantine)', () => {
 });
 
 describe('the Cognito user pool', () => {
-  it('carries the role and scope attributes of the token claims, requires TOTP MFA and a strong password, on the Plus plan', () => {
+  it('carries the role and scope attributes of the token claims, requires TOTP MFA and a strong password, on the Plus plan, and keeps the old email until a new one is verified', () => {
     for (const [, s] of stages()) {
       const pool = resourcesOfType(json(s), 'AWS::Cognito::UserPool')[0]?.[1];
       const schema = (pool?.Properties?.Schema ?? []) as { Name: string; Mutable: boolean }[];
@@ -183,6 +183,8 @@ describe('the Cognito user pool', () => {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         Policies: { PasswordPolicy: { MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
         UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+        // A changed email takes effect once verified.
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
       });
     }
     expect(resourcesOfType(json(prod), 'AWS::Cognito::UserPool')[0]?.[1].Properties?.DeletionProtection).toBe('ACTIVE');

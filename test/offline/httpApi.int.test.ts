@@ -72,7 +72,7 @@ describe('the API Gateway stand-in', () => {
 
   it('given a protected route, when the token is missing, malformed, signed by another key, expired or for another audience, then 401 Unauthorized', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const foreign = await new SignJWT({ 'custom:role': 'region' })
+    const foreign = await new SignJWT({ 'custom:role': 'region', token_use: 'id' })
       .setProtectedHeader({ alg: 'RS256' })
       .setIssuer(LOCAL_ISSUER)
       .setAudience(LOCAL_AUDIENCE)
@@ -82,7 +82,7 @@ describe('the API Gateway stand-in', () => {
     const stored = JSON.parse(await readFile(join(runtime.dataDir, 'offline', 'idp-key.json'), 'utf8')) as { kid: string; privateJwk: JWK };
     const localKey = await importJWK(stored.privateJwk, 'RS256');
     const localToken = (audience: string, expiresAt: number) =>
-      new SignJWT({ 'custom:role': 'region', 'custom:region': '84' })
+      new SignJWT({ 'custom:role': 'region', 'custom:region': '84', token_use: 'id' })
         .setProtectedHeader({ alg: 'RS256', kid: stored.kid })
         .setIssuer(LOCAL_ISSUER)
         .setAudience(audience)
