@@ -111,6 +111,8 @@ export interface SessionView {
   readonly juryInformedOfAccommodations: boolean;
   readonly jurorConvocationsSentOn?: string;
   readonly candidateConvocationsSentOn?: string;
+  /** The candidates a convocation was sent to. Optional: views saved before it lack it until `npm run rebuild-views`. */
+  readonly convokedCandidateIds?: readonly string[];
   readonly plateauTechnique?: { readonly checkedOn: string; readonly compliant: boolean };
   readonly sealsCheckedOn?: string;
   readonly fraudReportCount: number;

@@ -161,7 +161,10 @@ const projectSessionView = (
         // first convocation is the one that counts for the leave request (15 days ahead).
         const recipients = new Set<string>(event.data.recipientIds);
         next.jury = next.jury.map((m) => (recipients.has(m.jurorId) && !m.convokedOn ? { ...m, convokedOn: event.data.sentOn } : m));
-      } else next.candidateConvocationsSentOn = event.data.sentOn;
+      } else {
+        next.candidateConvocationsSentOn = event.data.sentOn;
+        next.convokedCandidateIds = [...new Set([...(next.convokedCandidateIds ?? []), ...event.data.recipientIds])];
+      }
       break;
     case 'BreachRecorded':
       next.breaches = [...(next.breaches ?? []), { rule: event.data.rule, dueOn: event.data.dueOn, doneOn: event.data.doneOn }];

@@ -431,6 +431,35 @@ describe('session: convocations and plateau technique', () => {
     expect(late[1]).toEqual({ type: 'BreachRecorded', data: { rule: 'convocation.candidates-late', dueOn: '2027-05-23', doneOn: '2027-06-01' } });
   });
 
+  it('sent again, convokes only the members designated and the candidates registered since; refused when everyone was convoked', () => {
+    const convoked = [
+      ...ready,
+      { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [ALICE, BRUNO], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } },
+      { type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_A, CAND_B], sentOn: '2027-05-01', dueOn: '2027-05-23', late: false } },
+    ] as SessionEvent[];
+    spec
+      .given(convoked)
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-10'))
+      .thenRefused('convocation.already-sent', 'conflict', /Tous les membres du jury ont déjà reçu leur convocation/);
+    spec
+      .given(convoked)
+      .when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-05-10'))
+      .thenRefused('convocation.already-sent', 'conflict', /Tous les candidats inscrits/);
+    spec
+      .given([...convoked, assigned(CHLOE), { type: 'CandidateRegistered', data: { candidateId: CAND_C } }])
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-10'))
+      .then([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [CHLOE], sentOn: '2027-05-10', dueOn: '2027-05-23', late: false } }]);
+    spec
+      .given([...convoked, { type: 'CandidateRegistered', data: { candidateId: CAND_C } }])
+      .when({ type: 'SendConvocations', audience: 'candidates' }, asCentre('2027-05-10'))
+      .then([{ type: 'ConvocationsSent', data: { audience: 'candidates', recipientIds: [CAND_C], sentOn: '2027-05-10', dueOn: '2027-05-23', late: false } }]);
+    // A member taken off the jury and designated again is convoked again.
+    spec
+      .given([...convoked, { type: 'JurorUnassigned', data: { jurorId: BRUNO, reason: 'x' } }, assigned(BRUNO)])
+      .when({ type: 'SendConvocations', audience: 'jurors' }, asCentre('2027-05-10'))
+      .then([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: [BRUNO], sentOn: '2027-05-10', dueOn: '2027-05-23', late: false } }]);
+  });
+
   it('refuses convocations with nobody to convoke, after the start date or by another centre', () => {
     spec
       .given([created()])

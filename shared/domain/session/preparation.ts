@@ -158,12 +158,19 @@ export const sendConvocations: Handler<'SendConvocations'> = (command, state, co
     throw ruleBroken('convocation.after-start', 'La date de début de la session est passée : les convocations ne peuvent plus être envoyées.');
   }
   const jurors = command.audience === 'jurors';
-  const recipientIds = jurors ? Object.keys(session.jury) : [...session.candidateIds];
-  if (recipientIds.length === 0) {
+  const everyone = jurors ? Object.keys(session.jury) : [...session.candidateIds];
+  if (everyone.length === 0) {
     throw ruleBroken(
       'convocation.no-recipient',
       jurors ? 'Aucun membre du jury n’est désigné : il n’y a personne à convoquer.' : 'Aucun candidat n’est inscrit : il n’y a personne à convoquer.',
     );
+  }
+  // Sent again (a member designated, a candidate registered since): only those not convoked yet,
+  // so nobody gets a second convocation, nor a second event in their calendar.
+  const convoked = jurors ? session.convokedJurorIds : session.convokedCandidateIds;
+  const recipientIds = everyone.filter((id) => !convoked.includes(id));
+  if (recipientIds.length === 0) {
+    throw conflict('convocation.already-sent', jurors ? 'Tous les membres du jury ont déjà reçu leur convocation.' : 'Tous les candidats inscrits ont déjà reçu leur convocation.');
   }
   const days = jurors ? context.settings.jurorConvocationDays : context.settings.candidateConvocationDays;
   const dueOn = addDays(session.startDate, -days);

@@ -478,14 +478,44 @@ export const accommodationsForm = async (context: PageContext, state: FormState)
 export const convocationsForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
+  // Sent again, the convocations go only to those not convoked yet (a member designated, a candidate registered since).
+  const pendingJurors = view.jurorConvocationsSentOn ? view.jury.filter((member) => !member.convokedOn).map((member) => member.jurorId) : [];
+  const convokedCandidates = view.convokedCandidateIds;
+  const pendingCandidates = view.candidateConvocationsSentOn && convokedCandidates ? view.candidateIds.filter((id) => !convokedCandidates.includes(id)) : [];
+  const jurorNamesOf = await jurorNames(context, pendingJurors);
+  const candidateNamesOf = await candidateNames(context, pendingCandidates);
+  const sendForm = (audience: 'jurors' | 'candidates', formState: FormState, first: string, pending: readonly string[]) =>
+    form(
+      formState,
+      `/centre/sessions/${view.sessionId}/convocations`,
+      pending.length === 0 ? first : `Convoquer ${pending.length > 1 ? `ces ${pending.length} personnes` : 'cette personne'}`,
+      html`<input type="hidden" name="audience" value="${audience}" />`,
+    );
+  const notYet = (pending: readonly string[], names: ReadonlyMap<string, string>) =>
+    html`<div class="warning" role="status">
+      <p>
+        Pas encore convoqué${pending.length > 1 ? 's' : ''} : ${pending.map((id) => names.get(id) ?? id).join(', ')}. Les personnes déjà convoquées ne reçoivent pas de seconde
+        convocation.
+      </p>
+    </div>`;
   return html`<p>Les membres du jury salariés doivent demander une autorisation d’absence au moins 15 jours avant la session : convoquez-les tôt.</p>
     <h2>Jury</h2>
-    ${view.jurorConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.jurorConvocationsSentOn)}</p>` : ''}
-    ${form(state, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations au jury', html`<input type="hidden" name="audience" value="jurors" />`)}
+    ${
+      view.jurorConvocationsSentOn
+        ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.jurorConvocationsSentOn)}</p>
+            ${pendingJurors.length > 0 ? html`${notYet(pendingJurors, jurorNamesOf)}${sendForm('jurors', state, '', pendingJurors)}` : html`<p>Tous les membres du jury sont convoqués.</p>`}`
+        : sendForm('jurors', state, 'Envoyer les convocations au jury', [])
+    }
     <h2>Candidats</h2>
     ${view.candidateConvocationsSentOn ? html`<p><span class="badge ok">Envoyées</span> le ${frenchDate(view.candidateConvocationsSentOn)}</p>` : ''}
     ${await withoutEmail(context, view.candidateIds)}
-    ${form({ ...state, errors: [] }, `/centre/sessions/${view.sessionId}/convocations`, 'Envoyer les convocations aux candidats', html`<input type="hidden" name="audience" value="candidates" />`)}`;
+    ${
+      !view.candidateConvocationsSentOn || !convokedCandidates
+        ? sendForm('candidates', { ...state, errors: [] }, 'Envoyer les convocations aux candidats', [])
+        : pendingCandidates.length > 0
+          ? html`${notYet(pendingCandidates, candidateNamesOf)}${sendForm('candidates', { ...state, errors: [] }, '', pendingCandidates)}`
+          : html`<p>Tous les candidats inscrits sont convoqués.</p>`
+    }`;
 };
 
 /**
