@@ -241,15 +241,20 @@ const mailers = {
     }
     return drafts;
   }),
-  /** A member taken off the jury is told, and their invitation withdrawn. */
+  /**
+   * A member taken off the jury is told, and their invitation withdrawn. After day one (a member the
+   * UD struck off) they sat already: they are told they no longer sit nor sign the PV, and their
+   * calendar keeps the days they sat.
+   */
   JurorUnassigned: ofSession(async (event, s, { recipients, invitation, sessionEvents }) => {
     const to = await recipients.person('juror', event.data.jurorId);
-    const convocation = convocationMailOf(sessionEvents, event.data.jurorId, to.key);
+    const afterDayOne = s.status !== 'created';
+    const convocation = afterDayOne ? undefined : convocationMailOf(sessionEvents, event.data.jurorId, to.key);
     return [
       {
         kind: 'juror-unassigned',
         to,
-        content: (r) => templates.jurorUnassigned(r.name, s, { withInvitation: convocation !== undefined }),
+        content: (r) => templates.jurorUnassigned(r.name, s, { withInvitation: convocation !== undefined, afterDayOne }),
         ...cancelledInvitation(s, convocation, invitation),
       },
     ];

@@ -140,10 +140,12 @@ export const templates = {
       },
     ]),
 
-  jurorUnassigned: (to: string, session: SessionSummary, d: { withInvitation: boolean }) =>
+  jurorUnassigned: (to: string, session: SessionSummary, d: { withInvitation: boolean; afterDayOne: boolean }) =>
     render(`Vous ne faites plus partie du jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
       {
-        p: `Le centre ${centreLabel(session)} vous a retiré(e) du jury de la session d’examen ci-dessous : vous n’avez pas à vous y présenter.${d.withInvitation ? ' L’annulation jointe (fichier .ics) retire la session de votre agenda.' : ''}`,
+        p: d.afterDayOne
+          ? `Le centre ${centreLabel(session)} vous a retiré(e) du jury de la session d’examen ci-dessous, l’unité départementale ayant retiré votre habilitation : vous n’y siégez plus et ne signerez pas son procès-verbal.`
+          : `Le centre ${centreLabel(session)} vous a retiré(e) du jury de la session d’examen ci-dessous : vous n’avez pas à vous y présenter.${d.withInvitation ? ' L’annulation jointe (fichier .ics) retire la session de votre agenda.' : ''}`,
       },
       sessionFacts(session),
     ]),

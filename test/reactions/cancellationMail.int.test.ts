@@ -9,7 +9,7 @@ import { Recipients } from '../../shared/mail/recipients.js';
 import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
-import { contacts, sessionCreated } from './fixtures.js';
+import { contacts, sealsChecked, sessionCreated } from './fixtures.js';
 import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
 
 /*
@@ -22,14 +22,14 @@ let dynamo: LocalDynamo;
 let ses: LocalSes;
 let store: DynamoEventStore;
 let notifier: Notifier;
-let version = 0;
+const versions = new Map<string, number>();
 const clock = fixedClock('2027-02-10T09:00:00Z');
 const streamId = 'session-ses_cancel';
 
 /** Appends a commit and notifies it, as the stream would (twice: a redelivery sends nothing new). */
-const commit = async (events: DomainEvent[]): Promise<readonly StoredEvent[]> => {
-  const result = await append(store, streamId, version, events);
-  version = result.version;
+const commit = async (events: DomainEvent[], stream = streamId): Promise<readonly StoredEvent[]> => {
+  const result = await append(store, stream, versions.get(stream) ?? 0, events);
+  versions.set(stream, result.version);
   await notifier.onCommit(result.events);
   await notifier.onCommit(result.events);
   return result.events;
@@ -97,5 +97,23 @@ describe('mails when a session is cancelled or a juror taken off its jury', () =
     const alice = cancelled.find(to('alice@example.org'));
     expect(alice?.attachments).toEqual([]);
     expect(alice?.body.text).toContain('Le centre vous proposera une autre session');
+  });
+
+  it('given a member struck off by the UD after day one, when the centre takes them off the jury, then their mail says they no longer sit nor sign the PV, and their calendar keeps the days they sat (no cancellation)', async () => {
+    const stream = 'session-ses_struck';
+    await commit([sessionCreated('ses_struck', { late: false, startDate: '2027-03-15' })], stream);
+    await commit([{ type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', tiedCandidateIds: [] } }], stream);
+    await commit([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_marc'], sentOn: '2027-02-10', dueOn: '2027-02-13', late: false } }], stream);
+    await commit([sealsChecked], stream);
+
+    const before = (await ses.emails()).length;
+    await commit([{ type: 'JurorUnassigned', data: { jurorId: 'jur_marc', reason: 'Habilitation retirée par l’unité départementale' } }], stream);
+    const [mail, ...others] = await newMails(before);
+
+    expect(others).toEqual([]);
+    expect(mail && addressOf(mail)).toBe('marc.durand@example.org');
+    expect(mail?.body.text).not.toContain('vous n’avez pas à vous y présenter');
+    expect(mail?.body.text).toContain('l’unité départementale ayant retiré votre habilitation : vous n’y siégez plus et ne signerez pas son procès-verbal');
+    expect(mail?.attachments).toEqual([]);
   });
 });
