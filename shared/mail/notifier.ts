@@ -153,10 +153,15 @@ interface MailerContext {
 
 /**
  * The id of the convocation mail whose invitation a juror received for the session (its UID is
- * built from it, and a cancellation must repeat it); undefined when they were never convoked.
+ * built from it, and a cancellation must repeat it); undefined when they were not convoked since
+ * their latest designation (a member taken off the jury had that invitation cancelled then).
  */
 const convocationMailOf = (events: readonly StoredEvent[], jurorId: string, recipientKey: string): string | undefined => {
-  const sent = events.filter((e) => e.type === 'ConvocationsSent' && e.data.audience === 'jurors' && e.data.recipientIds.includes(jurorId)).at(-1);
+  const designated = events.findLastIndex((e) => e.type === 'JuryAssigned' && e.data.jurorId === jurorId);
+  const sent = events
+    .slice(Math.max(designated, 0))
+    .filter((e) => e.type === 'ConvocationsSent' && e.data.audience === 'jurors' && e.data.recipientIds.includes(jurorId))
+    .at(-1);
   return sent ? mailId(sent.id, 'juror-convocation', recipientKey) : undefined;
 };
 

@@ -116,4 +116,38 @@ describe('mails when a session is cancelled or a juror taken off its jury', () =
     expect(mail?.body.text).toContain('l’unité départementale ayant retiré votre habilitation : vous n’y siégez plus et ne signerez pas son procès-verbal');
     expect(mail?.attachments).toEqual([]);
   });
+
+  it('given a juror taken off the jury (their invitation cancelled) and designated again, when the session is cancelled, then only an invitation received since the new designation is cancelled', async () => {
+    const stream = 'session-ses_again';
+    const convoke = { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne'], sentOn: '2027-02-10', dueOn: '2027-02-13', late: false } } as const;
+    const assign = { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } } as const;
+    await commit([sessionCreated('ses_again', { late: false, startDate: '2027-03-15' })], stream);
+    await commit([assign], stream);
+    await commit([convoke], stream);
+    await commit([{ type: 'JurorUnassigned', data: { jurorId: 'jur_anne', reason: 'Indisponible' } }], stream);
+    await commit([assign], stream);
+
+    // Designated again, not convoked again: nothing of the session is in her calendar any more.
+    const before = (await ses.emails()).length;
+    await commit([{ type: 'SessionCancelled', data: { cancelledOn: '2027-02-20', reason: 'Plateau indisponible' } }], stream);
+    const anne = (await newMails(before)).find(to('anne.martin@example.org'));
+    expect(anne?.subject).toBe('Session annulée : RNCP37274, 15 mars 2027');
+    expect(anne?.attachments).toEqual([]);
+    expect(anne?.body.text).not.toContain('.ics');
+
+    // Convoked again after the new designation: that invitation's UID is the one cancelled.
+    const streamAgain = 'session-ses_again2';
+    await commit([sessionCreated('ses_again2', { late: false, startDate: '2027-03-15' })], streamAgain);
+    await commit([assign], streamAgain);
+    await commit([convoke], streamAgain);
+    await commit([{ type: 'JurorUnassigned', data: { jurorId: 'jur_anne', reason: 'Indisponible' } }], streamAgain);
+    await commit([assign], streamAgain);
+    const beforeSecond = (await ses.emails()).length;
+    await commit([convoke], streamAgain);
+    const secondInvitation = uidOf(icsOf((await newMails(beforeSecond)).find(to('anne.martin@example.org'))));
+    const beforeCancel = (await ses.emails()).length;
+    await commit([{ type: 'SessionCancelled', data: { cancelledOn: '2027-02-20', reason: 'Plateau indisponible' } }], streamAgain);
+    const cancelled = (await newMails(beforeCancel)).find(to('anne.martin@example.org'));
+    expect(icsOf(cancelled).split('\r\n')).toEqual(expect.arrayContaining(['METHOD:CANCEL', secondInvitation]));
+  });
 });
