@@ -119,8 +119,8 @@ describe('mails when a session is cancelled or a juror taken off its jury', () =
 
   it('given a juror taken off the jury (their invitation cancelled) and designated again, when the session is cancelled, then only an invitation received since the new designation is cancelled', async () => {
     const stream = 'session-ses_again';
-    const convoke = { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne'], sentOn: '2027-02-10', dueOn: '2027-02-13', late: false } } as const;
-    const assign = { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } } as const;
+    const convoke: DomainEvent = { type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne'], sentOn: '2027-02-10', dueOn: '2027-02-13', late: false } };
+    const assign: DomainEvent = { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: [] } };
     await commit([sessionCreated('ses_again', { late: false, startDate: '2027-03-15' })], stream);
     await commit([assign], stream);
     await commit([convoke], stream);
