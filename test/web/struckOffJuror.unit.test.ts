@@ -90,4 +90,33 @@ describe('a jury member struck off by the UD after day one', () => {
     await runToSeals(app, clock, { ...seeded, jurorIds: [String(first)] });
     expect((await pageGet(app, 'centre', `${page}/jury`)).body).not.toContain('/retrait"');
   });
+
+  it('given a PV signed by a jury all habilitated, when the UD withdraws a member’s habilitation afterwards, then the jury page neither warns that the member must be removed nor offers to remove them (the signed PV stands)', async () => {
+    const clock = movableClock('2027-01-10T09:00:00.000Z');
+    const app = createTestApp(clock);
+    const seeded = await seedSession(app);
+    await runToSeals(app, clock, seeded);
+    const [struck] = seeded.jurorIds;
+    const [lea, hugo] = seeded.candidateIds;
+    const page = `/centre/sessions/${seeded.sessionId}`;
+    clock.set('2027-06-09T16:00:00.000Z');
+    const signed = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/pv`, {
+      decisions: [
+        { candidateId: lea, decision: 'titre-obtenu', ccpObtained: [] },
+        { candidateId: hugo, decision: 'echec', ccpObtained: [] },
+      ],
+      signatoryIds: seeded.jurorIds,
+      documentSha256: 'ab'.repeat(32),
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+
+    clock.set('2027-06-12T09:00:00.000Z');
+    const withdrawal = await apiCall(app, 'ud', 'POST', `/api/jurors/${struck}/habilitations/${seeded.habilitationIds[0]}/withdraw`, { reason: 'Manquement' });
+    expect(withdrawal.statusCode, withdrawal.body).toBe(200);
+
+    const juryPage = text((await pageGet(app, 'centre', `${page}/jury`)).body);
+    expect(juryPage).not.toContain('Retirez-le du jury');
+    expect(juryPage).not.toContain('ne peut plus siéger');
+    expect(juryPage).not.toContain('/retrait"');
+  });
 });

@@ -357,7 +357,8 @@ const eligibleJurors = async (context: PageContext) => {
  */
 const struckOffJury = async (context: PageContext): Promise<ReadonlyMap<string, string | undefined>> => {
   const view = context.session;
-  if (!view || view.jury.length === 0) return new Map();
+  // Once the PV is signed (and not rejected) or the session cancelled, nobody is removed: a later withdrawal changes nothing here.
+  if (!view || view.jury.length === 0 || !['created', 'started', 'pv-rejected'].includes(view.status)) return new Map();
   const asOf = today(context);
   const jurors = new Map((await listJurors(context.deps, view.department, view.titreCode)).map((juror) => [juror.jurorId, juror]));
   const struck = new Map<string, string | undefined>();
