@@ -119,4 +119,20 @@ describe('a jury member struck off by the UD after day one', () => {
     expect(juryPage).not.toContain('ne peut plus siéger');
     expect(juryPage).not.toContain('/retrait"');
   });
+
+  it('given two members struck off after day one, when the centre opens the PV page, then the warning speaks of both in the plural', async () => {
+    const clock = movableClock('2027-01-10T09:00:00.000Z');
+    const app = createTestApp(clock);
+    const seeded = await seedSession(app);
+    await runToSeals(app, clock, seeded);
+    clock.set('2027-06-08T09:00:00.000Z');
+    for (const [index, jurorId] of seeded.jurorIds.entries()) {
+      const withdrawal = await apiCall(app, 'ud', 'POST', `/api/jurors/${jurorId}/habilitations/${seeded.habilitationIds[index]}/withdraw`, { reason: 'Manquement' });
+      expect(withdrawal.statusCode, withdrawal.body).toBe(200);
+    }
+    const pvPage = text((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/pv`)).body);
+    expect(pvPage).toContain('(le 08/06/2027) : ces membres ne peuvent plus siéger.');
+    expect(pvPage).toContain('>Retirez-les du jury</a>');
+    expect(pvPage).not.toContain('ce membre ne peut plus siéger');
+  });
 });

@@ -375,17 +375,19 @@ const struckOffJury = async (context: PageContext): Promise<ReadonlyMap<string, 
 };
 
 /** A warning naming the struck-off members, with what to do; nothing when there is none. */
-const struckOffWarning = (struck: ReadonlyMap<string, string | undefined>, names: ReadonlyMap<string, string>, sessionId: string): Html =>
-  struck.size === 0
-    ? html``
-    : html`<div class="warning" role="status">
-        <p>
-          L’unité départementale a retiré l’habilitation de
-          ${[...struck].map(([jurorId, on], index) => html`${index > 0 ? ', ' : ''}<strong>${names.get(jurorId) ?? jurorId}</strong>${on ? ` (le ${frenchDate(on)})` : ''}`)} : ce
-          membre ne peut plus siéger. <a href="/centre/sessions/${sessionId}/jury">Retirez-le du jury</a> ; si un candidat n’a plus deux évaluateurs sans lien avec lui, désignez un
-          autre membre habilité.
-        </p>
-      </div>`;
+const struckOffWarning = (struck: ReadonlyMap<string, string | undefined>, names: ReadonlyMap<string, string>, sessionId: string): Html => {
+  if (struck.size === 0) return html``;
+  const several = struck.size > 1;
+  return html`<div class="warning" role="status">
+    <p>
+      L’unité départementale a retiré l’habilitation de
+      ${[...struck].map(([jurorId, on], index) => html`${index > 0 ? ', ' : ''}<strong>${names.get(jurorId) ?? jurorId}</strong>${on ? ` (le ${frenchDate(on)})` : ''}`)} :
+      ${several ? 'ces membres ne peuvent' : 'ce membre ne peut'} plus siéger.
+      <a href="/centre/sessions/${sessionId}/jury">${several ? 'Retirez-les du jury' : 'Retirez-le du jury'}</a> ; si un candidat n’a plus deux évaluateurs sans lien avec lui,
+      désignez un autre membre habilité.
+    </p>
+  </div>`;
+};
 
 export const juryForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
