@@ -682,8 +682,8 @@ export const pvForm = async (context: PageContext, state: FormState): Promise<Ht
 };
 
 /**
- * The confirmation page of an erasure asked by the candidate: what goes, what stays, that it is
- * final; a box to tick, so a stray click on the session page never erases anything.
+ * The removal of a jury member: any member before day one; after it, only one the UD struck off
+ * (the domain decides; the jury page links only those).
  */
 export const jurorRemovalForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
@@ -707,6 +707,10 @@ export const jurorRemovalForm = async (context: PageContext, state: FormState): 
     ${back}`;
 };
 
+/**
+ * The confirmation page of an erasure asked by the candidate: what goes, what stays, that it is
+ * final; a box to tick, so a stray click on the session page never erases anything.
+ */
 export const erasureForm = async (context: PageContext, state: FormState): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
