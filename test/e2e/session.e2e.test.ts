@@ -141,12 +141,12 @@ describe('a session from the programme to the official results, in the browser',
     await reloadUntil(centre.page, /Jury désigné \(2 membres/, sessionPath);
     // Before day one each member may be removed, through a page of its own (not submitted here).
     await centre.page.goto(url(`${sessionPath}/jury`));
-    await audit(centre.page, 'centre-jury-designated');
+    await audit(centre.page, 'centre-jury-designated', true);
     const removal = centre.page.locator('main a', { hasText: 'Retirer du jury' });
     expect(await removal.count()).toBe(2);
     await Promise.all([centre.page.waitForLoadState('load'), removal.first().click()]);
     expect(await centre.page.textContent('main')).toMatch(/Vous retirez (Claire DUPONT|Louis MOREAU) du jury de la session/);
-    await audit(centre.page, 'centre-jury-removal');
+    await audit(centre.page, 'centre-jury-removal', true);
 
     // --- Accommodation, and the jury informed.
     mark('Accommodation, and the jury informed.');
@@ -165,7 +165,7 @@ describe('a session from the programme to the official results, in the browser',
       await submit(centre.page, `form:has(input[name="audience"][value="${audience}"]) button`);
     }
     await reloadUntil(centre.page, /Envoyées[\s\S]*Envoyées/, `${sessionPath}/convocations`);
-    await audit(centre.page, 'centre-convocations');
+    await audit(centre.page, 'centre-convocations', true);
 
     // --- Day one: plateau technique, then the seal check with the draw.
     mark('Day one: plateau technique, then the seal check with the draw.');
