@@ -89,3 +89,33 @@ describe('the daily run after an outage of more than two weeks', () => {
     expect(next.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'))).toEqual([]);
   });
 });
+
+describe('the daily run catching up on the due date itself', () => {
+  it('given a programme reminder planned for 24 January 2028, due 31 January, when no run happens from 16 March 2027 until 31 January 2028, then that run sends the reminder (the step can still be done today) and drops nothing', async () => {
+    const programme = 'programme-ctr_lyon-1-2028';
+    const planned = await append(store, programme, 0, [
+      {
+        type: 'SessionPlanned',
+        data: {
+          plannedSessionId: 'pln_p',
+          centreId: 'ctr_lyon-1',
+          year: 2028,
+          titreCode: 'RNCP37274',
+          expectedStart: '2028-06-12',
+          expectedEnd: '2028-06-13',
+          expectedCandidates: 8,
+        },
+      },
+    ]);
+    await planner.onCommit(planned.events);
+
+    const onDueDate = await runOn('2028-01-31');
+
+    expect(onDueDate.report.days[0]).toBe('2027-03-16');
+    expect(onDueDate.report.dropped).toBe(0);
+    const reminders = onDueDate.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'));
+    expect(reminders.map((mail) => mail.subject)).toEqual(['Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier)']);
+    // The alert, for 1 February, is still due.
+    expect(await stillDue(programme)).toHaveLength(1);
+  });
+});
