@@ -135,4 +135,16 @@ describe('a jury member struck off by the UD after day one', () => {
     expect(pvPage).toContain('>Retirez-les du jury</a>');
     expect(pvPage).not.toContain('ce membre ne peut plus siéger');
   });
+
+  it('given a member convoked before day one, when the centre opens their removal page, then it says the member is told by mail and their calendar updated, not to warn them by hand (the notifier mails them)', async () => {
+    const clock = movableClock('2027-01-10T09:00:00.000Z');
+    const app = createTestApp(clock);
+    const seeded = await seedSession(app);
+    const path = `/api/sessions/${seeded.sessionId}`;
+    for (const jurorId of seeded.jurorIds) expect((await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId, tiedCandidateIds: [] })).statusCode).toBe(200);
+    expect((await apiCall(app, 'centre', 'POST', `${path}/convocations`, { audience: 'jurors' })).statusCode).toBe(200);
+    const removalPage = text((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/jury/${seeded.jurorIds[0]}/retrait`)).body);
+    expect(removalPage).not.toContain('prévenez-le');
+    expect(removalPage).toContain('Ce membre en est informé par courriel ; s’il a reçu sa convocation, la session est retirée de son agenda.');
+  });
 });

@@ -699,8 +699,8 @@ export const jurorRemovalForm = async (context: PageContext, state: FormState): 
       Vous retirez <strong>${name}</strong> du jury de la session.
       ${
         view.status === 'created'
-          ? html`Si ce membre a déjà reçu sa convocation, prévenez-le.`
-          : html`La session a commencé : seul un membre dont l’unité départementale a retiré l’habilitation peut encore être retiré.`
+          ? html`Ce membre en est informé par courriel ; s’il a reçu sa convocation, la session est retirée de son agenda.`
+          : html`La session a commencé : seul un membre dont l’unité départementale a retiré l’habilitation peut encore être retiré. Ce membre en est informé par courriel.`
       }
     </p>
     ${form(state, `/centre/sessions/${view.sessionId}/jury/${jurorId}/retrait`, 'Retirer ce membre du jury', textarea(state, 'reason', 'Motif du retrait', { required: true }))}
