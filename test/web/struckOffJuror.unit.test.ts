@@ -118,6 +118,10 @@ describe('a jury member struck off by the UD after day one', () => {
     expect(juryPage).not.toContain('Retirez-le du jury');
     expect(juryPage).not.toContain('ne peut plus siéger');
     expect(juryPage).not.toContain('/retrait"');
+    // Reached by its address, the removal page says no member may be removed any more, and offers no form.
+    const removalPage = text((await pageGet(app, 'centre', `${page}/jury/${struck}/retrait`)).body);
+    expect(removalPage).toContain('Le procès-verbal est signé : le jury de cette session ne peut plus être modifié.');
+    expect(removalPage).not.toContain('Retirer ce membre du jury</button>');
   });
 
   it('given two members struck off after day one, when the centre opens the PV page, then the warning speaks of both in the plural', async () => {

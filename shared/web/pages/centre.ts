@@ -350,6 +350,9 @@ const eligibleJurors = async (context: PageContext) => {
   });
 };
 
+/** Whether a member may still leave the jury: before day one, after it until the PV is signed, or once the PV is rejected. */
+const juryMayChange = (view: SessionView): boolean => view.status === 'created' || view.status === 'started' || view.status === 'pv-rejected';
+
 /**
  * Jury members the UD struck off, as the jurors' views hold their habilitations: one was withdrawn
  * and none still covers the session's days up to today (the domain's rule at day one and at the
@@ -358,7 +361,7 @@ const eligibleJurors = async (context: PageContext) => {
 const struckOffJury = async (context: PageContext): Promise<ReadonlyMap<string, string | undefined>> => {
   const view = context.session;
   // Once the PV is signed (and not rejected) or the session cancelled, nobody is removed: a later withdrawal changes nothing here.
-  if (!view || view.jury.length === 0 || !['created', 'started', 'pv-rejected'].includes(view.status)) return new Map();
+  if (!view || view.jury.length === 0 || !juryMayChange(view)) return new Map();
   const asOf = today(context);
   const jurors = new Map((await listJurors(context.deps, view.department, view.titreCode)).map((juror) => [juror.jurorId, juror]));
   const struck = new Map<string, string | undefined>();
@@ -400,7 +403,7 @@ export const juryForm = async (context: PageContext, state: FormState): Promise<
   );
   const struck = await struckOffJury(context);
   // Before day one any member may be removed; after it, until the PV is signed, only one the UD struck off.
-  const removable = (jurorId: string) => view.status === 'created' || ((view.status === 'started' || view.status === 'pv-rejected') && struck.has(jurorId));
+  const removable = (jurorId: string) => view.status === 'created' || (juryMayChange(view) && struck.has(jurorId));
   return html`${struckOffWarning(struck, current, view.sessionId)}
     <h2>Jury actuel (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)</h2>
     ${
@@ -692,6 +695,10 @@ export const jurorRemovalForm = async (context: PageContext, state: FormState): 
   const back = html`<p><a href="/centre/sessions/${view.sessionId}/jury">Revenir au jury</a></p>`;
   if (!view.jury.some((member) => member.jurorId === jurorId)) {
     return html`<p>Cette personne n’est pas membre du jury de la session.</p>
+      ${back}`;
+  }
+  if (!juryMayChange(view)) {
+    return html`<p>${view.status === 'cancelled' ? 'La session est annulée' : 'Le procès-verbal est signé'} : le jury de cette session ne peut plus être modifié.</p>
       ${back}`;
   }
   const name = (await jurorNames(context, [jurorId])).get(jurorId) ?? jurorId;
