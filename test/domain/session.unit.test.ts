@@ -843,6 +843,20 @@ describe('session: PV signed', () => {
     ).toEqual(['PVSigned']);
   });
 
+  it('names every struck-off member in the plural when the UD withdrew more than one habilitation', () => {
+    spec
+      .given(started)
+      .when(
+        sign({ juryHabilitations: { [ALICE]: [habilitation(ALICE, { withdrawnOn: '2027-06-08' })], [BRUNO]: [habilitation(BRUNO, { withdrawnOn: '2027-06-08' })] } }),
+        asCentre(END),
+      )
+      .thenRefused(
+        'jury.habilitation-withdrawn',
+        'rule',
+        /signé : les habilitations de jur_alice, jur_bruno ont été retirées \(le 08\/06\/2027, le 08\/06\/2027\) par l’unité départementale\. Retirez ces membres du jury/,
+      );
+  });
+
   it('refuses to remove a habilitated jury member after day one, the habilitations given or not', () => {
     spec
       .given(started)

@@ -4,7 +4,7 @@ import { listIds, today } from '../common.js';
 import { drawCandidate } from '../draw.js';
 import { conflict, ruleBroken } from '../errors.js';
 import { candidatesWithUninformedJury, juryGaps } from './model.js';
-import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText, struckOffMembers } from './guards.js';
+import { type Handler, requireCreated, requireNotStarted, requireRegistered, requireJuror, requireText, struckOffMembers, struckOffWording } from './guards.js';
 
 export const checkPlateau: Handler<'CheckPlateauTechnique'> = (command, state, context) => {
   const session = requireNotStarted(requireCreated(state), 'la vérification du plateau technique avant le début');
@@ -47,12 +47,10 @@ export const checkSeals: Handler<'CheckSeals'> = (command, state, context) => {
   // withdrawn since, and no other (a renewal) covers the session's days, as for the assignment.
   const withdrawn = struckOffMembers(session, command.juryHabilitations, checkedOn);
   if (withdrawn.length > 0) {
-    const jurorIds = withdrawn.map((w) => w.jurorId);
-    const dates = withdrawn.flatMap((w) => (w.on ? [frenchDate(w.on)] : []));
     throw ruleBroken(
       'jury.habilitation-withdrawn',
-      `La session ne peut pas commencer : l’habilitation de ${listIds(jurorIds)} a été retirée${dates.length > 0 ? ` (le ${dates.join(', le ')})` : ''} par l’unité départementale. Retirez ${jurorIds.length > 1 ? 'ces membres' : 'ce membre'} du jury et désignez-en un autre.`,
-      { jurorIds },
+      `La session ne peut pas commencer : ${struckOffWording(withdrawn)}. Retirez ${withdrawn.length > 1 ? 'ces membres' : 'ce membre'} du jury et désignez-en un autre.`,
+      { jurorIds: withdrawn.map((w) => w.jurorId) },
     );
   }
   const gaps = juryGaps(session);

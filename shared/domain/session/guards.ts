@@ -1,5 +1,6 @@
 /** What every phase's handlers check first (the session exists, has not started, knows the candidate or juror), and the handlers' type. */
-import { compareDates, type CalendarDate } from '../calendar.js';
+import { compareDates, frenchDate, type CalendarDate } from '../calendar.js';
+import { listIds } from '../common.js';
 import type { DecisionContext } from '../decider.js';
 import { notFound, ruleBroken } from '../errors.js';
 import { habilitationValidOn, type Habilitation } from '../juror.js';
@@ -67,5 +68,15 @@ export const struckOffMembers = (
     const on = habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawnOn;
     return [{ jurorId: member.jurorId, ...(on ? { on } : {}) }];
   });
+
+/**
+ * What a refusal says of the struck-off members ({@link struckOffMembers}): « l’habilitation de X a
+ * été retirée (le …) par l’unité départementale », in the plural for several.
+ */
+export const struckOffWording = (struckOff: readonly { readonly jurorId: string; readonly on?: CalendarDate }[]): string => {
+  const dates = struckOff.flatMap((w) => (w.on ? [frenchDate(w.on)] : []));
+  const several = struckOff.length > 1;
+  return `${several ? 'les habilitations de' : 'l’habilitation de'} ${listIds(struckOff.map((w) => w.jurorId))} ${several ? 'ont été retirées' : 'a été retirée'}${dates.length > 0 ? ` (le ${dates.join(', le ')})` : ''} par l’unité départementale`;
+};
 
 export type Handler<T extends SessionCommandType> = (command: Extract<SessionCommand, { type: T }>, state: SessionState, context: DecisionContext) => SessionEvent[];

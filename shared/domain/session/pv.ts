@@ -4,7 +4,7 @@ import { duplicatesOf, listIds, titreOf, today } from '../common.js';
 import type { DecisionContext } from '../decider.js';
 import { conflict, ruleBroken } from '../errors.js';
 import { type PvDecision, type SessionData, type SessionState, type SignedPv, candidatesWithUninformedJury } from './model.js';
-import { type Handler, requireCreated, requireText, struckOffMembers } from './guards.js';
+import { type Handler, requireCreated, requireText, struckOffMembers, struckOffWording } from './guards.js';
 
 const sha256Pattern = /^[0-9a-f]{64}$/;
 
@@ -114,13 +114,10 @@ export const signPv: Handler<'SignPV'> = (command, state, context) => {
   // A member the UD struck off since day one (or since the session's end) may neither sign nor have decided.
   const struckOff = struckOffMembers(session, command.juryHabilitations, signedOn);
   if (struckOff.length > 0) {
-    const jurorIds = struckOff.map((w) => w.jurorId);
-    const dates = struckOff.flatMap((w) => (w.on ? [frenchDate(w.on)] : []));
-    const several = jurorIds.length > 1;
     throw ruleBroken(
       'jury.habilitation-withdrawn',
-      `Le procès-verbal ne peut pas être signé : l’habilitation de ${listIds(jurorIds)} a été retirée${dates.length > 0 ? ` (le ${dates.join(', le ')})` : ''} par l’unité départementale. Retirez ${several ? 'ces membres' : 'ce membre'} du jury ; si un candidat n’a plus deux évaluateurs sans lien avec lui, désignez un autre membre habilité.`,
-      { jurorIds },
+      `Le procès-verbal ne peut pas être signé : ${struckOffWording(struckOff)}. Retirez ${struckOff.length > 1 ? 'ces membres' : 'ce membre'} du jury ; si un candidat n’a plus deux évaluateurs sans lien avec lui, désignez un autre membre habilité.`,
+      { jurorIds: struckOff.map((w) => w.jurorId) },
     );
   }
   checkDecisions(session, command.decisions, context);
