@@ -11,6 +11,8 @@ export const mailKinds = [
   'session-cancelled-juror',
   'session-cancelled-candidate',
   'juror-unassigned',
+  'juror-habilitated',
+  'habilitation-withdrawn',
   'accommodations',
   'pv-transmitted',
   'pv-rejected',

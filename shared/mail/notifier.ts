@@ -47,13 +47,15 @@ export class Notifier {
     const interesting = events.filter((e) => isNotified(e.type));
     if (interesting.length === 0) return 0;
     const first = interesting[0];
-    const session = first && first.streamId.startsWith('session-') ? await this.sessionAt(first.streamId, Math.max(...interesting.map((e) => e.version))) : undefined;
+    const upTo = Math.max(...interesting.map((e) => e.version));
+    const session = first && first.streamId.startsWith('session-') ? await this.sessionAt(first.streamId, upTo) : undefined;
+    const jurorEvents = first && first.streamId.startsWith('juror-') ? await this.eventsUpTo(first.streamId, upTo) : [];
     let count = 0;
     // A mail another sender holds (a crash mid-commit left its claim, until the lease ends) does not
     // hold back the others: they go out now, and the record fails afterwards to be retried for it.
     let held: MailInFlightError | undefined;
     for (const event of interesting) {
-      for (const draft of await this.drafts(event, session)) {
+      for (const draft of await this.drafts(event, session, jurorEvents)) {
         try {
           await this.send(event.id, draft);
         } catch (error) {
@@ -66,6 +68,10 @@ export class Notifier {
     }
     if (held) throw held;
     return count;
+  }
+
+  private async eventsUpTo(streamId: string, version: number): Promise<readonly StoredEvent[]> {
+    return (await this.store.readStream(streamId)).events.filter((e) => e.version <= version);
   }
 
   private async sessionAt(streamId: string, version: number): Promise<SessionAt | undefined> {
@@ -103,12 +109,13 @@ export class Notifier {
     await this.delivery.deliver(mail);
   }
 
-  private async drafts(event: StoredEvent, session: SessionAt | undefined): Promise<Draft[]> {
+  private async drafts(event: StoredEvent, session: SessionAt | undefined, jurorEvents: readonly StoredEvent[]): Promise<Draft[]> {
     if (!isNotified(event.type)) return [];
     const mailer = mailers[event.type] as Mailer<NotifiedType>;
     return mailer(event as EventOf<NotifiedType>, {
       session: session?.view,
       sessionEvents: session?.events ?? [],
+      jurorEvents,
       recipients: this.recipients,
       settings: this.settings,
       invitation: (s, to, uid, method) => this.invitation(s, to, uid, method),
@@ -146,6 +153,8 @@ interface MailerContext {
   readonly session: SessionView | undefined;
   /** The session's events up to the commit (none for another stream). */
   readonly sessionEvents: readonly StoredEvent[];
+  /** The juror's events up to the commit, for an event of a juror stream (none for another stream). */
+  readonly jurorEvents: readonly StoredEvent[];
   readonly recipients: Recipients;
   readonly settings: NotifierSettings;
   readonly invitation: (session: SessionSummary, to: Recipient, uid: string, method?: 'REQUEST' | 'CANCEL') => string;
@@ -222,6 +231,22 @@ const mailers = {
     }
     return drafts;
   }),
+  /** The juror is told of each habilitation the UD grants them (or renews), with their page. */
+  JurorHabilitated: async (event, { recipients, settings }) => [
+    { kind: 'juror-habilitated', to: await recipients.person('juror', event.data.jurorId), content: (to) => templates.jurorHabilitated(to.name, event.data, settings.appUrl) },
+  ],
+  /** The juror is told of a habilitation withdrawn, with its titre (from the habilitation in their stream) and the reason. */
+  HabilitationWithdrawn: async (event, { recipients, jurorEvents }) => {
+    const habilitation = jurorEvents.find((e) => e.type === 'JurorHabilitated' && e.data.habilitationId === event.data.habilitationId);
+    const titreCode = habilitation?.type === 'JurorHabilitated' ? habilitation.data.titreCode : undefined;
+    return [
+      {
+        kind: 'habilitation-withdrawn',
+        to: await recipients.person('juror', event.data.jurorId),
+        content: (to) => templates.habilitationWithdrawn(to.name, { titreCode, withdrawnOn: event.data.withdrawnOn, reason: event.data.reason }),
+      },
+    ];
+  },
   /** Everyone the session concerned: the jury (their invitation withdrawn) and the candidates registered. */
   SessionCancelled: ofSession(async (event, s, { recipients, invitation, sessionEvents }) => {
     const { cancelledOn } = event.data;

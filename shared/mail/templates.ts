@@ -126,6 +126,29 @@ export const templates = {
       { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le au responsable de session.' },
     ]),
 
+  jurorHabilitated: (to: string, d: { titreCode: string; department: string; validFrom: string; validUntil: string }, appUrl: string) =>
+    render(`Habilitation de membre de jury : titre ${d.titreCode}`, to, [
+      {
+        p: `L’unité départementale (${d.department}) vous a habilité(e) membre de jury du titre professionnel ${d.titreCode}. Les centres agréés du département peuvent vous désigner dans le jury de leurs sessions d’examen ; vos convocations vous parviennent par courriel.`,
+      },
+      {
+        facts: [
+          ['Titre professionnel', d.titreCode],
+          ['Valable', `du ${formatDate(d.validFrom)} au ${formatDate(d.validUntil)}`],
+        ],
+      },
+      link(appUrl, '/jure', 'Mes convocations'),
+    ]),
+
+  habilitationWithdrawn: (to: string, d: { titreCode: string | undefined; withdrawnOn: string; reason: string }) =>
+    render(`Retrait de votre habilitation de membre de jury${d.titreCode ? ` : titre ${d.titreCode}` : ''}`, to, [
+      {
+        p: `L’unité départementale a retiré le ${formatDate(d.withdrawnOn)} votre habilitation de membre de jury${d.titreCode ? ` du titre professionnel ${d.titreCode}` : ''}. À partir de cette date, vous ne pouvez plus être désigné(e) dans un jury pour ce titre ni y siéger ; les centres qui vous avaient désigné(e) vous remplaceront.`,
+      },
+      { facts: [['Motif', d.reason]] },
+      { p: 'Pour toute question, adressez-vous à l’unité départementale.' },
+    ]),
+
   sessionCancelled: (to: string, session: SessionSummary, d: { cancelledOn: string; audience: 'juror' | 'candidate'; withInvitation: boolean }) =>
     render(`Session annulée : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
       {

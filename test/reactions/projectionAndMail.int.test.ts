@@ -129,8 +129,8 @@ describe('notifier', () => {
     const mails = await ses.emails();
     // programme ×2 (UD, region), late creation, 2 juror + 2 candidate convocations, accommodations ×2,
     // PV transmitted ×2 (two revisions), PV rejected, PV validated to the centre and 2 candidates;
-    // the cancelled session: its 2 candidates told (it had no jury).
-    expect(mails).toHaveLength(17);
+    // the cancelled session: its 2 candidates told (it had no jury); the jurors: 2 habilitations, 1 withdrawal.
+    expect(mails).toHaveLength(20);
     const keys = mails.map((m) => `${m.destination.to.join()}|${m.subject}`);
     expect(new Set(keys).size).toBe(keys.length - 1); // the UD gets « PV à instruire » once per revision, same subject
 

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../events/index.js';
+import { createSesClient } from '../../shared/aws/ses.js';
+import { Directory } from '../../shared/directory/directory.js';
+import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';
+import { DynamoOutbox } from '../../shared/mail/outbox.js';
+import { Recipients } from '../../shared/mail/recipients.js';
+import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import { fixedClock } from '../../shared/platform/clock.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { contacts } from './fixtures.js';
+import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+
+/*
+ * A juror is told by mail when the UD habilitates them and when it withdraws a habilitation, with
+ * the titre and the reason. Through the notifier, the outbox and the SES emulator; each commit is
+ * notified twice (a redelivery sends nothing new).
+ */
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let store: DynamoEventStore;
+let notifier: Notifier;
+let version = 0;
+const clock = fixedClock('2027-02-10T09:00:00Z');
+
+const commit = async (events: DomainEvent[]) => {
+  const before = (await ses.emails()).length;
+  const result = await append(store, 'juror-jur_anne', version, events, { department: '69', region: '84' });
+  version = result.version;
+  await notifier.onCommit(result.events);
+  await notifier.onCommit(result.events);
+  return (await ses.emails()).slice(before);
+};
+
+beforeAll(async () => {
+  dynamo = await startDynalite('habilitation-mail');
+  ses = await startSes();
+  store = eventStoreOn(dynamo);
+  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+  const delivery = new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
+    outboxOnlyDeadLetter,
+    clock,
+  );
+  notifier = new Notifier(store, new Recipients(new Directory(), contacts()), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () => clock.now());
+});
+
+afterAll(async () => {
+  await ses.stop();
+  await dynamo.stop();
+});
+
+describe('mails to a juror about their habilitations', () => {
+  it('given a juror habilitated by the UD, then withdrawn, then each time they get one mail in French, the withdrawal naming the titre and the reason', async () => {
+    const habilitated = await commit([
+      {
+        type: 'JurorHabilitated',
+        data: {
+          jurorId: 'jur_anne',
+          habilitationId: 'hab_anne-1',
+          titreCode: 'RNCP37274',
+          department: '69',
+          validFrom: '2027-01-01',
+          validUntil: '2029-12-31',
+          professionalisationDate: '2026-11-15',
+        },
+      },
+    ]);
+    expect(habilitated.map((mail) => mail.subject)).toEqual(['Habilitation de membre de jury : titre RNCP37274']);
+    expect(habilitated[0]?.destination.to[0]).toContain('anne.martin@example.org');
+    expect(habilitated[0]?.body.text).toContain('L’unité départementale (69) vous a habilité(e) membre de jury du titre professionnel RNCP37274.');
+    expect(habilitated[0]?.body.text).toContain('Valable : du 1 janvier 2027 au 31 décembre 2029');
+    expect(habilitated[0]?.body.text).toContain('https://tp.example/jure');
+
+    const withdrawn = await commit([
+      { type: 'HabilitationWithdrawn', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', withdrawnOn: '2027-02-10', reason: 'Manquement aux obligations du jury' } },
+    ]);
+    expect(withdrawn.map((mail) => mail.subject)).toEqual(['Retrait de votre habilitation de membre de jury : titre RNCP37274']);
+    expect(withdrawn[0]?.body.text).toContain('L’unité départementale a retiré le 10 février 2027 votre habilitation de membre de jury du titre professionnel RNCP37274.');
+    expect(withdrawn[0]?.body.text).toContain('Motif : Manquement aux obligations du jury');
+  });
+});
