@@ -17,8 +17,11 @@ export interface RunReport {
   /** Mails handed to the outbox this run, and how many of them went out now (not already sent). */
   readonly mails: number;
   readonly sent: number;
-  /** Reminders read after their deadline's due date (missed days caught up): taken out of the index, not mailed. */
-  readonly dropped: number;
+  /**
+   * Reminders read after their deadline's due date (missed days caught up): those of their audience
+   * the alert does not reach are told the due date has passed (« Échéance dépassée »), not reminded.
+   */
+  readonly overdueReminders: number;
   readonly failures: number;
 }
 
@@ -26,7 +29,8 @@ export interface RunReport {
  * The run catches up every day missed since the last one it completed (an outage): an alert left
  * in the index is for a deadline still open, whose lateness has not been told. A day further back
  * than a year is not read, and the run says so: an index left that long is a deployment's, not an
- * outage's. A reminder read after its due date is dropped (the alert says it), as the planner does.
+ * outage's. A reminder read after its due date tells those of its audience the alert does not
+ * reach that the date has passed, in the alert's words: they are the ones who must act.
  */
 const MAX_CATCH_UP_DAYS = 366;
 
@@ -64,21 +68,17 @@ export class DeadlineRun {
     let mails = 0;
     let sent = 0;
     let failures = 0;
-    let dropped = 0;
+    let overdueReminders = 0;
     for (const day of days) {
       const due = await this.index.due(day);
       itemsRead += due.itemsRead;
       capacityUnits += due.capacityUnits;
       for (const item of due.items) {
         try {
-          // A reminder caught up after its due date: the alert tells it now, a late reminder would mislead.
-          if (item.phase === 'remind' && item.deadline.dueOn < today) {
-            await this.index.markSent(item, today);
-            dropped += 1;
-            logger.info('deadline reminder past its due date dropped', { item: `${item.pk}#${item.sk}`, plannedDay: item.plannedDay, dueOn: item.deadline.dueOn });
-            continue;
-          }
-          const outcomes = await this.mailsFor(item);
+          // A reminder caught up after its due date: « arrive le … » would mislead, the date has passed.
+          const overdue = item.phase === 'remind' && item.deadline.dueOn < today;
+          if (overdue) overdueReminders += 1;
+          const outcomes = await this.mailsFor(item, overdue);
           mails += outcomes.length;
           sent += outcomes.filter((o) => o === 'sent').length;
           await this.index.markSent(item, today);
@@ -90,7 +90,7 @@ export class DeadlineRun {
     }
     // A failed item keeps its due key; the day is recorded only when everything went out.
     if (failures === 0) await this.index.recordCompletedDay(today);
-    return { days, itemsRead, capacityUnits, mails, sent, dropped, failures };
+    return { days, itemsRead, capacityUnits, mails, sent, overdueReminders, failures };
   }
 
   private async recipientsFor(audience: Audience, item: DueItem): Promise<(Recipient | Unaddressed)[]> {
@@ -114,12 +114,14 @@ export class DeadlineRun {
     }
   }
 
-  private async mailsFor(item: DueItem) {
+  /** The item's mails; `overdue`, a reminder read after its due date, written as an alert to the reminded audience. */
+  private async mailsFor(item: DueItem, overdue: boolean) {
     const { deadline } = item;
-    const alert = item.phase === 'alert';
+    const alert = item.phase === 'alert' || overdue;
     const kind: MailKind = alert ? 'deadline-alert' : 'deadline-reminder';
     const causeId = `deadline/${deadline.id}/${item.phase}/${item.plannedDay}`;
-    const audiences = alert ? deadline.alert : deadline.remind;
+    // An overdue reminder goes to those of its audience the alert does not reach: nobody hears it twice.
+    const audiences = item.phase === 'alert' ? deadline.alert : overdue ? deadline.remind.filter((audience) => !deadline.alert.includes(audience)) : deadline.remind;
     const session = deadline.scope.sessionId ? await this.views.getSessionView(deadline.scope.sessionId) : undefined;
     const centre = session?.centreName ?? deadline.scope.centreName ?? deadline.scope.centreId ?? '';
     // The session in the words of its reader: CERES reference, titre, dates and site; the id only when no view is known.
@@ -152,7 +154,7 @@ export class DeadlineRun {
     }
     if (held) throw held;
     // Every audience resolved to nobody (no jury yet, no centre in scope): said, not silently done.
-    if (outcomes.length === 0) logger.warn('deadline item reached nobody', { item: `${item.pk}#${item.sk}`, phase: item.phase, audiences: [...audiences] });
+    if (outcomes.length === 0 && audiences.length > 0) logger.warn('deadline item reached nobody', { item: `${item.pk}#${item.sk}`, phase: item.phase, audiences: [...audiences] });
     return outcomes;
   }
 }

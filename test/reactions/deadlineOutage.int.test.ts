@@ -10,8 +10,8 @@ import { append, deadlineMachinery, startSes, type LocalSes } from './support.js
 
 /*
  * The daily run after an outage longer than two weeks, on dynalite and the SES emulator: the alerts
- * of deadlines still open go out, however long ago they fell due; the reminders whose due date has
- * passed meanwhile are taken out of the index without a mail (the alert says it).
+ * of deadlines still open go out, however long ago they fell due; a reminder whose due date has
+ * passed meanwhile tells its audience the date has passed.
  */
 
 let dynamo: LocalDynamo;
@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('the daily run after an outage of more than two weeks', () => {
-  it('given a programme reminder due 24 January and its alert due 1 February, when no run happens from 10 January to 15 March, then the run on 15 March reads every missed day, alerts the UD and the region, and drops the stale reminder', async () => {
+  it('given a programme reminder due 24 January and its alert due 1 February, when no run happens from 10 January to 15 March, then the run on 15 March reads every missed day, alerts the UD and the region, and tells the centre, whose reminder it held back, that the date has passed', async () => {
     const programme = 'programme-ctr_lyon-1-2027';
     const planned = await append(store, programme, 0, [
       {
@@ -76,11 +76,19 @@ describe('the daily run after an outage of more than two weeks', () => {
     expect(caughtUp.report.days.at(-1)).toBe('2027-03-15');
     expect(caughtUp.report.days).toHaveLength(65);
     const programmeMails = caughtUp.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'));
-    expect(programmeMails.map((mail) => mail.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'ddets-titres-professionnels@rhone.gouv.fr']);
+    // The UD and the region alerted; the centre, whose reminder the outage held back, told the date has passed.
+    expect(programmeMails.map((mail) => mail.destination.to[0]).sort()).toEqual([
+      'ara.titres-professionnels@direccte.gouv.fr',
+      'ddets-titres-professionnels@rhone.gouv.fr',
+      'responsable@afpa-lyon.example',
+    ]);
     expect(programmeMails.every((mail) => mail.subject.startsWith('Échéance dépassée'))).toBe(true);
-    expect(caughtUp.report.dropped).toBe(1);
+    expect(programmeMails.find((mail) => mail.destination.to[0] === 'responsable@afpa-lyon.example')?.body.text).toContain(
+      'L’échéance ci-dessous est dépassée depuis le 31 janvier 2027',
+    );
+    expect(caughtUp.report.overdueReminders).toBe(1);
     expect(caughtUp.report.failures).toBe(0);
-    // Both items are out of the index: the alert sent, the reminder dropped.
+    // Both items are out of the index: the alert and the overdue reminder sent.
     expect(await stillDue(programme)).toEqual([]);
 
     // Nothing goes twice: the next day reads one day and mails nothing about the programme.
@@ -91,7 +99,7 @@ describe('the daily run after an outage of more than two weeks', () => {
 });
 
 describe('the daily run catching up on the due date itself', () => {
-  it('given a programme reminder planned for 24 January 2028, due 31 January, when no run happens from 16 March 2027 until 31 January 2028, then that run sends the reminder (the step can still be done today) and drops nothing', async () => {
+  it('given a programme reminder planned for 24 January 2028, due 31 January, when no run happens from 16 March 2027 until 31 January 2028, then that run sends the reminder as a reminder (the step can still be done today)', async () => {
     const programme = 'programme-ctr_lyon-1-2028';
     const planned = await append(store, programme, 0, [
       {
@@ -112,7 +120,7 @@ describe('the daily run catching up on the due date itself', () => {
     const onDueDate = await runOn('2028-01-31');
 
     expect(onDueDate.report.days[0]).toBe('2027-03-16');
-    expect(onDueDate.report.dropped).toBe(0);
+    expect(onDueDate.report.overdueReminders).toBe(0);
     const reminders = onDueDate.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'));
     expect(reminders.map((mail) => mail.subject)).toEqual(['Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier)']);
     // The alert, for 1 February, is still due.

@@ -184,7 +184,8 @@ describe('deadline planner and daily run', () => {
     const alerts = (await ses.emails()).slice(before).filter((m) => m.subject.startsWith('Échéance dépassée'));
 
     expect(report.failures).toBe(1);
-    expect(alerts.map((m) => m.destination.to[0])).toEqual(['ara.titres-professionnels@direccte.gouv.fr']);
+    // No run read 24 January: the centre's reminder, caught up after the due date, tells it the date has passed.
+    expect(alerts.map((m) => m.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'responsable@afpa-lyon.example']);
 
     const next = await runOn('2028-02-02');
     expect(next.report.failures).toBe(0);
