@@ -23,6 +23,8 @@ export interface RunReport {
    */
   readonly overdueReminders: number;
   readonly failures: number;
+  /** The run stopped before the function's timeout with items left: they stay due, the day is not recorded as completed. */
+  readonly unfinished: boolean;
 }
 
 /**
@@ -33,6 +35,12 @@ export interface RunReport {
  * reach that the date has passed, in the alert's words: they are the ones who must act.
  */
 const MAX_CATCH_UP_DAYS = 366;
+
+/**
+ * Time kept in hand before the function's timeout: a run long enough to reach it (a backlog after an
+ * outage) stops taking items, leaves the rest due and says so; the retry or the next run goes on.
+ */
+const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
 /**
  * The daily deadline run: reads only the mails due today (and on every day a previous run missed, and
@@ -51,7 +59,12 @@ export class DeadlineRun {
     private readonly appUrl: string,
   ) {}
 
-  async run(): Promise<RunReport> {
+  /**
+   * One run. `remainingMs` is the time left before the function's timeout (Lambda's
+   * `getRemainingTimeInMillis`): today's items go first, then the missed days oldest first, and the
+   * run stops taking items when less than a minute is left.
+   */
+  async run(budget: { readonly remainingMs: () => number } = { remainingMs: () => Number.POSITIVE_INFINITY }): Promise<RunReport> {
     const today = parisDate(this.clock.now());
     const last = await this.index.lastCompletedDay();
     // The last completed day is read again: an item the planner put on it while that run was
@@ -69,11 +82,19 @@ export class DeadlineRun {
     let sent = 0;
     let failures = 0;
     let overdueReminders = 0;
-    for (const day of days) {
+    let unfinished = false;
+    const outOfTime = () => {
+      unfinished ||= budget.remainingMs() < STOP_BEFORE_TIMEOUT_MS;
+      return unfinished;
+    };
+    // Today's mails are due now: they go before a backlog of missed days, read oldest first.
+    for (const day of [today, ...days.filter((d) => d !== today)]) {
+      if (outOfTime()) break;
       const due = await this.index.due(day);
       itemsRead += due.itemsRead;
       capacityUnits += due.capacityUnits;
       for (const item of due.items) {
+        if (outOfTime()) break;
         try {
           // A reminder caught up after its due date: « arrive le … » would mislead, the date has passed.
           const overdue = item.phase === 'remind' && item.deadline.dueOn < today;
@@ -89,8 +110,9 @@ export class DeadlineRun {
       }
     }
     // A failed item keeps its due key; the day is recorded only when everything went out.
-    if (failures === 0) await this.index.recordCompletedDay(today);
-    return { days, itemsRead, capacityUnits, mails, sent, overdueReminders, failures };
+    if (failures === 0 && !unfinished) await this.index.recordCompletedDay(today);
+    if (unfinished) logger.warn('deadline run stopped before the function timeout; the items left stay due', { itemsRead, mails });
+    return { days, itemsRead, capacityUnits, mails, sent, overdueReminders, failures, unfinished };
   }
 
   private async recipientsFor(audience: Audience, item: DueItem): Promise<(Recipient | Unaddressed)[]> {

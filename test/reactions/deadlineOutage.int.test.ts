@@ -127,3 +127,46 @@ describe('the daily run catching up on the due date itself', () => {
     expect(await stillDue(programme)).toHaveLength(1);
   });
 });
+
+describe('a catch-up longer than the function may run', () => {
+  it('given today’s alert and a missed reminder, when the time left runs short after one item, then today’s alert went first, the rest stays due and the day is not completed; the next run sends the rest, nothing twice', async () => {
+    const programme = 'programme-ctr_lyon-1-2029';
+    // This programme's mails, not those of the 2028 one the earlier test left due.
+    const of2029 = (mail: Awaited<ReturnType<LocalSes['emails']>>[number]) =>
+      mail.subject.includes('Programmation prévisionnelle') && (mail.body.text ?? '').includes('31 janvier 2029');
+    const planned = await append(store, programme, 0, [
+      {
+        type: 'SessionPlanned',
+        data: {
+          plannedSessionId: 'pln_t',
+          centreId: 'ctr_lyon-1',
+          year: 2029,
+          titreCode: 'RNCP37274',
+          expectedStart: '2029-06-11',
+          expectedEnd: '2029-06-12',
+          expectedCandidates: 8,
+        },
+      },
+    ]);
+    await planner.onCommit(planned.events);
+    now = new Date('2029-02-01T07:00:00Z');
+    // Plenty of time for today's day and its one item, then less than a minute.
+    let checks = 0;
+    const budget = { remainingMs: () => (++checks <= 2 ? 600_000 : 30_000) };
+    const before = (await ses.emails()).length;
+
+    const short = await run.run(budget);
+
+    const shortMails = (await ses.emails()).slice(before).filter((mail) => of2029(mail));
+    expect(short.unfinished).toBe(true);
+    expect(short.failures).toBe(0);
+    expect(shortMails.map((mail) => mail.destination.to[0]).sort()).toEqual(['ara.titres-professionnels@direccte.gouv.fr', 'ddets-titres-professionnels@rhone.gouv.fr']);
+    expect(await stillDue(programme)).toEqual([`${programme}/yearly-programme#remind`]);
+
+    const rest = await runOn('2029-02-01');
+    expect(rest.report.days[0]).toBe(short.days[0]);
+    expect(rest.report.unfinished).toBe(false);
+    expect(rest.mails.filter((mail) => of2029(mail)).map((mail) => mail.destination.to[0])).toEqual(['responsable@afpa-lyon.example']);
+    expect(await stillDue(programme)).toEqual([]);
+  });
+});
