@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../events/index.js';
-import { createSesClient } from '../../shared/aws/ses.js';
-import { Directory } from '../../shared/directory/directory.js';
 import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';
-import { DynamoOutbox } from '../../shared/mail/outbox.js';
-import { Recipients } from '../../shared/mail/recipients.js';
-import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
+import type { Notifier } from '../../shared/mail/notifier.js';
 import { fixedClock } from '../../shared/platform/clock.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts } from './fixtures.js';
-import { append, eventStoreOn, startSes, type LocalSes } from './support.js';
+import { append, eventStoreOn, notifierOn, startSes, type LocalSes } from './support.js';
 
 /*
  * A juror is told by mail when the UD habilitates them and when it withdraws a habilitation, with
@@ -38,14 +33,7 @@ beforeAll(async () => {
   dynamo = await startDynalite('habilitation-mail');
   ses = await startSes();
   store = eventStoreOn(dynamo);
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
-  notifier = new Notifier(store, new Recipients(new Directory(), contacts()), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () => clock.now());
+  notifier = notifierOn(dynamo, ses, clock, contacts(), store);
 });
 
 afterAll(async () => {

@@ -16,11 +16,12 @@ import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import type { ContactBook } from '../../shared/directory/contacts.js';
 import { Directory } from '../../shared/directory/directory.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { Recipients } from '../../shared/mail/recipients.js';
 import { MailDelivery, outboxOnlyDeadLetter, SesMailer } from '../../shared/mail/sender.js';
 import { DynamoViews } from '../../shared/views/dynamoViews.js';
-import { Projector } from '../../shared/views/projector.js';
+import { Projector, type StreamSource } from '../../shared/views/projector.js';
 import { DynamoSessionViews } from '../../shared/views/viewItem.js';
 import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
@@ -157,6 +158,28 @@ export const shuffle = <T>(items: readonly T[], seed: number): T[] => {
  * at once). A test may put its own index in (one that interleaves another write) or wrap the delivery
  * (one that finds a mail held by another sender).
  */
+/** The sender the tests' mails leave from. */
+const testSender = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
+
+/** Delivery through the outbox in `dynamo` and the SES emulator, one attempt: a failure shows at once. */
+const deliveryOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock) =>
+  new MailDelivery(
+    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
+    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), testSender),
+    outboxOnlyDeadLetter,
+    clock,
+  );
+
+/** The notifier on dynalite (its streams from `store`) mailing through the SES emulator. */
+export const notifierOn = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endpoint'>, clock: Clock, contacts: ContactBook, store: StreamSource) =>
+  new Notifier(
+    store,
+    new Recipients(new Directory(), contacts),
+    deliveryOn(dynamo, ses, clock),
+    { ...defaultNotifierSettings, appUrl: 'https://tp.example', from: testSender },
+    () => clock.now(),
+  );
+
 export const deadlineRunOn = (
   dynamo: LocalDynamo,
   ses: Pick<LocalSes, 'endpoint'>,
@@ -166,13 +189,7 @@ export const deadlineRunOn = (
 ) => {
   const views = new DynamoViews(dynamo.client, dynamo.tables.views);
   const index = parts.index ?? new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines);
-  const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp-sessions.example' };
-  const delivery = new MailDelivery(
-    new DynamoOutbox(dynamo.client, dynamo.tables.outbox),
-    new SesMailer(createSesClient({ endpoint: ses.endpoint, maxAttempts: 1 }), from),
-    outboxOnlyDeadLetter,
-    clock,
-  );
+  const delivery = deliveryOn(dynamo, ses, clock);
   // The run reads the session views as the function does (runWiring.ts): by key, without the rest of the views table.
   const sessionViews = new DynamoSessionViews(dynamo.client, dynamo.tables.views);
   const run = new DeadlineRun(

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, formPost, pageGet } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, formPost, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { newJurorInput, seedSession } from './support/scenario.js';
-
-/** A page's text with its whitespace collapsed, as a reader sees it. */
-const text = (body: string) => body.replace(/\s+/g, ' ');
 
 /**
  * Convocations sent, then a member designated or a candidate registered: sending again convokes
@@ -23,7 +20,7 @@ describe('convocations sent again', () => {
     for (const jurorId of seeded.jurorIds) expect((await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId, tiedCandidateIds: [] })).statusCode).toBe(200);
     for (const audience of ['jurors', 'candidates']) expect((await formPost(app, 'centre', page, [['audience', audience]])).statusCode).toBe(303);
 
-    const allConvoked = text((await pageGet(app, 'centre', page)).body);
+    const allConvoked = pageText((await pageGet(app, 'centre', page)).body);
     expect(allConvoked).toContain('Tous les membres du jury sont convoqués.');
     expect(allConvoked).toContain('Tous les candidats inscrits sont convoqués.');
     const again = await apiCall(app, 'centre', 'POST', `${path}/convocations`, { audience: 'jurors' });
@@ -35,7 +32,7 @@ describe('convocations sent again', () => {
     expect(registered.statusCode, registered.body).toBe(200);
     const ines = (await app.deps.views.getSessionView(seeded.sessionId))?.candidateIds.find((id) => !seeded.candidateIds.includes(id));
 
-    const pending = text((await pageGet(app, 'centre', page)).body);
+    const pending = pageText((await pageGet(app, 'centre', page)).body);
     expect(pending).toContain('Pas encore convoqué : Camille BERNARD.');
     expect(pending).toContain('Pas encore convoqué : ROUX Inès.');
     expect(pending.match(/Convoquer cette personne/g)).toHaveLength(2);
@@ -48,6 +45,6 @@ describe('convocations sent again', () => {
       ['jurors', [bernard]],
       ['candidates', [ines]],
     ]);
-    expect(text((await pageGet(app, 'centre', page)).body)).toContain('Tous les membres du jury sont convoqués.');
+    expect(pageText((await pageGet(app, 'centre', page)).body)).toContain('Tous les membres du jury sont convoqués.');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, formPost, pageGet } from './support/app.js';
+import { createTestApp, formPost, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { seedSession } from './support/scenario.js';
 
@@ -7,9 +7,6 @@ import { seedSession } from './support/scenario.js';
  * A candidate registered without an email address gets no convocation mail (the notifier parks it):
  * the convocations page names them, so that the centre convokes them by post.
  */
-/** A page's text with its whitespace collapsed, as a reader sees it. */
-const text = (body: string) => body.replace(/\s+/g, ' ');
-
 describe('convocations of candidates without an email address', () => {
   it('given a session with one candidate without email and one with, when the centre opens the convocations page, before and after sending, then only the one without is named, with what to do', async () => {
     const app = createTestApp(movableClock('2027-01-10T09:00:00.000Z'));
@@ -18,7 +15,7 @@ describe('convocations of candidates without an email address', () => {
 
     const before = await pageGet(app, 'centre', path);
     expect(before.statusCode, before.body).toBe(200);
-    expect(text(before.body)).toContain('Ce candidat n’a pas d’adresse électronique : il ne recevra pas sa convocation par courriel. Convoquez-le par courrier.');
+    expect(pageText(before.body)).toContain('Ce candidat n’a pas d’adresse électronique : il ne recevra pas sa convocation par courriel. Convoquez-le par courrier.');
     expect(before.body).toContain('<li>MARTIN Léa</li>');
     expect(before.body).not.toContain('<li>PETIT Hugo</li>');
 

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, pageGet } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { runToSeals, seedSession } from './support/scenario.js';
-
-/** A page's text with its whitespace collapsed, as a reader sees it. */
-const text = (body: string) => body.replace(/\s+/g, ' ');
 
 /**
  * Once the UD rejected the PV, its decisions no longer stand: the session's page must not offer
@@ -49,13 +46,13 @@ describe('the results of a rejected PV', () => {
     );
     expect((await apiCall(app, 'centre', 'POST', `${path}/ceres-results`, {})).statusCode).toBe(200);
     expect((await apiCall(app, 'centre', 'POST', `${path}/pv/transmit`, {})).statusCode).toBe(200);
-    expect(text((await pageGet(app, 'centre', page)).body)).toContain('Résultats provisoires');
+    expect(pageText((await pageGet(app, 'centre', page)).body)).toContain('Résultats provisoires');
 
     clock.set('2027-06-14T09:00:00.000Z');
     const rejected = await apiCall(app, 'ud', 'POST', `${path}/pv/reject`, { reason: 'Signature manquante page 2' });
     expect(rejected.statusCode, rejected.body).toBe(200);
 
-    const afterRejection = text((await pageGet(app, 'centre', page)).body);
+    const afterRejection = pageText((await pageGet(app, 'centre', page)).body);
     expect(afterRejection).not.toContain('Résultats provisoires');
     expect(afterRejection).toContain('<strong>Décisions rejetées</strong> : l’unité départementale a rejeté le procès-verbal le 14/06/2027.');
     expect(afterRejection).toContain('Décision (rejetée)');
@@ -69,7 +66,7 @@ describe('the results of a rejected PV', () => {
     clock.set('2027-06-15T09:00:00.000Z');
     const signedAgain = await sign('echec', 'cd'.repeat(32));
     expect(signedAgain.statusCode, signedAgain.body).toBe(200);
-    const afterSigning = text((await pageGet(app, 'centre', page)).body);
+    const afterSigning = pageText((await pageGet(app, 'centre', page)).body);
     expect(afterSigning).toContain('Résultats provisoires');
     expect(afterSigning).not.toContain('Décisions rejetées');
     expect(afterSigning).toMatch(/Décisions et procès-verbal signé<\/a><\/h3> <span class="badge ok">Fait/);

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, formPost, pageGet } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, formPost, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { newJurorInput, runToSeals, seedSession } from './support/scenario.js';
-
-/** A page's text with its whitespace collapsed, as a reader sees it. */
-const text = (body: string) => body.replace(/\s+/g, ' ');
 
 /**
  * A juror the UD strikes off after day one may not sign the PV: a PV signed by a member no longer
@@ -32,7 +29,7 @@ describe('a jury member struck off by the UD after day one', () => {
 
     clock.set('2027-06-09T16:00:00.000Z');
     // The PV page warns before anything is typed.
-    const pvPage = text((await pageGet(app, 'centre', `${page}/pv`)).body);
+    const pvPage = pageText((await pageGet(app, 'centre', `${page}/pv`)).body);
     expect(pvPage).toContain('L’unité départementale a retiré l’habilitation de <strong>Camille DUPONT</strong> (le 08/06/2027) : ce membre ne peut plus siéger.');
     const sign = (signatoryIds: readonly string[]) =>
       apiCall(app, 'centre', 'POST', `${path}/pv`, {
@@ -57,8 +54,8 @@ describe('a jury member struck off by the UD after day one', () => {
     expect(juryPage).not.toContain(`href="${page}/jury/${kept}/retrait"`);
     const keptRemoval = await formPost(app, 'centre', `${page}/jury/${kept}/retrait`, [['reason', 'Indisponible']]);
     expect(keptRemoval.statusCode).toBe(422);
-    expect(text(keptRemoval.body)).toContain('La session a commencé : le retrait d’un membre du jury n’est plus possible.');
-    const removalPage = text((await pageGet(app, 'centre', `${page}/jury/${struck}/retrait`)).body);
+    expect(pageText(keptRemoval.body)).toContain('La session a commencé : le retrait d’un membre du jury n’est plus possible.');
+    const removalPage = pageText((await pageGet(app, 'centre', `${page}/jury/${struck}/retrait`)).body);
     expect(removalPage).toContain('Vous retirez <strong>Camille DUPONT</strong> du jury de la session.');
     const removed = await formPost(app, 'centre', `${page}/jury/${struck}/retrait`, [['reason', 'Habilitation retirée par l’unité départementale']]);
     expect([removed.statusCode, removed.headers.location]).toEqual([303, `${page}/jury?ok=jury-retrait`]);
@@ -66,7 +63,7 @@ describe('a jury member struck off by the UD after day one', () => {
     // One member left: the gap may be filled after day one, and the PV is signed without the struck-off member.
     const assigned = await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId: String(bodyOf(third).jurorId), tiedCandidateIds: [] });
     expect(assigned.statusCode, assigned.body).toBe(200);
-    expect(text((await pageGet(app, 'centre', `${page}/pv`)).body)).not.toContain('a retiré l’habilitation');
+    expect(pageText((await pageGet(app, 'centre', `${page}/pv`)).body)).not.toContain('a retiré l’habilitation');
     const signed = await sign([String(kept), String(bodyOf(third).jurorId)]);
     expect(signed.statusCode, signed.body).toBe(200);
   });
@@ -114,12 +111,12 @@ describe('a jury member struck off by the UD after day one', () => {
     const withdrawal = await apiCall(app, 'ud', 'POST', `/api/jurors/${struck}/habilitations/${seeded.habilitationIds[0]}/withdraw`, { reason: 'Manquement' });
     expect(withdrawal.statusCode, withdrawal.body).toBe(200);
 
-    const juryPage = text((await pageGet(app, 'centre', `${page}/jury`)).body);
+    const juryPage = pageText((await pageGet(app, 'centre', `${page}/jury`)).body);
     expect(juryPage).not.toContain('Retirez-le du jury');
     expect(juryPage).not.toContain('ne peut plus siéger');
     expect(juryPage).not.toContain('/retrait"');
     // Reached by its address, the removal page says no member may be removed any more, and offers no form.
-    const removalPage = text((await pageGet(app, 'centre', `${page}/jury/${struck}/retrait`)).body);
+    const removalPage = pageText((await pageGet(app, 'centre', `${page}/jury/${struck}/retrait`)).body);
     expect(removalPage).toContain('Le procès-verbal est signé : le jury de cette session ne peut plus être modifié.');
     expect(removalPage).not.toContain('Retirer ce membre du jury</button>');
   });
@@ -134,7 +131,7 @@ describe('a jury member struck off by the UD after day one', () => {
       const withdrawal = await apiCall(app, 'ud', 'POST', `/api/jurors/${jurorId}/habilitations/${seeded.habilitationIds[index]}/withdraw`, { reason: 'Manquement' });
       expect(withdrawal.statusCode, withdrawal.body).toBe(200);
     }
-    const pvPage = text((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/pv`)).body);
+    const pvPage = pageText((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/pv`)).body);
     expect(pvPage).toContain('(le 08/06/2027) : ces membres ne peuvent plus siéger.');
     expect(pvPage).toContain('>Retirez-les du jury</a>');
     expect(pvPage).not.toContain('ce membre ne peut plus siéger');
@@ -147,7 +144,7 @@ describe('a jury member struck off by the UD after day one', () => {
     const path = `/api/sessions/${seeded.sessionId}`;
     for (const jurorId of seeded.jurorIds) expect((await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId, tiedCandidateIds: [] })).statusCode).toBe(200);
     expect((await apiCall(app, 'centre', 'POST', `${path}/convocations`, { audience: 'jurors' })).statusCode).toBe(200);
-    const removalPage = text((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/jury/${seeded.jurorIds[0]}/retrait`)).body);
+    const removalPage = pageText((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/jury/${seeded.jurorIds[0]}/retrait`)).body);
     expect(removalPage).not.toContain('prévenez-le');
     expect(removalPage).toContain('Ce membre en est informé par courriel ; s’il a reçu sa convocation, la session est retirée de son agenda.');
   });

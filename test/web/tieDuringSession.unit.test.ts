@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, pageGet } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { newJurorInput, runToSeals, seedSession } from './support/scenario.js';
-
-/** A page's text with its whitespace collapsed, as a reader sees it. */
-const text = (body: string) => body.replace(/\s+/g, ' ');
 
 /**
  * A tie declared during the session can leave a candidate with one member free of ties, where the
@@ -25,13 +22,13 @@ describe('a tie declared during the session', () => {
 
     const warned = await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/pv`);
     expect(warned.statusCode).toBe(200);
-    expect(text(warned.body)).toContain('Il en manque pour MARTIN Léa : désignez un membre supplémentaire');
-    expect(text(warned.body)).not.toContain('Il en manque pour MARTIN Léa, PETIT Hugo');
+    expect(pageText(warned.body)).toContain('Il en manque pour MARTIN Léa : désignez un membre supplémentaire');
+    expect(pageText(warned.body)).not.toContain('Il en manque pour MARTIN Léa, PETIT Hugo');
 
     const assigned = await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId: String(bodyOf(third).jurorId), tiedCandidateIds: [] });
     expect(assigned.statusCode, assigned.body).toBe(200);
     const clear = await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/pv`);
-    expect(text(clear.body)).not.toContain('Il en manque pour');
+    expect(pageText(clear.body)).not.toContain('Il en manque pour');
 
     clock.set('2027-06-09T16:00:00.000Z');
     const signed = await apiCall(app, 'centre', 'POST', `${path}/pv`, {

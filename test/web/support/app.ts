@@ -206,3 +206,6 @@ export const squeezed = (markup: string): string => markup.replace(/\s+/g, ' ').
 
 export const bodyOf = (response: HttpResponse): { error?: { code: string; message: string; fields: { field: string; message: string }[] } } & Record<string, unknown> =>
   JSON.parse(response.body) as never;
+
+/** A page's text with its whitespace collapsed, as a reader sees it. */
+export const pageText = (body: string) => body.replace(/\s+/g, ' ');
