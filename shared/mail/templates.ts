@@ -159,7 +159,7 @@ export const templates = {
         p:
           d.audience === 'juror'
             ? `${d.withInvitation ? 'L’annulation jointe (fichier .ics) retire la session de votre agenda. ' : ''}Si vous avez demandé une autorisation d’absence à votre employeur, vous pouvez la retirer.`
-            : 'Le centre vous proposera une autre session ; pour toute question, adressez-vous à lui.',
+            : 'Pour vous inscrire à une autre session, ou pour toute question, adressez-vous au centre.',
       },
     ]),
 
