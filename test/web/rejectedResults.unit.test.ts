@@ -55,6 +55,7 @@ describe('the results of a rejected PV', () => {
     const afterRejection = pageText((await pageGet(app, 'centre', page)).body);
     expect(afterRejection).not.toContain('Résultats provisoires');
     expect(afterRejection).toContain('<strong>Décisions rejetées</strong> : l’unité départementale a rejeté le procès-verbal le 14/06/2027.');
+    expect(afterRejection).toContain('Ces décisions ne valent pas en l’état : le procès-verbal signé à nouveau, avec les mêmes décisions ou d’autres, les remplacera.');
     expect(afterRejection).toContain('Décision (rejetée)');
     // Signing, entering in CERES and transmitting are to do again.
     expect(afterRejection).toMatch(/procès-verbal signé à nouveau \(PV rejeté\)<\/a><\/h3> <span class="badge info">À faire/);

@@ -256,8 +256,8 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
           : view.results.status === 'rejected'
             ? html`<p class="results-rejected">
                 <strong>Décisions rejetées</strong> : l’unité départementale a rejeté le
-                procès-verbal${view.pv?.rejection ? ` le ${frenchDate(view.pv.rejection.rejectedOn)}` : ''}. Ces décisions ne valent plus : celles du procès-verbal signé à nouveau
-                les remplaceront.
+                procès-verbal${view.pv?.rejection ? ` le ${frenchDate(view.pv.rejection.rejectedOn)}` : ''}. Ces décisions ne valent pas en l’état : le procès-verbal signé à
+                nouveau, avec les mêmes décisions ou d’autres, les remplacera.
               </p>`
             : ''
     }
