@@ -42,7 +42,11 @@ export const requireText = (value: string, field: string, label: string): string
  * sit on this session on `asOf`: one for its titre and department covers its days and was not
  * withdrawn on or before `asOf` (a renewal after a withdrawal counts).
  */
-export const habilitatedFor = (session: SessionData, habilitations: readonly Habilitation[], asOf: CalendarDate): boolean =>
+export const habilitatedFor = (
+  session: Pick<SessionData, 'titreCode' | 'department' | 'startDate' | 'endDate'>,
+  habilitations: readonly Habilitation[],
+  asOf: CalendarDate,
+): boolean =>
   habilitations.some(
     (h) =>
       h.titreCode === session.titreCode &&

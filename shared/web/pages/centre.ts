@@ -1,5 +1,6 @@
 import { getAgrement, getProgramme, listJurors, listSessions } from '../../application/queries.js';
 import { parisDate } from '../../domain/calendar.js';
+import { habilitatedFor } from '../../domain/session/guards.js';
 import { ceresLabel, centreWithId, decisionLabels, frenchDate } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -367,8 +368,11 @@ const struckOffJury = async (context: PageContext): Promise<ReadonlyMap<string, 
   const struck = new Map<string, string | undefined>();
   for (const member of view.jury) {
     const habilitations = (jurors.get(member.jurorId)?.habilitations ?? []).filter((h) => h.titreCode === view.titreCode && h.department === view.department);
-    const covered = habilitations.some(
-      (h) => h.validFrom <= view.startDate && view.endDate <= h.validUntil && (!h.withdrawn || (h.withdrawn.withdrawnOn > view.endDate && h.withdrawn.withdrawnOn > asOf)),
+    // The domain's own rule (day one, signature), on the habilitations as the juror's view holds them.
+    const covered = habilitatedFor(
+      view,
+      habilitations.map(({ withdrawn, ...h }) => ({ ...h, ...(withdrawn ? { withdrawnOn: withdrawn.withdrawnOn } : {}) })),
+      asOf,
     );
     if (!covered && habilitations.some((h) => h.withdrawn)) {
       struck.set(member.jurorId, habilitations.find((h) => h.habilitationId === member.habilitationId)?.withdrawn?.withdrawnOn);
