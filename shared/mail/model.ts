@@ -11,6 +11,7 @@ export const mailKinds = [
   'session-cancelled-juror',
   'session-cancelled-candidate',
   'juror-unassigned',
+  'juror-designated-during-session',
   'juror-habilitated',
   'habilitation-withdrawn',
   'accommodations',

@@ -231,6 +231,23 @@ const mailers = {
     }
     return drafts;
   }),
+  /**
+   * A member designated once the session has started (to fill a gap a tie left) cannot be convoked,
+   * convocations being closed then: they are told at once, with the invitation. Before day one the
+   * convocations tell them.
+   */
+  JuryAssigned: ofSession(async (event, s, { recipients, invitation }) =>
+    s.status === 'started' || s.status === 'pv-rejected'
+      ? [
+          {
+            kind: 'juror-designated-during-session',
+            to: await recipients.person('juror', event.data.jurorId),
+            content: (r) => templates.jurorDesignatedDuringSession(r.name, s, { tiedCandidates: event.data.tiedCandidateIds.length }),
+            ics: (r, uid) => invitation(s, r, uid),
+          },
+        ]
+      : [],
+  ),
   /** The juror is told of each habilitation the UD grants them (or renews), with their page. */
   JurorHabilitated: async (event, { recipients, settings }) => [
     { kind: 'juror-habilitated', to: await recipients.person('juror', event.data.jurorId), content: (to) => templates.jurorHabilitated(to.name, event.data, settings.appUrl) },
