@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall, bodyOf, createTestApp, formPost, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
-import { newJurorInput, seedSession } from './support/scenario.js';
+import { newJurorInput, runToSeals, seedSession } from './support/scenario.js';
 
 /**
  * Convocations sent, then a member designated or a candidate registered: sending again convokes
@@ -46,5 +46,24 @@ describe('convocations sent again', () => {
       ['candidates', [ines]],
     ]);
     expect(pageText((await pageGet(app, 'centre', page)).body)).toContain('Tous les membres du jury sont convoqués.');
+  });
+
+  it('given the session started and a member designated after day one to fill a tie gap, when the centre opens the convocations page, then it offers no sending and names that member, told by mail', async () => {
+    const clock = movableClock('2027-01-10T09:00:00.000Z');
+    const app = createTestApp(clock);
+    const third = await apiCall(app, 'ud', 'POST', '/api/jurors', newJurorInput('Bernard'));
+    const seeded = await seedSession(app);
+    await runToSeals(app, clock, seeded);
+    const path = `/api/sessions/${seeded.sessionId}`;
+    const tie = await apiCall(app, 'centre', 'POST', `${path}/jury/${seeded.jurorIds[0]}/ties`, { candidateId: seeded.candidateIds[0] });
+    expect(tie.statusCode, tie.body).toBe(200);
+    expect((await apiCall(app, 'centre', 'POST', `${path}/jury`, { jurorId: String(bodyOf(third).jurorId), tiedCandidateIds: [] })).statusCode).toBe(200);
+
+    const page = await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}/convocations`);
+
+    expect(page.statusCode).toBe(200);
+    expect(pageText(page.body)).toContain('La session a commencé : les convocations ne s’envoient plus.');
+    expect(pageText(page.body)).toContain('Désigné après le début de la session, sans convocation : Camille BERNARD.');
+    expect(page.body).not.toContain('name="audience"');
   });
 });

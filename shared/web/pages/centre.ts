@@ -508,6 +508,25 @@ export const convocationsForm = async (context: PageContext, state: FormState): 
         convocation.
       </p>
     </div>`;
+  if (view.status !== 'created') {
+    // From day one the convocations are closed; a member designated since was told by mail with their designation.
+    const designatedLate = view.jury.filter((member) => !member.convokedOn).map((member) => member.jurorId);
+    const lateNames = await jurorNames(context, designatedLate);
+    return html`<p>
+        ${view.status === 'cancelled' ? 'La session est annulée' : 'La session a commencé'} : les convocations ne s’envoient
+        plus.${
+          view.jurorConvocationsSentOn ? ` Jury convoqué le ${frenchDate(view.jurorConvocationsSentOn)}.` : ''
+        }${view.candidateConvocationsSentOn ? ` Candidats convoqués le ${frenchDate(view.candidateConvocationsSentOn)}.` : ''}
+      </p>
+      ${
+        designatedLate.length > 0 && view.status !== 'cancelled'
+          ? html`<p>
+              Désigné${designatedLate.length > 1 ? 's' : ''} après le début de la session, sans convocation : ${designatedLate.map((id) => lateNames.get(id) ?? id).join(', ')}. La
+              désignation leur a été envoyée par courriel, avec l’invitation pour leur agenda.
+            </p>`
+          : ''
+      }`;
+  }
   return html`<p>Les membres du jury salariés doivent demander une autorisation d’absence au moins 15 jours avant la session : convoquez-les tôt.</p>
     <h2>Jury</h2>
     ${
