@@ -32,6 +32,10 @@ describe('convocations sent again', () => {
     expect(registered.statusCode, registered.body).toBe(200);
     const ines = (await app.deps.views.getSessionView(seeded.sessionId))?.candidateIds.find((id) => !seeded.candidateIds.includes(id));
 
+    // The session's step is to do again.
+    expect(pageText((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}`)).body)).toMatch(
+      /Convocations du jury et des candidats<\/a><\/h3> <span class="badge info">À faire/,
+    );
     const pending = pageText((await pageGet(app, 'centre', page)).body);
     expect(pending).toContain('Pas encore convoqué : Camille BERNARD.');
     expect(pending).toContain('Pas encore convoqué : ROUX Inès.');
@@ -46,6 +50,9 @@ describe('convocations sent again', () => {
       ['candidates', [ines]],
     ]);
     expect(pageText((await pageGet(app, 'centre', page)).body)).toContain('Tous les membres du jury sont convoqués.');
+    expect(pageText((await pageGet(app, 'centre', `/centre/sessions/${seeded.sessionId}`)).body)).toMatch(
+      /Convocations du jury et des candidats<\/a><\/h3> <span class="badge ok">Fait/,
+    );
   });
 
   it('given the session started and a member designated after day one to fill a tie gap, when the centre opens the convocations page, then it offers no sending and names that member, told by mail', async () => {

@@ -193,10 +193,14 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
   const decisionOf = new Map(view.results.decisions.map((decision) => [decision.candidateId, decision]));
   const centre = context.principal.actor.role === 'centre';
   const rejected = view.pv?.rejection !== undefined;
+  // Before day one, a member designated or a candidate registered after the sending is still to convoke.
+  const newcomersToConvoke =
+    view.status === 'created' &&
+    (view.jury.some((member) => !member.convokedOn) || (view.convokedCandidateIds !== undefined && view.candidateIds.some((id) => !view.convokedCandidateIds?.includes(id))));
   const steps: [string, boolean, string][] = [
     ['jury', view.jury.length >= 2, `Jury désigné (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)`],
     ['amenagements', view.accommodationIds.length === 0 || view.juryInformedOfAccommodations, `Aménagements d’épreuves (${view.accommodationIds.length})`],
-    ['convocations', Boolean(view.jurorConvocationsSentOn && view.candidateConvocationsSentOn), 'Convocations du jury et des candidats'],
+    ['convocations', Boolean(view.jurorConvocationsSentOn && view.candidateConvocationsSentOn) && !newcomersToConvoke, 'Convocations du jury et des candidats'],
     ['plateau', Boolean(view.plateauTechnique), 'Vérification du plateau technique'],
     ['plis', Boolean(view.sealsCheckedOn), 'Vérification des plis cachetés (tirage au sort)'],
     // A rejected PV is signed again, its results entered and transmitted again: those steps are to do.
