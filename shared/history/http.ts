@@ -8,7 +8,7 @@ import { sessionId as sessionIdSchema } from '../../events/index.js';
 import { exportContentType, exportPage, NEXT_CURSOR_HEADER, PAGE_EVENTS_HEADER, type CsvSeparator, type ExportFormat } from './export.js';
 import { parseHistoryRequest } from './query.js';
 import type { HistoryService } from './service.js';
-import { timelinePage } from './timelinePage.js';
+import { pvUnavailablePage, timelinePage } from './timelinePage.js';
 
 export interface HistoryHttpOptions {
   readonly service: HistoryService;
@@ -19,6 +19,8 @@ export const HISTORY_PATHS = {
   api: '/api/history',
   export: '/api/history/export',
   timeline: '/sessions/{sessionId}/historique',
+  /** A PV file of the timeline (the `revision` of its `PVDocumentStored`), signed at the click. */
+  pv: '/sessions/{sessionId}/historique/pv/{revision}',
 } as const;
 
 const queryOf = (event: HttpEvent): Record<string, string | undefined> => ({ ...event.queryStringParameters });
@@ -36,9 +38,10 @@ const exportOptions = (query: Record<string, string | undefined>): { format: Exp
 
 /**
  * The history routes: the JSON API (CloudEvents), the export (one page per request, the next
- * cursor in a header, since API Gateway HTTP APIs do not stream) and a session's timeline page.
- * The API routes sit behind the JWT authorizer; the page is public at the gateway and reads the
- * session cookie, like every page.
+ * cursor in a header, since API Gateway HTTP APIs do not stream), a session's timeline page and
+ * the download of its PV files (a 302 to a link signed at the click). The API routes sit behind
+ * the JWT authorizer; the page and the download are public at the gateway and read the session
+ * cookie, like every page.
  */
 export const historyRoutes = (options: HistoryHttpOptions): Route[] => [
   {
@@ -83,6 +86,20 @@ export const historyRoutes = (options: HistoryHttpOptions): Route[] => [
       if (!sessionId.success) throw sessionNotFound();
       const timeline = await options.service.timeline(principal, sessionId.data);
       return htmlResponse(200, timelinePage(principal, timeline).value);
+    },
+  },
+  {
+    method: 'GET',
+    path: HISTORY_PATHS.pv,
+    public: true,
+    handle: async (event, params) => {
+      const principal = await authenticate(event, options.verify);
+      const sessionId = sessionIdSchema.safeParse(params.sessionId);
+      if (!sessionId.success) throw sessionNotFound();
+      // The timeline's scope decision first: another centre's session answers as an unknown one, whatever the revision.
+      const download = await options.service.pvDownload(principal, sessionId.data, params.revision ?? '');
+      if (download.kind === 'link') return { statusCode: 302, headers: { location: download.url, 'cache-control': 'no-store' }, body: '' };
+      return htmlResponse(download.kind === 'expired' ? 410 : 404, pvUnavailablePage(principal, sessionId.data, download.kind === 'expired' ? download : undefined));
     },
   },
 ];

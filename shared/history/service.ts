@@ -9,11 +9,30 @@ import type { EventStore, HistoryKey, HistoryReader, StreamVerifier, VerifyResul
 import { candidatesInFreeText, toCloudEvent, type HistoryCloudEvent, type HistoryReaderView } from './cloudEvents.js';
 import type { HistoryRequest } from './query.js';
 import type { PersonalDataStore } from '../personalData/store.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 
-/** Where a PV document can be fetched: a short-lived presigned GET of one object version. */
+/** Where a PV document can be fetched: a short-lived presigned GET of one object version, signed when asked. */
 export interface DocumentLinks {
-  linkFor(objectKey: string, versionId: string): Promise<string>;
+  /** The link, or undefined when that version is not in the vault (deleted by the retention purge, never stored). */
+  linkFor(objectKey: string, versionId: string): Promise<string | undefined>;
 }
+
+/** A PV file a timeline shows: the revision it is the file of, and whether its retention period is over. */
+export interface TimelinePvFile {
+  readonly revision: number;
+  /** Once its retention period is over (the purge deletes it then): when it ended. */
+  readonly expiredAt?: string | undefined;
+}
+
+/**
+ * What a click on a PV file of the timeline gets: a link signed now; the file's retention period
+ * over (the purge deleted it, or is about to); or no such file (no `PVDocumentStored` of that
+ * revision, or its version missing from the vault).
+ */
+export type PvDownload =
+  { readonly kind: 'link'; readonly url: string } | { readonly kind: 'expired'; readonly revision: number; readonly expiredAt: string } | { readonly kind: 'missing' };
+
+const DAY_MS = 86_400_000;
 
 /** Where names come from: the personal-data store, which hides the candidates a reader may not see. */
 export type PeopleReader = Pick<PersonalDataStore, 'readCandidates' | 'readJurors'>;
@@ -28,6 +47,14 @@ export interface HistoryServiceOptions {
   /** Signs the cursors of session histories (the store signs its own the same way). */
   readonly cursorSecret: string;
   readonly documents?: DocumentLinks | undefined;
+  /**
+   * Days a PV file is kept after it was recorded (`pvDays` of shared/retention, the purge's own
+   * setting): past them, the timeline says the file was deleted and offers no download. Without it,
+   * no file is taken for deleted by its age (a download still finds out that it is gone).
+   */
+  readonly pvKeptDays?: number | undefined;
+  /** The retention purge's clock (shared/platform/clock.ts): the real time in AWS. */
+  readonly clock?: Clock | undefined;
 }
 
 export interface HistoryPage {
@@ -45,8 +72,8 @@ export interface SessionTimeline {
   /** Oldest first. */
   readonly events: readonly StoredEvent[];
   readonly verification: VerifyResult;
-  /** Presigned links of the PV documents, by the id of the event that recorded them. */
-  readonly documents: ReadonlyMap<string, string>;
+  /** The PV files, by the id of the event that recorded them (`PVDocumentStored`): the page links our route, never S3. */
+  readonly documents: ReadonlyMap<string, TimelinePvFile>;
   /** « Prénom Nom » of the candidates and jurors the events name, those the reader may see. */
   readonly names: ReadonlyMap<string, string>;
 }
@@ -84,6 +111,8 @@ export class HistoryService {
   private readonly cursorSecret: string;
   private readonly documents: DocumentLinks | undefined;
   private readonly people: PeopleReader | undefined;
+  private readonly pvKeptDays: number | undefined;
+  private readonly clock: Clock;
 
   constructor(options: HistoryServiceOptions) {
     if (options.cursorSecret.length < 32) throw new Error('cursorSecret must hold at least 32 characters');
@@ -91,6 +120,8 @@ export class HistoryService {
     this.cursorSecret = options.cursorSecret;
     this.documents = options.documents;
     this.people = options.people;
+    this.pvKeptDays = options.pvKeptDays;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** One page of history for the principal, or 403 when the request leaves its scope. */
@@ -120,15 +151,41 @@ export class HistoryService {
     return { events: page.items.map((event) => toCloudEvent(event, reader)), nextCursor: page.nextCursor };
   }
 
-  /** The session's stream, its hash chain's state and its PV links; 404 unknown, 403 outside the scope. */
+  /** The session's stream, its hash chain's state and its PV files; 404 unknown, 403 outside the scope. */
   async timeline(principal: Principal, sessionId: string): Promise<SessionTimeline> {
     const { streamId, events, scope } = await this.readSession(principal, sessionId);
     const verification = await this.store.verify(streamId);
-    const documents = new Map<string, string>();
-    if (this.documents) {
-      for (const event of events) if (event.type === 'PVDocumentStored') documents.set(event.id, await this.documents.linkFor(event.data.objectKey, event.data.versionId));
-    }
+    const now = this.clock.now().getTime();
+    const documents = new Map<string, TimelinePvFile>();
+    for (const event of events) if (event.type === 'PVDocumentStored') documents.set(event.id, { revision: event.data.revision, expiredAt: this.expiredAt(event, now) });
     return { sessionId, streamId, scope, events, verification, documents, names: await this.namesIn(principal, events) };
+  }
+
+  /**
+   * A PV file of the session, when the reader clicks it: the same scope decision as the timeline
+   * (404 unknown or another centre's, 403 outside a State agent's territory), then a link signed
+   * now, unless the file's retention period is over or the vault has no such file.
+   */
+  async pvDownload(principal: Principal, sessionId: string, revision: string): Promise<PvDownload> {
+    const { events } = await this.readSession(principal, sessionId);
+    const wanted = /^[1-9]\d{0,5}$/.test(revision) ? Number(revision) : undefined;
+    const stored = events.find((event) => event.type === 'PVDocumentStored' && event.data.revision === wanted);
+    if (stored?.type !== 'PVDocumentStored') return { kind: 'missing' };
+    const expiredAt = this.expiredAt(stored, this.clock.now().getTime());
+    if (expiredAt !== undefined) return { kind: 'expired', revision: stored.data.revision, expiredAt };
+    const url = await this.documents?.linkFor(stored.data.objectKey, stored.data.versionId);
+    return url === undefined ? { kind: 'missing' } : { kind: 'link', url };
+  }
+
+  /**
+   * When the PV file's retention period ended, if it has: the purge (shared/retention/purge.ts)
+   * deletes the files recorded `pvDays` or more before its run, and records no event of it, so the
+   * history decides from the recording and the same setting.
+   */
+  private expiredAt(event: StoredEvent, now: number): string | undefined {
+    if (this.pvKeptDays === undefined) return undefined;
+    const end = Date.parse(event.recordedAt) + this.pvKeptDays * DAY_MS;
+    return end <= now ? new Date(end).toISOString() : undefined;
   }
 
   /** The names of the people the events name, read with the reader's own rights (a region sees jurors, not candidates). */

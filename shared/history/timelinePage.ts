@@ -7,7 +7,7 @@ import { fieldLabels, valueLabel } from './fieldLabels.js';
 import { html, type Html } from '../web/html.js';
 import { layout } from '../web/layout.js';
 import { visibleData } from './cloudEvents.js';
-import type { SessionTimeline } from './service.js';
+import type { SessionTimeline, TimelinePvFile } from './service.js';
 
 /** `2027-03-01T08:05:00Z` -> `01/03/2027 09:05` (Europe/Paris, summer and winter time). */
 export const parisDateTime = (instant: string | Date): string => {
@@ -109,6 +109,22 @@ const sessionOf = (timeline: SessionTimeline) => {
   return created?.type === 'SessionCreated' ? created.data : undefined;
 };
 
+/** The day (Paris) of an instant: `2032-06-19T22:30:00Z` -> `20/06/2032`. */
+const parisDay = (instant: string): string => parisDateTime(instant).slice(0, 10);
+
+/**
+ * Where a PV file of the timeline is downloaded: the history's own route
+ * (HISTORY_PATHS.pv in ./http.ts), which checks the reader's scope and signs the S3 link at the
+ * click, so that the page holds no link that expires while it is read.
+ */
+const pvDownloadPath = (sessionId: string, revision: number): string => `/sessions/${encodeURIComponent(sessionId)}/historique/pv/${revision}`;
+
+/** A PV file on the timeline: its download, or, past its retention period, that it was deleted. */
+const pvFile = (sessionId: string, file: TimelinePvFile): Html =>
+  file.expiredAt === undefined
+    ? html`<br /><a href="${pvDownloadPath(sessionId, file.revision)}">Télécharger le procès-verbal signé (révision ${file.revision})</a>`
+    : html`<br /><span class="hint">Fichier supprimé au terme de sa durée de conservation, le ${parisDay(file.expiredAt)}.</span>`;
+
 /**
  * The timeline of one session: every event with its French label, who recorded it and when (Paris
  * time), the PV documents linked, and whether the hash chain of its stream holds.
@@ -118,12 +134,10 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
   const centre = centreOf(timeline);
   const session = sessionOf(timeline);
   const rows = timeline.events.map((event) => {
-    const link = timeline.documents.get(event.id);
+    const file = timeline.documents.get(event.id);
     return html`<tr>
       <td><time datetime="${event.recordedAt}">${parisDateTime(event.recordedAt)}</time></td>
-      <td>
-        ${definitionOf(event.type)?.label ?? event.type}${link ? html`<br /><a href="${link}" rel="noreferrer">Télécharger le procès-verbal signé (révision ${event.type === 'PVDocumentStored' ? event.data.revision : ''})</a>` : ''}
-      </td>
+      <td>${definitionOf(event.type)?.label ?? event.type}${file ? pvFile(timeline.sessionId, file) : ''}</td>
       <td>${roleLabels[event.actor.role]}<br /><span class="hint id">${event.actor.id}</span></td>
       <td>${details(event, reader, timeline.names)}</td>
     </tr>`;
@@ -152,6 +166,25 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
       </table>`,
   });
 };
+
+/**
+ * The answer to a click on a PV file that cannot be downloaded: its retention period is over (410),
+ * or the vault has no such file (404). In French, with the way back to the session's history.
+ */
+export const pvUnavailablePage = (principal: Principal, sessionId: string, state: { readonly revision: number; readonly expiredAt: string } | undefined): string =>
+  layout({
+    title: state ? 'Procès-verbal supprimé' : 'Procès-verbal introuvable',
+    principal,
+    body: html`${
+        state
+          ? html`<p>
+              Le fichier du procès-verbal signé (révision ${state.revision}) a été supprimé au terme de sa durée de conservation, le ${parisDay(state.expiredAt)}. L’historique de
+              la session garde la trace de son dépôt et de son empreinte SHA-256.
+            </p>`
+          : html`<p>Aucun fichier de procès-verbal n’est conservé à cette adresse : il n’a pas été déposé, ou il a été supprimé.</p>`
+      }
+      <p><a href="${`/sessions/${encodeURIComponent(sessionId)}/historique`}">Revenir à l’historique de la session</a></p>`,
+  }).value;
 
 /** The error page of the history pages (the shared layout, no detail leaked). */
 export const historyErrorPage = (status: number, message: string, correlationId: string): string =>

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import type { DomainEvent, StoredEvent } from '../../events/index.js';
 import { history } from '../../functions/history/function.js';
 import { pages } from '../../functions/pages/function.js';
 import { createDynamoClient } from '../../shared/aws/dynamo.js';
+import { createS3Client } from '../../shared/aws/s3.js';
+import { PvVault } from '../../shared/vault/vault.js';
 import { DynamoPersonalDataStore } from '../../shared/personalData/store.js';
 import { indexedStore, type IndexedStore } from '../support/indexedStore.js';
 import { CSV_COLUMNS, UTF8_BOM } from '../../shared/history/export.js';
@@ -31,6 +34,11 @@ let seeded: StoredEvent[];
 let store: IndexedStore;
 const sessionId = 'ses_timeline-lyon';
 const streamId = `session-${sessionId}`;
+
+/** The signed PV of the session, kept in the runtime's vault. */
+const pvBody = Buffer.from('%PDF-1.7 procès-verbal signé de la session de Lyon');
+const pvSha256 = createHash('sha256').update(pvBody).digest('hex');
+const pvKey = `pv/${sessionId}/${pvSha256}.pdf`;
 
 /** A session's life, from creation to the validated PV, recorded by the centre and the UD. */
 const lifeOfASession: { actor: 'centre' | 'ud'; events: DomainEvent[] }[] = [
@@ -63,7 +71,8 @@ const lifeOfASession: { actor: 'centre' | 'ud'; events: DomainEvent[] }[] = [
     events: [
       {
         type: 'PVDocumentStored',
-        data: { revision: 1, objectKey: `pv/${sessionId}/${'a'.repeat(64)}.pdf`, versionId: 'v-1', sha256: 'a'.repeat(64), sizeBytes: 1234 },
+        // The file is kept in the vault in beforeAll; s3rver keeps no versions, so the intake's ETag stand-in.
+        data: { revision: 1, objectKey: pvKey, versionId: `etag:"${createHash('md5').update(pvBody).digest('hex')}"`, sha256: pvSha256, sizeBytes: pvBody.length },
       },
     ],
   },
@@ -80,6 +89,8 @@ beforeAll(async () => {
   // The runtime runs the history and pages functions alone: the index is written here, as the stream consumer would.
   store = indexedStore({ client, tables: runtime.tables, cursorSecret });
   seeded = await seedHistory(store, 3);
+  // As the intake keeps it, with the operator's credentials (the runtime's own).
+  await new PvVault(createS3Client({ endpoint: runtime.urls.s3, maxAttempts: 1 }), runtime.bucket).keep(pvKey, pvBody, pvSha256);
   let version = 0;
   for (const [i, commit] of lifeOfASession.entries()) {
     const result = await store.append(streamId, version, commit.events, {
@@ -329,10 +340,17 @@ describe('the timeline page of a session, in Chromium', () => {
     await expect(rows.nth(0).locator('time').textContent()).resolves.toMatch(/^01\/03\/2027 09:\d{2}$/);
     // Escaped, never run.
     await expect(rows.nth(1).textContent()).resolves.toContain('<script>alert(1)</script>');
-    const link = await page.getByRole('link', { name: /Télécharger le procès-verbal signé/ }).getAttribute('href');
-    expect(link).toContain(`pv/${sessionId}/`);
-    expect(link).toContain('versionId=v-1');
-    expect(link).toContain('X-Amz-Signature=');
+    // The page links the history's download route, which signs the S3 link at the click.
+    const link = await page.getByRole('link', { name: 'Télécharger le procès-verbal signé (révision 1)' }).getAttribute('href');
+    expect(link).toBe(`/sessions/${sessionId}/historique/pv/1`);
+    const click = await context.request.get(`${runtime.urls.app}${link}`, { maxRedirects: 0 });
+    expect(click.status()).toBe(302);
+    expect(click.headers()['cache-control']).toBe('no-store');
+    expect(click.headers().location).toContain('X-Amz-Signature=');
+    // Followed, through the offline IAM gateway: the history function's role may read the vault's pv/.
+    const file = await context.request.get(`${runtime.urls.app}${link}`);
+    expect(file.status()).toBe(200);
+    expect(Buffer.from(await file.body())).toEqual(pvBody);
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     await context.close();

@@ -164,7 +164,7 @@ describe('AWS rules that no emulator enforces, on the templates of both stages',
     const expected: Record<string, string[]> = {
       api: ['s3:PutObject uploads/pv/*'],
       pages: ['s3:PutObject uploads/pv/*'],
-      history: ['s3:GetObject vault/pv/*', 's3:GetObjectVersion vault/pv/*'],
+      history: ['s3:GetObject vault/pv/*', 's3:GetObjectVersion vault/pv/*', 's3:ListBucket vault if s3:prefix pv/*'],
       integrityDigest: ['s3:GetObject vault/digests/*', 's3:GetObjectVersion vault/digests/*', 's3:ListBucket vault if s3:prefix digests/*', 's3:PutObject vault/digests/*'],
       pvIntake: [
         's3:DeleteObject uploads/pv/*',
