@@ -22,6 +22,7 @@ export const history = defineFunction({
         method: 'GET',
         path: HISTORY_PATHS.pv,
         public: true,
+        redirects: true,
         summary:
           'Téléchargement d’un procès-verbal signé de la frise : renvoie (302) vers un lien S3 signé au clic, ou répond par une page en français quand le fichier a été supprimé (410) ou n’existe pas (404)',
       },

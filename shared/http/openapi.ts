@@ -119,10 +119,17 @@ const routeObject = (fn: string, route: HttpRoute) => {
       ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'multipart/form-data': { schema: { type: 'object' } } } } }
       : {}),
     responses: {
-      [route.method === 'POST' ? '303' : '200']: {
-        description: route.method === 'POST' ? 'Enregistré : renvoie vers la page du résultat' : 'Succès',
-        ...(route.method === 'POST' ? {} : { content: success }),
-      },
+      ...(route.redirects
+        ? {
+            '302': { description: 'Renvoie vers le document (lien signé au moment de la demande)', headers: { Location: { schema: { type: 'string' } } } },
+            '410': { description: 'Le document a été supprimé (page en français)', content: HTML },
+          }
+        : {
+            [route.method === 'POST' ? '303' : '200']: {
+              description: route.method === 'POST' ? 'Enregistré : renvoie vers la page du résultat' : 'Succès',
+              ...(route.method === 'POST' ? {} : { content: success }),
+            },
+          }),
       ...(route.method === 'POST'
         ? { '400': { description: 'Saisie invalide : le formulaire revient avec un message par champ', content: HTML } }
         : { '400': errorResponse('Critère invalide') }),

@@ -22,6 +22,8 @@ export interface HttpRoute {
   readonly public?: boolean;
   /** What the route is for, in French, for docs/openapi.json (the API's routes take their operation's). */
   readonly summary?: string;
+  /** A GET that answers by a redirect (302) to what it serves, or a French page when that is gone (410), instead of a page (200). */
+  readonly redirects?: boolean;
 }
 
 type Trigger =

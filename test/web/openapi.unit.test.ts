@@ -46,4 +46,9 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['sessionId', 'centreId', 'department', 'region', 'type', 'from', 'to', 'cursor']),
     );
   });
+
+  it('documents the PV download of the timeline as a redirect, or a French page when the file is gone, not as a page', () => {
+    const download = openApiDocument(functionDeclarations).paths[HISTORY_PATHS.pv]?.get as { responses: Record<string, unknown> };
+    expect(Object.keys(download.responses).sort()).toEqual(['302', '400', '401', '403', '404', '410']);
+  });
 });
