@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../events/index.js';
-import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import type { Notifier } from '../../shared/mail/notifier.js';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/platform/clock.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts } from './fixtures.js';
-import { append, eventStoreOn, notifierOn, startSes, type LocalSes } from './support.js';
+import { notifiedStream } from './support.js';
 
 /*
  * A juror is told by mail when the UD habilitates them and when it withdraws a habilitation, with
@@ -13,33 +9,7 @@ import { append, eventStoreOn, notifierOn, startSes, type LocalSes } from './sup
  * notified twice (a redelivery sends nothing new).
  */
 
-let dynamo: LocalDynamo;
-let ses: LocalSes;
-let store: DynamoEventStore;
-let notifier: Notifier;
-let version = 0;
-const clock = fixedClock('2027-02-10T09:00:00Z');
-
-const commit = async (events: DomainEvent[]) => {
-  const before = (await ses.emails()).length;
-  const result = await append(store, 'juror-jur_anne', version, events, { department: '69', region: '84' });
-  version = result.version;
-  await notifier.onCommit(result.events);
-  await notifier.onCommit(result.events);
-  return (await ses.emails()).slice(before);
-};
-
-beforeAll(async () => {
-  dynamo = await startDynalite('habilitation-mail');
-  ses = await startSes();
-  store = eventStoreOn(dynamo);
-  notifier = notifierOn(dynamo, ses, clock, contacts(), store);
-});
-
-afterAll(async () => {
-  await ses.stop();
-  await dynamo.stop();
-});
+const commit = notifiedStream('habilitation-mail', 'juror-jur_anne', fixedClock('2027-02-10T09:00:00Z'), contacts(), { department: '69', region: '84' });
 
 describe('mails to a juror about their habilitations', () => {
   it('given a juror habilitated by the UD, then withdrawn, then each time they get one mail in French, the withdrawal naming the titre and the reason', async () => {

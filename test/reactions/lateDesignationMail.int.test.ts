@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../events/index.js';
-import type { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
-import type { Notifier } from '../../shared/mail/notifier.js';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../shared/platform/clock.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { contacts, sealsChecked, sessionCreated } from './fixtures.js';
-import { append, eventStoreOn, notifierOn, startSes, type LocalSes } from './support.js';
+import { notifiedStream } from './support.js';
 
 /*
  * A member designated once the session has started (to fill the gap a tie left) cannot be convoked
@@ -14,33 +10,7 @@ import { append, eventStoreOn, notifierOn, startSes, type LocalSes } from './sup
  * notifier, the outbox and the SES emulator; each commit notified twice.
  */
 
-let dynamo: LocalDynamo;
-let ses: LocalSes;
-let store: DynamoEventStore;
-let notifier: Notifier;
-let version = 0;
-const clock = fixedClock('2027-03-15T09:00:00Z');
-
-const commit = async (events: DomainEvent[]) => {
-  const before = (await ses.emails()).length;
-  const result = await append(store, 'session-ses_late', version, events);
-  version = result.version;
-  await notifier.onCommit(result.events);
-  await notifier.onCommit(result.events);
-  return (await ses.emails()).slice(before);
-};
-
-beforeAll(async () => {
-  dynamo = await startDynalite('late-designation-mail');
-  ses = await startSes();
-  store = eventStoreOn(dynamo);
-  notifier = notifierOn(dynamo, ses, clock, contacts(), store);
-});
-
-afterAll(async () => {
-  await ses.stop();
-  await dynamo.stop();
-});
+const commit = notifiedStream('late-designation-mail', 'session-ses_late', fixedClock('2027-03-15T09:00:00Z'), contacts());
 
 describe('a jury member designated after day one', () => {
   it('given a session started, when a member is designated to fill a gap, then they get one mail with the invitation; a designation before day one mails nobody', async () => {

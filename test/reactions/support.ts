@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as sesModule from 'aws-ses-v2-local';
+import { afterAll, beforeAll } from 'vitest';
 import S3rver from 's3rver';
 import s3rverAccounts from 's3rver/lib/models/account.js';
 import type { DomainEvent, EventScope } from '../../events/index.js';
@@ -27,7 +28,7 @@ import type { EventStore } from '../../shared/eventStore/port.js';
 import { fixedClock, type Clock } from '../../shared/platform/clock.js';
 import { ENV, tableEnv } from '../../shared/platform/env.js';
 import { tableNames } from '../../shared/platform/tables.js';
-import type { LocalDynamo } from '../support/dynalite.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 
 /** Emulators and fixtures shared by the reaction tests; everything on 127.0.0.1, ephemeral ports. */
 
@@ -218,5 +219,38 @@ export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endp
     projector: new Projector(views, store),
     planner: new DeadlinePlanner(store, index, views, clock),
     run,
+  };
+};
+
+/**
+ * A notifier test file's machinery, on its own dynalite and SES emulator (started before the file's
+ * tests, stopped after): `commit` appends events to one stream at its next version, notifies the
+ * commit twice as a redelivering stream would (the second sends nothing new), and gives the mails
+ * that went out.
+ */
+export const notifiedStream = (name: string, streamId: string, clock: Clock, contactBook: ContactBook, eventScope: EventScope = scope()) => {
+  let dynamo: LocalDynamo | undefined;
+  let ses: LocalSes | undefined;
+  let notifier: Notifier | undefined;
+  let store: DynamoEventStore | undefined;
+  let version = 0;
+  beforeAll(async () => {
+    dynamo = await startDynalite(name);
+    ses = await startSes();
+    store = eventStoreOn(dynamo);
+    notifier = notifierOn(dynamo, ses, clock, contactBook, store);
+  });
+  afterAll(async () => {
+    await ses?.stop();
+    await dynamo?.stop();
+  });
+  return async (events: DomainEvent[]) => {
+    if (!ses || !store || !notifier) throw new Error('the notifier machinery is not started');
+    const before = (await ses.emails()).length;
+    const result = await append(store, streamId, version, events, eventScope);
+    version = result.version;
+    await notifier.onCommit(result.events);
+    await notifier.onCommit(result.events);
+    return (await ses.emails()).slice(before);
   };
 };
