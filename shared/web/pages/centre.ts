@@ -177,6 +177,9 @@ const resultsColumnNote: Readonly<Record<SessionView['results']['status'], strin
 
 const stepState = (done: boolean, label: string): Html => (done ? html`<span class="badge ok">Fait</span> ${label}` : html`<span class="badge info">À faire</span> ${label}`);
 
+/** The signed PV file of a revision, downloaded through the history's route (scope checked, S3 link signed at the click). */
+export const pvDocumentPath = (sessionId: string, revision: number): string => `/sessions/${sessionId}/historique/pv/${revision}`;
+
 export const sessionPage = async (context: PageContext): Promise<Html> => {
   const view = context.session;
   if (!view) return html``;
@@ -225,6 +228,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
       <dt>Création dans CERES</dt>
       <dd>le ${frenchDate(view.createdOn)}${view.createdLate ? html` <span class="badge late">Moins de trois mois avant le début</span>` : ''}</dd>
     </dl>
+    <p><a href="/sessions/${view.sessionId}/historique">Historique de la session</a> : chaque étape, qui l’a faite et quand, et les fichiers du procès-verbal.</p>
     ${
       view.sealsCheckedOn
         ? html`<form method="get" action="${base}/tirage" class="replay">
@@ -312,7 +316,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
             ${view.jury.map((member) => html`<li>${jurors.get(member.jurorId) ?? member.jurorId}${member.tiedCandidateIds.length > 0 ? html` — lien déclaré avec : ${member.tiedCandidateIds.map((id) => names.get(id) ?? id).join(', ')}` : ''}</li>`)}
           </ul>`
     }
-    ${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
+    ${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> <a href="${pvDocumentPath(view.sessionId, view.pv.revision)}">Télécharger le procès-verbal signé (PDF)</a> — empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
     ${
       view.quarantinedUploads.length > 0
         ? html`<div class="warning">

@@ -8,7 +8,7 @@ import { ceresLabel, centreWithId, frenchDate, sanctionLabels } from '../format.
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
-import { sessionPage } from './centre.js';
+import { pvDocumentPath, sessionPage } from './centre.js';
 
 /*
  * The UD agent's pages: PVs to instruct (validate, or reject with a reason), juror habilitations,
@@ -191,6 +191,13 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   ${
     waiting
       ? html`<h2>Instruction du procès-verbal</h2>
+          ${
+            view.pv?.document
+              ? html`<p>
+                  Lisez le procès-verbal signé avant de l’instruire : <a href="${pvDocumentPath(view.sessionId, view.pv.revision)}">Télécharger le procès-verbal signé (PDF)</a>.
+                </p>`
+              : ''
+          }
           ${form({ ...state, errors: state.errors.filter((e) => e.field !== 'reason') }, `/ud/sessions/${view.sessionId}/validation`, 'Valider le procès-verbal', html`<p>En validant, vous rendez officiels les résultats de la session.</p>`)}
           <h3>Rejeter le procès-verbal</h3>
           ${form(state, `/ud/sessions/${view.sessionId}/rejet`, 'Rejeter le procès-verbal', textarea(state, 'reason', 'Motif du rejet', { required: true, hint: 'Le centre reçoit ce motif et fait signer un PV corrigé.' }))}`
