@@ -104,7 +104,7 @@ describe('the juror’s convocations and the region’s sessions, in the browser
     await reloadUntil(claire.page, '/jure', 'Retirée le 01/04/2027');
     const jurorPage = await mainText(claire.page);
     expect(jurorPage).toMatch(
-      /Sessions à venir .*du 07\/06\/2027 au 09\/06\/2027 .*Villeurbanne, atelier 2 Convocation pas encore envoyée Habilitation à renouveler avant le 07\/06\/2027/,
+      /Sessions à venir .*du 07\/06\/2027 au 09\/06\/2027 .*Villeurbanne, atelier 2 Convocation pas encore envoyée Habilitation retirée : vous ne pouvez pas siéger/,
     );
     expect(jurorPage).toMatch(/du 13\/09\/2027 au 14\/09\/2027 .*Retiré·e du jury le 01\/02\/2027/);
     expect(jurorPage).toMatch(/Sessions passées .*du 15\/03\/2027 au 16\/03\/2027 .*Lyon 7e, plateau numérique Convocation envoyée le 01\/02\/2027/);

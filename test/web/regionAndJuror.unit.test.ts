@@ -145,15 +145,19 @@ describe('page /jure « Mes convocations »', () => {
     expect(response.body).toContain('<th scope="col">Dates</th>');
   });
 
-  it('warns, in words and colour, when a habilitation is withdrawn before a session the juror sits on', async () => {
+  it('warns, in words and colour, when a habilitation is withdrawn before a session the juror sits on: they cannot sit, nothing to renew', async () => {
     const { app } = await world();
     const habilitationId = (await app.deps.views.getJurorView(CLAIRE))?.habilitations[0]?.habilitationId ?? '';
     ok(await apiCall(app, 'ud', 'POST', `/api/jurors/${CLAIRE}/habilitations/${habilitationId}/withdraw`, { reason: 'Changement de métier' }));
 
     const page = text(ok(await pageGet(app, 'juror', '/jure')).body);
 
-    expect(page).toContain('Attention : votre habilitation ne couvre pas 2 sessions');
-    expect(page).toContain('Habilitation à renouveler avant le 12/04/2027');
+    // A withdrawal is the UD's decision, not an expiry: there is nothing to ask a renewal of.
+    expect(page).toContain(
+      'Attention : l’unité départementale a retiré votre habilitation : vous ne pouvez pas siéger à 2 sessions auxquelles vous êtes désigné·e. Le centre doit vous retirer du jury ; pour toute question, adressez-vous à l’unité départementale.',
+    );
+    expect(page).toMatch(/du 12\/04\/2027 au 13\/04\/2027 .*Habilitation retirée : vous ne pouvez pas siéger/);
+    expect(page).not.toContain('renouvel');
     expect(page).toMatch(/Retirée le 01\/02\/2027 Retirée avant la session du 12\/04\/2027 Retirée avant la session du 07\/06\/2027/);
   });
 
@@ -174,13 +178,17 @@ describe('page /jure « Mes convocations »', () => {
     expect(page).toContain('Attention : votre habilitation ne couvre pas 2 sessions auxquelles vous êtes désigné·e.');
   });
 
-  it('says so when there is nothing yet, and is for jurors only', async () => {
+  it('says, when there is nothing yet, how a session and a habilitation come to the juror, and is for jurors only', async () => {
     const app = createTestApp();
 
     const page = text(ok(await pageGet(app, 'juror', '/jure')).body);
 
-    expect(page).toContain('Aucune session à venir.');
-    expect(page).toContain('Aucune habilitation enregistrée.');
+    expect(page).toContain(
+      'Aucune session à venir. Le centre agréé qui organise une session vous désigne membre de son jury : elle apparaît alors ici, et votre convocation vous parvient par courriel.',
+    );
+    expect(page).toContain(
+      'Aucune habilitation enregistrée. L’unité départementale de votre département vous habilite pour un titre professionnel, après une session de professionnalisation ; un centre ne peut vous désigner qu’avec une habilitation en cours.',
+    );
     for (const other of ['centre', 'ud', 'region'] as const) expect((await pageGet(app, other, '/jure')).statusCode).toBe(403);
   });
 });

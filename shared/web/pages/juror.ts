@@ -103,9 +103,20 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
   ]);
   const habilitations = juror?.habilitations ?? [];
   const uncovered = upcoming.items.filter((session) => live(session, todayDate) && !covered(habilitations, session));
+  const related = (h: HabilitationView, session: JurorSessionView) =>
+    session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department);
   /** The habilitations a session relied on when the juror was designated, and which now fall short of it. */
-  const shortOf = (h: HabilitationView) =>
-    uncovered.filter((session) => session.habilitationId === h.habilitationId || (session.titreCode === h.titreCode && session.department === h.department));
+  const shortOf = (h: HabilitationView) => uncovered.filter((session) => related(h, session));
+  /**
+   * A session the UD's withdrawal keeps the juror from: every habilitation it could rely on was
+   * withdrawn. There is nothing to renew then: the juror cannot sit, and the centre must replace them.
+   */
+  const withdrawnFrom = (session: JurorSessionView) => {
+    const own = habilitations.filter((h) => related(h, session));
+    return own.length > 0 && own.every((h) => h.withdrawn);
+  };
+  const barred = uncovered.filter(withdrawnFrom);
+  const toRenew = uncovered.filter((session) => !withdrawnFrom(session));
 
   return html`<p>
       Les sessions d’examen pour lesquelles vous êtes désigné·e membre du jury. Un membre salarié demande son autorisation d’absence à son employeur au moins 15 jours avant la
@@ -114,19 +125,39 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
     ${
       uncovered.length > 0
         ? html`<div class="warning" role="note">
-            <p>
-              <strong>Attention :</strong> votre habilitation ne couvre pas ${uncovered.length === 1 ? 'une session à laquelle' : `${uncovered.length} sessions auxquelles`} vous
-              êtes désigné·e. Demandez son renouvellement à l’unité départementale avant la session.
-            </p>
+            ${
+              toRenew.length > 0
+                ? html`<p>
+                    <strong>Attention :</strong> votre habilitation ne couvre pas ${toRenew.length === 1 ? 'une session à laquelle' : `${toRenew.length} sessions auxquelles`} vous
+                    êtes désigné·e. Demandez son renouvellement à l’unité départementale avant la session.
+                  </p>`
+                : ''
+            }
+            ${
+              barred.length > 0
+                ? html`<p>
+                    <strong>Attention :</strong> l’unité départementale a retiré votre habilitation : vous ne pouvez pas siéger
+                    ${barred.length === 1 ? 'à une session à laquelle' : `à ${barred.length} sessions auxquelles`} vous êtes désigné·e. Le centre doit vous retirer du jury ; pour
+                    toute question, adressez-vous à l’unité départementale.
+                  </p>`
+                : ''
+            }
           </div>`
         : ''
     }
     <h2>Sessions à venir</h2>
     ${
       upcoming.items.length === 0
-        ? html`<p>Aucune session à venir.</p>`
+        ? html`<p>
+            Aucune session à venir. Le centre agréé qui organise une session vous désigne membre de son jury : elle apparaît alors ici, et votre convocation vous parvient par
+            courriel.
+          </p>`
         : sessionsTable(context, 'Sessions à venir, de la plus proche à la plus lointaine', upcoming.items, (session) =>
-            uncovered.includes(session) ? html`<br /><span class="badge late">Habilitation à renouveler avant le ${frenchDate(session.startDate)}</span>` : '',
+            barred.includes(session)
+              ? html`<br /><span class="badge late">Habilitation retirée : vous ne pouvez pas siéger</span>`
+              : toRenew.includes(session)
+                ? html`<br /><span class="badge late">Habilitation à renouveler avant le ${frenchDate(session.startDate)}</span>`
+                : '',
           )
     }
     ${moreLink('suivantes', upcoming, 'Voir les sessions suivantes')}
@@ -136,7 +167,10 @@ export const jurorPage = async (context: PageContext): Promise<Html> => {
     <h2>Mes habilitations</h2>
     ${
       habilitations.length === 0
-        ? html`<p>Aucune habilitation enregistrée.</p>`
+        ? html`<p>
+            Aucune habilitation enregistrée. L’unité départementale de votre département vous habilite pour un titre professionnel, après une session de professionnalisation ; un
+            centre ne peut vous désigner qu’avec une habilitation en cours.
+          </p>`
         : html`<table>
             <caption>
               Habilitations et leur date de fin
