@@ -19,7 +19,8 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
       return [
         { href: '/centre', label: 'Tableau de bord' },
         { href: '/centre/programme', label: 'Programmation annuelle' },
-        { href: '/centre/sessions/nouvelle', label: 'Créer une session' },
+        // The session is created in CERES; here it is recorded, as the page's heading says.
+        { href: '/centre/sessions/nouvelle', label: 'Enregistrer une session' },
       ];
     case 'ud':
       return [

@@ -1,7 +1,7 @@
 import { getAgrement, getProgramme, listJurors, listSessions } from '../../application/queries.js';
 import { parisDate } from '../../domain/calendar.js';
 import { habilitatedFor } from '../../domain/session/guards.js';
-import { ceresLabel, centreWithId, decisionLabels, frenchDate } from '../format.js';
+import { ceresLabel, centreWithId, countOf, decisionLabels, frenchDate } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -27,7 +27,7 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
           ? html`<p>
               Transmise le ${frenchDate(programme.submission.submittedOn)}
               ${programme.submission.onTime ? html`<span class="badge ok">Dans les délais</span>` : html`<span class="badge late">Transmise en retard</span>`} —
-              ${programme.plannedSessions.filter((s) => !s.withdrawn).length} session(s) prévue(s).
+              ${countOf(programme.plannedSessions.filter((s) => !s.withdrawn).length, 'session prévue', 'sessions prévues')}.
             </p>`
           : html`<p>Pas encore transmise (date limite : ${frenchDate(`${year}-01-31`)}) ${deadlineBadge(todayDate, `${year}-01-31`)}</p>`
       }
@@ -38,7 +38,10 @@ export const dashboard = async (context: PageContext): Promise<Html> => {
       <p><a class="button" href="/centre/sessions/nouvelle">Enregistrer une session créée dans CERES</a></p>
       ${
         page.items.length === 0
-          ? html`<p>Aucune session enregistrée pour le moment.</p>`
+          ? html`<p>
+              Aucune session enregistrée pour le moment. Créez d’abord la session dans CERES, au moins trois mois avant son début, puis enregistrez-la ici avec le bouton «
+              Enregistrer une session créée dans CERES » : vous y suivrez son jury, ses convocations et son procès-verbal.
+            </p>`
           : html`<table>
               <caption>
                 Sessions du centre, de la plus récente à la plus ancienne
