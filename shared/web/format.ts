@@ -18,6 +18,9 @@ export const frenchDate = (value: string | Date | undefined): string => {
 /** Whole days from `from` to `to` (calendar dates). */
 const daysUntil = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
+/** A count and its noun, agreed in French: 0 and 1 take the singular (« 1 session prévue », « 2 sessions prévues »). */
+export const countOf = (count: number, singular: string, plural: string): string => `${count} ${count > 1 ? plural : singular}`;
+
 export type Urgency = 'late' | 'soon' | 'later';
 
 /** Colour of a deadline, always with a text label too: overdue, within 15 days, or later. */

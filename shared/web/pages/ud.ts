@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
 import type { SessionView } from '../../views/index.js';
-import { ceresLabel, centreWithId, frenchDate, sanctionLabels } from '../format.js';
+import { ceresLabel, centreWithId, countOf, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
@@ -206,7 +206,10 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   ${
     view.fraudReportCount > 0
       ? html`<h2>Sanction pour fraude</h2>
-          <p>${view.fraudReportCount} signalement(s) de fraude, ${view.sanctionCount} sanction(s) notifiée(s).</p>
+          <p>
+            ${countOf(view.fraudReportCount, 'signalement de fraude', 'signalements de fraude')},
+            ${view.sanctionCount === 0 ? 'aucune sanction notifiée' : countOf(view.sanctionCount, 'sanction notifiée', 'sanctions notifiées')}.
+          </p>
           ${form(
             state,
             `/ud/sessions/${view.sessionId}/sanction`,
