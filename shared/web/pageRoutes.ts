@@ -253,7 +253,7 @@ const posts: readonly PostSpec[] = [
     operation: routes.submitProgramme,
     page: pages.programme,
     success: () => '/centre?ok=programme',
-    prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [] }),
+    prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [], remap: emptyListSaid('sessions', NO_PLANNED_SESSION) }),
   },
   { path: '/centre/sessions', operation: routes.createSession, page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
   { path: '/centre/sessions/{sessionId}/jury', operation: routes.assignJuror, page: pages.jury, success: toSession('jury') },
@@ -356,6 +356,17 @@ function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: rea
   return { ...raw, [field]: kept };
 }
 
+const NO_PLANNED_SESSION = 'Indiquez au moins une session prévue : son titre, ses dates de début et de fin prévues et le nombre de candidats attendus.';
+const NO_CANDIDATE = 'Inscrivez au moins un candidat : saisissez son nom, son prénom et sa date de naissance ci-dessous, ou importez un fichier CSV.';
+
+/**
+ * A list of rows left empty (every line blank) is refused by the schema as « Au moins 1 élément. »:
+ * the form says instead what to fill in. Other errors go through `then`.
+ */
+function emptyListSaid(field: string, message: string, then: (error: FieldError) => FieldError = (error) => error) {
+  return (error: FieldError): FieldError => (error.field === field && /^Au moins 1 élément/.test(error.message) ? { field, message } : then(error));
+}
+
 function prepareCandidates(raw: Record<string, unknown>, files: readonly UploadedFile[]): Prepared {
   const typed = dropEmptyRows(raw, 'candidates');
   const typedRows = Array.isArray(typed.candidates) ? (typed.candidates as unknown[]) : [];
@@ -370,7 +381,7 @@ function prepareCandidates(raw: Record<string, unknown>, files: readonly Uploade
     if (index < typedRows.length) return { ...error, field: `candidates.${positions[index] ?? index}.${match[2]}` };
     return { field: 'candidatesCsv', message: `Ligne ${imported.lines[index - typedRows.length] ?? '?'} du fichier : ${error.message}` };
   };
-  return { raw: { ...typed, candidates: [...typedRows, ...imported.rows] }, errors: imported.errors, remap };
+  return { raw: { ...typed, candidates: [...typedRows, ...imported.rows] }, errors: imported.errors, remap: emptyListSaid('candidates', NO_CANDIDATE, remap) };
 }
 
 /**

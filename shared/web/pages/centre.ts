@@ -107,7 +107,7 @@ export const programmeForm = async (context: PageContext, state: FormState): Pro
       Array.from(
         { length: rows },
         (_, index) =>
-          html`<fieldset class="field">
+          html`<fieldset class="field" ${index === 0 ? html`id="f-sessions" tabindex="-1"` : ''}>
             <legend>Session prévue n° ${index + 1}</legend>
             <input
               type="hidden"
@@ -155,7 +155,7 @@ export const createSessionForm = async (context: PageContext, state: FormState):
           ${input(state, 'startDate', 'Date de début', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(state, 'endDate', 'Date de fin', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}
         </div>
         ${input(state, 'site', 'Lieu de la session', { required: true, ...(sitesHint ? { hint: sitesHint } : {}) })}
-        <h2>Candidats</h2>
+        <h2 id="f-candidates" tabindex="-1">Candidats</h2>
         ${input(state, 'candidatesCsv', 'Importer un fichier CSV (facultatif)', { type: 'file', accept: '.csv,text/csv', hint: 'Une ligne par candidat : nom ; prénom ; date de naissance (jj/mm/aaaa) ; courriel (facultatif). Une première ligne d’en-tête est ignorée.' })}
         <p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). <a href="/centre/sessions/nouvelle?lignes=${rows + 10}">Afficher plus de lignes</a></p>
         ${Array.from(
