@@ -134,4 +134,14 @@ describe('the centre’s « Enregistrer une session » form', () => {
     expect((await pageGet(app, 'centre', '/centre/sessions/nouvelle')).body).toMatch(/L’agrément de votre centre a été retiré le \d{2}\/\d{2}\/\d{4}/);
     expect((await pageGet(app, 'centre2', '/centre/sessions/nouvelle')).body).not.toContain('Aucun agrément');
   });
+
+  it('names the centre on its agrément page as the agents’ other pages do: its name, then its id in small print, in parentheses', async () => {
+    const app = createTestApp();
+    const page = await pageGet(app, 'region', '/agrements/ctr_lyon-formation');
+    const stylesheet = (await pageGet(app, undefined, '/static/app.css')).body;
+
+    expect(page.body).toMatch(/<dt>Centre<\/dt>\s*<dd>Lyon Formation <span class="hint">\(ctr_lyon-formation\)<\/span><\/dd>/);
+    // The small print is a class the stylesheet styles: the id does not run on as if part of the name.
+    expect(stylesheet).toMatch(/\.hint\{[^}]*font-size/);
+  });
 });

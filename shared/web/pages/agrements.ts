@@ -2,7 +2,7 @@ import { departmentsOfRegion, getAgrement, listAgrements } from '../../applicati
 import { agrementCsvColumns } from '../../http/agrementCsv.js';
 import { checkTargetAccess, routes } from '../../http/operations.js';
 import type { AgrementView } from '../../views/index.js';
-import { frenchDate } from '../format.js';
+import { centreWithId, frenchDate } from '../format.js';
 import { choices, form, input, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { titreLabel, today, type PageContext } from './kit.js';
@@ -119,7 +119,7 @@ export const agrementPage = async (context: PageContext, state: FormState): Prom
   const withdrawState: FormState = { ...state, errors: state.values.sites === undefined ? state.errors : [], values: {} };
   return html`<dl class="facts">
       <dt>Centre</dt>
-      <dd>${agrement.centreName} <span class="small">${agrement.centreId}</span></dd>
+      <dd>${centreWithId(agrement, 'inline')}</dd>
       <dt>Département</dt>
       <dd>${agrement.department}</dd>
       <dt>Titres</dt>
