@@ -91,6 +91,11 @@ interface PostSpec {
   readonly prepare?: (raw: Record<string, unknown>, files: readonly UploadedFile[]) => Prepared;
   /** Path parameters of the operation the page's path does not carry (the signed-in juror's own id). */
   readonly params?: (context: PageContext) => Record<string, string>;
+  /**
+   * A form of rows whose « more rows » button posts the form with this control: the page comes back
+   * with what was typed and that many rows (its `?lignes=`), and nothing is recorded.
+   */
+  readonly moreRows?: string;
 }
 
 const sessionCrumb = (context: PageContext) =>
@@ -255,7 +260,7 @@ const posts: readonly PostSpec[] = [
     success: () => '/centre?ok=programme',
     prepare: (raw) => ({ raw: dropEmptyRows(raw, 'sessions', ['plannedSessionId']), errors: [], remap: emptyListSaid('sessions', NO_PLANNED_SESSION) }),
   },
-  { path: '/centre/sessions', operation: routes.createSession, page: pages.newSession, success: toSession('session'), prepare: prepareCandidates },
+  { path: '/centre/sessions', operation: routes.createSession, page: pages.newSession, success: toSession('session'), prepare: prepareCandidates, moreRows: 'lignes' },
   { path: '/centre/sessions/{sessionId}/jury', operation: routes.assignJuror, page: pages.jury, success: toSession('jury') },
   {
     path: '/centre/sessions/{sessionId}/jury/{jurorId}/retrait',
@@ -448,6 +453,13 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
       if (body.kind !== 'form') throw new AppError('input.invalid', 'validation', 'Formulaire attendu.');
       const controls = splitFormControls(body.value);
       checkCsrf(cookies(event).get(SESSION_COOKIE) ?? '', controls.csrf);
+      const typed = controls.input as Record<string, unknown>;
+      if (post.moreRows && typeof typed[post.moreRows] === 'string') {
+        const { [post.moreRows]: rows, ...values } = typed;
+        const more = { ...context, query: { ...context.query, [post.moreRows]: String(rows) } };
+        const key = controls.idempotencyKey && IDEMPOTENCY_KEY.test(controls.idempotencyKey) ? controls.idempotencyKey : newId('idem');
+        return renderPage(more, post.page, { values, errors: [], csrf: context.csrf, idempotencyKey: key, labels: new Map() });
+      }
       const prepared = post.prepare ? post.prepare(controls.input as Record<string, unknown>, body.files) : { raw: controls.input, errors: [] };
       const state = (errors: readonly FieldError[]): FormState => ({
         values: controls.input as Record<string, unknown>,

@@ -124,9 +124,10 @@ export const programmeForm = async (context: PageContext, state: FormState): Pro
 };
 
 const CANDIDATE_ROWS = 6;
+const MAX_CANDIDATE_ROWS = 100;
 
 export const createSessionForm = async (context: PageContext, state: FormState): Promise<Html> => {
-  const rows = Math.min(100, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
+  const rows = Math.min(MAX_CANDIDATE_ROWS, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
   // The agrément says which titres and sites the centre may choose, and until when.
   const agrement = await getAgrement(context.deps, context.principal.actor.scope.centreId ?? '');
   const titres = agrement && !agrement.withdrawn ? titreChoices(context).filter((choice) => agrement.titreCodes.includes(choice.value)) : titreChoices(context);
@@ -157,7 +158,7 @@ export const createSessionForm = async (context: PageContext, state: FormState):
         ${input(state, 'site', 'Lieu de la session', { required: true, ...(sitesHint ? { hint: sitesHint } : {}) })}
         <h2 id="f-candidates" tabindex="-1">Candidats</h2>
         ${input(state, 'candidatesCsv', 'Importer un fichier CSV (facultatif)', { type: 'file', accept: '.csv,text/csv', hint: 'Une ligne par candidat : nom ; prénom ; date de naissance (jj/mm/aaaa) ; courriel (facultatif). Une première ligne d’en-tête est ignorée.' })}
-        <p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). <a href="/centre/sessions/nouvelle?lignes=${rows + 10}">Afficher plus de lignes</a></p>
+        <p>Ou saisissez-les ci-dessous (laissez vides les lignes inutiles). Pour plus de ${rows} candidats, « Ajouter 10 lignes » sous le formulaire.</p>
         ${Array.from(
           { length: rows },
           (_, index) =>
@@ -168,8 +169,16 @@ export const createSessionForm = async (context: PageContext, state: FormState):
               </div>
             </fieldset>`,
         )}`,
-      { multipart: true },
-    )}`;
+      { multipart: true, id: 'session-form' },
+    )}
+    ${
+      rows < MAX_CANDIDATE_ROWS
+        ? html`<p>
+            <button type="submit" form="session-form" name="lignes" value="${Math.min(MAX_CANDIDATE_ROWS, rows + 10)}" class="secondary">Ajouter 10 lignes</button>
+            <span class="hint">Ce que vous avez saisi est conservé ; un fichier CSV choisi est à choisir à nouveau.</span>
+          </p>`
+        : ''
+    }`;
 };
 
 const erasureLink = (base: string, candidateId: string, name: string): Html =>
