@@ -89,7 +89,10 @@ describe('a session from the programme to the official results, in the browser',
     mark('The centre: dashboard, programme.');
     const centre = await signIn('centre');
     expect(centre.page.url()).toContain('/centre');
-    await audit(centre.page, 'centre-tableau-de-bord-vide');
+    // A centre with no session yet reads how to start, and the menu names the step as its page does.
+    expect(await centre.page.textContent('main')).toContain('Créez d’abord la session dans CERES, au moins trois mois avant son début');
+    expect(await centre.page.textContent('nav[aria-label="Navigation principale"]')).toContain('Enregistrer une session');
+    await audit(centre.page, 'centre-tableau-de-bord-vide', true);
     await centre.page.click('text=Saisir ou modifier la programmation 2027');
     await audit(centre.page, 'centre-programmation', true);
     await centre.page.selectOption('#f-sessions-0-titreCode', 'RNCP37674');
@@ -112,6 +115,11 @@ describe('a session from the programme to the official results, in the browser',
     await centre.page.fill('#f-candidates-1-lastName', 'Petit');
     await centre.page.fill('#f-candidates-1-firstName', 'Hugo');
     await centre.page.fill('#f-candidates-1-birthDate', '1988-07-21');
+    // More rows, from the button under the form: what was typed stays.
+    await submit(centre.page, 'button[name="lignes"]');
+    expect(await centre.page.locator('fieldset legend', { hasText: /^Candidat n° \d+$/ }).count()).toBe(16);
+    expect(await centre.page.inputValue('#f-ceresReference')).toBe('CERES-2027-0042');
+    expect(await centre.page.inputValue('#f-candidates-1-birthDate')).toBe('1988-07-21');
     await submit(centre.page);
     await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Date de naissance, ligne 1 : Ce champ est obligatoire.');
     expect(await centre.page.inputValue('#f-candidates-0-lastName')).toBe('Martin');
@@ -236,6 +244,10 @@ describe('a session from the programme to the official results, in the browser',
     expect(await ud.page.textContent('#pv')).toBe('PV à instruire (1)');
     await audit(ud.page, 'ud-tableau-de-bord', true);
     await ud.page.click(`a[href="/ud/sessions/${sessionId}"]`);
+    // The UD reads the signed PV before instructing it, and reaches the session's history.
+    expect(await ud.page.textContent('main')).toContain('Lisez le procès-verbal signé avant de l’instruire');
+    expect(await ud.page.locator(`a[href="/sessions/${sessionId}/historique/pv/1"]`).count()).toBeGreaterThan(0);
+    expect(await ud.page.locator(`a[href="/sessions/${sessionId}/historique"]`).count()).toBe(1);
     await audit(ud.page, 'ud-instruction', true);
     await submit(ud.page, `form[action="/ud/sessions/${sessionId}/validation"] button`);
     expect(ud.page.url()).toContain('ok=validation');
