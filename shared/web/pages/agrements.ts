@@ -62,7 +62,7 @@ export const agrementsPage = async (context: PageContext, state: FormState): Pro
               ${agrements.map(
                 (agrement) =>
                   html`<tr>
-                    <td><a href="/agrements/${agrement.centreId}">${agrement.centreName}</a> <span class="small">${agrement.centreId}</span></td>
+                    <td><a href="/agrements/${agrement.centreId}">${agrement.centreName}</a><br /><span class="hint">${agrement.centreId}</span></td>
                     <td>${agrement.department}</td>
                     <td>
                       <ul>

@@ -37,7 +37,7 @@ export const titresPage = async (context: PageContext, state: FormState): Promis
                     <th scope="row">${titre.label} (${titre.code})</th>
                     <td>
                       <ul>
-                        ${titre.ccps.map((ccp) => html`<li>${ccp.label} <span class="small">${ccp.code}</span></li>`)}
+                        ${titre.ccps.map((ccp) => html`<li>${ccp.label} <span class="hint">(${ccp.code})</span></li>`)}
                       </ul>
                     </td>
                     <td>${titre.revisions.length === 0 ? 'Aucune' : titre.revisions.map(frenchDate).join(', ')}</td>
