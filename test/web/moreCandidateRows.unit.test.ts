@@ -50,3 +50,18 @@ describe('more candidate rows', () => {
     expect(body).toMatch(/<form[^>]*id="session-form"/);
   });
 });
+
+describe('rows sent back with an error', () => {
+  it('given 16 rows with a candidate typed on the 12th and a mistake, when the form comes back with the error, then it still has the 16 rows and the 12th candidate', async () => {
+    const app = createTestApp();
+    const rows: [string, string][] = Array.from({ length: 16 }, (_, index): [string, string] => [`candidates.${index}.lastName`, '']);
+    rows[11] = ['candidates.11.lastName', 'Roux'];
+
+    const response = await formPost(app, 'centre', '/centre/sessions', [...typed.filter(([name]) => name !== 'candidates.0.birthDate'), ...rows.slice(1)]);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('error-summary');
+    expect(rowsOf(response.body)).toBe(16);
+    expect(response.body).toMatch(/id="f-candidates-11-lastName"[^>]*value="Roux"|value="Roux"[^>]*id="f-candidates-11-lastName"/);
+  });
+});

@@ -127,7 +127,9 @@ const CANDIDATE_ROWS = 6;
 const MAX_CANDIDATE_ROWS = 100;
 
 export const createSessionForm = async (context: PageContext, state: FormState): Promise<Html> => {
-  const rows = Math.min(MAX_CANDIDATE_ROWS, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS));
+  // A form sent back (an error, more rows) shows every row it was sent with: none of what was typed is dropped.
+  const sent = Array.isArray(state.values.candidates) ? state.values.candidates.length : 0;
+  const rows = Math.min(MAX_CANDIDATE_ROWS, Math.max(Number(context.query.lignes ?? CANDIDATE_ROWS) || CANDIDATE_ROWS, CANDIDATE_ROWS, sent));
   // The agrément says which titres and sites the centre may choose, and until when.
   const agrement = await getAgrement(context.deps, context.principal.actor.scope.centreId ?? '');
   const titres = agrement && !agrement.withdrawn ? titreChoices(context).filter((choice) => agrement.titreCodes.includes(choice.value)) : titreChoices(context);
