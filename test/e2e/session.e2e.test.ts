@@ -123,6 +123,8 @@ describe('a session from the programme to the official results, in the browser',
     await submit(centre.page);
     await expect.poll(() => centre.page.textContent('.error-summary')).toContain('Date de naissance, ligne 1 : Ce champ est obligatoire.');
     expect(await centre.page.inputValue('#f-candidates-0-lastName')).toBe('Martin');
+    // The form comes back with the focus on its errors: the keyboard starts there.
+    expect(await centre.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('erreurs');
     await audit(centre.page, 'centre-creation-erreurs', true);
     await centre.page.click('.error-summary a');
     expect(await centre.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe(
