@@ -21,6 +21,7 @@ header.site>.wrap{display:flex;justify-content:space-between;align-items:center;
 header nav ul{list-style:none;display:flex;gap:1.5rem;margin:0 auto;padding-top:.5rem;padding-bottom:.5rem;border-top:1px solid #ddd}
 header nav a{text-decoration:none;font-weight:500}
 header nav a:hover{text-decoration:underline}
+header nav a[aria-current=page]{font-weight:700;text-decoration:underline;text-underline-offset:.35em;text-decoration-thickness:3px}
 main{padding-top:1.5rem;padding-bottom:3rem}
 h1{font-size:2rem;line-height:1.25;margin:.5rem 0 1.5rem}
 h2{font-size:1.5rem;margin-top:2rem}

@@ -11,6 +11,8 @@ export interface PageOptions {
   /** Scripts served by the app itself (the CSP refuses anything else). */
   readonly scripts?: readonly string[];
   readonly breadcrumb?: readonly { readonly href: string; readonly label: string }[];
+  /** The page's path (or path template): the menu marks the entry it falls under as the current one. */
+  readonly path?: string;
 }
 
 const navigationFor = (principal: Principal | undefined): { href: string; label: string }[] => {
@@ -42,9 +44,19 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
   }
 };
 
+/** The menu entry a path falls under: the same path, or else the longest entry it starts with (a session under the dashboard). */
+const currentEntry = (nav: readonly { href: string }[], path: string | undefined): string | undefined =>
+  path === undefined
+    ? undefined
+    : nav
+        .map((item) => item.href)
+        .filter((href) => path === href || path.startsWith(`${href}/`))
+        .sort((a, b) => b.length - a.length)[0];
+
 /** The page shell: skip link, header with the service name and the user, navigation, main, footer. */
 export const layout = (options: PageOptions): Html => {
   const nav = navigationFor(options.principal);
+  const current = currentEntry(nav, options.path);
   return html`<!doctype html>
     <html lang="fr">
       <head>
@@ -65,7 +77,7 @@ export const layout = (options: PageOptions): Html => {
             nav.length > 0
               ? html`<nav aria-label="Navigation principale">
                   <ul class="wrap">
-                    ${nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}
+                    ${nav.map((item) => html`<li><a href="${item.href}" ${item.href === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}
                   </ul>
                 </nav>`
               : ''

@@ -425,6 +425,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
         notice: ok && state.errors.length === 0 && Object.hasOwn(notices, ok) ? notices[ok] : undefined,
         ...(spec.breadcrumb ? { breadcrumb: spec.breadcrumb(context) } : {}),
         ...(spec.scripts ? { scripts: spec.scripts } : {}),
+        path: spec.path,
       }).value,
     );
   };

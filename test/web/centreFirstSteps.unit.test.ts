@@ -24,7 +24,7 @@ describe('a new centre’s first steps', () => {
     const app = createTestApp();
     const dashboard = (await pageGet(app, 'centre', '/centre')).body;
     const menu = /<nav aria-label="Navigation principale">([\s\S]*?)<\/nav>/.exec(dashboard)?.[1] ?? '';
-    const entries = [...menu.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({ href: match[1] ?? '', label: match[2] ?? '' }));
+    const entries = [...menu.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((match) => ({ href: match[1] ?? '', label: match[2] ?? '' }));
     const creation = entries.find((entry) => entry.href === '/centre/sessions/nouvelle');
 
     expect(creation?.label).toBe(heading((await pageGet(app, 'centre', '/centre/sessions/nouvelle')).body));
