@@ -106,9 +106,26 @@ export const offlineTemplate = async (declarations: readonly FunctionDeclaration
 
 /** Keeps the newest templates only: each change of the stack's code leaves one behind. */
 const KEPT_TEMPLATES = 20;
-const pruneCache = async (directory: string) => {
-  const files = await Promise.all(
-    (await readdir(directory)).filter((name) => name.endsWith('.json')).map(async (name) => ({ path: join(directory, name), at: (await stat(join(directory, name))).mtimeMs })),
+/**
+ * Test files starting runtimes at once prune at once: a file another one removed between the
+ * listing and its `stat` is simply gone (it failed a test file with ENOENT before).
+ */
+export const pruneCache = async (directory: string, kept = KEPT_TEMPLATES) => {
+  const listed = await Promise.all(
+    (await readdir(directory))
+      .filter((name) => name.endsWith('.json'))
+      .map(async (name) => {
+        const path = join(directory, name);
+        const at = await stat(path).then(
+          (stats) => stats.mtimeMs,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return undefined;
+            throw error;
+          },
+        );
+        return at === undefined ? undefined : { path, at };
+      }),
   );
-  for (const old of files.sort((a, b) => b.at - a.at).slice(KEPT_TEMPLATES)) await rm(old.path, { force: true });
+  const files = listed.filter((file) => file !== undefined);
+  for (const old of files.sort((a, b) => b.at - a.at).slice(kept)) await rm(old.path, { force: true });
 };
