@@ -8,6 +8,7 @@ import { habilitationsOf, type JurorCommand } from '../domain/juror.js';
 import type { TitreCommand } from '../domain/titreRegister.js';
 import type { Titre } from '../domain/titres.js';
 import type { SessionCommand, SessionState } from '../domain/session.js';
+import type { JuryMember } from '../domain/session/model.js';
 import { AppError, type FieldError } from '../errors.js';
 import type { AgrementLine } from '../http/agrementCsv.js';
 import type { schemas } from '../http/schemas.js';
@@ -67,7 +68,7 @@ const runSession = async (
   deps: AppDeps,
   call: Call,
   sessionId: string,
-  command: SessionCommand | (() => Promise<SessionCommand>),
+  command: SessionCommand | ((state?: SessionState) => Promise<SessionCommand>),
   { create = false, beforeCommit }: SessionRun = {},
 ): Promise<Result> => {
   const result = await runCommand(deps, call, streams.session(sessionId), command, create ? centreScope(call.principal) : sessionScopeOf, beforeCommit);
@@ -382,11 +383,11 @@ export const declareTie = onSession<In<'declareTie'>, { readonly sessionId: stri
 
 /** After day one, the member's habilitations go with the command: one the UD struck off may still be removed. */
 export const unassignJuror = (deps: AppDeps, call: SessionCall<In<'unassignJuror'>, { readonly sessionId: string; readonly jurorId: string }>): Promise<Result> =>
-  runSession(deps, call, call.params.sessionId, async () => ({
+  runSession(deps, call, call.params.sessionId, async (state) => ({
     type: 'UnassignJuror',
     jurorId: call.params.jurorId,
     reason: call.input.reason,
-    ...(call.session.status === 'started' || call.session.status === 'pv-rejected'
+    ...(['started', 'pv-rejected'].includes(sessionNow(call.session, state).status)
       ? { habilitations: habilitationsOf(await foldStream(deps, streams.juror(call.params.jurorId))) }
       : {}),
   }));
@@ -395,25 +396,38 @@ export const sendConvocations = onSession<In<'sendConvocations'>>((input) => ({ 
 
 export const checkPlateauTechnique = onSession<In<'checkPlateau'>>((input) => ({ type: 'CheckPlateauTechnique', ...input }));
 
-/** Each jury member's habilitations, folded from their own streams in parallel just before deciding (one read each). */
-const juryHabilitationsOf = async (deps: AppDeps, view: SessionView) =>
-  Object.fromEntries(await Promise.all(view.jury.map(async (member) => [member.jurorId, habilitationsOf(await foldStream(deps, streams.juror(member.jurorId)))] as const)));
+/**
+ * The session's status and jury ids: from the state the command is decided against once another
+ * command landed in between (the command is built again then), else from the caller's view.
+ */
+const sessionNow = (view: SessionView, state: SessionState | undefined): { readonly status: string; readonly jury: readonly Pick<JuryMember, 'jurorId' | 'tiedCandidateIds'>[] } =>
+  state && state.status !== 'none' ? { status: state.status, jury: Object.values(state.jury) } : view;
+
+/**
+ * Each jury member's habilitations, folded from their own streams in parallel just before deciding
+ * (one read each); the jury is the one decided against (`state`, after a conflict): a member
+ * assigned in between is checked too.
+ */
+const juryHabilitationsOf = async (deps: AppDeps, view: SessionView, state: SessionState | undefined) =>
+  Object.fromEntries(
+    await Promise.all(sessionNow(view, state).jury.map(async ({ jurorId }) => [jurorId, habilitationsOf(await foldStream(deps, streams.juror(jurorId)))] as const)),
+  );
 
 /** The jury's habilitations go with the command: one withdrawn since the assignment stops day one. */
 export const checkSeals = (deps: AppDeps, call: SessionCall<In<'checkSeals'>>): Promise<Result> =>
-  runSession(deps, call, call.params.sessionId, async () => ({ type: 'CheckSeals', ...call.input, juryHabilitations: await juryHabilitationsOf(deps, call.session) }));
+  runSession(deps, call, call.params.sessionId, async (state) => ({ type: 'CheckSeals', ...call.input, juryHabilitations: await juryHabilitationsOf(deps, call.session, state) }));
 
 export const reportFraud = onSession<In<'reportFraud'>>((input) => ({ type: 'ReportFraud', ...input }));
 
 export const notifySanction = onSession<In<'notifySanction'>>((input) => ({ type: 'NotifySanction', ...input }) as SessionCommand);
 
-/** The jurors who evaluated a candidate, when the PV does not say: every member without a tie with them. */
-const evaluatorsFor = (view: SessionView, candidateId: string): string[] =>
-  view.jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).map((member) => member.jurorId);
+/** The jurors who evaluated a candidate, when the PV does not say: every member (of the jury decided against) without a tie with them. */
+const evaluatorsFor = (jury: ReturnType<typeof sessionNow>['jury'], candidateId: string): string[] =>
+  jury.filter((member) => !member.tiedCandidateIds.includes(candidateId)).map((member) => member.jurorId);
 
 /** The jury's habilitations go with the command: a member the UD struck off since day one may not sign. */
 export const signPv = (deps: AppDeps, call: SessionCall<In<'signPv'>>): Promise<Result> =>
-  runSession(deps, call, call.params.sessionId, async () => ({
+  runSession(deps, call, call.params.sessionId, async (state) => ({
     type: 'SignPV',
     signatoryIds: call.input.signatoryIds,
     documentSha256: call.input.documentSha256,
@@ -421,9 +435,9 @@ export const signPv = (deps: AppDeps, call: SessionCall<In<'signPv'>>): Promise<
       candidateId: decision.candidateId,
       decision: decision.decision,
       ccpObtained: decision.ccpObtained,
-      evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(call.session, decision.candidateId),
+      evaluatorIds: decision.evaluatorIds ?? evaluatorsFor(sessionNow(call.session, state).jury, decision.candidateId),
     })),
-    juryHabilitations: await juryHabilitationsOf(deps, call.session),
+    juryHabilitations: await juryHabilitationsOf(deps, call.session, state),
   }));
 
 export const recordResultsInCeres = onSession(() => ({ type: 'RecordResultsInCeres' }));

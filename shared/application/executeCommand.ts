@@ -34,9 +34,11 @@ export interface ExecuteCommandInput<TCommand, TState, TEvent extends DomainEven
    * The command, or how to build it when building it reads something (an agrément's stream, a
    * juror's habilitations): built once, starting alongside the stream's first read so that both
    * reads take one round trip; when the stream holds a first answer to the key, what it built is
-   * dropped (a refusal it threw included) and the first answer goes back.
+   * dropped (a refusal it threw included) and the first answer goes back. When another command
+   * lands in between and the command is decided again, it is built again, given the stream's new
+   * state: what it read (the jury's habilitations, say) may no longer cover that state.
    */
-  readonly command: TCommand | (() => TCommand | Promise<TCommand>);
+  readonly command: TCommand | ((state?: TState) => TCommand | Promise<TCommand>);
   /**
    * What must be stored before the events that refer to it (the names whose ids they carry): run
    * once the command is decided and accepted, just before its commit, once even when the commit
@@ -90,7 +92,6 @@ export interface ExecuteCommandResult<TState> {
 export const executeCommand = async <TCommand, TState, TEvent extends DomainEvent>(input: ExecuteCommandInput<TCommand, TState, TEvent>): Promise<ExecuteCommandResult<TState>> => {
   const { store, streamId, decider, idempotencyKey, requestHash } = input;
   const maxAttempts = input.maxAttempts ?? 3;
-  let command: TCommand | undefined;
   let prepared = false;
   // A retry whose first answer the caller's own read already holds returns it before building
   // anything: what building reads (other streams) would be dropped anyway.
@@ -98,7 +99,8 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
   const answered = usable && idempotencyKey !== undefined ? usable.replayFor?.(idempotencyKey, requestHash) : undefined;
   if (usable && answered) return replay(decider, usable.events, answered.version, answered.events);
   // Started now, awaited only if the read finds no first answer: a rejection is handled meanwhile.
-  const building = typeof input.command === 'function' ? Promise.resolve().then(input.command as () => TCommand | Promise<TCommand>) : undefined;
+  const build = typeof input.command === 'function' ? (input.command as (state?: TState) => TCommand | Promise<TCommand>) : undefined;
+  const building = build ? Promise.resolve().then(() => build()) : undefined;
   building?.catch(() => undefined);
 
   for (let attempt = 1; ; attempt += 1) {
@@ -108,7 +110,8 @@ export const executeCommand = async <TCommand, TState, TEvent extends DomainEven
     const first = given ? undefined : read.replay;
     if (first) return replay(decider, read.events, first.version, first.events);
     const state = fold(decider, read.events);
-    command ??= building ? await building : (input.command as TCommand);
+    // Built alongside the first read; after a conflict, again from the state it is decided against.
+    const command = !build ? (input.command as TCommand) : attempt === 1 && building ? await building : await build(state);
     const decided = decide(input, command, state);
     if (decided.length === 0) {
       countCommand(commandTypeOf(command), 'accepted');

@@ -97,7 +97,7 @@ export const runCommand = <TCommand, TState, TEvent extends DomainEvent>(
   deps: AppDeps,
   call: Call,
   stream: { readonly streamId: string; readonly decider: Decider<TCommand, TState, TEvent> },
-  command: TCommand | (() => Promise<TCommand>),
+  command: TCommand | ((state?: TState) => Promise<TCommand>),
   scope: EventScope | ((state: TState) => EventScope),
   beforeCommit?: () => Promise<void>,
 ): Promise<ExecuteCommandResult<TState>> =>

@@ -184,12 +184,26 @@ describe('executeCommand', () => {
     expect(result.version).toBe(1);
   });
 
-  it('builds the command once when it decides again after a conflict', async () => {
+  it('builds the command again, given the state it is then decided against, when it decides again after a conflict (what building read may no longer cover it)', async () => {
     const stream = newStream();
-    let builds = 0;
-    const result = await run(interleaved(newStore(), stream, 1), stream, 'cand_built-once', { idempotencyKey: 'req-build', build: () => (builds += 1) });
+    const given: (RosterState | undefined)[] = [];
+    const result = await executeCommand({
+      store: interleaved(newStore(), stream, 1),
+      streamId: stream,
+      decider: rosterDecider,
+      command: (state?: RosterState): RosterCommand => {
+        given.push(state);
+        return { kind: 'register', candidateId: 'cand_built-again' };
+      },
+      context: decisionContext(),
+      scope: lyon,
+      correlationId: 'corr-run',
+      causationId: 'cause-run',
+      idempotencyKey: 'req-build',
+    });
     expect(result.version).toBe(2);
-    expect(builds).toBe(1);
+    // First alongside the read (no state yet), then from the state with the rival's commit.
+    expect(given).toEqual([undefined, { candidates: ['cand_c-rival-1'] }]);
   });
 
   it('refuses the key reused for another request before deciding, whatever building the command gave, and records nothing', async () => {
