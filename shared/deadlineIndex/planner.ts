@@ -27,6 +27,23 @@ import type { Clock } from '../platform/clock.js';
 import type { StreamSource } from '../views/projector.js';
 import type { DynamoDeadlineIndex } from './dynamoDeadlines.js';
 
+/** The streams the planner folds, and the version each holds now (a head read, cheaper than the stream). */
+export interface PlannerSource extends StreamSource {
+  versionOf(streamId: string): Promise<number>;
+}
+
+/** Plans of one commit made again, at most, when the streams they were folded from keep moving. */
+const MAX_PLANS = 3;
+
+/** A source that notes the version of every stream read through it. */
+const tracking = (source: StreamSource, read: Map<string, number>): StreamSource => ({
+  readStream: async (streamId) => {
+    const result = await source.readStream(streamId);
+    read.set(streamId, result.events.at(-1)?.version ?? 0);
+    return result;
+  },
+});
+
 /** What the planner needs from the views table: which planned sessions were created in CERES, which sessions a juror sits in. */
 export interface PlannedSessionMarks {
   markPlannedSessionCreated(plannedSessionId: string, sessionId: string): Promise<void>;
@@ -64,33 +81,53 @@ const owedProgramme = (agrement: Agrement, year: number, settings: DomainSetting
  */
 export class DeadlinePlanner {
   constructor(
-    private readonly store: StreamSource,
+    private readonly source: PlannerSource,
     private readonly index: DynamoDeadlineIndex,
     private readonly marks: PlannedSessionMarks,
     private readonly clock: Clock,
     private readonly settings: DomainSettings = defaultSettings,
   ) {}
 
+  /**
+   * Plans what the commit concerns, then checks that none of the streams the plans were folded
+   * from moved meanwhile: commits of two streams (a session's and one of its jurors') are planned
+   * by two invocations at once, and the one that read the older state could write last (the index
+   * is written unconditionally). When one moved, the plans are made again from the new state; the
+   * invocation that planned the newer commit wrote what it read, and the one that read too early
+   * sees it here. After {@link MAX_PLANS} plans the record fails and the stream retries it.
+   */
   async onCommit(events: readonly StoredEvent[]): Promise<void> {
     const first = events[0];
     if (!first) return;
-    const today = parisDate(this.clock.now());
+    for (let plans = 1; ; plans += 1) {
+      const read = new Map<string, number>();
+      await this.plan(tracking(this.source, read), events, parisDate(this.clock.now()));
+      const moved = [];
+      for (const [streamId, version] of read) if ((await this.source.versionOf(streamId)) !== version) moved.push(streamId);
+      if (moved.length === 0) return;
+      if (plans >= MAX_PLANS) throw new Error(`Due dates of ${first.streamId} planned ${plans} times, each from streams that moved meanwhile: ${moved.join(', ')}`);
+    }
+  }
+
+  private async plan(store: StreamSource, events: readonly StoredEvent[], today: string): Promise<void> {
+    const first = events[0];
+    if (!first) return;
     if (first.streamId.startsWith('session-')) {
-      await this.planSession(first.streamId, today);
+      await this.planSession(store, first.streamId, today);
       for (const event of events) {
         if (event.type === 'SessionCreated' && event.data.plannedSessionId) {
           await this.marks.markPlannedSessionCreated(event.data.plannedSessionId, event.data.sessionId);
           const year = Number(event.data.startDate.slice(0, 4));
           // The planned session may sit in the programme of the start's year or a neighbour's.
-          for (const y of [year - 1, year, year + 1]) await this.planProgramme(programmeStreamId(event.data.centreId, y), today);
+          for (const y of [year - 1, year, year + 1]) await this.planProgramme(store, programmeStreamId(event.data.centreId, y), today);
         }
       }
     } else if (first.streamId.startsWith('programme-')) {
-      await this.planProgramme(first.streamId, today);
+      await this.planProgramme(store, first.streamId, today);
     } else if (first.streamId.startsWith('agrement-')) {
-      await this.planAgrement(first.streamId, today);
+      await this.planAgrement(store, first.streamId, today);
     } else if (first.streamId.startsWith('juror-')) {
-      await this.planJuror(first.streamId, today);
+      await this.planJuror(store, first.streamId, today);
     }
   }
 
@@ -99,41 +136,41 @@ export class DeadlinePlanner {
    * juror sits in that is not over are planned again (a withdrawal reminds before the session, a
    * renewal stops the reminders), without waiting for the session's next commit.
    */
-  private async planJuror(streamId: string, today: string): Promise<void> {
+  private async planJuror(store: StreamSource, streamId: string, today: string): Promise<void> {
     const jurorId = streamId.slice('juror-'.length);
     for (const sessionId of await this.marks.sessionsOfJuror(jurorId, today)) {
       const sessionStream = sessionStreamId(sessionId);
-      const { events } = await this.store.readStream(sessionStream);
+      const { events } = await store.readStream(sessionStream);
       const state = events.reduce((s, e) => sessionFold.evolve(s, e as unknown as SessionEvent), sessionFold.initialState);
-      await this.planJurorHabilitations(sessionStream, state, today);
+      await this.planJurorHabilitations(store, sessionStream, state, today);
     }
   }
 
   /** A centre's agrément as its stream holds it now; undefined when none was recorded. */
-  private async agrementOfCentre(centreId: string): Promise<Agrement | undefined> {
-    const { events } = await this.store.readStream(agrementStreamId(centreId));
+  private async agrementOfCentre(store: StreamSource, centreId: string): Promise<Agrement | undefined> {
+    const { events } = await store.readStream(agrementStreamId(centreId));
     return agrementOf(events.reduce((s, e) => agrementFold.evolve(s, e as unknown as AgrementEvent), agrementFold.initialState));
   }
 
   /** The programmes an approved centre owes, year by year, from this year to the agrément's last. */
-  private async planAgrement(streamId: string, today: string): Promise<void> {
-    const agrement = await this.agrementOfCentre(streamId.slice('agrement-'.length));
+  private async planAgrement(store: StreamSource, streamId: string, today: string): Promise<void> {
+    const agrement = await this.agrementOfCentre(store, streamId.slice('agrement-'.length));
     if (!agrement) return;
     for (let year = Number(today.slice(0, 4)); year <= Number(agrement.validUntil.slice(0, 4)); year += 1) {
-      await this.planProgramme(programmeStreamId(agrement.centreId, year), today, agrement);
+      await this.planProgramme(store, programmeStreamId(agrement.centreId, year), today, agrement);
     }
   }
 
-  private async planSession(streamId: string, today: string): Promise<void> {
-    const { events } = await this.store.readStream(streamId);
+  private async planSession(store: StreamSource, streamId: string, today: string): Promise<void> {
+    const { events } = await store.readStream(streamId);
     const state = events.reduce((s, e) => sessionFold.evolve(s, e as unknown as SessionEvent), sessionFold.initialState);
     const lastPvRejectedOn = events.flatMap((e) => (e.type === 'PVRejected' ? [e.data.rejectedOn] : [])).at(-1);
     await this.index.sync(streamId, openSessionDeadlines(state, this.settings, { lastPvRejectedOn }), today);
-    await this.planJurorHabilitations(streamId, state, today);
+    await this.planJurorHabilitations(store, streamId, state, today);
   }
 
   /** Habilitation deadlines of the session's jurors, from each juror's own stream. */
-  private async planJurorHabilitations(streamId: string, state: Parameters<typeof openSessionDeadlines>[0], today: string): Promise<void> {
+  private async planJurorHabilitations(store: StreamSource, streamId: string, state: Parameters<typeof openSessionDeadlines>[0], today: string): Promise<void> {
     const key = `habilitations@${streamId}`;
     if (state.status === 'none' || state.status === 'cancelled') {
       await this.index.sync(key, [], today);
@@ -149,15 +186,15 @@ export class DeadlinePlanner {
     };
     const open = [];
     for (const jurorId of Object.keys(state.jury)) {
-      const { events } = await this.store.readStream(jurorStreamId(jurorId));
+      const { events } = await store.readStream(jurorStreamId(jurorId));
       const juror = events.reduce((s, e) => jurorFold.evolve(s, e as unknown as JurorEvent), jurorFold.initialState);
       open.push(...openJurorDeadlines(juror, this.settings, [assignment], today));
     }
     await this.index.sync(key, open, today);
   }
 
-  private async planProgramme(streamId: string, today: string, approved?: Agrement): Promise<void> {
-    const { events } = await this.store.readStream(streamId);
+  private async planProgramme(store: StreamSource, streamId: string, today: string, approved?: Agrement): Promise<void> {
+    const { events } = await store.readStream(streamId);
     const first = events[0];
     if (!first && approved) {
       await this.index.sync(streamId, owedProgramme(approved, Number(streamId.slice(streamId.lastIndexOf('-') + 1)), this.settings), today);
@@ -167,7 +204,7 @@ export class DeadlinePlanner {
     // A centre whose agrément is withdrawn owes nothing due from that day on, whatever it had
     // begun: no reminder to it, no alert about it. Read from its agrément's stream, whichever commit
     // plans this (a programme's commit redelivered after the withdrawal must not plan them again).
-    const withdrawnOn = (approved ?? (await this.agrementOfCentre(first.data.centreId)))?.withdrawnOn;
+    const withdrawnOn = (approved ?? (await this.agrementOfCentre(store, first.data.centreId)))?.withdrawnOn;
     const state = events.reduce((s, e) => programmeFold.evolve(s, e as unknown as ProgrammeEvent), programmeFold.initialState);
     const created = await this.marks.createdPlannedSessions(Object.keys(state.planned));
     // The centre's name as its latest programme recorded it, for the reminder mails.

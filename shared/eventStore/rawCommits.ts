@@ -55,3 +55,23 @@ export const readRawCommits = async (
   } while (startKey);
   return items;
 };
+
+/**
+ * The version a stream holds now (its last commit's `lastVersion`, 0 for none): one consistent
+ * Query of one item and one attribute, for a reader that only checks whether a stream moved.
+ */
+export const readStreamVersion = async (client: DynamoDBClient, tableName: string, streamId: string): Promise<number> => {
+  const output = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: toKey({ ':pk': streamId }),
+      ProjectionExpression: 'lastVersion',
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const last = output.Items?.[0];
+  return last ? (fromItem(last) as { lastVersion: number }).lastVersion : 0;
+};

@@ -8,7 +8,7 @@ import type { Clock } from '../../shared/platform/clock.js';
 import { DynamoViews } from '../../shared/views/dynamoViews.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { sessionCreated } from './fixtures.js';
-import { append, eventStoreOn } from './support.js';
+import { append, eventStoreOn, plannerSourceOn } from './support.js';
 
 let dynamo: LocalDynamo;
 let store: DynamoEventStore;
@@ -47,7 +47,12 @@ const habilitationItems = async (sessionStream: string) =>
 beforeAll(async () => {
   dynamo = await startDynalite('habilitations');
   store = eventStoreOn(dynamo, clock);
-  planner = new DeadlinePlanner(store, new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines), new DynamoViews(dynamo.client, dynamo.tables.views), clock);
+  planner = new DeadlinePlanner(
+    plannerSourceOn(dynamo, store),
+    new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines),
+    new DynamoViews(dynamo.client, dynamo.tables.views),
+    clock,
+  );
 });
 afterAll(() => dynamo.stop());
 

@@ -12,11 +12,12 @@ import s3rverAccounts from 's3rver/lib/models/account.js';
 import type { DomainEvent, EventScope } from '../../events/index.js';
 import { createSesClient } from '../../shared/aws/ses.js';
 import { DynamoDeadlineIndex } from '../../shared/deadlineIndex/dynamoDeadlines.js';
-import { DeadlinePlanner } from '../../shared/deadlineIndex/planner.js';
+import { DeadlinePlanner, type PlannerSource } from '../../shared/deadlineIndex/planner.js';
 import { DeadlineRun } from '../../shared/deadlineIndex/run.js';
 import type { ContactBook } from '../../shared/directory/contacts.js';
 import { Directory } from '../../shared/directory/directory.js';
 import { DynamoEventStore } from '../../shared/eventStore/dynamoEventStore.js';
+import { readStreamVersion } from '../../shared/eventStore/rawCommits.js';
 import { Notifier, defaultNotifierSettings } from '../../shared/mail/notifier.js';
 import { DynamoOutbox } from '../../shared/mail/outbox.js';
 import { Recipients } from '../../shared/mail/recipients.js';
@@ -96,6 +97,12 @@ export const eventStoreOn = (dynamo: LocalDynamo, clock: Clock = fixedClock('202
     tables: dynamo.tables,
     clock,
   });
+
+/** The store as the due-date planner reads it: the streams, and their versions read as the function reads them. */
+export const plannerSourceOn = (dynamo: LocalDynamo, store: Pick<StreamSource, 'readStream'>): PlannerSource => ({
+  readStream: (streamId) => store.readStream(streamId),
+  versionOf: (streamId) => readStreamVersion(dynamo.client, dynamo.tables.events, streamId),
+});
 
 /** The environment a function's Lambda gets, bound to this dynalite (a handler module reads it when loaded). */
 export const lambdaEnvOn = (dynamo: LocalDynamo): NodeJS.ProcessEnv => ({
@@ -217,7 +224,7 @@ export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endp
     views,
     index,
     projector: new Projector(views, store),
-    planner: new DeadlinePlanner(store, index, views, clock),
+    planner: new DeadlinePlanner(plannerSourceOn(dynamo, store), index, views, clock),
     run,
   };
 };
