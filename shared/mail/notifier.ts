@@ -202,10 +202,13 @@ const mailers = {
       plannedCount: d.plannedSessionIds.length,
       submittedOn: d.submittedOn,
     };
-    const content = (to: Recipient): Rendered => templates.programmeReceived(to.name, data, settings.appUrl);
+    const content =
+      (home: '/ud' | '/region/sessions') =>
+      (to: Recipient): Rendered =>
+        templates.programmeReceived(to.name, data, settings.appUrl, home);
     const drafts: Draft[] = [];
-    if (event.scope.department) drafts.push({ kind: 'programme-received', to: recipients.ud(event.scope.department), content });
-    drafts.push({ kind: 'programme-received', to: recipients.region(event.scope.region), content });
+    if (event.scope.department) drafts.push({ kind: 'programme-received', to: recipients.ud(event.scope.department), content: content('/ud') });
+    drafts.push({ kind: 'programme-received', to: recipients.region(event.scope.region), content: content('/region/sessions') });
     return drafts;
   },
   SessionCreated: ofSession((event, s, { recipients, settings }) =>

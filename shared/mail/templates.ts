@@ -87,6 +87,8 @@ export const templates = {
     to: string,
     d: { centreId: string; centreName?: string | undefined; year: number; revision: number; onTime: boolean; plannedCount: number; submittedOn: string },
     appUrl: string,
+    /** The reader's own page: neither the UD nor the region has a page of one centre's programme. */
+    home: '/ud' | '/region/sessions',
   ) =>
     render(`Programmation prévisionnelle ${d.year} reçue du centre ${centreLabel(d)}`, to, [
       {
@@ -99,7 +101,7 @@ export const templates = {
           ['Délai du 31 janvier', d.onTime ? 'respecté' : 'dépassé'],
         ],
       },
-      link(appUrl, `/programmes/${encodeURIComponent(d.centreId)}/${d.year}`, 'Consulter la programmation'),
+      link(appUrl, home, 'Ouvrir dans l’application'),
     ]),
 
   sessionCreatedLate: (to: string, session: SessionSummary, d: { createdOn: string; creationDeadline: string }, appUrl: string) =>
@@ -112,7 +114,7 @@ export const templates = {
           ['À créer au plus tard le', formatDate(d.creationDeadline)],
         ],
       },
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      link(appUrl, `/ud/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
   jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
@@ -197,7 +199,7 @@ export const templates = {
         p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le détail est consultable dans l’application par les membres du jury ; il n’est pas repris dans ce message.`,
       },
       sessionFacts(session),
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      link(appUrl, `/jure/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
   pvTransmitted: (to: string, session: SessionSummary, d: { revision: number; transmittedOn: string }, appUrl: string) =>
@@ -207,7 +209,7 @@ export const templates = {
       },
       sessionFacts(session),
       { facts: [['Transmis le', formatDate(d.transmittedOn)]] },
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),
+      link(appUrl, `/ud/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),
     ]),
 
   pvRejected: (to: string, session: SessionSummary, d: { rejectedOn: string; reason: string }, appUrl: string) =>
@@ -222,7 +224,7 @@ export const templates = {
           ['Motif', d.reason],
         ],
       },
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
   pvQuarantined: (to: string, session: SessionSummary, d: { objectKey: string; reason: keyof typeof quarantineReasons }, appUrl: string) =>
@@ -230,7 +232,7 @@ export const templates = {
       { p: `Le fichier déposé pour le procès-verbal de la session ci-dessous a été refusé et mis de côté : ${quarantineReasons[d.reason]}.` },
       sessionFacts(session),
       { p: 'Merci de déposer à nouveau le procès-verbal signé, au format PDF.' },
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Déposer le procès-verbal'),
+      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}/pv`, 'Déposer le procès-verbal'),
     ]),
 
   pvValidatedCentre: (
@@ -248,7 +250,7 @@ export const templates = {
             `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`,
         ),
       },
-      link(appUrl, `/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
   pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView }) =>
