@@ -196,7 +196,7 @@ export const templates = {
   accommodations: (to: string, session: SessionSummary, d: { count: number }, appUrl: string) =>
     render(`Aménagements d’épreuves : session ${session.ceresReference}`, to, [
       {
-        p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le détail est consultable dans l’application par les membres du jury ; il n’est pas repris dans ce message.`,
+        p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le responsable de session vous en communique le détail, qui n’est pas repris dans ce message.`,
       },
       sessionFacts(session),
       link(appUrl, `/jure/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),

@@ -88,6 +88,13 @@ describe('mail rendering', () => {
     expect(cancel).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
   });
 
+  it('given accommodations the jury is informed of, when the juror reads the mail, then the session manager gives the detail, not the application (a juror’s page does not show it)', () => {
+    const mail = templates.accommodations('Anne Martin', session, { count: 2 }, 'https://tp.example');
+
+    expect(mail.text).toContain('2 candidats bénéficient d’un aménagement d’épreuves pour la session ci-dessous. Le responsable de session vous en communique le détail');
+    expect(mail.text).not.toMatch(/consultable dans l’application/);
+  });
+
   it('given a long line with accents, when folded, then no line exceeds 75 octets and unfolding gives it back', () => {
     const long = `DESCRIPTION:${'Vérification du plateau technique '.repeat(8)}`;
     const folded = foldLine(long);
