@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StoredEvent } from '../../events/index.js';
-import { readRawCommits, readStreamVersion } from './rawCommits.js';
+import { readRawCommits } from './rawCommits.js';
 import { parseCommitEvents, type CommitItem } from './records.js';
 
 /**
@@ -24,10 +24,5 @@ export class DynamoStreamReader {
   async readStream(streamId: string): Promise<{ readonly version: number; readonly events: StoredEvent[] }> {
     const items = (await readRawCommits(this.options.client, this.options.tables.events, streamId, FOLDED_ATTRIBUTES)) as FoldedCommit[];
     return { version: items.at(-1)?.lastVersion ?? 0, events: items.flatMap((item) => parseCommitEvents(item.events)) };
-  }
-
-  /** The version the stream holds now, from its last commit alone (the planner's check that nothing moved). */
-  versionOf(streamId: string): Promise<number> {
-    return readStreamVersion(this.options.client, this.options.tables.events, streamId);
   }
 }
