@@ -219,6 +219,8 @@ const mailers = {
   ConvocationsSent: ofSession(async (event, s, { recipients, settings, invitation }) => {
     const juror = event.data.audience === 'jurors';
     const drafts: Draft[] = [];
+    const centre = await recipients.person('centre', s.centreId);
+    const d = { startTime: settings.sessionStartTime, contact: isUnaddressed(centre) ? undefined : centre };
     for (const id of event.data.recipientIds) {
       const to = await recipients.person(juror ? 'juror' : 'candidate', id);
       drafts.push(
@@ -226,10 +228,10 @@ const mailers = {
           ? {
               kind: 'juror-convocation',
               to,
-              content: (r) => templates.jurorConvocation(r.name, s, { startTime: settings.sessionStartTime }),
+              content: (r) => templates.jurorConvocation(r.name, s, d, settings.appUrl),
               ics: (r, uid) => invitation(s, r, uid),
             }
-          : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { startTime: settings.sessionStartTime }) },
+          : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, d) },
       );
     }
     return drafts;

@@ -39,6 +39,21 @@ const sessionFacts = (session: SessionSummary): Block => ({
 
 const link = (appUrl: string, path: string, label: string): Block => ({ link: { href: `${appUrl.replace(/\/$/, '')}${path}`, label } });
 
+/** The centre's contact in the contact book: the mails take no reply, a convoked person writes there. */
+export interface Contact {
+  readonly name: string;
+  readonly email: string;
+}
+
+const contactBlock = (contact: Contact | undefined): Block[] =>
+  contact
+    ? [
+        {
+          p: `En cas d’empêchement ou pour toute question, adressez-vous au responsable de session : ${contact.name === contact.email ? '' : `${contact.name}, `}${contact.email}.`,
+        },
+      ]
+    : [];
+
 const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> = {
   'titre-obtenu': 'Titre obtenu',
   'reussite-partielle': 'Réussite partielle',
@@ -117,7 +132,7 @@ export const templates = {
       link(appUrl, `/ud/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
     ]),
 
-  jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
+  jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }, appUrl: string) =>
     render(`Convocation au jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
@@ -125,7 +140,9 @@ export const templates = {
         p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).`,
       },
       { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
-      { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le au responsable de session.' },
+      { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le sur la page de la session.' },
+      link(appUrl, `/jure/sessions/${encodeURIComponent(session.sessionId)}`, 'Page de la session'),
+      ...contactBlock(d.contact),
     ]),
 
   jurorHabilitated: (to: string, d: { titreCode: string; department: string; validFrom: string; validUntil: string }, appUrl: string) =>
@@ -185,12 +202,13 @@ export const templates = {
       { p: 'Vous signez le procès-verbal de la session avec les autres membres du jury.' },
     ]),
 
-  candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string }) =>
+  candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }) =>
     render(`Convocation à la session d’examen du ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) à la session d’examen du titre professionnel ci-dessous.' },
       sessionFacts(session),
       { p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} muni(e) d’une pièce d’identité en cours de validité.` },
       { p: 'Le règlement général des sessions, affiché par le centre, prévoit les aménagements d’épreuves pour les candidats en situation de handicap.' },
+      ...contactBlock(d.contact),
     ]),
 
   accommodations: (to: string, session: SessionSummary, d: { count: number }, appUrl: string) =>

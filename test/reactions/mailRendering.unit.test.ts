@@ -29,10 +29,10 @@ describe('mail rendering', () => {
   });
 
   it('names the titre in words when the session recorded its label, and by its code only for a session created before', () => {
-    const named = templates.jurorConvocation('Anne Martin', { ...session, titreLabel: 'Conseiller en insertion professionnelle' }, { startTime: '08:30' });
+    const named = templates.jurorConvocation('Anne Martin', { ...session, titreLabel: 'Conseiller en insertion professionnelle' }, { startTime: '08:30' }, 'https://tp.example');
     expect(named.subject).toBe('Convocation au jury : Conseiller en insertion professionnelle, 30 octobre 2027');
     expect(named.text).toContain('Titre professionnel : Conseiller en insertion professionnelle (RNCP37274)');
-    expect(templates.jurorConvocation('Anne Martin', session, { startTime: '08:30' }).subject).toBe('Convocation au jury : RNCP37274, 30 octobre 2027');
+    expect(templates.jurorConvocation('Anne Martin', session, { startTime: '08:30' }, 'https://tp.example').subject).toBe('Convocation au jury : RNCP37274, 30 octobre 2027');
   });
 
   it('given calendar dates, when formatted, then they read in French', () => {
