@@ -92,9 +92,11 @@ export const buildInvitation = (invitation: Invitation): string =>
     `LOCATION:${escapeIcsText(invitation.location)}`,
     `DESCRIPTION:${escapeIcsText(invitation.description)}`,
     `ORGANIZER;CN=${param(invitation.organizer.name)}:mailto:${invitation.organizer.email}`,
+    // No RSVP asked: the organizer is the no-reply address, where a calendar's answer reaches nobody;
+    // the convocation names the session manager to tell of an impediment.
     invitation.method === 'CANCEL'
       ? `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT:mailto:${invitation.attendee.email}`
-      : `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${invitation.attendee.email}`,
+      : `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${invitation.attendee.email}`,
     invitation.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
     'END:VEVENT',
     'END:VCALENDAR',

@@ -88,6 +88,28 @@ describe('mail rendering', () => {
     expect(cancel).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
   });
 
+  it('given an invitation sent from the no-reply address, when built, then it asks the juror for no calendar answer (no RSVP=TRUE): an answer would reach nobody', () => {
+    const ics = buildInvitation({
+      uid: 'evt-1@tp-sessions',
+      stamp: new Date('2027-10-01T12:00:00Z'),
+      startDate: '2027-10-30',
+      endDate: '2027-10-30',
+      startTime: '08:30',
+      endTime: '17:30',
+      summary: 'Jury',
+      location: 'Lyon',
+      description: 'Session',
+      organizer: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' },
+      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
+    });
+    const attendee = ics
+      .replace(/\r\n /g, '')
+      .split('\r\n')
+      .find((line) => line.startsWith('ATTENDEE'));
+
+    expect(attendee).toBe('ATTENDEE;CN="Anne Martin";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:anne@example.org');
+  });
+
   it('given accommodations the jury is informed of, when the juror reads the mail, then the session manager gives the detail, not the application (a juror’s page does not show it)', () => {
     const mail = templates.accommodations('Anne Martin', session, { count: 2 }, 'https://tp.example');
 
