@@ -37,6 +37,9 @@ const sessionFacts = (session: SessionSummary): Block => ({
   ],
 });
 
+/** `08:30` -> `8 h 30`: French writes the hour without a leading zero. */
+const hour = (time: string) => time.replace(/^0?(\d+):/, '$1 h ');
+
 const link = (appUrl: string, path: string, label: string): Block => ({ link: { href: `${appUrl.replace(/\/$/, '')}${path}`, label } });
 
 /** The centre's contact in the contact book: the mails take no reply, a convoked person writes there. */
@@ -137,7 +140,7 @@ export const templates = {
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
       {
-        p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).`,
+        p: `Merci de vous présenter à ${hour(d.startTime)} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).`,
       },
       { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
       { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le sur la page de la session.' },
@@ -206,7 +209,7 @@ export const templates = {
     render(`Convocation à la session d’examen du ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) à la session d’examen du titre professionnel ci-dessous.' },
       sessionFacts(session),
-      { p: `Merci de vous présenter à ${d.startTime.replace(':', ' h ')} muni(e) d’une pièce d’identité en cours de validité.` },
+      { p: `Merci de vous présenter à ${hour(d.startTime)} muni(e) d’une pièce d’identité en cours de validité.` },
       { p: 'Le règlement général des sessions, affiché par le centre, prévoit les aménagements d’épreuves pour les candidats en situation de handicap.' },
       ...contactBlock(d.contact),
     ]),

@@ -35,6 +35,15 @@ describe('mail rendering', () => {
     expect(templates.jurorConvocation('Anne Martin', session, { startTime: '08:30' }, 'https://tp.example').subject).toBe('Convocation au jury : RNCP37274, 30 octobre 2027');
   });
 
+  it('given a session starting at 08:30, when convoked, then juror and candidate read the hour as French writes it, « 8 h 30 »', () => {
+    const juror = templates.jurorConvocation('Anne Martin', session, { startTime: '08:30' }, 'https://tp.example');
+    const candidate = templates.candidateConvocation('Léa Martin', session, { startTime: '08:30' });
+
+    expect(juror.text).toContain('Merci de vous présenter à 8 h 30 : le plateau technique');
+    expect(candidate.text).toContain('Merci de vous présenter à 8 h 30 muni(e)');
+    expect(templates.candidateConvocation('Léa Martin', session, { startTime: '13:45' }).text).toContain('à 13 h 45 muni(e)');
+  });
+
   it('given calendar dates, when formatted, then they read in French', () => {
     expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
     expect(formatDate('2027-08-15')).toBe('15 août 2027');
