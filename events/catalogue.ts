@@ -14,7 +14,9 @@ import {
   regionCode,
   sessionId,
   sha256,
+  examTests,
   text,
+  timeOfDay,
   titreCode,
 } from './primitives.js';
 
@@ -315,6 +317,28 @@ const PlateauTechniqueChecked = defineEvent({
   }),
 });
 
+const PassagesScheduled = defineEvent({
+  type: 'PassagesScheduled',
+  schemaVersion: 1,
+  stream: 'session',
+  label: 'Ordre de passage affiché',
+  description:
+    'The session manager posts the date, the time, the order of passage of the candidates and the nature of the tests (leaflet). Each one replaces the previous schedule as a whole; the candidates are named by their pseudonymous ids only.',
+  data: z.strictObject({
+    scheduledOn: calendarDate,
+    passages: z
+      .array(
+        z.strictObject({
+          candidateId,
+          test: z.enum(examTests),
+          on: calendarDate,
+          at: timeOfDay,
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(2000)),
+  }),
+});
+
 const SealsChecked = defineEvent({
   type: 'SealsChecked',
   schemaVersion: 1,
@@ -488,6 +512,7 @@ export const eventDefinitions = [
   JurorUnassigned,
   ConvocationsSent,
   PlateauTechniqueChecked,
+  PassagesScheduled,
   SealsChecked,
   FraudReported,
   SanctionNotified,

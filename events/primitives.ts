@@ -35,6 +35,12 @@ export const calendarDate = z.string().check(
   ),
 );
 
+/** The tests of a titre professionnel's session (mise en situation professionnelle, entretiens, questionnaire). */
+export const examTests = ['mise-en-situation', 'questionnaire-professionnel', 'entretien-technique', 'entretien-final'] as const;
+
+/** A time of day, `HH:MM` (24 h), in Europe/Paris as every date. */
+export const timeOfDay = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Heure attendue au format HH:MM (de 00:00 à 23:59).' }));
+
 /** Time-ordered event id (ULID, Crockford base 32). */
 export const eventId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'Identifiant ULID attendu.' }));
 

@@ -352,42 +352,70 @@ const v60 = object(
   true,
   'Objet attendu.',
 );
-const v61 = list(v37, 'Liste attendue.', [[Kind.AT_LEAST, 1, 'Au moins 1 élément.']]);
-const P6 = /^[0-9a-f]{32}$/;
-const v62 = text('Texte attendu.', undefined, [[Kind.MATCHES, P6, 'Format invalide.']]);
+const v61 = oneOf(
+  ['mise-en-situation', 'questionnaire-professionnel', 'entretien-technique', 'entretien-final'],
+  'Valeur attendue : mise-en-situation, questionnaire-professionnel, entretien-technique, entretien-final.',
+);
+const P6 = /^([01]\d|2[0-3]):[0-5]\d$/;
+const v62 = text('Texte attendu.', undefined, [[Kind.MATCHES, P6, 'Heure attendue au format HH:MM (de 00:00 à 23:59).']]);
 const v63 = object(
   [
+    ['candidateId', v37],
+    ['test', v61],
+    ['on', v4],
+    ['at', v62],
+  ],
+  true,
+  'Objet attendu.',
+);
+const v64 = list(v63, 'Liste attendue.', [
+  [Kind.AT_LEAST, 1, 'Au moins 1 élément.'],
+  [Kind.AT_MOST, 2000, 'Au plus 2000 éléments.'],
+]);
+const v65 = object(
+  [
+    ['scheduledOn', v4],
+    ['passages', v64],
+  ],
+  true,
+  'Objet attendu.',
+);
+const v66 = list(v37, 'Liste attendue.', [[Kind.AT_LEAST, 1, 'Au moins 1 élément.']]);
+const P7 = /^[0-9a-f]{32}$/;
+const v67 = text('Texte attendu.', undefined, [[Kind.MATCHES, P7, 'Format invalide.']]);
+const v68 = object(
+  [
     ['checkedOn', v4],
-    ['presentCandidateIds', v61],
-    ['seed', v62],
+    ['presentCandidateIds', v66],
+    ['seed', v67],
     ['drawnCandidateId', v37],
     ['sealsIntact', v11],
   ],
   true,
   'Objet attendu.',
 );
-const v64 = oneOf(['jury', 'session-manager'], 'Valeur attendue : jury, session-manager.');
-const v65 = text('Texte attendu.', undefined, [
+const v69 = oneOf(['jury', 'session-manager'], 'Valeur attendue : jury, session-manager.');
+const v70 = text('Texte attendu.', undefined, [
   [Kind.TRIM, 0, ''],
   [Kind.AT_LEAST, 1, 'Ce champ est obligatoire.'],
   [Kind.SATISFIES, checks.hasVisibleCharacter, 'Ce champ est obligatoire.'],
   [Kind.AT_MOST, 2000, '2000 caractères au plus.'],
 ]);
-const v66 = object(
+const v71 = object(
   [
     ['candidateId', v37],
-    ['reportedBy', v64],
+    ['reportedBy', v69],
     ['reportedOn', v4],
-    ['facts', v65],
+    ['facts', v70],
   ],
   true,
   'Objet attendu.',
 );
-const v67 = oneOf(
+const v72 = oneOf(
   ['avertissement', 'annulation-epreuve', 'exclusion-session', 'interdiction'],
   'Valeur attendue : avertissement, annulation-epreuve, exclusion-session, interdiction.',
 );
-const v68 = number(
+const v73 = number(
   'Nombre attendu.',
   ['Nombre entier attendu.', 'Nombre trop grand.'],
   [
@@ -395,74 +423,74 @@ const v68 = number(
     [Kind.LTE, 60, 'Au plus 60.'],
   ],
 );
-const v69 = optional(v68);
-const v70 = object(
+const v74 = optional(v73);
+const v75 = object(
   [
     ['candidateId', v37],
-    ['sanction', v67],
-    ['banMonths', v69],
+    ['sanction', v72],
+    ['banMonths', v74],
     ['pronouncedOn', v4],
     ['notifiedOn', v4],
   ],
   true,
   'Objet attendu.',
 );
-const v71 = oneOf(['titre-obtenu', 'reussite-partielle', 'echec', 'absent'], 'Valeur attendue : titre-obtenu, reussite-partielle, echec, absent.');
-const v72 = list(v20, 'Liste attendue.', [[Kind.AT_MOST, 20, 'Au plus 20 éléments.']]);
-const v73 = object(
+const v76 = oneOf(['titre-obtenu', 'reussite-partielle', 'echec', 'absent'], 'Valeur attendue : titre-obtenu, reussite-partielle, echec, absent.');
+const v77 = list(v20, 'Liste attendue.', [[Kind.AT_MOST, 20, 'Au plus 20 éléments.']]);
+const v78 = object(
   [
     ['candidateId', v37],
-    ['decision', v71],
-    ['ccpObtained', v72],
+    ['decision', v76],
+    ['ccpObtained', v77],
     ['evaluatorIds', v57],
   ],
   true,
   'Objet attendu.',
 );
-const v74 = list(v73, 'Liste attendue.', [[Kind.AT_LEAST, 1, 'Au moins 1 élément.']]);
-const v75 = list(v13, 'Liste attendue.', [[Kind.AT_LEAST, 2, 'Au moins 2 éléments.']]);
-const P7 = /^[0-9a-f]{64}$/;
-const v76 = text('Texte attendu.', undefined, [[Kind.MATCHES, P7, 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.']]);
-const v77 = object(
+const v79 = list(v78, 'Liste attendue.', [[Kind.AT_LEAST, 1, 'Au moins 1 élément.']]);
+const v80 = list(v13, 'Liste attendue.', [[Kind.AT_LEAST, 2, 'Au moins 2 éléments.']]);
+const P8 = /^[0-9a-f]{64}$/;
+const v81 = text('Texte attendu.', undefined, [[Kind.MATCHES, P8, 'Empreinte SHA-256 (64 caractères hexadécimaux) attendue.']]);
+const v82 = object(
   [
     ['revision', v9],
     ['signedOn', v4],
-    ['decisions', v74],
-    ['signatoryIds', v75],
-    ['documentSha256', v76],
+    ['decisions', v79],
+    ['signatoryIds', v80],
+    ['documentSha256', v81],
   ],
   true,
   'Objet attendu.',
 );
-const v78 = text('Texte attendu.', undefined, [
+const v83 = text('Texte attendu.', undefined, [
   [Kind.AT_LEAST, 1, 'Au moins 1 caractère.'],
   [Kind.AT_MOST, 512, 'Au plus 512 caractères.'],
 ]);
-const v79 = text('Texte attendu.', undefined, [
+const v84 = text('Texte attendu.', undefined, [
   [Kind.AT_LEAST, 1, 'Au moins 1 caractère.'],
   [Kind.AT_MOST, 1024, 'Au plus 1024 caractères.'],
 ]);
-const v80 = object(
+const v85 = object(
   [
     ['revision', v9],
-    ['objectKey', v78],
-    ['versionId', v79],
-    ['sha256', v76],
+    ['objectKey', v83],
+    ['versionId', v84],
+    ['sha256', v81],
     ['sizeBytes', v9],
   ],
   true,
   'Objet attendu.',
 );
-const v81 = oneOf(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected'], 'Valeur attendue : not-pdf, checksum-mismatch, too-large, unexpected.');
-const v82 = object(
+const v86 = oneOf(['not-pdf', 'checksum-mismatch', 'too-large', 'unexpected'], 'Valeur attendue : not-pdf, checksum-mismatch, too-large, unexpected.');
+const v87 = object(
   [
-    ['objectKey', v78],
-    ['reason', v81],
+    ['objectKey', v83],
+    ['reason', v86],
   ],
   true,
   'Objet attendu.',
 );
-const v83 = object(
+const v88 = object(
   [
     ['recordedOn', v4],
     ['pvRevision', v9],
@@ -470,7 +498,7 @@ const v83 = object(
   true,
   'Objet attendu.',
 );
-const v84 = object(
+const v89 = object(
   [
     ['transmittedOn', v4],
     ['pvRevision', v9],
@@ -479,7 +507,7 @@ const v84 = object(
   true,
   'Objet attendu.',
 );
-const v85 = object(
+const v90 = object(
   [
     ['validatedOn', v4],
     ['pvRevision', v9],
@@ -487,7 +515,7 @@ const v85 = object(
   true,
   'Objet attendu.',
 );
-const v86 = object(
+const v91 = object(
   [
     ['rejectedOn', v4],
     ['pvRevision', v9],
@@ -496,7 +524,7 @@ const v86 = object(
   true,
   'Objet attendu.',
 );
-const v87 = object(
+const v92 = object(
   [
     ['cancelledOn', v4],
     ['reason', v17],
@@ -504,75 +532,75 @@ const v87 = object(
   true,
   'Objet attendu.',
 );
-const v88 = oneOf(['demande-du-candidat'], 'Valeur attendue : demande-du-candidat.');
-const v89 = object(
+const v93 = oneOf(['demande-du-candidat'], 'Valeur attendue : demande-du-candidat.');
+const v94 = object(
   [
     ['sessionId', v33],
     ['candidateId', v37],
-    ['ground', v88],
+    ['ground', v93],
   ],
   true,
   'Objet attendu.',
 );
-const v90 = text('Texte attendu.', undefined, [
+const v95 = text('Texte attendu.', undefined, [
   [Kind.AT_LEAST, 1, 'Au moins 1 caractère.'],
   [Kind.AT_MOST, 200, 'Au plus 200 caractères.'],
 ]);
-const v91 = optional(v90);
-const v92 = text('Texte attendu.', undefined, [
+const v96 = optional(v95);
+const v97 = text('Texte attendu.', undefined, [
   [Kind.AT_LEAST, 1, 'Au moins 1 caractère.'],
   [Kind.AT_MOST, 128, 'Au plus 128 caractères.'],
 ]);
-const v93 = optional(v92);
-const v94 = oneOf(['centre', 'ud', 'region', 'juror', 'system'], 'Valeur attendue : centre, ud, region, juror, system.');
-const v95 = optional(v1);
-const v96 = optional(v15);
-const v97 = optional(v26);
-const v98 = optional(v13);
-const v99 = object(
+const v98 = optional(v97);
+const v99 = oneOf(['centre', 'ud', 'region', 'juror', 'system'], 'Valeur attendue : centre, ud, region, juror, system.');
+const v100 = optional(v1);
+const v101 = optional(v15);
+const v102 = optional(v26);
+const v103 = optional(v13);
+const v104 = object(
   [
-    ['centreId', v95],
-    ['department', v96],
-    ['region', v97],
-    ['jurorId', v98],
+    ['centreId', v100],
+    ['department', v101],
+    ['region', v102],
+    ['jurorId', v103],
   ],
   true,
   'Objet attendu.',
 );
-const v100 = object(
+const v105 = object(
   [
-    ['role', v94],
-    ['id', v92],
-    ['scope', v99],
+    ['role', v99],
+    ['id', v97],
+    ['scope', v104],
   ],
   true,
   'Objet attendu.',
 );
-const v101 = object(
+const v106 = object(
   [
-    ['centreId', v95],
-    ['department', v96],
+    ['centreId', v100],
+    ['department', v101],
     ['region', v26],
   ],
   true,
   'Objet attendu.',
 );
-const v102 = date('Date attendue.', [[Kind.SATISFIES, checks.isValidDate, 'Date invalide.']]);
-const v103 = object(
+const v107 = date('Date attendue.', [[Kind.SATISFIES, checks.isValidDate, 'Date invalide.']]);
+const v108 = object(
   [
-    ['idempotencyKey', v91],
-    ['requestHash', v93],
-    ['actor', v100],
-    ['scope', v101],
-    ['correlationId', v92],
-    ['causationId', v92],
-    ['occurredAt', v102],
+    ['idempotencyKey', v96],
+    ['requestHash', v98],
+    ['actor', v105],
+    ['scope', v106],
+    ['correlationId', v97],
+    ['causationId', v97],
+    ['occurredAt', v107],
   ],
   false,
   'Objet attendu.',
 );
-const P8 = /^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/;
-const v104 = text('Texte attendu.', undefined, [[Kind.MATCHES, P8, 'Identifiant de flux invalide.']]);
+const P9 = /^(session|juror|programme|agrement|titre)-[A-Za-z0-9_-]{3,120}$/;
+const v109 = text('Texte attendu.', undefined, [[Kind.MATCHES, P9, 'Identifiant de flux invalide.']]);
 
 /** A domain event (`{ type, data }`) as the catalogue's schema parses it, or undefined with its issues. */
 export const validateDomainEvent = domainEvent({
@@ -595,22 +623,23 @@ export const validateDomainEvent = domainEvent({
   JurorUnassigned: v51,
   ConvocationsSent: v55,
   PlateauTechniqueChecked: v60,
-  SealsChecked: v63,
-  FraudReported: v66,
-  SanctionNotified: v70,
-  PVSigned: v77,
-  PVDocumentStored: v80,
-  PVDocumentQuarantined: v82,
-  ResultsRecordedInCeres: v83,
-  PVTransmitted: v84,
-  PVValidated: v85,
-  PVRejected: v86,
-  SessionCancelled: v87,
-  CandidatePersonalDataErased: v89,
+  PassagesScheduled: v65,
+  SealsChecked: v68,
+  FraudReported: v71,
+  SanctionNotified: v75,
+  PVSigned: v82,
+  PVDocumentStored: v85,
+  PVDocumentQuarantined: v87,
+  ResultsRecordedInCeres: v88,
+  PVTransmitted: v89,
+  PVValidated: v90,
+  PVRejected: v91,
+  SessionCancelled: v92,
+  CandidatePersonalDataErased: v94,
 });
 
 /** The options of an append (events/appendOptions.ts), as its schema parses them. */
-export const validateAppendOptions = checked(v103);
+export const validateAppendOptions = checked(v108);
 
 /** A stream id (events/primitives.ts `streamId`). */
-export const validateStreamId = checked(v104);
+export const validateStreamId = checked(v109);

@@ -26,6 +26,7 @@ export const currentSchemaVersions: Readonly<Record<EventType, number>> = {
   JurorUnassigned: 1,
   ConvocationsSent: 1,
   PlateauTechniqueChecked: 1,
+  PassagesScheduled: 1,
   SealsChecked: 1,
   FraudReported: 1,
   SanctionNotified: 1,

@@ -396,6 +396,8 @@ export const sendConvocations = onSession<In<'sendConvocations'>>((input) => ({ 
 
 export const checkPlateauTechnique = onSession<In<'checkPlateau'>>((input) => ({ type: 'CheckPlateauTechnique', ...input }));
 
+export const schedulePassages = onSession<In<'schedulePassages'>>((input) => ({ type: 'SchedulePassages', passages: input.passages }));
+
 /**
  * The session's status and jury ids: from the state the command is decided against once another
  * command landed in between (the command is built again then), else from the caller's view.

@@ -72,6 +72,7 @@ export const permissions = {
   InformJuryOfAccommodations: centre(),
   SendConvocations: centre(),
   CheckPlateauTechnique: centre(),
+  SchedulePassages: centre(),
   CheckSeals: centre(),
   ReportFraud: { by: { centre: 'own-centre', juror: 'on-jury' }, refusal: 'session.not-own-centre' },
   NotifySanction: ud('sanction.not-own-department'),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { eventDefinitions, type EventType } from '../../events/index.js';
-import { decisionLabels, sanctionLabels } from '../web/format.js';
+import { decisionLabels, examTestLabels, sanctionLabels } from '../web/format.js';
 
 /**
  * The French name of every data field of the event catalogue, as the history page shows it. A
@@ -10,6 +10,7 @@ import { decisionLabels, sanctionLabels } from '../web/format.js';
 export const fieldLabels: Readonly<Record<string, string>> = {
   accommodationId: 'Aménagement',
   accommodationIds: 'Aménagements',
+  at: 'Heure',
   audience: 'Destinataires',
   banMonths: 'Durée de l’interdiction (mois)',
   cancelledOn: 'Annulée le',
@@ -49,7 +50,9 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   late: 'En retard',
   notifiedOn: 'Notifiée le',
   objectKey: 'Fichier',
+  on: 'Jour',
   onTime: 'Dans les délais',
+  passages: 'Ordre de passage',
   plannedSessionId: 'Session prévue',
   plannedSessionIds: 'Sessions prévues',
   presentCandidateIds: 'Candidats présents',
@@ -68,6 +71,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   revision: 'Révision',
   rule: 'Règle',
   sanction: 'Sanction',
+  scheduledOn: 'Affiché le',
   sealsIntact: 'Plis intacts',
   seed: 'Graine du tirage au sort',
   sentOn: 'Envoyé le',
@@ -81,6 +85,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   source: 'Source',
   startDate: 'Début',
   submittedOn: 'Transmise le',
+  test: 'Épreuve',
   tiedCandidateIds: 'Candidats liés',
   titreCode: 'Titre',
   titreCodes: 'Titres',
@@ -101,6 +106,7 @@ type Words = Readonly<Record<string, string>>;
 const codeWords: Readonly<Record<string, Words>> = {
   decision: decisionLabels,
   sanction: sanctionLabels,
+  test: examTestLabels,
   audience: { jurors: 'les membres du jury', candidates: 'les candidats' },
   ground: { 'demande-du-candidat': 'à la demande du candidat' },
   reportedBy: { jury: 'le jury', 'session-manager': 'le responsable de session' },

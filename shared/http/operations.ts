@@ -200,6 +200,12 @@ const table = {
     input: () => schemas.checkPlateau,
     run: command('checkPlateauTechnique'),
   }),
+  schedulePassages: route('POST /api/sessions/{sessionId}/passages', {
+    summary: 'Afficher l’ordre de passage : le jour, l’heure et la nature de chaque épreuve de chaque candidat (le remplace en entier)',
+    command: 'SchedulePassages',
+    input: () => schemas.schedulePassages,
+    run: command('schedulePassages'),
+  }),
   checkSeals: route('POST /api/sessions/{sessionId}/seals', {
     summary: 'Vérifier les plis cachetés avec un candidat tiré au sort',
     command: 'CheckSeals',

@@ -11,7 +11,9 @@ import {
   plannedSessionId,
   sessionId,
   sha256,
+  examTests,
   text,
+  timeOfDay,
   titreCode,
 } from '../../events/primitives.js';
 import { sessionStatuses } from '../views/model.js';
@@ -106,6 +108,10 @@ export const schemas = builtOnAccess({
       jurorIds: z.array(jurorId).check(z.minLength(1), z.maxLength(20)),
       compliant: z.boolean(),
       remarks: z.optional(text(1000)),
+    }),
+  schedulePassages: () =>
+    z.strictObject({
+      passages: z.array(z.strictObject({ candidateId, test: z.enum(examTests), on: calendarDate, at: timeOfDay })).check(z.minLength(1), z.maxLength(2000)),
     }),
   checkSeals: () => z.strictObject({ presentCandidateIds: z.array(candidateId).check(z.minLength(1), z.maxLength(500)), sealsIntact: z.boolean() }),
   reportFraud: () => z.strictObject({ candidateId, facts: text(2000) }),

@@ -114,6 +114,16 @@ export interface SessionView {
   /** The candidates a convocation was sent to. Optional: views saved before it lack it until `npm run rebuild-views`. */
   readonly convokedCandidateIds?: readonly string[];
   readonly plateauTechnique?: { readonly checkedOn: string; readonly compliant: boolean };
+  /** The order of passage posted last: each candidate's tests, in order (day, time). */
+  readonly passages?: {
+    readonly scheduledOn: string;
+    readonly items: readonly {
+      readonly candidateId: string;
+      readonly test: 'mise-en-situation' | 'questionnaire-professionnel' | 'entretien-technique' | 'entretien-final';
+      readonly on: string;
+      readonly at: string;
+    }[];
+  };
   readonly sealsCheckedOn?: string;
   readonly fraudReportCount: number;
   readonly sanctionCount: number;

@@ -172,6 +172,9 @@ const projectSessionView = (
     case 'PlateauTechniqueChecked':
       next.plateauTechnique = { checkedOn: event.data.checkedOn, compliant: event.data.compliant };
       break;
+    case 'PassagesScheduled':
+      next.passages = { scheduledOn: event.data.scheduledOn, items: event.data.passages };
+      break;
     case 'SealsChecked':
       next.sealsCheckedOn = event.data.checkedOn;
       break;

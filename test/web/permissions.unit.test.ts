@@ -87,6 +87,7 @@ const samples: { readonly [T in CommandType]: (SessionCommand | JurorCommand | P
   InformJuryOfAccommodations: { type: 'InformJuryOfAccommodations' },
   SendConvocations: { type: 'SendConvocations', audience: 'jurors' },
   CheckPlateauTechnique: { type: 'CheckPlateauTechnique', durationMinutes: 60, jurorIds: [ALICE], compliant: true },
+  SchedulePassages: { type: 'SchedulePassages', passages: [{ candidateId: CAND_A, test: 'mise-en-situation', on: '2027-06-07', at: '09:00' }] },
   CheckSeals: { type: 'CheckSeals', presentCandidateIds: [CAND_A], sealsIntact: true, juryHabilitations: {} },
   ReportFraud: { type: 'ReportFraud', candidateId: CAND_A, facts: 'Faits' },
   NotifySanction: { type: 'NotifySanction', candidateId: CAND_A, sanction: 'avertissement', pronouncedOn: '2027-06-08' },

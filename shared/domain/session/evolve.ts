@@ -81,6 +81,8 @@ export const evolve = (state: SessionState, event: SessionEvent): SessionState =
       const { remarks: _remarks, ...plateau } = event.data;
       return { ...state, plateau };
     }
+    case 'PassagesScheduled':
+      return { ...state, passages: { scheduledOn: event.data.scheduledOn, passages: event.data.passages } };
     case 'SealsChecked':
       return state.status === 'created' ? { ...state, status: 'started', seals: { ...event.data } } : state;
     case 'FraudReported': {

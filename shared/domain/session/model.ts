@@ -16,6 +16,7 @@ export const sessionEventTypes = [
   'JurorUnassigned',
   'ConvocationsSent',
   'PlateauTechniqueChecked',
+  'PassagesScheduled',
   'SealsChecked',
   'FraudReported',
   'SanctionNotified',
@@ -103,6 +104,11 @@ export type SessionCommand =
       readonly remarks?: string;
     }
   | {
+      readonly type: 'SchedulePassages';
+      /** The whole schedule: each candidate's tests, with their day and time (Europe/Paris). */
+      readonly passages: readonly Passage[];
+    }
+  | {
       readonly type: 'CheckSeals';
       readonly presentCandidateIds: readonly string[];
       readonly sealsIntact: boolean;
@@ -187,6 +193,9 @@ interface Fraud {
   readonly sanction?: { readonly sanction: SanctionKind; readonly banMonths?: number; readonly notifiedOn: CalendarDate };
 }
 
+/** One test of one candidate: its nature, day and time (Europe/Paris, `HH:MM`). */
+export type Passage = DomainEventOf<'PassagesScheduled'>['data']['passages'][number];
+
 /** What every created session knows, whatever its status. */
 export interface SessionData {
   readonly sessionId: string;
@@ -221,6 +230,8 @@ export interface SessionData {
   readonly convokedJurorIds: readonly string[];
   readonly convokedCandidateIds: readonly string[];
   readonly plateau?: { readonly checkedOn: CalendarDate; readonly durationMinutes: number; readonly jurorIds: readonly string[]; readonly compliant: boolean };
+  /** The order of passage the session manager posted last (date, time and nature of each test). */
+  readonly passages?: { readonly scheduledOn: CalendarDate; readonly passages: readonly Passage[] };
   readonly frauds: readonly Fraud[];
   readonly breaches: readonly { readonly rule: string; readonly dueOn: CalendarDate; readonly doneOn: CalendarDate }[];
   readonly quarantinedDocuments: number;

@@ -1,7 +1,7 @@
 /** Before the session: its creation in CERES, candidates, jury, accommodations and convocations. */
 import { addDays, compareDates, frenchDate, isCalendarDate } from '../calendar.js';
-import { duplicatesOf, titreOf, today } from '../common.js';
-import { conflict, notFound, ruleBroken } from '../errors.js';
+import { duplicatesOf, listIds, titreOf, today } from '../common.js';
+import { DomainError, conflict, notFound, ruleBroken } from '../errors.js';
 import { agreedSite, requireAgreed } from '../agrement.js';
 import { habilitationValidOn } from '../juror.js';
 import { type SessionEvent, creationDeadline, juryGaps } from './model.js';
@@ -177,4 +177,63 @@ export const sendConvocations: Handler<'SendConvocations'> = (command, state, co
   const late = compareDates(sentOn, dueOn) > 0;
   const sent: SessionEvent = { type: 'ConvocationsSent', data: { audience: command.audience, recipientIds, sentOn, dueOn, late } };
   return late ? [sent, { type: 'BreachRecorded', data: { rule: jurors ? 'convocation.jurors-late' : 'convocation.candidates-late', dueOn, doneOn: sentOn } }] : [sent];
+};
+
+/**
+ * The order of passage the session manager posts (leaflet: « il affiche la date, l’heure, l’ordre
+ * de passage des candidats et la nature des épreuves »), as a whole, until the PV is signed: each
+ * registered candidate at least once, each test of a candidate once, on one of the session's days.
+ * The passages are kept in the order of passage (day, time, then as given).
+ */
+export const schedulePassages: Handler<'SchedulePassages'> = (command, state, context) => {
+  const session = requireCreated(state);
+  if (session.status !== 'created' && session.status !== 'started') {
+    throw ruleBroken('passages.too-late', 'L’ordre de passage ne peut plus être modifié après la signature du procès-verbal ou l’annulation de la session.');
+  }
+  if (command.passages.length === 0) {
+    throw ruleBroken('passages.empty', 'Indiquez au moins une épreuve : le candidat, l’épreuve, le jour et l’heure.', { field: 'passages' });
+  }
+  const fields: { field: string; message: string }[] = [];
+  const unknown = new Set<string>();
+  const seen = new Map<string, number>();
+  command.passages.forEach((passage, index) => {
+    if (!session.candidateIds.includes(passage.candidateId)) {
+      unknown.add(passage.candidateId);
+      fields.push({ field: `passages.${index}.candidateId`, message: `Le candidat ${passage.candidateId} n’est pas inscrit à cette session.` });
+    }
+    if (!isCalendarDate(passage.on) || compareDates(passage.on, session.startDate) < 0 || compareDates(passage.on, session.endDate) > 0) {
+      const days =
+        session.startDate === session.endDate
+          ? `le ${frenchDate(session.startDate)}, jour de la session`
+          : `entre le ${frenchDate(session.startDate)} et le ${frenchDate(session.endDate)}, dates de la session`;
+      fields.push({ field: `passages.${index}.on`, message: `Le jour de l’épreuve doit être ${days}.` });
+    }
+    const key = `${passage.candidateId}#${passage.test}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else fields.push({ field: `passages.${index}.test`, message: `Cette épreuve est déjà prévue pour ce candidat, à la ligne ${first + 1}.` });
+  });
+  if (fields.length > 0) {
+    throw new DomainError(
+      'passages.invalid',
+      `L’ordre de passage n’est pas valable : ${fields.map((field) => field.message).join(' ')}`,
+      'rule',
+      { candidateIds: [...unknown] },
+      fields,
+    );
+  }
+  const scheduled = new Set(command.passages.map((passage) => passage.candidateId));
+  const missing = session.candidateIds.filter((candidateId) => !scheduled.has(candidateId));
+  if (missing.length > 0) {
+    throw ruleBroken(
+      'passages.candidate-missing',
+      `L’ordre de passage doit prévoir chaque candidat inscrit : ${missing.length > 1 ? 'il manque les candidats' : 'il manque le candidat'} ${listIds(missing)}.`,
+      { candidateIds: missing, field: 'passages' },
+    );
+  }
+  const ordered = command.passages
+    .map((passage, index) => ({ passage, index }))
+    .sort((a, b) => compareDates(a.passage.on, b.passage.on) || a.passage.at.localeCompare(b.passage.at) || a.index - b.index)
+    .map(({ passage }) => ({ candidateId: passage.candidateId, test: passage.test, on: passage.on, at: passage.at }));
+  return [{ type: 'PassagesScheduled', data: { scheduledOn: today(context), passages: ordered } }];
 };
