@@ -64,6 +64,9 @@ const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> 
   absent: 'Absent',
 };
 
+/** « CCP obtenu », agreed with how many: « CCP obtenus » from two. */
+const ccpObtained = (ccps: readonly string[]) => `CCP obtenu${ccps.length > 1 ? 's' : ''}`;
+
 const sanctionLabels = {
   avertissement: 'un avertissement',
   'annulation-epreuve': 'l’annulation de l’épreuve',
@@ -268,7 +271,7 @@ export const templates = {
       {
         list: d.results.map(
           (r) =>
-            `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (CCP obtenus : ${r.ccpObtained.join(', ')})` : ''}`,
+            `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (${ccpObtained(r.ccpObtained)} : ${r.ccpObtained.join(', ')})` : ''}`,
         ),
       },
       link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
@@ -281,7 +284,7 @@ export const templates = {
       {
         facts: [
           ['Résultat', decisionLabels[d.result.decision]],
-          ...(d.result.ccpObtained.length > 0 ? ([['CCP obtenus (acquis définitivement)', d.result.ccpObtained.join(', ')]] as const) : []),
+          ...(d.result.ccpObtained.length > 0 ? ([[`${ccpObtained(d.result.ccpObtained)} (acquis définitivement)`, d.result.ccpObtained.join(', ')]] as const) : []),
         ],
       },
     ]),

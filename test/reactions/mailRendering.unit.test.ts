@@ -44,6 +44,21 @@ describe('mail rendering', () => {
     expect(templates.candidateConvocation('Léa Martin', session, { startTime: '13:45' }).text).toContain('à 13 h 45 muni(e)');
   });
 
+  it('given a partial success with one CCP, when the results are mailed, then « CCP obtenu » agrees with one, and « CCP obtenus » with two', () => {
+    const one = { candidateId: 'cand_a', decision: 'reussite-partielle', ccpObtained: ['RNCP37274BC01'] } as const;
+    const two = { candidateId: 'cand_b', decision: 'reussite-partielle', ccpObtained: ['RNCP37274BC01', 'RNCP37274BC02'] } as const;
+
+    expect(templates.pvValidatedCandidate('Léa Martin', session, { validatedOn: '2027-11-10', result: one }).text).toContain(
+      '\nCCP obtenu (acquis définitivement) : RNCP37274BC01\n',
+    );
+    expect(templates.pvValidatedCandidate('Léa Martin', session, { validatedOn: '2027-11-10', result: two }).text).toContain(
+      '\nCCP obtenus (acquis définitivement) : RNCP37274BC01, RNCP37274BC02\n',
+    );
+    const centre = templates.pvValidatedCentre('Lyon Formation', session, { validatedOn: '2027-11-10', results: [one, two] }, 'https://tp.example').text;
+    expect(centre).toContain('Candidat cand_a : Réussite partielle (CCP obtenu : RNCP37274BC01)');
+    expect(centre).toContain('Candidat cand_b : Réussite partielle (CCP obtenus : RNCP37274BC01, RNCP37274BC02)');
+  });
+
   it('given calendar dates, when formatted, then they read in French', () => {
     expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
     expect(formatDate('2027-08-15')).toBe('15 août 2027');
