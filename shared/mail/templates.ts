@@ -37,6 +37,10 @@ const sessionFacts = (session: SessionSummary): Block => ({
   ],
 });
 
+/** A session's page in the reader's part of the application: `/ud/sessions/{id}`, `/centre/…`, `/jure/…`. */
+const sessionLink = (appUrl: string, reader: 'ud' | 'centre' | 'jure', session: Pick<SessionSummary, 'sessionId'>, label: string, page = ''): Block =>
+  link(appUrl, `/${reader}/sessions/${encodeURIComponent(session.sessionId)}${page}`, label);
+
 /** `08:30` -> `8 h 30`: French writes the hour without a leading zero. */
 const hour = (time: string) => time.replace(/^0?(\d+):/, '$1 h ');
 
@@ -135,7 +139,7 @@ export const templates = {
           ['À créer au plus tard le', formatDate(d.creationDeadline)],
         ],
       },
-      link(appUrl, `/ud/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      sessionLink(appUrl, 'ud', session, 'Consulter la session'),
     ]),
 
   jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }, appUrl: string) =>
@@ -147,7 +151,7 @@ export const templates = {
       },
       { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
       { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le sur la page de la session.' },
-      link(appUrl, `/jure/sessions/${encodeURIComponent(session.sessionId)}`, 'Page de la session'),
+      sessionLink(appUrl, 'jure', session, 'Page de la session'),
       ...contactBlock(d.contact),
     ]),
 
@@ -223,7 +227,7 @@ export const templates = {
         p: `${d.count === 1 ? 'Un candidat bénéficie' : `${d.count} candidats bénéficient`} d’un aménagement d’épreuves pour la session ci-dessous. Le responsable de session vous en communique le détail, qui n’est pas repris dans ce message.`,
       },
       sessionFacts(session),
-      link(appUrl, `/jure/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      sessionLink(appUrl, 'jure', session, 'Consulter la session'),
     ]),
 
   pvTransmitted: (to: string, session: SessionSummary, d: { revision: number; transmittedOn: string }, appUrl: string) =>
@@ -233,7 +237,7 @@ export const templates = {
       },
       sessionFacts(session),
       { facts: [['Transmis le', formatDate(d.transmittedOn)]] },
-      link(appUrl, `/ud/sessions/${encodeURIComponent(session.sessionId)}`, 'Instruire le procès-verbal'),
+      sessionLink(appUrl, 'ud', session, 'Instruire le procès-verbal'),
     ]),
 
   pvRejected: (to: string, session: SessionSummary, d: { rejectedOn: string; reason: string }, appUrl: string) =>
@@ -248,7 +252,7 @@ export const templates = {
           ['Motif', d.reason],
         ],
       },
-      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      sessionLink(appUrl, 'centre', session, 'Consulter la session'),
     ]),
 
   pvQuarantined: (to: string, session: SessionSummary, d: { objectKey: string; reason: keyof typeof quarantineReasons }, appUrl: string) =>
@@ -256,7 +260,7 @@ export const templates = {
       { p: `Le fichier déposé pour le procès-verbal de la session ci-dessous a été refusé et mis de côté : ${quarantineReasons[d.reason]}.` },
       sessionFacts(session),
       { p: 'Merci de déposer à nouveau le procès-verbal signé, au format PDF.' },
-      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}/pv`, 'Déposer le procès-verbal'),
+      sessionLink(appUrl, 'centre', session, 'Déposer le procès-verbal', '/pv'),
     ]),
 
   pvValidatedCentre: (
@@ -274,7 +278,7 @@ export const templates = {
             `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (${ccpObtained(r.ccpObtained)} : ${r.ccpObtained.join(', ')})` : ''}`,
         ),
       },
-      link(appUrl, `/centre/sessions/${encodeURIComponent(session.sessionId)}`, 'Consulter la session'),
+      sessionLink(appUrl, 'centre', session, 'Consulter la session'),
     ]),
 
   pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView }) =>
