@@ -178,6 +178,12 @@ const convocationMailOf = (events: readonly StoredEvent[], jurorId: string, reci
 const cancelledInvitation = (session: SessionView, convocation: string | undefined, invitation: MailerContext['invitation']): Pick<Draft, 'ics' | 'icsCancels'> =>
   convocation ? { ics: (to) => invitation(session, to, convocation, 'CANCEL'), icsCancels: true } : {};
 
+/** The centre's contact, named in the mails a convoked person acts on; undefined when none is known. */
+const contactOf = async (recipients: Recipients, centreId: string): Promise<Recipient | undefined> => {
+  const centre = await recipients.person('centre', centreId);
+  return isUnaddressed(centre) ? undefined : centre;
+};
+
 type Mailer<T extends EventType> = (event: EventOf<T>, context: MailerContext) => Promise<Draft[]>;
 
 /** A mailer for a session event: none without the session (its stream could not be folded). */
@@ -219,8 +225,7 @@ const mailers = {
   ConvocationsSent: ofSession(async (event, s, { recipients, settings, invitation }) => {
     const juror = event.data.audience === 'jurors';
     const drafts: Draft[] = [];
-    const centre = await recipients.person('centre', s.centreId);
-    const d = { startTime: settings.sessionStartTime, contact: isUnaddressed(centre) ? undefined : centre };
+    const d = { startTime: settings.sessionStartTime, contact: await contactOf(recipients, s.centreId) };
     for (const id of event.data.recipientIds) {
       const to = await recipients.person(juror ? 'juror' : 'candidate', id);
       drafts.push(
@@ -241,18 +246,18 @@ const mailers = {
    * convocations being closed then: they are told at once, with the invitation. Before day one the
    * convocations tell them.
    */
-  JuryAssigned: ofSession(async (event, s, { recipients, invitation }) =>
-    s.status === 'started' || s.status === 'pv-rejected'
-      ? [
-          {
-            kind: 'juror-designated-during-session',
-            to: await recipients.person('juror', event.data.jurorId),
-            content: (r) => templates.jurorDesignatedDuringSession(r.name, s, { tiedCandidates: event.data.tiedCandidateIds.length }),
-            ics: (r, uid) => invitation(s, r, uid),
-          },
-        ]
-      : [],
-  ),
+  JuryAssigned: ofSession(async (event, s, { recipients, invitation }) => {
+    if (s.status !== 'started' && s.status !== 'pv-rejected') return [];
+    const contact = await contactOf(recipients, s.centreId);
+    return [
+      {
+        kind: 'juror-designated-during-session',
+        to: await recipients.person('juror', event.data.jurorId),
+        content: (r) => templates.jurorDesignatedDuringSession(r.name, s, { tiedCandidates: event.data.tiedCandidateIds.length, contact }),
+        ics: (r, uid) => invitation(s, r, uid),
+      },
+    ];
+  }),
   /** The juror is told of each habilitation the UD grants them (or renews), with their page. */
   JurorHabilitated: async (event, { recipients, settings }) => [
     { kind: 'juror-habilitated', to: await recipients.person('juror', event.data.jurorId), content: (to) => templates.jurorHabilitated(to.name, event.data, settings.appUrl) },

@@ -202,7 +202,7 @@ export const templates = {
       sessionFacts(session),
     ]),
 
-  jurorDesignatedDuringSession: (to: string, session: SessionSummary, d: { tiedCandidates: number }) =>
+  jurorDesignatedDuringSession: (to: string, session: SessionSummary, d: { tiedCandidates: number; contact?: Contact | undefined }) =>
     render(`Désignation au jury d’une session en cours : ${session.titreLabel ?? session.titreCode}`, to, [
       {
         p: `Le centre ${centreLabel(session)} vous a désigné(e) membre du jury de la session d’examen ci-dessous, qui a commencé, pour que chaque candidat soit évalué par au moins deux membres sans lien avec lui. Le responsable de session vous indique les épreuves auxquelles vous participez ; l’invitation jointe (fichier .ics) ajoute la session à votre agenda.`,
@@ -210,6 +210,7 @@ export const templates = {
       sessionFacts(session),
       ...(d.tiedCandidates > 0 ? [{ p: 'Vous avez déclaré un lien avec un ou plusieurs candidats : vous ne les évaluez pas et ne délibérez pas à leur sujet.' }] : []),
       { p: 'Vous signez le procès-verbal de la session avec les autres membres du jury.' },
+      ...contactBlock(d.contact),
     ]),
 
   candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }) =>

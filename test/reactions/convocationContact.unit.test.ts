@@ -6,7 +6,7 @@ import type { OutgoingMail } from '../../shared/mail/model.js';
 import { defaultNotifierSettings, Notifier } from '../../shared/mail/notifier.js';
 import { Recipients } from '../../shared/mail/recipients.js';
 import type { MailDelivery } from '../../shared/mail/sender.js';
-import { contacts, sessionCreated, stored } from './fixtures.js';
+import { contacts, sealsChecked, sessionCreated, stored } from './fixtures.js';
 
 /*
  * A convocation is the mail its reader acts on, and the mails take no reply (« Merci de ne pas
@@ -16,7 +16,8 @@ import { contacts, sessionCreated, stored } from './fixtures.js';
 
 const STREAM = 'session-ses_conv';
 
-const convocations = async (history: readonly DomainEvent[], book: InMemoryContactBook = contacts()): Promise<OutgoingMail[]> => {
+/** The mails of the history's `last` events, notified as one commit after the others. */
+const convocations = async (history: readonly DomainEvent[], book: InMemoryContactBook = contacts(), last = 2): Promise<OutgoingMail[]> => {
   const events: StoredEvent[] = stored(STREAM, history);
   const mails: OutgoingMail[] = [];
   const delivery = {
@@ -28,7 +29,7 @@ const convocations = async (history: readonly DomainEvent[], book: InMemoryConta
   } as unknown as MailDelivery;
   const settings = { ...defaultNotifierSettings, appUrl: 'https://tp.example/', from: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' } };
   const notifier = new Notifier({ readStream: async () => ({ events }) }, new Recipients(new Directory(), book), delivery, settings, () => new Date('2027-02-01T08:00:00Z'));
-  await notifier.onCommit(events.slice(-2));
+  await notifier.onCommit(events.slice(-last));
   return mails;
 };
 
@@ -51,6 +52,22 @@ describe('convocations name whom to write to', () => {
     expect(juror?.html).toContain(contact);
     expect(juror?.text).toContain('déclarez-le sur la page de la session.\n\nPage de la session : https://tp.example/jure/sessions/ses_conv\n');
     expect(juror?.html).toContain('<a href="https://tp.example/jure/sessions/ses_conv">Page de la session</a>');
+  });
+
+  it('given a session started, when a juror is designated to fill a gap, then their mail names the session manager to write to', async () => {
+    const mails = await convocations(
+      [
+        sessionCreated('ses_conv'),
+        { type: 'JuryAssigned', data: { jurorId: 'jur_anne', habilitationId: 'hab_anne-1', tiedCandidateIds: ['cand_alice'] } },
+        sealsChecked,
+        { type: 'JuryAssigned', data: { jurorId: 'jur_marc', habilitationId: 'hab_marc-1', tiedCandidateIds: [] } },
+      ],
+      contacts(),
+      1,
+    );
+
+    expect(mails.map((mail) => [mail.kind, mail.to.email])).toEqual([['juror-designated-during-session', 'marc.durand@example.org']]);
+    expect(mails[0]?.text).toContain('adressez-vous au responsable de session : Centre AFPA Lyon, responsable@afpa-lyon.example.');
   });
 
   it('given no contact known for the centre, when convoked, then the convocations go out without a contact line', async () => {
