@@ -43,6 +43,7 @@ const centrePages = () => import('./pages/centre.js');
 const udPages = () => import('./pages/ud.js');
 const jurorPages = () => import('./pages/juror.js');
 const drawPages = () => import('./pages/draw.js');
+const passagePages = () => import('./pages/passages.js');
 const agrementPages = () => import('./pages/agrements.js');
 const titrePages = () => import('./pages/titres.js');
 const regionPages = () => import('./pages/region.js');
@@ -155,6 +156,27 @@ const pages = {
     'Convocations',
     lazily(centrePages, (p) => p.convocationsForm),
   ),
+  passages: centreStep(
+    'passages',
+    'Ordre de passage',
+    lazily(passagePages, (p) => p.passagesForm),
+  ),
+  passagesNotice: centreStep(
+    'affichage',
+    'Ordre de passage des candidats',
+    lazily(passagePages, (p) => (c) => p.passagesNotice(c)),
+  ),
+  jurorPassagesNotice: {
+    path: '/jure/sessions/{sessionId}/affichage',
+    roles: ['juror'],
+    sessionScoped: true,
+    title: () => 'Ordre de passage des candidats',
+    render: lazily(passagePages, (p) => (c) => p.passagesNotice(c)),
+    breadcrumb: (c) => [
+      { href: '/jure', label: 'Mes convocations' },
+      { href: `/jure/sessions/${c.params.sessionId}`, label: `Session ${c.session?.ceresReference ?? ''}` },
+    ],
+  },
   plateau: centreStep(
     'plateau',
     'Vérification du plateau technique',
@@ -283,6 +305,14 @@ const posts: readonly PostSpec[] = [
   },
   { path: '/centre/sessions/{sessionId}/plateau', operation: routes.checkPlateauTechnique, page: pages.plateau, success: toSession('plateau') },
   {
+    path: '/centre/sessions/{sessionId}/passages',
+    operation: routes.schedulePassages,
+    page: pages.passages,
+    success: toSession('passages'),
+    prepare: (raw) => ({ raw: dropEmptyRows(raw, 'passages'), errors: [], remap: emptyListSaid('passages', NO_PASSAGE) }),
+    moreRows: 'lignes',
+  },
+  {
     path: '/centre/sessions/{sessionId}/plis',
     operation: routes.checkSeals,
     page: pages.seals,
@@ -362,6 +392,7 @@ function dropEmptyRows(raw: Record<string, unknown>, field: string, ignored: rea
 }
 
 const NO_PLANNED_SESSION = 'Indiquez au moins une session prévue : son titre, ses dates de début et de fin prévues et le nombre de candidats attendus.';
+const NO_PASSAGE = 'Indiquez au moins une épreuve : le candidat, l’épreuve, le jour et l’heure.';
 const NO_CANDIDATE = 'Inscrivez au moins un candidat : saisissez son nom, son prénom et sa date de naissance ci-dessous, ou importez un fichier CSV.';
 
 /**

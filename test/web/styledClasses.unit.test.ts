@@ -21,6 +21,7 @@ describe('the classes of the pages', () => {
       ['centre', '/centre/sessions/nouvelle'],
       ['centre', `/centre/sessions/${seeded.sessionId}`],
       ['centre', `/centre/sessions/${seeded.sessionId}/jury`],
+      ['centre', `/centre/sessions/${seeded.sessionId}/passages`],
       ['ud', '/ud'],
       ['ud', '/ud/jures'],
       ['ud', `/ud/sessions/${seeded.sessionId}`],

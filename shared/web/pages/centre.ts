@@ -4,6 +4,7 @@ import { habilitatedFor } from '../../domain/session/guards.js';
 import { ceresLabel, centreWithId, countOf, decisionLabels, frenchDate } from '../format.js';
 import { choices, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
+import { unscheduledCandidates } from './passages.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 import type { SessionView } from '../../views/model.js';
 
@@ -218,6 +219,8 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
     ['jury', view.jury.length >= 2, `Jury désigné (${view.jury.length} membre${view.jury.length > 1 ? 's' : ''}, 2 au minimum)`],
     ['amenagements', view.accommodationIds.length === 0 || view.juryInformedOfAccommodations, `Aménagements d’épreuves (${view.accommodationIds.length})`],
     ['convocations', Boolean(view.jurorConvocationsSentOn && view.candidateConvocationsSentOn) && !newcomersToConvoke, 'Convocations du jury et des candidats'],
+    // Posted, and covering every candidate registered since.
+    ['passages', Boolean(view.passages) && unscheduledCandidates(view).length === 0, 'Ordre de passage (jour, heure et nature des épreuves)'],
     ['plateau', Boolean(view.plateauTechnique), 'Vérification du plateau technique'],
     ['plis', Boolean(view.sealsCheckedOn), 'Vérification des plis cachetés (tirage au sort)'],
     // A rejected PV is signed again, its results entered and transmitted again: those steps are to do.
@@ -260,7 +263,7 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
                 ([step, done, label]) =>
                   html`<li>
                     <h3><a href="${base}/${step}">${label}</a></h3>
-                    ${stepState(done, '')}
+                    ${stepState(done, '')}${step === 'passages' && view.passages ? html` <a href="${base}/affichage">Voir et imprimer l’ordre de passage</a>` : ''}
                   </li>`,
               )}
             </ul>`

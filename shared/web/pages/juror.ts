@@ -244,7 +244,12 @@ export const jurorSessionPage = async (context: PageContext, state: FormState): 
       <dt>Candidats</dt>
       <dd>${view.candidateIds.length}</dd>
     </dl>
-    <p><a href="/jure/sessions/${view.sessionId}/fraude">Signaler une fraude</a></p>
+    <p>
+      ${view.passages ? html`<a href="/jure/sessions/${view.sessionId}/affichage">Ordre de passage des candidats</a> (affiché le ${frenchDate(view.passages.scheduledOn)}) · ` : ''}<a
+        href="/jure/sessions/${view.sessionId}/fraude"
+        >Signaler une fraude</a
+      >
+    </p>
     <h2>Déclarer un lien avec un candidat</h2>
     <p>Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le, vous ne l’évaluerez pas.</p>
     ${tiedLabels ? html`<p>Liens déjà déclarés : ${tiedLabels}.</p>` : ''}

@@ -109,6 +109,7 @@ export const notices: Readonly<Record<string, string>> = {
   'jury-informe': 'L’information du jury sur les aménagements a été enregistrée.',
   convocations: 'Les convocations ont été envoyées.',
   plateau: 'La vérification du plateau technique a été enregistrée.',
+  passages: 'L’ordre de passage a été enregistré : imprimez-le depuis « Ordre de passage » pour l’afficher sur le lieu de la session.',
   plis: 'La vérification des plis cachetés a été enregistrée.',
   pv: 'Le procès-verbal signé a été enregistré.',
   ceres: 'La saisie des résultats dans CERES a été enregistrée.',
