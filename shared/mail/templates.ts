@@ -27,6 +27,9 @@ export type SessionSummary = Pick<
 /** The titre in words when the session recorded its label: « Développeur web et web mobile (RNCP37674) ». */
 const titreOf = (session: Pick<SessionSummary, 'titreCode' | 'titreLabel'>): string => (session.titreLabel ? `${session.titreLabel} (${session.titreCode})` : session.titreCode);
 
+/** A subject's session: « Développeur web et web mobile, 5 avril 2027 ». */
+const titreOn = (session: SessionSummary): string => `${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`;
+
 const sessionFacts = (session: SessionSummary): Block => ({
   facts: [
     ['Titre professionnel', titreOf(session)],
@@ -143,7 +146,7 @@ export const templates = {
     ]),
 
   jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }, appUrl: string) =>
-    render(`Convocation au jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
+    render(`Convocation au jury : ${titreOn(session)}`, to, [
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
       {
@@ -179,7 +182,7 @@ export const templates = {
     ]),
 
   sessionCancelled: (to: string, session: SessionSummary, d: { cancelledOn: string; audience: 'juror' | 'candidate'; withInvitation: boolean }) =>
-    render(`Session annulée : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
+    render(`Session annulée : ${titreOn(session)}`, to, [
       {
         p: `Le centre ${centreLabel(session)} a annulé le ${formatDate(d.cancelledOn)} la session d’examen ci-dessous. Vous n’avez pas à vous y présenter.`,
       },
@@ -193,7 +196,7 @@ export const templates = {
     ]),
 
   jurorUnassigned: (to: string, session: SessionSummary, d: { withInvitation: boolean; afterDayOne: boolean }) =>
-    render(`Vous ne faites plus partie du jury : ${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`, to, [
+    render(`Vous ne faites plus partie du jury : ${titreOn(session)}`, to, [
       {
         p: d.afterDayOne
           ? `Le centre ${centreLabel(session)} vous a retiré(e) du jury de la session d’examen ci-dessous, l’unité départementale ayant retiré votre habilitation : vous n’y siégez plus et ne signerez pas son procès-verbal.`
