@@ -77,6 +77,8 @@ dl.facts dd{margin:0}
 footer.site{border-top:2px solid var(--blue);padding:1rem 0;font-size:.875rem;color:var(--grey)}
 .row{display:flex;flex-wrap:wrap;gap:1rem}
 .row>.field{flex:1 1 12rem}
+/* Printed (the order of passage posted at the site): the page's content alone, links as text. */
+@media print{.skip,header.site,footer.site,.breadcrumb,form,button,.screen-only{display:none}main{padding:0}a{color:inherit;text-decoration:none}h2{break-after:avoid}tr{break-inside:avoid}}
 `;
 
 /**

@@ -177,6 +177,27 @@ describe('a session from the programme to the official results, in the browser',
     await reloadUntil(centre.page, /Envoyées[\s\S]*Envoyées/, `${sessionPath}/convocations`);
     await audit(centre.page, 'centre-convocations', true);
 
+    // --- The order of passage, posted and printed.
+    mark('The order of passage, posted and printed.');
+    await centre.page.goto(url(`${sessionPath}/passages`));
+    const timeInputs = await centre.page.locator('input[type="time"]').all();
+    const prefilled = await centre.page.locator('select[name$=".candidateId"] option[selected]:not([value=""])').count();
+    expect(prefilled).toBeGreaterThan(0);
+    for (const [index, input] of timeInputs.slice(0, prefilled).entries()) await input.fill(`${String(8 + index).padStart(2, '0')}:30`);
+    await audit(centre.page, 'centre-ordre-de-passage', true);
+    await submit(centre.page);
+    await reloadUntil(centre.page, 'Voir et imprimer l’ordre de passage', sessionPath);
+    await centre.page.goto(url(`${sessionPath}/affichage`));
+    expect(await centre.page.locator('main table tbody tr').count()).toBe(prefilled);
+    expect(await centre.page.locator('main').innerText()).toContain('8 h 30');
+    await audit(centre.page, 'centre-affichage-ordre-de-passage', true);
+    // Printed: the content alone, no menu, breadcrumb nor footer.
+    await centre.page.emulateMedia({ media: 'print' });
+    expect(await centre.page.locator('header.site').isVisible()).toBe(false);
+    expect(await centre.page.locator('main table').first().isVisible()).toBe(true);
+    await centre.page.screenshot({ path: join(stack.shots, 'centre-affichage-imprime.png'), fullPage: true });
+    await centre.page.emulateMedia({ media: 'screen' });
+
     // --- Day one: plateau technique, then the seal check with the draw.
     mark('Day one: plateau technique, then the seal check with the draw.');
     await stack.runtime.moveClockTo(new Date('2027-06-07T05:30:00Z'));

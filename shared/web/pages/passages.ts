@@ -86,7 +86,7 @@ export const passagesForm = async (context: PageContext, state: FormState): Prom
           { length: rows },
           (_, index) =>
             html`<fieldset class="field">
-              <legend>Épreuve n° ${index + 1}</legend>
+              <legend>Passage n° ${index + 1}</legend>
               <div class="row">
                 ${select(filled, `passages.${index}.candidateId`, 'Candidat', candidates)}${select(filled, `passages.${index}.test`, 'Épreuve', tests)}${select(
                   filled,
@@ -184,5 +184,7 @@ export const passagesNotice = async (context: PageContext): Promise<Html> => {
             </tbody>
           </table>`,
     )}
-    <p class="hint">Ordre de passage affiché le ${frenchDate(view.passages.scheduledOn)}. Pour l’afficher sur le lieu de la session, imprimez cette page.</p>`;
+    <p class="hint">
+      Ordre de passage affiché le ${frenchDate(view.passages.scheduledOn)}.<span class="screen-only"> Pour l’afficher sur le lieu de la session, imprimez cette page.</span>
+    </p>`;
 };
