@@ -10,7 +10,8 @@ export type Block =
 
 export const escapeHtml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-const FOOTER = 'Message envoyé automatiquement par tp-sessions, le service des sessions d’examen du titre professionnel. Merci de ne pas répondre à ce message.';
+/** The service by the name its pages and the sender carry (« tp-sessions » is the code's, not the reader's). */
+const FOOTER = 'Message envoyé automatiquement par le service « Sessions du titre professionnel ». Merci de ne pas répondre à ce message.';
 
 export const renderText = (greeting: string, blocks: readonly Block[]): string => {
   const parts = [greeting];

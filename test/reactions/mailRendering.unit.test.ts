@@ -59,6 +59,14 @@ describe('mail rendering', () => {
     expect(centre).toContain('Candidat cand_b : Réussite partielle (CCP obtenus : RNCP37274BC01, RNCP37274BC02)');
   });
 
+  it('given any mail, when read, then its footer names the service as its pages and sender do, not by the code’s name « tp-sessions »', () => {
+    const mail = templates.pvRejected('Lyon Formation', session, { rejectedOn: '2027-11-05', reason: 'Signature manquante' }, 'https://tp.example');
+
+    expect(mail.text).toContain('\n--\n\nMessage envoyé automatiquement par le service « Sessions du titre professionnel ». Merci de ne pas répondre à ce message.\n');
+    expect(mail.html).toContain('Message envoyé automatiquement par le service « Sessions du titre professionnel ».');
+    expect(`${mail.subject}${mail.text}${mail.html}`).not.toContain('tp-sessions');
+  });
+
   it('given calendar dates, when formatted, then they read in French', () => {
     expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
     expect(formatDate('2027-08-15')).toBe('15 août 2027');
