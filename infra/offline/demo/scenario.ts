@@ -4,7 +4,8 @@ import { DEMO_JUROR_ID } from '../../../shared/auth/localIdp.js';
 /**
  * A whole session's life, driven only through the HTTP API of a running system (offline by
  * default): the UD habilitates two jurors, the centre submits its yearly programme, records a
- * session with two candidates, appoints the jury, sends the convocations, checks the plateau and
+ * session with two candidates, appoints the jury, sends the convocations, posts the order of
+ * passage, checks the plateau and
  * the seals on exam day, records the signed PV and uploads its PDF straight to S3 with the
  * presigned URL, enters the results in CERES, transmits; the UD validates. The clock is moved
  * forward between the steps through the regional admin's control, so the daily deadline run fires
@@ -214,6 +215,21 @@ export const steps: readonly Step[] = [
       for (const jurorId of state.jurorIds) await call(context, 'centre', 'POST', `/api/sessions/${state.sessionId}/jury`, { jurorId, tiedCandidateIds: [] });
       await waitFor(context, async () => ((await sessionOf(context, state)).session.jury?.length === state.jurorIds.length ? true : undefined), 'the jury in the view');
       for (const audience of ['jurors', 'candidates']) await call(context, 'centre', 'POST', `/api/sessions/${state.sessionId}/convocations`, { audience });
+    },
+  },
+  {
+    label: 'Le centre affiche l’ordre de passage : le jour, l’heure et la nature de chaque épreuve',
+    run: async (context, state) => {
+      const [first = '', second = ''] = state.candidateIds;
+      const { start, end } = state.dates;
+      await call(context, 'centre', 'POST', `/api/sessions/${state.sessionId}/passages`, {
+        passages: [
+          { candidateId: first, test: 'mise-en-situation', on: start, at: '08:30' },
+          { candidateId: second, test: 'mise-en-situation', on: start, at: '13:30' },
+          { candidateId: first, test: 'entretien-final', on: end, at: '09:00' },
+          { candidateId: second, test: 'entretien-final', on: end, at: '10:00' },
+        ],
+      });
     },
   },
   {
