@@ -39,6 +39,8 @@ const isPersonId = (value: unknown): value is string => typeof value === 'string
 
 /** Lists of people are named up to this size; a longer one is shown by its size. */
 const NAMED_LIST_MAX = 30;
+/** An order of passage is listed up to this many tests (a session's candidates, a few tests each); a longer one by its size. */
+const PASSAGES_LISTED_MAX = 400;
 
 /** Details of an event: every field with its French label, people by name where allowed, a PV's decisions one per candidate. */
 const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, string>): Html => {
@@ -53,6 +55,21 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
             ${person(decision.candidateId, names)} :
             ${valueLabel(event.type, 'decision', decision.decision) ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}
           </li>`,
+      );
+      return [
+        html`<li>
+          ${label} :
+          <ul>
+            ${items}
+          </ul>
+        </li>`,
+      ];
+    }
+    if (name === 'passages' && Array.isArray(value) && value.length <= PASSAGES_LISTED_MAX) {
+      // The order of passage, one test per line, in order: day and time, candidate, test.
+      const items = (value as { candidateId: string; test: string; on: string; at: string }[]).map(
+        (passage) =>
+          html`<li>${shownValue(passage.on)} à ${passage.at} : ${person(passage.candidateId, names)}, ${valueLabel(event.type, 'test', passage.test) ?? passage.test}</li>`,
       );
       return [
         html`<li>

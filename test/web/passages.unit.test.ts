@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, bodyOf, createTestApp, formPost, pageGet, pageText, users } from './support/app.js';
+import { apiCall, bodyOf, createTestApp, formPost, httpEvent, pageGet, pageText, users } from './support/app.js';
 import { seedSession, type Seeded } from './support/scenario.js';
 
 /*
@@ -138,6 +138,19 @@ describe('the order of passage', () => {
 
     expect((await pageGet(app, 'juror', `/jure/sessions/${seeded.sessionId}`)).body).toContain(`<a href="${notice}">Ordre de passage des candidats</a> (affiché le 01/02/2027)`);
     expect(text((await pageGet(app, 'juror', notice)).body)).toContain('8 h 30 MARTIN Léa Mise en situation professionnelle');
+  });
+
+  it('given the order posted, when the centre reads the session’s history, then the event lists each test in order, with the candidate’s name and the test in French', async () => {
+    const { app, seeded, page } = await world();
+    expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);
+
+    const history = await app.history(httpEvent({ path: `/sessions/${seeded.sessionId}/historique`, cookieOf: 'centre', headers: { accept: 'text/html' } }));
+
+    expect(history.statusCode).toBe(200);
+    const [lea = '', hugo = ''] = seeded.candidateIds;
+    expect(text(history.body)).toContain(
+      `Ordre de passage affiché Centre agréé usr_centre-lyon Affiché le : 01/02/2027 Ordre de passage : 07/06/2027 à 08:30 : Léa Martin ${lea} , Mise en situation professionnelle 07/06/2027 à 13:30 : Hugo Petit ${hugo} , Mise en situation professionnelle 09/06/2027 à 10:00 : Léa Martin ${lea} , Entretien final`,
+    );
   });
 
   it('given the API, when a time is not a time of day, then it answers 400 with the field in French and records nothing', async () => {
