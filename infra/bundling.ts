@@ -62,6 +62,8 @@ const bundleOptions = (entry: string, outdir: string, projectRoot: string, optio
   banner: { js: esmRequireBanner },
   alias: lazyBuiltins(projectRoot),
   minify: options.minify ?? true,
+  // French text as UTF-8 bytes (2 for « é »), not escaped as \u00e9 (6): smaller cold starts; Node reads modules as UTF-8.
+  charset: 'utf8',
   sourcemap: options.sourcemap ?? false,
   sourcesContent: false,
   metafile: true,

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { eventDefinitions, type EventType } from '../../events/index.js';
-import { decisionLabels, examTestLabels, sanctionLabels } from '../web/format.js';
+import { examTestLabels } from '../views/model.js';
+import { decisionLabels, sanctionLabels } from '../web/format.js';
 
 /**
  * The French name of every data field of the event catalogue, as the history page shows it. A

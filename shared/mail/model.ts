@@ -8,6 +8,7 @@ export const mailKinds = [
   'session-created-late',
   'juror-convocation',
   'candidate-convocation',
+  'candidate-passages',
   'session-cancelled-juror',
   'session-cancelled-candidate',
   'juror-unassigned',

@@ -5,7 +5,7 @@ import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.j
 import { MailInFlightError, type MailDelivery } from './sender.js';
 import { templates, type Rendered, type SessionSummary } from './templates.js';
 import type { StreamSource } from '../views/projector.js';
-import { sessionViewOf } from '../views/projection.js';
+import { sessionViewForMails } from '../views/projection.js';
 import { centreLabel, type SessionView } from '../views/model.js';
 
 export interface NotifierSettings {
@@ -77,7 +77,7 @@ export class Notifier {
   private async sessionAt(streamId: string, version: number): Promise<SessionAt | undefined> {
     const { events } = await this.store.readStream(streamId);
     const upTo = events.filter((e) => e.version <= version);
-    const view = sessionViewOf(upTo);
+    const view = sessionViewForMails(upTo);
     return view ? { view, events: upTo } : undefined;
   }
 
@@ -178,6 +178,10 @@ const convocationMailOf = (events: readonly StoredEvent[], jurorId: string, reci
 const cancelledInvitation = (session: SessionView, convocation: string | undefined, invitation: MailerContext['invitation']): Pick<Draft, 'ics' | 'icsCancels'> =>
   convocation ? { ics: (to) => invitation(session, to, convocation, 'CANCEL'), icsCancels: true } : {};
 
+/** One candidate's tests in an order of passage, in order. */
+const passagesOf = (passages: readonly { readonly candidateId: string; readonly test: string; readonly on: string; readonly at: string }[] | undefined, candidateId: string) =>
+  (passages ?? []).filter((passage) => passage.candidateId === candidateId).map(({ test, on, at }) => ({ test, on, at }));
+
 /** The centre's contact, named in the mails a convoked person acts on; undefined when none is known. */
 const contactOf = async (recipients: Recipients, centreId: string): Promise<Recipient | undefined> => {
   const centre = await recipients.person('centre', centreId);
@@ -236,8 +240,32 @@ const mailers = {
               content: (r) => templates.jurorConvocation(r.name, s, d, settings.appUrl),
               ics: (r, uid) => invitation(s, r, uid),
             }
-          : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, d) },
+          : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { ...d, passages: passagesOf(s.passages?.items, id) }) },
       );
+    }
+    return drafts;
+  }),
+  /**
+   * The order of passage posted or changed once candidates were convoked: each of them whose own
+   * tests it adds or moves is told (their convocation, sent before, could not say them).
+   */
+  PassagesScheduled: ofSession(async (event, s, { recipients, sessionEvents }) => {
+    const before = sessionEvents.filter((e) => e.version < event.version);
+    const convoked = new Set(before.flatMap((e) => (e.type === 'ConvocationsSent' && e.data.audience === 'candidates' ? e.data.recipientIds : [])));
+    const previous = before.findLast((e) => e.type === 'PassagesScheduled');
+    const contact = convoked.size > 0 ? await contactOf(recipients, s.centreId) : undefined;
+    const drafts: Draft[] = [];
+    for (const id of convoked) {
+      if (!s.candidateIds.includes(id)) continue;
+      const passages = passagesOf(event.data.passages, id);
+      const earlier = previous?.type === 'PassagesScheduled' ? passagesOf(previous.data.passages, id) : [];
+      if (passages.length === 0 || JSON.stringify(passages) === JSON.stringify(earlier)) continue;
+      const changed = earlier.length > 0;
+      drafts.push({
+        kind: 'candidate-passages',
+        to: await recipients.person('candidate', id),
+        content: (r) => templates.candidatePassages(r.name, s, { passages, changed, contact }),
+      });
     }
     return drafts;
   }),

@@ -1,4 +1,4 @@
-import { centreLabel, type CandidateResultView, type SessionView } from '../views/model.js';
+import { centreLabel, examTestLabels, type CandidateResultView, type SessionView } from '../views/model.js';
 import { formatDate, renderHtml, renderText, type Block } from './render.js';
 
 /**
@@ -29,6 +29,22 @@ const titreOf = (session: Pick<SessionSummary, 'titreCode' | 'titreLabel'>): str
 
 /** A subject's session: « Développeur web et web mobile, 5 avril 2027 ». */
 const titreOn = (session: SessionSummary): string => `${session.titreLabel ?? session.titreCode}, ${formatDate(session.startDate)}`;
+
+/** One test of the candidate's, as the order of passage posted it. */
+export interface OwnPassage {
+  readonly test: string;
+  readonly on: string;
+  readonly at: string;
+}
+
+/** A candidate's tests in order, each on its day at its time; nothing when the order is not posted. */
+const passagesBlocks = (passages: readonly OwnPassage[]): Block[] =>
+  passages.length === 0
+    ? []
+    : [
+        { p: passages.length > 1 ? 'Vos épreuves, selon l’ordre de passage affiché par le centre :' : 'Votre épreuve, selon l’ordre de passage affiché par le centre :' },
+        { list: passages.map((passage) => `le ${formatDate(passage.on)} à ${hour(passage.at)} : ${examTestLabels[passage.test] ?? passage.test}`) },
+      ];
 
 const sessionFacts = (session: SessionSummary): Block => ({
   facts: [
@@ -216,12 +232,24 @@ export const templates = {
       ...contactBlock(d.contact),
     ]),
 
-  candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }) =>
+  candidateConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined; passages?: readonly OwnPassage[] }) =>
     render(`Convocation à la session d’examen du ${formatDate(session.startDate)}`, to, [
       { p: 'Vous êtes convoqué(e) à la session d’examen du titre professionnel ci-dessous.' },
       sessionFacts(session),
-      { p: `Merci de vous présenter à ${hour(d.startTime)} muni(e) d’une pièce d’identité en cours de validité.` },
+      { p: `Merci de vous présenter le ${formatDate(session.startDate)} à ${hour(d.startTime)} muni(e) d’une pièce d’identité en cours de validité.` },
+      ...passagesBlocks(d.passages ?? []),
       { p: 'Le règlement général des sessions, affiché par le centre, prévoit les aménagements d’épreuves pour les candidats en situation de handicap.' },
+      ...contactBlock(d.contact),
+    ]),
+
+  /** The order of passage posted or changed after the candidate was convoked: their own tests. */
+  candidatePassages: (to: string, session: SessionSummary, d: { passages: readonly OwnPassage[]; changed: boolean; contact?: Contact | undefined }) =>
+    render(`${d.changed ? 'Ordre de passage modifié' : 'Ordre de passage'} : session d’examen du ${formatDate(session.startDate)}`, to, [
+      {
+        p: `Le centre ${centreLabel(session)} ${d.changed ? 'a modifié' : 'a affiché'} l’ordre de passage de la session d’examen ci-dessous, à laquelle vous êtes convoqué(e).`,
+      },
+      sessionFacts(session),
+      ...passagesBlocks(d.passages),
       ...contactBlock(d.contact),
     ]),
 

@@ -12,6 +12,14 @@ export interface CentreRef {
   readonly centreName?: string | undefined;
 }
 
+/** Each test of a titre professionnel's session, as the order of passage names it (pages and mails). */
+export const examTestLabels: Readonly<Record<string, string>> = {
+  'mise-en-situation': 'Mise en situation professionnelle',
+  'questionnaire-professionnel': 'Questionnaire professionnel',
+  'entretien-technique': 'Entretien technique',
+  'entretien-final': 'Entretien final',
+};
+
 /** What a centre is called on a page or in a mail: its name when known, else its id. */
 export const centreLabel = (centre: CentreRef): string => centre.centreName ?? centre.centreId;
 

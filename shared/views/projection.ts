@@ -34,7 +34,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * What the domain state folded alongside the view already knows: the open deadlines by the domain's
  * rules, and the withdrawn and erased candidates (the state's own lists, so the view never disagrees).
  */
-const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionState, settings: DomainSettings, history: SessionHistory = {}): SessionView => ({
+/** The open deadlines a session view shows: the domain's, or none for a reader that shows none (the notifier's mails). */
+type DeadlinesOf = (state: SessionState, settings: DomainSettings, history: SessionHistory) => SessionView['openDeadlines'];
+
+const domainDeadlines: DeadlinesOf = (state, settings, history) => openSessionDeadlines(state, settings, history).map(({ kind, label, dueOn }) => ({ kind, label, dueOn }));
+
+const withDeadlines = (
+  view: Omit<SessionView, 'openDeadlines'>,
+  state: SessionState,
+  settings: DomainSettings,
+  history: SessionHistory,
+  deadlinesOf: DeadlinesOf,
+): SessionView => ({
   ...view,
   ...(state.status === 'none'
     ? {}
@@ -44,7 +55,7 @@ const withDeadlines = (view: Omit<SessionView, 'openDeadlines'>, state: SessionS
         withdrawnCandidateIds: state.withdrawnCandidateIds.filter((id) => !state.candidateIds.includes(id)),
         erasedCandidateIds: state.erasedCandidateIds,
       }),
-  openDeadlines: openSessionDeadlines(state, settings, history).map(({ kind, label, dueOn }) => ({ kind, label, dueOn })),
+  openDeadlines: deadlinesOf(state, settings, history),
 });
 
 /**
@@ -59,7 +70,8 @@ const projectSessionView = (
   event: StoredEvent,
   state: SessionState,
   settings: DomainSettings,
-  history: SessionHistory = {},
+  history: SessionHistory,
+  deadlinesOf: DeadlinesOf,
 ): SessionView | undefined => {
   if (event.type === 'SessionCreated') {
     const d = event.data;
@@ -97,6 +109,8 @@ const projectSessionView = (
       },
       state,
       settings,
+      history,
+      deadlinesOf,
     );
   }
   if (!view) return undefined;
@@ -225,7 +239,7 @@ const projectSessionView = (
       break;
   }
   next.candidateCount = next.candidateIds.length;
-  return withDeadlines(next, state, settings, history);
+  return withDeadlines(next, state, settings, history, deadlinesOf);
 };
 
 const projectJuror = (view: JurorView | undefined, event: StoredEvent): JurorView | undefined => {
@@ -364,11 +378,11 @@ const asTitreEvent = (event: StoredEvent) => event as unknown as TitreEvent;
 
 type ProjectedSession = Extract<Projected, { readonly kind: 'session' }>;
 
-const projectSessionEvent = (previous: ProjectedSession | undefined, event: StoredEvent, settings: DomainSettings): ProjectedSession | undefined => {
+const projectSessionEvent = (previous: ProjectedSession | undefined, event: StoredEvent, settings: DomainSettings, deadlinesOf: DeadlinesOf): ProjectedSession | undefined => {
   const state = sessionFold.evolve(previous?.state ?? sessionFold.initialState, asSessionEvent(event));
   // The state forgets a rejection once the PV is signed again; the PV's transmission delay still counts from it.
   const history: SessionHistory = event.type === 'PVRejected' ? { lastPvRejectedOn: event.data.rejectedOn } : (previous?.history ?? {});
-  const view = projectSessionView(previous?.view, event, state, settings, history);
+  const view = projectSessionView(previous?.view, event, state, settings, history, deadlinesOf);
   return view ? { kind: 'session', view, state, history } : undefined;
 };
 
@@ -376,7 +390,7 @@ const projectSessionEvent = (previous: ProjectedSession | undefined, event: Stor
 const project = (current: Projected | undefined, event: StoredEvent, settings: DomainSettings = defaultSettings): Projected | undefined => {
   switch (viewKindOf(event.streamId)) {
     case 'session':
-      return projectSessionEvent(current?.kind === 'session' ? current : undefined, event, settings);
+      return projectSessionEvent(current?.kind === 'session' ? current : undefined, event, settings, domainDeadlines);
     case 'juror': {
       const previous = current?.kind === 'juror' ? current : undefined;
       const state = jurorFold.evolve(previous?.state ?? jurorFold.initialState, asJurorEvent(event));
@@ -471,11 +485,20 @@ export const projectAll = (events: readonly StoredEvent[], settings: DomainSetti
  * without the other aggregates' folds and views, for the notifier (issue 16). Undefined for events
  * of another stream.
  */
-export const sessionViewOf = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): SessionView | undefined => {
+const foldSessionView = (events: readonly StoredEvent[], settings: DomainSettings, deadlinesOf: DeadlinesOf): SessionView | undefined => {
   let projected: ProjectedSession | undefined;
   for (const event of events) {
     if (viewKindOf(event.streamId) !== 'session') return undefined;
-    projected = projectSessionEvent(projected, event, settings);
+    projected = projectSessionEvent(projected, event, settings, deadlinesOf);
   }
   return projected?.view;
 };
+
+export const sessionViewOf = (events: readonly StoredEvent[], settings: DomainSettings = defaultSettings): SessionView | undefined =>
+  foldSessionView(events, settings, domainDeadlines);
+
+/**
+ * The session view as the notifier's mails read it: without its open deadlines, which no mail shows
+ * (the daily run mails them), so the notifier's bundle leaves the deadline rules out.
+ */
+export const sessionViewForMails = (events: readonly StoredEvent[]): SessionView | undefined => foldSessionView(events, defaultSettings, () => []);

@@ -54,14 +54,6 @@ export const decisionLabels: Record<string, string> = {
   absent: 'Absent',
 };
 
-/** Each test of a titre professionnel's session, as the order of passage names it. */
-export const examTestLabels: Record<string, string> = {
-  'mise-en-situation': 'Mise en situation professionnelle',
-  'questionnaire-professionnel': 'Questionnaire professionnel',
-  'entretien-technique': 'Entretien technique',
-  'entretien-final': 'Entretien final',
-};
-
 export const sanctionLabels: Record<string, string> = {
   avertissement: 'Avertissement',
   'annulation-epreuve': 'Annulation de l’épreuve',

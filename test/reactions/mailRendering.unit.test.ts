@@ -40,7 +40,7 @@ describe('mail rendering', () => {
     const candidate = templates.candidateConvocation('Léa Martin', session, { startTime: '08:30' });
 
     expect(juror.text).toContain('Merci de vous présenter à 8 h 30 : le plateau technique');
-    expect(candidate.text).toContain('Merci de vous présenter à 8 h 30 muni(e)');
+    expect(candidate.text).toContain('Merci de vous présenter le 30 octobre 2027 à 8 h 30 muni(e)');
     expect(templates.candidateConvocation('Léa Martin', session, { startTime: '13:45' }).text).toContain('à 13 h 45 muni(e)');
   });
 

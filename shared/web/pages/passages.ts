@@ -1,7 +1,8 @@
 import { candidateNamesIn } from '../../application/queries.js';
 import { addDays, compareDates } from '../../domain/calendar.js';
 import type { SessionView } from '../../views/index.js';
-import { examTestLabels, frenchDate } from '../format.js';
+import { examTestLabels } from '../../views/model.js';
+import { frenchDate } from '../format.js';
 import { form, input, select, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, titreLabel, type PageContext } from './kit.js';
