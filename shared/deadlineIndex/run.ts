@@ -1,11 +1,11 @@
-import { addDays, parisDate, type Audience } from '../domain/index.js';
+import { addDays, parisDate, type Audience, type Deadline } from '../domain/index.js';
 import type { Clock } from '../platform/clock.js';
 import { logger } from '../platform/observability.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from '../mail/model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from '../mail/recipients.js';
 import { MailInFlightError, type MailDelivery } from '../mail/sender.js';
 import { deadlineMail } from '../mail/templates.js';
-import { frenchDate } from '../web/format.js';
+import { formatDate } from '../mail/render.js';
 import type { ViewsReader } from '../views/port.js';
 import type { DueItem, DynamoDeadlineIndex } from './dynamoDeadlines.js';
 
@@ -146,13 +146,15 @@ export class DeadlineRun {
     const audiences = item.phase === 'alert' ? deadline.alert : overdue ? deadline.remind.filter((audience) => !deadline.alert.includes(audience)) : deadline.remind;
     const session = deadline.scope.sessionId ? await this.views.getSessionView(deadline.scope.sessionId) : undefined;
     const centre = session?.centreName ?? deadline.scope.centreName ?? deadline.scope.centreId ?? '';
+    const year = deadline.streamId.startsWith('programme-') ? deadline.streamId.slice(deadline.streamId.lastIndexOf('-') + 1) : '';
     // The session in the words of its reader: CERES reference, titre, dates and site; the id only when no view is known.
     const what = session
-      ? `Session ${session.ceresReference} (titre ${session.titreCode}, ${session.startDate === session.endDate ? `le ${frenchDate(session.startDate)}` : `du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}`}, ${session.site}) du centre ${centre}`
+      ? `Session ${session.ceresReference} (titre ${session.titreCode}, ${session.startDate === session.endDate ? `le ${formatDate(session.startDate)}` : `du ${formatDate(session.startDate)} au ${formatDate(session.endDate)}`}, ${session.site}) du centre ${centre}`
       : deadline.scope.sessionId
         ? `Session ${deadline.scope.sessionId} du centre ${centre}`.trim()
-        : `Programmation du centre ${centre}`.trim();
-    const path = deadline.scope.sessionId ? `/sessions/${encodeURIComponent(deadline.scope.sessionId)}` : '/programmes';
+        : `Programmation ${year} du centre ${centre}`.trim();
+    // What the subject adds to the label, so that mails about two sessions or two centres differ.
+    const about = session ? `session ${session.ceresReference}` : deadline.scope.sessionId ? `session ${deadline.scope.sessionId}` : `${centre}, ${year}`;
     const outcomes = [];
     // A mail another sender holds (a run that died mid-item, until the lease ends) does not hold back
     // the item's other mails; the item fails afterwards and keeps its due key for the next run.
@@ -165,7 +167,8 @@ export class DeadlineRun {
             outcomes.push(await this.delivery.park({ id, kind, causeId, to: { key: to.key, email: '', name: '' }, subject: '', text: '', html: '', attachments: [] }, to.reason));
             continue;
           }
-          const rendered = deadlineMail(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, path }, this.appUrl);
+          const reader = { path: deadlinePathFor(audience, deadline, year), note: audience === 'juror' || audience === 'jurors' ? jurorNote(deadline) : undefined };
+          const rendered = deadlineMail(to.name, { alert, label: deadline.label, dueOn: deadline.dueOn, what, about, ...reader }, this.appUrl);
           const mail: OutgoingMail = { id, kind, causeId, to, ...rendered, attachments: [] };
           outcomes.push(await this.delivery.deliver(mail));
         } catch (error) {
@@ -180,3 +183,31 @@ export class DeadlineRun {
     return outcomes;
   }
 }
+
+/**
+ * Where the reader acts on the deadline: their own page of the session (each role has its own), of
+ * the programme, of the habilitations, or their role's list when no page of theirs shows it.
+ */
+export const deadlinePathFor = (audience: Audience, deadline: Pick<Deadline, 'kind' | 'scope'>, year: string): string => {
+  const sessionId = deadline.scope.sessionId ? encodeURIComponent(deadline.scope.sessionId) : undefined;
+  switch (audience) {
+    case 'centre':
+      return sessionId ? `/centre/sessions/${sessionId}` : deadline.kind === 'yearly-programme' ? `/centre/programme/${year}` : '/centre/sessions/nouvelle';
+    case 'ud':
+      return deadline.kind === 'habilitation-expiry' ? '/ud/jures' : sessionId ? `/ud/sessions/${sessionId}` : '/ud/retards';
+    case 'region':
+      return '/region/sessions';
+    case 'juror':
+    case 'jurors':
+      return sessionId && deadline.kind !== 'habilitation-expiry' ? `/jure/sessions/${sessionId}` : '/jure';
+  }
+};
+
+/** What a juror is told in their own words: the steps are the centre's and the UD's, not theirs. */
+const jurorNote = (deadline: Deadline): string | undefined => {
+  if (deadline.kind === 'juror-convocations')
+    return `Vous êtes membre du jury de la session ci-dessous : votre convocation devait vous parvenir au plus tard le ${formatDate(deadline.dueOn)}. Si vous ne l’avez pas reçue, contactez le centre qui organise la session.`;
+  if (deadline.kind === 'habilitation-expiry')
+    return `Votre habilitation ne couvre pas la session ci-dessous, dont vous êtes membre du jury. Demandez son renouvellement à l’unité départementale avant le ${formatDate(deadline.dueOn)} : sans habilitation valable, vous ne pourrez pas y siéger.`;
+  return undefined;
+};

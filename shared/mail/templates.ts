@@ -109,12 +109,18 @@ const quarantineReasons = {
  * deadline run sends no other mail, and imports this one alone (an object's unused members are not
  * dropped from a bundle; unused exports are).
  */
-export const deadlineMail = (to: string, d: { alert: boolean; label: string; dueOn: string; what: string; path: string }, appUrl: string) =>
-  render(d.alert ? `Échéance dépassée : ${d.label}` : `Rappel d’échéance : ${d.label}`, to, [
+export const deadlineMail = (
+  to: string,
+  d: { alert: boolean; label: string; dueOn: string; what: string; about: string; path: string; note?: string | undefined },
+  appUrl: string,
+) =>
+  render(`${d.alert ? 'Échéance dépassée' : 'Rappel d’échéance'} : ${d.label} — ${d.about}`, to, [
     {
-      p: d.alert
-        ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
-        : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`,
+      p:
+        d.note ??
+        (d.alert
+          ? `L’échéance ci-dessous est dépassée depuis le ${formatDate(d.dueOn)} et l’étape n’est pas enregistrée.`
+          : `L’échéance ci-dessous arrive le ${formatDate(d.dueOn)} et l’étape n’est pas encore enregistrée.`),
     },
     {
       facts: [

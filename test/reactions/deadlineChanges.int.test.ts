@@ -132,9 +132,18 @@ describe('a habilitation withdrawn or renewed on the juror’s stream', () => {
     expect(await habilitationItems('ses_w')).toEqual(['juror-jur_marc/habilitation-expiry/ses_w#alert', 'juror-jur_marc/habilitation-expiry/ses_w#remind']);
     const reminder = await runOn('2027-06-07');
     expect(about('ses_w', reminder.mails).filter((m) => m.includes('Habilitation'))).toEqual([
-      'marc.durand@example.org Rappel d’échéance : Habilitation du membre de jury valable pour la session',
-      'responsable@afpa-lyon.example Rappel d’échéance : Habilitation du membre de jury valable pour la session',
+      'marc.durand@example.org Rappel d’échéance : Habilitation du membre de jury valable pour la session — session CERES-ses_w',
+      'responsable@afpa-lyon.example Rappel d’échéance : Habilitation du membre de jury valable pour la session — session CERES-ses_w',
     ]);
+    // Each in their own words, with a link to their own page: the juror renews with the UD, the centre acts on its session.
+    const toMarc = reminder.mails.find((m) => m.destination.to[0] === 'marc.durand@example.org' && m.subject.includes('Habilitation'));
+    expect(toMarc?.body.text).toContain(
+      'Votre habilitation ne couvre pas la session ci-dessous, dont vous êtes membre du jury. Demandez son renouvellement à l’unité départementale avant le 14 juin 2027',
+    );
+    expect(toMarc?.body.text).not.toContain('l’étape n’est pas encore enregistrée');
+    expect(toMarc?.body.text).toContain('Ouvrir dans l’application : https://tp.example/jure\n');
+    const toCentre = reminder.mails.find((m) => m.destination.to[0] === 'responsable@afpa-lyon.example' && m.subject.includes('Habilitation'));
+    expect(toCentre?.body.text).toContain('Ouvrir dans l’application : https://tp.example/centre/sessions/ses_w\n');
   });
 
   it('given a juror whose habilitation does not cover two sessions, when the UD habilitates the juror again, then the reminders and the UD’s alerts stop', async () => {
@@ -185,7 +194,7 @@ describe('a deadline planned while the daily run goes', () => {
 
     const next = await runOn('2027-07-22');
     expect(next.mails.filter((m) => (m.body.text ?? '').includes('ses_race')).map((m) => `${m.destination.to[0]} ${m.subject}`)).toEqual([
-      'responsable@afpa-lyon.example Rappel d’échéance : Transmission du procès-verbal signé à l’unité départementale',
+      'responsable@afpa-lyon.example Rappel d’échéance : Transmission du procès-verbal signé à l’unité départementale — session ses_race',
     ]);
   });
 });

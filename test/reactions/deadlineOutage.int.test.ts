@@ -122,7 +122,7 @@ describe('the daily run catching up on the due date itself', () => {
     expect(onDueDate.report.days[0]).toBe('2027-03-16');
     expect(onDueDate.report.overdueReminders).toBe(0);
     const reminders = onDueDate.mails.filter((mail) => mail.subject.includes('Programmation prévisionnelle'));
-    expect(reminders.map((mail) => mail.subject)).toEqual(['Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier)']);
+    expect(reminders.map((mail) => mail.subject)).toEqual(['Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier) — ctr_lyon-1, 2028']);
     // The alert, for 1 February, is still due.
     expect(await stillDue(programme)).toHaveLength(1);
   });

@@ -69,7 +69,7 @@ describe('deadline planner and daily run', () => {
 
     const reminder = await runOn('2027-01-24');
     expect(reminder.mails.map((m) => [m.destination.to[0], m.subject])).toEqual([
-      ['responsable@afpa-lyon.example', 'Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier)'],
+      ['responsable@afpa-lyon.example', 'Rappel d’échéance : Programmation prévisionnelle annuelle (avant le 31 janvier) — ctr_lyon-1, 2027'],
     ]);
 
     const alert = await runOn('2027-02-01');
@@ -104,7 +104,7 @@ describe('deadline planner and daily run', () => {
     expect(creation(await indexed('programme-ctr_lyon-1-2027'))).toEqual([]);
 
     const reminder = await runOn('2027-02-21');
-    expect(reminder.mails.map((m) => m.subject)).toContain('Rappel d’échéance : Convocation des membres du jury');
+    expect(reminder.mails.map((m) => m.subject)).toContainEqual(expect.stringMatching(/^Rappel d’échéance : Convocation des membres du jury — session \S+$/));
 
     now = new Date('2027-02-22T10:00:00Z');
     await commit('session-ses_x', [
@@ -137,7 +137,7 @@ describe('deadline planner and daily run', () => {
 
     const next = await runOn('2027-03-26');
     const subjects = next.mails.map((m) => m.subject);
-    expect(subjects).toContain('Échéance dépassée : Transmission du procès-verbal signé à l’unité départementale');
+    expect(subjects).toContainEqual(expect.stringMatching(/^Échéance dépassée : Transmission du procès-verbal signé à l’unité départementale — session \S+$/));
     // Its reminder day had passed with the due date: only the alert.
     expect(subjects.filter((s) => s.startsWith('Rappel'))).toEqual([]);
   });

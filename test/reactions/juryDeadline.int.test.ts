@@ -63,10 +63,10 @@ afterAll(async () => {
 describe('a session whose jury has fewer than two members', () => {
   it('warns the centre on the morning the convocations are reminded, naming the session in words', async () => {
     const mails = await runOn('2027-02-21');
-    const jury = mails.filter((mail) => mail.subject === `Rappel d’échéance : ${JURY}`);
+    const jury = mails.filter((mail) => mail.subject === `Rappel d’échéance : ${JURY} — session CERES-ses_short`);
     expect(jury.map((mail) => mail.destination.to)).toEqual([['responsable@afpa-lyon.example']]);
-    expect(mails.map((mail) => mail.subject)).toContain('Rappel d’échéance : Convocation des membres du jury');
-    expect(jury[0]?.body.text).toContain('Session CERES-ses_short (titre RNCP37274, le 15/03/2027, AFPA Lyon');
+    expect(mails.map((mail) => mail.subject)).toContain('Rappel d’échéance : Convocation des membres du jury — session CERES-ses_short');
+    expect(jury[0]?.body.text).toContain('Session CERES-ses_short (titre RNCP37274, le 15 mars 2027, AFPA Lyon');
     expect(jury[0]?.body.text).not.toContain('Session ses_short');
   });
 
@@ -77,7 +77,7 @@ describe('a session whose jury has fewer than two members', () => {
 
   it('alerts the UD on the morning of the first day, once', async () => {
     const mails = await runOn('2027-03-15');
-    expect(mails.filter((mail) => mail.destination.to.includes(UD_MAILBOX)).map((mail) => mail.subject)).toEqual([`Échéance dépassée : ${JURY}`]);
-    expect((await runOn('2027-03-16')).filter((mail) => mail.subject.endsWith(JURY))).toEqual([]);
+    expect(mails.filter((mail) => mail.destination.to.includes(UD_MAILBOX)).map((mail) => mail.subject)).toEqual([`Échéance dépassée : ${JURY} — session CERES-ses_short`]);
+    expect((await runOn('2027-03-16')).filter((mail) => mail.subject.includes(JURY))).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deadlinePathFor } from '../../shared/deadlineIndex/run.js';
+import type { Audience, DeadlineKind } from '../../shared/domain/index.js';
 import { templates, type Rendered } from '../../shared/mail/templates.js';
 import { apiCall, createTestApp, pageGet, users, type UserHandle } from '../web/support/app.js';
 import { seedSession } from '../web/support/scenario.js';
@@ -49,6 +51,31 @@ describe('links in mails', () => {
       expect(links, mail.subject).not.toHaveLength(0);
       for (const path of links) opened.push({ subject: mail.subject, reader, path, status: (await pageGet(app, reader, path)).statusCode });
     }
+
+    expect(opened.filter((link) => link.status !== 200)).toEqual([]);
+  });
+
+  it('given each deadline and each audience it reminds or alerts, when the reader follows the mail’s link signed in, then it opens their own page (200): the session’s, the programme’s, the habilitations’', async () => {
+    const { app, session } = await world();
+    const readerOf: Record<Audience, UserHandle> = { centre: 'centre', ud: 'ud', region: 'region', juror: 'juror', jurors: 'juror' };
+    const onSession = { scope: { centreId: session.centreId, department: '69', sessionId: session.sessionId, jurorId: CLAIRE } };
+    const onProgramme = { scope: { centreId: session.centreId, department: '69' } };
+    const deadlines: [DeadlineKind, typeof onSession | typeof onProgramme, Audience[]][] = [
+      ['yearly-programme', onProgramme, ['centre', 'ud', 'region']],
+      ['session-creation', onProgramme, ['centre', 'ud']],
+      ['juror-convocations', onSession, ['centre', 'jurors']],
+      ['jury-complete', onSession, ['centre', 'ud']],
+      ['habilitation-expiry', onSession, ['juror', 'centre', 'ud']],
+      ['pv-transmission', onSession, ['centre', 'ud']],
+      ['pv-validation', onSession, ['ud', 'region']],
+    ];
+
+    const opened = [];
+    for (const [kind, { scope }, audiences] of deadlines)
+      for (const audience of audiences) {
+        const path = deadlinePathFor(audience, { kind, scope }, '2027');
+        opened.push({ kind, audience, path, status: (await pageGet(app, readerOf[audience], path)).statusCode });
+      }
 
     expect(opened.filter((link) => link.status !== 200)).toEqual([]);
   });

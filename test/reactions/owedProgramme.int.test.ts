@@ -54,7 +54,7 @@ const runOn = async (day: string) => {
   now = new Date(`${day}T07:00:00Z`);
   const before = (await ses.emails()).length;
   await run.run();
-  return (await ses.emails()).slice(before).filter((mail) => mail.subject.endsWith(PROGRAMME));
+  return (await ses.emails()).slice(before).filter((mail) => mail.subject.includes(PROGRAMME));
 };
 
 beforeAll(async () => {
@@ -108,7 +108,10 @@ describe('an approved centre owes its yearly programme before it wrote anything'
   it('reminds both approved centres on 24 January, seven days before the 31st, each at its own mailbox, and not the one whose agrément was withdrawn', async () => {
     const mails = await runOn('2027-01-24');
     expect(mails.map((mail) => mail.destination.to).sort()).toEqual([['contact@villeurbanne.example'], [CENTRE_MAILBOX]]);
-    expect(mails.every((mail) => mail.subject === `Rappel d’échéance : ${PROGRAMME}`)).toBe(true);
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([
+      `Rappel d’échéance : ${PROGRAMME} — AFPA Lyon, 2027`,
+      `Rappel d’échéance : ${PROGRAMME} — Villeurbanne Métiers, 2027`,
+    ]);
   });
 
   it('alerts the UD and the region from 1 February about the centre whose programme never came, and nothing about the other', async () => {
@@ -133,7 +136,7 @@ describe('an approved centre owes its yearly programme before it wrote anything'
     );
     const mails = await runOn('2027-02-01');
     expect(mails.map((mail) => mail.destination.to[0]).sort()).toEqual([REGION_MAILBOX, UD_MAILBOX].sort());
-    expect(mails.every((mail) => mail.subject === `Échéance dépassée : ${PROGRAMME}`)).toBe(true);
+    expect(mails.every((mail) => mail.subject === `Échéance dépassée : ${PROGRAMME} — AFPA Lyon, 2027`)).toBe(true);
     expect(mails.map((mail) => mail.body.text).join('\n')).toContain('AFPA Lyon');
     expect(mails.map((mail) => mail.body.text).join('\n')).not.toContain('Villeurbanne');
   });
