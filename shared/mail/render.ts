@@ -47,8 +47,19 @@ ${body}
 
 const frenchMonths = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'] as const;
 
-/** `2027-03-15` -> `15 mars 2027` (as `Intl` writes it in French, without loading ICU's data at a cold start). */
+/**
+ * `2027-03-15` -> `15 mars 2027`, `2027-03-01` -> `1er mars 2027`: as `Intl` writes it in French but
+ * the first of the month, an ordinal in French (« le 1er mars »); without loading ICU's data at a cold start.
+ */
 export const formatDate = (date: string): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${d} ${frenchMonths[m - 1] ?? ''} ${y}`;
+  return `${d === 1 ? '1er' : d} ${frenchMonths[m - 1] ?? ''} ${y}`;
+};
+
+const frenchWeekdays = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'] as const;
+
+/** `2027-06-07` -> `lundi 7 juin 2027`: a day as an order of passage or a calendar names it. */
+export const formatDayLong = (date: string): string => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${frenchWeekdays[new Date(Date.UTC(y, m - 1, d)).getUTCDay()] ?? ''} ${formatDate(date)}`;
 };

@@ -30,7 +30,7 @@ describe('mails to a juror about their habilitations', () => {
     expect(habilitated.map((mail) => mail.subject)).toEqual(['Habilitation de membre de jury : titre RNCP37274']);
     expect(habilitated[0]?.destination.to[0]).toContain('anne.martin@example.org');
     expect(habilitated[0]?.body.text).toContain('L’unité départementale (69) vous a habilité(e) membre de jury du titre professionnel RNCP37274.');
-    expect(habilitated[0]?.body.text).toContain('Valable : du 1 janvier 2027 au 31 décembre 2029');
+    expect(habilitated[0]?.body.text).toContain('Valable : du 1er janvier 2027 au 31 décembre 2029');
     expect(habilitated[0]?.body.text).toContain('https://tp.example/jure');
 
     const withdrawn = await commit([

@@ -68,7 +68,7 @@ describe('mail rendering', () => {
   });
 
   it('given calendar dates, when formatted, then they read in French', () => {
-    expect(formatDate('2027-01-01')).toBe('1 janvier 2027');
+    expect(formatDate('2027-01-01')).toBe('1er janvier 2027');
     expect(formatDate('2027-08-15')).toBe('15 août 2027');
   });
 

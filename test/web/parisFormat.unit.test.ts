@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parisDateTime } from '../../shared/history/timelinePage.js';
-import { formatDate } from '../../shared/mail/render.js';
+import { formatDate, formatDayLong } from '../../shared/mail/render.js';
 import { parisDate } from '../../shared/domain/calendar.js';
 import { frenchDate } from '../../shared/web/format.js';
 
@@ -11,11 +11,19 @@ import { frenchDate } from '../../shared/web/format.js';
 const icu = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('fr-FR', options);
 
 describe('French dates written without Intl', () => {
-  it("a mail's date reads as Intl writes it in French (« 1 mars 2027 »), every day of 2026 to 2028", () => {
+  it("a mail's date reads as Intl writes it in French, but the first of the month as an ordinal (« 1er mars 2027 »), every day of 2026 to 2028", () => {
     const long = icu({ day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     for (let time = Date.UTC(2026, 0, 1); time < Date.UTC(2029, 0, 1); time += 86_400_000) {
       const date = new Date(time).toISOString().slice(0, 10);
-      expect(formatDate(date), date).toBe(long.format(new Date(time)));
+      expect(formatDate(date), date).toBe(long.format(new Date(time)).replace(/^1 /, '1er '));
+    }
+  });
+
+  it('a day named with its weekday reads as Intl writes it in French (« lundi 7 juin 2027 », « mardi 1er juin 2027 »), every day of 2026 to 2028', () => {
+    const long = icu({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    for (let time = Date.UTC(2026, 0, 1); time < Date.UTC(2029, 0, 1); time += 86_400_000) {
+      const date = new Date(time).toISOString().slice(0, 10);
+      expect(formatDayLong(date), date).toBe(long.format(new Date(time)).replace(/ 1 /, ' 1er '));
     }
   });
 

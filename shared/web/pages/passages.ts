@@ -2,6 +2,7 @@ import { candidateNamesIn } from '../../application/queries.js';
 import { addDays, compareDates } from '../../domain/calendar.js';
 import type { SessionView } from '../../views/index.js';
 import { examTestLabels } from '../../views/model.js';
+import { formatDayLong } from '../../mail/render.js';
 import { frenchDate } from '../format.js';
 import { form, input, select, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -24,10 +25,6 @@ const sessionDays = (view: SessionView): string[] => {
   for (let day = view.startDate; compareDates(day, view.endDate) <= 0 && days.length < 60; day = addDays(day, 1)) days.push(day);
   return days;
 };
-
-/** « lundi 7 juin 2027 »: a day as the posted order reads it. */
-export const longFrenchDay = (day: string): string =>
-  new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 
 /** The candidates the posted order leaves out: registered since it was posted. */
 export const unscheduledCandidates = (view: SessionView): string[] => {
@@ -61,7 +58,7 @@ export const passagesForm = async (context: PageContext, state: FormState): Prom
   const rows = Math.min(MAX_ROWS, Math.max(sent + EXTRA_ROWS, Number.isInteger(asked) ? asked : 0));
   const candidates = view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id }));
   const tests = Object.entries(examTestLabels).map(([value, label]) => ({ value, label }));
-  const days = sessionDays(view).map((day) => ({ value: day, label: longFrenchDay(day) }));
+  const days = sessionDays(view).map((day) => ({ value: day, label: formatDayLong(day) }));
   const missing = unscheduledCandidates(view);
   return html`<p>
       Affichez, avant la session, le jour, l’heure, l’ordre de passage des candidats et la nature des épreuves. Une ligne par épreuve d’un candidat ; chaque candidat inscrit y
@@ -161,7 +158,7 @@ export const passagesNotice = async (context: PageContext): Promise<Html> => {
     ${missing.length > 0 ? html`<div class="warning" role="note"><p>À compléter : ${missing.map((id) => names.get(id) ?? id).join(', ')} ne ${missing.length > 1 ? 'figurent' : 'figure'} pas dans l’ordre de passage.</p></div>` : ''}
     ${byDay(view.passages.items).map(
       ([day, passages]) =>
-        html`<h2>${longFrenchDay(day)}</h2>
+        html`<h2>${formatDayLong(day)}</h2>
           <table>
             <caption>
               Ordre de passage du ${frenchDate(day)}
