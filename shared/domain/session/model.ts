@@ -194,7 +194,7 @@ interface Fraud {
 }
 
 /** One test of one candidate: its nature, day and time (Europe/Paris, `HH:MM`). */
-export type Passage = DomainEventOf<'PassagesScheduled'>['data']['passages'][number];
+type Passage = DomainEventOf<'PassagesScheduled'>['data']['passages'][number];
 
 /** What every created session knows, whatever its status. */
 export interface SessionData {
