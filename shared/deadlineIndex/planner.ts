@@ -24,6 +24,7 @@ import {
   type SessionEvent,
 } from '../domain/index.js';
 import type { Clock } from '../platform/clock.js';
+import { logger } from '../platform/observability.js';
 import type { StreamSource } from '../views/projector.js';
 import type { DynamoDeadlineIndex } from './dynamoDeadlines.js';
 
@@ -32,7 +33,7 @@ export interface PlannerSource extends StreamSource {
   versionOf(streamId: string): Promise<number>;
 }
 
-/** Plans of one commit made again, at most, when the streams they were folded from keep moving. */
+/** Plans of one commit made, at most, when the other streams they were folded from keep moving. */
 const MAX_PLANS = 3;
 
 /** A source that notes the version of every stream read through it. */
@@ -89,12 +90,15 @@ export class DeadlinePlanner {
   ) {}
 
   /**
-   * Plans what the commit concerns, then checks that none of the streams the plans were folded
-   * from moved meanwhile: commits of two streams (a session's and one of its jurors') are planned
-   * by two invocations at once, and the one that read the older state could write last (the index
-   * is written unconditionally). When one moved, the plans are made again from the new state; the
-   * invocation that planned the newer commit wrote what it read, and the one that read too early
-   * sees it here. After {@link MAX_PLANS} plans the record fails and the stream retries it.
+   * Plans what the commit concerns, then checks that none of the other streams the plans were
+   * folded from moved meanwhile: commits of two streams (a session's and one of its jurors') are
+   * planned by two invocations at once, and the one that read the older state could write last (the
+   * index is written unconditionally). When one moved, the plans are made again from the new state;
+   * the invocation that planned the newer commit wrote what it read, and the one that read too early
+   * sees it here. The commit's own stream is not checked: its later commits come after this one, in
+   * order, and plan again. After {@link MAX_PLANS} plans from streams that keep moving, the last plan
+   * stays and a warning is logged (failing the record would hold back every record behind it, for
+   * commits whose own records plan again anyway).
    */
   async onCommit(events: readonly StoredEvent[]): Promise<void> {
     const first = events[0];
@@ -103,9 +107,12 @@ export class DeadlinePlanner {
       const read = new Map<string, number>();
       await this.plan(tracking(this.source, read), events, parisDate(this.clock.now()));
       const moved = [];
-      for (const [streamId, version] of read) if ((await this.source.versionOf(streamId)) !== version) moved.push(streamId);
+      for (const [streamId, version] of read) if (streamId !== first.streamId && (await this.source.versionOf(streamId)) !== version) moved.push(streamId);
       if (moved.length === 0) return;
-      if (plans >= MAX_PLANS) throw new Error(`Due dates of ${first.streamId} planned ${plans} times, each from streams that moved meanwhile: ${moved.join(', ')}`);
+      if (plans >= MAX_PLANS) {
+        logger.warn('due dates planned from streams that kept moving; their own commits plan them again', { streamId: first.streamId, plans, moved });
+        return;
+      }
     }
   }
 

@@ -88,15 +88,17 @@ describe('due dates planned from two streams at once', () => {
     expect(planned.every((sk) => sk.includes('juror-jur_lise/habilitation-expiry'))).toBe(true);
   });
 
-  it('given streams that keep moving under every plan, when the planner has planned three times, then the record fails (the stream retries it) rather than leave a plan it knows is stale', async () => {
-    const sessionStream = 'session-ses_moving';
-    await append(store, sessionStream, 0, [sessionCreated('ses_moving', { late: false })]);
+  it('given the commit’s own stream moving while it is planned, when the plan is written, then it is not made again (its later commits plan after it, in order)', async () => {
+    const sessionStream = 'session-ses_own';
+    await append(store, sessionStream, 0, [sessionCreated('ses_own', { late: false })]);
     let version = 1;
+    let reads = 0;
     const moving: PlannerSource = {
       versionOf: (streamId) => plannerSourceOn(dynamo, store).versionOf(streamId),
       readStream: async (streamId) => {
         const read = await store.readStream(streamId);
         if (streamId === sessionStream) {
+          reads += 1;
           await append(store, sessionStream, version, [{ type: 'CandidateRegistered', data: { candidateId: `cand_m${version}` } }]);
           version += 1;
         }
@@ -104,9 +106,59 @@ describe('due dates planned from two streams at once', () => {
       },
     };
     const planner = new DeadlinePlanner(moving, new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines), marks([]), clock);
-    const first = (await store.readStream(sessionStream)).events;
 
-    await expect(planner.onCommit(first)).rejects.toThrow(`Due dates of ${sessionStream} planned 3 times, each from streams that moved meanwhile: ${sessionStream}`);
-    expect(version).toBe(4);
+    await planner.onCommit((await store.readStream(sessionStream)).events);
+
+    expect(reads).toBe(1);
+  });
+
+  it('given a juror’s stream that moves under every plan of a session’s commit, when the planner has planned three times, then it keeps the last plan rather than fail the record (which would hold back every record behind it)', async () => {
+    const sessionId = 'ses_busy';
+    const sessionStream = `session-${sessionId}`;
+    await append(store, 'juror-jur_busy', 0, [
+      {
+        type: 'JurorHabilitated',
+        data: {
+          jurorId: 'jur_busy',
+          habilitationId: 'hab_busy',
+          titreCode: 'RNCP37274',
+          department: '69',
+          validFrom: '2026-01-01',
+          validUntil: '2028-12-31',
+          professionalisationDate: '2025-11-01',
+        },
+      },
+    ]);
+    await append(store, sessionStream, 0, [sessionCreated(sessionId, { late: false })]);
+    const assigned = await append(store, sessionStream, 1, [{ type: 'JuryAssigned', data: { jurorId: 'jur_busy', habilitationId: 'hab_busy', tiedCandidateIds: [] } }]);
+    let jurorVersion = 1;
+    const moving: PlannerSource = {
+      versionOf: (streamId) => plannerSourceOn(dynamo, store).versionOf(streamId),
+      readStream: async (streamId) => {
+        const read = await store.readStream(streamId);
+        if (streamId === 'juror-jur_busy') {
+          await append(store, 'juror-jur_busy', jurorVersion, [
+            {
+              type: 'JurorHabilitated',
+              data: {
+                jurorId: 'jur_busy',
+                habilitationId: `hab_busy-${jurorVersion}`,
+                titreCode: 'RNCP37274',
+                department: '69',
+                validFrom: '2026-01-01',
+                validUntil: '2028-12-31',
+                professionalisationDate: '2025-11-01',
+              },
+            },
+          ]);
+          jurorVersion += 1;
+        }
+        return read;
+      },
+    };
+    const planner = new DeadlinePlanner(moving, new DynamoDeadlineIndex(dynamo.client, dynamo.tables.deadlines), marks([sessionId]), clock);
+
+    await expect(planner.onCommit(assigned.events)).resolves.toBeUndefined();
+    expect(jurorVersion).toBe(4);
   });
 });
