@@ -237,7 +237,7 @@ const mailers = {
           ? {
               kind: 'juror-convocation',
               to,
-              content: (r) => templates.jurorConvocation(r.name, s, d, settings.appUrl),
+              content: (r) => templates.jurorConvocation(r.name, s, { ...d, passagesPosted: s.passages !== undefined }, settings.appUrl),
               ics: (r, uid) => invitation(s, r, uid),
             }
           : { kind: 'candidate-convocation', to, content: (r) => templates.candidateConvocation(r.name, s, { ...d, passages: passagesOf(s.passages?.items, id) }) },

@@ -167,7 +167,7 @@ export const templates = {
       sessionLink(appUrl, 'ud', session, 'Consulter la session'),
     ]),
 
-  jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined }, appUrl: string) =>
+  jurorConvocation: (to: string, session: SessionSummary, d: { startTime: string; contact?: Contact | undefined; passagesPosted?: boolean }, appUrl: string) =>
     render(`Convocation au jury : ${titreOn(session)}`, to, [
       { p: 'Vous êtes convoqué(e) en qualité de membre du jury de la session d’examen ci-dessous. L’invitation jointe (fichier .ics) l’ajoute à votre agenda.' },
       sessionFacts(session),
@@ -175,7 +175,9 @@ export const templates = {
         p: `Merci de vous présenter à ${hour(d.startTime)} : le plateau technique est vérifié avec le responsable de session avant le début des épreuves (prévoir une heure).`,
       },
       { p: 'Si vous êtes salarié(e), votre demande d’autorisation d’absence doit parvenir à votre employeur au moins 15 jours calendaires avant la session.' },
-      { p: 'Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le sur la page de la session.' },
+      {
+        p: `Vous ne devez pas évaluer un candidat avec lequel vous avez ou avez eu un lien personnel ou professionnel : déclarez-le sur la page de la session${d.passagesPosted ? ', où figure aussi l’ordre de passage des candidats' : ''}.`,
+      },
       sessionLink(appUrl, 'jure', session, 'Page de la session'),
       ...contactBlock(d.contact),
     ]),

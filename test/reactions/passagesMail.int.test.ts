@@ -32,11 +32,15 @@ const convocations = (recipientIds: string[]): DomainEvent => ({
 });
 
 describe('the order of passage in the candidates’ mails', () => {
-  it('given the order posted before the convocations, when the candidates are convoked, then each convocation lists the candidate’s own tests; posting it mailed nobody', async () => {
+  it('given the order posted before the convocations, when the candidates are convoked, then each convocation lists the candidate’s own tests, and the jury’s points to the order on its session page; posting it mailed nobody', async () => {
     await commit([sessionCreated('ses_order', { late: false, startDate: '2027-03-15' })]);
     expect(await commit([scheduled('08:30', '13:30')])).toEqual([]);
 
     const convoked = await commit([convocations(['cand_alice', 'cand_bruno'])]);
+    const jurors = await commit([{ type: 'ConvocationsSent', data: { audience: 'jurors', recipientIds: ['jur_anne'], sentOn: '2027-02-20', dueOn: '2027-02-28', late: false } }]);
+    // The jury reads the order on its session page: no candidate's name in a juror's mail.
+    expect(jurors[0]?.body.text).toContain('déclarez-le sur la page de la session, où figure aussi l’ordre de passage des candidats.');
+    expect(jurors[0]?.body.text).not.toContain('Alice');
 
     const alice = convoked.find((mail) => mail.destination.to[0]?.includes('alice@example.org'));
     const bruno = convoked.find((mail) => mail.destination.to[0]?.includes('bruno@example.org'));
