@@ -288,17 +288,23 @@ const mailers = {
   }),
   /** The juror is told of each habilitation the UD grants them (or renews), with their page. */
   JurorHabilitated: async (event, { recipients, settings }) => [
-    { kind: 'juror-habilitated', to: await recipients.person('juror', event.data.jurorId), content: (to) => templates.jurorHabilitated(to.name, event.data, settings.appUrl) },
+    {
+      kind: 'juror-habilitated',
+      to: await recipients.person('juror', event.data.jurorId),
+      content: (to) => templates.jurorHabilitated(to.name, { ...event.data, unit: recipients.ud(event.data.department) }, settings.appUrl),
+    },
   ],
   /** The juror is told of a habilitation withdrawn, with its titre (from the habilitation in their stream) and the reason. */
   HabilitationWithdrawn: async (event, { recipients, jurorEvents }) => {
     const habilitation = jurorEvents.find((e) => e.type === 'JurorHabilitated' && e.data.habilitationId === event.data.habilitationId);
-    const titreCode = habilitation?.type === 'JurorHabilitated' ? habilitation.data.titreCode : undefined;
+    const granted = habilitation?.type === 'JurorHabilitated' ? habilitation.data : undefined;
+    const titreCode = granted?.titreCode;
+    const unit = granted ? recipients.ud(granted.department) : undefined;
     return [
       {
         kind: 'habilitation-withdrawn',
         to: await recipients.person('juror', event.data.jurorId),
-        content: (to) => templates.habilitationWithdrawn(to.name, { titreCode, withdrawnOn: event.data.withdrawnOn, reason: event.data.reason }),
+        content: (to) => templates.habilitationWithdrawn(to.name, { titreCode, withdrawnOn: event.data.withdrawnOn, reason: event.data.reason, unit }),
       },
     ];
   },
@@ -316,12 +322,13 @@ const mailers = {
         ...cancelledInvitation(s, convocation, invitation),
       });
     }
+    const contact = s.candidateIds.length > 0 ? await contactOf(recipients, s.centreId) : undefined;
     for (const candidateId of s.candidateIds) {
       const to = await recipients.person('candidate', candidateId);
       drafts.push({
         kind: 'session-cancelled-candidate',
         to,
-        content: (r) => templates.sessionCancelled(r.name, s, { cancelledOn, audience: 'candidate', withInvitation: false }),
+        content: (r) => templates.sessionCancelled(r.name, s, { cancelledOn, audience: 'candidate', withInvitation: false, contact }),
       });
     }
     return drafts;
@@ -387,7 +394,11 @@ const mailers = {
     return drafts;
   }),
   SanctionNotified: ofSession(async (event, s, { recipients }) => [
-    { kind: 'sanction', to: await recipients.person('candidate', event.data.candidateId), content: (to) => templates.sanction(to.name, s, event.data) },
+    {
+      kind: 'sanction',
+      to: await recipients.person('candidate', event.data.candidateId),
+      content: (to) => templates.sanction(to.name, s, { ...event.data, unit: recipients.ud(s.department) }),
+    },
   ]),
 } satisfies { readonly [T in EventType]?: Mailer<T> };
 

@@ -71,6 +71,9 @@ export interface Contact {
   readonly email: string;
 }
 
+/** « (DDETS du Rhône, titres@…) » after the unit or centre a reader is sent to; nothing when unknown. */
+const unitOf = (contact: Contact | undefined): string => (contact ? ` (${contact.name === contact.email ? '' : `${contact.name}, `}${contact.email})` : '');
+
 const contactBlock = (contact: Contact | undefined): Block[] =>
   contact
     ? [
@@ -182,10 +185,10 @@ export const templates = {
       ...contactBlock(d.contact),
     ]),
 
-  jurorHabilitated: (to: string, d: { titreCode: string; department: string; validFrom: string; validUntil: string }, appUrl: string) =>
+  jurorHabilitated: (to: string, d: { titreCode: string; department: string; validFrom: string; validUntil: string; unit: Contact }, appUrl: string) =>
     render(`Habilitation de membre de jury : titre ${d.titreCode}`, to, [
       {
-        p: `L’unité départementale (${d.department}) vous a habilité(e) membre de jury du titre professionnel ${d.titreCode}. Les centres agréés du département peuvent vous désigner dans le jury de leurs sessions d’examen ; vos convocations vous parviennent par courriel.`,
+        p: `L’unité départementale (${d.unit.name}) vous a habilité(e) membre de jury du titre professionnel ${d.titreCode}. Les centres agréés du département peuvent vous désigner dans le jury de leurs sessions d’examen ; vos convocations vous parviennent par courriel.`,
       },
       {
         facts: [
@@ -196,16 +199,16 @@ export const templates = {
       link(appUrl, '/jure', 'Mes convocations'),
     ]),
 
-  habilitationWithdrawn: (to: string, d: { titreCode: string | undefined; withdrawnOn: string; reason: string }) =>
+  habilitationWithdrawn: (to: string, d: { titreCode: string | undefined; withdrawnOn: string; reason: string; unit?: Contact | undefined }) =>
     render(`Retrait de votre habilitation de membre de jury${d.titreCode ? ` : titre ${d.titreCode}` : ''}`, to, [
       {
         p: `L’unité départementale a retiré le ${formatDate(d.withdrawnOn)} votre habilitation de membre de jury${d.titreCode ? ` du titre professionnel ${d.titreCode}` : ''}. À partir de cette date, vous ne pouvez plus être désigné(e) dans un jury pour ce titre ni y siéger ; les centres qui vous avaient désigné(e) vous remplaceront.`,
       },
       { facts: [['Motif', d.reason]] },
-      { p: 'Pour toute question, adressez-vous à l’unité départementale.' },
+      { p: `Pour toute question, adressez-vous à l’unité départementale${unitOf(d.unit)}.` },
     ]),
 
-  sessionCancelled: (to: string, session: SessionSummary, d: { cancelledOn: string; audience: 'juror' | 'candidate'; withInvitation: boolean }) =>
+  sessionCancelled: (to: string, session: SessionSummary, d: { cancelledOn: string; audience: 'juror' | 'candidate'; withInvitation: boolean; contact?: Contact | undefined }) =>
     render(`Session annulée : ${titreOn(session)}`, to, [
       {
         p: `Le centre ${centreLabel(session)} a annulé le ${formatDate(d.cancelledOn)} la session d’examen ci-dessous. Vous n’avez pas à vous y présenter.`,
@@ -215,7 +218,7 @@ export const templates = {
         p:
           d.audience === 'juror'
             ? `${d.withInvitation ? 'L’annulation jointe (fichier .ics) retire la session de votre agenda. ' : ''}Si vous avez demandé une autorisation d’absence à votre employeur, vous pouvez la retirer.`
-            : 'Pour vous inscrire à une autre session, ou pour toute question, adressez-vous au centre.',
+            : `Pour vous inscrire à une autre session, ou pour toute question, adressez-vous au centre${unitOf(d.contact)}.`,
       },
     ]),
 
@@ -333,13 +336,13 @@ export const templates = {
       },
     ]),
 
-  sanction: (to: string, session: SessionSummary, d: { sanction: keyof typeof sanctionLabels; banMonths?: number | undefined; pronouncedOn: string }) =>
+  sanction: (to: string, session: SessionSummary, d: { sanction: keyof typeof sanctionLabels; banMonths?: number | undefined; pronouncedOn: string; unit: Contact }) =>
     render('Notification d’une sanction', to, [
       {
         p: `À la suite d’un signalement de fraude lors de la session d’examen ci-dessous, le directeur départemental a prononcé le ${formatDate(d.pronouncedOn)} ${sanctionLabels[d.sanction]}${d.banMonths ? ` d’une durée de ${d.banMonths} mois` : ''}.`,
       },
       sessionFacts(session),
-      { p: 'Vous pouvez former un recours auprès de l’unité départementale qui a prononcé la sanction.' },
+      { p: `Vous pouvez former un recours auprès de l’unité départementale qui a prononcé la sanction${unitOf(d.unit)}.` },
     ]),
 
   deadline: deadlineMail,

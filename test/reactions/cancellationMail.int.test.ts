@@ -84,7 +84,9 @@ describe('mails when a session is cancelled or a juror taken off its jury', () =
     expect(icsOf(anne).split('\r\n')).toEqual(expect.arrayContaining(['METHOD:CANCEL', 'STATUS:CANCELLED', annesInvitation]));
     const alice = cancelled.find(to('alice@example.org'));
     expect(alice?.attachments).toEqual([]);
-    expect(alice?.body.text).toContain('Pour vous inscrire à une autre session, ou pour toute question, adressez-vous au centre.');
+    expect(alice?.body.text).toContain(
+      'Pour vous inscrire à une autre session, ou pour toute question, adressez-vous au centre (Centre AFPA Lyon, responsable@afpa-lyon.example).',
+    );
   });
 
   it('given a member struck off by the UD after day one, when the centre takes them off the jury, then their mail says they no longer sit nor sign the PV, and their calendar keeps the days they sat (no cancellation)', async () => {

@@ -29,7 +29,7 @@ describe('mails to a juror about their habilitations', () => {
     ]);
     expect(habilitated.map((mail) => mail.subject)).toEqual(['Habilitation de membre de jury : titre RNCP37274']);
     expect(habilitated[0]?.destination.to[0]).toContain('anne.martin@example.org');
-    expect(habilitated[0]?.body.text).toContain('L’unité départementale (69) vous a habilité(e) membre de jury du titre professionnel RNCP37274.');
+    expect(habilitated[0]?.body.text).toContain('L’unité départementale (DDETS du Rhône) vous a habilité(e) membre de jury du titre professionnel RNCP37274.');
     expect(habilitated[0]?.body.text).toContain('Valable : du 1er janvier 2027 au 31 décembre 2029');
     expect(habilitated[0]?.body.text).toContain('https://tp.example/jure');
 
@@ -38,6 +38,8 @@ describe('mails to a juror about their habilitations', () => {
     ]);
     expect(withdrawn.map((mail) => mail.subject)).toEqual(['Retrait de votre habilitation de membre de jury : titre RNCP37274']);
     expect(withdrawn[0]?.body.text).toContain('L’unité départementale a retiré le 10 février 2027 votre habilitation de membre de jury du titre professionnel RNCP37274.');
+    // Whom to ask: the unit that habilitated them, by name and address.
+    expect(withdrawn[0]?.body.text).toContain('Pour toute question, adressez-vous à l’unité départementale (DDETS du Rhône, ddets-titres-professionnels@rhone.gouv.fr).');
     expect(withdrawn[0]?.body.text).toContain('Motif : Manquement aux obligations du jury');
   });
 });

@@ -36,7 +36,14 @@ describe('links in mails', () => {
       ['ud', templates.programmeReceived('DDETS du Rhône', programme, APP_URL, '/ud')],
       ['region', templates.programmeReceived('DREETS Auvergne-Rhône-Alpes', programme, APP_URL, '/region/sessions')],
       ['ud', templates.sessionCreatedLate('DDETS du Rhône', session, { createdOn: '2027-02-01', creationDeadline: '2027-01-07' }, APP_URL)],
-      ['juror', templates.jurorHabilitated('Claire Dupont', { titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30' }, APP_URL)],
+      [
+        'juror',
+        templates.jurorHabilitated(
+          'Claire Dupont',
+          { titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', unit: { name: 'DDETS du Rhône', email: 'ddets@rhone.example' } },
+          APP_URL,
+        ),
+      ],
       ['juror', templates.jurorConvocation('Claire Dupont', session, { startTime: '08:30' }, APP_URL)],
       ['juror', templates.accommodations('Claire Dupont', session, { count: 1 }, APP_URL)],
       ['ud', templates.pvTransmitted('DDETS du Rhône', session, { revision: 1, transmittedOn: '2027-06-10' }, APP_URL)],
