@@ -166,6 +166,14 @@ const pages = {
     'Ordre de passage des candidats',
     lazily(passagePages, (p) => (c) => p.passagesNotice(c)),
   ),
+  udPassagesNotice: {
+    path: '/ud/sessions/{sessionId}/affichage',
+    roles: ['ud'],
+    sessionScoped: true,
+    title: () => 'Ordre de passage des candidats',
+    render: lazily(passagePages, (p) => (c) => p.passagesNotice(c)),
+    breadcrumb: sessionCrumb,
+  },
   jurorPassagesNotice: {
     path: '/jure/sessions/{sessionId}/affichage',
     roles: ['juror'],

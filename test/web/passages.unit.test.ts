@@ -140,6 +140,16 @@ describe('the order of passage', () => {
     expect(text((await pageGet(app, 'juror', notice)).body)).toContain('8 h 30 MARTIN Léa Mise en situation professionnelle');
   });
 
+  it('given the order posted, when the UD opens the session, then it reaches the order with the candidates’ names; another department’s UD does not', async () => {
+    const { app, seeded, page } = await world();
+    expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);
+    const notice = `/ud/sessions/${seeded.sessionId}/affichage`;
+
+    expect((await pageGet(app, 'ud', `/ud/sessions/${seeded.sessionId}`)).body).toContain(`<a href="${notice}">Ordre de passage des candidats</a>, affiché le 01/02/2027.`);
+    expect(text((await pageGet(app, 'ud', notice)).body)).toContain('8 h 30 MARTIN Léa Mise en situation professionnelle');
+    expect([403, 404]).toContain((await pageGet(app, 'ud38', notice)).statusCode);
+  });
+
   it('given the order posted, when the centre reads the session’s history, then the event lists each test in order, with the candidate’s name and the test in French', async () => {
     const { app, seeded, page } = await world();
     expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);

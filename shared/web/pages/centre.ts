@@ -247,6 +247,11 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
     </dl>
     <p><a href="/sessions/${view.sessionId}/historique">Historique de la session</a> : chaque étape, qui l’a faite et quand, et les fichiers du procès-verbal.</p>
     ${
+      view.passages && context.principal.actor.role === 'ud'
+        ? html`<p><a href="/ud/sessions/${view.sessionId}/affichage">Ordre de passage des candidats</a>, affiché le ${frenchDate(view.passages.scheduledOn)}.</p>`
+        : ''
+    }
+    ${
       view.sealsCheckedOn
         ? html`<form method="get" action="${base}/tirage" class="replay">
             <p>Tirage au sort des plis du ${frenchDate(view.sealsCheckedOn)} : sa graine est enregistrée, chacun peut le rejouer.</p>
