@@ -61,7 +61,8 @@ const sessionLink = (appUrl: string, reader: 'ud' | 'centre' | 'jure', session: 
   link(appUrl, `/${reader}/sessions/${encodeURIComponent(session.sessionId)}${page}`, label);
 
 /** `08:30` -> `8 h 30`: French writes the hour without a leading zero. */
-const hour = (time: string) => time.replace(/^0?(\d+):/, '$1 h ');
+/** `08:30` -> « 8 h 30 », `09:00` -> « 9 h », as the pages write it. */
+const hour = (time: string) => time.replace(/^0?(\d+):/, '$1 h ').replace(/ h 00$/, ' h');
 
 const link = (appUrl: string, path: string, label: string): Block => ({ link: { href: `${appUrl.replace(/\/$/, '')}${path}`, label } });
 

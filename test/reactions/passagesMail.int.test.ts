@@ -45,7 +45,7 @@ describe('the order of passage in the candidates’ mails', () => {
     const alice = convoked.find((mail) => mail.destination.to[0]?.includes('alice@example.org'));
     const bruno = convoked.find((mail) => mail.destination.to[0]?.includes('bruno@example.org'));
     expect(alice?.body.text).toContain(
-      'Vos épreuves, selon l’ordre de passage affiché par le centre :\n\n- le 15 mars 2027 à 8 h 30 : Mise en situation professionnelle\n- le 16 mars 2027 à 9 h 00 : Entretien final',
+      'Vos épreuves, selon l’ordre de passage affiché par le centre :\n\n- le 15 mars 2027 à 8 h 30 : Mise en situation professionnelle\n- le 16 mars 2027 à 9 h : Entretien final',
     );
     expect(bruno?.body.text).toContain('Votre épreuve, selon l’ordre de passage affiché par le centre :\n\n- le 15 mars 2027 à 13 h 30 : Mise en situation professionnelle');
     expect(bruno?.body.text).not.toContain('Entretien final');
@@ -68,7 +68,7 @@ describe('the order of passage in the candidates’ mails', () => {
       [expect.stringContaining('bruno@example.org'), 'Ordre de passage modifié : session d’examen du 15 mars 2027'],
     ]);
     expect(moved[0]?.body.text).toContain('a modifié l’ordre de passage de la session d’examen ci-dessous');
-    expect(moved[0]?.body.text).toContain('- le 15 mars 2027 à 14 h 00 : Mise en situation professionnelle');
+    expect(moved[0]?.body.text).toContain('- le 15 mars 2027 à 14 h : Mise en situation professionnelle');
 
     expect(await later([scheduled('08:30', '14:00')])).toEqual([]);
   });
