@@ -117,6 +117,19 @@ describe('the order of passage', () => {
     expect((await pageGet(app, 'centre', `${page}/passages`)).body).toMatch(/<option value="cand_[^"]+"\s+selected>ROUX Inès<\/option>/);
   });
 
+  it('given the order posted, when a candidate withdraws, then the posted order no longer lists them', async () => {
+    const { app, seeded, page } = await world();
+    expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);
+    const [, hugo] = seeded.candidateIds;
+
+    const withdrawn = await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/candidates/${hugo}/withdraw`, { reason: 'Désistement' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+
+    const notice = text((await pageGet(app, 'centre', `${page}/affichage`)).body);
+    expect(notice).toContain('8 h 30 MARTIN Léa Mise en situation professionnelle');
+    expect(notice).not.toContain('PETIT Hugo');
+  });
+
   it('given the order posted, when a member of the jury opens their session, then they reach the order with the candidates’ names; a juror off the jury finds no such page', async () => {
     const { app, seeded, page } = await world();
     const ud = await apiCall(app, 'ud', 'POST', '/api/jurors', {

@@ -156,7 +156,7 @@ export const passagesNotice = async (context: PageContext): Promise<Html> => {
       Session ${view.ceresReference}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)} — ${view.site}
     </p>
     ${missing.length > 0 ? html`<div class="warning" role="note"><p>À compléter : ${missing.map((id) => names.get(id) ?? id).join(', ')} ne ${missing.length > 1 ? 'figurent' : 'figure'} pas dans l’ordre de passage.</p></div>` : ''}
-    ${byDay(view.passages.items).map(
+    ${byDay(view.passages.items.filter((passage) => view.candidateIds.includes(passage.candidateId))).map(
       ([day, passages]) =>
         html`<h2>${formatDayLong(day)}</h2>
           <table>
