@@ -42,6 +42,15 @@ const NAMED_LIST_MAX = 30;
 /** An order of passage is listed up to this many tests (a session's candidates, a few tests each); a longer one by its size. */
 const PASSAGES_LISTED_MAX = 400;
 
+/** A field whose value is a list of entries (a PV's decisions, an order of passage): one line each. */
+const nestedList = (label: string, items: readonly Html[]): Html =>
+  html`<li>
+    ${label} :
+    <ul>
+      ${items}
+    </ul>
+  </li>`;
+
 /** Details of an event: every field with its French label, people by name where allowed, a PV's decisions one per candidate. */
 const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, string>): Html => {
   // The names are those the reader may see now: a candidate erased since has none, and loses their free text too.
@@ -56,14 +65,7 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
             ${valueLabel(event.type, 'decision', decision.decision) ?? decision.decision}${decision.ccpObtained && decision.ccpObtained.length > 0 ? ` (CCP ${decision.ccpObtained.join(', ')})` : ''}
           </li>`,
       );
-      return [
-        html`<li>
-          ${label} :
-          <ul>
-            ${items}
-          </ul>
-        </li>`,
-      ];
+      return [nestedList(label, items)];
     }
     if (name === 'passages' && Array.isArray(value) && value.length <= PASSAGES_LISTED_MAX) {
       // The order of passage, one test per line, in order: day and time, candidate, test.
@@ -71,14 +73,7 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
         (passage) =>
           html`<li>${shownValue(passage.on)} à ${passage.at} : ${person(passage.candidateId, names)}, ${valueLabel(event.type, 'test', passage.test) ?? passage.test}</li>`,
       );
-      return [
-        html`<li>
-          ${label} :
-          <ul>
-            ${items}
-          </ul>
-        </li>`,
-      ];
+      return [nestedList(label, items)];
     }
     if (Array.isArray(value)) {
       if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every(isPersonId))

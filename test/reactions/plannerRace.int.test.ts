@@ -32,6 +32,12 @@ const habilitationItems = async (sessionStream: string) =>
     ).Items ?? []
   ).map((item) => item.sk?.S ?? '');
 
+/** A habilitation for the sessions' titre and department, valid through 2028. */
+const habilitated = (jurorId: string, habilitationId: string): DomainEvent => ({
+  type: 'JurorHabilitated',
+  data: { jurorId, habilitationId, titreCode: 'RNCP37274', department: '69', validFrom: '2026-01-01', validUntil: '2028-12-31', professionalisationDate: '2025-11-01' },
+});
+
 const withdrawal: DomainEvent = { type: 'HabilitationWithdrawn', data: { jurorId: 'jur_lise', habilitationId: 'hab_lise', withdrawnOn: '2027-01-10', reason: 'Manquement' } };
 
 beforeAll(async () => {
@@ -44,20 +50,7 @@ describe('due dates planned from two streams at once', () => {
   it('given the session’s planner reading the juror’s stream just before the UD withdraws their habilitation, and the juror’s planner writing first, when the session’s planner writes its older plan, then it sees the juror’s stream moved and plans again: the habilitation deadline stays', async () => {
     const sessionId = 'ses_race';
     const sessionStream = `session-${sessionId}`;
-    await append(store, 'juror-jur_lise', 0, [
-      {
-        type: 'JurorHabilitated',
-        data: {
-          jurorId: 'jur_lise',
-          habilitationId: 'hab_lise',
-          titreCode: 'RNCP37274',
-          department: '69',
-          validFrom: '2026-01-01',
-          validUntil: '2028-12-31',
-          professionalisationDate: '2025-11-01',
-        },
-      },
-    ]);
+    await append(store, 'juror-jur_lise', 0, [habilitated('jur_lise', 'hab_lise')]);
     await append(store, sessionStream, 0, [sessionCreated(sessionId, { late: false })]);
     const assigned = await append(store, sessionStream, 1, [{ type: 'JuryAssigned', data: { jurorId: 'jur_lise', habilitationId: 'hab_lise', tiedCandidateIds: [] } }]);
 
@@ -115,20 +108,7 @@ describe('due dates planned from two streams at once', () => {
   it('given a juror’s stream that moves under every plan of a session’s commit, when the planner has planned three times, then it keeps the last plan rather than fail the record (which would hold back every record behind it)', async () => {
     const sessionId = 'ses_busy';
     const sessionStream = `session-${sessionId}`;
-    await append(store, 'juror-jur_busy', 0, [
-      {
-        type: 'JurorHabilitated',
-        data: {
-          jurorId: 'jur_busy',
-          habilitationId: 'hab_busy',
-          titreCode: 'RNCP37274',
-          department: '69',
-          validFrom: '2026-01-01',
-          validUntil: '2028-12-31',
-          professionalisationDate: '2025-11-01',
-        },
-      },
-    ]);
+    await append(store, 'juror-jur_busy', 0, [habilitated('jur_busy', 'hab_busy')]);
     await append(store, sessionStream, 0, [sessionCreated(sessionId, { late: false })]);
     const assigned = await append(store, sessionStream, 1, [{ type: 'JuryAssigned', data: { jurorId: 'jur_busy', habilitationId: 'hab_busy', tiedCandidateIds: [] } }]);
     let jurorVersion = 1;
@@ -137,20 +117,7 @@ describe('due dates planned from two streams at once', () => {
       readStream: async (streamId) => {
         const read = await store.readStream(streamId);
         if (streamId === 'juror-jur_busy') {
-          await append(store, 'juror-jur_busy', jurorVersion, [
-            {
-              type: 'JurorHabilitated',
-              data: {
-                jurorId: 'jur_busy',
-                habilitationId: `hab_busy-${jurorVersion}`,
-                titreCode: 'RNCP37274',
-                department: '69',
-                validFrom: '2026-01-01',
-                validUntil: '2028-12-31',
-                professionalisationDate: '2025-11-01',
-              },
-            },
-          ]);
+          await append(store, 'juror-jur_busy', jurorVersion, [habilitated('jur_busy', `hab_busy-${jurorVersion}`)]);
           jurorVersion += 1;
         }
         return read;
