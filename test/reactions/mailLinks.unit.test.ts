@@ -3,7 +3,7 @@ import { deadlinePathFor } from '../../shared/deadlineIndex/run.js';
 import type { Audience, DeadlineKind } from '../../shared/domain/index.js';
 import { templates, type Rendered } from '../../shared/mail/templates.js';
 import { apiCall, createTestApp, pageGet, users, type UserHandle } from '../web/support/app.js';
-import { seedSession } from '../web/support/scenario.js';
+import { knownJurorInput, seedSession } from '../web/support/scenario.js';
 
 /*
  * Every link a mail carries opens a page its reader may open: the path is one of the page routes
@@ -20,8 +20,7 @@ const linksOf = (mail: Rendered): string[] => [...mail.text.matchAll(/ : (https:
 const world = async () => {
   const app = createTestApp();
   const seeded = await seedSession(app);
-  const habilitation = { jurorId: CLAIRE, titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', professionalisationDate: '2025-11-15' };
-  expect((await apiCall(app, 'ud', 'POST', '/api/jurors', habilitation)).statusCode).toBe(201);
+  expect((await apiCall(app, 'ud', 'POST', '/api/jurors', knownJurorInput(CLAIRE))).statusCode).toBe(201);
   expect((await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId: CLAIRE, tiedCandidateIds: [] })).statusCode).toBe(200);
   const session = await app.deps.views.getSessionView(seeded.sessionId);
   if (!session) throw new Error('seeded session not projected');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall, bodyOf, createTestApp, formPost, httpEvent, pageGet, pageText, users } from './support/app.js';
-import { seedSession, type Seeded } from './support/scenario.js';
+import { knownJurorInput, seedSession, type Seeded } from './support/scenario.js';
 
 /*
  * The leaflet: the session manager « affiche la date, l’heure, l’ordre de passage des candidats et
@@ -132,14 +132,7 @@ describe('the order of passage', () => {
 
   it('given the order posted, when a member of the jury opens their session, then they reach the order with the candidates’ names; a juror off the jury finds no such page', async () => {
     const { app, seeded, page } = await world();
-    const ud = await apiCall(app, 'ud', 'POST', '/api/jurors', {
-      jurorId: CLAIRE,
-      titreCode: 'RNCP37674',
-      department: '69',
-      validFrom: '2026-01-01',
-      validUntil: '2028-06-30',
-      professionalisationDate: '2025-11-15',
-    });
+    const ud = await apiCall(app, 'ud', 'POST', '/api/jurors', knownJurorInput(CLAIRE));
     expect(ud.statusCode, ud.body).toBe(201);
     expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);
     const notice = `/jure/sessions/${seeded.sessionId}/affichage`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../events/index.js';
 import { apiCall, bodyOf, createTestApp, httpEvent, pageGet, squeezed, users, type TestApp, type UserHandle } from './support/app.js';
-import { lateSessionInput, seedSession, type Seeded } from './support/scenario.js';
+import { knownJurorInput, lateSessionInput, seedSession, type Seeded } from './support/scenario.js';
 
 /*
  * The juror's « Mes convocations » and the region's « Sessions de la région », through the API and
@@ -30,17 +30,7 @@ const ok = <R extends { statusCode: number; body: string }>(response: R, status 
 const world = async (): Promise<World> => {
   const app = createTestApp();
   const seeded = await seedSession(app);
-  ok(
-    await apiCall(app, 'ud', 'POST', '/api/jurors', {
-      jurorId: CLAIRE,
-      titreCode: 'RNCP37674',
-      department: '69',
-      validFrom: '2026-01-01',
-      validUntil: '2028-06-30',
-      professionalisationDate: '2025-11-15',
-    }),
-    201,
-  );
+  ok(await apiCall(app, 'ud', 'POST', '/api/jurors', knownJurorInput(CLAIRE)), 201);
   for (const jurorId of [CLAIRE, seeded.jurorIds[0]]) ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId, tiedCandidateIds: [] }));
   ok(await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/convocations`, { audience: 'jurors' }));
   const late = ok(await apiCall(app, 'centre', 'POST', '/api/sessions', lateSessionInput), 201);

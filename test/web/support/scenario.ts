@@ -20,6 +20,16 @@ export const newJurorInput = (lastName: string) => ({
   professionalisationDate: '2025-11-15',
 });
 
+/** What the UD types to habilitate a juror whose identity is recorded already (the demo's Claire Dupont), for RNCP37674 in the Rhône. */
+export const knownJurorInput = (jurorId: string) => ({
+  jurorId,
+  titreCode: 'RNCP37674',
+  department: '69',
+  validFrom: '2026-01-01',
+  validUntil: '2028-06-30',
+  professionalisationDate: '2025-11-15',
+});
+
 /** Two habilitated jurors in the Rhône and a session of Lyon Formation with two candidates. */
 export const seedSession = async (app: TestApp): Promise<Seeded> => {
   const jurorIds: string[] = [];
