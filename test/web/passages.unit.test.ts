@@ -102,6 +102,9 @@ describe('the order of passage', () => {
       ['passages.0.at', ''],
     ]);
     expect(text(blank.body)).toContain('Indiquez au moins une épreuve : le candidat, l’épreuve, le jour et l’heure.');
+    // The summary's link lands on the first row, which takes the focus.
+    expect(blank.body).toContain('href="#f-passages"');
+    expect(blank.body).toMatch(/<fieldset class="field"\s+id="f-passages" tabindex="-1">\s*<legend>Passage n° 1<\/legend>/);
     expect(app.writes()).toBe(before);
   });
 

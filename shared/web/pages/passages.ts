@@ -79,22 +79,21 @@ export const passagesForm = async (context: PageContext, state: FormState): Prom
       filled,
       `${base}/passages`,
       view.passages ? 'Enregistrer le nouvel ordre de passage' : 'Enregistrer l’ordre de passage',
-      html`<div id="f-passages" tabindex="-1"></div>
-        ${Array.from(
-          { length: rows },
-          (_, index) =>
-            html`<fieldset class="field">
-              <legend>Passage n° ${index + 1}</legend>
-              <div class="row">
-                ${select(filled, `passages.${index}.candidateId`, 'Candidat', candidates)}${select(filled, `passages.${index}.test`, 'Épreuve', tests)}${select(
-                  filled,
-                  `passages.${index}.on`,
-                  'Jour',
-                  days,
-                )}${input(filled, `passages.${index}.at`, 'Heure', { type: 'time', hint: 'hh:mm' })}
-              </div>
-            </fieldset>`,
-        )}`,
+      html`${Array.from(
+        { length: rows },
+        (_, index) =>
+          html`<fieldset class="field" ${index === 0 ? html`id="f-passages" tabindex="-1"` : ''}>
+            <legend>Passage n° ${index + 1}</legend>
+            <div class="row">
+              ${select(filled, `passages.${index}.candidateId`, 'Candidat', candidates)}${select(filled, `passages.${index}.test`, 'Épreuve', tests)}${select(
+                filled,
+                `passages.${index}.on`,
+                'Jour',
+                days,
+              )}${input(filled, `passages.${index}.at`, 'Heure', { type: 'time', hint: 'hh:mm' })}
+            </div>
+          </fieldset>`,
+      )}`,
       { id: 'passages-form' },
     )}
     ${
