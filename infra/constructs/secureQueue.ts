@@ -9,6 +9,9 @@ export interface SecureQueueProps {
   readonly deadLetterQueue?: DeadLetterQueue;
 }
 
+/** How long every queue keeps a message (SQS's longest): what reads a dead letter later sizes its own windows on it. */
+export const QUEUE_RETENTION_DAYS = 14;
+
 /**
  * An SQS queue as every queue of the project must be: encrypted at rest, TLS-only, with the
  * longest retention so an operator has two weeks to look at a failure.
@@ -22,7 +25,7 @@ export const secureQueue = (scope: Construct, id: string, props: SecureQueueProp
     queueName: props.queueName,
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: Duration.days(QUEUE_RETENTION_DAYS),
     removalPolicy: props.removalPolicy,
     ...(props.visibilityTimeout ? { visibilityTimeout: props.visibilityTimeout } : {}),
     ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),

@@ -4,6 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectLockRet
 import type { Construct } from 'constructs';
 import type { BucketName } from '../../shared/platform/declarations.js';
 import { PV_PREFIX, QUARANTINE_PREFIX } from '../../shared/vault/keys.js';
+import { QUEUE_RETENTION_DAYS } from '../constructs/secureQueue.js';
 import { bucketSuffix, originOf, uploadCorsRule } from '../buckets.js';
 import { resourceName, type StageSettings } from '../settings.js';
 
@@ -62,15 +63,17 @@ export const buildBuckets = (scope: Construct, settings: StageSettings, dataKey:
 
   // The upload area, apart from the vault because Object Lock is bucket-wide: a wrong file full of
   // personal data must be erasable. Not versioned, so a delete is a delete. The intake empties
-  // `pv/` within seconds (accepted files go to the vault, rejected ones to `quarantine/`); the
-  // lifecycle removes what it left (a failed intake) after a day, and each quarantined file once
-  // the retention purge's catch-up window is over, should the purge never have reached it.
+  // `pv/` within seconds (accepted files go to the vault, rejected ones to `quarantine/`). An
+  // intake that failed leaves the upload, and its notification waits in the intake's dead-letter
+  // queue: the lifecycle keeps the upload one day longer than that queue keeps the message, so a
+  // notification replayed on its last day still finds the file. It removes each quarantined file
+  // once the retention purge's catch-up window is over, should the purge never have reached it.
   const uploads = new Bucket(scope, 'UploadBucket', {
     bucketName: bucketName(settings, 'uploads'),
     ...common,
     serverAccessLogsPrefix: 'uploads/',
     lifecycleRules: [
-      { id: 'uploads', prefix: PV_PREFIX, expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      { id: 'uploads', prefix: PV_PREFIX, expiration: Duration.days(QUEUE_RETENTION_DAYS + 1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       { id: 'quarantine', prefix: QUARANTINE_PREFIX, expiration: Duration.days(settings.retention.quarantineDays + settings.retention.catchUpDays + 1) },
     ],
   });

@@ -4,7 +4,7 @@ import { COMMIT_EVENT_TYPES_ATTRIBUTE } from '../../infra/stack.js';
 import { tableNames, tables } from '../../shared/platform/tables.js';
 import { fixtureDeclarations } from './fixtures/declarations.js';
 import { synthesize, type Synthesized } from './synth.js';
-import { missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate } from './template.js';
+import { functionLogicalId, missingWiring, refersTo, resourcesOfType, s3GrantsOf, type CfnTemplate } from './template.js';
 
 /**
  * The stack built from fixture declarations (one function per trigger kind), for both stages,
@@ -133,13 +133,23 @@ describe('the upload bucket (browser uploads, quarantine)', () => {
     }
   });
 
-  it("expires what the intake left under pv/ after a day, and a quarantined file once the purge's catch-up window is over", () => {
+  it("expires what the intake left under pv/ a day after its dead letter would be gone, and a quarantined file once the purge's catch-up window is over", () => {
     for (const [, s] of stages()) {
       const { quarantineDays, catchUpDays } = s.stack.settings.retention;
-      expect(rules(s, 'UploadBucket')).toEqual([
-        expect.objectContaining({ Id: 'uploads', Prefix: 'pv/', ExpirationInDays: 1, Status: 'Enabled' }),
+      const template = json(s);
+      // The queue a failed intake's notification lands in, found from the intake's own failure destination.
+      const intakeId = functionLogicalId(template, `${s.stack.settings.stage}-tp-pvIntake`) ?? 'missing';
+      const invokeConfig = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => refersTo(c.Properties?.FunctionName, intakeId))?.[1];
+      const destination = (invokeConfig?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination;
+      const dlq = resourcesOfType(template, 'AWS::SQS::Queue').find(([id]) => refersTo(destination, id))?.[1];
+      const dlqDays = Number(dlq?.Properties?.MessageRetentionPeriod) / 86_400;
+      expect(dlqDays).toBe(14);
+      const uploads = rules(s, 'UploadBucket');
+      expect(uploads).toEqual([
+        expect.objectContaining({ Id: 'uploads', Prefix: 'pv/', ExpirationInDays: dlqDays + 1, Status: 'Enabled' }),
         expect.objectContaining({ Id: 'quarantine', Prefix: 'quarantine/', ExpirationInDays: quarantineDays + catchUpDays + 1, Status: 'Enabled' }),
       ]);
+      expect(uploads[0]).toMatchObject({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
     }
   });
 
