@@ -71,35 +71,44 @@ export const foldLine = (line: string): string => {
 };
 
 const local = (date: string, time: string) => `${date.replace(/-/g, '')}T${time.replace(':', '')}00`;
+/** Calendar days from the first to the last, both counted (ISO dates: UTC arithmetic, no clock change). */
+const daysSpanned = (first: string, last: string) => Math.max(1, Math.round((Date.parse(last) - Date.parse(first)) / 86_400_000) + 1);
 const utcStamp = (at: Date) => `${at.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 
-export const buildInvitation = (invitation: Invitation): string =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//tp-sessions//Convocations//FR',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${invitation.method ?? 'REQUEST'}`,
-    ...PARIS_TIMEZONE,
-    'BEGIN:VEVENT',
-    `UID:${invitation.uid}`,
-    // The invitation is sequence 0; its cancellation comes after it.
-    `SEQUENCE:${invitation.method === 'CANCEL' ? 1 : 0}`,
-    `DTSTAMP:${utcStamp(invitation.stamp)}`,
-    `DTSTART;TZID=Europe/Paris:${local(invitation.startDate, invitation.startTime)}`,
-    `DTEND;TZID=Europe/Paris:${local(invitation.endDate, invitation.endTime)}`,
-    `SUMMARY:${escapeIcsText(invitation.summary)}`,
-    `LOCATION:${escapeIcsText(invitation.location)}`,
-    `DESCRIPTION:${escapeIcsText(invitation.description)}`,
-    `ORGANIZER;CN=${param(invitation.organizer.name)}:mailto:${invitation.organizer.email}`,
-    // No RSVP asked: the organizer is the no-reply address, where a calendar's answer reaches nobody;
-    // the convocation names the session manager to tell of an impediment.
-    invitation.method === 'CANCEL'
-      ? `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT:mailto:${invitation.attendee.email}`
-      : `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${invitation.attendee.email}`,
-    invitation.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
-    'END:VEVENT',
-    'END:VCALENDAR',
-  ]
-    .map(foldLine)
-    .join('\r\n') + '\r\n';
+export const buildInvitation = (invitation: Invitation): string => {
+  const days = daysSpanned(invitation.startDate, invitation.endDate);
+  return (
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//tp-sessions//Convocations//FR',
+      'CALSCALE:GREGORIAN',
+      `METHOD:${invitation.method ?? 'REQUEST'}`,
+      ...PARIS_TIMEZONE,
+      'BEGIN:VEVENT',
+      `UID:${invitation.uid}`,
+      // The invitation is sequence 0; its cancellation comes after it.
+      `SEQUENCE:${invitation.method === 'CANCEL' ? 1 : 0}`,
+      `DTSTAMP:${utcStamp(invitation.stamp)}`,
+      // One event per day of the session, from its start time to its end time: a single event from the
+      // first morning to the last evening would show the juror busy through the nights.
+      `DTSTART;TZID=Europe/Paris:${local(invitation.startDate, invitation.startTime)}`,
+      `DTEND;TZID=Europe/Paris:${local(invitation.startDate, invitation.endTime)}`,
+      ...(days > 1 ? [`RRULE:FREQ=DAILY;COUNT=${days}`] : []),
+      `SUMMARY:${escapeIcsText(invitation.summary)}`,
+      `LOCATION:${escapeIcsText(invitation.location)}`,
+      `DESCRIPTION:${escapeIcsText(invitation.description)}`,
+      `ORGANIZER;CN=${param(invitation.organizer.name)}:mailto:${invitation.organizer.email}`,
+      // No RSVP asked: the organizer is the no-reply address, where a calendar's answer reaches nobody;
+      // the convocation names the session manager to tell of an impediment.
+      invitation.method === 'CANCEL'
+        ? `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT:mailto:${invitation.attendee.email}`
+        : `ATTENDEE;CN=${param(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${invitation.attendee.email}`,
+      invitation.method === 'CANCEL' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]
+      .map(foldLine)
+      .join('\r\n') + '\r\n'
+  );
+};

@@ -72,7 +72,7 @@ describe('mail rendering', () => {
     expect(formatDate('2027-08-15')).toBe('15 août 2027');
   });
 
-  it('given a session across the autumn clock change, when the invitation is built, then times are Paris wall-clock times with the VTIMEZONE that says so', () => {
+  it('given a session across the autumn clock change, when the invitation is built, then each of its four days is an event at Paris wall-clock times, with the VTIMEZONE that says so, and the nights are free', () => {
     const ics = buildInvitation({
       uid: 'evt-1@tp-sessions',
       stamp: new Date('2027-10-01T12:00:00Z'),
@@ -89,7 +89,8 @@ describe('mail rendering', () => {
     const lines = ics.split('\r\n');
 
     expect(lines).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
-    expect(lines).toContain('DTEND;TZID=Europe/Paris:20271102T173000');
+    expect(lines).toContain('DTEND;TZID=Europe/Paris:20271030T173000');
+    expect(lines).toContain('RRULE:FREQ=DAILY;COUNT=4');
     expect(lines).toContain('DTSTAMP:20271001T120000Z');
     expect(ics).toMatch(/BEGIN:VTIMEZONE\r\nTZID:Europe\/Paris\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:\+0100\r\nTZOFFSETTO:\+0200/);
     expect(lines).toContain('SUMMARY:Jury\\, session\\; titre RNCP37274');
@@ -140,6 +141,26 @@ describe('mail rendering', () => {
       .find((line) => line.startsWith('ATTENDEE'));
 
     expect(attendee).toBe('ATTENDEE;CN="Anne Martin";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:anne@example.org');
+  });
+
+  it('given a one-day session, when the invitation is built, then it is a single event from its start to its end time, repeated on no other day', () => {
+    const lines = buildInvitation({
+      uid: 'evt-2@tp-sessions',
+      stamp: new Date('2027-10-01T12:00:00Z'),
+      startDate: '2027-10-30',
+      endDate: '2027-10-30',
+      startTime: '08:30',
+      endTime: '17:30',
+      summary: 'Jury',
+      location: 'Lyon',
+      description: 'Session',
+      organizer: { name: 'TP', email: 'tp@example.org' },
+      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
+    }).split('\r\n');
+    const event = lines.slice(lines.indexOf('BEGIN:VEVENT'), lines.indexOf('END:VEVENT'));
+
+    expect(event).toEqual(expect.arrayContaining(['DTSTART;TZID=Europe/Paris:20271030T083000', 'DTEND;TZID=Europe/Paris:20271030T173000']));
+    expect(event.filter((line) => line.startsWith('RRULE'))).toEqual([]);
   });
 
   it('given accommodations the jury is informed of, when the juror reads the mail, then the session manager gives the detail, not the application (a juror’s page does not show it)', () => {

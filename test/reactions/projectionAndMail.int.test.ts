@@ -140,7 +140,9 @@ describe('notifier', () => {
     expect(anne?.attachments[0]?.contentType).toContain('text/calendar');
     expect(ics).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Paris');
     expect(ics).toContain('DTSTART;TZID=Europe/Paris:20270315T083000');
-    expect(ics).toContain('DTEND;TZID=Europe/Paris:20270316T173000');
+    // Two days, each from 8:30 to 17:30: the night between is free in the juror's calendar.
+    expect(ics).toContain('DTEND;TZID=Europe/Paris:20270315T173000');
+    expect(ics).toContain('RRULE:FREQ=DAILY;COUNT=2');
 
     const rejected = mails.find((m) => m.subject.startsWith('Procès-verbal rejeté'));
     expect(rejected?.destination.to[0]).toContain('responsable@afpa-lyon.example');
