@@ -77,6 +77,23 @@ describe('the order of passage', () => {
     expect(error.subject.candidateIds).toEqual(['cand_z']);
   });
 
+  it('refuses a candidate starting two different tests on the same day at the same time, on the second row’s time', () => {
+    const error = spec
+      .given(ready)
+      .when(
+        schedule([
+          { candidateId: CAND_A, test: 'mise-en-situation', on: START, at: '08:30' },
+          { candidateId: CAND_B, test: 'mise-en-situation', on: START, at: '08:30' },
+          { candidateId: CAND_A, test: 'entretien-final', on: START, at: '08:30' },
+          { candidateId: CAND_B, test: 'entretien-final', on: END, at: '08:30' },
+        ]),
+        asCentre('2027-05-20'),
+      )
+      .thenRefused('passages.invalid', 'rule');
+    // Two candidates at once (workstations side by side) and one candidate at 8:30 on two days are allowed.
+    expect(error.fields).toEqual([{ field: 'passages.2.at', message: 'Ce candidat commence déjà une autre épreuve ce jour à cette heure, à la ligne 1.' }]);
+  });
+
   it('refuses an order that leaves a registered candidate out, naming them', () => {
     const error = spec
       .given(ready)

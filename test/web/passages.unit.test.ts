@@ -108,6 +108,31 @@ describe('the order of passage', () => {
     expect(app.writes()).toBe(before);
   });
 
+  it('given a candidate set to start two tests at the same time, when the centre records the order, then the second row’s time carries the French error and nothing is recorded', async () => {
+    const { app, seeded, page } = await world();
+    const [lea = '', hugo = ''] = seeded.candidateIds;
+    const before = app.writes();
+
+    const clash = await formPost(app, 'centre', `${page}/passages`, [
+      ['passages.0.candidateId', lea],
+      ['passages.0.test', 'mise-en-situation'],
+      ['passages.0.on', '2027-06-07'],
+      ['passages.0.at', '08:30'],
+      ['passages.1.candidateId', hugo],
+      ['passages.1.test', 'mise-en-situation'],
+      ['passages.1.on', '2027-06-07'],
+      ['passages.1.at', '08:30'],
+      ['passages.2.candidateId', lea],
+      ['passages.2.test', 'questionnaire-professionnel'],
+      ['passages.2.on', '2027-06-07'],
+      ['passages.2.at', '08:30'],
+    ]);
+    expect(clash.statusCode).toBe(422);
+    expect(text(clash.body)).toContain('Ce candidat commence déjà une autre épreuve ce jour à cette heure, à la ligne 1.');
+    expect(clash.body).toContain('href="#f-passages-2-at"');
+    expect(app.writes()).toBe(before);
+  });
+
   it('given the order posted, when a candidate registers, then the step is to do again and the posted order says whom it leaves out', async () => {
     const { app, seeded, page } = await world();
     expect((await formPost(app, 'centre', `${page}/passages`, order(seeded))).statusCode).toBe(303);

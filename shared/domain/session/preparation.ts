@@ -196,6 +196,7 @@ export const schedulePassages: Handler<'SchedulePassages'> = (command, state, co
   const fields: { field: string; message: string }[] = [];
   const unknown = new Set<string>();
   const seen = new Map<string, number>();
+  const starts = new Map<string, number>();
   command.passages.forEach((passage, index) => {
     if (!session.candidateIds.includes(passage.candidateId)) {
       unknown.add(passage.candidateId);
@@ -212,6 +213,12 @@ export const schedulePassages: Handler<'SchedulePassages'> = (command, state, co
     const first = seen.get(key);
     if (first === undefined) seen.set(key, index);
     else fields.push({ field: `passages.${index}.test`, message: `Cette épreuve est déjà prévue pour ce candidat, à la ligne ${first + 1}.` });
+    // No length is recorded per test, so only the same start is surely a clash: one candidate cannot begin two tests at once.
+    const slot = `${passage.candidateId}#${passage.on}#${passage.at}`;
+    const sameStart = starts.get(slot);
+    if (sameStart === undefined) starts.set(slot, index);
+    else if (first === undefined)
+      fields.push({ field: `passages.${index}.at`, message: `Ce candidat commence déjà une autre épreuve ce jour à cette heure, à la ligne ${sameStart + 1}.` });
   });
   if (fields.length > 0) {
     throw new DomainError(
