@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { eventDefinitions, type EventType } from '../../events/index.js';
 import { examTestLabels } from '../views/model.js';
 import { decisionLabels, sanctionLabels } from '../web/format.js';
+import { quarantineReasons } from '../vault/quarantineReasons.js';
 
 /**
  * The French name of every data field of the event catalogue, as the history page shows it. A
@@ -123,12 +124,7 @@ const codeWords: Readonly<Record<string, Words>> = {
 /** Fields that hold a code in one event type only (elsewhere, the same name holds a person's free text). */
 const codeWordsOf: Readonly<Partial<Record<EventType, Readonly<Record<string, Words>>>>> = {
   PVDocumentQuarantined: {
-    reason: {
-      'not-pdf': 'le fichier n’est pas un PDF',
-      'checksum-mismatch': 'l’empreinte SHA-256 du fichier reçu ne correspond pas à celle déclarée',
-      'too-large': 'le fichier dépasse la taille autorisée',
-      unexpected: 'la session n’attendait pas de procès-verbal',
-    },
+    reason: quarantineReasons,
   },
 };
 

@@ -1,5 +1,6 @@
 import { centreLabel, examTestLabels, type CandidateResultView, type SessionView } from '../views/model.js';
 import { formatDate, renderHtml, renderText, type Block } from './render.js';
+import { quarantineReasons } from '../vault/quarantineReasons.js';
 
 /**
  * The French wording of every mail. A template returns a subject and blocks; `render` turns them
@@ -99,13 +100,6 @@ const sanctionLabels = {
   'annulation-epreuve': 'l’annulation de l’épreuve',
   'exclusion-session': 'l’exclusion de la session',
   interdiction: 'une interdiction de se présenter aux sessions d’examen',
-} as const;
-
-const quarantineReasons = {
-  'not-pdf': 'le fichier n’est pas un document PDF',
-  'checksum-mismatch': 'l’empreinte SHA-256 du fichier reçu ne correspond pas à celle déclarée',
-  'too-large': 'le fichier dépasse la taille autorisée',
-  unexpected: 'la session n’attend pas de procès-verbal dans son état actuel',
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { Decision, SessionState } from '../domain/index.js';
+import type { QuarantineReason } from '../vault/quarantineReasons.js';
 
 /**
  * The read models the pages show. Each is a plain JSON document kept by the projector from the
@@ -137,7 +138,7 @@ export interface SessionView {
   readonly sanctionCount: number;
   readonly pv?: PvView;
   /** Quarantined uploads, newest last, so the centre sees why a file was refused. */
-  readonly quarantinedUploads: readonly { readonly objectKey: string; readonly reason: string }[];
+  readonly quarantinedUploads: readonly { readonly objectKey: string; readonly reason: QuarantineReason }[];
   /**
    * Results: none before a PV is signed; `provisional` while the UD has not validated the PV (they
    * bind nobody); `official` after validation; `rejected` once the UD rejected the PV, until it is

@@ -7,6 +7,7 @@ import { html, type Html } from '../html.js';
 import { unscheduledCandidates } from './passages.js';
 import { candidateNames, deadlineBadge, deadlinesTable, erasedCandidateLabel, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 import type { SessionView } from '../../views/model.js';
+import { quarantineReasons } from '../../vault/quarantineReasons.js';
 
 /*
  * The session manager's pages (centre agréé): dashboard, yearly programme, session creation, the
@@ -340,12 +341,14 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
     }
     ${view.pv?.document ? html`<p><span class="badge ok">PV signé déposé</span> <a href="${pvDocumentPath(view.sessionId, view.pv.revision)}">Télécharger le procès-verbal signé (PDF)</a> — empreinte SHA-256 <code>${view.pv.document.sha256}</code></p>` : view.pv ? html`<p><span class="badge soon">Fichier du PV signé pas encore déposé</span>${centre ? html` <a href="${base}/pv">Déposer le fichier signé</a>` : ''}</p>` : ''}
     ${
-      view.quarantinedUploads.length > 0
+      // Why each upload was refused, while the file is still awaited; once a file is stored, the history keeps them.
+      view.quarantinedUploads.length > 0 && !view.pv?.document
         ? html`<div class="warning">
-            <p>Fichiers de PV refusés au dépôt :</p>
+            <p>${view.quarantinedUploads.length > 1 ? `${view.quarantinedUploads.length} fichiers déposés ont été refusés :` : 'Le fichier déposé a été refusé :'}</p>
             <ul>
-              ${view.quarantinedUploads.map((upload) => html`<li>${upload.objectKey} : ${upload.reason}</li>`)}
+              ${view.quarantinedUploads.map((upload) => html`<li>${quarantineReasons[upload.reason]}.</li>`)}
             </ul>
+            ${centre && view.pv ? html`<p>Déposez le fichier du procès-verbal tel qu’il a été signé, en PDF : <a href="${base}/pv">Déposer le fichier signé</a>.</p>` : ''}
           </div>`
         : ''
     }
