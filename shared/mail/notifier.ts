@@ -7,6 +7,7 @@ import { templates, type Rendered, type SessionSummary } from './templates.js';
 import type { StreamSource } from '../views/projector.js';
 import { sessionViewForMails } from '../views/projection.js';
 import { centreLabel, type SessionView } from '../views/model.js';
+import { titreStreamId } from '../domain/titreRegister.js';
 
 export interface NotifierSettings {
   readonly appUrl: string;
@@ -119,7 +120,14 @@ export class Notifier {
       recipients: this.recipients,
       settings: this.settings,
       invitation: (s, to, uid, method) => this.invitation(s, to, uid, method),
+      ccpLabels: (titreCode) => this.ccpLabels(titreCode),
     });
+  }
+
+  /** The CCP blocks' labels of a titre, as last recorded (none when the titre is not recorded). */
+  private async ccpLabels(titreCode: string): Promise<ReadonlyMap<string, string>> {
+    const recorded = (await this.store.readStream(titreStreamId(titreCode))).events.findLast((e) => e.type === 'TitreRecorded');
+    return new Map(recorded?.type === 'TitreRecorded' ? recorded.data.ccps.map((ccp) => [ccp.code, ccp.label]) : []);
   }
 
   private invitation(session: SessionSummary, attendee: Recipient, uid: string, method: 'REQUEST' | 'CANCEL' = 'REQUEST'): string {
@@ -158,6 +166,8 @@ interface MailerContext {
   readonly recipients: Recipients;
   readonly settings: NotifierSettings;
   readonly invitation: (session: SessionSummary, to: Recipient, uid: string, method?: 'REQUEST' | 'CANCEL') => string;
+  /** The labels of a titre's CCP blocks, by code: a result names the blocks obtained in words. */
+  readonly ccpLabels: (titreCode: string) => Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -372,8 +382,9 @@ const mailers = {
   PVDocumentQuarantined: ofSession(async (event, s, { recipients, settings }) => [
     { kind: 'pv-quarantined', to: await recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, settings.appUrl) },
   ]),
-  PVValidated: ofSession(async (event, s, { recipients, settings }) => {
+  PVValidated: ofSession(async (event, s, { recipients, settings, ccpLabels }) => {
     const results = s.results.decisions;
+    const ccps = results.some((result) => result.ccpObtained.length > 0) ? await ccpLabels(s.titreCode) : undefined;
     // The centre registered these candidates: its copy of the results names them.
     const names = new Map<string, string>();
     for (const result of results) {
@@ -384,12 +395,12 @@ const mailers = {
       {
         kind: 'pv-validated-centre',
         to: await recipients.person('centre', s.centreId),
-        content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names }, settings.appUrl),
+        content: (to) => templates.pvValidatedCentre(to.name, s, { validatedOn: event.data.validatedOn, results, names, ccps }, settings.appUrl),
       },
     ];
     for (const result of results) {
       const to = await recipients.person('candidate', result.candidateId);
-      drafts.push({ kind: 'pv-validated-candidate', to, content: (r) => templates.pvValidatedCandidate(r.name, s, { validatedOn: event.data.validatedOn, result }) });
+      drafts.push({ kind: 'pv-validated-candidate', to, content: (r) => templates.pvValidatedCandidate(r.name, s, { validatedOn: event.data.validatedOn, result, ccps }) });
     }
     return drafts;
   }),

@@ -94,6 +94,9 @@ const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> 
 
 /** « CCP obtenu », agreed with how many: « CCP obtenus » from two. */
 const ccpObtained = (ccps: readonly string[]) => `CCP obtenu${ccps.length > 1 ? 's' : ''}`;
+/** The CCP blocks obtained, in words with their code (the code alone when the titre's record lacks it). */
+const ccpList = (codes: readonly string[], labels: ReadonlyMap<string, string> | undefined) =>
+  codes.map((code) => (labels?.has(code) ? `${labels.get(code)} (${code})` : code)).join(' ; ');
 
 const sanctionLabels = {
   avertissement: 'un avertissement',
@@ -304,7 +307,7 @@ export const templates = {
   pvValidatedCentre: (
     to: string,
     session: SessionSummary,
-    d: { validatedOn: string; results: readonly CandidateResultView[]; names?: ReadonlyMap<string, string> },
+    d: { validatedOn: string; results: readonly CandidateResultView[]; names?: ReadonlyMap<string, string>; ccps?: ReadonlyMap<string, string> | undefined },
     appUrl: string,
   ) =>
     render(`Procès-verbal validé, résultats officiels : session ${session.ceresReference}`, to, [
@@ -313,20 +316,20 @@ export const templates = {
       {
         list: d.results.map(
           (r) =>
-            `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (${ccpObtained(r.ccpObtained)} : ${r.ccpObtained.join(', ')})` : ''}`,
+            `${d.names?.get(r.candidateId) ?? `Candidat ${r.candidateId}`} : ${decisionLabels[r.decision]}${r.ccpObtained.length > 0 ? ` (${ccpObtained(r.ccpObtained)} : ${ccpList(r.ccpObtained, d.ccps)})` : ''}`,
         ),
       },
       sessionLink(appUrl, 'centre', session, 'Consulter la session'),
     ]),
 
-  pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView }) =>
+  pvValidatedCandidate: (to: string, session: SessionSummary, d: { validatedOn: string; result: CandidateResultView; ccps?: ReadonlyMap<string, string> | undefined }) =>
     render(`Votre résultat officiel : ${session.titreLabel ?? session.titreCode}`, to, [
       { p: `Le procès-verbal de votre session d’examen a été validé le ${formatDate(d.validatedOn)} : votre résultat est officiel.` },
       sessionFacts(session),
       {
         facts: [
           ['Résultat', decisionLabels[d.result.decision]],
-          ...(d.result.ccpObtained.length > 0 ? ([[`${ccpObtained(d.result.ccpObtained)} (acquis définitivement)`, d.result.ccpObtained.join(', ')]] as const) : []),
+          ...(d.result.ccpObtained.length > 0 ? ([[`${ccpObtained(d.result.ccpObtained)} (acquis définitivement)`, ccpList(d.result.ccpObtained, d.ccps)]] as const) : []),
         ],
       },
     ]),

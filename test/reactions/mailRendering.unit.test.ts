@@ -52,11 +52,11 @@ describe('mail rendering', () => {
       '\nCCP obtenu (acquis définitivement) : RNCP37274BC01\n',
     );
     expect(templates.pvValidatedCandidate('Léa Martin', session, { validatedOn: '2027-11-10', result: two }).text).toContain(
-      '\nCCP obtenus (acquis définitivement) : RNCP37274BC01, RNCP37274BC02\n',
+      '\nCCP obtenus (acquis définitivement) : RNCP37274BC01 ; RNCP37274BC02\n',
     );
     const centre = templates.pvValidatedCentre('Lyon Formation', session, { validatedOn: '2027-11-10', results: [one, two] }, 'https://tp.example').text;
     expect(centre).toContain('Candidat cand_a : Réussite partielle (CCP obtenu : RNCP37274BC01)');
-    expect(centre).toContain('Candidat cand_b : Réussite partielle (CCP obtenus : RNCP37274BC01, RNCP37274BC02)');
+    expect(centre).toContain('Candidat cand_b : Réussite partielle (CCP obtenus : RNCP37274BC01 ; RNCP37274BC02)');
   });
 
   it('given any mail, when read, then its footer names the service as its pages and sender do, not by the code’s name « tp-sessions »', () => {

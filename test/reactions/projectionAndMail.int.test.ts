@@ -157,7 +157,7 @@ describe('notifier', () => {
 
     const alice = mails.find((m) => m.destination.to.some((t) => t.includes('alice@example.org')) && m.subject.startsWith('Votre résultat officiel'));
     expect(alice?.body.text).toContain('Résultat : Titre obtenu');
-    expect(alice?.body.text).toContain('CCP obtenus (acquis définitivement) : CCP-1, CCP-2');
+    expect(alice?.body.text).toContain('CCP obtenus (acquis définitivement) : CCP-1 ; CCP-2');
     expect(alice?.body.text).not.toContain('cand_bruno');
   });
 
