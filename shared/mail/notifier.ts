@@ -8,6 +8,7 @@ import type { StreamSource } from '../views/projector.js';
 import { sessionViewForMails } from '../views/projection.js';
 import { centreLabel, type SessionView } from '../views/model.js';
 import { titreStreamId } from '../domain/titreRegister.js';
+import type { TitreWords } from './templates.js';
 
 export interface NotifierSettings {
   readonly appUrl: string;
@@ -120,14 +121,16 @@ export class Notifier {
       recipients: this.recipients,
       settings: this.settings,
       invitation: (s, to, uid, method) => this.invitation(s, to, uid, method),
-      ccpLabels: (titreCode) => this.ccpLabels(titreCode),
+      titre: (titreCode) => this.titre(titreCode),
     });
   }
 
-  /** The CCP blocks' labels of a titre, as last recorded (none when the titre is not recorded). */
-  private async ccpLabels(titreCode: string): Promise<ReadonlyMap<string, string>> {
+  /** A titre's label and its CCP blocks' labels, as last recorded (no label, no blocks when the titre is not recorded). */
+  private async titre(titreCode: string): Promise<TitreWords> {
     const recorded = (await this.store.readStream(titreStreamId(titreCode))).events.findLast((e) => e.type === 'TitreRecorded');
-    return new Map(recorded?.type === 'TitreRecorded' ? recorded.data.ccps.map((ccp) => [ccp.code, ccp.label]) : []);
+    return recorded?.type === 'TitreRecorded'
+      ? { code: titreCode, label: recorded.data.label, ccps: new Map(recorded.data.ccps.map((ccp) => [ccp.code, ccp.label])) }
+      : { code: titreCode, ccps: new Map() };
   }
 
   private invitation(session: SessionSummary, attendee: Recipient, uid: string, method: 'REQUEST' | 'CANCEL' = 'REQUEST'): string {
@@ -166,8 +169,8 @@ interface MailerContext {
   readonly recipients: Recipients;
   readonly settings: NotifierSettings;
   readonly invitation: (session: SessionSummary, to: Recipient, uid: string, method?: 'REQUEST' | 'CANCEL') => string;
-  /** The labels of a titre's CCP blocks, by code: a result names the blocks obtained in words. */
-  readonly ccpLabels: (titreCode: string) => Promise<ReadonlyMap<string, string>>;
+  /** A titre in words (its label, its CCP blocks' labels by code): a mail names a titre and the blocks obtained in words. */
+  readonly titre: (titreCode: string) => Promise<TitreWords>;
 }
 
 /**
@@ -297,24 +300,27 @@ const mailers = {
     ];
   }),
   /** The juror is told of each habilitation the UD grants them (or renews), with their page. */
-  JurorHabilitated: async (event, { recipients, settings }) => [
-    {
-      kind: 'juror-habilitated',
-      to: await recipients.person('juror', event.data.jurorId),
-      content: (to) => templates.jurorHabilitated(to.name, { ...event.data, unit: recipients.ud(event.data.department) }, settings.appUrl),
-    },
-  ],
+  JurorHabilitated: async (event, { recipients, settings, titre }) => {
+    const words = await titre(event.data.titreCode);
+    return [
+      {
+        kind: 'juror-habilitated',
+        to: await recipients.person('juror', event.data.jurorId),
+        content: (to) => templates.jurorHabilitated(to.name, { ...event.data, titre: words, unit: recipients.ud(event.data.department) }, settings.appUrl),
+      },
+    ];
+  },
   /** The juror is told of a habilitation withdrawn, with its titre (from the habilitation in their stream) and the reason. */
-  HabilitationWithdrawn: async (event, { recipients, jurorEvents }) => {
+  HabilitationWithdrawn: async (event, { recipients, jurorEvents, titre }) => {
     const habilitation = jurorEvents.find((e) => e.type === 'JurorHabilitated' && e.data.habilitationId === event.data.habilitationId);
     const granted = habilitation?.type === 'JurorHabilitated' ? habilitation.data : undefined;
-    const titreCode = granted?.titreCode;
+    const words = granted ? await titre(granted.titreCode) : undefined;
     const unit = granted ? recipients.ud(granted.department) : undefined;
     return [
       {
         kind: 'habilitation-withdrawn',
         to: await recipients.person('juror', event.data.jurorId),
-        content: (to) => templates.habilitationWithdrawn(to.name, { titreCode, withdrawnOn: event.data.withdrawnOn, reason: event.data.reason, unit }),
+        content: (to) => templates.habilitationWithdrawn(to.name, { titre: words, withdrawnOn: event.data.withdrawnOn, reason: event.data.reason, unit }),
       },
     ];
   },
@@ -382,9 +388,9 @@ const mailers = {
   PVDocumentQuarantined: ofSession(async (event, s, { recipients, settings }) => [
     { kind: 'pv-quarantined', to: await recipients.person('centre', s.centreId), content: (to) => templates.pvQuarantined(to.name, s, event.data, settings.appUrl) },
   ]),
-  PVValidated: ofSession(async (event, s, { recipients, settings, ccpLabels }) => {
+  PVValidated: ofSession(async (event, s, { recipients, settings, titre }) => {
     const results = s.results.decisions;
-    const ccps = results.some((result) => result.ccpObtained.length > 0) ? await ccpLabels(s.titreCode) : undefined;
+    const ccps = results.some((result) => result.ccpObtained.length > 0) ? (await titre(s.titreCode)).ccps : undefined;
     // The centre registered these candidates: its copy of the results names them.
     const names = new Map<string, string>();
     for (const result of results) {

@@ -94,6 +94,17 @@ const decisionLabels: Readonly<Record<CandidateResultView['decision'], string>> 
 
 /** « CCP obtenu », agreed with how many: « CCP obtenus » from two. */
 const ccpObtained = (ccps: readonly string[]) => `CCP obtenu${ccps.length > 1 ? 's' : ''}`;
+/** A titre as its last record names it, for the mails that name a titre or its CCP blocks. */
+export interface TitreWords {
+  readonly code: string;
+  /** Undefined when the titre is not recorded. */
+  readonly label?: string | undefined;
+  readonly ccps: ReadonlyMap<string, string>;
+}
+
+/** A titre in words with its code (« Développeur web et web mobile (RNCP37674) »), the code alone when unrecorded. */
+const titreNamed = (titre: TitreWords) => (titre.label ? `${titre.label} (${titre.code})` : titre.code);
+
 /** The CCP blocks obtained, in words with their code (the code alone when the titre's record lacks it). */
 const ccpList = (codes: readonly string[], labels: ReadonlyMap<string, string> | undefined) =>
   codes.map((code) => (labels?.has(code) ? `${labels.get(code)} (${code})` : code)).join(' ; ');
@@ -183,24 +194,24 @@ export const templates = {
       ...contactBlock(d.contact),
     ]),
 
-  jurorHabilitated: (to: string, d: { titreCode: string; department: string; validFrom: string; validUntil: string; unit: Contact }, appUrl: string) =>
-    render(`Habilitation de membre de jury : titre ${d.titreCode}`, to, [
+  jurorHabilitated: (to: string, d: { titre: TitreWords; department: string; validFrom: string; validUntil: string; unit: Contact }, appUrl: string) =>
+    render(`Habilitation de membre de jury : ${titreNamed(d.titre)}`, to, [
       {
-        p: `L’unité départementale (${d.unit.name}) vous a habilité(e) membre de jury du titre professionnel ${d.titreCode}. Les centres agréés du département peuvent vous désigner dans le jury de leurs sessions d’examen ; vos convocations vous parviennent par courriel.`,
+        p: `L’unité départementale (${d.unit.name}) vous a habilité(e) membre de jury du titre professionnel ${titreNamed(d.titre)}. Les centres agréés du département peuvent vous désigner dans le jury de leurs sessions d’examen ; vos convocations vous parviennent par courriel.`,
       },
       {
         facts: [
-          ['Titre professionnel', d.titreCode],
+          ['Titre professionnel', titreNamed(d.titre)],
           ['Valable', `du ${formatDate(d.validFrom)} au ${formatDate(d.validUntil)}`],
         ],
       },
       link(appUrl, '/jure', 'Mes convocations'),
     ]),
 
-  habilitationWithdrawn: (to: string, d: { titreCode: string | undefined; withdrawnOn: string; reason: string; unit?: Contact | undefined }) =>
-    render(`Retrait de votre habilitation de membre de jury${d.titreCode ? ` : titre ${d.titreCode}` : ''}`, to, [
+  habilitationWithdrawn: (to: string, d: { titre: TitreWords | undefined; withdrawnOn: string; reason: string; unit?: Contact | undefined }) =>
+    render(`Retrait de votre habilitation de membre de jury${d.titre ? ` : ${titreNamed(d.titre)}` : ''}`, to, [
       {
-        p: `L’unité départementale a retiré le ${formatDate(d.withdrawnOn)} votre habilitation de membre de jury${d.titreCode ? ` du titre professionnel ${d.titreCode}` : ''}. À partir de cette date, vous ne pouvez plus être désigné(e) dans un jury pour ce titre ni y siéger ; les centres qui vous avaient désigné(e) vous remplaceront.`,
+        p: `L’unité départementale a retiré le ${formatDate(d.withdrawnOn)} votre habilitation de membre de jury${d.titre ? ` du titre professionnel ${titreNamed(d.titre)}` : ''}. À partir de cette date, vous ne pouvez plus être désigné(e) dans un jury pour ce titre ni y siéger ; les centres qui vous avaient désigné(e) vous remplaceront.`,
       },
       { facts: [['Motif', d.reason]] },
       { p: `Pour toute question, adressez-vous à l’unité départementale${unitOf(d.unit)}.` },

@@ -39,7 +39,13 @@ describe('links in mails', () => {
         'juror',
         templates.jurorHabilitated(
           'Claire Dupont',
-          { titreCode: 'RNCP37674', department: '69', validFrom: '2026-01-01', validUntil: '2028-06-30', unit: { name: 'DDETS du Rhône', email: 'ddets@rhone.example' } },
+          {
+            titre: { code: 'RNCP37674', ccps: new Map() },
+            department: '69',
+            validFrom: '2026-01-01',
+            validUntil: '2028-06-30',
+            unit: { name: 'DDETS du Rhône', email: 'ddets@rhone.example' },
+          },
           APP_URL,
         ),
       ],

@@ -235,7 +235,15 @@ export const deadlineMachinery = (dynamo: LocalDynamo, ses: Pick<LocalSes, 'endp
  * commit twice as a redelivering stream would (the second sends nothing new), and gives the mails
  * that went out.
  */
-export const notifiedStream = (name: string, streamId: string, clock: Clock, contactBook: ContactBook, eventScope: EventScope = scope()) => {
+export const notifiedStream = (
+  name: string,
+  streamId: string,
+  clock: Clock,
+  contactBook: ContactBook,
+  eventScope: EventScope = scope(),
+  /** Other streams recorded first, not notified (a titre the mails name). */
+  recorded: Readonly<Record<string, DomainEvent[]>> = {},
+) => {
   let dynamo: LocalDynamo | undefined;
   let ses: LocalSes | undefined;
   let notifier: Notifier | undefined;
@@ -246,6 +254,7 @@ export const notifiedStream = (name: string, streamId: string, clock: Clock, con
     ses = await startSes();
     store = eventStoreOn(dynamo);
     notifier = notifierOn(dynamo, ses, clock, contactBook, store);
+    for (const [other, events] of Object.entries(recorded)) await append(store, other, 0, events, { region: eventScope.region });
   });
   afterAll(async () => {
     await ses?.stop();
