@@ -5,7 +5,7 @@ import { Directory } from '../../shared/directory/directory.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
 import { defaultNotifierSettings, Notifier } from '../../shared/mail/notifier.js';
 import { Recipients } from '../../shared/mail/recipients.js';
-import type { MailDelivery } from '../../shared/mail/sender.js';
+import { keptMails } from '../support/mails.js';
 import { contacts, sealsChecked, sessionCreated, stored } from './fixtures.js';
 
 /*
@@ -19,14 +19,7 @@ const STREAM = 'session-ses_conv';
 /** The mails of the history's `last` events, notified as one commit after the others. */
 const convocations = async (history: readonly DomainEvent[], book: InMemoryContactBook = contacts(), last = 2): Promise<OutgoingMail[]> => {
   const events: StoredEvent[] = stored(STREAM, history);
-  const mails: OutgoingMail[] = [];
-  const delivery = {
-    deliver: async (mail: OutgoingMail) => {
-      mails.push(mail);
-      return 'sent' as const;
-    },
-    park: async () => 'dead-lettered' as const,
-  } as unknown as MailDelivery;
+  const { mails, delivery } = keptMails();
   const settings = { ...defaultNotifierSettings, appUrl: 'https://tp.example/', from: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' } };
   const notifier = new Notifier({ readStream: async () => ({ events }) }, new Recipients(new Directory(), book), delivery, settings, () => new Date('2027-02-01T08:00:00Z'));
   await notifier.onCommit(events.slice(-last));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Directory, loadDirectory, UnknownUnitError } from '../../shared/directory/directory.js';
-import { buildInvitation, escapeIcsText, foldLine } from '../../shared/mail/ics.js';
+import { buildInvitation, escapeIcsText, foldLine, type Invitation } from '../../shared/mail/ics.js';
 import { buildRawMime } from '../../shared/mail/mime.js';
 import { escapeHtml, formatDate } from '../../shared/mail/render.js';
 import { templates, type SessionSummary } from '../../shared/mail/templates.js';
@@ -15,6 +15,22 @@ const session: SessionSummary = {
   endDate: '2027-11-02',
   department: '69',
 };
+
+/** An invitation to a session of one day in Lyon; each test changes what it looks at. */
+const invitation = (overrides: Partial<Invitation> = {}): Invitation => ({
+  uid: 'evt-1@tp-sessions',
+  stamp: new Date('2027-10-01T12:00:00Z'),
+  startDate: '2027-10-30',
+  endDate: '2027-10-30',
+  startTime: '08:30',
+  endTime: '17:30',
+  summary: 'Jury',
+  location: 'Lyon',
+  description: 'Session',
+  organizer: { name: 'TP', email: 'tp@example.org' },
+  attendee: { name: 'Anne Martin', email: 'anne@example.org' },
+  ...overrides,
+});
 
 describe('mail rendering', () => {
   it('given text typed by people, when rendered to HTML, then every special character is escaped and the plain text keeps it verbatim', () => {
@@ -73,19 +89,7 @@ describe('mail rendering', () => {
   });
 
   it('given a session across the autumn clock change, when the invitation is built, then each of its four days is an event at Paris wall-clock times, with the VTIMEZONE that says so, and the nights are free', () => {
-    const ics = buildInvitation({
-      uid: 'evt-1@tp-sessions',
-      stamp: new Date('2027-10-01T12:00:00Z'),
-      startDate: '2027-10-30',
-      endDate: '2027-11-02',
-      startTime: '08:30',
-      endTime: '17:30',
-      summary: 'Jury, session; titre RNCP37274',
-      location: session.site,
-      description: 'Ligne 1\nLigne 2',
-      organizer: { name: 'TP', email: 'tp@example.org' },
-      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
-    });
+    const ics = buildInvitation(invitation({ endDate: '2027-11-02', summary: 'Jury, session; titre RNCP37274', location: session.site, description: 'Ligne 1\nLigne 2' }));
     const lines = ics.split('\r\n');
 
     expect(lines).toContain('DTSTART;TZID=Europe/Paris:20271030T083000');
@@ -99,21 +103,8 @@ describe('mail rendering', () => {
   });
 
   it('given an invitation withdrawn, when its cancellation is built, then it repeats the UID with a later sequence, says CANCEL and CANCELLED, and asks no reply', () => {
-    const invitation = {
-      uid: 'evt-1@tp-sessions',
-      stamp: new Date('2027-10-01T12:00:00Z'),
-      startDate: '2027-10-30',
-      endDate: '2027-11-02',
-      startTime: '08:30',
-      endTime: '17:30',
-      summary: 'Jury',
-      location: 'Lyon',
-      description: 'Session',
-      organizer: { name: 'TP', email: 'tp@example.org' },
-      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
-    };
-    const sent = buildInvitation(invitation).split('\r\n');
-    const cancel = buildInvitation({ ...invitation, method: 'CANCEL' }).split('\r\n');
+    const sent = buildInvitation(invitation({ endDate: '2027-11-02' })).split('\r\n');
+    const cancel = buildInvitation(invitation({ endDate: '2027-11-02', method: 'CANCEL' })).split('\r\n');
 
     expect(sent).toEqual(expect.arrayContaining(['METHOD:REQUEST', 'UID:evt-1@tp-sessions', 'SEQUENCE:0', 'STATUS:CONFIRMED']));
     expect(cancel).toEqual(expect.arrayContaining(['METHOD:CANCEL', 'UID:evt-1@tp-sessions', 'SEQUENCE:1', 'STATUS:CANCELLED']));
@@ -122,19 +113,7 @@ describe('mail rendering', () => {
   });
 
   it('given an invitation sent from the no-reply address, when built, then it asks the juror for no calendar answer (no RSVP=TRUE): an answer would reach nobody', () => {
-    const ics = buildInvitation({
-      uid: 'evt-1@tp-sessions',
-      stamp: new Date('2027-10-01T12:00:00Z'),
-      startDate: '2027-10-30',
-      endDate: '2027-10-30',
-      startTime: '08:30',
-      endTime: '17:30',
-      summary: 'Jury',
-      location: 'Lyon',
-      description: 'Session',
-      organizer: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' },
-      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
-    });
+    const ics = buildInvitation(invitation({ organizer: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' } }));
     const attendee = ics
       .replace(/\r\n /g, '')
       .split('\r\n')
@@ -144,19 +123,7 @@ describe('mail rendering', () => {
   });
 
   it('given a one-day session, when the invitation is built, then it is a single event from its start to its end time, repeated on no other day', () => {
-    const lines = buildInvitation({
-      uid: 'evt-2@tp-sessions',
-      stamp: new Date('2027-10-01T12:00:00Z'),
-      startDate: '2027-10-30',
-      endDate: '2027-10-30',
-      startTime: '08:30',
-      endTime: '17:30',
-      summary: 'Jury',
-      location: 'Lyon',
-      description: 'Session',
-      organizer: { name: 'TP', email: 'tp@example.org' },
-      attendee: { name: 'Anne Martin', email: 'anne@example.org' },
-    }).split('\r\n');
+    const lines = buildInvitation(invitation()).split('\r\n');
     const event = lines.slice(lines.indexOf('BEGIN:VEVENT'), lines.indexOf('END:VEVENT'));
 
     expect(event).toEqual(expect.arrayContaining(['DTSTART;TZID=Europe/Paris:20271030T083000', 'DTEND;TZID=Europe/Paris:20271030T173000']));

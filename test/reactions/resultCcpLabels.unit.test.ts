@@ -4,7 +4,7 @@ import { Directory } from '../../shared/directory/directory.js';
 import type { OutgoingMail } from '../../shared/mail/model.js';
 import { defaultNotifierSettings, Notifier } from '../../shared/mail/notifier.js';
 import { Recipients } from '../../shared/mail/recipients.js';
-import type { MailDelivery } from '../../shared/mail/sender.js';
+import { keptMails } from '../support/mails.js';
 import { contacts, sealsChecked, sessionCreated, stored } from './fixtures.js';
 
 /*
@@ -47,14 +47,7 @@ const resultMails = async (titreRecords: readonly DomainEvent[]): Promise<Outgoi
     [SESSION, stored(SESSION, history)],
     ['titre-RNCP37274', stored('titre-RNCP37274', titreRecords)],
   ]);
-  const mails: OutgoingMail[] = [];
-  const delivery = {
-    deliver: async (mail: OutgoingMail) => {
-      mails.push(mail);
-      return 'sent' as const;
-    },
-    park: async () => 'dead-lettered' as const,
-  } as unknown as MailDelivery;
+  const { mails, delivery } = keptMails();
   const settings = { ...defaultNotifierSettings, appUrl: 'https://tp.example/', from: { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' } };
   const notifier = new Notifier(
     { readStream: async (streamId) => ({ events: streams.get(streamId) ?? [] }) },

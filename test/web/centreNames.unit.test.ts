@@ -4,14 +4,13 @@ import { principalFromClaims } from '../../shared/auth/principal.js';
 import { Directory } from '../../shared/directory/directory.js';
 import { InMemoryContactBook } from '../../shared/directory/contacts.js';
 import { timelinePage } from '../../shared/history/timelinePage.js';
-import type { OutgoingMail } from '../../shared/mail/model.js';
 import { defaultNotifierSettings, Notifier } from '../../shared/mail/notifier.js';
 import { Recipients } from '../../shared/mail/recipients.js';
-import type { MailDelivery } from '../../shared/mail/sender.js';
 import { centreWithId } from '../../shared/web/format.js';
 import { centreLabel } from '../../shared/views/model.js';
 import { apiCall, bodyOf, createTestApp, formPost, pageGet, squeezed, users, type TestApp, type UserHandle } from './support/app.js';
 import { lateSessionInput } from './support/scenario.js';
+import { keptMails } from '../support/mails.js';
 
 /*
  * Centres by their name. The name comes from the session manager's token (`custom:centreName`),
@@ -43,14 +42,7 @@ const createdEvent = (app: TestApp, sessionId: string) => {
 
 /** The notifier over the memory store, with a delivery that keeps the mails it is handed. */
 const notifierOf = (app: TestApp) => {
-  const mails: OutgoingMail[] = [];
-  const delivery = {
-    deliver: async (mail: OutgoingMail) => {
-      mails.push(mail);
-      return 'sent' as const;
-    },
-    park: async () => 'dead-lettered' as const,
-  } as unknown as MailDelivery;
+  const { mails, delivery } = keptMails();
   const contacts = new InMemoryContactBook().set('centre', LYON, { email: 'sessions@lyon-formation.example', displayName: 'Camille Martin' });
   const from = { name: 'Sessions du titre professionnel', email: 'ne-pas-repondre@tp.example' };
   const notifier = new Notifier(app.store, new Recipients(new Directory(), contacts), delivery, { ...defaultNotifierSettings, appUrl: 'https://tp.example', from }, () =>
