@@ -3,12 +3,11 @@ import { buildInvitation } from './ics.js';
 import { mailId, type MailKind, type OutgoingMail, type Recipient } from './model.js';
 import { isUnaddressed, type Recipients, type Unaddressed } from './recipients.js';
 import { MailInFlightError, type MailDelivery } from './sender.js';
-import { templates, type Rendered, type SessionSummary } from './templates.js';
+import { templates, type Rendered, type SessionSummary, type TitreWords } from './templates.js';
 import type { StreamSource } from '../views/projector.js';
 import { sessionViewForMails } from '../views/projection.js';
 import { centreLabel, type SessionView } from '../views/model.js';
 import { titreStreamId } from '../domain/titreRegister.js';
-import type { TitreWords } from './templates.js';
 
 export interface NotifierSettings {
   readonly appUrl: string;
