@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, formPost, pageGet, apiCall, bodyOf } from './support/app.js';
+import { escapeHtml } from '../../shared/web/html.js';
+import { createTestApp, formPost, pageGet, pageText, apiCall, bodyOf } from './support/app.js';
 import { movableClock } from './support/clock.js';
 
 const location = (response: { headers: Record<string, string> }) => response.headers.location ?? '';
@@ -110,6 +111,10 @@ describe('a session from the programme to the validated PV, through the form pos
     expect(pv.statusCode, pv.body).toBe(303);
     const provisional = await pageGet(app, 'centre', sessionPath);
     expect(provisional.body).toContain('Résultats provisoires');
+    // The CCP block obtained reads by its code and its label, as the PV form offered it.
+    expect(pageText(provisional.body)).toContain(
+      `CCP obtenu : <ul> <li>RNCP37674BC01 — ${escapeHtml("Développer la partie front-end d'une application web ou web mobile sécurisée")}</li> </ul>`,
+    );
 
     // The PV intake (S3 trigger, another function) records the stored file.
     const stream = await app.store.readStream(`session-${sessionId}`);

@@ -207,6 +207,9 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
     view.jury.map((member) => member.jurorId),
   );
   const base = context.principal.actor.role === 'ud' ? `/ud/sessions/${view.sessionId}` : `/centre/sessions/${view.sessionId}`;
+  // The CCP blocks by their labels, as the PV form offers them (the code alone for a block the titre no longer lists).
+  const ccpLabels = new Map((context.deps.titres[view.titreCode]?.ccps ?? []).map((ccp) => [ccp.code, ccp.label]));
+  const ccpNamed = (code: string) => (ccpLabels.has(code) ? `${code} — ${ccpLabels.get(code)}` : code);
   // Shown only for a candidate of this session: the query string cannot make the page say anything else.
   const drawn = view.candidateIds.find((id) => id === context.query.tirage);
   const decisionOf = new Map(view.results.decisions.map((decision) => [decision.candidateId, decision]));
@@ -312,7 +315,18 @@ export const sessionPage = async (context: PageContext): Promise<Html> => {
           return html`<tr>
             <td>${name}</td>
             <td>
-              ${decision ? html`${decisionLabels[decision.decision] ?? decision.decision}${decision.ccpObtained.length > 0 ? html` — CCP : ${decision.ccpObtained.join(', ')}` : ''}` : '—'}
+              ${
+                decision
+                  ? html`${decisionLabels[decision.decision] ?? decision.decision}${
+                      decision.ccpObtained.length > 0
+                        ? html`<br />${decision.ccpObtained.length > 1 ? 'CCP obtenus' : 'CCP obtenu'} :
+                            <ul>
+                              ${decision.ccpObtained.map((code) => html`<li>${ccpNamed(code)}</li>`)}
+                            </ul>`
+                        : ''
+                    }`
+                  : '—'
+              }
             </td>
             ${centre ? html`<td>${erasure}</td>` : ''}
           </tr>`;
