@@ -68,7 +68,7 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     ],
     stream: false,
     description:
-      "Read models kept by the projector, one item per aggregate (pk = stream id), each remembering the last event version applied, and one item per juror of a session (pk = session stream id, sk = juror#id); indexes: a centre's sessions, jurors and centres of a department, a juror's sessions by end date (byOwner), a department's sessions (byDepartment), a region's sessions (byRegion), PVs waiting for the UD (toInstruct, sparse).",
+      "Read models kept by the projector, one item per aggregate (pk = stream id), each remembering the last event version applied, and one item per juror of a session (pk = juror stream id, sk = session#id); indexes: a centre's sessions, jurors and centres of a department, a juror's sessions by end date (byOwner), a department's sessions (byDepartment), a region's sessions (byRegion), PVs waiting for the UD (toInstruct, sparse).",
   },
   outbox: {
     logicalName: 'outbox',

@@ -21,14 +21,15 @@ import { readView, VIEW_SK } from './viewItem.js';
  * - `toInstruct` (`instructKey`, `instructSort`): sparse, only sessions whose PV waits for the UD.
  * A session's item also carries `sessionStatus`, which the region's status filter reads.
  *
- * Beside each session's view, one item per juror of its jury, present or former (`pk` = the
- * session's stream id, `sk` = `juror#<jurorId>`), listed through `byOwner` (`ownerKey` =
- * `jurorSessions#<jurorId>`, `ownerSort` = `<endDate>#<sessionId>`). In the session's partition
- * rather than the juror's: the projector writes them with the session's view, and their order (the
- * session's end date) is an index attribute that can change in place, where a table sort key could
- * only be deleted and written again. `byOwner` rather than an index of their own: a juror owns
- * their convocations as a centre owns its sessions, and CloudFormation adds one index per table
- * update (`byRegion` is this release's).
+ * One item per juror of a session's jury, present or former, in the juror's partition (`pk` = the
+ * juror's stream id, `sk` = `session#<sessionId>`), listed in end-date order through `byOwner`
+ * (`ownerKey` = `jurorSessions#<jurorId>`, `ownerSort` = `<endDate>#<sessionId>`): the juror's
+ * pages read the index, and the order (the session's end date) is an index attribute that can
+ * change in place, where a table sort key could only be deleted and written again. The due-date
+ * planner reads the partition itself, with a consistent Query: an index answers after a lag, and
+ * a juror's commit planned in that lag would miss a session whose planner had just finished.
+ * `byOwner` rather than an index of their own: a juror owns their convocations as a centre owns
+ * its sessions, and CloudFormation adds one index per table update (`byRegion` is this release's).
  */
 const viewKeys = (view: AggregateView): Record<string, string> => {
   switch (view.kind) {
@@ -56,10 +57,12 @@ const viewKeys = (view: AggregateView): Record<string, string> => {
   }
 };
 
-/** Keys of a juror's item beside the session's view. */
+const JUROR_SESSION_SK = 'session#';
+
+/** Keys of a juror's item for a session, in the juror's partition. */
 const jurorSessionKeys = (item: Pick<JurorSessionView, 'jurorId' | 'sessionId' | 'endDate'>): Record<string, string> => ({
-  pk: `session-${item.sessionId}`,
-  sk: `juror#${item.jurorId}`,
+  pk: `juror-${item.jurorId}`,
+  sk: `${JUROR_SESSION_SK}${item.sessionId}`,
   ownerKey: `jurorSessions#${item.jurorId}`,
   ownerSort: `${item.endDate}#${item.sessionId}`,
 });
@@ -172,8 +175,9 @@ export class DynamoViewWriter {
 
   /**
    * The sessions a juror sits or sat in (present or former member) that end on `from` or later,
-   * from the juror's items beside the sessions' views (`byOwner`, sorted by `<endDate>#<sessionId>`):
-   * the planner replans their habilitation deadlines when the juror's habilitations change.
+   * from the juror's items for their sessions: the planner replans their habilitation deadlines
+   * when the juror's habilitations change. A consistent read of the juror's partition, not of
+   * `byOwner`: it finds an item the projector wrote just before, which an index may not show yet.
    */
   async sessionsOfJuror(jurorId: string, from: string): Promise<string[]> {
     const sessionIds: string[] = [];
@@ -182,9 +186,11 @@ export class DynamoViewWriter {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: 'byOwner',
-          KeyConditionExpression: 'ownerKey = :owner AND ownerSort >= :from',
-          ExpressionAttributeValues: { ':owner': { S: `jurorSessions#${jurorId}` }, ':from': { S: from } },
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :session)',
+          FilterExpression: 'ownerSort >= :from',
+          ExpressionAttributeValues: { ':pk': { S: `juror-${jurorId}` }, ':session': { S: JUROR_SESSION_SK }, ':from': { S: from } },
+          ProjectionExpression: 'ownerSort',
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );

@@ -66,14 +66,14 @@ describe('rebuild-views', () => {
     const rebuilt = await allItems(rebuiltTable);
     expect(rebuilt).toEqual(await allItems(dynamo.tables.views));
     // The juror items are part of what is compared: two sessions with a jury, two jurors each.
-    expect(rebuilt.filter((item) => item.sk?.S?.startsWith('juror#')).map((item) => `${item.pk?.S} ${item.sk?.S}`)).toEqual([
-      'session-ses_lyon-a juror#jur_anne',
-      'session-ses_lyon-a juror#jur_marc',
-      'session-ses_lyon-c juror#jur_anne',
-      'session-ses_lyon-c juror#jur_marc',
+    expect(rebuilt.filter((item) => item.sk?.S?.startsWith('session#')).map((item) => `${item.pk?.S} ${item.sk?.S}`)).toEqual([
+      'juror-jur_anne session#ses_lyon-a',
+      'juror-jur_anne session#ses_lyon-c',
+      'juror-jur_marc session#ses_lyon-a',
+      'juror-jur_marc session#ses_lyon-c',
     ]);
     expect(rebuilt.find((item) => item.pk?.S === 'centre-ctr_lyon-1')?.centreName?.S).toBe('AFPA Lyon');
-    expect(rebuilt.find((item) => item.pk?.S === 'session-ses_lyon-c' && item.sk?.S === 'juror#jur_anne')?.view?.S).toContain('"centreName":"AFPA Lyon"');
+    expect(rebuilt.find((item) => item.pk?.S === 'juror-jur_anne' && item.sk?.S === 'session#ses_lyon-c')?.view?.S).toContain('"centreName":"AFPA Lyon"');
     expect(progress.at(0)).toBe('[----------]   0 %  0/6 flux');
     expect(progress.at(-1)).toBe('[##########] 100 %  6/6 flux');
   });
