@@ -267,6 +267,7 @@ const titreRevisions = (titres: readonly Titre[], years: number): Html =>
 
 export const jurorsPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
+  const todayDate = today(context);
   const jurors = await listJurors(context.deps, department);
   const names = await jurorNames(
     context,
@@ -303,11 +304,13 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
                         ${
                           h.withdrawn
                             ? html`<span class="badge late">Retirée le ${frenchDate(h.withdrawn.withdrawnOn)}</span>`
-                            : html`<span class="badge ok">En cours</span>
-                                <details>
-                                  <summary>Retirer</summary>
-                                  ${form({ ...state, errors: [] }, `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea({ ...state, errors: [], values: {} }, 'reason', 'Motif du retrait', { required: true }))}
-                                </details>`
+                            : h.validUntil < todayDate
+                              ? html`<span class="badge late">Expirée le ${frenchDate(h.validUntil)}</span>`
+                              : html`${h.validFrom > todayDate ? html`<span class="badge info">À partir du ${frenchDate(h.validFrom)}</span>` : html`<span class="badge ok">En cours</span>`}
+                                  <details>
+                                    <summary>Retirer</summary>
+                                    ${form({ ...state, errors: [] }, `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea({ ...state, errors: [], values: {} }, 'reason', 'Motif du retrait', { required: true }))}
+                                  </details>`
                         }
                       </td>
                     </tr>`,
