@@ -15,6 +15,11 @@ export interface FormState {
   readonly idempotencyKey: string;
   /** Filled as fields render (before the summary, which reads it): the label of each field. */
   readonly labels?: Map<string, string>;
+  /**
+   * Set when a page holds the same form once per row (a withdrawal per habilitation): prefixes the
+   * ids of the form's fields, so that no two fields share an id and the summary's links lead to this form's.
+   */
+  readonly idPrefix?: string;
 }
 
 const remember = (state: FormState, field: string, label: string): void => {
@@ -30,6 +35,9 @@ const summaryLabel = (state: FormState, field: string): string | undefined => {
 };
 
 export const idOf = (field: string): string => `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+
+/** A field's id in its form: `idOf`, prefixed for a form repeated on the page. */
+const idIn = (state: FormState, field: string): string => (state.idPrefix ? `${state.idPrefix}-${idOf(field)}` : idOf(field));
 
 /** Value at a dotted path in nested form values, as text. */
 const valueAt = (values: unknown, field: string): string => {
@@ -66,7 +74,7 @@ const errorSummary = (state: FormState): Html => {
     <ul>
       ${state.errors.map((error) => {
         const label = error.field ? summaryLabel(state, error.field) : undefined;
-        return html`<li>${error.field ? html`<a href="#${idOf(error.field)}">${label ? `${label} : ` : ''}${error.message}</a>` : error.message}</li>`;
+        return html`<li>${error.field ? html`<a href="#${idIn(state, error.field)}">${label ? `${label} : ` : ''}${error.message}</a>` : error.message}</li>`;
       })}
     </ul>
   </div>`;
@@ -90,7 +98,7 @@ const described = (id: string, hint: string | undefined, error: string | undefin
 
 export const input = (state: FormState, field: string, label: string, options: InputOptions = {}): Html => {
   remember(state, field, label);
-  const id = idOf(field);
+  const id = idIn(state, field);
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
   return html`<div class="field${error ? ' has-error' : ''}">
@@ -107,7 +115,7 @@ export const input = (state: FormState, field: string, label: string, options: I
 
 export const textarea = (state: FormState, field: string, label: string, options: { hint?: string; required?: boolean } = {}): Html => {
   remember(state, field, label);
-  const id = idOf(field);
+  const id = idIn(state, field);
   const error = errorFor(state, field);
   const describedBy = described(id, options.hint, error);
   return html`<div class="field${error ? ' has-error' : ''}">
@@ -131,7 +139,7 @@ export const select = (
   options: { hint?: string; required?: boolean } = {},
 ): Html => {
   remember(state, field, label);
-  const id = idOf(field);
+  const id = idIn(state, field);
   const error = errorFor(state, field);
   const current = valueAt(state.values, field);
   const describedBy = described(id, options.hint, error);
@@ -158,7 +166,7 @@ export const choices = (
   options: { type?: 'checkbox' | 'radio'; hint?: string } = {},
 ): Html => {
   remember(state, field, legend);
-  const id = idOf(field);
+  const id = idIn(state, field);
   const error = errorFor(state, field);
   const selected = valuesAt(state.values, field);
   const describedBy = described(id, options.hint, error);

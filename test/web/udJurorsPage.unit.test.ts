@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, createTestApp, pageGet, pageText } from './support/app.js';
+import { apiCall, createTestApp, formPost, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { newJurorInput, seedSession } from './support/scenario.js';
 
@@ -34,5 +34,37 @@ describe('the UD’s habilitations page', () => {
     const toCome = rowOf(page, 'Camille GARNIER');
     expect(pageText(toCome)).toContain('À partir du 16/07/2028');
     expect(toCome).not.toContain('En cours');
+  });
+
+  it('given two habilitations, when the UD withdraws the second without a reason, then the error stands under that row’s « Motif du retrait », its form open, with ids of its own; the habilitation form keeps no error and its department; nothing is recorded', async () => {
+    const app = createTestApp();
+    const seeded = await seedSession(app);
+    const [, moreau = ''] = seeded.jurorIds;
+    const [, habilitation = ''] = seeded.habilitationIds;
+    const before = app.writes();
+
+    const refused = await formPost(app, 'ud', `/ud/jures/${moreau}/habilitations/${habilitation}/retrait`, [['reason', '']]);
+
+    expect(refused.statusCode).toBe(400);
+    expect(app.writes()).toBe(before);
+    const page = refused.body;
+    // Each withdrawal form has its own ids: no two fields share one.
+    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
+    expect(ids.length).toBe(new Set(ids).size);
+    // The error is the second row's, next to its reason, in its form left open.
+    const row = rowOf(page, 'Camille MOREAU');
+    expect(row).toMatch(/<details\s+open\s*>/);
+    expect(row).toMatch(/<textarea[^>]*aria-invalid="true"/);
+    expect(pageText(row)).toContain('Ce champ est obligatoire.');
+    expect(row).toContain('class="error-summary"');
+    expect(rowOf(page, 'Camille DUPONT')).not.toContain('aria-invalid');
+    // The summary's link leads to that textarea.
+    const link = /<a href="#([^"]+)">Motif du retrait : /.exec(row)?.[1];
+    expect(row).toMatch(new RegExp(`<textarea\\s+id="${link}"`));
+    // The habilitation form below shows no error, and its department is still the UD's.
+    const habilitationForm = page.slice(page.indexOf('<h2>Habiliter un membre de jury</h2>'));
+    expect(habilitationForm).not.toContain('error-summary');
+    expect(habilitationForm).toMatch(/name="department"[^>]*value="69"/);
+    expect(page.match(/autofocus/g)).toHaveLength(1);
   });
 });

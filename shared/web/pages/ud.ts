@@ -274,8 +274,13 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
     jurors.map((juror) => juror.jurorId),
   );
   const titres = Object.values(context.deps.titres).map((titre) => ({ value: titre.code, label: `${titre.label} (${titre.code})` }));
-  const values = Object.keys(state.values).length > 0 ? state.values : { department };
-  const filled = { ...state, values };
+  // A withdrawal posted (its path names the habilitation) comes back in its own row: the habilitation form stays as it was.
+  const withdrawing = context.params.habilitationId;
+  const habilitating = withdrawing === undefined ? state : { ...state, values: {}, errors: [] };
+  const values = Object.keys(habilitating.values).length > 0 ? habilitating.values : { department };
+  const filled = { ...habilitating, values };
+  const withdrawal = (habilitationId: string): FormState =>
+    habilitationId === withdrawing ? { ...state, idPrefix: habilitationId } : { ...state, errors: [], values: {}, idPrefix: habilitationId };
   return html`<h2>Membres de jury du département ${department}</h2>
     ${
       jurors.length === 0
@@ -307,9 +312,9 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
                             : h.validUntil < todayDate
                               ? html`<span class="badge late">Expirée le ${frenchDate(h.validUntil)}</span>`
                               : html`${h.validFrom > todayDate ? html`<span class="badge info">À partir du ${frenchDate(h.validFrom)}</span>` : html`<span class="badge ok">En cours</span>`}
-                                  <details>
+                                  <details ${h.habilitationId === withdrawing ? html` open` : ''}>
                                     <summary>Retirer</summary>
-                                    ${form({ ...state, errors: [] }, `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea({ ...state, errors: [], values: {} }, 'reason', 'Motif du retrait', { required: true }))}
+                                    ${form(withdrawal(h.habilitationId), `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea(withdrawal(h.habilitationId), 'reason', 'Motif du retrait', { required: true }))}
                                   </details>`
                         }
                       </td>
