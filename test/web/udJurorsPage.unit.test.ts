@@ -67,4 +67,16 @@ describe('the UD’s habilitations page', () => {
     expect(habilitationForm).toMatch(/name="department"[^>]*value="69"/);
     expect(page.match(/autofocus/g)).toHaveLength(1);
   });
+
+  it('given the UD of the Rhône, when it opens the habilitation form, then the member’s department is stated as its own (69) and sent with the form, not a free field whose other value ends on « Accès refusé » with what was typed lost', async () => {
+    const app = createTestApp();
+
+    const page = (await pageGet(app, 'ud', '/ud/jures')).body;
+
+    const habilitationForm = page.slice(page.indexOf('<h2>Habiliter un membre de jury</h2>'));
+    expect(habilitationForm).not.toMatch(/<input[^>]*name="department"[^>]*type="text"/);
+    expect(habilitationForm).toMatch(/<input type="hidden" name="department" value="69"/);
+    expect(pageText(habilitationForm)).toContain('Département du membre : 69');
+    expect(pageText(habilitationForm)).toContain('un membre qui réside dans un autre département est habilité par l’unité départementale de ce département');
+  });
 });

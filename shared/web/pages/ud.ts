@@ -340,7 +340,11 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
         <div class="row">
           ${input(filled, 'lastName', 'Nom (nouveau membre)')}${input(filled, 'firstName', 'Prénom (nouveau membre)')}${input(filled, 'email', 'Courriel (nouveau membre)', { type: 'email' })}
         </div>
-        ${select(filled, 'titreCode', 'Titre professionnel', titres, { required: true })} ${input(filled, 'department', 'Département du membre', { required: true })}
+        ${select(filled, 'titreCode', 'Titre professionnel', titres, { required: true })}
+        <p>
+          Département du membre : ${department} <span class="hint">(un membre qui réside dans un autre département est habilité par l’unité départementale de ce département)</span
+          ><input type="hidden" name="department" value="${department}" />
+        </p>
         <div class="row">
           ${input(filled, 'validFrom', 'Habilité du', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'validUntil', 'au', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}${input(filled, 'professionalisationDate', 'Session de professionnalisation suivie le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}
         </div>`,
