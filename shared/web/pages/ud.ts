@@ -25,6 +25,19 @@ const weekOf = (day: string): { monday: string; nextMonday: string } => {
 /** How far ahead the dashboard looks for habilitations coming to an end. */
 const HABILITATION_HORIZON_DAYS = 90;
 
+/**
+ * The steps past their deadline in the department's sessions, as the dashboard and « Centres en
+ * retard » both list them (one query, so the two lists agree): the 100 sessions starting latest,
+ * a cancelled session's deadlines left out.
+ */
+const overdueSteps = async (context: PageContext, todayDate: string) => {
+  const sessions = await listSessions(context.deps, context.principal, { limit: 100 });
+  return sessions.items
+    .filter((view) => view.status !== 'cancelled')
+    .flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })))
+    .sort((a, b) => a.deadline.dueOn.localeCompare(b.deadline.dueOn));
+};
+
 const sessionCell = (context: PageContext, view: SessionView): Html =>
   html`<a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)}</a><br /><span class="hint"
       >${ceresLabel(view.ceresReference)}, du ${frenchDate(view.startDate)} au ${frenchDate(view.endDate)}</span
@@ -41,15 +54,16 @@ export const udDashboard = async (context: PageContext): Promise<Html> => {
   const todayDate = today(context);
   const { monday, nextMonday } = weekOf(todayDate);
   const year = Number(todayDate.slice(0, 4));
-  const [toInstruct, recent, behind, jurors] = await Promise.all([
+  const [toInstruct, recent, behind, jurors, overdue] = await Promise.all([
     listPvToInstruct(context.deps, context.principal, { limit: 100 }),
     // Sessions last a few days: the 100 latest to start before next Monday hold every one of this week.
     listSessions(context.deps, context.principal, { startsBefore: nextMonday, limit: 100 }),
     listCentresBehind(context.deps, context.principal, year),
     listJurors(context.deps, department),
+    // A session starting after this week may be late already (its jurors' convocations): not only this week's.
+    overdueSteps(context, todayDate),
   ]);
   const thisWeek = recent.items.filter((view) => view.endDate >= monday && view.status !== 'cancelled').sort((a, b) => a.startDate.localeCompare(b.startDate));
-  const overdue = recent.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
   const horizon = addDays(todayDate, HABILITATION_HORIZON_DAYS);
   const ending = jurors
     .flatMap((juror) => juror.habilitations.filter((h) => !h.withdrawn && h.validUntil >= todayDate && h.validUntil <= horizon).map((h) => ({ juror, h })))
@@ -361,8 +375,7 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
   }
   const year = Number(asked ?? todayDate.slice(0, 4));
   const behind = await listCentresBehind(context.deps, context.principal, year);
-  const sessions = await listSessions(context.deps, context.principal, { limit: 100 });
-  const overdue = sessions.items.flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })));
+  const overdue = await overdueSteps(context, todayDate);
   return html`<h2>Programmation ${year}</h2>
     ${
       behind.length === 0
