@@ -488,7 +488,7 @@ export const pageRoutes = (options: PagesOptions): Route[] => {
     public: true,
     summary: `Formulaire : ${post.operation.summary}`,
     handle: async (event, params) => {
-      const context = await contextFor(event, params, post.page);
+      const context: PageContext = { ...(await contextFor(event, params, post.page)), postedTo: post.path };
       const body = await parseBody(event, post.operation.bodyLimit ?? FORM_BODY_LIMIT, parseMultipart);
       if (body.kind !== 'form') throw new AppError('input.invalid', 'validation', 'Formulaire attendu.');
       const controls = splitFormControls(body.value);

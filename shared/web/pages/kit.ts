@@ -15,6 +15,11 @@ export interface PageContext {
   /** The session the path names, already checked against the principal's scope. */
   readonly session?: SessionView | undefined;
   readonly csrf: string;
+  /**
+   * On a form sent back, the path (template) it was posted to: a page holding several forms shows
+   * the errors in that one only.
+   */
+  readonly postedTo?: string;
 }
 
 export const today = (context: PageContext): string => parisDate(context.deps.clock.now());

@@ -201,6 +201,10 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   if (!view) return html``;
   const names = await candidateNames(context, view.candidateIds);
   const waiting = view.status === 'pv-transmitted';
+  // Each form shows what was sent to it, and its errors; the others come back empty.
+  const stateOf = (step: 'validation' | 'rejet' | 'sanction'): FormState =>
+    context.postedTo === `/ud/sessions/{sessionId}/${step}` ? state : { ...state, values: {}, errors: [] };
+  const sanction = stateOf('sanction');
   return html`${await sessionPage(context)}
   ${
     waiting
@@ -212,9 +216,9 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
                 </p>`
               : ''
           }
-          ${form({ ...state, errors: state.errors.filter((e) => e.field !== 'reason') }, `/ud/sessions/${view.sessionId}/validation`, 'Valider le procès-verbal', html`<p>En validant, vous rendez officiels les résultats de la session.</p>`)}
+          ${form(stateOf('validation'), `/ud/sessions/${view.sessionId}/validation`, 'Valider le procès-verbal', html`<p>En validant, vous rendez officiels les résultats de la session.</p>`)}
           <h3>Rejeter le procès-verbal</h3>
-          ${form(state, `/ud/sessions/${view.sessionId}/rejet`, 'Rejeter le procès-verbal', textarea(state, 'reason', 'Motif du rejet', { required: true, hint: 'Le centre reçoit ce motif et fait signer un PV corrigé.' }))}`
+          ${form(stateOf('rejet'), `/ud/sessions/${view.sessionId}/rejet`, 'Rejeter le procès-verbal', textarea(stateOf('rejet'), 'reason', 'Motif du rejet', { required: true, hint: 'Le centre reçoit ce motif et fait signer un PV corrigé.' }))}`
       : ''
   }
   ${
@@ -225,25 +229,25 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
             ${view.sanctionCount === 0 ? 'aucune sanction notifiée' : countOf(view.sanctionCount, 'sanction notifiée', 'sanctions notifiées')}.
           </p>
           ${form(
-            state,
+            sanction,
             `/ud/sessions/${view.sessionId}/sanction`,
             'Notifier la sanction',
             html`${select(
-              state,
+              sanction,
               'candidateId',
               'Candidat',
               view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
               { required: true },
             )}
             ${select(
-              state,
+              sanction,
               'sanction',
               'Sanction',
               Object.entries(sanctionLabels).map(([value, label]) => ({ value, label })),
               { required: true },
             )}
-            ${input(state, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
-            ${input(state, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
+            ${input(sanction, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
+            ${input(sanction, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
           )}`
       : ''
   }`;
