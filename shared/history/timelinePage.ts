@@ -138,6 +138,28 @@ const pvFile = (sessionId: string, file: TimelinePvFile): Html =>
     : html`<br /><span class="hint">Fichier supprimé au terme de sa durée de conservation, le ${parisDay(file.expiredAt)}.</span>`;
 
 /**
+ * Where the history leads back to, by the reader's role: the session's page (centre, UD) or the
+ * region's sessions; and the path the menu reads to mark its entry.
+ */
+const wayBack = (role: Role, sessionId: string, reference: string): { breadcrumb: { href: string; label: string }[]; path?: string } => {
+  switch (role) {
+    case 'centre':
+    case 'ud':
+      return {
+        breadcrumb: [
+          { href: `/${role}`, label: 'Tableau de bord' },
+          { href: `/${role}/sessions/${encodeURIComponent(sessionId)}`, label: `Session ${reference}` },
+        ],
+        path: `/${role}/sessions/{sessionId}/historique`,
+      };
+    case 'region':
+      return { breadcrumb: [{ href: '/region/sessions', label: 'Sessions de la région' }], path: '/region/sessions/{sessionId}/historique' };
+    default:
+      return { breadcrumb: [] };
+  }
+};
+
+/**
  * The timeline of one session: every event with its French label, who recorded it and when (Paris
  * time), the PV documents linked, and whether the hash chain of its stream holds.
  */
@@ -154,9 +176,12 @@ export const timelinePage = (principal: Principal, timeline: SessionTimeline): H
       <td>${details(event, reader, timeline.names)}</td>
     </tr>`;
   });
+  const back = wayBack(reader, timeline.sessionId, session?.ceresReference ?? timeline.sessionId);
   return layout({
     title: `Historique de la session ${session?.ceresReference ?? timeline.sessionId}`,
     principal,
+    ...(back.breadcrumb.length > 0 ? { breadcrumb: back.breadcrumb } : {}),
+    ...(back.path ? { path: back.path } : {}),
     body: html`${session ? html`<p>Titre ${session.titreLabel ? `${session.titreLabel} (${session.titreCode})` : session.titreCode}, du ${frenchDate(session.startDate)} au ${frenchDate(session.endDate)}, ${session.site}. <span class="hint id">${timeline.sessionId}</span></p>` : ''}
       ${centre ? html`<p>Centre agréé : ${centreWithId(centre, 'inline')}</p>` : ''} ${chainState(timeline)}
       <p>${timeline.events.length} événement${timeline.events.length > 1 ? 's' : ''}, du plus ancien au plus récent. Heures de Paris.</p>
