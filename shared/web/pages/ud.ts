@@ -3,7 +3,7 @@ import { addDays } from '../../domain/calendar.js';
 import { AppError } from '../../errors.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
-import type { SessionView } from '../../views/index.js';
+import type { CentreBehind, SessionView } from '../../views/index.js';
 import { ceresLabel, centreWithId, countOf, frenchDate, sanctionLabels } from '../format.js';
 import { form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -36,6 +36,18 @@ const overdueSteps = async (context: PageContext, todayDate: string) => {
     .filter((view) => view.status !== 'cancelled')
     .flatMap((view) => view.openDeadlines.filter((d) => d.dueOn < todayDate).map((deadline) => ({ view, deadline })))
     .sort((a, b) => a.deadline.dueOn.localeCompare(b.deadline.dueOn));
+};
+
+/**
+ * A centre of the department without its programme of the year, or late with it. Before the
+ * deadline (31 January, leaflet) a centre that has not sent it yet is not late.
+ */
+const programmeState = (centre: CentreBehind, todayDate: string): Html => {
+  const deadline = `${centre.year}-01-31`;
+  if (centre.reason === 'programme-late') return html`<span class="badge soon">Programmation ${centre.year} transmise en retard</span>`;
+  return todayDate <= deadline
+    ? html`<span class="badge info">Programmation ${centre.year} pas encore transmise (date limite : ${frenchDate(deadline)})</span>`
+    : html`<span class="badge late">Aucune programmation ${centre.year}</span>`;
 };
 
 const sessionCell = (context: PageContext, view: SessionView): Html =>
@@ -134,7 +146,7 @@ export const udDashboard = async (context: PageContext): Promise<Html> => {
       behind.length === 0
         ? html`<p>Tous les centres connus ont transmis leur programmation ${year} à temps.</p>`
         : html`<ul>
-            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation ${year}</span>` : html`<span class="badge soon">Programmation ${year} transmise en retard</span>`}</li>`)}
+            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${programmeState(centre, todayDate)}</li>`)}
           </ul>`
     }
     ${
@@ -385,7 +397,7 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
       behind.length === 0
         ? html`<p>Tous les centres connus ont transmis leur programmation à temps.</p>`
         : html`<ul>
-            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${centre.reason === 'no-programme' ? html`<span class="badge late">Aucune programmation</span>` : html`<span class="badge soon">Transmise en retard</span>`}</li>`)}
+            ${behind.map((centre) => html`<li>${centreWithId(centre, 'inline')} : ${programmeState(centre, todayDate)}</li>`)}
           </ul>`
     }
     <h2>Sessions avec une échéance dépassée</h2>
