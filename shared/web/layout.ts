@@ -27,6 +27,8 @@ const navigationFor = (principal: Principal | undefined): { href: string; label:
     case 'ud':
       return [
         { href: '/ud', label: 'Tableau de bord' },
+        // Not under /ud/sessions: a session's page stays under the dashboard, as its breadcrumb says.
+        { href: '/ud/sessions-du-departement', label: 'Sessions' },
         { href: '/ud/jures', label: 'Habilitations' },
         { href: '/ud/retards', label: 'Centres en retard' },
         { href: '/agrements', label: 'Agréments' },

@@ -245,6 +245,12 @@ const pages = {
     render: lazily(udPages, (p) => p.udSessionPage),
     breadcrumb: () => [{ href: '/ud', label: 'Tableau de bord' }],
   },
+  udSessions: {
+    path: '/ud/sessions-du-departement',
+    roles: ['ud'],
+    title: () => 'Sessions du département',
+    render: lazily(udPages, (p) => (c) => p.udSessionsPage(c)),
+  },
   jurors: { path: '/ud/jures', roles: ['ud'], title: () => 'Membres de jury et habilitations', render: lazily(udPages, (p) => p.jurorsPage) },
   behind: { path: '/ud/retards', roles: ['ud'], title: () => 'Centres en retard', render: lazily(udPages, (p) => (c) => p.centresBehindPage(c)) },
   jurorHome: { path: '/jure', roles: ['juror'], title: () => 'Mes convocations', render: lazily(jurorPages, (p) => (c) => p.jurorPage(c)) },

@@ -1,6 +1,8 @@
 import { listCentresBehind, listJurors, listPvToInstruct, listSessions } from '../../application/queries.js';
 import { addDays } from '../../domain/calendar.js';
 import { AppError } from '../../errors.js';
+import { schemas } from '../../http/schemas.js';
+import { parseInput } from '../../http/validation.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
 import type { CentreBehind, SessionView } from '../../views/index.js';
@@ -206,6 +208,55 @@ export const udDashboard = async (context: PageContext): Promise<Html> => {
           </table>`
     }
     <p><a href="/ud/jures">Membres de jury et habilitations</a></p>`;
+};
+
+const SESSIONS_PAGE_SIZE = 50;
+
+/** Every session of the department, newest start first, a page at a time: the dashboard lists this week's only. */
+export const udSessionsPage = async (context: PageContext): Promise<Html> => {
+  const department = context.principal.actor.scope.department ?? '';
+  // The query string is input like any other: the API's schema checks it, in French.
+  const { cursor } = parseInput(schemas.listSessions, context.query.suite ? { cursor: context.query.suite } : {});
+  const page = await listSessions(context.deps, context.principal, { limit: SESSIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+  const todayDate = today(context);
+  return html`<p>Les sessions d’examen des centres agréés du département ${department}, de la plus récente à la plus ancienne par date de début.</p>
+    ${
+      page.items.length === 0
+        ? html`<p>Aucune session enregistrée dans le département.</p>`
+        : html`<table>
+            <caption>
+              Sessions du département ${department}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Centre</th>
+                <th scope="col">État</th>
+                <th scope="col">Prochaine échéance</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.items.map((view) => {
+                const next = view.status === 'cancelled' ? undefined : nextDeadline(view);
+                return html`<tr>
+                  <td>${sessionCell(context, view)}</td>
+                  <td>${centreWithId(view)}</td>
+                  <td>${statusBadge(view.status)}</td>
+                  <td>${next ? html`${next.label}, au plus tard le ${frenchDate(next.dueOn)} ${deadlineBadge(todayDate, next.dueOn)}` : 'Aucune'}</td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+    }
+    ${
+      page.nextCursor || cursor
+        ? html`<nav aria-label="Pages de la liste">
+            <p>
+              ${cursor ? html`<a href="/ud/sessions-du-departement">Revenir aux plus récentes</a> ` : ''}${page.nextCursor ? html`<a href="/ud/sessions-du-departement?${new URLSearchParams({ suite: page.nextCursor }).toString()}">Sessions suivantes</a>` : ''}
+            </p>
+          </nav>`
+        : ''
+    }`;
 };
 
 export const udSessionPage = async (context: PageContext, state: FormState): Promise<Html> => {
