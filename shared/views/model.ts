@@ -79,6 +79,13 @@ interface OpenDeadlineView {
   readonly dueOn: string;
 }
 
+interface FraudView {
+  readonly candidateId: string;
+  readonly reportedBy: 'jury' | 'session-manager';
+  readonly reportedOn: string;
+  readonly sanction?: { readonly sanction: string; readonly banMonths?: number; readonly notifiedOn: string };
+}
+
 interface PvView {
   readonly revision: number;
   readonly signedOn: string;
@@ -160,6 +167,11 @@ export interface SessionView {
   readonly withdrawnCandidateIds?: readonly string[];
   /** Candidates, registered or withdrawn, whose personal data was erased at their request. Same source, same caveat. */
   readonly erasedCandidateIds?: readonly string[];
+  /**
+   * Frauds reported, oldest first: whom, when, by whom, and the sanction once the UD notified it
+   * (the facts stay in the events, read in the history). Same source, same caveat.
+   */
+  readonly frauds?: readonly FraudView[];
   readonly version: number;
 }
 

@@ -54,6 +54,7 @@ const withDeadlines = (
         // The state keeps a withdrawal after a registration again under the same id; the view lists only those out.
         withdrawnCandidateIds: state.withdrawnCandidateIds.filter((id) => !state.candidateIds.includes(id)),
         erasedCandidateIds: state.erasedCandidateIds,
+        frauds: state.frauds,
       }),
   openDeadlines: deadlinesOf(state, settings, history),
 });

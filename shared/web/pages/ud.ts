@@ -268,6 +268,8 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const stateOf = (step: 'validation' | 'rejet' | 'sanction'): FormState =>
     context.postedTo === `/ud/sessions/{sessionId}/${step}` ? state : { ...state, values: {}, errors: [] };
   const sanction = stateOf('sanction');
+  // The candidates a report awaits a sanction for (every candidate, for a view saved before it listed the reports).
+  const sanctionable = view.frauds ? [...new Set(view.frauds.filter((fraud) => !fraud.sanction).map((fraud) => fraud.candidateId))] : view.candidateIds;
   return html`${await sessionPage(context)}
   ${
     waiting
@@ -289,8 +291,43 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
       ? html`<h2>Sanction pour fraude</h2>
           <p>
             ${countOf(view.fraudReportCount, 'signalement de fraude', 'signalements de fraude')},
-            ${view.sanctionCount === 0 ? 'aucune sanction notifiée' : countOf(view.sanctionCount, 'sanction notifiée', 'sanctions notifiées')}.
+            ${view.sanctionCount === 0 ? 'aucune sanction notifiée' : countOf(view.sanctionCount, 'sanction notifiée', 'sanctions notifiées')}. Les faits signalés se lisent dans
+            l’<a href="/sessions/${view.sessionId}/historique">historique de la session</a>.
           </p>
+          ${
+            view.frauds && view.frauds.length > 0
+              ? html`<table>
+                  <caption>
+                    Signalements de fraude
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Candidat</th>
+                      <th scope="col">Signalé le</th>
+                      <th scope="col">Par</th>
+                      <th scope="col">Sanction</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${view.frauds.map(
+                      (fraud) =>
+                        html`<tr>
+                          <td>${names.get(fraud.candidateId) ?? fraud.candidateId}</td>
+                          <td>${frenchDate(fraud.reportedOn)}</td>
+                          <td>${fraud.reportedBy === 'jury' ? 'Jury' : 'Responsable de session'}</td>
+                          <td>
+                            ${
+                              fraud.sanction
+                                ? `${sanctionLabels[fraud.sanction.sanction] ?? fraud.sanction.sanction}${fraud.sanction.banMonths ? ` de ${fraud.sanction.banMonths} mois` : ''} (sanction notifiée le ${frenchDate(fraud.sanction.notifiedOn)})`
+                                : html`<span class="badge soon">À notifier</span>`
+                            }
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : ''
+          }
           ${form(
             sanction,
             `/ud/sessions/${view.sessionId}/sanction`,
@@ -299,7 +336,7 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
               sanction,
               'candidateId',
               'Candidat',
-              view.candidateIds.map((id) => ({ value: id, label: names.get(id) ?? id })),
+              sanctionable.map((id) => ({ value: id, label: names.get(id) ?? id })),
               { required: true },
             )}
             ${select(
