@@ -76,6 +76,8 @@ const details = (event: StoredEvent, reader: Role, names: ReadonlyMap<string, st
       return [nestedList(label, items)];
     }
     if (Array.isArray(value)) {
+      // « néant », as administrative forms say it, fits every label (« Candidats liés », « Sessions prévues »).
+      if (value.length === 0) return [html`<li>${label} : néant</li>`];
       if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every(isPersonId))
         return [html`<li>${label} : ${value.map((id, index) => html`${index > 0 ? ', ' : ''}${person(id, names)}`)}</li>`];
       if (value.length > 0 && value.length <= NAMED_LIST_MAX && value.every((item) => typeof item === 'string'))

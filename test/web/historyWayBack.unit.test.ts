@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, httpEvent, squeezed, type UserHandle } from './support/app.js';
+import { apiCall, createTestApp, httpEvent, squeezed, type UserHandle } from './support/app.js';
 import { seedSession } from './support/scenario.js';
 
 /*
@@ -7,9 +7,12 @@ import { seedSession } from './support/scenario.js';
  * sessions: it leads back there, like every page under a session, and the menu says where one is.
  */
 
-const historyOf = async (as: UserHandle) => {
+const historyOf = async (as: UserHandle, jurySeated = false) => {
   const app = createTestApp();
   const seeded = await seedSession(app);
+  if (jurySeated)
+    for (const jurorId of seeded.jurorIds)
+      expect((await apiCall(app, 'centre', 'POST', `/api/sessions/${seeded.sessionId}/jury`, { jurorId, tiedCandidateIds: [] })).statusCode).toBe(200);
   const response = await app.history(httpEvent({ path: `/sessions/${seeded.sessionId}/historique`, cookieOf: as, headers: { accept: 'text/html' } }));
   expect(response.statusCode, response.body).toBe(200);
   return { page: squeezed(response.body), sessionId: seeded.sessionId };
@@ -37,5 +40,13 @@ describe('the way back from a session’s history', () => {
 
     expect(page).toContain('<li><a href="/region/sessions">Sessions de la région</a></li>');
     expect(page).toContain('<a href="/region/sessions" aria-current="page">Sessions de la région</a>');
+  });
+
+  it('given a member designated with no tie declared, when the UD reads the history, then the designation says « Candidats liés : néant », not « 0 élément »', async () => {
+    const { page } = await historyOf('ud', true);
+
+    const words = page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(words).toContain('Candidats liés : néant');
+    expect(words).not.toContain('0 élément');
   });
 });
