@@ -67,7 +67,7 @@ const errorFor = (state: FormState, field: string): string | undefined => state.
  * The error summary at the top of a form: focused when the page comes back (a keyboard or screen
  * reader user starts from the errors, not from the top of the page), each entry a link to its field.
  */
-const errorSummary = (state: FormState): Html => {
+export const errorSummary = (state: FormState): Html => {
   if (state.errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="erreurs" autofocus>
     <h2>Le formulaire contient ${state.errors.length} erreur${state.errors.length > 1 ? 's' : ''}</h2>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, createTestApp, formPost, type TestApp } from './support/app.js';
+import { apiCall, createTestApp, formPost, pageText, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { runToSeals, seedSession } from './support/scenario.js';
 
@@ -89,5 +89,20 @@ describe('the forms of the UD’s session page', () => {
     expect(sanction).toMatch(/<select\s+id="f-candidateId"[^>]*aria-invalid="true"/);
     expect(formAt(body, `${page}/validation`)).not.toContain('error-summary');
     expect(formAt(body, `${page}/rejet`)).not.toContain('error-summary');
+  });
+
+  it('given a PV another agent validated a moment before, when the UD rejects it from the page it still had open, then the page says why nothing was recorded, in French, at the top, and the PV stays validated', async () => {
+    const { app, page } = await transmittedWithFraud();
+    expect((await formPost(app, 'ud', `${page}/validation`, [])).statusCode).toBe(303);
+
+    const late = await formPost(app, 'ud', `${page}/rejet`, [['reason', 'Signature manquante page 2']]);
+
+    expect(late.statusCode).toBe(422);
+    const body = late.body;
+    expect(body.match(/class="error-summary"/g)).toHaveLength(1);
+    expect(body).toMatch(/<div class="error-summary" role="alert" tabindex="-1" id="erreurs" autofocus>/);
+    expect(pageText(body)).toContain('Aucun procès-verbal transmis n’attend d’instruction pour cette session.');
+    expect(pageText(body)).toContain('PV validé');
+    expect(body).not.toContain('/rejet"');
   });
 });

@@ -7,7 +7,7 @@ import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
 import type { CentreBehind, SessionView } from '../../views/index.js';
 import { ceresLabel, centreWithId, countOf, frenchDate, sanctionLabels } from '../format.js';
-import { form, input, select, textarea, type FormState } from '../forms.js';
+import { errorSummary, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 import { pvDocumentPath, sessionPage } from './centre.js';
@@ -268,9 +268,13 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const stateOf = (step: 'validation' | 'rejet' | 'sanction'): FormState =>
     context.postedTo === `/ud/sessions/{sessionId}/${step}` ? state : { ...state, values: {}, errors: [] };
   const sanction = stateOf('sanction');
+  // A form the page no longer holds (the PV validated by another agent meanwhile) still says why nothing was recorded.
+  const shown: Record<string, boolean> = { validation: waiting, rejet: waiting, sanction: view.fraudReportCount > 0 };
+  const posted = context.postedTo?.split('/').pop() ?? '';
+  const orphan = Object.hasOwn(shown, posted) && !shown[posted] ? errorSummary(state) : '';
   // The candidates a report awaits a sanction for (every candidate, for a view saved before it listed the reports).
   const sanctionable = view.frauds ? [...new Set(view.frauds.filter((fraud) => !fraud.sanction).map((fraud) => fraud.candidateId))] : view.candidateIds;
-  return html`${await sessionPage(context)}
+  return html`${orphan}${await sessionPage(context)}
   ${
     waiting
       ? html`<h2>Instruction du procès-verbal</h2>
