@@ -79,4 +79,18 @@ describe('the UD’s habilitations page', () => {
     expect(pageText(habilitationForm)).toContain('Département du membre : 69');
     expect(pageText(habilitationForm)).toContain('un membre qui réside dans un autre département est habilité par l’unité départementale de ce département');
   });
+
+  it('given a habilitation another agent withdrew a moment before, when the UD withdraws it from the page it still had open, then the page says why nothing was recorded, at the top, focused', async () => {
+    const app = createTestApp();
+    const seeded = await seedSession(app);
+    const withdrawal = `/ud/jures/${seeded.jurorIds[0] ?? ''}/habilitations/${seeded.habilitationIds[0] ?? ''}/retrait`;
+    expect((await formPost(app, 'ud', withdrawal, [['reason', 'Manquement aux obligations du jury']])).statusCode).toBe(303);
+
+    const late = await formPost(app, 'ud', withdrawal, [['reason', 'Manquement aux obligations du jury']]);
+
+    expect(late.statusCode).toBe(409);
+    expect(late.body.match(/class="error-summary"/g)).toHaveLength(1);
+    expect(late.body).toMatch(/<div class="error-summary" role="alert" tabindex="-1" id="erreurs" autofocus>/);
+    expect(pageText(rowOf(late.body, 'Camille DUPONT'))).toContain('Retirée le 01/02/2027');
+  });
 });

@@ -5,7 +5,7 @@ import { schemas } from '../../http/schemas.js';
 import { parseInput } from '../../http/validation.js';
 import { professionalisationValidAfter } from '../../domain/juror.js';
 import type { Titre } from '../../domain/titres.js';
-import type { CentreBehind, SessionView } from '../../views/index.js';
+import type { CentreBehind, JurorView, SessionView } from '../../views/index.js';
 import { ceresLabel, centreWithId, countOf, frenchDate, sanctionLabels } from '../format.js';
 import { errorSummary, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
@@ -401,9 +401,14 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
   const habilitating = withdrawing === undefined ? state : { ...state, values: {}, errors: [] };
   const values = Object.keys(habilitating.values).length > 0 ? habilitating.values : { department };
   const filled = { ...habilitating, values };
+  // Withdrawn or ended meanwhile, the row no longer holds its form: the errors stand at the top of the page.
+  const withdrawable = (h: JurorView['habilitations'][number]) => !h.withdrawn && h.validUntil >= todayDate;
+  const orphan =
+    withdrawing !== undefined && !jurors.some((juror) => juror.habilitations.some((h) => h.habilitationId === withdrawing && withdrawable(h))) ? errorSummary(state) : '';
   const withdrawal = (habilitationId: string): FormState =>
     habilitationId === withdrawing ? { ...state, idPrefix: habilitationId } : { ...state, errors: [], values: {}, idPrefix: habilitationId };
-  return html`<h2>Membres de jury du département ${department}</h2>
+  return html`${orphan}
+    <h2>Membres de jury du département ${department}</h2>
     ${
       jurors.length === 0
         ? html`<p>Aucun membre de jury habilité.</p>`
