@@ -40,6 +40,20 @@ export const deadlineBadge = (todayDate: string, dueOn: string): Html => {
   return html`<span class="badge ${urgency}">${label}</span>`;
 };
 
+/** French words for the breaches the domain records (`BreachRecorded.rule`). */
+const breachLabels: Readonly<Record<string, string>> = {
+  'session.creation-late': 'Créée dans CERES moins de trois mois avant le début',
+  'convocation.jurors-late': 'Jury convoqué en retard',
+  'convocation.candidates-late': 'Candidats convoqués en retard',
+};
+
+/** The steps a session did late, each in words (the colour only repeats them); a view saved before `breaches` existed gives its late creation. */
+export const breachBadges = (view: SessionView): Html[] =>
+  (view.breaches ?? (view.createdLate ? [{ rule: 'session.creation-late', dueOn: view.creationDeadline, doneOn: view.createdOn }] : [])).map(
+    (breach) =>
+      html`<span class="badge soon">Manquement : ${breachLabels[breach.rule] ?? breach.rule} (le ${frenchDate(breach.doneOn)} au lieu du ${frenchDate(breach.dueOn)})</span>`,
+  );
+
 export const nextDeadline = (view: SessionView) => [...view.openDeadlines].sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0];
 
 export const deadlinesTable = (todayDate: string, view: SessionView): Html =>

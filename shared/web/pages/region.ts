@@ -6,7 +6,7 @@ import { sessionStatuses } from '../../views/index.js';
 import { ceresLabel, centreWithId, frenchDate, sessionStatusLabels } from '../format.js';
 import { idOf } from '../forms.js';
 import { html, type Html } from '../html.js';
-import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
+import { breachBadges, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
 /*
  * The regional admin's page, « Sessions de la région »: every session of the region, newest start
@@ -16,24 +16,10 @@ import { statusBadge, titreLabel, today, type PageContext } from './kit.js';
 
 const PAGE_SIZE = 50;
 
-/** French words for the breaches the domain records (`BreachRecorded.rule`). */
-const breachLabels: Readonly<Record<string, string>> = {
-  'session.creation-late': 'Créée dans CERES moins de trois mois avant le début',
-  'convocation.jurors-late': 'Jury convoqué en retard',
-  'convocation.candidates-late': 'Candidats convoqués en retard',
-};
-
 /** Late steps and passed deadlines, each in words (the colour only repeats them). */
 const problems = (view: SessionView, todayDate: string): Html[] => {
-  const breaches = view.breaches ?? (view.createdLate ? [{ rule: 'session.creation-late', dueOn: view.creationDeadline, doneOn: view.createdOn }] : []);
   const overdue = view.status === 'cancelled' ? [] : view.openDeadlines.filter((deadline) => deadline.dueOn < todayDate);
-  return [
-    ...breaches.map(
-      (breach) =>
-        html`<span class="badge soon">Manquement : ${breachLabels[breach.rule] ?? breach.rule} (le ${frenchDate(breach.doneOn)} au lieu du ${frenchDate(breach.dueOn)})</span>`,
-    ),
-    ...overdue.map((deadline) => html`<span class="badge late">En retard : ${deadline.label} (échéance du ${frenchDate(deadline.dueOn)})</span>`),
-  ];
+  return [...breachBadges(view), ...overdue.map((deadline) => html`<span class="badge late">En retard : ${deadline.label} (échéance du ${frenchDate(deadline.dueOn)})</span>`)];
 };
 
 const filterSelect = (name: string, label: string, allLabel: string, current: string, choices: readonly { value: string; label: string }[]): Html => {

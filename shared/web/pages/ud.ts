@@ -9,7 +9,7 @@ import type { CentreBehind, JurorView, SessionView } from '../../views/index.js'
 import { ceresLabel, centreWithId, countOf, frenchDate, sanctionLabels } from '../format.js';
 import { errorSummary, form, input, select, textarea, type FormState } from '../forms.js';
 import { html, type Html } from '../html.js';
-import { candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
+import { breachBadges, candidateNames, deadlineBadge, jurorNames, nextDeadline, statusBadge, titreLabel, today, type PageContext } from './kit.js';
 import { pvDocumentPath, sessionPage } from './centre.js';
 
 /*
@@ -274,7 +274,16 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const orphan = Object.hasOwn(shown, posted) && !shown[posted] ? errorSummary(state) : '';
   // The candidates a report awaits a sanction for (every candidate, for a view saved before it listed the reports).
   const sanctionable = view.frauds ? [...new Set(view.frauds.filter((fraud) => !fraud.sanction).map((fraud) => fraud.candidateId))] : view.candidateIds;
+  const breaches = breachBadges(view);
   return html`${orphan}${await sessionPage(context)}
+  ${
+    breaches.length > 0
+      ? html`<h2>Manquements</h2>
+          <ul>
+            ${breaches.map((badge) => html`<li>${badge}</li>`)}
+          </ul>`
+      : ''
+  }
   ${
     waiting
       ? html`<h2>Instruction du procès-verbal</h2>
