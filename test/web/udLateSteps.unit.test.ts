@@ -31,4 +31,27 @@ describe('the late steps of the department', () => {
     expect(late).toContain('CERES-2027-0111');
     expect(late).toContain('Convocation des membres du jury, au plus tard le 27/01/2027');
   });
+
+  it('given two late sessions of the same titre and centre, when the UD opens « Centres en retard », then each is told by its CERES reference and dates, as on the dashboard', async () => {
+    const app = createTestApp();
+    for (const [ceresReference, site] of [
+      ['CERES-2027-0111', 'Lyon 7e'],
+      ['CERES-2027-0112', 'Villeurbanne'],
+    ]) {
+      const created = await apiCall(app, 'centre', 'POST', '/api/sessions', {
+        ceresReference,
+        titreCode: 'RNCP37674',
+        startDate: '2027-02-11',
+        endDate: '2027-02-12',
+        site,
+        candidates: [{ lastName: 'Roux', firstName: 'Inès', birthDate: '1995-01-30' }],
+      });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+
+    const behind = text((await pageGet(app, 'ud', '/ud/retards')).body);
+
+    expect(behind).toContain('CERES-2027-0111, du 11/02/2027 au 12/02/2027');
+    expect(behind).toContain('CERES-2027-0112, du 11/02/2027 au 12/02/2027');
+  });
 });

@@ -527,7 +527,7 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
                 ({ view, deadline }) =>
                   html`<tr>
                     <td>${centreWithId(view)}</td>
-                    <td><a href="/ud/sessions/${view.sessionId}">${titreLabel(context, view.titreCode)} (${frenchDate(view.startDate)})</a> ${statusBadge(view.status)}</td>
+                    <td>${sessionCell(context, view)} ${statusBadge(view.status)}</td>
                     <td>${deadline.label} — ${frenchDate(deadline.dueOn)}</td>
                     <td>${deadlineBadge(todayDate, deadline.dueOn)}</td>
                   </tr>`,
