@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiCall, createTestApp, formPost, pageText, type TestApp } from './support/app.js';
+import { apiCall, createTestApp, formPost, pageGet, pageText, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
 import { runToSeals, seedSession } from './support/scenario.js';
 
@@ -104,5 +104,16 @@ describe('the forms of the UD’s session page', () => {
     expect(pageText(body)).toContain('Aucun procès-verbal transmis n’attend d’instruction pour cette session.');
     expect(pageText(body)).toContain('PV validé');
     expect(body).not.toContain('/rejet"');
+  });
+
+  it('given a transmitted PV, when the UD opens it to instruct, then it reads when the PV was signed and by whom, when the results were entered in CERES and when the PV was transmitted', async () => {
+    const { app, page } = await transmittedWithFraud();
+
+    const body = (await pageGet(app, 'ud', page)).body;
+
+    const instruction = pageText(body.slice(body.indexOf('<h2>Instruction du procès-verbal</h2>')).replace(/<[^>]+>/g, ' '));
+    expect(instruction).toContain('Signé le 09/06/2027 par Camille DUPONT, Camille MOREAU (tous les membres du jury)');
+    expect(instruction).toContain('Résultats saisis dans CERES le 09/06/2027');
+    expect(instruction).toContain('Transmis le 09/06/2027');
   });
 });

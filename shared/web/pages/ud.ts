@@ -275,6 +275,7 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   // The candidates a report awaits a sanction for (every candidate, for a view saved before it listed the reports).
   const sanctionable = view.frauds ? [...new Set(view.frauds.filter((fraud) => !fraud.sanction).map((fraud) => fraud.candidateId))] : view.candidateIds;
   const breaches = breachBadges(view);
+  const signatories = await jurorNames(context, view.pv?.signatoryIds ?? []);
   return html`${orphan}${await sessionPage(context)}
   ${
     breaches.length > 0
@@ -287,6 +288,23 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   ${
     waiting
       ? html`<h2>Instruction du procès-verbal</h2>
+          ${
+            view.pv
+              ? html`<dl class="facts">
+                  <dt>Procès-verbal</dt>
+                  <dd>
+                    Signé le ${frenchDate(view.pv.signedOn)} par ${view.pv.signatoryIds.map((id) => signatories.get(id) ?? id).join(', ')}
+                    (${view.jury.every((member) => view.pv?.signatoryIds.includes(member.jurorId)) ? 'tous les membres du jury' : `${view.pv.signatoryIds.length} membres du jury sur ${view.jury.length}`})
+                  </dd>
+                  <dt>CERES</dt>
+                  <dd>
+                    ${view.pv.resultsRecordedInCeresOn ? `Résultats saisis dans CERES le ${frenchDate(view.pv.resultsRecordedInCeresOn)}` : 'Résultats pas encore saisis dans CERES'}
+                  </dd>
+                  <dt>Transmission</dt>
+                  <dd>Transmis le ${frenchDate(view.pv.transmittedOn)}</dd>
+                </dl>`
+              : ''
+          }
           ${
             view.pv?.document
               ? html`<p>
