@@ -59,7 +59,7 @@ describe('the UD’s habilitations page', () => {
     expect(row).toContain('class="error-summary"');
     expect(rowOf(page, 'Camille DUPONT')).not.toContain('aria-invalid');
     // The summary's link leads to that textarea.
-    const link = /<a href="#([^"]+)">Motif du retrait : /.exec(row)?.[1];
+    const link = /<a href="#([^"]+)">Motif du retrait[^:<]* : /.exec(row)?.[1];
     expect(row).toMatch(new RegExp(`<textarea\\s+id="${link}"`));
     // The habilitation form below shows no error, and its department is still the UD's.
     const habilitationForm = page.slice(page.indexOf('<h2>Habiliter un membre de jury</h2>'));
@@ -92,5 +92,18 @@ describe('the UD’s habilitations page', () => {
     expect(late.body.match(/class="error-summary"/g)).toHaveLength(1);
     expect(late.body).toMatch(/<div class="error-summary" role="alert" tabindex="-1" id="erreurs" autofocus>/);
     expect(pageText(rowOf(late.body, 'Camille DUPONT'))).toContain('Retirée le 01/02/2027');
+  });
+
+  it('given two members habilitated, when a screen reader user goes through the withdrawal controls, then each names the member and the titre it withdraws, not « Retirer » and « Motif du retrait » alike on every row', async () => {
+    const app = createTestApp();
+    await seedSession(app);
+
+    const page = (await pageGet(app, 'ud', '/ud/jures')).body;
+
+    for (const name of ['Camille DUPONT', 'Camille MOREAU']) {
+      const row = rowOf(page, name);
+      expect(row).toContain(`<summary aria-label="Retirer l’habilitation de ${name} (Développeur web et web mobile (RNCP37674))">`);
+      expect(pageText(row.replace(/<[^>]+>/g, ' '))).toContain(`Motif du retrait de l’habilitation de ${name} (obligatoire)`);
+    }
   });
 });

@@ -467,8 +467,10 @@ export const jurorsPage = async (context: PageContext, state: FormState): Promis
                               ? html`<span class="badge late">Expirée le ${frenchDate(h.validUntil)}</span>`
                               : html`${h.validFrom > todayDate ? html`<span class="badge info">À partir du ${frenchDate(h.validFrom)}</span>` : html`<span class="badge ok">En cours</span>`}
                                   <details ${h.habilitationId === withdrawing ? html` open` : ''}>
-                                    <summary>Retirer</summary>
-                                    ${form(withdrawal(h.habilitationId), `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea(withdrawal(h.habilitationId), 'reason', 'Motif du retrait', { required: true }))}
+                                    <summary aria-label="Retirer l’habilitation de ${names.get(juror.jurorId) ?? juror.jurorId} (${titreLabel(context, h.titreCode)})">
+                                      Retirer
+                                    </summary>
+                                    ${form(withdrawal(h.habilitationId), `/ud/jures/${juror.jurorId}/habilitations/${h.habilitationId}/retrait`, 'Retirer l’habilitation', textarea(withdrawal(h.habilitationId), 'reason', `Motif du retrait de l’habilitation de ${names.get(juror.jurorId) ?? juror.jurorId}`, { required: true }))}
                                   </details>`
                         }
                       </td>
