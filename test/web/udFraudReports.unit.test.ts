@@ -32,7 +32,7 @@ describe('the fraud reports on the UD’s session page', () => {
     expect(select).not.toContain(`value="${lea}"`);
   });
 
-  it('given the sanction notified, when the UD opens the session, then the report reads sanctioned, with the sanction and its day', async () => {
+  it('given the sanction notified, when the UD opens the session, then the report reads sanctioned, with the sanction and its day, and no sanction form is left to fill', async () => {
     const clock = movableClock('2027-01-10T09:00:00.000Z');
     const app = createTestApp(clock);
     const seeded = await seedSession(app);
@@ -48,5 +48,7 @@ describe('the fraud reports on the UD’s session page', () => {
     expect(text(page.slice(page.indexOf('<h2>Sanction pour fraude</h2>')))).toMatch(
       /PETIT Hugo 07\/06\/2027 Responsable de session Avertissement \(sanction notifiée le 14\/06\/2027\)/,
     );
+    expect(text(page)).toContain('Chaque signalement a sa sanction notifiée.');
+    expect(page).not.toContain('/sanction"');
   });
 });

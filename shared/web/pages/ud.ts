@@ -268,12 +268,12 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
   const stateOf = (step: 'validation' | 'rejet' | 'sanction'): FormState =>
     context.postedTo === `/ud/sessions/{sessionId}/${step}` ? state : { ...state, values: {}, errors: [] };
   const sanction = stateOf('sanction');
-  // A form the page no longer holds (the PV validated by another agent meanwhile) still says why nothing was recorded.
-  const shown: Record<string, boolean> = { validation: waiting, rejet: waiting, sanction: view.fraudReportCount > 0 };
-  const posted = context.postedTo?.split('/').pop() ?? '';
-  const orphan = Object.hasOwn(shown, posted) && !shown[posted] ? errorSummary(state) : '';
   // The candidates a report awaits a sanction for (every candidate, for a view saved before it listed the reports).
   const sanctionable = view.frauds ? [...new Set(view.frauds.filter((fraud) => !fraud.sanction).map((fraud) => fraud.candidateId))] : view.candidateIds;
+  // A form the page no longer holds (the PV validated by another agent meanwhile) still says why nothing was recorded.
+  const shown: Record<string, boolean> = { validation: waiting, rejet: waiting, sanction: view.fraudReportCount > 0 && sanctionable.length > 0 };
+  const posted = context.postedTo?.split('/').pop() ?? '';
+  const orphan = Object.hasOwn(shown, posted) && !shown[posted] ? errorSummary(state) : '';
   const breaches = breachBadges(view);
   const signatories = await jurorNames(context, view.pv?.signatoryIds ?? []);
   return html`${orphan}${await sessionPage(context)}
@@ -359,27 +359,31 @@ export const udSessionPage = async (context: PageContext, state: FormState): Pro
                 </table>`
               : ''
           }
-          ${form(
-            sanction,
-            `/ud/sessions/${view.sessionId}/sanction`,
-            'Notifier la sanction',
-            html`${select(
-              sanction,
-              'candidateId',
-              'Candidat',
-              sanctionable.map((id) => ({ value: id, label: names.get(id) ?? id })),
-              { required: true },
-            )}
-            ${select(
-              sanction,
-              'sanction',
-              'Sanction',
-              Object.entries(sanctionLabels).map(([value, label]) => ({ value, label })),
-              { required: true },
-            )}
-            ${input(sanction, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
-            ${input(sanction, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
-          )}`
+          ${
+            sanctionable.length === 0
+              ? html`<p>Chaque signalement a sa sanction notifiée.</p>`
+              : form(
+                  sanction,
+                  `/ud/sessions/${view.sessionId}/sanction`,
+                  'Notifier la sanction',
+                  html`${select(
+                    sanction,
+                    'candidateId',
+                    'Candidat',
+                    sanctionable.map((id) => ({ value: id, label: names.get(id) ?? id })),
+                    { required: true },
+                  )}
+                  ${select(
+                    sanction,
+                    'sanction',
+                    'Sanction',
+                    Object.entries(sanctionLabels).map(([value, label]) => ({ value, label })),
+                    { required: true },
+                  )}
+                  ${input(sanction, 'banMonths', 'Durée de l’interdiction (mois, pour une interdiction)', { type: 'number', min: 1, max: 60 })}
+                  ${input(sanction, 'pronouncedOn', 'Prononcée le', { type: 'date', required: true, hint: 'jj/mm/aaaa' })}`,
+                )
+          }`
       : ''
   }`;
 };
