@@ -39,4 +39,16 @@ describe('the yearly programme on the UD’s pages', () => {
     expect(text(late)).toContain('Lyon Formation');
     expect(late).toContain('<span class="badge late">Aucune programmation 2027</span>');
   });
+
+  it('given December, when the UD opens « Centres en retard », then it can turn to the next year’s programmes (due on 31 January) and back to the year before, without typing an address', async () => {
+    const app = createTestApp(fixedClock('2027-12-10T09:00:00.000Z'));
+
+    const page = (await pageGet(app, 'ud', '/ud/retards')).body;
+
+    expect(page).toContain('<h2>Programmation 2027</h2>');
+    expect(page).toMatch(/<a href="\/ud\/retards\?annee=2028"\s*>Programmation 2028<\/a>/);
+    expect(page).toMatch(/<a href="\/ud\/retards\?annee=2026"\s*>Programmation 2026<\/a>/);
+    const next = (await pageGet(app, 'ud', '/ud/retards', { annee: '2028' })).body;
+    expect(next).toContain('<h2>Programmation 2028</h2>');
+  });
 });

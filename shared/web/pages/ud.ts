@@ -523,6 +523,9 @@ export const centresBehindPage = async (context: PageContext): Promise<Html> => 
   const behind = await listCentresBehind(context.deps, context.principal, year);
   const overdue = await overdueSteps(context, todayDate);
   return html`<h2>Programmation ${year}</h2>
+    <nav aria-label="Autres années">
+      <p><a href="/ud/retards?annee=${year - 1}">Programmation ${year - 1}</a> · <a href="/ud/retards?annee=${year + 1}">Programmation ${year + 1}</a></p>
+    </nav>
     ${
       behind.length === 0
         ? html`<p>Tous les centres connus ont transmis leur programmation à temps.</p>`
