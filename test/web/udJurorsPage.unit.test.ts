@@ -106,4 +106,18 @@ describe('the UD’s habilitations page', () => {
       expect(pageText(row.replace(/<[^>]+>/g, ' '))).toContain(`Motif du retrait de l’habilitation de ${name} (obligatoire)`);
     }
   });
+
+  it('given members habilitated in the order Moreau, Dupont, Garnier, when the UD opens « Habilitations », then the table and the list of known members read by last name: Dupont, Garnier, Moreau', async () => {
+    const app = createTestApp();
+    for (const name of ['Moreau', 'Dupont', 'Garnier']) expect((await apiCall(app, 'ud', 'POST', '/api/jurors', newJurorInput(name))).statusCode).toBe(201);
+
+    const page = (await pageGet(app, 'ud', '/ud/jures')).body;
+
+    const table = page.slice(0, page.indexOf('<h2>Habiliter un membre de jury</h2>'));
+    const inTable = ['DUPONT', 'GARNIER', 'MOREAU'].map((name) => table.indexOf(`Camille ${name}`));
+    expect(inTable.every((position) => position > -1)).toBe(true);
+    expect([...inTable].sort((a, b) => a - b)).toEqual(inTable);
+    const select = /<select\s+id="f-jurorId"[\s\S]*?<\/select>/.exec(page)?.[0] ?? '';
+    expect([...select.matchAll(/>Camille (\w+)</g)].map((match) => match[1])).toEqual(['DUPONT', 'GARNIER', 'MOREAU']);
+  });
 });

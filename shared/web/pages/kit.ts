@@ -108,13 +108,22 @@ export const candidateNames = async (context: PageContext, candidateIds: readonl
   );
 };
 
+const byName = new Intl.Collator('fr', { sensitivity: 'base' });
+
+/** Display names of jurors (« Camille DUPONT »), in the map's order of their last then first names, those without an identity last. */
 export const jurorNames = async (context: PageContext, jurorIds: readonly string[]): Promise<Map<string, string>> => {
   const identities = await context.deps.personalData.readJurors(jurorIds);
+  const sortKey = (id: string) => {
+    const identity = identities.get(id);
+    return identity ? `0 ${identity.lastName} ${identity.firstName}` : `1 ${id}`;
+  };
   return new Map(
-    jurorIds.map((id) => {
-      const identity = identities.get(id);
-      return [id, identity ? `${identity.firstName} ${identity.lastName.toUpperCase()}` : id] as const;
-    }),
+    [...jurorIds]
+      .sort((a, b) => byName.compare(sortKey(a), sortKey(b)))
+      .map((id) => {
+        const identity = identities.get(id);
+        return [id, identity ? `${identity.firstName} ${identity.lastName.toUpperCase()}` : id] as const;
+      }),
   );
 };
 

@@ -421,11 +421,14 @@ const titreRevisions = (titres: readonly Titre[], years: number): Html =>
 export const jurorsPage = async (context: PageContext, state: FormState): Promise<Html> => {
   const department = context.principal.actor.scope.department ?? '';
   const todayDate = today(context);
-  const jurors = await listJurors(context.deps, department);
+  const listed = await listJurors(context.deps, department);
   const names = await jurorNames(
     context,
-    jurors.map((juror) => juror.jurorId),
+    listed.map((juror) => juror.jurorId),
   );
+  // By last name, as jurorNames orders them: a UD with many members finds one at a glance.
+  const rank = new Map([...names.keys()].map((id, index) => [id, index]));
+  const jurors = [...listed].sort((a, b) => (rank.get(a.jurorId) ?? 0) - (rank.get(b.jurorId) ?? 0));
   const titres = Object.values(context.deps.titres).map((titre) => ({ value: titre.code, label: `${titre.label} (${titre.code})` }));
   // A withdrawal posted (its path names the habilitation) comes back in its own row: the habilitation form stays as it was.
   const withdrawing = context.params.habilitationId;
