@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall, createTestApp, httpEvent, pageGet, pageText, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
-import { runToSeals, seedSession, type Seeded } from './support/scenario.js';
+import { runToSeals, seedSession, type Seeded, recordStoredPv } from './support/scenario.js';
 
 /*
  * The UD validates a PV it must first read, and the centre keeps the PV it uploaded: the session's
@@ -26,19 +26,7 @@ const transmitted = async (): Promise<{ app: TestApp; seeded: Seeded }> => {
   });
   expect(signed.statusCode, signed.body).toBe(200);
   // The PV intake (S3 trigger, another function) records the stored file.
-  const stream = await app.store.readStream(`session-${seeded.sessionId}`);
-  await app.store.append(
-    `session-${seeded.sessionId}`,
-    stream.version,
-    [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${seeded.sessionId}/${SHA}.pdf`, versionId: 'v1', sha256: SHA, sizeBytes: 1024 } }],
-    {
-      actor: { role: 'system', id: 'pv-intake', scope: {} },
-      scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' },
-      correlationId: 'c',
-      causationId: 'c',
-      occurredAt: clock.now(),
-    },
-  );
+  await recordStoredPv(app, seeded.sessionId, SHA, clock.now());
   expect((await apiCall(app, 'centre', 'POST', `${path}/ceres-results`, {})).statusCode).toBe(200);
   expect((await apiCall(app, 'centre', 'POST', `${path}/pv/transmit`, {})).statusCode).toBe(200);
   return { app, seeded };

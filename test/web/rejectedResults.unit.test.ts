@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall, bodyOf, createTestApp, pageGet, pageText } from './support/app.js';
 import { movableClock } from './support/clock.js';
-import { runToSeals, seedSession } from './support/scenario.js';
+import { runToSeals, seedSession, recordStoredPv } from './support/scenario.js';
 
 /**
  * Once the UD rejected the PV, its decisions no longer stand: the session's page must not offer
@@ -31,19 +31,7 @@ describe('the results of a rejected PV', () => {
     const signed = await sign('titre-obtenu', 'ab'.repeat(32));
     expect(signed.statusCode, signed.body).toBe(200);
     // The PV intake (S3 trigger, another function) records the stored file.
-    const stream = await app.store.readStream(`session-${seeded.sessionId}`);
-    await app.store.append(
-      `session-${seeded.sessionId}`,
-      stream.version,
-      [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${seeded.sessionId}/${'ab'.repeat(32)}.pdf`, versionId: 'v1', sha256: 'ab'.repeat(32), sizeBytes: 1024 } }],
-      {
-        actor: { role: 'system', id: 'pv-intake', scope: {} },
-        scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' },
-        correlationId: 'c',
-        causationId: 'c',
-        occurredAt: clock.now(),
-      },
-    );
+    await recordStoredPv(app, seeded.sessionId, 'ab'.repeat(32), clock.now());
     expect((await apiCall(app, 'centre', 'POST', `${path}/ceres-results`, {})).statusCode).toBe(200);
     expect((await apiCall(app, 'centre', 'POST', `${path}/pv/transmit`, {})).statusCode).toBe(200);
     expect(pageText((await pageGet(app, 'centre', page)).body)).toContain('Résultats provisoires');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiCall, createTestApp, formPost, pageGet, pageText, type TestApp } from './support/app.js';
 import { movableClock } from './support/clock.js';
-import { runToSeals, seedSession } from './support/scenario.js';
+import { runToSeals, seedSession, recordStoredPv } from './support/scenario.js';
 
 /*
  * The UD's session page holds up to three forms: validate the PV, reject it with a reason, notify a
@@ -27,19 +27,7 @@ const transmittedWithFraud = async (): Promise<{ app: TestApp; page: string }> =
     documentSha256: 'ab'.repeat(32),
   });
   expect(signed.statusCode, signed.body).toBe(200);
-  const stream = await app.store.readStream(`session-${seeded.sessionId}`);
-  await app.store.append(
-    `session-${seeded.sessionId}`,
-    stream.version,
-    [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${seeded.sessionId}/${'ab'.repeat(32)}.pdf`, versionId: 'v1', sha256: 'ab'.repeat(32), sizeBytes: 1024 } }],
-    {
-      actor: { role: 'system', id: 'pv-intake', scope: {} },
-      scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' },
-      correlationId: 'c',
-      causationId: 'c',
-      occurredAt: clock.now(),
-    },
-  );
+  await recordStoredPv(app, seeded.sessionId, 'ab'.repeat(32), clock.now());
   expect((await apiCall(app, 'centre', 'POST', `${path}/ceres-results`, {})).statusCode).toBe(200);
   expect((await apiCall(app, 'centre', 'POST', `${path}/pv/transmit`, {})).statusCode).toBe(200);
   clock.set('2027-06-14T09:00:00.000Z');

@@ -85,3 +85,21 @@ export const runToSeals = async (app: TestApp, clock: { set(instant: string): vo
   expect(seals.statusCode, seals.body).toBe(200);
   return { drawnCandidateId: String(bodyOf(seals).drawnCandidateId), seed: String(bodyOf(seals).seed) };
 };
+
+/** What the PV intake (an S3 trigger, another function) records once it stored the signed file of revision 1, SHA-256 `sha`. */
+export const recordStoredPv = async (app: TestApp, sessionId: string, sha: string, at: Date): Promise<void> => {
+  const stream = `session-${sessionId}`;
+  const { version } = await app.store.readStream(stream);
+  await app.store.append(
+    stream,
+    version,
+    [{ type: 'PVDocumentStored', data: { revision: 1, objectKey: `pv/${sessionId}/${sha}.pdf`, versionId: 'v1', sha256: sha, sizeBytes: 1024 } }],
+    {
+      actor: { role: 'system', id: 'pv-intake', scope: {} },
+      scope: { centreId: 'ctr_lyon-formation', department: '69', region: '84' },
+      correlationId: 'c',
+      causationId: 'c',
+      occurredAt: at,
+    },
+  );
+};
